@@ -1,0 +1,195 @@
+"""Settings: ``[tool.tokenward]`` in ``pyproject.toml``, or a ``.tokenward.toml``.
+
+The file is looked for in the current directory and its parents; the first one that has
+tokenward settings wins. Unknown keys are an error, so a typo never silently disables a
+check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tokenward.model import Severity
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+DEFAULT_BASELINE = ".tokenward-baseline.json"
+
+
+class ConfigError(ValueError):
+    """A settings file or option that cannot be used. The message says which and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that changes what a scan reports. Frozen and hashable into a digest."""
+
+    root: str = "."
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    fail_on: Severity = Severity.LOW
+    disable: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    baseline: str = DEFAULT_BASELINE
+    jobs: int | None = None
+    cache: bool = True
+    # Per-rule settings, e.g. {"missing-expiry": {"access_token_max": "1h"}}.
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    source_file: str | None = None
+
+    def options_for(self, rule_name: str) -> Mapping[str, Any]:
+        return self.rule_options.get(rule_name, {})
+
+    def rule_enabled(self, rule_id: str, rule_name: str) -> bool:
+        keys = {rule_id.upper(), rule_name.lower()}
+        if self.select and not keys & {s.upper() if s.upper().startswith("TW") else s.lower()
+                                       for s in self.select}:
+            return False
+        disabled = {d.upper() if d.upper().startswith("TW") else d.lower() for d in self.disable}
+        return not keys & disabled
+
+    def digest(self) -> str:
+        """A hash of every setting that affects findings (for the result cache)."""
+        data = asdict(self)
+        data["fail_on"] = self.fail_on.value
+        for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline"):
+            data.pop(key, None)
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_KNOWN_KEYS = {
+    "exclude",
+    "max_file_size",
+    "fail_on",
+    "disable",
+    "select",
+    "baseline",
+    "jobs",
+    "cache",
+    "rules",
+}
+
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: object) -> int:
+    """``2097152``, ``"2MiB"``, ``"512k"`` -> bytes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE_RE.match(str(value))
+    if not match:
+        raise ConfigError(f"max_file_size: expected a size like 2MiB, got {value!r}")
+    unit = (match.group(2) or "").lower()[:1]
+    size = int(match.group(1)) * _SIZE_UNITS[unit]
+    if size <= 0:
+        raise ConfigError("max_file_size must be positive")
+    return size
+
+
+def parse_severity(value: object, *, key: str = "fail_on") -> Severity:
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Severity)
+        raise ConfigError(f"{key}: expected one of {choices}, got {value!r}") from None
+
+
+def _str_tuple(value: object, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{key}: expected a list of strings")
+
+
+def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None) -> Config:
+    unknown = set(data) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(
+            f"{source_file or 'config'}: unknown key(s) in [tool.tokenward]: "
+            + ", ".join(sorted(unknown))
+        )
+    config = Config(root=str(root), source_file=source_file)
+    changes: dict[str, Any] = {}
+    if "exclude" in data:
+        changes["exclude"] = _str_tuple(data["exclude"], "exclude")
+    if "max_file_size" in data:
+        changes["max_file_size"] = parse_size(data["max_file_size"])
+    if "fail_on" in data:
+        changes["fail_on"] = parse_severity(data["fail_on"])
+    if "disable" in data:
+        changes["disable"] = _str_tuple(data["disable"], "disable")
+    if "select" in data:
+        changes["select"] = _str_tuple(data["select"], "select")
+    if "baseline" in data:
+        if not isinstance(data["baseline"], str):
+            raise ConfigError("baseline: expected a file name")
+        changes["baseline"] = data["baseline"]
+    if "jobs" in data:
+        jobs = data["jobs"]
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+            raise ConfigError("jobs: expected a positive whole number")
+        changes["jobs"] = jobs
+    if "cache" in data:
+        if not isinstance(data["cache"], bool):
+            raise ConfigError("cache: expected true or false")
+        changes["cache"] = data["cache"]
+    if "rules" in data:
+        rules = data["rules"]
+        if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
+            raise ConfigError("rules: expected tables, e.g. [tool.tokenward.rules.missing-expiry]")
+        changes["rule_options"] = {k: dict(v) for k, v in rules.items()}
+    return replace(config, **changes)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``.tokenward.toml`` or ``pyproject.toml`` with ``[tool.tokenward]``."""
+    for folder in (start, *start.parents):
+        dedicated = folder / ".tokenward.toml"
+        if dedicated.is_file():
+            data = _read_toml(dedicated)
+            return dedicated, data.get("tool", {}).get("tokenward", data)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            section = data.get("tool", {}).get("tokenward")
+            if section is not None:
+                return pyproject, section
+    return None
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    """Settings for a run started in ``start`` (default: the current directory)."""
+    if explicit is not None:
+        data = _read_toml(explicit)
+        section = data.get("tool", {}).get("tokenward", data)
+        return from_mapping(section, root=explicit.resolve().parent, source_file=str(explicit))
+    start = (start or Path.cwd()).resolve()
+    found = find_config_file(start)
+    if found is None:
+        return Config(root=str(start))
+    path, section = found
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.tokenward] must be a table")
+    return from_mapping(section, root=path.parent, source_file=str(path))

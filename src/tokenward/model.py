@@ -1,0 +1,163 @@
+"""The data that flows through tokenward: spans, findings, severities, categories.
+
+Pure data, no I/O. Everything here is frozen so it can cross process boundaries and be
+used as dictionary keys.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How bad a finding is. Ordered: ``Severity.LOW < Severity.CRITICAL``."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_SEVERITY_ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+
+
+class Category(enum.Enum):
+    """What kind of token mistake a rule finds. The values are the strings in every output."""
+
+    HARDCODED_SECRET = "hardcoded-secret"
+    WEAK_GENERATION = "weak-generation"
+    MISSING_EXPIRY = "missing-expiry"
+    BROAD_SCOPE = "broad-scope"
+    INSECURE_TRANSPORT = "insecure-transport"
+    TOKEN_EXPOSURE = "token-exposure"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based; the end column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule's ``detect`` yields: where, and (never shown) what.
+
+    ``secret`` is the offending value when there is one. It is used only to build the
+    fingerprint and the redacted snippet, and never leaves the engine in clear.
+    ``target`` names what the value is bound to (``GITHUB_TOKEN``, ``password=``): it goes
+    into messages and gives the fix engine a name for the moved secret.
+    ``detail`` completes the rule's one-line message (for example the provider's name).
+    ``code`` is the normalised offending code, used for the fingerprint when there is no
+    secret value (lifecycle rules).
+    """
+
+    span: Span
+    secret: str | None = None
+    target: str | None = None
+    detail: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding does not count: an inline comment or a baseline entry."""
+
+    kind: str  # "inline" | "baseline"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem. Contains no secret in clear: ``snippet`` is redacted."""
+
+    rule_id: str
+    rule: str
+    category: Category
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    snippet: str
+    fingerprint: str
+    fixable: bool = False
+    suppression: Suppression | None = None
+    # A hash of the secret value (never the value), so reporters and the baseline can
+    # compare findings across files without seeing the secret.
+    secret_hash: str | None = None
+    target: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.rule_id)
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A file that could not be read, decoded or parsed. The run goes on without stopping."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file deliberately not scanned (binary, too large), counted in the summary."""
+
+    path: str
+    reason: str  # "binary" | "too-large"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The engine's whole answer: a pure function of (files, config)."""
+
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    files_scanned: int = 0
+    stats: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """Findings that count: not suppressed inline or by a baseline."""
+        return tuple(f for f in self.findings if not f.suppressed)
+
+    @property
+    def suppressed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppressed)

@@ -1,0 +1,126 @@
+"""The rule object: one per module, carrying everything the rest of tokenward needs.
+
+A rule's examples are its tests (every bad example must fire on its marked lines, every
+good one must stay silent, every fix must match), its documentation (``tokenward explain``,
+SARIF help) and the raw material of lessons: one source of truth, three uses (Fixit).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tokenward.model import Category, Hit, Severity
+
+if TYPE_CHECKING:
+    from tokenward.scanner.source import Source
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet of code for a rule. ``path`` decides the file kind (``.py``, ``.env`` ...).
+
+    For a bad example, ``lines`` are the 1-based lines that must fire (all of them, and no
+    other); ``fixed`` is the exact output of the rule's fix, where the rule can fix.
+    """
+
+    code: str
+    path: str = "example.py"
+    lines: tuple[int, ...] = ()
+    fixed: str | None = None
+
+    @property
+    def text(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+    @property
+    def fixed_text(self) -> str | None:
+        return None if self.fixed is None else textwrap.dedent(self.fixed).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class RuleDocs:
+    """Documentation under fixed headings (ruff's style), shared by CLI, SARIF and lessons."""
+
+    what: str
+    why: str
+    how: str
+    not_flagged: str
+    references: tuple[str, ...] = ()
+    fix_safety: str = "This rule has no automatic fix."
+
+
+Detector = Callable[["Source"], Iterable[Hit]]
+Prefilter = Callable[[str], bool]
+
+# File kinds a rule can apply to. ``text`` means every text file.
+PYTHON = frozenset({"python"})
+CONFIG = frozenset({"env", "yaml", "json", "toml", "ini", "shell", "dockerfile"})
+ALL_TEXT = frozenset({"text"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule. ``message`` is a template over ``{target}`` and ``{detail}``; never a value."""
+
+    id: str
+    name: str
+    title: str
+    category: Category
+    severity: Severity
+    cwe: tuple[int, ...]
+    message: str
+    docs: RuleDocs
+    detect: Detector
+    kinds: frozenset[str]
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+    # Lower-cased substrings: a file that contains none of them cannot fire this rule, so
+    # it is neither parsed nor visited for it. Empty means "always run".
+    keywords: tuple[str, ...] = ()
+    # Optional finer prefilter over the lower-cased text, consulted after the keywords.
+    prefilter: Prefilter | None = None
+    fix: Callable[..., object] | None = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def applies_to(self, kind: str) -> bool:
+        return "text" in self.kinds or kind in self.kinds
+
+    def wants(self, lowered: str) -> bool:
+        """Cheap test on the lower-cased file text: could this rule fire here at all?"""
+        if self.keywords and not any(k in lowered for k in self.keywords):
+            return False
+        return self.prefilter is None or self.prefilter(lowered)
+
+    def format_message(self, hit: Hit) -> str:
+        target = hit.target or "a value"
+        text = self.message.format(target=target, detail=hit.detail or "")
+        return " ".join(text.split())
+
+    @property
+    def cwe_tags(self) -> tuple[str, ...]:
+        return tuple(f"CWE-{n}" for n in self.cwe)
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/tokenward/tokenward/blob/main/docs/rules/{self.id}.md"
+
+
+def check_rule_shape(rule: Rule) -> Iterable[str]:
+    """Problems with a rule's declaration (used by the registry test)."""
+    if not (rule.id.startswith("TW") and rule.id[2:].isdigit() and len(rule.id) == 5):
+        yield f"{rule.id}: id must look like TW123"
+    if rule.name != rule.name.lower() or " " in rule.name:
+        yield f"{rule.id}: name must be kebab-case"
+    if not rule.bad:
+        yield f"{rule.id}: needs at least one bad example"
+    if not rule.good:
+        yield f"{rule.id}: needs at least one good example"
+    for ex in rule.bad:
+        if not ex.lines:
+            yield f"{rule.id}: bad example without expected lines"

@@ -1,0 +1,1 @@
+"""The scanner: file discovery, decoding, the engine, suppressions, fingerprints, redaction."""

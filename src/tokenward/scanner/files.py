@@ -1,0 +1,148 @@
+"""File discovery: git-aware, with excludes.
+
+Inside a git work tree a folder means its tracked files plus the untracked files git does
+not ignore; elsewhere a walk that skips VCS folders, virtual environments, dependency and
+build folders. Symbolic links are never followed (a link loop cannot hang a scan).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SKIPPED_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", "env", ".env.d", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "build", "dist",
+    ".eggs", "site-packages", ".cache", ".idea", ".vscode", "htmlcov",
+})
+
+
+class PathError(ValueError):
+    """A path given by the user that does not exist."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to scan: where it is on disk, and how it is shown."""
+
+    path: Path
+    display: str
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Relative to the current directory when below it, ``/``-separated."""
+    cwd = cwd or Path.cwd()
+    absolute = path if path.is_absolute() else cwd / path
+    absolute = Path(os.path.normpath(absolute))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """gitignore-like globs: ``**`` spans folders, ``*`` does not; a bare name matches any
+    path component."""
+    pattern = pattern.strip().replace("\\", "/").removeprefix("./")
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.rstrip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern that names a folder excludes everything below it.
+    return re.compile(f"^{prefix}{body}(?:/.*)?$")
+
+
+def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_regex(p).match(relative) for p in patterns if p.strip())
+
+
+def _git_root(folder: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False, timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """Tracked plus untracked-not-ignored files below ``folder``, or None outside git."""
+    if _git_root(folder) is None:
+        return None
+    out = subprocess.run(
+        ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
+         "--exclude-standard", "--deduplicate", "--", "."],
+        capture_output=True, check=False, timeout=120,
+    )
+    if out.returncode != 0:
+        return None
+    names = [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return [folder / n for n in sorted(set(names))]
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            yield Path(current) / name
+
+
+def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
+             root: Path | None = None) -> list[Candidate]:
+    """The files to scan below ``paths``, deduplicated, in a stable order.
+
+    Raises PathError for a path that does not exist. A file named explicitly is scanned
+    even if git ignores it (the user asked for it), unless an exclude pattern matches.
+    """
+    cwd = Path.cwd()
+    root = root or cwd
+    seen: dict[str, Candidate] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise PathError(f"{raw}: no such file or directory")
+        if path.is_dir() and not path.is_symlink():
+            found = _git_files(path)
+            files = found if found is not None else list(_walk(path))
+        else:
+            files = [path]
+        for file in files:
+            if file.is_symlink() and file != path:
+                continue  # never follow links found inside a folder
+            display = display_path(file, cwd)
+            if display in seen:
+                continue
+            if exclude and (is_excluded(display, exclude)
+                            or is_excluded(_relative_to(file, root), exclude)):
+                continue
+            seen[display] = Candidate(file, display)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

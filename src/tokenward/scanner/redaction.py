@@ -1,0 +1,68 @@
+"""Redaction: no secret leaves tokenward in clear.
+
+A redacted value keeps a short prefix (enough to recognise ``ghp_`` or ``sk_live``, never
+more than a quarter of the value) and its length. Snippets are additionally passed
+through a mask for anything token-shaped, so a second secret on the same line that no rule
+reported is not shown either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+SNIPPET_WIDTH = 120
+
+# Long runs of token characters that mix letters and digits: what a key looks like.
+_TOKENISH = re.compile(r"[A-Za-z0-9+/_\-.=~]{16,}")
+# Passwords in URLs: scheme://user:PASSWORD@host
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^:/@\s'\"]*:)(?P<pw>[^@\s'\"/]+)(?=@)",
+                           re.IGNORECASE)
+
+
+def redact(value: str) -> str:
+    """``ghp_****(40 chars)``: a short prefix and the length, never the value."""
+    keep = min(4, len(value) // 4)
+    return f"{value[:keep]}****({len(value)} chars)"
+
+
+def secret_hash(value: str) -> str:
+    """A slow, salted hash of a secret for fingerprints and baselines.
+
+    Fingerprints are shared (baselines live in git), so the salt cannot be private; the
+    key stretching keeps a committed baseline from being a cheap lookup table for short
+    passwords.
+    """
+    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"),
+                                 b"tokenward-secret-hash-v1", 2000)
+    return digest.hex()[:32]
+
+
+def _looks_secret(run: str) -> bool:
+    has_digit = any(c.isdigit() for c in run)
+    has_alpha = any(c.isalpha() for c in run)
+    if not (has_digit and has_alpha):
+        return False
+    # Dotted names and paths (module.sub.attr, a/b/c) are not secrets.
+    return not (run.count(".") >= 2 and all(part.isidentifier() for part in run.split(".")))
+
+
+def mask_line(line: str) -> str:
+    """Mask every token-shaped run and URL password in a line of code."""
+    line = _URL_PASSWORD.sub(lambda m: m.group("head") + redact(m.group("pw")), line)
+    return _TOKENISH.sub(lambda m: redact(m.group(0)) if _looks_secret(m.group(0)) else m.group(0),
+                         line)
+
+
+def snippet(line: str, secret: str | None = None, *, column: int = 1) -> str:
+    """The offending line, stripped, the secret replaced, anything token-shaped masked."""
+    text = line
+    if secret:
+        text = text.replace(secret, redact(secret))
+    text = mask_line(text).strip()
+    if len(text) > SNIPPET_WIDTH:
+        # Keep the part around the finding visible.
+        start = max(0, min(column - 1 - (len(line) - len(line.lstrip())) - 20,
+                           len(text) - SNIPPET_WIDTH))
+        text = ("…" if start else "") + text[start : start + SNIPPET_WIDTH - 1] + "…"
+    return text
