@@ -85,6 +85,9 @@ class Hit:
     target: str | None = None
     detail: str | None = None
     code: str | None = None
+    # False when this particular hit cannot be fixed automatically even though the rule
+    # has a fix (an f-string too complex to rewrite, a value in a config file ...).
+    fixable: bool = True
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class ScanError:
 
     path: str
     message: str
+    # True when tokenward itself failed (a bug), not the file: the run must not exit 0.
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,3 +166,60 @@ class ScanResult:
     @property
     def suppressed(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.suppressed)
+
+
+def finding_to_dict(finding: Finding) -> dict[str, object]:
+    """The JSON shape of a finding (also what the result cache stores)."""
+    span = finding.span
+    data: dict[str, object] = {
+        "rule_id": finding.rule_id,
+        "rule": finding.rule,
+        "category": finding.category.value,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": span.line,
+        "end_line": span.end_line,
+        "column": span.column,
+        "end_column": span.end_column,
+        "message": finding.message,
+        "snippet": finding.snippet,
+        "fingerprint": finding.fingerprint,
+        "fixable": finding.fixable,
+        "suppressed": finding.suppressed,
+    }
+    if finding.suppression is not None:
+        data["suppression"] = {"kind": finding.suppression.kind,
+                               "reason": finding.suppression.reason}
+    if finding.target is not None:
+        data["target"] = finding.target
+    if finding.secret_hash is not None:
+        data["secret_hash"] = finding.secret_hash
+    return data
+
+
+def finding_from_dict(data: dict[str, object]) -> Finding:
+    """Inverse of :func:`finding_to_dict`. Raises KeyError/ValueError/TypeError on bad data."""
+    sup = data.get("suppression")
+    suppression = None
+    if isinstance(sup, dict):
+        suppression = Suppression(str(sup.get("kind", "inline")), str(sup.get("reason", "")))
+    def num(key: str) -> int:
+        value = data[key]
+        if not isinstance(value, int):
+            raise TypeError(f"{key} must be a number")
+        return value
+    return Finding(
+        rule_id=str(data["rule_id"]),
+        rule=str(data["rule"]),
+        category=Category(data["category"]),
+        severity=Severity(data["severity"]),
+        path=str(data["path"]),
+        span=Span(num("line"), num("column"), num("end_line"), num("end_column")),
+        message=str(data["message"]),
+        snippet=str(data["snippet"]),
+        fingerprint=str(data["fingerprint"]),
+        fixable=bool(data.get("fixable", False)),
+        suppression=suppression,
+        secret_hash=str(data["secret_hash"]) if data.get("secret_hash") else None,
+        target=str(data["target"]) if data.get("target") else None,
+    )

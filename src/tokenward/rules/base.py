@@ -72,6 +72,7 @@ class Rule:
     severity: Severity
     cwe: tuple[int, ...]
     message: str
+    hint: str
     docs: RuleDocs
     detect: Detector
     kinds: frozenset[str]

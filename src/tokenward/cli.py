@@ -1,0 +1,220 @@
+"""The command line: each command parses options, calls the library, returns an exit code.
+
+Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 usage or internal error.
+An unexpected exception anywhere is an internal error: exit 2, never 0, never a traceback
+for the user (set TOKENWARD_DEBUG=1 to see it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokenward import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="tokenward",
+    help="Find, fix, gate and teach API-token mistakes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageProblem(Exception):
+    """A user error with a message: printed without a traceback, exit 2."""
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"tokenward: error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class SeverityChoice(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tokenward {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """tokenward: find, fix, gate and teach API-token mistakes."""
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class _ProgressBar:
+    """A progress bar on stderr, only on a terminal and only once a scan takes a moment."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0 or time.monotonic() - self.start < 0.5:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to scan (default: the current folder).")] = None,
+    format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report to FILE instead of standard output.")] = None,
+    fail_on: Annotated[SeverityChoice | None, typer.Option(
+        help="Exit 1 when a finding is at or above this severity [default: low].")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes [default: the CPU count].")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        help="Skip paths matching GLOB (repeatable; adds to the config's exclude).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Do not read or write the result cache.")] = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+    max_file_size: Annotated[str | None, typer.Option(
+        help="Skip files larger than this (e.g. 2MiB) [default: 2MiB].")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Only run this rule (id or name; repeatable).")] = None,
+    no_progress: Annotated[bool, typer.Option(
+        "--no-progress", help="Never draw a progress bar.")] = False,
+) -> None:
+    """Scan files for API-token mistakes."""
+    from tokenward.config import ConfigError, load_config, parse_severity, parse_size
+    from tokenward.reporters import ReportOptions, get_reporter
+    from tokenward.rules import get_rule
+    from tokenward.scanner.engine import scan as run_scan
+    from tokenward.scanner.files import PathError
+
+    try:
+        config = load_config(explicit=config_file)
+        if exclude:
+            config = config.with_overrides(exclude=(*config.exclude, *exclude))
+        if max_file_size is not None:
+            config = config.with_overrides(max_file_size=parse_size(max_file_size))
+        if fail_on is not None:
+            config = config.with_overrides(fail_on=parse_severity(fail_on.value))
+        if select:
+            unknown = [s for s in select if get_rule(s) is None]
+            if unknown:
+                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
+            config = config.with_overrides(select=tuple(select))
+        bar = _ProgressBar(enabled=not no_progress and sys.stderr.isatty())
+        try:
+            result = run_scan(paths or [Path(".")], config, jobs=jobs,
+                              use_cache=False if no_cache else None, progress=bar)
+        finally:
+            bar.close()
+        options = ReportOptions(
+            color=format is OutputFormat.text and output is None and _use_color(sys.stdout),
+            fail_on=config.fail_on,
+            tool_version=__version__,
+        )
+        write_output(get_reporter(format.value)(result, options), output)
+    except (ConfigError, PathError, UsageProblem) as exc:
+        raise fail(str(exc)) from None
+    if any(e.internal for e in result.errors):
+        raise typer.Exit(EXIT_ERROR)
+    failing = any(f.severity >= config.fail_on for f in result.active)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: id, name, category, severity, and whether it can fix."""
+    from tokenward.rules import RULES
+
+    rows = [("ID", "NAME", "CATEGORY", "SEVERITY", "FIX", "TITLE")]
+    rows += [(r.id, r.name, r.category.value, r.severity.value, "yes" if r.fixable else "-",
+              r.title) for r in RULES]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]
+        typer.echo("  ".join([*cells, row[5]]).rstrip())
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.")]) -> None:
+    """Print a rule's documentation and examples."""
+    from tokenward.rules import get_rule
+    from tokenward.rules.docs import render_markdown
+
+    found = get_rule(rule)
+    if found is None:
+        raise fail(f"unknown rule {rule!r} (see `tokenward rules`)")
+    typer.echo(render_markdown(found), nl=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script. Returns the exit code."""
+    try:
+        app(args=argv, prog_name="tokenward", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_ERROR
+    except KeyboardInterrupt:
+        typer.echo("tokenward: interrupted", err=True)
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("TOKENWARD_DEBUG"):
+            raise
+        typer.echo(f"tokenward: internal error: {type(exc).__name__}; "
+                   "set TOKENWARD_DEBUG=1 for details and please report it", err=True)
+        return EXIT_ERROR
+    return EXIT_OK

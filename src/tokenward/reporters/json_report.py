@@ -1,0 +1,24 @@
+"""The JSON report: the stable machine interface (``tokenward scan --format json``)."""
+
+from __future__ import annotations
+
+import json
+
+from tokenward import __version__
+from tokenward.model import ScanResult, finding_to_dict
+from tokenward.reporters import ReportOptions
+from tokenward.reporters.summary import summarize
+
+
+def to_document(result: ScanResult, options: ReportOptions) -> dict[str, object]:
+    return {
+        "version": __version__,
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        "summary": summarize(result, options.fail_on),
+    }
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    return json.dumps(to_document(result, options), indent=2, ensure_ascii=False) + "\n"

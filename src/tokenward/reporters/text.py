@@ -1,0 +1,71 @@
+"""The report for people: ``path:line:col``, rule, redacted snippet, fix hint, summary."""
+
+from __future__ import annotations
+
+from tokenward.model import Finding, ScanResult, Severity
+from tokenward.reporters import ReportOptions
+from tokenward.reporters.summary import summarize
+
+_COLORS = {
+    Severity.CRITICAL: "\033[1;31m",
+    Severity.HIGH: "\033[31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+}
+_DIM = "\033[2m"
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def render_finding(finding: Finding, color: bool = False) -> list[str]:
+    from tokenward.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(finding.rule_id)
+    location = f"{finding.path}:{finding.span.line}:{finding.span.column}"
+    severity = _paint(finding.severity.value, _COLORS[finding.severity], color)
+    head = f"{_paint(location, _BOLD, color)}: {finding.rule_id} [{severity}] {finding.message}"
+    lines = [head, f"    {_paint(finding.snippet, _DIM, color)}"]
+    if rule is not None and rule.hint:
+        fixable = " (tokenward fix can do this)" if finding.fixable else ""
+        lines.append(f"    fix: {rule.hint}{fixable}")
+    if finding.suppression is not None:
+        reason = f": {finding.suppression.reason}" if finding.suppression.reason else ""
+        lines[0] += f" (suppressed{reason})"
+    return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    out: list[str] = []
+    for finding in result.active:
+        out.extend(render_finding(finding, options.color))
+    for error in result.errors:
+        label = "internal error" if error.internal else "error"
+        out.append(f"{error.path}: {_paint(label, _COLORS[Severity.HIGH], options.color)}: "
+                   f"{error.message}")
+    summary = summarize(result, options.fail_on)
+    parts = [f"{_plural(len(result.active), 'finding')} in "
+             f"{_plural(result.files_scanned, 'file')}"]
+    by_severity = summary["by_severity"]
+    assert isinstance(by_severity, dict)
+    if by_severity:
+        parts[0] += " (" + ", ".join(f"{n} {s}" for s, n in by_severity.items()) + ")"
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed")
+    skipped = summary["skipped"]
+    assert isinstance(skipped, dict)
+    if skipped:
+        parts.append("skipped " + ", ".join(f"{n} {reason}" for reason, n in skipped.items()))
+    if result.errors:
+        parts.append(_plural(len(result.errors), "error"))
+    if out:
+        out.append("")
+    out.append("tokenward: " + "; ".join(parts))
+    return "\n".join(out) + "\n"

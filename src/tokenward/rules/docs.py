@@ -1,0 +1,37 @@
+"""A rule's documentation as Markdown: for ``tokenward explain``, SARIF help and docs/."""
+
+from __future__ import annotations
+
+from tokenward.rules.base import Example, Rule
+
+
+def _fence(example: Example) -> str:
+    language = "python" if example.path.endswith(".py") else ""
+    name = f"`{example.path}`\n\n" if not example.path.startswith("example.") else ""
+    return f"{name}```{language}\n{example.text.rstrip()}\n```\n"
+
+
+def render_markdown(rule: Rule) -> str:
+    docs = rule.docs
+    cwe = ", ".join(rule.cwe_tags)
+    parts = [
+        f"# {rule.id} {rule.name}: {rule.title}\n",
+        f"Category: `{rule.category.value}` · Severity: {rule.severity.value} · {cwe} · "
+        f"Fix: {'automatic' if rule.fixable else 'manual'}\n",
+        f"## What it finds\n\n{docs.what.strip()}\n",
+        f"## Why it is risky\n\n{docs.why.strip()}\n",
+        f"## How to fix\n\n{docs.how.strip()}\n",
+        f"## What it deliberately does not flag\n\n{docs.not_flagged.strip()}\n",
+        f"## Fix safety\n\n{docs.fix_safety.strip()}\n",
+    ]
+    if rule.bad:
+        parts.append("## Example\n\n" + "\n".join(_fence(e) for e in rule.bad))
+    if rule.good:
+        parts.append("## Use instead\n\n" + "\n".join(_fence(e) for e in rule.good))
+    fixed = [e for e in rule.bad if e.fixed is not None]
+    if fixed:
+        parts.append("## What `tokenward fix` writes\n\n" + "\n".join(
+            f"```python\n{(e.fixed_text or '').rstrip()}\n```\n" for e in fixed))
+    if docs.references:
+        parts.append("## References\n\n" + "\n".join(f"- {r}" for r in docs.references) + "\n")
+    return "\n".join(parts)

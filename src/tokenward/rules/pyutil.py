@@ -1,0 +1,195 @@
+"""Small helpers for rules that look at Python through libcst.
+
+Rules work on the shared :class:`~tokenward.scanner.source.NodeIndex` (one traversal per
+file for all rules) and resolve names through the file's imports, so ``import random as r``
+and ``from random import choice`` are understood without a full scope analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tokenward.scanner.source import NodeIndex, Source
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def last_name(node: cst.BaseExpression | None) -> str | None:
+    """The last part of a dotted name or subscript key: ``self.api_key`` -> ``api_key``,
+    ``config["token"]`` -> ``token``."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            return string_value(index.value)
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (or implicit concatenation), else None.
+
+    Bytes literals and f-strings are not plain strings: None.
+    """
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # invalid escapes in odd code: not a usable literal
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def int_value(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        left, right = int_value(node.left), int_value(node.right)
+        return None if left is None or right is None else left * right
+    return None
+
+
+@dataclass(frozen=True)
+class ImportTable:
+    """Local name -> qualified name, from every import in the file."""
+
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, index: NodeIndex) -> ImportTable:
+        names: dict[str, str] = {}
+        for imp in index.of(cst.Import):
+            for alias in imp.names:
+                full = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    names[alias.asname.name.value] = full
+                else:
+                    top = full.split(".")[0]
+                    names.setdefault(top, top)
+        for imp in index.of(cst.ImportFrom):
+            if imp.relative or imp.module is None or isinstance(imp.names, cst.ImportStar):
+                continue
+            module = dotted_name(imp.module) or ""
+            for alias in imp.names:
+                name = dotted_name(alias.name) or ""
+                local = name
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                names[local] = f"{module}.{name}"
+        return cls(names)
+
+    def resolve(self, node: cst.BaseExpression | None) -> str | None:
+        """The qualified dotted name of an expression, through the imports."""
+        name = dotted_name(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head in self.names:
+            full = self.names[head]
+            return f"{full}.{rest}" if rest else full
+        return name
+
+
+_IMPORT_TABLES: dict[int, ImportTable] = {}
+
+
+def imports(source: Source) -> ImportTable:
+    """The import table of a source, computed once per file and shared by all rules."""
+    index = source.index
+    assert index is not None
+    key = id(index)
+    table = _IMPORT_TABLES.get(key)
+    if table is None:
+        _IMPORT_TABLES.clear()  # one file at a time: keep memory flat
+        table = _IMPORT_TABLES[key] = ImportTable.of(index)
+    return table
+
+
+def call_name(source: Source, call: cst.Call) -> str | None:
+    """The qualified name of the called function (``random.choice``, ``jwt.encode``)."""
+    return imports(source).resolve(call.func)
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def positional(call: cst.Call, index: int) -> cst.Arg | None:
+    plain = [a for a in call.args if a.keyword is None and not a.star]
+    return plain[index] if index < len(plain) else None
+
+
+def argument(call: cst.Call, index: int, name: str) -> cst.Arg | None:
+    """A call's argument by keyword, else by position."""
+    return keyword(call, name) or positional(call, index)
+
+
+def enclosing_function(index: NodeIndex, node: cst.CSTNode) -> cst.FunctionDef | None:
+    for up in index.ancestors(node):
+        if isinstance(up, cst.FunctionDef):
+            return up
+    return None
+
+
+def assigned_names(node: cst.CSTNode) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """(last target name, target) for every target of an assignment statement."""
+    if isinstance(node, cst.Assign):
+        for target in node.targets:
+            yield from _target_names(target.target)
+    elif isinstance(node, cst.AnnAssign | cst.AugAssign):
+        yield from _target_names(node.target)
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[tuple[str, cst.BaseExpression]]:
+    if isinstance(target, cst.Tuple | cst.List):
+        for element in target.elements:
+            yield from _target_names(element.value)
+        return
+    name = last_name(target)
+    if name:
+        yield name, target
+
+
+def local_assignment(source: Source, before: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The value most recently assigned to the plain name ``name`` in the same function
+    (or module) before ``before``: enough data flow to follow ``payload = {...}`` into
+    ``jwt.encode(payload, ...)``."""
+    index = source.index
+    assert index is not None
+    scope = enclosing_function(index, before)
+    limit = source.span(before).line
+    best: tuple[int, cst.BaseExpression] | None = None
+    for assign in index.of(cst.Assign):
+        if enclosing_function(index, assign) is not scope:
+            continue
+        for target in assign.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == name:
+                line = source.span(assign).line
+                if line <= limit and (best is None or line >= best[0]):
+                    best = (line, assign.value)
+    return None if best is None else best[1]
+
+
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def name_words(name: str) -> list[str]:
+    """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
+    return [w.lower() for w in _WORDS.findall(name)]

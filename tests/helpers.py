@@ -1,0 +1,26 @@
+"""Scan a snippet of code as if it were a file, the way every rule test does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tokenward.config import Config
+from tokenward.model import Finding
+from tokenward.rules.base import Rule
+from tokenward.scanner.engine import FileTask, scan_file
+
+
+def scan_snippet(text: str, path: str = "example.py", rules: Sequence[Rule] | None = None,
+                 config: Config | None = None) -> list[Finding]:
+    from tokenward.rules import RULES
+
+    config = config or Config()
+    result = scan_file(FileTask(path, text.encode("utf-8")), config, rules or RULES)
+    internal = [e.message for e in result.errors if e.internal]
+    assert not internal, internal
+    return list(result.findings)
+
+
+def fired(findings: Sequence[Finding], rule_id: str | None = None) -> list[int]:
+    """The lines that fired (for one rule, or any), sorted."""
+    return sorted(f.span.line for f in findings if rule_id is None or f.rule_id == rule_id)

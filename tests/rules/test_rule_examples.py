@@ -1,0 +1,42 @@
+"""Every rule's examples are its tests: bad examples fire on exactly their marked lines,
+good examples stay silent (Fixit's VALID / INVALID)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules import RULES
+from tokenward.rules.base import check_rule_shape
+
+BAD = [pytest.param(rule, ex, id=f"{rule.id}-bad-{i}") for rule in RULES
+       for i, ex in enumerate(rule.bad)]
+GOOD = [pytest.param(rule, ex, id=f"{rule.id}-good-{i}") for rule in RULES
+        for i, ex in enumerate(rule.good)]
+
+
+@pytest.mark.parametrize(("rule", "example"), BAD)
+def test_bad_example_fires_on_its_lines(rule, example) -> None:  # type: ignore[no-untyped-def]
+    findings = scan_snippet(example.text, example.path, [rule])
+    assert fired(findings, rule.id) == sorted(example.lines)
+
+
+@pytest.mark.parametrize(("rule", "example"), GOOD)
+def test_good_example_is_silent(rule, example) -> None:  # type: ignore[no-untyped-def]
+    findings = scan_snippet(example.text, example.path, [rule])
+    assert fired(findings, rule.id) == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_declaration(rule) -> None:  # type: ignore[no-untyped-def]
+    assert list(check_rule_shape(rule)) == []
+
+
+def test_rule_ids_and_names_are_unique() -> None:
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_messages_never_format_the_secret() -> None:
+    for rule in RULES:
+        assert "{secret" not in rule.message, rule.id
