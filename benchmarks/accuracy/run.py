@@ -274,7 +274,7 @@ def parse_bandit(report: str, corpus: Path) -> tuple[ToolFinding, ...]:
         line_range = [int(n) for n in result.get("line_range") or [line]]
         findings.append(ToolFinding(
             path=normalise_path(str(result["filename"]), corpus),
-            line=min(line_range + [line]), end_line=max(line_range + [line]),
+            line=min([*line_range, line]), end_line=max([*line_range, line]),
             category=category, rule=str(result["test_id"]),
         ))
     return tuple(findings)
@@ -391,7 +391,8 @@ def render_table(runs: Sequence[ToolRun], labels: Labels) -> str:
         n_pos = sum(1 for p in labels.positives if p.category == category)
         n_neg = sum(1 for n in labels.negatives if n.category == category)
         lines += ["", f"{category}  ({n_pos} positives, {n_neg} labeled negatives)",
-                  f"  {'tool':<16}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}"]
+                  f"  {'tool':<16}{'TP':>5}{'FP':>5}{'FN':>5}"
+                  f"{'precision':>11}{'recall':>8}{'F1':>7}"]
         for run in runs:
             if run.status != "ok":
                 lines.append(f"  {run.tool:<16}{run.status:>41}")
