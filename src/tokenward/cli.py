@@ -132,6 +132,9 @@ def scan(
         "--rule", help="Only run this rule (id or name; repeatable).")] = None,
     no_progress: Annotated[bool, typer.Option(
         "--no-progress", help="Never draw a progress bar.")] = False,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply exclude patterns even to paths named on the command "
+        "line (what the pre-commit hook does).")] = False,
 ) -> None:
     """Scan files for API-token mistakes."""
     from tokenward.config import ConfigError, load_config, parse_severity, parse_size
@@ -156,7 +159,8 @@ def scan(
         bar = _ProgressBar(enabled=not no_progress and sys.stderr.isatty())
         try:
             result = run_scan(paths or [Path(".")], config, jobs=jobs,
-                              use_cache=False if no_cache else None, progress=bar)
+                              use_cache=False if no_cache else None, progress=bar,
+                              force_exclude=force_exclude)
         finally:
             bar.close()
         options = ReportOptions(

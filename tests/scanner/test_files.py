@@ -65,3 +65,15 @@ def test_explicit_file_is_scanned_even_if_git_ignores_it(tmp_path: Path) -> None
         assert [c.display for c in discover(["secret.env"])] == ["secret.env"]
     finally:
         os.chdir(old)
+
+
+def test_a_named_path_wins_over_an_exclude_that_covers_it(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "examples" / "app").mkdir(parents=True)
+    (tmp_path / "examples" / "app" / "a.py").write_text("x = 1\n")
+    (tmp_path / "examples" / "app" / "skip.min.js").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    patterns = ["examples/**", "*.min.js"]
+    assert [c.display for c in discover(["examples/app"], patterns)] == ["examples/app/a.py"]
+    assert [c.display for c in discover(["."], patterns)] == []
+    assert discover(["examples/app/a.py"], patterns, force_exclude=True) == []

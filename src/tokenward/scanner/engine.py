@@ -250,10 +250,12 @@ def _assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:
 
 def scan(paths: Sequence[str | Path], config: Config | None = None, *,
          rules: Sequence[Rule] | None = None, jobs: int | None = None,
-         use_cache: bool | None = None, progress: Progress | None = None) -> ScanResult:
+         use_cache: bool | None = None, progress: Progress | None = None,
+         force_exclude: bool = False) -> ScanResult:
     """Scan files and folders. Raises PathError for a path that does not exist."""
     config = config or Config()
-    candidates = discover(paths, config.exclude, Path(config.root))
+    candidates = discover(paths, config.exclude, Path(config.root),
+                          force_exclude=force_exclude)
     tasks = [read_task(c, config.max_file_size) for c in candidates]
     return run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                      progress=progress)

@@ -110,11 +110,13 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
-             root: Path | None = None) -> list[Candidate]:
+             root: Path | None = None, *, force_exclude: bool = False) -> list[Candidate]:
     """The files to scan below ``paths``, deduplicated, in a stable order.
 
-    Raises PathError for a path that does not exist. A file named explicitly is scanned
-    even if git ignores it (the user asked for it), unless an exclude pattern matches.
+    Raises PathError for a path that does not exist. A path named explicitly is scanned
+    even if git ignores it or an exclude pattern covers it (the user asked for it; ruff's
+    rule); patterns still apply below it. ``force_exclude`` applies every pattern even to
+    named paths: the pre-commit hook names every staged file.
     """
     cwd = Path.cwd()
     root = root or cwd
@@ -128,17 +130,25 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
             files = found if found is not None else list(_walk(path))
         else:
             files = [path]
+        patterns = exclude if force_exclude else _patterns_below(path, exclude, cwd, root)
         for file in files:
             if file.is_symlink() and file != path:
                 continue  # never follow links found inside a folder
             display = display_path(file, cwd)
             if display in seen:
                 continue
-            if exclude and (is_excluded(display, exclude)
-                            or is_excluded(_relative_to(file, root), exclude)):
+            if patterns and (is_excluded(display, patterns)
+                             or is_excluded(_relative_to(file, root), patterns)):
                 continue
             seen[display] = Candidate(file, display)
     return [seen[k] for k in sorted(seen)]
+
+
+def _patterns_below(path: Path, exclude: Sequence[str], cwd: Path,
+                    root: Path) -> list[str]:
+    """The patterns that do not cover the named path itself."""
+    named = (display_path(path, cwd), _relative_to(path, root))
+    return [p for p in exclude if not any(is_excluded(n, [p]) for n in named)]
 
 
 def _relative_to(path: Path, root: Path) -> str:
