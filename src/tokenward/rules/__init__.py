@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tokenward.rules import provider_token
+from tokenward.rules import hardcoded_secret, hardcoded_secret_config, provider_token
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
+    hardcoded_secret.RULE,
+    hardcoded_secret_config.RULE,
     provider_token.RULE,
 )
 
