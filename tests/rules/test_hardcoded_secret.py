@@ -18,6 +18,7 @@ def _lines(code: str, path: str = "app.py") -> list[int]:
     return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
 
 
+# ruff: noqa: E501 (the sample code keeps one statement per line)
 POSITIVES = '''
 import os, httpx, psycopg2, pymysql, ldap, ldap3, smtplib, openai, slack_sdk, jwt
 from github import Github, Auth

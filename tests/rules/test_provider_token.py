@@ -19,8 +19,8 @@ def _found(code: str, path: str = "NOTES.md") -> list[tuple[int, int, str]]:
 @pytest.mark.parametrize(("line", "message"), [
     ("token: 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",
      "GitHub personal access token in clear text"),
-    ("x github_pat_11AQ7ZK3Y0bT9vLm2Xz7Rt_4Wq8Pn6Bc1Dd5Ee7Ff9Gh2Jk4Lm6Np8Qr0St3Uv5Wx7Yz9Ab"
-     "", "GitHub fine-grained personal access token in clear text"),
+    ("x github_pat_11u8jzPde0IgxLd6GncfBA_epfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR"
+     "IBXuDL7", "GitHub fine-grained personal access token in clear text"),
     ("key = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
     ("key = rk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
     ("OPENAI=sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1",
