@@ -58,12 +58,18 @@ _BEGIN_PRIVATE = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
-def private_key_has_body(text: str, end: int) -> bool:
-    """A private-key header followed by a real key body (not just a parser's constant)."""
+def private_key_body(text: str, end: int) -> str | None:
+    """The start of the key body after a private-key header ending at ``end``, or None when
+    there is none (a parser's constant). Used as the finding's secret: it tells keys apart."""
     window = text[end : end + 400]
     # Bodies come as real lines, as "\n"-escaped literals, or as concatenated strings.
     window = re.sub(r"\\n|\\r|[\"'\s+,]|Proc-Type:[^\n]*|DEK-Info:[^\n]*", "", window)
-    return _KEY_BODY.match(window) is not None
+    match = _KEY_BODY.match(window)
+    return match.group(0)[:64] if match else None
+
+
+def private_key_has_body(text: str, end: int) -> bool:
+    return private_key_body(text, end) is not None
 
 
 def jwt_is_signed(token: str) -> bool:
