@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (token samples are long)
 """The detect-secrets adapter: the candidate-line prefilter loses nothing, and
 detect_secrets is imported only when a candidate line exists."""
 
