@@ -131,7 +131,7 @@ def test_ciphertexts_are_bound_to_their_names(vault: Vault) -> None:
     entries = document["entries"]
     entries["A"]["value"], entries["B"]["value"] = entries["B"]["value"], entries["A"]["value"]
     vault.path.write_text(json.dumps(document))
-    with pytest.raises(VaultError, match="cannot decrypt 'A'.*tampered with or encrypted with "
+    with pytest.raises(VaultError, match=r"cannot decrypt 'A'.*tampered with or encrypted with "
                                          "another key"):
         vault.get("A")
 
@@ -151,7 +151,7 @@ def test_missing_key_file_is_an_error_not_a_new_key(vault: Vault) -> None:
     vault.set("A", SECRET)
     vault.key_file.unlink()
     reopened = Vault(vault.path, key_file=vault.key_file)  # a new process, no cached key
-    with pytest.raises(VaultError, match="key file .* does not exist; the vault cannot be "
+    with pytest.raises(VaultError, match=r"key file .* does not exist; the vault cannot be "
                                          "decrypted without the key"):
         reopened.get("A")
     with pytest.raises(VaultError):
