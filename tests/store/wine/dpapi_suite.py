@@ -100,6 +100,8 @@ class DpapiProtectorTests(unittest.TestCase):
         with self.assertRaises(ProtectorError) as caught:
             protector.unprotect(blob, b"vault\x00B")
         self.assertIn("DPAPI could not decrypt the value", str(caught.exception))
+        self.assertIsInstance(caught.exception, OSError)  # never swallowed: still an OSError
+        self.assertTrue(caught.exception.windows_error)
         self.assertIsInstance(caught.exception.__cause__, OSError)
 
     def test_machine_scope_needs_entropy(self) -> None:
