@@ -203,6 +203,16 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.
     typer.echo(render_markdown(found), nl=False)
 
 
+def _register_subcommands() -> None:
+    from tokenward.store.cli import store_app, token_app
+
+    app.add_typer(store_app, name="store", help="The encrypted vault for secrets code reads.")
+    app.add_typer(token_app, name="token", help="The reference token issuer.")
+
+
+_register_subcommands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script. Returns the exit code."""
     try:
