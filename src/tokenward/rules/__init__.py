@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from tokenward.rules import (
+    broad_oauth_scope,
+    ci_write_all_permissions,
+    cleartext_token_transport,
+    cluster_admin_binding,
+    tls_verification_disabled,
+    token_logged,
+    vault_root_policy,
+    wildcard_iam_policy,
+)
 from tokenward.rules.base import Example, Rule, RuleDocs
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    broad_oauth_scope.RULE,
+    ci_write_all_permissions.RULE,
+    wildcard_iam_policy.RULE,
+    cluster_admin_binding.RULE,
+    vault_root_policy.RULE,
+    cleartext_token_transport.RULE,
+    tls_verification_disabled.RULE,
+    token_logged.RULE,
+)
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
