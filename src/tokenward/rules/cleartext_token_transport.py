@@ -14,7 +14,9 @@ from tokenward.rules.credential_flow import (
     call_carries_credentials,
     call_carries_credentials_shallow,
     cleartext_host,
+    endpoint_argument,
     has_credential_items,
+    has_credential_kwargs,
     http_urls,
     is_client_factory,
     is_http_call,
@@ -49,6 +51,11 @@ def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
             base = keyword(call, "base_url")
             url = None if base is None else base.value
             carries = call_carries_credentials_shallow
+        elif has_credential_kwargs(source, call):
+            # gitlab.Gitlab(url, private_token=...), Elasticsearch(url, basic_auth=...),
+            # hvac.Client(url=..., token=...)
+            url = endpoint_argument(call)
+            carries = has_credential_kwargs
         else:
             hit = _http_connection_request(source, call, extra)
             if hit is not None:

@@ -138,8 +138,15 @@ def cleartext_host(url: str, extra: Sequence[str] = ()) -> str | None:
         return None
     rest = url[7:]
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    if not authority or _PLACEHOLDER_HOST.search(authority):
+    if not authority:
         return None
+    if _PLACEHOLDER_HOST.search(authority):
+        # http://status.{app}.example.com is still example.com; http://{host}:80 is unknown
+        host_part = authority.rsplit("@", 1)[-1].split(":", 1)[0]
+        tail = re.split(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", host_part)[-1]
+        if "." not in tail.strip(".") or not re.search(r"[A-Za-z]{2,}$", tail):
+            return None
+        authority = re.sub(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", "x", authority)
     try:
         host = urlsplit("http://" + authority).hostname or ""
     except ValueError:
@@ -232,9 +239,9 @@ def resolve(source: Source, node: cst.BaseExpression, depth: int = 0
 
 
 def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
-    """The literal text a URL expression starts with, following simple constants:
-    ``"http://x"``, ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``,
-    ``"{}/v1".format(BASE)`` (only the literal start)."""
+    """The literal text of a URL expression, following simple constants: ``"http://x"``,
+    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``.
+    Parts that cannot be resolved become ``{}``; None when nothing is known."""
     if node is None or depth > 6:
         return None
     text = string_value(node)
@@ -245,16 +252,17 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 out += part.value
-                continue
-            if isinstance(part, cst.FormattedStringExpression):
+            elif isinstance(part, cst.FormattedStringExpression):
                 inner = url_prefix(source, part.expression, depth + 1)
-                if inner is None:
-                    return out or None
-                out += inner
+                out += "{}" if inner is None else inner
         return out
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Add):
-            return url_prefix(source, node.left, depth + 1)
+            left = url_prefix(source, node.left, depth + 1)
+            if left is None:
+                return None
+            right = url_prefix(source, node.right, depth + 1)
+            return left + ("{}" if right is None else right)
         if isinstance(node.operator, cst.Modulo):
             return url_prefix(source, node.left, depth + 1)
         return None
@@ -365,6 +373,23 @@ def dict_items(source: Source, node: cst.BaseExpression | None
         for arg in node.args:
             if arg.keyword is not None:
                 yield arg.keyword.value, arg.keyword, arg.value
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+        returned = returned_dict(source, node.func.value)
+        if returned is not None:
+            yield from dict_items(source, returned)
+
+
+def returned_dict(source: Source, function: str) -> cst.Dict | None:
+    """The dict literal a module-level helper returns (``def _auth(): return {...}``)."""
+    index = source.index
+    assert index is not None
+    for func in index.of(cst.FunctionDef):
+        if func.name.value != function:
+            continue
+        for ret in index.of(cst.Return):
+            if isinstance(ret.value, cst.Dict) and enclosing_function(index, ret) is func:
+                return ret.value
+    return None
 
 
 def has_credential_items(source: Source, node: cst.BaseExpression | None) -> bool:
@@ -406,13 +431,8 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
         value = resolve(source, first.value)
         if isinstance(value, cst.Call) and value is not call and is_http_call(source, value):
             return call_carries_credentials(source, value)
-    if isinstance(call.func, cst.Attribute):
-        receiver = call.func.value
-        if isinstance(receiver, cst.Name) and receiver.value in _credentialed_clients(source):
-            return True
-        if isinstance(receiver, cst.Attribute) and \
-                last_name(receiver) in _credentialed_clients(source):
-            return True
+    if isinstance(call.func, cst.Attribute) and client_is_credentialed(source, call.func.value):
+        return True
     return False
 
 
@@ -420,51 +440,55 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-_CREDENTIALED: dict[int, frozenset[str]] = {}
+ClientKey = tuple[int, str]
+_CREDENTIALED: dict[int, frozenset[ClientKey]] = {}
 
 
-def _credentialed_clients(source: Source) -> frozenset[str]:
-    """Client names whose default headers, auth or cookies were given a credential in this
+def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
+    """Where a client variable lives: a plain name is local to its function, an attribute
+    (``self.session``) belongs to the whole file."""
+    assert source.index is not None
+    if isinstance(node, cst.Name):
+        scope = enclosing_function(source.index, node)
+        return (0 if scope is None else id(scope), node.value)
+    if isinstance(node, cst.Attribute):
+        name = dotted_name(node)
+        return None if name is None else (-1, name)
+    return None
+
+
+def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
+    """Clients whose default headers, auth or cookies were given a credential in this
     file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
     ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
     index = source.index
     assert index is not None
-    key = id(index)
-    cached = _CREDENTIALED.get(key)
+    cache_key = id(index)
+    cached = _CREDENTIALED.get(cache_key)
     if cached is not None:
         return cached
-    names: set[str] = set()
+    keys: set[ClientKey | None] = set()
     for assign in index.of(cst.Assign):
         value = assign.value
         for target in assign.targets:
             t = target.target
             if isinstance(value, cst.Call) and is_client_factory(source, value) \
                     and call_carries_credentials_shallow(source, value):
-                name = last_name(t)
-                if name:
-                    names.add(name)
+                keys.add(client_key(source, t))
             if isinstance(t, cst.Attribute) and t.attr.value in ("auth", "cookies") \
                     and not _is_none(value):
-                name = last_name(t.value)
-                if name:
-                    names.add(name)
+                keys.add(client_key(source, t.value))
             if isinstance(t, cst.Attribute) and t.attr.value == "headers" \
                     and has_credential_items(source, value):
-                name = last_name(t.value)
-                if name:
-                    names.add(name)
+                keys.add(client_key(source, t.value))
             if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Attribute) \
                     and t.value.attr.value == "headers" and is_credential_key(last_name(t)):
-                name = last_name(t.value.value)
-                if name:
-                    names.add(name)
+                keys.add(client_key(source, t.value.value))
     for item in index.of(cst.WithItem):
         if isinstance(item.item, cst.Call) and is_client_factory(source, item.item) \
                 and call_carries_credentials_shallow(source, item.item) \
                 and item.asname is not None:
-            name = last_name(item.asname.name)
-            if name:
-                names.add(name)
+            keys.add(client_key(source, item.asname.name))
     for call in index.of(cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "update" \
@@ -473,12 +497,10 @@ def _credentialed_clients(source: Source) -> frozenset[str]:
             first = positional(call, 0)
             if first is not None and (func.value.attr.value == "cookies"
                                       or has_credential_items(source, first.value)):
-                name = last_name(func.value.value)
-                if name:
-                    names.add(name)
-    result = frozenset(names)
+                keys.add(client_key(source, func.value.value))
+    result = frozenset(k for k in keys if k is not None)
     _CREDENTIALED.clear()
-    _CREDENTIALED[key] = result
+    _CREDENTIALED[cache_key] = result
     return result
 
 
@@ -495,6 +517,47 @@ def call_carries_credentials_shallow(source: Source, call: cst.Call) -> bool:
     return False
 
 
-def client_is_credentialed(source: Source, receiver: cst.BaseExpression) -> bool:
-    name = last_name(receiver)
-    return name is not None and name in _credentialed_clients(source)
+def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
+    key = client_key(source, receiver)
+    if key is None:
+        return False
+    clients = _credentialed_clients(source)
+    if key in clients:
+        return True
+    # a module-level client used inside a function that does not rebind the name
+    return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
+        and local_assignment(source, receiver, receiver.value) is None
+
+
+# Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).
+_CREDENTIAL_KWARGS = frozenset({"auth", "basic_auth", "http_auth", "cookies", "private_token",
+                                "oauth_token", "job_token", "api_key", "token", "password",
+                                "client_secret", "bearer_auth", "http_credentials"})
+
+
+def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
+    """Any call given a credential by keyword, or a headers dict holding one."""
+    for arg in call.args:
+        if arg.keyword is None or _is_none(arg.value):
+            continue
+        kw = arg.keyword.value
+        if kw in _CREDENTIAL_KWARGS or is_secret_name(kw):
+            if not isinstance(arg.value, cst.Name) or arg.value.value not in ("False", "True"):
+                return True
+        if kw == "headers" and has_credential_items(source, arg.value):
+            return True
+    return False
+
+
+def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
+    """The URL/host a client constructor is pointed at: ``url=``/``host=``/``base_url=``/
+    ``hosts=`` or the first positional argument."""
+    for name in ("url", "base_url", "host", "hosts", "endpoint", "server", "api_url"):
+        arg = keyword(call, name)
+        if arg is not None:
+            value = arg.value
+            if isinstance(value, cst.List) and value.elements:
+                return value.elements[0].value
+            return value
+    first = positional(call, 0)
+    return None if first is None else first.value

@@ -12,21 +12,23 @@ from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.cleartext_token_transport import command_carries_credentials
 from tokenward.rules.config_text import is_comment, logical_lines
 from tokenward.rules.credential_flow import (
+    ClientKey,
     call_carries_credentials,
     call_carries_credentials_shallow,
     client_is_credentialed,
-    is_client_factory,
+    client_key,
+    has_credential_kwargs,
     is_http_call,
     is_secret_name,
-    resolve,
 )
-from tokenward.rules.pyutil import call_name, dotted_name, imports, last_name
+from tokenward.rules.pyutil import call_name, dotted_name, imports, string_value
 from tokenward.scanner.source import Source
 
 # Keyword arguments that switch verification off when given False / 0.
-_OFF_FLAGS = ("verify", "ssl", "verify_ssl", "cert_reqs", "verify_certs", "ssl_verify")
+_OFF_FLAGS = ("verify", "ssl", "verify_ssl", "cert_reqs", "verify_certs", "ssl_verify",
+              "tls_verify", "verify_tls", "ssl_cert_reqs")
 # Keyword arguments that take an SSL context.
-_CONTEXT_ARGS = ("context", "ssl", "ssl_context", "verify")
+_CONTEXT_ARGS = ("context", "ssl", "ssl_context", "verify", "tls_context")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -42,36 +44,13 @@ def _is_off(node: cst.BaseExpression) -> bool:
         return True
     if isinstance(node, cst.Integer) and node.value == "0":
         return True
-    return dotted_name(node) in ("ssl.CERT_NONE", "CERT_NONE")
-
-
-def _unverified_contexts(source: Source) -> set[str]:
-    """Names bound to an SSL context with verification off in this file."""
-    assert source.index is not None
-    names: set[str] = set()
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        for target in assign.targets:
-            t = target.target
-            if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
-                name = last_name(t)
-                if name:
-                    names.add(name)
-            if isinstance(t, cst.Attribute) and (
-                    (t.attr.value == "verify_mode" and _resolves_cert_none(source, value))
-                    or (t.attr.value == "check_hostname" and _is_false(value))):
-                name = last_name(t.value)
-                if name:
-                    names.add(name)
-    return names
+    if string_value(node) in ("CERT_NONE", "none", "NONE"):
+        return True
+    return (dotted_name(node) or "").endswith("CERT_NONE")
 
 
 def _is_false(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "False"
-
-
-def _resolves_cert_none(source: Source, node: cst.BaseExpression) -> bool:
-    return (imports(source).resolve(node) or "").endswith("CERT_NONE")
 
 
 def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
@@ -79,74 +58,160 @@ def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
     return name in ("ssl._create_unverified_context", "ssl._create_stdlib_context")
 
 
-def _disabling_argument(source: Source, call: cst.Call, contexts: set[str]
-                        ) -> cst.Arg | None:
-    for arg in call.args:
-        if arg.keyword is None:
-            continue
-        kw = arg.keyword.value
-        if kw in _OFF_FLAGS and _is_off(arg.value):
-            return arg
-        if kw in _CONTEXT_ARGS:
-            value = arg.value
+def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
+    """SSL contexts with verification off, and the statement that turned it off (the
+    unverified factory, else ``verify_mode = CERT_NONE``, else ``check_hostname = False``)."""
+    assert source.index is not None
+    found: dict[ClientKey, tuple[int, cst.CSTNode]] = {}
+
+    def note(key: ClientKey | None, rank: int, node: cst.CSTNode) -> None:
+        if key is not None and (key not in found or rank < found[key][0]):
+            found[key] = (rank, node)
+
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        for target in assign.targets:
+            t = target.target
             if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
-                return arg
-            name = last_name(value) if isinstance(value, cst.Name | cst.Attribute) else None
-            if name and name in contexts:
-                return arg
-            if isinstance(value, cst.Name):
-                resolved = resolve(source, value)
-                if isinstance(resolved, cst.Call) and _is_unverified_factory(source, resolved):
-                    return arg
+                note(client_key(source, t), 0, assign)
+            elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
+                    and _is_off(value):
+                note(client_key(source, t.value), 1, assign)
+            elif isinstance(t, cst.Attribute) and t.attr.value == "check_hostname" \
+                    and _is_false(value):
+                note(client_key(source, t.value), 2, assign)
+    return {key: node for key, (_, node) in found.items()}
+
+
+def _lookup(contexts: dict[ClientKey, cst.CSTNode], source: Source, node: cst.CSTNode
+            ) -> cst.CSTNode | None:
+    key = client_key(source, node)
+    if key is None:
+        return None
+    if key in contexts:
+        return contexts[key]
+    return contexts.get((0, key[1])) if key[0] > 0 else None
+
+
+def _off_argument(call: cst.Call) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in _OFF_FLAGS and _is_off(arg.value):
+            return arg
     return None
+
+
+def _bound_key(source: Source, call: cst.Call) -> ClientKey | None:
+    """The variable a constructed client/connector is bound to."""
+    assert source.index is not None
+    parent = source.index.parent(call)
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+        return client_key(source, parent.targets[0].target)
+    if isinstance(parent, cst.WithItem) and parent.asname is not None:
+        return client_key(source, parent.asname.name)
+    return None
+
+
+def _client_used_with_credentials(source: Source, key: ClientKey | None) -> bool:
+    if key is None:
+        return False
+    assert source.index is not None
+    for call in source.index.of(cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and client_key(source, func.value) == key \
+                and call_carries_credentials(source, call):
+            return True
+    return False
+
+
+def _connector_feeds_credentials(source: Source, key: ClientKey | None) -> bool:
+    """``connector = TCPConnector(ssl=False)`` passed to a session that carries a token."""
+    if key is None:
+        return False
+    assert source.index is not None
+    for call in source.index.of(cst.Call):
+        arg = next((a for a in call.args if a.keyword is not None
+                    and a.keyword.value == "connector"), None)
+        if arg is None or client_key(source, arg.value) != key:
+            continue
+        if call_carries_credentials_shallow(source, call) or has_credential_kwargs(source, call):
+            return True
+        bound = _bound_key(source, call)
+        if bound is not None and (bound in _credentialed_keys(source, call)
+                                  or _client_used_with_credentials(source, bound)):
+            return True
+    return False
+
+
+def _credentialed_keys(source: Source, call: cst.Call) -> frozenset[ClientKey]:
+    parent = source.index.parent(call) if source.index is not None else None
+    target: cst.CSTNode | None = None
+    if isinstance(parent, cst.WithItem) and parent.asname is not None:
+        target = parent.asname.name
+    elif isinstance(parent, cst.Assign):
+        target = parent.targets[0].target
+    if target is not None and client_is_credentialed(source, target):
+        key = client_key(source, target)
+        return frozenset({key}) if key is not None else frozenset()
+    return frozenset()
+
+
+def _carries(source: Source, call: cst.Call) -> bool:
+    if is_http_call(source, call):
+        return call_carries_credentials(source, call)
+    if has_credential_kwargs(source, call):
+        return True
+    key = _bound_key(source, call)
+    return key is not None and (bool(_credentialed_keys(source, call))
+                                or _client_used_with_credentials(source, key))
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
     if source.index is None:
         return
     contexts = _unverified_contexts(source)
+    reported: set[int] = set()
     any_credentials = False
     for call in source.index.of(cst.Call):
-        if is_http_call(source, call):
-            carries = call_carries_credentials(source, call)
-        elif is_client_factory(source, call) or (call_name(source, call) or "").endswith(
-                "TCPConnector"):
-            carries = call_carries_credentials_shallow(source, call) or _bound_client_carries(
-                source, call)
-        else:
+        name = call_name(source, call) or ""
+        off = _off_argument(call)
+        context_args = [a for a in call.args if a.keyword is not None
+                        and a.keyword.value in _CONTEXT_ARGS and not _is_off(a.value)]
+        if off is None and not context_args:
+            if is_http_call(source, call) and call_carries_credentials(source, call):
+                any_credentials = True
             continue
+        carries = _carries(source, call)
         any_credentials = any_credentials or carries
+        if off is not None:
+            if carries or (name.endswith("TCPConnector") and _connector_feeds_credentials(
+                    source, _bound_key(source, call))):
+                yield _hit(source, call, source.code(off).strip().rstrip(","))
         if not carries:
             continue
-        arg = _disabling_argument(source, call, contexts)
-        if arg is not None:
-            yield Hit(span=source.span(arg), target=source.code(arg).strip().rstrip(","),
-                      detail="request", code=source.code(call))
+        for arg in context_args:
+            value = arg.value
+            if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
+                yield _hit(source, arg, "ssl._create_unverified_context()")
+                continue
+            node = _lookup(contexts, source, value)
+            if node is not None and id(node) not in reported:
+                reported.add(id(node))
+                yield _hit(source, node, source.code(node).strip())
     for assign in source.index.of(cst.Assign):
         for target in assign.targets:
             t = target.target
             if (isinstance(t, cst.Attribute) and t.attr.value == "verify"
                     and _is_off(assign.value) and client_is_credentialed(source, t.value)):
-                yield Hit(span=source.span(assign), target=source.code(t) + " = False",
-                          detail="session", code=source.code(assign))
+                yield _hit(source, assign, source.code(t) + " = False")
             if (any_credentials and isinstance(t, cst.Attribute)
                     and t.attr.value == "_create_default_https_context"
                     and (imports(source).resolve(assign.value) or "").endswith(
                         "_create_unverified_context")):
-                yield Hit(span=source.span(assign), target="ssl._create_default_https_context",
-                          detail="process", code=source.code(assign))
+                yield _hit(source, assign, "ssl._create_default_https_context")
 
 
-def _bound_client_carries(source: Source, call: cst.Call) -> bool:
-    """``session = requests.Session(); session.headers[...] = token``: the constructor's
-    target is a credentialed client."""
-    assert source.index is not None
-    parent = source.index.parent(call)
-    if isinstance(parent, cst.Assign):
-        return any(client_is_credentialed(source, t.target) for t in parent.targets)
-    if isinstance(parent, cst.WithItem) and parent.asname is not None:
-        return client_is_credentialed(source, parent.asname.name)  # type: ignore[arg-type]
-    return False
+def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:
+    return Hit(span=source.span(node), target=target, detail="python", code=source.code(node))
 
 
 # --- shell and config files -----------------------------------------------------------------
@@ -266,7 +331,7 @@ RULE = Rule(
                                     headers={"PRIVATE-TOKEN": token},
                                     verify=False)
             """,
-            lines=(6,),
+            lines=(4,),
         ),
         Example(
             """
@@ -282,7 +347,7 @@ RULE = Rule(
                                              headers={"Authorization": f"Bearer {token}"})
                 return urllib.request.urlopen(req, context=ctx).read()
             """,
-            lines=(11,),
+            lines=(6,),
         ),
         Example(
             """
