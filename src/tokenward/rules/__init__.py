@@ -8,6 +8,7 @@ from tokenward.rules import (
     cleartext_token_transport,
     cluster_admin_binding,
     tls_verification_disabled,
+    token_in_url,
     token_logged,
     vault_root_policy,
     wildcard_iam_policy,
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     cleartext_token_transport.RULE,
     tls_verification_disabled.RULE,
     token_logged.RULE,
+    token_in_url.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

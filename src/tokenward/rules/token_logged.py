@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import libcst as cst
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.config_text import is_comment, logical_lines
 from tokenward.rules.credential_flow import (
     has_credential_items,
+    returned_dict,
     is_credential_key,
     is_secret_name,
     resolve,
@@ -28,6 +31,7 @@ from tokenward.scanner.source import Source
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
                           "critical", "fatal", "log", "msg", "trace", "success"})
 _PRINTERS = frozenset({"print", "pprint", "pprint.pprint", "warnings.warn", "sys.stdout.write",
+                       "sentry_sdk.capture_message", "sentry_sdk.add_breadcrumb",
                        "sys.stderr.write", "click.echo", "click.secho", "typer.echo",
                        "typer.secho", "rich.print", "logging.log"})
 _CONSOLE_METHODS = frozenset({"print", "log", "write"})
@@ -48,6 +52,9 @@ _MAX_SAFE_SLICE = 8
 
 
 def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind != "python":
+        yield from _detect_shell(source)
+        return
     if source.index is None:
         return
     text_tokens = _uses_text_library(source)
@@ -97,13 +104,25 @@ def _sink(source: Source, call: cst.Call) -> str | None:
             return None
         full = imports(source).resolve(receiver) or ""
         last = (last_name(receiver) or "").lower()
-        if "log" in last or full.startswith(("logging", "structlog", "loguru")):
+        if "log" in last or full.startswith(("logging", "structlog", "loguru")) \
+                or _assigned_logger(source, receiver):
             return f"a log ({dotted_name(func) or method})"
     if method in _CONSOLE_METHODS:
         last = (last_name(receiver) or "").lower()
         if last in ("console", "stdout", "stderr"):
             return f"output ({dotted_name(func) or method})"
     return None
+
+
+def _assigned_logger(source: Source, receiver: cst.BaseExpression) -> bool:
+    """``std = logging.getLogger("svc")`` then ``std.info(...)``."""
+    if not isinstance(receiver, cst.Name | cst.Attribute):
+        return False
+    value = resolve(source, receiver)
+    if not isinstance(value, cst.Call):
+        return False
+    name = (call_name(source, value) or "").lower()
+    return "getlogger" in name or "get_logger" in name or name.endswith("logger")
 
 
 def _message_parts(call: cst.Call, sink: str) -> Iterator[cst.BaseExpression]:
@@ -160,9 +179,15 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
     if isinstance(node, cst.Call):
         return _sensitive_call(source, node, recurse)
     if isinstance(node, cst.FormattedString):
+        before = ""
         for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                before = part.value
+                continue
             if isinstance(part, cst.FormattedStringExpression):
                 found = recurse(part.expression)
+                if found is None and _named_by_text(before, part.expression):
+                    found = part.expression
                 if found is not None:
                     return found
         return None
@@ -191,6 +216,23 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
                 return found
         return None
     return None
+
+
+_CREDENTIAL_TEXT = ("authorization", "bearer", "api key", "api-key", "password", "secret")
+_GENERIC_HOLDERS = frozenset({"header", "auth", "value", "raw", "creds", "cred", "credentials",
+                              "val", "hdr"})
+
+
+def _named_by_text(before: str, expression: cst.BaseExpression) -> bool:
+    """``f"malformed Authorization header: {header}"``: the message says what the bare
+    value is."""
+    if not isinstance(expression, cst.Name):
+        return False
+    words = name_words(expression.value)
+    if not words or words[-1] not in _GENERIC_HOLDERS:
+        return False
+    tail = before.lower()[-40:]
+    return any(word in tail for word in _CREDENTIAL_TEXT)
 
 
 def _is_harmless(node: cst.BaseExpression) -> bool:
@@ -234,6 +276,16 @@ def _sensitive_call(source: Source, call: cst.Call, recurse: object) -> cst.CSTN
     if name in ("os.getenv", "os.environ.get") and call.args:
         key = string_value(call.args[0].value)
         return call if key is not None and is_credential_key(key) else None
+    if isinstance(func, cst.Name) and returned_dict(source, func.value) is not None \
+            and has_credential_items(source, call):
+        return call  # _headers() returning {"Authorization": ...}
+    if any(w in ("url", "link", "reverse", "urlencode") for w in name_words(
+            name.rpartition(".")[2])):
+        for arg in call.args:
+            if arg.keyword is not None and is_secret_name(arg.keyword.value):
+                found = recurse(arg.value)
+                if found is not None:
+                    return found  # type: ignore[no-any-return]
     if name in _PASS_THROUGH or name.endswith(".dumps"):
         for arg in call.args:
             found = recurse(arg.value)
@@ -269,10 +321,22 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool) -> bool:
         if text_tokens and name_words(name) in (["token"], ["tok"]):
             return False
         return not _loop_variable(source, node) and not _bound_to_harmless(source, node)
-    # headers = {"Authorization": ...}; log.debug("sending %s", headers)
     value = resolve(source, node)
-    return value is not node and isinstance(value, cst.Dict) and \
-        has_credential_items(source, value)
+    if value is node:
+        return False
+    # headers = {"Authorization": ...}; log.debug("sending %s", headers)
+    if isinstance(value, cst.Dict):
+        return has_credential_items(source, value)
+    words = name_words(name)
+    # tokens = resp.json() at a token endpoint: the whole token response
+    if ("token" in words or "tokens" in words) and isinstance(value, cst.Call) \
+            and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
+        return True
+    # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
+    if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
+                  | cst.Attribute):
+        return _sensitive(source, value, text_tokens, 8) is not None
+    return False
 
 
 def _loop_variable(source: Source, node: cst.Name) -> bool:
@@ -301,6 +365,45 @@ def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
     if isinstance(value, cst.BinaryOperation) and isinstance(value.left, cst.Subscript):
         return _is_short_slice(value.left)
     return _is_constant(value)
+
+
+# --- echo/printf in shell scripts, Dockerfiles and CI YAML ----------------------------------
+
+_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\|")
+_ECHO = re.compile(r"(?:^|[\s'\"(])(echo|printf)(?=\s)")
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
+_SHELL_VAR = re.compile(
+    r"\$\{\{\s*(?:secrets|env|vars)\.(\w+)\s*\}\}|\$\{(\w+)(:[^}]*)?\}|\$(\w+)")
+_REDIRECT_TO_FILE = re.compile(r"(?<![0-9&])>{1,2}\s*(?!&)")
+
+
+def _detect_shell(source: Source) -> Iterator[Hit]:
+    for logical in logical_lines(source):
+        text = logical.text
+        if "echo" not in text and "printf" not in text:
+            continue
+        if is_comment(text, source.kind) or "::add-mask::" in text:
+            continue
+        position = 0
+        pieces = _SEGMENT_SPLIT.split(text)
+        separators = _SEGMENT_SPLIT.findall(text)
+        for i, piece in enumerate(pieces):
+            start = text.find(piece, position)
+            position = start + len(piece)
+            piped = i < len(separators) and separators[i] == "|"
+            echo = _ECHO.search(piece)
+            if echo is None or piped or _REDIRECT_TO_FILE.search(piece[echo.end():]):
+                continue
+            body_start = start + echo.end()
+            body = _SUBSTITUTION.sub(lambda m: " " * len(m.group(0)), text[body_start:position])
+            for var in _SHELL_VAR.finditer(body):
+                name = var.group(1) or var.group(2) or var.group(4)
+                if var.group(3) or not is_secret_name(name):
+                    continue  # ${TOKEN:0:4} is a prefix
+                begin = body_start + var.start()
+                yield Hit(span=logical.span(begin, body_start + var.end()), target=name,
+                          detail=f"the job log ({echo.group(1)})", code=var.group(0))
+                break
 
 
 RULE = Rule(
@@ -346,8 +449,8 @@ RULE = Rule(
                     "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"),
     ),
     detect=_detect,
-    kinds=PYTHON,
-    keywords=("log", "print", "warn", "raise", "echo", "write"),
+    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
     prefilter=lambda text: any(w in text for w in (
         "token", "secret", "password", "passwd", "passphrase", "key", "authorization", "bearer",
         "jwt", "credential", "headers")),
