@@ -77,12 +77,14 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
             yield Hit(span=source.span(node), target=scope_value,
                       detail=describe(entry, scope_value), code=source.code(node))
 
-    for node in (*index.of(cst.Assign), *index.of(cst.AnnAssign)):
-        value = node.value
-        if value is None:
+    assignments: list[cst.Assign | cst.AnnAssign] = [*index.of(cst.Assign),
+                                                     *index.of(cst.AnnAssign)]
+    for assignment in assignments:
+        assigned = assignment.value
+        if assigned is None:
             continue
-        if any(_is_scope_name(name) for name, _ in assigned_names(node)):
-            yield from emit(value)
+        if any(_is_scope_name(name) for name, _ in assigned_names(assignment)):
+            yield from emit(assigned)
     for call in index.of(cst.Call):
         if _is_check_call(source, call):
             continue
@@ -117,8 +119,8 @@ def _in_check_call(source: Source, element: cst.DictElement) -> bool:
     assert source.index is not None
     for up in source.index.ancestors(element):
         if isinstance(up, cst.Call):
-            return _is_check_call(source, up) or (last_name(up.func) or "") in _LISTING_CALLS \
-                and not _is_http_verb_call(up)
+            return _is_check_call(source, up) or ((last_name(up.func) or "") in _LISTING_CALLS \
+                and not _is_http_verb_call(up))
         if isinstance(up, cst.SimpleStatementLine | cst.FunctionDef):
             return False
     return False
@@ -165,10 +167,10 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
                 yield from _broad_literals(source, arg.value, context, depth + 1)
         return
     if isinstance(node, cst.Name):
-        value = resolve(source, node)
-        if value is node or _assigned_to_scope_name(source, value):
+        constant = resolve(source, node)
+        if constant is node or _assigned_to_scope_name(source, constant):
             return  # unknown, or already reported where it is assigned
-        yield from _broad_literals(source, value, context, depth + 1)
+        yield from _broad_literals(source, constant, context, depth + 1)
 
 
 def _assigned_to_scope_name(source: Source, value: cst.BaseExpression) -> bool:
@@ -192,8 +194,8 @@ def _detect_config(source: Source, context: str) -> Iterator[Hit]:
     for number, line in enumerate(lines, start=1):
         if is_comment(line, source.kind):
             continue
-        for match in _FLAG.finditer(line):
-            yield from _tokens_hits(number, match.start(1), match.group(1), context)
+        for flag in _FLAG.finditer(line):
+            yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
         match = _KEY_LINE.match(line)
         if match is None or not _is_config_scope_key(match.group(2)):
             continue

@@ -26,6 +26,7 @@ Decisions, documented once here:
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
@@ -91,7 +92,7 @@ def is_secret_name(name: str | None) -> bool:
         return False
     if any(w in _SECRET_WORDS for w in words):
         return True
-    return any((a, b) in _SECRET_PAIRS for a, b in zip(words, words[1:], strict=False))
+    return any((a, b) in _SECRET_PAIRS for a, b in itertools.pairwise(words))
 
 
 CREDENTIAL_HEADERS = frozenset({
@@ -113,8 +114,8 @@ def is_credential_key(key: str | None) -> bool:
 
 def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
     host = host.strip("[]").rstrip(".").lower()
-    if not host or host == "localhost" or host.endswith(".localhost") or "." not in host \
-            and ":" not in host:
+    if not host or host == "localhost" or host.endswith(".localhost") or ("." not in host \
+            and ":" not in host):
         return True
     for entry in extra:
         entry = entry.lower()
@@ -313,10 +314,10 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
 def _assigned_from_factory(source: Source, name: str) -> bool:
     index = source.index
     assert index is not None
-    for node in (*index.of(cst.Assign),):
-        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
-            if any(last_name(t.target) == name for t in node.targets):
-                return True
+    for node in index.of(cst.Assign):
+        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value) \
+                and any(last_name(t.target) == name for t in node.targets):
+            return True
     for item in index.of(cst.WithItem):
         if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
                 and item.asname is not None and last_name(item.asname.name) == name):
@@ -431,9 +432,8 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
         value = resolve(source, first.value)
         if isinstance(value, cst.Call) and value is not call and is_http_call(source, value):
             return call_carries_credentials(source, value)
-    if isinstance(call.func, cst.Attribute) and client_is_credentialed(source, call.func.value):
-        return True
-    return False
+    return isinstance(call.func, cst.Attribute) and \
+        client_is_credentialed(source, call.func.value)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:
@@ -541,9 +541,9 @@ def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
         if arg.keyword is None or _is_none(arg.value):
             continue
         kw = arg.keyword.value
-        if kw in _CREDENTIAL_KWARGS or is_secret_name(kw):
-            if not isinstance(arg.value, cst.Name) or arg.value.value not in ("False", "True"):
-                return True
+        is_flag = isinstance(arg.value, cst.Name) and arg.value.value in ("False", "True")
+        if (kw in _CREDENTIAL_KWARGS or is_secret_name(kw)) and not is_flag:
+            return True
         if kw == "headers" and has_credential_items(source, arg.value):
             return True
     return False

@@ -182,10 +182,10 @@ def _detect_python(source: Source) -> Iterator[Hit]:
             continue
         carries = _carries(source, call)
         any_credentials = any_credentials or carries
-        if off is not None:
-            if carries or (name.endswith("TCPConnector") and _connector_feeds_credentials(
-                    source, _bound_key(source, call))):
-                yield _hit(source, call, source.code(off).strip().rstrip(","))
+        if off is not None and (carries or (
+                name.endswith("TCPConnector")
+                and _connector_feeds_credentials(source, _bound_key(source, call)))):
+            yield _hit(source, call, source.code(off).strip().rstrip(","))
         if not carries:
             continue
         for arg in context_args:

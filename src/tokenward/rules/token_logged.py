@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
@@ -12,10 +12,10 @@ from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.config_text import is_comment, logical_lines
 from tokenward.rules.credential_flow import (
     has_credential_items,
-    returned_dict,
     is_credential_key,
     is_secret_name,
     resolve,
+    returned_dict,
 )
 from tokenward.rules.pyutil import (
     call_name,
@@ -158,7 +158,10 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
     """The first sub-expression that puts a credential's text into the message."""
     if depth > 12:
         return None
-    recurse = lambda n: _sensitive(source, n, text_tokens, depth + 1)  # noqa: E731
+
+    def recurse(inner: cst.BaseExpression) -> cst.CSTNode | None:
+        return _sensitive(source, inner, text_tokens, depth + 1)
+
     if isinstance(node, cst.Name):
         return node if _secret_variable(source, node, text_tokens) else None
     if isinstance(node, cst.Attribute):
@@ -204,14 +207,14 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
                 return found
         return None
     if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
+        for item in node.elements:
+            if not isinstance(item, cst.DictElement):
                 continue
-            key = string_value(element.key)
-            if is_credential_key(key) and not _is_constant(element.value) \
-                    and not _is_harmless(element.value):
-                return element
-            found = recurse(element.value)
+            key = string_value(item.key)
+            if is_credential_key(key) and not _is_constant(item.value) \
+                    and not _is_harmless(item.value):
+                return item
+            found = recurse(item.value)
             if found is not None:
                 return found
         return None
@@ -250,8 +253,9 @@ def _is_pass_call(call: cst.Call) -> bool:
     return isinstance(call.func, cst.Attribute) and call.func.attr.value in _PASS_METHODS
 
 
-def _sensitive_call(source: Source, call: cst.Call, recurse: object) -> cst.CSTNode | None:
-    assert callable(recurse)
+def _sensitive_call(source: Source, call: cst.Call,
+                    recurse: Callable[[cst.BaseExpression], cst.CSTNode | None]
+                    ) -> cst.CSTNode | None:
     func = call.func
     name = call_name(source, call) or ""
     if isinstance(func, cst.Attribute):
@@ -266,12 +270,12 @@ def _sensitive_call(source: Source, call: cst.Call, recurse: object) -> cst.CSTN
         if method in _PASS_METHODS:
             found = recurse(func.value)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found
             if method in ("format", "join", "format_map"):
                 for arg in call.args:
                     found = recurse(arg.value)
                     if found is not None:
-                        return found  # type: ignore[no-any-return]
+                        return found
             return None
     if name in ("os.getenv", "os.environ.get") and call.args:
         key = string_value(call.args[0].value)
@@ -285,12 +289,12 @@ def _sensitive_call(source: Source, call: cst.Call, recurse: object) -> cst.CSTN
             if arg.keyword is not None and is_secret_name(arg.keyword.value):
                 found = recurse(arg.value)
                 if found is not None:
-                    return found  # type: ignore[no-any-return]
+                    return found
     if name in _PASS_THROUGH or name.endswith(".dumps"):
         for arg in call.args:
             found = recurse(arg.value)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found
     # Anything else transforms the value (len, hash, redact, mask, a lookup): not a leak.
     return None
 

@@ -100,7 +100,7 @@ def _detect_yaml(source: Source) -> Iterator[Hit]:
         if any(_YAML_DENY.match(b) for b in block):
             continue
         resource_star = False
-        for i, b in enumerate(block):
+        for _i, b in enumerate(block):
             res = _YAML_RESOURCE.match(b)
             if res is None:
                 continue
