@@ -39,7 +39,6 @@ from tokenward.rules.pyutil import (
     enclosing_function,
     keyword,
     last_name,
-    local_assignment,
     name_words,
     positional,
     string_value,
@@ -170,30 +169,58 @@ def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
 
 # --- values ------------------------------------------------------------------------------
 
-def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
-    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+_ASSIGNMENTS: dict[int, dict[str, list[tuple[int, int, cst.BaseExpression]]]] = {}
+
+
+def _assignments(source: Source) -> dict[str, list[tuple[int, int, cst.BaseExpression]]]:
+    """Plain-name assignments of the file: name -> [(line, scope id, value)], built once
+    per file so that following names stays linear."""
     index = source.index
     assert index is not None
-    found: cst.BaseExpression | None = None
+    key = id(index)
+    table = _ASSIGNMENTS.get(key)
+    if table is not None:
+        return table
+    table = {}
     for assign in index.of(cst.Assign):
-        if enclosing_function(index, assign) is not None:
-            continue
         for target in assign.targets:
-            if isinstance(target.target, cst.Name) and target.target.value == name:
-                found = assign.value
+            if isinstance(target.target, cst.Name):
+                scope = enclosing_function(index, assign)
+                table.setdefault(target.target.value, []).append(
+                    (source.span(assign).line, 0 if scope is None else id(scope), assign.value))
     for ann in index.of(cst.AnnAssign):
-        if (ann.value is not None and isinstance(ann.target, cst.Name)
-                and ann.target.value == name and enclosing_function(index, ann) is None):
-            found = ann.value
-    return found
+        if ann.value is not None and isinstance(ann.target, cst.Name):
+            scope = enclosing_function(index, ann)
+            table.setdefault(ann.target.value, []).append(
+                (source.span(ann).line, 0 if scope is None else id(scope), ann.value))
+    _ASSIGNMENTS.clear()
+    _ASSIGNMENTS[key] = table
+    return table
+
+
+def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
+    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+    found = [value for _, scope, value in _assignments(source).get(name, ()) if scope == 0]
+    return found[-1] if found else None
 
 
 def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
-    """The value of a plain name: the nearest earlier local assignment, else a module one."""
-    value = local_assignment(source, node, node.value)
-    if value is None:
-        value = module_assignment(source, node.value)
-    return value
+    """The value of a plain name: the nearest earlier assignment in the same function,
+    else a module-level one."""
+    index = source.index
+    assert index is not None
+    entries = _assignments(source).get(node.value)
+    if not entries:
+        return None
+    scope = enclosing_function(index, node)
+    scope_id = 0 if scope is None else id(scope)
+    line = source.span(node).line
+    local = [(ln, value) for ln, sid, value in entries if sid == scope_id and ln <= line]
+    if local:
+        return max(local, key=lambda entry: entry[0])[1]
+    if scope_id != 0:
+        return module_assignment(source, node.value)
+    return None
 
 
 def _self_attribute(source: Source, node: cst.Attribute) -> cst.BaseExpression | None:
@@ -311,18 +338,29 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
     return bool(words) and words[-1] in ("session", "client", "http", "sess", "s", "api")
 
 
+_FACTORY_NAMES: dict[int, frozenset[str]] = {}
+
+
 def _assigned_from_factory(source: Source, name: str) -> bool:
     index = source.index
     assert index is not None
-    for node in index.of(cst.Assign):
-        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value) \
-                and any(last_name(t.target) == name for t in node.targets):
-            return True
-    for item in index.of(cst.WithItem):
-        if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
-                and item.asname is not None and last_name(item.asname.name) == name):
-            return True
-    return False
+    key = id(index)
+    names = _FACTORY_NAMES.get(key)
+    if names is None:
+        found: set[str] = set()
+        for node in index.of(cst.Assign):
+            if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
+                found.update(n for t in node.targets if (n := last_name(t.target)))
+        for item in index.of(cst.WithItem):
+            if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
+                    and item.asname is not None):
+                asname = last_name(item.asname.name)
+                if asname:
+                    found.add(asname)
+        names = frozenset(found)
+        _FACTORY_NAMES.clear()
+        _FACTORY_NAMES[key] = names
+    return name in names
 
 
 def is_http_call(source: Source, call: cst.Call) -> bool:
@@ -526,7 +564,14 @@ def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
         return True
     # a module-level client used inside a function that does not rebind the name
     return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
-        and local_assignment(source, receiver, receiver.value) is None
+        and not _assigned_locally(source, receiver)
+
+
+def _assigned_locally(source: Source, node: cst.Name) -> bool:
+    assert source.index is not None
+    scope = enclosing_function(source.index, node)
+    scope_id = 0 if scope is None else id(scope)
+    return any(sid == scope_id for _, sid, _ in _assignments(source).get(node.value, ()))
 
 
 # Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).
