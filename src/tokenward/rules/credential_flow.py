@@ -28,7 +28,8 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import libcst as cst
@@ -44,6 +45,8 @@ from tokenward.rules.pyutil import (
     string_value,
 )
 from tokenward.scanner.source import Source
+
+T = TypeVar("T")
 
 # --- names -------------------------------------------------------------------------------
 
@@ -169,19 +172,34 @@ def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
 
 # --- values ------------------------------------------------------------------------------
 
-_ASSIGNMENTS: dict[int, dict[str, list[tuple[int, int, cst.BaseExpression]]]] = {}
+_MEMO: dict[str, tuple[object, Any]] = {}
 
 
-def _assignments(source: Source) -> dict[str, list[tuple[int, int, cst.BaseExpression]]]:
+def per_file(source: Source, name: str, build: Callable[[], T]) -> T:
+    """A value computed once per file. The cache holds the file's index itself (not its
+    id, which Python reuses once a file's tree is freed) and one file at a time."""
+    index = source.index
+    cached = _MEMO.get(name)
+    if cached is not None and cached[0] is index:
+        return cast(T, cached[1])
+    value = build()
+    _MEMO[name] = (index, value)
+    return value
+
+
+Assignments = dict[str, list[tuple[int, int, cst.BaseExpression]]]
+
+
+def _assignments(source: Source) -> Assignments:
     """Plain-name assignments of the file: name -> [(line, scope id, value)], built once
     per file so that following names stays linear."""
+    return per_file(source, "assignments", lambda: _build_assignments(source))
+
+
+def _build_assignments(source: Source) -> Assignments:
     index = source.index
     assert index is not None
-    key = id(index)
-    table = _ASSIGNMENTS.get(key)
-    if table is not None:
-        return table
-    table = {}
+    table: Assignments = {}
     for assign in index.of(cst.Assign):
         for target in assign.targets:
             if isinstance(target.target, cst.Name):
@@ -193,8 +211,6 @@ def _assignments(source: Source) -> dict[str, list[tuple[int, int, cst.BaseExpre
             scope = enclosing_function(index, ann)
             table.setdefault(ann.target.value, []).append(
                 (source.span(ann).line, 0 if scope is None else id(scope), ann.value))
-    _ASSIGNMENTS.clear()
-    _ASSIGNMENTS[key] = table
     return table
 
 
@@ -338,29 +354,24 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
     return bool(words) and words[-1] in ("session", "client", "http", "sess", "s", "api")
 
 
-_FACTORY_NAMES: dict[int, frozenset[str]] = {}
-
-
 def _assigned_from_factory(source: Source, name: str) -> bool:
+    return name in per_file(source, "factory-names", lambda: _factory_names(source))
+
+
+def _factory_names(source: Source) -> frozenset[str]:
     index = source.index
     assert index is not None
-    key = id(index)
-    names = _FACTORY_NAMES.get(key)
-    if names is None:
-        found: set[str] = set()
-        for node in index.of(cst.Assign):
-            if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
-                found.update(n for t in node.targets if (n := last_name(t.target)))
-        for item in index.of(cst.WithItem):
-            if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
-                    and item.asname is not None):
-                asname = last_name(item.asname.name)
-                if asname:
-                    found.add(asname)
-        names = frozenset(found)
-        _FACTORY_NAMES.clear()
-        _FACTORY_NAMES[key] = names
-    return name in names
+    found: set[str] = set()
+    for node in index.of(cst.Assign):
+        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
+            found.update(n for t in node.targets if (n := last_name(t.target)))
+    for item in index.of(cst.WithItem):
+        if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
+                and item.asname is not None):
+            asname = last_name(item.asname.name)
+            if asname:
+                found.add(asname)
+    return frozenset(found)
 
 
 def is_http_call(source: Source, call: cst.Call) -> bool:
@@ -479,7 +490,6 @@ def _is_none(node: cst.BaseExpression) -> bool:
 
 
 ClientKey = tuple[int, str]
-_CREDENTIALED: dict[int, frozenset[ClientKey]] = {}
 
 
 def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
@@ -499,12 +509,12 @@ def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
     """Clients whose default headers, auth or cookies were given a credential in this
     file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
     ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
+    return per_file(source, "credentialed-clients", lambda: _find_credentialed(source))
+
+
+def _find_credentialed(source: Source) -> frozenset[ClientKey]:
     index = source.index
     assert index is not None
-    cache_key = id(index)
-    cached = _CREDENTIALED.get(cache_key)
-    if cached is not None:
-        return cached
     keys: set[ClientKey | None] = set()
     for assign in index.of(cst.Assign):
         value = assign.value
@@ -536,10 +546,7 @@ def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
             if first is not None and (func.value.attr.value == "cookies"
                                       or has_credential_items(source, first.value)):
                 keys.add(client_key(source, func.value.value))
-    result = frozenset(k for k in keys if k is not None)
-    _CREDENTIALED.clear()
-    _CREDENTIALED[cache_key] = result
-    return result
+    return frozenset(k for k in keys if k is not None)
 
 
 def call_carries_credentials_shallow(source: Source, call: cst.Call) -> bool:
