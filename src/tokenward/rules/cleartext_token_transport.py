@@ -173,7 +173,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
-    keywords=("http://",),
+    keywords=("http://", "httpconnection"),
     bad=(
         Example(
             """
