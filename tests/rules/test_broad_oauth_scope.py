@@ -14,10 +14,11 @@ def test_grants_in_kwargs_dict_keys_variables_and_positional_scopes() -> None:
         "RELEASE_SCOPES = ['repo', 'admin:org']  # github\n"                     # 2
         "def token(cred, app):\n"                                                # 3
         "    cred.get_token('https://management.azure.com/.default')\n"         # 4
-        "    app.acquire_token_for_client(scopes=['https://graph.microsoft.com/Directory.ReadWrite.All'])\n"  # 5
-        "    return requests.post(URL, json={'scope': ['global']})  # heroku\n"  # 6
+        "    app.acquire_token_for_client(scopes=[\n"                          # 5
+        "        'https://graph.microsoft.com/Directory.ReadWrite.All'])\n"      # 6
+        "    return requests.post(URL, json={'scope': ['global']})  # heroku\n"  # 7
     )
-    assert lines(code) == [2, 2, 4, 5, 6]
+    assert lines(code) == [2, 2, 4, 6, 7]
 
 
 def test_message_names_the_narrower_alternative() -> None:

@@ -31,7 +31,8 @@ def test_multi_document_manifest() -> None:
 
 
 def test_json_python_and_kubectl() -> None:
-    json_text = '{"kind": "ClusterRoleBinding",\n "roleRef": {"kind": "ClusterRole",\n  "name": "cluster-admin"}}\n'
+    json_text = ('{"kind": "ClusterRoleBinding",\n "roleRef": {"kind": "ClusterRole",\n'
+                 '  "name": "cluster-admin"}}\n')
     assert lines(json_text, "b.json") == [3]
     py = ('ref = k8s.V1RoleRef(kind="ClusterRole", name="view")\n'
           'if role == "cluster-admin":\n    pass\n')

@@ -68,7 +68,8 @@ def test_followed_values_headers_and_exceptions() -> None:
 
 
 def test_self_referential_assignment_terminates() -> None:
-    code = "import logging\ndef f(x):\n    msg = f'{msg}!'\n    msg = msg + x\n    logging.info(msg)\n"
+    code = ("import logging\ndef f(x):\n    msg = f'{msg}!'\n    msg = msg + x\n"
+            "    logging.info(msg)\n")
     assert lines(code) == []
 
 

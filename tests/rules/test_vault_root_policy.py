@@ -42,5 +42,6 @@ def test_shell_and_json_policy() -> None:
              "vault token create -policy=ci -ttl=30m\n"
              "# vault token create -policy=root\n")
     assert lines(shell, "bootstrap.sh") == [1]
-    policy = '{"path": {\n  "*": {"capabilities": ["create", "sudo"]},\n  "kv/*": {"capabilities": ["read"]}}}\n'
+    policy = ('{"path": {\n  "*": {"capabilities": ["create", "sudo"]},\n'
+              '  "kv/*": {"capabilities": ["read"]}}}\n')
     assert lines(policy, "vault-policy.json") == [2]
