@@ -108,18 +108,19 @@ class ImportTable:
         return name
 
 
-_IMPORT_TABLES: dict[int, ImportTable] = {}
+# The last file's table. The index itself is kept (not its id): ids are reused once a
+# file's tree is freed, and a later file must never get an earlier file's imports.
+_LAST_TABLE: list[tuple[NodeIndex, ImportTable]] = []
 
 
 def imports(source: Source) -> ImportTable:
     """The import table of a source, computed once per file and shared by all rules."""
     index = source.index
     assert index is not None
-    key = id(index)
-    table = _IMPORT_TABLES.get(key)
-    if table is None:
-        _IMPORT_TABLES.clear()  # one file at a time: keep memory flat
-        table = _IMPORT_TABLES[key] = ImportTable.of(index)
+    if _LAST_TABLE and _LAST_TABLE[0][0] is index:
+        return _LAST_TABLE[0][1]
+    table = ImportTable.of(index)
+    _LAST_TABLE[:] = [(index, table)]
     return table
 
 
