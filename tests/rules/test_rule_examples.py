@@ -40,3 +40,11 @@ def test_rule_ids_and_names_are_unique() -> None:
 def test_messages_never_format_the_secret() -> None:
     for rule in RULES:
         assert "{secret" not in rule.message, rule.id
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_can_travel_to_a_worker_process(rule) -> None:  # type: ignore[no-untyped-def]
+    # Rules are sent to worker processes: module-level functions only, no lambdas.
+    import pickle
+
+    assert pickle.loads(pickle.dumps(rule)).id == rule.id

@@ -68,6 +68,10 @@ def _detect(source) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
                           detail="every job of the workflow", code=entry.strip())
 
 
+
+def _may_grant_write(text: str) -> bool:
+    return "write" in text
+
 RULE = Rule(
     id="TW402",
     name="ci-write-all-permissions",
@@ -105,7 +109,7 @@ RULE = Rule(
     detect=_detect,
     kinds=frozenset({"yaml"}),
     keywords=("permissions",),
-    prefilter=lambda text: "write" in text,
+    prefilter=_may_grant_write,
     bad=(
         Example(
             """

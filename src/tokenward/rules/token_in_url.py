@@ -197,6 +197,14 @@ def _detect_config(source: Source) -> Iterator[Hit]:
                           code=f"{match.group(1)}=…")
 
 
+
+_QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", "auth",
+                "session")
+
+
+def _may_build_query(text: str) -> bool:
+    return ("?" in text or "params" in text) and any(p in text for p in _QUERY_WORDS)
+
 RULE = Rule(
     id="TW602",
     name="token-in-url",
@@ -237,8 +245,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | CONFIG,
     keywords=("=",),
-    prefilter=lambda text: ("?" in text or "params" in text) and any(p in text for p in (
-        "token", "key", "secret", "password", "passwd", "jwt", "appid", "auth", "session")),
+    prefilter=_may_build_query,
     bad=(
         Example(
             """

@@ -412,6 +412,14 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
                 break
 
 
+
+_CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "_key", "apikey", "api-key",
+                     "authorization", "bearer", "jwt", "credential", "headers", "auth", "cookie")
+
+
+def _mentions_credentials(text: str) -> bool:
+    return any(w in text for w in _CREDENTIAL_WORDS)
+
 RULE = Rule(
     id="TW601",
     name="token-logged",
@@ -457,9 +465,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
     keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
-    prefilter=lambda text: any(w in text for w in (
-        "token", "secret", "passw", "passphrase", "_key", "apikey", "api-key", "authorization",
-        "bearer", "jwt", "credential", "headers", "auth", "cookie")),
+    prefilter=_mentions_credentials,
     bad=(
         Example(
             """

@@ -60,6 +60,10 @@ def _is_comparison(text: str, position: int) -> bool:
     return bool(re.search(r"""["']root["']\s+(not\s+)?in\b|==\s*["']root""", line))
 
 
+
+def _mentions_policy(text: str) -> bool:
+    return "polic" in text or "capabilities" in text
+
 RULE = Rule(
     id="TW405",
     name="vault-root-policy",
@@ -95,7 +99,7 @@ RULE = Rule(
     kinds=frozenset({"python", "json", "yaml", "toml", "ini", "shell", "dockerfile", "env",
                      "text"}),
     keywords=("root", "sudo"),
-    prefilter=lambda text: "polic" in text or "capabilities" in text,
+    prefilter=_mentions_policy,
     bad=(
         Example(
             """

@@ -115,6 +115,10 @@ def _detect_yaml(source: Source) -> Iterator[Hit]:
                       target="*", detail="", code=line.strip())
 
 
+
+def _has_wildcard_resource(text: str) -> bool:
+    return "resource" in text and "*" in text
+
 RULE = Rule(
     id="TW403",
     name="wildcard-iam-policy",
@@ -151,7 +155,7 @@ RULE = Rule(
     detect=_detect,
     kinds=frozenset({"python", "json", "yaml", "text"}),
     keywords=("action",),
-    prefilter=lambda text: "resource" in text and "*" in text,
+    prefilter=_has_wildcard_resource,
     bad=(
         Example(
             """
