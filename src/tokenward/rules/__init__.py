@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from tokenward.rules import provider_token
 from tokenward.rules.base import Example, Rule, RuleDocs
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    provider_token.RULE,
+)
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
