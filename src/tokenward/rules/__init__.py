@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from tokenward.rules import short_token_entropy, weak_token_generation
 from tokenward.rules.base import Example, Rule, RuleDocs
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    weak_token_generation.RULE,
+    short_token_entropy.RULE,
+)
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
