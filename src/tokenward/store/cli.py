@@ -1,0 +1,546 @@
+"""``tokenward store ...`` and ``tokenward token ...``: thin commands over the store.
+
+Exit codes: 0 ok; 1 the thing asked about is missing, inactive or due; 2 usage or internal
+error. Secrets and tokens are read from stdin or a hidden prompt, never from arguments
+(arguments land in shell history and in ``ps``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from tokenward.store import paths
+from tokenward.store.durations import format_duration, parse_duration
+from tokenward.store.errors import (
+    InsufficientScope,
+    InvalidToken,
+    SecretExists,
+    SecretNotFound,
+    StoreError,
+)
+
+store_app = typer.Typer(name="store", no_args_is_help=True, add_completion=False,
+                        help="The encrypted vault for secrets your code reads with "
+                             "tokenward.store.get(name).")
+token_app = typer.Typer(name="token", no_args_is_help=True, add_completion=False,
+                        help="The token issuer: mint, verify, refresh, revoke and audit "
+                             "your API's bearer tokens.")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+VaultOption = Annotated[Path | None, typer.Option(
+    "--vault", envvar=paths.ENV_VAULT, show_envvar=True, dir_okay=False,
+    help="Vault file [default: <data dir>/tokenward/vault.json].")]
+KeyFileOption = Annotated[Path | None, typer.Option(
+    "--key-file", envvar=paths.ENV_KEY_FILE, show_envvar=True, dir_okay=False,
+    help="AES key file of the vault [default: <config dir>/tokenward/vault.key].")]
+DbOption = Annotated[Path | None, typer.Option(
+    "--db", envvar=paths.ENV_TOKEN_DB, show_envvar=True, dir_okay=False,
+    help="Token database [default: <data dir>/tokenward/tokens.sqlite3].")]
+AuditOption = Annotated[Path | None, typer.Option(
+    "--audit-log", envvar=paths.ENV_AUDIT_LOG, show_envvar=True, dir_okay=False,
+    help="Audit log (JSON lines) [default: beside the token database].")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _guarded(command: Callable[P, int]) -> Callable[P, None]:
+    """Turn the store's errors into one-line messages and the return value into the exit code."""
+
+    @wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except SecretNotFound as error:
+            _err(f"error: {error}")
+            code = 1
+        except (StoreError, ValueError, TimeoutError) as error:
+            _err(f"error: {error}")
+            code = 2
+        except OSError as error:
+            _err(f"error: {error.strerror or error}"
+                 + (f": {error.filename}" if error.filename else ""))
+            code = 2
+        raise typer.Exit(code)
+
+    return run
+
+
+def _vault(vault: Path | None, key_file: Path | None) -> Any:
+    from tokenward.store.vault import Vault
+
+    return Vault(vault or paths.vault_path(), key_file=key_file or paths.key_file_path())
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _read_secret(what: str, *, confirm: bool) -> str:
+    """A value from a hidden prompt (terminal) or stdin (pipe); one trailing newline dropped."""
+    if _stdin_is_tty():
+        value: str = typer.prompt(what, hide_input=True, confirmation_prompt=confirm)
+    else:
+        value = sys.stdin.read()
+        if value.endswith("\r\n"):
+            value = value[:-2]
+        elif value.endswith("\n"):
+            value = value[:-1]
+    if not value:
+        raise ValueError(f"no {what.lower()} given (empty input)")
+    return value
+
+
+def _read_token(what: str) -> str:
+    return _read_secret(what, confirm=False).strip()
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---- tokenward store ----------------------------------------------------------------------
+
+
+@store_app.command("set")
+@_guarded
+def store_set(
+    name: Annotated[str, typer.Argument(help="Secret name (an environment variable name).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a different existing value "
+                                        "(without a grace period; see `rotate`).")] = False,
+    vault: VaultOption = None, key_file: KeyFileOption = None,
+) -> int:
+    """Store a secret. The value is read from stdin or a hidden prompt, never an argument."""
+    from tokenward.store.vault import check_name
+
+    check_name(name)
+    store = _vault(vault, key_file)
+    value = _read_secret(f"Value for {name}", confirm=True)
+    try:
+        changed = store.set(name, value, overwrite=force)
+    except SecretExists as error:
+        _err(f"error: {error} (or pass --force to overwrite it without a grace period)")
+        return 1
+    _err(f"{'stored' if changed else 'unchanged (same value)'}: {name} in {store.path}")
+    return 0
+
+
+@store_app.command("get")
+@_guarded
+def store_get(
+    name: Annotated[str, typer.Argument(help="Secret name.")],
+    reveal: Annotated[bool, typer.Option("--reveal", help="Print the value itself.")] = False,
+    vault: VaultOption = None, key_file: KeyFileOption = None,
+) -> int:
+    """Say where NAME resolves from (environment, then vault); print it only with --reveal."""
+    from tokenward.store.vault import check_name
+
+    check_name(name)
+    from_env = os.environ.get(name)
+    store = _vault(vault, key_file)
+    if from_env:
+        value, source = from_env, "the environment variable (it takes precedence over the vault)"
+    else:
+        value = store.get(name)  # decrypts: proves the value is readable, not just listed
+        info = store.info(name)
+        source = f"the vault {store.path} (rotated {_when(info.rotated_at)})"
+    if reveal:
+        if sys.stdout.isatty():
+            _err("warning: printing a secret to the terminal")
+        typer.echo(value)
+    else:
+        typer.echo(f"{name} is set, from {source}; pass --reveal to print it")
+    return 0
+
+
+@store_app.command("list")
+@_guarded
+def store_list(json_output: JsonOption = False, vault: VaultOption = None,
+               key_file: KeyFileOption = None) -> int:
+    """List secret names with their rotation dates (never values)."""
+    store = _vault(vault, key_file)
+    now = _now()
+    entries = store.entries()
+    if json_output:
+        typer.echo(json.dumps([{
+            "name": e.name, "created_at": _when(e.created_at), "rotated_at": _when(e.rotated_at),
+            "previous_until": _when(e.previous_until) if e.previous_until else None,
+        } for e in entries], indent=2))
+        return 0
+    if not entries:
+        _err(f"no secrets in {store.path}")
+        return 0
+    width = max(len(e.name) for e in entries)
+    typer.echo(f"{'NAME':<{width}}  ROTATED               AGE      PREVIOUS VALUE KEPT UNTIL")
+    for e in entries:
+        until = _when(e.previous_until) if e.previous_until else "-"
+        typer.echo(f"{e.name:<{width}}  {_when(e.rotated_at)}  "
+                   f"{format_duration(e.age(now)):<7}  {until}")
+    return 0
+
+
+@store_app.command("delete")
+@_guarded
+def store_delete(
+    name: Annotated[str, typer.Argument(help="Secret name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    vault: VaultOption = None, key_file: KeyFileOption = None,
+) -> int:
+    """Delete a secret (asks first; --yes for scripts)."""
+    from tokenward.store.vault import check_name
+
+    check_name(name)
+    store = _vault(vault, key_file)
+    if name not in store:
+        _err(f"error: secret {name!r} is not in {store.path}")
+        return 1
+    if not yes:
+        if not _stdin_is_tty():
+            _err("error: refusing to delete without --yes when not run from a terminal")
+            return 2
+        if not typer.confirm(f"Delete {name} from {store.path}? It cannot be recovered"):
+            _err("nothing deleted")
+            return 1
+    store.delete(name)
+    _err(f"deleted: {name}")
+    return 0
+
+
+@store_app.command("rotate")
+@_guarded
+def store_rotate(
+    name: Annotated[str, typer.Argument(help="Secret name.")],
+    grace: Annotated[str, typer.Option(help="How long the previous value stays readable "
+                                       "(Vault.values) so running services overlap.")] = "24h",
+    vault: VaultOption = None, key_file: KeyFileOption = None,
+) -> int:
+    """Replace a secret's value (from stdin or a hidden prompt), keeping the old one for --grace."""
+    from tokenward.store.vault import check_name
+
+    check_name(name)
+    grace_period = parse_duration(grace)
+    store = _vault(vault, key_file)
+    store.info(name)  # fail before prompting if it does not exist
+    value = _read_secret(f"New value for {name}", confirm=True)
+    store.rotate(name, value, grace=grace_period)
+    _err(f"rotated: {name}; the previous value stays readable for {format_duration(grace_period)}")
+    return 0
+
+
+@store_app.command("due")
+@_guarded
+def store_due(
+    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 90d.")],
+    json_output: JsonOption = False, vault: VaultOption = None, key_file: KeyFileOption = None,
+) -> int:
+    """List secrets not rotated within --max-age. Exit 1 if any are due."""
+    age = parse_duration(max_age)
+    store = _vault(vault, key_file)
+    now = _now()
+    due = store.due(age)
+    if json_output:
+        typer.echo(json.dumps([{"name": e.name, "rotated_at": _when(e.rotated_at),
+                                "age_seconds": int(e.age(now).total_seconds())} for e in due],
+                              indent=2))
+    else:
+        for e in due:
+            typer.echo(f"{e.name}: last rotated {_when(e.rotated_at)} "
+                       f"({format_duration(e.age(now))} ago)")
+        if not due:
+            _err(f"nothing is older than {format_duration(age)}")
+    return 1 if due else 0
+
+
+# ---- tokenward token ----------------------------------------------------------------------
+
+
+def _issuer(db: Path | None, vault: Path | None, key_file: Path | None,
+            audit_log: Path | None) -> Any:
+    from tokenward.store.tokens import Issuer
+
+    database = db or paths.token_db_path()
+    return Issuer.open(database, vault=_vault(vault, key_file),
+                       audit_path=audit_log or paths.audit_log_path(database))
+
+
+def _scopes(values: list[str]) -> list[str]:
+    """--scope may repeat and may hold space-separated scopes."""
+    return [scope for value in values for scope in value.split()]
+
+
+ScopeOption = Annotated[list[str], typer.Option(
+    "--scope", help="A scope; repeat it or separate scopes with spaces.")]
+
+
+def _token_json(issued: Any) -> dict[str, Any]:
+    info = issued.info
+    return {"token": issued.token, "id": info.token_id, "kind": info.kind,
+            "subject": info.subject, "scope": " ".join(sorted(info.scopes)),
+            "expires_at": _when(info.expires_at)}
+
+
+def _print_issued(pair_tokens: list[Any], json_output: bool) -> None:
+    if json_output:
+        typer.echo(json.dumps([_token_json(t) for t in pair_tokens], indent=2))
+        return
+    for issued in pair_tokens:
+        info = issued.info
+        _err(f"{info.kind} token {info.token_id} for {info.subject} "
+             f"(scope: {' '.join(sorted(info.scopes))}), expires {_when(info.expires_at)}")
+    for issued in pair_tokens:
+        typer.echo(issued.token)
+
+
+@token_app.command("grant")
+@_guarded
+def token_grant(
+    subject: Annotated[str, typer.Argument(help="The client or user.")],
+    scope: ScopeOption,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Set the scopes SUBJECT may be issued (replaces its previous grant)."""
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        allowed = issuer.grant(subject, _scopes(scope))
+    _err(f"granted {subject}: {' '.join(sorted(allowed))}")
+    return 0
+
+
+@token_app.command("issue")
+@_guarded
+def token_issue(
+    subject: Annotated[str, typer.Option("--subject", "-s", help="The client or user.")],
+    scope: ScopeOption,
+    ttl: Annotated[str | None, typer.Option(help="Access token lifetime [default: 15m].")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Also issue a refresh token.")
+                       ] = False,
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Issue an access token (and with --refresh a refresh token): printed once, never stored."""
+    lifetime = parse_duration(ttl) if ttl else None
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        pair = issuer.issue(subject, _scopes(scope), ttl=lifetime, with_refresh=refresh)
+    _print_issued([pair.access] + ([pair.refresh] if pair.refresh else []), json_output)
+    return 0
+
+
+@token_app.command("verify")
+@_guarded
+def token_verify(
+    scope: ScopeOption = [],  # noqa: B006 - typer needs a literal default
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Verify an access token read from stdin; exit 1 if it is not active or lacks a --scope."""
+    token = _read_token("Token")
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        try:
+            info = issuer.verify(token, _scopes(scope))
+        except (InvalidToken, InsufficientScope) as error:
+            if json_output:
+                typer.echo(json.dumps({"active": False}))
+            _err(f"invalid: {error}")
+            return 1
+    if json_output:
+        typer.echo(json.dumps({"active": True, "id": info.token_id, "subject": info.subject,
+                               "scope": " ".join(sorted(info.scopes)),
+                               "expires_at": _when(info.expires_at)}))
+    else:
+        typer.echo(f"active: {info.token_id} subject={info.subject} "
+                   f"scope={' '.join(sorted(info.scopes))} expires={_when(info.expires_at)}")
+    return 0
+
+
+@token_app.command("refresh")
+@_guarded
+def token_refresh(
+    scope: ScopeOption = [],  # noqa: B006 - typer needs a literal default
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Exchange a refresh token (stdin) for new tokens; --scope may only narrow."""
+    token = _read_token("Refresh token")
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        try:
+            pair = issuer.refresh(token, _scopes(scope) or None)
+        except InvalidToken as error:
+            _err(f"invalid: {error}")
+            return 1
+    _print_issued([pair.access, pair.refresh], json_output)
+    return 0
+
+
+@token_app.command("revoke")
+@_guarded
+def token_revoke(
+    token_id: Annotated[str | None, typer.Option(
+        "--id", help="Revoke by public id instead of reading the token from stdin.")] = None,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Revoke a token (stdin) or --id. A refresh token takes its whole family with it."""
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        if token_id is not None:
+            if not issuer.revoke_id(token_id):
+                _err(f"error: no token with id {token_id!r}")
+                return 1
+        else:
+            issuer.revoke(_read_token("Token"))
+    _err("revoked (revoking an unknown token is not an error)" if token_id is None
+         else f"revoked: {token_id}")
+    return 0
+
+
+@token_app.command("introspect")
+@_guarded
+def token_introspect(
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Print RFC 7662 introspection JSON for a token read from stdin."""
+    token = _read_token("Token")
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        typer.echo(json.dumps(issuer.introspect(token), sort_keys=True))
+    return 0
+
+
+@token_app.command("list")
+@_guarded
+def token_list(
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Only this subject.")
+                       ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include inactive tokens.")] = False,
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """List tokens by id (never the tokens themselves)."""
+    now = _now()
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        infos = issuer.list_tokens(subject=subject, include_inactive=show_all)
+    rows = [{"id": i.token_id, "kind": i.kind, "subject": i.subject,
+             "scope": " ".join(sorted(i.scopes)), "status": i.status(now),
+             "issued_at": _when(i.issued_at), "expires_at": _when(i.expires_at),
+             "family": i.family} for i in infos]
+    if json_output:
+        typer.echo(json.dumps(rows, indent=2))
+    elif not rows:
+        _err("no tokens" if show_all else "no active tokens (--all shows inactive ones)")
+    else:
+        for row in rows:
+            typer.echo(f"{row['id']}  {row['kind']:<7}  {row['status']:<7}  "
+                       f"expires {row['expires_at']}  {row['subject']}  [{row['scope']}]")
+    return 0
+
+
+@token_app.command("gc")
+@_guarded
+def token_gc(
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Delete records of tokens that have expired (revoked ones included)."""
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        removed = issuer.gc()
+    typer.echo(f"removed {removed} expired token record{'s' if removed != 1 else ''}")
+    return 0
+
+
+@token_app.command("rotate")
+@_guarded
+def token_rotate(
+    token_id: Annotated[str, typer.Argument(help="Public id of the access token to replace.")],
+    overlap: Annotated[str, typer.Option(help="How long the old token stays valid.")] = "1h",
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """Issue a successor to a long-lived access token; the old one expires after --overlap."""
+    window = parse_duration(overlap)
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        successor = issuer.rotate(token_id, window)
+    _print_issued([successor], json_output)
+    return 0
+
+
+@token_app.command("due")
+@_guarded
+def token_due(
+    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 30d.")],
+    json_output: JsonOption = False,
+    db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
+    audit_log: AuditOption = None,
+) -> int:
+    """List active access tokens older than --max-age. Exit 1 if any are due."""
+    age = parse_duration(max_age)
+    with _issuer(db, vault, key_file, audit_log) as issuer:
+        due = issuer.due_for_rotation(age)
+    if json_output:
+        typer.echo(json.dumps([{"id": i.token_id, "subject": i.subject,
+                                "issued_at": _when(i.issued_at)} for i in due], indent=2))
+    else:
+        for info in due:
+            typer.echo(f"{info.token_id}  issued {_when(info.issued_at)}  {info.subject}")
+    return 1 if due else 0
+
+
+@token_app.command("audit")
+@_guarded
+def token_audit(
+    event: Annotated[list[str], typer.Option("--event", help="Only these events.")
+                     ] = [],  # noqa: B006 - typer needs a literal default
+    token_id: Annotated[str | None, typer.Option("--id", help="Only this token id.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", "-s")] = None,
+    since: Annotated[str | None, typer.Option(help="Only the last period, e.g. 24h.")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many (the latest); 0: all.")
+                     ] = 0,
+    json_output: JsonOption = False,
+    db: DbOption = None, audit_log: AuditOption = None,
+) -> int:
+    """Show the audit log (issue, verify_failure, refresh, reuse_detected, revoke, rotate...)."""
+    from tokenward.store.audit import EVENTS, AuditLog
+
+    unknown = sorted(set(event) - set(EVENTS))
+    if unknown:
+        raise ValueError(f"unknown event {', '.join(unknown)}; events: {', '.join(EVENTS)}")
+    cutoff = _now() - parse_duration(since) if since else None
+    log = AuditLog(audit_log or paths.audit_log_path(db or paths.token_db_path()))
+    selected = [e for e in log.read()
+                if (not event or e.event in event)
+                and (token_id is None or e.token_id == token_id)
+                and (subject is None or e.subject == subject)
+                and (cutoff is None or e.moment >= cutoff)]
+    if limit:
+        selected = selected[-limit:]
+    for e in selected:
+        if json_output:
+            typer.echo(e.to_json())
+        else:
+            typer.echo(f"{e.time}  {e.event:<15} {e.outcome:<7} {e.token_id or '-':<16}  "
+                       f"{e.subject or '-'}  [{' '.join(e.scopes)}]"
+                       + (f"  {e.reason}" if e.reason else ""))
+    return 0

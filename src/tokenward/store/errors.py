@@ -1,0 +1,64 @@
+"""The store's errors: one base class, messages that say what to do, never a secret."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of every error the store raises on purpose (bad input, bad file, bad key)."""
+
+
+class SecretNotFound(KeyError, StoreError):
+    """``get(name)`` found the name neither in the environment nor in the vault."""
+
+    def __init__(self, name: str, vault_path: str | None = None) -> None:
+        self.name = name
+        self.vault_path = vault_path
+        where = f" (vault: {vault_path})" if vault_path else ""
+        super().__init__(
+            f"secret {name!r} not found: set the environment variable {name}, "
+            f"or store it with `tokenward store set {name}`{where}"
+        )
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would wrap the message in quotes.
+        return str(self.args[0])
+
+
+class SecretExists(StoreError):
+    """A write would replace a different value that is already stored under the name."""
+
+
+class InvalidName(StoreError, ValueError):
+    """A secret name that cannot be an environment variable name."""
+
+
+class VaultError(StoreError):
+    """The vault file cannot be used: missing key, wrong key, corrupt, foreign, locked."""
+
+
+class ProtectorError(VaultError):
+    """The key material or the platform protector refused to encrypt or decrypt."""
+
+
+class TokenError(StoreError):
+    """Base of the issuer's errors."""
+
+
+class InvalidToken(TokenError):
+    """The presented token is not active. The reason is for logs, not for the client."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"token is not active ({reason})")
+
+
+class InsufficientScope(TokenError):
+    """The token is active but lacks a scope the request needs."""
+
+
+class ScopeError(TokenError, ValueError):
+    """Requested scopes are empty, malformed, wildcards, or wider than allowed."""
+
+
+class TokenStoreError(TokenError):
+    """The token database cannot be used (corrupt, foreign, wrong HMAC key)."""
