@@ -63,5 +63,5 @@ def build(findings: Sequence[Finding], *, root: Path, config: Config | None = No
     chosen = tuple(RULES if rules is None else rules)
     known = {r.id for r in chosen}
     active = [f for f in findings if not f.suppressed and f.rule_id in known]
-    diffs = planned_diffs(active, config or Config(), root) if with_fix_diffs else {}
+    diffs = planned_diffs(active, config or Config(), root, chosen) if with_fix_diffs else {}
     return build_session(active, chosen, SourceFiles(root), diffs, options)

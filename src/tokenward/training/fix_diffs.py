@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tokenward.config import Config
 from tokenward.model import Finding
+from tokenward.rules.base import Rule
 
 
 def hunks_near(diff: str, line: int) -> str:
@@ -41,7 +42,8 @@ def hunks_near(diff: str, line: int) -> str:
     return "\n".join([*header, *best]) + "\n"
 
 
-def planned_diffs(findings: Sequence[Finding], config: Config, root: Path) -> dict[str, str]:
+def planned_diffs(findings: Sequence[Finding], config: Config, root: Path,
+                  rules: Sequence[Rule] | None = None) -> dict[str, str]:
     """fingerprint -> the (unredacted-by-us, engine-redacted) diff of that finding's fix.
 
     Returns an empty mapping when the fix engine cannot run here; lessons then show the
@@ -60,7 +62,7 @@ def planned_diffs(findings: Sequence[Finding], config: Config, root: Path) -> di
 
     try:
         plan = plan_fixes([root / p for p in paths], config, options=FixOptions(root=root),
-                          decide=keep)
+                          rules=rules, decide=keep)
     except Exception:  # the lesson still works without the diff; never stop the session
         return {}
     wanted = {f.fingerprint: f for f in findings}
