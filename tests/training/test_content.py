@@ -81,6 +81,18 @@ def test_fix_diff_is_the_one_tokenward_fix_would_make(session: Session) -> None:
                                               'GH = os.environ["GH"]')
 
 
+def test_fix_diff_does_not_depend_on_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_app(tmp_path / "team")
+    monkeypatch.chdir(tmp_path / "team")
+    findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
+    monkeypatch.chdir(tmp_path)
+    session = build(findings, root=tmp_path / "team", rules=TEST_RULES)
+    assert session.lessons[2].fix_diff is not None
+    assert session.lessons[2].fix_diff.splitlines()[:2] == [
+        "--- a/app/settings.py", "+++ b/app/settings.py"]
+
+
 def test_no_secret_anywhere_in_the_session_data(session: Session) -> None:
     text = repr(session)
     for value in SECRETS:

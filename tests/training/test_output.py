@@ -186,7 +186,7 @@ def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert run(capsys, "train", ".", "--findings", "r.json", "-o", "x") == (
         2, "", "tokenward: error: give either PATHS to scan or --findings FILE, not both\n")
     assert run(capsys, "train", "check", ".") == (
-        2, "", f"tokenward: error: .: no exercises.json here or in ./exercises "
+        2, "", "tokenward: error: .: no exercises.json here or in ./exercises "
                "(run `tokenward train --out DIR` first)\n")
 
 

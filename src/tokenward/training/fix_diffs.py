@@ -42,33 +42,58 @@ def hunks_near(diff: str, line: int) -> str:
     return "\n".join([*header, *best]) + "\n"
 
 
+def _renamed(diff: str, shown: str, path: str) -> str:
+    """The diff's file header with the finding's own path (not where the engine ran)."""
+    if shown == path:
+        return diff
+    lines = diff.split("\n")
+    for index, line in enumerate(lines[:2]):
+        for marker in ("--- a/", "+++ b/"):
+            if line == marker + shown:
+                lines[index] = marker + path
+    return "\n".join(lines)
+
+
 def planned_diffs(findings: Sequence[Finding], config: Config, root: Path,
                   rules: Sequence[Rule] | None = None) -> dict[str, str]:
-    """fingerprint -> the (unredacted-by-us, engine-redacted) diff of that finding's fix.
+    """fingerprint -> the (engine-redacted) diff of that finding's fix.
 
+    Every proposal is declined, so each diff is against the file as scanned and each
+    proposal's finding keeps its original span: findings are matched by (path, rule,
+    span), which, unlike fingerprints, does not depend on the folder the scan ran from.
     Returns an empty mapping when the fix engine cannot run here; lessons then show the
-    rule's fixed example instead.
+    rule's reference fix alone.
     """
+    from tokenward.scanner.files import display_path
     from tokenward.scanner.fix.engine import Answer, FixOptions, Proposal, plan_fixes
 
     paths = sorted({f.path for f in findings if f.fixable and (root / f.path).is_file()})
     if not paths:
         return {}
+    # How the fix engine will name each file (relative to the current folder).
+    original = {display_path(root / p): p for p in paths}
+    wanted = {(f.path, f.rule_id, f.span): f.fingerprint for f in findings}
     diffs: dict[str, str] = {}
 
     def keep(proposal: Proposal) -> Answer:
-        diffs.setdefault(proposal.finding.fingerprint, proposal.diff)
-        return Answer.YES
+        seen = proposal.finding
+        path = original.get(seen.path, seen.path)
+        fingerprint = wanted.get((path, seen.rule_id, seen.span))
+        if fingerprint is not None:
+            diffs.setdefault(fingerprint, _renamed(proposal.diff, seen.path, path))
+        return Answer.NO
 
     try:
         plan = plan_fixes([root / p for p in paths], config, options=FixOptions(root=root),
                           rules=rules, decide=keep)
     except Exception:  # the lesson still works without the diff; never stop the session
         return {}
-    wanted = {f.fingerprint: f for f in findings}
-    for suggestion in [*plan.suggestions, *plan.files]:
-        for applied in suggestion.applied:
-            original = wanted.get(applied.fingerprint)
-            if original is not None and applied.fingerprint not in diffs:
-                diffs[applied.fingerprint] = hunks_near(suggestion.diff, original.line)
+    # Suggested fixes (a scope, a lifetime) are not asked about: one diff per file.
+    for suggestion in plan.suggestions:
+        path = original.get(suggestion.path, suggestion.path)
+        rule_ids = {a.rule_id for a in suggestion.applied}
+        for finding in findings:
+            if finding.path == path and finding.rule_id in rule_ids:
+                diff = _renamed(suggestion.diff, suggestion.path, path)
+                diffs.setdefault(finding.fingerprint, hunks_near(diff, finding.line))
     return diffs

@@ -76,6 +76,8 @@ def _environment(html: bool) -> jinja2.Environment:
     env.filters["numbered_fence"] = _numbered_fence
     env.filters["inline_code"] = _inline_code if html else (lambda text: text)
     env.filters["diff_class"] = _diff_class
+    # Feedback is shown with textContent: drop the Markdown backticks.
+    env.filters["plain"] = lambda text: text.replace("`", "")
     env.globals["code_block"] = _code_block
     return env
 
