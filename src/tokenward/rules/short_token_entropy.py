@@ -12,6 +12,7 @@ from tokenward.rules.pyutil import argument, call_name, int_value, last_name
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
 from tokenward.scanner.source import Source
 
 MIN_BYTES = 16
@@ -153,6 +154,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    fix=USE_SECRETS_MODULE,
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
     bad=(

@@ -221,7 +221,10 @@ class VaultStore:
     def retrieve(self, name: str) -> str | None:
         import tokenward.store as store
 
-        value: object = store.get(name)
+        try:
+            value: object = store.get(name)
+        except (KeyError, store.StoreError):
+            return None
         return value if isinstance(value, str) else None
 
     def save(self, moves: Iterable[MovedSecret]) -> list[str]:
