@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tokenward.rules import short_token_entropy, weak_token_generation
+from tokenward.rules import provider_token, short_token_entropy, weak_token_generation
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
+    provider_token.RULE,
     weak_token_generation.RULE,
     short_token_entropy.RULE,
 )
