@@ -21,7 +21,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from tokenward.model import Finding
 from tokenward.rules.pyutil import ImportTable, int_value
-from tokenward.scanner.fix.base import FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
 from tokenward.scanner.source import NodeIndex
 
 SAFE_BYTES = 32
@@ -37,6 +37,10 @@ _LENGTH_ARGUMENT = {
     "Cryptodome.Random.get_random_bytes": "N",
 }
 _JOINABLE = ("random.choice", "random.choices", "random.sample")
+
+
+def _constant(node: cst.CSTNode) -> Edit:
+    return lambda _updated: node
 
 
 def _parenthesize(code: str, node: cst.BaseExpression) -> str:
@@ -83,12 +87,11 @@ class UseSecretsModule(FindingCodemod):
     # -- shapes ------------------------------------------------------------------------------
 
     def _lengthen(self, call: cst.Call, keyword: str) -> Plan:
-        args = list(call.args)
-        for i, arg in enumerate(args):
+        for i, arg in enumerate(call.args):
             if (arg.keyword is None and not arg.star and i == 0) or \
                     (arg.keyword is not None and arg.keyword.value == keyword):
-                longer = arg.with_changes(value=cst.Integer(str(SAFE_BYTES)))
-                return Plan(edits=[(arg, lambda _updated: longer)])
+                return Plan(edits=[(arg, _constant(arg.with_changes(
+                    value=cst.Integer(str(SAFE_BYTES)))))])
         raise FixNotPossible("the length is not an argument of this call")
 
     def _replace(self, node: cst.CSTNode, code: str) -> Plan:
