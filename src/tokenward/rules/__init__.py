@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from tokenward.rules import short_token_entropy, weak_token_generation
+from tokenward.rules import (
+    excessive_token_lifetime,
+    expiry_verification_disabled,
+    jwt_without_expiry,
+    short_token_entropy,
+    untimed_serializer,
+    weak_token_generation,
+)
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
     weak_token_generation.RULE,
     short_token_entropy.RULE,
+    jwt_without_expiry.RULE,
+    expiry_verification_disabled.RULE,
+    untimed_serializer.RULE,
+    excessive_token_lifetime.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -81,7 +81,10 @@ class _Walker:
             verdict = self._judge(parent, node, depth)
             if verdict is _CONTINUE:
                 # Through an argument of a transform: the value is now the call's result.
-                node = self.index.parent(parent) if isinstance(parent, cst.Arg) else parent
+                up = self.index.parent(parent) if isinstance(parent, cst.Arg) else parent
+                if up is None:
+                    return None
+                node = up
                 continue
             return verdict if isinstance(verdict, str) else None
 
