@@ -6,7 +6,9 @@ from tokenward.rules import (
     excessive_token_lifetime,
     expiry_verification_disabled,
     jwt_without_expiry,
+    non_expiring_provider_token,
     short_token_entropy,
+    token_stored_without_ttl,
     untimed_serializer,
     weak_token_generation,
 )
@@ -19,6 +21,8 @@ RULES: tuple[Rule, ...] = (
     expiry_verification_disabled.RULE,
     untimed_serializer.RULE,
     excessive_token_lifetime.RULE,
+    token_stored_without_ttl.RULE,
+    non_expiring_provider_token.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
