@@ -77,9 +77,9 @@ def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | N
             return None
         if isinstance(parent, cst.Attribute) and parent.value is node:
             node = parent
-        elif isinstance(parent, cst.Arg) and isinstance(source.index.parent(parent), cst.Call):
+        elif isinstance(parent, cst.Arg):
             outer = source.index.parent(parent)
-            if last_name(outer.func) != "str":
+            if not isinstance(outer, cst.Call) or last_name(outer.func) != "str":
                 return None
             node = outer
         elif isinstance(parent, cst.Call) and parent.func is node:
