@@ -11,6 +11,7 @@ from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.dict_flow import resolve_dict
 from tokenward.rules.pyutil import call_name, enclosing_function, keyword
 from tokenward.rules.token_context import is_test_path
+from tokenward.scanner.fix.kinds import REMOVE_VERIFY_EXP_OFF
 from tokenward.scanner.source import Source
 
 DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
@@ -115,6 +116,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    fix=REMOVE_VERIFY_EXP_OFF,
     keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
     bad=(
         Example(

@@ -11,6 +11,7 @@ from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.dict_flow import resolve_dict
 from tokenward.rules.pyutil import argument, call_name
 from tokenward.rules.token_context import is_test_path
+from tokenward.scanner.fix.kinds import ADD_EXPIRY_CLAIM
 from tokenward.scanner.source import Source
 
 # Qualified encode functions -> (position, keyword) of the claims argument.
@@ -83,6 +84,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    fix=ADD_EXPIRY_CLAIM,
     keywords=("jwt", "jose"),
     bad=(
         Example(
