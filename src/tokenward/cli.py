@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,12 +42,12 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class SeverityChoice(str, Enum):
+class SeverityChoice(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"

@@ -101,8 +101,6 @@ class NodeIndex:
     """Every node of a tree by type, with parents: one traversal shared by all rules."""
 
     def __init__(self, module: cst.Module) -> None:
-        import libcst as cst
-
         self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
         self._parent: dict[int, Any] = {}
         by_type = self._by_type
