@@ -48,24 +48,31 @@ def _key(element: cst.BaseDictElement) -> str | None:
     return None
 
 
-def with_element(elements: Sequence[cst.BaseDictElement], new: cst.DictElement,
-                 lbrace: cst.LeftCurlyBrace) -> list[cst.BaseDictElement]:
-    """``elements`` plus ``new`` at the end, in the layout the dict already has."""
-    items = list(elements)
+def with_element(claims: cst.Dict, new: cst.DictElement) -> cst.Dict:
+    """``claims`` plus ``new`` at the end, in the layout the dict already has."""
+    items = list(claims.elements)
     if not items:
-        return [new]
+        return claims.with_changes(elements=[new])
     last = items[-1]
-    if isinstance(last.comma, cst.Comma):  # trailing comma: one element a line
-        if len(items) > 1 and isinstance(items[-2].comma, cst.Comma):
-            between = items[-2].comma
-        else:
-            between = cst.Comma(whitespace_after=lbrace.whitespace_after)
-        items[-1] = last.with_changes(comma=between)
+    closing = claims.rbrace.whitespace_before
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        # One element a line: the old last element keeps its comment on its own line, the
+        # new one goes on a line of its own before the closing brace.
+        previous = (items[-2].comma.whitespace_after if len(items) > 1
+                    and isinstance(items[-2].comma, cst.Comma)
+                    else claims.lbrace.whitespace_after)
+        indent = (previous.last_line if isinstance(previous, cst.ParenthesizedWhitespace)
+                  else closing.last_line)
+        items[-1] = last.with_changes(comma=cst.Comma(
+            whitespace_before=(last.comma.whitespace_before if isinstance(last.comma, cst.Comma)
+                               else cst.SimpleWhitespace("")),
+            whitespace_after=closing.with_changes(empty_lines=[], last_line=indent)))
         items.append(new.with_changes(comma=last.comma))
-    else:
-        items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        items.append(new)
-    return items
+        return claims.with_changes(elements=items, rbrace=claims.rbrace.with_changes(
+            whitespace_before=closing.with_changes(first_line=cst.TrailingWhitespace())))
+    items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    items.append(new.with_changes(comma=last.comma))  # {"a": 1,} keeps its trailing comma
+    return claims.with_changes(elements=items)
 
 
 def without(items: Sequence[cst.CSTNode], index: int) -> list[cst.CSTNode]:
@@ -128,8 +135,7 @@ class AddExpiryClaim(FindingCodemod):
 
         def add(updated: cst.CSTNode) -> cst.CSTNode:
             assert isinstance(updated, cst.Dict)
-            return updated.with_changes(elements=with_element(updated.elements, new,
-                                                              updated.lbrace))
+            return with_element(updated, new)
 
         plan = Plan(imports=list(clock.imports))
         if claims is arg.value and self._too_long(node, claims, add):
