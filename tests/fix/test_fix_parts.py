@@ -63,9 +63,17 @@ def test_env_values_read_back_unchanged(value: str) -> None:
     assert parse_env_value(quote_env_value(value)) == value
 
 
-def test_env_quoting_avoids_interpolation() -> None:
-    assert quote_env_value("a${B}c") == "'a${B}c'"
+def test_env_quoting() -> None:
+    assert quote_env_value("a b") == "'a b'"
     assert quote_env_value("abc-123_x.y") == "abc-123_x.y"
+    assert quote_env_value("a\\b") == '"a\\\\b"'
+
+
+def test_a_value_with_interpolation_syntax_gets_a_note(tmp_path: Path) -> None:
+    notes = EnvFile(tmp_path).save([MovedSecret("K", "a${B}c", "app.py", 1, "TW101")])
+    assert notes[1] == ("a value in .env contains ${: load it without variable expansion "
+                        "(python-dotenv: interpolate=False)")
+    assert read_env_file(tmp_path / ".env") == {"K": "a${B}c"}
 
 
 def test_env_file_created_owner_only_ignored_and_listed(tmp_path: Path) -> None:
@@ -118,3 +126,13 @@ def test_redacted_diff_never_shows_the_secret() -> None:
         "--- a/a.py", "+++ b/a.py", "@@ -1 +1 @@",
         '-KEY = "Zq8v****(24 chars)"', '+KEY = os.environ["KEY"]',
     ]
+
+
+@pytest.mark.parametrize("value", [
+    "plainValue123", "with space", "has'quote", 'dq"and\'sq', "line\nbreak", "back\\slash",
+    "two\\\\back", "hash # not comment", "=eq=", "dollar$HOME",
+])
+def test_env_values_read_back_with_python_dotenv(tmp_path: Path, value: str) -> None:
+    dotenv = pytest.importorskip("dotenv")
+    (tmp_path / ".env").write_text(f"KEY={quote_env_value(value)}\n")
+    assert dotenv.dotenv_values(tmp_path / ".env") == {"KEY": value}
