@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from tokenward.rules import provider_token, short_token_entropy, weak_token_generation
+from tokenward.rules import (
+    excessive_token_lifetime,
+    expiry_verification_disabled,
+    jwt_without_expiry,
+    non_expiring_provider_token,
+    provider_token,
+    short_token_entropy,
+    token_stored_without_ttl,
+    untimed_serializer,
+    weak_token_generation,
+)
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
     provider_token.RULE,
     weak_token_generation.RULE,
     short_token_entropy.RULE,
+    jwt_without_expiry.RULE,
+    expiry_verification_disabled.RULE,
+    untimed_serializer.RULE,
+    excessive_token_lifetime.RULE,
+    token_stored_without_ttl.RULE,
+    non_expiring_provider_token.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -12,6 +12,7 @@ from tokenward.rules.pyutil import argument, call_name, int_value, last_name
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
 from tokenward.scanner.source import Source
 
 MIN_BYTES = 16
@@ -76,9 +77,9 @@ def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | N
             return None
         if isinstance(parent, cst.Attribute) and parent.value is node:
             node = parent
-        elif isinstance(parent, cst.Arg) and isinstance(source.index.parent(parent), cst.Call):
+        elif isinstance(parent, cst.Arg):
             outer = source.index.parent(parent)
-            if last_name(outer.func) != "str":
+            if not isinstance(outer, cst.Call) or last_name(outer.func) != "str":
                 return None
             node = outer
         elif isinstance(parent, cst.Call) and parent.func is node:
@@ -153,6 +154,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    fix=USE_SECRETS_MODULE,
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
     bad=(

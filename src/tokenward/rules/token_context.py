@@ -25,6 +25,7 @@ Decisions, documented once here:
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import PurePosixPath
 
@@ -74,7 +75,7 @@ _META_TAIL = frozenset({
     "file", "filename", "regex", "re", "pattern", "format", "fmt", "chars", "alphabet",
     "charset", "validator", "policy", "min", "max", "hint", "label", "field", "header",
     "prefix", "suffix", "model", "class", "form", "serializer", "generator", "view", "template",
-    "strength", "error", "errors", "required", "enabled", "valid", "required", "attempts",
+    "strength", "error", "errors", "required", "enabled", "valid", "attempts",
     "index", "idx", "status", "schema", "column", "param", "params", "key_name", "env", "var",
     "limit", "manager", "store", "backend", "cache", "table", "maker", "factory", "at",
     "created", "used", "sent", "ok", "id_field", "version", "algorithm", "algo", "bits",
@@ -127,7 +128,7 @@ def function_consumes_token(name: str) -> bool:
         return True
     return any(a in {"reset", "verification", "activation", "invite", "magic"} and b in
                {"email", "link", "mail", "sms", "message", "code"}
-               for a, b in zip(words, words[1:], strict=False))
+               for a, b in itertools.pairwise(words))
 
 
 _URL_PARAM = re.compile(r"[?&;]([A-Za-z_][\w\-]*)=$")

@@ -81,7 +81,10 @@ class _Walker:
             verdict = self._judge(parent, node, depth)
             if verdict is _CONTINUE:
                 # Through an argument of a transform: the value is now the call's result.
-                node = self.index.parent(parent) if isinstance(parent, cst.Arg) else parent
+                up = self.index.parent(parent) if isinstance(parent, cst.Arg) else parent
+                if up is None:
+                    return None
+                node = up
                 continue
             return verdict if isinstance(verdict, str) else None
 
@@ -163,7 +166,7 @@ class _Walker:
                 key_arg = arg
         if key_arg is None:
             return None
-        text = _literal_text(key_arg.value)
+        text = literal_text(key_arg.value)
         callee = last_name(call.func) or ""
         if text is not None and key_text_is_token(text):
             kind = "cookie" if "cookie" in callee else "key"
@@ -232,7 +235,7 @@ def _inside(index: NodeIndex, node: cst.CSTNode, container: cst.CSTNode) -> bool
     return any(up is container for up in index.ancestors(node))
 
 
-def _literal_text(node: cst.BaseExpression) -> str | None:
+def literal_text(node: cst.BaseExpression) -> str | None:
     """The literal text of a string, f-string (holes dropped) or ``"a" + x`` key."""
     value = string_value(node)
     if value is not None:
@@ -241,8 +244,8 @@ def _literal_text(node: cst.BaseExpression) -> str | None:
         return "".join(p.value if isinstance(p, cst.FormattedStringText) else " "
                        for p in node.parts)
     if isinstance(node, cst.BinaryOperation):
-        left = _literal_text(node.left) or ""
-        right = _literal_text(node.right) or ""
+        left = literal_text(node.left) or ""
+        right = literal_text(node.right) or ""
         return (left + " " + right).strip() or None
     if isinstance(node, cst.Call) and last_name(node.func) == "format":
         func = node.func

@@ -171,12 +171,12 @@ def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                if isinstance(small, cst.Assign) and any(
-                        isinstance(t.target, cst.Name) and t.target.value == node.value
-                        for t in small.targets):
-                    value = int_value(small.value)
-                elif (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
-                      and small.target.value == node.value and small.value is not None):
+                binds = (isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == node.value
+                    for t in small.targets)) or (
+                    isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+                    and small.target.value == node.value)
+                if binds and isinstance(small, cst.Assign | cst.AnnAssign):
                     value = int_value(small.value)
     return value
 

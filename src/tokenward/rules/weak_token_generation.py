@@ -11,6 +11,7 @@ from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import predictable_hash, weak_source
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
 from tokenward.scanner.source import Source
 
 
@@ -83,6 +84,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    fix=USE_SECRETS_MODULE,
     keywords=("random", "uuid1", "uuid3", "uuid5", "time", "now(", "count(", "hashlib",
               "today("),
     bad=(

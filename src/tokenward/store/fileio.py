@@ -116,4 +116,4 @@ def _acquire(fd: int, lock_path: Path, timeout: float) -> None:
             raise TimeoutError(f"could not lock {lock_path} within {timeout:g} s; "
                                "another tokenward process holds it")
         time.sleep(delay)
-        delay = min(delay * 2, 0.05)
+        delay = min(delay * 2, 0.005)

@@ -41,8 +41,8 @@ def quote_env_value(value: str) -> str:
     """A value as python-dotenv and shells read it back unchanged."""
     if _PLAIN_VALUE.fullmatch(value):
         return value
-    if "'" not in value and "\n" not in value and "\r" not in value:
-        return f"'{value}'"  # single quotes: no escapes, no ${} interpolation
+    if not any(c in value for c in "'\\\n\r"):
+        return f"'{value}'"  # single quotes: no escapes
     return '"' + "".join(_DOUBLE_ESCAPES.get(c, c) for c in value) + '"'
 
 
@@ -162,6 +162,9 @@ class EnvFile:
             notes.append("created .env (readable by you only)")
         elif fresh and self.path.stat().st_mode & 0o077:
             notes.append(".env is readable by other users: chmod 600 .env")
+        if any("${" in v for v in fresh.values()):
+            notes.append("a value in .env contains ${: load it without variable expansion "
+                         "(python-dotenv: interpolate=False)")
         notes.extend(self._ignore_env())
         notes.extend(self._example(list(fresh)))
         return notes
@@ -221,7 +224,10 @@ class VaultStore:
     def retrieve(self, name: str) -> str | None:
         import tokenward.store as store
 
-        value: object = store.get(name)
+        try:
+            value: object = store.get(name)
+        except (KeyError, store.StoreError):
+            return None
         return value if isinstance(value, str) else None
 
     def save(self, moves: Iterable[MovedSecret]) -> list[str]:

@@ -210,19 +210,22 @@ class _FileFixer:
         writing = [f for f in self.findings if self._kind(f).writes]
         suggesting = [f for f in self.findings if not self._kind(f).writes]
         out: list[FileFix] = []
+        base = decoded.text
         for group, writes in ((writing, True), (suggesting, False)):
             if not group:
                 continue
             snapshot = self.services.names.snapshot()
             try:
-                fixed = self._fix_text(decoded.text, group, ask=writes and self.decide is not None)
+                # Suggestions are shown on top of what --write will have changed.
+                fixed = self._fix_text(base, group, ask=writes and self.decide is not None,
+                                       stale=base != decoded.text)
             except Exception as exc:  # a fix bug must not stop the run nor touch the file
                 self.services.names.restore(snapshot)
                 self.problem(None, f"left untouched: the fix failed ({type(exc).__name__}); "
                                    "please report it")
                 continue
             after, applied, moves = fixed
-            if not applied or after == decoded.text:
+            if not applied or after == base:
                 continue
             reason = self._unsafe(after, moves)
             if reason:
@@ -231,8 +234,10 @@ class _FileFixer:
                 continue
             if not writes:
                 self.services.names.restore(snapshot)
-            out.append(FileFix(self.task.path, disk_path, data, decoded.text, after,
+            out.append(FileFix(self.task.path, disk_path, data, base, after,
                                decoded.encoding, tuple(applied), tuple(moves), writes))
+            if writes:
+                base = after
         return out
 
     def _kind(self, finding: Finding) -> FixKind:
@@ -255,7 +260,7 @@ class _FileFixer:
         return [f for f in scan_file(task, self.config, self.rules).findings
                 if not f.suppressed]
 
-    def _fix_text(self, text: str, findings: list[Finding], *, ask: bool
+    def _fix_text(self, text: str, findings: list[Finding], *, ask: bool, stale: bool = False
                   ) -> tuple[str, list[Finding], list[MovedSecret]]:
         order = {kind.name: i for i, kind in enumerate(FIX_KINDS)}
         remaining = [f.fingerprint for f in sorted(
@@ -264,7 +269,7 @@ class _FileFixer:
         applied: list[Finding] = []
         moves: list[MovedSecret] = []
         encoding = decode(self.task.data or b"", "python").encoding
-        fresh = True
+        fresh = not stale
         while remaining and not self.quit:
             if not fresh:
                 current = self._rescan(text, encoding)
@@ -325,6 +330,40 @@ class _FileFixer:
         if answer is Answer.QUIT:
             self.quit = True
         return answer in (Answer.YES, Answer.ALL)
+
+
+@dataclass(frozen=True)
+class TextFix:
+    """The fix of one in-memory file (tests, lessons): new text, moves, what failed."""
+
+    text: str
+    moves: tuple[MovedSecret, ...]
+    problems: tuple[Problem, ...]
+    suggested: bool = False
+
+
+def fix_text(text: str, path: str = "example.py", *, rules: Sequence[Rule] | None = None,
+             config: Config | None = None, services: FixServices | None = None) -> TextFix:
+    """Fix a snippet as ``fix --write`` would fix a file of that name (nothing is stored).
+
+    Suggestions (fixes that are never written) are applied too, flagged ``suggested``.
+    """
+    config = config or Config()
+    chosen = tuple(RULES if rules is None else rules)
+    services = services or FixServices(names=NameRegistry(environment={}))
+    task = FileTask(path, text.encode("utf-8"))
+    findings = [f for f in scan_file(task, config, chosen).findings
+                if not f.suppressed and f.fixable and _kind(_rule(chosen, f)) is not None]
+    fixer = _FileFixer(task, findings, chosen, config, services, None, "")
+    fixes = fixer.run(Path(path))
+    final = fixes[-1].after if fixes else text
+    moves = tuple(m for f in fixes for m in f.moves)
+    return TextFix(final, moves, tuple(fixer.problems),
+                   suggested=any(not f.writes for f in fixes))
+
+
+def _rule(rules: Sequence[Rule], finding: Finding) -> Rule | None:
+    return next((r for r in rules if r.id == finding.rule_id), None)
 
 
 def plan_fixes(paths: Sequence[str | Path], config: Config, *,

@@ -21,6 +21,7 @@ from tokenward.model import Finding
 from tokenward.scanner import redaction
 from tokenward.scanner.fix import names
 from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.scanner.fix.rotation import provider
 from tokenward.scanner.fix.services import Destination, MovedSecret
 
 # Where a secret may sit inside a longer string: split on what separates words in headers,
@@ -157,23 +158,49 @@ class MoveSecret(FindingCodemod):
             if found is None:
                 raise FixNotPossible("cannot tell which part of the string is the secret")
             secret, edit_text = found, None
-        name = self.services.names.claim(names.env_name(finding.target, self._context(node)),
-                                         secret)
+        name = self._name(finding, node, secret, whole=edit_text is None and value == secret)
         move = MovedSecret(name, secret, finding.path, finding.line, finding.rule_id,
                            finding.target)
         plan = Plan(moves=[move], imports=[lookup.needs] if lookup.needs else [])
         if isinstance(node, cst.FormattedString):
             assert edit_text is not None
             plan.edits.append((node, self._fstring_edit(edit_text, secret, name, node)))
-        elif value == secret:
-            replacement = self._whole(node, name)
-            plan.edits.append((node, lambda _updated: replacement))
-        elif isinstance(node, cst.SimpleString) and value is not None:
-            replacement = self._split_simple(node, value, secret, name)
-            plan.edits.append((node, lambda _updated: replacement))
+            return plan
+        assert value is not None
+        leaf = node if value == secret else self._leaf_holding(node, secret)
+        leaf_value = _static_string(leaf)
+        if leaf_value == secret:
+            replacement = self._whole(leaf, name)
+        elif isinstance(leaf, cst.SimpleString) and leaf_value is not None:
+            replacement = self._split_simple(leaf, leaf_value, secret, name)
         else:
-            raise FixNotPossible("the secret is part of a concatenation; move it by hand")
+            raise FixNotPossible("the secret spans several literals; move it by hand")
+        plan.edits.append((leaf, lambda _updated: replacement))
         return plan
+
+    def _leaf_holding(self, node: cst.BaseExpression, secret: str) -> cst.BaseExpression:
+        """The one literal of a concatenation (``"Bearer " + "..."``, ``"a" "b"``) that
+        holds the whole secret; the node itself when none does."""
+        leaves: list[cst.BaseExpression] = []
+        stack: list[cst.BaseExpression] = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.BinaryOperation | cst.ConcatenatedString):
+                stack.extend((current.right, current.left))
+            else:
+                leaves.append(current)
+        holding = [leaf for leaf in leaves if secret in (_static_string(leaf) or "")]
+        return holding[0] if len(holding) == 1 else node
+
+    def _name(self, finding: Finding, node: cst.CSTNode, secret: str, *, whole: bool) -> str:
+        known = provider(secret)
+        owner = known.key.split("-")[0].lower() if known else None
+        target = finding.target
+        if not whole and target and set(names.target_words(target)) & names.CONTAINER_WORDS:
+            # DATABASE_URL = "postgres://u:pw@h/db" moves only the password.
+            target = names.container_to_password(target)
+        base = names.env_name(target, self._context(node), owner)
+        return self.services.names.claim(base, secret)
 
     # -- the replacements ------------------------------------------------------------------
 

@@ -34,6 +34,17 @@ _VAGUE_CALLEES = frozenset({
 })
 
 
+# Words naming something that holds a secret among other things (a URL, a DSN).
+CONTAINER_WORDS = frozenset({"url", "uri", "dsn", "connection", "string", "conn", "str",
+                             "link", "endpoint", "address"})
+
+
+def container_to_password(target: str) -> str:
+    """``DATABASE_URL`` -> ``DATABASE_PASSWORD``: the name of the part that moves."""
+    kept = [w for w in target_words(target) if w not in CONTAINER_WORDS]
+    return "_".join([*kept, "password"])
+
+
 def words(name: str) -> list[str]:
     """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
     return [w.lower() for w in _WORDS.findall(name)]
@@ -65,14 +76,20 @@ def callee_context(callee: str | None) -> list[str]:
     return []
 
 
-def env_name(target: str | None, context: list[str]) -> str:
-    """The base name (before uniqueness) for a secret bound to ``target``."""
+def env_name(target: str | None, context: list[str], provider: str | None = None) -> str:
+    """The base name (before uniqueness) for a secret bound to ``target``.
+
+    ``provider`` (``github``, ``stripe``) names a generic target when the value's format
+    says whose token it is.
+    """
     parts = target_words(target)
     if parts == ["authorization"]:
-        parts = ["api", "token"]
+        parts = ["token"] if provider else ["api", "token"]
     if not parts:
         parts = ["secret"]
-    if is_generic(parts) and context:
+    if is_generic(parts) and provider:
+        parts = [provider, *parts]
+    elif is_generic(parts) and context:
         prefix = [w for w in context if w not in parts[:1]]
         parts = prefix + parts
     name = "_".join(parts).upper()

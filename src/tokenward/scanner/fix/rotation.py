@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from tokenward.rules.providers import Provider, provider_of
 
-GENERIC_HINT = ("revoke it where it was issued and create a new one; treat the old value "
-                "as public")
+GENERIC_HINT = ("Revoke it where it was issued and create a new one; treat the old value "
+                "as public.")
 
 
-def _providers() -> Any | None:
-    import importlib
-
+def provider(secret: str) -> Provider | None:
+    """The provider whose token format the secret is (validated), if any."""
     try:
-        return importlib.import_module("tokenward.rules.providers")
-    except ImportError:  # the provider table ships with the hard-coded secret rules
+        return provider_of(secret)
+    except Exception:  # a reminder must never fail a run that has already moved secrets
         return None
-
-
-def provider_hint(secret: str) -> tuple[str, str] | None:
-    """(provider name, how to rotate) for a token whose shape names its provider."""
-    providers = _providers()
-    if providers is None:
-        return None
-    match = getattr(providers, "match_provider", None) or getattr(providers, "identify", None)
-    if match is None:
-        return None
-    found = match(secret)
-    if found is None:
-        return None
-    name = getattr(found, "name", None) or getattr(found, "provider", None)
-    hint = getattr(found, "rotation", None) or getattr(found, "rotation_hint", None)
-    if not isinstance(name, str) or not isinstance(hint, str):
-        return None
-    return name, hint
 
 
 def reminder(name: str, secret: str, where: str) -> str:
     """One line per moved secret: it was exposed, rotate it (and how, when we know)."""
-    known = provider_hint(secret)
-    how = f"{known[0]}: {known[1]}" if known else GENERIC_HINT
+    found = provider(secret)
+    how = f"{found.label}: {found.rotation}" if found else GENERIC_HINT
     return (f"{name} (from {where}) was exposed in the code and its version history: "
             f"rotate it. {how}")
