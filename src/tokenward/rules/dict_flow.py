@@ -99,12 +99,13 @@ def _module_constant(source: Source, name: str) -> cst.BaseExpression | None:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == name
-                    for t in small.targets):
-                found = small.value
-            elif (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
-                  and small.target.value == name and small.value is not None):
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                targets = [small.target]
+            else:
+                continue
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
                 found = small.value
     return found
 

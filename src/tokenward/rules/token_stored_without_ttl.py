@@ -228,7 +228,8 @@ RULE = Rule(
              "`ex`/`px`/`exat`/`pxat`, and `setnx`, `hset`, `sadd`, `rpush` ... with no "
              "`expire` on the same key in the same function), and cache writes that keep an "
              "entry forever (Django `cache.set(..., timeout=None)`, flask-caching "
-             "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). A write is about a token when its key (literal text or the names "
+             "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). "
+             "A write is about a token when its key (literal text or the names "
              "in it, e.g. `f\"reset:{token}\"`) or its value names a token.",
         why="A token kept in the store without a TTL stays valid until someone deletes it: "
             "the server-side expiry that makes a short-lived token short-lived is missing.",
