@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from tokenward.rules import (
+    broad_oauth_scope,
+    ci_write_all_permissions,
+    cleartext_token_transport,
+    cluster_admin_binding,
     excessive_token_lifetime,
     expiry_verification_disabled,
     hardcoded_secret,
@@ -11,9 +15,14 @@ from tokenward.rules import (
     non_expiring_provider_token,
     provider_token,
     short_token_entropy,
+    tls_verification_disabled,
+    token_in_url,
+    token_logged,
     token_stored_without_ttl,
     untimed_serializer,
+    vault_root_policy,
     weak_token_generation,
+    wildcard_iam_policy,
 )
 from tokenward.rules.base import Example, Rule, RuleDocs
 
@@ -29,6 +38,15 @@ RULES: tuple[Rule, ...] = (
     excessive_token_lifetime.RULE,
     token_stored_without_ttl.RULE,
     non_expiring_provider_token.RULE,
+    broad_oauth_scope.RULE,
+    ci_write_all_permissions.RULE,
+    wildcard_iam_policy.RULE,
+    cluster_admin_binding.RULE,
+    vault_root_policy.RULE,
+    cleartext_token_transport.RULE,
+    tls_verification_disabled.RULE,
+    token_logged.RULE,
+    token_in_url.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,389 @@
+"""TW401: an OAuth/API token requested or granted with a full-access or wildcard scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.config_text import indent_of, is_comment, key_words
+from tokenward.rules.credential_flow import resolve
+from tokenward.rules.pyutil import (
+    assigned_names,
+    dotted_name,
+    last_name,
+    name_words,
+    string_value,
+)
+from tokenward.rules.scope_catalogue import BroadScope, describe, lookup, split_scopes
+from tokenward.scanner.source import Source
+
+# Words in a variable, keyword or key name that make a scope list a check or a catalogue,
+# not a grant: FORBIDDEN_SCOPES, required_scopes, ALLOWED_SCOPES, scope_help ...
+_NOT_GRANT_WORDS = frozenset({
+    "forbidden", "forbid", "denied", "deny", "blocked", "block", "blocklist", "blacklist",
+    "disallowed", "banned", "required", "require", "requires", "needed", "need", "expected",
+    "allowed", "allow", "valid", "known", "available", "supported", "dangerous", "broad",
+    "risky", "sensitive", "help", "description", "descriptions", "check", "missing",
+    "granted", "current", "has", "actual", "min", "minimum", "doc", "docs",
+})
+# Calls that check or declare scopes rather than request them.
+_CHECK_CALL_WORDS = frozenset({"require", "requires", "required", "check", "has", "verify",
+                               "validate", "ensure", "assert", "security", "bearer",
+                               "permission", "permissions", "depends"})
+# Calls where ``scope=`` is a search/list filter (python-gitlab ``mergerequests.list``).
+_LISTING_CALLS = frozenset({"list", "search", "filter", "get", "find", "query", "all", "iter",
+                            "paginate", "count", "exclude"})
+# Positional arguments of these calls are scopes (azure-identity ``get_token(*scopes)``,
+# google-auth ``with_scopes``).
+_SCOPE_POSITIONAL_CALLS = frozenset({"get_token", "with_scopes", "acquire_token_for_client",
+                                     "acquire_token_silent", "acquire_token_interactive",
+                                     "get_access_token", "request_scopes"})
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    context = source.lowered + "\n" + source.path.lower()
+    if source.kind == "python":
+        yield from _detect_python(source, context)
+    else:
+        yield from _detect_config(source, context)
+
+
+def _is_scope_name(name: str | None) -> bool:
+    if not name:
+        return False
+    words = name_words(name)
+    if not words or words[-1] not in ("scope", "scopes"):
+        return False
+    return not any(w in _NOT_GRANT_WORDS for w in words)
+
+
+# --- Python -------------------------------------------------------------------------------
+
+def _detect_python(source: Source, context: str) -> Iterator[Hit]:
+    index = source.index
+    if index is None:
+        return
+    seen: set[int] = set()
+
+    def emit(value: cst.BaseExpression) -> Iterator[Hit]:
+        for node, scope_value, entry in _broad_literals(source, value, context, 0):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield Hit(span=source.span(node), target=scope_value,
+                      detail=describe(entry, scope_value), code=source.code(node))
+
+    assignments: list[cst.Assign | cst.AnnAssign] = [*index.of(cst.Assign),
+                                                     *index.of(cst.AnnAssign)]
+    for assignment in assignments:
+        assigned = assignment.value
+        if assigned is None:
+            continue
+        if any(_is_scope_name(name) for name, _ in assigned_names(assignment)):
+            yield from emit(assigned)
+    for call in index.of(cst.Call):
+        if _is_check_call(source, call):
+            continue
+        callee = last_name(call.func) or ""
+        params = _local_parameters(source, call)
+        plain = [a for a in call.args if a.keyword is None and not a.star]
+        for position, arg in enumerate(call.args):
+            if arg.keyword is not None:
+                if _is_scope_name(arg.keyword.value) and callee not in _LISTING_CALLS:
+                    yield from emit(arg.value)
+            elif arg.star == "" and callee in _SCOPE_POSITIONAL_CALLS:
+                yield from emit(arg.value)
+            elif arg.star == "" and params:
+                where = plain.index(arg) if arg in plain else position
+                if where < len(params) and _is_scope_name(params[where]):
+                    yield from emit(arg.value)
+    for element in index.of(cst.DictElement):
+        key = string_value(element.key)
+        if key is not None and _is_scope_name(key) and not _in_check_call(source, element):
+            yield from emit(element.value)
+
+
+def _is_check_call(source: Source, call: cst.Call) -> bool:
+    assert source.index is not None
+    if isinstance(source.index.parent(call), cst.Decorator):
+        return True
+    words = name_words(last_name(call.func) or "")
+    return any(w in _CHECK_CALL_WORDS for w in words)
+
+
+def _in_check_call(source: Source, element: cst.DictElement) -> bool:
+    assert source.index is not None
+    for up in source.index.ancestors(element):
+        if isinstance(up, cst.Call):
+            return _is_check_call(source, up) or ((last_name(up.func) or "") in _LISTING_CALLS \
+                and not _is_http_verb_call(up))
+        if isinstance(up, cst.SimpleStatementLine | cst.FunctionDef):
+            return False
+    return False
+
+
+def _is_http_verb_call(call: cst.Call) -> bool:
+    name = dotted_name(call.func) or ""
+    return name.split(".")[0] in ("requests", "httpx", "session", "client")
+
+
+def _local_parameters(source: Source, call: cst.Call) -> list[str]:
+    """Parameter names of a function defined in this module and called by plain name."""
+    if not isinstance(call.func, cst.Name):
+        return []
+    assert source.index is not None
+    for func in source.index.of(cst.FunctionDef):
+        if func.name.value == call.func.value:
+            return [p.name.value for p in func.params.params]
+    return []
+
+
+def _broad_literals(source: Source, node: cst.BaseExpression, context: str, depth: int
+                    ) -> Iterator[tuple[cst.CSTNode, str, BroadScope]]:
+    """(literal node, scope value, catalogue entry) for each broad scope in a value."""
+    if depth > 4:
+        return
+    text = string_value(node)
+    if text is not None:
+        for value in split_scopes(text):
+            entry = lookup(value, context)
+            if entry is not None:
+                yield node, value, entry
+                return
+        return
+    if isinstance(node, cst.List | cst.Tuple | cst.Set):
+        for element in node.elements:
+            yield from _broad_literals(source, element.value, context, depth + 1)
+        return
+    if isinstance(node, cst.Call):
+        name = dotted_name(node.func) or ""
+        if name in ("set", "frozenset", "list", "tuple", "sorted") or (
+                isinstance(node.func, cst.Attribute) and node.func.attr.value == "join"):
+            for arg in node.args:
+                yield from _broad_literals(source, arg.value, context, depth + 1)
+        return
+    if isinstance(node, cst.Name):
+        constant = resolve(source, node)
+        if constant is node or _assigned_to_scope_name(source, constant):
+            return  # unknown, or already reported where it is assigned
+        yield from _broad_literals(source, constant, context, depth + 1)
+
+
+def _assigned_to_scope_name(source: Source, value: cst.BaseExpression) -> bool:
+    assert source.index is not None
+    parent = source.index.parent(value)
+    if isinstance(parent, cst.Assign | cst.AnnAssign):
+        return any(_is_scope_name(name) for name, _ in assigned_names(parent))
+    return False
+
+
+# --- config files ---------------------------------------------------------------------------
+
+_KEY_LINE = re.compile(r"""^(\s*-?\s*)(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(.*)$""")
+_FLAG = re.compile(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
+_ITEM = re.compile(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
+_QUOTED = re.compile(r"""["']([^"']*)["']""")
+
+
+def _detect_config(source: Source, context: str) -> Iterator[Hit]:
+    lines = source.lines
+    for number, line in enumerate(lines, start=1):
+        if is_comment(line, source.kind):
+            continue
+        for flag in _FLAG.finditer(line):
+            yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
+        match = _KEY_LINE.match(line)
+        if match is None or not _is_config_scope_key(match.group(2)):
+            continue
+        value = match.group(3)
+        start = match.start(3)
+        inline = value.split(" #", 1)[0].strip()
+        if inline and inline not in ("|", ">", "[", "{"):
+            yield from _inline_hits(number, start, value, context)
+            if not inline.endswith("["):
+                continue
+        yield from _block_hits(source, number, context)
+
+
+def _is_config_scope_key(key: str) -> bool:
+    words = key_words(key)
+    return bool(words) and words[-1] in ("scope", "scopes") and \
+        not any(w in _NOT_GRANT_WORDS for w in words)
+
+
+def _inline_hits(number: int, start: int, value: str, context: str) -> Iterator[Hit]:
+    quoted = list(_QUOTED.finditer(value))
+    if quoted:
+        for q in quoted:
+            yield from _tokens_hits(number, start + q.start(1), q.group(1), context)
+        return
+    body = value.split(" #", 1)[0]
+    stripped = body.strip().strip("[]{}")
+    offset = body.find(stripped) if stripped else 0
+    yield from _tokens_hits(number, start + max(offset, 0), stripped, context)
+
+
+def _tokens_hits(number: int, start: int, text: str, context: str) -> Iterator[Hit]:
+    for part in re.finditer(r"[^\s,\[\]]+", text):
+        value = part.group(0).strip("\"'")
+        entry = lookup(value, context)
+        if entry is not None:
+            col = start + part.start()
+            yield Hit(span=Span(number, col + 1, number, col + len(part.group(0)) + 1),
+                      target=value, detail=describe(entry, value), code=value)
+
+
+def _block_hits(source: Source, number: int, context: str) -> Iterator[Hit]:
+    """List items nested under a ``scopes:`` key (YAML lists, multi-line JSON arrays)."""
+    lines = source.lines
+    base = indent_of(lines[number - 1])
+    for offset in range(number, min(len(lines), number + 200)):
+        line = lines[offset]
+        if not line.strip() or is_comment(line, source.kind):
+            continue
+        if indent_of(line) <= base and not line.lstrip().startswith(("-", "]", '"', "'")):
+            break
+        if line.strip().startswith("]") or (indent_of(line) < base):
+            break
+        item = _ITEM.match(line)
+        if item is not None:
+            yield from _tokens_hits(offset + 1, item.start(1), item.group(1), context)
+            continue
+        stripped = line.strip()
+        if source.kind == "json" and stripped.startswith(('"', "'")) and ":" not in stripped:
+            for q in _QUOTED.finditer(line):
+                yield from _tokens_hits(offset + 1, q.start(1), q.group(1), context)
+        elif indent_of(line) <= base:
+            break
+
+
+RULE = Rule(
+    id="TW401",
+    name="broad-oauth-scope",
+    title="Token requested or granted with a full-access scope",
+    category=Category.BROAD_SCOPE,
+    severity=Severity.MEDIUM,
+    cwe=(250, 272),
+    message="Over-broad scope: {detail}",
+    hint="Request only the scopes the code calls; prefer read-only and resource-specific "
+         "scopes, fine-grained tokens or apps over classic full-access scopes.",
+    docs=RuleDocs(
+        what="A scope from the provider catalogue (`tokenward/rules/scope_catalogue.py`: "
+             "GitHub `repo`, `admin:org`, `delete_repo`, `admin:*`; Google "
+             "`cloud-platform`, `https://mail.google.com/`, full `drive`; Azure Resource "
+             "Manager `.default`, Graph `*.ReadWrite.All`; Slack `admin`, `admin.*`; GitLab "
+             "`api`, `sudo`; Heroku `global`; and the generic `*`, `x:*`, `admin`, `all`, "
+             "`full_access`, `root`) in a place that requests or grants it: a keyword "
+             "argument named like a scope (`scope=`, `scopes=`, `user_scope=`), a variable "
+             "or attribute named like one (`SCOPES = [...]`, `token.scopes = ...`), a dict "
+             "key (`{\"scope\": \"repo\"}`), the positional scopes of `get_token()` / "
+             "`acquire_token_*()`, an argument bound to a `scopes` parameter of a function "
+             "in the same file; space- or comma-separated scope strings are split. Names "
+             "are followed to their constant values. In config files (YAML, JSON, TOML, "
+             ".env, INI, shell): a key named like a scope with a broad value inline or as "
+             "a nested list (a Slack app manifest), and `--scopes=` flags (`gcloud`). "
+             "Provider-ambiguous values (`repo`, `api`, `global`, `admin`) use the "
+             "provider's entry only when the file or its path names the provider.",
+        why="A token carries every permission its scope grants, whatever the code needs. "
+            "When it leaks (logs, a compromised dependency, a laptop) the attacker gets "
+            "full control instead of one narrow action: least privilege limits the blast "
+            "radius (CWE-250, CWE-272).",
+        how="Request the narrowest scope that covers the calls the code makes: the "
+            "message names the alternative for each catalogued scope (e.g. `public_repo` "
+            "or a fine-grained token with `contents:read` instead of `repo`). Split jobs "
+            "that need more into separate, short-lived tokens.",
+        not_flagged="Checks, not grants: comparisons and membership tests (`if \"admin\" in "
+                    "token.scopes`), decorators and calls that require or verify a scope "
+                    "(`@requires_scope(...)`, FastAPI `Security(..., scopes=[...])`, "
+                    "`OAuth2PasswordBearer(scopes={...})` declarations), and lists named as "
+                    "deny-lists, allow-lists or descriptions (`FORBIDDEN_SCOPES`, "
+                    "`REQUIRED_SCOPES`, `ALLOWED_SCOPES`, `SCOPE_HELP`); `scope=` as a "
+                    "search filter of listing calls (`.list(scope=\"all\")`); narrow scopes "
+                    "whose names merely contain a broad one (`repo:status`, `public_repo`, "
+                    "`read_api`, `drive.file`, `cloud-platform.read-only`); `.default` of "
+                    "your own API or a data-plane resource (`api://app/.default`, "
+                    "`https://storage.azure.com/.default`); scopes built at run time.",
+        references=("https://cwe.mitre.org/data/definitions/272.html",
+                    "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/"
+                    "scopes-for-oauth-apps",
+                    "https://developers.google.com/identity/protocols/oauth2/scopes"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | CONFIG,
+    keywords=("scope",),
+    bad=(
+        Example(
+            """
+            from google.oauth2 import service_account
+
+            SCOPES = ["https://www.googleapis.com/auth/drive"]
+
+            def creds(path):
+                return service_account.Credentials.from_service_account_file(
+                    path, scopes=["https://www.googleapis.com/auth/cloud-platform"])
+            """,
+            lines=(3, 7),
+        ),
+        Example(
+            """
+            import github_oauth
+
+            def login_url(state):
+                return github_oauth.authorize_url(scope="repo admin:org", state=state)
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            def issue_support_token(store, agent):
+                return store.issue(subject=agent, scopes={"*"}, ttl_seconds=900)
+            """,
+            lines=(2,),
+        ),
+        Example(
+            """
+            oauth_config:
+              scopes:
+                bot:
+                  - chat:write
+                user:
+                  - admin
+            """,
+            path="slack/manifest.yml",
+            lines=(6,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            FORBIDDEN_SCOPES = frozenset({"delete_repo", "admin:org"})  # github deny-list
+            LOGIN_SCOPES = ["read:user", "user:email"]
+            STATUS_SCOPES = ["repo:status", "public_repo"]
+
+            def check(token):
+                if "admin" in token.scopes or "*" in token.scopes:
+                    raise PermissionError("token too broad")
+            """,
+        ),
+        Example(
+            """
+            from fastapi import Security
+
+            def admin_user(user=Security(current_user, scopes=["admin"])):
+                return user
+            """,
+        ),
+        Example(
+            """
+            import gitlab
+
+            gl = gitlab.Gitlab("https://gitlab.example.com", private_token=TOKEN)
+            mrs = gl.mergerequests.list(scope="all")
+            """,
+        ),
+    ),
+)

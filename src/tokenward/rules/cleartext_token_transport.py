@@ -1,0 +1,263 @@
+"""TW501: a token or credential sent over plain ``http://`` to a host that is not local."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.config_text import is_comment, logical_lines
+from tokenward.rules.credential_flow import (
+    call_carries_credentials,
+    call_carries_credentials_shallow,
+    cleartext_host,
+    endpoint_argument,
+    has_credential_items,
+    has_credential_kwargs,
+    http_urls,
+    is_client_factory,
+    is_http_call,
+    local_hosts_option,
+    request_url,
+    resolve,
+    url_carries_credentials,
+    url_prefix,
+)
+from tokenward.rules.pyutil import call_name, keyword, positional
+from tokenward.scanner.source import Source
+
+NAME = "cleartext-token-transport"
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    extra = local_hosts_option(source, NAME)
+    if source.kind == "python":
+        yield from _detect_python(source, extra)
+    else:
+        yield from detect_commands(source, extra)
+
+
+def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
+    if source.index is None:
+        return
+    for call in source.index.of(cst.Call):
+        if is_http_call(source, call):
+            url = request_url(source, call)
+            carries = call_carries_credentials
+        elif is_client_factory(source, call):
+            base = keyword(call, "base_url")
+            url = None if base is None else base.value
+            carries = call_carries_credentials_shallow
+        elif has_credential_kwargs(source, call):
+            # gitlab.Gitlab(url, private_token=...), Elasticsearch(url, basic_auth=...),
+            # hvac.Client(url=..., token=...)
+            url = endpoint_argument(call)
+            carries = has_credential_kwargs
+        else:
+            hit = _http_connection_request(source, call, extra)
+            if hit is not None:
+                yield hit
+            continue
+        if url is None:
+            continue
+        host = cleartext_host(url_prefix(source, url) or "", extra)
+        if host is None or not carries(source, call):
+            continue
+        yield Hit(span=source.span(call), target=host, detail="http://",
+                  code=source.code(call))
+
+
+def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, ...]
+                             ) -> Hit | None:
+    """``conn = http.client.HTTPConnection("api.example.com")`` then
+    ``conn.request("GET", "/", headers={"Authorization": ...})``."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "request"):
+        return None
+    receiver = resolve(source, func.value)
+    if not isinstance(receiver, cst.Call):
+        return None
+    if call_name(source, receiver) not in ("http.client.HTTPConnection", "httplib.HTTPConnection"):
+        return None
+    host_arg = positional(receiver, 0) or keyword(receiver, "host")
+    host_text = url_prefix(source, host_arg.value) if host_arg is not None else None
+    if host_text is None:
+        return None
+    host = cleartext_host("http://" + host_text, extra)
+    headers = keyword(call, "headers") or positional(call, 3)
+    if host is None or headers is None or not has_credential_items(source, headers.value):
+        return None
+    return Hit(span=source.span(call), target=host, detail="http.client.HTTPConnection",
+               code=source.code(call))
+
+
+# --- curl / wget in shell scripts, Dockerfiles, CI YAML -----------------------------------
+
+_COMMAND = re.compile(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
+_CREDENTIAL_HEADER = re.compile(
+    r"(?i)(?:authorization|proxy-authorization|x-api-key|api-key|x-auth-token|"
+    r"x-access-token|private-token|x-vault-token|x-gitlab-token|x-api-token|cookie)\s*:")
+_CREDENTIAL_FLAG = re.compile(
+    r"(?:^|\s)(?:-u|--user|--oauth2-bearer|--password|--http-password|--http-user|"
+    r"-b|--cookie|-a|--auth)(?:[\s=]|$)")
+
+
+def command_carries_credentials(text: str) -> bool:
+    return bool(_CREDENTIAL_HEADER.search(text) or _CREDENTIAL_FLAG.search(text))
+
+
+def detect_commands(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
+    for logical in logical_lines(source):
+        text = logical.text
+        if "http://" not in text.lower() or not _COMMAND.search(text):
+            continue
+        if is_comment(text, source.kind):
+            continue
+        for match in http_urls(text):
+            if match.start() < _COMMAND.search(text).start():  # type: ignore[union-attr]
+                continue
+            url = match.group(0).rstrip(")];,")
+            host = cleartext_host(url, extra)
+            if host is None:
+                continue
+            if not (command_carries_credentials(text) or url_carries_credentials(url)):
+                continue
+            yield Hit(span=logical.span(match.start(), match.start() + len(url)),
+                      target=host, detail="http://", code=url)
+
+
+RULE = Rule(
+    id="TW501",
+    name=NAME,
+    title="Token sent over cleartext HTTP",
+    category=Category.INSECURE_TRANSPORT,
+    severity=Severity.HIGH,
+    cwe=(319,),
+    message="A credential is sent over cleartext http:// to {target}: anyone on the path "
+            "can read and replay it",
+    hint="Use https:// (and keep certificate verification on); tokens must never travel "
+         "in clear outside the local machine.",
+    docs=RuleDocs(
+        what="An HTTP request that carries a credential (an `Authorization` or API-key "
+             "header, `auth=`, `cookies=`, a secret-named field in `params=`/`data=`/`json=`, "
+             "a token in the query string or `user:password@` in the URL, or a session whose "
+             "default headers/auth carry one) to an `http://` URL whose host is not local. "
+             "URLs are followed through simple local and module constants (`BASE_URL + "
+             "'/v1'`, `f\"{BASE_URL}/users\"`, `urljoin(BASE_URL, ...)`, `self.base_url`). "
+             "Also `http.client.HTTPConnection` requests with credential headers, and "
+             "`curl`/`wget`/`httpie` commands in shell scripts, Dockerfiles and CI YAML "
+             "that send a credential header, `-u user:pass` or a token in the URL to "
+             "`http://`.",
+        why="Plain HTTP has no confidentiality: every proxy, Wi-Fi hotspot, router and "
+            "packet capture on the path sees the bearer token and can replay it until it "
+            "expires or is revoked (CWE-319).",
+        how="Use `https://` for every request that carries a credential. If a service "
+            "only speaks HTTP, put it behind a TLS-terminating proxy or a service mesh "
+            "with mTLS and call it through that.",
+        not_flagged="Local hosts: `localhost`, `*.localhost`, 127.0.0.0/8, `::1`, "
+                    "`0.0.0.0`, link-local 169.254.0.0/16 (cloud metadata) and single-label "
+                    "names such as `http://api:8000` (docker-compose/sidecar services on the "
+                    "same host or bridge network); add more with the rule option "
+                    "`local_hosts = [\"proxy.corp\", \".svc.cluster.local\"]`. `*.local`, "
+                    "`*.internal` and private RFC 1918 addresses ARE flagged: a LAN or VPC is "
+                    "still a network. Requests to http:// without any credential, https:// "
+                    "requests, URLs whose host is a template placeholder (`http://{host}`), "
+                    "URLs read from the environment or configuration at run time (the "
+                    "default of `os.getenv` is not followed), and URLs assembled beyond "
+                    "simple constants, concatenation, f-strings, `urljoin` and `.format`.",
+        references=("https://cwe.mitre.org/data/definitions/319.html",
+                    "https://owasp.org/www-project-top-ten/2017/A3_2017-Sensitive_Data_Exposure"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | CONFIG,
+    keywords=("http://",),
+    bad=(
+        Example(
+            """
+            import requests
+
+            BASE_URL = "http://api.example.com/v1"
+
+            def fetch_user(token):
+                return requests.get(f"{BASE_URL}/user",
+                                    headers={"Authorization": f"Bearer {token}"})
+            """,
+            lines=(6,),
+        ),
+        Example(
+            """
+            import requests
+
+            session = requests.Session()
+            session.headers.update({"X-Api-Key": API_KEY})
+
+            def orders():
+                return session.get("http://shop.example.com/orders").json()
+            """,
+            lines=(7,),
+        ),
+        Example(
+            """
+            import httpx
+
+            client = httpx.Client(base_url="http://billing.internal",
+                                  auth=("svc", PASSWORD))
+            """,
+            lines=(3,),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            curl -sf -H "Authorization: Bearer $DEPLOY_TOKEN" \\
+                 http://deploy.example.com/hooks/release
+            """,
+            path="deploy.sh",
+            lines=(3,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import requests
+
+            def fetch_user(token):
+                return requests.get("https://api.example.com/v1/user",
+                                    headers={"Authorization": f"Bearer {token}"})
+            """,
+        ),
+        Example(
+            """
+            import requests
+
+            def health():
+                # no credential: a public health check over http is not a token leak
+                return requests.get("http://status.example.com/health")
+
+            def local(token):
+                return requests.get("http://localhost:8000/me",
+                                    headers={"Authorization": token})
+            """,
+        ),
+        Example(
+            """
+            import requests
+
+            VAULT = "http://vault:8200"  # docker-compose service name: same bridge network
+
+            def read(token):
+                return requests.get(VAULT + "/v1/secret/app", headers={"X-Vault-Token": token})
+            """,
+        ),
+        Example(
+            """
+            #!/bin/sh
+            curl -sf http://deploy.example.com/health
+            curl -sf -H "Authorization: Bearer $DEPLOY_TOKEN" https://deploy.example.com/
+            """,
+            path="deploy.sh",
+        ),
+    ),
+)

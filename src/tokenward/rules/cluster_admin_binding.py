@@ -1,0 +1,163 @@
+"""TW404: a Kubernetes (Cluster)RoleBinding that grants the cluster-admin role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules.config_text import enclosing_block, indent_of, offset_span
+from tokenward.scanner.source import Source
+
+_BINDING_KIND = re.compile(r"""^\s*kind\s*:\s*["']?(ClusterRoleBinding|RoleBinding)\b""")
+_ROLE_REF = re.compile(r"""^(\s*)roleRef\s*:\s*(.*)$""")
+_NAME = re.compile(r"""\bname\s*:\s*["']?(cluster-admin)["']?\s*(?:[,}#]|$)""")
+_FLAG = re.compile(r"""--clusterrole[= ]["']?(cluster-admin)\b""")
+_JSON_REF = re.compile(r"""["']?(?:roleRef|role_ref)["']?\s*[:=]""")
+_JSON_NAME = re.compile(r"""["']?name["']?\s*[:=]\s*["'](cluster-admin)["']""")
+_PY_REF = re.compile(r"""RoleRef\s*\(""")
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    text = source.text
+    for match in _FLAG.finditer(text):
+        yield _hit(source, match.start(1), match.end(1), "kubectl --clusterrole")
+    if source.kind == "yaml":
+        yield from _detect_yaml(source)
+        return
+    for pattern in (_JSON_REF, _PY_REF):
+        for match in pattern.finditer(text):
+            start, end = enclosing_block(text, match.end() + 1)
+            if pattern is _JSON_REF:
+                start, end = match.end(), enclosing_block(text, match.end() + 2)[1]
+            name = _JSON_NAME.search(text, start, end)
+            if name is not None:
+                yield _hit(source, name.start(1), name.end(1), "role binding")
+
+
+def _hit(source: Source, start: int, end: int, what: str) -> Hit:
+    return Hit(span=offset_span(source.text, start, end), target="cluster-admin",
+               detail=what, code="cluster-admin")
+
+
+def _detect_yaml(source: Source) -> Iterator[Hit]:
+    lines = source.lines
+    binding = False
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("---"):
+            binding = False
+            continue
+        if _BINDING_KIND.match(line) and indent_of(line) == 0:
+            binding = True
+        ref = _ROLE_REF.match(line)
+        if not binding or ref is None:
+            continue
+        inline = _NAME.search(ref.group(2))
+        if inline is not None:
+            yield Hit(span=Span(number, ref.start(2) + inline.start(1) + 1, number,
+                                ref.start(2) + inline.end(1) + 1),
+                      target="cluster-admin", detail="role binding", code=line.strip())
+            continue
+        base = indent_of(line)
+        for offset in range(number, len(lines)):
+            child = lines[offset]
+            if not child.strip():
+                continue
+            if indent_of(child) <= base:
+                break
+            name = _NAME.search(child)
+            if name is not None:
+                yield Hit(span=Span(offset + 1, name.start(1) + 1, offset + 1, name.end(1) + 1),
+                          target="cluster-admin", detail="role binding", code=child.strip())
+
+
+RULE = Rule(
+    id="TW404",
+    name="cluster-admin-binding",
+    title="Kubernetes binding to cluster-admin",
+    category=Category.BROAD_SCOPE,
+    severity=Severity.HIGH,
+    cwe=(250, 272),
+    message="Binding to the cluster-admin role ({detail}): every token of these subjects "
+            "(service-account tokens included) controls the whole cluster",
+    hint="Bind a Role (or ClusterRole) listing only the verbs and resources needed, in the "
+         "namespace where they are needed; use the built-in view/edit roles where they fit.",
+    docs=RuleDocs(
+        what="A `ClusterRoleBinding` or `RoleBinding` whose `roleRef` names `cluster-admin`: "
+             "in Kubernetes YAML manifests (multi-document files and Helm templates "
+             "included), JSON manifests, Python (`V1RoleRef(..., name=\"cluster-admin\")` or "
+             "a dict with a `roleRef`), and `kubectl create (cluster)rolebinding "
+             "--clusterrole=cluster-admin` in scripts.",
+        why="Service-account tokens are mounted into pods and leak with them; a token "
+            "bound to cluster-admin can read every Secret and run anything on every node "
+            "(CWE-250, CWE-272).",
+        how="Write a Role/ClusterRole with the exact verbs and resources the workload uses "
+            "and bind that, preferably in one namespace; for humans, grant admin through a "
+            "short-lived, audited elevation instead of a standing binding.",
+        not_flagged="Bindings to other roles (`view`, `edit`, `admin`, custom roles), "
+                    "ClusterRole definitions themselves, mentions of cluster-admin outside a "
+                    "binding's `roleRef` (comments, documentation, RBAC checks).",
+        references=("https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+                    "https://cwe.mitre.org/data/definitions/250.html"),
+    ),
+    detect=_detect,
+    kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "text"}),
+    keywords=("cluster-admin",),
+    bad=(
+        Example(
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: ci-deployer
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: cluster-admin
+            subjects:
+              - kind: ServiceAccount
+                name: ci
+                namespace: ci
+            """,
+            path="rbac.yaml",
+            lines=(8,),
+        ),
+        Example(
+            """
+            from kubernetes import client as k8s
+
+            ref = k8s.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole",
+                                name="cluster-admin")
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            kubectl create clusterrolebinding ci-admin --clusterrole=cluster-admin \\
+              --serviceaccount=ci:deployer
+            """,
+            path="setup.sh",
+            lines=(2,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: viewers
+              namespace: shop
+            roleRef:
+              kind: ClusterRole
+              name: view
+            subjects:
+              - kind: Group
+                name: cluster-admin-requests   # a group name, not the role
+            """,
+            path="rbac.yaml",
+        ),
+    ),
+)

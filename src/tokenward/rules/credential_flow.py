@@ -1,0 +1,563 @@
+"""Where credentials travel in Python code: shared by the transport (TW5xx) and exposure
+(TW6xx) rules.
+
+Decisions, documented once here:
+
+- A *secret-valued name* holds a credential itself (``token``, ``api_key``, ``password``,
+  ``client_secret``, ``auth_header``), not something about one: ``token_id``,
+  ``token_url``, ``token_type``, ``token_expiry``, ``max_tokens``, ``tokenizer`` and the
+  plural ``tokens``/``secrets`` (NLP tokens, the ``secrets`` module) are not.
+- A *credential header* is ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and the
+  common API-key headers (``X-Api-Key``, ``X-Auth-Token``, ``Private-Token``,
+  ``X-Vault-Token`` ...).
+- A call *carries credentials* when it has ``auth=``, ``cookies=``, a credential header in
+  ``headers=``, a secret-named key in ``params=``/``data=``/``json=``, a token in the
+  URL's query or user-info, or goes through a session whose headers/auth were set with one
+  in the same file.
+- A host is *local* (a token sent there does not cross a network): ``localhost`` and
+  ``*.localhost``, 127.0.0.0/8, ``::1``, ``0.0.0.0``, link-local 169.254.0.0/16 (cloud
+  metadata) and single-label names (``http://api:8000``: a docker-compose or sidecar
+  service on the same host or private bridge). ``*.local``, ``*.internal``, private
+  RFC 1918 addresses and every other name are *not* local: a LAN or a VPC is still a
+  network someone can listen to. The option ``local_hosts`` (a list of host names or
+  ``.suffix`` entries) adds more.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from urllib.parse import urlsplit
+
+import libcst as cst
+
+from tokenward.rules.pyutil import (
+    call_name,
+    dotted_name,
+    enclosing_function,
+    keyword,
+    last_name,
+    local_assignment,
+    name_words,
+    positional,
+    string_value,
+)
+from tokenward.scanner.source import Source
+
+# --- names -------------------------------------------------------------------------------
+
+# A word that on its own makes a name hold a secret value.
+_SECRET_WORDS = frozenset({
+    "token", "secret", "password", "passwd", "passphrase", "apikey", "authorization",
+    "bearer", "jwt", "credential",
+})
+# Two-word phrases that hold a secret value.
+_SECRET_PAIRS = frozenset({
+    ("api", "key"), ("secret", "key"), ("private", "key"), ("access", "key"),
+    ("auth", "header"), ("auth", "key"), ("signing", "key"), ("client", "secret"),
+    ("session", "cookie"), ("auth", "cookie"), ("license", "key"), ("master", "key"),
+    ("auth", "token"), ("auth", "string"),
+})
+# A trailing word that makes a name describe a credential instead of holding one.
+_META_WORDS = frozenset({
+    "id", "ids", "type", "types", "name", "names", "url", "uri", "urls", "endpoint", "path",
+    "file", "filename", "expiry", "expires", "expiration", "exp", "count", "counts", "len",
+    "length", "size", "max", "min", "num", "number", "prefix", "suffix", "hint", "hash",
+    "hashed", "digest", "masked", "redacted", "fingerprint", "label", "kind", "ttl", "age",
+    "lifetime", "scope", "scopes", "version", "field", "fields", "policy", "strength",
+    "required", "valid", "validity", "error", "errors", "status", "header_name", "env",
+    "var", "limit", "timeout", "format", "regex", "pattern", "class", "model", "manager",
+    "store", "cache", "table", "created", "at", "used", "is", "has", "ok", "tokenizer",
+    "tokens", "secrets", "keys", "passwords", "arn", "ref", "location", "source", "provider",
+    "backend", "service", "index", "usage", "budget", "encoder", "encoding", "kwargs",
+    "param", "parameter", "parameters", "request", "response", "form", "schema", "serializer",
+    "data", "info", "metadata", "meta", "dir", "cls", "factory", "generator", "maker",
+    "validator", "set", "changed", "reset", "sent", "rotation", "rotated", "revoked",
+})
+# Leading words that make a name about a credential: ``max_tokens``, ``num_token``.
+_META_LEADS = frozenset({"max", "min", "num", "n", "total", "count", "is", "has", "masked",
+                         "redacted", "hashed", "safe", "len", "next", "page",
+                         "continuation", "cursor", "csrf", "xsrf", "sync", "cancellation",
+                         "verify", "hash"})
+
+
+def is_secret_name(name: str | None) -> bool:
+    """Does this variable/attribute/key name hold a credential value itself?"""
+    if not name:
+        return False
+    words = name_words(name)
+    if not words or words[-1] in _META_WORDS or words[0] in _META_LEADS:
+        return False
+    if any(w in _SECRET_WORDS for w in words):
+        return True
+    return any((a, b) in _SECRET_PAIRS for a, b in itertools.pairwise(words))
+
+
+CREDENTIAL_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey",
+    "x-auth-token", "x-access-token", "private-token", "x-vault-token", "x-gitlab-token",
+    "x-auth-key", "x-api-token", "x-token", "token", "x-secret", "x-client-secret",
+    "x-functions-key", "ocp-apim-subscription-key", "x-figma-token", "x-shopify-access-token",
+})
+
+
+def is_credential_key(key: str | None) -> bool:
+    """A header, parameter or dict key whose value is a credential."""
+    if not key:
+        return False
+    return key.strip().lower() in CREDENTIAL_HEADERS or is_secret_name(key)
+
+
+# --- hosts -------------------------------------------------------------------------------
+
+def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
+    host = host.strip("[]").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(".localhost") or ("." not in host \
+            and ":" not in host):
+        return True
+    for entry in extra:
+        entry = entry.lower()
+        if host == entry or (entry.startswith(".") and host.endswith(entry)):
+            return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified or address.is_link_local
+
+
+_URL = re.compile(r"http://[^\s\"'<>`]*", re.IGNORECASE)
+# A template placeholder standing for the host: the real host is unknown, so no finding.
+_PLACEHOLDER_HOST = re.compile(r"[{$%<]")
+
+
+def cleartext_host(url: str, extra: Sequence[str] = ()) -> str | None:
+    """The non-local host of an ``http://`` URL (prefix), or None."""
+    if not url.lower().startswith("http://"):
+        return None
+    rest = url[7:]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not authority:
+        return None
+    if _PLACEHOLDER_HOST.search(authority):
+        # http://status.{app}.example.com is still example.com; http://{host}:80 is unknown
+        host_part = authority.rsplit("@", 1)[-1].split(":", 1)[0]
+        tail = re.split(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", host_part)[-1]
+        if "." not in tail.strip(".") or not re.search(r"[A-Za-z]{2,}$", tail):
+            return None
+        authority = re.sub(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", "x", authority)
+    try:
+        host = urlsplit("http://" + authority).hostname or ""
+    except ValueError:
+        return None
+    if not host or is_local_host(host, extra):
+        return None
+    return host
+
+
+def http_urls(text: str) -> Iterator[re.Match[str]]:
+    return _URL.finditer(text)
+
+
+def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
+    value = source.config.options_for(rule_name).get("local_hosts", ())
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+# --- values ------------------------------------------------------------------------------
+
+def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
+    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+    index = source.index
+    assert index is not None
+    found: cst.BaseExpression | None = None
+    for assign in index.of(cst.Assign):
+        if enclosing_function(index, assign) is not None:
+            continue
+        for target in assign.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == name:
+                found = assign.value
+    for ann in index.of(cst.AnnAssign):
+        if (ann.value is not None and isinstance(ann.target, cst.Name)
+                and ann.target.value == name and enclosing_function(index, ann) is None):
+            found = ann.value
+    return found
+
+
+def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
+    """The value of a plain name: the nearest earlier local assignment, else a module one."""
+    value = local_assignment(source, node, node.value)
+    if value is None:
+        value = module_assignment(source, node.value)
+    return value
+
+
+def _self_attribute(source: Source, node: cst.Attribute) -> cst.BaseExpression | None:
+    """``self.base_url`` -> the value assigned to ``self.base_url`` in the same class."""
+    if not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
+        return None
+    index = source.index
+    assert index is not None
+    klass = next((a for a in index.ancestors(node) if isinstance(a, cst.ClassDef)), None)
+    if klass is None:
+        return None
+    attr = node.attr.value
+    for assign in index.of(cst.Assign):
+        for target in assign.targets:
+            t = target.target
+            if (isinstance(t, cst.Attribute) and t.attr.value == attr
+                    and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls")
+                    and klass in index.ancestors(assign)):
+                return assign.value
+    for assign in index.of(cst.Assign):  # class attribute: base_url = "http://..."
+        if index.parent(index.parent(assign)) is not None and \
+                isinstance(index.parent(assign), cst.SimpleStatementLine) and \
+                isinstance(index.parent(index.parent(assign)), cst.IndentedBlock) and \
+                index.parent(index.parent(index.parent(assign))) is klass:
+            for target in assign.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == attr:
+                    return assign.value
+    return None
+
+
+def resolve(source: Source, node: cst.BaseExpression, depth: int = 0
+            ) -> cst.BaseExpression:
+    """Follow plain names and ``self.x`` to the value last assigned (a few hops)."""
+    while depth < 4:
+        value: cst.BaseExpression | None = None
+        if isinstance(node, cst.Name):
+            value = resolve_name(source, node)
+        elif isinstance(node, cst.Attribute):
+            value = _self_attribute(source, node)
+        if value is None:
+            return node
+        node, depth = value, depth + 1
+    return node
+
+
+def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
+    """The literal text of a URL expression, following simple constants: ``"http://x"``,
+    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``.
+    Parts that cannot be resolved become ``{}``; None when nothing is known."""
+    if node is None or depth > 6:
+        return None
+    text = string_value(node)
+    if text is not None:
+        return text
+    if isinstance(node, cst.FormattedString):
+        out = ""
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out += part.value
+            elif isinstance(part, cst.FormattedStringExpression):
+                inner = url_prefix(source, part.expression, depth + 1)
+                out += "{}" if inner is None else inner
+        return out
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Add):
+            left = url_prefix(source, node.left, depth + 1)
+            if left is None:
+                return None
+            right = url_prefix(source, node.right, depth + 1)
+            return left + ("{}" if right is None else right)
+        if isinstance(node.operator, cst.Modulo):
+            return url_prefix(source, node.left, depth + 1)
+        return None
+    if isinstance(node, cst.Name | cst.Attribute):
+        value = resolve(source, node)
+        return None if value is node else url_prefix(source, value, depth + 1)
+    if isinstance(node, cst.Call):
+        name = dotted_name(node.func) or ""
+        if name.endswith("urljoin") or name.endswith("urlunsplit"):
+            first = positional(node, 0)
+            return None if first is None else url_prefix(source, first.value, depth + 1)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            return url_prefix(source, node.func.value, depth + 1)
+    return None
+
+
+# --- HTTP calls ----------------------------------------------------------------------------
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                         "request", "stream", "send", "fetch", "urlopen", "open", "ws_connect"})
+_HTTP_MODULES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request", "treq",
+                 "grequests", "niquests")
+_CLIENT_FACTORIES = ("requests.Session", "requests.session", "httpx.Client",
+                     "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
+                     "requests.sessions.Session")
+
+
+def is_client_factory(source: Source, call: cst.Call) -> bool:
+    name = call_name(source, call) or ""
+    return name in _CLIENT_FACTORIES
+
+
+def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
+    """A receiver that is an HTTP client: assigned from a client factory in this file, or
+    named like one (``session``, ``client``, ``http``)."""
+    name = last_name(receiver) or ""
+    if isinstance(receiver, cst.Call):
+        return is_client_factory(source, receiver)
+    value = resolve(source, receiver) if isinstance(receiver, cst.Name | cst.Attribute) else None
+    if isinstance(value, cst.Call) and is_client_factory(source, value):
+        return True
+    if isinstance(receiver, cst.Name | cst.Attribute) and _assigned_from_factory(source, name):
+        return True
+    words = name_words(name)
+    return bool(words) and words[-1] in ("session", "client", "http", "sess", "s", "api")
+
+
+def _assigned_from_factory(source: Source, name: str) -> bool:
+    index = source.index
+    assert index is not None
+    for node in index.of(cst.Assign):
+        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value) \
+                and any(last_name(t.target) == name for t in node.targets):
+            return True
+    for item in index.of(cst.WithItem):
+        if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
+                and item.asname is not None and last_name(item.asname.name) == name):
+            return True
+    return False
+
+
+def is_http_call(source: Source, call: cst.Call) -> bool:
+    """``requests.get(...)``, ``session.post(...)``, ``httpx.request(...)``,
+    ``urllib.request.urlopen(...)``, ``urllib.request.Request(...)`` and friends."""
+    name = call_name(source, call) or ""
+    head, _, verb = name.rpartition(".")
+    if name in ("urllib.request.Request", "urllib.request.urlopen", "urllib2.urlopen",
+                "urllib2.Request"):
+        return True
+    if head in _HTTP_MODULES and verb in _HTTP_VERBS:
+        return True
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value in _HTTP_VERBS:
+        return _is_client_name(source, call.func.value)
+    return False
+
+
+def request_url(source: Source, call: cst.Call) -> cst.BaseExpression | None:
+    """The URL argument of an HTTP call."""
+    name = call_name(source, call) or ""
+    verb = name.rpartition(".")[2]
+    arg = keyword(call, "url")
+    if arg is None:
+        arg = positional(call, 1 if verb in ("request", "stream") and _has_method_first(call)
+                         else 0)
+    return None if arg is None else arg.value
+
+
+def _has_method_first(call: cst.Call) -> bool:
+    first = positional(call, 0)
+    text = string_value(first.value) if first is not None else None
+    return text is None or not text.lower().startswith(("http://", "https://", "/"))
+
+
+def dict_items(source: Source, node: cst.BaseExpression | None
+               ) -> Iterator[tuple[str, cst.BaseExpression, cst.BaseExpression]]:
+    """(key, key node, value) of a dict literal or ``dict(k=v)``, following a local name."""
+    if node is None:
+        return
+    if isinstance(node, cst.Name | cst.Attribute):
+        node = resolve(source, node)
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = string_value(element.key)
+                if key is not None:
+                    yield key, element.key, element.value
+    elif isinstance(node, cst.Call) and dotted_name(node.func) == "dict":
+        for arg in node.args:
+            if arg.keyword is not None:
+                yield arg.keyword.value, arg.keyword, arg.value
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+        returned = returned_dict(source, node.func.value)
+        if returned is not None:
+            yield from dict_items(source, returned)
+
+
+def returned_dict(source: Source, function: str) -> cst.Dict | None:
+    """The dict literal a module-level helper returns (``def _auth(): return {...}``)."""
+    index = source.index
+    assert index is not None
+    for func in index.of(cst.FunctionDef):
+        if func.name.value != function:
+            continue
+        for ret in index.of(cst.Return):
+            if isinstance(ret.value, cst.Dict) and enclosing_function(index, ret) is func:
+                return ret.value
+    return None
+
+
+def has_credential_items(source: Source, node: cst.BaseExpression | None) -> bool:
+    return any(is_credential_key(key) for key, _, _ in dict_items(source, node))
+
+
+_QUERY_SECRET = re.compile(
+    r"[?&](?:access_token|token|auth_token|api_key|apikey|api-key|private_token|"
+    r"client_secret|password|secret|refresh_token|id_token|jwt)=", re.IGNORECASE)
+
+
+def url_carries_credentials(url: str) -> bool:
+    """A token in the query string, or ``user:password@`` in the authority."""
+    if _QUERY_SECRET.search(url):
+        return True
+    authority = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    return "@" in authority and ":" in authority.split("@", 1)[0]
+
+
+def call_carries_credentials(source: Source, call: cst.Call) -> bool:
+    """Does this HTTP call (or client construction) send a credential?"""
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        kw = arg.keyword.value
+        if kw in ("auth", "cookies") and not _is_none(arg.value):
+            return True
+        if kw == "headers" and has_credential_items(source, arg.value):
+            return True
+        if kw in ("params", "data", "json") and has_credential_items(source, arg.value):
+            return True
+    url = request_url(source, call)
+    text = url_prefix(source, url) if url is not None else None
+    if text is not None and url_carries_credentials(text):
+        return True
+    # urlopen(req) where req = Request(url, headers={"Authorization": ...})
+    first = positional(call, 0)
+    if first is not None and isinstance(first.value, cst.Name):
+        value = resolve(source, first.value)
+        if isinstance(value, cst.Call) and value is not call and is_http_call(source, value):
+            return call_carries_credentials(source, value)
+    return isinstance(call.func, cst.Attribute) and \
+        client_is_credentialed(source, call.func.value)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+ClientKey = tuple[int, str]
+_CREDENTIALED: dict[int, frozenset[ClientKey]] = {}
+
+
+def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
+    """Where a client variable lives: a plain name is local to its function, an attribute
+    (``self.session``) belongs to the whole file."""
+    assert source.index is not None
+    if isinstance(node, cst.Name):
+        scope = enclosing_function(source.index, node)
+        return (0 if scope is None else id(scope), node.value)
+    if isinstance(node, cst.Attribute):
+        name = dotted_name(node)
+        return None if name is None else (-1, name)
+    return None
+
+
+def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
+    """Clients whose default headers, auth or cookies were given a credential in this
+    file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
+    ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
+    index = source.index
+    assert index is not None
+    cache_key = id(index)
+    cached = _CREDENTIALED.get(cache_key)
+    if cached is not None:
+        return cached
+    keys: set[ClientKey | None] = set()
+    for assign in index.of(cst.Assign):
+        value = assign.value
+        for target in assign.targets:
+            t = target.target
+            if isinstance(value, cst.Call) and is_client_factory(source, value) \
+                    and call_carries_credentials_shallow(source, value):
+                keys.add(client_key(source, t))
+            if isinstance(t, cst.Attribute) and t.attr.value in ("auth", "cookies") \
+                    and not _is_none(value):
+                keys.add(client_key(source, t.value))
+            if isinstance(t, cst.Attribute) and t.attr.value == "headers" \
+                    and has_credential_items(source, value):
+                keys.add(client_key(source, t.value))
+            if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Attribute) \
+                    and t.value.attr.value == "headers" and is_credential_key(last_name(t)):
+                keys.add(client_key(source, t.value.value))
+    for item in index.of(cst.WithItem):
+        if isinstance(item.item, cst.Call) and is_client_factory(source, item.item) \
+                and call_carries_credentials_shallow(source, item.item) \
+                and item.asname is not None:
+            keys.add(client_key(source, item.asname.name))
+    for call in index.of(cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update" \
+                and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value in ("headers", "cookies"):
+            first = positional(call, 0)
+            if first is not None and (func.value.attr.value == "cookies"
+                                      or has_credential_items(source, first.value)):
+                keys.add(client_key(source, func.value.value))
+    result = frozenset(k for k in keys if k is not None)
+    _CREDENTIALED.clear()
+    _CREDENTIALED[cache_key] = result
+    return result
+
+
+def call_carries_credentials_shallow(source: Source, call: cst.Call) -> bool:
+    """Credentials given directly to a client constructor (no session lookup)."""
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        kw = arg.keyword.value
+        if kw in ("auth", "cookies") and not _is_none(arg.value):
+            return True
+        if kw in ("headers", "params") and has_credential_items(source, arg.value):
+            return True
+    return False
+
+
+def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
+    key = client_key(source, receiver)
+    if key is None:
+        return False
+    clients = _credentialed_clients(source)
+    if key in clients:
+        return True
+    # a module-level client used inside a function that does not rebind the name
+    return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
+        and local_assignment(source, receiver, receiver.value) is None
+
+
+# Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).
+_CREDENTIAL_KWARGS = frozenset({"auth", "basic_auth", "http_auth", "cookies", "private_token",
+                                "oauth_token", "job_token", "api_key", "token", "password",
+                                "client_secret", "bearer_auth", "http_credentials"})
+
+
+def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
+    """Any call given a credential by keyword, or a headers dict holding one."""
+    for arg in call.args:
+        if arg.keyword is None or _is_none(arg.value):
+            continue
+        kw = arg.keyword.value
+        is_flag = isinstance(arg.value, cst.Name) and arg.value.value in ("False", "True")
+        if (kw in _CREDENTIAL_KWARGS or is_secret_name(kw)) and not is_flag:
+            return True
+        if kw == "headers" and has_credential_items(source, arg.value):
+            return True
+    return False
+
+
+def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
+    """The URL/host a client constructor is pointed at: ``url=``/``host=``/``base_url=``/
+    ``hosts=`` or the first positional argument."""
+    for name in ("url", "base_url", "host", "hosts", "endpoint", "server", "api_url"):
+        arg = keyword(call, name)
+        if arg is not None:
+            value = arg.value
+            if isinstance(value, cst.List) and value.elements:
+                return value.elements[0].value
+            return value
+    first = positional(call, 0)
+    return None if first is None else first.value

@@ -1,0 +1,412 @@
+"""TW502: TLS certificate verification turned off on a request that carries a credential."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.cleartext_token_transport import command_carries_credentials
+from tokenward.rules.config_text import is_comment, logical_lines
+from tokenward.rules.credential_flow import (
+    ClientKey,
+    call_carries_credentials,
+    call_carries_credentials_shallow,
+    client_is_credentialed,
+    client_key,
+    has_credential_kwargs,
+    is_http_call,
+    is_secret_name,
+)
+from tokenward.rules.pyutil import call_name, dotted_name, imports, string_value
+from tokenward.scanner.source import Source
+
+# Keyword arguments that switch verification off when given False / 0.
+_OFF_FLAGS = ("verify", "ssl", "verify_ssl", "cert_reqs", "verify_certs", "ssl_verify",
+              "tls_verify", "verify_tls", "ssl_cert_reqs")
+# Keyword arguments that take an SSL context.
+_CONTEXT_ARGS = ("context", "ssl", "ssl_context", "verify", "tls_context")
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind == "python":
+        yield from _detect_python(source)
+    else:
+        yield from _detect_commands(source)
+        yield from _detect_config_keys(source)
+
+
+def _is_off(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name) and node.value == "False":
+        return True
+    if isinstance(node, cst.Integer) and node.value == "0":
+        return True
+    if string_value(node) in ("CERT_NONE", "none", "NONE"):
+        return True
+    return (dotted_name(node) or "").endswith("CERT_NONE")
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
+    name = call_name(source, call) or ""
+    return name in ("ssl._create_unverified_context", "ssl._create_stdlib_context")
+
+
+def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
+    """SSL contexts with verification off, and the statement that turned it off (the
+    unverified factory, else ``verify_mode = CERT_NONE``, else ``check_hostname = False``)."""
+    assert source.index is not None
+    found: dict[ClientKey, tuple[int, cst.CSTNode]] = {}
+
+    def note(key: ClientKey | None, rank: int, node: cst.CSTNode) -> None:
+        if key is not None and (key not in found or rank < found[key][0]):
+            found[key] = (rank, node)
+
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        for target in assign.targets:
+            t = target.target
+            if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
+                note(client_key(source, t), 0, assign)
+            elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
+                    and _is_off(value):
+                note(client_key(source, t.value), 1, assign)
+            elif isinstance(t, cst.Attribute) and t.attr.value == "check_hostname" \
+                    and _is_false(value):
+                note(client_key(source, t.value), 2, assign)
+    return {key: node for key, (_, node) in found.items()}
+
+
+def _lookup(contexts: dict[ClientKey, cst.CSTNode], source: Source, node: cst.CSTNode
+            ) -> cst.CSTNode | None:
+    key = client_key(source, node)
+    if key is None:
+        return None
+    if key in contexts:
+        return contexts[key]
+    return contexts.get((0, key[1])) if key[0] > 0 else None
+
+
+def _off_argument(call: cst.Call) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in _OFF_FLAGS and _is_off(arg.value):
+            return arg
+    return None
+
+
+def _bound_key(source: Source, call: cst.Call) -> ClientKey | None:
+    """The variable a constructed client/connector is bound to."""
+    assert source.index is not None
+    parent = source.index.parent(call)
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+        return client_key(source, parent.targets[0].target)
+    if isinstance(parent, cst.WithItem) and parent.asname is not None:
+        return client_key(source, parent.asname.name)
+    return None
+
+
+def _client_used_with_credentials(source: Source, key: ClientKey | None) -> bool:
+    if key is None:
+        return False
+    assert source.index is not None
+    for call in source.index.of(cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and client_key(source, func.value) == key \
+                and call_carries_credentials(source, call):
+            return True
+    return False
+
+
+def _connector_feeds_credentials(source: Source, key: ClientKey | None) -> bool:
+    """``connector = TCPConnector(ssl=False)`` passed to a session that carries a token."""
+    if key is None:
+        return False
+    assert source.index is not None
+    for call in source.index.of(cst.Call):
+        arg = next((a for a in call.args if a.keyword is not None
+                    and a.keyword.value == "connector"), None)
+        if arg is None or client_key(source, arg.value) != key:
+            continue
+        if call_carries_credentials_shallow(source, call) or has_credential_kwargs(source, call):
+            return True
+        bound = _bound_key(source, call)
+        if bound is not None and (bound in _credentialed_keys(source, call)
+                                  or _client_used_with_credentials(source, bound)):
+            return True
+    return False
+
+
+def _credentialed_keys(source: Source, call: cst.Call) -> frozenset[ClientKey]:
+    parent = source.index.parent(call) if source.index is not None else None
+    target: cst.CSTNode | None = None
+    if isinstance(parent, cst.WithItem) and parent.asname is not None:
+        target = parent.asname.name
+    elif isinstance(parent, cst.Assign):
+        target = parent.targets[0].target
+    if target is not None and client_is_credentialed(source, target):
+        key = client_key(source, target)
+        return frozenset({key}) if key is not None else frozenset()
+    return frozenset()
+
+
+def _carries(source: Source, call: cst.Call) -> bool:
+    if is_http_call(source, call):
+        return call_carries_credentials(source, call)
+    if has_credential_kwargs(source, call):
+        return True
+    key = _bound_key(source, call)
+    return key is not None and (bool(_credentialed_keys(source, call))
+                                or _client_used_with_credentials(source, key))
+
+
+def _detect_python(source: Source) -> Iterator[Hit]:
+    if source.index is None:
+        return
+    contexts = _unverified_contexts(source)
+    reported: set[int] = set()
+    any_credentials = False
+    for call in source.index.of(cst.Call):
+        name = call_name(source, call) or ""
+        off = _off_argument(call)
+        context_args = [a for a in call.args if a.keyword is not None
+                        and a.keyword.value in _CONTEXT_ARGS and not _is_off(a.value)]
+        if off is None and not context_args:
+            if is_http_call(source, call) and call_carries_credentials(source, call):
+                any_credentials = True
+            continue
+        carries = _carries(source, call)
+        any_credentials = any_credentials or carries
+        if off is not None and (carries or (
+                name.endswith("TCPConnector")
+                and _connector_feeds_credentials(source, _bound_key(source, call)))):
+            yield _hit(source, call, source.code(off).strip().rstrip(","))
+        if not carries:
+            continue
+        for arg in context_args:
+            value = arg.value
+            if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
+                yield _hit(source, arg, "ssl._create_unverified_context()")
+                continue
+            node = _lookup(contexts, source, value)
+            if node is not None and id(node) not in reported:
+                reported.add(id(node))
+                yield _hit(source, node, source.code(node).strip())
+    for assign in source.index.of(cst.Assign):
+        for target in assign.targets:
+            t = target.target
+            if (isinstance(t, cst.Attribute) and t.attr.value == "verify"
+                    and _is_off(assign.value) and client_is_credentialed(source, t.value)):
+                yield _hit(source, assign, source.code(t) + " = False")
+            if (any_credentials and isinstance(t, cst.Attribute)
+                    and t.attr.value == "_create_default_https_context"
+                    and (imports(source).resolve(assign.value) or "").endswith(
+                        "_create_unverified_context")):
+                yield _hit(source, assign, "ssl._create_default_https_context")
+
+
+def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:
+    return Hit(span=source.span(node), target=target, detail="python", code=source.code(node))
+
+
+# --- shell and config files -----------------------------------------------------------------
+
+_INSECURE_FLAG = re.compile(r"(?:(?<=\s)|^)(-k|--insecure|--no-check-certificate|--verify=no|"
+                            r"--verify=false)(?=\s|$)")
+_COMMAND = re.compile(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
+
+
+def _detect_commands(source: Source) -> Iterator[Hit]:
+    for logical in logical_lines(source):
+        text = logical.text
+        if is_comment(text, source.kind):
+            continue
+        command = _COMMAND.search(text)
+        if command is None or not command_carries_credentials(text):
+            continue
+        for match in _INSECURE_FLAG.finditer(text, command.end()):
+            yield Hit(span=logical.span(match.start(1), match.end(1)), target=match.group(1),
+                      detail="command", code=match.group(0))
+
+
+_CONFIG_OFF = re.compile(
+    r"""^\s*-?\s*["']?(insecure[-_]skip[-_]tls[-_]verify|tls[-_]skip[-_]verify|"""
+    r"""skip[-_]tls[-_]verify|insecure[-_]skip[-_]verify|tls[-_]insecure|insecure|"""
+    r"""verify[-_]?ssl|ssl[-_]?verify|tls[-_]?verify|verify[-_]certs?|verify)["']?"""
+    r"""\s*[:=]\s*["']?(true|false|no|yes|0|1|off|on)["']?\s*,?\s*(?:#.*)?$""",
+    re.IGNORECASE)
+_SKIP_WORDS = ("skip", "insecure")
+_CONFIG_KEY = re.compile(r"""^\s*-?\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*)?$""")
+
+
+def _file_has_credential(source: Source) -> bool:
+    for line in source.lines:
+        match = _CONFIG_KEY.match(line)
+        if match and match.group(2) and is_secret_name(match.group(1).replace("-", "_")):
+            return True
+    return False
+
+
+def _detect_config_keys(source: Source) -> Iterator[Hit]:
+    if source.kind in ("shell", "dockerfile"):
+        return
+    candidates: list[tuple[int, re.Match[str]]] = []
+    for number, line in enumerate(source.lines, start=1):
+        match = _CONFIG_OFF.match(line)
+        if match is None or is_comment(line, source.kind):
+            continue
+        key, value = match.group(1).lower(), match.group(2).lower()
+        skip_style = any(w in key for w in _SKIP_WORDS)
+        turns_off = value in ("true", "yes", "1", "on") if skip_style else \
+            value in ("false", "no", "0", "off")
+        if turns_off:
+            candidates.append((number, match))
+    if not candidates or not _file_has_credential(source):
+        return
+    from tokenward.model import Span
+
+    for number, match in candidates:
+        yield Hit(span=Span(number, match.start(1) + 1, number, match.end(2) + 1),
+                  target=match.group(1), detail="config", code=match.group(0).strip())
+
+
+RULE = Rule(
+    id="TW502",
+    name="tls-verification-disabled",
+    title="TLS verification off on a request that carries a credential",
+    category=Category.INSECURE_TRANSPORT,
+    severity=Severity.HIGH,
+    cwe=(295, 319),
+    message="TLS certificate verification is turned off ({target}) where a credential is "
+            "sent: a man in the middle can read the token",
+    hint="Remove verify=False / the unverified context; for a private CA pass "
+         "verify='/path/to/ca.pem' (or set SSL_CERT_FILE) instead.",
+    docs=RuleDocs(
+        what="Certificate verification switched off on a request, client or session that "
+             "carries a credential (see TW501 for what counts): `verify=False` (requests, "
+             "httpx), `ssl=False`/`verify_ssl=False` (aiohttp), `context=` an SSL context "
+             "from `ssl._create_unverified_context()` or with `verify_mode = CERT_NONE` / "
+             "`check_hostname = False`, `session.verify = False` on a session whose headers "
+             "or auth carry a credential, and `ssl._create_default_https_context = "
+             "ssl._create_unverified_context` in a file that sends credentials. In shell "
+             "scripts, Dockerfiles and CI YAML: `curl -k/--insecure`, `wget "
+             "--no-check-certificate`, `http --verify=no` on a command that sends a "
+             "credential header or `-u user:pass`. In config files: "
+             "`insecure-skip-tls-verify: true`, `tls_skip_verify`, `verify_ssl: false` "
+             "and similar keys in a file that also holds a token/password key (a kubeconfig "
+             "with a user token, a client config with an API key).",
+        why="Without certificate verification any machine on the path can present its "
+            "own certificate, terminate TLS and read the bearer token in clear: the "
+            "encryption protects nothing (CWE-295, CWE-319).",
+        how="Keep verification on. For an internal or self-signed CA, pass the CA bundle "
+            "(`verify='/etc/ssl/private-ca.pem'`, `ssl.create_default_context(cafile=...)`, "
+            "`curl --cacert`) instead of turning checks off.",
+        not_flagged="`verify=False` on requests that carry no credential (a public "
+                    "download, a health check): that is a integrity problem other linters "
+                    "report, not a token leak; `urllib3.disable_warnings(...)` on its own "
+                    "(it only hides the warning); `verify=` given a CA bundle path or a "
+                    "variable; unverified contexts that are never used by a credential-"
+                    "carrying call in the same file; `NODE_TLS_REJECT_UNAUTHORIZED=0` and "
+                    "similar process-wide environment switches in files without a "
+                    "credential-carrying request.",
+        references=("https://cwe.mitre.org/data/definitions/295.html",
+                    "https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | CONFIG,
+    keywords=("verify", "cert_none", "unverified", "check_hostname", "ssl", "insecure",
+              "-k ", "no-check-certificate"),
+    bad=(
+        Example(
+            """
+            import requests
+
+            def get_repos(token):
+                return requests.get("https://git.example.com/api/v4/projects",
+                                    headers={"PRIVATE-TOKEN": token},
+                                    verify=False)
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            import ssl
+            import urllib.request
+
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+
+            def call(token):
+                req = urllib.request.Request("https://api.example.com/me",
+                                             headers={"Authorization": f"Bearer {token}"})
+                return urllib.request.urlopen(req, context=ctx).read()
+            """,
+            lines=(6,),
+        ),
+        Example(
+            """
+            import requests
+
+            session = requests.Session()
+            session.auth = ("deploy", DEPLOY_PASSWORD)
+            session.verify = False
+            """,
+            lines=(5,),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            curl -k -H "Authorization: Bearer $TOKEN" https://registry.example.com/v2/
+            """,
+            path="pull.sh",
+            lines=(2,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import requests
+            import urllib3
+
+            urllib3.disable_warnings()
+
+            def download_public_dataset():
+                # no credential travels: not a token problem
+                return requests.get("https://mirror.example.com/data.csv", verify=False)
+
+            def get_repos(token):
+                return requests.get("https://git.example.com/api/v4/projects",
+                                    headers={"PRIVATE-TOKEN": token},
+                                    verify="/etc/ssl/corp-ca.pem")
+            """,
+        ),
+        Example(
+            """
+            import ssl
+
+            # built but never used to send a credential in this file
+            ctx = ssl._create_unverified_context()
+            """,
+        ),
+        Example(
+            """
+            clusters:
+              - name: dev
+                cluster:
+                  server: https://10.0.0.1:6443
+                  insecure-skip-tls-verify: false
+            users:
+              - name: dev
+                user:
+                  token: ${KUBE_TOKEN}
+            """,
+            path="kubeconfig.yaml",
+        ),
+    ),
+)

@@ -1,0 +1,291 @@
+"""TW602: a token, API key or password put in a URL's query string."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.config_text import is_comment
+from tokenward.rules.credential_flow import dict_items, is_http_call, is_secret_name, resolve
+from tokenward.rules.pyutil import keyword, last_name, name_words, string_value
+from tokenward.scanner.source import Source
+
+# Query parameters that carry a credential whatever the value is called.
+STRONG_PARAMS = frozenset({
+    "access_token", "token", "auth_token", "api_key", "apikey", "api-key", "private_token",
+    "client_secret", "password", "passwd", "secret", "refresh_token", "id_token", "jwt",
+    "session_token", "sessionid", "session_id", "bearer", "accesstoken", "authtoken",
+    "x-api-key", "oauth_token", "app_secret", "secret_key", "access_key",
+})
+# Parameters that carry a credential when the value is one (``key=`` at Google APIs,
+# ``appid=`` at OpenWeatherMap, ``auth=`` at Firebase).
+WEAK_PARAMS = frozenset({"key", "appid", "auth", "app_key", "signature_key", "pat"})
+# One-time links are designed to carry their token in the URL.
+_ONE_TIME_LINK = re.compile(
+    r"reset|verif|confirm|activat|invit|unsubscribe|magic|signup|sign-up|register|"
+    r"onboard|email-link|emaillink|one-time|onetime", re.IGNORECASE)
+_PARAM_AT_END = re.compile(r"[?&]([A-Za-z][\w\-]*)=$")
+_PARAM_TEMPLATE = re.compile(r"[?&]([A-Za-z][\w\-]*)=(\{[^}]*\}|%s|%\(\w+\)s)")
+_NOT_SECRET_VALUE = frozenset({"page", "cursor", "next", "csrf", "xsrf", "continuation"})
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind == "python":
+        yield from _detect_python(source)
+    else:
+        yield from _detect_config(source)
+
+
+# --- Python -------------------------------------------------------------------------------
+
+def _detect_python(source: Source) -> Iterator[Hit]:
+    index = source.index
+    if index is None:
+        return
+    for fstring in index.of(cst.FormattedString):
+        yield from _fstring_hits(source, fstring)
+    for string in index.of(cst.SimpleString):
+        hit = _template_hit(source, string)
+        if hit is not None:
+            yield hit
+    for call in index.of(cst.Call):
+        yield from _params_hits(source, call)
+
+
+def _url_text(source: Source, node: cst.CSTNode) -> str:
+    return source.code(node)
+
+
+def _fstring_hits(source: Source, fstring: cst.FormattedString) -> Iterator[Hit]:
+    parts = list(fstring.parts)
+    text = _url_text(source, fstring)
+    if _ONE_TIME_LINK.search(text.split("?", 1)[0]):
+        return
+    for i, part in enumerate(parts[:-1]):
+        if not isinstance(part, cst.FormattedStringText):
+            continue
+        match = _PARAM_AT_END.search(part.value)
+        following = parts[i + 1]
+        if match is None or not isinstance(following, cst.FormattedStringExpression):
+            continue
+        param = match.group(1)
+        if _credential_param(source, param, following.expression):
+            yield Hit(span=source.span(fstring), target=param, detail="query string",
+                      code=source.code(fstring))
+            return
+
+
+def _template_hit(source: Source, string: cst.SimpleString) -> Hit | None:
+    """``"...?api_key={}".format(key)``, ``"...&token=%s" % t``, ``"...?token=" + t``."""
+    text = string_value(string)
+    if text is None or "=" not in text or _ONE_TIME_LINK.search(text.split("?", 1)[0]):
+        return None
+    assert source.index is not None
+    parent = source.index.parent(string)
+    value: cst.BaseExpression | None = None
+    match = _PARAM_AT_END.search(text)
+    if match is not None and isinstance(parent, cst.BinaryOperation) \
+            and isinstance(parent.operator, cst.Add) and parent.left is string:
+        value = parent.right
+    else:
+        match = _PARAM_TEMPLATE.search(text)
+        if match is None:
+            return None
+        value = _template_argument(source, string)
+    if match is None or not _credential_param(source, match.group(1), value):
+        return None
+    node = parent if isinstance(parent, cst.BinaryOperation) else string
+    return Hit(span=source.span(node), target=match.group(1), detail="query string",
+               code=source.code(node))
+
+
+def _template_argument(source: Source, string: cst.SimpleString) -> cst.BaseExpression | None:
+    """The first argument a ``.format`` / ``%`` template is filled with (or None)."""
+    assert source.index is not None
+    parent = source.index.parent(string)
+    if isinstance(parent, cst.Attribute) and parent.attr.value == "format":
+        call = source.index.parent(parent)
+        if isinstance(call, cst.Call):
+            for arg in call.args:
+                if arg.keyword is not None and is_secret_name(arg.keyword.value):
+                    return arg.value
+            return call.args[-1].value if call.args else None
+    if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Modulo):
+        right = parent.right
+        if isinstance(right, cst.Tuple) and right.elements:
+            return right.elements[-1].value
+        return right
+    return None
+
+
+def _credential_param(source: Source, param: str, value: cst.BaseExpression | None) -> bool:
+    name = param.lower()
+    value_name = last_name(value) if value is not None else None
+    if value is not None and string_value(value) is not None:
+        return False  # a literal: a hard-coded value is TW1xx's business
+    words = name_words(value_name or "")
+    if any(w in _NOT_SECRET_VALUE for w in words):
+        return False
+    if name in STRONG_PARAMS:
+        return True
+    if name in WEAK_PARAMS and value is not None:
+        return _secretish_value(source, value)
+    return False
+
+
+def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
+    name = last_name(value) or ""
+    if is_secret_name(name) or name.lower() in ("key", "apikey", "appid", "app_key"):
+        return True
+    resolved = resolve(source, value) if isinstance(value, cst.Name | cst.Attribute) else value
+    if isinstance(resolved, cst.Subscript | cst.Call):
+        key = last_name(resolved) if isinstance(resolved, cst.Subscript) else None
+        if isinstance(resolved, cst.Call) and resolved.args:
+            key = string_value(resolved.args[0].value)
+        return bool(key) and any(w in ("key", "token", "secret") for w in name_words(key or ""))
+    return False
+
+
+def _params_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
+    """``requests.get(url, params={"api_key": key})``: params always go into the URL,
+    whatever the method."""
+    arg = keyword(call, "params")
+    if arg is None or not is_http_call(source, call):
+        return
+    for key, key_node, value in dict_items(source, arg.value):
+        if _credential_param(source, key, value):
+            inline = isinstance(arg.value, cst.Dict)
+            node = key_node if inline else arg
+            yield Hit(span=source.span(node), target=key, detail="params=",
+                      code=source.code(node))
+
+
+# --- config files, shell scripts, CI YAML ----------------------------------------------------
+
+_CONFIG_URL = re.compile(
+    r"""https?://[^\s"'<>`]*?[?&]([A-Za-z][\w\-]*)=([^&\s"'#<>`]+)""")
+_VARIABLE = re.compile(r"""^\$\{\{\s*[\w.]+\s*\}\}|^\$\{?\w+\}?""")
+
+
+def _detect_config(source: Source) -> Iterator[Hit]:
+    for number, line in enumerate(source.lines, start=1):
+        if "://" not in line or is_comment(line, source.kind):
+            continue
+        for match in _CONFIG_URL.finditer(line):
+            param, value = match.group(1).lower(), match.group(2)
+            url = match.group(0)
+            if _ONE_TIME_LINK.search(url.split("?", 1)[0]):
+                continue
+            is_variable = bool(_VARIABLE.match(value))
+            if param in STRONG_PARAMS:
+                ok = is_variable or len(value) >= 8
+            elif param in WEAK_PARAMS:
+                var = re.sub(r"[^\w]", " ", value).split()
+                ok = (is_variable and any(is_secret_name(v) or v.upper().endswith("KEY")
+                                          for v in var)) or (
+                    not is_variable and len(value) >= 20 and value.isascii()
+                    and re.fullmatch(r"[\w\-]+", value) is not None)
+            else:
+                ok = False
+            if ok:
+                yield Hit(span=Span(number, match.start(1) + 1, number, match.end(2) + 1),
+                          target=match.group(1), detail="query string",
+                          code=f"{match.group(1)}=…")
+
+
+RULE = Rule(
+    id="TW602",
+    name="token-in-url",
+    title="Token passed in a URL query string",
+    category=Category.TOKEN_EXPOSURE,
+    severity=Severity.MEDIUM,
+    cwe=(598,),
+    message="Credential in a URL query string ({target}=): URLs end up in server and proxy "
+            "logs, browser history and Referer headers",
+    hint="Send the token in a header (Authorization: Bearer …, X-Api-Key) or a POST body; "
+         "never in the query string.",
+    docs=RuleDocs(
+        what="A credential placed in a URL's query string: f-strings, `.format`/`%` "
+             "templates and concatenations that fill `?access_token=`, `token=`, "
+             "`api_key=`, `client_secret=`, `password=` ... with a value, or `key=`/`appid=`/"
+             "`auth=` with a secret-named value or an environment lookup; `params={...}` "
+             "with such a key on `requests`/`httpx`/`aiohttp` calls and sessions (params "
+             "always go into the URL, whatever the HTTP method); and URLs with such "
+             "parameters in config files, shell scripts and CI YAML (`curl "
+             "\"https://…?token=${TOKEN}\"`).",
+        why="Query strings are logged by web servers, load balancers and proxies, kept in "
+            "browser history and sent onward in `Referer` headers; a token there is copied "
+            "to places nobody audits (CWE-598).",
+        how="Send credentials in the `Authorization` header (or the provider's API-key "
+            "header) or in a POST body. For browser redirects, hand over a one-time code "
+            "the client exchanges server-side, not the access token.",
+        not_flagged="One-time links that are designed to carry a single-use token "
+                    "(password reset, email verification/confirmation, invitations, "
+                    "unsubscribe and magic links: the URL's path names them), OAuth "
+                    "authorization `code=`/`state=` redirects, pagination tokens "
+                    "(`page_token`, `next_token`, `cursor`), `signature=` of pre-signed "
+                    "URLs, tokens in the URL path, query strings without a credential "
+                    "parameter, and literal values (hard-coded secrets are TW1xx's "
+                    "business).",
+        references=("https://cwe.mitre.org/data/definitions/598.html",
+                    "https://datatracker.ietf.org/doc/html/rfc6750#section-2.3"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | CONFIG,
+    keywords=("=",),
+    prefilter=lambda text: ("?" in text or "params" in text) and any(p in text for p in (
+        "token", "key", "secret", "password", "passwd", "jwt", "appid", "auth", "session")),
+    bad=(
+        Example(
+            """
+            import requests
+
+            def user_repos(gh_token):
+                url = f"https://api.github.com/user/repos?access_token={gh_token}&per_page=100"
+                return requests.get(url, timeout=10).json()
+
+            def geocode(address, key):
+                return requests.get("https://geo.example.com/v1/search",
+                                    params={"q": address, "api_key": key}).json()
+            """,
+            lines=(4, 9),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            curl -fsS "https://hooks.example.com/deploy?token=${DEPLOY_TOKEN}&env=prod"
+            """,
+            path="deploy.sh",
+            lines=(2,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import requests
+
+            def user_orgs(gh_token):
+                return requests.get("https://api.github.com/user/orgs",
+                                    headers={"Authorization": f"token {gh_token}"},
+                                    params={"per_page": 100}).json()
+
+            def reset_link(token):
+                return f"https://shop.example.com/password-reset?token={token}"
+
+            def next_page(page_token):
+                return f"https://api.example.com/items?pageToken={page_token}"
+            """,
+        ),
+        Example(
+            """
+            #!/bin/sh
+            curl -fsS "https://status.example.com/api/components?env=${ENVIRONMENT}"
+            """,
+            path="status.sh",
+        ),
+    ),
+)

@@ -1,0 +1,537 @@
+"""TW601: a token, secret or Authorization header written to a log, stdout or an exception."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.config_text import is_comment, logical_lines
+from tokenward.rules.credential_flow import (
+    has_credential_items,
+    is_credential_key,
+    is_secret_name,
+    resolve,
+    returned_dict,
+)
+from tokenward.rules.pyutil import (
+    call_name,
+    dotted_name,
+    enclosing_function,
+    imports,
+    last_name,
+    name_words,
+    string_value,
+)
+from tokenward.scanner.source import Source
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                          "critical", "fatal", "log", "msg", "trace", "success"})
+_PRINTERS = frozenset({"print", "pprint", "pprint.pprint", "warnings.warn", "sys.stdout.write",
+                       "sentry_sdk.capture_message", "sentry_sdk.add_breadcrumb",
+                       "sys.stderr.write", "click.echo", "click.secho", "typer.echo",
+                       "typer.secho", "rich.print", "logging.log"})
+_CONSOLE_METHODS = frozenset({"print", "log", "write"})
+# Calls whose result carries the argument's text on: look inside them.
+_PASS_THROUGH = frozenset({"str", "repr", "format", "dict", "list", "tuple", "set", "json.dumps",
+                           "pformat", "pprint.pformat", "bytes", "vars"})
+_PASS_METHODS = frozenset({"format", "join", "decode", "encode", "strip", "lstrip", "rstrip",
+                           "upper", "lower", "replace", "get_secret_value", "format_map",
+                           "to_dict", "dict", "model_dump", "json"})
+# Logging keyword arguments that are not part of the message.
+_LOG_CONTROL = frozenset({"exc_info", "stack_info", "stacklevel", "file", "flush", "sep",
+                          "end", "category", "err", "nl", "fg", "bg", "style"})
+# Names of libraries whose ``token`` means a word or a lexer token, not a credential.
+_TEXT_LIBRARIES = ("nltk", "spacy", "transformers", "tiktoken", "tokenize", "tokenizers",
+                   "sentencepiece", "jieba", "pygments", "lark", "ply", "sly", "gensim",
+                   "stanza", "torchtext", "keras")
+_MAX_SAFE_SLICE = 8
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind != "python":
+        yield from _detect_shell(source)
+        return
+    if source.index is None:
+        return
+    text_tokens = _uses_text_library(source)
+    for call in source.index.of(cst.Call):
+        sink = _sink(source, call)
+        if sink is None:
+            continue
+        for node in _message_parts(call, sink):
+            found = _sensitive(source, node, text_tokens)
+            if found is not None:
+                yield Hit(span=source.span(call), target=_describe(source, found),
+                          detail=sink, code=source.code(call))
+                break
+    for raise_node in source.index.of(cst.Raise):
+        exc = raise_node.exc
+        if not isinstance(exc, cst.Call):
+            continue
+        for arg in exc.args:
+            found = _sensitive(source, arg.value, text_tokens)
+            if found is not None:
+                name = dotted_name(exc.func) or "exception"
+                yield Hit(span=source.span(exc), target=_describe(source, found),
+                          detail=f"an exception message ({name})", code=source.code(exc))
+                break
+
+
+def _uses_text_library(source: Source) -> bool:
+    names = imports(source).names.values()
+    return any(n.split(".")[0] in _TEXT_LIBRARIES for n in names)
+
+
+def _sink(source: Source, call: cst.Call) -> str | None:
+    """What the call writes to, or None when it is not a log/print/warn call."""
+    name = call_name(source, call) or ""
+    if name in _PRINTERS:
+        return f"output ({dotted_name(call.func)})"
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    receiver = func.value
+    if method in _LOG_METHODS:
+        if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
+            inner = call_name(source, receiver) or ""
+            if "log" in inner.lower():
+                return f"a log ({method})"
+            return None
+        full = imports(source).resolve(receiver) or ""
+        last = (last_name(receiver) or "").lower()
+        if "log" in last or full.startswith(("logging", "structlog", "loguru")) \
+                or _assigned_logger(source, receiver):
+            return f"a log ({dotted_name(func) or method})"
+    if method in _CONSOLE_METHODS:
+        last = (last_name(receiver) or "").lower()
+        if last in ("console", "stdout", "stderr"):
+            return f"output ({dotted_name(func) or method})"
+    return None
+
+
+def _assigned_logger(source: Source, receiver: cst.BaseExpression) -> bool:
+    """``std = logging.getLogger("svc")`` then ``std.info(...)``."""
+    if not isinstance(receiver, cst.Name | cst.Attribute):
+        return False
+    value = resolve(source, receiver)
+    if not isinstance(value, cst.Call):
+        return False
+    name = (call_name(source, value) or "").lower()
+    return "getlogger" in name or "get_logger" in name or name.endswith("logger")
+
+
+def _message_parts(call: cst.Call, sink: str) -> Iterator[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is None:
+            yield arg.value
+            continue
+        kw = arg.keyword.value
+        if kw in _LOG_CONTROL:
+            continue
+        if kw == "extra" or not sink.startswith("output"):
+            yield arg.value
+        if is_secret_name(kw) and not _is_constant(arg.value):
+            yield arg.value if _is_reference(arg.value) else cst.Name(kw)
+
+
+def _is_constant(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString) \
+        or (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
+
+
+def _is_reference(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name | cst.Attribute | cst.Subscript | cst.Call)
+
+
+def _describe(source: Source, node: cst.CSTNode) -> str:
+    code = source.code(node).strip()
+    return code if len(code) <= 40 else code[:37] + "..."
+
+
+def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
+               depth: int = 0) -> cst.CSTNode | None:
+    """The first sub-expression that puts a credential's text into the message."""
+    if depth > 12:
+        return None
+
+    def recurse(inner: cst.BaseExpression) -> cst.CSTNode | None:
+        return _sensitive(source, inner, text_tokens, depth + 1)
+
+    if isinstance(node, cst.Name):
+        return node if _secret_variable(source, node, text_tokens) else None
+    if isinstance(node, cst.Attribute):
+        name = node.attr.value
+        if name == "headers" and (last_name(node.value) or "") in ("request", "req"):
+            return node
+        if is_secret_name(name) and not (text_tokens and name_words(name) == ["token"]):
+            return node
+        return None
+    if isinstance(node, cst.Subscript):
+        if _is_short_slice(node):
+            return None
+        key = last_name(node)
+        if key is not None and isinstance(node.slice[0].slice, cst.Index) and \
+                string_value(node.slice[0].slice.value) is not None:
+            return node if is_credential_key(key) else None
+        return None
+    if isinstance(node, cst.Call):
+        return _sensitive_call(source, node, recurse)
+    if isinstance(node, cst.FormattedString):
+        before = ""
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                before = part.value
+                continue
+            if isinstance(part, cst.FormattedStringExpression):
+                found = recurse(part.expression)
+                if found is None and _named_by_text(before, part.expression):
+                    found = part.expression
+                if found is not None:
+                    return found
+        return None
+    if isinstance(node, cst.BinaryOperation):
+        return recurse(node.left) or recurse(node.right)
+    if isinstance(node, cst.BooleanOperation):
+        return recurse(node.left) or recurse(node.right)
+    if isinstance(node, cst.IfExp):
+        return recurse(node.body) or recurse(node.orelse)
+    if isinstance(node, cst.Tuple | cst.List | cst.Set):
+        for element in node.elements:
+            found = recurse(element.value)
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, cst.Dict):
+        for item in node.elements:
+            if not isinstance(item, cst.DictElement):
+                continue
+            key = string_value(item.key)
+            if is_credential_key(key) and not _is_constant(item.value) \
+                    and not _is_harmless(item.value):
+                return item
+            found = recurse(item.value)
+            if found is not None:
+                return found
+        return None
+    return None
+
+
+_CREDENTIAL_TEXT = ("authorization", "bearer", "api key", "api-key", "password", "secret")
+_GENERIC_HOLDERS = frozenset({"header", "auth", "value", "raw", "creds", "cred", "credentials",
+                              "val", "hdr"})
+
+
+def _named_by_text(before: str, expression: cst.BaseExpression) -> bool:
+    """``f"malformed Authorization header: {header}"``: the message says what the bare
+    value is."""
+    if not isinstance(expression, cst.Name):
+        return False
+    words = name_words(expression.value)
+    if not words or words[-1] not in _GENERIC_HOLDERS:
+        return False
+    tail = before.lower()[-40:]
+    return any(word in tail for word in _CREDENTIAL_TEXT)
+
+
+def _is_harmless(node: cst.BaseExpression) -> bool:
+    """A value that shows nothing of the secret: a comparison, a slice, a length..."""
+    return isinstance(node, cst.Comparison | cst.UnaryOperation) or (
+        isinstance(node, cst.Subscript) and _is_short_slice(node)) or (
+        isinstance(node, cst.Call) and dotted_name(node.func) not in (None, "str", "repr")
+        and not _is_pass_call(node))
+
+
+def _is_pass_call(call: cst.Call) -> bool:
+    name = dotted_name(call.func) or ""
+    if name in _PASS_THROUGH:
+        return True
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value in _PASS_METHODS
+
+
+def _sensitive_call(source: Source, call: cst.Call,
+                    recurse: Callable[[cst.BaseExpression], cst.CSTNode | None]
+                    ) -> cst.CSTNode | None:
+    func = call.func
+    name = call_name(source, call) or ""
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        # headers.get("Authorization"), os.getenv("API_TOKEN"), data.pop("access_token")
+        if method in ("get", "pop", "getenv", "get_secret", "getheader") and call.args:
+            key = string_value(call.args[0].value)
+            if key is not None:
+                return call if is_credential_key(key) else None
+        if method == "get_secret_value":
+            return call
+        if method in _PASS_METHODS:
+            found = recurse(func.value)
+            if found is not None:
+                return found
+            if method in ("format", "join", "format_map"):
+                for arg in call.args:
+                    found = recurse(arg.value)
+                    if found is not None:
+                        return found
+            return None
+    if name in ("os.getenv", "os.environ.get") and call.args:
+        key = string_value(call.args[0].value)
+        return call if key is not None and is_credential_key(key) else None
+    if isinstance(func, cst.Name) and returned_dict(source, func.value) is not None \
+            and has_credential_items(source, call):
+        return call  # _headers() returning {"Authorization": ...}
+    if any(w in ("url", "link", "reverse", "urlencode") for w in name_words(
+            name.rpartition(".")[2])):
+        for arg in call.args:
+            if arg.keyword is not None and is_secret_name(arg.keyword.value):
+                found = recurse(arg.value)
+                if found is not None:
+                    return found
+    if name in _PASS_THROUGH or name.endswith(".dumps"):
+        for arg in call.args:
+            found = recurse(arg.value)
+            if found is not None:
+                return found
+    # Anything else transforms the value (len, hash, redact, mask, a lookup): not a leak.
+    return None
+
+
+def _is_short_slice(node: cst.Subscript) -> bool:
+    """``token[:4]``, ``key[-4:]``: a prefix or suffix short enough to show safely."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Slice):
+        return False
+    piece = node.slice[0].slice
+    lower, upper = _int(piece.lower), _int(piece.upper)
+    if piece.lower is None or lower == 0:
+        return upper is not None and 0 < upper <= _MAX_SAFE_SLICE
+    return piece.upper is None and lower is not None and -_MAX_SAFE_SLICE <= lower < 0
+
+
+def _int(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+            and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value)
+    return None
+
+
+def _secret_variable(source: Source, node: cst.Name, text_tokens: bool) -> bool:
+    name = node.value
+    if is_secret_name(name):
+        if text_tokens and name_words(name) in (["token"], ["tok"]):
+            return False
+        return not _loop_variable(source, node) and not _bound_to_harmless(source, node)
+    value = resolve(source, node)
+    if value is node:
+        return False
+    # headers = {"Authorization": ...}; log.debug("sending %s", headers)
+    if isinstance(value, cst.Dict):
+        return has_credential_items(source, value)
+    words = name_words(name)
+    # tokens = resp.json() at a token endpoint: the whole token response
+    if ("token" in words or "tokens" in words) and isinstance(value, cst.Call) \
+            and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
+        return True
+    # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
+    if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
+                  | cst.Attribute):
+        return _sensitive(source, value, text_tokens, 8) is not None
+    return False
+
+
+def _loop_variable(source: Source, node: cst.Name) -> bool:
+    """``for token in tokens:`` (a lexer, an NLP pipeline) is not a credential."""
+    assert source.index is not None
+    scope = enclosing_function(source.index, node)
+    for loop in source.index.of(cst.For):
+        if isinstance(loop.target, cst.Name) and loop.target.value == node.value \
+                and enclosing_function(source.index, loop) is scope:
+            return True
+    return False
+
+
+def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
+    """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted."""
+    value = resolve(source, node)
+    if value is node:
+        return False
+    if isinstance(value, cst.Call):
+        words = name_words(last_name(value.func) or "")
+        return any(w in ("mask", "masked", "redact", "redacted", "hash", "fingerprint",
+                         "obfuscate", "sanitize", "scrub", "censor", "preview", "last4")
+                   for w in words)
+    if isinstance(value, cst.Subscript):
+        return _is_short_slice(value)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.left, cst.Subscript):
+        return _is_short_slice(value.left)
+    return _is_constant(value)
+
+
+# --- echo/printf in shell scripts, Dockerfiles and CI YAML ----------------------------------
+
+_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\|")
+_ECHO = re.compile(r"(?:^|[\s'\"(])(echo|printf)(?=\s)")
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
+_SHELL_VAR = re.compile(
+    r"\$\{\{\s*(?:secrets|env|vars)\.(\w+)\s*\}\}|\$\{(\w+)(:[^}]*)?\}|\$(\w+)")
+_REDIRECT_TO_FILE = re.compile(r"(?<![0-9&])>{1,2}\s*(?!&)")
+
+
+def _detect_shell(source: Source) -> Iterator[Hit]:
+    for logical in logical_lines(source):
+        text = logical.text
+        if "echo" not in text and "printf" not in text:
+            continue
+        if is_comment(text, source.kind) or "::add-mask::" in text:
+            continue
+        position = 0
+        pieces = _SEGMENT_SPLIT.split(text)
+        separators = _SEGMENT_SPLIT.findall(text)
+        for i, piece in enumerate(pieces):
+            start = text.find(piece, position)
+            position = start + len(piece)
+            piped = i < len(separators) and separators[i] == "|"
+            echo = _ECHO.search(piece)
+            if echo is None or piped or _REDIRECT_TO_FILE.search(piece[echo.end():]):
+                continue
+            body_start = start + echo.end()
+            body = _SUBSTITUTION.sub(lambda m: " " * len(m.group(0)), text[body_start:position])
+            for var in _SHELL_VAR.finditer(body):
+                name = var.group(1) or var.group(2) or var.group(4)
+                if var.group(3) or not is_secret_name(name):
+                    continue  # ${TOKEN:0:4} is a prefix
+                begin = body_start + var.start()
+                yield Hit(span=logical.span(begin, body_start + var.end()), target=name,
+                          detail=f"the job log ({echo.group(1)})", code=var.group(0))
+                break
+
+
+RULE = Rule(
+    id="TW601",
+    name="token-logged",
+    title="Token written to a log, stdout or an exception message",
+    category=Category.TOKEN_EXPOSURE,
+    severity=Severity.MEDIUM,
+    cwe=(532,),
+    message="{target} is written to {detail}: logs are kept, shipped and read by many "
+            "people, so the token leaks",
+    hint="Log a redacted form instead (a short prefix such as token[:4] + '…', a hash, the "
+         "token's id), never the value or the Authorization header.",
+    docs=RuleDocs(
+        what="A secret-named value (`token`, `access_token`, `api_key`, `client_secret`, "
+             "`password`, `auth_header` ...), an `Authorization`/API-key header (by key: "
+             "`headers['Authorization']`, `request.headers.get('X-Api-Key')`, a dict with "
+             "such a key, or a local `headers` dict that holds one), the incoming "
+             "`request.headers`, or `os.getenv('API_TOKEN')`, passed to a logging call "
+             "(`logging.*`, `logger.*`, `log.*`, structlog/loguru, including `extra=` and "
+             "structured keyword arguments), `print`/`pprint`, `sys.stdout/stderr.write`, "
+             "`click.echo`, rich `console.print`, `warnings.warn`, or interpolated into "
+             "the message of a raised exception. The value is followed through f-strings, "
+             "`%`/`.format` formatting, concatenation, `str()`/`repr()`/`json.dumps()`.",
+        why="Logs, terminal scroll-back, CI output and error trackers are copied, retained "
+            "and readable by far more people and systems than the token store; a token "
+            "written there is a token leaked (CWE-532).",
+        how="Log an identifier or a redacted form: the token's id, `token[:4] + '…'`, a "
+            "hash or fingerprint, or `len(token)`. Raise errors that name the problem, not "
+            "the value. Add a logging filter that redacts `Authorization` headers.",
+        not_flagged="A redacted form: a short prefix or suffix slice (at most 8 characters: "
+                    "`token[:4]`, `key[-4:]`), `len()`, `hash()`/hashlib, any call that "
+                    "transforms the value (`mask(token)`, `redact(...)`, `fingerprint(...)`), "
+                    "comparisons and `is None` checks, and variables assigned from such a "
+                    "redaction; names about a token rather than holding one (`token_id`, "
+                    "`token_type`, `token_url`, `expires_at`, `max_tokens`, `tokens`, "
+                    "`key_id`); attributes of a token object other than the secret "
+                    "(`token.user`, `token.expires_at`); `for token in ...` loop variables "
+                    "and bare `token` names in files that use NLP/lexer libraries (nltk, "
+                    "spaCy, tokenize, tiktoken ...); string literals (a hard-coded value is "
+                    "TW1xx's business); logging the *response* headers.",
+        references=("https://cwe.mitre.org/data/definitions/532.html",
+                    "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
+    prefilter=lambda text: any(w in text for w in (
+        "token", "secret", "password", "passwd", "passphrase", "key", "authorization", "bearer",
+        "jwt", "credential", "headers")),
+    bad=(
+        Example(
+            """
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            def refresh(client):
+                token = client.fetch_token()
+                logger.info("refreshed token %s", token)
+                logger.debug(f"calling API with {client.api_key}")
+            """,
+            lines=(7, 8),
+        ),
+        Example(
+            """
+            def call(session, token):
+                headers = {"Authorization": f"Bearer {token}"}
+                print("request headers:", headers)
+                resp = session.get(URL, headers=headers)
+                if resp.status_code == 401:
+                    raise PermissionError(f"token {token} was rejected")
+            """,
+            lines=(3, 6),
+        ),
+        Example(
+            """
+            from flask import request
+            import logging
+
+            log = logging.getLogger("api")
+
+            def view():
+                log.warning("unauthorised: %s", request.headers.get("Authorization"))
+            """,
+            lines=(7,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            def refresh(client):
+                token = client.fetch_token()
+                logger.info("refreshed token %s… (%d chars)", token[:4], len(token))
+                logger.info("token id=%s expires=%s", token.id, token.expires_at)
+                logger.debug("have token: %s", token is not None)
+                if "admin" in token.scopes:
+                    logger.info("admin token for %s", token.user)
+            """,
+        ),
+        Example(
+            """
+            import logging
+            import nltk
+
+            def show(text):
+                for token in nltk.word_tokenize(text):
+                    print(token)
+                logging.info("max_tokens=%d", 512)
+            """,
+        ),
+        Example(
+            """
+            import logging
+
+            def report(token_id, api_key):
+                logging.info("revoked token %s", token_id)
+                logging.info("key fingerprint %s", fingerprint(api_key))
+                raise ValueError("invalid token")
+            """,
+        ),
+    ),
+)

@@ -1,0 +1,153 @@
+"""TW405: a HashiCorp Vault token or policy with root-equivalent power."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules.config_text import enclosing_block, offset_span
+from tokenward.scanner.source import Source
+
+# policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
+_POLICIES_ROOT = re.compile(
+    r"""(?:^|[\s,{(\-])["']?(?:token_)?polic(?:y|ies)["']?\s*[:=]\s*"""
+    r"""(?:\[[^\]\n]*?|["'][^"'\n]*?[, ])?["']?(root)(?![\w.\-/])""")
+_SHELL_POLICY = re.compile(r"""-policy(?:=|\s+)["']?(root)(?![\w.\-/])""")
+# path "*" { capabilities = [... "sudo" ...] }
+_PATH_STAR = re.compile(r"""\bpath\s+["'](\*|sys/\*|\+/\*)["']\s*\{""")
+_JSON_PATH_STAR = re.compile(r"""["'](\*)["']\s*:\s*\{\s*["']capabilities["']""")
+_ROOT_CAPS = re.compile(r"""["'](sudo|\*)["']""")
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    text = source.text
+    context = source.lowered + source.path.lower()
+    if "vault" not in context and "hvac" not in context and "capabilities" not in context:
+        return
+    seen: set[int] = set()
+    for pattern in (_POLICIES_ROOT, _SHELL_POLICY):
+        for match in pattern.finditer(text):
+            if match.start(1) in seen or _commented(text, match.start()):
+                continue
+            if _is_comparison(text, match.start(1)):
+                continue
+            seen.add(match.start(1))
+            yield Hit(span=offset_span(text, match.start(1), match.end(1)),
+                      target="root policy", detail="root", code=match.group(0).strip())
+    for pattern in (_PATH_STAR, _JSON_PATH_STAR):
+        for match in pattern.finditer(text):
+            if _commented(text, match.start()):
+                continue
+            start, end = enclosing_block(text, match.end())
+            if _ROOT_CAPS.search(text, start, end):
+                yield Hit(span=offset_span(text, match.start(1), match.end(1)),
+                          target=f'path "{match.group(1)}" with sudo', detail="path",
+                          code=match.group(0))
+
+
+def _commented(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    return text[line_start:position].lstrip().startswith(("#", "//"))
+
+
+def _is_comparison(text: str, position: int) -> bool:
+    """``"root" in info["policies"]`` reads a policy list; it does not grant one."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return bool(re.search(r"""["']root["']\s+(not\s+)?in\b|==\s*["']root""", line))
+
+
+RULE = Rule(
+    id="TW405",
+    name="vault-root-policy",
+    title="Vault token or policy with root power",
+    category=Category.BROAD_SCOPE,
+    severity=Severity.HIGH,
+    cwe=(250, 272),
+    message="Vault {target}: the token can read every secret and change every policy",
+    hint="Create tokens with a policy listing only the paths and capabilities the client "
+         "needs; generate root tokens only for break-glass work and revoke them right after.",
+    docs=RuleDocs(
+        what="Vault tokens created with the `root` policy (hvac "
+             "`auth.token.create(policies=[\"root\"])`, the HTTP API `{\"policies\": "
+             "[\"root\"]}`, `vault token create -policy=root`, `token_policies=root` on a "
+             "role, Terraform `policies = [\"root\"]`, `allowed_parameters` that let a "
+             "policy mint root tokens), and policies granting `sudo` (or `*`) on every path "
+             "(`path \"*\"`, `path \"sys/*\"`) in HCL or JSON.",
+        why="A root token (or a policy with sudo on `*`) can read and write every secret, "
+            "mint further tokens and rewrite policies and audit devices: a leak is a full "
+            "compromise of everything Vault protects (CWE-250, CWE-272).",
+        how="Write a policy per application with the exact paths and capabilities it "
+            "needs; generate root tokens only with `vault operator generate-root` for an "
+            "emergency, and revoke them when done.",
+        not_flagged="Other policy names (even ones containing 'root', such as `root-ca-read`); "
+                    "`path \"secret/data/app/*\"` and other prefix wildcards; `sudo` on a "
+                    "specific path; reading or testing policy lists (`\"root\" in "
+                    "info[\"policies\"]`); commented-out lines. Files that mention neither "
+                    "Vault nor `capabilities` are not examined.",
+        references=("https://developer.hashicorp.com/vault/docs/concepts/tokens#root-tokens",
+                    "https://developer.hashicorp.com/vault/docs/concepts/policies"),
+    ),
+    detect=_detect,
+    kinds=frozenset({"python", "json", "yaml", "toml", "ini", "shell", "dockerfile", "env",
+                     "text"}),
+    keywords=("root", "sudo"),
+    prefilter=lambda text: "polic" in text or "capabilities" in text,
+    bad=(
+        Example(
+            """
+            import hvac
+
+            def break_glass(client: hvac.Client) -> str:
+                result = client.auth.token.create(policies=["root"], ttl="8760h")
+                return result["auth"]["client_token"]
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            # Platform team policy
+            path "*" {
+              capabilities = ["create", "read", "update", "delete", "list", "sudo"]
+            }
+            """,
+            path="vault/policies/admin.hcl",
+            lines=(2,),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            OPS_TOKEN=$(vault token create -policy=root -ttl=1h -field=token)
+            """,
+            path="bootstrap.sh",
+            lines=(2,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import hvac
+
+            def ci_token(client: hvac.Client) -> str:
+                return client.auth.token.create(policies=["ci-read"], ttl="30m")
+
+            def is_root(info: dict) -> bool:
+                return "root" in info["data"]["policies"]
+            """,
+        ),
+        Example(
+            """
+            path "secret/data/shop/*" {
+              capabilities = ["read"]
+            }
+            path "auth/token/renew-self" {
+              capabilities = ["update"]
+            }
+            """,
+            path="vault/policies/shop.hcl",
+        ),
+    ),
+)
