@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.training.fixtures import TEST_RULES, write_app
+from tests.training.fixtures import CORE_RULES, write_app
 from tokenward.config import Config
 from tokenward.scanner.engine import scan
 from tokenward.training import build, session_files, write_session
@@ -61,11 +61,11 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = Path.cwd()
     os.chdir(root)
     try:
-        findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
+        findings = scan(["app"], Config(), rules=CORE_RULES, use_cache=False).findings
     finally:
         os.chdir(cwd)
     out = root / "training"
-    write_session(out, session_files(build(findings, root=root, rules=TEST_RULES), scorm=True))
+    write_session(out, session_files(build(findings, root=root, rules=CORE_RULES), scorm=True))
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.training.fixtures import PASSWORD, SECRETS, TEST_RULES, TOKEN, write_app
+from tests.training.fixtures import CORE_RULES, PASSWORD, SECRETS, TOKEN, write_app
 from tokenward.config import Config
 from tokenward.model import Category, Finding, Severity, Span
 from tokenward.rules import RULES
@@ -25,8 +25,8 @@ from tokenward.training.quiz_bank import BANK, questions_for
 def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Session:
     write_app(tmp_path)
     monkeypatch.chdir(tmp_path)
-    findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
-    return build(findings, root=tmp_path, rules=TEST_RULES)
+    findings = scan(["app"], Config(), rules=CORE_RULES, use_cache=False).findings
+    return build(findings, root=tmp_path, rules=CORE_RULES)
 
 
 def test_lessons_are_ordered_by_count_times_severity(session: Session) -> None:
@@ -85,9 +85,9 @@ def test_fix_diff_does_not_depend_on_the_current_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_app(tmp_path / "team")
     monkeypatch.chdir(tmp_path / "team")
-    findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
+    findings = scan(["app"], Config(), rules=CORE_RULES, use_cache=False).findings
     monkeypatch.chdir(tmp_path)
-    session = build(findings, root=tmp_path / "team", rules=TEST_RULES)
+    session = build(findings, root=tmp_path / "team", rules=CORE_RULES)
     assert session.lessons[2].fix_diff is not None
     assert session.lessons[2].fix_diff.splitlines()[:2] == [
         "--- a/app/settings.py", "+++ b/app/settings.py"]

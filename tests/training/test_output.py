@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.training.fixtures import SECRETS, TEST_RULES, all_files, write_app
+from tests.training.fixtures import ALL_RULES, SECRETS, all_files, write_app
 from tokenward.cli import main
 from tokenward.config import Config
 from tokenward.rules import RULES
@@ -29,8 +29,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def _session_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_app(tmp_path)
     monkeypatch.chdir(tmp_path)
-    findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
-    session = build(findings, root=tmp_path, rules=TEST_RULES)
+    findings = scan(["app"], Config(), rules=ALL_RULES, use_cache=False).findings
+    session = build(findings, root=tmp_path, rules=ALL_RULES)
     out = tmp_path / "training"
     write_session(out, session_files(session, scorm=True))
     return out
@@ -42,7 +42,7 @@ def test_no_secret_of_the_input_in_any_output_file(tmp_path: Path,
     blobs = [p.read_bytes() for p in all_files(out)]
     with zipfile.ZipFile(out / "scorm" / "tokenward-training-scorm12.zip") as archive:
         blobs += [archive.read(name) for name in archive.namelist()]
-    assert len(blobs) == 18  # 16 files and the 2 pages in the zip
+    assert len(blobs) == len(all_files(out)) + 2  # and the 2 files in the zip
     for value in SECRETS:
         assert not any(value.encode() in blob for blob in blobs), value
 
@@ -54,24 +54,24 @@ def test_scanning_the_output_finds_only_the_exercises(tmp_path: Path,
     # The SCORM zip is binary to the scanner: scan its pages too.
     unpacked = out.parent / "unpacked"
     zipfile.ZipFile(out / "scorm" / "tokenward-training-scorm12.zip").extractall(unpacked)
-    result = scan([".", str(unpacked)], Config(), rules=TEST_RULES, use_cache=False)
+    result = scan([".", str(unpacked)], Config(), rules=ALL_RULES, use_cache=False)
     assert not result.errors
     # Exercises hold the mistake on purpose (the rules' published examples); nothing else
-    # may be flagged: not the lessons, not the site, not the SCORM page.
-    assert [(f.path, f.line, f.rule_id) for f in result.findings] == [
-        ("exercises/01-provider-token/deploy.py", 2, "TW103"),
-        ("exercises/02-weak-token-generation/example.py", 7, "TW201"),
-        ("exercises/03-test-password/example.py", 1, "TW901"),
-    ]
+    # may be flagged: not the lessons, the site, the solutions, the SCORM page.
+    manifest = json.loads((out / "exercises" / "exercises.json").read_text())["exercises"]
+    exercise_files = {f"exercises/{e['file']}": e["rule"] for e in manifest}
+    assert {f.path for f in result.findings} == set(exercise_files)
+    for path, rule_id in exercise_files.items():
+        assert rule_id in {f.rule_id for f in result.findings if f.path == path}, path
 
 
 def test_output_is_byte_identical_for_the_same_findings(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     write_app(tmp_path)
     monkeypatch.chdir(tmp_path)
-    findings = scan(["app"], Config(), rules=TEST_RULES, use_cache=False).findings
-    first = session_files(build(findings, root=tmp_path, rules=TEST_RULES), scorm=True)
-    second = session_files(build(list(reversed(findings)), root=tmp_path, rules=TEST_RULES),
+    findings = scan(["app"], Config(), rules=ALL_RULES, use_cache=False).findings
+    first = session_files(build(findings, root=tmp_path, rules=ALL_RULES), scorm=True)
+    second = session_files(build(list(reversed(findings)), root=tmp_path, rules=ALL_RULES),
                            scorm=True)
     assert first == second
     assert b"Generated" not in first["index.md"]
@@ -80,67 +80,66 @@ def test_output_is_byte_identical_for_the_same_findings(tmp_path: Path,
 def test_exercises_fail_before_and_pass_after_the_reference_fix(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = _session_folder(tmp_path, monkeypatch)
-    grades = check(out, TEST_RULES)
-    assert [(g.file, g.passed, [f.line for f in g.findings]) for g in grades] == [
-        ("01-provider-token/deploy.py", False, [2]),
-        ("02-weak-token-generation/example.py", False, [7]),
-        ("03-test-password/example.py", False, [1]),
-    ]
-    for solution in (out / "solutions").rglob("*.*"):
-        target = out / "exercises" / solution.relative_to(out / "solutions")
-        target.write_bytes(solution.read_bytes())
-    assert [(g.file, g.passed) for g in check(out / "exercises", TEST_RULES)] == [
-        ("01-provider-token/deploy.py", True),
-        ("02-weak-token-generation/example.py", True),
-        ("03-test-password/example.py", True),
-    ]
+    grades = check(out, ALL_RULES)
+    assert len(grades) == len(list((out / "lessons").iterdir())) >= 3
+    for grade in grades:
+        assert not grade.passed
+        assert grade.rule_id in {f.rule_id for f in grade.findings}
+    for solution in (out / "solutions").rglob("*"):
+        if solution.is_file():
+            target = out / "exercises" / solution.relative_to(out / "solutions")
+            target.write_bytes(solution.read_bytes())
+    assert [(g.file, g.passed) for g in check(out / "exercises", ALL_RULES)] == [
+        (g.file, True) for g in grades]
 
 
 def test_cli_train_then_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    write_app(tmp_path)
+    write_app(tmp_path, only=("tokens.py",))
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "train", "app", "--out", "session")
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == "wrote 2 lessons (4 findings), 11 files, to session"
+    assert out == (
+        "wrote 1 lesson (2 findings), 8 files, to session\n"
+        "  plan: session/index.md\n"
+        "  site: session/site/index.html\n"
+        "  exercises: tokenward train check session/exercises\n")
     assert sorted(p.relative_to(tmp_path / "session").as_posix()
                   for p in all_files(tmp_path / "session")) == [
-        MARKER, "chart.svg",
-        "exercises/01-provider-token/deploy.py", "exercises/02-weak-token-generation/example.py",
+        MARKER, "chart.svg", "exercises/01-weak-token-generation/example.py",
         "exercises/README.md", "exercises/exercises.json", "index.md",
-        "lessons/01-provider-token.md", "lessons/02-weak-token-generation.md",
-        "site/index.html",
-        "solutions/01-provider-token/deploy.py", "solutions/02-weak-token-generation/example.py",
+        "lessons/01-weak-token-generation.md", "site/index.html",
+        "solutions/01-weak-token-generation/example.py",
     ]
     code, out, _ = run(capsys, "train", "check", "session/exercises")
     assert code == 1
     assert out == (
-        "FAIL  01-provider-token/deploy.py  (TW103)\n"
-        "      line 2: TW103 GitHub personal access token in clear text\n"
-        "FAIL  02-weak-token-generation/example.py  (TW201)\n"
+        "FAIL  01-weak-token-generation/example.py  (TW201)\n"
         "      line 7: TW201 return value of generate_reset_token() is made from "
         "random.choice(), which an attacker can predict\n"
-        "0 of 2 exercises pass\n")
+        "0 of 1 exercises pass\n")
     shutil.copytree(tmp_path / "session" / "solutions", tmp_path / "session" / "exercises",
                     dirs_exist_ok=True)
-    code, out, _ = run(capsys, "train", "check", "session")
-    assert (code, out.splitlines()[-1]) == (0, "2 of 2 exercises pass")
+    assert run(capsys, "train", "check", "session") == (
+        0, "PASS  01-weak-token-generation/example.py  (TW201)\n1 of 1 exercises pass\n", "")
 
 
 def test_a_suppression_comment_does_not_pass_an_exercise(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_app(tmp_path)
+    write_app(tmp_path, only=("tokens.py",))
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "train", "app", "-o", "s")[0] == 0
-    exercise = tmp_path / "s" / "exercises" / "01-provider-token" / "deploy.py"
+    exercise = tmp_path / "s" / "exercises" / "01-weak-token-generation" / "example.py"
     lines = exercise.read_text().splitlines()
-    lines[1] += "  # tokenward: ignore"
+    lines[6] += "  # tokenward: ignore"
     exercise.write_text("\n".join(lines) + "\n")
     code, out, _ = run(capsys, "train", "check", "s")
     assert code == 1
-    assert ("      line 2: TW103 GitHub personal access token in clear text "
-            "(suppressed: a suppression is not a fix)") in out.splitlines()
+    assert out.splitlines()[1] == (
+        "      line 7: TW201 return value of generate_reset_token() is made from "
+        "random.choice(), which an attacker can predict (suppressed: a suppression is not "
+        "a fix)")
 
 
 def test_train_from_a_json_report_matches_a_direct_scan(
@@ -193,7 +192,7 @@ def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_a_foreign_folder_and_edited_files_are_not_overwritten(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_app(tmp_path)
+    write_app(tmp_path, only=("tokens.py",))
     monkeypatch.chdir(tmp_path)
     Path("docs").mkdir()
     Path("docs/notes.md").write_text("mine")
@@ -202,11 +201,11 @@ def test_a_foreign_folder_and_edited_files_are_not_overwritten(
                               "`tokenward train`; choose an empty or new folder\n")
     assert Path("docs/notes.md").read_text() == "mine"
     assert run(capsys, "train", "app", "-o", "s")[0] == 0
-    edited = Path("s/exercises/01-provider-token/deploy.py")
+    edited = Path("s/exercises/01-weak-token-generation/example.py")
     edited.write_text("# my work\n")
     assert run(capsys, "train", "app", "-o", "s") == (
         2, "", "tokenward: error: 1 file(s) in s changed since they were generated "
-               "(exercises/01-provider-token/deploy.py); use --force to overwrite them\n")
+               "(exercises/01-weak-token-generation/example.py); use --force to overwrite them\n")
     assert edited.read_text() == "# my work\n"
     assert run(capsys, "train", "app", "-o", "s", "--force")[0] == 0
     assert edited.read_text() != "# my work\n"
@@ -220,8 +219,10 @@ def test_a_rerun_removes_lessons_that_no_longer_apply(
     assert run(capsys, "train", "app", "-o", "s")[0] == 0
     Path("app/tokens.py").unlink()
     assert run(capsys, "train", "app", "-o", "s")[0] == 0
-    assert not Path("s/lessons/02-weak-token-generation.md").exists()
-    assert sorted(p.name for p in Path("s/lessons").iterdir()) == ["01-provider-token.md"]
+    lessons = sorted(p.name for p in Path("s/lessons").iterdir())
+    assert lessons and not any("weak-token-generation" in name for name in lessons)
+    assert not Path("s/exercises/02-weak-token-generation").exists() or not any(
+        Path("s/exercises/02-weak-token-generation").iterdir())
 
 
 def test_a_clean_codebase_gets_a_session_from_the_examples(
@@ -239,7 +240,10 @@ def test_a_clean_codebase_gets_a_session_from_the_examples(
            "examples" in index
     assert index.splitlines()[2].startswith("Generated 20")
     assert "No findings were present" in Path("s/site/index.html").read_text()
-    assert all(g.passed is False for g in check(Path("s"), RULES))
+    # Every rule's exercise fires before and passes after its reference fix.
+    assert [g.passed for g in check(Path("s"), RULES)] == [False] * len(RULES)
+    shutil.copytree("s/solutions", "s/exercises", dirs_exist_ok=True)
+    assert [g.file for g in check(Path("s"), RULES) if not g.passed] == []
 
 
 def test_scorm_zip_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,4 +254,4 @@ def test_scorm_zip_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             ("imsmanifest.xml", (1980, 1, 1, 0, 0, 0)), ("index.html", (1980, 1, 1, 0, 0, 0))]
     with pytest.raises(OutputError):
         write_session(out / "index.md", {})
-    assert json.loads((out / MARKER).read_text())["format"] == "tokenward-training-1"
+    assert json.loads((out / MARKER).read_text())["format"] == "tokenward-training-2"

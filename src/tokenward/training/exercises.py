@@ -90,10 +90,16 @@ def _scan(path: str, text: str, rules: Sequence[Rule]) -> tuple[Finding, ...]:
     return tuple(scan_file(FileTask(path, text.encode("utf-8")), Config(), rules).findings)
 
 
+def _visible(name: str) -> str:
+    """``.env`` -> ``example.env``: hidden files are missed by learners and often ignored
+    by git (the kind of file stays the same)."""
+    return f"example{name}" if name.startswith(".") else name
+
+
 def make_exercise(rule: Rule, slug: str, rules: Sequence[Rule]) -> Exercise | None:
     """The first candidate whose file fires the rule and whose fix scans clean."""
     for example, solution in _candidates(rule, rules):
-        name = PurePosixPath(example.path).name
+        name = _visible(PurePosixPath(example.path).name)
         fires = any(f.rule_id == rule.id for f in _scan(name, example.text, rules))
         if fires and not _scan(name, solution, rules):
             return Exercise(slug, rule.id, name, example.text, solution, "rule example")

@@ -26,7 +26,7 @@ from tokenward.training.render import (
 )
 
 MARKER = ".tokenward-training.json"
-MARKER_FORMAT = "tokenward-training-1"
+MARKER_FORMAT = "tokenward-training-2"
 SCORM_NAME = "scorm/tokenward-training-scorm12.zip"
 
 
@@ -68,9 +68,9 @@ def _previous(out: Path) -> dict[str, str]:
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
         files = data["files"]
-        if data.get("format") != MARKER_FORMAT or not isinstance(files, dict):
+        if data.get("format") != MARKER_FORMAT or not isinstance(files, list):
             raise ValueError
-        return {str(k): str(v) for k, v in files.items()}
+        return {str(entry["path"]): str(entry["sha256"]) for entry in files}
     except (OSError, ValueError, KeyError, TypeError):
         raise OutputError(f"{marker}: unreadable; remove it or choose another folder") from None
 
@@ -119,8 +119,11 @@ def write_session(out: Path, files: Mapping[str, bytes], *, force: bool = False)
             _write(out / path, data)
         for path in sorted(stale):
             (out / path).unlink(missing_ok=True)
+        # A list of {path, sha256}: a digest keyed by a file name would look like a
+        # secret bound to that name to the scanner.
         record = {"format": MARKER_FORMAT,
-                  "files": {path: _digest(data) for path, data in files.items()}}
+                  "files": [{"path": path, "sha256": _digest(data)}
+                            for path, data in files.items()]}
         _write(out / MARKER, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
     except OSError as exc:
         raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
