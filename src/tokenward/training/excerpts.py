@@ -9,6 +9,7 @@ read from it: only the findings' own redacted snippets are shown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,13 +124,22 @@ def finding_excerpt(files: SourceFiles, finding: Finding) -> CodeExcerpt:
     return CodeExcerpt(finding.path, first, shown, highlight, language, True)
 
 
+@functools.lru_cache(maxsize=512)
+def _scan_cached(path: str, text: str, rules: tuple[Rule, ...]) -> tuple[Finding, ...]:
+    return tuple(scan_file(FileTask(path, text.encode("utf-8")), Config(), rules).findings)
+
+
+def scan_text(path: str, text: str, rules: Sequence[Rule]) -> tuple[Finding, ...]:
+    """Scan a small text as the file ``path`` (examples are scanned several times: cached)."""
+    return _scan_cached(path, text, tuple(rules))
+
+
 def example_secrets(example: Example, rules: Sequence[Rule]) -> set[str]:
     """The secret values in a rule's example (found the way the scanner finds them)."""
     text = example.text
-    result = scan_file(FileTask(example.path, text.encode("utf-8")), Config(), rules)
     lines = text.splitlines()
     found: set[str] = set()
-    for finding in result.findings:
+    for finding in scan_text(example.path, text, rules):
         if finding.secret_hash is None:
             continue
         value = _locate(_span_text(lines, finding), finding.secret_hash)

@@ -23,7 +23,7 @@ from tokenward.model import Category, Finding
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.engine import FileTask, scan_file
 from tokenward.scanner.source import kind_of
-from tokenward.training.excerpts import example_secrets
+from tokenward.training.excerpts import example_secrets, scan_text
 from tokenward.training.model import Exercise
 
 MANIFEST = "exercises.json"
@@ -86,10 +86,6 @@ def _candidates(rule: Rule, rules: Sequence[Rule]) -> Iterator[tuple[Example, st
                 yield example, good.text
 
 
-def _scan(path: str, text: str, rules: Sequence[Rule]) -> tuple[Finding, ...]:
-    return tuple(scan_file(FileTask(path, text.encode("utf-8")), Config(), rules).findings)
-
-
 def _visible(name: str) -> str:
     """``.env`` -> ``example.env``: hidden files are missed by learners and often ignored
     by git (the kind of file stays the same)."""
@@ -100,8 +96,8 @@ def make_exercise(rule: Rule, slug: str, rules: Sequence[Rule]) -> Exercise | No
     """The first candidate whose file fires the rule and whose fix scans clean."""
     for example, solution in _candidates(rule, rules):
         name = _visible(PurePosixPath(example.path).name)
-        fires = any(f.rule_id == rule.id for f in _scan(name, example.text, rules))
-        if fires and not _scan(name, solution, rules):
+        fires = any(f.rule_id == rule.id for f in scan_text(name, example.text, rules))
+        if fires and not scan_text(name, solution, rules):
             return Exercise(slug, rule.id, name, example.text, solution, "rule example")
     return None
 

@@ -7,6 +7,7 @@ everything, fixed timestamps inside the zip.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -64,6 +65,7 @@ def _diff_class(line: str) -> str:
     return "ctx"
 
 
+@functools.lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tokenward.training", "templates"),
