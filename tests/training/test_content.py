@@ -196,3 +196,20 @@ def test_without_findings_every_rule_gets_a_lesson_from_its_examples(tmp_path: P
         r.id for r in sorted(RULES, key=lambda r: (-r.severity.rank, r.id))]
     assert all(not x.before.from_codebase and x.count == 0 for x in session.lessons)
     assert session.trainer_notes[0].startswith("No findings were present")
+
+
+def test_a_long_session_gets_a_note_to_split_it(tmp_path: Path) -> None:
+    session = build([], root=tmp_path)
+    assert session.minutes > 120
+    split = [n for n in session.trainer_notes if n.startswith("The whole session takes")]
+    half = sum(x.minutes for x in session.lessons) / 2
+    first = next(x.number for x in session.lessons
+                 if sum(y.minutes for y in session.lessons[: x.number]) >= half)
+    assert split == [f"The whole session takes {session.minutes} minutes: run it in two "
+                     f"parts, lessons 1-{first} and {first + 1}-{len(session.lessons)}, and "
+                     "keep the most urgent lessons in the first."]
+
+
+def test_a_short_session_has_no_split_note(session: Session) -> None:
+    assert session.minutes == 10 + 23 + 23 + 23 + 10
+    assert not any(n.startswith("The whole session") for n in session.trainer_notes)

@@ -34,6 +34,7 @@ from tokenward.training.quiz_bank import questions_for
 
 WELCOME_MINUTES = 10
 WRAP_UP_MINUTES = 10
+LONG_SESSION_MINUTES = 120  # beyond two hours, attention drops: suggest two parts
 TITLE = "Token hygiene: lessons from our own code"
 
 
@@ -114,6 +115,17 @@ def _counts(findings: Sequence[Finding]) -> tuple[CategoryCount, ...]:
                  for category in Category)
 
 
+def _split_point(lessons: Sequence[Lesson]) -> int:
+    """The lesson after which about half of the lesson time has passed."""
+    half = sum(x.minutes for x in lessons) / 2
+    elapsed = 0
+    for lesson in lessons[:-1]:
+        elapsed += lesson.minutes
+        if elapsed >= half:
+            return lesson.number
+    return lessons[-2].number
+
+
 def _trainer_notes(lessons: Sequence[Lesson], findings: Sequence[Finding]) -> tuple[str, ...]:
     notes: list[str] = []
     if findings:
@@ -135,6 +147,12 @@ def _trainer_notes(lessons: Sequence[Lesson], findings: Sequence[Finding]) -> tu
     notes.append("Exercises: hand out the `exercises/` folder. Learners fix each file and "
                  "run `tokenward train check exercises`; `solutions/` has the reference "
                  "fixes for the debrief.")
+    total = WELCOME_MINUTES + WRAP_UP_MINUTES + sum(x.minutes for x in lessons)
+    if total > LONG_SESSION_MINUTES and len(lessons) > 1:
+        split = _split_point(lessons)
+        notes.append(f"The whole session takes {total} minutes: run it in two parts, "
+                     f"lessons 1-{split} and {split + 1}-{len(lessons)}, and keep the most "
+                     "urgent lessons in the first.")
     notes.append("The quiz is scored in the page; ask the room to commit to an answer "
                  "before revealing the feedback.")
     notes.append("The material is deterministic: regenerate after the fixes land and "
