@@ -5,6 +5,8 @@ from __future__ import annotations
 from tokenward.rules import (
     excessive_token_lifetime,
     expiry_verification_disabled,
+    hardcoded_secret,
+    hardcoded_secret_config,
     jwt_without_expiry,
     non_expiring_provider_token,
     provider_token,
@@ -16,6 +18,8 @@ from tokenward.rules import (
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
+    hardcoded_secret.RULE,
+    hardcoded_secret_config.RULE,
     provider_token.RULE,
     weak_token_generation.RULE,
     short_token_entropy.RULE,

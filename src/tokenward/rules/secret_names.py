@@ -21,6 +21,7 @@ secret word; ``tokens`` (plural) counts things, so ``max_tokens`` is not secret.
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 from tokenward.rules.pyutil import name_words
@@ -97,7 +98,7 @@ _DESCRIBING_TAIL = frozenset({
     "entropy", "strength", "rotation", "ref", "reference", "arn", "key", "keys", "scope",
     "scopes", "method", "methods", "algorithm", "alg", "lookup", "getter", "setter",
     "callback", "fn", "func", "function", "model", "form", "widget", "input", "view",
-    "endpoint", "route", "event", "events", "log", "logger", "length", "policy", "option",
+    "route", "event", "events", "log", "logger", "option",
     "options", "config", "settings", "setting", "flag", "mask", "masked", "redacted",
     "exists", "valid", "invalid", "validity", "changed", "check", "title", "description",
     "doc", "docs", "help", "usage", "keyword", "keywords", "encoding", "charset", "audience",
@@ -105,7 +106,7 @@ _DESCRIBING_TAIL = frozenset({
     "date", "time", "timestamp", "at", "on", "expire", "period", "interval", "window",
     "delay", "retries", "attempts", "number", "num", "regexp", "list", "set", "dict", "map",
     "table", "queue", "pool", "registry", "rotated", "used", "hashers", "hasher",
-    "validators", "backends", "classes", "serializer", "serializers", "fields",
+    "validators", "backends", "classes", "serializer", "serializers",
 })
 
 # Words anywhere in the name that make it public, a count, or a flag.
@@ -118,6 +119,10 @@ _PUBLIC_WORDS = frozenset({
     "new", "old", "repeat", "retype", "length", "strength", "policy", "no",
 })
 
+_SECRET_SUFFIXES = (("password", "password"), ("passwd", "password"), ("secret", "secret"),
+                    ("token", "token"), ("apikey", "API key"), ("secretkey", "secret key"),
+                    ("accesskey", "access key"), ("privatekey", "private key"))
+
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase",
                              "passcode"})
 
@@ -128,12 +133,12 @@ def secret_kind(name: str | None) -> str | None:
     if not name:
         return None
     words = name_words(name)
-    if not words or words[-1] in _DESCRIBING_TAIL and not _ends_with_pair(words):
+    if not words or (words[-1] in _DESCRIBING_TAIL and not _ends_with_pair(words)):
         return None
     if any(w in _PUBLIC_WORDS for w in words):
         return None
     found: str | None = None
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         pair = _SECRET_PAIRS.get((first, second))
         if pair is not None:
             found = pair
@@ -142,6 +147,11 @@ def secret_kind(name: str | None) -> str | None:
             if word in _SECRET_WORDS:
                 found = _SECRET_WORDS[word]
                 break
+    if found is None:
+        # Run-together names: PGPASSWORD, dbpassword, slacktoken.
+        for suffix, kind in _SECRET_SUFFIXES:
+            if words[-1].endswith(suffix):
+                return kind
     return found
 
 
@@ -159,4 +169,5 @@ def is_password_name(name: str | None) -> bool:
     if not is_secret_name(name):
         return False
     assert name is not None
-    return any(w in _PASSWORD_WORDS for w in name_words(name))
+    return any(w in _PASSWORD_WORDS or w.endswith(("password", "passwd"))
+               for w in name_words(name))

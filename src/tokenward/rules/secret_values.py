@@ -66,6 +66,11 @@ REASONS: dict[str, str] = {
     "path": "File paths (`/etc/ssl/private/server.key`, `./secrets/token.txt`, `C:\\keys`).",
     "url": "URLs without credentials (a URL with `user:password@` is flagged for the password).",
     "dotted-name": "Dotted import paths (`django.contrib.auth.hashers.PBKDF2PasswordHasher`).",
+    "identifier": (
+        "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:` "
+        "(`_auth_user_id`, `admin:login`, `0001_initial`). Under a password name a single "
+        "lower-case word is still flagged (`sunshine` is a weak but real password)."
+    ),
     "sentence": "Human text: values with spaces (`Enter your password`).",
     "describes-secret": (
         "Values that name a secret instead of being one: `password_field = \"password\"`, "
@@ -109,6 +114,7 @@ _VENDOR_EXAMPLES = (
     "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",  # Google Maps docs
     "AC00000000000000000000000000000000",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io example token's signature
 )
 
 _TEMPLATE = re.compile(
@@ -136,7 +142,8 @@ _SEGMENT_MARKERS = frozenset({
 _FILLER_WORDS = frozenset({
     "my", "your", "our", "the", "a", "an", "super", "very", "top", "secret", "secrets",
     "password", "passwd", "pass", "pwd", "key", "keys", "token", "tokens", "api", "value",
-    "here", "default", "dev", "local", "app", "application", "is", "changeme", "change", "me", "this", "it", "not", "real", "some", "random", "string",
+    "here", "default", "dev", "local", "app", "application", "is", "changeme", "change",
+    "me", "this", "it", "not", "real", "some", "random", "string",
     "test", "prod", "production", "staging", "private", "access", "auth", "client",
     "session", "signing", "jwt", "bearer", "hidden", "sensitive", "confidential", "long",
     "strong", "unique", "insecure", "dummy", "fake", "example", "sample", "placeholder",
@@ -166,7 +173,10 @@ _PATH = re.compile(
     r"\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|toml|gpg|asc|der|pub)$"
 )
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")
+# Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
+_IDENTIFIER = re.compile(r"^_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
+_SEPARATED = re.compile(r"[_.:]")
+_DOTTED = re.compile(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
                           r"^(?:Authorization|Cookie|Bearer|Token|Basic)$")
@@ -214,6 +224,15 @@ def why_not_secret(value: str, name: str | None = None) -> str | None:
         if reason is not None:
             return reason
     return None
+
+
+def could_be_secret(value: str, *, password: bool = True) -> bool:
+    """A lenient judgement for prefilters: False only when no secret-like name (of the
+    password kind, or of any other kind) could make ``value`` a secret. It may be asked
+    about lower-cased text: every check it relies on is either case-blind or accepts more
+    in lower case."""
+    return why_not_secret(strip_auth_scheme(value), "password" if password else "token") in (
+        None, "describes-secret", "low-entropy")
 
 
 def _vendor_example(value: str, name: str | None) -> str | None:
@@ -284,10 +303,12 @@ def _structure(value: str, name: str | None) -> str | None:
         return "regex"
     if _PATH.search(value):
         return "path"
-    if _DOTTED.match(value):
+    if _DOTTED.match(value) and not value.startswith("eyJ"):
         return "dotted-name"
     if any(c.isspace() for c in value):
         return "sentence"
+    if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
+        return "identifier"
     return None
 
 

@@ -32,7 +32,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PluginSpec:
-    """A detect-secrets plugin and the cheap test for the lines it could fire on."""
+    """A detect-secrets plugin and the cheap test for the lines it could fire on. A plugin
+    may have several specs (one regex each: a regex that starts with a literal is searched
+    much faster than an alternation)."""
 
     module: str
     name: str
@@ -49,13 +51,13 @@ PLUGINS: tuple[PluginSpec, ...] = (
                anchors=("A3T", "ABIA", "ACCA", "AKIA", "ASIA"), lowered_anchors=("aws",)),
     PluginSpec("azure_storage_key", "AzureStorageKeyDetector",
                re.compile(r"AccountKey=[a-zA-Z0-9+/=]{88}"), anchors=("AccountKey=",)),
-    PluginSpec("discord", "DiscordBotTokenDetector",
-               re.compile(r"[MNO][\w-]{23,25}\.[\w-]{6}\.[\w-]{27}")),
+    # Starts with a literal: the regex engine skips to each "." at C speed.
+    PluginSpec("discord", "DiscordBotTokenDetector", re.compile(r"\.[\w-]{6}\.[\w-]{27}")),
     PluginSpec("gitlab_token", "GitLabTokenDetector",
-               re.compile(r"(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt|glagent|gloas)-|"
-                          r"GR1348941"),
-               anchors=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "GR1348941", "glcbt-",
-                        "glimt-", "glptt-", "glagent-", "gloas-")),
+               re.compile(r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-"),
+               anchors=("gl",)),
+    PluginSpec("gitlab_token", "GitLabTokenDetector", re.compile(r"GR1348941"),
+               anchors=("GR1348941",)),
     PluginSpec("jwt", "JwtTokenDetector", re.compile(r"eyJ[\w=-]+\."), anchors=("eyJ",)),
     PluginSpec("mailchimp", "MailchimpDetector", re.compile(r"[0-9a-z]{32}-us[0-9]"),
                anchors=("-us",)),
@@ -68,9 +70,10 @@ PLUGINS: tuple[PluginSpec, ...] = (
                lowered_anchors=("xox", "hooks.slack.com/services/")),
     PluginSpec("square_oauth", "SquareOAuthDetector", re.compile(r"sq0csp-"),
                anchors=("sq0csp-",)),
-    PluginSpec("telegram_token", "TelegramBotTokenDetector",
-               re.compile(r"\d{8}:[\w-]{35}")),
-    PluginSpec("twilio", "TwilioKeyDetector", re.compile(r"(?:AC|SK)[a-z0-9]{32}")),
+    PluginSpec("telegram_token", "TelegramBotTokenDetector", re.compile(r":[\w-]{35}"),
+               anchors=(":",)),
+    PluginSpec("twilio", "TwilioKeyDetector", re.compile(r"AC[a-z0-9]{32}"), anchors=("AC",)),
+    PluginSpec("twilio", "TwilioKeyDetector", re.compile(r"SK[a-z0-9]{32}"), anchors=("SK",)),
 )
 
 
@@ -97,7 +100,7 @@ def candidate_lines(text: str, lowered: str | None = None) -> dict[str, list[int
                 hit = any(a in lowered for a in spec.lowered_anchors)
             if not hit:
                 continue
-        numbers: list[int] = []
+        numbers = found.get(spec.name, [])
         for match in spec.prefilter.finditer(text):
             if starts is None:
                 starts = _line_starts(text)
@@ -105,7 +108,7 @@ def candidate_lines(text: str, lowered: str | None = None) -> dict[str, list[int
             if not numbers or numbers[-1] != number:
                 numbers.append(number)
         if numbers:
-            found[spec.name] = numbers
+            found[spec.name] = sorted(set(numbers))
     return found
 
 
@@ -150,7 +153,7 @@ _INSTANCES: dict[str, Any] = {}
 def _plugin(name: str) -> Any:
     instance = _INSTANCES.get(name)
     if instance is None:
-        spec = next(s for s in PLUGINS if s.name == name)
+        spec = next(spec for spec in PLUGINS if spec.name == name)
         module = importlib.import_module(f"detect_secrets.plugins.{spec.module}")
         instance = _INSTANCES[name] = getattr(module, name)()
     return instance
@@ -159,5 +162,5 @@ def _plugin(name: str) -> Any:
 def run_on_every_line(text: str, names: Sequence[str] | None = None) -> list[PluginMatch]:
     """The slow reference: every plugin on every line (for tests and benchmarks only)."""
     lines = re.split(r"\r\n|\r|\n", text)
-    chosen = names or [s.name for s in PLUGINS]
+    chosen = names or list(dict.fromkeys(spec.name for spec in PLUGINS))
     return run_plugins({name: list(enumerate(lines, 1)) for name in chosen})
