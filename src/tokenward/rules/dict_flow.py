@@ -45,14 +45,69 @@ def resolve_dict(source: Source, expr: cst.BaseExpression | None,
             return resolve_dict(source, func.value, at, depth + 1)
         return None
     if isinstance(expr, cst.Name):
-        assigned = local_assignment(source, at, expr.value)
+        assigned = local_assignment(source, at, expr.value) or _annotated(source, at,
+                                                                           expr.value)
         if assigned is None:
-            return None
+            # A module-level constant (``BASE_CLAIMS = {...}``) unless the function has a
+            # parameter of that name.
+            if _is_parameter(source, at, expr.value):
+                return None
+            constant = _module_constant(source, expr.value)
+            return None if constant is None else resolve_dict(source, constant, constant,
+                                                              depth + 1)
         base = resolve_dict(source, assigned, _assignment_of(source, assigned), depth + 1)
         if base is None:
             return None
         return _with_mutations(source, base, expr.value, assigned, at)
     return None
+
+
+def _annotated(source: Source, at: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """``payload: dict[str, Any] = {...}`` in the same scope, before ``at``."""
+    assert source.index is not None
+    scope = enclosing_function(source.index, at)
+    limit = source.span(at).line
+    found: cst.BaseExpression | None = None
+    for ann in source.index.of(cst.AnnAssign):
+        if (isinstance(ann.target, cst.Name) and ann.target.value == name
+                and ann.value is not None and enclosing_function(source.index, ann) is scope
+                and source.span(ann).line <= limit):
+            found = ann.value
+    return found
+
+
+def _is_parameter(source: Source, at: cst.CSTNode, name: str) -> bool:
+    assert source.index is not None
+    func = enclosing_function(source.index, at)
+    while func is not None:
+        params = func.params
+        every = [*params.params, *params.kwonly_params, *params.posonly_params]
+        every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        if any(p.name.value == name for p in every):
+            return True
+        func = enclosing_function(source.index, func)
+    return False
+
+
+def _module_constant(source: Source, name: str) -> cst.BaseExpression | None:
+    """The value last bound to ``name`` by a plain module-level assignment."""
+    module = source.module
+    if module is None:
+        return None
+    found: cst.BaseExpression | None = None
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                targets = [small.target]
+            else:
+                continue
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                found = small.value
+    return found
 
 
 def _assignment_of(source: Source, value: cst.CSTNode) -> cst.CSTNode:

@@ -9,7 +9,7 @@ import libcst as cst
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.dict_flow import resolve_dict
-from tokenward.rules.pyutil import call_name, enclosing_function, keyword
+from tokenward.rules.pyutil import call_name, enclosing_function, keyword, string_value
 from tokenward.rules.token_context import is_test_path
 from tokenward.scanner.fix.kinds import REMOVE_VERIFY_EXP_OFF
 from tokenward.scanner.source import Source
@@ -17,7 +17,9 @@ from tokenward.scanner.source import Source
 DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
 AUTHLIB_DECODERS = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
 # Function names that announce a deliberate look at unverified claims.
-_PEEK_WORDS = ("unverified", "peek", "header", "kid", "issuer", "inspect", "debug")
+_PEEK_WORDS = ("unverified",)
+# Claims read from an unverified decode to pick the key or route the token.
+_ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "aud", "tid", "typ"})
 
 
 def _is_false(node: cst.BaseExpression | None) -> bool:
@@ -50,12 +52,28 @@ def _peeks(source: Source, call: cst.Call) -> bool:
     func = enclosing_function(source.index, call)
     if func is not None and any(w in func.name.value.lower() for w in _PEEK_WORDS):
         return True
+    if _routing_claim_only(source, call):
+        return True
     for other in source.index.of(cst.Call):
         if other is call or call_name(source, other) not in DECODERS:
             continue
         if enclosing_function(source.index, other) is func and not list(
                 _disabled_options(source, other)):
             return True
+    return False
+
+
+def _routing_claim_only(source: Source, call: cst.Call) -> bool:
+    """``jwt.decode(t, options={"verify_signature": False})["iss"]`` / ``.get("kid")``."""
+    assert source.index is not None
+    parent = source.index.parent(call)
+    if isinstance(parent, cst.Subscript) and parent.value is call and len(parent.slice) == 1:
+        index = parent.slice[0].slice
+        return isinstance(index, cst.Index) and string_value(index.value) in _ROUTING_CLAIMS
+    if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value == "get":
+        outer = source.index.parent(parent)
+        return (isinstance(outer, cst.Call) and bool(outer.args)
+                and string_value(outer.args[0].value) in _ROUTING_CLAIMS)
     return False
 
 
@@ -101,8 +119,9 @@ RULE = Rule(
         how="Drop the option. To read claims before verifying (for `kid` or `iss`), use "
             "`jwt.get_unverified_header()` and then a verifying `decode`.",
         not_flagged="An unverified decode followed by a verifying decode in the same "
-                    "function, or in a function named for peeking (`unverified`, `peek`, "
-                    "`header`, `kid`, `issuer`, `inspect`, `debug`); "
+                    "function, one whose result is only read for a routing claim "
+                    "(`[\"iss\"]`, `.get(\"kid\")`), or one in a function whose name says "
+                    "`unverified`; "
                     "`jwt.get_unverified_header()` and `jose.jwt.get_unverified_claims()`; "
                     "`leeway` values; decoders the rule cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",

@@ -40,22 +40,41 @@ def _gitlab(source: Source, call: cst.Call) -> Hit | None:
         data = call.args[0].value
         target = f"{last_name(func.value)}.create()"
     elif (call_name(source, call) or "").rpartition(".")[2] == "post" and call.args:
-        url = literal_text(call.args[0].value) or ""
-        if any(p in url for p in _GITLAB_PATHS):
-            body = keyword(call, "json") or keyword(call, "data")
-            data = body.value if body is not None else None
-            target = "POST " + next(p for p in _GITLAB_PATHS if p in url).strip("/")
+        return _raw_post(source, call)
+    if data is None:
+        return None
+    return _missing_expiry(source, call, data, "expires_at", target)
+
+
+def _missing_expiry(source: Source, call: cst.Call, data: cst.BaseExpression | None,
+                    field: str, target: str) -> Hit | None:
     if data is None:
         return None
     facts = resolve_dict(source, data, call)
     if facts is None or not facts.complete:
         return None
-    expires = facts.value("expires_at")
-    if "expires_at" in facts.keys and not (isinstance(expires, cst.Name)
-                                           and expires.value == "None"):
+    expires = facts.value(field)
+    if field in facts.keys and not (isinstance(expires, cst.Name)
+                                    and expires.value == "None"):
         return None
-    return Hit(span=source.span(call), target=target, detail="without expires_at",
+    return Hit(span=source.span(call), target=target, detail=f"without {field}",
                code=source.code(call), fixable=False)
+
+
+def _raw_post(source: Source, call: cst.Call) -> Hit | None:
+    """POSTs to GitLab token endpoints (``/api/v4/...``) and Heroku's
+    ``/oauth/authorizations``, read from the URL's literal text and names."""
+    url_node = call.args[0].value
+    url = literal_text(url_node) or ""
+    url_code = source.code(url_node).lower()
+    body = keyword(call, "json") or keyword(call, "data")
+    data = body.value if body is not None else None
+    if "/oauth/authorizations" in url and "heroku" in url_code:
+        return _missing_expiry(source, call, data, "expires_in", "Heroku authorization")
+    if any(p in url for p in _GITLAB_PATHS) and ("gitlab" in url_code or "/api/v4/" in url):
+        path = next(p for p in _GITLAB_PATHS if p in url).strip("/")
+        return _missing_expiry(source, call, data, "expires_at", f"POST {path}")
+    return None
 
 
 def _vault(source: Source, call: cst.Call) -> Hit | None:
@@ -144,7 +163,8 @@ RULE = Rule(
         what="Finds provider API calls that create long-lived credentials without an "
              "expiry: python-gitlab `personal_access_tokens`, `access_tokens`, "
              "`deploy_tokens` and impersonation token `create()` without `expires_at` (and "
-             "raw POSTs to those GitLab endpoints), and Vault token creation (hvac "
+             "raw POSTs to those GitLab `/api/v4` endpoints), Heroku "
+             "`/oauth/authorizations` POSTs without `expires_in`, and Vault token creation (hvac "
              "`client.auth.token.create()`/`create_orphan()`, `client.create_token()`, the "
              "`vault token create` command in shell scripts, Dockerfiles, workflows) with no "
              "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit "
@@ -165,7 +185,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
-              "token create"),
+              "token create", "oauth/authorizations"),
     bad=(
         Example(
             """

@@ -16,7 +16,13 @@ Decisions, documented once here:
 - ``salt`` is not a token word: a salt must be unique, not secret.
 - ``state`` (OAuth) counts only as ``oauth_state``/``csrf_state``; plain ``state`` is random
   state in simulations.
-- Promo, referral and coupon codes are not tokens for these rules.
+- Gift card, voucher and redemption codes are bearer secrets (whoever holds one spends it);
+  promo, referral and coupon codes are shared marketing codes, not tokens.
+- A function whose name is a maker verb plus ``key`` (``make_test_key``, ``generate_key``,
+  ``new_signing_key``) makes a key, unless the key is a lookup key (``cache_key``,
+  ``sort_key``, ``idempotency_key`` ...).
+- A cookie named for a session or login (``forum_session``, ``shop_sid``, ``remember_me``)
+  holds a session token.
 - Request, trace, correlation and span ids, idempotency keys, cache keys, file names are
   identifiers, not secrets.
 - Test code (a ``tests``/``test`` folder, ``test_*.py``, ``*_test.py``, ``conftest.py``)
@@ -51,6 +57,8 @@ _QUALIFIERS = frozenset({
     "api", "secret", "session", "sess", "signing", "sign", "encryption", "encrypt", "private",
     "hmac", "crypto", "aes", "master", "license", "client", "refresh", "csrf", "xsrf",
     "oauth", "bearer", "jwt", "token", "password",
+    # codes that carry value to whoever holds them
+    "gift", "card", "voucher", "redeem", "redemption",
 })
 # Qualified phrases that are still not secrets.
 _NOT_SECRET_PHRASES = frozenset({
@@ -110,9 +118,46 @@ def name_is_token(name: str) -> bool:
     return False
 
 
+_MAKER_VERBS = frozenset({"make", "generate", "gen", "create", "new", "issue", "mint", "random",
+                          "rand", "build", "rotate", "regenerate"})
+_LOOKUP_KEYS = frozenset({"cache", "sort", "lookup", "dict", "map", "idempotency", "partition",
+                          "row", "primary", "foreign", "unique", "object", "s3", "storage",
+                          "file", "redis", "bucket", "group", "shard", "index", "hash",
+                          "order", "join", "ordering", "public", "dedup", "dedupe", "lock",
+                          "route", "routing", "event", "message", "metric", "feature"})
+
+
 def function_makes_token(name: str) -> bool:
-    """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``."""
-    return name_is_token(name)
+    """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
+    ``make_test_key`` (a maker verb and ``key``, not a lookup key)."""
+    if name_is_token(name):
+        return True
+    words = name_words(name)
+    return (len(words) >= 2 and words[0] in _MAKER_VERBS and words[-1] == "key"
+            and not set(words[1:-1]) & _LOOKUP_KEYS)
+
+
+_COOKIE_WORDS = frozenset({"session", "sess", "sid", "sessionid", "auth", "remember", "login",
+                           "token", "jwt", "csrf", "xsrf", "identity", "rememberme"})
+
+
+def cookie_holds_token(name: str) -> bool:
+    """``forum_session``, ``shop_sid``, ``remember_me``, ``auth``, ``csrftoken``."""
+    lowered = name.lower()
+    return name_is_token(name) or bool(set(name_words(name)) & _COOKIE_WORDS) or any(
+        w in lowered for w in ("session", "token", "csrf"))
+
+
+_SQL_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def sql_names_token(sql: str) -> bool:
+    """An INSERT/UPDATE whose statement names a token column: ``UPDATE users SET
+    verification_code = ?``."""
+    lowered = sql.lower()
+    if not any(verb in lowered for verb in ("insert", "update", "replace", "upsert")):
+        return False
+    return any(name_is_token(word) for word in _SQL_WORDS.findall(sql))
 
 
 def function_consumes_token(name: str) -> bool:

@@ -27,10 +27,12 @@ import libcst as cst
 
 from tokenward.rules.pyutil import call_name, enclosing_function, last_name, string_value
 from tokenward.rules.token_context import (
+    cookie_holds_token,
     function_consumes_token,
     function_makes_token,
     key_text_is_token,
     name_is_token,
+    sql_names_token,
     text_before_marks_token,
 )
 from tokenward.scanner.source import NodeIndex, Source
@@ -47,6 +49,7 @@ _TRANSFORMS = frozenset({
     "map", "repr", "abs", "round", "UUID", "f", "__str__", "base_encode", "int_to_base36",
     "b36encode", "base36", "base62", "encode_base62",
 })
+_SQL_CALLS = frozenset({"execute", "executemany", "exec_driver_sql", "raw", "execute_sql"})
 # Calls that set a cookie, cache or store entry: ``(key, value)`` positional pairs.
 _KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add", "set_many",
                           "setdefault", "put", "set_signed_cookie"})
@@ -152,6 +155,11 @@ class _Walker:
             return _CONTINUE
         if callee in _KEYED_SINKS:
             return self._keyed_sink(call)
+        if callee in _SQL_CALLS and call.args and call.args[0] is not arg:
+            sql = literal_text(call.args[0].value)
+            if sql is not None and sql_names_token(sql):
+                return "a token column in SQL"
+            return None
         if function_consumes_token(callee):
             return f"argument of {callee}()"
         qualified = call_name(self.source, call) or ""
@@ -168,10 +176,11 @@ class _Walker:
             return None
         text = literal_text(key_arg.value)
         callee = last_name(call.func) or ""
-        if text is not None and key_text_is_token(text):
-            kind = "cookie" if "cookie" in callee else "key"
-            return f"{kind} '{text}'"
-        return None
+        if text is None:
+            return None
+        if "cookie" in callee:
+            return f"cookie '{text}'" if cookie_holds_token(text) else None
+        return f"key '{text}'" if key_text_is_token(text) else None
 
     def _assignment(self, stmt: cst.Assign | cst.AnnAssign | cst.AugAssign,
                     depth: int) -> str | None:

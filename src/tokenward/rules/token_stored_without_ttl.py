@@ -25,11 +25,44 @@ from tokenward.scanner.source import Source
 # Redis writes that can carry a TTL argument, and those that never can (they need EXPIRE).
 _TTL_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")
 _WRITES_WITH_TTL = frozenset({"set"})
-_WRITES_WITHOUT_TTL = frozenset({"setnx", "hset", "hmset", "hsetnx", "sadd", "rpush", "lpush",
-                                 "zadd", "mset", "msetnx", "getset"})
+# Set, list and sorted-set members are registries of ids, not token records: not judged.
+_WRITES_WITHOUT_TTL = frozenset({"setnx", "hset", "hmset", "hsetnx", "mset", "msetnx",
+                                 "getset"})
 _EXPIRES = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
 _REDIS_FACTORIES = ("redis.", "aioredis.", "django_redis.get_redis_connection",
                     "walrus.", "coredis.")
+_MEMCACHE_FACTORIES = ("pymemcache.", "memcache.Client", "pylibmc.Client", "bmemcached.Client",
+                       "aiomcache.Client")
+
+
+def _memcache_receivers(source: Source) -> frozenset[str]:
+    assert source.index is not None
+    found: set[str] = set()
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        if isinstance(value, cst.Call) and (call_name(source, value) or "").startswith(
+                _MEMCACHE_FACTORIES):
+            for target in assign.targets:
+                dotted = dotted_name(target.target)
+                if dotted:
+                    found.add(dotted)
+    return frozenset(found)
+
+
+def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
+    """pymemcache ``set(key, value, expire=0)`` and python-memcached ``set(key, value,
+    time=0)``: 0, the default, means never."""
+    ttl = keyword(call, "expire") or keyword(call, "time") or positional(call, 2)
+    if ttl is not None and not (isinstance(ttl.value, cst.Integer) and ttl.value.value == "0"):
+        return None
+    key_arg = argument(call, 0, "key")
+    value_arg = argument(call, 1, "value")
+    if key_arg is None or not (_tokenish(key_arg.value) or (
+            value_arg is not None and _tokenish_value(value_arg.value))):
+        return None
+    return Hit(span=source.span(call), target=f"memcache {method}()",
+               detail="no expire: memcached keeps it until evicted", code=source.code(call),
+               fixable=False)
 
 
 def _redis_receivers(source: Source) -> frozenset[str]:
@@ -159,12 +192,17 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or is_test_path(source.path):
         return
     bound = _redis_receivers(source)
+    memcaches = _memcache_receivers(source)
     for call in source.index.of(cst.Call):
         func = call.func
         if not isinstance(func, cst.Attribute):
             continue
         method = func.attr.value
-        if method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(func.value, bound,
+        if dotted_name(func.value) in memcaches:
+            if method not in {"set", "add", "replace", "cas"}:
+                continue
+            hit = _memcache_hit(source, call, method)
+        elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(func.value, bound,
                                                                           source):
             hit = _redis_hits(source, call, method)
         elif method in {"set", "set_many", "add"} and "cache" in (
@@ -190,7 +228,8 @@ RULE = Rule(
              "`ex`/`px`/`exat`/`pxat`, and `setnx`, `hset`, `sadd`, `rpush` ... with no "
              "`expire` on the same key in the same function), and cache writes that keep an "
              "entry forever (Django `cache.set(..., timeout=None)`, flask-caching "
-             "`timeout=0`). A write is about a token when its key (literal text or the names "
+             "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). "
+             "A write is about a token when its key (literal text or the names "
              "in it, e.g. `f\"reset:{token}\"`) or its value names a token.",
         why="A token kept in the store without a TTL stays valid until someone deletes it: "
             "the server-side expiry that makes a short-lived token short-lived is missing.",
@@ -207,7 +246,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("redis", "cache"),
+    keywords=("redis", "cache"),  # "cache" also covers memcache
     bad=(
         Example(
             """

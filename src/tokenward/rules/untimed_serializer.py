@@ -144,7 +144,9 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         if binds.kind(func.value) != "timed":
             continue
-        if keyword(call, "max_age") is None and positional(call, 1) is None:
+        max_age = keyword(call, "max_age") or positional(call, 1)
+        if max_age is None or (isinstance(max_age.value, cst.Name)
+                               and max_age.value.value == "None"):
             yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
                       f"{func.attr.value}", detail="called without max_age",
                       code=source.code(call), fixable=False)
