@@ -34,8 +34,11 @@ PROGRAM = textwrap.dedent('''\
 
 
     def headers():
-        return {"Authorization": "Bearer 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",
-                "X-Client-Secret": f"{len(GITHUB_TOKEN)}:Aq1Sw2De3Fr4Gt5Hy6Ju7Ki8Lo9Pz0Xm"}
+        return {"Authorization": "Bearer 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"}
+
+
+    def broker(host):
+        return f"amqp://worker:Aq1Sw2De3Fr4Gt5Hy6Ju7Ki8Lo9Pz0Xm@{host}/jobs"
 
 
     print(json.dumps({
@@ -44,6 +47,7 @@ PROGRAM = textwrap.dedent('''\
         "mail": Mailer().password,
         "conn": connect("db", password="Rf5Tg6Yh7Uj8Ik9Ol0Pa1Sd2Fg3Hj4Kl"),
         "headers": headers(),
+        "broker": broker("mq"),
     }, sort_keys=True))
     ''')
 
@@ -81,7 +85,7 @@ def test_same_output_with_env_file(app: Path) -> None:
     assert "Rf5Tg6" not in fixed and "Aq1Sw2" not in fixed
     moved = read_env_file(app / ".env")
     assert sorted(moved) == ["DATABASE_PASSWORD", "DB_PASSWORD", "GITHUB_TOKEN",
-                             "MAILER_PASSWORD", "X_CLIENT_SECRET"]
+                             "MAILER_PASSWORD", "WORKER_PASSWORD"]
     # Without the values the program fails loudly instead of running with a wrong secret.
     missing = subprocess.run([sys.executable, "app.py"], cwd=app, env=env,
                              capture_output=True, text=True, timeout=60)

@@ -155,3 +155,49 @@ def test_a_writer_killed_mid_write_leaves_a_readable_vault(tmp_path: Path) -> No
     # The next write clears temporary files a killed writer may have left.
     Vault(vault_path, key_file=key).set("AFTER", "after-value")
     assert list(tmp_path.glob(".vault.json.*.tmp")) == []
+
+
+ISSUER_LOOP = """
+import sys
+from pathlib import Path
+from tokenward.store.tokens import Issuer
+from tokenward.store.vault import Vault
+vault = Vault(Path(sys.argv[1]), key_file=Path(sys.argv[2]))
+out = open(sys.argv[4], "a")
+with Issuer.open(Path(sys.argv[3]), vault=vault) as issuer:
+    while True:
+        pair = issuer.issue("alice", ["read"], with_refresh=True)
+        issuer.refresh(pair.refresh.token)
+        # Acknowledge the id only once the writes have committed.
+        out.write(pair.access.info.token_id + "\\n")
+        out.flush()
+"""
+
+
+def test_an_issuer_killed_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
+    vault_path, key, db = tmp_path / "vault.json", tmp_path / "vault.key", tmp_path / "t.db"
+    acks = tmp_path / "acks.txt"
+    vault = Vault(vault_path, key_file=key)
+    with Issuer.open(db, vault=vault) as issuer:
+        issuer.grant("alice", ["read"])
+    rng = random.Random(7)
+    for _ in range(4):
+        worker = _spawn(ISSUER_LOOP, vault_path, key, db, acks)
+        time.sleep(rng.uniform(0.4, 0.9))
+        worker.send_signal(signal.SIGKILL)
+        worker.communicate(timeout=30)
+    acknowledged = acks.read_text().split()
+    assert len(acknowledged) > 0
+    import sqlite3
+
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Issuer.open(db, vault=vault) as issuer:
+        known = {info.token_id for info in issuer.list_tokens(include_inactive=True)}
+        assert set(acknowledged) <= known
+        # Each committed issue+refresh is whole: every used refresh token has its successor.
+        records = issuer.list_tokens(include_inactive=True)
+        by_id = {r.token_id: r for r in records}
+        for record in records:
+            if record.used_at is not None:
+                assert record.rotated_to in by_id

@@ -4,6 +4,7 @@ import base64
 import contextlib
 import hmac
 import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
@@ -98,23 +99,33 @@ def test_grant_refuses_wildcards_and_empty_sets(issuer: Issuer) -> None:
 scope_names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz:.", min_size=1, max_size=12)
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.fixture(scope="module")
+def shared_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
+    """One database for all hypothesis examples (a new one per example is needlessly slow)."""
+    directory = tmp_path_factory.mktemp("scopes")
+    with Issuer(directory / "t.db", b"k" * 32, clock=FakeClock()) as issuer:
+        yield issuer
+
+
+@settings(max_examples=100, deadline=None)
 @given(granted=st.frozensets(scope_names, min_size=1, max_size=6),
        requested=st.frozensets(scope_names, max_size=6))
-def test_issue_succeeds_exactly_for_non_empty_subsets(tmp_path_factory: pytest.TempPathFactory,
+def test_issue_succeeds_exactly_for_non_empty_subsets(shared_issuer: Issuer,
                                                       granted: frozenset[str],
                                                       requested: frozenset[str]) -> None:
-    directory = tmp_path_factory.mktemp("scopes")
-    vault = Vault(directory / "v.json", key_file=directory / "k")
-    with Issuer(directory / "t.db", b"k" * 32, clock=FakeClock()) as issuer:
-        issuer.grant("s", granted)
-        if requested and requested <= granted:
-            info = issuer.issue("s", requested).access.info
-            assert info.scopes == requested
-        else:
+    shared_issuer.grant("s", granted)
+    if requested and requested <= granted:
+        pair = shared_issuer.issue("s", requested, with_refresh=True)
+        assert pair.access.info.scopes == requested
+        assert pair.refresh is not None
+        # A refresh that asks for anything beyond the token's scopes is refused too.
+        wider = requested | (granted - requested)
+        if wider != requested:
             with pytest.raises(ScopeError):
-                issuer.issue("s", requested)
-    del vault
+                shared_issuer.refresh(pair.refresh.token, wider)
+    else:
+        with pytest.raises(ScopeError):
+            shared_issuer.issue("s", requested)
 
 
 @settings(max_examples=200, deadline=None)

@@ -141,7 +141,23 @@ def _dockerfile(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
     match = _DOCKER.match(line)
     if not match:
         return
-    rest_start = match.end()
+    used = 1
+    # ENV A=1 \
+    #     B=2      (continuation lines hold more pairs)
+    while line.rstrip().endswith("\\") and index + used < len(lines):
+        for pair in _docker_pairs(lines[index + used], index + used, 0):
+            yield pair, used + 1
+        if not lines[index + used].rstrip().endswith("\\"):
+            used += 1
+            break
+        used += 1
+    for pair in _docker_pairs(line, index, match.end()):
+        yield pair, used
+
+
+def _docker_pairs(line: str, index: int, rest_start: int) -> Iterator[Pair]:
+    while rest_start < len(line) and line[rest_start] in " \t":
+        rest_start += 1
     rest = line[rest_start:]
     if "=" not in rest.split(" ", 1)[0]:
         # Legacy form: ENV KEY value with spaces
@@ -151,7 +167,7 @@ def _dockerfile(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
             value_start = line.index(parts[1], rest_start + len(key))
             pair = _pair(key, line, index + 1, value_start)
             if pair is not None:
-                yield pair, 1
+                yield pair
         return
     position = rest_start
     while position < len(line):
@@ -160,7 +176,7 @@ def _dockerfile(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
             break
         value, begin, end = read_value(line, pm.end(), stop_at_space=True)
         if value:
-            yield Pair(pm.group("key"), value, index + 1, begin + 1, end + 1), 1
+            yield Pair(pm.group("key"), value, index + 1, begin + 1, end + 1)
         position = end + (1 if line[end:end + 1] in "\"'" else 0)
         while position < len(line) and line[position] in " \t\\":
             position += 1

@@ -20,6 +20,7 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
+from tokenward.scanner.fix.kinds import MOVE_SECRET
 from tokenward.scanner.source import Source
 
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).
@@ -421,6 +422,7 @@ RULE = Rule(
     hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.vault.get(\"NAME\"), "
          "and rotate the exposed value.",
     kinds=PYTHON,
+    fix=MOVE_SECRET,
     keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
               "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
               "ftp", "connection", "client", "bot("),

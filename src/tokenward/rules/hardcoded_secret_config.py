@@ -19,6 +19,11 @@ from tokenward.rules.secret_values import (
 from tokenward.scanner.source import Source
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
+# curl -u user:password, wget --password=...
+_CLI_PASSWORD = re.compile(
+    r"(?:^|\s)(?:-u|--user)\s+[\"']?[^\s:'\"$]+:(?P<pw>[^\s'\"@$]+)|"
+    r"(?:^|\s)--(?:password|passwd|http-password|ftp-password)[= ][\"']?(?P<pw2>[^\s'\"$]+)"
+)
 _AUTH_HEADER = re.compile(
     r"Authorization[\"']?\s*[:=]\s*[\"']?(?:Bearer|Token|token|bearer)\s+"
     r"(?P<token>[A-Za-z0-9._~+/=\-]{8,})"
@@ -41,6 +46,17 @@ def _detect(source: Source) -> Iterator[Hit]:
                     yield Hit(Span(number, cred.start + 1, number, cred.end + 1),
                               secret=cred.password, target=f"{cred.scheme} URL",
                               detail="password in a URL", fixable=False)
+        if source.kind == "shell" and ("-u" in line or "--" in line):
+            for match in _CLI_PASSWORD.finditer(line):
+                group = "pw" if match.group("pw") else "pw2"
+                password = match.group(group)
+                if (number, password) in reported or why_not_secret(password,
+                                                                    "password") is not None:
+                    continue
+                reported.add((number, password))
+                yield Hit(Span(number, match.start(group) + 1, number, match.end(group) + 1),
+                          secret=password, target="password", detail="password",
+                          fixable=False)
         if "uthorization" in line:
             for match in _AUTH_HEADER.finditer(line):
                 token = match.group("token")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import ALL_TEXT, Example, Rule, RuleDocs
 from tokenward.rules.providers import BY_DS_TYPE, OWN, Provider, find_tokens
+from tokenward.rules.pyutil import name_words
 from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
 from tokenward.scanner import secrets_adapter
 from tokenward.scanner.source import Source
@@ -21,7 +22,7 @@ _CREDENTIAL_CONTEXT = re.compile(
 # The name a value is bound to, read backwards from the value on its line:
 # NAME = "...", "name": "...", name: ..., export NAME=..., ENV NAME ..., name=...
 _BOUND_NAME = re.compile(
-    r"""(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?::=|=>|=|:|\s)\s*(?:[rbuRBU]{0,2})?["'`]?\s*$"""
+    r"""(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?::=|=>|=|:)\s*(?:[rbuRBU]{0,2})?["'`]?\s*$"""
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -35,8 +36,17 @@ def _bound_name(line: str, column: int) -> str | None:
     return match.group("name") if match else None
 
 
-def _accept(provider: Provider, value: str, line: str) -> bool:
+_EXAMPLE_NAME = frozenset({"example", "examples", "dummy", "fake", "sample", "mock", "test",
+                           "placeholder", "fixture", "demo"})
+
+
+def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
     if provider.validator is not None and not provider.validator(value):
+        return False
+    # A token bound to EXAMPLE_KEY or fake_token is a made-up one, unless a checksum says
+    # it is real.
+    name = _bound_name(line, column)
+    if provider.validator is None and name and _EXAMPLE_NAME & set(name_words(name)):
         return False
     if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
         return False
@@ -58,7 +68,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         column = match.start - starts[number - 1] + 1
         line = source.line(number)
         if match.value in own_by_line.get(number, ()) or not _accept(
-                match.provider, match.value, line):
+                match.provider, match.value, line, column):
             continue
         own_by_line.setdefault(number, []).append(match.value)
         yield _hit(match.provider, match.value, number, column, line)
@@ -71,7 +81,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         # A plugin match inside one of tokenward's own matches is the same token.
         if any(found.value in own for own in own_by_line.get(found.line, ())):
             continue
-        if not _accept(provider, found.value, line):
+        if not _accept(provider, found.value, line, found.column):
             continue
         reported.add((found.line, found.value))
         yield _hit(provider, found.value, found.line, found.column, line)
@@ -129,6 +139,8 @@ RULE = Rule(
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
             "their line.",
+            "Tokens without a checksum bound to a name marked example, dummy, fake, sample, "
+            "mock, test, placeholder, fixture or demo (`EXAMPLE_KEY = \"sk_live_...\"`).",
             "The keyword and entropy plugins of detect-secrets: TW101 and TW102 judge "
             "values by the name they are bound to instead.",
         ),

@@ -108,7 +108,10 @@ class ImportTable:
         return name
 
 
-_IMPORT_TABLES: dict[int, ImportTable] = {}
+# (index, its table) of the file being scanned. The index itself is kept and compared by
+# identity: an id() alone can be reused by the next file's index once the last is freed,
+# which would hand that file a stale import table.
+_IMPORT_TABLES: dict[int, tuple[NodeIndex, ImportTable]] = {}
 
 
 def imports(source: Source) -> ImportTable:
@@ -116,11 +119,11 @@ def imports(source: Source) -> ImportTable:
     index = source.index
     assert index is not None
     key = id(index)
-    table = _IMPORT_TABLES.get(key)
-    if table is None:
+    cached = _IMPORT_TABLES.get(key)
+    if cached is None or cached[0] is not index:
         _IMPORT_TABLES.clear()  # one file at a time: keep memory flat
-        table = _IMPORT_TABLES[key] = ImportTable.of(index)
-    return table
+        cached = _IMPORT_TABLES[key] = (index, ImportTable.of(index))
+    return cached[1]
 
 
 def call_name(source: Source, call: cst.Call) -> str | None:

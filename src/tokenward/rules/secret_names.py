@@ -119,6 +119,10 @@ _PUBLIC_WORDS = frozenset({
     "new", "old", "repeat", "retype", "length", "strength", "policy", "no",
 })
 
+_SECRET_SUFFIXES = (("password", "password"), ("passwd", "password"), ("secret", "secret"),
+                    ("token", "token"), ("apikey", "API key"), ("secretkey", "secret key"),
+                    ("accesskey", "access key"), ("privatekey", "private key"))
+
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase",
                              "passcode"})
 
@@ -143,6 +147,11 @@ def secret_kind(name: str | None) -> str | None:
             if word in _SECRET_WORDS:
                 found = _SECRET_WORDS[word]
                 break
+    if found is None:
+        # Run-together names: PGPASSWORD, dbpassword, slacktoken.
+        for suffix, kind in _SECRET_SUFFIXES:
+            if words[-1].endswith(suffix):
+                return kind
     return found
 
 
@@ -160,4 +169,5 @@ def is_password_name(name: str | None) -> bool:
     if not is_secret_name(name):
         return False
     assert name is not None
-    return any(w in _PASSWORD_WORDS for w in name_words(name))
+    return any(w in _PASSWORD_WORDS or w.endswith(("password", "passwd"))
+               for w in name_words(name))

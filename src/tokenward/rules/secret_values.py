@@ -114,6 +114,7 @@ _VENDOR_EXAMPLES = (
     "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",  # Google Maps docs
     "AC00000000000000000000000000000000",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io example token's signature
 )
 
 _TEMPLATE = re.compile(
@@ -175,7 +176,7 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
 _IDENTIFIER = re.compile(r"^_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
 _SEPARATED = re.compile(r"[_.:]")
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")
+_DOTTED = re.compile(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
                           r"^(?:Authorization|Cookie|Bearer|Token|Basic)$")
@@ -302,7 +303,7 @@ def _structure(value: str, name: str | None) -> str | None:
         return "regex"
     if _PATH.search(value):
         return "path"
-    if _DOTTED.match(value):
+    if _DOTTED.match(value) and not value.startswith("eyJ"):
         return "dotted-name"
     if any(c.isspace() for c in value):
         return "sentence"

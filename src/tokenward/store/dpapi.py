@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from tokenward.store.errors import ProtectorError
+from tokenward.store.errors import DpapiError, ProtectorError
 from tokenward.store.protectors import create_key_file, read_key_file
 
 CRYPTPROTECT_UI_FORBIDDEN = 0x01
@@ -178,12 +178,13 @@ class DpapiProtector:
         try:
             return unprotect(blob, entropy=self._entropy_for(context))
         except OSError as error:
-            raise ProtectorError(
-                "DPAPI could not decrypt the value (Windows error "
-                f"{getattr(error, 'winerror', None) or error.errno}): the vault belongs to "
-                "another Windows user or machine, was tampered with, or the entropy file "
-                "is wrong"
-            ) from error
+            code = getattr(error, "winerror", None) or error.errno
+            failure = DpapiError(
+                f"DPAPI could not decrypt the value (Windows error {code}): the vault belongs "
+                "to another Windows user or machine, was tampered with, or the entropy file "
+                "is wrong", code,
+            )
+            raise failure from error
 
 
 def random_entropy() -> str:

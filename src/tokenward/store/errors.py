@@ -40,6 +40,17 @@ class ProtectorError(VaultError):
     """The key material or the platform protector refused to encrypt or decrypt."""
 
 
+class DpapiError(ProtectorError, OSError):
+    """DPAPI refused to decrypt: both an OSError and a ProtectorError, with the Windows code."""
+
+    def __init__(self, message: str, windows_error: int | None) -> None:
+        super().__init__(message)
+        self.windows_error = windows_error
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class TokenError(StoreError):
     """Base of the issuer's errors."""
 

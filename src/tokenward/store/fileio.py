@@ -48,12 +48,24 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """``os.replace``; on Windows, retried briefly while a reader has the target open."""
+    for attempt in range(50):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == 49:
+                raise
+            time.sleep(0.01)
 
 
 def remove_stale_temporaries(path: Path) -> None:

@@ -158,7 +158,11 @@ class MoveSecret(FindingCodemod):
             if found is None:
                 raise FixNotPossible("cannot tell which part of the string is the secret")
             secret, edit_text = found, None
-        name = self._name(finding, node, secret, whole=edit_text is None and value == secret)
+        text = value if value is not None else "".join(
+            p.value for p in node.parts if isinstance(p, cst.FormattedStringText)) \
+            if isinstance(node, cst.FormattedString) else ""
+        name = self._name(finding, node, secret, whole=edit_text is None and value == secret,
+                          text=text)
         move = MovedSecret(name, secret, finding.path, finding.line, finding.rule_id,
                            finding.target)
         plan = Plan(moves=[move], imports=[lookup.needs] if lookup.needs else [])
@@ -192,15 +196,27 @@ class MoveSecret(FindingCodemod):
         holding = [leaf for leaf in leaves if secret in (_static_string(leaf) or "")]
         return holding[0] if len(holding) == 1 else node
 
-    def _name(self, finding: Finding, node: cst.CSTNode, secret: str, *, whole: bool) -> str:
+    def _name(self, finding: Finding, node: cst.CSTNode, secret: str, *, whole: bool,
+              text: str) -> str:
         known = provider(secret)
         owner = known.key.split("-")[0].lower() if known else None
-        target = finding.target
-        if not whole and target and set(names.target_words(target)) & names.CONTAINER_WORDS:
-            # DATABASE_URL = "postgres://u:pw@h/db" moves only the password.
-            target = names.container_to_password(target)
+        target = names.part_target(finding.target, text, secret, owner) if not whole \
+            else finding.target
+        user = self._tuple_user(node)
+        if user is not None:  # auth=("deploy", "...") is deploy's password
+            target = f"{user}_password"
         base = names.env_name(target, self._context(node), owner)
         return self.services.names.claim(base, secret)
+
+    def _tuple_user(self, node: cst.CSTNode) -> str | None:
+        element = self.parent(node)
+        pair = self.parent(element) if element is not None else None
+        if not (isinstance(element, cst.Element) and isinstance(pair, cst.Tuple | cst.List)
+                and len(pair.elements) == 2 and pair.elements[1] is element):
+            return None
+        user = _static_string(pair.elements[0].value)
+        return user if user and user.replace("-", "_").replace(".", "_").isidentifier() \
+            else None
 
     # -- the replacements ------------------------------------------------------------------
 

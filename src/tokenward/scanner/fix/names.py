@@ -39,10 +39,29 @@ CONTAINER_WORDS = frozenset({"url", "uri", "dsn", "connection", "string", "conn"
                              "link", "endpoint", "address"})
 
 
-def container_to_password(target: str) -> str:
-    """``DATABASE_URL`` -> ``DATABASE_PASSWORD``: the name of the part that moves."""
-    kept = [w for w in target_words(target) if w not in CONTAINER_WORDS]
-    return "_".join([*kept, "password"])
+_AUTH_SCHEMES = frozenset({"bearer", "token", "basic", "apikey", "key", "jwt"})
+_HEADER_WORDS = frozenset({"header", "headers", "authorization", "auth"})
+_URL_USER = re.compile(r"://(?P<user>[A-Za-z][A-Za-z0-9_.\-]*):$")
+
+
+def part_target(target: str | None, text: str, secret: str, provider: str | None) -> str | None:
+    """The target for a secret that is only part of a string: ``DATABASE_URL`` holding
+    ``postgres://app:PW@db/app`` moves ``DATABASE_PASSWORD``; ``AUTH_HEADER`` holding
+    ``Bearer TOKEN`` moves ``AUTH_TOKEN`` (``GITHUB_TOKEN`` when the format says GitHub)."""
+    before = text.split(secret, 1)[0]
+    kept = [w for w in target_words(target) if w not in CONTAINER_WORDS | _HEADER_WORDS]
+    if before.strip().lower() in _AUTH_SCHEMES or provider:
+        return "_".join([*([provider] if provider else kept), "token"])
+    user = _URL_USER.search(before)
+    if not kept and user:  # postgres://shop:PW@... with nothing better: SHOP_PASSWORD
+        kept = words(user.group("user").replace("-", "_").replace(".", "_"))
+    if target is None or set(target_words(target)) & CONTAINER_WORDS or user:
+        return "_".join([*kept, "password"])
+    return target
+
+
+# Context words that say nothing about whose secret it is (StripeClient -> stripe).
+_VAGUE_CONTEXT = frozenset({"client", "session", "api", "service", "sdk", "connection"})
 
 
 def words(name: str) -> list[str]:
@@ -88,9 +107,9 @@ def env_name(target: str | None, context: list[str], provider: str | None = None
     if not parts:
         parts = ["secret"]
     if is_generic(parts) and provider:
-        parts = [provider, *parts]
+        parts = [provider, *parts] if parts[0] != provider else parts
     elif is_generic(parts) and context:
-        prefix = [w for w in context if w not in parts[:1]]
+        prefix = [w for w in context if w not in parts[:1] and w not in _VAGUE_CONTEXT]
         parts = prefix + parts
     name = "_".join(parts).upper()
     if name[0].isdigit():
