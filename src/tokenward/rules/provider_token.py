@@ -8,8 +8,14 @@ from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import ALL_TEXT, Example, Rule, RuleDocs
-from tokenward.rules.providers import BY_DS_TYPE, OWN, Provider, find_tokens
-from tokenward.rules.pyutil import name_words
+from tokenward.rules.providers import (
+    BY_DS_TYPE,
+    OWN,
+    Provider,
+    find_tokens,
+    private_key_body,
+)
+from tokenward.rules.secret_names import name_words
 from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
 from tokenward.scanner import secrets_adapter
 from tokenward.scanner.source import Source
@@ -71,7 +77,10 @@ def _detect(source: Source) -> Iterator[Hit]:
                 match.provider, match.value, line, column):
             continue
         own_by_line.setdefault(number, []).append(match.value)
-        yield _hit(match.provider, match.value, number, column, line)
+        secret = match.value
+        if match.provider.key == "private-key":
+            secret = private_key_body(text, match.end) or match.value
+        yield _hit(match.provider, match.value, number, column, line, secret)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = BY_DS_TYPE.get(found.secret_type)
@@ -87,10 +96,11 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield _hit(provider, found.value, found.line, found.column, line)
 
 
-def _hit(provider: Provider, value: str, line: int, column: int, text: str) -> Hit:
+def _hit(provider: Provider, value: str, line: int, column: int, text: str,
+         secret: str | None = None) -> Hit:
     return Hit(
         span=Span(line, column, line, column + len(value)),
-        secret=value,
+        secret=secret or value,
         target=_bound_name(text, column) or provider.key,
         detail=provider.label,
         fixable=False,

@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.rules.pyutil import name_words
-from tokenward.rules.secret_names import is_password_name, is_secret_name
+from tokenward.rules.secret_names import is_password_name, is_secret_name, name_words
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
@@ -296,11 +295,13 @@ def _public_material(value: str, name: str | None) -> str | None:
     return None
 
 
+def _regex(value: str, name: str | None) -> str | None:
+    return "regex" if _REGEX.search(value) else None
+
+
 def _structure(value: str, name: str | None) -> str | None:
     if _URL.match(value):
         return "url"
-    if _REGEX.search(value):
-        return "regex"
     if _PATH.search(value):
         return "path"
     if _DOTTED.match(value) and not value.startswith("eyJ"):
@@ -371,7 +372,7 @@ def _next_in(seq: str, a: str, b: str) -> bool:
     return index >= 0 and index + 1 < len(seq) and seq[index + 1] == b
 
 
-_CHECKS = (_vendor_example, _placeholder, _public_material, _structure, _describes_secret,
+_CHECKS = (_vendor_example, _regex, _placeholder, _public_material, _structure, _describes_secret,
            _shape)
 
 
