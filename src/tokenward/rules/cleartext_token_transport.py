@@ -51,15 +51,15 @@ def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
             base = keyword(call, "base_url")
             url = None if base is None else base.value
             carries = call_carries_credentials_shallow
+        elif (hit := _http_connection_request(source, call, extra)) is not None:
+            yield hit
+            continue
         elif has_credential_kwargs(source, call):
             # gitlab.Gitlab(url, private_token=...), Elasticsearch(url, basic_auth=...),
             # hvac.Client(url=..., token=...)
             url = endpoint_argument(call)
             carries = has_credential_kwargs
         else:
-            hit = _http_connection_request(source, call, extra)
-            if hit is not None:
-                yield hit
             continue
         if url is None:
             continue
@@ -173,7 +173,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
-    keywords=("http://",),
+    keywords=("http://", "httpconnection"),
     bad=(
         Example(
             """

@@ -28,7 +28,8 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import libcst as cst
@@ -39,12 +40,13 @@ from tokenward.rules.pyutil import (
     enclosing_function,
     keyword,
     last_name,
-    local_assignment,
     name_words,
     positional,
     string_value,
 )
 from tokenward.scanner.source import Source
+
+T = TypeVar("T")
 
 # --- names -------------------------------------------------------------------------------
 
@@ -170,30 +172,71 @@ def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
 
 # --- values ------------------------------------------------------------------------------
 
-def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
-    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+_MEMO: dict[str, tuple[object, Any]] = {}
+
+
+def per_file(source: Source, name: str, build: Callable[[], T]) -> T:
+    """A value computed once per file. The cache holds the file's index itself (not its
+    id, which Python reuses once a file's tree is freed) and one file at a time."""
+    index = source.index
+    cached = _MEMO.get(name)
+    if cached is not None and cached[0] is index:
+        return cast(T, cached[1])
+    value = build()
+    _MEMO[name] = (index, value)
+    return value
+
+
+Assignments = dict[str, list[tuple[int, int, cst.BaseExpression]]]
+
+
+def _assignments(source: Source) -> Assignments:
+    """Plain-name assignments of the file: name -> [(line, scope id, value)], built once
+    per file so that following names stays linear."""
+    return per_file(source, "assignments", lambda: _build_assignments(source))
+
+
+def _build_assignments(source: Source) -> Assignments:
     index = source.index
     assert index is not None
-    found: cst.BaseExpression | None = None
+    table: Assignments = {}
     for assign in index.of(cst.Assign):
-        if enclosing_function(index, assign) is not None:
-            continue
         for target in assign.targets:
-            if isinstance(target.target, cst.Name) and target.target.value == name:
-                found = assign.value
+            if isinstance(target.target, cst.Name):
+                scope = enclosing_function(index, assign)
+                table.setdefault(target.target.value, []).append(
+                    (source.span(assign).line, 0 if scope is None else id(scope), assign.value))
     for ann in index.of(cst.AnnAssign):
-        if (ann.value is not None and isinstance(ann.target, cst.Name)
-                and ann.target.value == name and enclosing_function(index, ann) is None):
-            found = ann.value
-    return found
+        if ann.value is not None and isinstance(ann.target, cst.Name):
+            scope = enclosing_function(index, ann)
+            table.setdefault(ann.target.value, []).append(
+                (source.span(ann).line, 0 if scope is None else id(scope), ann.value))
+    return table
+
+
+def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
+    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+    found = [value for _, scope, value in _assignments(source).get(name, ()) if scope == 0]
+    return found[-1] if found else None
 
 
 def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
-    """The value of a plain name: the nearest earlier local assignment, else a module one."""
-    value = local_assignment(source, node, node.value)
-    if value is None:
-        value = module_assignment(source, node.value)
-    return value
+    """The value of a plain name: the nearest earlier assignment in the same function,
+    else a module-level one."""
+    index = source.index
+    assert index is not None
+    entries = _assignments(source).get(node.value)
+    if not entries:
+        return None
+    scope = enclosing_function(index, node)
+    scope_id = 0 if scope is None else id(scope)
+    line = source.span(node).line
+    local = [(ln, value) for ln, sid, value in entries if sid == scope_id and ln <= line]
+    if local:
+        return max(local, key=lambda entry: entry[0])[1]
+    if scope_id != 0:
+        return module_assignment(source, node.value)
+    return None
 
 
 def _self_attribute(source: Source, node: cst.Attribute) -> cst.BaseExpression | None:
@@ -312,17 +355,23 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
 
 
 def _assigned_from_factory(source: Source, name: str) -> bool:
+    return name in per_file(source, "factory-names", lambda: _factory_names(source))
+
+
+def _factory_names(source: Source) -> frozenset[str]:
     index = source.index
     assert index is not None
+    found: set[str] = set()
     for node in index.of(cst.Assign):
-        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value) \
-                and any(last_name(t.target) == name for t in node.targets):
-            return True
+        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
+            found.update(n for t in node.targets if (n := last_name(t.target)))
     for item in index.of(cst.WithItem):
         if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
-                and item.asname is not None and last_name(item.asname.name) == name):
-            return True
-    return False
+                and item.asname is not None):
+            asname = last_name(item.asname.name)
+            if asname:
+                found.add(asname)
+    return frozenset(found)
 
 
 def is_http_call(source: Source, call: cst.Call) -> bool:
@@ -441,7 +490,6 @@ def _is_none(node: cst.BaseExpression) -> bool:
 
 
 ClientKey = tuple[int, str]
-_CREDENTIALED: dict[int, frozenset[ClientKey]] = {}
 
 
 def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
@@ -461,12 +509,12 @@ def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
     """Clients whose default headers, auth or cookies were given a credential in this
     file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
     ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
+    return per_file(source, "credentialed-clients", lambda: _find_credentialed(source))
+
+
+def _find_credentialed(source: Source) -> frozenset[ClientKey]:
     index = source.index
     assert index is not None
-    cache_key = id(index)
-    cached = _CREDENTIALED.get(cache_key)
-    if cached is not None:
-        return cached
     keys: set[ClientKey | None] = set()
     for assign in index.of(cst.Assign):
         value = assign.value
@@ -498,10 +546,7 @@ def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
             if first is not None and (func.value.attr.value == "cookies"
                                       or has_credential_items(source, first.value)):
                 keys.add(client_key(source, func.value.value))
-    result = frozenset(k for k in keys if k is not None)
-    _CREDENTIALED.clear()
-    _CREDENTIALED[cache_key] = result
-    return result
+    return frozenset(k for k in keys if k is not None)
 
 
 def call_carries_credentials_shallow(source: Source, call: cst.Call) -> bool:
@@ -526,7 +571,14 @@ def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
         return True
     # a module-level client used inside a function that does not rebind the name
     return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
-        and local_assignment(source, receiver, receiver.value) is None
+        and not _assigned_locally(source, receiver)
+
+
+def _assigned_locally(source: Source, node: cst.Name) -> bool:
+    assert source.index is not None
+    scope = enclosing_function(source.index, node)
+    scope_id = 0 if scope is None else id(scope)
+    return any(sid == scope_id for _, sid, _ in _assignments(source).get(node.value, ()))
 
 
 # Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).

@@ -49,10 +49,6 @@ def _is_off(node: cst.BaseExpression) -> bool:
     return (dotted_name(node) or "").endswith("CERT_NONE")
 
 
-def _is_false(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "False"
-
-
 def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
     name = call_name(source, call) or ""
     return name in ("ssl._create_unverified_context", "ssl._create_stdlib_context")
@@ -60,7 +56,8 @@ def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
 
 def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
     """SSL contexts with verification off, and the statement that turned it off (the
-    unverified factory, else ``verify_mode = CERT_NONE``, else ``check_hostname = False``)."""
+    unverified factory, else ``verify_mode = CERT_NONE``). ``check_hostname = False``
+    alone still verifies the chain (urllib3 and others then check names themselves)."""
     assert source.index is not None
     found: dict[ClientKey, tuple[int, cst.CSTNode]] = {}
 
@@ -77,9 +74,6 @@ def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
             elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
                     and _is_off(value):
                 note(client_key(source, t.value), 1, assign)
-            elif isinstance(t, cst.Attribute) and t.attr.value == "check_hostname" \
-                    and _is_false(value):
-                note(client_key(source, t.value), 2, assign)
     return {key: node for key, (_, node) in found.items()}
 
 
@@ -290,10 +284,11 @@ RULE = Rule(
         what="Certificate verification switched off on a request, client or session that "
              "carries a credential (see TW501 for what counts): `verify=False` (requests, "
              "httpx), `ssl=False`/`verify_ssl=False` (aiohttp), `context=` an SSL context "
-             "from `ssl._create_unverified_context()` or with `verify_mode = CERT_NONE` / "
-             "`check_hostname = False`, `session.verify = False` on a session whose headers "
-             "or auth carry a credential, and `ssl._create_default_https_context = "
-             "ssl._create_unverified_context` in a file that sends credentials. In shell "
+             "from `ssl._create_unverified_context()` or with `verify_mode = CERT_NONE` "
+             "(reported where verification is turned off), `session.verify = False` on a "
+             "session whose headers or auth carry a credential, and "
+             "`ssl._create_default_https_context = ssl._create_unverified_context` in a "
+             "file that sends credentials. In shell "
              "scripts, Dockerfiles and CI YAML: `curl -k/--insecure`, `wget "
              "--no-check-certificate`, `http --verify=no` on a command that sends a "
              "credential header or `-u user:pass`. In config files: "
@@ -311,7 +306,9 @@ RULE = Rule(
                     "report, not a token leak; `urllib3.disable_warnings(...)` on its own "
                     "(it only hides the warning); `verify=` given a CA bundle path or a "
                     "variable; unverified contexts that are never used by a credential-"
-                    "carrying call in the same file; `NODE_TLS_REJECT_UNAUTHORIZED=0` and "
+                    "carrying call in the same file; `check_hostname = False` without "
+                    "`CERT_NONE` (the chain is still verified; libraries such as urllib3 "
+                    "then match names themselves); `NODE_TLS_REJECT_UNAUTHORIZED=0` and "
                     "similar process-wide environment switches in files without a "
                     "credential-carrying request.",
         references=("https://cwe.mitre.org/data/definitions/295.html",

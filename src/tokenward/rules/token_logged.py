@@ -163,7 +163,7 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
         return _sensitive(source, inner, text_tokens, depth + 1)
 
     if isinstance(node, cst.Name):
-        return node if _secret_variable(source, node, text_tokens) else None
+        return node if _secret_variable(source, node, text_tokens, depth) else None
     if isinstance(node, cst.Attribute):
         name = node.attr.value
         if name == "headers" and (last_name(node.value) or "") in ("request", "req"):
@@ -319,7 +319,7 @@ def _int(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
-def _secret_variable(source: Source, node: cst.Name, text_tokens: bool) -> bool:
+def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: int) -> bool:
     name = node.value
     if is_secret_name(name):
         if text_tokens and name_words(name) in (["token"], ["tok"]):
@@ -339,7 +339,9 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool) -> bool:
     # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
     if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
                   | cst.Attribute):
-        return _sensitive(source, value, text_tokens, 8) is not None
+        # names followed through assignments count against the same depth budget, so
+        # ``msg = f"{msg}!"`` cannot loop
+        return _sensitive(source, value, text_tokens, depth + 4) is not None
     return False
 
 
@@ -456,8 +458,8 @@ RULE = Rule(
     kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
     keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
     prefilter=lambda text: any(w in text for w in (
-        "token", "secret", "password", "passwd", "passphrase", "key", "authorization", "bearer",
-        "jwt", "credential", "headers")),
+        "token", "secret", "passw", "passphrase", "_key", "apikey", "api-key", "authorization",
+        "bearer", "jwt", "credential", "headers", "auth", "cookie")),
     bad=(
         Example(
             """

@@ -13,10 +13,10 @@ from tokenward.scanner.source import Source
 _Q = r"""\\?["']"""
 # "Action": "*", 'Action': ['*'], actions = ["*:*"], \"Action\":\"*\" (JSON in a string)
 _ACTION = re.compile(
-    rf"""{_Q}?\b(?:Action|actions?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]*?)?{_Q}(\*(?::\*)?){_Q}""",
+    rf"""{_Q}?\b(?:Action|actions?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]{{0,400}}?)?{_Q}(\*(?::\*)?){_Q}""",
     re.IGNORECASE)
 _RESOURCE = re.compile(
-    rf"""{_Q}?\b(?:Resource|resources?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]*?)?{_Q}\*{_Q}""",
+    rf"""{_Q}?\b(?:Resource|resources?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]{{0,400}}?)?{_Q}\*{_Q}""",
     re.IGNORECASE)
 _DENY = re.compile(rf"""{_Q}?\beffect\b{_Q}?\s*[:=]\s*(?:{_Q})?(?:deny|DENY|Deny)\b""",
                    re.IGNORECASE)

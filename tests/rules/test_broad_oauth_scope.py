@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.broad_oauth_scope import RULE
+
+
+def lines(code: str, path: str = "example.py") -> list[int]:
+    return fired(scan_snippet(code, path, [RULE]), RULE.id)
+
+
+def test_grants_in_kwargs_dict_keys_variables_and_positional_scopes() -> None:
+    code = (
+        "import msal\n"                                                          # 1
+        "RELEASE_SCOPES = ['repo', 'admin:org']  # github\n"                     # 2
+        "def token(cred, app):\n"                                                # 3
+        "    cred.get_token('https://management.azure.com/.default')\n"         # 4
+        "    app.acquire_token_for_client(scopes=[\n"                          # 5
+        "        'https://graph.microsoft.com/Directory.ReadWrite.All'])\n"      # 6
+        "    return requests.post(URL, json={'scope': ['global']})  # heroku\n"  # 7
+    )
+    assert lines(code) == [2, 2, 4, 6, 7]
+
+
+def test_message_names_the_narrower_alternative() -> None:
+    findings = scan_snippet("SCOPES = ['https://mail.google.com/']\n", "a.py", [RULE])
+    assert [f.message for f in findings] == [
+        "Over-broad scope: Google scope 'https://mail.google.com/' grants full access to the "
+        "mailbox, including permanent deletion; use 'gmail.send' or 'gmail.readonly'"]
+
+
+def test_checks_catalogues_and_narrow_lookalikes_are_silent() -> None:
+    code = (
+        "FORBIDDEN_SCOPES = frozenset({'delete_repo', 'admin:org'})  # github\n"
+        "SCOPE_HELP = {'repo': 'Full control'}\n"
+        "STATUS_SCOPES = ['repo:status', 'public_repo', 'read_api']\n"
+        "REQUIRED_SCOPES = ['admin']\n"
+        "def check(token, cred):\n"
+        "    if 'admin' in token.scopes or token.scope == '*':\n"
+        "        return True\n"
+        "    cred.get_token('api://cmdb/.default', 'https://storage.azure.com/.default')\n"
+        "@requires_scopes(scopes=['admin'])\n"
+        "def view(): ...\n"
+        "bearer = OAuth2PasswordBearer(tokenUrl='token', scopes={'admin': 'Admin'})\n"
+    )
+    assert lines(code) == []
+
+
+def test_provider_ambiguous_values_need_the_provider_in_the_file() -> None:
+    assert lines("def f(c):\n    return c.authorize(scope='repo api')\n") == []
+    assert lines("def f(c):  # gitlab\n    return c.authorize(scope='read_user api')\n") == [2]
+
+
+def test_names_are_followed_and_local_function_parameters_count() -> None:
+    code = (
+        "CLEANUP = ['delete_repo']\n"                                 # 1: not scope-named
+        "def authorize_url(scopes, state):\n"                         # 2
+        "    return build(scopes, state)\n"                           # 3
+        "def cleanup():\n"                                            # 4
+        "    return authorize_url(CLEANUP, 's')\n"                    # 5 -> literal on line 1
+        "def star():\n"                                               # 6
+        "    return authorize_url(['delete_repo'], 's')\n"           # 7
+    )
+    assert lines(code) == [1, 7]
+
+
+def test_space_and_comma_separated_scope_strings() -> None:
+    code = "q = urlencode({'user_scope': 'admin.users:write,admin.conversations:write'})\n"
+    assert lines(code) == [1]
+
+
+def test_listing_calls_use_scope_as_a_filter() -> None:
+    assert lines("mrs = gl.mergerequests.list(scope='all')  # gitlab\n") == []
+
+
+def test_config_files_inline_nested_and_flags() -> None:
+    env = "GITHUB_OAUTH_SCOPES=repo,read:user\nGOOGLE_SCOPES=https://www.googleapis.com/auth/drive.file\n"
+    assert lines(env, ".env") == [1]
+    yaml = "oauth:\n  scopes:\n    - read:org\n    - admin:org\n  other: admin\n"
+    assert lines(yaml, "config.yaml") == [4]
+    json_text = '{\n  "scopes": [\n    "openid",\n    "*"\n  ]\n}\n'
+    assert lines(json_text, "client.json") == [4]
+    shell = "gcloud compute instances create vm --scopes=cloud-platform\n"
+    assert lines(shell, "create.sh") == [1]
+    assert lines("gcloud compute instances create vm --scopes=storage-ro\n", "c.sh") == []

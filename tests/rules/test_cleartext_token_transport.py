@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from tests.helpers import fired, scan_snippet
+from tokenward.config import Config
+from tokenward.rules.cleartext_token_transport import RULE
+
+
+def lines(code: str, path: str = "client.py", config: Config | None = None) -> list[int]:
+    return fired(scan_snippet(code, path, [RULE], config), RULE.id)
+
+
+def test_credential_carriers() -> None:
+    code = (
+        "import requests\n"                                                              # 1
+        "def _auth():\n"                                                                 # 2
+        "    return {'Authorization': 'Bearer ' + TOKEN}\n"                              # 3
+        "def a(): requests.get('http://api.example.com/x', headers=_auth())\n"           # 4
+        "def b(): requests.post('http://sso.example.com/t', data={'password': pw})\n"    # 5
+        "def c(): requests.get('http://api.example.com/x?access_token=' + t)\n"          # 6
+        "def d(): requests.get('http://user:pw@api.example.com/x')\n"                    # 7
+        "def e(): requests.get('http://api.example.com/x', cookies={'s': sid})\n"        # 8
+        "def f(): requests.get('http://api.example.com/x', params={'page': 1})\n"        # 9
+        "def g(): requests.get('http://api.example.com/x', auth=None)\n"                 # 10
+    )
+    assert lines(code) == [4, 5, 6, 7, 8]
+
+
+def test_local_hosts_and_option() -> None:
+    code = (
+        "import requests\n"
+        "H = {'X-Api-Key': KEY}\n"
+        "requests.get('http://127.0.0.5:9/x', headers=H)\n"
+        "requests.get('http://[::1]:9/x', headers=H)\n"
+        "requests.get('http://169.254.169.254/latest', headers=H)\n"
+        "requests.get('http://svc.localhost/x', headers=H)\n"
+        "requests.get('http://10.0.0.5/x', headers=H)\n"
+        "requests.get('http://billing.corp.internal/x', headers=H)\n"
+        "requests.get(f'http://{host}/x', headers=H)\n"
+        "requests.get(f'http://status.{app}.example.com/x', headers=H)\n"
+    )
+    assert lines(code) == [7, 8, 10]
+    config = Config(rule_options={"cleartext-token-transport": {"local_hosts": [".internal"]}})
+    assert lines(code, config=config) == [7, 10]
+
+
+def test_constants_sessions_and_clients() -> None:
+    code = (
+        "import requests, gitlab, hvac\n"                                                 # 1
+        "BASE = 'http://api.example.com'\n"                                               # 2
+        "API = BASE + '/v2'\n"                                                            # 3
+        "class C:\n"                                                                      # 4
+        "    def __init__(self):\n"                                                       # 5
+        "        self.base_url = 'http://legacy.example.com'\n"                           # 6
+        "    def get(self, t):\n"                                                         # 7
+        "        return requests.get(self.base_url + '/x', headers={'Authorization': t})\n"  # 8
+        "def plain():\n"                                                                  # 9
+        "    s = requests.Session()\n"                                                    # 10
+        "    s.headers['User-Agent'] = 'x'\n"                                             # 11
+        "    return s.get(f'{API}/public')\n"                                             # 12
+        "def authed():\n"                                                                 # 13
+        "    s = requests.Session()\n"                                                    # 14
+        "    s.auth = ('u', PASSWORD)\n"                                                  # 15
+        "    return s.get(f'{API}/private')\n"                                            # 16
+        "gl = gitlab.Gitlab('http://gitlab.example.com', private_token=T)\n"              # 17
+        "v = hvac.Client(url='http://vault.example.com:8200', token=T)\n"                 # 18
+        "ok = hvac.Client(url='https://vault.example.com:8200', token=T)\n"               # 19
+    )
+    assert lines(code) == [8, 16, 17, 18]
+
+
+def test_http_client_connection() -> None:
+    code = (
+        "import http.client\n"
+        "conn = http.client.HTTPConnection('api.example.com')\n"
+        "conn.request('GET', '/', headers={'Authorization': TOKEN})\n"
+        "tls = http.client.HTTPSConnection('api.example.com')\n"
+        "tls.request('GET', '/', headers={'Authorization': TOKEN})\n"
+    )
+    assert lines(code) == [3]
+
+
+def test_shell_and_workflow_commands() -> None:
+    shell = (
+        "curl -fsS http://127.0.0.1:8200/v1/sys/health\n"
+        "curl -H \"X-Vault-Token: ${T}\" http://vault.example.com:8200/v1/sys/auth\n"
+        "curl -u \"deploy:${PW}\" http://registry.example.com:5000/v2/\n"
+        "curl -u \"deploy:${PW}\" https://registry.example.com:5000/v2/\n"
+        "# curl -H 'Authorization: x' http://example.com/\n"
+    )
+    assert lines(shell, "deploy.sh") == [2, 3]
+    workflow = ("jobs:\n  a:\n    steps:\n      - run: |\n"
+                "          curl -H \"Authorization: Bearer $T\" http://localhost:8080/x\n")
+    assert lines(workflow, "ci.yml") == []

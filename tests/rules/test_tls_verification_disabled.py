@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.tls_verification_disabled import RULE
+
+
+def lines(code: str, path: str = "client.py") -> list[int]:
+    return fired(scan_snippet(code, path, [RULE]), RULE.id)
+
+
+def test_requests_httpx_aiohttp_and_generic_clients() -> None:
+    code = (
+        "import requests, httpx, aiohttp, urllib3, gitlab\n"                                  # 1
+        "from elasticsearch import Elasticsearch\n"                                            # 2
+        "urllib3.disable_warnings()\n"                                                         # 3
+        "def a(t): requests.request('GET', URL, headers={'Authorization': t}, verify=False)\n"  # 4
+        "def b(): requests.get(URL, verify=False)\n"                                           # 5
+        "def c(t): httpx.Client(headers={'Authorization': t}, verify=False)\n"                 # 6
+        "def d(t): httpx.Client(headers={'Authorization': t}, verify=CA)\n"                    # 7
+        "gl = gitlab.Gitlab(URL, private_token=T, ssl_verify=False)\n"                         # 8
+        "es = Elasticsearch(URL, api_key=K, verify_certs=False)\n"                             # 9
+        "pool = urllib3.PoolManager(cert_reqs='CERT_NONE', headers={'Authorization': T})\n"   # 10
+        "anon = urllib3.PoolManager(cert_reqs='CERT_NONE')\n"                                  # 11
+    )
+    assert lines(code) == [4, 6, 8, 9, 10]
+
+
+def test_client_and_connector_used_later_with_credentials() -> None:
+    code = (
+        "import httpx, aiohttp\n"                                                        # 1
+        "async def token(code):\n"                                                       # 2
+        "    async with httpx.AsyncClient(verify=False) as client:\n"                    # 3
+        "        return await client.post(URL, auth=(CID, SECRET), data={'c': code})\n"  # 4
+        "async def public():\n"                                                          # 5
+        "    async with httpx.AsyncClient(verify=False) as client:\n"                    # 6
+        "        return await client.get(URL)\n"                                          # 7
+        "async def feed(t):\n"                                                           # 8
+        "    connector = aiohttp.TCPConnector(ssl=False)\n"                              # 9
+        "    async with aiohttp.ClientSession(connector=connector,\n"                    # 10
+        "                                     headers={'Authorization': t}) as s:\n"     # 11
+        "        return await s.get(URL)\n"                                              # 12
+    )
+    assert lines(code) == [3, 9]
+
+
+def test_contexts_reported_where_verification_is_turned_off() -> None:
+    code = (
+        "import ssl, urllib.request\n"                                                   # 1
+        "ssl._create_default_https_context = ssl._create_unverified_context\n"         # 2
+        "def a(req_headers):\n"                                                          # 3
+        "    req = urllib.request.Request(URL, headers={'Authorization': AUTH})\n"       # 4
+        "    ctx = ssl._create_unverified_context()\n"                                   # 5
+        "    return urllib.request.urlopen(req, context=ctx)\n"                          # 6
+        "def b():\n"                                                                     # 7
+        "    req = urllib.request.Request(URL, headers={'Authorization': AUTH})\n"       # 8
+        "    ctx = ssl.create_default_context(cafile=CA)\n"                              # 9
+        "    return urllib.request.urlopen(req, context=ctx)\n"                          # 10
+        "def c():\n"                                                                     # 11
+        "    ctx = ssl.create_default_context()\n"                                       # 12
+        "    ctx.check_hostname = False\n"                                               # 13
+        "    ctx.verify_mode = ssl.CERT_NONE\n"                                          # 14
+        "    req = urllib.request.Request(URL, headers={'Authorization': AUTH})\n"       # 15
+        "    return urllib.request.urlopen(req, context=ctx)\n"                          # 16
+    )
+    assert lines(code) == [2, 5, 14]
+
+
+def test_session_verify_is_scoped_to_its_function() -> None:
+    code = (
+        "import requests\n"
+        "def crm():\n"
+        "    s = requests.Session()\n"
+        "    s.headers['Authorization'] = TOKEN\n"
+        "    s.verify = False\n"
+        "def scraper():\n"
+        "    s = requests.Session()\n"
+        "    s.headers['User-Agent'] = 'bot'\n"
+        "    s.verify = False\n"
+    )
+    assert lines(code) == [5]
+
+
+def test_commands_and_config_keys() -> None:
+    shell = (
+        "curl -fsS -k https://localhost:8443/healthz\n"
+        "curl --insecure -H \"Authorization: Bearer ${T}\" \"${API}/lock\"\n"
+        "wget --no-check-certificate --header=\"X-Api-Key: $K\" https://x.example.com/\n"
+    )
+    assert lines(shell, "deploy.sh") == [2, 3]
+    kubeconfig = ("clusters:\n- cluster:\n    insecure-skip-tls-verify: true\n"
+                  "users:\n- user:\n    token: abc\n")
+    assert lines(kubeconfig, "kubeconfig.yaml") == [3]
+    no_credential = "clusters:\n- cluster:\n    insecure-skip-tls-verify: true\n"
+    assert lines(no_credential, "kubeconfig.yaml") == []

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.token_in_url import RULE
+
+
+def lines(code: str, path: str = "app.py") -> list[int]:
+    return fired(scan_snippet(code, path, [RULE]), RULE.id)
+
+
+def test_fstrings_templates_and_concatenation() -> None:
+    code = (
+        "import os\n"                                                                       # 1
+        "def f(token, key, page, code, state, redirect_uri):\n"                             # 2
+        "    a = f'https://x.example.com/a?access_token={token}'\n"                         # 3
+        "    b = 'https://x.example.com/b?api_key={}'.format(key)\n"                        # 4
+        "    c = 'https://x.example.com/c?token=%s' % token\n"                              # 5
+        "    d = 'https://x.example.com/d?private_token=' + token\n"                        # 6
+        "    e = f'https://x.example.com/e?page={page}&per_page=50'\n"                      # 7
+        "    g = f'{redirect_uri}?code={code}&state={state}'\n"                             # 8
+        "    h = f'https://x.example.com/reset-password?token={token}'\n"                   # 9
+        "    i = f'https://x.example.com/i?pageToken={page}&key={key}'\n"                   # 10
+        "    j = f'https://x.example.com/j?key={os.environ[\"CACHE\"]}'\n"                  # 11
+        "    k = 'https://x.example.com/k?token=abc'\n"                                     # 12
+    )
+    assert lines(code) == [3, 4, 5, 6, 10]
+
+
+def test_params_go_into_the_url_whatever_the_method() -> None:
+    code = (
+        "import requests\n"
+        "P = {'apikey': KEY}\n"
+        "requests.post(URL, params={'q': 'x', 'access_token': T}, json={})\n"
+        "requests.get(URL, params=P)\n"
+        "requests.get(URL, params={'page': 1}, headers={'Authorization': T})\n"
+        "requests.post(URL, data={'client_secret': S})\n"
+    )
+    assert lines(code) == [3, 4]
+    message = scan_snippet(code, "a.py", [RULE])[0].message
+    assert message == ("Credential in a URL query string (access_token=): URLs end up in server "
+                       "and proxy logs, browser history and Referer headers")
+
+
+def test_config_urls() -> None:
+    shell = (
+        'curl -fsS "https://hooks.example.com/d?token=${DEPLOY_TOKEN}&env=${E}"\n'
+        'curl -fsS "https://cdn.example.com/purge?key=${CDN_KEY}&path=/docs"\n'
+        'curl -fsS "https://status.example.com/c?env=${E}&key=${SORT}"\n'
+        'curl -fsS "https://example.com/verify-email?token=${T}"\n'
+    )
+    assert lines(shell, "deploy.sh") == [1, 2]
+    env = "WEBHOOK=https://hooks.example.com/x?api_key=sk_live_abcdefghijklmnop\n"
+    assert lines(env, ".env") == [1]
