@@ -12,11 +12,14 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tokenward import __version__
+
+if TYPE_CHECKING:
+    from tokenward.scanner.fix.engine import Answer, Proposal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -177,6 +180,91 @@ def scan(
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
+def _ask_on_terminal(proposal: Proposal) -> Answer:
+    """Show one change and read y/n/a/q from the terminal (end of input means q)."""
+    from tokenward.reporters.fix_text import render_proposal
+    from tokenward.scanner.fix.engine import Answer
+
+    typer.echo(render_proposal(proposal, color=_use_color(sys.stdout)), nl=False)
+    while True:
+        typer.echo("Apply this change? [y]es, [n]o, [a]ll remaining, [q]uit: ", nl=False)
+        try:
+            reply = input().strip().lower()
+        except EOFError:
+            typer.echo("")
+            return Answer.QUIT
+        for answer in Answer:
+            if reply in (answer.value, answer.name.lower()):
+                return answer
+        typer.echo("Please answer y, n, a or q.")
+
+
+class DestinationChoice(StrEnum):
+    env = "env"
+    store = "store"
+
+
+@app.command()
+def fix(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to fix (default: the current folder).")] = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Apply the changes (default: print a diff and what would move).")] = False,
+    select: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Only fix findings of this rule (id or name; repeatable).")] = None,
+    to: Annotated[DestinationChoice, typer.Option(
+        "--to", help="Where moved secrets go: a git-ignored .env, or the encrypted vault.")
+    ] = DestinationChoice.env,
+    interactive: Annotated[bool, typer.Option(
+        "--interactive", "-i",
+        help="Ask before each change (y/n/a/q) and apply the accepted ones.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(
+        help="Skip paths matching GLOB (repeatable).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+) -> None:
+    """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
+    from tokenward.config import ConfigError, load_config
+    from tokenward.reporters.fix_text import render_plan, render_report
+    from tokenward.rules import get_rule
+    from tokenward.scanner.files import PathError
+    from tokenward.scanner.fix.destinations import StoreUnavailable
+    from tokenward.scanner.fix.engine import FixOptions, apply_plan, plan_fixes
+    from tokenward.scanner.fix.services import Destination
+
+    try:
+        config = load_config(explicit=config_file)
+        if exclude:
+            config = config.with_overrides(exclude=(*config.exclude, *exclude))
+        rules = None
+        if select:
+            found = [get_rule(s) for s in select]
+            unknown = [s for s, r in zip(select, found, strict=True) if r is None]
+            if unknown:
+                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
+            rules = [r for r in found if r is not None]
+        if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
+        options = FixOptions(destination=Destination(to.value))
+        plan = plan_fixes(paths or [Path(".")], config, options=options, rules=rules,
+                          decide=_ask_on_terminal if interactive else None)
+        color = _use_color(sys.stdout)
+        if write or interactive:
+            report = apply_plan(plan)
+            typer.echo(render_report(plan, report, color=color), nl=False)
+            clean = not report.problems and not plan.manual and not plan.suggestions
+        else:
+            typer.echo(render_plan(plan, color=color), nl=False)
+            clean = not (plan.files or plan.problems or plan.manual or plan.suggestions)
+    except StoreUnavailable as exc:
+        raise fail(f"{exc} (nothing was changed)") from None
+    except (ConfigError, PathError, UsageProblem) as exc:
+        raise fail(str(exc)) from None
+    if any(e.internal for e in plan.errors):
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_OK if clean else EXIT_FINDINGS)
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: id, name, category, severity, and whether it can fix."""
@@ -211,6 +299,126 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+
+# ---- tokenward train: training sessions from findings (issue 7) --------------------------
+
+from typer.core import TyperGroup  # noqa: E402
+
+
+class _TrainGroup(TyperGroup):
+    """`train [PATHS]` builds a session; `train check DIR` grades exercises.
+
+    Click cannot mix a group's variadic argument with subcommands, so anything that is not
+    a subcommand name is routed to the hidden default command `build`.
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if not args or args[0] not in self.commands:
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+train_app = typer.Typer(cls=_TrainGroup, add_completion=False, pretty_exceptions_enable=False,
+                        help="Build a training session from the findings; grade exercises.")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("build", hidden=True)
+def train(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to scan (default: the current folder).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder to write the session to (new, empty, or an earlier "
+                            "session).")] = None,
+    findings_file: Annotated[Path | None, typer.Option(
+        "--findings", help="Use this JSON report (`tokenward scan --format json`) instead "
+                           "of scanning.")] = None,
+    root: Annotated[Path | None, typer.Option(
+        help="Where the report's paths are read from [default: the current folder].")] = None,
+    scorm: Annotated[bool, typer.Option(
+        "--scorm", help="Also write a SCORM 1.2 package (scorm/*.zip).")] = False,
+    title: Annotated[str | None, typer.Option(help="The session's title.")] = None,
+    timestamp: Annotated[bool, typer.Option(
+        "--timestamp", help="Print the generation time in the session (output is "
+                            "byte-identical for the same findings without it).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite generated files that were edited since.")] = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+) -> None:
+    """Write lessons, quizzes, exercises and a session plan built from the findings.
+
+    Then `tokenward train check DIR` grades the exercises.
+    """
+    import datetime
+
+    from tokenward.config import ConfigError, load_config
+    from tokenward.scanner.engine import scan as run_scan
+    from tokenward.scanner.files import PathError
+    from tokenward.training import (
+        BuildOptions,
+        OutputError,
+        ReportError,
+        build,
+        load_report,
+        session_files,
+        write_session,
+    )
+    from tokenward.training.lessons import TITLE
+
+    if out is None:
+        raise fail("missing --out DIR (the folder to write the session to)")
+    if findings_file is not None and paths:
+        raise fail("give either PATHS to scan or --findings FILE, not both")
+    try:
+        config = load_config(explicit=config_file)
+        if findings_file is not None:
+            findings = load_report(findings_file)
+        else:
+            findings = list(run_scan(paths or [Path(".")], config).findings)
+        when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+                if timestamp else None)
+        session = build(findings, root=(root or Path(".")).resolve(), config=config,
+                        options=BuildOptions(title=title or TITLE, timestamp=when))
+        written = write_session(out, session_files(session, scorm=scorm), force=force)
+    except (ConfigError, PathError, ReportError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    lessons = len(session.lessons)
+    basis = (f"{session.findings_total} findings" if session.from_findings
+             else "no findings: built from the rules' examples")
+    typer.echo(f"wrote {lessons} lesson{'s' if lessons != 1 else ''} ({basis}), "
+               f"{len(written)} files, to {out}")
+    typer.echo(f"  plan: {out / 'index.md'}\n  site: {out / 'site' / 'index.html'}\n"
+               f"  exercises: tokenward train check {out / 'exercises'}")
+    if scorm:
+        typer.echo(f"  scorm: {out / 'scorm' / 'tokenward-training-scorm12.zip'}")
+
+
+@train_app.command("check")
+def train_check(
+    directory: Annotated[Path, typer.Argument(
+        help="The exercises folder (or the session folder that holds it).")],
+) -> None:
+    """Grade the exercises: scan each file and say which pass (exit 0 when all pass)."""
+    from tokenward.rules import RULES
+    from tokenward.training import ExerciseError, check
+
+    try:
+        grades = check(directory, RULES)
+    except ExerciseError as exc:
+        raise fail(str(exc)) from None
+    for grade in grades:
+        status = "PASS" if grade.passed else "FAIL"
+        typer.echo(f"{status}  {grade.file}  ({grade.rule_id})")
+        if grade.missing:
+            typer.echo("      the file is missing")
+        for finding in grade.findings:
+            mark = " (suppressed: a suppression is not a fix)" if finding.suppressed else ""
+            typer.echo(f"      line {finding.line}: {finding.rule_id} {finding.message}{mark}")
+    passed = sum(g.passed for g in grades)
+    typer.echo(f"{passed} of {len(grades)} exercises pass")
+    raise typer.Exit(EXIT_OK if passed == len(grades) else EXIT_FINDINGS)
 
 
 def main(argv: list[str] | None = None) -> int:

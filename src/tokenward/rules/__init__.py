@@ -7,30 +7,46 @@ from tokenward.rules import (
     ci_write_all_permissions,
     cleartext_token_transport,
     cluster_admin_binding,
+    excessive_token_lifetime,
+    expiry_verification_disabled,
     hardcoded_secret,
     hardcoded_secret_config,
+    jwt_without_expiry,
+    non_expiring_provider_token,
     provider_token,
+    short_token_entropy,
     tls_verification_disabled,
     token_in_url,
     token_logged,
+    token_stored_without_ttl,
+    untimed_serializer,
     vault_root_policy,
+    weak_token_generation,
     wildcard_iam_policy,
 )
 from tokenward.rules.base import Example, Rule, RuleDocs
 
 RULES: tuple[Rule, ...] = (
-    hardcoded_secret.RULE,  # TW101
-    hardcoded_secret_config.RULE,  # TW102
-    provider_token.RULE,  # TW103
-    broad_oauth_scope.RULE,  # TW401
-    ci_write_all_permissions.RULE,  # TW402
-    wildcard_iam_policy.RULE,  # TW403
-    cluster_admin_binding.RULE,  # TW404
-    vault_root_policy.RULE,  # TW405
-    cleartext_token_transport.RULE,  # TW501
-    tls_verification_disabled.RULE,  # TW502
-    token_logged.RULE,  # TW601
-    token_in_url.RULE,  # TW602
+    hardcoded_secret.RULE,
+    hardcoded_secret_config.RULE,
+    provider_token.RULE,
+    weak_token_generation.RULE,
+    short_token_entropy.RULE,
+    jwt_without_expiry.RULE,
+    expiry_verification_disabled.RULE,
+    untimed_serializer.RULE,
+    excessive_token_lifetime.RULE,
+    token_stored_without_ttl.RULE,
+    non_expiring_provider_token.RULE,
+    broad_oauth_scope.RULE,
+    ci_write_all_permissions.RULE,
+    wildcard_iam_policy.RULE,
+    cluster_admin_binding.RULE,
+    vault_root_policy.RULE,
+    cleartext_token_transport.RULE,
+    tls_verification_disabled.RULE,
+    token_logged.RULE,
+    token_in_url.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules import pyutil
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
@@ -20,7 +19,21 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
+from tokenward.scanner.fix.kinds import MOVE_SECRET
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from tokenward.rules import pyutil
+
+
+def _load_libcst() -> None:
+    """Import libcst (and pyutil, which imports it) only when a file is really analysed:
+    the import costs ~0.3 s, most of a pre-commit run's budget."""
+    if "cst" not in globals():
+        globals()["cst"] = importlib.import_module("libcst")
+        globals()["pyutil"] = importlib.import_module("tokenward.rules.pyutil")
 
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).
 _POSITIONAL: dict[str, tuple[int, str, str]] = {
@@ -184,6 +197,7 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
         return
+    _load_libcst()
     for node in _literal_nodes(source):
         yield from _literal_hits(source, node)
     for call in source.index.of(cst.Call):
@@ -421,6 +435,7 @@ RULE = Rule(
     hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.vault.get(\"NAME\"), "
          "and rotate the exposed value.",
     kinds=PYTHON,
+    fix=MOVE_SECRET,
     keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
               "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
               "ftp", "connection", "client", "bot("),

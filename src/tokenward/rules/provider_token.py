@@ -15,7 +15,7 @@ from tokenward.rules.providers import (
     find_tokens,
     private_key_body,
 )
-from tokenward.rules.pyutil import name_words
+from tokenward.rules.secret_names import name_words
 from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
 from tokenward.scanner import secrets_adapter
 from tokenward.scanner.source import Source

@@ -1,7 +1,7 @@
 """Which names hold secrets: ``GITHUB_TOKEN`` and ``db_password`` do, ``token_url`` does not.
 
-A name is split into words (``pyutil.name_words``: ``githubApiToken`` -> github, api,
-token). It is secret-like when
+A name is split into words (:func:`name_words`, the same split as ``pyutil.name_words``
+but without importing libcst: ``githubApiToken`` -> github, api, token). It is secret-like when
 
 1. it contains a *secret word* (token, secret, password, passwd, pwd, pass, passphrase,
    apikey, credential(s), creds, bearer, dsn, auth, authorization ...) or a *secret pair*
@@ -22,9 +22,18 @@ secret word; ``tokens`` (plural) counts things, so ``max_tokens`` is not secret.
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
-from tokenward.rules.pyutil import name_words
+# The same split as pyutil.name_words. Kept here so that the text-only secret rules (and a
+# pre-commit run that parses nothing) never import libcst, which costs ~0.3 s.
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def name_words(name: str) -> list[str]:
+    """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
+    return [w.lower() for w in _WORDS.findall(name)]
+
 
 # Word -> what the secret is called in messages.
 _SECRET_WORDS: dict[str, str] = {

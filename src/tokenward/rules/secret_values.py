@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.rules.pyutil import name_words
-from tokenward.rules.secret_names import is_password_name, is_secret_name
+from tokenward.rules.secret_names import is_password_name, is_secret_name, name_words
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {

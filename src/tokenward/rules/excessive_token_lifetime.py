@@ -1,0 +1,347 @@
+"""TW304: tokens, links and sessions configured to live too long, or forever."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.lifetime_limits import (
+    KIND_LABEL,
+    NEVER,
+    OPTIONS_RULE,
+    LifetimeKey,
+    classify,
+    from_now,
+    human,
+    limits,
+    parse_duration,
+    seconds_of,
+)
+from tokenward.rules.pyutil import (
+    enclosing_function,
+    last_name,
+    positional,
+    string_value,
+)
+from tokenward.rules.token_context import is_test_path, name_is_token
+from tokenward.scanner.source import Source
+
+# Settings and arguments for which False/None means "never expires".
+NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires", "token_ttl",
+                        "expires_delta", "jwt_verify_expiration", "access_token_expires",
+                        "refresh_token_expires"})
+_FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "refresh"}
+
+
+def _judge(source: Source, key: LifetimeKey, value: cst.BaseExpression,
+           never_key: bool) -> float | None:
+    if never_key and isinstance(value, cst.Name) and value.value in {"False", "None"}:
+        return NEVER
+    return seconds_of(source, value, key.unit)
+
+
+def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
+         seconds: float) -> Hit | None:
+    limit = limits(source.config.options_for(OPTIONS_RULE))[kind]
+    if seconds <= limit or seconds <= 0:
+        return None
+    detail = (f"{human(seconds)}; limit for {KIND_LABEL[kind]}: {human(limit)}"
+              if seconds != NEVER else f"tokens never expire ({KIND_LABEL[kind]})")
+    return Hit(span=source.span(node), target=label, detail=detail, code=source.code(node),
+               fixable=False)
+
+
+def _assignments(source: Source) -> Iterator[Hit]:
+    assert source.index is not None
+    pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = []
+    for assign in source.index.of(cst.Assign):
+        pairs.extend((t.target, assign.value) for t in assign.targets)
+    for ann in source.index.of(cst.AnnAssign):
+        pairs.append((ann.target, ann.value))
+    for target, value in pairs:
+        name = last_name(target)
+        if not name or value is None:
+            continue
+        key = classify(name)
+        if key is None:
+            continue
+        seconds = _judge(source, key, value, name.lower() in NEVER_KEYS)
+        if seconds is not None:
+            hit = _hit(source, value, name, key.kind, seconds)
+            if hit:
+                yield hit
+
+
+def _dict_elements(source: Source) -> Iterator[Hit]:
+    assert source.index is not None
+    for element in source.index.of(cst.DictElement):
+        key_text = string_value(element.key)
+        if not key_text:
+            continue
+        if key_text == "exp":
+            hit = _exp_claim(source, element)
+            if hit:
+                yield hit
+            continue
+        key = classify(key_text)
+        if key is None:
+            continue
+        seconds = _judge(source, key, element.value, key_text.lower() in NEVER_KEYS)
+        if seconds is not None:
+            hit = _hit(source, element.value, key_text, key.kind, seconds)
+            if hit:
+                yield hit
+
+
+def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
+    """``{"exp": datetime.now(timezone.utc) + timedelta(days=30)}``: the claim's kind comes
+    from the surrounding names (``refresh``, ``reset`` ...), access by default."""
+    assert source.index is not None
+    seconds = from_now(source, element.value)
+    if seconds is None:
+        return None
+    context: list[str] = []
+    func = enclosing_function(source.index, element)
+    if func is not None:
+        context.append(func.name.value)
+    owner = source.index.parent(element)
+    holder = source.index.parent(owner)
+    if isinstance(holder, cst.Assign):
+        context.extend(last_name(t.target) or "" for t in holder.targets)
+    if isinstance(owner, cst.Dict):
+        for other in owner.elements:
+            if isinstance(other, cst.DictElement) and string_value(other.key) in {
+                    "type", "typ", "token_type", "scope", "purpose", "kind"}:
+                context.append(string_value(other.value) or "")
+    key = classify("exp", "_".join(context) + "_token")
+    kind = key.kind if key else "access"
+    return _hit(source, element.value, '"exp" claim', kind, seconds)
+
+
+def _keyword_arguments(source: Source) -> Iterator[Hit]:
+    assert source.index is not None
+    for arg in source.index.of(cst.Arg):
+        if arg.keyword is None:
+            continue
+        call = source.index.parent(arg)
+        if not isinstance(call, cst.Call):
+            continue
+        word = arg.keyword.value
+        callee = last_name(call.func) or ""
+        context = callee
+        if callee in {"set_cookie", "set_signed_cookie"}:
+            cookie = positional(call, 0)
+            cookie_name = string_value(cookie.value) if cookie is not None else None
+            if cookie_name is None or not (name_is_token(cookie_name)
+                                           or "session" in cookie_name.lower()):
+                continue
+            context = cookie_name + "_cookie"
+        key = classify(word, context)
+        if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
+            key = LifetimeKey(_FLASK_JWT_CALLS[callee], 1)
+        if key is None:
+            continue
+        seconds = _judge(source, key, arg.value, word.lower() in NEVER_KEYS)
+        if seconds is not None:
+            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds)
+            if hit:
+                yield hit
+
+
+def _detect_python(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    yield from _assignments(source)
+    yield from _dict_elements(source)
+    yield from _keyword_arguments(source)
+
+
+# -- config files ---------------------------------------------------------------------------
+_CONFIG_PAIR = re.compile(
+    r"""(?:^|(?<=[\s{,(]))["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*"""
+    r"""(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,#;}\]]+)"""
+)
+# Dockerfile ``ENV NAME value`` (the old form without "=").
+_DOCKER_ENV = re.compile(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
+
+
+def _never(key_name: str, text: str) -> bool:
+    key, value = key_name.lower(), text.lower()
+    if key == "token_ttl":  # knox: None means never, False is not a value it takes
+        return value in {"none", "null", "~"}
+    return key in NEVER_KEYS and value in {"false", "none", "null", "~"}
+
+
+def _detect_config(source: Source) -> Iterator[Hit]:
+    if is_test_path(source.path):
+        return
+    limit_of = limits(source.config.options_for(OPTIONS_RULE))
+    for number, line in enumerate(source.lines, start=1):
+        matches = list(_CONFIG_PAIR.finditer(line))
+        docker = _DOCKER_ENV.match(line) if source.kind == "dockerfile" else None
+        if docker:
+            matches.append(docker)
+        for match in matches:
+            key_name = match.group("key").rpartition(".")[2]
+            key = classify(key_name)
+            if key is None:
+                continue
+            text = match.group("value").strip("\"'")
+            seconds = NEVER if _never(key_name, text) else parse_duration(text, key.unit)
+            if seconds is None or seconds <= 0:
+                continue
+            limit = limit_of[key.kind]
+            if seconds <= limit:
+                continue
+            span = Span(number, match.start("value") + 1, number, match.end("value") + 1)
+            detail = (f"{human(seconds)}; limit for {KIND_LABEL[key.kind]}: {human(limit)}"
+                      if seconds != NEVER else f"tokens never expire ({KIND_LABEL[key.kind]})")
+            yield Hit(span=span, target=key_name, detail=detail, code=f"{key_name}={text}",
+                      fixable=False)
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind == "python":
+        yield from _detect_python(source)
+    else:
+        yield from _detect_config(source)
+
+
+RULE = Rule(
+    id="TW304",
+    name=OPTIONS_RULE,
+    title="Token lifetime beyond sane limits",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.MEDIUM,
+    cwe=(613,),
+    message="{target} lets tokens live too long: {detail}",
+    hint="Shorten it: access tokens 15-60 minutes, refresh tokens 30 days at most, "
+         "reset links a day at most",
+    docs=RuleDocs(
+        what="Finds token, link and session lifetimes beyond configurable limits, and "
+             "settings that turn expiry off: flask-jwt-extended `JWT_ACCESS_TOKEN_EXPIRES` / "
+             "`JWT_REFRESH_TOKEN_EXPIRES` and `expires_delta=` (False means never), "
+             "simplejwt `SIMPLE_JWT` lifetimes, Django `PASSWORD_RESET_TIMEOUT`, "
+             "`SESSION_COOKIE_AGE`, Flask `PERMANENT_SESSION_LIFETIME`, knox `TOKEN_TTL: None`, "
+             "django-oauth-toolkit and djangorestframework-jwt settings, "
+             "`ACCESS_TOKEN_EXPIRE_MINUTES`-style settings (the unit is read from the name), "
+             "`max_age` of token and session cookies, and `exp` claims set to now plus a long "
+             "delta. Values are read from literals, arithmetic, `timedelta(...)`, "
+             "`os.getenv(name, default)` defaults, and in YAML, JSON, TOML, INI, .env, shell "
+             "and Dockerfile lines (`7d`, `8760h`, `3600`). Limits (option table "
+             "`[tool.tokenward.rules.excessive-token-lifetime]`): `access_token_max` "
+             "(default 1h), `refresh_token_max` (30d, also long-lived API tokens), "
+             "`reset_token_max` (1d, reset/verification/invitation links), `session_max` "
+             "(30d).",
+        why="The longer a token lives, the longer a stolen one works. A reset link valid for "
+            "a week outlives the mailbox compromise that leaked it; an access token valid for "
+            "a year makes revocation meaningless.",
+        how="Keep access tokens short (15 to 60 minutes) and renew them with rotating "
+            "refresh tokens; expire reset and verification links within hours.",
+        not_flagged="Lifetimes within the limits; names that are not about tokens (cache, "
+                    "lock, HTTP, database and Celery timeouts, CSRF cookie age, JWT leeway); "
+                    "cookies that do not hold a token or session; values the rule cannot "
+                    "compute (names from other modules); False/None for settings where it "
+                    "does not mean \"never\"; test code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html",
+                    "https://flask-jwt-extended.readthedocs.io/en/stable/options.html"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | CONFIG,
+    keywords=("expir", "lifetime", "ttl", "max_age", "cookie_age", "timeout", "\"exp\"",
+              "'exp'"),
+    bad=(
+        Example(
+            """
+            from datetime import timedelta
+
+            JWT_ACCESS_TOKEN_EXPIRES = False
+            SIMPLE_JWT = {
+                "ACCESS_TOKEN_LIFETIME": timedelta(days=1),
+                "REFRESH_TOKEN_LIFETIME": timedelta(days=30),
+            }
+            PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
+            """,
+            lines=(3, 5, 8),
+        ),
+        Example(
+            """
+            from flask_jwt_extended import create_access_token
+
+            def login(user, response):
+                token = create_access_token(identity=user.id, expires_delta=False)
+                response.set_cookie("refresh_token", token, max_age=60 * 60 * 24 * 365)
+            """,
+            lines=(4, 5),
+        ),
+        Example(
+            """
+            import os
+            from datetime import datetime, timedelta, timezone
+
+            class Settings:
+                ACCESS_TOKEN_EXPIRE_MINUTES: int = int(os.getenv("TOKEN_MINUTES", 60 * 24 * 8))
+
+            def access_token(user):
+                return {"sub": user.id, "exp": datetime.now(timezone.utc) + timedelta(days=7)}
+            """,
+            lines=(5, 8),
+        ),
+        Example(
+            """
+            auth:
+              access_token_lifetime: 7d
+              refresh_token_ttl: 90d
+              reset_token_expire_hours: 48
+            """,
+            path="config.yaml",
+            lines=(2, 3, 4),
+        ),
+        Example(
+            """
+            JWT_ACCESS_TOKEN_EXPIRES=false
+            SESSION_COOKIE_AGE=31536000
+            """,
+            path=".env",
+            lines=(1, 2),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            from datetime import timedelta
+
+            JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+            JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=14)
+            PASSWORD_RESET_TIMEOUT = 3600
+            SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+            CSRF_COOKIE_AGE = 60 * 60 * 24 * 365
+            CACHE_TTL = 86400 * 30
+            REQUEST_TIMEOUT = 30
+            SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+            JWT_LEEWAY = timedelta(days=2)
+            """,
+        ),
+        Example(
+            """
+            def remember(response, theme):
+                response.set_cookie("theme", theme, max_age=60 * 60 * 24 * 365)
+
+            def refresh_claims(user):
+                return {"sub": user.id, "type": "refresh", "exp": time.time() + 86400 * 14}
+            """,
+        ),
+        Example(
+            """
+            {"ACCESS_TOKEN_EXPIRE_MINUTES": 30, "cache_timeout": 604800,
+             "REFRESH_TOKEN_EXPIRE_DAYS": 7}
+            """,
+            path="settings.json",
+        ),
+    ),
+)

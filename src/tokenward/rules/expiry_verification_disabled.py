@@ -1,0 +1,217 @@
+"""TW302: a JWT accepted without checking its expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.dict_flow import resolve_dict
+from tokenward.rules.pyutil import call_name, enclosing_function, keyword, string_value
+from tokenward.rules.token_context import is_test_path
+from tokenward.scanner.fix.kinds import REMOVE_VERIFY_EXP_OFF
+from tokenward.scanner.source import Source
+
+DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
+AUTHLIB_DECODERS = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
+# Function names that announce a deliberate look at unverified claims.
+_PEEK_WORDS = ("unverified",)
+# Claims read from an unverified decode to pick the key or route the token.
+_ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "aud", "tid", "typ"})
+
+
+def _is_false(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _disabled_options(source: Source, call: cst.Call) -> Iterator[tuple[cst.CSTNode, str]]:
+    """(node to report, what is off) for each expiry check turned off in ``call``."""
+    verify = keyword(call, "verify")
+    if verify is not None and _is_false(verify.value):
+        yield verify, "verify=False"
+    options = keyword(call, "options")
+    if options is None:
+        return
+    facts = resolve_dict(source, options.value, call)
+    if facts is None:
+        return
+    for key in ("verify_exp", "verify_signature"):
+        value = facts.value(key)
+        if _is_false(value):
+            assert value is not None
+            element = source.index.parent(value) if source.index else None
+            yield (element if element is not None else options), f'"{key}": False'
+
+
+def _peeks(source: Source, call: cst.Call) -> bool:
+    """``options={"verify_signature": False}`` to read the header or issuer before a real,
+    verified decode in the same function is a legitimate pattern."""
+    assert source.index is not None
+    func = enclosing_function(source.index, call)
+    if func is not None and any(w in func.name.value.lower() for w in _PEEK_WORDS):
+        return True
+    if _routing_claim_only(source, call):
+        return True
+    for other in source.index.of(cst.Call):
+        if other is call or call_name(source, other) not in DECODERS:
+            continue
+        if enclosing_function(source.index, other) is func and not list(
+                _disabled_options(source, other)):
+            return True
+    return False
+
+
+def _routing_claim_only(source: Source, call: cst.Call) -> bool:
+    """``jwt.decode(t, options={"verify_signature": False})["iss"]`` / ``.get("kid")``."""
+    assert source.index is not None
+    parent = source.index.parent(call)
+    if isinstance(parent, cst.Subscript) and parent.value is call and len(parent.slice) == 1:
+        index = parent.slice[0].slice
+        return isinstance(index, cst.Index) and string_value(index.value) in _ROUTING_CLAIMS
+    if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value == "get":
+        outer = source.index.parent(parent)
+        return (isinstance(outer, cst.Call) and bool(outer.args)
+                and string_value(outer.args[0].value) in _ROUTING_CLAIMS)
+    return False
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    validated = ".validate(" in source.text or "validate_exp" in source.text
+    for call in source.index.of(cst.Call):
+        name = call_name(source, call)
+        if name in DECODERS:
+            for node, what in _disabled_options(source, call):
+                if "verify_signature" in what and _peeks(source, call):
+                    continue
+                if what == "verify=False" and _peeks(source, call):
+                    continue
+                yield Hit(span=source.span(node), target=name, detail=what,
+                          code=source.code(node), fixable=what == '"verify_exp": False')
+        elif name in AUTHLIB_DECODERS and not validated:
+            yield Hit(span=source.span(call), target=name,
+                      detail="claims never validated (claims.validate() checks exp)",
+                      code=source.code(call), fixable=False)
+
+
+RULE = Rule(
+    id="TW302",
+    name="expiry-verification-disabled",
+    title="JWT accepted without checking its expiry",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.HIGH,
+    cwe=(613, 347),
+    message="{target}() accepts expired tokens: {detail}",
+    hint="Remove the option that turns verification off; tokens must be checked for expiry",
+    docs=RuleDocs(
+        what="Finds JWT decoding that does not check expiry: PyJWT and python-jose `decode` "
+             "with `options={\"verify_exp\": False}` or `{\"verify_signature\": False}` "
+             "(which turns off every check, expiry included), PyJWT 1.x `verify=False`, and "
+             "authlib/joserfc `jwt.decode` in a file that never calls `claims.validate()` "
+             "(authlib checks `exp` only there). Options are followed through local "
+             "variables.",
+        why="An expired token is a token that was meant to be dead: a leaked or revoked-by-"
+            "expiry token keeps working, and with the signature unchecked anyone can forge "
+            "one.",
+        how="Drop the option. To read claims before verifying (for `kid` or `iss`), use "
+            "`jwt.get_unverified_header()` and then a verifying `decode`.",
+        not_flagged="An unverified decode followed by a verifying decode in the same "
+                    "function, one whose result is only read for a routing claim "
+                    "(`[\"iss\"]`, `.get(\"kid\")`), or one in a function whose name says "
+                    "`unverified`; "
+                    "`jwt.get_unverified_header()` and `jose.jwt.get_unverified_claims()`; "
+                    "`leeway` values; decoders the rule cannot resolve; test code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://cwe.mitre.org/data/definitions/347.html",
+                    "https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode"),
+        fix_safety="The fix removes `\"verify_exp\": False` (and the `options=` argument when "
+                   "it becomes empty). Expired tokens are then rejected with "
+                   "`ExpiredSignatureError`; callers that relied on accepting them must "
+                   "handle it. `verify_signature` and `verify=False` have no automatic fix "
+                   "(the call may need a key and algorithms).",
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    fix=REMOVE_VERIFY_EXP_OFF,
+    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
+    bad=(
+        Example(
+            """
+            import jwt
+
+            def current_user(token, key):
+                claims = jwt.decode(token, key, algorithms=["HS256"], options={"verify_exp": False})
+                return claims["sub"]
+            """,
+            lines=(4,),
+            fixed="""
+            import jwt
+
+            def current_user(token, key):
+                claims = jwt.decode(token, key, algorithms=["HS256"])
+                return claims["sub"]
+            """,
+        ),
+        Example(
+            """
+            import jwt
+            from jose import jwt as jose_jwt
+
+            OPTIONS = {"verify_aud": False}
+
+            def user_from(token, key):
+                opts = {"verify_signature": False}
+                return jwt.decode(token, options=opts)["sub"]
+
+            def legacy(token, key):
+                return jwt.decode(token, key, verify=False)
+
+            def jose_user(token, key):
+                opts = {"verify_aud": False, "verify_exp": False}
+                return jose_jwt.decode(token, key, options=opts)
+            """,
+            lines=(7, 11, 14),
+        ),
+        Example(
+            """
+            from authlib.jose import jwt
+
+            def user_from(token, key):
+                claims = jwt.decode(token, key)
+                return claims["sub"]
+            """,
+            lines=(4,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import jwt
+
+            def user_from(token, jwks):
+                unverified = jwt.decode(token, options={"verify_signature": False})
+                key = jwks.key_for(unverified["iss"])
+                return jwt.decode(token, key, algorithms=["RS256"], audience="api")
+
+            def get_unverified_issuer(token):
+                return jwt.decode(token, options={"verify_signature": False})["iss"]
+
+            def strict(token, key):
+                return jwt.decode(token, key, algorithms=["HS256"], options={"require": ["exp"]})
+            """,
+        ),
+        Example(
+            """
+            from authlib.jose import jwt
+
+            def user_from(token, key):
+                claims = jwt.decode(token, key)
+                claims.validate()
+                return claims["sub"]
+            """,
+        ),
+    ),
+)

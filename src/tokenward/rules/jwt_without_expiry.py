@@ -1,0 +1,188 @@
+"""TW301: a JWT minted without an ``exp`` claim."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.dict_flow import resolve_dict
+from tokenward.rules.pyutil import argument, call_name
+from tokenward.rules.token_context import is_test_path
+from tokenward.scanner.fix.kinds import ADD_EXPIRY_CLAIM
+from tokenward.scanner.source import Source
+
+# Qualified encode functions -> (position, keyword) of the claims argument.
+ENCODERS = {
+    "jwt.encode": (0, "payload"),  # PyJWT
+    "jwt.api_jwt.encode": (0, "payload"),
+    "jose.jwt.encode": (0, "claims"),  # python-jose
+    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
+    "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
+}
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    for call in source.index.of(cst.Call):
+        name = call_name(source, call)
+        if name not in ENCODERS:
+            continue
+        position, word = ENCODERS[name]
+        arg = argument(call, position, word)
+        if arg is None:
+            continue
+        facts = resolve_dict(source, arg.value, call)
+        if facts is None or not facts.complete or "exp" in facts.keys:
+            continue
+        yield Hit(
+            span=source.span(call),
+            target=name,
+            detail=source.code(arg.value) if len(source.code(arg.value)) <= 40 else "payload",
+            code=source.code(call),
+            fixable=facts.literal is not None,
+        )
+
+
+RULE = Rule(
+    id="TW301",
+    name="jwt-without-expiry",
+    title="JWT minted without an expiry",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.HIGH,
+    cwe=(613,),
+    message="{target}() mints a token whose claims ({detail}) have no 'exp': it never expires",
+    hint='Add an expiry: "exp": datetime.now(timezone.utc) + timedelta(minutes=15)',
+    docs=RuleDocs(
+        what="Finds PyJWT, python-jose, authlib and joserfc `encode` calls whose claims have "
+             "no `exp`. The claims are followed through local variables: dict literals, "
+             "`dict(...)`, `{**base, ...}`, and later `payload[\"exp\"] = ...`, "
+             "`payload.update(exp=...)` or `payload.setdefault(\"exp\", ...)` before the call "
+             "(any of which makes the call fine).",
+        why="A JWT without `exp` is valid forever: a leaked token (logs, browser history, a "
+            "backup) grants access until the signing key is rotated, and logout or a "
+            "password change cannot end it.",
+        how="Add an `exp` claim, short for access tokens (15 minutes) and bounded for "
+            "everything else, and make the verifier require it "
+            "(`options={\"require\": [\"exp\"]}`).",
+        not_flagged="Claims the rule cannot see completely: function parameters, values "
+                    "returned by other functions, `**extra` from unknown sources and "
+                    "`payload.update(extra)`; tokens minted by frameworks that add `exp` "
+                    "themselves (flask-jwt-extended `create_access_token`, simplejwt); test "
+                    "code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://datatracker.ietf.org/doc/html/rfc7519#section-4.1.4",
+                    "https://pyjwt.readthedocs.io/en/stable/usage.html#expiration-time-claim-exp"),
+        fix_safety="The fix adds `\"exp\": datetime.now(timezone.utc) + timedelta(minutes=15)` "
+                   "to the claims dict literal and imports `datetime`, `timedelta` and "
+                   "`timezone` from `datetime`. Tokens then expire after 15 minutes: clients "
+                   "that kept tokens for longer must refresh them. Claims built elsewhere "
+                   "have no automatic fix.",
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    fix=ADD_EXPIRY_CLAIM,
+    keywords=("jwt", "jose"),
+    bad=(
+        Example(
+            """
+            import jwt
+
+            def login(uid, key):
+                return jwt.encode({"sub": uid}, key, algorithm="HS256")
+            """,
+            lines=(4,),
+            fixed="""
+            import jwt
+            from datetime import datetime, timedelta, timezone
+
+            def login(uid, key):
+                return jwt.encode(
+                    {"sub": uid, "exp": datetime.now(timezone.utc) + timedelta(minutes=15)},
+                    key, algorithm="HS256")
+            """,
+        ),
+        Example(
+            """
+            import jwt
+
+            def issue(user, key):
+                payload = {
+                    "sub": user.id,
+                    "scope": "read",
+                }
+                payload["iat"] = 1700000000
+                token = jwt.encode(payload, key, algorithm="HS256")
+                return token
+            """,
+            lines=(9,),
+            fixed="""
+            import jwt
+            from datetime import datetime, timedelta, timezone
+
+            def issue(user, key):
+                payload = {
+                    "sub": user.id,
+                    "scope": "read",
+                    "exp": datetime.now(timezone.utc) + timedelta(minutes=15),
+                }
+                payload["iat"] = 1700000000
+                token = jwt.encode(payload, key, algorithm="HS256")
+                return token
+            """,
+        ),
+        Example(
+            """
+            from jose import jwt as jose_jwt
+            from authlib.jose import jwt
+
+            def tokens(user, key):
+                base = dict(sub=user.id)
+                claims = {**base, "email": user.email}
+                a = jose_jwt.encode(claims, key)
+                b = jwt.encode({"alg": "RS256"}, {"sub": user.id}, key)
+                return a, b
+            """,
+            lines=(7, 8),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import jwt
+            from datetime import datetime, timedelta, timezone
+
+            def login(user, key):
+                payload = {"sub": user.id}
+                payload["exp"] = datetime.now(timezone.utc) + timedelta(minutes=15)
+                return jwt.encode(payload, key, algorithm="HS256")
+
+            def refresh(user, key):
+                claims = dict(sub=user.id)
+                claims.update(exp=datetime.now(timezone.utc) + timedelta(days=7))
+                return jwt.encode(claims, key, algorithm="HS256")
+
+            def inline(user, key):
+                return jwt.encode({"sub": user.id, "exp": 1700000900}, key)
+            """,
+        ),
+        Example(
+            """
+            import jwt
+
+            def sign(claims, key):
+                return jwt.encode(claims, key, algorithm="HS256")
+
+            def sign_extra(user, key, extra):
+                payload = {"sub": user.id, **extra}
+                return jwt.encode(payload, key)
+
+            def text(value):
+                return value.encode("utf-8")
+            """,
+        ),
+    ),
+)

@@ -1,0 +1,252 @@
+"""TW306: provider API calls that create tokens with no expiry (GitLab, Vault)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.dict_flow import resolve_dict
+from tokenward.rules.lifetime_limits import OPTIONS_RULE, human, limits, parse_duration
+from tokenward.rules.pyutil import call_name, keyword, last_name, string_value
+from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_flow import literal_text
+from tokenward.scanner.source import Source
+
+# python-gitlab managers whose create() makes a token.
+GITLAB_MANAGERS = frozenset({"personal_access_tokens", "access_tokens", "deploy_tokens",
+                             "impersonationtokens", "impersonation_tokens"})
+_GITLAB_PATHS = ("personal_access_tokens", "/access_tokens", "/deploy_tokens",
+                 "/impersonation_tokens")
+_HTTP_POSTS = frozenset({"requests.post", "httpx.post", "requests.Session.post", "post"})
+VAULT_CREATE = frozenset({"create", "create_orphan", "create_token"})
+_VAULT_TTL_WORDS = ("ttl", "explicit_max_ttl")
+
+
+def _limit(source: Source) -> float:
+    # Provider tokens are long-lived API credentials: the refresh-token limit.
+    return limits(source.config.options_for(OPTIONS_RULE))["refresh"]
+
+
+def _gitlab(source: Source, call: cst.Call) -> Hit | None:
+    func = call.func
+    data: cst.BaseExpression | None = None
+    target = ""
+    if (isinstance(func, cst.Attribute) and func.attr.value == "create"
+            and last_name(func.value) in GITLAB_MANAGERS and call.args):
+        data = call.args[0].value
+        target = f"{last_name(func.value)}.create()"
+    elif (call_name(source, call) or "").rpartition(".")[2] == "post" and call.args:
+        return _raw_post(source, call)
+    if data is None:
+        return None
+    return _missing_expiry(source, call, data, "expires_at", target)
+
+
+def _missing_expiry(source: Source, call: cst.Call, data: cst.BaseExpression | None,
+                    field: str, target: str) -> Hit | None:
+    if data is None:
+        return None
+    facts = resolve_dict(source, data, call)
+    if facts is None or not facts.complete:
+        return None
+    expires = facts.value(field)
+    if field in facts.keys and not (isinstance(expires, cst.Name)
+                                    and expires.value == "None"):
+        return None
+    return Hit(span=source.span(call), target=target, detail=f"without {field}",
+               code=source.code(call), fixable=False)
+
+
+def _raw_post(source: Source, call: cst.Call) -> Hit | None:
+    """POSTs to GitLab token endpoints (``/api/v4/...``) and Heroku's
+    ``/oauth/authorizations``, read from the URL's literal text and names."""
+    url_node = call.args[0].value
+    url = literal_text(url_node) or ""
+    url_code = source.code(url_node).lower()
+    body = keyword(call, "json") or keyword(call, "data")
+    data = body.value if body is not None else None
+    if "/oauth/authorizations" in url and "heroku" in url_code:
+        return _missing_expiry(source, call, data, "expires_in", "Heroku authorization")
+    if any(p in url for p in _GITLAB_PATHS) and ("gitlab" in url_code or "/api/v4/" in url):
+        path = next(p for p in _GITLAB_PATHS if p in url).strip("/")
+        return _missing_expiry(source, call, data, "expires_at", f"POST {path}")
+    return None
+
+
+def _vault(source: Source, call: cst.Call) -> Hit | None:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in VAULT_CREATE:
+        return None
+    chain = source.code(func.value)
+    if func.attr.value == "create_token":
+        if "client" not in chain.lower() and "vault" not in chain.lower():
+            return None
+    elif not chain.endswith("auth.token"):
+        return None
+    limit = _limit(source)
+    found = False
+    for word in ("ttl", "explicit_max_ttl", "period"):
+        arg = keyword(call, word)
+        if arg is None:
+            continue
+        found = True
+        text = string_value(arg.value)
+        seconds = parse_duration(text) if text is not None else None
+        if seconds is None and isinstance(arg.value, cst.Integer):
+            seconds = float(int(arg.value.value.replace("_", "")))
+        if seconds is not None and seconds > limit:
+            return Hit(span=source.span(arg), target="Vault token create",
+                       detail=f"{word}={human(seconds)} (limit {human(limit)})",
+                       code=source.code(call), fixable=False)
+    if found:
+        return None
+    return Hit(span=source.span(call), target="Vault token create",
+               detail="without ttl (inherits the mount default, 32 days unless tuned)",
+               code=source.code(call), fixable=False)
+
+
+_VAULT_CLI = re.compile(r"\bvault\s+token\s+create\b(?P<args>[^\n#|;&]*)")
+_CLI_OPTION = re.compile(r"-{1,2}(?P<name>ttl|explicit-max-ttl|period)[=\s]+[\"']?"
+                         r"(?P<value>[\w.]+)")
+
+
+def _vault_cli(source: Source) -> Iterator[Hit]:
+    limit = _limit(source)
+    for number, line in enumerate(source.lines, start=1):
+        if "vault" not in line:
+            continue
+        for match in _VAULT_CLI.finditer(line):
+            options = list(_CLI_OPTION.finditer(match.group("args")))
+            span = Span(number, match.start() + 1, number, match.end() + 1)
+            if not options:
+                yield Hit(span=span, target="vault token create", detail="without -ttl",
+                          code=match.group(0).strip(), fixable=False)
+                continue
+            for option in options:
+                seconds = parse_duration(option.group("value"))
+                if seconds is not None and seconds > limit:
+                    yield Hit(span=span, target="vault token create",
+                              detail=f"-{option.group('name')}={human(seconds)} "
+                                     f"(limit {human(limit)})",
+                              code=match.group(0).strip(), fixable=False)
+                    break
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if is_test_path(source.path):
+        return
+    if source.kind != "python":
+        yield from _vault_cli(source)
+        return
+    if source.index is None:
+        return
+    for call in source.index.of(cst.Call):
+        hit = _gitlab(source, call) or _vault(source, call)
+        if hit:
+            yield hit
+
+
+RULE = Rule(
+    id="TW306",
+    name="non-expiring-provider-token",
+    title="Provider token created without an expiry",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.MEDIUM,
+    cwe=(613,),
+    message="{target} creates a token {detail}",
+    hint="Set an expiry: GitLab expires_at (a date), Vault ttl (e.g. ttl=\"1h\")",
+    docs=RuleDocs(
+        what="Finds provider API calls that create long-lived credentials without an "
+             "expiry: python-gitlab `personal_access_tokens`, `access_tokens`, "
+             "`deploy_tokens` and impersonation token `create()` without `expires_at` (and "
+             "raw POSTs to those GitLab `/api/v4` endpoints), Heroku "
+             "`/oauth/authorizations` POSTs without `expires_in`, and Vault token creation (hvac "
+             "`client.auth.token.create()`/`create_orphan()`, `client.create_token()`, the "
+             "`vault token create` command in shell scripts, Dockerfiles, workflows) with no "
+             "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit "
+             "(`refresh_token_max` of `[tool.tokenward.rules.excessive-token-lifetime]`, "
+             "default 30 days).",
+        why="A provider token without an expiry is valid until someone remembers to revoke "
+            "it; leaked CI and automation tokens are a common way in.",
+        how="Always pass an expiry: GitLab `expires_at` a few days or weeks ahead, Vault "
+            "`ttl` of hours (renew periodic tokens rather than giving them huge periods).",
+        not_flagged="Token data the rule cannot see completely (built elsewhere, "
+                    "`**extra`); creations with an `expires_at`; Vault calls with a ttl "
+                    "within the limit; other Vault `create` calls (roles, policies, "
+                    "secrets); test code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://docs.gitlab.com/ee/api/user_tokens.html",
+                    "https://developer.hashicorp.com/vault/docs/commands/token/create"),
+    ),
+    detect=_detect,
+    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
+              "token create", "oauth/authorizations"),
+    bad=(
+        Example(
+            """
+            import gitlab
+
+            def provision(gl, user):
+                data = {"name": "ci", "scopes": ["read_api"]}
+                return user.personal_access_tokens.create(data)
+            """,
+            lines=(5,),
+        ),
+        Example(
+            """
+            import hvac
+
+            client = hvac.Client(url="https://vault.internal:8200")
+            app_token = client.auth.token.create(policies=["app"])
+            ci_token = client.auth.token.create(policies=["ci"], ttl="8760h")
+            """,
+            lines=(4, 5),
+        ),
+        Example(
+            """
+            #!/bin/sh
+            vault token create -policy=deploy -ttl=8760h
+            vault token create -policy=ops
+            """,
+            path="scripts/tokens.sh",
+            lines=(2, 3),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import datetime
+
+            def provision(gl, user, project):
+                expires = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+                user.personal_access_tokens.create(
+                    {"name": "ci", "scopes": ["read_api"], "expires_at": expires})
+                project.access_tokens.create({"name": "bot", "scopes": ["api"],
+                                              "expires_at": "2025-01-31"})
+                project.variables.create({"key": "TOKEN", "value": "x"})
+            """,
+        ),
+        Example(
+            """
+            import hvac
+
+            client = hvac.Client()
+            client.auth.token.create(policies=["app"], ttl="1h")
+            client.secrets.kv.v2.create_or_update_secret(path="app", secret={"k": "v"})
+            """,
+        ),
+        Example(
+            """
+            #!/bin/sh
+            vault token create -policy=deploy -ttl=1h
+            vault token lookup
+            """,
+            path="scripts/tokens.sh",
+        ),
+    ),
+)

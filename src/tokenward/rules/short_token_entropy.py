@@ -1,0 +1,224 @@
+"""TW202: a token from a strong source, but too short to resist guessing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.pyutil import argument, call_name, int_value, last_name
+from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_flow import token_use
+from tokenward.rules.weak_sources import module_int
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.source import Source
+
+MIN_BYTES = 16
+MIN_CHARS = 32  # get_random_string: the source article asks for at least 32 characters
+
+# Byte-count APIs: qualified name -> (argument position, keyword).
+_BYTE_APIS = {
+    "secrets.token_bytes": (0, "nbytes"),
+    "secrets.token_hex": (0, "nbytes"),
+    "secrets.token_urlsafe": (0, "nbytes"),
+    "os.urandom": (0, "size"),
+    "Crypto.Random.get_random_bytes": (0, "N"),
+}
+_CHAR_APIS = {
+    "django.utils.crypto.get_random_string": (0, "length"),
+}
+# Bits per character of the text a strong source produces, for truncations ``[:8]``.
+_BITS_PER_CHAR = {
+    "secrets.token_hex": 4.0,
+    "secrets.token_urlsafe": 6.0,
+    "uuid.uuid4": 4.0,
+    "django.utils.crypto.get_random_string": 5.95,
+}
+
+
+def _short_length(source: Source, call: cst.Call) -> str | None:
+    name = call_name(source, call) or ""
+    if name in _BYTE_APIS:
+        position, word = _BYTE_APIS[name]
+        arg = argument(call, position, word)
+        size = None if arg is None else module_int(source, arg.value)
+        if size is not None and 0 < size < MIN_BYTES:
+            return f"{name}({size}) ({size * 8} bits)"
+    if name in _CHAR_APIS:
+        position, word = _CHAR_APIS[name]
+        arg = argument(call, position, word)
+        size = None if arg is None else module_int(source, arg.value)
+        if size is not None and 0 < size < MIN_CHARS:
+            return f"{name.rpartition('.')[2]}({size}) ({size} characters)"
+    if name == "secrets.randbits":
+        arg = argument(call, 0, "k")
+        bits = None if arg is None else module_int(source, arg.value)
+        if bits is not None and 0 < bits < MIN_BYTES * 8:
+            return f"secrets.randbits({bits})"
+    return None
+
+
+def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | None:
+    """``secrets.token_hex(32)[:8]``, ``uuid.uuid4().hex[:6]``, ``str(uuid4())[:8]``."""
+    assert source.index is not None
+    name = call_name(source, call) or ""
+    bits = _BITS_PER_CHAR.get(name)
+    if bits is None:
+        return None
+    node: cst.CSTNode = call
+    for _ in range(4):  # through .hex / str(...) / .upper()
+        parent = source.index.parent(node)
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            chars = _slice_length(parent)
+            if chars is not None and chars * bits < MIN_BYTES * 8:
+                return parent, f"{name}() cut to {chars} characters ({int(chars * bits)} bits)"
+            return None
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            node = parent
+        elif isinstance(parent, cst.Arg):
+            outer = source.index.parent(parent)
+            if not isinstance(outer, cst.Call) or last_name(outer.func) != "str":
+                return None
+            node = outer
+        elif isinstance(parent, cst.Call) and parent.func is node:
+            node = parent
+        else:
+            return None
+    return None
+
+
+def _slice_length(sub: cst.Subscript) -> int | None:
+    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
+        return None
+    piece = sub.slice[0].slice
+    if piece.step is not None:
+        return None
+    lower = 0 if piece.lower is None else int_value(piece.lower)
+    upper = None if piece.upper is None else int_value(piece.upper)
+    if lower is None or upper is None or upper <= lower:
+        return None
+    return upper - lower
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    for call in source.index.of(cst.Call):
+        detail = _short_length(source, call)
+        node: cst.CSTNode = call
+        if detail is None:
+            cut = _truncation(source, call)
+            if cut is None:
+                continue
+            node, detail = cut
+        use = token_use(source, node)
+        if use is None:
+            continue
+        yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node))
+
+
+RULE = Rule(
+    id="TW202",
+    name="short-token-entropy",
+    title="Token with too little entropy",
+    category=Category.WEAK_GENERATION,
+    severity=Severity.MEDIUM,
+    cwe=(330, 331),
+    message="{target} has too little entropy: {detail}; use at least 16 random bytes",
+    hint="Ask for at least 32 bytes: secrets.token_urlsafe(32), os.urandom(32), "
+         "get_random_string(32)",
+    docs=RuleDocs(
+        what="Finds tokens, keys and codes made by a cryptographic source but with fewer "
+             "than 16 bytes (128 bits): `secrets.token_hex/token_urlsafe/token_bytes(n)` and "
+             "`os.urandom(n)` with n < 16, `secrets.randbits(k)` with k < 128, Django's "
+             "`get_random_string(n)` with n < 32 characters, and strong tokens cut short "
+             "(`secrets.token_hex(32)[:8]`, `uuid.uuid4().hex[:8]`). Lengths are read from "
+             "literals and module-level constants. The value must be used as a token "
+             "(same data flow as TW201).",
+        why="A short random token can be enumerated: 64 bits fall to a determined attacker "
+            "against a fast endpoint or an offline hash, and 32 bits to anyone.",
+        how="Use at least 16 bytes, and 32 for long-lived secrets: "
+            "`secrets.token_urlsafe(32)`. Do not truncate tokens for display in storage.",
+        not_flagged="Short random values that are not tokens (file name suffixes, request "
+                    "ids, colours); `secrets.randbelow()` numeric codes such as six-digit "
+                    "OTPs, which are short by design and must be protected by expiry and "
+                    "rate limits instead; lengths held in variables the rule cannot resolve; "
+                    "test code.",
+        references=("https://cwe.mitre.org/data/definitions/331.html",
+                    "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
+        fix_safety="The fix raises the length argument to 32 (bytes, or characters for "
+                   "`get_random_string`). Tokens get longer: check column sizes and any "
+                   "length validation. Truncations have no automatic fix.",
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    fix=USE_SECRETS_MODULE,
+    keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
+              "get_random_string", "uuid4", "get_random_bytes"),
+    bad=(
+        Example(
+            """
+            import secrets
+
+            def create_api_key():
+                return secrets.token_hex(8)
+            """,
+            lines=(4,),
+            fixed="""
+            import secrets
+
+            def create_api_key():
+                return secrets.token_hex(32)
+            """,
+        ),
+        Example(
+            """
+            import os
+            from django.utils.crypto import get_random_string
+
+            TOKEN_BYTES = 8
+
+            def reset(user):
+                user.reset_token = os.urandom(TOKEN_BYTES).hex()
+                user.activation_key = get_random_string(10)
+            """,
+            lines=(7, 8),
+        ),
+        Example(
+            """
+            import uuid
+
+            def invite(user, mailer):
+                token = uuid.uuid4().hex[:8]
+                mailer.send(user.email, f"https://example.com/invite/{token}")
+            """,
+            lines=(4,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import os
+            import secrets
+            import uuid
+
+            filename = f"upload-{secrets.token_hex(4)}.png"
+            request_id = uuid.uuid4().hex[:8]
+            api_key = secrets.token_urlsafe(32)
+            otp = secrets.randbelow(1_000_000)
+            nonce = os.urandom(16)
+            token = secrets.token_urlsafe()
+            """,
+        ),
+        Example(
+            """
+            import secrets
+
+            def make_token(size):
+                return secrets.token_hex(size)
+            """,
+        ),
+    ),
+)

@@ -1,0 +1,300 @@
+"""TW305: a token written to Redis or a cache with no time to live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.pyutil import (
+    argument,
+    call_name,
+    dotted_name,
+    enclosing_function,
+    imports,
+    keyword,
+    last_name,
+    positional,
+)
+from tokenward.rules.token_context import is_test_path, key_text_is_token, name_is_token
+from tokenward.rules.token_flow import literal_text
+from tokenward.scanner.source import Source
+
+# Redis writes that can carry a TTL argument, and those that never can (they need EXPIRE).
+_TTL_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")
+_WRITES_WITH_TTL = frozenset({"set"})
+# Set, list and sorted-set members are registries of ids, not token records: not judged.
+_WRITES_WITHOUT_TTL = frozenset({"setnx", "hset", "hmset", "hsetnx", "mset", "msetnx",
+                                 "getset"})
+_EXPIRES = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
+_REDIS_FACTORIES = ("redis.", "aioredis.", "django_redis.get_redis_connection",
+                    "walrus.", "coredis.")
+_MEMCACHE_FACTORIES = ("pymemcache.", "memcache.Client", "pylibmc.Client", "bmemcached.Client",
+                       "aiomcache.Client")
+
+
+def _memcache_receivers(source: Source) -> frozenset[str]:
+    assert source.index is not None
+    found: set[str] = set()
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        if isinstance(value, cst.Call) and (call_name(source, value) or "").startswith(
+                _MEMCACHE_FACTORIES):
+            for target in assign.targets:
+                dotted = dotted_name(target.target)
+                if dotted:
+                    found.add(dotted)
+    return frozenset(found)
+
+
+def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
+    """pymemcache ``set(key, value, expire=0)`` and python-memcached ``set(key, value,
+    time=0)``: 0, the default, means never."""
+    ttl = keyword(call, "expire") or keyword(call, "time") or positional(call, 2)
+    if ttl is not None and not (isinstance(ttl.value, cst.Integer) and ttl.value.value == "0"):
+        return None
+    key_arg = argument(call, 0, "key")
+    value_arg = argument(call, 1, "value")
+    if key_arg is None or not (_tokenish(key_arg.value) or (
+            value_arg is not None and _tokenish_value(value_arg.value))):
+        return None
+    return Hit(span=source.span(call), target=f"memcache {method}()",
+               detail="no expire: memcached keeps it until evicted", code=source.code(call),
+               fixable=False)
+
+
+def _redis_receivers(source: Source) -> frozenset[str]:
+    """Dotted names bound to a Redis client or pipeline in this file."""
+    assert source.index is not None
+    found: set[str] = set()
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        if not isinstance(value, cst.Call):
+            continue
+        name = call_name(source, value) or ""
+        is_pipeline = isinstance(value.func, cst.Attribute) and value.func.attr.value in {
+            "pipeline", "client"}
+        if name.startswith(_REDIS_FACTORIES) or is_pipeline:
+            for target in assign.targets:
+                dotted = dotted_name(target.target)
+                if dotted:
+                    found.add(dotted)
+    return frozenset(found)
+
+
+def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Source) -> bool:
+    dotted = dotted_name(receiver)
+    if dotted in bound:
+        return True
+    if isinstance(receiver, cst.Call):  # redis.Redis().set(...), get_redis().set(...)
+        name = call_name(source, receiver) or last_name(receiver.func) or ""
+        return name.startswith(_REDIS_FACTORIES) or "redis" in name.lower()
+    last = (last_name(receiver) or "").lower()
+    return "redis" in last or (last in {"pipe", "pipeline"} and bool(bound))
+
+
+def _tokenish(node: cst.BaseExpression | None) -> bool:
+    if node is None:
+        return False
+    text = literal_text(node)
+    if text is not None and key_text_is_token(text):
+        return True
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name | cst.Attribute):
+            name = last_name(current)
+            if name and name_is_token(name):
+                return True
+            if isinstance(current, cst.Attribute):
+                continue  # user.reset_token checked above; do not split user / reset_token
+        if isinstance(current, cst.Call):
+            if isinstance(current.func, cst.Attribute):
+                stack.append(current.func)
+            stack.extend(a.value for a in current.args)
+            continue
+        stack.extend(c for c in current.children if isinstance(c, cst.CSTNode))
+    return False
+
+
+def _expired_later(source: Source, call: cst.Call, key: cst.BaseExpression) -> bool:
+    """An ``expire(key, ...)`` on the same key in the same function."""
+    assert source.index is not None
+    scope = enclosing_function(source.index, call)
+    key_code = source.code(key)
+    for other in source.index.of(cst.Call):
+        func = other.func
+        if (isinstance(func, cst.Attribute) and func.attr.value in _EXPIRES and other.args
+                and enclosing_function(source.index, other) is scope
+                and source.code(other.args[0].value) == key_code):
+            return True
+    return False
+
+
+def _redis_hits(source: Source, call: cst.Call, method: str) -> Hit | None:
+    key_arg = argument(call, 0, "name")
+    if key_arg is None:
+        return None
+    if method in _WRITES_WITH_TTL:
+        ttls = [arg for arg in (keyword(call, k) for k in _TTL_KEYWORDS) if arg is not None]
+        if ttls:
+            if not all(isinstance(t.value, cst.Name) and t.value.value == "None" for t in ttls):
+                return None
+        elif positional(call, 2) is not None:
+            return None
+    value_nodes = [a.value for a in call.args[1:]]
+    if method == "mset" and call.args:
+        value_nodes = [call.args[0].value]
+    if not (_tokenish(key_arg.value) or any(_tokenish_value(v) for v in value_nodes)):
+        return None
+    if _expired_later(source, call, key_arg.value):
+        return None
+    return Hit(span=source.span(call), target=f"{method}()",
+               detail="Redis keeps it until deleted", code=source.code(call), fixable=False)
+
+
+def _tokenish_value(node: cst.BaseExpression) -> bool:
+    """A value that is a token: ``token``, ``user.api_key``, ``{"refresh_token": ...}``."""
+    name = last_name(node)
+    if name is not None and name_is_token(name):
+        return True
+    return isinstance(node, cst.Dict) and any(
+        isinstance(e, cst.DictElement) and _tokenish(e.key) for e in node.elements)
+
+
+def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
+    """Django's ``cache.set(key, value, timeout=None)`` and flask-caching's ``timeout=0``
+    keep the entry forever; their defaults expire."""
+    table = imports(source).names.values()
+    django = any(n.startswith("django") for n in table)
+    flask_caching = any(n.startswith("flask_caching") for n in table)
+    timeout = argument(call, 2, "timeout")
+    if timeout is None:
+        return None
+    value = timeout.value
+    forever = (django and isinstance(value, cst.Name) and value.value == "None") or (
+        flask_caching and isinstance(value, cst.Integer) and value.value == "0")
+    if not forever:
+        return None
+    key_arg = argument(call, 0, "key")
+    value_arg = argument(call, 1, "value")
+    if key_arg is None or not (_tokenish(key_arg.value) or (
+            value_arg is not None and _tokenish_value(value_arg.value))):
+        return None
+    return Hit(span=source.span(call), target=f"cache.{method}()",
+               detail=f"timeout={source.code(value)} keeps it forever", code=source.code(call),
+               fixable=False)
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    bound = _redis_receivers(source)
+    memcaches = _memcache_receivers(source)
+    for call in source.index.of(cst.Call):
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            continue
+        method = func.attr.value
+        if dotted_name(func.value) in memcaches:
+            if method not in {"set", "add", "replace", "cas"}:
+                continue
+            hit = _memcache_hit(source, call, method)
+        elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(func.value, bound,
+                                                                          source):
+            hit = _redis_hits(source, call, method)
+        elif method in {"set", "set_many", "add"} and "cache" in (
+                last_name(func.value) or "").lower():
+            hit = _cache_hit(source, call, method)
+        else:
+            continue
+        if hit:
+            yield hit
+
+
+RULE = Rule(
+    id="TW305",
+    name="token-stored-without-ttl",
+    title="Token stored without a time to live",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.MEDIUM,
+    cwe=(613,),
+    message="{target} stores a token with no expiry: {detail}",
+    hint="Give the entry a TTL: r.set(key, value, ex=900) or cache.set(key, value, 900)",
+    docs=RuleDocs(
+        what="Finds tokens, sessions and codes written to Redis without a TTL (`set` without "
+             "`ex`/`px`/`exat`/`pxat`, and `setnx`, `hset`, `sadd`, `rpush` ... with no "
+             "`expire` on the same key in the same function), and cache writes that keep an "
+             "entry forever (Django `cache.set(..., timeout=None)`, flask-caching "
+             "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). "
+             "A write is about a token when its key (literal text or the names "
+             "in it, e.g. `f\"reset:{token}\"`) or its value names a token.",
+        why="A token kept in the store without a TTL stays valid until someone deletes it: "
+            "the server-side expiry that makes a short-lived token short-lived is missing.",
+        how="Pass the lifetime with the write (`ex=`/`px=`, `setex`, a cache timeout), or "
+            "call `expire` right after a write that cannot carry one.",
+        not_flagged="Writes of data that is not a token (counters, caches, revocation "
+                    "lists, rate limits); `setex`/`psetex`; writes followed by `expire` on "
+                    "the same key expression in the same function; Django and flask-caching "
+                    "writes that use the cache's default timeout; receivers the rule cannot "
+                    "tell are Redis; test code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://redis.io/docs/latest/commands/set/",
+                    "https://docs.djangoproject.com/en/stable/topics/cache/#basic-usage"),
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    keywords=("redis", "cache"),  # "cache" also covers memcache
+    bad=(
+        Example(
+            """
+            import redis
+
+            r = redis.Redis()
+
+            def start_reset(user, token):
+                r.set(f"reset:{token}", user.id)
+                r.hset("sessions", user.session_id, user.id)
+            """,
+            lines=(6, 7),
+        ),
+        Example(
+            """
+            from django.core.cache import cache
+
+            def remember(user, api_token):
+                cache.set(f"user:{user.id}", api_token, timeout=None)
+            """,
+            lines=(4,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import redis
+
+            r = redis.Redis()
+
+            def start_reset(user, token):
+                r.set(f"reset:{token}", user.id, ex=900)
+                r.setex(f"otp:{user.id}", 300, "123456")
+                r.set(f"user:{user.id}:token_count", 3)
+                r.sadd("revoked_jtis", "abc")
+                key = f"session:{user.session_id}"
+                r.hset(key, "user", user.id)
+                r.expire(key, 3600)
+            """,
+        ),
+        Example(
+            """
+            from django.core.cache import cache
+
+            def remember(user, api_token):
+                cache.set(f"user:{user.id}", api_token)
+                cache.set("homepage", "<html>", timeout=None)
+            """,
+        ),
+    ),
+)

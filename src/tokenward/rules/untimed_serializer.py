@@ -1,0 +1,261 @@
+"""TW303: signed tokens with no age limit (itsdangerous, django.core.signing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.pyutil import (
+    argument,
+    call_name,
+    dotted_name,
+    enclosing_function,
+    keyword,
+    last_name,
+    name_words,
+    positional,
+    string_value,
+)
+from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_flow import token_use
+from tokenward.scanner.source import Source
+
+UNTIMED = frozenset({
+    "itsdangerous.URLSafeSerializer", "itsdangerous.Serializer", "itsdangerous.Signer",
+    "itsdangerous.url_safe.URLSafeSerializer", "itsdangerous.serializer.Serializer",
+    "itsdangerous.signer.Signer", "itsdangerous.JSONWebSignatureSerializer",
+})
+TIMED = frozenset({
+    "itsdangerous.URLSafeTimedSerializer", "itsdangerous.TimedSerializer",
+    "itsdangerous.TimestampSigner", "itsdangerous.url_safe.URLSafeTimedSerializer",
+    "itsdangerous.timed.TimedSerializer", "itsdangerous.timed.TimestampSigner",
+    "django.core.signing.TimestampSigner",
+})
+_TIMED_READS = frozenset({"loads", "unsign", "loads_unsafe"})
+DJANGO_LOADS = "django.core.signing.loads"
+# Words that say a signed value authenticates someone or something.
+AUTH_WORDS = frozenset({
+    "reset", "password", "confirm", "confirmation", "activation", "activate", "verify",
+    "verification", "login", "auth", "session", "token", "invite", "invitation", "magic",
+    "remember", "access", "signin", "signup", "api", "otp", "account", "apikey", "recover",
+    "recovery",
+})
+
+
+def _auth_words(text: str | None) -> bool:
+    return bool(text) and bool(set(name_words(text or "")) & AUTH_WORDS)
+
+
+class _Bindings:
+    """Dotted names (``s``, ``self.signer``) and factory functions bound to serializers."""
+
+    def __init__(self, source: Source) -> None:
+        assert source.index is not None
+        self.source = source
+        self.kind_of: dict[str, str] = {}  # dotted name -> "timed" | "untimed"
+        self.factories: dict[str, str] = {}  # function name -> kind
+        for ret in source.index.of(cst.Return):
+            kind = self.kind(ret.value)
+            func = enclosing_function(source.index, ret)
+            if kind and func is not None:
+                self.factories[func.name.value] = kind
+        for assign in source.index.of(cst.Assign):
+            kind = self.kind(assign.value)
+            if kind:
+                for target in assign.targets:
+                    name = dotted_name(target.target)
+                    if name:
+                        self.kind_of[name] = kind
+
+    def kind(self, node: cst.BaseExpression | None) -> str | None:
+        if isinstance(node, cst.Call):
+            name = call_name(self.source, node) or ""
+            if name in TIMED:
+                return "timed"
+            if name in UNTIMED:
+                return "untimed"
+            callee = last_name(node.func) or ""
+            if callee in self.factories and isinstance(node.func, cst.Name | cst.Attribute):
+                return self.factories[callee]
+            return None
+        dotted = dotted_name(node) if node is not None else None
+        return self.kind_of.get(dotted) if dotted else None
+
+
+def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
+    assert source.index is not None
+    salt = argument(ctor, 1, "salt")
+    if salt is not None and _auth_words(string_value(salt.value)):
+        return True
+    parent = source.index.parent(ctor)
+    names: set[str] = set()
+    if isinstance(parent, cst.Assign):
+        for target in parent.targets:
+            name = dotted_name(target.target)
+            if name:
+                names.add(name)
+    func = enclosing_function(source.index, ctor)
+    if func is not None and _auth_words(func.name.value):
+        return True
+    if any(_auth_words(n.rpartition(".")[2]) for n in names):
+        return True
+    for call in source.index.of(cst.Call):
+        method = call.func
+        if not isinstance(method, cst.Attribute) or method.attr.value not in {
+                "dumps", "loads", "sign", "unsign"}:
+            continue
+        receiver = method.value
+        if receiver is not ctor and dotted_name(receiver) not in names:
+            continue
+        where = enclosing_function(source.index, call)
+        if where is not None and _auth_words(where.name.value):
+            return True
+        if method.attr.value in {"dumps", "sign"} and token_use(source, call):
+            return True
+        salt = keyword(call, "salt")
+        if salt is not None and _auth_words(string_value(salt.value)):
+            return True
+    return False
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    binds = _Bindings(source)
+    for call in source.index.of(cst.Call):
+        name = call_name(source, call) or ""
+        if name in UNTIMED:
+            if _untimed_used_for_auth(source, call):
+                yield Hit(span=source.span(call), target=name.rpartition(".")[2],
+                          detail="its tokens never expire", code=source.code(call),
+                          fixable=False)
+            continue
+        if name == DJANGO_LOADS:
+            if keyword(call, "max_age") is None and _django_auth(source, call):
+                yield Hit(span=source.span(call), target="signing.loads",
+                          detail="called without max_age", code=source.code(call),
+                          fixable=False)
+            continue
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in _TIMED_READS):
+            continue
+        if binds.kind(func.value) != "timed":
+            continue
+        max_age = keyword(call, "max_age") or positional(call, 1)
+        if max_age is None or (isinstance(max_age.value, cst.Name)
+                               and max_age.value.value == "None"):
+            yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
+                      f"{func.attr.value}", detail="called without max_age",
+                      code=source.code(call), fixable=False)
+
+
+def _django_auth(source: Source, call: cst.Call) -> bool:
+    assert source.index is not None
+    salt = keyword(call, "salt")
+    if salt is not None and _auth_words(string_value(salt.value)):
+        return True
+    value = positional(call, 0)
+    if value is not None and _auth_words(last_name(value.value)):
+        return True
+    func = enclosing_function(source.index, call)
+    return func is not None and _auth_words(func.name.value)
+
+
+RULE = Rule(
+    id="TW303",
+    name="untimed-serializer",
+    title="Signed token with no age limit",
+    category=Category.MISSING_EXPIRY,
+    severity=Severity.MEDIUM,
+    cwe=(613,),
+    message="{target}: {detail}",
+    hint="Use URLSafeTimedSerializer and pass max_age to loads() (e.g. max_age=3600)",
+    docs=RuleDocs(
+        what="Finds signed tokens without an age limit: itsdangerous non-timed serializers "
+             "and signers (`URLSafeSerializer`, `Serializer`, `Signer`) used for "
+             "authentication, password resets, confirmations or sessions (judged from the "
+             "salt, the variable name, the names of the functions that build or use it, and "
+             "whether its `dumps()` result is used as a token); `loads()`/`unsign()` of "
+             "timed serializers and signers (`URLSafeTimedSerializer`, `TimedSerializer`, "
+             "`TimestampSigner`) without `max_age`, also through a factory function or an "
+             "attribute; and Django `signing.loads()` for such tokens without `max_age`.",
+        why="A signature proves who made a token, not when. Without an age check a reset "
+            "or confirmation link works forever: one leaked email is a permanent key.",
+        how="Use `URLSafeTimedSerializer` and always pass `max_age` to `loads()` "
+            "(an hour for reset links, a day at most for confirmations).",
+        not_flagged="Non-timed serializers for data that is not a credential (cache "
+                    "payloads, signed preferences, unsubscribe links); `loads()` with "
+                    "`max_age`, by keyword or position; Django `signing.loads()` with no sign "
+                    "of authentication in its salt, argument or function; serializers the "
+                    "rule cannot resolve; test code.",
+        references=("https://cwe.mitre.org/data/definitions/613.html",
+                    "https://itsdangerous.palletsprojects.com/en/stable/timed/",
+                    "https://docs.djangoproject.com/en/stable/topics/signing/"),
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    keywords=("itsdangerous", "signing"),
+    bad=(
+        Example(
+            """
+            from itsdangerous import URLSafeSerializer
+
+            def make_reset_link(user, secret):
+                s = URLSafeSerializer(secret, salt="password-reset")
+                return "https://example.com/reset/" + s.dumps(user.id)
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            from itsdangerous import URLSafeTimedSerializer
+
+            class Tokens:
+                def __init__(self, secret):
+                    self.serializer = URLSafeTimedSerializer(secret)
+
+                def confirm(self, token):
+                    return self.serializer.loads(token, salt="email-confirm")
+            """,
+            lines=(8,),
+        ),
+        Example(
+            """
+            from django.core import signing
+
+            def activate(request, token):
+                user_id = signing.loads(token, salt="account-activation")
+                return user_id
+            """,
+            lines=(4,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+
+            cache_signer = URLSafeSerializer("k", salt="cache")
+            blob = cache_signer.dumps({"page": 3})
+
+            def confirm(secret, token):
+                s = URLSafeTimedSerializer(secret, salt="email-confirm")
+                return s.loads(token, max_age=3600)
+
+            def reset(secret, token):
+                return URLSafeTimedSerializer(secret).loads(token, 900)
+            """,
+        ),
+        Example(
+            """
+            from django.core import signing
+
+            def read_preferences(cookie):
+                return signing.loads(cookie, salt="prefs")
+            """,
+        ),
+    ),
+)

@@ -1,0 +1,255 @@
+"""TW201: a token, password, OTP or reset code made from a predictable source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_flow import token_use
+from tokenward.rules.weak_sources import predictable_hash, weak_source
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.source import Source
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None or is_test_path(source.path):
+        return
+    seen_lines: set[int] = set()
+    for call in source.index.of(cst.Call):
+        detail = weak_source(source, call)
+        if detail is None and predictable_hash(source, call):
+            detail = "a hash of guessable input"
+        if detail is None:
+            continue
+        use = token_use(source, call)
+        if use is None:
+            continue
+        span = source.span(call)
+        if span.line in seen_lines:
+            continue  # one finding per line: f"{randint()}{randint()}" is one mistake
+        seen_lines.add(span.line)
+        yield Hit(span=span, target=use, detail=detail, code=source.code(call))
+
+
+RULE = Rule(
+    id="TW201",
+    name="weak-token-generation",
+    title="Token made from a predictable source",
+    category=Category.WEAK_GENERATION,
+    severity=Severity.HIGH,
+    cwe=(330, 338),
+    message="{target} is made from {detail}, which an attacker can predict",
+    hint="Use the secrets module: secrets.token_urlsafe(32), secrets.randbelow(n), "
+         "secrets.choice(seq)",
+    docs=RuleDocs(
+        what="Finds values used as a token, password, API key, nonce, OTP, session id, reset "
+             "or verification code that come from a non-cryptographic or guessable source: "
+             "the `random` module (and `random.Random()` instances), `numpy.random`, "
+             "`uuid.uuid1()`/`uuid3()`/`uuid5()`, timestamps, `itertools.count()` counters, "
+             "or a hash (md5, sha1, sha256 ...) of guessable input such as an email, a user "
+             "id or the time. \"Used as a token\" is decided from the data flow visible in "
+             "the file: the name the value is assigned to, the dict key or keyword it is "
+             "passed as, the name of the function that returns it (or how that function's "
+             "result is used), and sinks such as cookies, cache keys, `?token=` URLs and "
+             "calls like `store_token()` or `send_reset_email()`.",
+        why="`random` is a Mersenne Twister: 624 outputs reveal its whole state, and its "
+            "seed defaults to the time. Time- and counter-based values and hashes of known "
+            "data can be recomputed by anyone who knows (or guesses) the input. A "
+            "predictable reset code or session id is an account takeover.",
+        how="Use the `secrets` module: `secrets.token_urlsafe(32)` for tokens and links, "
+            "`secrets.randbelow(10**6)` for numeric codes, `secrets.choice` to pick "
+            "characters, and at least 32 bytes for anything that is not typed by a human.",
+        not_flagged="`random` used for shuffling, sampling, jitter and backoff, simulations, "
+                    "games, A/B buckets and colours; ids that are not secrets (request, trace "
+                    "and correlation ids, file names, cache and idempotency keys); "
+                    "`uuid.uuid4()`, `secrets`, `os.urandom` and `random.SystemRandom()`; "
+                    "hashes keyed with a secret (HMAC, `SECRET_KEY` in the input) or of a "
+                    "random value; values only compared or checked; anything in test code "
+                    "(`tests/`, `test_*.py`, `*_test.py`, `conftest.py`), which makes test "
+                    "data. Promo, referral and coupon codes and salts are not tokens here.",
+        references=("https://cwe.mitre.org/data/definitions/330.html",
+                    "https://cwe.mitre.org/data/definitions/338.html",
+                    "https://docs.python.org/3/library/secrets.html",
+                    "https://peps.python.org/pep-0506/"),
+        fix_safety="The fix replaces the weak call by its `secrets` equivalent. A string "
+                   "built from `random.choice` becomes `secrets.token_urlsafe(32)` (43 URL-safe "
+                   "characters: check column sizes and any validation of the alphabet); "
+                   "`random.randint(a, b)` becomes `secrets.randbelow(b - a + 1) + a` (same "
+                   "range); `random.choice` becomes `secrets.choice`. Other sources have no "
+                   "automatic fix.",
+    ),
+    detect=_detect,
+    kinds=PYTHON,
+    fix=USE_SECRETS_MODULE,
+    keywords=("random", "uuid1", "uuid3", "uuid5", "time", "now(", "count(", "hashlib",
+              "today("),
+    bad=(
+        Example(
+            """
+            import random
+            import string
+
+
+            def generate_reset_token():
+                alphabet = string.ascii_letters + string.digits
+                return "".join(random.choice(alphabet) for _ in range(20))
+            """,
+            lines=(7,),
+            fixed="""
+            import string
+            import secrets
+
+
+            def generate_reset_token():
+                alphabet = string.ascii_letters + string.digits
+                return secrets.token_urlsafe(32)
+            """,
+        ),
+        Example(
+            """
+            import random
+
+            def send_login_code(user, mailer):
+                otp = random.randint(100000, 999999)
+                mailer.send(user.email, f"Your code is {otp}")
+                user.otp = otp
+            """,
+            lines=(4,),
+            fixed="""
+            import secrets
+
+            def send_login_code(user, mailer):
+                otp = secrets.randbelow(900000) + 100000
+                mailer.send(user.email, f"Your code is {otp}")
+                user.otp = otp
+            """,
+        ),
+        Example(
+            """
+            import hashlib
+            import time
+
+            def make_verification_link(user):
+                digest = hashlib.md5(f"{user.email}{time.time()}".encode()).hexdigest()
+                return f"https://example.com/verify?token={digest}"
+            """,
+            lines=(5,),
+        ),
+        Example(
+            """
+            import uuid
+            from random import Random
+
+            _rng = Random()
+
+            def new_session(response):
+                response.set_cookie("session_id", str(uuid.uuid1()))
+                api_key = "".join(_rng.choices("abcdef0123456789", k=32))
+                return api_key
+            """,
+            lines=(7, 8),
+        ),
+        Example(
+            """
+            import numpy as np
+
+            def issue(user, db):
+                code = "".join(str(d) for d in np.random.randint(0, 10, size=6))
+                db.execute("UPDATE users SET code = ?", (code,))
+                send_verification_sms(user.phone, code)
+            """,
+            lines=(4,),
+        ),
+        Example(
+            """
+            import random
+
+            def random_string(n):
+                return "".join(random.choice("abcdefghijklmnop") for _ in range(n))
+
+            def invite(user):
+                user.invite_code = random_string(12)
+            """,
+            lines=(4,),
+        ),
+    ),
+    good=(
+        Example(
+            """
+            import random
+            import time
+
+            def backoff(attempt):
+                delay = min(30, 2 ** attempt) + random.uniform(0, 1)
+                time.sleep(delay)
+
+            def pick_variant(user):
+                return random.choice(["control", "treatment"])
+
+            def sample_rows(rows):
+                random.shuffle(rows)
+                return random.sample(rows, 10)
+            """,
+        ),
+        Example(
+            """
+            import random
+            import secrets
+            import uuid
+
+            request_id = uuid.uuid1().hex
+            trace_id = random.getrandbits(64)
+            reset_token = secrets.token_urlsafe(32)
+            session_id = str(uuid.uuid4())
+            password_length = random.randint(12, 20)
+            rng = random.SystemRandom()
+            pin = "".join(rng.choice("0123456789") for _ in range(6))
+            """,
+        ),
+        Example(
+            """
+            import hashlib
+            import hmac
+
+            def token_for(user, secret_key):
+                return hmac.new(secret_key, user.email.encode(), hashlib.sha256).hexdigest()
+
+            def store(raw_token):
+                token_hash = hashlib.sha256(raw_token.encode()).hexdigest()
+                return token_hash
+            """,
+        ),
+        Example(
+            """
+            import random
+
+            def make_token():
+                return "x" * 32
+            """,
+            path="tests/test_tokens.py",
+        ),
+        Example(
+            """
+            import random
+
+            def make_fake_user():
+                password = "".join(random.choice("abc") for _ in range(12))
+                return {"name": "x", "password": password}
+            """,
+            path="tests/factories.py",
+        ),
+        Example(
+            """
+            import random
+
+            def check(token, expected):
+                if token == expected and random.random() < 0.01:
+                    audit(token)
+            """,
+        ),
+    ),
+)

@@ -1,0 +1,67 @@
+"""Training sessions built from a team's own findings: lessons, quizzes, exercises.
+
+``build`` turns findings into a :class:`Session`; ``session_files`` renders it (Markdown,
+one self-contained HTML page, optionally SCORM 1.2); ``write_session`` writes it safely;
+``check`` grades a learner's exercises by scanning them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from tokenward.config import Config
+from tokenward.model import Finding, finding_from_dict
+from tokenward.rules import RULES
+from tokenward.rules.base import Rule
+from tokenward.training.excerpts import SourceFiles
+from tokenward.training.exercises import ExerciseError, Grade, check
+from tokenward.training.fix_diffs import planned_diffs
+from tokenward.training.lessons import BuildOptions, build_session
+from tokenward.training.model import Session
+from tokenward.training.output import OutputError, session_files, write_session
+
+__all__ = [
+    "BuildOptions", "ExerciseError", "Grade", "OutputError", "ReportError", "Session", "build",
+    "check", "load_report", "session_files", "write_session",
+]
+
+
+class ReportError(Exception):
+    """A findings file that is not a JSON report of `tokenward scan --format json`."""
+
+
+def load_report(path: Path) -> list[Finding]:
+    """The findings of a JSON report (suppressed ones included; the caller filters)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{path}: not valid JSON ({exc})") from None
+    raw = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        raise ReportError(f"{path}: not a tokenward JSON report (no \"findings\" list); "
+                          "create one with `tokenward scan --format json -o FILE`")
+    findings = []
+    for index, item in enumerate(raw):
+        try:
+            if not isinstance(item, dict):
+                raise TypeError("not an object")
+            findings.append(finding_from_dict(item))
+        except (KeyError, ValueError, TypeError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ReportError(f"{path}: finding {index + 1} is malformed ({what})") from None
+    return findings
+
+
+def build(findings: Sequence[Finding], *, root: Path, config: Config | None = None,
+          rules: Sequence[Rule] | None = None, options: BuildOptions | None = None,
+          with_fix_diffs: bool = True) -> Session:
+    """A session from findings; code is re-read (and redacted) from files under ``root``."""
+    chosen = tuple(RULES if rules is None else rules)
+    known = {r.id for r in chosen}
+    active = [f for f in findings if not f.suppressed and f.rule_id in known]
+    diffs = planned_diffs(active, config or Config(), root, chosen) if with_fix_diffs else {}
+    return build_session(active, chosen, SourceFiles(root), diffs, options)

@@ -1,0 +1,93 @@
+"""Per-category teaching text: objectives, real-world consequences, fix checklists.
+
+Short and concrete; the rule's own docs carry the technical detail.
+"""
+
+from __future__ import annotations
+
+from tokenward.model import Category
+
+OBJECTIVES: dict[Category, str] = {
+    Category.HARDCODED_SECRET: (
+        "recognise a secret written into code or configuration, respond to a leak in the "
+        "right order (revoke, rotate, rewrite, prevent), and load secrets by name instead"),
+    Category.WEAK_GENERATION: (
+        "tell a predictable token generator from a cryptographically secure one and "
+        "generate tokens with enough randomness using the `secrets` module"),
+    Category.MISSING_EXPIRY: (
+        "give every token a bounded lifetime and keep expiry checks switched on"),
+    Category.BROAD_SCOPE: (
+        "request and grant only the permissions a piece of code actually uses"),
+    Category.INSECURE_TRANSPORT: (
+        "make sure a token only ever travels over verified TLS, in a header"),
+    Category.TOKEN_EXPOSURE: (
+        "keep tokens out of logs, error messages, URLs and storage in clear"),
+}
+
+CONSEQUENCES: dict[Category, str] = {
+    Category.HARDCODED_SECRET: (
+        "In 2016 attackers read a private GitHub repository at Uber, found cloud "
+        "credentials in it, and downloaded the personal data of 57 million people. Public "
+        "repositories are scanned for key formats within minutes of a push."),
+    Category.WEAK_GENERATION: (
+        "Tokens from a non-cryptographic generator can be predicted from a handful of "
+        "earlier ones: password-reset links and session ids built that way have let "
+        "attackers take over accounts without ever seeing a token."),
+    Category.MISSING_EXPIRY: (
+        "A token without an expiry that leaks through a log, a laptop or a backup keeps "
+        "working until someone notices; the damage of every undetected leak is unbounded."),
+    Category.BROAD_SCOPE: (
+        "In the 2023 CircleCI incident a single stolen session token gave access to "
+        "production systems, and every customer had to rotate every secret stored there. "
+        "Narrow scopes turn a total compromise into a small one."),
+    Category.INSECURE_TRANSPORT: (
+        "Firesheep (2010) let anyone on a café's Wi-Fi take over other people's sessions "
+        "with one click, because session tokens travelled over plain HTTP."),
+    Category.TOKEN_EXPOSURE: (
+        "Tokens written to logs and error reports are copied to every system that "
+        "collects them and readable by everyone with access to those systems, often for "
+        "years."),
+}
+
+CHECKLISTS: dict[Category, tuple[str, ...]] = {
+    Category.HARDCODED_SECRET: (
+        "Revoke the exposed value at the provider and issue a new one — first, before "
+        "touching the code: it is in git history already.",
+        "Check the provider's access logs for use of the old value since it was committed.",
+        "Rewrite the code to read the value by name from the environment or the token "
+        "store (`tokenward fix` does this and moves the value to a git-ignored `.env`).",
+        "Store the new value in the deployment's secret manager, never in the repository.",
+        "Install the pre-commit hook so the next secret is stopped before it is committed.",
+    ),
+    Category.WEAK_GENERATION: (
+        "Replace the generator with `secrets.token_urlsafe(32)` (or `secrets.token_hex`, "
+        "`secrets.choice`); `tokenward fix` rewrites the common cases.",
+        "Invalidate the tokens already issued by the weak generator.",
+        "Add a test that the token has at least 128 bits of randomness.",
+    ),
+    Category.MISSING_EXPIRY: (
+        "Add an expiry (`exp`) to every token you issue; keep access tokens to minutes.",
+        "Remove every option that turns expiry verification off.",
+        "Use refresh tokens that rotate, instead of long-lived access tokens.",
+        "Revoke the long-lived tokens already issued.",
+    ),
+    Category.BROAD_SCOPE: (
+        "List the calls the code makes and the narrowest scope for each.",
+        "Issue a new token with only those scopes; revoke the broad one.",
+        "Write the required scopes down next to the code that needs them.",
+    ),
+    Category.INSECURE_TRANSPORT: (
+        "Use `https://` for every URL a token is sent to, internal ones included.",
+        "Keep certificate verification on; point to the right CA bundle if needed.",
+        "Send tokens in the `Authorization` header, never in the URL.",
+        "Rotate the tokens that travelled in clear.",
+    ),
+    Category.TOKEN_EXPOSURE: (
+        "Remove the token from the log line, message or URL; log an id or prefix instead.",
+        "Purge the logs and reports that already contain tokens.",
+        "Rotate the tokens that were written out.",
+        "Store issued tokens as keyed hashes only.",
+    ),
+}
+
+SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 4, "critical": 8}

@@ -1,0 +1,130 @@
+"""Write a rendered session into a folder without losing anybody's work.
+
+The folder gets a marker (``.tokenward-training.json``) listing every file written and its
+hash. A folder that is not empty and has no marker is refused; a file tokenward wrote
+earlier and someone edited since (a learner's exercise, a trainer's note) is not
+overwritten or removed unless ``force`` is set. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from tokenward.training.exercises import MANIFEST, manifest
+from tokenward.training.model import Session
+from tokenward.training.render import (
+    render_chart,
+    render_exercises_markdown,
+    render_html,
+    render_index_markdown,
+    render_lesson_markdown,
+    render_scorm,
+)
+
+MARKER = ".tokenward-training.json"
+MARKER_FORMAT = "tokenward-training-2"
+SCORM_NAME = "scorm/tokenward-training-scorm12.zip"
+
+
+class OutputError(Exception):
+    """The output folder cannot be written safely; nothing or only whole files were written."""
+
+
+def session_files(session: Session, *, scorm: bool = False) -> dict[str, bytes]:
+    """Every file of the session, by its /-separated path in the output folder."""
+    text: dict[str, str] = {
+        "index.md": render_index_markdown(session),
+        "chart.svg": render_chart(session),
+        "site/index.html": render_html(session),
+        "exercises/README.md": render_exercises_markdown(session),
+        f"exercises/{MANIFEST}": manifest([lesson.exercise for lesson in session.lessons]),
+    }
+    for lesson in session.lessons:
+        text[f"lessons/{lesson.slug}.md"] = render_lesson_markdown(session, lesson.number)
+        exercise = lesson.exercise
+        text[f"exercises/{exercise.slug}/{exercise.filename}"] = exercise.text
+        text[f"solutions/{exercise.slug}/{exercise.filename}"] = exercise.solution
+    files = {path: body.encode("utf-8") for path, body in text.items()}
+    if scorm:
+        files[SCORM_NAME] = render_scorm(session)
+    return dict(sorted(files.items()))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _previous(out: Path) -> dict[str, str]:
+    marker = out / MARKER
+    if not marker.exists():
+        if out.exists() and any(out.iterdir()):
+            raise OutputError(f"{out} is not empty and was not written by `tokenward train`; "
+                              "choose an empty or new folder")
+        return {}
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("format") != MARKER_FORMAT or not isinstance(files, list):
+            raise ValueError
+        return {str(entry["path"]): str(entry["sha256"]) for entry in files}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OutputError(f"{marker}: unreadable; remove it or choose another folder") from None
+
+
+def _safe_relative(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and ".." not in pure.parts
+
+
+def _edited(out: Path, previous: Mapping[str, str], paths: set[str]) -> list[str]:
+    edited = []
+    for path in sorted(paths):
+        target = out / path
+        if path in previous and target.is_file() and _digest(target.read_bytes()) != previous[path]:
+            edited.append(path)
+        elif path not in previous and target.exists():
+            edited.append(path)  # a file of someone else's at a path we would write
+    return edited
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_session(out: Path, files: Mapping[str, bytes], *, force: bool = False) -> list[str]:
+    """Write ``files`` under ``out``; returns the paths written. Raises OutputError."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder")
+    try:
+        previous = _previous(out)
+        stale = {p for p in previous if p not in files and _safe_relative(p)}
+        touched = set(files) | stale
+        edited = [p for p in _edited(out, previous, touched)
+                  if p not in files or (out / p).read_bytes() != files[p]]
+        if edited and not force:
+            shown = ", ".join(edited[:5]) + (" ..." if len(edited) > 5 else "")
+            raise OutputError(f"{len(edited)} file(s) in {out} changed since they were "
+                              f"generated ({shown}); use --force to overwrite them")
+        for path, data in files.items():
+            _write(out / path, data)
+        for path in sorted(stale):
+            (out / path).unlink(missing_ok=True)
+        # A list of {path, sha256}: a digest keyed by a file name would look like a
+        # secret bound to that name to the scanner.
+        record = {"format": MARKER_FORMAT,
+                  "files": [{"path": path, "sha256": _digest(data)}
+                            for path, data in files.items()]}
+        _write(out / MARKER, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    return list(files)

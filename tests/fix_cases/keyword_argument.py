@@ -1,0 +1,12 @@
+import psycopg2
+
+
+def open_db():
+    return psycopg2.connect(host="db.internal", user="shop", password="thpZPPPP6UeP3C4DSA7Lc360a9Y6")
+# output
+import psycopg2
+import os
+
+
+def open_db():
+    return psycopg2.connect(host="db.internal", user="shop", password=os.environ["DB_PASSWORD"])
