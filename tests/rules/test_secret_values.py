@@ -71,9 +71,10 @@ def test_password_names() -> None:
 
 @pytest.mark.parametrize(("value", "name", "reason"), [
     ("Zx8Qm2Lp9Rt4Kv7W", "api_key", None),
-    ("hunter2", "password", None),
+    ("hunter2", "password", "vendor-example"),
+    ("hunt3r2", "password", None),
     ("sunshine", "password", None),
-    ("hunter2", "api_key", "too-short"),
+    ("hunt3r2", "api_key", "too-short"),
     ("Ab1!x", "password", "too-short"),
     ("q9Z", "password", "too-short"),
     ("", "password", "empty"),

@@ -58,6 +58,8 @@ def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
         return False
     if not provider.check_value:
         return True
+    if provider.key == "twilio" and value.startswith("AC"):
+        return False  # an account SID: an identifier, like a username
     if value.startswith("https://"):  # a webhook: the secret is the last path segment
         value = value.rstrip("/").rsplit("/", 1)[-1]
     return why_not_secret(value) is None
@@ -144,7 +146,8 @@ RULE = Rule(
         not_flagged=not_flagged_doc(
             "GitHub classic (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens "
             "whose CRC32 checksum is wrong: they are made up (test fixtures, docs).",
-            "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`).",
+            "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`); Twilio account "
+            "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
             "Private-key headers with no key body after them (a parser's constant).",
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "

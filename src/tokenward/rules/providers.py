@@ -196,6 +196,16 @@ PROVIDERS: tuple[Provider, ...] = (
         validator=jwt_is_signed,
         needs_context=True,
     ),
+    Provider(
+        key="discord-webhook",
+        label="Discord webhook URL",
+        rotation="Delete the webhook in the channel's settings (Integrations > Webhooks) and "
+                 "create a new one.",
+        pattern=re.compile(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
+                           r"\d{5,30}/[A-Za-z0-9_\-]{50,100}"),
+        anchors=("/api/webhooks/",),
+        check_value=False,
+    ),
     # Found by detect-secrets' plugins (scanner/secrets_adapter.py).
     Provider("aws", "AWS access key", "Deactivate and delete the key in IAM "
              "(https://console.aws.amazon.com/iam/) and create a new one.",

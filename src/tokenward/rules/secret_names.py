@@ -89,6 +89,9 @@ _SECRET_PAIRS: dict[tuple[str, str], str] = {
     ("storage", "key"): "access key",
     ("sas", "key"): "access key",
     ("shared", "key"): "access key",
+    ("routing", "key"): "integration key",
+    ("integration", "key"): "integration key",
+    ("erlang", "cookie"): "Erlang cookie",
 }
 
 # A last word that makes the name describe a secret instead of holding one.
@@ -100,7 +103,7 @@ _DESCRIBING_TAIL = frozenset({
     "expiration", "timeout", "lifetime", "age", "format", "pattern", "regex", "re", "env",
     "var", "variable", "label", "hint", "policy", "rule", "rules", "mode", "version",
     "provider", "class", "cls", "schema", "template", "validator", "display", "placeholder",
-    "hash", "hashed", "digest", "checksum", "salt", "enabled", "required", "status", "reset",
+    "hash", "hashed", "digest", "checksum", "enabled", "required", "status", "reset",
     "store", "storage", "manager", "service", "handler", "backend", "generator", "factory",
     "prompt", "message", "msg", "error", "errors", "text", "location", "cache", "source",
     "attr", "attribute", "column", "col", "index", "idx", "pos", "chars", "bytes", "bits",
@@ -125,7 +128,7 @@ _PUBLIC_WORDS = frozenset({
     "verify", "validate", "check", "get", "set", "fetch", "load", "read", "generate",
     "test", "mock", "fake", "dummy", "example", "sample", "placeholder", "masked",
     "redacted", "hashed", "encrypted", "forgot", "reset", "change", "confirm", "confirmation",
-    "new", "old", "repeat", "retype", "length", "strength", "policy", "no",
+    "repeat", "retype", "length", "strength", "policy", "no",
 })
 
 _SECRET_SUFFIXES = (("password", "password"), ("passwd", "password"), ("secret", "secret"),
