@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import Rule, RuleDocs
 from tokenward.rules.config_text import enclosing_block, indent_of, offset_span
 from tokenward.scanner.source import Source
 
@@ -72,6 +73,8 @@ def _detect_yaml(source: Source) -> Iterator[Hit]:
                           target="cluster-admin", detail="role binding", code=child.strip())
 
 
+_BAD, _GOOD = examples.load("cluster_admin_binding")
+
 RULE = Rule(
     id="TW404",
     name="cluster-admin-binding",
@@ -87,8 +90,8 @@ RULE = Rule(
         what="A `ClusterRoleBinding` or `RoleBinding` whose `roleRef` names `cluster-admin`: "
              "in Kubernetes YAML manifests (multi-document files and Helm templates "
              "included), JSON manifests, Python (`V1RoleRef(..., name=\"cluster-admin\")` or "
-             "a dict with a `roleRef`), and `kubectl create (cluster)rolebinding "
-             "--clusterrole=cluster-admin` in scripts.",
+             "a dict with a `roleRef`), and `kubectl create (cluster)rolebinding` naming "
+             "that cluster role in scripts.",
         why="Service-account tokens are mounted into pods and leak with them; a token "
             "bound to cluster-admin can read every Secret and run anything on every node "
             "(CWE-250, CWE-272).",
@@ -104,60 +107,6 @@ RULE = Rule(
     detect=_detect,
     kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "text"}),
     keywords=("cluster-admin",),
-    bad=(
-        Example(
-            """
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRoleBinding
-            metadata:
-              name: ci-deployer
-            roleRef:
-              apiGroup: rbac.authorization.k8s.io
-              kind: ClusterRole
-              name: cluster-admin
-            subjects:
-              - kind: ServiceAccount
-                name: ci
-                namespace: ci
-            """,
-            path="rbac.yaml",
-            lines=(8,),
-        ),
-        Example(
-            """
-            from kubernetes import client as k8s
-
-            ref = k8s.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole",
-                                name="cluster-admin")
-            """,
-            lines=(4,),
-        ),
-        Example(
-            """
-            #!/bin/sh
-            kubectl create clusterrolebinding ci-admin --clusterrole=cluster-admin \\
-              --serviceaccount=ci:deployer
-            """,
-            path="setup.sh",
-            lines=(2,),
-        ),
-    ),
-    good=(
-        Example(
-            """
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: RoleBinding
-            metadata:
-              name: viewers
-              namespace: shop
-            roleRef:
-              kind: ClusterRole
-              name: view
-            subjects:
-              - kind: Group
-                name: cluster-admin-requests   # a group name, not the role
-            """,
-            path="rbac.yaml",
-        ),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

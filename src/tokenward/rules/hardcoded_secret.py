@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import PYTHON, Rule, RuleDocs
 from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
 from tokenward.rules.secret_values import (
@@ -445,6 +446,8 @@ def _wants(lowered: str) -> bool:
     return False
 
 
+_BAD, _GOOD = examples.load("hardcoded_secret")
+
 RULE = Rule(
     id="TW101",
     name="hardcoded-secret",
@@ -514,87 +517,6 @@ RULE = Rule(
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
         ),
     ),
-    bad=(
-        Example("""
-            import os
-
-            GITHUB_TOKEN = "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"
-            DEBUG = os.environ.get("DEBUG") == "1"
-            db_password: str = "Tz7!qL9v#Km2"
-            """, path="settings.py", lines=(3, 5)),
-        Example("""
-            import requests
-
-            def fetch(url):
-                return requests.get(url, auth=("deploy", "Zr8vK2mQw9Ls"),
-                                    headers={"Authorization": "Bearer a8F3kQz9Lm2Xv7Rt"})
-            """, path="client.py", lines=(4, 5)),
-        Example("""
-            import boto3
-            import stripe
-
-            s3 = boto3.client("s3", aws_access_key_id="AKIAZ3MSJV4WQ7XK2PLN",
-                              aws_secret_access_key="9dK2mQ8vLz3Xr7Tp1Wc5Yb4Nf6Hj0Gs2Ke8Ua3Vq")
-            stripe.api_key = "sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
-            """, path="billing.py", lines=(5, 6)),
-        Example("""
-            from sqlalchemy import create_engine
-
-            engine = create_engine("postgresql://app:Vq8rT3nZp2Lm@db.internal:5432/app")
-            """, path="db.py", lines=(3,)),
-        Example("""
-            class Settings:
-                api_key = "Zx8Qm2Lp9Rt4Kv7W"
-
-                def __init__(self, client_secret="Qm9vL2d8Zx7Rt4Kp"):
-                    self.session_key = b"Hq3Lz8Vm2Kp9Xr4T"
-            """, path="conf.py", lines=(2, 4, 5)),
-        Example("""
-            import smtplib
-            from requests.auth import HTTPBasicAuth
-
-            server = smtplib.SMTP("smtp.internal")
-            server.login("alerts", "Pm4!vX9q#Lz2")
-            auth = HTTPBasicAuth("bot", "Kv7Wq2Zm9Lx4")
-            """, path="mail.py", lines=(5, 6)),
-        Example("""
-            GH = "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"
-            HEADERS = {"Authorization": f"Bearer {GH}"}
-            """, path="gh.py", lines=(2,)),
-    ),
-    good=(
-        Example("""
-            import os
-
-            GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]
-            TOKEN_URL = "https://github.com/login/oauth/access_token"
-            password_reset_url = "/accounts/password/reset/"
-            SECRET_KEY_NAME = "SECRET_KEY"
-            token_type = "bearer"
-            max_tokens = 4096
-            """, path="settings.py"),
-        Example("""
-            API_KEY = "your-api-key-here"
-            PASSWORD = "changeme"
-            TOKEN = "<your-token>"
-            AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-            STRIPE_PUBLISHABLE_KEY = "pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
-            password_hash = "$2b$12$KIXQ8h3Lm2Vq9Zt7Rw4PeO1aB5cD6eF7gH8iJ9kL0mN1oP2qR3sT"
-            TOKEN_PATTERN = r"ghp_[A-Za-z0-9]{36}"
-            """, path="consts.py"),
-        Example("""
-            import requests
-
-            def fetch(url, token):
-                return requests.get(url, headers={"Authorization": f"Bearer {token}"},
-                                    auth=("deploy", os.environ["DEPLOY_PASSWORD"]))
-            """, path="client.py"),
-        Example("""
-            DATABASE_URL = "postgres://app@db.internal:5432/app"
-            password_field = "password"
-            error = "Invalid password, please try again"
-            public_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1234"
-            tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-            """, path="misc.py"),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

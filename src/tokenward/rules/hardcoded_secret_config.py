@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import CONFIG, Rule, RuleDocs
 from tokenward.rules.config_pairs import Pair, pairs
 from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
@@ -100,6 +101,8 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
 _KEYWORDS = ("token", "secret", "pass", "pwd", "key", "auth", "credential", "cred", "bearer",
              "dsn", "://", "pat")
 
+_BAD, _GOOD = examples.load("hardcoded_secret_config")
+
 RULE = Rule(
     id="TW102",
     name="hardcoded-secret-config",
@@ -145,67 +148,6 @@ RULE = Rule(
             "https://12factor.net/config",
         ),
     ),
-    bad=(
-        Example("""
-            DEBUG=false
-            DATABASE_URL=postgres://app:Vq8rT3nZp2Lm@db.internal:5432/app
-            STRIPE_SECRET_KEY=sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa
-            export SENDGRID_PASSWORD="x9F#kq2!Lm7p"
-            """, path=".env", lines=(2, 3, 4)),
-        Example("""
-            services:
-              db:
-                environment:
-                  - POSTGRES_PASSWORD=Zr8vK2mQw9Ls
-                  - POSTGRES_USER=app
-              api:
-                environment:
-                  API_TOKEN: "a8F3kQz9Lm2Xv7Rt"
-            """, path="docker-compose.yml", lines=(4, 8)),
-        Example("""
-            {"name": "svc", "auth": {"client_secret": "Qm9vL2d8Zx7Rt4Kp"}}
-            """, path="settings.json", lines=(1,)),
-        Example("""
-            FROM python:3.11-slim
-            ENV APP_ENV=prod API_KEY=Zx8Qm2Lp9Rt4Kv7W
-            ARG NPM_TOKEN=Hq3Lz8Vm2Kp9Xr4T
-            """, path="Dockerfile", lines=(2, 3)),
-        Example("""
-            [database]
-            host = db.internal
-            password = Tz7!qL9v#Km2 ; ops set this
-            """, path="app.ini", lines=(3,)),
-        Example("""
-            curl -H "Authorization: Bearer Zq8Lm3Kv9Xt2Rw7P" https://api.internal/v1/jobs
-            """, path="deploy.sh", lines=(1,)),
-    ),
-    good=(
-        Example("""
-            DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app
-            API_TOKEN=
-            SECRET_KEY=changeme
-            GITHUB_TOKEN="<your-token>"
-            TOKEN_URL=https://auth.internal/oauth/token
-            """, path=".env.example"),
-        Example("""
-            env:
-              GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
-              NPM_TOKEN: "{{ vault_npm_token }}"
-              password_min_length: 12
-              secret_name: prod/db/password
-            """, path="workflow.yml"),
-        Example("""
-            {"integrity": "sha512-Qm9vL2d8Zx7Rt4KpQm9vL2d8Zx7Rt4KpQm9vL2d8Zx7Rt4Kp",
-             "public_key": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "token_type": "bearer"}
-            """, path="policy.json"),
-        Example("""
-            [tool.app]
-            password_hash = "$2b$12$KIXQ8h3Lm2Vq9Zt7Rw4PeO1aB5cD6eF7gH8iJ9kL0mN1oP2qR3sT"
-            api_key_env = "OPENAI_API_KEY"
-            """, path="pyproject.toml"),
-        Example("""
-            # password = Tz7!qL9v#Km2
-            ENV PATH=/usr/local/bin:$PATH
-            """, path="Dockerfile"),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import ALL_TEXT, Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
 from tokenward.rules.providers import (
     BY_DS_TYPE,
     OWN,
@@ -111,6 +112,8 @@ def _hit(provider: Provider, value: str, line: int, column: int, text: str,
 
 _OWN_LIST = ", ".join(sorted({p.label for p in OWN}))
 
+_BAD, _GOOD = examples.load("provider_token")
+
 RULE = Rule(
     id="TW103",
     name="provider-token",
@@ -163,50 +166,6 @@ RULE = Rule(
             "https://github.com/Yelp/detect-secrets",
         ),
     ),
-    bad=(
-        Example("""
-            # deploy bot
-            GH = "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"
-            """, path="deploy.py", lines=(2,)),
-        Example("""
-            Call the API with `Authorization: Bearer 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`.
-            """, path="NOTES.md", lines=(1,)),
-        Example("""
-            stripe:
-              live: sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa
-            """, path="settings.yaml", lines=(2,)),
-        Example("""
-            slack_hook: https://hooks.slack.com/services/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
-            """, path="config.yml", lines=(1,)),
-        Example("""
-            KEY = '''
-            -----BEGIN RSA PRIVATE KEY-----
-            MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun
-            -----END RSA PRIVATE KEY-----
-            '''
-            """, path="keys.py", lines=(2,)),
-        Example("""
-            aws_access_key_id = AKIAZ3MSJV4WQ7XK2PLN
-            """, path="credentials.ini", lines=(1,)),
-    ),
-    good=(
-        Example("""
-            # checksum is wrong: a made-up token from the docs
-            GH = "ghp_M7H4jxUDDWHP4kZ6A4dxlQYsQIWJuq11T4V3"
-            """, path="deploy.py"),
-        Example("""
-            PUBLISHABLE = "pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
-            PATTERN = r"ghp_[A-Za-z0-9]{36}"
-            EXAMPLE = "AKIAIOSFODNN7EXAMPLE"
-            """, path="consts.py"),
-        Example("""
-            if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):
-                kind = "rsa"
-            """, path="pem.py"),
-        Example("""
-            -----BEGIN PUBLIC KEY-----
-            MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo
-            -----END PUBLIC KEY-----
-            """, path="key.pub"),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
 from tokenward.rules.config_text import is_comment
 from tokenward.rules.credential_flow import dict_items, is_http_call, is_secret_name, resolve
 from tokenward.rules.pyutil import keyword, last_name, name_words, string_value
@@ -80,7 +81,7 @@ def _fstring_hits(source: Source, fstring: cst.FormattedString) -> Iterator[Hit]
 
 
 def _template_hit(source: Source, string: cst.SimpleString) -> Hit | None:
-    """``"...?api_key={}".format(key)``, ``"...&token=%s" % t``, ``"...?token=" + t``."""
+    """A query template filled in later: by ``.format``, ``%`` or ``+``."""
     text = string_value(string)
     if text is None or "=" not in text or _ONE_TIME_LINK.search(text.split("?", 1)[0]):
         return None
@@ -205,6 +206,8 @@ _QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", 
 def _may_build_query(text: str) -> bool:
     return ("?" in text or "params" in text) and any(p in text for p in _QUERY_WORDS)
 
+_BAD, _GOOD = examples.load("token_in_url")
+
 RULE = Rule(
     id="TW602",
     name="token-in-url",
@@ -246,53 +249,6 @@ RULE = Rule(
     kinds=PYTHON | CONFIG,
     keywords=("=",),
     prefilter=_may_build_query,
-    bad=(
-        Example(
-            """
-            import requests
-
-            def user_repos(gh_token):
-                url = f"https://api.github.com/user/repos?access_token={gh_token}&per_page=100"
-                return requests.get(url, timeout=10).json()
-
-            def geocode(address, key):
-                return requests.get("https://geo.example.com/v1/search",
-                                    params={"q": address, "api_key": key}).json()
-            """,
-            lines=(4, 9),
-        ),
-        Example(
-            """
-            #!/bin/sh
-            curl -fsS "https://hooks.example.com/deploy?token=${DEPLOY_TOKEN}&env=prod"
-            """,
-            path="deploy.sh",
-            lines=(2,),
-        ),
-    ),
-    good=(
-        Example(
-            """
-            import requests
-
-            def user_orgs(gh_token):
-                return requests.get("https://api.github.com/user/orgs",
-                                    headers={"Authorization": f"token {gh_token}"},
-                                    params={"per_page": 100}).json()
-
-            def reset_link(token):
-                return f"https://shop.example.com/password-reset?token={token}"
-
-            def next_page(page_token):
-                return f"https://api.example.com/items?pageToken={page_token}"
-            """,
-        ),
-        Example(
-            """
-            #!/bin/sh
-            curl -fsS "https://status.example.com/api/components?env=${ENVIRONMENT}"
-            """,
-            path="status.sh",
-        ),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import Rule, RuleDocs
 from tokenward.rules.config_text import enclosing_block, offset_span
 from tokenward.scanner.source import Source
 
@@ -64,6 +65,8 @@ def _is_comparison(text: str, position: int) -> bool:
 def _mentions_policy(text: str) -> bool:
     return "polic" in text or "capabilities" in text
 
+_BAD, _GOOD = examples.load("vault_root_policy")
+
 RULE = Rule(
     id="TW405",
     name="vault-root-policy",
@@ -76,8 +79,8 @@ RULE = Rule(
          "needs; generate root tokens only for break-glass work and revoke them right after.",
     docs=RuleDocs(
         what="Vault tokens created with the `root` policy (hvac "
-             "`auth.token.create(policies=[\"root\"])`, the HTTP API `{\"policies\": "
-             "[\"root\"]}`, `vault token create -policy=root`, `token_policies=root` on a "
+             "`auth.token.create` or the HTTP API with `root` in the policy list, "
+             "`vault token create` with the root policy, `token_policies` of a "
              "role, Terraform `policies = [\"root\"]`, `allowed_parameters` that let a "
              "policy mint root tokens), and policies granting `sudo` (or `*`) on every path "
              "(`path \"*\"`, `path \"sys/*\"`) in HCL or JSON.",
@@ -100,58 +103,6 @@ RULE = Rule(
                      "text"}),
     keywords=("root", "sudo"),
     prefilter=_mentions_policy,
-    bad=(
-        Example(
-            """
-            import hvac
-
-            def break_glass(client: hvac.Client) -> str:
-                result = client.auth.token.create(policies=["root"], ttl="8760h")
-                return result["auth"]["client_token"]
-            """,
-            lines=(4,),
-        ),
-        Example(
-            """
-            # Platform team policy
-            path "*" {
-              capabilities = ["create", "read", "update", "delete", "list", "sudo"]
-            }
-            """,
-            path="vault/policies/admin.hcl",
-            lines=(2,),
-        ),
-        Example(
-            """
-            #!/bin/sh
-            OPS_TOKEN=$(vault token create -policy=root -ttl=1h -field=token)
-            """,
-            path="bootstrap.sh",
-            lines=(2,),
-        ),
-    ),
-    good=(
-        Example(
-            """
-            import hvac
-
-            def ci_token(client: hvac.Client) -> str:
-                return client.auth.token.create(policies=["ci-read"], ttl="30m")
-
-            def is_root(info: dict) -> bool:
-                return "root" in info["data"]["policies"]
-            """,
-        ),
-        Example(
-            """
-            path "secret/data/shop/*" {
-              capabilities = ["read"]
-            }
-            path "auth/token/renew-self" {
-              capabilities = ["update"]
-            }
-            """,
-            path="vault/policies/shop.hcl",
-        ),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )

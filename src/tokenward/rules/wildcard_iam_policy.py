@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules import examples
+from tokenward.rules.base import Rule, RuleDocs
 from tokenward.rules.config_text import enclosing_block, indent_of, offset_span
 from tokenward.scanner.source import Source
 
@@ -119,6 +120,8 @@ def _detect_yaml(source: Source) -> Iterator[Hit]:
 def _has_wildcard_resource(text: str) -> bool:
     return "resource" in text and "*" in text
 
+_BAD, _GOOD = examples.load("wildcard_iam_policy")
+
 RULE = Rule(
     id="TW403",
     name="wildcard-iam-policy",
@@ -134,9 +137,9 @@ RULE = Rule(
         what="A policy statement whose `Action` is `\"*\"` or `\"*:*\"` (alone or in a list) "
              "and whose `Resource` is `\"*\"`, with an `Allow` (or absent) effect: in IAM "
              "JSON documents, Terraform `*.tf.json` and HCL `aws_iam_policy_document` "
-             "blocks (`actions = [\"*\"]`), policy JSON embedded in a string, CloudFormation "
-             "/ Serverless YAML, Python dicts (boto3 `put_role_policy`) and CDK "
-             "`PolicyStatement(actions=[\"*\"], resources=[\"*\"])`.",
+             "blocks (a lone wildcard in `actions`), policy JSON embedded in a string, "
+             "CloudFormation / Serverless YAML, Python dicts (boto3 `put_role_policy`) and "
+             "CDK `PolicyStatement` with wildcard actions and resources.",
         why="Credentials bound to such a policy (a role's temporary tokens, an access key) "
             "can do anything in the account, including creating new admin users: one leak "
             "is a full compromise (CWE-250, CWE-272).",
@@ -144,7 +147,7 @@ RULE = Rule(
             "keep break-glass administrator access in a separate, monitored role.",
         not_flagged="`Deny` statements (they restrict); service-wide wildcards such as "
                     "`s3:*` or `ec2:Describe*` (broad, but bounded to one service: not "
-                    "reported by this rule); `Action: \"*\"` on specific resource ARNs, and "
+                    "reported by this rule); a wildcard `Action` on specific resource ARNs, and "
                     "`Resource: \"*\"` with named actions (read-only `Describe*`/`List*` "
                     "statements usually need it); `NotAction` statements; policies assembled "
                     "at run time.",
@@ -156,61 +159,6 @@ RULE = Rule(
     kinds=frozenset({"python", "json", "yaml", "text"}),
     keywords=("action",),
     prefilter=_has_wildcard_resource,
-    bad=(
-        Example(
-            """
-            {
-              "Version": "2012-10-17",
-              "Statement": [
-                {"Effect": "Allow", "Action": "*", "Resource": "*"}
-              ]
-            }
-            """,
-            path="policy.json",
-            lines=(4,),
-        ),
-        Example(
-            """
-            import json
-
-            def grant_all(iam, role):
-                policy = {"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]}
-                iam.put_role_policy(RoleName=role, PolicyName="all",
-                                    PolicyDocument=json.dumps(policy))
-            """,
-            lines=(5,),
-        ),
-        Example(
-            """
-            Resources:
-              AdminPolicy:
-                Type: AWS::IAM::Policy
-                Properties:
-                  PolicyDocument:
-                    Statement:
-                      - Effect: Allow
-                        Action: '*'
-                        Resource: '*'
-            """,
-            path="template.yaml",
-            lines=(8,),
-        ),
-    ),
-    good=(
-        Example(
-            """
-            {
-              "Statement": [
-                {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"},
-                {"Effect": "Deny", "Action": "*", "Resource": "*",
-                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
-                {"Effect": "Allow", "Action": "s3:*",
-                 "Resource": "arn:aws:s3:::app-bucket/*"}
-              ]
-            }
-            """,
-            path="policy.json",
-        ),
-    ),
+    bad=_BAD,
+    good=_GOOD,
 )
