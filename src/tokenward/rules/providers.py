@@ -25,6 +25,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tokenward.store.token_format import TOKEN_RE, parse_token
+
 Validator = Callable[[str], bool]
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -114,7 +116,21 @@ def _github(prefix: str, label: str) -> Provider:
 
 _WORD_END = r"(?![A-Za-z0-9_\-])"
 
+
+def _is_issued_token(token: str) -> bool:
+    """tokenward's own issuer format: prefix, id and CRC32 checksum must all hold."""
+    return parse_token(token) is not None
+
 PROVIDERS: tuple[Provider, ...] = (
+    Provider(
+        key="tokenward",
+        label="tokenward-issued token",
+        rotation="Revoke it with `tokenward token revoke` (a refresh token revokes its whole "
+                 "family) and issue a new one.",
+        pattern=TOKEN_RE,
+        anchors=("tw_at_", "tw_rt_"),
+        validator=_is_issued_token,
+    ),
     _github("ghp", "GitHub personal access token"),
     _github("gho", "GitHub OAuth access token"),
     _github("ghu", "GitHub user-to-server token"),
