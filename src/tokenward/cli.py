@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,7 +46,7 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
@@ -54,7 +54,7 @@ class OutputFormat(str, Enum):
     junit = "junit"
 
 
-class SeverityChoice(str, Enum):
+class SeverityChoice(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"

@@ -181,10 +181,8 @@ def read_task(candidate: Candidate, max_size: int) -> FileTask:
         return FileTask(candidate.display, error=f"cannot read: {exc.strerror or exc}")
 
 
-def _worker(args: tuple[list[FileTask], Config, tuple[str, ...]]) -> list[FileResult]:
-    tasks, config, rule_ids = args
-    wanted = set(rule_ids)
-    rules = [r for r in RULES if r.id in wanted]
+def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileResult]:
+    tasks, config, rules = args
     return [scan_file(task, config, rules) for task in tasks]
 
 
@@ -216,9 +214,8 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
     workers = jobs or config.jobs or os.cpu_count() or 1
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         size = max(4, min(64, len(pending) // (workers * 4) or 1))
-        rule_ids = tuple(r.id for r in chosen)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch in pool.map(_worker, [(c, config, rule_ids) for c in
+            for batch in pool.map(_worker, [(c, config, chosen) for c in
                                             _chunks(pending, size)]):
                 for result in batch:
                     results[result.path] = result

@@ -97,12 +97,23 @@ def decode(data: bytes, kind: str) -> Decoded:
         )
 
 
+def _syntax_error(text: str) -> str:
+    """Python's own description of a syntax error (clearer than the parser's)."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}"
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return "syntax error (libcst cannot parse this file)"
+
+
 class NodeIndex:
     """Every node of a tree by type, with parents: one traversal shared by all rules."""
 
     def __init__(self, module: cst.Module) -> None:
-        import libcst as cst
-
         self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
         self._parent: dict[int, Any] = {}
         by_type = self._by_type
@@ -164,11 +175,8 @@ class Source:
 
         try:
             return cst.parse_module(self.text)
-        except cst.ParserSyntaxError as exc:
-            self._errors.append(
-                f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: "
-                f"{exc.message}; text-level checks still ran"
-            )
+        except cst.ParserSyntaxError:
+            self._errors.append(f"{_syntax_error(self.text)}; text-level checks still ran")
         except RecursionError:
             self._errors.append("expression nested too deeply to parse; text-level checks ran")
         except Exception as exc:  # libcst raises a few other types on odd input

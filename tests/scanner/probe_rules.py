@@ -1,0 +1,54 @@
+"""Small rules that exist only for engine tests: they make the engine's behaviour visible
+without depending on the real rules' judgement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import ALL_TEXT, PYTHON, Example, Rule, RuleDocs
+from tokenward.scanner.source import Source
+
+DOCS = RuleDocs(what="test", why="test", how="test", not_flagged="test")
+_MARK = re.compile(r"SECRET-[A-Za-z0-9]{8,}")
+
+
+def _text_marks(source: Source) -> Iterator[Hit]:
+    for number, line in enumerate(source.lines, start=1):
+        for m in _MARK.finditer(line):
+            yield Hit(Span(number, m.start() + 1, number, m.end() + 1), secret=m.group(0),
+                      target="marker", detail="marker")
+
+
+def _python_strings(source: Source) -> Iterator[Hit]:
+    if source.index is None:
+        return
+    for node in source.index.of(cst.SimpleString):
+        if "PYSECRET" in node.value:
+            yield Hit(source.span(node), secret=node.value.strip("'\""), target="literal")
+
+
+def _explode(source: Source) -> Iterator[Hit]:
+    raise ValueError("boom")
+    yield  # pragma: no cover
+
+
+TEXT_MARK = Rule(
+    id="TW901", name="probe-text-mark", title="probe", category=Category.HARDCODED_SECRET,
+    severity=Severity.HIGH, cwe=(798,), message="marker found in {target}", hint="remove it",
+    docs=DOCS, detect=_text_marks, kinds=ALL_TEXT, keywords=("secret-",),
+    bad=(Example("x = 'SECRET-abcdefgh12'", lines=(1,)),), good=(Example("x = 1"),),
+)
+PY_STRING = Rule(
+    id="TW902", name="probe-python-string", title="probe", category=Category.HARDCODED_SECRET,
+    severity=Severity.CRITICAL, cwe=(798,), message="python literal {target}", hint="h",
+    docs=DOCS, detect=_python_strings, kinds=PYTHON, keywords=("pysecret",),
+)
+EXPLODES = Rule(
+    id="TW903", name="probe-explodes", title="probe", category=Category.TOKEN_EXPOSURE,
+    severity=Severity.LOW, cwe=(1,), message="never", hint="h", docs=DOCS,
+    detect=_explode, kinds=ALL_TEXT,
+)

@@ -1,0 +1,223 @@
+"""The engine on good and bad input: every odd file gives an entry or a clean scan, never a
+crash, a hang, or a lost finding elsewhere in the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.scanner.probe_rules import EXPLODES, PY_STRING, TEXT_MARK
+from tokenward.config import Config
+from tokenward.scanner.engine import FileTask, run_tasks, scan
+from tokenward.scanner.files import PathError
+
+RULES = [TEXT_MARK, PY_STRING]
+SECRET = "SECRET-abcdefgh1234"
+
+
+def _scan(folder: Path, **kwargs: object) -> object:
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        return scan(["."], Config(root=str(folder)), rules=RULES, use_cache=False, **kwargs)
+    finally:
+        os.chdir(old)
+
+
+def lines_of(result, path: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return [f.line for f in result.findings if f.path == path]
+
+
+def test_finding_has_path_line_column_and_redacted_snippet(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(f"x = 1\ntoken = '{SECRET}'\n")
+    result = _scan(tmp_path)
+    [finding] = result.findings
+    assert (finding.path, finding.span.line, finding.span.column) == ("app.py", 2, 10)
+    assert finding.snippet == "token = 'SECR****(19 chars)'"
+    assert SECRET not in repr(finding)
+
+
+def test_syntax_error_is_an_error_entry_and_text_rules_still_run(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text(f"def f(:\n    k = '{SECRET}'\n    z = 'PYSECRET-x'\n")
+    result = _scan(tmp_path)
+    assert lines_of(result, "broken.py") == [2]  # the text rule; the Python rule cannot run
+    [error] = result.errors
+    assert error.path == "broken.py"
+    assert error.message.startswith("syntax error at line 1")
+    assert not error.internal
+
+
+def test_python_rule_runs_on_valid_python(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("a = 1\nb = 'PYSECRET-x'\n")
+    result = _scan(tmp_path)
+    assert [(f.rule_id, f.line) for f in result.findings] == [("TW902", 2)]
+
+
+def test_latin1_file_without_declaration_is_reported_and_still_scanned(tmp_path: Path) -> None:
+    (tmp_path / "legacy.py").write_bytes(f"# caf\xe9\nk = '{SECRET}'\n".encode("latin-1"))
+    result = _scan(tmp_path)
+    assert lines_of(result, "legacy.py") == [2]
+    [error] = result.errors
+    assert "not valid utf-8 at byte 5" in error.message
+
+
+def test_pep263_declared_encoding_is_honoured(tmp_path: Path) -> None:
+    body = f"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nk = '{SECRET}'\n"
+    (tmp_path / "declared.py").write_bytes(body.encode("latin-1"))
+    result = _scan(tmp_path)
+    assert lines_of(result, "declared.py") == [3]
+    assert result.errors == ()
+
+
+def test_utf8_bom(tmp_path: Path) -> None:
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfk = 'PYSECRET-x'\n")
+    result = _scan(tmp_path)
+    assert [(f.line, f.span.column) for f in result.findings] == [(1, 5)]
+
+
+def test_binary_file_named_py_is_skipped_and_counted(tmp_path: Path) -> None:
+    (tmp_path / "blob.py").write_bytes(b"\x7fELF\x00\x01" + SECRET.encode())
+    (tmp_path / "real.py").write_text(f"k = '{SECRET}'\n")
+    result = _scan(tmp_path)
+    assert [(s.path, s.reason) for s in result.skipped] == [("blob.py", "binary")]
+    assert lines_of(result, "real.py") == [1]
+
+
+def test_file_with_a_nul_byte_is_skipped_as_binary(tmp_path: Path) -> None:
+    (tmp_path / "nul.txt").write_bytes(b"hello\x00world " + SECRET.encode())
+    result = _scan(tmp_path)
+    assert [(s.path, s.reason) for s in result.skipped] == [("nul.txt", "binary")]
+    assert result.errors == ()
+
+
+def test_large_file_is_skipped_without_being_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:  # 50 MB text file
+        handle.write((SECRET + "\n").encode() * (50 * 1024 * 1024 // 20))
+    (tmp_path / "small.py").write_text(f"k = '{SECRET}'\n")
+    result = _scan(tmp_path)
+    assert [(s.path, s.reason) for s in result.skipped] == [("big.txt", "too-large")]
+    assert lines_of(result, "small.py") == [1]
+
+
+def test_size_cap_is_configurable(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SECRET + "\n" + "x" * 200)
+    result = scan([tmp_path], Config(max_file_size=100), rules=RULES, use_cache=False)
+    assert [s.reason for s in result.skipped] == ["too-large"]
+
+
+def test_empty_file_is_a_clean_scan(tmp_path: Path) -> None:
+    (tmp_path / "empty.py").write_text("")
+    result = _scan(tmp_path)
+    assert (result.findings, result.errors, result.files_scanned) == ((), (), 1)
+
+
+def test_deeply_nested_expression_does_not_crash(tmp_path: Path) -> None:
+    (tmp_path / "deep.py").write_text("x = " + "(" * 3000 + "1" + ")" * 3000 + "\n"
+                                      f"k = '{SECRET}'\n")
+    result = _scan(tmp_path)
+    assert lines_of(result, "deep.py") == [2]
+    assert all(not e.internal for e in result.errors)
+
+
+def test_symlink_loop_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "a.txt").write_text(SECRET)
+    result = _scan(tmp_path)
+    assert lines_of(result, "a.txt") == [1]
+    assert result.files_scanned == 1
+
+
+def test_symlink_loop_named_explicitly_is_an_error_entry(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    result = scan([loop], Config(), rules=RULES, use_cache=False)
+    [error] = result.errors
+    assert "symbolic link" in error.message
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(PathError, match="no such file or directory"):
+        scan([tmp_path / "nope"], Config(), rules=RULES)
+
+
+def test_a_failing_rule_is_an_internal_error_and_other_rules_still_report(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SECRET)
+    result = scan([tmp_path], Config(), rules=[TEXT_MARK, EXPLODES], use_cache=False)
+    assert [f.rule_id for f in result.findings] == ["TW901"]
+    [error] = result.errors
+    assert error.internal
+    assert "internal error in rule TW903 (ValueError" in error.message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_unreadable_file_is_an_error_entry(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "locked.py").write_text(f"k = '{SECRET}'\n")
+    (folder / "locked.py").chmod(0)
+    (folder / "open.txt").write_text(SECRET)
+    code = (
+        "import sys, json; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]);"
+        "from tests.scanner.probe_rules import TEXT_MARK;"
+        "from tokenward.config import Config; from tokenward.scanner.engine import scan;"
+        "r = scan([sys.argv[3]], Config(), rules=[TEXT_MARK], use_cache=False);"
+        "print(json.dumps([[e.path.rsplit('/',1)[-1], e.message] for e in r.errors]"
+        " + [[f.path.rsplit('/',1)[-1], f.line] for f in r.findings]))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    # root reads anything: drop the capabilities that let it, as an ordinary user has none.
+    prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] \
+        if os.geteuid() == 0 else []
+    out = subprocess.run([*prefix, sys.executable, "-c", code, str(root / "src"), str(root),
+                          str(folder)], capture_output=True, text=True, cwd="/", check=True)
+    assert out.stdout.strip() == (
+        '[["locked.py", "cannot read: Permission denied"], ["open.txt", 1]]'
+    )
+
+
+def test_output_order_is_deterministic_and_parallel_equals_serial(tmp_path: Path) -> None:
+    for i in range(40):
+        (tmp_path / f"f{i:02d}.txt").write_text(f"a\n{SECRET}{i}\n")
+    serial = scan([tmp_path], Config(), rules=RULES, jobs=1, use_cache=False)
+    parallel = scan([tmp_path], Config(), rules=RULES, jobs=2, use_cache=False)
+    assert serial.findings == parallel.findings
+    assert [f.path for f in serial.findings] == sorted(f.path for f in serial.findings)
+
+
+def test_blobs_scan_without_a_disk_file() -> None:
+    result = run_tasks([FileTask("staged/x.py", f"k = '{SECRET}'".encode())], Config(),
+                       rules=RULES, use_cache=False)
+    assert [(f.path, f.line) for f in result.findings] == [("staged/x.py", 1)]
+
+
+def test_cache_serves_unchanged_files(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(f"k = '{SECRET}'\n")
+    first = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    second = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    assert first.findings == second.findings
+    assert (first.stats["cache_hits"], second.stats["cache_hits"]) == (0, 1)
+    (tmp_path / "a.py").write_text(f"\nk = '{SECRET}'\n")
+    third = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    assert (third.stats["cache_hits"], [f.line for f in third.findings]) == (0, [2])
+
+
+def test_fingerprint_is_stable_when_lines_move(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SECRET)
+    before = scan([tmp_path], Config(), rules=RULES, use_cache=False).findings[0]
+    (tmp_path / "a.txt").write_text("new line\n\n" + SECRET)
+    after = scan([tmp_path], Config(), rules=RULES, use_cache=False).findings[0]
+    assert after.line == 3
+    assert before.fingerprint == after.fingerprint
+
+
+def test_identical_findings_in_one_file_get_distinct_fingerprints(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(f"{SECRET}\n{SECRET}\n")
+    findings = scan([tmp_path], Config(), rules=RULES, use_cache=False).findings
+    assert len({f.fingerprint for f in findings}) == 2
