@@ -50,13 +50,18 @@ def _plain_help(rule: Rule) -> str:
     return _mask("\n\n".join(part.strip() for part in (docs.what, docs.why, docs.how)))
 
 
+def pascal_case(name: str) -> str:
+    """SARIF tools expect rule names in PascalCase: ``hardcoded-secret`` -> ``HardcodedSecret``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("_", "-").split("-"))
+
+
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
     from tokenward.rules.docs import render_markdown
 
     cwe_tags = [f"external/cwe/cwe-{n}" for n in rule.cwe]
     return {
         "id": rule.id,
-        "name": rule.name,
+        "name": pascal_case(rule.name),
         "shortDescription": {"text": _sentence(rule.title)},
         "fullDescription": {"text": _mask(_sentence(rule.docs.what))},
         "help": {"text": _plain_help(rule), "markdown": _mask(render_markdown(rule))},
@@ -67,6 +72,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": "high",
             "problem.severity": LEVELS[rule.severity],
+            "rule": rule.name,
             "category": rule.category.value,
             "severity": rule.severity.value,
             "fixable": rule.fixable,
@@ -78,8 +84,12 @@ def _descriptor_from_finding(finding: Finding) -> dict[str, Any]:
     """For a finding whose rule this tokenward does not know (a merged report)."""
     return {
         "id": finding.rule_id,
-        "name": finding.rule,
+        "name": pascal_case(finding.rule),
         "shortDescription": {"text": _sentence(finding.rule)},
+        "fullDescription": {"text": _sentence(finding.rule)},
+        # GitHub requires help; this tokenward has no docs for a rule it does not know.
+        "help": {"text": f"See `tokenward explain {finding.rule_id}` in the tokenward "
+                         "version that reported it."},
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
         "properties": {
             "tags": ["security", finding.category.value],
