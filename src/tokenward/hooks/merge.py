@@ -105,8 +105,8 @@ def _sarif_report(data: Mapping[str, Any], where: str) -> ScanResult:
                     props = note.get("properties", {})
                     path = props.get("path") or (_uri_path(note["locations"][0])
                                                  if note.get("locations") else "")
-                    errors.append(ScanError(str(path), str(note["message"]["text"]),
-                                            bool(props.get("internal"))))
+                    text = props.get("text") or note["message"]["text"]
+                    errors.append(ScanError(str(path), str(text), bool(props.get("internal"))))
             props = run.get("properties", {})
             scanned += int(props.get("filesScanned", 0))
             skipped.extend(SkippedFile(str(s["path"]), str(s["reason"]))

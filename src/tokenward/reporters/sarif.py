@@ -151,7 +151,7 @@ def _notification(error: ScanError) -> dict[str, Any]:
         "level": "error",
         "message": {"text": _sentence(error.message)},
         "locations": [{"physicalLocation": {"artifactLocation": artifact_location(error.path)}}],
-        "properties": {"internal": error.internal, "path": error.path},
+        "properties": {"internal": error.internal, "path": error.path, "text": error.message},
     }
 
 
