@@ -258,4 +258,6 @@ def audit_verdict(baseline: Baseline, fingerprint: str, audit: Audit,
 
 
 def unaudited(baseline: Baseline) -> list[Entry]:
-    return [e for e in baseline.sorted_entries() if e.audit is Audit.UNAUDITED]
+    """Entries still to audit, in the order a person reads them: by file, then rule."""
+    todo = [e for e in baseline.entries.values() if e.audit is Audit.UNAUDITED]
+    return sorted(todo, key=lambda e: (e.path, e.rule_id, e.fingerprint))

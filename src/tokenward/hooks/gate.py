@@ -18,7 +18,7 @@ from tokenward.hooks.shard import Shard
 from tokenward.model import ScanResult
 from tokenward.rules.base import Rule
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
-from tokenward.scanner.files import discover
+from tokenward.scanner.files import discover, display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -72,6 +72,11 @@ def collect_tasks(request: GateRequest, config: Config,
         if changed is not None:
             candidates = [c for c in candidates if c.display in changed]
         tasks = [read_task(c, config.max_file_size) for c in candidates]
+    # The baseline holds fingerprints (hex runs) that secret detectors would flag.
+    own = {display_path(Path(config.root) / config.baseline)}
+    if request.baseline is not None:
+        own.add(display_path(request.baseline))
+    tasks = [t for t in tasks if t.path not in own]
     if request.shard is not None:
         tasks = request.shard.select(tasks, lambda t: t.path)
     return tasks
