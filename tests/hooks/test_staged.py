@@ -90,7 +90,7 @@ def test_symlinks_and_binary_blobs(repo: Path) -> None:
 def test_outside_a_repository_is_a_clear_error(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(GitError, match="^not inside a git repository$"):
+    with pytest.raises(GitError, match=r"^not inside a git repository$"):
         staged_tasks()
 
 
