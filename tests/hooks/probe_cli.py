@@ -27,6 +27,10 @@ def main() -> int:
     registry.RULES = chosen
     registry.RULES_BY_ID.clear()
     registry.RULES_BY_ID.update({r.id: r for r in chosen})
+    if sys.argv[2:3] == ["hook"]:  # the pre-commit entry point instead of the CLI
+        from tokenward.hooks.precommit import main as hook_main
+
+        return hook_main(sys.argv[3:])
     from tokenward.cli import main as cli_main
 
     return cli_main(sys.argv[2:])

@@ -144,3 +144,34 @@ def test_baseline_audit_records_verdicts_as_it_goes(repo: Path, probe: ProbeRun)
     changed = set((repo / ".tokenward-baseline.json").read_text().splitlines()) - set(
         before.splitlines())
     assert len(changed) == 2
+
+
+# --- the pre-commit entry point (python -m tokenward.hooks.precommit) ----------------------
+
+def test_hook_entry_exit_codes(repo: Path, probe: ProbeRun) -> None:
+    (repo / "bad.py").write_text(f'KEY = "{MARK}"\n')
+    found = probe(repo, "TW901", "hook", "bad.py", "clean.py")
+    assert found.returncode == 1
+    assert found.stdout.splitlines()[0] == "bad.py:1:8: TW901 [high] marker found in marker"
+    assert probe(repo, "TW901", "hook", "clean.py").returncode == 0
+    assert probe(repo, "TW901", "hook").returncode == 0  # no files passed: nothing to do
+    broken = probe(repo, "TW901,TW903", "hook", "clean.py", "--format", "github")
+    assert broken.returncode == 2
+    assert "title=tokenward internal error::internal error in rule TW903" in broken.stdout
+    usage = probe(repo, "TW901", "hook", "--fail-on", "severe")
+    assert usage.returncode == 2 and "invalid choice: 'severe'" in usage.stderr
+    missing = probe(repo, "TW901", "hook", "nope.py")
+    assert (missing.returncode, missing.stderr) == (
+        2, "tokenward: error: nope.py: no such file or directory\n")
+
+
+def test_hook_entry_staged_with_baseline(repo: Path, probe: ProbeRun) -> None:
+    (repo / "bad.py").write_text(f'KEY = "{MARK}"\n')
+    probe(repo, "TW901", "baseline", "create")
+    git(repo, "add", "-A")
+    assert probe(repo, "TW901", "hook", "--staged").returncode == 0
+    (repo / "worse.py").write_text(f'MORE = "{MARK}Q"\n')
+    git(repo, "add", "worse.py")
+    done = probe(repo, "TW901", "hook", "--staged")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == "worse.py:1:9: TW901 [high] marker found in marker"
