@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from tokenward.rules import hardcoded_secret, hardcoded_secret_config, provider_token
 from tokenward.rules.base import Example, Rule, RuleDocs
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    hardcoded_secret.RULE,
+    hardcoded_secret_config.RULE,
+    provider_token.RULE,
+)
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 

@@ -43,8 +43,10 @@ def _looks_secret(run: str) -> bool:
     has_alpha = any(c.isalpha() for c in run)
     if not (has_digit and has_alpha):
         return False
-    # Dotted names and paths (module.sub.attr, a/b/c) are not secrets.
-    return not (run.count(".") >= 2 and all(part.isidentifier() for part in run.split(".")))
+    # Dotted names (psycopg2.connect, module.sub.attr) are not secrets; a JWT's parts are
+    # identifiers too, but long ones.
+    parts = run.split(".")
+    return not (len(parts) >= 2 and all(p.isidentifier() and len(p) <= 24 for p in parts))
 
 
 def mask_line(line: str) -> str:

@@ -1,0 +1,564 @@
+"""TW101 hardcoded-secret: a secret literal in Python code, judged by where it is bound."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules import pyutil
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.providers import fails_validation, provider_of
+from tokenward.rules.secret_names import secret_kind
+from tokenward.rules.secret_values import (
+    could_be_secret,
+    not_flagged_doc,
+    strip_auth_scheme,
+    url_credentials,
+    why_not_secret,
+)
+from tokenward.scanner.source import Source
+
+# Credential parameters passed by position: qualified callee -> (index, parameter, what).
+_POSITIONAL: dict[str, tuple[int, str, str]] = {
+    "requests.auth.HTTPBasicAuth": (1, "password", "password"),
+    "requests.auth.HTTPDigestAuth": (1, "password", "password"),
+    "requests.auth.HTTPProxyAuth": (1, "password", "password"),
+    "httpx.BasicAuth": (1, "password", "password"),
+    "httpx.DigestAuth": (1, "password", "password"),
+    "aiohttp.BasicAuth": (1, "password", "password"),
+    "github.Github": (0, "login_or_token", "GitHub token"),
+    "github.Auth.Token": (0, "token", "GitHub token"),
+    "github.Auth.Login": (1, "password", "password"),
+    "slack_sdk.WebClient": (0, "token", "Slack token"),
+    "slack_sdk.web.WebClient": (0, "token", "Slack token"),
+    "slack_sdk.web.client.WebClient": (0, "token", "Slack token"),
+    "slack_sdk.web.async_client.AsyncWebClient": (0, "token", "Slack token"),
+    "slack.WebClient": (0, "token", "Slack token"),
+    "azure.identity.ClientSecretCredential": (2, "client_secret", "client secret"),
+    "azure.identity.aio.ClientSecretCredential": (2, "client_secret", "client secret"),
+    "azure.identity.UsernamePasswordCredential": (3, "password", "password"),
+    "pymysql.connect": (2, "password", "password"),
+    "MySQLdb.connect": (2, "passwd", "password"),
+    "ftplib.FTP": (2, "passwd", "password"),
+    "ftplib.FTP_TLS": (2, "passwd", "password"),
+    "ldap3.Connection": (2, "password", "password"),
+    "twilio.rest.Client": (1, "password", "Twilio auth token"),
+    "stripe.StripeClient": (0, "api_key", "Stripe API key"),
+    "telegram.Bot": (0, "token", "Telegram bot token"),
+    "jwt.encode": (1, "key", "JWT signing key"),
+    "jwt.decode": (1, "key", "JWT signing key"),
+}
+# Methods whose receiver type is unknown but whose meaning is not: smtplib/imaplib/ftplib
+# login, LDAP binds.
+_METHODS: dict[str, tuple[int, str, str]] = {
+    "login": (1, "password", "password"),
+    "simple_bind_s": (1, "password", "password"),
+    "simple_bind": (1, "password", "password"),
+    "bind_s": (1, "password", "password"),
+}
+# A literal default of an environment lookup is a hard-coded fallback secret.
+_ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
+                          "environ.get", "os.getenvb"})
+_AUTH_SCHEME = re.compile(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
+_CONNECTION_PASSWORD = re.compile(
+    r"(?:^|[;\s])(?:password|passwd|pwd)\s*=\s*(?P<pw>[^;\s'\"]+)", re.IGNORECASE
+)
+_CONNECTION_OTHER_KEY = re.compile(
+    r"(?:^|[;\s])(?:host|server|dbname|database|user|uid|user id|data source|port)\s*=",
+    re.IGNORECASE,
+)
+_AUTH_CONTAINER_WORDS = frozenset({"auth", "basic", "credentials", "creds", "credential"})
+
+
+@dataclass(frozen=True)
+class _Binding:
+    name: str
+    # For an auth tuple ("user", "pw"): the element's position decides what it is.
+    element: int | None = None
+
+
+def _literal(node: cst.BaseExpression) -> str | None:
+    value = pyutil.string_value(node)
+    if value is not None:
+        return value
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        try:
+            raw = node.evaluated_value
+        except Exception:  # invalid escapes: not a usable literal
+            return None
+        if isinstance(raw, bytes):
+            return raw.decode("latin-1")
+    if isinstance(node, cst.FormattedString) and not any(
+            isinstance(p, cst.FormattedStringExpression) for p in node.parts):
+        return "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
+    return None
+
+
+def _target_name(target: cst.BaseExpression) -> str | None:
+    """``stripe.api_key`` for module attributes, ``api_key`` for ``self.api_key``."""
+    if isinstance(target, cst.Attribute):
+        base = pyutil.dotted_name(target.value)
+        if base is not None and base.split(".")[0] not in ("self", "cls"):
+            return f"{base}.{target.attr.value}"
+        return target.attr.value
+    return pyutil.last_name(target)
+
+
+def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
+    """The name a literal (or an element of a tuple) is bound to, if any."""
+    assert source.index is not None
+    parent = source.index.parent(node)
+    if isinstance(parent, cst.Assign) and parent.value is node:
+        names = [n for t in parent.targets if (n := _target_name(t.target))]
+        secret = [n for n in names if secret_kind(n.rsplit(".", 1)[-1])]
+        return _Binding((secret or names or [""])[0]) if names else None
+    if isinstance(parent, cst.AnnAssign) and parent.value is node:
+        name = _target_name(parent.target)
+        return _Binding(name) if name else None
+    if isinstance(parent, cst.Arg) and parent.keyword is not None:
+        return _Binding(parent.keyword.value)
+    if isinstance(parent, cst.DictElement) and parent.value is node:
+        key = pyutil.string_value(parent.key) or pyutil.last_name(parent.key)
+        return _Binding(key) if key else None
+    if isinstance(parent, cst.Param) and parent.default is node:
+        return _Binding(parent.name.value)
+    if isinstance(parent, cst.ComparisonTarget):
+        comparison = source.index.parent(parent)
+        if isinstance(comparison, cst.Comparison) and isinstance(
+                parent.operator, cst.Equal | cst.NotEqual):
+            name = pyutil.last_name(comparison.left)
+            return _Binding(name) if name else None
+    if isinstance(parent, cst.Element):
+        return _element_binding(source, parent)
+    return None
+
+
+def _element_binding(source: Source, element: cst.Element) -> _Binding | None:
+    assert source.index is not None
+    container = source.index.parent(element)
+    if not isinstance(container, cst.Tuple | cst.List):
+        return None
+    position = next(i for i, e in enumerate(container.elements) if e is element)
+    holder = source.index.parent(container)
+    # user, password = "admin", "Zq8..."
+    if isinstance(holder, cst.Assign) and holder.value is container:
+        for target in holder.targets:
+            names = target.target
+            if isinstance(names, cst.Tuple | cst.List) and len(names.elements) == len(
+                    container.elements):
+                name = _target_name(names.elements[position].value)
+                return _Binding(name) if name else None
+        return _auth_tuple(source, container, position)
+    return _auth_tuple(source, container, position)
+
+
+def _auth_tuple(source: Source, container: cst.Tuple | cst.List,
+                position: int) -> _Binding | None:
+    """``auth=("user", "pw")``: the second element is a password."""
+    if len(container.elements) != 2:
+        return None
+    outer = _binding(source, container)
+    if outer is None:
+        return None
+    words = set(pyutil.name_words(outer.name))
+    if not words & _AUTH_CONTAINER_WORDS:
+        return None
+    return _Binding(outer.name, element=position)
+
+
+def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
+    assert source.index is not None
+    for node in source.index.of(cst.SimpleString):
+        if not isinstance(source.index.parent(node), cst.ConcatenatedString):
+            yield node
+    for concatenated in source.index.of(cst.ConcatenatedString):
+        if not isinstance(source.index.parent(concatenated), cst.ConcatenatedString):
+            yield concatenated
+    yield from source.index.of(cst.FormattedString)
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    if source.index is None:
+        return
+    for node in _literal_nodes(source):
+        yield from _literal_hits(source, node)
+    for call in source.index.of(cst.Call):
+        yield from _call_hits(source, call)
+    for operation in source.index.of(cst.BinaryOperation):
+        yield from _concatenated_bearer(source, operation)
+
+
+def _literal_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
+    value = _literal(node)
+    if value is None:
+        if isinstance(node, cst.FormattedString):
+            yield from _formatted_hits(source, node)
+        return
+    binding = _binding(source, node)
+    name = binding.name if binding else None
+    found = list(_embedded_credentials(source, node, value, name))
+    yield from found
+    if found or binding is None:
+        return
+    if binding.element is not None:
+        if binding.element == 1:
+            yield from _checked(source, node, value, binding.name, "password", "password")
+        return
+    kind = secret_kind(binding.name.rsplit(".", 1)[-1])
+    if kind is not None:
+        yield from _checked(source, node, value, binding.name, binding.name, kind)
+
+
+def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_as: str,
+             kind: str) -> Iterator[Hit]:
+    """A hit when ``value`` (bound to ``judge_as``) passes the false-positive controls."""
+    secret = strip_auth_scheme(value)
+    name = judge_as.rsplit(".", 1)[-1]
+    if fails_validation(secret) or why_not_secret(secret, name) is not None:
+        return
+    provider = provider_of(secret)
+    yield Hit(span=source.span(node), secret=secret, target=target,
+              detail=provider.label if provider else kind)
+
+
+def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
+                          name: str | None) -> Iterator[Hit]:
+    """Passwords inside URLs and connection strings, whatever the literal is bound to."""
+    if "://" in value and "@" in value:
+        for cred in url_credentials(value):
+            yield Hit(span=source.span(node), secret=cred.password,
+                      target=name or f"{cred.scheme} URL", detail="password in a URL")
+    if "=" in value and _CONNECTION_OTHER_KEY.search(value):
+        for match in _CONNECTION_PASSWORD.finditer(value):
+            password = match.group("pw")
+            if why_not_secret(password, "password") is None:
+                yield Hit(span=source.span(node), secret=password,
+                          target=name or "connection string",
+                          detail="password in a connection string")
+
+
+def _formatted_hits(source: Source, node: cst.FormattedString) -> Iterator[Hit]:
+    """f-strings: URLs with a literal password, and ``f"Bearer {CONSTANT}"``."""
+    static = "".join(p.value if isinstance(p, cst.FormattedStringText) else "${X}"
+                     for p in node.parts)
+    binding = _binding(source, node)
+    name = binding.name if binding else None
+    found = list(_embedded_credentials(source, node, static, name))
+    yield from found
+    if found:
+        return
+    parts = node.parts
+    if (len(parts) == 2 and isinstance(parts[0], cst.FormattedStringText)
+            and _AUTH_SCHEME.match(parts[0].value)
+            and isinstance(parts[1], cst.FormattedStringExpression)):
+        yield from _bearer_from(source, node, parts[1].expression, name)
+
+
+def _concatenated_bearer(source: Source, operation: cst.BinaryOperation) -> Iterator[Hit]:
+    """``"Bearer " + TOKEN`` where TOKEN is a literal."""
+    if not isinstance(operation.operator, cst.Add):
+        return
+    left = pyutil.string_value(operation.left)
+    if left is None or not _AUTH_SCHEME.match(left):
+        return
+    binding = _binding(source, operation)
+    yield from _bearer_from(source, operation, operation.right,
+                            binding.name if binding else None)
+
+
+def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpression,
+                 bound_to: str | None) -> Iterator[Hit]:
+    value = pyutil.string_value(expression)
+    if value is None and isinstance(expression, cst.Name):
+        if secret_kind(expression.value):
+            return  # the constant itself is reported where it is assigned
+        resolved = _constant(source, node, expression.value)
+        value = pyutil.string_value(resolved) if resolved is not None else None
+    if value is None:
+        return
+    if fails_validation(value) or why_not_secret(value, "bearer") is not None:
+        return
+    provider = provider_of(value)
+    yield Hit(span=source.span(node), secret=value, target=bound_to or "Authorization",
+              detail=provider.label if provider else "bearer token")
+
+
+def _constant(source: Source, near: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The literal last assigned to ``name`` in the same function, else at module level."""
+    local = pyutil.local_assignment(source, near, name)
+    if local is not None:
+        return local
+    assert source.index is not None
+    for assign in reversed(source.index.of(cst.Assign)):
+        if pyutil.enclosing_function(source.index, assign) is not None:
+            continue
+        for target in assign.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == name:
+                return assign.value
+    return None
+
+
+def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
+    """Credentials passed by position to known libraries, and env-lookup defaults."""
+    qualified = pyutil.call_name(source, call)
+    spec = _POSITIONAL.get(qualified or "")
+    if spec is None and isinstance(call.func, cst.Attribute):
+        spec = _METHODS.get(call.func.attr.value)
+    if spec is not None:
+        index, parameter, what = spec
+        arg = pyutil.positional(call, index)
+        if arg is not None:
+            value = _literal(arg.value)
+            if value is not None and not any(True for _ in _embedded_credentials(
+                    source, arg.value, value, None)):
+                yield from _checked(source, arg.value, value, parameter, _judge(parameter),
+                                    what)
+    if qualified in _ENV_LOOKUPS:
+        name_arg = pyutil.positional(call, 0)
+        default = pyutil.argument(call, 1, "default")
+        env_name = pyutil.string_value(name_arg.value) if name_arg else None
+        if default is not None and env_name and default.keyword is None:
+            value = _literal(default.value)
+            kind = secret_kind(env_name)
+            if value is not None and kind is not None:
+                yield from _checked(source, default.value, value, env_name, env_name, kind)
+
+
+def _judge(parameter: str) -> str:
+    """The name whose rules judge a positional credential (``key`` alone is not secret)."""
+    return "signing_key" if parameter == "key" else parameter
+
+
+# (substring, judged as a password?) - plain substrings: str.find is much faster than a
+# regex alternation over the whole file.
+_WORDS: tuple[tuple[str, bool], ...] = (
+    *((w, True) for w in ("pass", "pwd", "pw")),
+    *((w, False) for w in ("auth", "cred", "token", "secret", "apikey", "api_key", "api-key",
+                          "access_key", "accesskey", "private_key", "privatekey", "signing_key",
+                          "signingkey", "session_key", "sessionkey", "bearer", "dsn")),
+)
+# Credential calls that may spread their arguments over the next lines (the one-line case is
+# seen through the literal's own line anyway).
+_CALLS = ("httpbasicauth(", "httpdigestauth(", "httpproxyauth(", "basicauth(", "digestauth(",
+          "github(", "webclient(", "clientsecretcredential(", "usernamepasswordcredential(",
+          "stripeclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
+          "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
+          "ftp_tls(", "ldap3.connection(", "telegram.bot(")
+_SCHEMES = ("bearer ", "token ", "basic ", "bot ")
+_BUILT_AFTER_SCHEME = re.compile(r"\{|[\"']\s*\+")
+_URL_PASSWORD = re.compile(r"://[^\s/@'\"]*:([^\s/@'\"]+)@")
+_PASSWORD_PAIR = re.compile(r"\s*=\s*([^\s;'\"\[\](){},]{6,})(?=[;\s'\"]|$)", re.MULTILINE)
+_QUOTE = re.compile(r"[\"'`]")
+
+
+def _quoted_candidate(text: str, *, password: bool) -> bool:
+    """Whether any run between two quotes in ``text`` could be a secret. Every run between
+    consecutive quote characters is tried, so both alignments of the quotes are covered."""
+    return any(len(part) >= 6 and could_be_secret(part, password=password)
+               for part in _QUOTE.split(text)[1:-1])
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    position = text.find(needle)
+    while position >= 0:
+        yield position
+        position = text.find(needle, position + len(needle))
+
+
+def _wants(lowered: str) -> bool:
+    """File prefilter (on the lower-cased text): parse only files where a literal that could
+    be a secret sits after a secret-like word on its line, after a credential call, inside a
+    URL's credentials or a connection string, or where a bearer header is built.
+
+    Words of the password kind are judged with a password's leniency (6 characters, single
+    words), the others as tokens (so ``auth=("user", "pw")`` with a password shorter than
+    8 characters is seen only when a password word is on the line). Plain ``str.find``
+    loops: much faster than a regex alternation over the whole file.
+    """
+    checked: set[tuple[int, bool]] = set()
+    for word, password in _WORDS:
+        for position in _occurrences(lowered, word):
+            after = position + len(word)
+            end = lowered.find("\n", after)
+            if end < 0:
+                end = len(lowered)
+            if (end, password) not in checked:
+                checked.add((end, password))
+                if _quoted_candidate(lowered[after:end][:300], password=password):
+                    return True
+    for call in _CALLS:
+        for position in _occurrences(lowered, call):
+            after = position + len(call)
+            if _quoted_candidate(lowered[after : after + 300], password=True):
+                return True
+    if "://" in lowered and any(could_be_secret(m.group(1))
+                                for m in _URL_PASSWORD.finditer(lowered)):
+        return True
+    for word in ("password", "passwd", "pwd"):
+        for position in _occurrences(lowered, word):
+            pair = _PASSWORD_PAIR.match(lowered, position + len(word))
+            if pair is not None and could_be_secret(pair.group(1)):
+                return True
+    for scheme in _SCHEMES:
+        for position in _occurrences(lowered, scheme):
+            if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
+                return True
+    return False
+
+
+RULE = Rule(
+    id="TW101",
+    name="hardcoded-secret",
+    title="Hard-coded secret in Python code",
+    category=Category.HARDCODED_SECRET,
+    severity=Severity.HIGH,
+    cwe=(798,),
+    message="Hard-coded {detail} bound to {target}",
+    hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.vault.get(\"NAME\"), "
+         "and rotate the exposed value.",
+    kinds=PYTHON,
+    keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
+              "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
+              "ftp", "connection", "client", "bot("),
+    prefilter=_wants,
+    detect=_detect,
+    docs=RuleDocs(
+        what=(
+            "A string literal that is a credential, found by where it is bound:\n"
+            "- to a secret-like name: variables, attributes (`self.api_key`, "
+            "`stripe.api_key`), class attributes, annotated and multi-target assignments, "
+            "tuple unpacking, dictionary keys (nested too), default arguments, keyword "
+            "arguments, comparisons (`if password == \"...\"`), and the default of an "
+            "environment lookup (`os.getenv(\"API_TOKEN\", \"...\")`);\n"
+            "- to credential parameters of real libraries: `requests`/`httpx` "
+            "`auth=(user, pw)`, `HTTPBasicAuth`, `Authorization: Bearer` headers, boto3 "
+            "`aws_secret_access_key=`, PyGithub `Github(token)`/`Auth.Token`, slack_sdk "
+            "`WebClient(token)`, `stripe.api_key`, `openai.OpenAI(api_key=)`, Azure "
+            "`ClientSecretCredential(tenant, client, secret)`, `connect(password=)` "
+            "(psycopg2, pymysql, MySQLdb), smtplib/imaplib/ftplib `login(user, pw)`, LDAP "
+            "`simple_bind_s(dn, pw)`, ldap3 `Connection(server, user, pw)`, "
+            "`jwt.encode(payload, key)`;\n"
+            "- embedded in URLs and connection strings anywhere "
+            "(`postgres://app:PASSWORD@db/app`, `Server=...;Password=...`);\n"
+            "- bearer headers built from literals with f-strings or `+` "
+            "(`f\"Bearer {GH}\"` where `GH = \"ghp_...\"`).\n"
+            "Secret-like names are split into words: `token`, `secret`, `password` (`passwd`, "
+            "`pwd`, `pass`), `api_key`, `access_key`, `private_key`, `client_secret`, `auth`, "
+            "`credential(s)`, `bearer`, `session_key`, `signing_key`, `webhook_secret`, "
+            "`dsn` ... but not when the last word describes the secret (`token_url`, "
+            "`password_reset_url`, `secret_name`, `key_id`, `token_count`, "
+            "`csrf_token_header`) or a word makes it public or a count (`public_key`, "
+            "`max_tokens`); `keyboard` is not `key`."
+        ),
+        why=(
+            "Code is copied, forked, pasted into tickets and kept in git history forever; a "
+            "credential in it is readable by everyone who can read the code, and it cannot "
+            "be rotated without a deploy. Hard-coded credentials are CWE-798."
+        ),
+        how=(
+            "Read the value at run time from the environment (`os.environ[\"API_TOKEN\"]`) "
+            "or from tokenward's store (`tokenward.store.vault.get(\"API_TOKEN\")`), and "
+            "rotate the value that was committed: removing it from the code does not remove "
+            "it from history."
+        ),
+        not_flagged=not_flagged_doc(
+            "Names that describe a secret instead of holding one (see above).",
+            "GitHub classic and npm tokens whose checksum is wrong: made up for tests.",
+            "Usernames in `auth=(user, password)` tuples.",
+            "Values read from the environment, files or a secret store: only literals are "
+            "judged. A positional credential split over several lines from the call's name "
+            "may be missed by the file prefilter (the keyword form is always seen).",
+        ),
+        references=(
+            "https://cwe.mitre.org/data/definitions/798.html",
+            "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
+        ),
+    ),
+    bad=(
+        Example("""
+            import os
+
+            GITHUB_TOKEN = "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"
+            DEBUG = os.environ.get("DEBUG") == "1"
+            db_password: str = "Tz7!qL9v#Km2"
+            """, path="settings.py", lines=(3, 5)),
+        Example("""
+            import requests
+
+            def fetch(url):
+                return requests.get(url, auth=("deploy", "Zr8vK2mQw9Ls"),
+                                    headers={"Authorization": "Bearer a8F3kQz9Lm2Xv7Rt"})
+            """, path="client.py", lines=(4, 5)),
+        Example("""
+            import boto3
+            import stripe
+
+            s3 = boto3.client("s3", aws_access_key_id="AKIAZ3MSJV4WQ7XK2PLN",
+                              aws_secret_access_key="9dK2mQ8vLz3Xr7Tp1Wc5Yb4Nf6Hj0Gs2Ke8Ua3Vq")
+            stripe.api_key = "sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
+            """, path="billing.py", lines=(5, 6)),
+        Example("""
+            from sqlalchemy import create_engine
+
+            engine = create_engine("postgresql://app:Vq8rT3nZp2Lm@db.internal:5432/app")
+            """, path="db.py", lines=(3,)),
+        Example("""
+            class Settings:
+                api_key = "Zx8Qm2Lp9Rt4Kv7W"
+
+                def __init__(self, client_secret="Qm9vL2d8Zx7Rt4Kp"):
+                    self.session_key = b"Hq3Lz8Vm2Kp9Xr4T"
+            """, path="conf.py", lines=(2, 4, 5)),
+        Example("""
+            import smtplib
+            from requests.auth import HTTPBasicAuth
+
+            server = smtplib.SMTP("smtp.internal")
+            server.login("alerts", "Pm4!vX9q#Lz2")
+            auth = HTTPBasicAuth("bot", "Kv7Wq2Zm9Lx4")
+            """, path="mail.py", lines=(5, 6)),
+        Example("""
+            GH = "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"
+            HEADERS = {"Authorization": f"Bearer {GH}"}
+            """, path="gh.py", lines=(2,)),
+    ),
+    good=(
+        Example("""
+            import os
+
+            GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]
+            TOKEN_URL = "https://github.com/login/oauth/access_token"
+            password_reset_url = "/accounts/password/reset/"
+            SECRET_KEY_NAME = "SECRET_KEY"
+            token_type = "bearer"
+            max_tokens = 4096
+            """, path="settings.py"),
+        Example("""
+            API_KEY = "your-api-key-here"
+            PASSWORD = "changeme"
+            TOKEN = "<your-token>"
+            AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            STRIPE_PUBLISHABLE_KEY = "pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
+            password_hash = "$2b$12$KIXQ8h3Lm2Vq9Zt7Rw4PeO1aB5cD6eF7gH8iJ9kL0mN1oP2qR3sT"
+            TOKEN_PATTERN = r"ghp_[A-Za-z0-9]{36}"
+            """, path="consts.py"),
+        Example("""
+            import requests
+
+            def fetch(url, token):
+                return requests.get(url, headers={"Authorization": f"Bearer {token}"},
+                                    auth=("deploy", os.environ["DEPLOY_PASSWORD"]))
+            """, path="client.py"),
+        Example("""
+            DATABASE_URL = "postgres://app@db.internal:5432/app"
+            password_field = "password"
+            error = "Invalid password, please try again"
+            public_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1234"
+            tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+            """, path="misc.py"),
+    ),
+)

@@ -1,0 +1,199 @@
+"""TW103 provider-token: a known provider's token format, in any text file."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import ALL_TEXT, Example, Rule, RuleDocs
+from tokenward.rules.providers import BY_DS_TYPE, OWN, Provider, find_tokens
+from tokenward.rules.pyutil import name_words
+from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
+from tokenward.scanner import secrets_adapter
+from tokenward.scanner.source import Source
+
+# A JWT counts only next to words that make it a credential (a JWT in a test vector or a
+# docs page about the format is not one).
+_CREDENTIAL_CONTEXT = re.compile(
+    r"token|auth|bearer|jwt|secret|key|passw|credential|session|cookie|cred", re.IGNORECASE
+)
+# The name a value is bound to, read backwards from the value on its line:
+# NAME = "...", "name": "...", name: ..., export NAME=..., ENV NAME ..., name=...
+_BOUND_NAME = re.compile(
+    r"""(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?::=|=>|=|:)\s*(?:[rbuRBU]{0,2})?["'`]?\s*$"""
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def _bound_name(line: str, column: int) -> str | None:
+    match = _BOUND_NAME.search(line[: column - 1][-120:])
+    return match.group("name") if match else None
+
+
+_EXAMPLE_NAME = frozenset({"example", "examples", "dummy", "fake", "sample", "mock", "test",
+                           "placeholder", "fixture", "demo"})
+
+
+def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
+    if provider.validator is not None and not provider.validator(value):
+        return False
+    # A token bound to EXAMPLE_KEY or fake_token is a made-up one, unless a checksum says
+    # it is real.
+    name = _bound_name(line, column)
+    if provider.validator is None and name and _EXAMPLE_NAME & set(name_words(name)):
+        return False
+    if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
+        return False
+    if not provider.check_value:
+        return True
+    if value.startswith("https://"):  # a webhook: the secret is the last path segment
+        value = value.rstrip("/").rsplit("/", 1)[-1]
+    return why_not_secret(value) is None
+
+
+def _detect(source: Source) -> Iterator[Hit]:
+    text = source.text
+    starts: list[int] | None = None
+    own_by_line: dict[int, list[str]] = {}
+    for match in find_tokens(text):
+        if starts is None:
+            starts = _line_starts(text)
+        number = bisect.bisect_right(starts, match.start)
+        column = match.start - starts[number - 1] + 1
+        line = source.line(number)
+        if match.value in own_by_line.get(number, ()) or not _accept(
+                match.provider, match.value, line, column):
+            continue
+        own_by_line.setdefault(number, []).append(match.value)
+        yield _hit(match.provider, match.value, number, column, line)
+    reported: set[tuple[int, str]] = set()
+    for found in secrets_adapter.scan_text(text, source.lowered):
+        provider = BY_DS_TYPE.get(found.secret_type)
+        line = source.line(found.line)
+        if provider is None or (found.line, found.value) in reported:
+            continue
+        # A plugin match inside one of tokenward's own matches is the same token.
+        if any(found.value in own for own in own_by_line.get(found.line, ())):
+            continue
+        if not _accept(provider, found.value, line, found.column):
+            continue
+        reported.add((found.line, found.value))
+        yield _hit(provider, found.value, found.line, found.column, line)
+
+
+def _hit(provider: Provider, value: str, line: int, column: int, text: str) -> Hit:
+    return Hit(
+        span=Span(line, column, line, column + len(value)),
+        secret=value,
+        target=_bound_name(text, column) or provider.key,
+        detail=provider.label,
+        fixable=False,
+    )
+
+
+_OWN_LIST = ", ".join(sorted({p.label for p in OWN}))
+
+RULE = Rule(
+    id="TW103",
+    name="provider-token",
+    title="Provider token in clear text",
+    category=Category.HARDCODED_SECRET,
+    severity=Severity.CRITICAL,
+    cwe=(798,),
+    message="{detail} in clear text",
+    hint="Revoke the token at the provider now, then load it from the environment or the "
+         "token store.",
+    kinds=ALL_TEXT,
+    detect=_detect,
+    docs=RuleDocs(
+        what=(
+            "A token in a known provider format anywhere in a text file: code, comments, "
+            "Markdown, notebooks, configuration. tokenward's own provider table finds "
+            f"{_OWN_LIST}; detect-secrets' provider plugins (run only on lines a cheap "
+            "prefilter selects) find AWS, Azure storage, Discord, GitLab, Mailchimp, legacy "
+            "npm and OpenAI, PyPI, SendGrid, Slack, Square, Telegram and Twilio tokens, and "
+            "JSON Web Tokens. GitHub classic and npm tokens are validated offline: their "
+            "last six characters are a base62 CRC32 of the thirty before."
+        ),
+        why=(
+            "A token in a repository is readable by everyone who can read the repository, "
+            "its forks, its CI logs and its backups, for as long as the history exists. "
+            "Attackers scan public repositories for these formats within minutes of a push."
+        ),
+        how=(
+            "Revoke the token at the provider first (removing it from the code does not "
+            "remove it from git history), issue a new one, and load it at run time from an "
+            "environment variable or tokenward's store (`tokenward.store.vault.get(name)`)."
+        ),
+        not_flagged=not_flagged_doc(
+            "GitHub classic (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens "
+            "whose CRC32 checksum is wrong: they are made up (test fixtures, docs).",
+            "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`).",
+            "Private-key headers with no key body after them (a parser's constant).",
+            "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
+            "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
+            "their line.",
+            "Tokens without a checksum bound to a name marked example, dummy, fake, sample, "
+            "mock, test, placeholder, fixture or demo (`EXAMPLE_KEY = \"sk_live_...\"`).",
+            "The keyword and entropy plugins of detect-secrets: TW101 and TW102 judge "
+            "values by the name they are bound to instead.",
+        ),
+        references=(
+            "https://cwe.mitre.org/data/definitions/798.html",
+            "https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/",
+            "https://github.com/Yelp/detect-secrets",
+        ),
+    ),
+    bad=(
+        Example("""
+            # deploy bot
+            GH = "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"
+            """, path="deploy.py", lines=(2,)),
+        Example("""
+            Call the API with `Authorization: Bearer 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`.
+            """, path="NOTES.md", lines=(1,)),
+        Example("""
+            stripe:
+              live: sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa
+            """, path="settings.yaml", lines=(2,)),
+        Example("""
+            slack_hook: https://hooks.slack.com/services/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
+            """, path="config.yml", lines=(1,)),
+        Example("""
+            KEY = '''
+            -----BEGIN RSA PRIVATE KEY-----
+            MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun
+            -----END RSA PRIVATE KEY-----
+            '''
+            """, path="keys.py", lines=(2,)),
+        Example("""
+            aws_access_key_id = AKIAZ3MSJV4WQ7XK2PLN
+            """, path="credentials.ini", lines=(1,)),
+    ),
+    good=(
+        Example("""
+            # checksum is wrong: a made-up token from the docs
+            GH = "ghp_M7H4jxUDDWHP4kZ6A4dxlQYsQIWJuq11T4V3"
+            """, path="deploy.py"),
+        Example("""
+            PUBLISHABLE = "pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa"
+            PATTERN = r"ghp_[A-Za-z0-9]{36}"
+            EXAMPLE = "AKIAIOSFODNN7EXAMPLE"
+            """, path="consts.py"),
+        Example("""
+            if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):
+                kind = "rsa"
+            """, path="pem.py"),
+        Example("""
+            -----BEGIN PUBLIC KEY-----
+            MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo
+            -----END PUBLIC KEY-----
+            """, path="key.pub"),
+    ),
+)
