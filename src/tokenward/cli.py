@@ -17,6 +17,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tokenward import __version__
+from tokenward.scanner.files import display_path
+
+if TYPE_CHECKING:
+    from tokenward.config import Config
+    from tokenward.hooks.baseline import Entry
+    from tokenward.model import Finding, ScanResult
+    from tokenward.reporters import StaleEntry
 
 if TYPE_CHECKING:
     from tokenward.scanner.fix.engine import Answer, Proposal
@@ -45,6 +52,9 @@ def fail(message: str) -> typer.Exit:
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
 
 
 class SeverityChoice(StrEnum):
@@ -111,6 +121,54 @@ def write_output(text: str, output: Path | None) -> None:
         raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def _load_settings(config_file: Path | None, exclude: list[str] | None,
+                   max_file_size: str | None, fail_on: SeverityChoice | None,
+                   select: list[str] | None) -> Config:
+    from tokenward.config import load_config, parse_severity, parse_size
+    from tokenward.rules import get_rule
+
+    config = load_config(explicit=config_file)
+    if exclude:
+        config = config.with_overrides(exclude=(*config.exclude, *exclude))
+    if max_file_size is not None:
+        config = config.with_overrides(max_file_size=parse_size(max_file_size))
+    if fail_on is not None:
+        config = config.with_overrides(fail_on=parse_severity(fail_on.value))
+    if select:
+        unknown = [s for s in select if get_rule(s) is None]
+        if unknown:
+            raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
+        config = config.with_overrides(select=tuple(select))
+    return config
+
+
+# The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
+def _user_errors() -> tuple[type[Exception], ...]:
+    from tokenward.config import ConfigError
+    from tokenward.hooks.baseline import BaselineError
+    from tokenward.hooks.git import GitError
+    from tokenward.hooks.init import InitError
+    from tokenward.hooks.merge import ReportError
+    from tokenward.hooks.shard import ShardError
+    from tokenward.scanner.files import PathError
+
+    return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
+            ReportError, InitError)
+
+
+def _render(result: ScanResult, format: OutputFormat, output: Path | None, config: Config,
+            stale: tuple[StaleEntry, ...] = ()) -> None:
+    from tokenward.reporters import ReportOptions, get_reporter
+
+    options = ReportOptions(
+        color=format is OutputFormat.text and output is None and _use_color(sys.stdout),
+        fail_on=config.fail_on,
+        tool_version=__version__,
+        stale=stale,
+    )
+    write_output(get_reporter(format.value)(result, options), output)
+
+
 @app.command()
 def scan(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -135,49 +193,291 @@ def scan(
         "--rule", help="Only run this rule (id or name; repeatable).")] = None,
     no_progress: Annotated[bool, typer.Option(
         "--no-progress", help="Never draw a progress bar.")] = False,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Scan what will be committed: the staged content in the git index "
+        "(PATHS, if given, narrow it).")] = False,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REV", help="Report only findings on lines added or changed "
+        "since the merge base with REV, and every finding in new files.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE", help="Report only findings not in this baseline "
+        "[default: the configured baseline, when that file exists].")] = None,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Ignore any baseline: report every finding.")] = False,
+    report_stale: Annotated[bool, typer.Option(
+        "--report-stale", help="List baseline entries whose finding is gone; exit 1 if "
+        "there are any.")] = False,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", metavar="K/N", help="Scan only the K-th of N stable parts of the files "
+        "(by path hash), for parallel CI jobs.")] = None,
     force_exclude: Annotated[bool, typer.Option(
         "--force-exclude", help="Apply exclude patterns even to paths named on the command "
         "line (what the pre-commit hook does).")] = False,
 ) -> None:
     """Scan files for API-token mistakes."""
-    from tokenward.config import ConfigError, load_config, parse_severity, parse_size
-    from tokenward.reporters import ReportOptions, get_reporter
-    from tokenward.rules import get_rule
-    from tokenward.scanner.engine import scan as run_scan
-    from tokenward.scanner.files import PathError
+    from tokenward.hooks.gate import GateRequest, run_gate
+    from tokenward.hooks.shard import Shard
+    from tokenward.reporters import StaleEntry
 
     try:
-        config = load_config(explicit=config_file)
-        if exclude:
-            config = config.with_overrides(exclude=(*config.exclude, *exclude))
-        if max_file_size is not None:
-            config = config.with_overrides(max_file_size=parse_size(max_file_size))
-        if fail_on is not None:
-            config = config.with_overrides(fail_on=parse_severity(fail_on.value))
-        if select:
-            unknown = [s for s in select if get_rule(s) is None]
-            if unknown:
-                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
-            config = config.with_overrides(select=tuple(select))
+        if staged and diff_base is not None:
+            raise UsageProblem("--staged and --diff-base cannot be combined")
+        if baseline is not None and no_baseline:
+            raise UsageProblem("--baseline and --no-baseline cannot be combined")
+        config = _load_settings(config_file, exclude, max_file_size, fail_on, select)
+        request = GateRequest(
+            paths=tuple(str(p) for p in paths or ()),
+            staged=staged,
+            diff_base=diff_base,
+            shard=Shard.parse(shard) if shard is not None else None,
+            baseline=baseline,
+            use_baseline=not no_baseline,
+            report_stale=report_stale,
+            force_exclude=force_exclude,
+        )
+        if report_stale and request.baseline is None and not no_baseline:
+            from tokenward.hooks.gate import baseline_path
+
+            if baseline_path(request, config) is None:
+                raise UsageProblem("--report-stale needs a baseline (none found)")
         bar = _ProgressBar(enabled=not no_progress and sys.stderr.isatty())
         try:
-            result = run_scan(paths or [Path(".")], config, jobs=jobs,
-                              use_cache=False if no_cache else None, progress=bar,
-                              force_exclude=force_exclude)
+            outcome = run_gate(request, config, jobs=jobs,
+                               use_cache=False if no_cache else None, progress=bar)
         finally:
             bar.close()
-        options = ReportOptions(
-            color=format is OutputFormat.text and output is None and _use_color(sys.stdout),
-            fail_on=config.fail_on,
-            tool_version=__version__,
-        )
-        write_output(get_reporter(format.value)(result, options), output)
-    except (ConfigError, PathError, UsageProblem) as exc:
+        stale = tuple(StaleEntry(e.fingerprint, e.rule_id, e.path) for e in outcome.stale)
+        _render(outcome.result, format, output, config, stale)
+    except _user_errors() as exc:
         raise fail(str(exc)) from None
+    raise typer.Exit(outcome.exit_code(config))
+
+
+baseline_app = typer.Typer(help="Create, update and audit the baseline of known findings.",
+                           no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+def _baseline_file(config: Config, file: Path | None) -> Path:
+    return file if file is not None else Path(config.root) / config.baseline
+
+
+def _scan_for_baseline(paths: list[Path] | None, config: Config, jobs: int | None) -> tuple[
+        ScanResult, list[str]]:
+    from tokenward.hooks.gate import GateRequest, collect_tasks
+    from tokenward.scanner.engine import run_tasks
+
+    request = GateRequest(paths=tuple(str(p) for p in paths or ()), use_baseline=False)
+    tasks = collect_tasks(request, config)
+    result = run_tasks(tasks, config, jobs=jobs)
     if any(e.internal for e in result.errors):
-        raise typer.Exit(EXIT_ERROR)
-    failing = any(f.severity >= config.fail_on for f in result.active)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+        raise UsageProblem("internal error while scanning; the baseline was not written "
+                           "(run `tokenward scan` to see it)")
+    return result, [t.path for t in tasks]
+
+
+BaselineFileOption = Annotated[Path | None, typer.Option(
+    "--file", metavar="FILE", help="The baseline file [default: the configured one, "
+    ".tokenward-baseline.json].")]
+PathsArgument = Annotated[list[Path] | None, typer.Argument(
+    help="Files and folders to scan (default: the current folder).")]
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: PathsArgument = None,
+    file: BaselineFileOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline "
+                                        "(audit verdicts are lost).")] = False,
+    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
+) -> None:
+    """Record the current findings, so that only new ones fail from now on."""
+    from tokenward.hooks import baseline as baselines
+
+    try:
+        config = _load_settings(config_file, None, None, None, None)
+        target = _baseline_file(config, file)
+        if target.exists() and not force:
+            raise UsageProblem(f"{target} exists: use `tokenward baseline update` "
+                               "(or --force to start over)")
+        result, _ = _scan_for_baseline(paths, config, jobs)
+        created = baselines.create(result.findings)
+        baselines.save(created, target)
+        attributes = baselines.ensure_gitattributes(target.parent, target.name)
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"tokenward: wrote {display_path(target)} with {len(created)} "
+               f"entr{'y' if len(created) == 1 else 'ies'}")
+    if attributes:
+        typer.echo(f"tokenward: added `{target.name} merge=union` to .gitattributes "
+                   "(branches adding entries merge without conflicts)")
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: PathsArgument = None,
+    file: BaselineFileOption = None,
+    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
+) -> None:
+    """Add new findings and drop entries whose finding is gone; keep all the rest as is."""
+    from tokenward.hooks import baseline as baselines
+
+    try:
+        config = _load_settings(config_file, None, None, None, None)
+        target = _baseline_file(config, file)
+        known = baselines.load(target)
+        result, scanned = _scan_for_baseline(paths, config, jobs)
+        change = baselines.update(known, result.findings, scanned)
+        baselines.save(change.baseline, target)
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"tokenward: {display_path(target)}: {len(change.added)} added, "
+               f"{len(change.dropped)} dropped, {len(change.baseline)} in all")
+
+
+_AUDIT_CHOICES = {"t": "problem", "a": "accepted", "s": "skip", "q": "quit"}
+
+
+@baseline_app.command("audit")
+def baseline_audit(
+    file: BaselineFileOption = None,
+    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+) -> None:
+    """Walk through unaudited entries: a true problem, or accepted with a reason.
+
+    Each answer is saved at once, so quitting part way loses nothing.
+    """
+    from tokenward.hooks import baseline as baselines
+
+    try:
+        config = _load_settings(config_file, None, None, None, None)
+        target = _baseline_file(config, file)
+        known = baselines.load(target)
+        todo = baselines.unaudited(known)
+        if not todo:
+            typer.echo("tokenward: every baseline entry is audited")
+            return
+        findings = _current_findings(todo, config)
+        done = 0
+        for number, entry in enumerate(todo, 1):
+            typer.echo(f"\n[{number}/{len(todo)}] {entry.rule_id} in {entry.path}"
+                       + (f" ({entry.target})" if entry.target else ""))
+            finding = findings.get(entry.fingerprint)
+            if finding is not None:
+                from tokenward.reporters.text import render_finding
+
+                typer.echo("\n".join("  " + line for line in render_finding(finding)))
+            else:
+                typer.echo("  (not found in the current files: `baseline update` drops it)")
+            answer = _ask_choice()
+            if answer == "quit":
+                break
+            if answer == "skip":
+                continue
+            reason = ""
+            if answer == "accepted":
+                reason = typer.prompt("  Why is it acceptable?", default="", show_default=False)
+            known = baselines.audit_verdict(known, entry.fingerprint,
+                                            baselines.Audit(answer), reason)
+            baselines.save(known, target)
+            done += 1
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"\ntokenward: {done} entr{'y' if done == 1 else 'ies'} audited; "
+               f"{len(baselines.unaudited(known))} left")
+
+
+def _ask_choice() -> str:
+    while True:
+        raw = typer.prompt("  [t]rue problem, [a]ccepted, [s]kip, [q]uit", default="s",
+                           show_default=False)
+        choice = _AUDIT_CHOICES.get(raw.strip().lower()[:1])
+        if choice is not None:
+            return choice
+        typer.echo("  please answer t, a, s or q")
+
+
+def _current_findings(entries: list[Entry], config: Config) -> dict[str, Finding]:
+    from tokenward.hooks.gate import GateRequest, collect_tasks
+    from tokenward.scanner.engine import run_tasks
+
+    existing = sorted({e.path for e in entries if Path(e.path).is_file()})
+    if not existing:
+        return {}
+    tasks = collect_tasks(GateRequest(paths=tuple(existing), use_baseline=False), config)
+    return {f.fingerprint: f for f in run_tasks(tasks, config).findings}
+
+
+@app.command()
+def merge(
+    reports: Annotated[list[Path], typer.Argument(
+        help="JSON or SARIF reports (from `scan --format json|sarif`).")],
+    format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Format of the merged report.")] = OutputFormat.json,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report to FILE instead of standard output.")] = None,
+    fail_on: Annotated[SeverityChoice | None, typer.Option(
+        help="Exit 1 when a merged finding is at or above this severity [default: low].")
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+) -> None:
+    """Merge reports of parallel jobs into one, each finding once (by fingerprint)."""
+    from tokenward.hooks.gate import GateOutcome
+    from tokenward.hooks.merge import merge_reports
+
+    try:
+        config = _load_settings(config_file, None, None, fail_on, None)
+        result = merge_reports(reports)
+        _render(result, format, output, config)
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(GateOutcome(result).exit_code(config))
+
+
+@app.command()
+def init(
+    repo: Annotated[str | None, typer.Option(
+        help="Where pre-commit gets tokenward [default: tokenward's GitHub repository].")
+    ] = None,
+    rev: Annotated[str | None, typer.Option(
+        help="The tag or commit of tokenward the hook uses [default: this version's tag].")
+    ] = None,
+    baseline: Annotated[bool, typer.Option(
+        "--baseline", help="Also record today's findings in a baseline (when there is "
+        "none yet), so only new findings fail commits.")] = False,
+) -> None:
+    """Set this repository up: the pre-commit hook, [tool.tokenward] defaults, a baseline."""
+    from tokenward.hooks import baseline as baselines
+    from tokenward.hooks.init import DEFAULT_REPO, install_hook, write_settings
+
+    try:
+        folder = Path.cwd()
+        changes = [install_hook(folder, repo or DEFAULT_REPO, rev or f"v{__version__}"),
+                   write_settings(folder)]
+        config = _load_settings(None, None, None, None, None)
+        target = _baseline_file(config, None)
+        if baseline and not target.exists():
+            result, _ = _scan_for_baseline(None, config, None)
+            created = baselines.create(result.findings)
+            baselines.save(created, target)
+            typer.echo(f"tokenward: {display_path(target)}: created with {len(created)} "
+                       f"entr{'y' if len(created) == 1 else 'ies'}")
+        if baseline and baselines.ensure_gitattributes(target.parent, target.name):
+            typer.echo("tokenward: .gitattributes: baseline merges as a union")
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    for change in changes:
+        if change is not None:
+            typer.echo(f"tokenward: {display_path(change.path)}: {change.what}")
+    if not any(changes):
+        typer.echo("tokenward: already set up; nothing changed")
+    typer.echo("\nNext steps:\n"
+               "  pip install pre-commit && pre-commit install   # run the hook on commit\n"
+               "  pre-commit run tokenward --all-files           # check the whole repository\n"
+               "  tokenward baseline create                       # accept today's findings\n"
+               "  see docs/ci/ for the CI gate (SARIF upload, pull-request diff gate)")
 
 
 def _ask_on_terminal(proposal: Proposal) -> Answer:

@@ -5,6 +5,7 @@ Each reporter is ``render(result, options) -> str``; the CLI picks one by ``--fo
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,26 +13,38 @@ from tokenward.model import ScanResult, Severity
 
 
 @dataclass(frozen=True)
+class StaleEntry:
+    """A baseline entry whose finding no longer exists (``scan --report-stale``)."""
+
+    fingerprint: str
+    rule_id: str
+    path: str
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     color: bool = False
     fail_on: Severity = Severity.LOW
     tool_version: str = ""
+    stale: tuple[StaleEntry, ...] = ()
 
 
 Reporter = Callable[[ScanResult, ReportOptions], str]
 
+# --format value -> the module holding its ``render``; imported only when used (hook latency).
+_MODULES = {
+    "text": "tokenward.reporters.text",
+    "json": "tokenward.reporters.json_report",
+    "sarif": "tokenward.reporters.sarif",
+    "github": "tokenward.reporters.github",
+    "junit": "tokenward.reporters.junit",
+}
+
+FORMATS = tuple(_MODULES)
+
 
 def get_reporter(name: str) -> Reporter:
     """The reporter for a ``--format`` value; KeyError for an unknown one."""
-    if name == "text":
-        from tokenward.reporters.text import render as render_text
-
-        return render_text
-    if name == "json":
-        from tokenward.reporters.json_report import render as render_json
-
-        return render_json
-    raise KeyError(name)
-
-
-FORMATS = ("text", "json")
+    module = importlib.import_module(_MODULES[name])
+    render: Reporter = module.render
+    return render

@@ -42,14 +42,8 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render(result: ScanResult, options: ReportOptions) -> str:
-    out: list[str] = []
-    for finding in result.active:
-        out.extend(render_finding(finding, options.color))
-    for error in result.errors:
-        label = "internal error" if error.internal else "error"
-        out.append(f"{error.path}: {_paint(label, _COLORS[Severity.HIGH], options.color)}: "
-                   f"{error.message}")
+def summary_line(result: ScanResult, options: ReportOptions) -> str:
+    """``tokenward: 2 findings in 5 files (1 critical, 1 high); 1 suppressed``."""
     summary = summarize(result, options.fail_on)
     parts = [f"{_plural(len(result.active), 'finding')} in "
              f"{_plural(result.files_scanned, 'file')}"]
@@ -65,7 +59,24 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         parts.append("skipped " + ", ".join(f"{n} {reason}" for reason, n in skipped.items()))
     if result.errors:
         parts.append(_plural(len(result.errors), "error"))
+    if options.stale:
+        count = len(options.stale)
+        parts.append(f"{count} stale baseline {'entry' if count == 1 else 'entries'}")
+    return "tokenward: " + "; ".join(parts)
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    out: list[str] = []
+    for finding in result.active:
+        out.extend(render_finding(finding, options.color))
+    for error in result.errors:
+        label = "internal error" if error.internal else "error"
+        out.append(f"{error.path}: {_paint(label, _COLORS[Severity.HIGH], options.color)}: "
+                   f"{error.message}")
+    for stale in options.stale:
+        out.append(f"{stale.path}: stale baseline entry {stale.rule_id} {stale.fingerprint}: "
+                   "no longer found (run `tokenward baseline update`)")
     if out:
         out.append("")
-    out.append("tokenward: " + "; ".join(parts))
+    out.append(summary_line(result, options))
     return "\n".join(out) + "\n"

@@ -1,0 +1,77 @@
+"""The pre-commit hook's entry point: ``python -m tokenward.hooks.precommit [FILES...]``.
+
+The same scan as ``tokenward scan`` (files, ``--staged``, baseline, ``--fail-on``) behind a
+small argparse front end. It exists for latency: the typer-based CLI builds a pydantic
+adapter per option at start-up (typer >= 0.29), which costs more than scanning the five
+files of a typical commit. A hook is ``main(argv) -> int`` (asottile's pre-commit-hooks
+style); exit codes are the CLI's: 0 ok, 1 findings, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tokenward-hook", description="tokenward's pre-commit hook: scan what is "
+        "being committed for API-token mistakes.")
+    parser.add_argument("paths", nargs="*", help="files pre-commit passes")
+    parser.add_argument("--staged", action="store_true",
+                        help="read the staged content from the git index instead")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="baseline of known findings [default: the configured one]")
+    parser.add_argument("--no-baseline", action="store_true", help="ignore any baseline")
+    parser.add_argument("--fail-on", choices=("low", "medium", "high", "critical"),
+                        help="lowest severity that fails the commit")
+    parser.add_argument("--format", choices=("text", "github"), default="text")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="settings file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from tokenward import __version__
+    from tokenward.config import ConfigError, load_config, parse_severity
+    from tokenward.hooks.baseline import BaselineError
+    from tokenward.hooks.gate import GateRequest, run_gate
+    from tokenward.hooks.git import GitError
+    from tokenward.reporters import ReportOptions, get_reporter
+    from tokenward.scanner.files import PathError
+
+    try:
+        config = load_config(explicit=args.config)
+        if args.fail_on:
+            config = config.with_overrides(fail_on=parse_severity(args.fail_on))
+        if args.staged:
+            request = GateRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
+                                  use_baseline=not args.no_baseline)
+        elif not args.paths:
+            return 0  # pre-commit passed no file: nothing is being committed here
+        else:
+            # pre-commit names every staged file: the config's excludes must still apply.
+            request = GateRequest(paths=tuple(args.paths), baseline=args.baseline,
+                                  use_baseline=not args.no_baseline, force_exclude=True)
+        outcome = run_gate(request, config)
+    except (ConfigError, PathError, GitError, BaselineError) as exc:
+        sys.stderr.write(f"tokenward: error: {exc}\n")
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback, never exit 0 after an internal error
+        if os.environ.get("TOKENWARD_DEBUG"):
+            raise
+        sys.stderr.write(f"tokenward: internal error: {type(exc).__name__}; set "
+                         "TOKENWARD_DEBUG=1 for details and please report it\n")
+        return EXIT_ERROR
+    options = ReportOptions(fail_on=config.fail_on, tool_version=__version__)
+    sys.stdout.write(get_reporter(args.format)(outcome.result, options))
+    return outcome.exit_code(config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
