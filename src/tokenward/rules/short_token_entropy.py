@@ -12,7 +12,7 @@ from tokenward.rules.pyutil import argument, call_name, int_value, last_name
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.scanner.source import Source
 
 MIN_BYTES = 16
@@ -116,7 +116,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         use = token_use(source, node)
         if use is None:
             continue
-        yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node))
+        yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
+                  fixable=node is call and secrets_fix_applies(call_name(source, call)))
 
 
 RULE = Rule(

@@ -8,10 +8,11 @@ import libcst as cst
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.pyutil import call_name
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import predictable_hash, weak_source
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.scanner.source import Source
 
 
@@ -32,7 +33,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if span.line in seen_lines:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
-        yield Hit(span=span, target=use, detail=detail, code=source.code(call))
+        yield Hit(span=span, target=use, detail=detail, code=source.code(call),
+                  fixable=secrets_fix_applies(call_name(source, call)))
 
 
 RULE = Rule(

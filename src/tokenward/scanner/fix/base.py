@@ -23,6 +23,11 @@ from tokenward.scanner.fix.services import FixServices, MovedSecret
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
 
 
+def replace_with(node: cst.CSTNode) -> Edit:
+    """An edit that puts ``node`` in place of whatever is there."""
+    return lambda _updated: node
+
+
 class FixNotPossible(Exception):
     """This finding cannot be fixed safely here; the message says why (shown to the user)."""
 

@@ -54,6 +54,27 @@ REMOVE_VERIFY_EXP_OFF = FixKind(
     "tokenward.scanner.fix.expiry:RemoveVerifyExpOff",
 )
 
+# The weak calls USE_SECRETS_MODULE rewrites exactly; a rule marks its other hits as not
+# fixable (``Hit(fixable=secrets_fix_applies(callee))``) so reports do not promise a fix.
+RANDOM_WITH_SECRETS_EQUIVALENT = frozenset({
+    "random.choice", "random.choices", "random.sample", "random.randint", "random.randrange",
+})
+# Calls whose length argument (first positional, or this keyword) is raised to 32.
+LENGTH_ARGUMENT = {
+    "secrets.token_hex": "nbytes",
+    "secrets.token_urlsafe": "nbytes",
+    "secrets.token_bytes": "nbytes",
+    "os.urandom": "size",
+    "django.utils.crypto.get_random_string": "length",
+    "Crypto.Random.get_random_bytes": "N",
+    "Cryptodome.Random.get_random_bytes": "N",
+}
+
+
+def secrets_fix_applies(callee: str | None) -> bool:
+    return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT
+
+
 FIX_KINDS: tuple[FixKind, ...] = (
     MOVE_SECRET, USE_SECRETS_MODULE, ADD_EXPIRY_CLAIM, REMOVE_VERIFY_EXP_OFF,
 )

@@ -21,26 +21,19 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from tokenward.model import Finding
 from tokenward.rules.pyutil import ImportTable, int_value
-from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.scanner.fix.base import (
+    FindingCodemod,
+    FixNotPossible,
+    NeededImport,
+    Plan,
+    replace_with,
+)
+from tokenward.scanner.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
 from tokenward.scanner.source import NodeIndex
 
 SAFE_BYTES = 32
 
-# Functions whose first argument (or this keyword) is a length: raised to SAFE_BYTES.
-_LENGTH_ARGUMENT = {
-    "secrets.token_hex": "nbytes",
-    "secrets.token_urlsafe": "nbytes",
-    "secrets.token_bytes": "nbytes",
-    "os.urandom": "size",
-    "django.utils.crypto.get_random_string": "length",
-    "Crypto.Random.get_random_bytes": "N",
-    "Cryptodome.Random.get_random_bytes": "N",
-}
 _JOINABLE = ("random.choice", "random.choices", "random.sample")
-
-
-def _constant(node: cst.CSTNode) -> Edit:
-    return lambda _updated: node
 
 
 def _parenthesize(code: str, node: cst.BaseExpression) -> str:
@@ -90,7 +83,7 @@ class UseSecretsModule(FindingCodemod):
         for i, arg in enumerate(call.args):
             if (arg.keyword is None and not arg.star and i == 0) or \
                     (arg.keyword is not None and arg.keyword.value == keyword):
-                return Plan(edits=[(arg, _constant(arg.with_changes(
+                return Plan(edits=[(arg, replace_with(arg.with_changes(
                     value=cst.Integer(str(SAFE_BYTES)))))])
         raise FixNotPossible("the length is not an argument of this call")
 
@@ -98,7 +91,7 @@ class UseSecretsModule(FindingCodemod):
         replacement = cst.parse_expression(code)
         if isinstance(node, cst.BaseExpression) and node.lpar:
             replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
-        return Plan(edits=[(node, lambda _updated: replacement)],
+        return Plan(edits=[(node, replace_with(replacement))],
                     imports=[NeededImport("secrets")])
 
     def _replace_callee(self, call: cst.Call, dotted: str) -> Plan:
