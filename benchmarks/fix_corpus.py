@@ -5,6 +5,7 @@ Prints, for the rewrite of every Python file of the corpus:
 - fixable Python findings before, and remaining after (target: 0 remaining);
 - secret literals remaining in the rewritten Python files (target: 0);
 - moved secrets retrievable by their name from .env or the vault (target: all);
+- rewritten files that do not parse, and files a second fix would change (targets: 0);
 - files left untouched and findings not fixed, with the reasons.
 
 Usage (from the repository root)::
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         report = apply_plan(plan)
         elapsed = time.perf_counter() - started
         after = scan(["."], config, use_cache=False)
+        second = plan_fixes(["."], config, options=FixOptions(destination, root))
 
         rewritten = [root / f.path for f in report.written]
         texts = {path: path.read_text(encoding="utf-8", errors="surrogateescape")
@@ -87,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"secret literals left in rewritten files: {len(leaked)}")
         print(f"moved secrets retrievable by name:       {retrievable}/{len(report.moved)}")
         print(f"rewritten files that do not parse:       {len(unparsable)}")
+        print(f"files a second fix would change:         {len(second.files)}")
+        manual = Counter(Path(m.finding.path).suffix or m.finding.path for m in plan.manual)
+        print(f"needing a fix by hand (reported):        {len(plan.manual)} ("
+              + ", ".join(f"{kind} {n}" for kind, n in sorted(manual.items())) + ")")
         by_rule = Counter(f.rule_id for f in plan.fixed)
         print("fixes by rule:                           "
               + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
@@ -95,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem.where()} {problem.rule_id or ''} {problem.message}")
         for item in remaining:
             print(f"  remaining: {item}")
-        ok = (not remaining and not leaked and not unparsable
+        ok = (not remaining and not leaked and not unparsable and not second.files
               and retrievable == len(report.moved))
         os.chdir(Path(scratch).parent)
     return 0 if ok else 1
