@@ -32,6 +32,7 @@ _ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)
 _YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)(?P<key>[^\s"'#:{}\[\],&*!|>][^"':#]*?)(?P=q)"""
                    r"""\s*:(?:\s+|$)""")
 _YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
+_K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
 _JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
 _TOML_INLINE = re.compile(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
 _INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[][^=:#;]*?)\s*[=:]\s*")
@@ -198,6 +199,15 @@ def _yaml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
     match = _YAML.match(line)
     if not match:
         return
+    # Kubernetes env lists:  - name: API_KEY
+    #                          value: "..."
+    if match.group("key") == "value" and index > 0:
+        named = _K8S_NAME.match(lines[index - 1])
+        if named:
+            pair = _pair(named.group("name"), line, index + 1, match.end())
+            if pair is not None:
+                yield pair, 1
+            return
     start = match.end()
     value = line[start:].strip()
     if not value or value[0] in "|>&*{[" or value.startswith("!"):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules import pyutil
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
 from tokenward.rules.secret_values import (
+    connection_string_secrets,
     could_be_secret,
     not_flagged_doc,
     strip_auth_scheme,
@@ -22,6 +22,19 @@ from tokenward.rules.secret_values import (
 )
 from tokenward.scanner.fix.kinds import MOVE_SECRET
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from tokenward.rules import pyutil
+
+
+def _load_libcst() -> None:
+    """Import libcst (and pyutil, which imports it) only when a file is really analysed:
+    the import costs ~0.3 s, most of a pre-commit run's budget."""
+    if "cst" not in globals():
+        globals()["cst"] = importlib.import_module("libcst")
+        globals()["pyutil"] = importlib.import_module("tokenward.rules.pyutil")
 
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).
 _POSITIONAL: dict[str, tuple[int, str, str]] = {
@@ -52,7 +65,11 @@ _POSITIONAL: dict[str, tuple[int, str, str]] = {
     "telegram.Bot": (0, "token", "Telegram bot token"),
     "jwt.encode": (1, "key", "JWT signing key"),
     "jwt.decode": (1, "key", "JWT signing key"),
+    "pydantic.SecretStr": (0, "secret", "secret"),
+    "pydantic.SecretBytes": (0, "secret", "secret"),
 }
+# Calls whose ``key=`` keyword is a signing key (``key`` alone is not a secret-like name).
+_KEY_KEYWORD = frozenset({"jwt.encode", "jwt.decode"})
 # Methods whose receiver type is unknown but whose meaning is not: smtplib/imaplib/ftplib
 # login, LDAP binds.
 _METHODS: dict[str, tuple[int, str, str]] = {
@@ -65,13 +82,6 @@ _METHODS: dict[str, tuple[int, str, str]] = {
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
                           "environ.get", "os.getenvb"})
 _AUTH_SCHEME = re.compile(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
-_CONNECTION_PASSWORD = re.compile(
-    r"(?:^|[;\s])(?:password|passwd|pwd)\s*=\s*(?P<pw>[^;\s'\"]+)", re.IGNORECASE
-)
-_CONNECTION_OTHER_KEY = re.compile(
-    r"(?:^|[;\s])(?:host|server|dbname|database|user|uid|user id|data source|port)\s*=",
-    re.IGNORECASE,
-)
 _AUTH_CONTAINER_WORDS = frozenset({"auth", "basic", "credentials", "creds", "credential"})
 
 
@@ -185,6 +195,7 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
         return
+    _load_libcst()
     for node in _literal_nodes(source):
         yield from _literal_hits(source, node)
     for call in source.index.of(cst.Call):
@@ -210,7 +221,8 @@ def _literal_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
             yield from _checked(source, node, value, binding.name, "password", "password")
         return
     kind = secret_kind(binding.name.rsplit(".", 1)[-1])
-    if kind is not None:
+    # A connection string is a secret only for the password inside it (seen above).
+    if kind is not None and kind != "connection string":
         yield from _checked(source, node, value, binding.name, binding.name, kind)
 
 
@@ -233,18 +245,15 @@ def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
         for cred in url_credentials(value):
             yield Hit(span=source.span(node), secret=cred.password,
                       target=name or f"{cred.scheme} URL", detail="password in a URL")
-    if "=" in value and _CONNECTION_OTHER_KEY.search(value):
-        for match in _CONNECTION_PASSWORD.finditer(value):
-            password = match.group("pw")
-            if why_not_secret(password, "password") is None:
-                yield Hit(span=source.span(node), secret=password,
-                          target=name or "connection string",
-                          detail="password in a connection string")
+    for secret, _, _ in connection_string_secrets(value):
+        yield Hit(span=source.span(node), secret=secret, target=name or "connection string",
+                  detail="password in a connection string")
 
 
 def _formatted_hits(source: Source, node: cst.FormattedString) -> Iterator[Hit]:
     """f-strings: URLs with a literal password, and ``f"Bearer {CONSTANT}"``."""
-    static = "".join(p.value if isinstance(p, cst.FormattedStringText) else "${X}"
+    # Expressions become "X": too short to pass for a password, harmless as a user or host.
+    static = "".join(p.value if isinstance(p, cst.FormattedStringText) else "X"
                      for p in node.parts)
     binding = _binding(source, node)
     name = binding.name if binding else None
@@ -318,6 +327,15 @@ def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
                     source, arg.value, value, None)):
                 yield from _checked(source, arg.value, value, parameter, _judge(parameter),
                                     what)
+    if qualified in _KEY_KEYWORD:
+        key = pyutil.keyword(call, "key")
+        value = _literal(key.value) if key is not None else None
+        if key is not None and value is not None:
+            yield from _checked(source, key.value, value, "key", "signing_key",
+                                "JWT signing key")
+    # parser.add_argument("--db-password", default="...")
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_argument":
+        yield from _argparse_default(source, call)
     if qualified in _ENV_LOOKUPS:
         name_arg = pyutil.positional(call, 0)
         default = pyutil.argument(call, 1, "default")
@@ -327,6 +345,21 @@ def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
             kind = secret_kind(env_name)
             if value is not None and kind is not None:
                 yield from _checked(source, default.value, value, env_name, env_name, kind)
+
+
+def _argparse_default(source: Source, call: cst.Call) -> Iterator[Hit]:
+    default = pyutil.keyword(call, "default")
+    value = _literal(default.value) if default is not None else None
+    if default is None or value is None:
+        return
+    options = [v for a in call.args if a.keyword is None
+               and (v := pyutil.string_value(a.value)) and v.startswith("-")]
+    if not options:
+        return
+    name = max(options, key=len).lstrip("-").replace("-", "_")
+    kind = secret_kind(name)
+    if kind is not None:
+        yield from _checked(source, default.value, value, name, name, kind)
 
 
 def _judge(parameter: str) -> str:
@@ -344,7 +377,8 @@ _WORDS: tuple[tuple[str, bool], ...] = (
 )
 # Credential calls that may spread their arguments over the next lines (the one-line case is
 # seen through the literal's own line anyway).
-_CALLS = ("httpbasicauth(", "httpdigestauth(", "httpproxyauth(", "basicauth(", "digestauth(",
+_CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
+          "httpproxyauth(", "basicauth(", "digestauth(",
           "github(", "webclient(", "clientsecretcredential(", "usernamepasswordcredential(",
           "stripeclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",

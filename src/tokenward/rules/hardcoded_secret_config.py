@@ -11,6 +11,7 @@ from tokenward.rules.config_pairs import Pair, pairs
 from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
 from tokenward.rules.secret_values import (
+    connection_string_secrets,
     not_flagged_doc,
     strip_auth_scheme,
     url_credentials,
@@ -77,8 +78,14 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
                   fixable=False)
     if creds:
         return
+    found = False
+    for secret, start, end in connection_string_secrets(pair.value):
+        found = True
+        column = pair.column + start
+        yield Hit(Span(pair.line, column, pair.line, pair.column + end), secret=secret,
+                  target=pair.key, detail="password in a connection string", fixable=False)
     kind = secret_kind(pair.key)
-    if kind is None:
+    if found or kind is None or kind == "connection string":
         return
     value = strip_auth_scheme(pair.value)
     if fails_validation(value) or why_not_secret(value, pair.key) is not None:

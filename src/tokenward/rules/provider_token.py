@@ -8,8 +8,14 @@ from collections.abc import Iterator
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import ALL_TEXT, Example, Rule, RuleDocs
-from tokenward.rules.providers import BY_DS_TYPE, OWN, Provider, find_tokens
-from tokenward.rules.pyutil import name_words
+from tokenward.rules.providers import (
+    BY_DS_TYPE,
+    OWN,
+    Provider,
+    find_tokens,
+    private_key_body,
+)
+from tokenward.rules.secret_names import name_words
 from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
 from tokenward.scanner import secrets_adapter
 from tokenward.scanner.source import Source
@@ -52,6 +58,8 @@ def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
         return False
     if not provider.check_value:
         return True
+    if provider.key == "twilio" and value.startswith("AC"):
+        return False  # an account SID: an identifier, like a username
     if value.startswith("https://"):  # a webhook: the secret is the last path segment
         value = value.rstrip("/").rsplit("/", 1)[-1]
     return why_not_secret(value) is None
@@ -71,7 +79,10 @@ def _detect(source: Source) -> Iterator[Hit]:
                 match.provider, match.value, line, column):
             continue
         own_by_line.setdefault(number, []).append(match.value)
-        yield _hit(match.provider, match.value, number, column, line)
+        secret = match.value
+        if match.provider.key == "private-key":
+            secret = private_key_body(text, match.end) or match.value
+        yield _hit(match.provider, match.value, number, column, line, secret)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = BY_DS_TYPE.get(found.secret_type)
@@ -87,10 +98,11 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield _hit(provider, found.value, found.line, found.column, line)
 
 
-def _hit(provider: Provider, value: str, line: int, column: int, text: str) -> Hit:
+def _hit(provider: Provider, value: str, line: int, column: int, text: str,
+         secret: str | None = None) -> Hit:
     return Hit(
         span=Span(line, column, line, column + len(value)),
-        secret=value,
+        secret=secret or value,
         target=_bound_name(text, column) or provider.key,
         detail=provider.label,
         fixable=False,
@@ -134,7 +146,8 @@ RULE = Rule(
         not_flagged=not_flagged_doc(
             "GitHub classic (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens "
             "whose CRC32 checksum is wrong: they are made up (test fixtures, docs).",
-            "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`).",
+            "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`); Twilio account "
+            "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
             "Private-key headers with no key body after them (a parser's constant).",
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "

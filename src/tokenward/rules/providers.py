@@ -5,7 +5,8 @@ Two kinds of entries:
 - formats tokenward finds itself (``pattern`` set): the ones detect-secrets lacks
   (fine-grained GitHub tokens, new OpenAI and Anthropic keys, Google API keys, npm
   ``npm_`` tokens) or gets wrong (GitHub classic tokens without their checksum, Stripe
-  keys cut off after 24 characters, private-key headers without a key body);
+  keys cut off after 24 characters, private-key headers without a key body, GitLab tokens
+  reported as their prefix only, JWTs matched without their signature);
 - formats found by detect-secrets' plugins (``ds_type`` set, see
   ``scanner/secrets_adapter.py``), listed here for their description and rotation hint.
 
@@ -57,12 +58,18 @@ _BEGIN_PRIVATE = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
-def private_key_has_body(text: str, end: int) -> bool:
-    """A private-key header followed by a real key body (not just a parser's constant)."""
+def private_key_body(text: str, end: int) -> str | None:
+    """The start of the key body after a private-key header ending at ``end``, or None when
+    there is none (a parser's constant). Used as the finding's secret: it tells keys apart."""
     window = text[end : end + 400]
     # Bodies come as real lines, as "\n"-escaped literals, or as concatenated strings.
     window = re.sub(r"\\n|\\r|[\"'\s+,]|Proc-Type:[^\n]*|DEK-Info:[^\n]*", "", window)
-    return _KEY_BODY.match(window) is not None
+    match = _KEY_BODY.match(window)
+    return match.group(0)[:64] if match else None
+
+
+def private_key_has_body(text: str, end: int) -> bool:
+    return private_key_body(text, end) is not None
 
 
 def jwt_is_signed(token: str) -> bool:
@@ -169,6 +176,36 @@ PROVIDERS: tuple[Provider, ...] = (
         anchors=("PRIVATE KEY-----",),
         check_value=False,
     ),
+    Provider(
+        key="gitlab",
+        label="GitLab token",
+        rotation="Revoke it in GitLab (User settings > Access tokens) and create a new one.",
+        pattern=re.compile(r"(?<![A-Za-z0-9_\-])(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt"
+                           r"|glagent|gloas)-[A-Za-z0-9_\-]{20,}" + _WORD_END),
+        anchors=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "glcbt-", "glimt-", "glptt-",
+                 "glagent-", "gloas-"),
+    ),
+    Provider(
+        key="jwt",
+        label="signed JSON Web Token",
+        rotation="Rotate the signing key or revoke the session the token belongs to; JWTs "
+                 "stay valid until they expire.",
+        pattern=re.compile(r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{2,}"
+                           r"\.[A-Za-z0-9_\-]{16,}" + _WORD_END),
+        anchors=("eyJ",),
+        validator=jwt_is_signed,
+        needs_context=True,
+    ),
+    Provider(
+        key="discord-webhook",
+        label="Discord webhook URL",
+        rotation="Delete the webhook in the channel's settings (Integrations > Webhooks) and "
+                 "create a new one.",
+        pattern=re.compile(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
+                           r"\d{5,30}/[A-Za-z0-9_\-]{50,100}"),
+        anchors=("/api/webhooks/",),
+        check_value=False,
+    ),
     # Found by detect-secrets' plugins (scanner/secrets_adapter.py).
     Provider("aws", "AWS access key", "Deactivate and delete the key in IAM "
              "(https://console.aws.amazon.com/iam/) and create a new one.",
@@ -178,11 +215,6 @@ PROVIDERS: tuple[Provider, ...] = (
              ds_type="Azure Storage Account access key"),
     Provider("discord", "Discord bot token", "Reset the token in the Discord developer portal.",
              ds_type="Discord Bot Token"),
-    Provider("gitlab", "GitLab token", "Revoke it in GitLab (User settings > Access tokens).",
-             ds_type="GitLab Token"),
-    Provider("jwt", "signed JSON Web Token", "Rotate the signing key or revoke the session the "
-             "token belongs to; JWTs stay valid until they expire.",
-             ds_type="JSON Web Token", validator=jwt_is_signed, needs_context=True),
     Provider("mailchimp", "Mailchimp API key", "Disable the key in Mailchimp "
              "(Account > Extras > API keys).", ds_type="Mailchimp Access Key"),
     Provider("npm-legacy", "npm access token", "Revoke it with `npm token revoke`.",

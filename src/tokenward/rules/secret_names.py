@@ -1,7 +1,7 @@
 """Which names hold secrets: ``GITHUB_TOKEN`` and ``db_password`` do, ``token_url`` does not.
 
-A name is split into words (``pyutil.name_words``: ``githubApiToken`` -> github, api,
-token). It is secret-like when
+A name is split into words (:func:`name_words`, the same split as ``pyutil.name_words``
+but without importing libcst: ``githubApiToken`` -> github, api, token). It is secret-like when
 
 1. it contains a *secret word* (token, secret, password, passwd, pwd, pass, passphrase,
    apikey, credential(s), creds, bearer, dsn, auth, authorization ...) or a *secret pair*
@@ -22,9 +22,18 @@ secret word; ``tokens`` (plural) counts things, so ``max_tokens`` is not secret.
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
-from tokenward.rules.pyutil import name_words
+# The same split as pyutil.name_words. Kept here so that the text-only secret rules (and a
+# pre-commit run that parses nothing) never import libcst, which costs ~0.3 s.
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def name_words(name: str) -> list[str]:
+    """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
+    return [w.lower() for w in _WORDS.findall(name)]
+
 
 # Word -> what the secret is called in messages.
 _SECRET_WORDS: dict[str, str] = {
@@ -80,6 +89,9 @@ _SECRET_PAIRS: dict[tuple[str, str], str] = {
     ("storage", "key"): "access key",
     ("sas", "key"): "access key",
     ("shared", "key"): "access key",
+    ("routing", "key"): "integration key",
+    ("integration", "key"): "integration key",
+    ("erlang", "cookie"): "Erlang cookie",
 }
 
 # A last word that makes the name describe a secret instead of holding one.
@@ -91,7 +103,7 @@ _DESCRIBING_TAIL = frozenset({
     "expiration", "timeout", "lifetime", "age", "format", "pattern", "regex", "re", "env",
     "var", "variable", "label", "hint", "policy", "rule", "rules", "mode", "version",
     "provider", "class", "cls", "schema", "template", "validator", "display", "placeholder",
-    "hash", "hashed", "digest", "checksum", "salt", "enabled", "required", "status", "reset",
+    "hash", "hashed", "digest", "checksum", "enabled", "required", "status", "reset",
     "store", "storage", "manager", "service", "handler", "backend", "generator", "factory",
     "prompt", "message", "msg", "error", "errors", "text", "location", "cache", "source",
     "attr", "attribute", "column", "col", "index", "idx", "pos", "chars", "bytes", "bits",
@@ -116,7 +128,7 @@ _PUBLIC_WORDS = frozenset({
     "verify", "validate", "check", "get", "set", "fetch", "load", "read", "generate",
     "test", "mock", "fake", "dummy", "example", "sample", "placeholder", "masked",
     "redacted", "hashed", "encrypted", "forgot", "reset", "change", "confirm", "confirmation",
-    "new", "old", "repeat", "retype", "length", "strength", "policy", "no",
+    "repeat", "retype", "length", "strength", "policy", "no",
 })
 
 _SECRET_SUFFIXES = (("password", "password"), ("passwd", "password"), ("secret", "secret"),

@@ -20,19 +20,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.rules.pyutil import name_words
-from tokenward.rules.secret_names import is_password_name, is_secret_name
+from tokenward.rules.secret_names import is_password_name, is_secret_name, name_words
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
     "empty": "Empty values.",
     "vendor-example": (
         "Vendors' documented example keys, such as AWS's `AKIAIOSFODNN7EXAMPLE` and "
-        "`wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`: they are published in the docs."
+        "`wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, the jwt.io example token, and famous "
+        "example passwords (`hunter2`, `correct horse battery staple`): they are published."
     ),
     "placeholder": (
         "Placeholders and references: `changeme`, `xxx`, `<your-token>`, `${VAR}`, `$VAR`, "
-        "`{{ templated }}`, `%(name)s`, `{name}`, values marked example/dummy/fake/sample/"
+        "`{{ templated }}`, `%(name)s`, `{name}`, encrypted values (SOPS `ENC[...]`, "
+        "Ansible Vault), values marked example/dummy/fake/sample/"
         "test/placeholder/todo, `your-api-key-here`, and values made only of words such as "
         "`my-secret-password`. Environment lookups (`os.environ[...]`, `getenv`) are not "
         "literals and never reach the check."
@@ -116,11 +117,15 @@ _VENDOR_EXAMPLES = (
     "AC00000000000000000000000000000000",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io example token's signature
 )
+# Passwords famous from jokes and comics: always examples.
+_FAMOUS_EXAMPLES = frozenset({"hunter2", "correcthorsebatterystaple",
+                              "correct horse battery staple", "Tr0ub4dor&3"})
 
 _TEMPLATE = re.compile(
     r"\$\{|\$\(|\{\{|\{%|%\([\w.]+\)[sdr]|^\$[A-Za-z_]\w*$|<[^<>]*[A-Za-z][^<>]*>|"
     r"(?<![A-Za-z0-9])%[sd](?![A-Za-z0-9])|\{[A-Za-z_][\w.]*\}|\{\d*\}|"
-    r"os\.environ|getenv|\benv\(|^env:|^vault:|^secret:|^ssm:|^arn:",
+    r"os\.environ|getenv|\benv\(|^env:|^vault:|^secret:|^ssm:|^arn:|"
+    r"^ENC\[|\$ANSIBLE_VAULT|^!vault",
 )
 _REDACTED = re.compile(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|_{5,}|\?{3,}|…")
 _SUBSTRING_MARKERS = (
@@ -236,7 +241,8 @@ def could_be_secret(value: str, *, password: bool = True) -> bool:
 
 
 def _vendor_example(value: str, name: str | None) -> str | None:
-    if any(example in value for example in _VENDOR_EXAMPLES) or value.endswith("EXAMPLEKEY"):
+    if (any(example in value for example in _VENDOR_EXAMPLES) or value.endswith("EXAMPLEKEY")
+            or value in _FAMOUS_EXAMPLES):
         return "vendor-example"
     return None
 
@@ -253,11 +259,16 @@ def _placeholder(value: str, name: str | None) -> str | None:
     if any(s.lower() in _SEGMENT_MARKERS for s in segments):
         return "placeholder"
     # camelCase words only in short segments: long random runs hold "Key" or "Foo" by chance.
-    if any(w in _SEGMENT_MARKERS for s in segments if len(s) <= 16 for w in name_words(s)):
+    if any(w in _SEGMENT_MARKERS for s in segments if len(s) <= 16 and not _has_digit(s)
+           for w in name_words(s)):
         return "placeholder"
     if segments and all(_only_filler(s.lower()) for s in segments):
         return "placeholder"
     return None
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 @lru_cache(maxsize=4096)
@@ -296,11 +307,13 @@ def _public_material(value: str, name: str | None) -> str | None:
     return None
 
 
+def _regex(value: str, name: str | None) -> str | None:
+    return "regex" if _REGEX.search(value) else None
+
+
 def _structure(value: str, name: str | None) -> str | None:
     if _URL.match(value):
         return "url"
-    if _REGEX.search(value):
-        return "regex"
     if _PATH.search(value):
         return "path"
     if _DOTTED.match(value) and not value.startswith("eyJ"):
@@ -371,7 +384,7 @@ def _next_in(seq: str, a: str, b: str) -> bool:
     return index >= 0 and index + 1 < len(seq) and seq[index + 1] == b
 
 
-_CHECKS = (_vendor_example, _placeholder, _public_material, _structure, _describes_secret,
+_CHECKS = (_vendor_example, _regex, _placeholder, _public_material, _structure, _describes_secret,
            _shape)
 
 
@@ -381,7 +394,8 @@ _URL_CREDENTIALS = re.compile(
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,20})://(?P<user>[^\s:/@'\"`<>{}]*):"
     r"(?P<password>[^\s/@'\"`<>]+)@(?P<host>[^\s/:'\"`<>?#]+)"
 )
-_EXAMPLE_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|"
+# Hosts of documentation examples (exactly these: "db.corp.example" is a real-looking host).
+_EXAMPLE_HOSTS = re.compile(r"^(?:(?:www\.)?example\.(?:com|org|net)|example|host|hostname|"
                             r"your[-_.]?host|domain\.com|server)$", re.IGNORECASE)
 
 
@@ -404,12 +418,35 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
     for match in _URL_CREDENTIALS.finditer(text):
         password = match.group("password")
         host = match.group("host")
-        if _EXAMPLE_HOSTS.search(host):
+        # postgres://postgres:postgres@... : a service's default, not a secret
+        if _EXAMPLE_HOSTS.search(host) or password == match.group("user"):
             continue
         if why_not_secret(password, "password") is not None:
             continue
         yield UrlCredential(match.group("scheme"), match.group("user"), password, host,
                             match.start("password"), match.end("password"))
+
+
+_CONNECTION_SECRET = re.compile(
+    r"(?:^|[;\s])(?:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?P<pw>[^;\s'\"]+)",
+    re.IGNORECASE,
+)
+_CONNECTION_OTHER_KEY = re.compile(
+    r"(?:^|[;\s])(?:host|server|dbname|database|user|uid|user id|data source|port|endpoint"
+    r"|accountname|defaultendpointsprotocol)\s*=",
+    re.IGNORECASE,
+)
+
+
+def connection_string_secrets(text: str) -> Iterator[tuple[str, int, int]]:
+    """(secret, start, end) for ``Password=``/``AccountKey=`` parts of connection strings
+    (libpq, ODBC/ADO.NET, Azure storage) that look real."""
+    if "=" not in text or not _CONNECTION_OTHER_KEY.search(text):
+        return
+    for match in _CONNECTION_SECRET.finditer(text):
+        secret = match.group("pw")
+        if why_not_secret(secret, "password") is None:
+            yield secret, match.start("pw"), match.end("pw")
 
 
 def has_url_credentials(lowered: str) -> bool:

@@ -1,0 +1,96 @@
+"""TW102 hardcoded-secret-config: each file kind, quoting, comments, references."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.helpers import scan_snippet
+from tokenward.rules.config_pairs import pairs
+from tokenward.rules.hardcoded_secret_config import RULE
+
+
+def _found(code: str, path: str) -> list[tuple[int, int, str | None]]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return [(f.span.line, f.span.column, f.target)
+            for f in scan_snippet(text, path, [RULE]) if f.rule_id == RULE.id]
+
+
+@pytest.mark.parametrize(("path", "code", "expected"), [
+    (".env", '''
+        # PASSWORD=Zq8vK2mQ9Ls4 (a comment)
+        DB_PASSWORD=Zq8vK2mQ9Ls4
+        API_KEY='Xq8vK2mQ9Ls4Wz7R' # inline comment
+        SECRET_KEY="Yq8vK2mQ9Ls4#notcomment"
+        TOKEN=${OTHER_TOKEN}
+        EMPTY_TOKEN=
+        export AWS_SECRET_ACCESS_KEY=9dK2mQ8vLz3Xr7Tp1Wc5Yb4Nf6Hj0Gs2Ke8Ua3Vq
+        ''', [(2, 13, "DB_PASSWORD"), (3, 10, "API_KEY"), (4, 13, "SECRET_KEY"),
+              (7, 30, "AWS_SECRET_ACCESS_KEY")]),
+    ("config.yaml", '''
+        database:
+          password: "Zq8vK2mQ9Ls4"   # quoted
+        auth:
+          client_secret: Xq8vK2mQ9Ls4Wz7R
+          token_url: https://login.example.org/token
+        url: mysql://root:Wq8vK2mQ9Ls4@db.internal/app
+        key: |
+          Vq8vK2mQ9Ls4Wz7R
+        api_key: ${API_KEY}
+        password: "{{ lookup('env', 'PW') }}"
+        ''', [(2, 14, "password"), (4, 18, "client_secret"), (6, 19, "url")]),
+    ("settings.toml", '''
+        [db]
+        password = "Zq8vK2mQ9Ls4"
+        creds = { user = "a", password = "Xq8vK2mQ9Ls4" }
+        name = "password"
+        ''', [(2, 13, "password"), (3, 35, "password")]),
+    ("app.cfg", '''
+        [smtp]
+        password: Zq8vK2mQ9Ls4
+        ; password = Xq8vK2mQ9Ls4
+        sqlalchemy.url = postgresql://scott:Tg9vK2mQ8Ls4@localhost/test
+        ''', [(2, 11, "password"), (4, 37, "sqlalchemy.url")]),
+    ("run.sh", '''
+        #!/bin/bash
+        export API_TOKEN=Zq8vK2mQ9Ls4Wz7R
+        PGPASSWORD=Xq8vK2mQ9Ls4 psql -h db
+        curl -u admin:Yq8vK2mQ9Ls4 https://x
+        echo "$PASSWORD"
+        ''', [(2, 18, "API_TOKEN"), (3, 12, "PGPASSWORD"), (4, 15, "password")]),
+    ("Dockerfile", '''
+        FROM alpine
+        ENV DB_PASSWORD Zq8vK2mQ9Ls4
+        ARG GITHUB_TOKEN
+        ENV A=1 \\
+            SECRET_KEY="Xq8vK2mQ9Ls4Wz7R"
+        ''', [(2, 17, "DB_PASSWORD"), (5, 17, "SECRET_KEY")]),
+    ("package.json", '''
+        {"name": "x", "config": {"apiKey": "Zq8vK2mQ9Ls4Wz7R", "password": ""}}
+        ''', [(1, 37, "apiKey")]),
+    ("docker-compose.yml", '''
+        environment:
+          - POSTGRES_PASSWORD=Zr8vK2mQw9Ls
+          - "API_TOKEN=Xr8vK2mQw9LsP3"
+          - POSTGRES_PASSWORD=${PG_PASSWORD}
+        ''', [(2, 23, "POSTGRES_PASSWORD"), (3, 16, "API_TOKEN")]),
+])
+def test_config_kinds(path: str, code: str, expected: list[tuple[int, int, str]]) -> None:
+    assert _found(code, path) == expected
+
+
+def test_messages_name_the_key() -> None:
+    [finding] = scan_snippet("STRIPE_SECRET_KEY=sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa\n", ".env",
+                             [RULE])
+    assert finding.message == ("Hard-coded Stripe secret key in configuration key "
+                               "STRIPE_SECRET_KEY")
+
+
+def test_double_quoted_env_value_continued_with_backslash() -> None:
+    [pair] = list(pairs('TOKEN="Zq8vK2mQ\\\n9Ls4Xw7R"\n', "env"))
+    assert (pair.key, pair.value, pair.line) == ("TOKEN", "Zq8vK2mQ9Ls4Xw7R", 1)
+
+
+def test_files_without_keywords_are_not_read() -> None:
+    assert not RULE.wants("debug: true\nport: 8080\n")

@@ -1,0 +1,82 @@
+"""TW103 provider-token: formats in any text file, validated offline."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.helpers import scan_snippet
+from tokenward.rules.provider_token import RULE
+
+
+def _found(code: str, path: str = "NOTES.md") -> list[tuple[int, int, str]]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(text, path, [RULE]) if f.rule_id == RULE.id]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("token: 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",
+     "GitHub personal access token in clear text"),
+    ("x github_pat_11u8jzPde0IgxLd6GncfBA_epfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR"
+     "IBXuDL7", "GitHub fine-grained personal access token in clear text"),
+    ("key = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
+    ("key = rk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
+    ("OPENAI=sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1",
+     "OpenAI API key in clear text"),
+    ("k: sk-ant-api03-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1g"
+     "I3kM5oQ7sU9wY1AA", "Anthropic API key in clear text"),
+    ("maps: AIzaSyB3kQ9vLm2Xz7Rt4Wq8Pn6Bc1Dd5Ee7Ffx", "Google API key in clear text"),
+    ("id AKIAZ3MSJV4WQ7XK2PLN", "AWS access key in clear text"),
+    ("glpat-Zq8vK2mQ9Ls4Xw7RkP3n", "GitLab token in clear text"),
+    ("xoxb-2210532981-3324908812-Xy8Kq2Lm9Vz3Rt7Wq4Pn6Bc1", "Slack token or webhook in clear text"),
+    ("SG.Zq8vK2mQ9Ls4Xw7RkP3nAb.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvWxYz0",
+     "SendGrid API key in clear text"),
+    ("twilio SK9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Twilio API key or account SID in clear text"),
+    ("auth_token = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0."
+     "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOp", "signed JSON Web Token in clear text"),
+])
+def test_provider_formats_fire(line: str, message: str) -> None:
+    assert [(n, m) for n, _, m in _found(line + "\n")] == [(1, message)]
+
+
+@pytest.mark.parametrize("line", [
+    "ghp_M7H4jxUDDWHP4kZ6A4dxlQYsQIWJuq11T4V3",  # wrong checksum
+    "npm_M7H4jxUDDWHP4kZ6A4dxlQYsQIWJuq11T4V3",  # wrong checksum
+    "pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa",
+    "sk_test_51HkT9bLqZ3xYp7vRwC2mN8dEa",
+    "AKIAIOSFODNN7EXAMPLE",
+    "EXAMPLE_KEY = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz",
+    "sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf",
+    "token: eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
+    'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
+    "-----BEGIN PUBLIC KEY-----",
+    "-----BEGIN CERTIFICATE-----",
+])
+def test_provider_negatives(line: str) -> None:
+    assert _found(line + "\n") == []
+
+
+def test_private_key_block_fires_on_its_header() -> None:
+    assert _found('''
+        notes
+        -----BEGIN OPENSSH PRIVATE KEY-----
+        b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+        -----END OPENSSH PRIVATE KEY-----
+        ''', "id_ed25519") == [(2, 1, "private key in clear text")]
+
+
+def test_escaped_private_key_in_a_json_string() -> None:
+    code = ('{"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC'
+            'BKcwggSjAgEAAoIBAQC7\\n-----END PRIVATE KEY-----\\n"}\n')
+    assert [line for line, _, _ in _found(code, "sa.json")] == [1]
+
+
+def test_a_token_in_a_python_comment_fires() -> None:
+    assert _found('''
+        def f():
+            # old: 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
+            return 1
+        ''', "f.py") == [(2, 12, "GitHub personal access token in clear text")]
