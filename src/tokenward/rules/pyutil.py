@@ -107,7 +107,9 @@ class ImportTable:
         return name
 
 
-_IMPORT_TABLES: dict[int, ImportTable] = {}
+# The index is kept with its table: a bare id() can be reused by the next file's index
+# once the previous one is garbage collected, which would serve a stale table.
+_IMPORT_TABLES: dict[int, tuple[NodeIndex, ImportTable]] = {}
 
 
 def imports(source: Source) -> ImportTable:
@@ -115,11 +117,11 @@ def imports(source: Source) -> ImportTable:
     index = source.index
     assert index is not None
     key = id(index)
-    table = _IMPORT_TABLES.get(key)
-    if table is None:
+    cached = _IMPORT_TABLES.get(key)
+    if cached is None or cached[0] is not index:
         _IMPORT_TABLES.clear()  # one file at a time: keep memory flat
-        table = _IMPORT_TABLES[key] = ImportTable.of(index)
-    return table
+        cached = _IMPORT_TABLES[key] = (index, ImportTable.of(index))
+    return cached[1]
 
 
 def call_name(source: Source, call: cst.Call) -> str | None:
