@@ -83,12 +83,11 @@ class ImportTable:
                 else:
                     top = full.split(".")[0]
                     names.setdefault(top, top)
-        for imp_from in index.of(cst.ImportFrom):
-            if (imp_from.relative or imp_from.module is None
-                    or isinstance(imp_from.names, cst.ImportStar)):
+        for imp in index.of(cst.ImportFrom):
+            if imp.relative or imp.module is None or isinstance(imp.names, cst.ImportStar):
                 continue
-            module = dotted_name(imp_from.module) or ""
-            for alias in imp_from.names:
+            module = dotted_name(imp.module) or ""
+            for alias in imp.names:
                 name = dotted_name(alias.name) or ""
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -108,9 +107,8 @@ class ImportTable:
         return name
 
 
-# (index, its table) of the file being scanned. The index itself is kept and compared by
-# identity: an id() alone can be reused by the next file's index once the last is freed,
-# which would hand that file a stale import table.
+# The index is kept with its table: a bare id() can be reused by the next file's index
+# once the previous one is garbage collected, which would serve a stale table.
 _IMPORT_TABLES: dict[int, tuple[NodeIndex, ImportTable]] = {}
 
 

@@ -9,7 +9,7 @@ import libcst as cst
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.pyutil import argument, call_name, int_value, last_name
-from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_context import is_test_path, mentions_tokens
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
 from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
@@ -158,6 +158,7 @@ RULE = Rule(
     fix=USE_SECRETS_MODULE,
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """

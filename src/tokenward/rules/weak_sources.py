@@ -72,16 +72,17 @@ def _counters(source: Source) -> frozenset[str]:
     return frozenset(found)
 
 
-_CACHE: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+# Keyed by id(index) and holding the index, so a reused id never serves stale facts.
+_CACHE: dict[int, tuple[object, tuple[frozenset[str], frozenset[str]]]] = {}
 
 
 def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
     key = id(source.index)
-    facts = _CACHE.get(key)
-    if facts is None:
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] is not source.index:
         _CACHE.clear()
-        facts = _CACHE[key] = (_rng_instances(source), _counters(source))
-    return facts
+        cached = _CACHE[key] = (source.index, (_rng_instances(source), _counters(source)))
+    return cached[1]
 
 
 def weak_source(source: Source, call: cst.Call) -> str | None:

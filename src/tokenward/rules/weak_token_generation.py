@@ -9,7 +9,7 @@ import libcst as cst
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.pyutil import call_name
-from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_context import is_test_path, mentions_tokens
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import predictable_hash, weak_source
 from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
@@ -87,8 +87,9 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     fix=USE_SECRETS_MODULE,
-    keywords=("random", "uuid1", "uuid3", "uuid5", "time", "now(", "count(", "hashlib",
-              "today("),
+    keywords=("random", "uuid1", "uuid3", "uuid5", "time(", "time_ns(", "monotonic",
+              "perf_counter", "now(", "count(", "hashlib", "today("),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """
