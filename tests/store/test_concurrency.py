@@ -136,8 +136,8 @@ def test_a_writer_killed_mid_write_leaves_a_readable_vault(tmp_path: Path) -> No
     for round_number in range(6):
         writer = _spawn(VAULT_WRITER, vault_path, key, round_number, 10_000)
         assert writer.stdout is not None
-        acknowledged = -1
-        deadline = time.monotonic() + rng.uniform(0.15, 0.6)
+        acknowledged = int(writer.stdout.readline())  # start the clock once it is writing
+        deadline = time.monotonic() + rng.uniform(0.1, 0.5)
         while time.monotonic() < deadline:
             line = writer.stdout.readline()
             if line:
@@ -174,6 +174,10 @@ with Issuer.open(Path(sys.argv[3]), vault=vault) as issuer:
 """
 
 
+def _lines(path: Path) -> int:
+    return len(path.read_text().split()) if path.exists() else 0
+
+
 def test_an_issuer_killed_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     vault_path, key, db = tmp_path / "vault.json", tmp_path / "vault.key", tmp_path / "t.db"
     acks = tmp_path / "acks.txt"
@@ -182,12 +186,16 @@ def test_an_issuer_killed_mid_write_leaves_a_consistent_database(tmp_path: Path)
         issuer.grant("alice", ["read"])
     rng = random.Random(7)
     for _ in range(4):
+        before = _lines(acks)
         worker = _spawn(ISSUER_LOOP, vault_path, key, db, acks)
-        time.sleep(rng.uniform(0.4, 0.9))
+        deadline = time.monotonic() + 60
+        while _lines(acks) <= before and time.monotonic() < deadline:
+            time.sleep(0.01)  # wait until this worker has committed at least once
+        time.sleep(rng.uniform(0.05, 0.4))
         worker.send_signal(signal.SIGKILL)
         worker.communicate(timeout=30)
     acknowledged = acks.read_text().split()
-    assert len(acknowledged) > 0
+    assert len(acknowledged) >= 4
     import sqlite3
 
     with sqlite3.connect(db) as raw:

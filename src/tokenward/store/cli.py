@@ -74,6 +74,10 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
             _err(f"error: {error.strerror or error}"
                  + (f": {error.filename}" if error.filename else ""))
             code = 2
+        except Exception as error:  # last resort: a message, never a traceback
+            # Parameters are bound, never formatted into SQL or messages, so no secret here.
+            _err(f"internal error ({type(error).__name__}): {error}")
+            code = 2
         raise typer.Exit(code)
 
     return run
@@ -218,7 +222,8 @@ def store_delete(
         if not _stdin_is_tty():
             _err("error: refusing to delete without --yes when not run from a terminal")
             return 2
-        if not typer.confirm(f"Delete {name} from {store.path}? It cannot be recovered"):
+        question = f"Delete {name} from {store.path}? It cannot be recovered"  # nosec B608
+        if not typer.confirm(question):
             _err("nothing deleted")
             return 1
     store.delete(name)

@@ -493,7 +493,8 @@ class Issuer:
             record, why, token_id = failure or (None, "unknown", None)
             self._event("refresh_failure", "denied", record, token_id=token_id, reason=why)
             raise InvalidToken(why)
-        assert pair.refresh is not None
+        if pair.refresh is None:  # pragma: no cover - _rotate_refresh always issues one
+            raise TokenError("internal error: refresh produced no refresh token")
         self._event("refresh", "ok", pair.refresh.info,
                     reason=f"replaces {pair.refresh.info.parent}")
         self._event("issue", "ok", pair.access.info)
