@@ -83,11 +83,12 @@ class ImportTable:
                 else:
                     top = full.split(".")[0]
                     names.setdefault(top, top)
-        for imp in index.of(cst.ImportFrom):
-            if imp.relative or imp.module is None or isinstance(imp.names, cst.ImportStar):
+        for imp_from in index.of(cst.ImportFrom):
+            if (imp_from.relative or imp_from.module is None
+                    or isinstance(imp_from.names, cst.ImportStar)):
                 continue
-            module = dotted_name(imp.module) or ""
-            for alias in imp.names:
+            module = dotted_name(imp_from.module) or ""
+            for alias in imp_from.names:
                 name = dotted_name(alias.name) or ""
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):

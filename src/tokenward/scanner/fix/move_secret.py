@@ -34,6 +34,7 @@ from tokenward.scanner.fix.services import Destination, MovedSecret
 # Where a secret may sit inside a longer string: split on what separates words in headers,
 # URLs and connection strings. Each candidate costs one (slow, salted) hash.
 _SEPARATORS = re.compile(r"[\s:=@/?&;,'\"()\[\]<>|]+")
+_PAIR_SEPARATORS = re.compile(r"[\s;&,]+")
 _MAX_CANDIDATES = 64
 
 
@@ -123,6 +124,11 @@ def _candidates(text: str) -> list[str]:
     for piece in _SEPARATORS.split(text):
         if len(piece) >= 4:
             seen.setdefault(piece, None)
+    # key=value pairs (connection strings): the value keeps its own "=" (base64 padding).
+    for piece in _PAIR_SEPARATORS.split(text):
+        key, equals, value = piece.partition("=")
+        if equals and key and len(value) >= 4:
+            seen.setdefault(value, None)
     words = text.split()
     if words:
         seen.setdefault(words[-1], None)
