@@ -86,3 +86,23 @@ def test_message() -> None:
         "api_key has too little entropy: secrets.token_hex(8) (64 bits); "
         "use at least 16 random bytes"
     ]
+
+
+def test_get_random_string_is_judged_by_entropy() -> None:
+    code = """
+        from django.utils.crypto import get_random_string
+
+        def issue(user):
+            user.reset_code = get_random_string(6, "0123456789")
+            user.api_key = get_random_string(21)
+            user.session_key = get_random_string(22)
+            user.password = get_random_string(length=30)
+            user.invite_code = get_random_string(length=24, allowed_chars="ABCDEF")
+        """
+    assert lines(code) == [4, 5, 8]
+    findings = scan_snippet("from django.utils.crypto import get_random_string\n"
+                            "api_key = get_random_string(10)\n", "app.py", [RULE])
+    assert [f.message for f in findings] == [
+        "api_key has too little entropy: get_random_string(10) (59 bits); use at least 16 "
+        "random bytes"
+    ]

@@ -81,3 +81,14 @@ def test_django_signing() -> None:
             return signing.loads(token, salt="account-activation", max_age=86400)
         """
     assert lines(code) == [4]
+
+
+def test_django_session_data_is_not_a_token() -> None:
+    code = """
+        from django.core import signing
+
+        class SessionBase:
+            def decode(self, session_data):
+                return signing.loads(session_data, salt=self.key_salt)
+        """
+    assert lines(code) == []

@@ -160,3 +160,27 @@ def test_message_names_the_use_and_the_source() -> None:
     assert [f.message for f in findings] == [
         "reset_token is made from random.random(), which an attacker can predict"
     ]
+
+
+def test_identifier_functions_and_hashes_of_names_are_not_tokens() -> None:
+    code = """
+        import base64
+        import hashlib
+        import random
+
+        def generate_package_id(name):
+            digest = hashlib.md5(name.encode()).digest()
+            token = base64.b64encode(digest).decode()
+            return token
+
+        def upload_filename(user):
+            token = random.randint(0, 10**6)
+            return f"{user.id}-{token}.png"
+
+        def new_session_id():
+            return str(random.random())
+
+        def object_token(obj):
+            return hashlib.sha1(obj.name.encode()).hexdigest()
+        """
+    assert lines(code) == [15]

@@ -108,21 +108,20 @@ class ImportTable:
         return name
 
 
-# The index is kept with its table: a bare id() can be reused by the next file's index
-# once the previous one is garbage collected, which would serve a stale table.
-_IMPORT_TABLES: dict[int, tuple[NodeIndex, ImportTable]] = {}
+# The last file's table. The index itself is kept (not its id): ids are reused once a
+# file's tree is freed, and a later file must never get an earlier file's imports.
+_LAST_TABLE: list[tuple[NodeIndex, ImportTable]] = []
 
 
 def imports(source: Source) -> ImportTable:
     """The import table of a source, computed once per file and shared by all rules."""
     index = source.index
     assert index is not None
-    key = id(index)
-    cached = _IMPORT_TABLES.get(key)
-    if cached is None or cached[0] is not index:
-        _IMPORT_TABLES.clear()  # one file at a time: keep memory flat
-        cached = _IMPORT_TABLES[key] = (index, ImportTable.of(index))
-    return cached[1]
+    if _LAST_TABLE and _LAST_TABLE[0][0] is index:
+        return _LAST_TABLE[0][1]
+    table = ImportTable.of(index)
+    _LAST_TABLE[:] = [(index, table)]
+    return table
 
 
 def call_name(source: Source, call: cst.Call) -> str | None:

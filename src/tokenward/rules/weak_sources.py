@@ -39,9 +39,11 @@ _SECRET_INPUT_WORDS = frozenset({"secret", "key", "pepper", "token", "password",
                                  "random", "urandom", "salt", "private", "hmac", "signing",
                                  "passphrase", "seed", "entropy"})
 # Words in a hash input that an attacker can know or guess.
-_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "id",
-                                      "time", "timestamp", "now", "name", "phone", "login",
-                                      "date", "created", "mail", "account", "counter", "count"})
+# (Not ``name`` or a bare ``id``: hashes of names and ids make identifiers far more often
+# than tokens.)
+_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "time",
+                                      "timestamp", "now", "phone", "login", "mail", "account",
+                                      "counter"})
 
 
 def _rng_instances(source: Source) -> frozenset[str]:
