@@ -125,7 +125,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         if use is None:
             continue
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
-                  fixable=node is call and secrets_fix_applies(call_name(source, call)))
+                  fixable=node is call and secrets_fix_applies(call_name(source, call), call))
 
 
 RULE = Rule(

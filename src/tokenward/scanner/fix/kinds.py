@@ -71,7 +71,19 @@ LENGTH_ARGUMENT = {
 }
 
 
-def secrets_fix_applies(callee: str | None) -> bool:
+# A custom alphabet makes the length a product decision (32 digits are ~106 bits): no fix.
+_ALPHABET_ARGUMENT = {"django.utils.crypto.get_random_string": ("allowed_chars", 1)}
+
+
+def secrets_fix_applies(callee: str | None, call: Any = None) -> bool:
+    """Whether USE_SECRETS_MODULE rewrites this call exactly (``call``: its libcst node)."""
+    if callee in _ALPHABET_ARGUMENT and call is not None:
+        keyword, position = _ALPHABET_ARGUMENT[callee]
+        args = list(call.args)
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) > position or any(
+                a.keyword is not None and a.keyword.value == keyword for a in args):
+            return False
     return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT
 
 

@@ -29,6 +29,7 @@ from tokenward.scanner.fix.base import (
     replace_with,
 )
 from tokenward.scanner.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
+from tokenward.scanner.fix.kinds import secrets_fix_applies
 from tokenward.scanner.source import NodeIndex
 
 SAFE_BYTES = 32
@@ -61,6 +62,8 @@ class UseSecretsModule(FindingCodemod):
         assert isinstance(node, cst.Call) and self._imports is not None
         callee = self._imports.resolve(node.func)
         if callee in _LENGTH_ARGUMENT:
+            if not secrets_fix_applies(callee, node):
+                raise FixNotPossible("a custom alphabet: choose the length by hand")
             return self._lengthen(node, _LENGTH_ARGUMENT[callee])
         if callee is None or not callee.startswith("random."):
             shown = callee or self._code(node.func)
