@@ -190,3 +190,28 @@ def test_to_store_failure_leaves_the_code_untouched(project: Path,
 
 def test_engine_destination_env_is_the_default() -> None:
     assert FixOptions().destination is Destination.ENV
+
+
+@pytest.mark.parametrize(("answers", "fixed_files", "questions"), [
+    (["a"], ["billing.py", "bot.py", "search.py"], 1),
+    (["y", "q"], ["billing.py"], 2),
+    (["n", "y", "n", "n"], ["bot.py"], 4),
+    (["q"], [], 1),
+])
+def test_interactive_answers(project: Path, answers: list[str], fixed_files: list[str],
+                             questions: int) -> None:
+    from tokenward.scanner.fix.engine import Answer, Proposal
+
+    asked: list[Proposal] = []
+
+    def decide(proposal: Proposal) -> Answer:
+        asked.append(proposal)
+        return Answer(answers[len(asked) - 1])
+
+    plan = plan_fixes(["."], Config(root=str(project)), options=FixOptions(root=project),
+                      decide=decide)
+    assert len(asked) == questions
+    assert [p.path for p in asked] == ["billing.py", "bot.py", "search.py", "search.py"][
+        :questions]
+    assert all(KEY_A not in p.diff and GITHUB not in p.diff for p in asked)
+    assert sorted(f.path for f in plan.files) == fixed_files

@@ -27,7 +27,7 @@ from tokenward.rules.pyutil import (
     positional,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, name_is_token
+from tokenward.rules.token_context import is_test_path, mentions_tokens, name_is_token
 from tokenward.scanner.source import Source
 
 # Settings and arguments for which False/None means "never expires".
@@ -255,6 +255,7 @@ RULE = Rule(
     kinds=PYTHON | CONFIG,
     keywords=("expir", "lifetime", "ttl", "max_age", "cookie_age", "timeout", "\"exp\"",
               "'exp'"),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """

@@ -89,7 +89,7 @@ def _vault(source: Source, call: cst.Call) -> Hit | None:
         return None
     limit = _limit(source)
     found = False
-    for word in ("ttl", "explicit_max_ttl", "period"):
+    for word in ("ttl", "explicit_max_ttl", "period", "lease"):  # lease: old hvac's ttl
         arg = keyword(call, word)
         if arg is None:
             continue

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import libcst as cst
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import argument, call_name, int_value, last_name
-from tokenward.rules.token_context import is_test_path
+from tokenward.rules.pyutil import argument, call_name, int_value, last_name, string_value
+from tokenward.rules.token_context import is_test_path, mentions_tokens
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.scanner.source import Source
 
 MIN_BYTES = 16
-MIN_CHARS = 32  # get_random_string: the source article asks for at least 32 characters
+# get_random_string is judged by entropy, like the byte APIs: length x log2(alphabet). The
+# "32 characters" advice assumes hex; Django's default 62-character alphabet carries 128
+# bits in 22 characters, so get_random_string(30) is strong and get_random_string(10) is not.
+DJANGO_DEFAULT_ALPHABET = 62
 
 # Byte-count APIs: qualified name -> (argument position, keyword).
 _BYTE_APIS = {
@@ -50,8 +54,12 @@ def _short_length(source: Source, call: cst.Call) -> str | None:
         position, word = _CHAR_APIS[name]
         arg = argument(call, position, word)
         size = None if arg is None else module_int(source, arg.value)
-        if size is not None and 0 < size < MIN_CHARS:
-            return f"{name.rpartition('.')[2]}({size}) ({size} characters)"
+        alphabet_arg = argument(call, 1, "allowed_chars")
+        alphabet = string_value(alphabet_arg.value) if alphabet_arg is not None else None
+        symbols = len(set(alphabet)) if alphabet else DJANGO_DEFAULT_ALPHABET
+        bits = size * math.log2(symbols) if size is not None and symbols > 1 else None
+        if size is not None and bits is not None and 0 < bits < MIN_BYTES * 8:
+            return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)"
     if name == "secrets.randbits":
         arg = argument(call, 0, "k")
         bits = None if arg is None else module_int(source, arg.value)
@@ -116,7 +124,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         use = token_use(source, node)
         if use is None:
             continue
-        yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node))
+        yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
+                  fixable=node is call and secrets_fix_applies(call_name(source, call), call))
 
 
 RULE = Rule(
@@ -133,7 +142,9 @@ RULE = Rule(
         what="Finds tokens, keys and codes made by a cryptographic source but with fewer "
              "than 16 bytes (128 bits): `secrets.token_hex/token_urlsafe/token_bytes(n)` and "
              "`os.urandom(n)` with n < 16, `secrets.randbits(k)` with k < 128, Django's "
-             "`get_random_string(n)` with n < 32 characters, and strong tokens cut short "
+             "`get_random_string(n, allowed_chars)` carrying fewer than 128 bits (n x "
+             "log2 of the alphabet: fewer than 22 characters of the default alphabet, "
+             "6 digits are 20 bits), and strong tokens cut short "
              "(`secrets.token_hex(32)[:8]`, `uuid.uuid4().hex[:8]`). Lengths are read from "
              "literals and module-level constants. The value must be used as a token "
              "(same data flow as TW201).",
@@ -157,6 +168,7 @@ RULE = Rule(
     fix=USE_SECRETS_MODULE,
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """

@@ -207,6 +207,17 @@ def key_text_is_token(text: str) -> bool:
     return any(part and name_is_token(part) for part in parts)
 
 
+# Lower-cased substrings, one of which a file must contain for a token to be there at all:
+# the cheap prefilter of the TW2xx/TW3xx rules (it decides whether a file is parsed).
+TOKEN_HINTS = ("token", "secret", "passw", "key", "nonce", "otp", "session", "csrf", "xsrf",
+               "code", "pin", "reset", "verif", "invite", "cookie", "auth", "sid", "magic",
+               "activat", "confirm", "card", "voucher", "redeem", "jwt", "credential")
+
+
+def mentions_tokens(lowered: str) -> bool:
+    return any(hint in lowered for hint in TOKEN_HINTS)
+
+
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 

@@ -71,9 +71,6 @@ class _Walker:
             self._names = table
         return self._names.get(value, [])
 
-    def line(self, node: cst.CSTNode) -> int:
-        return self.source.span(node).line
-
     # -- the walk ------------------------------------------------------------------
     def use(self, expr: cst.CSTNode, depth: int) -> str | None:
         node = expr
@@ -197,16 +194,19 @@ class _Walker:
             return None
         for target in targets:
             if isinstance(target, cst.Name):
-                found = self._later_uses(stmt, target.value, depth)
+                found = self._later_uses(stmt, target, depth)
                 if found:
                     return found
         return None
 
-    def _later_uses(self, stmt: cst.CSTNode, name: str, depth: int) -> str | None:
+    def _later_uses(self, stmt: cst.CSTNode, target: cst.Name, depth: int) -> str | None:
         scope = enclosing_function(self.index, stmt)
-        start = self.line(stmt)
-        for use in self.names(name):
-            if enclosing_function(self.index, use) is not scope or self.line(use) < start:
+        # Names are indexed in source order: the uses after the target come after it in
+        # the list (no position metadata needed, which is costly on large files).
+        every = self.names(target.value)
+        start = next((i for i, n in enumerate(every) if n is target), len(every))
+        for use in every[start + 1:]:
+            if enclosing_function(self.index, use) is not scope:
                 continue
             parent = self.index.parent(use)
             if isinstance(parent, cst.AssignTarget | cst.Param) or (

@@ -18,7 +18,12 @@ from tokenward.rules.pyutil import (
     last_name,
     positional,
 )
-from tokenward.rules.token_context import is_test_path, key_text_is_token, name_is_token
+from tokenward.rules.token_context import (
+    is_test_path,
+    key_text_is_token,
+    mentions_tokens,
+    name_is_token,
+)
 from tokenward.rules.token_flow import literal_text
 from tokenward.scanner.source import Source
 
@@ -246,7 +251,9 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("redis", "cache"),  # "cache" also covers memcache
+    keywords=("redis", "memcache", "pylibmc", "django.core.cache", "flask_caching",
+              "memcached"),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """

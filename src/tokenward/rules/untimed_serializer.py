@@ -19,7 +19,7 @@ from tokenward.rules.pyutil import (
     positional,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path
+from tokenward.rules.token_context import is_test_path, name_is_token
 from tokenward.rules.token_flow import token_use
 from tokenward.scanner.source import Source
 
@@ -158,7 +158,7 @@ def _django_auth(source: Source, call: cst.Call) -> bool:
     if salt is not None and _auth_words(string_value(salt.value)):
         return True
     value = positional(call, 0)
-    if value is not None and _auth_words(last_name(value.value)):
+    if value is not None and name_is_token(last_name(value.value) or ""):
         return True
     func = enclosing_function(source.index, call)
     return func is not None and _auth_words(func.name.value)

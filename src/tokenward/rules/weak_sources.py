@@ -39,9 +39,11 @@ _SECRET_INPUT_WORDS = frozenset({"secret", "key", "pepper", "token", "password",
                                  "random", "urandom", "salt", "private", "hmac", "signing",
                                  "passphrase", "seed", "entropy"})
 # Words in a hash input that an attacker can know or guess.
-_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "id",
-                                      "time", "timestamp", "now", "name", "phone", "login",
-                                      "date", "created", "mail", "account", "counter", "count"})
+# (Not ``name`` or a bare ``id``: hashes of names and ids make identifiers far more often
+# than tokens.)
+_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "time",
+                                      "timestamp", "now", "phone", "login", "mail", "account",
+                                      "counter"})
 
 
 def _rng_instances(source: Source) -> frozenset[str]:
@@ -72,16 +74,17 @@ def _counters(source: Source) -> frozenset[str]:
     return frozenset(found)
 
 
-_CACHE: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+# Keyed by id(index) and holding the index, so a reused id never serves stale facts.
+_CACHE: dict[int, tuple[object, tuple[frozenset[str], frozenset[str]]]] = {}
 
 
 def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
     key = id(source.index)
-    facts = _CACHE.get(key)
-    if facts is None:
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] is not source.index:
         _CACHE.clear()
-        facts = _CACHE[key] = (_rng_instances(source), _counters(source))
-    return facts
+        cached = _CACHE[key] = (source.index, (_rng_instances(source), _counters(source)))
+    return cached[1]
 
 
 def weak_source(source: Source, call: cst.Call) -> str | None:

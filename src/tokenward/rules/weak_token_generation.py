@@ -8,11 +8,29 @@ import libcst as cst
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.token_context import is_test_path
+from tokenward.rules.pyutil import call_name, enclosing_function, name_words
+from tokenward.rules.token_context import function_makes_token, is_test_path, mentions_tokens
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import predictable_hash, weak_source
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE
+from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.scanner.source import Source
+
+# A function named for an identifier or a non-secret value makes that, whatever its local
+# variables are called (``def generate_package_id(): token = md5(name) ...``).
+_NON_TOKEN_FUNCTION_TAILS = frozenset({
+    "id", "ids", "name", "names", "hash", "digest", "checksum", "etag", "fingerprint",
+    "filename", "path", "slug", "color", "colour", "sample", "shuffle", "jitter", "delay",
+    "backoff", "seed", "label", "tag", "suffix", "prefix",
+})
+
+
+def _in_non_token_function(source: Source, call: cst.Call) -> bool:
+    assert source.index is not None
+    func = enclosing_function(source.index, call)
+    if func is None or function_makes_token(func.name.value):
+        return False
+    words = name_words(func.name.value)
+    return bool(words) and words[-1] in _NON_TOKEN_FUNCTION_TAILS
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -26,13 +44,14 @@ def _detect(source: Source) -> Iterator[Hit]:
         if detail is None:
             continue
         use = token_use(source, call)
-        if use is None:
+        if use is None or _in_non_token_function(source, call):
             continue
         span = source.span(call)
         if span.line in seen_lines:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
-        yield Hit(span=span, target=use, detail=detail, code=source.code(call))
+        yield Hit(span=span, target=use, detail=detail, code=source.code(call),
+                  fixable=secrets_fix_applies(call_name(source, call)))
 
 
 RULE = Rule(
@@ -70,7 +89,10 @@ RULE = Rule(
                     "hashes keyed with a secret (HMAC, `SECRET_KEY` in the input) or of a "
                     "random value; values only compared or checked; anything in test code "
                     "(`tests/`, `test_*.py`, `*_test.py`, `conftest.py`), which makes test "
-                    "data. Promo, referral and coupon codes and salts are not tokens here.",
+                    "data; values made inside a function named for an identifier or other "
+                    "non-secret (`..._id`, `..._name`, `..._hash`, `..._checksum`, "
+                    "`..._filename` ...) whatever its local variables are called. Promo, "
+                    "referral and coupon codes and salts are not tokens here.",
         references=("https://cwe.mitre.org/data/definitions/330.html",
                     "https://cwe.mitre.org/data/definitions/338.html",
                     "https://docs.python.org/3/library/secrets.html",
@@ -85,8 +107,9 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     fix=USE_SECRETS_MODULE,
-    keywords=("random", "uuid1", "uuid3", "uuid5", "time", "now(", "count(", "hashlib",
-              "today("),
+    keywords=("random", "uuid1", "uuid3", "uuid5", "time(", "time_ns(", "monotonic",
+              "perf_counter", "now(", "count(", "hashlib", "today("),
+    prefilter=mentions_tokens,
     bad=(
         Example(
             """

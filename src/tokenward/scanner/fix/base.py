@@ -23,6 +23,11 @@ from tokenward.scanner.fix.services import FixServices, MovedSecret
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
 
 
+def replace_with(node: cst.CSTNode) -> Edit:
+    """An edit that puts ``node`` in place of whatever is there."""
+    return lambda _updated: node
+
+
 class FixNotPossible(Exception):
     """This finding cannot be fixed safely here; the message says why (shown to the user)."""
 
@@ -65,6 +70,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         self.failures: list[tuple[Finding, str]] = []
         self.moves: list[MovedSecret] = []
         self._edits: dict[int, tuple[cst.CSTNode, list[Edit]]] = {}
+        self._on_path: set[int] = set()
 
     # -- to implement -------------------------------------------------------------------
 
@@ -121,7 +127,14 @@ class FindingCodemod(VisitorBasedCodemodCommand):
             self.applied.append(finding)
         if not self._edits:
             return tree
+        # Only the paths from the root to edited nodes are walked: the rest of the file is
+        # kept as the very same nodes (cheaper, and nothing else can change by accident).
+        self._on_path = {id(up) for target, _ in self._edits.values()
+                         for up in [target, *self.ancestors(target)]}
         return tree.visit(self)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return super().on_visit(node) and id(node) in self._on_path
 
     def _pick(self, candidates: list[cst.CSTNode]) -> cst.CSTNode | None:
         for wanted in self.TARGET_TYPES:

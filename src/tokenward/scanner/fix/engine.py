@@ -178,12 +178,20 @@ def _manual_hint(finding: Finding, rule: Rule | None, python: bool) -> str:
     return base
 
 
+@dataclass
+class _Asking:
+    """Interactive state for the whole run: "a" answers every later question, "q" stops."""
+
+    all: bool = False
+    quit: bool = False
+
+
 class _FileFixer:
     """Plans one Python file: kind by kind (or change by change, when asking)."""
 
     def __init__(self, task: FileTask, findings: list[Finding], rules: Sequence[Rule],
                  config: Config, services: FixServices, decide: Decide | None,
-                 destination_label: str) -> None:
+                 destination_label: str, asking: _Asking | None = None) -> None:
         self.task = task
         self.findings = findings
         self.rules = rules
@@ -193,8 +201,7 @@ class _FileFixer:
         self.decide = decide
         self.destination_label = destination_label
         self.problems: list[Problem] = []
-        self.answer_all = False
-        self.quit = False
+        self.asking = asking or _Asking()
 
     def problem(self, finding: Finding | None, message: str) -> None:
         self.problems.append(Problem(self.task.path, message,
@@ -270,7 +277,7 @@ class _FileFixer:
         moves: list[MovedSecret] = []
         encoding = decode(self.task.data or b"", "python").encoding
         fresh = not stale
-        while remaining and not self.quit:
+        while remaining and not self.asking.quit:
             if not fresh:
                 current = self._rescan(text, encoding)
             located = {f.fingerprint: f for f in current}
@@ -284,7 +291,7 @@ class _FileFixer:
                 break
             first = located[remaining[0]]
             kind = self._kind(first)
-            if ask and not self.answer_all:
+            if ask and not self.asking.all:
                 batch = [first]
             else:
                 batch = [located[fp] for fp in remaining if self._kind(located[fp]) is kind]
@@ -296,7 +303,7 @@ class _FileFixer:
             if not codemod.applied or new_text == text:
                 fresh = True
                 continue
-            if ask and not self.answer_all and not self._accepted(first, text, new_text,
+            if ask and not self.asking.all and not self._accepted(first, text, new_text,
                                                                    codemod):
                 self.services.names.restore(snapshot)
                 fresh = True
@@ -326,9 +333,9 @@ class _FileFixer:
         answer = self.decide(Proposal(self.task.path, finding, diff, tuple(codemod.moves),
                                       self.destination_label))
         if answer is Answer.ALL:
-            self.answer_all = True
+            self.asking.all = True
         if answer is Answer.QUIT:
-            self.quit = True
+            self.asking.quit = True
         return answer in (Answer.YES, Answer.ALL)
 
 
@@ -400,15 +407,17 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
             per_file.setdefault(finding.path, []).append(finding)
         else:
             plan.manual.append(ManualFix(finding, _manual_hint(finding, rule, python)))
+    asking = _Asking()
     for path, findings in sorted(per_file.items()):
-        if plan.stopped:
+        if asking.quit:
             break
         candidate, task = tasks[path]
-        fixer = _FileFixer(task, findings, chosen, config, services, decide, dest.label)
+        fixer = _FileFixer(task, findings, chosen, config, services, decide, dest.label,
+                           asking)
         for file_fix in fixer.run(candidate.path):
             (plan.files if file_fix.writes else plan.suggestions).append(file_fix)
         plan.problems.extend(fixer.problems)
-        plan.stopped = fixer.quit
+    plan.stopped = asking.quit
     return plan
 
 

@@ -20,13 +20,21 @@ import libcst as cst
 from tokenward.model import Finding
 from tokenward.scanner import redaction
 from tokenward.scanner.fix import names
-from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.scanner.fix.base import (
+    Edit,
+    FindingCodemod,
+    FixNotPossible,
+    NeededImport,
+    Plan,
+    replace_with,
+)
 from tokenward.scanner.fix.rotation import provider
 from tokenward.scanner.fix.services import Destination, MovedSecret
 
 # Where a secret may sit inside a longer string: split on what separates words in headers,
 # URLs and connection strings. Each candidate costs one (slow, salted) hash.
 _SEPARATORS = re.compile(r"[\s:=@/?&;,'\"()\[\]<>|]+")
+_PAIR_SEPARATORS = re.compile(r"[\s;&,]+")
 _MAX_CANDIDATES = 64
 
 
@@ -116,6 +124,11 @@ def _candidates(text: str) -> list[str]:
     for piece in _SEPARATORS.split(text):
         if len(piece) >= 4:
             seen.setdefault(piece, None)
+    # key=value pairs (connection strings): the value keeps its own "=" (base64 padding).
+    for piece in _PAIR_SEPARATORS.split(text):
+        key, equals, value = piece.partition("=")
+        if equals and key and len(value) >= 4:
+            seen.setdefault(value, None)
     words = text.split()
     if words:
         seen.setdefault(words[-1], None)
@@ -144,33 +157,18 @@ class MoveSecret(FindingCodemod):
         return super().transform_module_impl(tree)
 
     def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
-        assert self._lookup is not None
-        lookup = self._lookup
-        value: str | None = None
         if isinstance(node, cst.FormattedString):
-            secret, edit_text = self._plan_fstring(finding, node)
-        else:
-            assert isinstance(node, cst.BaseExpression)
-            value = _static_string(node)
-            if value is None:
-                raise FixNotPossible("not a plain string literal (bytes or computed)")
-            found = find_secret(value, finding.secret_hash)
-            if found is None:
-                raise FixNotPossible("cannot tell which part of the string is the secret")
-            secret, edit_text = found, None
-        text = value if value is not None else "".join(
-            p.value for p in node.parts if isinstance(p, cst.FormattedStringText)) \
-            if isinstance(node, cst.FormattedString) else ""
-        name = self._name(finding, node, secret, whole=edit_text is None and value == secret,
-                          text=text)
-        move = MovedSecret(name, secret, finding.path, finding.line, finding.rule_id,
-                           finding.target)
-        plan = Plan(moves=[move], imports=[lookup.needs] if lookup.needs else [])
-        if isinstance(node, cst.FormattedString):
-            assert edit_text is not None
-            plan.edits.append((node, self._fstring_edit(edit_text, secret, name, node)))
-            return plan
-        assert value is not None
+            return self._plan_fstring(finding, node)
+        assert isinstance(node, cst.BaseExpression)
+        if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
+            return self._plan_bytes(finding, node)
+        value = _static_string(node)
+        if value is None:
+            raise FixNotPossible("not a plain string literal (computed)")
+        secret = find_secret(value, finding.secret_hash)
+        if secret is None:
+            raise FixNotPossible("cannot tell which part of the string is the secret")
+        plan, name = self._start(finding, node, secret, whole=value == secret, text=value)
         leaf = node if value == secret else self._leaf_holding(node, secret)
         leaf_value = _static_string(leaf)
         if leaf_value == secret:
@@ -179,8 +177,61 @@ class MoveSecret(FindingCodemod):
             replacement = self._split_simple(leaf, leaf_value, secret, name)
         else:
             raise FixNotPossible("the secret spans several literals; move it by hand")
-        plan.edits.append((leaf, lambda _updated: replacement))
+        plan.edits.append((leaf, replace_with(replacement)))
         return plan
+
+    def _start(self, finding: Finding, node: cst.CSTNode, secret: str, *, whole: bool,
+               text: str) -> tuple[Plan, str]:
+        """The name the secret moves under, and a plan holding the move and the import."""
+        assert self._lookup is not None
+        name = self._name(finding, node, secret, whole=whole, text=text)
+        move = MovedSecret(name, secret, finding.path, finding.line, finding.rule_id,
+                           finding.target)
+        needs = [self._lookup.needs] if self._lookup.needs else []
+        return Plan(moves=[move], imports=needs), name
+
+    def _plan_bytes(self, finding: Finding, node: cst.SimpleString) -> Plan:
+        """``b"..."`` -> ``os.environ["NAME"].encode()`` (the value must be UTF-8 text)."""
+        assert self._lookup is not None
+        raw = node.evaluated_value
+        try:
+            value = raw.decode("utf-8") if isinstance(raw, bytes) else None
+        except UnicodeDecodeError:
+            value = None
+        if value is None or find_secret(value, finding.secret_hash) != value:
+            raise FixNotPossible("a bytes literal that is not a whole UTF-8 secret")
+        plan, name = self._start(finding, node, value, whole=True, text=value)
+        parent = self.parent(node)
+        if isinstance(parent, cst.ConcatenatedString):
+            raise FixNotPossible("a bytes literal inside a concatenation; move it by hand")
+        replacement = cst.parse_expression(self._lookup.code(name, '"') + ".encode()")
+        plan.edits.append((node, replace_with(replacement)))
+        return plan
+
+    def _plan_fstring(self, finding: Finding, node: cst.FormattedString) -> Plan:
+        """A secret in an f-string's text keeps the string's shape around the lookup; a
+        secret written as a literal inside ``{...}`` is replaced there."""
+        assert self._lookup is not None
+        inner = "'" if '"' in node.quote else '"'
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                secret = find_secret_in_raw(part.value, finding.secret_hash)
+                if secret is not None:
+                    text = "".join(p.value for p in node.parts
+                                   if isinstance(p, cst.FormattedStringText))
+                    plan, name = self._start(finding, node, secret, whole=False, text=text)
+                    plan.edits.append((node, self._fstring_edit(part, secret, name, node)))
+                    return plan
+            elif isinstance(part, cst.FormattedStringExpression):
+                literal = part.expression
+                value = _static_string(literal)
+                if value is not None and isinstance(literal, cst.SimpleString) and \
+                        find_secret(value, finding.secret_hash) == value:
+                    plan, name = self._start(finding, literal, value, whole=True, text=value)
+                    lookup = cst.parse_expression(self._lookup.code(name, inner))
+                    plan.edits.append((literal, replace_with(lookup)))
+                    return plan
+        raise FixNotPossible("cannot find the secret in this f-string; move it by hand")
 
     def _leaf_holding(self, node: cst.BaseExpression, secret: str) -> cst.BaseExpression:
         """The one literal of a concatenation (``"Bearer " + "..."``, ``"a" "b"``) that
@@ -254,15 +305,6 @@ class MoveSecret(FindingCodemod):
         body = (_brace_escape(before) + "{" + self._lookup.code(name, inner) + "}"
                 + _brace_escape(after))
         return cst.parse_expression(f"{new_prefix}{quote}{body}{quote}")
-
-    def _plan_fstring(self, finding: Finding, node: cst.FormattedString
-                      ) -> tuple[str, cst.FormattedStringText]:
-        texts = [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
-        for part in texts:
-            secret = find_secret_in_raw(part.value, finding.secret_hash)
-            if secret is not None:
-                return secret, part
-        raise FixNotPossible("cannot find the secret in this f-string; move it by hand")
 
     def _fstring_edit(self, part: cst.FormattedStringText, secret: str, name: str,
                       node: cst.FormattedString) -> Edit:

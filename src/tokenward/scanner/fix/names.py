@@ -109,7 +109,9 @@ def env_name(target: str | None, context: list[str], provider: str | None = None
     if is_generic(parts) and provider:
         parts = [provider, *parts] if parts[0] != provider else parts
     elif is_generic(parts) and context:
-        prefix = [w for w in context if w not in parts[:1] and w not in _VAGUE_CONTEXT]
+        # Context words that are themselves generic (ClientSecretCredential) add nothing.
+        prefix = [w for w in context if w not in parts and w not in _VAGUE_CONTEXT
+                  and w not in GENERIC_WORDS]
         parts = prefix + parts
     name = "_".join(parts).upper()
     if name[0].isdigit():

@@ -21,26 +21,20 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from tokenward.model import Finding
 from tokenward.rules.pyutil import ImportTable, int_value
-from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.scanner.fix.base import (
+    FindingCodemod,
+    FixNotPossible,
+    NeededImport,
+    Plan,
+    replace_with,
+)
+from tokenward.scanner.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
+from tokenward.scanner.fix.kinds import secrets_fix_applies
 from tokenward.scanner.source import NodeIndex
 
 SAFE_BYTES = 32
 
-# Functions whose first argument (or this keyword) is a length: raised to SAFE_BYTES.
-_LENGTH_ARGUMENT = {
-    "secrets.token_hex": "nbytes",
-    "secrets.token_urlsafe": "nbytes",
-    "secrets.token_bytes": "nbytes",
-    "os.urandom": "size",
-    "django.utils.crypto.get_random_string": "length",
-    "Crypto.Random.get_random_bytes": "N",
-    "Cryptodome.Random.get_random_bytes": "N",
-}
 _JOINABLE = ("random.choice", "random.choices", "random.sample")
-
-
-def _constant(node: cst.CSTNode) -> Edit:
-    return lambda _updated: node
 
 
 def _parenthesize(code: str, node: cst.BaseExpression) -> str:
@@ -68,6 +62,8 @@ class UseSecretsModule(FindingCodemod):
         assert isinstance(node, cst.Call) and self._imports is not None
         callee = self._imports.resolve(node.func)
         if callee in _LENGTH_ARGUMENT:
+            if not secrets_fix_applies(callee, node):
+                raise FixNotPossible("a custom alphabet: choose the length by hand")
             return self._lengthen(node, _LENGTH_ARGUMENT[callee])
         if callee is None or not callee.startswith("random."):
             shown = callee or self._code(node.func)
@@ -90,7 +86,7 @@ class UseSecretsModule(FindingCodemod):
         for i, arg in enumerate(call.args):
             if (arg.keyword is None and not arg.star and i == 0) or \
                     (arg.keyword is not None and arg.keyword.value == keyword):
-                return Plan(edits=[(arg, _constant(arg.with_changes(
+                return Plan(edits=[(arg, replace_with(arg.with_changes(
                     value=cst.Integer(str(SAFE_BYTES)))))])
         raise FixNotPossible("the length is not an argument of this call")
 
@@ -98,7 +94,7 @@ class UseSecretsModule(FindingCodemod):
         replacement = cst.parse_expression(code)
         if isinstance(node, cst.BaseExpression) and node.lpar:
             replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
-        return Plan(edits=[(node, lambda _updated: replacement)],
+        return Plan(edits=[(node, replace_with(replacement))],
                     imports=[NeededImport("secrets")])
 
     def _replace_callee(self, call: cst.Call, dotted: str) -> Plan:

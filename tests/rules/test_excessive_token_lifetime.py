@@ -1,0 +1,127 @@
+"""TW304 excessive-token-lifetime: Python settings, calls, claims and config files."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.config import Config
+from tokenward.rules.excessive_token_lifetime import RULE
+
+
+def lines(code: str, path: str = "app/settings.py", config: Config | None = None) -> list[int]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return fired(scan_snippet(text, path, [RULE], config), RULE.id)
+
+
+def test_python_settings() -> None:
+    code = """
+        from datetime import timedelta
+
+        JWT_REFRESH_TOKEN_EXPIRES = False
+        PERMANENT_SESSION_LIFETIME = timedelta(days=365)
+        PASSWORD_RESET_TIMEOUT_DAYS = 3
+        REST_KNOX = {"TOKEN_TTL": None}
+        OAUTH2_PROVIDER = {"ACCESS_TOKEN_EXPIRE_SECONDS": 36000}
+        app.config["JWT_ACCESS_TOKEN_EXPIRES"] = 86400
+        app.config.update(JWT_ACCESS_TOKEN_EXPIRES=timedelta(hours=2))
+        JWT_AUTH = {"JWT_EXPIRATION_DELTA": timedelta(seconds=3600)}
+        """
+    assert lines(code) == [3, 4, 5, 6, 7, 8, 9]
+
+
+def test_limits_are_inclusive_and_other_timeouts_ignored() -> None:
+    code = """
+        from datetime import timedelta
+
+        JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=1)
+        JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=30)
+        PASSWORD_RESET_TIMEOUT = 86400
+        SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+        CELERY_TASK_TIMEOUT = 86400 * 7
+        LOCK_TTL = 3600 * 48
+        REDIS_SOCKET_TIMEOUT = 600
+        JWT_LEEWAY = 86400
+        SESSION_COOKIE_SECURE = True
+        ACCESS_TOKEN_EXPIRE_MINUTES = settings.LIFETIME
+        """
+    assert lines(code) == []
+
+
+def test_limits_come_from_the_rule_options() -> None:
+    code = "ACCESS_TOKEN_EXPIRE_MINUTES = 120\nREFRESH_TOKEN_EXPIRE_DAYS = 7\n"
+    assert lines(code) == [1]
+    relaxed = Config(rule_options={"excessive-token-lifetime": {"access_token_max": "4h",
+                                                                "refresh_token_max": 86400}})
+    assert lines(code, config=relaxed) == [2]
+    broken = Config(rule_options={"excessive-token-lifetime": {"access_token_max": "soon"}})
+    assert lines(code, config=broken) == [1]  # unreadable limit: the default, never "off"
+
+
+def test_cookies_and_exp_claims() -> None:
+    code = """
+        import time
+        from datetime import datetime, timedelta, timezone
+
+        def login(resp, token, refresh, prefs):
+            resp.set_cookie("access_token", token, max_age=7200)
+            resp.set_cookie("refresh_token", refresh, max_age=86400 * 14)
+            resp.set_cookie("sessionid", token, max_age=86400 * 90)
+            resp.set_cookie("prefs", prefs, max_age=86400 * 365)
+
+        def make_reset_claims(user):
+            return {"sub": user.id, "exp": datetime.now(timezone.utc) + timedelta(days=3)}
+
+        def make_refresh_claims(user):
+            return {"sub": user.id, "exp": int(time.time()) + 86400 * 14}
+        """
+    assert lines(code, "app/views.py") == [5, 7, 11]
+
+
+def test_message_states_value_and_limit() -> None:
+    findings = scan_snippet("ACCESS_TOKEN_EXPIRE_MINUTES = 60 * 24 * 8\n", "settings.py",
+                            [RULE])
+    assert [f.message for f in findings] == [
+        "ACCESS_TOKEN_EXPIRE_MINUTES lets tokens live too long: 8 days; limit for access "
+        "tokens: 1 hour"
+    ]
+    findings = scan_snippet("JWT_ACCESS_TOKEN_EXPIRES = False\n", "settings.py", [RULE])
+    assert [f.message for f in findings] == [
+        "JWT_ACCESS_TOKEN_EXPIRES lets tokens live too long: tokens never expire (access "
+        "tokens)"
+    ]
+
+
+def test_config_files() -> None:
+    toml = """
+        [auth]
+        access_token_expire_minutes = 1440
+        session_timeout = "45d"
+        request_timeout = 3600
+        """
+    assert lines(toml, "pyproject.toml") == [2, 3]
+    json_text = """
+        {"jwt": {"ACCESS_TOKEN_LIFETIME": 900, "REFRESH_TOKEN_LIFETIME": 31536000}}
+        """
+    assert lines(json_text, "config/auth.json") == [1]
+    docker = """
+        FROM python:3.11
+        ENV ACCESS_TOKEN_EXPIRE_MINUTES 10080
+        ENV CACHE_TTL=999999
+        """
+    assert lines(docker, "Dockerfile") == [2]
+    compose = """
+        services:
+          api:
+            environment:
+              - JWT_REFRESH_TOKEN_EXPIRES=false
+              - PASSWORD_RESET_TIMEOUT=3600
+        """
+    assert lines(compose, "docker-compose.yml") == [4]
+    env = "EMAIL_RESET_TOKEN_EXPIRE_HOURS=48\nexport SESSION_COOKIE_AGE=1209600\n"
+    assert lines(env, ".env") == [1]
+
+
+def test_config_span_covers_the_value() -> None:
+    findings = scan_snippet("refresh_token_ttl: 90d\n", "config.yaml", [RULE])
+    assert [(f.span.line, f.span.column, f.span.end_column) for f in findings] == [(1, 20, 23)]

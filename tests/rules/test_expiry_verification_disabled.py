@@ -1,0 +1,86 @@
+"""TW302 expiry-verification-disabled."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.expiry_verification_disabled import RULE
+
+
+def lines(code: str, path: str = "app/example.py") -> list[int]:
+    return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
+
+
+def test_disabled_checks_fire_on_the_option() -> None:
+    code = """
+        import jwt
+
+        OPTS = {"verify_exp": False}
+
+        def a(token, key):
+            return jwt.decode(token, key, algorithms=["HS256"], options=OPTS)
+
+        def b(token):
+            return jwt.decode(
+                token,
+                options={
+                    "verify_aud": False,
+                    "verify_signature": False,
+                },
+            )
+
+        def c(token, key):
+            return jwt.decode(token, key, options=dict(verify_exp=False))
+        """
+    assert lines(code) == [3, 13, 18]
+
+
+def test_peek_then_verify_and_routing_claims_are_fine() -> None:
+    code = """
+        import jwt
+
+        def a(token, keys):
+            header = jwt.decode(token, options={"verify_signature": False})
+            return jwt.decode(token, keys[header["iss"]], algorithms=["RS256"])
+
+        def b(token):
+            return jwt.decode(token, options={"verify_signature": False}).get("kid")
+
+        def read_unverified_claims(token):
+            return jwt.decode(token, options={"verify_signature": False})
+
+        def c(token, key):
+            return jwt.decode(token, key, algorithms=["HS256"], options={"verify_exp": True})
+        """
+    assert lines(code) == []
+
+
+def test_peek_exemption_does_not_cover_verify_exp() -> None:
+    code = """
+        import jwt
+
+        def a(token, key):
+            jwt.decode(token, key, algorithms=["HS256"])
+            return jwt.decode(token, key, algorithms=["HS256"], options={"verify_exp": False})
+        """
+    assert lines(code) == [5]
+
+
+def test_authlib_without_validate() -> None:
+    code = """
+        from authlib.jose import jwt
+
+        def user(token, key):
+            return jwt.decode(token, key)["sub"]
+        """
+    assert lines(code) == [4]
+    assert lines(code + "\ndef check(c):\n    c.validate()\n") == []
+
+
+def test_message() -> None:
+    code = 'import jwt\njwt.decode(t, k, options={"verify_exp": False})\n'
+    findings = scan_snippet(code, "app.py", [RULE])
+    assert [(f.line, f.span.column, f.message) for f in findings] == [
+        (2, 27, 'jwt.decode() accepts expired tokens: "verify_exp": False')
+    ]

@@ -1,0 +1,135 @@
+"""TW301 jwt-without-expiry: claims followed through local variables and constants."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.jwt_without_expiry import RULE
+
+
+def lines(code: str, path: str = "app/example.py") -> list[int]:
+    return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
+
+
+def test_claims_without_exp_fire() -> None:
+    code = """
+        import jwt
+        from jwt import encode
+
+        BASE = {"iss": "billing"}
+
+        def a(uid, key):
+            return jwt.encode({**BASE, "sub": uid}, key)
+
+        def b(uid, key):
+            claims: dict = {"sub": uid}
+            claims["scope"] = "read"
+            return encode(payload=claims, key=key)
+
+        def c(uid, key):
+            payload = dict(sub=uid, role="admin")
+            payload.update({"aud": "api"})
+            return jwt.encode(payload, key, algorithm="HS256")
+        """
+    assert lines(code) == [7, 12, 17]
+
+
+def test_exp_added_any_way_is_fine() -> None:
+    code = """
+        import jwt
+
+        BASE = {"iss": "billing", "exp": 1700000000}
+
+        def a(uid, key):
+            return jwt.encode({**BASE, "sub": uid}, key)
+
+        def b(uid, key, expiry):
+            claims = {"sub": uid}
+            claims.setdefault("exp", expiry)
+            return jwt.encode(claims, key)
+
+        def c(uid, key, expiry):
+            payload = {"sub": uid}
+            payload |= {"exp": expiry}
+            return jwt.encode(payload, key)
+
+        def d(uid, key, expiry):
+            return jwt.encode(dict({"sub": uid}, exp=expiry), key)
+        """
+    assert lines(code) == []
+
+
+def test_unknown_claims_are_not_guessed() -> None:
+    code = """
+        import jwt
+
+        def a(claims, key):
+            return jwt.encode(claims, key)
+
+        def b(uid, key, extra):
+            payload = {"sub": uid}
+            payload.update(extra)
+            return jwt.encode(payload, key)
+
+        def c(uid, key):
+            return jwt.encode(build_claims(uid), key)
+
+        def d(BASE, key):
+            return jwt.encode({**BASE}, key)
+        """
+    assert lines(code) == []
+
+
+def test_reassignment_uses_the_latest_value() -> None:
+    code = """
+        import jwt
+
+        def a(uid, key, expiry):
+            payload = {"sub": uid}
+            payload = {"sub": uid, "exp": expiry}
+            return jwt.encode(payload, key)
+
+        def b(uid, key, expiry):
+            payload = {"sub": uid, "exp": expiry}
+            payload = {"sub": uid}
+            return jwt.encode(payload, key)
+        """
+    assert lines(code) == [11]
+
+
+def test_libraries_and_lookalikes() -> None:
+    code = """
+        import jose.jwt
+        from authlib.jose import jwt as authlib_jwt
+        from joserfc import jwt as rfc_jwt
+
+        def tokens(uid, key, text):
+            a = jose.jwt.encode({"sub": uid}, key)
+            b = authlib_jwt.encode({"alg": "HS256"}, {"sub": uid}, key)
+            c = rfc_jwt.encode({"alg": "HS256"}, {"sub": uid}, key)
+            d = text.encode({"sub": uid})
+            return a, b, c, d
+        """
+    assert lines(code) == [6, 7, 8]
+
+
+def test_fixable_only_for_literal_claims() -> None:
+    code = textwrap.dedent("""
+        import jwt
+
+        BASE = {"iss": "x"}
+
+        def a(uid, key):
+            return jwt.encode({"sub": uid}, key)
+
+        def b(uid, key):
+            return jwt.encode(dict(sub=uid), key)
+        """).lstrip("\n")
+    findings = scan_snippet(code, "app.py", [RULE])
+    assert [(f.line, f.message) for f in findings] == [
+        (6, "jwt.encode() mints a token whose claims ({\"sub\": uid}) have no 'exp': it "
+            "never expires"),
+        (9, "jwt.encode() mints a token whose claims (dict(sub=uid)) have no 'exp': it never "
+            "expires"),
+    ]

@@ -1,0 +1,103 @@
+"""TW306 non-expiring-provider-token."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.non_expiring_provider_token import RULE
+
+
+def lines(code: str, path: str = "app/example.py") -> list[int]:
+    return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
+
+
+def test_gitlab() -> None:
+    code = """
+        import requests
+
+        GITLAB = "https://gitlab.example.com/api/v4"
+
+        def provision(gl, project, group, user, headers):
+            project.access_tokens.create({"name": "bot", "scopes": ["api"]})
+            group.deploy_tokens.create({"name": "d", "scopes": ["read_registry"],
+                                        "expires_at": None})
+            user.impersonationtokens.create({"name": "i", "scopes": ["api"]})
+            requests.post(f"{GITLAB}/users/{user.id}/personal_access_tokens",
+                          headers=headers, json={"name": "ci", "scopes": ["api"]})
+            project.access_tokens.create({"name": "ok", "scopes": ["api"],
+                                          "expires_at": "2030-01-01"})
+            project.access_tokens.create(spec)
+        """
+    assert lines(code) == [6, 7, 9, 10]
+
+
+def test_github_installation_tokens_are_not_gitlab() -> None:
+    code = """
+        import requests
+
+        def installation_token(app_jwt, installation_id):
+            url = f"https://api.github.com/app/installations/{installation_id}/access_tokens"
+            return requests.post(url, json={"permissions": {"contents": "read"}})
+
+        def direct(installation_id):
+            return requests.post(
+                f"https://api.github.com/app/installations/{installation_id}/access_tokens",
+                json={"repositories": ["a"]})
+        """
+    assert lines(code) == []
+
+
+def test_heroku_authorizations() -> None:
+    code = """
+        import requests
+
+        HEROKU_API = "https://api.heroku.com"
+
+        def create(headers):
+            requests.post(f"{HEROKU_API}/oauth/authorizations", headers=headers,
+                          json={"scope": ["read"]})
+            requests.post(f"{HEROKU_API}/oauth/authorizations", headers=headers,
+                          json={"scope": ["read"], "expires_in": 3600})
+        """
+    assert lines(code) == [6]
+
+
+def test_vault() -> None:
+    code = """
+        import hvac
+
+        client = hvac.Client()
+
+        def tokens():
+            client.auth.token.create(policies=["a"])
+            client.auth.token.create(policies=["a"], ttl="720h")
+            client.auth.token.create(policies=["a"], period="8760h")
+            client.auth.token.create_orphan(policies=["a"], explicit_max_ttl=31536000)
+            client.create_token(policies=["a"], lease="1h")
+            client.create_token(policies=["a"], lease="9000h")
+            client.auth.token.create(policies=["a"], ttl="1h")
+            client.auth.token.create(policies=["a"], ttl="30d")
+            client.secrets.identity.create_or_update_entity(name="x")
+            client.sys.create_or_update_policy(name="p", policy="...")
+        """
+    assert lines(code) == [6, 8, 9, 11]
+
+
+def test_vault_cli_in_scripts_and_workflows() -> None:
+    script = """
+        #!/usr/bin/env bash
+        set -euo pipefail
+        TOKEN=$(vault token create -policy=ci -format=json | jq -r .auth.client_token)
+        vault token create -policy=ops -period=8760h
+        vault token create -policy=ops -ttl 2h
+        vault token renew
+        """
+    assert lines(script, "deploy.sh") == [3, 4]
+    workflow = """
+        jobs:
+          deploy:
+            steps:
+              - run: vault token create -policy=deploy -ttl=10000h
+        """
+    assert lines(workflow, ".github/workflows/deploy.yml") == [4]

@@ -1,0 +1,108 @@
+"""TW202 short-token-entropy: exact lines, lengths from literals and constants."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.short_token_entropy import RULE
+
+
+def lines(code: str, path: str = "app/example.py") -> list[int]:
+    return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
+
+
+def test_short_lengths_fire() -> None:
+    code = """
+        import os
+        import secrets
+        from secrets import token_urlsafe
+        from django.utils.crypto import get_random_string
+
+        KEY_BYTES = 12
+
+        def issue(user):
+            user.api_key = secrets.token_hex(nbytes=8)
+            user.reset_token = token_urlsafe(KEY_BYTES)
+            user.session_id = os.urandom(15).hex()
+            user.activation_key = get_random_string(length=20)
+            user.nonce = secrets.randbits(64)
+            return {"token": secrets.token_bytes(4 * 2)}
+        """
+    assert lines(code) == [9, 10, 11, 12, 13, 14]
+
+
+def test_boundaries_and_defaults_are_silent() -> None:
+    code = """
+        import os
+        import secrets
+        from django.utils.crypto import get_random_string
+
+        def issue(user, size):
+            user.api_key = secrets.token_hex(16)
+            user.reset_token = secrets.token_urlsafe()
+            user.session_id = os.urandom(32)
+            user.activation_key = get_random_string(32)
+            user.nonce = secrets.randbits(128)
+            user.password = secrets.token_urlsafe(size)
+            user.otp = secrets.randbelow(10**6)
+        """
+    assert lines(code) == []
+
+
+def test_truncations() -> None:
+    code = """
+        import secrets
+        import uuid
+
+        def issue(user):
+            user.invite_code = uuid.uuid4().hex[:8]
+            user.reset_token = str(uuid.uuid4())[:12]
+            user.api_key = secrets.token_urlsafe(32)[:16]
+            user.session_token = secrets.token_hex(32)[:32]
+            short_id = uuid.uuid4().hex[:8]
+            return short_id
+        """
+    assert lines(code) == [5, 6, 7]
+
+
+def test_short_values_that_are_not_tokens() -> None:
+    code = """
+        import secrets
+        import uuid
+
+        suffix = secrets.token_hex(4)
+        filename = f"report-{secrets.token_hex(3)}.csv"
+        request_id = uuid.uuid4().hex[:8]
+        colour = "#" + secrets.token_hex(3)
+        """
+    assert lines(code) == []
+
+
+def test_message() -> None:
+    code = "import secrets\napi_key = secrets.token_hex(8)\n"
+    findings = scan_snippet(code, "app.py", [RULE])
+    assert [f.message for f in findings] == [
+        "api_key has too little entropy: secrets.token_hex(8) (64 bits); "
+        "use at least 16 random bytes"
+    ]
+
+
+def test_get_random_string_is_judged_by_entropy() -> None:
+    code = """
+        from django.utils.crypto import get_random_string
+
+        def issue(user):
+            user.reset_code = get_random_string(6, "0123456789")
+            user.api_key = get_random_string(21)
+            user.session_key = get_random_string(22)
+            user.password = get_random_string(length=30)
+            user.invite_code = get_random_string(length=24, allowed_chars="ABCDEF")
+        """
+    assert lines(code) == [4, 5, 8]
+    findings = scan_snippet("from django.utils.crypto import get_random_string\n"
+                            "api_key = get_random_string(10)\n", "app.py", [RULE])
+    assert [f.message for f in findings] == [
+        "api_key has too little entropy: get_random_string(10) (59 bits); use at least 16 "
+        "random bytes"
+    ]

@@ -1,0 +1,94 @@
+"""TW303 untimed-serializer."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import fired, scan_snippet
+from tokenward.rules.untimed_serializer import RULE
+
+
+def lines(code: str, path: str = "app/example.py") -> list[int]:
+    return fired(scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE]), RULE.id)
+
+
+def test_untimed_serializers_used_for_auth() -> None:
+    code = """
+        import itsdangerous
+        from itsdangerous import Serializer, URLSafeSerializer
+
+        api_serializer = Serializer("k", salt="api-auth")
+        confirm_serializer = URLSafeSerializer("k")
+        plain = itsdangerous.Signer("k")
+
+        def generate_confirmation_token(email):
+            return confirm_serializer.dumps(email)
+
+        def issue(user):
+            user.reset_token = plain.sign(str(user.id))
+        """
+    assert lines(code) == [4, 5, 6]
+
+
+def test_untimed_serializers_for_data_are_fine() -> None:
+    code = """
+        from itsdangerous import URLSafeSerializer
+
+        cursor_serializer = URLSafeSerializer("k", salt="pagination")
+
+        def next_page(cursor):
+            return cursor_serializer.dumps({"after": cursor})
+
+        def unsubscribe_link(user):
+            s = URLSafeSerializer("k", salt="unsubscribe")
+            return s.dumps(user.id)
+        """
+    assert lines(code) == []
+
+
+def test_timed_loads_without_max_age() -> None:
+    code = """
+        from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+        invites = URLSafeTimedSerializer("k", salt="invite")
+
+        def get_serializer():
+            return URLSafeTimedSerializer("k")
+
+        def accept(token):
+            a = invites.loads(token)
+            b = invites.loads(token, max_age=None)
+            c = get_serializer().loads(token)
+            d = TimestampSigner("k").unsign(token)
+            e = invites.loads(token, max_age=3600)
+            f = invites.loads(token, 3600)
+            return a, b, c, d, e, f
+        """
+    assert lines(code) == [9, 10, 11, 12]
+
+
+def test_django_signing() -> None:
+    code = """
+        from django.core import signing
+
+        def reset_password(request, token):
+            return signing.loads(token)
+
+        def prefs(cookie):
+            return signing.loads(cookie, salt="prefs")
+
+        def activation(token):
+            return signing.loads(token, salt="account-activation", max_age=86400)
+        """
+    assert lines(code) == [4]
+
+
+def test_django_session_data_is_not_a_token() -> None:
+    code = """
+        from django.core import signing
+
+        class SessionBase:
+            def decode(self, session_data):
+                return signing.loads(session_data, salt=self.key_salt)
+        """
+    assert lines(code) == []
