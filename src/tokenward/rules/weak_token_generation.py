@@ -104,8 +104,12 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("random", "uuid1", "uuid3", "uuid5", "time(", "time_ns(", "monotonic",
-              "perf_counter", "now(", "count(", "hashlib", "today("),
+    # Sources: "random." / "import random" (not "random", which is in every
+    # "get_random_string"); "time.time(" / "time()" (not "time(", which is in every
+    # "datetime("); a datetime-based token goes through "timestamp(" or a hash.
+    keywords=("random.", "import random", "from random", "numpy", "uuid1", "uuid3", "uuid5",
+              "time.time(", "time()", "time_ns(", "timestamp(", "monotonic", "perf_counter",
+              "itertools", "hashlib"),
     prefilter=mentions_tokens,
     bad=(
         Example(
