@@ -109,7 +109,7 @@ RULE = Rule(
     # "datetime("); a datetime-based token goes through "timestamp(" or a hash.
     keywords=("random.", "import random", "from random", "numpy", "uuid1", "uuid3", "uuid5",
               "time.time(", "time()", "time_ns(", "timestamp(", "monotonic", "perf_counter",
-              "itertools", "hashlib"),
+              "itertools.count", "import count", "hashlib"),
     prefilter=mentions_tokens,
     bad=(
         Example(
