@@ -105,10 +105,10 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     # Sources: "random." / "import random" (not "random", which is in every
-    # "get_random_string"); "time.time(" / "time()" (not "time(", which is in every
-    # "datetime("); a datetime-based token goes through "timestamp(" or a hash.
+    # "get_random_string"); "time.time(" / "from time import" (not "time(", which is in
+    # every "datetime("); a datetime-based token goes through "timestamp(" or a hash.
     keywords=("random.", "import random", "from random", "numpy", "uuid1", "uuid3", "uuid5",
-              "time.time(", "time()", "time_ns(", "timestamp(", "monotonic", "perf_counter",
+              "time.time(", "from time import", "time_ns(", "timestamp(", "monotonic", "perf_counter",
               "itertools.count", "import count", "hashlib"),
     prefilter=mentions_tokens,
     bad=(
