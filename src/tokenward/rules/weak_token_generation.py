@@ -32,6 +32,20 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
     return bool(words) and words[-1] in _NON_TOKEN_FUNCTION_TAILS
 
 
+_SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", "uuid3",
+                   "uuid5", "time.time(", "from time import", "time_ns(", "timestamp(",
+                   "monotonic", "perf_counter", "itertools.count", "hashlib")
+
+
+def _worth_parsing(lowered: str) -> bool:
+    """Tokens are mentioned, and a weak source is there: ``from itertools import count``
+    alone (common in ORMs) counts only with a ``next(`` to draw from the counter."""
+    if not mentions_tokens(lowered):
+        return False
+    return any(m in lowered for m in _SOURCE_MARKERS) or (
+        "import count" in lowered and "next(" in lowered)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or is_test_path(source.path):
         return
@@ -110,7 +124,7 @@ RULE = Rule(
     keywords=("random.", "import random", "from random", "numpy", "uuid1", "uuid3", "uuid5",
               "time.time(", "from time import", "time_ns(", "timestamp(", "monotonic", "perf_counter",
               "itertools.count", "import count", "hashlib"),
-    prefilter=mentions_tokens,
+    prefilter=_worth_parsing,
     bad=(
         Example(
             """
