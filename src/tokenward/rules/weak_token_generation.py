@@ -32,18 +32,13 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
     return bool(words) and words[-1] in _NON_TOKEN_FUNCTION_TAILS
 
 
+# Sources: "random." / "import random" (not "random", which is in every
+# "get_random_string"); "time.time(" / "from time import" (not "time(", which is in every
+# "datetime("); a datetime-based token goes through "timestamp(" or a hash; counters only
+# as "itertools.count" (``from itertools import count`` is everywhere in ORM code).
 _SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", "uuid3",
                    "uuid5", "time.time(", "from time import", "time_ns(", "timestamp(",
                    "monotonic", "perf_counter", "itertools.count", "hashlib")
-
-
-def _worth_parsing(lowered: str) -> bool:
-    """Tokens are mentioned, and a weak source is there: ``from itertools import count``
-    alone (common in ORMs) counts only with a ``next(`` to draw from the counter."""
-    if not mentions_tokens(lowered):
-        return False
-    return any(m in lowered for m in _SOURCE_MARKERS) or (
-        "import count" in lowered and "next(" in lowered)
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -118,13 +113,8 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    # Sources: "random." / "import random" (not "random", which is in every
-    # "get_random_string"); "time.time(" / "from time import" (not "time(", which is in
-    # every "datetime("); a datetime-based token goes through "timestamp(" or a hash.
-    keywords=("random.", "import random", "from random", "numpy", "uuid1", "uuid3", "uuid5",
-              "time.time(", "from time import", "time_ns(", "timestamp(", "monotonic", "perf_counter",
-              "itertools.count", "import count", "hashlib"),
-    prefilter=_worth_parsing,
+    keywords=_SOURCE_MARKERS,
+    prefilter=mentions_tokens,  # a weak source is not enough: tokens must be mentioned
     bad=(
         Example(
             """
