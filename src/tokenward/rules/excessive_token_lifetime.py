@@ -253,8 +253,9 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
-    keywords=("expir", "lifetime", "ttl", "max_age", "cookie_age", "timeout", "\"exp\"",
-              "'exp'"),
+    # "_ttl"/"ttl=" ..., not "ttl", which is in "little" and "settle".
+    keywords=("expir", "lifetime", "_ttl", "ttl_", "ttl=", "ttl:", "ttl\"", "ttl'", "ttl ",
+              "max_age", "cookie_age", "timeout", "\"exp\"", "'exp'"),
     prefilter=mentions_tokens,
     bad=(
         Example(

@@ -209,9 +209,11 @@ def key_text_is_token(text: str) -> bool:
 
 # Lower-cased substrings, one of which a file must contain for a token to be there at all:
 # the cheap prefilter of the TW2xx/TW3xx rules (it decides whether a file is parsed).
-TOKEN_HINTS = ("token", "secret", "passw", "key", "nonce", "otp", "session", "csrf", "xsrf",
-               "code", "pin", "reset", "verif", "invite", "cookie", "auth", "sid", "magic",
-               "activat", "confirm", "card", "voucher", "redeem", "jwt", "credential")
+# (Affixed forms for short words: "pin" alone is in "mapping", "sid" in "inside".)
+TOKEN_HINTS = ("token", "secret", "passw", "_key", "key_", "apikey", "nonce", "otp", "session",
+               "csrf", "xsrf", "_code", "code_", "_pin", "pin_", "reset", "verif", "invite",
+               "cookie", "auth", "_sid", "sid_", "sid=", "magic", "activat", "confirm", "gift",
+               "voucher", "redeem", "jwt", "credential")
 
 
 def mentions_tokens(lowered: str) -> bool:

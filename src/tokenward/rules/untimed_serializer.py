@@ -197,7 +197,8 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("itsdangerous", "signing"),
+    keywords=("itsdangerous", "django.core.signing", "from django.core import signing",
+              "signing.loads", "timestampsigner"),
     bad=(
         Example(
             """

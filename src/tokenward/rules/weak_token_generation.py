@@ -33,6 +33,15 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
     return bool(words) and words[-1] in _NON_TOKEN_FUNCTION_TAILS
 
 
+# Sources: "random." / "import random" (not "random", which is in every
+# "get_random_string"); "time.time(" / "from time import" (not "time(", which is in every
+# "datetime("); a datetime-based token goes through "timestamp(" or a hash; counters only
+# as "itertools.count" (``from itertools import count`` is everywhere in ORM code).
+_SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", "uuid3",
+                   "uuid5", "time.time(", "from time import", "time_ns(", "timestamp(",
+                   "monotonic", "perf_counter", "itertools.count", "hashlib")
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or is_test_path(source.path):
         return
@@ -107,9 +116,8 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     fix=USE_SECRETS_MODULE,
-    keywords=("random", "uuid1", "uuid3", "uuid5", "time(", "time_ns(", "monotonic",
-              "perf_counter", "now(", "count(", "hashlib", "today("),
-    prefilter=mentions_tokens,
+    keywords=_SOURCE_MARKERS,
+    prefilter=mentions_tokens,  # a weak source is not enough: tokens must be mentioned
     bad=(
         Example(
             """
