@@ -106,3 +106,20 @@ def test_get_random_string_is_judged_by_entropy() -> None:
         "api_key has too little entropy: get_random_string(10) (59 bits); use at least 16 "
         "random bytes"
     ]
+
+
+def test_a_cipher_nonce_is_not_a_token() -> None:
+    code = (
+        "import secrets\n"
+        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n"
+        "def seal(key, data):\n"
+        "    nonce = secrets.token_bytes(12)\n"
+        "    return nonce + AESGCM(key).encrypt(nonce, data, None)\n"
+        "def make_nonce():\n"
+        "    nonce = secrets.token_hex(8)\n"
+        "    return nonce\n"
+    )
+    from tests.helpers import fired, scan_snippet
+    from tokenward.rules import short_token_entropy
+
+    assert fired(scan_snippet(code, "crypto.py", [short_token_entropy.RULE])) == [7]

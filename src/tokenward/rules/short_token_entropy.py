@@ -9,7 +9,14 @@ import libcst as cst
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import argument, call_name, int_value, last_name, string_value
+from tokenward.rules.pyutil import (
+    argument,
+    call_name,
+    enclosing_function,
+    int_value,
+    last_name,
+    string_value,
+)
 from tokenward.rules.token_context import is_test_path, mentions_tokens
 from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import module_int
@@ -110,12 +117,44 @@ def _slice_length(sub: cst.Subscript) -> int | None:
     return upper - lower
 
 
+# Calls that take a cipher nonce or IV: those values are sized by the algorithm (AES-GCM's
+# standard nonce is 12 bytes), are not secrets, and are not tokens.
+_CIPHER_CALLS = frozenset({"encrypt", "decrypt", "encrypt_and_digest", "decrypt_and_verify",
+                           "GCM", "CBC", "CTR", "OFB", "CFB", "ChaCha20", "Cipher"})
+_NONCE_KEYWORDS = frozenset({"nonce", "iv", "initialization_vector"})
+
+
+def _feeds_a_cipher(source: Source, node: cst.CSTNode) -> bool:
+    """``nonce = os.urandom(12)`` later passed to ``aead.encrypt(nonce, ...)``."""
+    index = source.index
+    assert index is not None
+    assign = index.parent(node)
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return False
+    target = assign.targets[0].target
+    if not isinstance(target, cst.Name):
+        return False
+    scope = enclosing_function(index, assign)
+    for call in index.of(cst.Call):
+        if enclosing_function(index, call) is not scope:
+            continue
+        for arg in call.args:
+            if not (isinstance(arg.value, cst.Name) and arg.value.value == target.value):
+                continue
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword in _NONCE_KEYWORDS or last_name(call.func) in _CIPHER_CALLS:
+                return True
+    return False
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or is_test_path(source.path):
         return
     for call in source.index.of(cst.Call):
         detail = _short_length(source, call)
         node: cst.CSTNode = call
+        if detail is not None and _feeds_a_cipher(source, call):
+            continue
         if detail is None:
             cut = _truncation(source, call)
             if cut is None:
@@ -155,8 +194,10 @@ RULE = Rule(
         not_flagged="Short random values that are not tokens (file name suffixes, request "
                     "ids, colours); `secrets.randbelow()` numeric codes such as six-digit "
                     "OTPs, which are short by design and must be protected by expiry and "
-                    "rate limits instead; lengths held in variables the rule cannot resolve; "
-                    "test code.",
+                    "rate limits instead; cipher nonces and IVs (a value passed to an "
+                    "`encrypt`/`decrypt` call or as `nonce=`/`iv=`: AES-GCM's standard nonce "
+                    "is 12 bytes by design); lengths held in variables the rule cannot "
+                    "resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/331.html",
                     "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
         fix_safety="The fix raises the length argument to 32 (bytes, or characters for "
