@@ -59,7 +59,10 @@ def _run(folder: Path, env: dict[str, str]) -> str:
 
 
 def _fix(folder: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tokenward", "fix", "--write", *args],
+    # Only the hard-coded secrets: the program prints its token on purpose (that is what the
+    # test compares), which TW601 rightly reports as needing a fix by hand.
+    return subprocess.run([sys.executable, "-m", "tokenward", "fix", "--write", "--rule",
+                           "TW101", *args],
                           cwd=folder, env={**env, "PYTHONPATH": SRC}, capture_output=True,
                           text=True, check=False, timeout=120)
 

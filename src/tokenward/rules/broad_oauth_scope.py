@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -20,6 +19,11 @@ from tokenward.rules.pyutil import (
 )
 from tokenward.rules.scope_catalogue import BroadScope, describe, lookup, split_scopes
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Words in a variable, keyword or key name that make a scope list a check or a catalogue,
 # not a grant: FORBIDDEN_SCOPES, required_scopes, ALLOWED_SCOPES, scope_help ...

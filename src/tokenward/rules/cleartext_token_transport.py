@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -28,6 +27,11 @@ from tokenward.rules.credential_flow import (
 )
 from tokenward.rules.pyutil import call_name, keyword, positional
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 NAME = "cleartext-token-transport"
 

@@ -29,10 +29,8 @@ import ipaddress
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
-
-import libcst as cst
 
 from tokenward.rules.pyutil import (
     call_name,
@@ -45,6 +43,11 @@ from tokenward.rules.pyutil import (
     string_value,
 )
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 T = TypeVar("T")
 
@@ -187,7 +190,7 @@ def per_file(source: Source, name: str, build: Callable[[], T]) -> T:
     return value
 
 
-Assignments = dict[str, list[tuple[int, int, cst.BaseExpression]]]
+Assignments = dict[str, list[tuple[int, int, "cst.BaseExpression"]]]
 
 
 def _assignments(source: Source) -> Assignments:

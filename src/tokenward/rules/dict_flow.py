@@ -6,11 +6,15 @@ before the call."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.rules.pyutil import enclosing_function, local_assignment, string_value
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 MAX_DEPTH = 4
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -29,6 +28,11 @@ from tokenward.rules.pyutil import (
 )
 from tokenward.rules.token_context import is_test_path, mentions_tokens, name_is_token
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Settings and arguments for which False/None means "never expires".
 NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires", "token_ttl",

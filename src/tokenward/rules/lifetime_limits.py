@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any
 
 from tokenward.rules.pyutil import call_name, int_value, last_name, name_words, string_value
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 OPTIONS_RULE = "excessive-token-lifetime"
 

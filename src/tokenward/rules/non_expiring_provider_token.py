@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -15,6 +14,11 @@ from tokenward.rules.pyutil import call_name, keyword, last_name, string_value
 from tokenward.rules.token_context import is_test_path
 from tokenward.rules.token_flow import literal_text
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # python-gitlab managers whose create() makes a token.
 GITLAB_MANAGERS = frozenset({"personal_access_tokens", "access_tokens", "deploy_tokens",

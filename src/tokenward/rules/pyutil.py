@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.scanner.source import NodeIndex, Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 
 def dotted_name(node: cst.BaseExpression | None) -> str | None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -23,6 +22,11 @@ from tokenward.rules.credential_flow import (
 )
 from tokenward.rules.pyutil import call_name, dotted_name, imports, string_value
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Keyword arguments that switch verification off when given False / 0.
 _OFF_FLAGS = ("verify", "ssl", "verify_ssl", "cert_reqs", "verify_certs", "ssl_verify",

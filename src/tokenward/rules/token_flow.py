@@ -22,8 +22,7 @@ calls) ends the walk: not a token.
 from __future__ import annotations
 
 from collections import defaultdict
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.rules.pyutil import call_name, enclosing_function, last_name, string_value
 from tokenward.rules.token_context import (
@@ -36,6 +35,11 @@ from tokenward.rules.token_context import (
     text_before_marks_token,
 )
 from tokenward.scanner.source import NodeIndex, Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 MAX_DEPTH = 3
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
@@ -14,6 +13,11 @@ from tokenward.rules.config_text import is_comment
 from tokenward.rules.credential_flow import dict_items, is_http_call, is_secret_name, resolve
 from tokenward.rules.pyutil import keyword, last_name, name_words, string_value
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Query parameters that carry a credential whatever the value is called.
 STRONG_PARAMS = frozenset({

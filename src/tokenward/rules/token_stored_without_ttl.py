@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -26,6 +25,11 @@ from tokenward.rules.token_context import (
 )
 from tokenward.rules.token_flow import literal_text
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Redis writes that can carry a TTL argument, and those that never can (they need EXPIRE).
 _TTL_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")

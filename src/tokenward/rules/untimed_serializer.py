@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -22,6 +21,11 @@ from tokenward.rules.pyutil import (
 from tokenward.rules.token_context import is_test_path, name_is_token
 from tokenward.rules.token_flow import token_use
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 UNTIMED = frozenset({
     "itsdangerous.URLSafeSerializer", "itsdangerous.Serializer", "itsdangerous.Signer",

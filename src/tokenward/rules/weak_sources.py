@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.rules.pyutil import call_name, dotted_name, imports, last_name, name_words
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # Module functions of ``random`` that return a value (seed/shuffle/getstate do not).
 RANDOM_FUNCS = frozenset({

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -14,6 +13,11 @@ from tokenward.rules.token_flow import token_use
 from tokenward.rules.weak_sources import predictable_hash, weak_source
 from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.scanner.source import Source
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
 
 # A function named for an identifier or a non-secret value makes that, whatever its local
 # variables are called (``def generate_package_id(): token = md5(name) ...``).

@@ -1,0 +1,36 @@
+"""The pre-commit case stays cheap: a commit whose files cannot hold a finding never imports
+libcst or detect-secrets (each costs more than the hook's whole latency budget)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tokenward.hooks.precommit import main
+code = main(sys.argv[2:])
+heavy = sorted(m for m in ("libcst", "detect_secrets") if m in sys.modules)
+print(code, heavy)
+"""
+
+
+def _probe(tmp_path: Path, *files: str) -> str:
+    out = subprocess.run([sys.executable, "-c", PROBE, SRC, "--no-baseline", *files],
+                         cwd=tmp_path, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_plain_files_import_neither_libcst_nor_detect_secrets(tmp_path: Path) -> None:
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "README.md").write_text("# A project\n")
+    assert _probe(tmp_path, "util.py", "README.md") == "0 []"
+
+
+def test_a_candidate_file_brings_in_the_parser(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text('API_TOKEN = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"\n')
+    assert _probe(tmp_path, "settings.py") == "1 ['libcst']"
