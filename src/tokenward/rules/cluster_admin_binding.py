@@ -105,7 +105,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "text"}),
+    kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "hcl"}),
     keywords=("cluster-admin",),
     bad=_BAD,
     good=_GOOD,

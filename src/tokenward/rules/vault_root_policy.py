@@ -100,7 +100,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=frozenset({"python", "json", "yaml", "toml", "ini", "shell", "dockerfile", "env",
-                     "text"}),
+                     "hcl"}),
     keywords=("root", "sudo"),
     prefilter=_mentions_policy,
     bad=_BAD,

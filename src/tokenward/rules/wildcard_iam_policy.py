@@ -156,7 +156,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "text"}),
+    kinds=frozenset({"python", "json", "yaml", "hcl"}),
     keywords=("action",),
     prefilter=_has_wildcard_resource,
     bad=_BAD,

@@ -42,6 +42,10 @@ _KIND_BY_SUFFIX = {
     ".sh": "shell",
     ".bash": "shell",
     ".zsh": "shell",
+    # Terraform and Vault/Nomad policies: IAM documents and Vault policies live here.
+    ".tf": "hcl",
+    ".hcl": "hcl",
+    ".nomad": "hcl",
 }
 
 
