@@ -184,3 +184,23 @@ def test_identifier_functions_and_hashes_of_names_are_not_tokens() -> None:
             return hashlib.sha1(obj.name.encode()).hexdigest()
         """
     assert lines(code) == [15]
+
+
+def test_rebinding_ends_the_flow_but_branches_do_not() -> None:
+    code = """
+        import random
+        import secrets
+
+        def a(user):
+            value = random.random()
+            value = secrets.token_urlsafe(32)
+            user.api_key = value
+
+        def b(user, fast):
+            if fast:
+                value = random.random()
+            else:
+                value = secrets.token_urlsafe(32)
+            user.api_key = value
+        """
+    assert lines(code) == [11]
