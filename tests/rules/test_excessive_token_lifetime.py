@@ -125,3 +125,16 @@ def test_config_files() -> None:
 def test_config_span_covers_the_value() -> None:
     findings = scan_snippet("refresh_token_ttl: 90d\n", "config.yaml", [RULE])
     assert [(f.span.line, f.span.column, f.span.end_column) for f in findings] == [(1, 20, 23)]
+
+
+def test_cookie_ages_that_are_not_sessions() -> None:
+    code = """
+        LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+        CSRF_COOKIE_AGE = 60 * 60 * 24 * 365
+        SESSION_COOKIE_AGE = 60 * 60 * 24 * 365
+
+        def login(resp, sid):
+            resp.set_cookie("shop_sid", sid, max_age=86400 * 60)
+            resp.set_cookie("lang", "en", max_age=86400 * 365)
+        """
+    assert lines(code) == [3, 6]

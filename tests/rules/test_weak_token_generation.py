@@ -184,3 +184,37 @@ def test_identifier_functions_and_hashes_of_names_are_not_tokens() -> None:
             return hashlib.sha1(obj.name.encode()).hexdigest()
         """
     assert lines(code) == [15]
+
+
+def test_rebinding_ends_the_flow_but_branches_do_not() -> None:
+    code = """
+        import random
+        import secrets
+
+        def a(user):
+            value = random.random()
+            value = secrets.token_urlsafe(32)
+            user.api_key = value
+
+        def b(user, fast):
+            if fast:
+                value = random.random()
+            else:
+                value = secrets.token_urlsafe(32)
+            user.api_key = value
+        """
+    assert lines(code) == [11]
+
+
+def test_nlp_tokens_picked_from_a_vocabulary_are_not_secrets() -> None:
+    code = """
+        import random
+
+        def sample_sentence(vocab, tokens, alphabet):
+            token = random.choice(vocab)
+            next_token = random.choice(tokens)
+            masked = random.sample(self.tokens, 3)
+            new_token = "".join(random.choice(alphabet) for _ in range(16))
+            return token, next_token, masked, new_token
+        """
+    assert lines(code) == [7]

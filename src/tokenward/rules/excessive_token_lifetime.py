@@ -16,6 +16,7 @@ from tokenward.rules.lifetime_limits import (
     classify,
     from_now,
     human,
+    is_lifetime_word,
     limits,
     parse_duration,
     seconds_of,
@@ -26,7 +27,7 @@ from tokenward.rules.pyutil import (
     positional,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, mentions_tokens, name_is_token
+from tokenward.rules.token_context import cookie_holds_token, is_test_path, mentions_tokens
 from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
@@ -140,11 +141,12 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
         if callee in {"set_cookie", "set_signed_cookie"}:
             cookie = positional(call, 0)
             cookie_name = string_value(cookie.value) if cookie is not None else None
-            if cookie_name is None or not (name_is_token(cookie_name)
-                                           or "session" in cookie_name.lower()):
+            if cookie_name is None or not cookie_holds_token(cookie_name):
                 continue
             context = cookie_name + "_cookie"
         key = classify(word, context)
+        if key is None and context.endswith("_cookie") and is_lifetime_word(word):
+            key = LifetimeKey("session", 1)  # a cookie that holds a token: a session
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeKey(_FLASK_JWT_CALLS[callee], 1)
         if key is None:

@@ -87,7 +87,8 @@ _EXPIRY_WORDS = frozenset({"expires", "expire", "expiry", "expiration", "lifetim
 _REFRESH = frozenset({"refresh"})
 _RESET = frozenset({"reset", "verification", "verify", "confirm", "confirmation", "activation",
                     "activate", "invite", "invitation", "magic", "otp", "signup"})
-_SESSION = frozenset({"session", "remember", "cookie"})
+# Not "cookie" alone: LANGUAGE_COOKIE_AGE, CSRF_COOKIE_AGE are not sessions.
+_SESSION = frozenset({"session", "sessionid", "sid", "remember", "rememberme"})
 _ACCESS = frozenset({"access", "jwt", "bearer", "id"})
 _TOKEN = frozenset({"token", "tokens", "auth", "api", "apikey", "knox"})
 _NOT_ABOUT_TOKENS = frozenset({"csrf", "cache", "lock", "connect", "connection", "read", "write",
@@ -100,6 +101,11 @@ _UNIT_WORDS = {"ms": 0.001, "millis": 0.001, "milliseconds": 0.001, "seconds": 1
                "sec": 1, "minutes": MINUTE, "minute": MINUTE, "mins": MINUTE,
                "hours": HOUR, "hour": HOUR, "hrs": HOUR, "days": DAY, "day": DAY,
                "weeks": WEEK, "week": WEEK}
+
+
+def is_lifetime_word(name: str) -> bool:
+    """``max_age``, ``expires``, ``ttl``: a name that states a lifetime."""
+    return bool(set(name_words(name)) & _EXPIRY_WORDS)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 MAX_DEPTH = 3
+# Later uses of one variable examined: keeps the walk linear on generated files with
+# thousands of assignments to the same name.
+MAX_USES = 64
 
 # Calls that pass their argument's randomness (or predictability) on to their result.
 _TRANSFORMS = frozenset({
@@ -65,15 +68,30 @@ class _Walker:
         self.source = source
         self.index: NodeIndex = source.index
         self._names: dict[str, list[cst.Name]] | None = None
+        self._calls: dict[str, list[cst.Call]] | None = None
+        self._position: dict[int, int] = {}  # id(Name) -> its place among same-named Names
 
     # -- lookups -------------------------------------------------------------------
     def names(self, value: str) -> list[cst.Name]:
         if self._names is None:
             table: dict[str, list[cst.Name]] = defaultdict(list)
             for name in self.index.of(cst.Name):
-                table[name.value].append(name)
+                same = table[name.value]
+                self._position[id(name)] = len(same)
+                same.append(name)
             self._names = table
         return self._names.get(value, [])
+
+    def calls_of(self, callee: str) -> list[cst.Call]:
+        if self._calls is None:
+            table: dict[str, list[cst.Call]] = defaultdict(list)
+            for call in self.index.of(cst.Call):
+                if isinstance(call.func, cst.Name | cst.Attribute):
+                    name = last_name(call.func)
+                    if name:
+                        table[name].append(call)
+            self._calls = table
+        return self._calls.get(callee, [])
 
     # -- the walk ------------------------------------------------------------------
     def use(self, expr: cst.CSTNode, depth: int) -> str | None:
@@ -208,11 +226,14 @@ class _Walker:
         # Names are indexed in source order: the uses after the target come after it in
         # the list (no position metadata needed, which is costly on large files).
         every = self.names(target.value)
-        start = next((i for i, n in enumerate(every) if n is target), len(every))
-        for use in every[start + 1:]:
+        start = self._position.get(id(target), len(every))
+        block = self._block(stmt)
+        for use in every[start + 1:start + 1 + MAX_USES]:
             if enclosing_function(self.index, use) is not scope:
                 continue
             parent = self.index.parent(use)
+            if isinstance(parent, cst.AssignTarget) and self._block(parent) is block:
+                break  # rebound in the same block: later uses see the new value
             if isinstance(parent, cst.AssignTarget | cst.Param) or (
                 isinstance(parent, cst.AugAssign) and parent.target is use
             ) or (isinstance(parent, cst.Attribute) and parent.attr is use):
@@ -224,6 +245,13 @@ class _Walker:
                 return found
         return None
 
+    def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The block (module or indented body) holding the statement of ``node``."""
+        for up in self.index.ancestors(node):
+            if isinstance(up, cst.SimpleStatementLine):
+                return self.index.parent(up)
+        return None
+
     def _returned(self, ret: cst.Return, depth: int) -> str | None:
         func = enclosing_function(self.index, ret)
         if func is None:
@@ -232,12 +260,10 @@ class _Walker:
             return f"return value of {func.name.value}()"
         if depth >= MAX_DEPTH:
             return None
-        for call in self.index.of(cst.Call):
-            if last_name(call.func) == func.name.value and not isinstance(
-                    call.func, cst.Subscript):
-                found = self.use(call, depth + 1)
-                if found:
-                    return f"{found} via {func.name.value}()"
+        for call in self.calls_of(func.name.value)[:MAX_USES]:
+            found = self.use(call, depth + 1)
+            if found:
+                return f"{found} via {func.name.value}()"
         return None
 
 

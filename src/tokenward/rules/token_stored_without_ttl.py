@@ -128,21 +128,24 @@ def _tokenish(node: cst.BaseExpression | None) -> bool:
     return False
 
 
-def _expired_later(source: Source, call: cst.Call, key: cst.BaseExpression) -> bool:
+def _expire_calls(source: Source) -> list[cst.Call]:
+    assert source.index is not None
+    return [c for c in source.index.of(cst.Call) if isinstance(c.func, cst.Attribute)
+            and c.func.attr.value in _EXPIRES and c.args]
+
+
+def _expired_later(source: Source, call: cst.Call, key: cst.BaseExpression,
+                   expires: list[cst.Call]) -> bool:
     """An ``expire(key, ...)`` on the same key in the same function."""
     assert source.index is not None
     scope = enclosing_function(source.index, call)
     key_code = source.code(key)
-    for other in source.index.of(cst.Call):
-        func = other.func
-        if (isinstance(func, cst.Attribute) and func.attr.value in _EXPIRES and other.args
-                and enclosing_function(source.index, other) is scope
-                and source.code(other.args[0].value) == key_code):
-            return True
-    return False
+    return any(enclosing_function(source.index, other) is scope
+               and source.code(other.args[0].value) == key_code for other in expires)
 
 
-def _redis_hits(source: Source, call: cst.Call, method: str) -> Hit | None:
+def _redis_hits(source: Source, call: cst.Call, method: str,
+                expires: list[cst.Call]) -> Hit | None:
     key_arg = argument(call, 0, "name")
     if key_arg is None:
         return None
@@ -158,7 +161,7 @@ def _redis_hits(source: Source, call: cst.Call, method: str) -> Hit | None:
         value_nodes = [call.args[0].value]
     if not (_tokenish(key_arg.value) or any(_tokenish_value(v) for v in value_nodes)):
         return None
-    if _expired_later(source, call, key_arg.value):
+    if _expired_later(source, call, key_arg.value, expires):
         return None
     return Hit(span=source.span(call), target=f"{method}()",
                detail="Redis keeps it until deleted", code=source.code(call), fixable=False)
@@ -202,6 +205,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         return
     bound = _redis_receivers(source)
     memcaches = _memcache_receivers(source)
+    expires = _expire_calls(source)
     for call in source.index.of(cst.Call):
         func = call.func
         if not isinstance(func, cst.Attribute):
@@ -213,7 +217,7 @@ def _detect(source: Source) -> Iterator[Hit]:
             hit = _memcache_hit(source, call, method)
         elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(func.value, bound,
                                                                           source):
-            hit = _redis_hits(source, call, method)
+            hit = _redis_hits(source, call, method, expires)
         elif method in {"set", "set_many", "add"} and "cache" in (
                 last_name(func.value) or "").lower():
             hit = _cache_hit(source, call, method)

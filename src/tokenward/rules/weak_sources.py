@@ -92,12 +92,31 @@ def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
     return cached[1]
 
 
+# Picking from a collection named like these draws an existing item (an NLP token, a
+# word, a sample), it does not make a new secret: ``random.choice(vocab)``.
+_EXISTING_ITEMS = frozenset({"token", "tokens", "vocab", "vocabulary", "word", "words",
+                             "corpus", "sentence", "sentences", "text", "texts", "dataset",
+                             "samples", "examples", "batch", "batches", "ngrams", "subwords"})
+_PICKS = frozenset({"choice", "choices", "sample"})
+
+
+def _picks_existing_item(call: cst.Call, attr: str) -> bool:
+    if attr not in _PICKS or not call.args:
+        return False
+    collection = call.args[0].value
+    name = last_name(collection) if isinstance(
+        collection, cst.Name | cst.Attribute | cst.Subscript) else None
+    return bool(name) and bool(set(name_words(name or "")) & _EXISTING_ITEMS)
+
+
 def weak_source(source: Source, call: cst.Call) -> str | None:
     """A short description when ``call`` produces a predictable value, else None."""
     name = call_name(source, call)
     func = call.func
     if name is not None:
         module, _, attr = name.rpartition(".")
+        if _picks_existing_item(call, attr):
+            return None
         if module == "random" and attr in RANDOM_FUNCS:
             return f"random.{attr}()"
         if module == "numpy.random" and attr not in NUMPY_RANDOM_SKIP:

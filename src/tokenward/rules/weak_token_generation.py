@@ -96,7 +96,9 @@ RULE = Rule(
             "`secrets.randbelow(10**6)` for numeric codes, `secrets.choice` to pick "
             "characters, and at least 32 bytes for anything that is not typed by a human.",
         not_flagged="`random` used for shuffling, sampling, jitter and backoff, simulations, "
-                    "games, A/B buckets and colours; ids that are not secrets (request, trace "
+                    "games, A/B buckets and colours; picks from a collection of existing "
+                    "items named like tokens, words or samples (`random.choice(vocab)` in NLP "
+                    "code); ids that are not secrets (request, trace "
                     "and correlation ids, file names, cache and idempotency keys); "
                     "`uuid.uuid4()`, `secrets`, `os.urandom` and `random.SystemRandom()`; "
                     "hashes keyed with a secret (HMAC, `SECRET_KEY` in the input) or of a "
