@@ -80,6 +80,9 @@ _META_WORDS = frozenset({
     "param", "parameter", "parameters", "request", "response", "form", "schema", "serializer",
     "data", "info", "metadata", "meta", "dir", "cls", "factory", "generator", "maker",
     "validator", "set", "changed", "reset", "sent", "rotation", "rotated", "revoked",
+    # messages about a credential, not the credential: error_messages["password_incorrect"]
+    "incorrect", "mismatch", "invalid", "wrong", "missing", "help", "message", "messages",
+    "text", "prompt", "placeholder",
 })
 # Leading words that make a name about a credential: ``max_tokens``, ``num_token``.
 _META_LEADS = frozenset({"max", "min", "num", "n", "total", "count", "is", "has", "masked",

@@ -13,6 +13,7 @@ from tokenward.rules.providers import fails_validation, provider_of
 from tokenward.rules.secret_names import secret_kind
 from tokenward.rules.secret_values import (
     connection_string_secrets,
+    inline_secrets,
     not_flagged_doc,
     strip_auth_scheme,
     url_credentials,
@@ -32,7 +33,24 @@ _AUTH_HEADER = re.compile(
 )
 
 
+_NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(?P<pw>\S+)")
+
+
+def _netrc_hits(source: Source) -> Iterator[Hit]:
+    """``machine host login user password SECRET`` (curl, git, pip read these)."""
+    for number, line in enumerate(source.lines, 1):
+        for match in _NETRC_PASSWORD.finditer(line):
+            password = match.group("pw")
+            if why_not_secret(password, "password") is None:
+                yield Hit(Span(number, match.start("pw") + 1, number, match.end("pw") + 1),
+                          secret=password, target="password", detail="password in .netrc",
+                          fixable=False)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind == "netrc":
+        yield from _netrc_hits(source)
+        return
     reported: set[tuple[int, str]] = set()
     for pair in pairs(source.text, source.kind):
         for hit in _pair_hits(pair):
@@ -59,6 +77,14 @@ def _detect(source: Source) -> Iterator[Hit]:
                 yield Hit(Span(number, match.start(group) + 1, number, match.end(group) + 1),
                           secret=password, target="password", detail="password",
                           fixable=False)
+        # Command lines and URLs the pair reader does not see; comments are not code here.
+        paired = any(line_number == number for line_number, _ in reported)
+        for inline in () if paired or line.lstrip().startswith("#") else inline_secrets(line):
+            if (number, inline.secret) not in reported:
+                reported.add((number, inline.secret))
+                yield Hit(Span(number, inline.start + 1, number, inline.end + 1),
+                          secret=inline.secret, target=inline.name,
+                          detail=f"{inline.name} on a command line or in a URL", fixable=False)
         if "uthorization" in line:
             for match in _AUTH_HEADER.finditer(line):
                 token = match.group("token")
@@ -113,7 +139,7 @@ RULE = Rule(
     message="Hard-coded {detail} in configuration key {target}",
     hint="Keep the value out of the file: reference an environment variable (${NAME}) or a "
          "secret store, and add real .env files to .gitignore.",
-    kinds=CONFIG,
+    kinds=CONFIG | {"netrc"},
     keywords=_KEYWORDS,
     detect=_detect,
     docs=RuleDocs(

@@ -452,3 +452,70 @@ def connection_string_secrets(text: str) -> Iterator[tuple[str, int, int]]:
 def has_url_credentials(lowered: str) -> bool:
     """Cheap test: is there anything like ``://user:pass@`` in this (lower-cased) text?"""
     return "://" in lowered and _URL_CREDENTIALS.search(lowered) is not None
+
+
+# Secrets written inline in a longer string or command line: a query parameter
+# (``?api_key=...``), a dotted or flag assignment (``--set db.password=...``), an
+# Authorization header line, a server's password flag (``--requirepass``), mysql's ``-p``.
+_INLINE_NAME = (r"[A-Za-z0-9_.\-]*(?:password|passwd|secret|token|api[_-]?key|apikey"
+                r"|access[_-]?key)[A-Za-z0-9_\-]*")
+_INLINE_ASSIGNMENT = re.compile(
+    rf"(?:(?<=[?&\s,\"'\[])|^)(?P<name>{_INLINE_NAME})=(?P<value>[^\s&#'\",;\]]+)",
+    re.IGNORECASE,
+)
+_INLINE_QUERY_KEY = re.compile(r"[?&](?P<name>key|auth|sig|signature)=(?P<value>[^\s&#'\"]+)")
+_INLINE_HEADER = re.compile(
+    r"Authorization\s*:\s*(?:Bearer|Token|Basic)\s+(?P<value>[A-Za-z0-9._~+/=\-]{8,})",
+    re.IGNORECASE,
+)
+_INLINE_FLAG = re.compile(
+    r"(?:^|[\s\"'\[,])--(?P<name>requirepass|masterauth|password|passwd|db-password|"
+    r"api-key|token|secret)(?:=|[\s\"',]+)[\"']?(?P<value>[^\s\"',\]$]+)",
+    re.IGNORECASE,
+)
+_MYSQL_PASSWORD = re.compile(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,})")
+
+
+@dataclass(frozen=True)
+class InlineSecret:
+    name: str
+    secret: str
+    start: int
+    end: int
+
+
+def inline_secrets(text: str) -> Iterator[InlineSecret]:
+    """Secrets written inside a longer string or command line (see the patterns above),
+    each passing the same false-positive controls as any other value."""
+    if "=" in text:
+        for match in _INLINE_ASSIGNMENT.finditer(text):
+            yield from _inline(match, match.group("name"))
+        if "?" in text or "&" in text:
+            for match in _INLINE_QUERY_KEY.finditer(text):
+                yield from _inline(match, "api_key")
+    if "uthorization" in text:
+        for match in _INLINE_HEADER.finditer(text):
+            yield from _inline(match, "bearer")
+    if "--" in text:
+        for match in _INLINE_FLAG.finditer(text):
+            yield from _inline(match, match.group("name").replace("-", "_"))
+    lowered = text.lower()
+    if "-p" in text and ("mysql" in lowered or "mariadb" in lowered):
+        for match in _MYSQL_PASSWORD.finditer(text):
+            yield from _inline(match, "password")
+
+
+def _inline(match: re.Match[str], name: str) -> Iterator[InlineSecret]:
+    value = match.group("value")
+    if why_not_secret(value, name) is None:
+        yield InlineSecret(name, value, match.start("value"), match.end("value"))
+
+
+def has_inline_candidate(lowered: str) -> bool:
+    """Cheap prefilter on lower-cased text: could :func:`inline_secrets` find anything?"""
+    patterns = [_INLINE_HEADER] if "uthorization" in lowered else []
+    if "=" in lowered:
+        patterns += [_INLINE_ASSIGNMENT, _INLINE_QUERY_KEY]
+    if "--" in lowered:
+        patterns.append(_INLINE_FLAG)
+    return any(could_be_secret(m.group("value")) for p in patterns for m in p.finditer(lowered))

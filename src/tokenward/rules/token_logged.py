@@ -328,7 +328,8 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
     if is_secret_name(name):
         if text_tokens and name_words(name) in (["token"], ["tok"]):
             return False
-        return not _loop_variable(source, node) and not _bound_to_harmless(source, node)
+        return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
+                    or _used_as_object(source, node))
     value = resolve(source, node)
     if value is node:
         return False
@@ -358,6 +359,35 @@ def _loop_variable(source: Source, node: cst.Name) -> bool:
                 and enclosing_function(source.index, loop) is scope:
             return True
     return False
+
+
+# What a credential string is used for; any other attribute makes the name an object.
+_STRING_ATTRIBUTES = frozenset({
+    "strip", "lstrip", "rstrip", "encode", "decode", "lower", "upper", "split", "rsplit",
+    "startswith", "endswith", "replace", "format", "removeprefix", "removesuffix", "partition",
+    "hex", "casefold", "title", "join", "find", "count",
+})
+
+
+def _used_as_object(source: Source, node: cst.Name) -> bool:
+    """``token.lineno``, ``token.display_name``: a parser's or a library's token object, not
+    a credential's text. An object with a credential attribute (``token.access_token``)
+    still counts as a credential."""
+    assert source.index is not None
+    scope = enclosing_function(source.index, node)
+    plain = False
+    for attribute in source.index.of(cst.Attribute):
+        value = attribute.value
+        if not (isinstance(value, cst.Name) and value.value == node.value):
+            continue
+        if enclosing_function(source.index, attribute) is not scope:
+            continue
+        name = attribute.attr.value
+        if is_secret_name(name):
+            return False
+        if name not in _STRING_ATTRIBUTES:
+            plain = True
+    return plain
 
 
 def _bound_to_harmless(source: Source, node: cst.Name) -> bool:

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from tokenward import __version__
@@ -30,6 +31,23 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "tokenward"
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Which tokenward code produced the results: its files' sizes and modification times.
+
+    The version alone is not enough: an editable install (or a patched one) changes the
+    rules without changing the version, and a stale cache would hide the change.
+    """
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder, _, files in sorted(os.walk(package)):
+        for name in sorted(files):
+            if name.endswith((".py", ".toml")):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 class ResultCache:
     def __init__(self, db: sqlite3.Connection | None, salt: str) -> None:
         self._db = db
@@ -37,7 +55,8 @@ class ResultCache:
 
     @classmethod
     def open(cls, config: Config, rules: Sequence[Rule]) -> ResultCache:
-        salt = "|".join((__version__, config.digest(), ",".join(r.id for r in rules)))
+        salt = "|".join((__version__, _code_digest(), config.digest(),
+                         ",".join(r.id for r in rules)))
         try:
             folder = cache_dir()
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -57,6 +57,10 @@ def kind_of(path: str, head: bytes = b"") -> str:
         return "env"
     if lower.startswith("dockerfile") or lower.endswith(".dockerfile") or lower == "containerfile":
         return "dockerfile"
+    if lower in (".netrc", "_netrc"):
+        return "netrc"
+    if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
+        return "ini"
     suffix = PurePosixPath(lower).suffix
     if suffix in _KIND_BY_SUFFIX:
         return _KIND_BY_SUFFIX[suffix]
