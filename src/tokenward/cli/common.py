@@ -1,0 +1,185 @@
+"""What every command shares: the typer app, exit codes, output, settings, errors.
+
+Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 usage or internal error.
+An unexpected exception anywhere is an internal error: exit 2, never 0, never a traceback
+for the user (set TOKENWARD_DEBUG=1 to see it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from tokenward import __version__
+
+if TYPE_CHECKING:
+    from tokenward.config import Config
+    from tokenward.model import ScanResult
+    from tokenward.reporters import StaleEntry
+
+if TYPE_CHECKING:
+    pass
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# The order `tokenward --help` lists the commands in: the daily ones first.
+COMMAND_ORDER = ("scan", "fix", "baseline", "init", "merge", "rules", "explain", "train",
+                 "store", "token")
+
+
+class _OrderedGroup(TyperGroup):
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+
+
+app = typer.Typer(
+    cls=_OrderedGroup,
+    # Plain help text: "[tool.tokenward]" and "[default: ...]" are text, not markup.
+    rich_markup_mode=None,
+    name="tokenward",
+    help="Find, fix, gate and teach API-token mistakes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageProblem(Exception):
+    """A user error with a message: printed without a traceback, exit 2."""
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"tokenward: error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+class SeverityChoice(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tokenward {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """tokenward: find, fix, gate and teach API-token mistakes."""
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class _ProgressBar:
+    """A progress bar on stderr, only on a terminal and only once a scan takes a moment."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0 or time.monotonic() - self.start < 0.5:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _load_settings(config_file: Path | None, exclude: list[str] | None,
+                   max_file_size: str | None, fail_on: SeverityChoice | None,
+                   select: list[str] | None) -> Config:
+    from tokenward.config import load_config, parse_severity, parse_size
+    from tokenward.rules import get_rule
+
+    config = load_config(explicit=config_file)
+    if exclude:
+        config = config.with_overrides(exclude=(*config.exclude, *exclude))
+    if max_file_size is not None:
+        config = config.with_overrides(max_file_size=parse_size(max_file_size))
+    if fail_on is not None:
+        config = config.with_overrides(fail_on=parse_severity(fail_on.value))
+    if select:
+        unknown = [s for s in select if get_rule(s) is None]
+        if unknown:
+            raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
+        config = config.with_overrides(select=tuple(select))
+    return config
+
+
+# The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
+def _user_errors() -> tuple[type[Exception], ...]:
+    from tokenward.config import ConfigError
+    from tokenward.hooks.baseline import BaselineError
+    from tokenward.hooks.git import GitError
+    from tokenward.hooks.init import InitError
+    from tokenward.hooks.merge import ReportError
+    from tokenward.hooks.shard import ShardError
+    from tokenward.scanner.files import PathError
+
+    return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
+            ReportError, InitError)
+
+
+def _render(result: ScanResult, format: OutputFormat, output: Path | None, config: Config,
+            stale: tuple[StaleEntry, ...] = ()) -> None:
+    from tokenward.reporters import ReportOptions, get_reporter
+
+    options = ReportOptions(
+        color=format is OutputFormat.text and output is None and _use_color(sys.stdout),
+        fail_on=config.fail_on,
+        tool_version=__version__,
+        stale=stale,
+    )
+    write_output(get_reporter(format.value)(result, options), output)
+
+

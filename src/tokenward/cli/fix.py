@@ -1,0 +1,108 @@
+"""`tokenward fix`: rewrite findings into lookups, never losing a secret."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from tokenward.scanner.fix.engine import Answer, Proposal
+
+from tokenward.cli.common import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageProblem,
+    _use_color,
+    app,
+    fail,
+)
+
+
+def _ask_on_terminal(proposal: Proposal) -> Answer:
+    """Show one change and read y/n/a/q from the terminal (end of input means q)."""
+    from tokenward.reporters.fix_text import render_proposal
+    from tokenward.scanner.fix.engine import Answer
+
+    typer.echo(render_proposal(proposal, color=_use_color(sys.stdout)), nl=False)
+    while True:
+        typer.echo("Apply this change? [y]es, [n]o, [a]ll remaining, [q]uit: ", nl=False)
+        try:
+            reply = input().strip().lower()
+        except EOFError:
+            typer.echo("")
+            return Answer.QUIT
+        for answer in Answer:
+            if reply in (answer.value, answer.name.lower()):
+                return answer
+        typer.echo("Please answer y, n, a or q.")
+
+
+class DestinationChoice(StrEnum):
+    env = "env"
+    store = "store"
+
+
+@app.command()
+def fix(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to fix (default: the current folder).")] = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Apply the changes (default: print a diff and what would move).")] = False,
+    select: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Only fix findings of this rule (id or name; repeatable).")] = None,
+    to: Annotated[DestinationChoice, typer.Option(
+        "--to", help="Where moved secrets go: a git-ignored .env, or the encrypted vault.")
+    ] = DestinationChoice.env,
+    interactive: Annotated[bool, typer.Option(
+        "--interactive", "-i",
+        help="Ask before each change (y/n/a/q) and apply the accepted ones.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(
+        help="Skip paths matching GLOB (repeatable).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+) -> None:
+    """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
+    from tokenward.config import ConfigError, load_config
+    from tokenward.reporters.fix_text import render_plan, render_report
+    from tokenward.rules import get_rule
+    from tokenward.scanner.files import PathError
+    from tokenward.scanner.fix.destinations import StoreUnavailable
+    from tokenward.scanner.fix.engine import FixOptions, apply_plan, plan_fixes
+    from tokenward.scanner.fix.services import Destination
+
+    try:
+        config = load_config(explicit=config_file)
+        if exclude:
+            config = config.with_overrides(exclude=(*config.exclude, *exclude))
+        rules = None
+        if select:
+            found = [get_rule(s) for s in select]
+            unknown = [s for s, r in zip(select, found, strict=True) if r is None]
+            if unknown:
+                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
+            rules = [r for r in found if r is not None]
+        if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
+        options = FixOptions(destination=Destination(to.value))
+        plan = plan_fixes(paths or [Path(".")], config, options=options, rules=rules,
+                          decide=_ask_on_terminal if interactive else None)
+        color = _use_color(sys.stdout)
+        if write or interactive:
+            report = apply_plan(plan)
+            typer.echo(render_report(plan, report, color=color), nl=False)
+            clean = not report.problems and not plan.manual and not plan.suggestions
+        else:
+            typer.echo(render_plan(plan, color=color), nl=False)
+            clean = not (plan.files or plan.problems or plan.manual or plan.suggestions)
+    except StoreUnavailable as exc:
+        raise fail(f"{exc} (nothing was changed)") from None
+    except (ConfigError, PathError, UsageProblem) as exc:
+        raise fail(str(exc)) from None
+    if any(e.internal for e in plan.errors):
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_OK if clean else EXIT_FINDINGS)

@@ -1,0 +1,136 @@
+"""`tokenward scan`, `tokenward rules`, `tokenward explain`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    pass
+
+from tokenward.cli.common import (
+    OutputFormat,
+    SeverityChoice,
+    UsageProblem,
+    _load_settings,
+    _ProgressBar,
+    _render,
+    _user_errors,
+    app,
+    fail,
+)
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to scan (default: the current folder).")] = None,
+    format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report to FILE instead of standard output.")] = None,
+    fail_on: Annotated[SeverityChoice | None, typer.Option(
+        help="Exit 1 when a finding is at or above this severity [default: low].")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes [default: the CPU count].")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        help="Skip paths matching GLOB (repeatable; adds to the config's exclude).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Do not read or write the result cache.")] = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+    max_file_size: Annotated[str | None, typer.Option(
+        help="Skip files larger than this (e.g. 2MiB) [default: 2MiB].")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Only run this rule (id or name; repeatable).")] = None,
+    no_progress: Annotated[bool, typer.Option(
+        "--no-progress", help="Never draw a progress bar.")] = False,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Scan what will be committed: the staged content in the git index "
+        "(PATHS, if given, narrow it).")] = False,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REV", help="Report only findings on lines added or changed "
+        "since the merge base with REV, and every finding in new files.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE", help="Report only findings not in this baseline "
+        "[default: the configured baseline, when that file exists].")] = None,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Ignore any baseline: report every finding.")] = False,
+    report_stale: Annotated[bool, typer.Option(
+        "--report-stale", help="List baseline entries whose finding is gone; exit 1 if "
+        "there are any.")] = False,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", metavar="K/N", help="Scan only the K-th of N stable parts of the files "
+        "(by path hash), for parallel CI jobs.")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply exclude patterns even to paths named on the command "
+        "line (what the pre-commit hook does).")] = False,
+) -> None:
+    """Scan files for API-token mistakes."""
+    from tokenward.hooks.gate import GateRequest, run_gate
+    from tokenward.hooks.shard import Shard
+    from tokenward.reporters import StaleEntry
+
+    try:
+        if staged and diff_base is not None:
+            raise UsageProblem("--staged and --diff-base cannot be combined")
+        if baseline is not None and no_baseline:
+            raise UsageProblem("--baseline and --no-baseline cannot be combined")
+        config = _load_settings(config_file, exclude, max_file_size, fail_on, select)
+        request = GateRequest(
+            paths=tuple(str(p) for p in paths or ()),
+            staged=staged,
+            diff_base=diff_base,
+            shard=Shard.parse(shard) if shard is not None else None,
+            baseline=baseline,
+            use_baseline=not no_baseline,
+            report_stale=report_stale,
+            force_exclude=force_exclude,
+        )
+        if report_stale and request.baseline is None and not no_baseline:
+            from tokenward.hooks.gate import baseline_path
+
+            if baseline_path(request, config) is None:
+                raise UsageProblem("--report-stale needs a baseline (none found)")
+        bar = _ProgressBar(enabled=not no_progress and sys.stderr.isatty())
+        try:
+            outcome = run_gate(request, config, jobs=jobs,
+                               use_cache=False if no_cache else None, progress=bar)
+        finally:
+            bar.close()
+        stale = tuple(StaleEntry(e.fingerprint, e.rule_id, e.path) for e in outcome.stale)
+        _render(outcome.result, format, output, config, stale)
+    except _user_errors() as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(outcome.exit_code(config))
+
+
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: id, name, category, severity, and whether it can fix."""
+    from tokenward.rules import RULES
+
+    rows = [("ID", "NAME", "CATEGORY", "SEVERITY", "FIX", "TITLE")]
+    rows += [(r.id, r.name, r.category.value, r.severity.value, "yes" if r.fixable else "-",
+              r.title) for r in RULES]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]
+        typer.echo("  ".join([*cells, row[5]]).rstrip())
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.")]) -> None:
+    """Print a rule's documentation and examples."""
+    from tokenward.rules import get_rule
+    from tokenward.rules.docs import render_markdown
+
+    found = get_rule(rule)
+    if found is None:
+        raise fail(f"unknown rule {rule!r} (see `tokenward rules`)")
+    typer.echo(render_markdown(found), nl=False)

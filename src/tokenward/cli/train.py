@@ -1,0 +1,135 @@
+"""`tokenward train` and `tokenward train check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    pass
+
+from typer.core import TyperGroup
+
+from tokenward.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    app,
+    fail,
+)
+
+
+class _TrainGroup(TyperGroup):
+    """`train [PATHS]` builds a session; `train check DIR` grades exercises.
+
+    Click cannot mix a group's variadic argument with subcommands, so anything that is not
+    a subcommand name is routed to the hidden default command `build`.
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if not args or args[0] not in self.commands:
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+train_app = typer.Typer(cls=_TrainGroup, add_completion=False, pretty_exceptions_enable=False,
+                        help="Build a training session from the findings; grade exercises.")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("build", hidden=True)
+def train(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders to scan (default: the current folder).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder to write the session to (new, empty, or an earlier "
+                            "session).")] = None,
+    findings_file: Annotated[Path | None, typer.Option(
+        "--findings", help="Use this JSON report (`tokenward scan --format json`) instead "
+                           "of scanning.")] = None,
+    root: Annotated[Path | None, typer.Option(
+        help="Where the report's paths are read from [default: the current folder].")] = None,
+    scorm: Annotated[bool, typer.Option(
+        "--scorm", help="Also write a SCORM 1.2 package (scorm/*.zip).")] = False,
+    title: Annotated[str | None, typer.Option(help="The session's title.")] = None,
+    timestamp: Annotated[bool, typer.Option(
+        "--timestamp", help="Print the generation time in the session (output is "
+                            "byte-identical for the same findings without it).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite generated files that were edited since.")] = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read settings from this TOML file.")] = None,
+) -> None:
+    """Write lessons, quizzes, exercises and a session plan built from the findings.
+
+    Then `tokenward train check DIR` grades the exercises.
+    """
+    import datetime
+
+    from tokenward.config import ConfigError, load_config
+    from tokenward.scanner.engine import scan as run_scan
+    from tokenward.scanner.files import PathError
+    from tokenward.training import (
+        BuildOptions,
+        OutputError,
+        ReportError,
+        build,
+        load_report,
+        session_files,
+        write_session,
+    )
+    from tokenward.training.lessons import TITLE
+
+    if out is None:
+        raise fail("missing --out DIR (the folder to write the session to)")
+    if findings_file is not None and paths:
+        raise fail("give either PATHS to scan or --findings FILE, not both")
+    try:
+        config = load_config(explicit=config_file)
+        if findings_file is not None:
+            findings = load_report(findings_file)
+        else:
+            findings = list(run_scan(paths or [Path(".")], config).findings)
+        when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+                if timestamp else None)
+        session = build(findings, root=(root or Path(".")).resolve(), config=config,
+                        options=BuildOptions(title=title or TITLE, timestamp=when))
+        written = write_session(out, session_files(session, scorm=scorm), force=force)
+    except (ConfigError, PathError, ReportError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    lessons = len(session.lessons)
+    basis = (f"{session.findings_total} findings" if session.from_findings
+             else "no findings: built from the rules' examples")
+    typer.echo(f"wrote {lessons} lesson{'s' if lessons != 1 else ''} ({basis}), "
+               f"{len(written)} files, to {out}")
+    typer.echo(f"  plan: {out / 'index.md'}\n  site: {out / 'site' / 'index.html'}\n"
+               f"  exercises: tokenward train check {out / 'exercises'}")
+    if scorm:
+        typer.echo(f"  scorm: {out / 'scorm' / 'tokenward-training-scorm12.zip'}")
+
+
+@train_app.command("check")
+def train_check(
+    directory: Annotated[Path, typer.Argument(
+        help="The exercises folder (or the session folder that holds it).")],
+) -> None:
+    """Grade the exercises: scan each file and say which pass (exit 0 when all pass)."""
+    from tokenward.rules import RULES
+    from tokenward.training import ExerciseError, check
+
+    try:
+        grades = check(directory, RULES)
+    except ExerciseError as exc:
+        raise fail(str(exc)) from None
+    for grade in grades:
+        status = "PASS" if grade.passed else "FAIL"
+        typer.echo(f"{status}  {grade.file}  ({grade.rule_id})")
+        if grade.missing:
+            typer.echo("      the file is missing")
+        for finding in grade.findings:
+            mark = " (suppressed: a suppression is not a fix)" if finding.suppressed else ""
+            typer.echo(f"      line {finding.line}: {finding.rule_id} {finding.message}{mark}")
+    passed = sum(g.passed for g in grades)
+    typer.echo(f"{passed} of {len(grades)} exercises pass")
+    raise typer.Exit(EXIT_OK if passed == len(grades) else EXIT_FINDINGS)
