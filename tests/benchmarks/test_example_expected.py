@@ -38,3 +38,22 @@ def test_expected_rows_point_at_non_blank_lines() -> None:
 def test_expected_rows_are_unique() -> None:
     keys = Counter((r["path"], r["line"], r["category"]) for r in _rows())
     assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_the_scan_reports_exactly_the_expected_findings() -> None:
+    """The README's first command: every intended mistake is found, nothing else."""
+    import os
+
+    from tokenward.config import Config
+    from tokenward.scanner.engine import scan
+
+    old = os.getcwd()
+    os.chdir(APP)
+    try:
+        result = scan(["."], Config(root=str(APP)), use_cache=False)
+    finally:
+        os.chdir(old)
+    found = sorted((f.path, f.line, f.category.value) for f in result.active)
+    expected = sorted((r["path"], int(r["line"]), r["category"]) for r in _rows())
+    assert found == expected
+    assert result.errors == ()

@@ -218,3 +218,18 @@ def test_nlp_tokens_picked_from_a_vocabulary_are_not_secrets() -> None:
             return token, next_token, masked, new_token
         """
     assert lines(code) == [7]
+
+
+def test_a_token_alphabet_is_characters_not_existing_tokens() -> None:
+    from tests.helpers import fired, scan_snippet
+    from tokenward.rules import weak_token_generation
+
+    code = (
+        "import random, string\n"
+        "TOKEN_ALPHABET = string.ascii_letters + string.digits\n"
+        "def new_api_token():\n"
+        "    return ''.join(random.choice(TOKEN_ALPHABET) for _ in range(32))\n"
+        "def sample_token(tokens):\n"
+        "    return random.choice(tokens)\n"
+    )
+    assert fired(scan_snippet(code, "tokens.py", [weak_token_generation.RULE])) == [4]

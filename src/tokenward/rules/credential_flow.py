@@ -64,6 +64,8 @@ _SECRET_PAIRS = frozenset({
     ("auth", "header"), ("auth", "key"), ("signing", "key"), ("client", "secret"),
     ("session", "cookie"), ("auth", "cookie"), ("license", "key"), ("master", "key"),
     ("auth", "token"), ("auth", "string"),
+    # incoming-webhook URLs carry their own secret: whoever has the URL can post
+    ("slack", "webhook"), ("discord", "webhook"), ("teams", "webhook"),
 })
 # A trailing word that makes a name describe a credential instead of holding one.
 _META_WORDS = frozenset({
@@ -478,6 +480,9 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
         if kw in ("params", "data", "json") and has_credential_items(source, arg.value):
             return True
     url = request_url(source, call)
+    # requests.post(SLACK_WEBHOOK, ...): the URL itself is the credential
+    if isinstance(url, cst.Name | cst.Attribute) and is_secret_name(last_name(url)):
+        return True
     text = url_prefix(source, url) if url is not None else None
     if text is not None and url_carries_credentials(text):
         return True

@@ -98,6 +98,9 @@ _EXISTING_ITEMS = frozenset({"token", "tokens", "vocab", "vocabulary", "word", "
                              "corpus", "sentence", "sentences", "text", "texts", "dataset",
                              "samples", "examples", "batch", "batches", "ngrams", "subwords"})
 _PICKS = frozenset({"choice", "choices", "sample"})
+# ...but a collection of characters is what a token is drawn from: ``TOKEN_ALPHABET``.
+_CHARACTER_SETS = frozenset({"alphabet", "chars", "characters", "charset", "letters",
+                             "digits", "symbols", "pool", "alnum"})
 
 
 def _picks_existing_item(call: cst.Call, attr: str) -> bool:
@@ -106,7 +109,10 @@ def _picks_existing_item(call: cst.Call, attr: str) -> bool:
     collection = call.args[0].value
     name = last_name(collection) if isinstance(
         collection, cst.Name | cst.Attribute | cst.Subscript) else None
-    return bool(name) and bool(set(name_words(name or "")) & _EXISTING_ITEMS)
+    words = name_words(name or "")
+    if not words or words[-1] in _CHARACTER_SETS:
+        return False
+    return bool(set(words) & _EXISTING_ITEMS)
 
 
 def weak_source(source: Source, call: cst.Call) -> str | None:
