@@ -221,3 +221,46 @@ def test_junit_clean_run_is_one_passing_case() -> None:
     root = ET.fromstring(out.split("\n", 1)[1])
     assert [(c.attrib["name"], list(c)) for c in root.iter("testcase")] == [("scan", [])]
     assert root.attrib == {"name": "tokenward", "tests": "1", "failures": "0", "errors": "0"}
+
+
+def _example_sarif(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The real CLI on the example app, as a CI job would run it."""
+    import shutil as sh
+
+    from tokenward.cli import main
+
+    app = tmp_path / "app"
+    sh.copytree(Path(__file__).resolve().parents[2] / "examples" / "vulnerable_app", app)
+    report = tmp_path / "example.sarif"
+    old = os.getcwd()
+    os.chdir(app)
+    try:
+        code = main(["scan", ".", "--no-cache", "--format", "sarif", "-o", str(report)])
+    finally:
+        os.chdir(old)
+    assert code == 1
+    return report, json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_sarif_fixes_are_what_tokenward_fix_writes(tmp_path: Path) -> None:
+    report, document = _example_sarif(tmp_path)
+    assert sorted(jsonschema.Draft4Validator(SCHEMA).iter_errors(document), key=str) == []
+    fixes = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]):
+             r["fixes"][0]["artifactChanges"][0]["replacements"]
+             for r in document["runs"][0]["results"] if "fixes" in r}
+    # The client's token moves to the environment: `import os` is added, the line rewritten.
+    assert fixes[("TW101", 9)] == [
+        {"deletedRegion": {"startLine": 8, "startColumn": 1, "endLine": 8, "endColumn": 1},
+         "insertedContent": {"text": "import os\n"}},
+        {"deletedRegion": {"startLine": 9, "startColumn": 1, "endLine": 10, "endColumn": 1},
+         "insertedContent": {"text": 'GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n'}},
+    ]
+    # Only fixable findings carry fixes; a broad scope is a judgement call.
+    assert all(rule in ("TW101", "TW201", "TW202", "TW301", "TW302") for rule, _ in fixes)
+    assert "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" not in report.read_text(encoding="utf-8")
+
+
+def test_sarif_with_fixes_passes_the_multitool(multitool: Path, tmp_path: Path) -> None:
+    report, _ = _example_sarif(tmp_path)
+    problems = _run_multitool(multitool, report, tmp_path)
+    assert [p for p in problems if p[0] == "error"] == []

@@ -16,7 +16,7 @@ from tokenward.training import Session, build
 from tokenward.training.chart import render_svg
 from tokenward.training.excerpts import HIDDEN_LINE, SourceFiles, redact_line
 from tokenward.training.exercises import make_exercise
-from tokenward.training.fix_diffs import hunks_near
+from tokenward.scanner.fix.diffs import hunks_near
 from tokenward.training.lessons import _counts
 from tokenward.training.quiz_bank import BANK, questions_for
 

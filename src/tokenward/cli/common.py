@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tokenward.config import Config
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
+    from tokenward.scanner.fix.diffs import Replacement
 
 if TYPE_CHECKING:
     pass
@@ -170,6 +171,17 @@ def _user_errors() -> tuple[type[Exception], ...]:
             ReportError, InitError)
 
 
+def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacement, ...]]:
+    """What `tokenward fix` would change for each fixable finding (SARIF `fixes`)."""
+    from tokenward.scanner.fix.diffs import planned_diffs, replacements
+
+    fixable = [f for f in result.active if f.fixable]
+    if not fixable:
+        return {}
+    diffs = planned_diffs(fixable, config, Path.cwd())
+    return {fingerprint: replacements(diff) for fingerprint, diff in diffs.items()}
+
+
 def _render(result: ScanResult, format: OutputFormat, output: Path | None, config: Config,
             stale: tuple[StaleEntry, ...] = ()) -> None:
     from tokenward.reporters import ReportOptions, get_reporter
@@ -179,6 +191,7 @@ def _render(result: ScanResult, format: OutputFormat, output: Path | None, confi
         fail_on=config.fail_on,
         tool_version=__version__,
         stale=stale,
+        fixes=_sarif_fixes(result, config) if format.value == "sarif" else {},
     )
     write_output(get_reporter(format.value)(result, options), output)
 

@@ -6,10 +6,14 @@ Each reporter is ``render(result, options) -> str``; the CLI picks one by ``--fo
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tokenward.model import ScanResult, Severity
+
+if TYPE_CHECKING:
+    from tokenward.scanner.fix.diffs import Replacement
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class ReportOptions:
     fail_on: Severity = Severity.LOW
     tool_version: str = ""
     stale: tuple[StaleEntry, ...] = ()
+    # fingerprint -> the changes `tokenward fix` would make (SARIF `fixes`).
+    fixes: Mapping[str, tuple[Replacement, ...]] = field(default_factory=dict)
 
 
 Reporter = Callable[[ScanResult, ReportOptions], str]

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tokenward.model import Finding, ScanError, ScanResult, Severity
 from tokenward.reporters import ReportOptions
 from tokenward.rules.base import Rule
 from tokenward.scanner.redaction import mask_line
+
+if TYPE_CHECKING:
+    from tokenward.scanner.fix.diffs import Replacement
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tokenward/tokenward"
@@ -107,6 +110,21 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
+def _fix(finding: Finding, changes: tuple[Replacement, ...], hint: str) -> dict[str, Any]:
+    """A SARIF ``fix``: whole-line replacements, as ``tokenward fix`` would write them."""
+    return {
+        "description": {"text": _sentence(hint or "Apply tokenward fix")},
+        "artifactChanges": [{
+            "artifactLocation": artifact_location(finding.path),
+            "replacements": [{
+                "deletedRegion": {"startLine": c.start_line, "startColumn": 1,
+                                  "endLine": c.end_line, "endColumn": 1},
+                **({"insertedContent": {"text": c.text}} if c.text else {}),
+            } for c in changes],
+        }],
+    }
+
+
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     span = finding.span
     result: dict[str, Any] = {
@@ -155,6 +173,17 @@ def _notification(error: ScanError) -> dict[str, Any]:
     }
 
 
+def _with_fix(result: dict[str, Any], finding: Finding,
+              options: ReportOptions) -> dict[str, Any]:
+    changes = options.fixes.get(finding.fingerprint)
+    if changes:
+        from tokenward.rules import RULES_BY_ID
+
+        rule = RULES_BY_ID.get(finding.rule_id)
+        result["fixes"] = [_fix(finding, changes, rule.hint if rule else "")]
+    return result
+
+
 def to_document(result: ScanResult, options: ReportOptions,
                 source_root: Path | None = None) -> dict[str, Any]:
     from tokenward import __version__
@@ -189,7 +218,7 @@ def to_document(result: ScanResult, options: ReportOptions,
         }],
         "originalUriBaseIds": {SRCROOT: {"uri": root}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule_id]) for f in result.findings],
+        "results": [_with_fix(_result(f, index[f.rule_id]), f, options) for f in result.findings],
         "properties": {
             "filesScanned": result.files_scanned,
             "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],

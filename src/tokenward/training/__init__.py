@@ -15,9 +15,9 @@ from tokenward.config import Config
 from tokenward.model import Finding, finding_from_dict
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
+from tokenward.scanner.fix.diffs import planned_diffs
 from tokenward.training.excerpts import SourceFiles
 from tokenward.training.exercises import ExerciseError, Grade, check
-from tokenward.training.fix_diffs import planned_diffs
 from tokenward.training.lessons import BuildOptions, build_session
 from tokenward.training.model import Session
 from tokenward.training.output import OutputError, session_files, write_session

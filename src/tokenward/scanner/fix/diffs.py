@@ -1,4 +1,5 @@
-"""The diff `tokenward fix` would make for each finding, from the fix engine's dry run.
+"""The diff `tokenward fix` would make for each finding, from the fix engine's dry run (shared
+by lessons and SARIF `fixes`).
 
 ``plan_fixes`` reads files and writes nothing. Asking it change by change (``decide``
 always answers yes) yields one diff per finding, keyed by the finding's fingerprint; fixes
@@ -9,6 +10,7 @@ hunks around each finding. Every diff is redacted again before it reaches a less
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tokenward.config import Config
@@ -97,3 +99,52 @@ def planned_diffs(findings: Sequence[Finding], config: Config, root: Path,
                 diff = _renamed(suggestion.diff, suggestion.path, path)
                 diffs.setdefault(finding.fingerprint, hunks_near(diff, finding.line))
     return diffs
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Lines ``start_line`` to ``end_line - 1`` (1-based; equal for a pure insertion before
+    ``start_line``) replaced by ``text``: a SARIF ``replacement`` in whole lines."""
+
+    start_line: int
+    end_line: int
+    text: str
+
+
+def replacements(diff: str) -> tuple[Replacement, ...]:
+    """The changed runs of a unified diff (context lines are not rewritten)."""
+    found: list[Replacement] = []
+    old_line = 0
+    start: int | None = None
+    removed = 0
+    added: list[str] = []
+
+    def close() -> None:
+        nonlocal start, removed, added
+        if start is not None:
+            found.append(Replacement(start, start + removed,
+                                     "".join(f"{line}\n" for line in added)))
+        start, removed, added = None, 0, []
+
+    for line in diff.splitlines():
+        if line.startswith("@@"):
+            close()
+            old_line = int(line.split()[1].lstrip("-").split(",")[0])
+            if line.split()[1].endswith(",0"):
+                old_line += 1  # "-12,0": nothing removed, insertion after line 12
+            continue
+        if old_line == 0:
+            continue  # the file header, before the first hunk
+        if line.startswith("-"):
+            start = old_line if start is None else start
+            removed += 1
+            old_line += 1
+        elif line.startswith("+"):
+            start = old_line if start is None else start
+            added.append(line[1:])
+        elif line.startswith(" ") or line == "":
+            close()
+            old_line += 1
+        # "\ No newline at end of file" and anything else: no line of its own
+    close()
+    return tuple(found)
