@@ -221,3 +221,16 @@ def test_identical_findings_in_one_file_get_distinct_fingerprints(tmp_path: Path
     (tmp_path / "a.txt").write_text(f"{SECRET}\n{SECRET}\n")
     findings = scan([tmp_path], Config(), rules=RULES, use_cache=False).findings
     assert len({f.fingerprint for f in findings}) == 2
+
+
+def test_fingerprint_does_not_depend_on_where_the_scan_starts(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.txt").write_text(SECRET)
+    config = Config(root=str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    at_root = scan(["pkg"], config, rules=RULES, use_cache=False).findings[0]
+    monkeypatch.chdir(tmp_path / "pkg")
+    inside = scan(["."], config, rules=RULES, use_cache=False).findings[0]
+    assert (at_root.path, inside.path) == ("pkg/a.txt", "a.txt")
+    assert at_root.fingerprint == inside.fingerprint

@@ -55,8 +55,9 @@ class ResultCache:
 
     @classmethod
     def open(cls, config: Config, rules: Sequence[Rule]) -> ResultCache:
-        salt = "|".join((__version__, _code_digest(), config.digest(),
-                         ",".join(r.id for r in rules)))
+        # The root and the current folder shape the paths and fingerprints findings carry.
+        salt = "|".join((__version__, _code_digest(), config.digest(), config.root,
+                         os.getcwd(), ",".join(r.id for r in rules)))
         try:
             folder = cache_dir()
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

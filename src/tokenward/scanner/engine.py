@@ -108,8 +108,20 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
     return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed)
 
 
+def project_path(path: str, root: str) -> str:
+    """A display path made relative to the project root (the settings file's folder): what
+    fingerprints are built from, so a baseline made at the root matches a scan started in
+    a subfolder."""
+    absolute = Path(os.path.normpath(os.path.join(os.getcwd(), path)))
+    try:
+        return absolute.relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Finding]:
     findings: list[Finding] = []
+    stable_path = project_path(source.path, source.config.root)
     seen: Counter[tuple[str, str]] = Counter()
     for rule, hit in sorted(_merge_duplicates(hits), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
@@ -128,7 +140,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Findi
             span=span,
             message=rule.format_message(hit),
             snippet=redaction.snippet(source.line(span.line), hit.secret, column=span.column),
-            fingerprint=fingerprint(source.path, rule.id, material, occurrence),
+            fingerprint=fingerprint(stable_path, rule.id, material, occurrence),
             fixable=rule.fixable and hit.fixable,
             suppression=find_suppression(source.lines, span, rule.id, rule.name),
             secret_hash=secret_hash,
