@@ -177,3 +177,33 @@ def test_only_the_staged_version_holds_the_token(consumer: Path) -> None:
     assert done.returncode != 0
     assert f"settings.py:{TOKEN.line}:" in done.stdout
     assert commits(consumer) == 1
+
+
+def test_the_fix_hook_rewrites_then_stops_and_the_second_commit_passes(
+        tmp_path: Path, hook_source: tuple[Path, str, Path]) -> None:
+    """The opt-in `tokenward-fix` hook: the secret moves to a git-ignored .env, the commit
+    stops so the rewrite is reviewed; staged again, the commit goes through."""
+    clone, sha, home = hook_source
+    repo = init_repo(tmp_path / "fixme")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {clone}\n    rev: {sha}\n    hooks:\n      - id: tokenward-fix\n"
+        "      - id: tokenward\n")
+    commit_all(repo, "base")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    subprocess.run(["pre-commit", "install"], cwd=repo, check=True, capture_output=True,
+                   env=env)
+    secret = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5Gh"
+    (repo / "client.py").write_text(f'API_TOKEN = "{secret}"\n')
+    git(repo, "add", "client.py")
+    first = commit(repo)
+    assert first.returncode != 0
+    assert "files were modified by this hook" in first.stdout
+    assert secret not in first.stdout
+    assert (repo / "client.py").read_text() == (
+        'import os\n\nAPI_TOKEN = os.environ["API_TOKEN"]\n')
+    assert (repo / ".env").read_text() == f"API_TOKEN={secret}\n"
+    assert ".env" in (repo / ".gitignore").read_text().split()
+    git(repo, "add", "client.py", ".gitignore", ".env.example")
+    second = commit(repo)
+    assert second.returncode == 0, second.stdout
+    assert commits(repo) == 2
