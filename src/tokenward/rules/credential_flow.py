@@ -199,7 +199,7 @@ Assignments = dict[str, list[tuple[int, int, "cst.BaseExpression"]]]
 
 
 def _assignments(source: Source) -> Assignments:
-    """Plain-name assignments of the file: name -> [(line, scope id, value)], built once
+    """Plain-name assignments of the file: name -> [(source order, scope id, value)], built once
     per file so that following names stays linear."""
     return per_file(source, "assignments", lambda: _build_assignments(source))
 
@@ -213,12 +213,12 @@ def _build_assignments(source: Source) -> Assignments:
             if isinstance(target.target, cst.Name):
                 scope = enclosing_function(index, assign)
                 table.setdefault(target.target.value, []).append(
-                    (source.span(assign).line, 0 if scope is None else id(scope), assign.value))
+                    (index.order(assign), 0 if scope is None else id(scope), assign.value))
     for ann in index.of(cst.AnnAssign):
         if ann.value is not None and isinstance(ann.target, cst.Name):
             scope = enclosing_function(index, ann)
             table.setdefault(ann.target.value, []).append(
-                (source.span(ann).line, 0 if scope is None else id(scope), ann.value))
+                (index.order(ann), 0 if scope is None else id(scope), ann.value))
     return table
 
 
@@ -238,7 +238,7 @@ def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
         return None
     scope = enclosing_function(index, node)
     scope_id = 0 if scope is None else id(scope)
-    line = source.span(node).line
+    line = index.order(node)
     local = [(ln, value) for ln, sid, value in entries if sid == scope_id and ln <= line]
     if local:
         return max(local, key=lambda entry: entry[0])[1]

@@ -70,12 +70,12 @@ def _annotated(source: Source, at: cst.CSTNode, name: str) -> cst.BaseExpression
     """``payload: dict[str, Any] = {...}`` in the same scope, before ``at``."""
     assert source.index is not None
     scope = enclosing_function(source.index, at)
-    limit = source.span(at).line
+    limit = source.index.order(at)
     found: cst.BaseExpression | None = None
     for ann in source.index.of(cst.AnnAssign):
         if (isinstance(ann.target, cst.Name) and ann.target.value == name
                 and ann.value is not None and enclosing_function(source.index, ann) is scope
-                and source.span(ann).line <= limit):
+                and source.index.order(ann) <= limit):
             found = ann.value
     return found
 
@@ -169,14 +169,14 @@ def _with_mutations(source: Source, base: DictFacts, name: str,
     index = source.index
     assert index is not None
     scope = enclosing_function(index, at)
-    first, last = source.span(assigned).line, source.span(at).line
+    first, last = index.order(assigned), index.order(at)
     keys = set(base.keys)
     values = list(base.values)
     complete = base.complete
 
     def in_range(node: cst.CSTNode) -> bool:
         return (enclosing_function(index, node) is scope
-                and first <= source.span(node).line <= last)
+                and first <= index.order(node) <= last)
 
     for assign in index.of(cst.Assign):
         for target in assign.targets:

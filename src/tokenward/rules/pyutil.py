@@ -180,16 +180,16 @@ def local_assignment(source: Source, before: cst.CSTNode, name: str) -> cst.Base
     index = source.index
     assert index is not None
     scope = enclosing_function(index, before)
-    limit = source.span(before).line
+    limit = index.order(before)
     best: tuple[int, cst.BaseExpression] | None = None
     for assign in index.of(cst.Assign):
         if enclosing_function(index, assign) is not scope:
             continue
         for target in assign.targets:
             if isinstance(target.target, cst.Name) and target.target.value == name:
-                line = source.span(assign).line
-                if line <= limit and (best is None or line >= best[0]):
-                    best = (line, assign.value)
+                place = index.order(assign)
+                if place <= limit and (best is None or place >= best[0]):
+                    best = (place, assign.value)
     return None if best is None else best[1]
 
 

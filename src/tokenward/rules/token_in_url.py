@@ -207,8 +207,24 @@ _QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", 
                 "session")
 
 
+_QUERY_PARAM = re.compile(r"[?&]([a-z][\w\-]*)=")
+_PARAMS_ARGUMENT = re.compile(r"params\s*=")
+
+
 def _may_build_query(text: str) -> bool:
-    return ("?" in text or "params" in text) and any(p in text for p in _QUERY_WORDS)
+    """File prefilter (lower-cased text): a query parameter named like a credential, or a
+    ``params=`` with a credential word close after it. Most files have neither, and are
+    then not parsed for this rule."""
+    if "?" in text or "&" in text:
+        for match in _QUERY_PARAM.finditer(text):
+            if any(word in match.group(1) for word in _QUERY_WORDS):
+                return True
+    if "params" in text:
+        for match in _PARAMS_ARGUMENT.finditer(text):
+            window = text[match.end() : match.end() + 300]
+            if any(word in window for word in _QUERY_WORDS):
+                return True
+    return False
 
 _BAD, _GOOD = examples.load("token_in_url")
 

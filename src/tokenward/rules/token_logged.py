@@ -451,8 +451,23 @@ _CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "_key", "apikey",
                      "authorization", "bearer", "jwt", "credential", "headers", "auth", "cookie")
 
 
+# Where a message is written: log calls, prints, warnings, raises, echo in scripts.
+_SINK_MARKERS = re.compile(
+    r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg|write|print)\("
+    r"|\b(?:p?print|warn|echo|printf)\b|\braise\s|capture_(?:message|exception)\(")
+# How far from a sink a credential word may stand and still be part of its message (an
+# argument list, or the line or two above that built the message).
+_WINDOW = 400
+
+
 def _mentions_credentials(text: str) -> bool:
-    return any(w in text for w in _CREDENTIAL_WORDS)
+    """File prefilter (lower-cased text): a credential word near a place that writes a
+    message. Most files write messages about other things and are then not parsed."""
+    for match in _SINK_MARKERS.finditer(text):
+        window = text[max(0, match.start() - _WINDOW) : match.end() + _WINDOW]
+        if any(word in window for word in _CREDENTIAL_WORDS):
+            return True
+    return False
 
 RULE = Rule(
     id="TW601",

@@ -154,8 +154,12 @@ class NodeIndex:
 
         self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
         self._parent: dict[int, Any] = {}
+        # Pre-order position of every node: "comes before" without resolving positions
+        # (PositionProvider regenerates the whole file's code: many times the parse).
+        self._order: dict[int, int] = {}
         by_type = self._by_type
         parent = self._parent
+        order = self._order
         node_class = cst.CSTNode
 
         # An explicit stack instead of a visitor: this is the hot path, and deep
@@ -165,6 +169,7 @@ class NodeIndex:
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(module, None)]
         while stack:
             node, up = stack.pop()
+            order[id(node)] = len(order)
             by_type[type(node)].append(node)
             if up is not None:
                 parent[id(node)] = up
@@ -184,6 +189,10 @@ class NodeIndex:
 
     def parent(self, node: Any) -> Any | None:
         return self._parent.get(id(node))
+
+    def order(self, node: Any) -> int:
+        """The node's place in source order (pre-order: a statement before its parts)."""
+        return self._order[id(node)]
 
     def ancestors(self, node: Any) -> Iterator[Any]:
         up = self.parent(node)
