@@ -531,7 +531,8 @@ _INLINE_WORDS = ("password", "passwd", "secret", "token", "api_key", "api-key", 
                  "access_key", "access-key")
 # The same patterns for lower-cased text: without IGNORECASE, re's fast paths apply.
 _LOWER_FLAG = re.compile(_INLINE_FLAG.pattern)
-_LOWER_HEADER = re.compile(_INLINE_HEADER.pattern.lower())
+_LOWER_HEADER = re.compile(
+    r"authorization\s*:\s*(?:bearer|token|basic)\s+(?P<value>[a-z0-9._~+/=\-]{8,})")
 
 
 def has_inline_candidate(lowered: str) -> bool:
