@@ -447,24 +447,27 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
 
 
 
-_CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "_key", "apikey", "api-key",
-                     "authorization", "bearer", "jwt", "credential", "headers", "auth", "cookie")
+# Specific enough that a word near a sink is worth a parse: not "auth" (author,
+# authenticate) nor "_key" (cache_key, sort_key).
+_CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "api_key", "apikey", "api-key",
+                     "private_key", "access_key", "signing_key", "authorization", "bearer",
+                     "jwt", "credential", "headers", "auth_", "cookie", "creds")
 
 
 # Where a message is written: log calls, prints, warnings, raises, echo in scripts.
 _SINK_MARKERS = re.compile(
     r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg|write|print)\("
     r"|\b(?:p?print|warn|echo|printf)\b|\braise\s|capture_(?:message|exception)\(")
-# How far from a sink a credential word may stand and still be part of its message (an
-# argument list, or the line or two above that built the message).
-_WINDOW = 400
+# How far from a sink a credential word may stand and still be part of its message: the
+# argument list after it, or the line or two above that built the message.
+_AFTER, _BEFORE = 250, 160
 
 
 def _mentions_credentials(text: str) -> bool:
     """File prefilter (lower-cased text): a credential word near a place that writes a
     message. Most files write messages about other things and are then not parsed."""
     for match in _SINK_MARKERS.finditer(text):
-        window = text[max(0, match.start() - _WINDOW) : match.end() + _WINDOW]
+        window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
         if any(word in window for word in _CREDENTIAL_WORDS):
             return True
     return False
