@@ -20,6 +20,7 @@ from tokenward.rules.credential_flow import (
     is_client_factory,
     is_http_call,
     local_hosts_option,
+    may_carry_credentials,
     request_url,
     resolve,
     url_carries_credentials,
@@ -178,6 +179,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | CONFIG,
     keywords=("http://", "httpconnection"),
+    prefilter=may_carry_credentials,
     bad=(
         Example(
             """

@@ -624,3 +624,18 @@ def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
             return value
     first = positional(call, 0)
     return None if first is None else first.value
+
+
+# Words without which no credential can be in a file (a header, a keyword, a name, a URL's
+# user:password, a webhook). The transport rules fire only where a credential travels.
+_CREDENTIAL_MARKERS = ("authorization", "bearer", "token", "api_key", "apikey", "api-key",
+                       "password", "passwd", "secret", "auth=", "auth ", "cookie",
+                       "credential", "-key", "access_key", "private_key", "signing_key",
+                       "webhook", "jwt")
+_URL_USERINFO = re.compile(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
+
+
+def may_carry_credentials(lowered: str) -> bool:
+    """File prefilter (lower-cased text) for rules about credentials in transit."""
+    return any(marker in lowered for marker in _CREDENTIAL_MARKERS) or (
+        "://" in lowered and _URL_USERINFO.search(lowered) is not None)

@@ -19,6 +19,7 @@ from tokenward.rules.credential_flow import (
     has_credential_kwargs,
     is_http_call,
     is_secret_name,
+    may_carry_credentials,
 )
 from tokenward.rules.pyutil import call_name, dotted_name, imports, string_value
 from tokenward.scanner.source import Source
@@ -322,6 +323,7 @@ RULE = Rule(
     kinds=PYTHON | CONFIG,
     keywords=("verify", "cert_none", "unverified", "check_hostname", "ssl", "insecure",
               "-k ", "no-check-certificate"),
+    prefilter=may_carry_credentials,
     bad=(
         Example(
             """

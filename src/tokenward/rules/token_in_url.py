@@ -207,6 +207,9 @@ _QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", 
                 "session")
 
 
+# Near a params= argument, only specific words ("key" alone is in every dict of every file).
+_PARAMS_WORDS = ("token", "api_key", "apikey", "api-key", "secret", "passw", "jwt",
+                 "access_key", "auth", "signature", "session")
 _QUERY_PARAM = re.compile(r"[?&]([a-z][\w\-]*)=")
 _PARAMS_ARGUMENT = re.compile(r"params\s*=")
 
@@ -222,7 +225,7 @@ def _may_build_query(text: str) -> bool:
     if "params" in text:
         for match in _PARAMS_ARGUMENT.finditer(text):
             window = text[match.end() : match.end() + 300]
-            if any(word in window for word in _QUERY_WORDS):
+            if any(word in window for word in _PARAMS_WORDS):
                 return True
     return False
 

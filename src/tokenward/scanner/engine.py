@@ -225,10 +225,13 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
         progress(done, total)
     workers = jobs or config.jobs or os.cpu_count() or 1
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        size = max(4, min(64, len(pending) // (workers * 4) or 1))
+        # Largest files first, in small batches: the expensive files (the ones that get
+        # parsed) spread over the workers instead of ending the run on one of them.
+        by_size = sorted(pending, key=lambda t: len(t.data or b""), reverse=True)
+        size = max(4, min(32, len(pending) // (workers * 16) or 1))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for batch in pool.map(_worker, [(c, config, chosen) for c in
-                                            _chunks(pending, size)]):
+                                            _chunks(by_size, size)]):
                 for result in batch:
                     results[result.path] = result
                 done += len(batch)

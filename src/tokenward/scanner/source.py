@@ -13,7 +13,7 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -146,6 +146,19 @@ def _child_fields(node_type: type[Any]) -> tuple[str, ...]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _layout_types() -> frozenset[type[Any]]:
+    import libcst as cst
+
+    return frozenset({
+        cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace,
+        cst.Newline, cst.EmptyLine, cst.Comment, cst.Comma, cst.Dot, cst.Colon,
+        cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen,
+        cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+    })
+
+
 class NodeIndex:
     """Every node of a tree by type, with parents: one traversal shared by all rules."""
 
@@ -161,6 +174,9 @@ class NodeIndex:
         parent = self._parent
         order = self._order
         node_class = cst.CSTNode
+        # Layout nodes (whitespace, newlines, commas, dots, brackets) are over half of a
+        # tree and no rule asks for them: not indexed, not descended into.
+        skipped = _layout_types()
 
         # An explicit stack instead of a visitor: this is the hot path, and deep
         # expressions must not hit the recursion limit. Children are read from the
@@ -177,9 +193,11 @@ class NodeIndex:
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
                 if isinstance(value, node_class):
-                    children.append(value)
+                    if type(value) not in skipped:
+                        children.append(value)
                 elif isinstance(value, list | tuple):
-                    children.extend(v for v in value if isinstance(v, node_class))
+                    children.extend(v for v in value
+                                    if isinstance(v, node_class) and type(v) not in skipped)
             for child in reversed(children):
                 stack.append((child, node))
 
