@@ -77,3 +77,17 @@ def test_a_named_path_wins_over_an_exclude_that_covers_it(tmp_path: Path,
     assert [c.display for c in discover(["examples/app"], patterns)] == ["examples/app/a.py"]
     assert [c.display for c in discover(["."], patterns)] == []
     assert discover(["examples/app/a.py"], patterns, force_exclude=True) == []
+
+
+def test_a_named_folder_that_git_ignores_is_walked(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("vendor/\n")
+    (tmp_path / "vendor" / "lib").mkdir(parents=True)
+    (tmp_path / "vendor" / "lib" / "a.py").write_text("x = 1\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert [c.display for c in discover(["vendor"])] == ["vendor/lib/a.py"]
+        assert "vendor/lib/a.py" not in [c.display for c in discover(["."])]
+    finally:
+        os.chdir(old)

@@ -68,7 +68,8 @@ REASONS: dict[str, str] = {
     "url": "URLs without credentials (a URL with `user:password@` is flagged for the password).",
     "dotted-name": "Dotted import paths (`django.contrib.auth.hashers.PBKDF2PasswordHasher`).",
     "identifier": (
-        "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:` "
+        "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:`, "
+        "optionally after `#` or `@` "
         "(`_auth_user_id`, `admin:login`, `0001_initial`). Under a password name a single "
         "lower-case word is still flagged (`sunshine` is a weak but real password)."
     ),
@@ -179,7 +180,8 @@ _PATH = re.compile(
 )
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
-_IDENTIFIER = re.compile(r"^_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
+_IDENTIFIER = re.compile(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
+                         r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
 _SEPARATED = re.compile(r"[_.:]")
 _DOTTED = re.compile(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")

@@ -99,7 +99,15 @@ def _git_files(folder: Path) -> list[Path] | None:
     if out.returncode != 0:
         return None
     names = [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    if not names and _ignored_by_git(folder):
+        return None  # the user named a folder git ignores (a venv, a build): walk it
     return [folder / n for n in sorted(set(names))]
+
+
+def _ignored_by_git(folder: Path) -> bool:
+    out = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."],
+                         capture_output=True, check=False, timeout=30)
+    return out.returncode == 0
 
 
 def _walk(folder: Path) -> Iterator[Path]:
