@@ -465,7 +465,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     cwe=(798,),
     message="Hard-coded {detail} bound to {target}",
-    hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.vault.get(\"NAME\"), "
+    hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
          "and rotate the exposed value.",
     kinds=PYTHON,
     fix=MOVE_SECRET,
@@ -509,7 +509,7 @@ RULE = Rule(
         ),
         how=(
             "Read the value at run time from the environment (`os.environ[\"API_TOKEN\"]`) "
-            "or from tokenward's store (`tokenward.store.vault.get(\"API_TOKEN\")`), and "
+            "or from tokenward's store (`tokenward.store.get(\"API_TOKEN\")`), and "
             "rotate the value that was committed: removing it from the code does not remove "
             "it from history."
         ),

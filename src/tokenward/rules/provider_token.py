@@ -144,7 +144,7 @@ RULE = Rule(
         how=(
             "Revoke the token at the provider first (removing it from the code does not "
             "remove it from git history), issue a new one, and load it at run time from an "
-            "environment variable or tokenward's store (`tokenward.store.vault.get(name)`)."
+            "environment variable or tokenward's store (`tokenward.store.get(name)`)."
         ),
         not_flagged=not_flagged_doc(
             "GitHub classic (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens "
