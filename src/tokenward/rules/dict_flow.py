@@ -133,14 +133,20 @@ def _literal(source: Source, node: cst.Dict, at: cst.CSTNode, depth: int) -> Dic
                 keys.add(key)
                 values.append((key, element.value))
         else:  # **spread
-            inner = resolve_dict(source, element.value, at, depth + 1)
-            if inner is None:
-                complete = False
-            else:
-                keys |= inner.keys
-                values.extend(inner.values)
-                complete = complete and inner.complete
+            complete = _spread(source, element.value, at, depth, keys, values) and complete
     return DictFacts(frozenset(keys), complete, node, tuple(values))
+
+
+def _spread(source: Source, expr: cst.BaseExpression, at: cst.CSTNode, depth: int,
+            keys: set[str], values: list[tuple[str, cst.BaseExpression]]) -> bool:
+    """Merge the dict ``expr`` resolves to into ``keys``/``values``; False when it cannot
+    be resolved, or not completely."""
+    inner = resolve_dict(source, expr, at, depth + 1)
+    if inner is None:
+        return False
+    keys |= inner.keys
+    values.extend(inner.values)
+    return inner.complete
 
 
 def _dict_call(source: Source, call: cst.Call, at: cst.CSTNode, depth: int) -> DictFacts:
@@ -152,13 +158,7 @@ def _dict_call(source: Source, call: cst.Call, at: cst.CSTNode, depth: int) -> D
             keys.add(arg.keyword.value)
             values.append((arg.keyword.value, arg.value))
             continue
-        inner = resolve_dict(source, arg.value, at, depth + 1)
-        if inner is None:
-            complete = False
-        else:
-            keys |= inner.keys
-            values.extend(inner.values)
-            complete = complete and inner.complete
+        complete = _spread(source, arg.value, at, depth, keys, values) and complete
     return DictFacts(frozenset(keys), complete, None, tuple(values))
 
 
