@@ -203,6 +203,7 @@ def finding_from_dict(data: dict[str, object]) -> Finding:
     suppression = None
     if isinstance(sup, dict):
         suppression = Suppression(str(sup.get("kind", "inline")), str(sup.get("reason", "")))
+
     def num(key: str) -> int:
         value = data[key]
         if not isinstance(value, int):

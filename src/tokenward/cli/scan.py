@@ -108,8 +108,6 @@ def scan(
     raise typer.Exit(outcome.exit_code(config))
 
 
-
-
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: id, name, category, severity, and whether it can fix."""

@@ -68,9 +68,9 @@ def _detect(source) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
                           detail="every job of the workflow", code=entry.strip())
 
 
-
 def _may_grant_write(text: str) -> bool:
     return "write" in text
+
 
 RULE = Rule(
     id="TW402",

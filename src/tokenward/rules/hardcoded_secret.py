@@ -39,6 +39,7 @@ def _load_libcst() -> None:
         globals()["cst"] = importlib.import_module("libcst")
         globals()["pyutil"] = importlib.import_module("tokenward.rules.pyutil")
 
+
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).
 _POSITIONAL: dict[str, tuple[int, str, str]] = {
     "requests.auth.HTTPBasicAuth": (1, "password", "password"),

@@ -127,6 +127,7 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
 _KEYWORDS = ("token", "secret", "pass", "pwd", "key", "auth", "credential", "cred", "bearer",
              "dsn", "://", "pat")
 
+
 _BAD, _GOOD = examples.load("hardcoded_secret_config")
 
 RULE = Rule(

@@ -112,6 +112,7 @@ def _hit(provider: Provider, value: str, line: int, column: int, text: str,
 
 _OWN_LIST = ", ".join(sorted({p.label for p in OWN}))
 
+
 _BAD, _GOOD = examples.load("provider_token")
 
 RULE = Rule(

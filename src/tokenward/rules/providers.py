@@ -121,6 +121,7 @@ def _is_issued_token(token: str) -> bool:
     """tokenward's own issuer format: prefix, id and CRC32 checksum must all hold."""
     return parse_token(token) is not None
 
+
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         key="tokenward",

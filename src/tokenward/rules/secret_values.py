@@ -479,6 +479,8 @@ def _inline_name(text: str, match: re.Match[str]) -> str | None:
     if start > 0 and text[start - 1] not in _NAME_BOUNDARY:
         return None
     return text[start : match.start("value") - 1]
+
+
 _INLINE_QUERY_KEY = re.compile(r"[?&](?P<name>key|auth|sig|signature)=(?P<value>[^\s&#'\"]+)")
 _INLINE_HEADER = re.compile(
     r"Authorization\s*:\s*(?:Bearer|Token|Basic)\s+(?P<value>[A-Za-z0-9._~+/=\-]{8,})",

@@ -202,7 +202,6 @@ def _detect_config(source: Source) -> Iterator[Hit]:
                           code=f"{match.group(1)}=…")
 
 
-
 _QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", "auth",
                 "session")
 
@@ -228,6 +227,7 @@ def _may_build_query(text: str) -> bool:
             if any(word in window for word in _PARAMS_WORDS):
                 return True
     return False
+
 
 _BAD, _GOOD = examples.load("token_in_url")
 

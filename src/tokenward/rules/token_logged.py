@@ -446,7 +446,6 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
                 break
 
 
-
 # Specific enough that a word near a sink is worth a parse: not "auth" (author,
 # authenticate) nor "_key" (cache_key, sort_key).
 _CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "api_key", "apikey", "api-key",
@@ -471,6 +470,7 @@ def _mentions_credentials(text: str) -> bool:
         if any(word in window for word in _CREDENTIAL_WORDS):
             return True
     return False
+
 
 RULE = Rule(
     id="TW601",

@@ -61,9 +61,9 @@ def _is_comparison(text: str, position: int) -> bool:
     return bool(re.search(r"""["']root["']\s+(not\s+)?in\b|==\s*["']root""", line))
 
 
-
 def _mentions_policy(text: str) -> bool:
     return "polic" in text or "capabilities" in text
+
 
 _BAD, _GOOD = examples.load("vault_root_policy")
 

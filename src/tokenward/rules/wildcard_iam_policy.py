@@ -116,9 +116,9 @@ def _detect_yaml(source: Source) -> Iterator[Hit]:
                       target="*", detail="", code=line.strip())
 
 
-
 def _has_wildcard_resource(text: str) -> bool:
     return "resource" in text and "*" in text
+
 
 _BAD, _GOOD = examples.load("wildcard_iam_policy")
 
