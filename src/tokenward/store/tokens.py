@@ -598,9 +598,14 @@ class Issuer:
             if not scopes:
                 raise ScopeError(f"subject {old.subject!r} no longer has any of these scopes")
             lifetime = min(old.expires_at - old.issued_at, self.policy.max_access_ttl)
-            successor = self._insert(db, "access", old.subject, scopes, now, now + lifetime,
-                                     family=None, parent=old.token_id,
-                                     family_expires=now + lifetime)
+            # An access token from a login stays in its refresh family, so reuse detection and
+            # revoking the refresh token reach the successor, which cannot outlive the family.
+            in_family = old.family != old.token_id
+            family_expires = old.family_expires_at if in_family else now + lifetime
+            successor = self._insert(db, "access", old.subject, scopes, now,
+                                     min(now + lifetime, family_expires),
+                                     family=old.family if in_family else None,
+                                     parent=old.token_id, family_expires=family_expires)
             db.execute("UPDATE tokens SET expires_at=MIN(expires_at, ?), "
                        "family_expires_at=MIN(family_expires_at, ?), rotated_to=? WHERE id=?",
                        (_micros(now + overlap), _micros(now + overlap),
