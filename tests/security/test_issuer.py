@@ -3,7 +3,9 @@ exact outcome that must hold."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tokenward.store.audit import AuditLog
-from tokenward.store.errors import InvalidToken
+from tokenward.store.errors import InsufficientScope, InvalidToken
 from tokenward.store.tokens import Issuer
 
 
@@ -65,4 +67,68 @@ def test_a_standalone_api_token_still_rotates_to_a_full_lifetime(issuer: Issuer)
     successor = issuer.rotate(old.info.token_id, timedelta(hours=1))
     assert successor.info.expires_at - successor.info.issued_at == timedelta(days=90)
     assert successor.info.family == successor.info.token_id  # its own family, as before
+
+
+# ---- (b) narrowing a grant reaches tokens already issued ----------------------------------
+
+
+def test_narrowing_a_grant_takes_the_scope_from_an_issued_long_lived_token(
+        issuer: Issuer) -> None:
+    api_key = issuer.issue("alice", ["read", "admin"], ttl=timedelta(days=366)).access
+    issuer.grant("alice", ["read"])  # the administrator withdraws admin
+    with pytest.raises(InsufficientScope, match="token lacks scope admin"):
+        issuer.verify(api_key.token, ["admin"])
+    assert issuer.verify(api_key.token, ["read"]).scopes == frozenset({"read"})
+    assert issuer.introspect(api_key.token)["scope"] == "read"
+
+
+def test_a_token_left_without_any_granted_scope_is_revoked(issuer: Issuer) -> None:
+    admin_only = issuer.issue("alice", ["admin"], ttl=timedelta(days=366)).access
+    issuer.grant("alice", ["read"])
+    assert _reason(issuer, admin_only.token) == "revoked"
+    info = issuer.get_info(admin_only.info.token_id)
+    assert info is not None and info.revoke_reason == "grant-narrowed"
+    grants = [e for e in issuer.audit.read() if e.event == "grant"]
+    assert (grants[-1].subject, grants[-1].scopes, grants[-1].reason) == \
+        ("alice", ("read",), "issued tokens: 0 narrowed, 1 revoked")
+
+
+def test_widening_the_grant_again_does_not_give_the_scope_back(issuer: Issuer) -> None:
+    api_key = issuer.issue("alice", ["read", "admin"], ttl=timedelta(days=366)).access
+    issuer.grant("alice", ["read"])
+    issuer.grant("alice", ["read", "admin"])
+    with pytest.raises(InsufficientScope, match="token lacks scope admin"):
+        issuer.verify(api_key.token, ["admin"])
+
+
+def test_narrowing_reaches_a_refresh_family(issuer: Issuer) -> None:
+    login = issuer.issue("alice", ["read", "admin"], with_refresh=True)
+    assert login.refresh is not None
+    issuer.grant("alice", ["read"])
+    with pytest.raises(InsufficientScope):
+        issuer.verify(login.access.token, ["admin"])
+    assert issuer.refresh(login.refresh.token).access.info.scopes == frozenset({"read"})
+
+
+def test_a_grant_narrowed_before_this_fix_reaches_its_tokens_on_the_next_open(
+        tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    with Issuer(tmp_path / "tokens.db", key, audit=audit) as old:
+        old.grant("alice", ["read", "admin"])
+        api_key = old.issue("alice", ["read", "admin"], ttl=timedelta(days=366)).access
+    # What an earlier tokenward's grant() did: change the grant row, nothing else.
+    with contextlib.closing(sqlite3.connect(tmp_path / "tokens.db")) as db, db:
+        db.execute("UPDATE grants SET scopes='read' WHERE subject='alice'")
+        db.execute("DELETE FROM meta WHERE key='tokens_within_grants'")
+    with Issuer(tmp_path / "tokens.db", key, audit=audit) as upgraded, \
+            pytest.raises(InsufficientScope, match="token lacks scope admin"):
+        upgraded.verify(api_key.token, ["admin"])
+
+
+def test_narrowing_leaves_other_subjects_alone(issuer: Issuer) -> None:
+    issuer.grant("bob", ["read", "admin"])
+    bobs = issuer.issue("bob", ["admin"], ttl=timedelta(days=30)).access
+    issuer.grant("alice", ["read"])
+    assert issuer.verify(bobs.token, ["admin"]).subject == "bob"
 

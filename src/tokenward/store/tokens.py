@@ -11,6 +11,7 @@ Practices implemented (OAuth 2.0 Security BCP, RFC 9700; RFC 7009; RFC 7662):
 - refresh tokens are single-use and rotate on use; presenting a used one revokes its whole
   family and logs ``reuse_detected``; a refresh never widens scope;
 - requested scopes must be a non-empty subset of the subject's grant, without wildcards;
+  narrowing a grant narrows (or, left with no scope, revokes) the tokens already issued;
 - revocation is immediate and idempotent; revoking a refresh token revokes its family;
 - verification does the same work (one lookup, one HMAC, one constant-time compare) whether
   or not the id exists.
@@ -50,6 +51,8 @@ HMAC_KEY_NAME = "TOKENWARD_ISSUER_HMAC_KEY"
 MAX_TOKEN_CHARS = 512
 _SCOPE_RE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]{1,64}\Z")  # RFC 6749 scope-token, bounded
 MAX_SCOPES = 64
+# Set in meta once every issued token has been cut down to its subject's grant.
+_WITHIN_GRANTS = "tokens_within_grants"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -277,6 +280,8 @@ class Issuer:
                            [("format", FORMAT), ("schema", str(SCHEMA_VERSION)),
                             ("hmac_key_id", key_id)])
             stored = db.execute("SELECT value FROM meta WHERE key='hmac_key_id'").fetchone()[0]
+            if stored == key_id:
+                self._bring_tokens_within_grants(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -286,6 +291,15 @@ class Issuer:
                 f"token database {self.db_path} was created with HMAC key {stored}, but the "
                 f"vault holds key {key_id}: tokens cannot be verified with another key"
             )
+
+    def _bring_tokens_within_grants(self, db: sqlite3.Connection) -> None:
+        """Once per database: narrow tokens whose grant was narrowed before ``grant`` did it."""
+        if db.execute("SELECT 1 FROM meta WHERE key=?", (_WITHIN_GRANTS,)).fetchone():
+            return
+        now = self._now()
+        for subject, text in db.execute("SELECT subject, scopes FROM grants").fetchall():
+            self._narrow_issued(db, subject, frozenset(text.split()), now)
+        db.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (_WITHIN_GRANTS,))
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -326,16 +340,45 @@ class Issuer:
     # ---- grants --------------------------------------------------------------------------
 
     def grant(self, subject: str, scopes: Iterable[str] | str) -> frozenset[str]:
-        """Set what ``subject`` may be issued (replacing any previous grant)."""
+        """Set what ``subject`` may be issued (replacing any previous grant).
+
+        A narrower grant reaches the tokens already issued, in the same transaction: each
+        loses the scopes withdrawn, and one left with none is revoked. Widening the grant
+        later gives nothing back to them.
+        """
         _check_subject(subject)
         allowed = normalise_scopes(scopes)
+        now = self._now()
         with self._write() as db:
             db.execute("INSERT INTO grants (subject, scopes, updated_at) VALUES (?, ?, ?) "
                        "ON CONFLICT (subject) DO UPDATE SET scopes=excluded.scopes, "
                        "updated_at=excluded.updated_at",
-                       (subject, _scope_text(allowed), _micros(self._now())))
-        self._event("grant", "ok", subject=subject, scopes=allowed)
+                       (subject, _scope_text(allowed), _micros(now)))
+            narrowed, revoked = self._narrow_issued(db, subject, allowed, now)
+        reason = (f"issued tokens: {narrowed} narrowed, {revoked} revoked"
+                  if narrowed or revoked else None)
+        self._event("grant", "ok", subject=subject, scopes=allowed, reason=reason)
         return allowed
+
+    def _narrow_issued(self, db: sqlite3.Connection, subject: str, allowed: frozenset[str],
+                       now: datetime) -> tuple[int, int]:
+        """Cut the subject's unrevoked tokens down to ``allowed``: (narrowed, revoked)."""
+        narrowed = revoked = 0
+        rows = db.execute("SELECT id, scopes FROM tokens WHERE subject=? AND revoked_at IS NULL",
+                          (subject,)).fetchall()
+        for token_id, text in rows:
+            held = frozenset(text.split())
+            kept = held & allowed
+            if kept == held:
+                continue
+            if kept:
+                db.execute("UPDATE tokens SET scopes=? WHERE id=?", (_scope_text(kept), token_id))
+                narrowed += 1
+            else:
+                db.execute("UPDATE tokens SET revoked_at=?, revoke_reason='grant-narrowed' "
+                           "WHERE id=?", (_micros(now), token_id))
+                revoked += 1
+        return narrowed, revoked
 
     def granted(self, subject: str) -> frozenset[str]:
         with self._lock:
