@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import tokenward.store.tokens as tokens
 from tokenward.store.audit import AuditLog
 from tokenward.store.errors import InsufficientScope, InvalidToken
+from tokenward.store.token_format import format_token, generate_token, new_secret, parse_token
 from tokenward.store.tokens import Issuer
 
 
@@ -132,3 +134,40 @@ def test_narrowing_leaves_other_subjects_alone(issuer: Issuer) -> None:
     issuer.grant("alice", ["read"])
     assert issuer.verify(bobs.token, ["admin"]).subject == "bob"
 
+
+
+# ---- (c) an unknown id costs what a known id with a wrong secret costs --------------------
+
+
+def _work_for(issuer: Issuer, token: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements run and the records decoded while verifying ``token``."""
+    work: list[str] = []
+    real_info = tokens._info
+
+    def counting_info(row: tuple[object, ...]) -> tokens.TokenInfo:
+        work.append("decode record")
+        return real_info(row)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tokens, "_info", counting_info)
+        issuer._db.set_trace_callback(work.append)
+        try:
+            with contextlib.suppress(InvalidToken):
+                issuer.verify(token)
+        finally:
+            issuer._db.set_trace_callback(None)
+    parsed = parse_token(token)
+    # The statement text names the id; what matters is that the work is the same.
+    return [line.replace(parsed.token_id, "<id>") if parsed else line for line in work]
+
+
+def test_unknown_id_and_wrong_secret_do_the_same_lookups_and_decoding(
+        issuer: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
+    known = parse_token(issuer.issue("alice", ["read"]).access.token)
+    assert known is not None
+    wrong_secret = format_token("at", known.token_id, new_secret())
+    unknown = generate_token("at")
+    known_work = _work_for(issuer, wrong_secret, monkeypatch)
+    unknown_work = _work_for(issuer, unknown, monkeypatch)
+    assert "decode record" in known_work
+    assert known_work == unknown_work

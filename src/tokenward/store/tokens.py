@@ -43,7 +43,7 @@ from tokenward.store.errors import (
     TokenStoreError,
 )
 from tokenward.store.fileio import OWNER_ONLY, ensure_private_dir
-from tokenward.store.token_format import generate_token, parse_token
+from tokenward.store.token_format import ID_LENGTH, generate_token, parse_token
 
 FORMAT = "tokenward-tokens"
 SCHEMA_VERSION = 1
@@ -196,8 +196,6 @@ class Issuer:
         self._clock = clock
         self.policy = policy or Policy()
         self._lock = threading.RLock()
-        # Compared against when the id is unknown, so that case costs the same work.
-        self._dummy_digest = hmac.new(hmac_key, b"tokenward-unknown-id", hashlib.sha256).digest()
         self._db = self._connect()
 
     @classmethod
@@ -246,6 +244,7 @@ class Issuer:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             self._initialise(db)
+            _create_decoy(db)
         except sqlite3.DatabaseError as error:
             db.close()
             raise TokenStoreError(
@@ -454,23 +453,22 @@ class Issuer:
 
     def _authenticate(self, db: sqlite3.Connection, token: object
                       ) -> tuple[TokenInfo | None, str | None, str | None]:
-        """(record, failure reason, public id): one lookup, one HMAC, one compare, always."""
+        """(record, failure reason, public id): the same work whether or not the id exists.
+
+        One lookup that always yields one row, one record decoded (the decoy's when the id is
+        unknown), one HMAC, one constant-time compare; the outcome is decided only after.
+        """
         text = token if isinstance(token, str) and len(token) <= MAX_TOKEN_CHARS else ""
         parsed = parse_token(text) if text else None
-        row = None
-        if parsed is not None:
-            row = db.execute(_SELECT + " WHERE id=?", (parsed.token_id,)).fetchone()
-        else:
-            db.execute(_SELECT + " WHERE id=?", ("",)).fetchone()  # same work as a lookup
-        presented = self._digest(text)
-        matches = hmac.compare_digest(presented, row[-1] if row else self._dummy_digest)
+        row = db.execute(_LOOKUP, (parsed.token_id if parsed else "",)).fetchone()
+        known, record = row[0], row[1:]
+        info = _info(record)
+        matches = hmac.compare_digest(self._digest(text), record[-1])
         if parsed is None:
             return None, "malformed", None
-        if row is None:
-            return None, "unknown", parsed.token_id
-        info = _info(row)
-        if not matches or _PREFIX_OF_KIND[info.kind] != parsed.kind:
-            return None, "bad-secret", parsed.token_id
+        authentic = matches and _PREFIX_OF_KIND[info.kind] == parsed.kind
+        if not (known and authentic):
+            return None, "bad-secret" if known else "unknown", parsed.token_id
         return info, None, parsed.token_id
 
     # ---- verifying -----------------------------------------------------------------------
@@ -704,8 +702,28 @@ class Issuer:
         return int(removed)
 
 
-_SELECT = ("SELECT id, kind, subject, scopes, family, parent, issued_at, expires_at, "
-           "family_expires_at, used_at, revoked_at, revoke_reason, rotated_to, digest FROM tokens")
+_COLUMNS = ("id", "kind", "subject", "scopes", "family", "parent", "issued_at", "expires_at",
+            "family_expires_at", "used_at", "revoked_at", "revoke_reason", "rotated_to", "digest")
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM tokens"
+# (known, record): exactly one row of real values for any id, the decoy's when the id is
+# unknown. "No row", or a row of NULLs, would take measurably shorter paths through SQLite
+# and sqlite3 than a found record, and tell an attacker which ids exist.
+_LOOKUP = (f"SELECT t.id IS NOT NULL, "
+           f"{', '.join(f'COALESCE(t.{column}, d.{column})' for column in _COLUMNS)} "
+           "FROM temp.decoy AS d LEFT JOIN tokens AS t ON t.id = ?")
+
+
+def _create_decoy(db: sqlite3.Connection) -> None:
+    """The decoy record, in this connection's memory only (never in the database file).
+
+    Its nullable columns are NULL, so ``COALESCE`` keeps a real record's NULLs as they are.
+    """
+    now = _micros(utc_now())
+    decoy = ("a" * ID_LENGTH, "access", "decoy", "decoy", "a" * ID_LENGTH, None, now, now, now,
+             None, None, None, None, secrets.token_bytes(32))
+    db.execute("PRAGMA temp_store=MEMORY")
+    db.execute(f"CREATE TEMP TABLE decoy ({', '.join(_COLUMNS)})")
+    db.execute(f"INSERT INTO temp.decoy VALUES ({', '.join('?' * len(_COLUMNS))})", decoy)
 
 
 def _info(row: tuple[Any, ...]) -> TokenInfo:
