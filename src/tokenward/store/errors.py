@@ -24,6 +24,10 @@ class SecretNotFound(KeyError, StoreError):
         return str(self.args[0])
 
 
+class InsecureFolder(StoreError):
+    """A folder the store keeps files in is open to other users (POSIX modes or owner)."""
+
+
 class SecretExists(StoreError):
     """A write would replace a different value that is already stored under the name."""
 

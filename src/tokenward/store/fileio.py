@@ -1,4 +1,4 @@
-"""Atomic, owner-only file writes and an inter-process lock. Stdlib only.
+"""Owner-only folders, atomic owner-only file writes and an inter-process lock. Stdlib only.
 
 The lock is taken on a sidecar ``<file>.lock``: the data file itself is replaced by rename
 on every write, so a lock on its old inode would not exclude the next writer.
@@ -8,19 +8,70 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tokenward.store.errors import InsecureFolder
+
 OWNER_ONLY = 0o600
 OWNER_ONLY_DIR = 0o700
+# Appends and creations refuse a symlink planted where a store file goes (POSIX; Windows has
+# no O_NOFOLLOW, and creating symlinks there needs a privilege).
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and parents) readable by its owner only when we create it."""
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=OWNER_ONLY_DIR, exist_ok=True)
+    """Create ``directory`` and every missing parent 0700, whatever the umask.
+
+    Only folders created here are given a mode: an existing parent (the user's home, say)
+    is never changed. ``Path.mkdir(parents=True)`` would create the parents 0777 & ~umask.
+    """
+    missing = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, OWNER_ONLY_DIR)
+        except FileExistsError:
+            continue  # another process created it meanwhile; check_private_dir judges it
+        if sys.platform != "win32":
+            os.chmod(folder, OWNER_ONLY_DIR)  # the umask may have removed the owner's bits
+
+
+def check_private_dir(directory: Path) -> None:
+    """Refuse a folder another user owns, or that group or others can read or write (POSIX).
+
+    Someone else may already have read or replaced what it holds, so tokenward does not
+    repair it silently: its owner checks it and restricts it. A missing folder passes (the
+    store creates it 0700). Windows ACLs are not POSIX modes; the profile is per-user.
+    """
+    if sys.platform == "win32":
+        return
+    try:
+        status = directory.stat()
+    except FileNotFoundError:
+        return
+    if status.st_uid != os.geteuid():
+        raise InsecureFolder(f"folder {directory} belongs to another user (uid {status.st_uid}), "
+                             "who can read or replace what tokenward keeps there; use a folder "
+                             "of your own")
+    mode = stat.S_IMODE(status.st_mode)
+    access = [what for what, bits in (("read", 0o044), ("written", 0o022)) if mode & bits]
+    if access:
+        raise InsecureFolder(
+            f"folder {directory} can be {' and '.join(access)} by other users (mode {mode:04o}); "
+            "the store keeps its files only in a folder of your own: check what is in it, then "
+            f"restrict it with `chmod 700 {directory}`")
+
+
+def private_dir(directory: Path) -> None:
+    """A folder for the store's files: created 0700 if missing, refused if others can use it."""
+    ensure_private_dir(directory)
+    check_private_dir(directory)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -80,7 +131,7 @@ def exclusive_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold an exclusive lock on ``<path>.lock`` across processes, waiting up to ``timeout``."""
     ensure_private_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, OWNER_ONLY)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, OWNER_ONLY)
     try:
         _acquire(fd, lock_path, timeout)
         try:

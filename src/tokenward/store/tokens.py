@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import sqlite3
@@ -42,7 +43,7 @@ from tokenward.store.errors import (
     TokenError,
     TokenStoreError,
 )
-from tokenward.store.fileio import OWNER_ONLY, ensure_private_dir
+from tokenward.store.fileio import NO_FOLLOW, OWNER_ONLY, private_dir
 from tokenward.store.token_format import ID_LENGTH, generate_token, parse_token
 
 FORMAT = "tokenward-tokens"
@@ -226,13 +227,11 @@ class Issuer:
     # ---- database ------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        ensure_private_dir(self.db_path.parent)
+        private_dir(self.db_path.parent)
         existed = self.db_path.exists() and self.db_path.stat().st_size > 0
         if not self.db_path.exists():
             # Create it owner-only; SQLite gives its -wal and -shm files the same mode.
-            import os
-
-            os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT, OWNER_ONLY))
+            os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT | NO_FOLLOW, OWNER_ONLY))
         try:
             db = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None,
                                  check_same_thread=False)

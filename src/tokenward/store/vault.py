@@ -33,7 +33,13 @@ from tokenward.store.errors import (
     SecretNotFound,
     VaultError,
 )
-from tokenward.store.fileio import atomic_write, exclusive_lock, remove_stale_temporaries
+from tokenward.store.fileio import (
+    atomic_write,
+    check_private_dir,
+    exclusive_lock,
+    private_dir,
+    remove_stale_temporaries,
+)
 from tokenward.store.protectors import AesGcmProtector, Protector
 
 FORMAT = "tokenward-vault"
@@ -251,6 +257,7 @@ class Vault:
     # ---- file handling -------------------------------------------------------------------
 
     def _read(self) -> Document:
+        check_private_dir(self.path.parent)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -261,6 +268,7 @@ class Vault:
 
     def _mutate(self, change: Callable[[Document, Any], bool], *,
                 needs_protector: bool = True) -> None:
+        private_dir(self.path.parent)  # before the lock file is created in it
         try:
             lock = exclusive_lock(self.path, self._lock_timeout)
             with lock:
