@@ -11,10 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import tokenward.store.tokens as tokens
 from tokenward.store.audit import AuditLog
-from tokenward.store.errors import InsufficientScope, InvalidToken
+from tokenward.store.cli import token_app
+from tokenward.store.errors import InsufficientScope, InvalidToken, TokenError
 from tokenward.store.token_format import format_token, generate_token, new_secret, parse_token
 from tokenward.store.tokens import Issuer
 
@@ -171,3 +173,44 @@ def test_unknown_id_and_wrong_secret_do_the_same_lookups_and_decoding(
     unknown_work = _work_for(issuer, unknown, monkeypatch)
     assert "decode record" in known_work
     assert known_work == unknown_work
+
+
+# ---- a whole token where a public id belongs ----------------------------------------------
+
+
+def test_a_token_given_as_an_id_stays_out_of_errors_and_the_audit_log(
+        issuer: Issuer, tmp_path: Path) -> None:
+    token = issuer.issue("alice", ["read"]).access.token
+    secret = token.split("_")[3]
+    for attempt in (lambda: issuer.revoke_id(token),
+                    lambda: issuer.rotate(token, timedelta(0))):
+        with pytest.raises(TokenError) as error:
+            attempt()
+        assert str(error.value) == (
+            "that is a whole token, not a token id: pass its id, the 16 characters after "
+            "`tw_at_` or `tw_rt_` (to revoke by token, pass the token on stdin: "
+            "`tokenward token revoke < token.txt`)")
+    assert secret[:20] not in (tmp_path / "audit.jsonl").read_text()
+    issuer.verify(token)  # and nothing happened to it
+
+
+def test_a_malformed_id_is_refused_without_being_echoed(issuer: Issuer, tmp_path: Path) -> None:
+    pasted = "sk_live_" + secrets.token_hex(12)
+    with pytest.raises(TokenError) as error:
+        issuer.revoke_id(pasted)
+    assert str(error.value) == "not a token id: an id is 16 characters of lowercase base32"
+    assert pasted not in (tmp_path / "audit.jsonl").read_text()
+
+
+def test_the_cli_does_not_echo_or_log_a_token_given_to_revoke_id(tmp_path: Path) -> None:
+    env = {"TOKENWARD_VAULT": str(tmp_path / "v.json"),
+           "TOKENWARD_KEY_FILE": str(tmp_path / "v.key"),
+           "TOKENWARD_TOKEN_DB": str(tmp_path / "t.db"),
+           "TOKENWARD_AUDIT_LOG": str(tmp_path / "audit.jsonl")}
+    runner = CliRunner(env=env)
+    assert runner.invoke(token_app, ["grant", "alice", "--scope", "read"]).exit_code == 0
+    token = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "read"]).stdout.strip()
+    result = runner.invoke(token_app, ["revoke", "--id", token])
+    assert result.exit_code == 2
+    assert token.split("_")[3][:20] not in result.output
+    assert token.split("_")[3][:20] not in (tmp_path / "audit.jsonl").read_text()

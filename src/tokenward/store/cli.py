@@ -26,6 +26,7 @@ from tokenward.store.errors import (
     SecretExists,
     SecretNotFound,
     StoreError,
+    shown_name,
 )
 
 store_app = typer.Typer(name="store", no_args_is_help=True, add_completion=False,
@@ -216,7 +217,7 @@ def store_delete(
     check_name(name)
     store = _vault(vault, key_file)
     if name not in store:
-        _err(f"error: secret {name!r} is not in {store.path}")
+        _err(f"error: secret {shown_name(name)} is not in {store.path}")
         return 1
     if not yes:
         if not _stdin_is_tty():

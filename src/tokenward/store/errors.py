@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
+# A run of 16+ letters and digits that mixes both: a token (ghp_…, sk_live_…, AKIA…), not
+# the words of a variable name (DATABASE_URL_2024 splits into short runs).
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+
+
+def looks_like_a_secret(name: str) -> bool:
+    return any(not run.isalpha() and not run.isdigit() for run in _TOKEN_RUN.findall(name))
+
+
+def shown_name(name: str) -> str:
+    """``name`` quoted for a message, or only its start when it looks like a secret.
+
+    ``store.get(API_KEY)`` instead of ``store.get("API_KEY")`` passes the secret itself as
+    the name; the error (and the log it lands in) must not carry it.
+    """
+    if looks_like_a_secret(name):
+        return f"'{name[:min(4, len(name) // 4)]}…' ({len(name)} characters)"
+    return repr(name)
+
+
+_NOT_A_NAME = "it looks like a secret value, not a name; "
+
 
 class StoreError(Exception):
     """Base of every error the store raises on purpose (bad input, bad file, bad key)."""
@@ -14,6 +38,10 @@ class SecretNotFound(KeyError, StoreError):
         self.name = name
         self.vault_path = vault_path
         where = f" (vault: {vault_path})" if vault_path else ""
+        if looks_like_a_secret(name):
+            super().__init__(f"secret {shown_name(name)} not found: {_NOT_A_NAME}pass the name "
+                             f"of the variable that holds it, as in store.get(\"API_KEY\"){where}")
+            return
         super().__init__(
             f"secret {name!r} not found: set the environment variable {name}, "
             f"or store it with `tokenward store set {name}`{where}"
@@ -34,6 +62,16 @@ class SecretExists(StoreError):
 
 class InvalidName(StoreError, ValueError):
     """A secret name that cannot be an environment variable name."""
+
+    def __init__(self, name: object) -> None:
+        if not isinstance(name, str):
+            shown, why = f"of type {type(name).__name__}", ""
+        else:
+            shown, why = shown_name(name), _NOT_A_NAME if looks_like_a_secret(name) else ""
+        super().__init__(
+            f"invalid secret name {shown}: {why}use letters, digits and underscores, starting "
+            "with a letter or underscore, at most 128 characters (an environment variable name)"
+        )
 
 
 class VaultError(StoreError):

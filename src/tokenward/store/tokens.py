@@ -44,12 +44,13 @@ from tokenward.store.errors import (
     TokenStoreError,
 )
 from tokenward.store.fileio import NO_FOLLOW, OWNER_ONLY, private_dir
-from tokenward.store.token_format import ID_LENGTH, generate_token, parse_token
+from tokenward.store.token_format import ID_ALPHABET, ID_LENGTH, generate_token, parse_token
 
 FORMAT = "tokenward-tokens"
 SCHEMA_VERSION = 1
 HMAC_KEY_NAME = "TOKENWARD_ISSUER_HMAC_KEY"
 MAX_TOKEN_CHARS = 512
+_ID_RE = re.compile(f"[{ID_ALPHABET}]{{{ID_LENGTH}}}\\Z")
 _SCOPE_RE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]{1,64}\Z")  # RFC 6749 scope-token, bounded
 MAX_SCOPES = 64
 # Set in meta once every issued token has been cut down to its subject's grant.
@@ -579,6 +580,7 @@ class Issuer:
 
     def revoke_id(self, token_id: str) -> bool:
         """Administrative revocation by public id; returns whether the id exists."""
+        _check_token_id(token_id)
         now = self._now()
         with self._write() as db:
             row = db.execute(_SELECT + " WHERE id=?", (token_id,)).fetchone()
@@ -621,6 +623,7 @@ class Issuer:
 
     def rotate(self, token_id: str, overlap: timedelta) -> IssuedToken:
         """Issue a successor to an active access token and cut the old one to ``overlap``."""
+        _check_token_id(token_id)
         if overlap < timedelta(0):
             raise ValueError("the overlap cannot be negative")
         now = self._now()
@@ -736,6 +739,17 @@ def _info(row: tuple[Any, ...]) -> TokenInfo:
         family_expires_at=_moment(row[8]), used_at=optional(row[9]),
         revoked_at=optional(row[10]), revoke_reason=row[11], rotated_to=row[12],
     )
+
+
+def _check_token_id(token_id: object) -> None:
+    """A public id, or an error that does not repeat what was given: it may be a token."""
+    if isinstance(token_id, str) and _ID_RE.match(token_id):
+        return
+    if isinstance(token_id, str) and parse_token(token_id.strip()) is not None:
+        raise TokenError("that is a whole token, not a token id: pass its id, the 16 characters "
+                         "after `tw_at_` or `tw_rt_` (to revoke by token, pass the token on "
+                         "stdin: `tokenward token revoke < token.txt`)")
+    raise TokenError(f"not a token id: an id is {ID_LENGTH} characters of lowercase base32")
 
 
 def _check_subject(subject: str) -> None:

@@ -59,10 +59,7 @@ def utc_now() -> datetime:
 def check_name(name: str) -> None:
     """Secret names are environment variable names, so ``get`` can resolve either."""
     if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise InvalidName(
-            f"invalid secret name {name!r}: use letters, digits and underscores, starting "
-            "with a letter or underscore, at most 128 characters (an environment variable name)"
-        )
+        raise InvalidName(name)
 
 
 def _encode_value(value: str) -> bytes:
