@@ -64,6 +64,14 @@ def test_an_invalid_name_that_is_a_secret_is_not_echoed(value: str) -> None:
                                        "characters): it looks like a secret value, not a name;")
 
 
+def test_a_control_character_in_a_pasted_value_is_escaped() -> None:
+    value = "\x1b[2J" + secrets.token_hex(16)  # clears the screen if printed raw
+    with pytest.raises(InvalidName) as error:
+        store.get(value)
+    assert "\x1b" not in str(error.value)
+    assert str(error.value).startswith(f"invalid secret name '\\x1b[2J…' ({len(value)} ")
+
+
 def test_ordinary_names_are_still_named(tmp_path: Path) -> None:
     vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
     with pytest.raises(InvalidName, match=r"invalid secret name 'DB-PASSWORD': use letters"):

@@ -10,6 +10,7 @@ _TOKEN_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 
 
 def looks_like_a_secret(name: str) -> bool:
+    """Whether ``name`` holds a token-shaped run (so it is a value pasted as a name)."""
     return any(not run.isalpha() and not run.isdigit() for run in _TOKEN_RUN.findall(name))
 
 
@@ -20,7 +21,8 @@ def shown_name(name: str) -> str:
     the name; the error (and the log it lands in) must not carry it.
     """
     if looks_like_a_secret(name):
-        return f"'{name[:min(4, len(name) // 4)]}…' ({len(name)} characters)"
+        # repr: a control character in the prefix is escaped, never sent to a terminal.
+        return f"{name[:min(4, len(name) // 4)] + '…'!r} ({len(name)} characters)"
     return repr(name)
 
 
