@@ -13,8 +13,9 @@ Practices implemented (OAuth 2.0 Security BCP, RFC 9700; RFC 7009; RFC 7662):
 - requested scopes must be a non-empty subset of the subject's grant, without wildcards;
   narrowing a grant narrows (or, left with no scope, revokes) the tokens already issued;
 - revocation is immediate and idempotent; revoking a refresh token revokes its family;
-- verification does the same work (one lookup, one HMAC, one constant-time compare) whether
-  or not the id exists.
+- verification does the same work (one lookup yielding one record, a decoy's for an unknown
+  id; one HMAC; one constant-time compare) whether or not the id exists;
+- a rotated access token's successor stays in its refresh family.
 """
 
 from __future__ import annotations
