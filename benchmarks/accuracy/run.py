@@ -3,17 +3,21 @@
 Run from anywhere:
 
     python3 benchmarks/accuracy/run.py [--details] [--tools tokenward,detect-secrets]
+    python3 benchmarks/accuracy/run.py --set lifecycle_independent
 
-Every ``labels/*.json`` file is loaded; each holds ``positives`` and ``negatives`` lists of
-``{"path", "line", "category", "kind"|"why"}`` with paths relative to ``corpus/``. A finding
-matches a positive with the same path and category whose line lies within the finding's
-``[line, end_line]``. Findings that match no positive are false positives (suppressed
-findings are left out: the tool itself says they do not count).
+Every ``labels/*.json`` file is loaded, except the independent sets (``SEPARATE_SETS``),
+which are scored alone with ``--set NAME``; each file holds ``positives`` and ``negatives``
+lists of ``{"path", "line", "category", "kind"|"why"}`` with paths relative to ``corpus/``.
+A finding matches a positive with the same path and category whose line lies within the
+finding's ``[line, end_line]``. Findings that match no positive are false positives
+(suppressed findings are left out: the tool itself says they do not count).
 
 Scope: a category is scored only in the top-level corpus directories that carry at least
 one label (positive or negative) of that category, so that the secrets corpus is not
 scored for lifecycle categories nobody labeled there, and the other way round. Findings
-outside the scope are counted and shown, never silently dropped. Only stdlib is used.
+outside the scope are counted and shown, never silently dropped. A set labels only
+``corpus/<set name>/``: findings in a directory of a set this run does not score are that
+set's, and are left to its own run. Only stdlib is used.
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "corpus"
 DEFAULT_LABELS = HERE / "labels"
 REPO_SRC = HERE.parents[1] / "src"
+# Labels files left out of the default run and scored alone with --set: an independent
+# corpus for categories the default corpora already cover must not blend into their figures.
+SEPARATE_SETS = frozenset({"lifecycle_independent"})
 
 HARDCODED = "hardcoded-secret"
 WEAK = "weak-generation"
@@ -155,14 +162,24 @@ def _label(entry: object, source: str, note_key: str) -> Label:
     return Label(path, line, category, str(entry.get(note_key, "")), source)
 
 
-def load_labels(labels_dir: Path) -> Labels:
-    """Every ``*.json`` in ``labels_dir``, merged."""
-    positives: list[Label] = []
-    negatives: list[Label] = []
-    files = sorted(labels_dir.glob("*.json"))
+def labels_files(labels_dir: Path, only: str | None = None) -> list[Path]:
+    """``only``'s labels file, or every ``*.json`` but the separately scored sets."""
+    if only is not None:
+        chosen = labels_dir / f"{only}.json"
+        if not chosen.is_file():
+            raise LabelError(f"no labels file {chosen.name} in {labels_dir}")
+        return [chosen]
+    files = [f for f in sorted(labels_dir.glob("*.json")) if f.stem not in SEPARATE_SETS]
     if not files:
         raise LabelError(f"no labels/*.json file in {labels_dir}")
-    for labels_file in files:
+    return files
+
+
+def load_labels(labels_dir: Path, only: str | None = None) -> Labels:
+    """The labels files of one run (see ``labels_files``), merged."""
+    positives: list[Label] = []
+    negatives: list[Label] = []
+    for labels_file in labels_files(labels_dir, only):
         try:
             data = json.loads(labels_file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -175,6 +192,17 @@ def load_labels(labels_dir: Path) -> Labels:
 
 
 # --------------------------------------------------------------------------- matching
+
+
+def in_this_run(path: str, only: str | None) -> bool:
+    """Whether a finding is scored by this run: a set's directory belongs to that set."""
+    if only is not None:
+        return top_level(path) == only
+    return top_level(path) not in SEPARATE_SETS
+
+
+def for_this_run(run: ToolRun, only: str | None) -> ToolRun:
+    return replace(run, findings=tuple(f for f in run.findings if in_this_run(f.path, only)))
 
 
 def score(findings: Iterable[ToolFinding], labels: Labels, category: str) -> Score:
@@ -448,6 +476,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS,
                         help="directory of labels/*.json files")
+    parser.add_argument("--set", dest="label_set", metavar="NAME",
+                        help="score only labels/NAME.json and corpus/NAME/ "
+                             f"(the independent sets: {', '.join(sorted(SEPARATE_SETS))})")
     parser.add_argument("--tools", default=",".join(t.name for t in TOOLS),
                         help="comma-separated tools to run (default: all)")
     parser.add_argument("--details", action="store_true",
@@ -465,12 +496,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: corpus directory not found: {args.corpus}", file=sys.stderr)
         return 2
     try:
-        labels = load_labels(args.labels)
+        labels = load_labels(args.labels, args.label_set)
     except LabelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    runs = [run_tool(spec, args.corpus) for spec in TOOLS if spec.name in wanted]
+    runs = [for_this_run(run_tool(spec, args.corpus), args.label_set)
+            for spec in TOOLS if spec.name in wanted]
     print(render_table(runs, labels))
     if args.details:
         for run in runs:

@@ -80,6 +80,34 @@ def test_load_labels_merges_every_file(labels: object) -> None:
     assert labels.categories() == ["hardcoded-secret", "weak-generation"]
 
 
+def test_independent_sets_are_scored_only_on_their_own(labels_dir: Path) -> None:
+    (labels_dir / "lifecycle_independent.json").write_text(json.dumps({
+        "positives": [{"path": "lifecycle_independent/x.py", "line": 2,
+                       "category": "weak-generation", "kind": "k6"}],
+        "negatives": [],
+    }))
+    default = run.load_labels(labels_dir)
+    assert {p.source for p in default.positives} == {"lifecycle.json", "secrets.json"}
+    alone = run.load_labels(labels_dir, "lifecycle_independent")
+    assert [(p.path, p.source) for p in alone.positives] == [
+        ("lifecycle_independent/x.py", "lifecycle_independent.json")]
+
+    findings = tuple(run.ToolFinding(path, 2, 2, "weak-generation", "TW201") for path in (
+        "lifecycle/t.py", "lifecycle_independent/x.py", "secrets/a.py"))
+    tool_run = run.ToolRun("tokenward", "ok", frozenset(run.CATEGORY_ORDER), findings)
+    assert [f.path for f in run.for_this_run(tool_run, None).findings] == [
+        "lifecycle/t.py", "secrets/a.py"]
+    assert [f.path for f in run.for_this_run(tool_run, "lifecycle_independent").findings] == [
+        "lifecycle_independent/x.py"]
+
+
+def test_main_rejects_an_unknown_set(labels_dir: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run.main(["--corpus", str(tmp_path), "--labels", str(labels_dir),
+                     "--set", "nosuchset", "--tools", "detect-secrets"]) == 2
+    assert capsys.readouterr().err == f"error: no labels file nosuchset.json in {labels_dir}\n"
+
+
 def test_scoring_a_synthetic_tokenward_report(labels: object, tmp_path: Path) -> None:
     report = json.dumps({"version": "0.1.0", "findings": [
         _finding("secrets/a.py", 3),                      # TP
