@@ -90,7 +90,8 @@ def _tree(entry: dict[str, Any], path: Path) -> Tree:
     missing = sorted(required - set(entry))
     unknown = sorted(set(entry) - required)
     if missing or unknown:
-        raise DataError(f"{path}: tree {entry.get('name', '?')}: missing {missing}, unknown {unknown}")
+        name = entry.get("name", "?")
+        raise DataError(f"{path}: tree {name}: missing keys {missing}, unknown keys {unknown}")
     if entry["kind"] not in KINDS or entry["source"] not in SOURCES:
         raise DataError(f"{path}: tree {entry['name']}: bad kind or source")
     return Tree(**{key: str(value) for key, value in entry.items()})

@@ -160,7 +160,8 @@ def absent_blobs(git_dir: Path, commit: str) -> list[str]:
     blobs = [(meta.split()[2], path) for meta, path in entries if meta.split()[1] == "blob"]
     checked = run_git(git_dir, None, "cat-file", "--batch-check",
                       stdin="".join(f"{sha}\n" for sha, _ in blobs)).splitlines()
-    return [path for (_, path), line in zip(blobs, checked, strict=True) if line.endswith(" missing")]
+    return [path for (_, path), line in zip(blobs, checked, strict=True)
+            if line.endswith(" missing")]
 
 
 def run_git(git_dir: Path, env: dict[str, str] | None, *args: str, stdin: str = "") -> str:
