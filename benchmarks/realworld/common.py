@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,14 @@ def _tree(entry: dict[str, Any], path: Path) -> Tree:
     if entry["kind"] not in KINDS or entry["source"] not in SOURCES:
         raise DataError(f"{path}: tree {entry['name']}: bad kind or source")
     return Tree(**{key: str(value) for key, value in entry.items()})
+
+
+def select(trees: list[Tree], names: Sequence[str]) -> list[Tree]:
+    """The trees named (all of them when none is), or an error naming the unknown ones."""
+    unknown = sorted(set(names) - {tree.name for tree in trees})
+    if unknown:
+        raise DataError(f"unknown tree(s): {', '.join(unknown)} (see trees.toml)")
+    return [tree for tree in trees if not names or tree.name in names]
 
 
 def load_json(path: Path) -> Any:

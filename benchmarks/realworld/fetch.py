@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from common import DEFAULT_DEST, HERE, DataError, Tree, load_trees
+from common import DEFAULT_DEST, HERE, DataError, Tree, load_trees, select
 
 DEFAULT_MIRRORS = Path("/work/.mirror")
 REPO_ROOT = HERE.parents[1]
@@ -38,7 +38,7 @@ class FetchError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="scratch folder")
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS,
                         help="folder of git mirrors made by the look-up tool's fetch")
@@ -59,14 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failed:
         print(f"not present: {', '.join(failed)}")
     return 1 if failed else 0
-
-
-def select(trees: list[Tree], names: Sequence[str]) -> list[Tree]:
-    known = {tree.name for tree in trees}
-    unknown = sorted(set(names) - known)
-    if unknown:
-        raise DataError(f"unknown tree(s): {', '.join(unknown)} (see trees.toml)")
-    return [tree for tree in trees if not names or tree.name in names]
 
 
 def bring(tree: Tree, dest: Path, mirrors: Path) -> bool:

@@ -39,6 +39,7 @@ from common import (
     Tree,
     load_json,
     load_trees,
+    select,
 )
 
 REPO_SRC = HERE.parents[1] / "src"
@@ -514,16 +515,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also write every finding with its verdict as JSON (to label from)")
     args = parser.parse_args(argv)
     try:
-        trees = load_trees()
-        unknown = sorted(set(args.tree) - {t.name for t in trees})
-        if unknown:
-            raise DataError(f"unknown tree(s): {', '.join(unknown)} (see trees.toml)")
+        selected = select(load_trees(), args.tree)
         index = LabelIndex(load_label_files())
         flaws = load_flaws()
     except DataError as exc:
         print(f"run: error: {exc}", file=sys.stderr)
         return 2
-    selected = [t for t in trees if not args.tree or t.name in args.tree]
     absent = [t.name for t in selected if not t.is_present(args.dest)]
     if absent:
         print(f"not present, left out (run fetch.py): {', '.join(absent)}", file=sys.stderr)
