@@ -8,12 +8,13 @@ afterwards, with the exact refusal and exit code where tokenward has to refuse.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.security.fs_support import fake_github_token, git, make_scene, tokenward
+from tests.security.fs_support import Scene, fake_github_token, git, make_scene, tokenward
 
 # -- item 3: predictable temporaries ------------------------------------------------------
 
@@ -130,3 +131,87 @@ def test_merge_output_never_writes_through_a_planted_temporary(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert victim.read_bytes() == before
     assert json.loads((scene.repo / "merged.sarif").read_text())["version"] == "2.1.0"
+
+
+# -- item 3: train --out ------------------------------------------------------------------
+
+
+def _train(scene: Scene, *extra: str) -> tuple[int, str]:
+    (scene.repo / "src").mkdir(exist_ok=True)
+    done = tokenward(scene.repo, "train", "src", "--out", "training", *extra)
+    return done.returncode, done.stderr
+
+
+def _add_to_marker(out: Path, path: str, data: bytes) -> None:
+    """What an attacker commits: the marker lists a file "tokenward wrote" at ``path``."""
+    marker = out / ".tokenward-training.json"
+    record = json.loads(marker.read_text())
+    record["files"].append({"path": path, "sha256": hashlib.sha256(data).hexdigest()})
+    marker.write_text(json.dumps(record))
+
+
+def test_train_never_writes_through_a_planted_temporary(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    victim = scene.victim_file("bashrc")
+    before = victim.read_bytes()
+    assert _train(scene) == (0, "")
+    scene.plant("training/.index.md.tmp", "../../victim/bashrc")
+    scene.plant("training/site/.index.html.tmp", "../../../victim/bashrc")
+    assert _train(scene) == (0, "")
+    assert victim.read_bytes() == before
+    assert (scene.repo / "training" / "index.md").read_text().startswith("#")
+
+
+def test_train_refuses_a_symlink_where_it_writes_a_file(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    victim = scene.victim_file("bashrc")
+    before = victim.read_bytes()
+    assert _train(scene) == (0, "")
+    (scene.repo / "training" / "index.md").unlink()
+    scene.plant("training/index.md", "../../victim/bashrc")
+    assert _train(scene) == (
+        2, "tokenward: error: training/index.md: it is a symbolic link (tokenward never "
+           "writes through one); nothing was written\n")
+    assert victim.read_bytes() == before
+
+
+def test_train_never_deletes_through_a_symlinked_folder(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    notes = scene.victim_file("keep/notes.txt", "the victim's notes\n")
+    assert _train(scene) == (0, "")
+    out = scene.repo / "training"
+    scene.plant("training/old", "../../victim/keep")
+    _add_to_marker(out, "old/notes.txt", notes.read_bytes())
+    index_before = (out / "index.md").read_bytes()
+    (scene.repo / "src" / "app.py").write_text(f'GITHUB_TOKEN = "{fake_github_token()}"\n')
+    assert _train(scene) == (
+        2, "tokenward: error: training/old/notes.txt: it is outside training (through a "
+           "symbolic link); nothing was written\n")
+    assert notes.read_text() == "the victim's notes\n"
+    assert (out / "index.md").read_bytes() == index_before  # refused before writing anything
+
+
+def test_train_never_writes_into_a_symlinked_folder(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    (scene.victim / "lessons").mkdir()
+    scene.plant("training/lessons", "../../victim/lessons")
+    (scene.repo / "training" / ".tokenward-training.json").write_text(
+        json.dumps({"format": "tokenward-training-2", "files": []}))
+    code, err = _train(scene)
+    assert code == 2
+    assert err.startswith("tokenward: error: training/lessons/")
+    assert err.endswith(": it is outside training (through a symbolic link); nothing was "
+                        "written\n")
+    assert list((scene.victim / "lessons").iterdir()) == []
+
+
+def test_train_removes_a_stale_symlink_as_a_link(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    keep = scene.victim_file("keep.txt", "keep\n")
+    assert _train(scene) == (0, "")
+    out = scene.repo / "training"
+    link = scene.plant("training/lessons/99-gone.md", "../../../victim/keep.txt")
+    _add_to_marker(out, "lessons/99-gone.md", keep.read_bytes())
+    assert _train(scene) == (0, "")
+    assert not link.is_symlink() and not link.exists()
+    assert keep.read_text() == "keep\n"
