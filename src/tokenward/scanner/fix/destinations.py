@@ -31,19 +31,35 @@ class SecretDestination(Protocol):
 
 # -- .env ---------------------------------------------------------------------------------
 
-_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_\-.:/+=@~%,]*")
+# Bare in a shell assignment and in python-dotenv alike (no ~: a shell expands it there).
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_\-.:/+=@%,]*")
+# What a line-by-line reader (tokenward's, docker's, systemd's) would split a value at.
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029\x00]")
 _LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
-_DOUBLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _DOUBLE_UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
 
 
 def quote_env_value(value: str) -> str:
-    """A value as python-dotenv and shells read it back unchanged."""
+    """A value as a shell (``set -a; . ./.env``) and python-dotenv both read it unchanged.
+
+    Single quotes where possible: a shell expands nothing there. python-dotenv, though,
+    reads a backslash before a backslash or a quote as an escape inside single quotes and
+    cannot read the shell's close-escape-reopen idiom for a quote, so a value with a
+    single quote, a double backslash or a final backslash goes in double quotes, where
+    both unescape backslash-backslash and backslash-quote alike, provided it holds nothing
+    a shell expands there (a dollar sign or a backtick). Raises ValueError (saying why,
+    never showing the value) for what no quoting carries to both: a line break, or such a
+    quote or backslash together with a dollar sign or a backtick.
+    """
+    if _LINE_BREAK.search(value):
+        raise ValueError("it holds a line break")
     if _PLAIN_VALUE.fullmatch(value):
         return value
-    if not any(c in value for c in "'\\\n\r"):
-        return f"'{value}'"  # single quotes: no escapes
-    return '"' + "".join(_DOUBLE_ESCAPES.get(c, c) for c in value) + '"'
+    if "'" not in value and "\\\\" not in value and not value.endswith("\\"):
+        return f"'{value}'"
+    if "$" in value or "`" in value:
+        raise ValueError("it holds a quote or backslash together with $ or a backtick")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def parse_env_value(raw: str) -> str:
@@ -120,6 +136,15 @@ def _gitignore_mentions_env(gitignore: Path) -> bool:
     return any(line.strip() in _ENV_IGNORES for line in lines)
 
 
+def _entry(name: str, value: str) -> str:
+    try:
+        return f"{name}={quote_env_value(value)}"
+    except ValueError as exc:
+        raise DestinationError(
+            f"the value of {name} cannot be written to .env so that a shell and python-dotenv "
+            f"both read it unchanged ({exc}); use --to store") from None
+
+
 @dataclass
 class EnvFile:
     """``.env`` (owner-only, git-ignored) plus ``.env.example`` (names, empty values)."""
@@ -150,8 +175,7 @@ class EnvFile:
         created = not self.path.exists()
         try:
             if fresh:
-                _append(self.path, [f"{k}={quote_env_value(v)}" for k, v in fresh.items()],
-                        0o600)
+                _append(self.path, [_entry(k, v) for k, v in fresh.items()], 0o600)
         except OSError as exc:
             raise DestinationError(f"cannot write .env: {exc.strerror or exc}") from None
         stored = read_env_file(self.path)
