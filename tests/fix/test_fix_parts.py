@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tokenward.safefs import FileChanged, atomic_write
 from tokenward.scanner.fix.destinations import (
     EnvFile,
     parse_env_value,
@@ -16,7 +17,7 @@ from tokenward.scanner.fix.destinations import (
 )
 from tokenward.scanner.fix.names import env_name
 from tokenward.scanner.fix.services import MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.scanner.fix.writer import redact_diff, unified_diff
 
 
 @pytest.mark.parametrize(("target", "context", "provider", "expected"), [

@@ -215,3 +215,124 @@ def test_train_removes_a_stale_symlink_as_a_link(tmp_path: Path) -> None:
     assert _train(scene) == (0, "")
     assert not link.is_symlink() and not link.exists()
     assert keep.read_text() == "keep\n"
+
+
+# -- items 4 and 6: where fix --write puts secrets ----------------------------------------
+
+
+def _app_with_token(scene: Scene, name: str = "app.py") -> tuple[Path, bytes]:
+    app = scene.repo / name
+    app.write_text(f'GITHUB_TOKEN = "{fake_github_token()}"\n')
+    return app, app.read_bytes()
+
+
+def _not_fixed(output: str) -> list[str]:
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Not fixed"))
+    return [line.strip() for line in lines[start + 1:] if line.startswith("  ")]
+
+
+def test_fix_refuses_a_symlinked_env(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    app, source = _app_with_token(scene)
+    readme = scene.repo / "docs" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text("# Docs\n")
+    scene.plant(".env", "docs/README.md")
+    done = tokenward(scene.repo, "fix", "--write")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        "app.py  left untouched: .env is a symbolic link: tokenward does not write through "
+        "links; make it a regular file or use --to store"]
+    assert readme.read_text() == "# Docs\n"
+    assert app.read_bytes() == source
+
+
+def test_fix_refuses_a_tracked_env(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    app, source = _app_with_token(scene)
+    (scene.repo / ".gitignore").write_text(".env\n")
+    (scene.repo / ".env").write_text("DEBUG=1\n")
+    git(scene.repo, "add", "-f", ".env", ".gitignore")
+    git(scene.repo, "commit", "-q", "-m", "oops")
+    done = tokenward(scene.repo, "fix", "--write")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        "app.py  left untouched: .env is tracked by git, so a secret written there would be "
+        "committed: untrack it (git rm --cached .env) or use --to store"]
+    assert (scene.repo / ".env").read_text() == "DEBUG=1\n"
+    assert app.read_bytes() == source
+
+
+@pytest.mark.parametrize("name", [".env.example", ".gitignore"])
+def test_fix_refuses_a_symlinked_example_or_gitignore(tmp_path: Path, name: str) -> None:
+    scene = make_scene(tmp_path)
+    victim = scene.victim_file("bashrc")
+    before = victim.read_bytes()
+    app, source = _app_with_token(scene)
+    scene.plant(name, "../victim/bashrc")
+    done = tokenward(scene.repo, "fix", "--write")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        f"app.py  left untouched: {name} is a symbolic link: tokenward does not write "
+        "through links; make it a regular file or use --to store"]
+    assert victim.read_bytes() == before
+    assert app.read_bytes() == source
+    assert not (scene.repo / ".env").exists()
+
+
+def test_fix_never_writes_env_outside_the_repository(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / ".tokenward.toml").write_text("[tool.tokenward]\n")
+    app, source = _app_with_token(scene)
+    done = tokenward(scene.repo, "fix", "--write", "--config", "../shared/.tokenward.toml")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        f"app.py  left untouched: .env would be written to {shared.resolve()}, outside the "
+        f"repository {scene.repo.resolve()}; tokenward writes secrets only inside it "
+        "(use --to store)"]
+    assert sorted(p.name for p in shared.iterdir()) == [".tokenward.toml"]
+    assert app.read_bytes() == source
+
+
+def test_fix_never_writes_env_outside_the_current_folder_without_git(tmp_path: Path) -> None:
+    project = tmp_path / "work" / "project"
+    project.mkdir(parents=True)
+    (tmp_path / "work" / ".tokenward.toml").write_text("[tool.tokenward]\n")
+    app = project / "app.py"
+    app.write_text(f'GITHUB_TOKEN = "{fake_github_token()}"\n')
+    source = app.read_bytes()
+    done = tokenward(project, "fix", "--write", "--config", "../.tokenward.toml")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        f"app.py  left untouched: .env would be written to {(tmp_path / 'work').resolve()}, "
+        f"outside the current folder {project.resolve()}; tokenward writes secrets only "
+        "inside it (use --to store)"]
+    assert not (tmp_path / "work" / ".env").exists()
+    assert app.read_bytes() == source
+
+
+def test_fix_never_writes_env_outside_the_repository_it_fixes(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    app, source = _app_with_token(scene)
+    done = tokenward(tmp_path, "fix", "--write", "repo")
+    assert done.returncode == 1
+    assert _not_fixed(done.stdout) == [
+        f"repo/app.py  left untouched: .env would be written to {tmp_path.resolve()}, outside "
+        f"the repository {scene.repo.resolve()}; tokenward writes secrets only inside it "
+        "(use --to store)"]
+    assert not (tmp_path / ".env").exists()
+    assert app.read_bytes() == source
+
+
+def test_fix_writes_env_beside_the_settings_of_a_project_without_git(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.tokenward]\n")
+    app = tmp_path / "src" / "app.py"
+    app.write_text(f'GITHUB_TOKEN = "{fake_github_token()}"\n')
+    done = tokenward(tmp_path, "fix", "--write", "src")
+    assert done.returncode == 0, done.stdout
+    assert 'os.environ["GITHUB_TOKEN"]' in app.read_text()
+    assert "GITHUB_TOKEN=ghp_" in (tmp_path / ".env").read_text()

@@ -10,6 +10,7 @@ reads them back), then writes the file atomically if it is unchanged since the s
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,19 +24,21 @@ from tokenward.config import Config
 from tokenward.model import Finding, ScanError
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
+from tokenward.safefs import FileChanged, atomic_write
 from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
-from tokenward.scanner.files import discover
+from tokenward.scanner.files import _git_root, discover
 from tokenward.scanner.fix.base import FindingCodemod
 from tokenward.scanner.fix.destinations import (
     DestinationError,
     EnvFile,
     SecretDestination,
     VaultStore,
+    WriteBoundary,
 )
 from tokenward.scanner.fix.kinds import FIX_KINDS, FixKind
 from tokenward.scanner.fix.rotation import reminder
 from tokenward.scanner.fix.services import Destination, FixServices, MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.scanner.fix.writer import redact_diff, unified_diff
 from tokenward.scanner.source import decode, kind_of
 
 
@@ -112,6 +115,7 @@ class FileFix:
 class FixPlan:
     root: Path
     destination: Destination
+    boundary: WriteBoundary | None = None
     files: list[FileFix] = field(default_factory=list)
     suggestions: list[FileFix] = field(default_factory=list)
     manual: list[ManualFix] = field(default_factory=list)
@@ -158,11 +162,28 @@ def project_root(config: Config, cwd: Path | None = None) -> Path:
     return cwd
 
 
-def open_destination(destination: Destination, root: Path) -> SecretDestination:
+def write_boundary(paths: Sequence[str | Path]) -> WriteBoundary:
+    """Where fix may write .env and its companions: the git work tree of the scanned
+    paths, else the current folder; never a folder above (a settings file's on a shared
+    host), where the secrets would land outside the project."""
+    cwd = Path.cwd().resolve()
+    folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
+    try:
+        scanned = Path(os.path.commonpath(folders)) if folders else cwd
+    except ValueError:  # paths on different Windows drives share no folder
+        scanned = cwd
+    top = _git_root(scanned)
+    if top is not None:
+        return WriteBoundary(top.resolve(), "repository")
+    return WriteBoundary(cwd, "current folder")
+
+
+def open_destination(destination: Destination, root: Path,
+                     boundary: WriteBoundary | None = None) -> SecretDestination:
     """Raises StoreUnavailable when --to store cannot work in this build."""
     if destination is Destination.STORE:
         return VaultStore()
-    return EnvFile(root)
+    return EnvFile(root, boundary=boundary)
 
 
 def _kind(rule: Rule | None) -> FixKind | None:
@@ -385,11 +406,12 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     """
     options = options or FixOptions()
     root = (options.root or project_root(config)).resolve()
+    boundary = write_boundary(paths)
     chosen = tuple(RULES if rules is None else rules)
-    dest = destination or open_destination(options.destination, root)
+    dest = destination or open_destination(options.destination, root, boundary)
     lookup = dest.retrieve if options.destination is Destination.STORE else None
     services = FixServices(options.destination, NameRegistry(dest.existing(), lookup=lookup))
-    plan = FixPlan(root, options.destination)
+    plan = FixPlan(root, options.destination, boundary)
     candidates = discover(paths, config.exclude, Path(config.root))
     tasks = {c.display: (c, read_task(c, config.max_file_size)) for c in candidates}
     result = run_tasks([t for _, t in tasks.values()], config, rules=chosen, use_cache=False)
@@ -427,7 +449,7 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
     A file that changed since the scan, or whose secrets cannot be stored, is left
     untouched and reported; the other files are still written.
     """
-    dest = destination or open_destination(plan.destination, plan.root)
+    dest = destination or open_destination(plan.destination, plan.root, plan.boundary)
     report = FixReport(problems=list(plan.problems))
     for file_fix in plan.files:
         try:
