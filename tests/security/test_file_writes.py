@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -336,3 +338,46 @@ def test_fix_writes_env_beside_the_settings_of_a_project_without_git(tmp_path: P
     assert done.returncode == 0, done.stdout
     assert 'os.environ["GITHUB_TOKEN"]' in app.read_text()
     assert "GITHUB_TOKEN=ghp_" in (tmp_path / ".env").read_text()
+
+
+# -- item 18: symlinked sources, stale temporaries ----------------------------------------
+
+
+def test_fix_refuses_a_symlinked_source(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    real = scene.victim / "real.py"
+    real.write_text(f'GITHUB_TOKEN = "{fake_github_token()}"\n')
+    source = real.read_bytes()
+    link = scene.plant("link.py", "../victim/real.py")
+    done = tokenward(scene.repo, "fix", "--write", "link.py")
+    assert done.returncode == 1
+    assert "link.py  not fixed: it is a symbolic link; fix the file it points to" in (
+        line.strip() for line in done.stdout.splitlines())
+    assert link.is_symlink()
+    assert real.read_bytes() == source
+    assert not (scene.repo / ".env").exists()
+
+
+def test_fix_cleans_only_its_own_stale_temporaries(tmp_path: Path) -> None:
+    scene = make_scene(tmp_path)
+    victim = scene.victim_file("bashrc")
+    before = victim.read_bytes()
+    app, _ = _app_with_token(scene)
+    an_hour_ago = time.time() - 3600
+    killed = scene.repo / ".app.py.k1ll3d_x.tokenward"  # what a SIGKILL mid-write leaves
+    killed.write_text("half a file")
+    os.utime(killed, (an_hour_ago, an_hour_ago))
+    planted = scene.plant(".app.py.l1nk3d_y.tokenward", "../victim/bashrc")
+    foreign = scene.repo / ".app.py.notours.tmp"
+    foreign.write_text("someone else's")
+    os.utime(foreign, (an_hour_ago, an_hour_ago))
+    in_the_future = scene.repo / ".app.py.n3w3r_zz.tokenward"  # not older than this run
+    in_the_future.write_text("another writer's")
+    os.utime(in_the_future, (time.time() + 3600, time.time() + 3600))
+    done = tokenward(scene.repo, "fix", "--write")
+    assert done.returncode == 0, done.stdout
+    assert not killed.exists()
+    assert planted.is_symlink() and victim.read_bytes() == before
+    assert foreign.read_text() == "someone else's"
+    assert in_the_future.read_text() == "another writer's"
+    assert 'os.environ["GITHUB_TOKEN"]' in app.read_text()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -24,7 +25,7 @@ from tokenward.config import Config
 from tokenward.model import Finding, ScanError
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
-from tokenward.safefs import FileChanged, atomic_write
+from tokenward.safefs import FileChanged, atomic_write, remove_stale_temporaries
 from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
 from tokenward.scanner.files import _git_root, discover
 from tokenward.scanner.fix.base import FindingCodemod
@@ -419,6 +420,7 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     by_id = {r.id: r for r in chosen}
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
+    linked: set[str] = set()  # rewriting would replace the link with a file: refused
     for finding in result.active:
         candidate, task = tasks[finding.path]
         if candidate.path.resolve() == env_file:
@@ -426,9 +428,14 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
         rule = by_id.get(finding.rule_id)
         python = kind_of(finding.path, (task.data or b"")[:200]) == "python"
         if python and finding.fixable and _kind(rule) is not None:
+            if candidate.path.is_symlink():
+                linked.add(finding.path)
+                continue
             per_file.setdefault(finding.path, []).append(finding)
         else:
             plan.manual.append(ManualFix(finding, _manual_hint(finding, rule, python)))
+    plan.problems.extend(Problem(path, "not fixed: it is a symbolic link; fix the file it "
+                                       "points to") for path in sorted(linked))
     asking = _Asking()
     for path, findings in sorted(per_file.items()):
         if asking.quit:
@@ -449,6 +456,7 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
     A file that changed since the scan, or whose secrets cannot be stored, is left
     untouched and reported; the other files are still written.
     """
+    started = time.time()
     dest = destination or open_destination(plan.destination, plan.root, plan.boundary)
     report = FixReport(problems=list(plan.problems))
     for file_fix in plan.files:
@@ -458,6 +466,8 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
             if file_fix.moves:
                 report.notes.extend(n for n in dest.save(file_fix.moves)
                                     if n not in report.notes)
+            # What a run killed mid-write left (it is never renamed into place later).
+            remove_stale_temporaries(file_fix.disk_path, before=started)
             atomic_write(file_fix.disk_path, file_fix.data(), expected=file_fix.original)
         except FileChanged:
             report.problems.append(Problem(file_fix.path, "skipped: the file changed since "
