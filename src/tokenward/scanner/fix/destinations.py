@@ -194,19 +194,8 @@ class EnvFile:
 
     def save(self, moves: Iterable[MovedSecret]) -> list[str]:
         """Append new entries; return notes for the user (files created or changed)."""
-        self._check_root()
-        self._check_file(".env")
-        if git_tracks(self.root, ".env"):
-            raise DestinationError(
-                ".env is tracked by git, so a secret written there would be committed: "
-                "untrack it (git rm --cached .env) or use --to store")
-        current = read_env_file(self.path)
-        fresh: dict[str, str] = {}
-        for move in moves:
-            if current.get(move.name, fresh.get(move.name)) not in (None, move.value):
-                raise DestinationError(f"{move.name} is already set to another value in .env")
-            if move.name not in current:
-                fresh[move.name] = move.value
+        self._check_env()
+        fresh = self._fresh(moves)
         entries = [_entry(name, value) for name, value in fresh.items()]
         ignore = not self._env_ignored()
         listed = read_env_file(self.root / ".env.example")
@@ -216,18 +205,8 @@ class EnvFile:
         if missing:
             self._check_file(".env.example")
         created = not self.path.exists()
-        try:
-            if fresh:
-                self._clean(".env")
-                _append(self.path, entries, 0o600)
-        except FileChanged:
-            raise DestinationError(".env changed while fix was writing it; run fix again") from None
-        except OSError as exc:
-            raise DestinationError(f"cannot write .env: {exc.strerror or exc}") from None
-        stored = read_env_file(self.path)
-        lost = [name for name, value in fresh.items() if stored.get(name) != value]
-        if lost:
-            raise DestinationError(f"{', '.join(lost)} did not read back from .env unchanged")
+        if fresh:
+            self._write_env(entries, fresh)
         notes: list[str] = []
         if created and fresh:
             notes.append("created .env (readable by you only)")
@@ -240,6 +219,39 @@ class EnvFile:
             notes.extend(self._ignore_env())
         notes.extend(self._example(missing))
         return notes
+
+    def _fresh(self, moves: Iterable[MovedSecret]) -> dict[str, str]:
+        """The entries .env does not hold yet; a name it holds with another value is an error."""
+        current = read_env_file(self.path)
+        fresh: dict[str, str] = {}
+        for move in moves:
+            if current.get(move.name, fresh.get(move.name)) not in (None, move.value):
+                raise DestinationError(f"{move.name} is already set to another value in .env")
+            if move.name not in current:
+                fresh[move.name] = move.value
+        return fresh
+
+    def _write_env(self, entries: list[str], fresh: Mapping[str, str]) -> None:
+        """Append, then read back: a value that does not come back unchanged is an error."""
+        try:
+            self._clean(".env")
+            _append(self.path, entries, 0o600)
+        except FileChanged:
+            raise DestinationError(".env changed while fix was writing it; run fix again") from None
+        except OSError as exc:
+            raise DestinationError(f"cannot write .env: {exc.strerror or exc}") from None
+        stored = read_env_file(self.path)
+        lost = [name for name, value in fresh.items() if stored.get(name) != value]
+        if lost:
+            raise DestinationError(f"{', '.join(lost)} did not read back from .env unchanged")
+
+    def _check_env(self) -> None:
+        self._check_root()
+        self._check_file(".env")
+        if git_tracks(self.root, ".env"):
+            raise DestinationError(
+                ".env is tracked by git, so a secret written there would be committed: "
+                "untrack it (git rm --cached .env) or use --to store")
 
     def _check_root(self) -> None:
         boundary = self.boundary
