@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tokenward.safefs import FileChanged, atomic_write
 from tokenward.scanner.fix.destinations import (
     EnvFile,
     parse_env_value,
@@ -16,7 +17,7 @@ from tokenward.scanner.fix.destinations import (
 )
 from tokenward.scanner.fix.names import env_name
 from tokenward.scanner.fix.services import MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.scanner.fix.writer import redact_diff, unified_diff
 
 
 @pytest.mark.parametrize(("target", "context", "provider", "expected"), [
@@ -56,7 +57,7 @@ def test_registry_snapshot_and_restore() -> None:
 
 
 @pytest.mark.parametrize("value", [
-    "plainValue123", "with space", "has'quote", "dollar${HOME}", 'dq"and\'sq', "line\nbreak",
+    "plainValue123", "with space", "has'quote", "dollar${HOME}", 'dq"and\'sq',
     "back\\slash", "hash # not comment", "tab\there", "=eq=", "ünïcode",
 ])
 def test_env_values_read_back_unchanged(value: str) -> None:
@@ -66,7 +67,8 @@ def test_env_values_read_back_unchanged(value: str) -> None:
 def test_env_quoting() -> None:
     assert quote_env_value("a b") == "'a b'"
     assert quote_env_value("abc-123_x.y") == "abc-123_x.y"
-    assert quote_env_value("a\\b") == '"a\\\\b"'
+    assert quote_env_value("a\\b") == "'a\\b'"
+    assert quote_env_value("a\\\\b") == '"a\\\\\\\\b"'
 
 
 def test_a_value_with_interpolation_syntax_gets_a_note(tmp_path: Path) -> None:
@@ -129,7 +131,7 @@ def test_redacted_diff_never_shows_the_secret() -> None:
 
 
 @pytest.mark.parametrize("value", [
-    "plainValue123", "with space", "has'quote", 'dq"and\'sq', "line\nbreak", "back\\slash",
+    "plainValue123", "with space", "has'quote", 'dq"and\'sq', "back\\slash",
     "two\\\\back", "hash # not comment", "=eq=", "dollar$HOME",
 ])
 def test_env_values_read_back_with_python_dotenv(tmp_path: Path, value: str) -> None:

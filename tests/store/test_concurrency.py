@@ -154,7 +154,7 @@ def test_a_writer_killed_mid_write_leaves_a_readable_vault(tmp_path: Path) -> No
         json.loads(vault_path.read_text())
     # The next write clears temporary files a killed writer may have left.
     Vault(vault_path, key_file=key).set("AFTER", "after-value")
-    assert list(tmp_path.glob(".vault.json.*.tmp")) == []
+    assert list(tmp_path.glob(".vault.json.*.tokenward")) == []
 
 
 ISSUER_LOOP = """

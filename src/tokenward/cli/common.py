@@ -128,10 +128,10 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    tmp = output.with_name(f".{output.name}.tmp")
+    from tokenward.safefs import atomic_write
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
+        atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
         raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
 

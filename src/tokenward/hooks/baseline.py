@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tokenward.model import Finding, ScanResult, Suppression
+from tokenward.safefs import FileChanged, atomic_write
 
 FORMAT_VERSION = 1
 HEADER = f'{{"tokenward_baseline": {FORMAT_VERSION}, "entries": ['
@@ -176,10 +176,8 @@ def load(path: Path) -> Baseline:
 
 def save(baseline: Baseline, path: Path) -> None:
     """Write atomically: an interrupted write never leaves half a baseline."""
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(baseline.render(), encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
+        atomic_write(path, baseline.render().encode("utf-8"))
     except OSError as exc:
         raise BaselineError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -236,7 +234,7 @@ def ensure_gitattributes(folder: Path, baseline_name: str) -> bool:
     path = folder / ".gitattributes"
     line = GITATTRIBUTES_LINE.format(name=baseline_name.replace(" ", "[[:space:]]"))
     try:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        current = path.read_bytes().decode("utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read {path}: {exc}") from None
     if any(existing.split() == line.split() for existing in current.splitlines()):
@@ -244,8 +242,10 @@ def ensure_gitattributes(folder: Path, baseline_name: str) -> bool:
     separator = "" if not current or current.endswith("\n") else "\n"
     comment = "# tokenward: baseline entries are independent lines; keep both sides on merge\n"
     try:
-        with path.open("a", encoding="utf-8", newline="\n") as handle:
-            handle.write(f"{separator}{comment}{line}\n")
+        atomic_write(path, f"{current}{separator}{comment}{line}\n".encode(),
+                     expected=current.encode())
+    except FileChanged:
+        raise BaselineError(f"{path} changed while tokenward was editing it; run again") from None
     except OSError as exc:
         raise BaselineError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True

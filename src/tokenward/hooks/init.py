@@ -13,7 +13,6 @@ the file is never half-edited.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenward import __version__
+from tokenward.safefs import atomic_write
 
 CONFIG_NAME = ".pre-commit-config.yaml"
 DEFAULT_REPO = "https://github.com/tokenward/tokenward"
@@ -137,9 +137,10 @@ class Change:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise InitError(f"cannot write {path.name}: {exc.strerror or exc}") from None
 
 
 def install_hook(folder: Path, repo: str = DEFAULT_REPO,

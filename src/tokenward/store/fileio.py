@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tokenward import safefs
 from tokenward.store.errors import InsecureFolder
 
 OWNER_ONLY = 0o600
@@ -74,56 +75,19 @@ def private_dir(directory: Path) -> None:
     check_private_dir(directory)
 
 
-def _fsync_dir(directory: Path) -> None:
-    if sys.platform == "win32":
-        return  # Directories cannot be opened for fsync on Windows; rename is durable there.
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a part.
-
-    Temporary file in the same directory (created 0600), write, fsync, rename over the
-    target, fsync the directory. A crash at any point leaves the previous file intact.
+    """Write ``data`` to ``path`` (0600) so that readers see the old or the new file, never
+    a part: :func:`tokenward.safefs.atomic_write` (exclusive temporary, fsync, rename, a
+    symbolic link at ``path`` refused). A crash at any point leaves the previous file intact.
     """
     ensure_private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(temporary, flags, OWNER_ONLY)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def _replace(source: Path, target: Path) -> None:
-    """``os.replace``; on Windows, retried briefly while a reader has the target open."""
-    for attempt in range(50):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if sys.platform != "win32" or attempt == 49:
-                raise
-            time.sleep(0.01)
+    safefs.atomic_write(path, data, mode=OWNER_ONLY)
 
 
 def remove_stale_temporaries(path: Path) -> None:
-    """Remove temporary files a killed writer left behind (called while holding the lock)."""
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    """Remove temporary files a killed writer left behind (called while holding the lock,
+    so every temporary that exists already is stale)."""
+    safefs.remove_stale_temporaries(path, before=time.time())
 
 
 @contextlib.contextmanager

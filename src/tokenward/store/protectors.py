@@ -11,15 +11,14 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
-import os
 import secrets
 import stat
 import sys
 from pathlib import Path
 from typing import Protocol
 
+from tokenward import safefs
 from tokenward.store.errors import ProtectorError
 from tokenward.store.fileio import OWNER_ONLY, ensure_private_dir
 
@@ -83,26 +82,16 @@ def read_key_file(path: Path) -> bytes:
 def create_key_file(path: Path) -> bytes:
     """Create a new random key file (0600), or return the key if another process won the race.
 
-    The key is written to a temporary file and hard-linked into place, which fails if the
-    target exists: two processes creating a vault at once end up sharing one key.
+    :func:`tokenward.safefs.create_new` writes a temporary and hard-links it into place,
+    which fails if the name is taken: two processes creating a vault at once end up sharing
+    one key, and a link planted at the key's name is never followed.
     """
     ensure_private_dir(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 OWNER_ONLY)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_KEY_HEADER + base64.b64encode(key) + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return read_key_file(path)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        safefs.create_new(path, _KEY_HEADER + base64.b64encode(key) + b"\n", mode=OWNER_ONLY)
+    except FileExistsError:
+        return read_key_file(path)
     return key
 
 

@@ -3,17 +3,18 @@
 The folder gets a marker (``.tokenward-training.json``) listing every file written and its
 hash. A folder that is not empty and has no marker is refused; a file tokenward wrote
 earlier and someone edited since (a learner's exercise, a trainer's note) is not
-overwritten or removed unless ``force`` is set. Files are written atomically.
+overwritten or removed unless ``force`` is set. Files are written atomically, and never
+through a symbolic link that leads out of the folder (checked before anything is written).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from tokenward.safefs import UnsafePathError, atomic_write, check_target, check_under, remove_under
 from tokenward.training.exercises import MANIFEST, manifest
 from tokenward.training.model import Session
 from tokenward.training.render import (
@@ -91,14 +92,23 @@ def _edited(out: Path, previous: Mapping[str, str], paths: set[str]) -> list[str
     return edited
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+def _check_paths(out: Path, writes: Iterable[str], removals: Iterable[str]) -> None:
+    """Refuse, before anything changes, a path that leads out of ``out`` through a link
+    (a committed ``training/old -> ~/notes``) and a link where a file is to be written."""
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        for path in writes:
+            check_target(out / path, root=out)
+        for path in removals:
+            check_under(out, out / path)
+    except UnsafePathError as exc:
+        raise OutputError(f"{exc}; nothing was written") from None
+
+
+def _write(out: Path, path: str, data: bytes) -> None:
+    target = out / path
+    check_under(out, target)  # again, as late as possible: before any folder is made
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, data)
 
 
 def write_session(out: Path, files: Mapping[str, bytes], *, force: bool = False) -> list[str]:
@@ -108,6 +118,7 @@ def write_session(out: Path, files: Mapping[str, bytes], *, force: bool = False)
     try:
         previous = _previous(out)
         stale = {p for p in previous if p not in files and _safe_relative(p)}
+        _check_paths(out, [*files, MARKER], stale)
         touched = set(files) | stale
         edited = [p for p in _edited(out, previous, touched)
                   if p not in files or (out / p).read_bytes() != files[p]]
@@ -116,15 +127,17 @@ def write_session(out: Path, files: Mapping[str, bytes], *, force: bool = False)
             raise OutputError(f"{len(edited)} file(s) in {out} changed since they were "
                               f"generated ({shown}); use --force to overwrite them")
         for path, data in files.items():
-            _write(out / path, data)
+            _write(out, path, data)
         for path in sorted(stale):
-            (out / path).unlink(missing_ok=True)
+            remove_under(out, out / path)
         # A list of {path, sha256}: a digest keyed by a file name would look like a
         # secret bound to that name to the scanner.
         record = {"format": MARKER_FORMAT,
                   "files": [{"path": path, "sha256": _digest(data)}
                             for path, data in files.items()]}
-        _write(out / MARKER, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+        _write(out, MARKER, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    except UnsafePathError as exc:
+        raise OutputError(f"cannot write to {out}: {exc}") from None
     except OSError as exc:
         raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
     return list(files)

@@ -10,7 +10,9 @@ reads them back), then writes the file atomically if it is unchanged since the s
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,19 +25,21 @@ from tokenward.config import Config
 from tokenward.model import Finding, ScanError
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
+from tokenward.safefs import FileChanged, atomic_write, remove_stale_temporaries
 from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
-from tokenward.scanner.files import discover
+from tokenward.scanner.files import _git_root, discover
 from tokenward.scanner.fix.base import FindingCodemod
 from tokenward.scanner.fix.destinations import (
     DestinationError,
     EnvFile,
     SecretDestination,
     VaultStore,
+    WriteBoundary,
 )
 from tokenward.scanner.fix.kinds import FIX_KINDS, FixKind
 from tokenward.scanner.fix.rotation import reminder
 from tokenward.scanner.fix.services import Destination, FixServices, MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.scanner.fix.writer import redact_diff, unified_diff
 from tokenward.scanner.source import decode, kind_of
 
 
@@ -112,6 +116,7 @@ class FileFix:
 class FixPlan:
     root: Path
     destination: Destination
+    boundary: WriteBoundary | None = None
     files: list[FileFix] = field(default_factory=list)
     suggestions: list[FileFix] = field(default_factory=list)
     manual: list[ManualFix] = field(default_factory=list)
@@ -158,11 +163,28 @@ def project_root(config: Config, cwd: Path | None = None) -> Path:
     return cwd
 
 
-def open_destination(destination: Destination, root: Path) -> SecretDestination:
+def write_boundary(paths: Sequence[str | Path]) -> WriteBoundary:
+    """Where fix may write .env and its companions: the git work tree of the scanned
+    paths, else the current folder; never a folder above (a settings file's on a shared
+    host), where the secrets would land outside the project."""
+    cwd = Path.cwd().resolve()
+    folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
+    try:
+        scanned = Path(os.path.commonpath(folders)) if folders else cwd
+    except ValueError:  # paths on different Windows drives share no folder
+        scanned = cwd
+    top = _git_root(scanned)
+    if top is not None:
+        return WriteBoundary(top.resolve(), "repository")
+    return WriteBoundary(cwd, "current folder")
+
+
+def open_destination(destination: Destination, root: Path,
+                     boundary: WriteBoundary | None = None) -> SecretDestination:
     """Raises StoreUnavailable when --to store cannot work in this build."""
     if destination is Destination.STORE:
         return VaultStore()
-    return EnvFile(root)
+    return EnvFile(root, boundary=boundary)
 
 
 def _kind(rule: Rule | None) -> FixKind | None:
@@ -385,11 +407,12 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     """
     options = options or FixOptions()
     root = (options.root or project_root(config)).resolve()
+    boundary = write_boundary(paths)
     chosen = tuple(RULES if rules is None else rules)
-    dest = destination or open_destination(options.destination, root)
+    dest = destination or open_destination(options.destination, root, boundary)
     lookup = dest.retrieve if options.destination is Destination.STORE else None
     services = FixServices(options.destination, NameRegistry(dest.existing(), lookup=lookup))
-    plan = FixPlan(root, options.destination)
+    plan = FixPlan(root, options.destination, boundary)
     candidates = discover(paths, config.exclude, Path(config.root))
     tasks = {c.display: (c, read_task(c, config.max_file_size)) for c in candidates}
     result = run_tasks([t for _, t in tasks.values()], config, rules=chosen, use_cache=False)
@@ -397,6 +420,7 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     by_id = {r.id: r for r in chosen}
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
+    linked: set[str] = set()  # rewriting would replace the link with a file: refused
     for finding in result.active:
         candidate, task = tasks[finding.path]
         if candidate.path.resolve() == env_file:
@@ -404,9 +428,14 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
         rule = by_id.get(finding.rule_id)
         python = kind_of(finding.path, (task.data or b"")[:200]) == "python"
         if python and finding.fixable and _kind(rule) is not None:
+            if candidate.path.is_symlink():
+                linked.add(finding.path)
+                continue
             per_file.setdefault(finding.path, []).append(finding)
         else:
             plan.manual.append(ManualFix(finding, _manual_hint(finding, rule, python)))
+    plan.problems.extend(Problem(path, "not fixed: it is a symbolic link; fix the file it "
+                                       "points to") for path in sorted(linked))
     asking = _Asking()
     for path, findings in sorted(per_file.items()):
         if asking.quit:
@@ -427,7 +456,8 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
     A file that changed since the scan, or whose secrets cannot be stored, is left
     untouched and reported; the other files are still written.
     """
-    dest = destination or open_destination(plan.destination, plan.root)
+    started = time.time()
+    dest = destination or open_destination(plan.destination, plan.root, plan.boundary)
     report = FixReport(problems=list(plan.problems))
     for file_fix in plan.files:
         try:
@@ -436,6 +466,8 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
             if file_fix.moves:
                 report.notes.extend(n for n in dest.save(file_fix.moves)
                                     if n not in report.notes)
+            # What a run killed mid-write left (it is never renamed into place later).
+            remove_stale_temporaries(file_fix.disk_path, before=started)
             atomic_write(file_fix.disk_path, file_fix.data(), expected=file_fix.original)
         except FileChanged:
             report.problems.append(Problem(file_fix.path, "skipped: the file changed since "

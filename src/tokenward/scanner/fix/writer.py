@@ -1,45 +1,15 @@
-"""Writing a fixed file: atomically, with its permissions, only if unchanged since the scan."""
+"""Showing a fixed file's change: unified diffs with every secret redacted.
+
+The file itself is written by :func:`tokenward.safefs.atomic_write` (atomically, with its
+permissions, only if unchanged since the scan, never through a link).
+"""
 
 from __future__ import annotations
 
 import difflib
-import os
-import stat
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 from tokenward.scanner import redaction
-
-
-class FileChanged(Exception):
-    """The file on disk is not what was scanned: it is left alone."""
-
-
-def atomic_write(path: Path, data: bytes, *, expected: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file and a rename.
-
-    Raises FileChanged when the file no longer holds ``expected`` (edited since the scan),
-    OSError when it cannot be written; in both cases the file is untouched.
-    """
-    if path.read_bytes() != expected:
-        raise FileChanged(str(path))
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tokenward",
-                                    dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if path.read_bytes() != expected:  # one more look, as late as possible
-            raise FileChanged(str(path))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
