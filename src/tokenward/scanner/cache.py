@@ -222,6 +222,7 @@ class ResultCache:
             return
         try:
             with self._db:
+                self._drop_bad()  # before: a bad row's key may be written again just now
                 self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                                      rows)
             self._prune()
@@ -241,7 +242,7 @@ class ResultCache:
             excess = used - limits.max_bytes * 3 // 4
             doomed: list[tuple[str]] = []
             for row_key, size in self._db.execute(
-                    "SELECT key, size FROM results ORDER BY used, key"):
+                    "SELECT key, size FROM results ORDER BY used, rowid"):
                 if excess <= 0:
                     break
                 doomed.append((row_key,))
@@ -258,13 +259,17 @@ class ResultCache:
         size = self._db.execute("PRAGMA page_size").fetchone()[0]
         return int((pages - free) * size)
 
+    def _drop_bad(self) -> None:
+        assert self._db is not None
+        self._db.executemany("DELETE FROM results WHERE key = ?", [(k,) for k in self._bad])
+        self._bad.clear()
+
     def close(self) -> None:
         if self._db is None:
             return
         try:
             with self._db:
-                self._db.executemany("DELETE FROM results WHERE key = ?",
-                                     [(k,) for k in self._bad])
+                self._drop_bad()
                 self._db.executemany("UPDATE results SET used = ? WHERE key = ?",
                                      [(self._now, k) for k in self._touched])
         except sqlite3.Error:
