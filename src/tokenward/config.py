@@ -3,7 +3,8 @@
 The file is looked for in the current directory and its parents up to the top of the git
 work tree, never above it (outside git: in the current directory only); the first one that
 has tokenward settings wins. A settings file another user owns or can write is never read
-(a warning names it): settings can only weaken a scan, so skipping them is fail-safe.
+(a warning names it): the defaults used instead run every rule on every file, so skipping
+it cannot hide a finding the way a planted ``exclude = ["**"]`` does.
 Unknown keys are an error, so a typo never silently disables a check.
 """
 

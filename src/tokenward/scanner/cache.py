@@ -169,9 +169,9 @@ class ResultCache:
         key = folder_key(folder) if folder is not None else None
         # Rows keep secret hashes keyed by local_key(); a cache under another key would
         # hand the fix engine hashes it cannot match.
-        db = _open_database(folder) if folder is not None and key is not None \
-            and key == local_key() else None
-        return cls(db, salt, key or b"", chosen, config.root)
+        if folder is None or key is None or key != local_key():
+            return cls(None, salt, limits=chosen)
+        return cls(_open_database(folder), salt, key, chosen, config.root)
 
     def _row_key(self, task: FileTask) -> str:
         digest = hashlib.sha256()
