@@ -14,6 +14,7 @@ def test_reads_tool_tokenward_from_the_nearest_pyproject(tmp_path: Path) -> None
         '[tool.tokenward.rules.excessive-token-lifetime]\naccess_token_max = "30m"\n'
     )
     (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()  # the search goes up to the top of the work tree
     config = load_config(tmp_path / "sub")
     assert config.exclude == ("tests/**",)
     assert config.max_file_size == 1024 * 1024

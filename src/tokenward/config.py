@@ -1,25 +1,45 @@
 """Settings: ``[tool.tokenward]`` in ``pyproject.toml``, or a ``.tokenward.toml``.
 
-The file is looked for in the current directory and its parents; the first one that has
-tokenward settings wins. Unknown keys are an error, so a typo never silently disables a
-check.
+The file is looked for in the current directory and its parents up to the top of the git
+work tree, never above it (outside git: in the current directory only); the first one that
+has tokenward settings wins. A settings file another user owns or can write is never read
+(a warning names it): the defaults used instead run every rule on every file, so skipping
+it cannot hide a finding the way a planted ``exclude = ["**"]`` does.
+Unknown keys are an error, so a typo never silently disables a check.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tokenward.model import Severity
+from tokenward.trust import TrustWarning, distrust
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 DEFAULT_BASELINE = ".tokenward-baseline.json"
+# --jobs on the command line may exceed the CPU count (a slow disk can leave CPUs idle), but
+# not without bound: every worker is a process with its own copy of the rules.
+CLI_JOBS_PER_CPU = 4
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (a container's share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def max_cli_jobs() -> int:
+    return CLI_JOBS_PER_CPU * cpu_count()
 
 
 class ConfigError(ValueError):
@@ -140,6 +160,12 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
         jobs = data["jobs"]
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
             raise ConfigError("jobs: expected a positive whole number")
+        if jobs > cpu_count():
+            # A cloned repository's settings must not fork this machine to its limit.
+            raise ConfigError(
+                f"{source_file or 'config'}: jobs = {jobs} is more than the {cpu_count()} "
+                f"CPUs here; settings may ask for at most {cpu_count()} (--jobs on the "
+                f"command line allows up to {max_cli_jobs()})")
         changes["jobs"] = jobs
     if "cache" in data:
         if not isinstance(data["cache"], bool):
@@ -153,9 +179,23 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
     return replace(config, **changes)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, *, explicit: bool = True) -> dict[str, Any] | None:
+    """The file's TOML; None (with a warning) for a found file another user controls.
+
+    Checked on the open file, so a file swapped after the check is never the one read. A
+    file named with ``--config`` that another user controls is an error instead.
+    """
     try:
         with path.open("rb") as handle:
+            why = distrust(os.fstat(handle.fileno()), allow_root=True)
+            if why is not None:
+                if explicit:
+                    raise ConfigError(f"{path}: not read: {why}; tokenward reads settings "
+                                      "only from files you own and only you can write")
+                warnings.warn(TrustWarning(
+                    f"{path}: not read: {why}; settings are read only from files you own "
+                    "and only you can write (this run uses the defaults instead)"), stacklevel=2)
+                return None
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
@@ -163,17 +203,30 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+def search_folders(start: Path) -> tuple[Path, ...]:
+    """Where settings are looked for: ``start`` and its parents up to the top of its git
+    work tree. Outside git only ``start``: above it lie folders of unknown owners (a shared
+    ``/tmp``), and a project without git has no marked top to stop at."""
+    folders = (start, *start.parents)
+    for index, folder in enumerate(folders):
+        if os.path.lexists(folder / ".git"):
+            return folders[: index + 1]
+    return (start,)
+
+
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest ``.tokenward.toml`` or ``pyproject.toml`` with ``[tool.tokenward]``."""
-    for folder in (start, *start.parents):
+    """The nearest ``.tokenward.toml`` or ``pyproject.toml`` with ``[tool.tokenward]``,
+    within :func:`search_folders` and among files only this user controls."""
+    for folder in search_folders(start):
         dedicated = folder / ".tokenward.toml"
         if dedicated.is_file():
-            data = _read_toml(dedicated)
-            return dedicated, data.get("tool", {}).get("tokenward", data)
+            data = _read_toml(dedicated, explicit=False)
+            if data is not None:
+                return dedicated, data.get("tool", {}).get("tokenward", data)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            section = data.get("tool", {}).get("tokenward")
+            data = _read_toml(pyproject, explicit=False)
+            section = None if data is None else data.get("tool", {}).get("tokenward")
             if section is not None:
                 return pyproject, section
     return None
@@ -182,7 +235,7 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
     """Settings for a run started in ``start`` (default: the current directory)."""
     if explicit is not None:
-        data = _read_toml(explicit)
+        data = _read_toml(explicit) or {}
         section = data.get("tool", {}).get("tokenward", data)
         return from_mapping(section, root=explicit.resolve().parent, source_file=str(explicit))
     start = (start or Path.cwd()).resolve()

@@ -113,10 +113,14 @@ class Finding:
     fingerprint: str
     fixable: bool = False
     suppression: Suppression | None = None
-    # A hash of the secret value (never the value), so reporters and the baseline can
-    # compare findings across files without seeing the secret.
+    # A keyed hash of the secret value under this user's local key, so the fix engine and
+    # lessons can find the value again in the file without carrying it. Local only: it is
+    # never published (JSON, SARIF, baselines); the private result cache keeps it.
     secret_hash: str | None = None
     target: str | None = None
+    # A few bits of a slow hash of the secret salted by the fingerprint, so a baseline
+    # entry stops covering the place when a different secret is put there.
+    value_check: str | None = None
 
     @property
     def line(self) -> int:
@@ -168,8 +172,9 @@ class ScanResult:
         return tuple(f for f in self.findings if f.suppressed)
 
 
-def finding_to_dict(finding: Finding) -> dict[str, object]:
-    """The JSON shape of a finding (also what the result cache stores)."""
+def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, object]:
+    """The JSON shape of a finding. ``local`` adds what only this user's private result
+    cache may keep: ``secret_hash`` and ``value_check``."""
     span = finding.span
     data: dict[str, object] = {
         "rule_id": finding.rule_id,
@@ -192,13 +197,16 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
                                "reason": finding.suppression.reason}
     if finding.target is not None:
         data["target"] = finding.target
-    if finding.secret_hash is not None:
+    if local:
         data["secret_hash"] = finding.secret_hash
+        data["value_check"] = finding.value_check
     return data
 
 
-def finding_from_dict(data: dict[str, object]) -> Finding:
-    """Inverse of :func:`finding_to_dict`. Raises KeyError/ValueError/TypeError on bad data."""
+def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Finding:
+    """Inverse of :func:`finding_to_dict`. Raises KeyError/ValueError/TypeError on bad data.
+
+    A report is not trusted with local fields: without ``local`` they are ignored."""
     sup = data.get("suppression")
     suppression = None
     if isinstance(sup, dict):
@@ -221,6 +229,7 @@ def finding_from_dict(data: dict[str, object]) -> Finding:
         fingerprint=str(data["fingerprint"]),
         fixable=bool(data.get("fixable", False)),
         suppression=suppression,
-        secret_hash=str(data["secret_hash"]) if data.get("secret_hash") else None,
+        secret_hash=str(data["secret_hash"]) if local and data.get("secret_hash") else None,
         target=str(data["target"]) if data.get("target") else None,
+        value_check=str(data["value_check"]) if local and data.get("value_check") else None,
     )

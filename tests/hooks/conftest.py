@@ -57,5 +57,5 @@ def make_finding(path: str = "app/settings.py", line: int = 3, *, rule_id: str =
         rule_id=rule_id, rule="probe-text-mark", category=Category.HARDCODED_SECRET,
         severity=severity, path=path, span=Span(line, column, line, column + 20),
         message=message, snippet='API_KEY = "SECR****(17 chars)"', fingerprint=fingerprint,
-        fixable=False, suppression=suppression, secret_hash="0" * 32, target=target,
+        fixable=False, suppression=suppression, target=target,
     )

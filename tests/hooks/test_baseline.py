@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,14 @@ def entry(fp: str, path: str = "app.py", **kw: object) -> bl.Entry:
 
 
 def test_exact_layout_sorted_one_entry_per_line() -> None:
-    baseline = bl.Baseline.from_entries([entry("bb" * 12, target="TOKEN"), entry("aa" * 12)])
+    baseline = bl.Baseline.from_entries([entry("bb" * 12, target="TOKEN", value_check="3f"),
+                                         entry("aa" * 12)])
     assert baseline.render() == (
-        '{"tokenward_baseline": 1, "entries": [\n'
+        '{"tokenward_baseline": 2, "entries": [\n'
         '{"fingerprint": "' + "aa" * 12 + '", "rule_id": "TW101", "path": "app.py", '
         '"audit": "unaudited", "reason": ""},\n'
         '{"fingerprint": "' + "bb" * 12 + '", "rule_id": "TW101", "path": "app.py", '
-        '"target": "TOKEN", "audit": "unaudited", "reason": ""},\n'
+        '"target": "TOKEN", "value_check": "3f", "audit": "unaudited", "reason": ""},\n'
         '{"end": true}\n'
         "]}\n"
     )
@@ -41,9 +43,53 @@ def test_round_trip_keeps_audit_and_reason() -> None:
 
 
 def test_no_secret_no_line_number_in_the_file() -> None:
-    finding = make_finding(line=42)
+    finding = replace(make_finding(line=42), secret_hash="5" * 32, value_check="3f")
     text = bl.create([finding]).render()
-    assert "SECR" not in text and "42" not in text and finding.secret_hash not in text
+    assert "SECR" not in text and "42" not in text and "5" * 32 not in text
+    assert '"value_check": "3f"' in text
+
+
+def test_a_secret_entry_covers_only_the_same_value_check() -> None:
+    same = replace(make_finding(fingerprint="a" * 24), value_check="3f")
+    changed = replace(make_finding(fingerprint="b" * 24, line=9), value_check="40")
+    baseline = bl.Baseline.from_entries([entry("a" * 24, value_check="3f"),
+                                         entry("b" * 24, value_check="3f")])
+    result = bl.apply(ScanResult(findings=(same, changed)), baseline)
+    assert [f.fingerprint for f in result.active] == ["b" * 24]
+    assert [e.fingerprint for e in bl.stale_entries(baseline, [same, changed],
+                                                    ["app/settings.py"])] == ["b" * 24]
+
+
+def test_an_entry_without_value_check_matches_on_the_fingerprint_alone() -> None:
+    finding = replace(make_finding(fingerprint="a" * 24), value_check="3f")
+    result = bl.apply(ScanResult(findings=(finding,)), bl.Baseline.from_entries(
+        [entry("a" * 24)]))
+    assert result.active == ()
+
+
+def test_update_replaces_the_entry_of_a_changed_secret_wherever_it_was_recorded() -> None:
+    before = bl.Baseline.from_entries([entry("a" * 24, path="old/place.py", value_check="3f",
+                                             audit=bl.Audit.ACCEPTED, reason="test key")])
+    changed = replace(make_finding(fingerprint="a" * 24), value_check="40")
+    change = bl.update(before, [changed], ["app/settings.py"])
+    assert [(e.value_check, e.audit) for e in change.dropped] == [("3f", bl.Audit.ACCEPTED)]
+    assert [(e.value_check, e.audit) for e in change.added] == [("40", bl.Audit.UNAUDITED)]
+
+
+def test_a_format_1_baseline_is_read_with_a_warning_and_update_upgrades_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text('{"tokenward_baseline": 1, "entries": [\n'
+                    '{"fingerprint": "aa", "rule_id": "TW301", "path": "a.py"},\n'
+                    '{"end": true}\n]}\n')
+    with pytest.warns(bl.BaselineWarning, match=r"b.json: baseline format 1 is older than "
+                      r"this tokenward's \(2\): .*`tokenward baseline update` rewrites it"):
+        old = bl.load(path)
+    assert (old.format, list(old.entries)) == (1, ["aa"])
+    audited = bl.audit_verdict(old, "aa", bl.Audit.PROBLEM)
+    assert audited.render().startswith('{"tokenward_baseline": 1,')  # still format 1
+    upgraded = bl.update(old, [], []).baseline
+    assert upgraded.render().startswith('{"tokenward_baseline": 2,')
 
 
 def test_create_leaves_out_inline_suppressed_findings() -> None:
@@ -105,10 +151,16 @@ def test_union_merge_leftovers_are_read_and_resolved(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("<<<<<<< HEAD\n", "not valid JSON (line 1: Expecting value); if a merge left conflict "
                        "markers, keep both sides' lines"),
-    ('{"entries": []}', "unsupported baseline format None (this tokenward reads format 1)"),
+    ('{"entries": []}', "unsupported baseline format None (this tokenward reads formats 1, 2)"),
+    ('{"tokenward_baseline": 3, "entries": []}',
+     "unsupported baseline format 3 (this tokenward reads formats 1, 2)"),
     ('{"tokenward_baseline": 1, "entries": [{"rule_id": "TW101"}]}',
-     "an entry needs fingerprint, rule_id and path strings and audit one of unaudited, "
-     "accepted, problem"),
+     "an entry needs fingerprint, rule_id and path strings, audit one of unaudited, "
+     "accepted, problem, and value_check (if any) in hex"),
+    ('{"tokenward_baseline": 2, "entries": [{"fingerprint": "aa", "rule_id": "TW101", '
+     '"path": "a.py", "value_check": "zz"}]}',
+     "an entry needs fingerprint, rule_id and path strings, audit one of unaudited, "
+     "accepted, problem, and value_check (if any) in hex"),
     ("[]", 'not a tokenward baseline (no "entries" list)'),
 ])
 def test_bad_baselines_say_why(text: str, message: str) -> None:

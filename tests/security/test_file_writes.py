@@ -79,7 +79,7 @@ def test_baseline_create_never_writes_through_a_planted_temporary(tmp_path: Path
     assert victim.read_bytes() == before
     baseline = scene.repo / ".tokenward-baseline.json"
     assert not baseline.is_symlink()
-    assert baseline.read_text().startswith('{"tokenward_baseline": 1')
+    assert baseline.read_text().startswith('{"tokenward_baseline": 2')
 
 
 def test_baseline_create_never_appends_through_a_symlinked_gitattributes(

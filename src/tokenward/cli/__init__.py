@@ -14,6 +14,7 @@ import typer
 
 from tokenward.cli import fix, gate, scan, train  # noqa: F401  (registers the commands)
 from tokenward.cli.common import EXIT_ERROR, EXIT_OK, app
+from tokenward.notices import shown_on
 from tokenward.store.cli import store_app, token_app
 
 app.add_typer(store_app, name="store", help="The encrypted vault for secrets code reads.")
@@ -25,7 +26,8 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script. Returns the exit code."""
     try:
-        app(args=argv, prog_name="tokenward", standalone_mode=True)
+        with shown_on():
+            app(args=argv, prog_name="tokenward", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -25,6 +25,7 @@ from tokenward.cli.common import (
     app,
     fail,
 )
+from tokenward.config import max_cli_jobs
 
 baseline_app = typer.Typer(help="Create, update and audit the baseline of known findings.",
                            no_args_is_help=True)
@@ -63,7 +64,7 @@ def baseline_create(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline "
                                         "(audit verdicts are lost).")] = False,
     config_file: Annotated[Path | None, typer.Option("--config")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
 ) -> None:
     """Record the current findings, so that only new ones fail from now on."""
     from tokenward.hooks import baseline as baselines
@@ -92,7 +93,7 @@ def baseline_update(
     paths: PathsArgument = None,
     file: BaselineFileOption = None,
     config_file: Annotated[Path | None, typer.Option("--config")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
 ) -> None:
     """Add new findings and drop entries whose finding is gone; keep all the rest as is."""
     from tokenward.hooks import baseline as baselines

@@ -22,6 +22,7 @@ from tokenward.cli.common import (
     app,
     fail,
 )
+from tokenward.config import max_cli_jobs
 
 
 @app.command()
@@ -35,7 +36,8 @@ def scan(
     fail_on: Annotated[SeverityChoice | None, typer.Option(
         help="Exit 1 when a finding is at or above this severity [default: low].")] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes [default: the CPU count].")] = None,
+        "--jobs", "-j", min=1, max=max_cli_jobs(),
+        help="Worker processes [default: the CPU count; at most 4 per CPU].")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="Skip paths matching GLOB (repeatable; adds to the config's exclude).")] = None,
     no_cache: Annotated[bool, typer.Option(

@@ -85,7 +85,6 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         fingerprint=str(fingerprint),
         fixable=bool(props.get("fixable", False)),
         suppression=suppression,
-        secret_hash=props.get("secretHash"),
         target=props.get("target"),
     )
 

@@ -36,7 +36,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    from tokenward.notices import shown_on
+
+    with shown_on():
+        return _run(_parser().parse_args(argv))
+
+
+def _run(args: argparse.Namespace) -> int:
     from tokenward import __version__
     from tokenward.config import ConfigError, load_config, parse_severity
     from tokenward.hooks.baseline import BaselineError

@@ -150,7 +150,6 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "path": finding.path,
             "fixable": finding.fixable,
             **({"target": finding.target} if finding.target else {}),
-            **({"secretHash": finding.secret_hash} if finding.secret_hash else {}),
         },
     }
     if finding.suppression is not None:

@@ -1,18 +1,39 @@
-"""The result cache: an unchanged file is never parsed twice.
+"""The result cache: an unchanged file is never scanned twice.
 
-Keyed by the file's path and content, tokenward's version, the settings digest and the
-rule set; stored in SQLite in the user's cache directory. The cache holds only what the
-reports hold (redacted snippets, hashes), never a secret. Any cache problem is ignored:
-the cache can make a scan faster, never make it fail.
+A row is keyed by everything that decides a file's findings: tokenward's version and code,
+the settings digest, the rule set, the file's path relative to the project root (its kind
+and its fingerprints depend on it) and its content. Never by the current folder: a scan
+started anywhere in the project uses the same rows, and display paths are put back on the
+way out, so the output is the same with or without the cache.
+
+The cache belongs to its user and is never trusted blindly:
+
+- it lives in a folder that only its user can write (created 0700, with any missing
+  parents, whatever the umask); the database is 0600;
+- each row carries an HMAC under the per-user key kept beside it (``scanner.userdata``); a
+  row that fails it (rewritten to "no findings" by someone else) is deleted and its file
+  scanned again;
+- rows unused for ``max_age`` go, and the file is kept under ``max_bytes``, least recently
+  used rows first;
+- a database that is corrupt, from another schema or unreadable is deleted and rebuilt.
+
+Rows hold what reports hold (redacted snippets) plus the local keyed hash of secret values
+and their value checks, never a secret. A cache problem makes a scan slower, never failed
+and never weaker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
 import os
 import sqlite3
+import stat
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,15 +41,30 @@ from tokenward import __version__
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileResult, FileTask
+from tokenward.scanner.engine import FileResult, FileTask, project_path
+from tokenward.scanner.userdata import cache_dir, folder_key, local_key, private_folder
+from tokenward.trust import distrust
+
+__all__ = ["DEFAULT_LIMITS", "CacheLimits", "ResultCache", "cache_dir"]
+
+DB_NAME = "results-v2.sqlite"
+SCHEMA = 2
+# Earlier caches: unbounded, unauthenticated, and holding the old published secret hashes.
+_RETIRED = ("results-v1.sqlite",)
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DAY = 24 * 3600
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("TOKENWARD_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "tokenward"
+@dataclass(frozen=True)
+class CacheLimits:
+    max_bytes: int = 64 * 1024 * 1024
+    max_age: int = 30 * _DAY  # seconds since a row was last used
+    # A row's last use is recorded at most this often: a warm scan stays read-only.
+    touch_after: int = _DAY
+
+
+DEFAULT_LIMITS = CacheLimits()
 
 
 @lru_cache(maxsize=1)
@@ -43,66 +79,214 @@ def _code_digest() -> str:
     for folder, _, files in sorted(os.walk(package)):
         for name in sorted(files):
             if name.endswith((".py", ".toml")):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 
+class _Unusable(Exception):
+    """The database file cannot be used as it is: delete it and start a new one."""
+
+
+def _remove(path: Path) -> None:
+    for suffix in _SIDE_FILES:
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` 0600 (whatever the umask), or check that it is a regular file of
+    this user's and make it 0600 (a cache from before the mode was enforced)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or distrust(info) is not None:
+            raise _Unusable
+        if hasattr(os, "fchmod") and stat.S_IMODE(info.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    _private_file(path)
+    db = sqlite3.connect(path, timeout=5)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA):
+            raise _Unusable
+        if version == 0:
+            # Before any table: lets pruning give pages back to the file system.
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
+                       "value TEXT NOT NULL, mac TEXT NOT NULL, used INTEGER NOT NULL, "
+                       "size INTEGER NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS results_used ON results (used)")
+            db.execute(f"PRAGMA user_version = {SCHEMA}")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("SELECT count(*) FROM results WHERE key = ''").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _open_database(folder: Path) -> sqlite3.Connection | None:
+    """The cache database in ``folder``, rebuilt once if it is corrupt, from another schema
+    or not this user's; None if even a new one cannot be had."""
+    for retired in _RETIRED:
+        _remove(folder / retired)
+    path = folder / DB_NAME
+    for _attempt in range(2):
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError:
+            return None  # busy or locked by another run: not broken, just not ours now
+        except (_Unusable, sqlite3.DatabaseError, OSError):
+            _remove(path)
+    return None
+
+
 class ResultCache:
-    def __init__(self, db: sqlite3.Connection | None, salt: str) -> None:
+    def __init__(self, db: sqlite3.Connection | None, salt: str, key: bytes = b"",
+                 limits: CacheLimits = DEFAULT_LIMITS, root: str = ".") -> None:
         self._db = db
         self._salt = salt
+        self._key = key
+        self._limits = limits
+        self._root = root
+        self._now = int(time.time())
+        self._bad: list[str] = []
+        self._touched: list[str] = []
 
     @classmethod
-    def open(cls, config: Config, rules: Sequence[Rule]) -> ResultCache:
-        # The root and the current folder shape the paths and fingerprints findings carry.
-        salt = "|".join((__version__, _code_digest(), config.digest(), config.root,
-                         os.getcwd(), ",".join(r.id for r in rules)))
-        try:
-            folder = cache_dir()
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            db = sqlite3.connect(folder / "results-v1.sqlite", timeout=5)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
-        except (OSError, sqlite3.Error):
-            return cls(None, salt)
-        return cls(db, salt)
+    def open(cls, config: Config, rules: Sequence[Rule], *,
+             limits: CacheLimits | None = None) -> ResultCache:
+        salt = "|".join((__version__, _code_digest(), config.digest(),
+                         ",".join(r.id for r in rules)))
+        chosen = limits or DEFAULT_LIMITS
+        folder = private_folder(cache_dir())
+        key = folder_key(folder) if folder is not None else None
+        # Rows keep secret hashes keyed by local_key(); a cache under another key would
+        # hand the fix engine hashes it cannot match.
+        if folder is None or key is None or key != local_key():
+            return cls(None, salt, limits=chosen)
+        return cls(_open_database(folder), salt, key, chosen, config.root)
 
-    def _key(self, task: FileTask) -> str:
+    def _row_key(self, task: FileTask) -> str:
         digest = hashlib.sha256()
         digest.update(self._salt.encode())
-        digest.update(b"\0" + task.path.encode("utf-8", "surrogateescape") + b"\0")
+        where = project_path(task.path, self._root)
+        digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(task.data or b"")
         return digest.hexdigest()
+
+    def _mac(self, row_key: str, value: str) -> str:
+        message = b"cache-row\0" + row_key.encode() + b"\0" + value.encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def get(self, task: FileTask) -> FileResult | None:
         if self._db is None or task.data is None:
             return None
+        row_key = self._row_key(task)
         try:
-            row = self._db.execute("SELECT value FROM results WHERE key = ?",
-                                   (self._key(task),)).fetchone()
-            return None if row is None else _decode(task.path, row[0])
-        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            row = self._db.execute("SELECT value, mac, used FROM results WHERE key = ?",
+                                   (row_key,)).fetchone()
+        except sqlite3.Error:
             return None
+        if row is None:
+            return None
+        value, mac, used = row
+        if not (isinstance(value, str) and isinstance(mac, str)
+                and hmac.compare_digest(mac, self._mac(row_key, value))):
+            self._bad.append(row_key)
+            return None
+        try:
+            result = _decode(task.path, value)
+        except (ValueError, KeyError, TypeError):
+            self._bad.append(row_key)
+            return None
+        if not isinstance(used, int) or used < self._now - self._limits.touch_after:
+            self._touched.append(row_key)
+        return result
 
     def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
         if self._db is None:
             return
-        rows = [(self._key(task), _encode(result)) for task, result in items]
+        rows = []
+        for task, result in items:
+            row_key, value = self._row_key(task), _encode(result)
+            rows.append((row_key, value, self._mac(row_key, value), self._now,
+                         len(row_key) + len(value) + 64 + 32))
+        if not rows:
+            return
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+                self._drop_bad()  # before: a bad row's key may be written again just now
+                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                                     rows)
+            self._prune()
         except sqlite3.Error:
             pass
 
+    def _prune(self) -> None:
+        """Drop rows unused for max_age, then the least recently used ones while the file is
+        over max_bytes (down to 3/4 of it, so the next runs do not prune again at once)."""
+        assert self._db is not None
+        limits = self._limits
+        with self._db:
+            self._db.execute("DELETE FROM results WHERE used < ?",
+                             (self._now - limits.max_age,))
+        used = self._bytes_used()
+        if used > limits.max_bytes:
+            excess = used - limits.max_bytes * 3 // 4
+            doomed: list[tuple[str]] = []
+            for row_key, size in self._db.execute(
+                    "SELECT key, size FROM results ORDER BY used, rowid"):
+                if excess <= 0:
+                    break
+                doomed.append((row_key,))
+                excess -= size
+            with self._db:
+                self._db.executemany("DELETE FROM results WHERE key = ?", doomed)
+        self._db.execute("PRAGMA incremental_vacuum")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _bytes_used(self) -> int:
+        assert self._db is not None
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+        size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        return int((pages - free) * size)
+
+    def _drop_bad(self) -> None:
+        assert self._db is not None
+        self._db.executemany("DELETE FROM results WHERE key = ?", [(k,) for k in self._bad])
+        self._bad.clear()
+
     def close(self) -> None:
-        if self._db is not None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._drop_bad()
+                self._db.executemany("UPDATE results SET used = ? WHERE key = ?",
+                                     [(self._now, k) for k in self._touched])
+        except sqlite3.Error:
+            pass
+        finally:
             self._db.close()
+            self._db = None
 
 
 def _encode(result: FileResult) -> str:
+    findings = []
+    for finding in result.findings:
+        data = finding_to_dict(finding, local=True)
+        data["path"] = ""  # the display path depends on the current folder: put back on read
+        findings.append(data)
     return json.dumps({
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": findings,
         "errors": [e.message for e in result.errors],
         "skipped": result.skipped.reason if result.skipped else None,
     })
@@ -113,7 +297,7 @@ def _decode(path: str, text: str) -> FileResult:
     skipped = SkippedFile(path, data["skipped"]) if data["skipped"] else None
     return FileResult(
         path,
-        tuple(finding_from_dict(f) for f in data["findings"]),
-        tuple(ScanError(path, m) for m in data["errors"]),
+        tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
+        tuple(ScanError(path, str(m)) for m in data["errors"]),
         skipped,
     )

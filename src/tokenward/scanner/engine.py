@@ -29,7 +29,12 @@ from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, discover
-from tokenward.scanner.fingerprint import fingerprint, normalise_code
+from tokenward.scanner.fingerprint import (
+    fingerprint,
+    normalise_code,
+    secret_material,
+    value_check,
+)
 from tokenward.scanner.source import Source, decode, kind_of
 from tokenward.scanner.suppressions import find_suppression
 
@@ -126,11 +131,12 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Findi
     for rule, hit in sorted(_merge_duplicates(hits), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
         span = hit.span
-        material = secret_hash or normalise_code(
-            hit.code if hit.code is not None else _span_text(source, hit)
-        )
+        material = (secret_material(hit.target, source.lines, span, hit.secret) if hit.secret
+                    else normalise_code(hit.code if hit.code is not None
+                                        else _span_text(source, hit)))
         occurrence = seen[(rule.id, material)]
         seen[(rule.id, material)] += 1
+        fp = fingerprint(stable_path, rule.id, material, occurrence)
         findings.append(Finding(
             rule_id=rule.id,
             rule=rule.name,
@@ -140,11 +146,12 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Findi
             span=span,
             message=rule.format_message(hit),
             snippet=redaction.snippet(source.line(span.line), hit.secret, column=span.column),
-            fingerprint=fingerprint(stable_path, rule.id, material, occurrence),
+            fingerprint=fp,
             fixable=rule.fixable and hit.fixable,
             suppression=find_suppression(source.lines, span, rule.id, rule.name),
             secret_hash=secret_hash,
             target=hit.target,
+            value_check=value_check(hit.secret, fp) if hit.secret else None,
         ))
     return findings
 

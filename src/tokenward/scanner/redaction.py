@@ -27,15 +27,18 @@ def redact(value: str) -> str:
 
 
 def secret_hash(value: str) -> str:
-    """A slow, salted hash of a secret for fingerprints and baselines.
+    """A keyed hash of a secret, to find the value again in a file without carrying it.
 
-    Fingerprints are shared (baselines live in git), so the salt cannot be private; the
-    key stretching keeps a committed baseline from being a cheap lookup table for short
-    passwords.
+    HMAC-SHA256 under this user's local key (``scanner.userdata``), so it is worthless to
+    anyone without that key; still it is never published: only the private result cache
+    keeps it. Fingerprints and baselines hold no secret material at all.
     """
-    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"),
-                                 b"tokenward-secret-hash-v1", 2000)
-    return digest.hex()[:32]
+    import hmac
+
+    from tokenward.scanner.userdata import local_key
+
+    message = b"secret-hash\0" + value.encode("utf-8", "surrogatepass")
+    return hmac.new(local_key(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def _looks_secret(run: str) -> bool:

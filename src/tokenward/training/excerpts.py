@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import Finding
+from tokenward.model import Category, Finding
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner import redaction
 from tokenward.scanner.engine import FileTask, scan_file
@@ -69,14 +69,15 @@ class SourceFiles:
     def learn(self, findings: Iterable[Finding]) -> None:
         """Locate every finding's secret value in its file (by span, confirmed by hash)."""
         for finding in findings:
-            if finding.secret_hash is None:
+            secret_hash = finding.secret_hash or self._rescanned_hash(finding)
+            if secret_hash is None:
                 continue
             lines = self.lines(finding.path)
             value = None
             if lines is not None:
-                value = _locate(_span_text(lines, finding), finding.secret_hash)
+                value = _locate(_span_text(lines, finding), secret_hash)
                 if value is None and 1 <= finding.span.line <= len(lines):
-                    value = _locate(lines[finding.span.line - 1], finding.secret_hash)
+                    value = _locate(lines[finding.span.line - 1], secret_hash)
             if value is None:
                 self.unsafe.add(finding.path)
             else:
@@ -84,6 +85,21 @@ class SourceFiles:
 
     def redact(self, line: str) -> str:
         return redact_line(line, self.secrets)
+
+    def _rescanned_hash(self, finding: Finding) -> str | None:
+        """A finding read from a report has no secret hash (it is local, never published):
+        scan its file again with its rule for the hash at its span. When a secret finding
+        is not there any more, the file is not shown."""
+        from tokenward.rules import get_rule
+
+        lines = self.lines(finding.path)
+        rule = get_rule(finding.rule_id)
+        fresh = [] if lines is None or rule is None else [
+            f for f in scan_text(finding.path, "\n".join(lines) + "\n", [rule])
+            if f.span == finding.span]
+        if not fresh and finding.category is Category.HARDCODED_SECRET:
+            self.unsafe.add(finding.path)
+        return fresh[0].secret_hash if fresh else None
 
 
 def _read_lines(path: Path) -> list[str] | None:

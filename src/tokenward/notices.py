@@ -1,0 +1,37 @@
+"""Warnings for the user: the core raises them, the command line prints them.
+
+The core never prints. Something the user should know that does not stop the run (a
+settings file that was not read, a cache that was not used) is a :class:`TokenwardWarning`
+through the standard ``warnings`` module; the CLI and the hook entry show each one as
+``tokenward: warning: ...`` on standard error, every time, without a source location.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+
+class TokenwardWarning(UserWarning):
+    """Something the user should know; the run goes on."""
+
+
+@contextmanager
+def shown_on(stream: TextIO | None = None) -> Iterator[None]:
+    """Inside this block, tokenward's warnings are printed plainly (other warnings as usual)."""
+    original = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if issubclass(category, TokenwardWarning):
+            (stream or sys.stderr).write(f"tokenward: warning: {message}\n")
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TokenwardWarning)
+        warnings.showwarning = show
+        yield
