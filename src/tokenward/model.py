@@ -78,6 +78,10 @@ class Hit:
     ``detail`` completes the rule's one-line message (for example the provider's name).
     ``code`` is the normalised offending code, used for the fingerprint when there is no
     secret value (lifecycle rules).
+    ``secret_spans`` are the exact source ranges that spell ``secret`` (every piece of an
+    implicit concatenation; the value's range in a config file): what redaction masks,
+    since the source may spell the value differently (escapes). Empty when the rule
+    cannot tell; the engine then looks for the value's spellings on the hit's lines.
     """
 
     span: Span
@@ -88,6 +92,7 @@ class Hit:
     # False when this particular hit cannot be fixed automatically even though the rule
     # has a fix (an f-string too complex to rewrite, a value in a config file ...).
     fixable: bool = True
+    secret_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,9 @@ class Finding:
     # compare findings across files without seeing the secret.
     secret_hash: str | None = None
     target: str | None = None
+    # Where the secret is spelled in the file (positions only, never the value): so that
+    # `fix`, `train` and `merge` working from a report can redact the file's lines too.
+    secret_spans: tuple[Span, ...] = ()
 
     @property
     def line(self) -> int:
@@ -194,7 +202,29 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
         data["target"] = finding.target
     if finding.secret_hash is not None:
         data["secret_hash"] = finding.secret_hash
+    if finding.secret_spans:
+        data["secret_spans"] = spans_to_list(finding.secret_spans)
     return data
+
+
+def spans_to_list(spans: tuple[Span, ...]) -> list[list[int]]:
+    """``[[line, column, end_line, end_column], ...]``: spans in JSON (and SARIF)."""
+    return [[s.line, s.column, s.end_line, s.end_column] for s in spans]
+
+
+def spans_from_list(data: object) -> tuple[Span, ...]:
+    """Inverse of :func:`spans_to_list`. Raises TypeError on anything else."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TypeError("secret_spans must be a list")
+    spans = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 4
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in item)):
+            raise TypeError("secret_spans must hold [line, column, end_line, end_column]")
+        spans.append(Span(*item))
+    return tuple(spans)
 
 
 def finding_from_dict(data: dict[str, object]) -> Finding:
@@ -223,4 +253,5 @@ def finding_from_dict(data: dict[str, object]) -> Finding:
         suppression=suppression,
         secret_hash=str(data["secret_hash"]) if data.get("secret_hash") else None,
         target=str(data["target"]) if data.get("target") else None,
+        secret_spans=spans_from_list(data.get("secret_spans")),
     )
