@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tokenward.model import Finding, ScanError, ScanResult, Severity
+from tokenward.model import Finding, ScanError, ScanResult, Severity, spans_to_list
 from tokenward.reporters import ReportOptions
 from tokenward.rules.base import Rule
 from tokenward.scanner.redaction import mask_line
@@ -151,6 +151,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "fixable": finding.fixable,
             **({"target": finding.target} if finding.target else {}),
             **({"secretHash": finding.secret_hash} if finding.secret_hash else {}),
+            **({"secretSpans": spans_to_list(finding.secret_spans)}
+               if finding.secret_spans else {}),
         },
     }
     if finding.suppression is not None:
