@@ -88,7 +88,7 @@ def train(
     try:
         config = load_config(explicit=config_file)
         if findings_file is not None:
-            findings = load_report(findings_file)
+            findings = load_report(findings_file, (root or Path(".")).resolve())
         else:
             findings = list(run_scan(paths or [Path(".")], config).findings)
         when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
