@@ -22,7 +22,7 @@ from urllib.parse import quote
 from tokenward.model import Finding, ScanError, ScanResult, Severity, spans_to_list
 from tokenward.reporters import ReportOptions
 from tokenward.rules.base import Rule
-from tokenward.scanner.redaction import mask_line
+from tokenward.scanner.redaction import mask_line, printable_json
 
 if TYPE_CHECKING:
     from tokenward.scanner.fix.diffs import Replacement
@@ -230,4 +230,5 @@ def to_document(result: ScanResult, options: ReportOptions,
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
-    return json.dumps(to_document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return printable_json(json.dumps(to_document(result, options), indent=2,
+                                     ensure_ascii=False)) + "\n"

@@ -43,6 +43,8 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # overrides that make code read differently from what it is. A tab is kept.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
                       "\u202a-\u202e\u2066-\u2069]")
+# What json.dumps(ensure_ascii=False) leaves raw of those (it escapes C0 itself).
+_JSON_RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Python's own line breaks (what libcst, the tokenizer and every rule count lines by);
 # str.splitlines also breaks at form feeds and other separators, which shifts lines.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -84,6 +86,12 @@ def split_lines(text: str, *, keepends: bool = False) -> list[str]:
 def printable(text: str) -> str:
     """``text`` with every control character shown as an escape (``\\x1b``), tabs kept."""
     return _CONTROL.sub(lambda m: _escape(m.group(0)), text)
+
+
+def printable_json(dumped: str) -> str:
+    """JSON text with no raw control character left: the same document (a ``\\u``
+    escape decodes to the same character; such characters only occur inside strings)."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
 
 
 def _escape(char: str) -> str:
