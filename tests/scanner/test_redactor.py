@@ -165,3 +165,14 @@ def test_the_linear_url_password_scan_matches_the_old_pattern_on_anything(line: 
 def test_url_password_masking_is_unchanged() -> None:
     assert mask_line('DB = "postgres://app:s3cr3tpw@db:5432/x"') == (
         'DB = "postgres://app:s3****(8 chars)@db:5432/x"')
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('os.environ["GITHUB_API_TOKEN_2"]', 'os.environ["GITHUB_API_TOKEN_2"]'),
+    ("def handler_v2_for_long_names():", "def handler_v2_for_long_names():"),
+    ("import tokenward.scanner.engine2", "import tokenward.scanner.engine2"),
+    ('x = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"', 'x = "sk_l****(32 chars)"'),
+    ('x = "a1b2c3d4e5f6a7b8c9d0"', 'x = "a1b2****(20 chars)"'),
+])
+def test_the_token_mask_spares_names_of_words(line: str, expected: str) -> None:
+    assert mask_line(line) == expected

@@ -127,7 +127,8 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
     duplicate dropped below, a suppressed finding: its secret is masked all the same)."""
     located = [(rule, _with_secret_spans(source, hit)) for rule, hit in hits]
     redactor = redaction.Redactor.of(
-        source.lines, (s for _, hit in located for s in hit.secret_spans),
+        source.lines if located else (),  # most files have no hit: not even split
+        (s for _, hit in located for s in hit.secret_spans),
         (hit.secret for _, hit in located))
     findings: list[Finding] = []
     stable_path = project_path(source.path, source.config.root)

@@ -30,6 +30,8 @@ MIN_SPELLING = 4
 
 # Long runs of token characters that mix letters and digits: what a key looks like.
 _TOKENISH = re.compile(r"[A-Za-z0-9+/_\-.=~]{16,}")
+# One word of a name: letters of one case (a capital first allowed), digits at the end.
+_WORD = re.compile(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)[0-9]*|[0-9]+")
 # Passwords in URLs: scheme://user:PASSWORD@host. Only the part after "://" is a regex,
 # and it cannot backtrack (possessive; neither class holds the character that follows
 # it); the scheme is read backwards from each "://" (see _url_passwords): a regex scheme
@@ -107,7 +109,12 @@ def _looks_secret(run: str) -> bool:
     # Dotted names (psycopg2.connect, module.sub.attr) are not secrets; a JWT's parts are
     # identifiers too, but long ones.
     parts = run.split(".")
-    return not (len(parts) >= 2 and all(p.isidentifier() and len(p) <= 24 for p in parts))
+    if len(parts) >= 2 and all(p.isidentifier() and len(p) <= 24 for p in parts):
+        return False
+    # Nor are snake-case names of words (GITHUB_API_TOKEN_2, handler_v2_for_users): what a
+    # fix writes on its `+` lines. A token's random part mixes case and digits.
+    words = [w for w in run.split("_") if w]
+    return not (len(words) >= 2 and all(_WORD.fullmatch(w) for w in words))
 
 
 def _url_passwords(line: str) -> Iterator[tuple[int, int]]:
