@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tokenward.model import Span
 
@@ -200,6 +200,8 @@ class Redactor:
     lines: tuple[str, ...]
     ranges: Mapping[int, tuple[tuple[int, int], ...]]
     spellings: tuple[str, ...]
+    # Lines already rendered: a minified file's one long line may hold many findings.
+    _shown: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, lines: Sequence[str], spans: Iterable[Span] = (),
@@ -236,7 +238,10 @@ class Redactor:
 
     def line(self, number: int) -> str:
         """Line ``number`` of the file (1-based), safe to show."""
-        return self._render(self.source_line(number), self.ranges.get(number, ()))
+        if number not in self._shown:
+            self._shown[number] = self._render(self.source_line(number),
+                                               self.ranges.get(number, ()))
+        return self._shown[number]
 
     def text(self, text: str) -> str:
         """A line not from the file itself (a rewritten line, a message), safe to show."""
