@@ -23,20 +23,23 @@ import pytest
 from tokenward.cli import main
 from tokenward.rules.providers import base62_checksum
 
-_ALPHABET = string.ascii_letters + string.digits
+
+def _random(pairs: int) -> str:
+    """Random letters and digits, alternating: no word can form, so no value ever passes
+    for a placeholder (``...NIL...``, ``...aUtH...``) and the tests stay deterministic."""
+    return "".join(secrets.choice(string.ascii_letters) + secrets.choice(string.digits)
+                   for _ in range(pairs))
 
 
 def github_token() -> str:
     """A fake classic GitHub token whose checksum is valid (so TW103 reports it)."""
-    body = "".join(secrets.choice(_ALPHABET) for _ in range(30))
+    body = _random(15)
     return f"ghp_{body}{base62_checksum(body)}"
 
 
 def piece() -> str:
-    """Eight random characters, letters and digits alternating (no word can form, so no
-    value passes for a placeholder): shorter than the token-shaped mask's 16."""
-    return "".join(secrets.choice(string.ascii_letters) + secrets.choice(string.digits)
-                   for _ in range(4))
+    """Eight random characters: shorter than the token-shaped mask's 16."""
+    return _random(4)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
