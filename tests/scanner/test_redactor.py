@@ -99,6 +99,9 @@ def test_a_diff_is_masked_on_old_context_and_new_lines() -> None:
         '-TOKEN = "Zt9****(15 chars)"  # old: Zt9****(15 chars)\n'
         '+TOKEN = os.environ["TOKEN"]  # old: Zt9****(15 chars)\n'
         ' PW = "Pa****(10 chars)"\n')
+    # A removed line that starts with "--" is a line, not a file header.
+    assert redactor.diff(f"--- a/a.py\n+++ b/a.py\n@@ -2 +2 @@\n---{lines[1]}\n") == (
+        '--- a/a.py\n+++ b/a.py\n@@ -2 +2 @@\n---PW = "Pa****(10 chars)"\n')
     # Moved values are masked too, wherever a fix re-spelled them.
     assert redactor.with_values(["Kd9@Wq3z"]).text('x = "Kd9@Wq3z"') == 'x = "Kd****(8 chars)"'
 

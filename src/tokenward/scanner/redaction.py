@@ -267,14 +267,15 @@ class Redactor:
         """
         out: list[str] = []
         old = 0
+        hunks = False  # "---"/"+++" are file headers only before the first hunk
         for raw in split_lines(diff, keepends=True):
             body = raw.rstrip("\r\n")
             ending = raw[len(body):]
-            if body.startswith(("---", "+++", "\\")):
+            if body.startswith("@@"):
+                old, hunks = _hunk_start(body), True
                 out.append(printable(body) + ending)
                 continue
-            if body.startswith("@@"):
-                old = _hunk_start(body)
+            if body.startswith("\\") or (not hunks and body.startswith(("---", "+++"))):
                 out.append(printable(body) + ending)
                 continue
             marker, rest = body[:1], body[1:]
