@@ -78,6 +78,10 @@ class Hit:
     ``detail`` completes the rule's one-line message (for example the provider's name).
     ``code`` is the normalised offending code, used for the fingerprint when there is no
     secret value (lifecycle rules).
+    ``secret_spans`` are the exact source ranges that spell ``secret`` (every piece of an
+    implicit concatenation; the value's range in a config file): what redaction masks,
+    since the source may spell the value differently (escapes). Empty when the rule
+    cannot tell; the engine then looks for the value's spellings on the hit's lines.
     """
 
     span: Span
@@ -88,6 +92,7 @@ class Hit:
     # False when this particular hit cannot be fixed automatically even though the rule
     # has a fix (an f-string too complex to rewrite, a value in a config file ...).
     fixable: bool = True
+    secret_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,9 @@ class Finding:
     # A few bits of a slow hash of the secret salted by the fingerprint, so a baseline
     # entry stops covering the place when a different secret is put there.
     value_check: str | None = None
+    # Where the secret is spelled in the file (positions only, never the value): so that
+    # `fix`, `train` and `merge` working from a report can redact the file's lines too.
+    secret_spans: tuple[Span, ...] = ()
 
     @property
     def line(self) -> int:
@@ -200,7 +208,29 @@ def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, objec
     if local:
         data["secret_hash"] = finding.secret_hash
         data["value_check"] = finding.value_check
+    if finding.secret_spans:
+        data["secret_spans"] = spans_to_list(finding.secret_spans)
     return data
+
+
+def spans_to_list(spans: tuple[Span, ...]) -> list[list[int]]:
+    """``[[line, column, end_line, end_column], ...]``: spans in JSON (and SARIF)."""
+    return [[s.line, s.column, s.end_line, s.end_column] for s in spans]
+
+
+def spans_from_list(data: object) -> tuple[Span, ...]:
+    """Inverse of :func:`spans_to_list`. Raises TypeError on anything else."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TypeError("secret_spans must be a list")
+    spans = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 4
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in item)):
+            raise TypeError("secret_spans must hold [line, column, end_line, end_column]")
+        spans.append(Span(*item))
+    return tuple(spans)
 
 
 def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Finding:
@@ -232,4 +262,5 @@ def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Findin
         secret_hash=str(data["secret_hash"]) if local and data.get("secret_hash") else None,
         target=str(data["target"]) if data.get("target") else None,
         value_check=str(data["value_check"]) if local and data.get("value_check") else None,
+        secret_spans=spans_from_list(data.get("secret_spans")),
     )

@@ -18,6 +18,7 @@ from tokenward.scanner.fix.destinations import (
 from tokenward.scanner.fix.names import env_name
 from tokenward.scanner.fix.services import MovedSecret, NameRegistry
 from tokenward.scanner.fix.writer import redact_diff, unified_diff
+from tokenward.scanner.redaction import Redactor
 
 
 @pytest.mark.parametrize(("target", "context", "provider", "expected"), [
@@ -122,7 +123,7 @@ def test_atomic_write_refuses_a_changed_file(tmp_path: Path) -> None:
 def test_redacted_diff_never_shows_the_secret() -> None:
     secret = "Zq8vN3xR7tK2mW9pL4sY6bH1"
     diff = unified_diff("a.py", f'KEY = "{secret}"\n', 'KEY = os.environ["KEY"]\n')
-    shown = redact_diff(diff, [secret])
+    shown = redact_diff(diff, Redactor.of(()), [secret])
     assert secret not in shown
     assert shown.splitlines() == [
         "--- a/a.py", "+++ b/a.py", "@@ -1 +1 @@",

@@ -152,7 +152,7 @@ def test_a_file_changed_since_the_scan_shows_only_the_snippet(tmp_path: Path) ->
                       "f" * 16, secret_hash="0" * 32)
     files = SourceFiles(tmp_path)
     files.learn([finding])
-    assert files.unsafe == {"a.py"}
+    assert not files.readable(finding)
     from tokenward.training.excerpts import finding_excerpt
     excerpt = finding_excerpt(files, finding)
     assert excerpt.lines == ('pw = "hun****(12 chars)"',)

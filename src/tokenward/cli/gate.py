@@ -9,6 +9,7 @@ import typer
 
 from tokenward import __version__
 from tokenward.scanner.files import display_path
+from tokenward.scanner.redaction import printable
 
 if TYPE_CHECKING:
     from tokenward.config import Config
@@ -136,8 +137,10 @@ def baseline_audit(
         findings = _current_findings(todo, config)
         done = 0
         for number, entry in enumerate(todo, 1):
-            typer.echo(f"\n[{number}/{len(todo)}] {entry.rule_id} in {entry.path}"
-                       + (f" ({entry.target})" if entry.target else ""))
+            # A committed baseline is input: its names are shown with controls escaped.
+            typer.echo(f"\n[{number}/{len(todo)}] {printable(entry.rule_id)} in "
+                       f"{printable(entry.path)}"
+                       + (f" ({printable(entry.target)})" if entry.target else ""))
             finding = findings.get(entry.fingerprint)
             if finding is not None:
                 from tokenward.reporters.text import render_finding

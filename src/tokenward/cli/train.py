@@ -88,7 +88,7 @@ def train(
     try:
         config = load_config(explicit=config_file)
         if findings_file is not None:
-            findings = load_report(findings_file)
+            findings = load_report(findings_file, (root or Path(".")).resolve())
         else:
             findings = list(run_scan(paths or [Path(".")], config).findings)
         when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -116,6 +116,7 @@ def train_check(
 ) -> None:
     """Grade the exercises: scan each file and say which pass (exit 0 when all pass)."""
     from tokenward.rules import RULES
+    from tokenward.scanner.redaction import printable
     from tokenward.training import ExerciseError, check
 
     try:
@@ -124,7 +125,7 @@ def train_check(
         raise fail(str(exc)) from None
     for grade in grades:
         status = "PASS" if grade.passed else "FAIL"
-        typer.echo(f"{status}  {grade.file}  ({grade.rule_id})")
+        typer.echo(f"{status}  {printable(grade.file)}  ({printable(grade.rule_id)})")
         if grade.missing:
             typer.echo("      the file is missing")
         for finding in grade.findings:

@@ -24,6 +24,7 @@ from tokenward.model import (
     Span,
     Suppression,
     finding_from_dict,
+    spans_from_list,
 )
 
 _LEVEL_SEVERITY = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "note": Severity.LOW,
@@ -86,6 +87,7 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         fixable=bool(props.get("fixable", False)),
         suppression=suppression,
         target=props.get("target"),
+        secret_spans=spans_from_list(props.get("secretSpans")),
     )
 
 

@@ -1,13 +1,15 @@
 """What ``tokenward fix`` shows: diffs, what moves where, what needs a hand, what failed.
 
-Pure: returns strings. Diffs come already redacted from the engine; nothing here ever
-formats a secret value (moved secrets are shown by name only).
+Pure: returns strings. Diffs come already redacted (and control characters escaped) from
+the engine; nothing here ever formats a secret value (moved secrets are shown by name
+only), and every name or message from a file is shown with control characters escaped.
 """
 
 from __future__ import annotations
 
 from tokenward.scanner.fix.engine import FixPlan, FixReport, ManualFix, Problem, Proposal
 from tokenward.scanner.fix.services import MovedSecret
+from tokenward.scanner.redaction import printable as _p
 
 _RED, _GREEN, _CYAN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[36m", "\033[1m", "\033[0m"
 
@@ -34,10 +36,10 @@ def _moves(moves: list[MovedSecret], label: str, verb: str) -> list[str]:
     if not moves:
         return []
     lines = [f"Secrets {verb} {label} ({len(moves)}):"]
-    width = max(len(f"{m.path}:{m.line}") for m in moves)
+    width = max(len(f"{_p(m.path)}:{m.line}") for m in moves)
     for m in moves:
-        where = f"{m.path}:{m.line}".ljust(width)
-        lines.append(f"  {where}  {m.rule_id}  -> {m.name}")
+        where = f"{_p(m.path)}:{m.line}".ljust(width)
+        lines.append(f"  {where}  {m.rule_id}  -> {_p(m.name)}")
     return lines
 
 
@@ -47,8 +49,8 @@ def _manual(manual: list[ManualFix]) -> list[str]:
     lines = [f"Needs a fix by hand ({len(manual)}):"]
     for item in manual:
         f = item.finding
-        lines.append(f"  {f.path}:{f.line}:{f.span.column}  {f.rule_id}  {f.message}")
-        lines.append(f"      {item.hint}")
+        lines.append(f"  {_p(f.path)}:{f.line}:{f.span.column}  {f.rule_id}  {_p(f.message)}")
+        lines.append(f"      {_p(item.hint)}")
     return lines
 
 
@@ -58,7 +60,7 @@ def _problems(problems: list[Problem], title: str) -> list[str]:
     lines = [f"{title} ({len(problems)}):"]
     for p in problems:
         rule = f"  {p.rule_id}" if p.rule_id else ""
-        lines.append(f"  {p.where()}{rule}  {p.message}")
+        lines.append(f"  {_p(p.where())}{rule}  {_p(p.message)}")
     return lines
 
 
@@ -117,9 +119,9 @@ def render_report(plan: FixPlan, report: FixReport, *, color: bool = False) -> s
 
 def render_proposal(proposal: Proposal, *, color: bool = False) -> str:
     f = proposal.finding
-    lines = [f"{f.path}:{f.line}  {f.rule_id}  {f.message}"]
+    lines = [f"{_p(f.path)}:{f.line}  {f.rule_id}  {_p(f.message)}"]
     text = "\n".join(lines) + "\n" + color_diff(proposal.diff, color)
     if proposal.moves:
-        names = ", ".join(m.name for m in proposal.moves)
+        names = ", ".join(_p(m.name) for m in proposal.moves)
         text += f"(moves {names} to {proposal.destination})\n"
     return text

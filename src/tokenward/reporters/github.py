@@ -3,7 +3,8 @@
 ``::error file=app.py,line=3,col=11,endLine=3,endColumn=51,title=TW101 ...::message``.
 Findings at or above ``--fail-on`` are errors, the others warnings. Values are escaped as
 the runner expects (``%``, CR, LF everywhere; ``:`` and ``,`` inside properties too), so a
-message can never end an annotation early or forge another command.
+message can never end an annotation early or forge another command; other control
+characters (ANSI, OSC 52) are shown as escapes, so none reaches the job log raw.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from tokenward.model import Finding, ScanResult
 from tokenward.reporters import ReportOptions
 from tokenward.reporters.text import summary_line
+from tokenward.scanner.redaction import printable
 
 
 def escape_data(text: str) -> str:
@@ -22,8 +24,11 @@ def escape_property(text: str) -> str:
 
 
 def _command(kind: str, properties: dict[str, object], message: str) -> str:
-    props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items())
-    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{message}"
+    """One workflow command; the message's own line breaks are kept (as ``%0A``)."""
+    props = ",".join(f"{k}={escape_property(printable(str(v)))}"
+                     for k, v in properties.items())
+    text = escape_data("\n".join(printable(line) for line in message.split("\n")))
+    return f"::{kind} {props}::{text}" if props else f"::{kind}::{text}"
 
 
 def annotation(finding: Finding, options: ReportOptions) -> str:

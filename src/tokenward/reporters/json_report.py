@@ -8,6 +8,7 @@ from tokenward import __version__
 from tokenward.model import ScanResult, finding_to_dict
 from tokenward.reporters import ReportOptions
 from tokenward.reporters.summary import summarize
+from tokenward.scanner.redaction import printable_json
 
 
 def to_document(result: ScanResult, options: ReportOptions) -> dict[str, object]:
@@ -25,4 +26,5 @@ def to_document(result: ScanResult, options: ReportOptions) -> dict[str, object]
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
-    return json.dumps(to_document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return printable_json(json.dumps(to_document(result, options), indent=2,
+                                     ensure_ascii=False)) + "\n"

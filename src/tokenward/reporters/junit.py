@@ -12,20 +12,26 @@ import xml.etree.ElementTree as ET
 
 from tokenward.model import Finding, ScanResult
 from tokenward.reporters import ReportOptions
+from tokenward.scanner.redaction import printable as _x
+
+# Every value from a file (names, messages, snippets) goes through _x: XML 1.0 cannot hold
+# most control characters even as references, and ElementTree writes them raw.
 
 
 def _case(suite: ET.Element, finding: Finding) -> ET.Element:
     return ET.SubElement(suite, "testcase", {
-        "classname": finding.path,
-        "name": f"{finding.rule_id} {finding.rule} at {finding.span.line}:{finding.span.column}",
-        "file": finding.path,
+        "classname": _x(finding.path),
+        "name": _x(f"{finding.rule_id} {finding.rule} at {finding.span.line}:"
+                   f"{finding.span.column}"),
+        "file": _x(finding.path),
         "line": str(finding.span.line),
     })
 
 
 def _details(finding: Finding) -> str:
-    return (f"{finding.path}:{finding.span.line}:{finding.span.column}: {finding.rule_id} "
-            f"[{finding.severity.value}] {finding.message}\n    {finding.snippet}\n")
+    return (f"{_x(finding.path)}:{finding.span.line}:{finding.span.column}: "
+            f"{_x(finding.rule_id)} [{finding.severity.value}] {_x(finding.message)}\n"
+            f"    {_x(finding.snippet)}\n")
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
@@ -38,27 +44,28 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         if finding.suppression is not None:
             skipped += 1
             reason = finding.suppression.reason or finding.suppression.kind
-            ET.SubElement(case, "skipped", {"message": f"suppressed: {reason}"})
+            ET.SubElement(case, "skipped", {"message": _x(f"suppressed: {reason}")})
         elif finding.severity >= options.fail_on:
             failures += 1
-            failure = ET.SubElement(case, "failure", {"message": finding.message,
-                                                      "type": finding.rule_id})
+            failure = ET.SubElement(case, "failure", {"message": _x(finding.message),
+                                                      "type": _x(finding.rule_id)})
             failure.text = _details(finding)
         else:
             ET.SubElement(case, "system-out").text = _details(finding)
     for error in result.errors:
         tests += 1
         errors += 1
-        case = ET.SubElement(suite, "testcase", {"classname": error.path, "name": "scan",
-                                                 "file": error.path})
+        case = ET.SubElement(suite, "testcase", {"classname": _x(error.path), "name": "scan",
+                                                 "file": _x(error.path)})
         kind = "internal error" if error.internal else "error"
-        ET.SubElement(case, "error", {"message": error.message, "type": kind})
+        ET.SubElement(case, "error", {"message": _x(error.message), "type": kind})
     for stale in options.stale:
         tests += 1
         failures += 1
-        case = ET.SubElement(suite, "testcase", {"classname": stale.path,
-                                                 "name": f"baseline {stale.rule_id}"})
-        ET.SubElement(case, "failure", {"message": f"stale baseline entry {stale.fingerprint}",
+        case = ET.SubElement(suite, "testcase", {"classname": _x(stale.path),
+                                                 "name": _x(f"baseline {stale.rule_id}")})
+        ET.SubElement(case, "failure", {"message": _x(f"stale baseline entry "
+                                                      f"{stale.fingerprint}"),
                                         "type": "stale-baseline"})
     if tests == 0:
         tests = 1

@@ -19,10 +19,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tokenward.model import Finding, ScanError, ScanResult, Severity
+from tokenward.model import Finding, ScanError, ScanResult, Severity, spans_to_list
 from tokenward.reporters import ReportOptions
 from tokenward.rules.base import Rule
-from tokenward.scanner.redaction import mask_line
+from tokenward.scanner.redaction import mask_line, printable_json
 
 if TYPE_CHECKING:
     from tokenward.scanner.fix.diffs import Replacement
@@ -150,6 +150,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "path": finding.path,
             "fixable": finding.fixable,
             **({"target": finding.target} if finding.target else {}),
+            **({"secretSpans": spans_to_list(finding.secret_spans)}
+               if finding.secret_spans else {}),
         },
     }
     if finding.suppression is not None:
@@ -227,4 +229,5 @@ def to_document(result: ScanResult, options: ReportOptions,
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
-    return json.dumps(to_document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return printable_json(json.dumps(to_document(result, options), indent=2,
+                                     ensure_ascii=False)) + "\n"

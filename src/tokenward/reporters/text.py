@@ -5,6 +5,7 @@ from __future__ import annotations
 from tokenward.model import Finding, ScanResult, Severity
 from tokenward.reporters import ReportOptions
 from tokenward.reporters.summary import summarize
+from tokenward.scanner.redaction import printable
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -25,15 +26,19 @@ def render_finding(finding: Finding, color: bool = False) -> list[str]:
     from tokenward.rules import RULES_BY_ID
 
     rule = RULES_BY_ID.get(finding.rule_id)
-    location = f"{finding.path}:{finding.span.line}:{finding.span.column}"
+    # Every field can hold file content (a name, a comment, a merged report's snippet):
+    # shown with control characters escaped, so nothing drives the terminal.
+    location = f"{printable(finding.path)}:{finding.span.line}:{finding.span.column}"
     severity = _paint(finding.severity.value, _COLORS[finding.severity], color)
-    head = f"{_paint(location, _BOLD, color)}: {finding.rule_id} [{severity}] {finding.message}"
-    lines = [head, f"    {_paint(finding.snippet, _DIM, color)}"]
+    head = (f"{_paint(location, _BOLD, color)}: {printable(finding.rule_id)} [{severity}] "
+            f"{printable(finding.message)}")
+    lines = [head, f"    {_paint(printable(finding.snippet), _DIM, color)}"]
     if rule is not None and rule.hint:
         fixable = " (tokenward fix can do this)" if finding.fixable else ""
         lines.append(f"    fix: {rule.hint}{fixable}")
     if finding.suppression is not None:
-        reason = f": {finding.suppression.reason}" if finding.suppression.reason else ""
+        reason = (f": {printable(finding.suppression.reason)}" if finding.suppression.reason
+                  else "")
         lines[0] += f" (suppressed{reason})"
     return lines
 
@@ -71,10 +76,12 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         out.extend(render_finding(finding, options.color))
     for error in result.errors:
         label = "internal error" if error.internal else "error"
-        out.append(f"{error.path}: {_paint(label, _COLORS[Severity.HIGH], options.color)}: "
-                   f"{error.message}")
+        out.append(f"{printable(error.path)}: "
+                   f"{_paint(label, _COLORS[Severity.HIGH], options.color)}: "
+                   f"{printable(error.message)}")
     for stale in options.stale:
-        out.append(f"{stale.path}: stale baseline entry {stale.rule_id} {stale.fingerprint}: "
+        out.append(f"{printable(stale.path)}: stale baseline entry {printable(stale.rule_id)} "
+                   f"{printable(stale.fingerprint)}: "
                    "no longer found (run `tokenward baseline update`)")
     if out:
         out.append("")

@@ -16,6 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tokenward.model import Span
+from tokenward.scanner.redaction import split_lines
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -26,6 +29,16 @@ class Pair:
     line: int
     column: int
     end_column: int
+    # Where the value's text ends when it continues over lines (a backslash-continued
+    # double-quoted .env/shell value): (line, exclusive column). None: on ``line``.
+    continued_to: tuple[int, int] | None = None
+
+    @property
+    def value_span(self) -> Span:
+        """The whole source text of the value (what redaction masks when the text does
+        not spell the value as is)."""
+        end_line, end_column = self.continued_to or (self.line, self.end_column)
+        return Span(self.line, self.column, end_line, end_column)
 
 
 _ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
@@ -43,7 +56,7 @@ _DOCKER_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=")
 def pairs(text: str, kind: str) -> Iterator[Pair]:
     """Every key/value pair of a config file of ``kind`` (env, shell, dockerfile, yaml,
     json, toml, ini)."""
-    lines = text.splitlines()
+    lines = split_lines(text)  # the lines Source.line() and every span index
     reader = _READERS.get(kind)
     if reader is None:
         return
@@ -127,8 +140,11 @@ def _env(lines: list[str], index: int, shell: bool = False) -> Iterator[tuple[Pa
                 break
         pair = _pair(match.group("key"), joined, index + 1, start)
         if pair is not None:
+            last = lines[index + used - 1]
+            quote = last.find('"')
             yield Pair(pair.key, pair.value, pair.line, pair.column,
-                       min(pair.end_column, len(line) + 1)), used
+                       min(pair.end_column, len(line) + 1),
+                       (index + used, quote + 1 if quote >= 0 else len(last) + 1)), used
         return
     pair = _pair(match.group("key"), line, index + 1, start, stop_at_space=shell)
     if pair is not None:

@@ -239,7 +239,8 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
         return
     provider = provider_of(secret)
     yield Hit(span=source.span(node), secret=secret, target=target,
-              detail=provider.label if provider else kind)
+              detail=provider.label if provider else kind,
+              secret_spans=pyutil.secret_spans(source, node, secret))
 
 
 def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
@@ -248,15 +249,18 @@ def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
     if "://" in value and "@" in value:
         for cred in url_credentials(value):
             yield Hit(span=source.span(node), secret=cred.password,
-                      target=name or f"{cred.scheme} URL", detail="password in a URL")
+                      target=name or f"{cred.scheme} URL", detail="password in a URL",
+                      secret_spans=pyutil.secret_spans(source, node, cred.password))
     for secret, _, _ in connection_string_secrets(value):
         yield Hit(span=source.span(node), secret=secret, target=name or "connection string",
-                  detail="password in a connection string")
+                  detail="password in a connection string",
+                  secret_spans=pyutil.secret_spans(source, node, secret))
     for inline in inline_secrets(value):
         # A query parameter, a `--set x.password=` argument, a header line: the fix engine
         # cannot yet split such a string, so these are reported for a manual fix.
         yield Hit(span=source.span(node), secret=inline.secret, target=name or inline.name,
-                  detail=f"{inline.name} inside a string", fixable=False)
+                  detail=f"{inline.name} inside a string", fixable=False,
+                  secret_spans=pyutil.secret_spans(source, node, inline.secret))
 
 
 def _formatted_hits(source: Source, node: cst.FormattedString) -> Iterator[Hit]:
@@ -291,19 +295,22 @@ def _concatenated_bearer(source: Source, operation: cst.BinaryOperation) -> Iter
 
 def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpression,
                  bound_to: str | None) -> Iterator[Hit]:
+    literal: cst.BaseExpression | None = expression
     value = pyutil.string_value(expression)
     if value is None and isinstance(expression, cst.Name):
         if secret_kind(expression.value):
             return  # the constant itself is reported where it is assigned
-        resolved = _constant(source, node, expression.value)
-        value = pyutil.string_value(resolved) if resolved is not None else None
-    if value is None:
+        literal = _constant(source, node, expression.value)
+        value = pyutil.string_value(literal) if literal is not None else None
+    if value is None or literal is None:
         return
     if fails_validation(value) or why_not_secret(value, "bearer") is not None:
         return
     provider = provider_of(value)
+    # The literal may be a constant lines away: its own range is what must be masked.
     yield Hit(span=source.span(node), secret=value, target=bound_to or "Authorization",
-              detail=provider.label if provider else "bearer token")
+              detail=provider.label if provider else "bearer token",
+              secret_spans=pyutil.secret_spans(source, literal, value))
 
 
 def _constant(source: Source, near: cst.CSTNode, name: str) -> cst.BaseExpression | None:

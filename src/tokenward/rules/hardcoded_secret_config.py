@@ -42,9 +42,8 @@ def _netrc_hits(source: Source) -> Iterator[Hit]:
         for match in _NETRC_PASSWORD.finditer(line):
             password = match.group("pw")
             if why_not_secret(password, "password") is None:
-                yield Hit(Span(number, match.start("pw") + 1, number, match.end("pw") + 1),
-                          secret=password, target="password", detail="password in .netrc",
-                          fixable=False)
+                yield _raw_hit(Span(number, match.start("pw") + 1, number, match.end("pw") + 1),
+                               password, "password", "password in .netrc")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -53,7 +52,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         return
     reported: set[tuple[int, str]] = set()
     for pair in pairs(source.text, source.kind):
-        for hit in _pair_hits(pair):
+        for hit in _pair_hits(pair, source):
             reported.add((hit.span.line, hit.secret or ""))
             yield hit
     # URLs with credentials and Authorization headers anywhere else (command lines, YAML
@@ -63,9 +62,8 @@ def _detect(source: Source) -> Iterator[Hit]:
             for cred in url_credentials(line):
                 if (number, cred.password) not in reported:
                     reported.add((number, cred.password))
-                    yield Hit(Span(number, cred.start + 1, number, cred.end + 1),
-                              secret=cred.password, target=f"{cred.scheme} URL",
-                              detail="password in a URL", fixable=False)
+                    yield _raw_hit(Span(number, cred.start + 1, number, cred.end + 1),
+                                   cred.password, f"{cred.scheme} URL", "password in a URL")
         if source.kind == "shell" and ("-u" in line or "--" in line):
             for match in _CLI_PASSWORD.finditer(line):
                 group = "pw" if match.group("pw") else "pw2"
@@ -74,35 +72,49 @@ def _detect(source: Source) -> Iterator[Hit]:
                                                                     "password") is not None:
                     continue
                 reported.add((number, password))
-                yield Hit(Span(number, match.start(group) + 1, number, match.end(group) + 1),
-                          secret=password, target="password", detail="password",
-                          fixable=False)
+                yield _raw_hit(Span(number, match.start(group) + 1, number,
+                                    match.end(group) + 1), password, "password", "password")
         # Command lines and URLs the pair reader does not see; comments are not code here.
         paired = any(line_number == number for line_number, _ in reported)
         for inline in () if paired or line.lstrip().startswith("#") else inline_secrets(line):
             if (number, inline.secret) not in reported:
                 reported.add((number, inline.secret))
-                yield Hit(Span(number, inline.start + 1, number, inline.end + 1),
-                          secret=inline.secret, target=inline.name,
-                          detail=f"{inline.name} on a command line or in a URL", fixable=False)
+                yield _raw_hit(Span(number, inline.start + 1, number, inline.end + 1),
+                               inline.secret, inline.name,
+                               f"{inline.name} on a command line or in a URL")
         if "uthorization" in line:
             for match in _AUTH_HEADER.finditer(line):
                 token = match.group("token")
                 if (number, token) in reported or why_not_secret(token, "bearer") is not None:
                     continue
                 reported.add((number, token))
-                yield Hit(Span(number, match.start("token") + 1, number, match.end("token") + 1),
-                          secret=token, target="Authorization", detail="bearer token",
-                          fixable=False)
+                yield _raw_hit(Span(number, match.start("token") + 1, number,
+                                    match.end("token") + 1), token, "Authorization",
+                               "bearer token")
 
 
-def _pair_hits(pair: Pair) -> Iterator[Hit]:
+def _raw_hit(span: Span, secret: str, target: str, detail: str) -> Hit:
+    """A value matched in the raw text: its span is exactly where it is spelled."""
+    return Hit(span, secret=secret, target=target, detail=detail, fixable=False,
+               secret_spans=(span,))
+
+
+def _spelled(pair: Pair, source: Source, start: int, end: int) -> tuple[Span, ...]:
+    """Where ``pair.value[start:end]`` is written: exactly, when the file spells the value
+    as is; else the whole value (escapes and continuations spell it differently)."""
+    raw = source.line(pair.line)[pair.column - 1 : pair.end_column - 1]
+    if pair.continued_to is None and raw == pair.value:
+        return (Span(pair.line, pair.column + start, pair.line, pair.column + end),)
+    return (pair.value_span,)
+
+
+def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
     creds = list(url_credentials(pair.value))
     for cred in creds:
         column = pair.column + cred.start
         yield Hit(Span(pair.line, column, pair.line, column + len(cred.password)),
                   secret=cred.password, target=pair.key, detail="password in a URL",
-                  fixable=False)
+                  fixable=False, secret_spans=_spelled(pair, source, cred.start, cred.end))
     if creds:
         return
     found = False
@@ -110,7 +122,8 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
         found = True
         column = pair.column + start
         yield Hit(Span(pair.line, column, pair.line, pair.column + end), secret=secret,
-                  target=pair.key, detail="password in a connection string", fixable=False)
+                  target=pair.key, detail="password in a connection string", fixable=False,
+                  secret_spans=_spelled(pair, source, start, end))
     kind = secret_kind(pair.key)
     if found or kind is None or kind == "connection string":
         return
@@ -121,7 +134,7 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
     provider = provider_of(value)
     yield Hit(Span(pair.line, pair.column + offset, pair.line, pair.end_column),
               secret=value, target=pair.key, detail=provider.label if provider else kind,
-              fixable=False)
+              fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value)))
 
 
 _KEYWORDS = ("token", "secret", "pass", "pwd", "key", "auth", "credential", "cred", "bearer",

@@ -32,6 +32,8 @@ _BOUND_NAME = re.compile(
     r"""(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?::=|=>|=|:)\s*(?:[rbuRBU]{0,2})?["'`]?\s*$"""
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The longest private key text masked after its header (an RSA-8192 body is ~6,600).
+_MAX_KEY_TEXT = 8192
 
 
 def _line_starts(text: str) -> list[int]:
@@ -81,9 +83,11 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         own_by_line.setdefault(number, []).append(match.value)
         secret = match.value
+        spans: tuple[Span, ...] = ()
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
-        yield _hit(match.provider, match.value, number, column, line, secret)
+            spans = (_key_body_span(text, starts, match.end),)
+        yield _hit(match.provider, match.value, number, column, line, secret, spans)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = BY_DS_TYPE.get(found.secret_type)
@@ -99,14 +103,31 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield _hit(provider, found.value, found.line, found.column, line)
 
 
+def _key_body_span(text: str, starts: list[int], header_end: int) -> Span:
+    """From a private key's header to its END line: the whole body is the secret (the
+    finding's value is only its first 64 characters)."""
+    end = text.find("-----END", header_end, header_end + _MAX_KEY_TEXT)
+    if end < 0:
+        end = min(len(text), header_end + _MAX_KEY_TEXT)
+    return Span(*_position(starts, header_end), *_position(starts, end))
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    number = bisect.bisect_right(starts, offset)
+    return number, offset - starts[number - 1] + 1
+
+
 def _hit(provider: Provider, value: str, line: int, column: int, text: str,
-         secret: str | None = None) -> Hit:
+         secret: str | None = None, spans: tuple[Span, ...] = ()) -> Hit:
+    span = Span(line, column, line, column + len(value))
     return Hit(
-        span=Span(line, column, line, column + len(value)),
+        span=span,
         secret=secret or value,
         target=_bound_name(text, column) or provider.key,
         detail=provider.label,
         fixable=False,
+        # The token as matched in the text: its exact source range.
+        secret_spans=spans or (span,),
     )
 
 

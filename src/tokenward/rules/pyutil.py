@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tokenward.model import Span
 from tokenward.scanner.source import NodeIndex, Source
 
 if TYPE_CHECKING:
@@ -199,3 +200,75 @@ _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 def name_words(name: str) -> list[str]:
     """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
     return [w.lower() for w in _WORDS.findall(name)]
+
+
+def literal_pieces(node: cst.CSTNode) -> list[cst.SimpleString | cst.FormattedStringText]:
+    """The pieces of source text a string literal is written in, in order: each string
+    of an implicit concatenation, the text parts of an f-string."""
+    if isinstance(node, cst.ConcatenatedString):
+        return [*literal_pieces(node.left), *literal_pieces(node.right)]
+    if isinstance(node, cst.SimpleString):
+        return [node]
+    if isinstance(node, cst.FormattedString):
+        return [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
+    return []
+
+
+@dataclass(frozen=True)
+class _Piece:
+    raw: str  # the source text between the quotes
+    value: str  # what it evaluates to (escapes decoded)
+    line: int  # where ``raw`` starts
+    column: int
+
+
+def _piece(source: Source, node: cst.SimpleString | cst.FormattedStringText) -> _Piece:
+    span = source.span(node)
+    if isinstance(node, cst.FormattedStringText):
+        return _Piece(node.value, node.value, span.line, span.column)
+    try:
+        value = node.evaluated_value
+    except Exception:  # invalid escapes: judged by the raw text
+        value = node.raw_value
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    return _Piece(node.raw_value, text, span.line,
+                  span.column + len(node.prefix) + len(node.quote))
+
+
+def _after(line: int, column: int, text: str) -> tuple[int, int]:
+    """The position just after ``text`` written from (line, column)."""
+    rows = re.split(r"\r\n|\r|\n", text)
+    if len(rows) == 1:
+        return line, column + len(text)
+    return line + len(rows) - 1, len(rows[-1]) + 1
+
+
+def _range(piece: _Piece, start: int, end: int) -> Span:
+    line, column = _after(piece.line, piece.column, piece.raw[:start])
+    end_line, end_column = _after(piece.line, piece.column, piece.raw[:end])
+    return Span(line, column, end_line, end_column)
+
+
+def secret_spans(source: Source, node: cst.CSTNode, secret: str) -> tuple[Span, ...]:
+    """Where the literal ``node`` spells ``secret``, for redaction.
+
+    The exact range when one piece spells it as is (the password inside a URL); else
+    the whole text of every piece that holds part of its value: escapes and implicit
+    concatenation spell a value differently from what it is. Empty for a node that is
+    not a literal (the engine then looks for the value's spellings on the line).
+    """
+    pieces = [_piece(source, p) for p in literal_pieces(node)]
+    for piece in pieces:
+        at = piece.raw.find(secret)
+        if at >= 0:
+            return (_range(piece, at, at + len(secret)),)
+    joined = "".join(p.value for p in pieces)
+    at = joined.find(secret)
+    first, last = (at, at + len(secret)) if at >= 0 else (0, len(joined))
+    spans: list[Span] = []
+    offset = 0
+    for piece in pieces:
+        start, offset = offset, offset + len(piece.value)
+        if start < last and first < offset:
+            spans.append(_range(piece, 0, len(piece.raw)))
+    return tuple(s for s in spans if (s.line, s.column) != (s.end_line, s.end_column))

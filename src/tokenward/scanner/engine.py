@@ -14,7 +14,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.config import Config
@@ -108,7 +108,9 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 internal=True,
             ))
     errors.extend(ScanError(task.path, message) for message in source.errors)
-    findings = _to_findings(source, hits)
+    findings, redactor = _to_findings(source, hits)
+    # An error can quote the file (a declared encoding, a rule's detail): redacted too.
+    errors = [replace(e, message=redactor.text(e.message)) for e in errors]
     parsed = "module" in source.__dict__ and source.__dict__["module"] is not None
     return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed)
 
@@ -124,11 +126,19 @@ def project_path(path: str, root: str) -> str:
         return path
 
 
-def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Finding]:
+def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
+                 ) -> tuple[list[Finding], redaction.Redactor]:
+    """The file's findings, and the redactor that masks every secret any hit saw (a
+    duplicate dropped below, a suppressed finding: its secret is masked all the same)."""
+    located = [(rule, _with_secret_spans(source, hit)) for rule, hit in hits]
+    redactor = redaction.Redactor.of(
+        source.lines if located else (),  # most files have no hit: not even split
+        (s for _, hit in located for s in hit.secret_spans),
+        (hit.secret for _, hit in located))
     findings: list[Finding] = []
     stable_path = project_path(source.path, source.config.root)
     seen: Counter[tuple[str, str]] = Counter()
-    for rule, hit in sorted(_merge_duplicates(hits), key=lambda rh: (rh[1].span, rh[0].id)):
+    for rule, hit in sorted(_merge_duplicates(located), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
         span = hit.span
         material = (secret_material(hit.target, source.lines, span, hit.secret) if hit.secret
@@ -144,20 +154,30 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]) -> list[Findi
             severity=rule.severity,
             path=source.path,
             span=span,
-            message=rule.format_message(hit),
-            snippet=redaction.snippet(source.line(span.line), hit.secret, column=span.column),
+            message=redactor.known(rule.format_message(hit)),
+            snippet=redactor.snippet(span.line, span.column),
             fingerprint=fp,
             fixable=rule.fixable and hit.fixable,
             suppression=find_suppression(source.lines, span, rule.id, rule.name),
             secret_hash=secret_hash,
-            target=hit.target,
+            target=redactor.known(hit.target) if hit.target is not None else None,
             value_check=value_check(hit.secret, fp) if hit.secret else None,
+            secret_spans=hit.secret_spans,
         ))
-    return findings
+    return findings, redactor
+
+
+def _with_secret_spans(source: Source, hit: Hit) -> Hit:
+    """A hit with a secret always says where it is spelled: the rule's spans, else the
+    value's spellings found on the hit's lines, else the hit's whole span."""
+    if not hit.secret or hit.secret_spans:
+        return hit
+    return replace(hit, secret_spans=redaction.locate(source.lines, hit.span, hit.secret))
 
 
 def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
-    """One secret on one line is one finding: keep the rule that knows most (lowest id)."""
+    """One secret on one line is one finding: keep the rule that knows most (lowest id),
+    with every source range the merged hits spelled the secret at."""
     kept: dict[tuple[object, ...], tuple[Rule, Hit]] = {}
     for rule, hit in hits:
         if hit.secret:
@@ -165,7 +185,12 @@ def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]
         else:
             key = ("code", rule.id, hit.span)
         current = kept.get(key)
-        if current is None or rule.id < current[0].id:
+        if current is not None:
+            spans = tuple(sorted({*current[1].secret_spans, *hit.secret_spans}))
+            if rule.id < current[0].id:
+                current = (rule, hit)
+            kept[key] = (current[0], replace(current[1], secret_spans=spans))
+        else:
             kept[key] = (rule, hit)
     return list(kept.values())
 

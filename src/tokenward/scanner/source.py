@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tokenward.model import Span
+from tokenward.scanner.redaction import redact, split_lines
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -93,7 +94,8 @@ def decode(data: bytes, kind: str) -> Decoded:
         try:
             encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
         except SyntaxError as exc:
-            return Decoded(data.decode("latin-1"), "latin-1", f"bad encoding declaration: {exc}")
+            return Decoded(data.decode("latin-1"), "latin-1",
+                           f"bad encoding declaration: {_declaration_problem(exc)}")
     try:
         return Decoded(data.decode(encoding), encoding)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -104,6 +106,19 @@ def decode(data: bytes, kind: str) -> Decoded:
             "latin-1",
             f"not valid {encoding}{where} ({reason}); scanned as Latin-1 text",
         )
+
+
+def _declaration_problem(exc: SyntaxError) -> str:
+    """tokenize's complaint, with a declared name that is no codec redacted: the name is
+    file content and can be anything (``# -*- coding: <a token pasted there> -*-``)."""
+    head, sep, name = str(exc).rpartition(": ")
+    if not sep:
+        return "not readable"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        name = redact(name)
+    return f"{head}: {name}"
 
 
 def _syntax_error(text: str) -> str:
@@ -236,7 +251,8 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # Python's line breaks, as libcst counts them: spans index these lines.
+        return split_lines(self.text)
 
     def line(self, number: int) -> str:
         """The 1-based line ``number``, or "" past the end."""

@@ -16,7 +16,8 @@ from tokenward.model import Finding, finding_from_dict
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner.fix.diffs import planned_diffs
-from tokenward.training.excerpts import SourceFiles
+from tokenward.scanner.redaction import printable
+from tokenward.training.excerpts import SourceFiles, inside
 from tokenward.training.exercises import ExerciseError, Grade, check
 from tokenward.training.lessons import BuildOptions, build_session
 from tokenward.training.model import Session
@@ -32,8 +33,12 @@ class ReportError(Exception):
     """A findings file that is not a JSON report of `tokenward scan --format json`."""
 
 
-def load_report(path: Path) -> list[Finding]:
-    """The findings of a JSON report (suppressed ones included; the caller filters)."""
+def load_report(path: Path, root: Path | None = None) -> list[Finding]:
+    """The findings of a JSON report (suppressed ones included; the caller filters).
+
+    With ``root``, a report naming a file outside it is refused: lessons quote the files
+    a report names, and a report is input (``"path": "../victim/private.txt"``).
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -53,6 +58,12 @@ def load_report(path: Path) -> list[Finding]:
         except (KeyError, ValueError, TypeError) as exc:
             what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
             raise ReportError(f"{path}: finding {index + 1} is malformed ({what})") from None
+    for index, finding in enumerate(findings):
+        if root is not None and inside(root, finding.path) is None:
+            raise ReportError(
+                f"{path}: finding {index + 1} names {printable(finding.path)!r}, outside "
+                f"{root}: refusing to read it (run from the folder the report was made "
+                "in, or pass --root)")
     return findings
 
 
@@ -63,5 +74,8 @@ def build(findings: Sequence[Finding], *, root: Path, config: Config | None = No
     chosen = tuple(RULES if rules is None else rules)
     known = {r.id for r in chosen}
     active = [f for f in findings if not f.suppressed and f.rule_id in known]
-    diffs = planned_diffs(active, config or Config(), root, chosen) if with_fix_diffs else {}
-    return build_session(active, chosen, SourceFiles(root), diffs, options)
+    config = config or Config()
+    diffs = planned_diffs(active, config, root, chosen) if with_fix_diffs else {}
+    files = SourceFiles(root, chosen, config)
+    files.learn(findings)  # suppressed ones too: their secrets are masked where shown
+    return build_session(active, chosen, files, diffs, options)

@@ -1,24 +1,28 @@
 """Code shown in lessons: re-read from the files, every line redacted.
 
-Two layers, both always applied: every secret value the scanner found anywhere (located in
-its file by the finding's span and confirmed by the finding's secret hash) is replaced by
-its redacted form, then every line goes through the scanner's token mask. When a file's
-secrets cannot all be located (the file changed since the scan, or is gone), no context is
-read from it: only the findings' own redacted snippets are shown.
+A file is read only from under the session's root: a report's path never leads outside it
+(``../victim/private.txt``, an absolute path, a symbolic link out of the tree). Each file
+shown is scanned again, exactly as read, with every rule: its redactor masks the source
+range of every secret found there, suppressed and baselined ones included, and of every
+secret the report names, then anything token-shaped. A file whose reported findings are no
+longer where the report says (it changed since the scan) shows no context: only the
+findings' own snippets, redacted once more.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import Category, Finding
+from tokenward.model import Finding, Span
 from tokenward.rules.base import Example, Rule
-from tokenward.scanner import redaction
 from tokenward.scanner.engine import FileTask, scan_file
+from tokenward.scanner.redaction import Redactor, printable
 from tokenward.scanner.source import decode, kind_of
 from tokenward.training.model import CodeExcerpt
 
@@ -40,8 +44,7 @@ def _locate(text: str, secret_hash: str) -> str | None:
     return find_secret(text, secret_hash)
 
 
-def _span_text(lines: Sequence[str], finding: Finding) -> str:
-    span = finding.span
+def _span_text(lines: Sequence[str], span: Span) -> str:
     if not 1 <= span.line <= len(lines):
         return ""
     chosen = list(lines[span.line - 1 : span.end_line])
@@ -52,92 +55,144 @@ def _span_text(lines: Sequence[str], finding: Finding) -> str:
     return "\n".join(chosen)
 
 
+def inside(root: Path, path: str) -> Path | None:
+    """``root / path`` when, resolved (``..``, symbolic links), it stays under ``root``."""
+    try:
+        base = root.resolve()
+        target = (base / path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    return target if target.is_relative_to(base) else None
+
+
+@dataclass(frozen=True)
+class FileView:
+    """One file as read for a lesson: its redactor, and whether the report still fits it."""
+
+    redactor: Redactor
+    stale: bool
+
+
 @dataclass
 class SourceFiles:
-    """The team's files as read for a lesson, with the secrets found in them."""
+    """The team's files as read for lessons, each with the redactor of its secrets."""
 
     root: Path
-    texts: dict[str, list[str] | None] = field(default_factory=dict)
-    secrets: set[str] = field(default_factory=set)
-    unsafe: set[str] = field(default_factory=set)  # files whose secrets were not all found
-
-    def lines(self, path: str) -> list[str] | None:
-        if path not in self.texts:
-            self.texts[path] = _read_lines(self.root / path)
-        return self.texts[path]
+    rules: Sequence[Rule] = ()  # empty: every rule tokenward has
+    config: Config = field(default_factory=Config)
+    reported: dict[str, dict[tuple[str, Span], Finding]] = field(default_factory=dict)
+    views: dict[str, FileView | None] = field(default_factory=dict)
 
     def learn(self, findings: Iterable[Finding]) -> None:
-        """Locate every finding's secret value in its file (by span, confirmed by hash)."""
+        """Record the report's findings, suppressed ones included: their secrets are
+        masked wherever their files are shown."""
         for finding in findings:
-            secret_hash = finding.secret_hash or self._rescanned_hash(finding)
-            if secret_hash is None:
-                continue
-            lines = self.lines(finding.path)
-            value = None
-            if lines is not None:
-                value = _locate(_span_text(lines, finding), secret_hash)
-                if value is None and 1 <= finding.span.line <= len(lines):
-                    value = _locate(lines[finding.span.line - 1], secret_hash)
-            if value is None:
-                self.unsafe.add(finding.path)
-            else:
-                self.secrets.add(value)
+            self.reported.setdefault(finding.path, {})[(finding.rule_id, finding.span)] = finding
+            self.views.pop(finding.path, None)
 
-    def redact(self, line: str) -> str:
-        return redact_line(line, self.secrets)
+    def view(self, path: str) -> FileView | None:
+        """The file read and scanned again; None when it is outside the root, gone,
+        binary, too large or not a regular file."""
+        if path not in self.views:
+            self.views[path] = self._read(path)
+        return self.views[path]
 
-    def _rescanned_hash(self, finding: Finding) -> str | None:
-        """A finding read from a report has no secret hash (it is local, never published):
-        scan its file again with its rule for the hash at its span. When a secret finding
-        is not there any more, the file is not shown."""
-        from tokenward.rules import get_rule
+    def readable(self, finding: Finding) -> bool:
+        view = self.view(finding.path)
+        return (view is not None and not view.stale
+                and finding.span.line <= len(view.redactor.lines))
 
-        lines = self.lines(finding.path)
-        rule = get_rule(finding.rule_id)
-        fresh = [] if lines is None or rule is None else [
-            f for f in scan_text(finding.path, "\n".join(lines) + "\n", [rule])
-            if f.span == finding.span]
-        if not fresh and finding.category is Category.HARDCODED_SECRET:
-            self.unsafe.add(finding.path)
-        return fresh[0].secret_hash if fresh else None
+    def redactor(self, path: str) -> Redactor:
+        view = self.view(path)
+        return view.redactor if view is not None else Redactor.of(())
+
+    def _read(self, path: str) -> FileView | None:
+        target = inside(self.root, path)
+        data = (_read_regular(target, self.config.max_file_size) if target is not None
+                else None)
+        if data is None or b"\0" in data[:8192]:
+            return None
+        from tokenward.rules import RULES
+
+        text = decode(data, kind_of(path, data[:200])).text
+        found = scan_file(FileTask(path, data), self.config, _union(self.rules, RULES)).findings
+        reported = self.reported.get(path, {}).values()
+        spans = [s for f in (*found, *reported) for s in f.secret_spans]
+        # A reported secret no longer where the report says: the file changed.
+        stale = not all(_still_there(f, found) for f in reported
+                        if f.secret_hash is not None or f.secret_spans)
+        return FileView(Redactor.of_text(text, spans), stale)
 
 
-def _read_lines(path: Path) -> list[str] | None:
+
+def _still_there(reported: Finding, found: Sequence[Finding]) -> bool:
+    """Whether a reported secret is still where the report says: the same source ranges,
+    the same finding, or (a report without ranges) the same secret on the same line."""
+    if reported.secret_spans:
+        here = {s for f in found for s in f.secret_spans}
+        return set(reported.secret_spans) <= here
+    return any((f.rule_id, f.span) == (reported.rule_id, reported.span)
+               or (f.line == reported.line and f.secret_hash == reported.secret_hash)
+               for f in found)
+
+
+def _union(first: Sequence[Rule], second: Sequence[Rule]) -> tuple[Rule, ...]:
+    chosen = {r.id: r for r in second}
+    chosen.update((r.id, r) for r in first)
+    return tuple(chosen.values())
+
+
+def _read_regular(path: Path, max_size: int) -> bytes | None:
+    """A regular file's bytes (never a FIFO or a device: reading those can block)."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    if b"\0" in data[:8192]:
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_size:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(max_size + 1)
+    except OSError:
         return None
-    return decode(data, kind_of(path.name, data[:200])).text.splitlines()
+    finally:
+        os.close(fd)
+
+
+def _shown(redactor: Redactor, text: str) -> str:
+    """A rendered line, clipped; hidden if a known spelling somehow survived."""
+    if any(s in text for s in redactor.spellings):
+        return HIDDEN_LINE
+    if len(text) > MAX_LINE_WIDTH:
+        text = text[: MAX_LINE_WIDTH - 1] + "…"
+    return text
 
 
 def redact_line(line: str, secrets: Iterable[str]) -> str:
-    """A line safe to show: known secrets redacted, token-shaped runs masked, clipped."""
-    known = sorted({s for s in secrets if s}, key=len, reverse=True)
-    for value in known:
-        line = line.replace(value, redaction.redact(value))
-    line = redaction.mask_line(line.rstrip())
-    if any(value in line for value in known):
-        return HIDDEN_LINE
-    if len(line) > MAX_LINE_WIDTH:
-        line = line[: MAX_LINE_WIDTH - 1] + "…"
-    return line
+    """A line not read from a file, safe to show: known secrets masked wherever they are
+    spelled, token-shaped runs masked, control characters escaped, clipped."""
+    redactor = Redactor.of((), values=secrets)
+    return _shown(redactor, redactor.text(line.rstrip()))
 
 
 def finding_excerpt(files: SourceFiles, finding: Finding) -> CodeExcerpt:
     """The lines around a finding, redacted; the finding's snippet when that is not safe."""
-    lines = None if finding.path in files.unsafe else files.lines(finding.path)
     span = finding.span
     language = language_of(finding.path)
     highlight = tuple(range(span.line, span.end_line + 1))
-    if lines is None or span.line > len(lines):
-        return CodeExcerpt(finding.path, span.line, (files.redact(finding.snippet),),
+    path = printable(finding.path)
+    view = files.view(finding.path)
+    if view is None or not files.readable(finding):
+        # The report's snippet: redacted by the scan that wrote it, and once more here.
+        redactor = files.redactor(finding.path)
+        return CodeExcerpt(path, span.line, (_shown(redactor, redactor.text(finding.snippet)),),
                            (span.line,), language, True)
+    redactor = view.redactor
     first = max(1, span.line - CONTEXT_LINES)
-    last = min(len(lines), span.end_line + CONTEXT_LINES)
-    shown = tuple(files.redact(text) for text in lines[first - 1 : last])
-    return CodeExcerpt(finding.path, first, shown, highlight, language, True)
+    last = min(len(redactor.lines), span.end_line + CONTEXT_LINES)
+    shown = tuple(_shown(redactor, redactor.line(n).rstrip()) for n in range(first, last + 1))
+    return CodeExcerpt(path, first, shown, highlight, language, True)
 
 
 @functools.lru_cache(maxsize=512)
@@ -158,7 +213,7 @@ def example_secrets(example: Example, rules: Sequence[Rule]) -> set[str]:
     for finding in scan_text(example.path, text, rules):
         if finding.secret_hash is None:
             continue
-        value = _locate(_span_text(lines, finding), finding.secret_hash)
+        value = _locate(_span_text(lines, finding.span), finding.secret_hash)
         if value is None and 1 <= finding.span.line <= len(lines):
             value = _locate(lines[finding.span.line - 1], finding.secret_hash)
         if value is not None:
@@ -169,19 +224,11 @@ def example_secrets(example: Example, rules: Sequence[Rule]) -> set[str]:
 def example_excerpt(example: Example, rules: Sequence[Rule], *, lines: tuple[int, ...] = ()
                     ) -> CodeExcerpt:
     """A rule's example (or a reference fix), redacted like the team's code."""
-    secrets = example_secrets(example, rules)
-    shown = tuple(redact_line(line, secrets) for line in example.text.splitlines())
-    return CodeExcerpt(example.path, 1, shown, lines, language_of(example.path), False)
+    findings = scan_text(example.path, example.text, rules)
+    redactor = Redactor.of_text(example.text, (s for f in findings for s in f.secret_spans),
+                                example_secrets(example, rules))
+    shown = tuple(_shown(redactor, redactor.line(n).rstrip())
+                  for n in range(1, len(redactor.lines) + 1))
+    return CodeExcerpt(printable(example.path), 1, shown, lines, language_of(example.path),
+                       False)
 
-
-def redact_diff(diff: str, secrets: Iterable[str]) -> str:
-    """A unified diff with every body line redacted (markers and headers kept)."""
-    out: list[str] = []
-    for line in diff.splitlines():
-        if line.startswith(("---", "+++", "@@", "\\")):
-            out.append(line)
-        elif line[:1] in ("+", "-", " "):
-            out.append(line[0] + redact_line(line[1:], secrets))
-        else:
-            out.append(redact_line(line, secrets))
-    return "\n".join(out) + ("\n" if out else "")

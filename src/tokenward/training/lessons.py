@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 from tokenward.model import Category, Finding, Severity
 from tokenward.rules.base import Example, Rule
+from tokenward.scanner.redaction import printable
 from tokenward.training.content import CHECKLISTS, CONSEQUENCES, OBJECTIVES, SEVERITY_WEIGHT
-from tokenward.training.excerpts import (
-    SourceFiles,
-    example_excerpt,
-    finding_excerpt,
-    redact_diff,
-)
+from tokenward.training.excerpts import SourceFiles, example_excerpt, finding_excerpt
 from tokenward.training.exercises import make_exercise
 from tokenward.training.model import (
     AgendaItem,
@@ -57,15 +53,22 @@ def _places(findings: Sequence[Finding]) -> tuple[Place, ...]:
     by_path: dict[str, set[int]] = defaultdict(set)
     for finding in findings:
         by_path[finding.path].add(finding.line)
-    return tuple(Place(path, tuple(sorted(lines))) for path, lines in sorted(by_path.items()))
+    # A file name is shown as text: no control character reaches a terminal or a page.
+    return tuple(Place(printable(path), tuple(sorted(lines)))
+                 for path, lines in sorted(by_path.items()))
 
 
 def _showcase(findings: Sequence[Finding], files: SourceFiles,
               diffs: Mapping[str, str]) -> Finding:
-    """The finding to show: one with a fix diff and readable code, else the first."""
+    """The finding to show: one with a fix diff and readable code, else the first.
+
+    Files are read (and scanned again) only until one is readable."""
     ordered = sorted(findings, key=Finding.sort_key)
-    return min(ordered, key=lambda f: (f.fingerprint not in diffs, f.path in files.unsafe,
-                                       ordered.index(f)))
+    for group in ([f for f in ordered if f.fingerprint in diffs],
+                  [f for f in ordered if f.fingerprint not in diffs]):
+        if group:
+            return next((f for f in group if files.readable(f)), group[0])
+    return ordered[0]
 
 
 def _reference_fix(exercise: Exercise, rules: Sequence[Rule]) -> CodeExcerpt:
@@ -88,7 +91,8 @@ def build_lesson(number: int, rule: Rule, findings: Sequence[Finding], rules: Se
         shown = _showcase(findings, files, diffs)
         before = finding_excerpt(files, shown)
         raw_diff = diffs.get(shown.fingerprint)
-        fix_diff = redact_diff(raw_diff, files.secrets) if raw_diff else None
+        # The engine redacted the diff; once more with every secret of the shown file.
+        fix_diff = files.redactor(shown.path).diff(raw_diff) if raw_diff else None
     else:
         before = example_excerpt(Example(exercise.text, path=exercise.filename), rules,
                                  lines=_fired_lines(exercise, rule))
@@ -163,7 +167,8 @@ def _trainer_notes(lessons: Sequence[Lesson], findings: Sequence[Finding]) -> tu
 def build_session(findings: Sequence[Finding], rules: Sequence[Rule], files: SourceFiles,
                   diffs: Mapping[str, str] | None = None,
                   options: BuildOptions | None = None) -> Session:
-    """The whole session. ``findings`` are active findings; ``files`` reads the team's code."""
+    """The whole session. ``findings`` are active findings; ``files`` reads the team's code
+    (and has learnt every finding of the report, suppressed ones included)."""
     options = options or BuildOptions()
     diffs = diffs or {}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -186,7 +191,8 @@ def build_session(findings: Sequence[Finding], rules: Sequence[Rule], files: Sou
         AgendaItem("Exercise debrief, quiz review and questions", WRAP_UP_MINUTES, "wrap-up"),
     )
     return Session(
-        title=options.title, lessons=tuple(lessons), agenda=agenda, counts=_counts(findings),
+        title=printable(options.title), lessons=tuple(lessons), agenda=agenda,
+        counts=_counts(findings),
         findings_total=len(findings), files_total=len({f.path for f in findings}),
         from_findings=bool(findings), trainer_notes=_trainer_notes(lessons, findings),
         timestamp=options.timestamp,

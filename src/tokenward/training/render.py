@@ -16,6 +16,7 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
+from tokenward.scanner.redaction import printable
 from tokenward.training.chart import render_svg
 from tokenward.training.model import CodeExcerpt, Session
 
@@ -29,6 +30,22 @@ def _fence(text: str, language: str = "") -> str:
     longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{language}\n{text.rstrip(chr(10))}\n{ticks}"
+
+
+def _code_span(text: str, *, in_table: bool = False) -> str:
+    """``text`` as one Markdown code span, whatever it holds: a fence of more backticks
+    than its longest run (padded when it starts or ends with one), ``|`` escaped inside a
+    table (GFM splits cells at it, even in code), control characters shown as escapes.
+
+    A file name is input: `` a`b|c `` must not end the span or the table cell early.
+    """
+    text = printable(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def _numbered_fence(excerpt: CodeExcerpt) -> str:
@@ -75,6 +92,7 @@ def _environment(html: bool) -> jinja2.Environment:
         trim_blocks=False,
     )
     env.filters["fence"] = _fence
+    env.filters["code"] = _code_span
     env.filters["numbered_fence"] = _numbered_fence
     env.filters["inline_code"] = _inline_code if html else (lambda text: text)
     env.filters["diff_class"] = _diff_class

@@ -40,6 +40,7 @@ from tokenward.scanner.fix.kinds import FIX_KINDS, FixKind
 from tokenward.scanner.fix.rotation import reminder
 from tokenward.scanner.fix.services import Destination, FixServices, MovedSecret, NameRegistry
 from tokenward.scanner.fix.writer import redact_diff, unified_diff
+from tokenward.scanner.redaction import Redactor
 from tokenward.scanner.source import decode, kind_of
 
 
@@ -101,11 +102,13 @@ class FileFix:
     moves: tuple[MovedSecret, ...]
     # False for suggestions (fixes that cannot be judged safe): shown, never written.
     writes: bool = True
+    # Masks every secret the scan saw in this file, suppressed ones included.
+    redactor: Redactor = field(default_factory=lambda: Redactor.of(()), compare=False)
 
     @property
     def diff(self) -> str:
         """The change as a unified diff, with every secret redacted (safe to print)."""
-        return redact_diff(unified_diff(self.path, self.before, self.after),
+        return redact_diff(unified_diff(self.path, self.before, self.after), self.redactor,
                            (m.value for m in self.moves))
 
     def data(self) -> bytes:
@@ -213,9 +216,13 @@ class _FileFixer:
 
     def __init__(self, task: FileTask, findings: list[Finding], rules: Sequence[Rule],
                  config: Config, services: FixServices, decide: Decide | None,
-                 destination_label: str, asking: _Asking | None = None) -> None:
+                 destination_label: str, asking: _Asking | None = None,
+                 seen: Sequence[Finding] = ()) -> None:
         self.task = task
         self.findings = findings
+        # Every finding in the file (suppressed and unfixable too): diffs mask them all.
+        self.seen = seen or findings
+        self.redactor = Redactor.of(())
         self.rules = rules
         self.by_id = {r.id: r for r in rules}
         self.config = config
@@ -233,8 +240,10 @@ class _FileFixer:
     def run(self, disk_path: Path) -> list[FileFix]:
         data = self.task.data or b""
         decoded = decode(data, "python")
+        self.redactor = Redactor.of_text(decoded.text,
+                                         (s for f in self.seen for s in f.secret_spans))
         if decoded.error:
-            self.problem(None, f"left untouched: {decoded.error}")
+            self.problem(None, f"left untouched: {self.redactor.text(decoded.error)}")
             return []
         writing = [f for f in self.findings if self._kind(f).writes]
         suggesting = [f for f in self.findings if not self._kind(f).writes]
@@ -264,7 +273,8 @@ class _FileFixer:
             if not writes:
                 self.services.names.restore(snapshot)
             out.append(FileFix(self.task.path, disk_path, data, base, after,
-                               decoded.encoding, tuple(applied), tuple(moves), writes))
+                               decoded.encoding, tuple(applied), tuple(moves), writes,
+                               self.redactor))
             if writes:
                 base = after
         return out
@@ -350,7 +360,7 @@ class _FileFixer:
         if reason:
             self.problem(finding, f"not offered: {reason}")
             return False
-        diff = redact_diff(unified_diff(self.task.path, before, after),
+        diff = redact_diff(unified_diff(self.task.path, before, after), self.redactor,
                            (m.value for m in codemod.moves))
         answer = self.decide(Proposal(self.task.path, finding, diff, tuple(codemod.moves),
                                       self.destination_label))
@@ -381,9 +391,10 @@ def fix_text(text: str, path: str = "example.py", *, rules: Sequence[Rule] | Non
     chosen = tuple(RULES if rules is None else rules)
     services = services or FixServices(names=NameRegistry(environment={}))
     task = FileTask(path, text.encode("utf-8"))
-    findings = [f for f in scan_file(task, config, chosen).findings
+    seen = scan_file(task, config, chosen).findings
+    findings = [f for f in seen
                 if not f.suppressed and f.fixable and _kind(_rule(chosen, f)) is not None]
-    fixer = _FileFixer(task, findings, chosen, config, services, None, "")
+    fixer = _FileFixer(task, findings, chosen, config, services, None, "", seen=seen)
     fixes = fixer.run(Path(path))
     final = fixes[-1].after if fixes else text
     moves = tuple(m for f in fixes for m in f.moves)
@@ -421,6 +432,9 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
     linked: set[str] = set()  # rewriting would replace the link with a file: refused
+    seen: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        seen.setdefault(finding.path, []).append(finding)
     for finding in result.active:
         candidate, task = tasks[finding.path]
         if candidate.path.resolve() == env_file:
@@ -442,7 +456,7 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
             break
         candidate, task = tasks[path]
         fixer = _FileFixer(task, findings, chosen, config, services, decide, dest.label,
-                           asking)
+                           asking, seen=seen[path])
         for file_fix in fixer.run(candidate.path):
             (plan.files if file_fix.writes else plan.suggestions).append(file_fix)
         plan.problems.extend(fixer.problems)

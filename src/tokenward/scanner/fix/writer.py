@@ -9,13 +9,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from tokenward.scanner import redaction
+from tokenward.scanner.redaction import Redactor, split_lines
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    """A unified diff (``a/path`` -> ``b/path``), newline-terminated lines."""
+    """A unified diff (``a/path`` -> ``b/path``), newline-terminated lines.
+
+    Lines are split as Python (and every span) counts them, so a form feed inside a line
+    stays inside it and the diff's line numbers are the findings' line numbers.
+    """
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        split_lines(before, keepends=True), split_lines(after, keepends=True),
         fromfile=f"a/{path}", tofile=f"b/{path}",
     )
     out: list[str] = []
@@ -27,15 +31,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-def redact_diff(diff: str, secrets: Iterable[str]) -> str:
-    """A diff safe to show: moved secrets redacted, token-shaped runs masked on old lines."""
-    values = sorted({s for s in secrets if s}, key=len, reverse=True)
-    out: list[str] = []
-    for line in diff.splitlines(keepends=True):
-        if line.startswith(("-", " ")) and not line.startswith("---"):
-            for value in values:
-                line = line.replace(value, redaction.redact(value))
-            body = line.rstrip("\n")
-            line = line[0] + redaction.mask_line(body[1:]) + line[len(body):]
-        out.append(line)
-    return "".join(out)
+def redact_diff(diff: str, redactor: Redactor, moved: Iterable[str] = ()) -> str:
+    """A diff of the file ``redactor`` was built for, safe to show: every secret the scan
+    saw in the file masked on old, context and new lines, and the ``moved`` values too."""
+    return redactor.with_values(moved).diff(diff)
