@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tokenward.scanner.fix.destinations import (
+from tokenward.fix.destinations import (
     EnvFile,
     parse_env_value,
     quote_env_value,
     read_env_file,
 )
-from tokenward.scanner.fix.names import env_name
-from tokenward.scanner.fix.services import MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.fix.names import env_name
+from tokenward.fix.services import MovedSecret, NameRegistry
+from tokenward.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
 
 
 @pytest.mark.parametrize(("target", "context", "provider", "expected"), [

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenward.rules.providers import base62_checksum, has_valid_checksum, jwt_is_signed
-from tokenward.rules.secret_names import is_password_name, secret_kind
-from tokenward.rules.secret_values import url_credentials, why_not_secret
+from tokenward.analysis.providers import base62_checksum, has_valid_checksum, jwt_is_signed
+from tokenward.analysis.values import url_credentials, why_not_secret
+from tokenward.analysis.vocabulary import is_password_name, secret_kind
 
 # Real tokens from a public scanner's test vectors (valid checksums, revoked long ago).
 VALID_GITHUB = (
@@ -182,8 +182,8 @@ def test_jwt_must_be_signed() -> None:
 
 
 def test_name_words_matches_pyutil() -> None:
-    from tokenward.rules import pyutil
-    from tokenward.rules.secret_names import name_words
+    from tokenward.analysis import python as pyutil
+    from tokenward.analysis.vocabulary import name_words
 
     for name in ("githubApiToken", "GITHUB_API_TOKEN", "X-API-Key", "PGPASSWORD", "s3_key2"):
         assert name_words(name) == pyutil.name_words(name)

@@ -9,7 +9,7 @@ from typing import Any
 
 import libcst as cst
 
-from tokenward.scanner.source import NodeIndex, _layout_types
+from tokenward.analysis.source import NodeIndex, _layout_types
 
 SAMPLE = textwrap.dedent('''
     import os as o

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tokenward.scanner.secrets_adapter import (
+from tokenward.analysis.secrets_adapter import (
     PLUGINS,
     candidate_lines,
     run_on_every_line,
@@ -69,7 +69,7 @@ def test_every_used_plugin_has_a_spec_and_no_keyword_or_entropy_plugin() -> None
 
 
 def _imports_detect_secrets(text: str) -> bool:
-    code = ("import sys; from tokenward.scanner.secrets_adapter import scan_text; "
+    code = ("import sys; from tokenward.analysis.secrets_adapter import scan_text; "
             f"scan_text({text!r}); print('detect_secrets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(SRC)}, check=True)

@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tokenward.analysis.providers import base62_checksum
+from tokenward.analysis.source import Source
+from tokenward.fix.kinds import MOVE_SECRET
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.providers import base62_checksum
-from tokenward.scanner.fix.kinds import MOVE_SECRET
-from tokenward.scanner.source import Source
 
 
 def github_token(body: str) -> str:

@@ -21,9 +21,9 @@ from tokenward import __version__
 
 if TYPE_CHECKING:
     from tokenward.config import Config
+    from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
-    from tokenward.scanner.fix.diffs import Replacement
 
 if TYPE_CHECKING:
     pass
@@ -173,7 +173,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacement, ...]]:
     """What `tokenward fix` would change for each fixable finding (SARIF `fixes`)."""
-    from tokenward.scanner.fix.diffs import planned_diffs, replacements
+    from tokenward.fix.diffs import planned_diffs, replacements
 
     fixable = [f for f in result.active if f.fixable]
     if not fixable:

@@ -125,8 +125,8 @@ def list_rules() -> None:
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.")]) -> None:
     """Print a rule's documentation and examples."""
+    from tokenward.reporters.rule_docs import render_markdown
     from tokenward.rules import get_rule
-    from tokenward.rules.docs import render_markdown
 
     found = get_rule(rule)
     if found is None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from tokenward.model import Category, Hit, Severity
 
 if TYPE_CHECKING:
-    from tokenward.scanner.source import Source
+    from tokenward.analysis.source import Source
 
 
 @dataclass(frozen=True)

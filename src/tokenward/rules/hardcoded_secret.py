@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules import examples
-from tokenward.rules.base import PYTHON, Rule, RuleDocs
-from tokenward.rules.providers import fails_validation, provider_of
-from tokenward.rules.secret_names import secret_kind
-from tokenward.rules.secret_values import (
+from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
     has_inline_candidate,
@@ -23,13 +20,16 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.scanner.fix.kinds import MOVE_SECRET
-from tokenward.scanner.source import Source
+from tokenward.analysis.vocabulary import secret_kind
+from tokenward.fix.kinds import MOVE_SECRET
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules import examples
+from tokenward.rules.base import PYTHON, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from tokenward.rules import pyutil
+    from tokenward.analysis import python as pyutil
 
 
 def _load_libcst() -> None:
@@ -37,7 +37,7 @@ def _load_libcst() -> None:
     the import costs ~0.3 s, most of a pre-commit run's budget."""
     if "cst" not in globals():
         globals()["cst"] = importlib.import_module("libcst")
-        globals()["pyutil"] = importlib.import_module("tokenward.rules.pyutil")
+        globals()["pyutil"] = importlib.import_module("tokenward.analysis.python")
 
 
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).

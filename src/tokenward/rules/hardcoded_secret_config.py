@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules import examples
-from tokenward.rules.base import CONFIG, Rule, RuleDocs
-from tokenward.rules.config_pairs import Pair, pairs
-from tokenward.rules.providers import fails_validation, provider_of
-from tokenward.rules.secret_names import secret_kind
-from tokenward.rules.secret_values import (
+from tokenward.analysis.config_pairs import Pair, pairs
+from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import (
     connection_string_secrets,
     inline_secrets,
     not_flagged_doc,
@@ -19,7 +16,10 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.scanner.source import Source
+from tokenward.analysis.vocabulary import secret_kind
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules import examples
+from tokenward.rules.base import CONFIG, Rule, RuleDocs
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
 # curl -u user:password, wget --password=...

@@ -6,20 +6,20 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules import examples
-from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
-from tokenward.rules.providers import (
+from tokenward.analysis import secrets_adapter
+from tokenward.analysis.providers import (
     BY_DS_TYPE,
     OWN,
     Provider,
     find_tokens,
     private_key_body,
 )
-from tokenward.rules.secret_names import name_words
-from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
-from tokenward.scanner import secrets_adapter
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import not_flagged_doc, why_not_secret
+from tokenward.analysis.vocabulary import name_words
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules import examples
+from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
 
 # A JWT counts only next to words that make it a credential (a JWT in a test vector or a
 # docs page about the format is not one).

@@ -6,9 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import (
+from tokenward.analysis.python import (
     argument,
     call_name,
     enclosing_function,
@@ -16,11 +14,13 @@ from tokenward.rules.pyutil import (
     last_name,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, mentions_tokens
-from tokenward.rules.token_flow import token_use
-from tokenward.rules.weak_sources import module_int
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
-from tokenward.scanner.source import Source
+from tokenward.analysis.randomness import module_int
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import token_use
+from tokenward.analysis.token_names import is_test_path, mentions_tokens
+from tokenward.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.config_text import is_comment
+from tokenward.analysis.credentials import dict_items, is_http_call, is_secret_name, resolve
+from tokenward.analysis.python import keyword, last_name, name_words, string_value
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
-from tokenward.rules.config_text import is_comment
-from tokenward.rules.credential_flow import dict_items, is_http_call, is_secret_name, resolve
-from tokenward.rules.pyutil import keyword, last_name, name_words, string_value
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst

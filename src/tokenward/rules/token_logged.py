@@ -6,17 +6,15 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.config_text import is_comment, logical_lines
-from tokenward.rules.credential_flow import (
+from tokenward.analysis.config_text import is_comment, logical_lines
+from tokenward.analysis.credentials import (
     has_credential_items,
     is_credential_key,
     is_secret_name,
     resolve,
     returned_dict,
 )
-from tokenward.rules.pyutil import (
+from tokenward.analysis.python import (
     call_name,
     dotted_name,
     enclosing_function,
@@ -25,7 +23,9 @@ from tokenward.rules.pyutil import (
     name_words,
     string_value,
 )
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst

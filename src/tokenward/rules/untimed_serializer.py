@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import (
+from tokenward.analysis.python import (
     argument,
     call_name,
     dotted_name,
@@ -18,9 +16,11 @@ from tokenward.rules.pyutil import (
     positional,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, name_is_token
-from tokenward.rules.token_flow import token_use
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import token_use
+from tokenward.analysis.token_names import is_test_path, name_is_token
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tokenward.analysis.source import Source, decode, kind_of
 from tokenward.config import Config
 from tokenward.model import (
     Finding,
@@ -30,7 +31,6 @@ from tokenward.rules.base import Rule
 from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, discover
 from tokenward.scanner.fingerprint import fingerprint, normalise_code
-from tokenward.scanner.source import Source, decode, kind_of
 from tokenward.scanner.suppressions import find_suppression
 
 Progress = Callable[[int, int], None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tokenward.scanner.fix.base import FindingCodemod
+    from tokenward.fix.base import FindingCodemod
 
 
 @dataclass(frozen=True)
@@ -36,22 +36,22 @@ MOVE_SECRET = FixKind(
     "move-secret",
     "replace the hard-coded secret by an environment or store lookup; the value moves "
     "to .env or the vault",
-    "tokenward.scanner.fix.move_secret:MoveSecret",
+    "tokenward.fix.move_secret:MoveSecret",
 )
 USE_SECRETS_MODULE = FixKind(
     "use-secrets",
     "generate the token with the secrets module (at least 32 bytes)",
-    "tokenward.scanner.fix.weak_generation:UseSecretsModule",
+    "tokenward.fix.weak_generation:UseSecretsModule",
 )
 ADD_EXPIRY_CLAIM = FixKind(
     "add-exp-claim",
     'add "exp": datetime.now(timezone.utc) + timedelta(minutes=15) to the JWT payload',
-    "tokenward.scanner.fix.expiry:AddExpiryClaim",
+    "tokenward.fix.expiry:AddExpiryClaim",
 )
 REMOVE_VERIFY_EXP_OFF = FixKind(
     "remove-verify-exp-off",
     "remove the option that turns expiry verification off",
-    "tokenward.scanner.fix.expiry:RemoveVerifyExpOff",
+    "tokenward.fix.expiry:RemoveVerifyExpOff",
 )
 
 # The weak calls USE_SECRETS_MODULE rewrites exactly; a rule marks its other hits as not

@@ -66,8 +66,8 @@ def planned_diffs(findings: Sequence[Finding], config: Config, root: Path,
     Returns an empty mapping when the fix engine cannot run here; lessons then show the
     rule's reference fix alone.
     """
+    from tokenward.fix.engine import Answer, FixOptions, Proposal, plan_fixes
     from tokenward.scanner.files import display_path
-    from tokenward.scanner.fix.engine import Answer, FixOptions, Proposal, plan_fixes
 
     paths = sorted({f.path for f in findings if f.fixable and (root / f.path).is_file()})
     if not paths:

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tokenward.model import Finding
-from tokenward.scanner import redaction
-from tokenward.scanner.fix import names
-from tokenward.scanner.fix.base import (
+from tokenward.fix import names
+from tokenward.fix.base import (
     Edit,
     FindingCodemod,
     FixNotPossible,
@@ -28,8 +26,10 @@ from tokenward.scanner.fix.base import (
     Plan,
     replace_with,
 )
-from tokenward.scanner.fix.rotation import provider
-from tokenward.scanner.fix.services import Destination, MovedSecret
+from tokenward.fix.rotation import provider
+from tokenward.fix.services import Destination, MovedSecret
+from tokenward.model import Finding
+from tokenward.scanner import redaction
 
 # Where a secret may sit inside a longer string: split on what separates words in headers,
 # URLs and connection strings. Each candidate costs one (slow, salted) hash.

@@ -1,6 +1,6 @@
 """Small helpers for rules that look at Python through libcst.
 
-Rules work on the shared :class:`~tokenward.scanner.source.NodeIndex` (one traversal per
+Rules work on the shared :class:`~tokenward.analysis.source.NodeIndex` (one traversal per
 file for all rules) and resolve names through the file's imports, so ``import random as r``
 and ``from random import choice`` are understood without a full scope analysis.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.scanner.source import NodeIndex, Source
+from tokenward.analysis.source import NodeIndex, Source
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tokenward.analysis.python import ImportTable
+from tokenward.analysis.source import NodeIndex
+from tokenward.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
 from tokenward.model import Finding
-from tokenward.rules.pyutil import ImportTable
-from tokenward.scanner.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
-from tokenward.scanner.source import NodeIndex
 
 LINE_LENGTH = 100
 EXPIRY_MINUTES = 15

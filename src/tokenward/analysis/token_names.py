@@ -35,7 +35,7 @@ import itertools
 import re
 from pathlib import PurePosixPath
 
-from tokenward.rules.pyutil import name_words
+from tokenward.analysis.python import name_words
 
 # A last word that on its own names a secret value.
 TOKEN_WORDS = frozenset({

@@ -8,7 +8,7 @@ Two kinds of entries:
   keys cut off after 24 characters, private-key headers without a key body, GitLab tokens
   reported as their prefix only, JWTs matched without their signature);
 - formats found by detect-secrets' plugins (``ds_type`` set, see
-  ``scanner/secrets_adapter.py``), listed here for their description and rotation hint.
+  ``analysis/secrets_adapter.py``), listed here for their description and rotation hint.
 
 ``anchors`` are literal substrings at least one of which every match contains: a file
 without any of them is never searched with the regex. ``rotation`` tells the fix engine
@@ -223,7 +223,7 @@ PROVIDERS: tuple[Provider, ...] = (
         anchors=("/api/webhooks/",),
         check_value=False,
     ),
-    # Found by detect-secrets' plugins (scanner/secrets_adapter.py).
+    # Found by detect-secrets' plugins (analysis/secrets_adapter.py).
     Provider("aws", "AWS access key", "Deactivate and delete the key in IAM "
              "(https://console.aws.amazon.com/iam/) and create a new one.",
              ds_type="AWS Access Key"),

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.rules.pyutil import enclosing_function, local_assignment, string_value
-from tokenward.scanner.source import Source
+from tokenward.analysis.python import enclosing_function, local_assignment, string_value
+from tokenward.analysis.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tokenward.analysis.source import Source
 from tokenward.model import Span
-from tokenward.scanner.source import Source
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ _WORD_KEY = re.compile(r"[A-Za-z0-9]+")
 
 
 def key_words(key: str) -> list[str]:
-    from tokenward.rules.pyutil import name_words
+    from tokenward.analysis.python import name_words
 
     return name_words(key.replace("-", "_").replace(".", "_"))
 

@@ -19,18 +19,18 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
-from tokenward.model import Finding
-from tokenward.rules.pyutil import ImportTable, int_value
-from tokenward.scanner.fix.base import (
+from tokenward.analysis.python import ImportTable, int_value
+from tokenward.analysis.source import NodeIndex
+from tokenward.fix.base import (
     FindingCodemod,
     FixNotPossible,
     NeededImport,
     Plan,
     replace_with,
 )
-from tokenward.scanner.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
-from tokenward.scanner.fix.kinds import secrets_fix_applies
-from tokenward.scanner.source import NodeIndex
+from tokenward.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
+from tokenward.fix.kinds import secrets_fix_applies
+from tokenward.model import Finding
 
 SAFE_BYTES = 32
 

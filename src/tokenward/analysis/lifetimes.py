@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tokenward.rules.pyutil import call_name, int_value, last_name, name_words, string_value
-from tokenward.scanner.source import Source
+from tokenward.analysis.python import call_name, int_value, last_name, name_words, string_value
+from tokenward.analysis.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from tokenward.rules.pyutil import (
+from tokenward.analysis.python import (
     call_name,
     dotted_name,
     enclosing_function,
@@ -42,7 +42,7 @@ from tokenward.rules.pyutil import (
     positional,
     string_value,
 )
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -19,24 +19,24 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from tokenward.analysis.source import decode, kind_of
 from tokenward.config import Config
-from tokenward.model import Finding, ScanError
-from tokenward.rules import RULES
-from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
-from tokenward.scanner.files import discover
-from tokenward.scanner.fix.base import FindingCodemod
-from tokenward.scanner.fix.destinations import (
+from tokenward.fix.base import FindingCodemod
+from tokenward.fix.destinations import (
     DestinationError,
     EnvFile,
     SecretDestination,
     VaultStore,
 )
-from tokenward.scanner.fix.kinds import FIX_KINDS, FixKind
-from tokenward.scanner.fix.rotation import reminder
-from tokenward.scanner.fix.services import Destination, FixServices, MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
-from tokenward.scanner.source import decode, kind_of
+from tokenward.fix.kinds import FIX_KINDS, FixKind
+from tokenward.fix.rotation import reminder
+from tokenward.fix.services import Destination, FixServices, MovedSecret, NameRegistry
+from tokenward.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
+from tokenward.model import Finding, ScanError
+from tokenward.rules import RULES
+from tokenward.rules.base import Rule
+from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
+from tokenward.scanner.files import discover
 
 
 class Answer(Enum):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tokenward.scanner.fix.services import MovedSecret
+from tokenward.fix.services import MovedSecret
 
 
 class DestinationError(Exception):

@@ -16,8 +16,8 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import CodeRange, ParentNodeProvider, PositionProvider
 
+from tokenward.fix.services import FixServices, MovedSecret
 from tokenward.model import Finding, Span
-from tokenward.scanner.fix.services import FixServices, MovedSecret
 
 # An edit receives the node as already transformed below it and returns its replacement.
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]

@@ -3,7 +3,7 @@
 Starting from an expression (``random.choice(...)``), walk up through value-preserving
 wrappers (``"".join(...)``, f-strings, ``str()``, ``.hex()``, hashing, comprehensions,
 concatenation) to where the value is consumed, and judge that place with the catalogue in
-:mod:`tokenward.rules.token_context`:
+:mod:`tokenward.analysis.token_names`:
 
 - an assignment to a token-like name (``reset_token = ...``, ``user.api_key = ...``,
   ``headers["X-Api-Key"] = ...``); a plain local variable is followed to its later uses;
@@ -24,8 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from tokenward.rules.pyutil import call_name, enclosing_function, last_name, string_value
-from tokenward.rules.token_context import (
+from tokenward.analysis.python import call_name, enclosing_function, last_name, string_value
+from tokenward.analysis.source import NodeIndex, Source
+from tokenward.analysis.token_names import (
     cookie_holds_token,
     function_consumes_token,
     function_makes_token,
@@ -34,7 +35,6 @@ from tokenward.rules.token_context import (
     sql_names_token,
     text_before_marks_token,
 )
-from tokenward.scanner.source import NodeIndex, Source
 
 if TYPE_CHECKING:
     import libcst as cst

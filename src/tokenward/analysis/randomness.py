@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tokenward.rules.pyutil import call_name, dotted_name, imports, last_name, name_words
-from tokenward.scanner.source import Source
+from tokenward.analysis.python import call_name, dotted_name, imports, last_name, name_words
+from tokenward.analysis.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -193,7 +193,7 @@ def strong_call(source: Source, call: cst.Call) -> str | None:
 
 def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
     """An int literal, a product of literals, or a module-level constant bound to one."""
-    from tokenward.rules.pyutil import int_value
+    from tokenward.analysis.python import int_value
 
     value = int_value(node)
     if value is not None or not isinstance(node, cst.Name):

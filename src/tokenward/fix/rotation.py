@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tokenward.rules.providers import Provider, provider_of
+from tokenward.analysis.providers import Provider, provider_of
 
 GENERIC_HINT = ("Revoke it where it was issued and create a new one; treat the old value "
                 "as public.")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.rules.secret_names import is_password_name, is_secret_name, name_words
+from tokenward.analysis.vocabulary import is_password_name, is_secret_name, name_words
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
