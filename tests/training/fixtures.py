@@ -14,7 +14,6 @@ from pathlib import Path
 
 from tokenward.analysis.providers import base62_checksum
 from tokenward.analysis.source import Source
-from tokenward.fix.kinds import MOVE_SECRET
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -47,7 +46,7 @@ PASSWORD_RULE = Rule(
     message="password in {target}", hint="load it from the environment",
     docs=RuleDocs(what="A password literal.", why="It leaks.", how="Use the environment.",
                   not_flagged="Everything else."),
-    detect=_detect, kinds=PYTHON, keywords=("password",), fix=MOVE_SECRET,
+    detect=_detect, kinds=PYTHON, keywords=("password",), fix="move-secret",
     bad=(Example('db_password = "Kq7-wLp2-Zr"\n', lines=(1,)),),
     good=(Example('import os\ndb_password = os.environ["DB_PASSWORD"]\n'),),
 )

@@ -12,7 +12,7 @@ from tokenward.config import Config
 from tokenward.fix.diffs import hunks_near
 from tokenward.model import Category, Finding, Severity, Span
 from tokenward.rules import RULES
-from tokenward.scanner.engine import scan
+from tokenward.scanner.pipeline import scan
 from tokenward.training import Session, build
 from tokenward.training.chart import render_svg
 from tokenward.training.excerpts import HIDDEN_LINE, SourceFiles, redact_line

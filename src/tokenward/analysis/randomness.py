@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.python import call_name, dotted_name, imports, last_name, name_words
 from tokenward.analysis.source import Source
@@ -217,3 +217,36 @@ def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
 def imported(source: Source, module: str) -> bool:
     return any(full == module or full.startswith(module + ".")
                for full in imports(source).names.values())
+
+
+# The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not
+# fixable (``Hit(fixable=secrets_fix_applies(callee))``) so reports do not promise a fix.
+RANDOM_WITH_SECRETS_EQUIVALENT = frozenset({
+    "random.choice", "random.choices", "random.sample", "random.randint", "random.randrange",
+})
+# Calls whose length argument (first positional, or this keyword) is raised to 32.
+LENGTH_ARGUMENT = {
+    "secrets.token_hex": "nbytes",
+    "secrets.token_urlsafe": "nbytes",
+    "secrets.token_bytes": "nbytes",
+    "os.urandom": "size",
+    "django.utils.crypto.get_random_string": "length",
+    "Crypto.Random.get_random_bytes": "N",
+    "Cryptodome.Random.get_random_bytes": "N",
+}
+
+
+# A custom alphabet makes the length a product decision (32 digits are ~106 bits): no fix.
+_ALPHABET_ARGUMENT = {"django.utils.crypto.get_random_string": ("allowed_chars", 1)}
+
+
+def secrets_fix_applies(callee: str | None, call: Any = None) -> bool:
+    """Whether the use-secrets fix rewrites this call exactly (``call``: its libcst node)."""
+    if callee in _ALPHABET_ARGUMENT and call is not None:
+        keyword, position = _ALPHABET_ARGUMENT[callee]
+        args = list(call.args)
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) > position or any(
+                a.keyword is not None and a.keyword.value == keyword for a in args):
+            return False
+    return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT

@@ -160,12 +160,12 @@ def _load_settings(config_file: Path | None, exclude: list[str] | None,
 # The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
 def _user_errors() -> tuple[type[Exception], ...]:
     from tokenward.config import ConfigError
-    from tokenward.hooks.baseline import BaselineError
-    from tokenward.hooks.git import GitError
     from tokenward.hooks.init import InitError
     from tokenward.hooks.merge import ReportError
-    from tokenward.hooks.shard import ShardError
+    from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
+    from tokenward.scanner.git import GitError
+    from tokenward.scanner.shard import ShardError
 
     return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
             ReportError, InitError)

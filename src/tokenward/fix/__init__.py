@@ -1,8 +1,8 @@
 """The fix engine: findings in, codemods applied, files written, secrets moved.
 
-Light on purpose: rule modules import :mod:`tokenward.fix.kinds` to declare their
-``fix=``, and that must not pull in libcst's codemod machinery when a rule list is only
-printed. The engine lives in :mod:`tokenward.fix.engine`.
+Rules declare their fix by name (``fix="move-secret"``); :mod:`tokenward.fix.kinds` maps
+the name to its codemod, loaded on first use so that listing rules never pulls in libcst's
+codemod machinery. The engine lives in :mod:`tokenward.fix.engine`.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from tokenward.fix.destinations import (
     SecretDestination,
     VaultStore,
 )
-from tokenward.fix.kinds import FIX_KINDS, FixKind
+from tokenward.fix.kinds import FIX_KINDS, FixKind, kind_named
 from tokenward.fix.rotation import reminder
 from tokenward.fix.services import Destination, FixServices, MovedSecret, NameRegistry
 from tokenward.fix.writer import FileChanged, atomic_write, redact_diff, unified_diff
@@ -166,8 +166,7 @@ def open_destination(destination: Destination, root: Path) -> SecretDestination:
 
 
 def _kind(rule: Rule | None) -> FixKind | None:
-    fix = None if rule is None else rule.fix
-    return fix if isinstance(fix, FixKind) else None
+    return None if rule is None else kind_named(rule.fix)
 
 
 def _manual_hint(finding: Finding, rule: Rule | None, python: bool) -> str:

@@ -1,4 +1,4 @@
-"""The kinds of fix a rule can declare with ``fix=``.
+"""The kinds of fix a rule can declare by name (``fix="move-secret"``).
 
 A kind names a codemod class by import path and loads it on first use, so declaring a fix
 costs a rule module nothing at import time. ``writes=False`` marks a fix whose outcome the
@@ -54,39 +54,12 @@ REMOVE_VERIFY_EXP_OFF = FixKind(
     "tokenward.fix.expiry:RemoveVerifyExpOff",
 )
 
-# The weak calls USE_SECRETS_MODULE rewrites exactly; a rule marks its other hits as not
-# fixable (``Hit(fixable=secrets_fix_applies(callee))``) so reports do not promise a fix.
-RANDOM_WITH_SECRETS_EQUIVALENT = frozenset({
-    "random.choice", "random.choices", "random.sample", "random.randint", "random.randrange",
-})
-# Calls whose length argument (first positional, or this keyword) is raised to 32.
-LENGTH_ARGUMENT = {
-    "secrets.token_hex": "nbytes",
-    "secrets.token_urlsafe": "nbytes",
-    "secrets.token_bytes": "nbytes",
-    "os.urandom": "size",
-    "django.utils.crypto.get_random_string": "length",
-    "Crypto.Random.get_random_bytes": "N",
-    "Cryptodome.Random.get_random_bytes": "N",
-}
-
-
-# A custom alphabet makes the length a product decision (32 digits are ~106 bits): no fix.
-_ALPHABET_ARGUMENT = {"django.utils.crypto.get_random_string": ("allowed_chars", 1)}
-
-
-def secrets_fix_applies(callee: str | None, call: Any = None) -> bool:
-    """Whether USE_SECRETS_MODULE rewrites this call exactly (``call``: its libcst node)."""
-    if callee in _ALPHABET_ARGUMENT and call is not None:
-        keyword, position = _ALPHABET_ARGUMENT[callee]
-        args = list(call.args)
-        positional = [a for a in args if a.keyword is None]
-        if len(positional) > position or any(
-                a.keyword is not None and a.keyword.value == keyword for a in args):
-            return False
-    return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT
-
-
 FIX_KINDS: tuple[FixKind, ...] = (
     MOVE_SECRET, USE_SECRETS_MODULE, ADD_EXPIRY_CLAIM, REMOVE_VERIFY_EXP_OFF,
 )
+FIX_KINDS_BY_NAME: dict[str, FixKind] = {kind.name: kind for kind in FIX_KINDS}
+
+
+def kind_named(name: str | None) -> FixKind | None:
+    """The fix a rule declares by name (``Rule.fix``), or None."""
+    return None if name is None else FIX_KINDS_BY_NAME.get(name)

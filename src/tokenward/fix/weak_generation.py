@@ -20,6 +20,8 @@ import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from tokenward.analysis.python import ImportTable, int_value
+from tokenward.analysis.randomness import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
+from tokenward.analysis.randomness import secrets_fix_applies
 from tokenward.analysis.source import NodeIndex
 from tokenward.fix.base import (
     FindingCodemod,
@@ -28,8 +30,6 @@ from tokenward.fix.base import (
     Plan,
     replace_with,
 )
-from tokenward.fix.kinds import LENGTH_ARGUMENT as _LENGTH_ARGUMENT
-from tokenward.fix.kinds import secrets_fix_applies
 from tokenward.model import Finding
 
 SAFE_BYTES = 32

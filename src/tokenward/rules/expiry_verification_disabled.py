@@ -9,7 +9,6 @@ from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import call_name, enclosing_function, keyword, string_value
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_names import is_test_path
-from tokenward.fix.kinds import REMOVE_VERIFY_EXP_OFF
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -139,7 +138,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=REMOVE_VERIFY_EXP_OFF,
+    fix="remove-verify-exp-off",
     keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
     bad=(
         Example(

@@ -21,7 +21,6 @@ from tokenward.analysis.values import (
     why_not_secret,
 )
 from tokenward.analysis.vocabulary import secret_kind
-from tokenward.fix.kinds import MOVE_SECRET
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -469,7 +468,7 @@ RULE = Rule(
     hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
          "and rotate the exposed value.",
     kinds=PYTHON,
-    fix=MOVE_SECRET,
+    fix="move-secret",
     keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
               "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
               "ftp", "connection", "client", "bot("),

@@ -9,7 +9,6 @@ from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import argument, call_name
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_names import is_test_path
-from tokenward.fix.kinds import ADD_EXPIRY_CLAIM
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -88,7 +87,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=ADD_EXPIRY_CLAIM,
+    fix="add-exp-claim",
     keywords=("jwt", "jose"),
     bad=(
         Example(

@@ -14,11 +14,10 @@ from tokenward.analysis.python import (
     last_name,
     string_value,
 )
-from tokenward.analysis.randomness import module_int
+from tokenward.analysis.randomness import module_int, secrets_fix_applies
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.token_names import is_test_path, mentions_tokens
-from tokenward.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -210,7 +209,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=USE_SECRETS_MODULE,
+    fix="use-secrets",
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
     prefilter=mentions_tokens,

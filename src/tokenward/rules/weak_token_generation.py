@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, enclosing_function, name_words
-from tokenward.analysis.randomness import predictable_hash, weak_source
+from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.token_names import function_makes_token, is_test_path, mentions_tokens
-from tokenward.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -121,7 +120,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=USE_SECRETS_MODULE,
+    fix="use-secrets",
     keywords=_SOURCE_MARKERS,
     prefilter=mentions_tokens,  # a weak source is not enough: tokens must be mentioned
     bad=(

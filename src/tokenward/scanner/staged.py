@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tokenward.hooks.git import EMPTY_TREE, GitError, display, repo_root, resolves, run_git
 from tokenward.scanner.engine import FileTask
 from tokenward.scanner.files import display_path, is_excluded
+from tokenward.scanner.git import EMPTY_TREE, GitError, display, repo_root, resolves, run_git
 
 _REGULAR_FILE_MODES = ("100644", "100755")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.hooks.conftest import commit_all, git, init_repo, make_finding
-from tokenward.hooks import baseline as bl
+from tokenward.scanner import baseline as bl
 from tokenward.model import ScanResult, Suppression
 
 

@@ -1,6 +1,7 @@
-"""One scan as the hook and the CI gate run it: choose the files (given paths, staged
-blobs, or files changed since a base), keep a shard, scan, apply the baseline, keep only
-changed lines, find stale baseline entries, and decide the exit code.
+"""The one path every command takes: choose the files (given paths, staged blobs, or
+files changed since a base), keep a shard, scan, apply the baseline, keep only changed
+lines, find stale baseline entries, and decide the exit code. This is also where the rule
+set is composed: the engine receives the rules it runs.
 
 Pure apart from reading files and running git: no printing, no exiting.
 """
@@ -12,19 +13,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.hooks import baseline as baselines
-from tokenward.hooks.diff import ChangedFile, changed_files, on_changed_lines
-from tokenward.hooks.shard import Shard
 from tokenward.model import ScanResult
+from tokenward.rules import RULES
 from tokenward.rules.base import Rule
+from tokenward.scanner import baseline as baselines
+from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
 from tokenward.scanner.files import discover, display_path
+from tokenward.scanner.shard import Shard
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass(frozen=True)
-class GateRequest:
+class ScanRequest:
     paths: tuple[str, ...] = ()
     staged: bool = False
     diff_base: str | None = None
@@ -38,10 +40,12 @@ class GateRequest:
 
 
 @dataclass(frozen=True)
-class GateOutcome:
+class ScanOutcome:
     result: ScanResult
     stale: tuple[baselines.Entry, ...] = ()
     baseline_path: Path | None = None
+    # The display paths of the files this run read (scanned, skipped or failed).
+    scanned: tuple[str, ...] = ()
 
     def exit_code(self, config: Config) -> int:
         """2 on any internal error (never 0), else 1 for failing findings or stale
@@ -53,7 +57,7 @@ class GateOutcome:
         return EXIT_OK
 
 
-def baseline_path(request: GateRequest, config: Config) -> Path | None:
+def baseline_path(request: ScanRequest, config: Config) -> Path | None:
     if not request.use_baseline:
         return None
     if request.baseline is not None:
@@ -62,11 +66,11 @@ def baseline_path(request: GateRequest, config: Config) -> Path | None:
     return configured if configured.is_file() else None
 
 
-def collect_tasks(request: GateRequest, config: Config,
+def collect_tasks(request: ScanRequest, config: Config,
                   changed: Mapping[str, ChangedFile] | None = None) -> list[FileTask]:
     """The files this run scans, with their content. Raises GitError / PathError."""
     if request.staged:
-        from tokenward.hooks.staged import staged_tasks
+        from tokenward.scanner.staged import staged_tasks
 
         tasks = staged_tasks(request.paths, config.exclude)
     else:
@@ -85,10 +89,11 @@ def collect_tasks(request: GateRequest, config: Config,
     return tasks
 
 
-def run_gate(request: GateRequest, config: Config, *, rules: Sequence[Rule] | None = None,
+def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
              jobs: int | None = None, use_cache: bool | None = None,
-             progress: Progress | None = None) -> GateOutcome:
+             progress: Progress | None = None) -> ScanOutcome:
     """Raises GitError, PathError or BaselineError for problems the user must fix."""
+    rules = RULES if rules is None else rules
     where = baseline_path(request, config)
     known = baselines.load(where) if where is not None else None
     changed = changed_files(request.diff_base) if request.diff_base is not None else None
@@ -106,4 +111,18 @@ def run_gate(request: GateRequest, config: Config, *, rules: Sequence[Rule] | No
             stale = tuple(baselines.stale_entries(known, result.findings, scanned,
                                                   exists=whole))
         result = baselines.apply(result, known)
-    return GateOutcome(result, stale, where)
+    return ScanOutcome(result, stale, where, tuple(t.path for t in tasks))
+
+
+def scan(paths: Sequence[str | Path], config: Config | None = None, *,
+         rules: Sequence[Rule] | None = None, jobs: int | None = None,
+         use_cache: bool | None = None, progress: Progress | None = None,
+         force_exclude: bool = False) -> ScanResult:
+    """Scan files and folders with every rule (or ``rules``), no baseline: the library
+    entry point. Raises PathError for a path that does not exist."""
+    config = config or Config()
+    candidates = discover(paths, config.exclude, Path(config.root),
+                          force_exclude=force_exclude)
+    tasks = [read_task(c, config.max_file_size) for c in candidates]
+    return run_tasks(tasks, config, rules=RULES if rules is None else rules, jobs=jobs,
+                     use_cache=use_cache, progress=progress)
