@@ -39,6 +39,10 @@ def _package_of(module: str) -> str | None:
     return parts[1] if len(parts) > 1 else ""
 
 
+def _is_module(name: str) -> bool:
+    return (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").is_file()
+
+
 def _imports(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     relative = path.relative_to(PACKAGE.parent).with_suffix("")
@@ -54,7 +58,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             else:
                 module = node.module or ""
             if module == "tokenward":
-                found.extend((node.lineno, f"tokenward.{a.name}") for a in node.names)
+                # `from tokenward import rules` names a package; `__version__` is the root's.
+                found.extend((node.lineno, f"tokenward.{a.name}" if _is_module(a.name)
+                              else "tokenward") for a in node.names)
             else:
                 found.append((node.lineno, module))
     return found
