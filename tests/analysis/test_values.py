@@ -179,11 +179,3 @@ def test_jwt_must_be_signed() -> None:
     assert jwt_is_signed(signed)
     assert not jwt_is_signed("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")
     assert not jwt_is_signed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short")
-
-
-def test_name_words_matches_pyutil() -> None:
-    from tokenward.analysis import python as pyutil
-    from tokenward.analysis.vocabulary import name_words
-
-    for name in ("githubApiToken", "GITHUB_API_TOKEN", "X-API-Key", "PGPASSWORD", "s3_key2"):
-        assert name_words(name) == pyutil.name_words(name)

@@ -3,7 +3,6 @@ text (no YAML/JSON parser: findings need exact lines, and broken files must stil
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -66,15 +65,6 @@ def is_comment(line: str, kind: str) -> bool:
     if kind in ("json",):
         return stripped.startswith("//")
     return stripped.startswith("#") or (kind == "ini" and stripped.startswith(";"))
-
-
-_WORD_KEY = re.compile(r"[A-Za-z0-9]+")
-
-
-def key_words(key: str) -> list[str]:
-    from tokenward.analysis.python import name_words
-
-    return name_words(key.replace("-", "_").replace(".", "_"))
 
 
 def indent_of(line: str) -> int:

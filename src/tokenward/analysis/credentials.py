@@ -1,15 +1,9 @@
 """Where credentials travel in Python code: shared by the transport (TW5xx) and exposure
 (TW6xx) rules.
 
-Decisions, documented once here:
+Decisions, documented once here (which names and headers carry a credential is the
+vocabulary's answer: :func:`tokenward.analysis.vocabulary.carries_credential`):
 
-- A *secret-valued name* holds a credential itself (``token``, ``api_key``, ``password``,
-  ``client_secret``, ``auth_header``), not something about one: ``token_id``,
-  ``token_url``, ``token_type``, ``token_expiry``, ``max_tokens``, ``tokenizer`` and the
-  plural ``tokens``/``secrets`` (NLP tokens, the ``secrets`` module) are not.
-- A *credential header* is ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and the
-  common API-key headers (``X-Api-Key``, ``X-Auth-Token``, ``Private-Token``,
-  ``X-Vault-Token`` ...).
 - A call *carries credentials* when it has ``auth=``, ``cookies=``, a credential header in
   ``headers=``, a secret-named key in ``params=``/``data=``/``json=``, a token in the
   URL's query or user-info, or goes through a session whose headers/auth were set with one
@@ -26,7 +20,6 @@ Decisions, documented once here:
 from __future__ import annotations
 
 import ipaddress
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -38,11 +31,11 @@ from tokenward.analysis.python import (
     enclosing_function,
     keyword,
     last_name,
-    name_words,
     positional,
     string_value,
 )
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -50,77 +43,6 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 T = TypeVar("T")
-
-# --- names -------------------------------------------------------------------------------
-
-# A word that on its own makes a name hold a secret value.
-_SECRET_WORDS = frozenset({
-    "token", "secret", "password", "passwd", "passphrase", "apikey", "authorization",
-    "bearer", "jwt", "credential",
-})
-# Two-word phrases that hold a secret value.
-_SECRET_PAIRS = frozenset({
-    ("api", "key"), ("secret", "key"), ("private", "key"), ("access", "key"),
-    ("auth", "header"), ("auth", "key"), ("signing", "key"), ("client", "secret"),
-    ("session", "cookie"), ("auth", "cookie"), ("license", "key"), ("master", "key"),
-    ("auth", "token"), ("auth", "string"),
-    # incoming-webhook URLs carry their own secret: whoever has the URL can post
-    ("slack", "webhook"), ("discord", "webhook"), ("teams", "webhook"),
-})
-# A trailing word that makes a name describe a credential instead of holding one.
-_META_WORDS = frozenset({
-    "id", "ids", "type", "types", "name", "names", "url", "uri", "urls", "endpoint", "path",
-    "file", "filename", "expiry", "expires", "expiration", "exp", "count", "counts", "len",
-    "length", "size", "max", "min", "num", "number", "prefix", "suffix", "hint", "hash",
-    "hashed", "digest", "masked", "redacted", "fingerprint", "label", "kind", "ttl", "age",
-    "lifetime", "scope", "scopes", "version", "field", "fields", "policy", "strength",
-    "required", "valid", "validity", "error", "errors", "status", "header_name", "env",
-    "var", "limit", "timeout", "format", "regex", "pattern", "class", "model", "manager",
-    "store", "cache", "table", "created", "at", "used", "is", "has", "ok", "tokenizer",
-    "tokens", "secrets", "keys", "passwords", "arn", "ref", "location", "source", "provider",
-    "backend", "service", "index", "usage", "budget", "encoder", "encoding", "kwargs",
-    "param", "parameter", "parameters", "request", "response", "form", "schema", "serializer",
-    "data", "info", "metadata", "meta", "dir", "cls", "factory", "generator", "maker",
-    "validator", "set", "changed", "reset", "sent", "rotation", "rotated", "revoked",
-    # messages about a credential, not the credential: error_messages["password_incorrect"]
-    "incorrect", "mismatch", "invalid", "wrong", "missing", "help", "message", "messages",
-    "text", "prompt", "placeholder",
-})
-# Leading words that make a name about a credential: ``max_tokens``, ``num_token``.
-_META_LEADS = frozenset({"max", "min", "num", "n", "total", "count", "is", "has", "masked",
-                         "redacted", "hashed", "safe", "len", "next", "page",
-                         "continuation", "cursor", "csrf", "xsrf", "sync", "cancellation",
-                         "verify", "hash"})
-
-
-def is_secret_name(name: str | None) -> bool:
-    """Does this variable/attribute/key name hold a credential value itself?"""
-    if not name:
-        return False
-    words = name_words(name)
-    if not words or words[-1] in _META_WORDS or words[0] in _META_LEADS:
-        return False
-    if any(w in _SECRET_WORDS for w in words):
-        return True
-    return any((a, b) in _SECRET_PAIRS for a, b in itertools.pairwise(words))
-
-
-CREDENTIAL_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey",
-    "x-auth-token", "x-access-token", "private-token", "x-vault-token", "x-gitlab-token",
-    "x-auth-key", "x-api-token", "x-token", "token", "x-secret", "x-client-secret",
-    "x-functions-key", "ocp-apim-subscription-key", "x-figma-token", "x-shopify-access-token",
-})
-
-
-def is_credential_key(key: str | None) -> bool:
-    """A header, parameter or dict key whose value is a credential."""
-    if not key:
-        return False
-    return key.strip().lower() in CREDENTIAL_HEADERS or is_secret_name(key)
-
-
-# --- hosts -------------------------------------------------------------------------------
 
 def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
     host = host.strip("[]").rstrip(".").lower()
@@ -358,8 +280,8 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
         return True
     if isinstance(receiver, cst.Name | cst.Attribute) and _assigned_from_factory(source, name):
         return True
-    words = name_words(name)
-    return bool(words) and words[-1] in ("session", "client", "http", "sess", "s", "api")
+    parts = name_words(name)
+    return bool(parts) and parts[-1] in ("session", "client", "http", "sess", "s", "api")
 
 
 def _assigned_from_factory(source: Source, name: str) -> bool:
@@ -481,7 +403,7 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
             return True
     url = request_url(source, call)
     # requests.post(SLACK_WEBHOOK, ...): the URL itself is the credential
-    if isinstance(url, cst.Name | cst.Attribute) and is_secret_name(last_name(url)):
+    if isinstance(url, cst.Name | cst.Attribute) and carries_credential(last_name(url)):
         return True
     text = url_prefix(source, url) if url is not None else None
     if text is not None and url_carries_credentials(text):
@@ -605,7 +527,7 @@ def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
             continue
         kw = arg.keyword.value
         is_flag = isinstance(arg.value, cst.Name) and arg.value.value in ("False", "True")
-        if (kw in _CREDENTIAL_KWARGS or is_secret_name(kw)) and not is_flag:
+        if (kw in _CREDENTIAL_KWARGS or carries_credential(kw)) and not is_flag:
             return True
         if kw == "headers" and has_credential_items(source, arg.value):
             return True

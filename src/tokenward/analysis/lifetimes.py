@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tokenward.analysis.python import call_name, int_value, last_name, name_words, string_value
+from tokenward.analysis.python import call_name, int_value, last_name, string_value
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import name_words
 
 if TYPE_CHECKING:
     import libcst as cst

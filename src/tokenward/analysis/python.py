@@ -7,7 +7,6 @@ and ``from random import choice`` are understood without a full scope analysis.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -191,11 +190,3 @@ def local_assignment(source: Source, before: cst.CSTNode, name: str) -> cst.Base
                 if place <= limit and (best is None or place >= best[0]):
                     best = (place, assign.value)
     return None if best is None else best[1]
-
-
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
-
-def name_words(name: str) -> list[str]:
-    """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
-    return [w.lower() for w in _WORDS.findall(name)]

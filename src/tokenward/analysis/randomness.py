@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenward.analysis.python import call_name, dotted_name, imports, last_name, name_words
+from tokenward.analysis.python import call_name, dotted_name, imports, last_name
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import name_words
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -2,8 +2,8 @@
 
 Starting from an expression (``random.choice(...)``), walk up through value-preserving
 wrappers (``"".join(...)``, f-strings, ``str()``, ``.hex()``, hashing, comprehensions,
-concatenation) to where the value is consumed, and judge that place with the catalogue in
-:mod:`tokenward.analysis.token_names`:
+concatenation) to where the value is consumed, and judge that place with the vocabulary in
+:mod:`tokenward.analysis.vocabulary`:
 
 - an assignment to a token-like name (``reset_token = ...``, ``user.api_key = ...``,
   ``headers["X-Api-Key"] = ...``); a plain local variable is followed to its later uses;
@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, enclosing_function, last_name, string_value
 from tokenward.analysis.source import NodeIndex, Source
-from tokenward.analysis.token_names import (
+from tokenward.analysis.vocabulary import (
     cookie_holds_token,
     function_consumes_token,
     function_makes_token,
     key_text_is_token,
-    name_is_token,
+    names_token,
     sql_names_token,
     text_before_marks_token,
 )
@@ -136,7 +136,7 @@ class _Walker:
             if parent.value is not node:
                 return None
             key = string_value(parent.key)
-            return f"dict key '{key}'" if key and name_is_token(key) else None
+            return f"dict key '{key}'" if key and names_token(key) else None
         if isinstance(parent, cst.Assign | cst.AnnAssign | cst.AugAssign):
             return self._assignment(parent, depth)
         if isinstance(parent, cst.AssignTarget):
@@ -164,7 +164,7 @@ class _Walker:
             return None
         if arg.keyword is not None:
             word = arg.keyword.value
-            if name_is_token(word):
+            if names_token(word):
                 return f"argument {word}="
             if word in {"value", "data"} and self._keyed_sink(call) is not None:
                 return self._keyed_sink(call)
@@ -210,7 +210,7 @@ class _Walker:
             targets = [stmt.target]
         for target in targets:
             name = last_name(target)
-            if name and name_is_token(name):
+            if name and names_token(name):
                 return name
         if depth >= MAX_DEPTH:
             return None

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.analysis.vocabulary import is_password_name, is_secret_name, name_words
+from tokenward.analysis.vocabulary import holds_secret, is_password_name, name_words
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
@@ -159,8 +159,10 @@ _PUBLIC_KEY = re.compile(
     r"BEGIN (?:RSA |EC |DSA |SSH2 |PGP )?PUBLIC KEY|BEGIN CERTIFICATE|BEGIN X509|"
     r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-\w+|sk-ssh-ed25519@openssh\.com) AAAA"
 )
+# Also an htpasswd line (``user:$apr1$...``): a user name, then the hash.
 _PASSWORD_HASH = re.compile(
-    r"^\$2[abxy]?\$\d\d\$|^\$argon2(?:id|i|d)\$|^pbkdf2_sha\d+\$|^\$[1256][ay]?\$|"
+    r"^(?:[\w.@-]{1,64}:)?(?:\$2[abxy]?\$\d\d\$|\$apr1\$|\$argon2(?:id|i|d)\$|\$[1256][ay]?\$)|"
+    r"^pbkdf2_sha\d+\$|"
     r"^(?:sha1|md5|bcrypt|scrypt|bcrypt_sha256|argon2)\$|^\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA512)\}|"
     r"^\$pbkdf2-sha\d+\$|^\$scrypt\$|^\$y\$"
 )
@@ -302,9 +304,9 @@ def _public_material(value: str, name: str | None) -> str | None:
     if _PUBLIC_ID.search(value):
         return "public-identifier"
     hash_like_name = name is not None and bool(_HASH_NAME_WORDS & set(name_words(name)))
-    if _UUID.match(value) and (not is_secret_name(name) or hash_like_name):
+    if _UUID.match(value) and (not holds_secret(name) or hash_like_name):
         return "public-identifier"
-    if _HEX_DIGEST.match(value) and (not is_secret_name(name) or hash_like_name):
+    if _HEX_DIGEST.match(value) and (not holds_secret(name) or hash_like_name):
         return "hash"
     return None
 
@@ -331,14 +333,14 @@ def _describes_secret(value: str, name: str | None) -> str | None:
     flat = re.sub(r"[^a-z0-9]", "", value.lower())
     if name:
         name_flat = re.sub(r"[^a-z0-9]", "", name.lower())
-        words = name_words(name)
+        parts = name_words(name)
         if len(name_flat) >= 5 and name_flat in flat:
             return "describes-secret"
-        if (words and flat == words[-1]) or (len(flat) >= 4 and flat in name_flat):
+        if (parts and flat == parts[-1]) or (len(flat) >= 4 and flat in name_flat):
             return "describes-secret"
     if _ENV_NAME.match(value) or _HEADER_NAME.match(value):
         return "describes-secret"
-    if is_secret_name(value) and not any(c.isdigit() for c in value):
+    if holds_secret(value) and not any(c.isdigit() for c in value):
         return "describes-secret"
     return None
 

@@ -1,185 +1,541 @@
-"""Which names hold secrets: ``GITHUB_TOKEN`` and ``db_password`` do, ``token_url`` does not.
+"""One vocabulary: what a name says about the value it holds, judged once for every rule.
 
-A name is split into words (:func:`name_words`, the same split as ``pyutil.name_words``
-but without importing libcst: ``githubApiToken`` -> github, api, token). It is secret-like when
+A name (variable, attribute, dict key, keyword, config key, env var, header, cookie) is
+split into words by one tokenizer (:func:`words`: snake, camel, SCREAMING, dotted, dashed,
+and run-together compounds such as ``PGPASSWORD`` or ``csrftoken``), then given one
+:class:`Role`:
 
-1. it contains a *secret word* (token, secret, password, passwd, pwd, pass, passphrase,
-   apikey, credential(s), creds, bearer, dsn, auth, authorization ...) or a *secret pair*
-   of adjacent words (api key, access key, private key, secret key, session key, signing key,
-   encryption key, master key, auth key, app key, client secret ...), and
-2. its last word is not a *describing* word: a name whose head noun is ``url``, ``name``,
-   ``id``, ``type``, ``header``, ``field``, ``path``, ``file``, ``count``, ``length``,
-   ``ttl``, ``prefix`` ... names a thing *about* a secret (``token_url``,
-   ``password_reset_url``, ``secret_name``, ``key_id``, ``token_count``,
-   ``csrf_token_header``), not the secret itself, and
-3. it has no *public* qualifier: ``public_key``, ``publishable_key``, ``max_tokens``,
-   ``num_tokens``, ``csrf_token``, ``is_password``.
+- ``CREDENTIAL``: holds a value that grants access by itself: passwords, API keys,
+  access/refresh/bearer tokens, JWTs, client secrets, signing/encryption/private keys,
+  webhook secrets, connection strings, ``Authorization`` values, session cookie values,
+  incoming-webhook URLs (``slack_webhook_url``: whoever has the URL can post).
+- ``ONE_TIME``: a per-use secret minted for a user action: reset, verification,
+  confirmation, activation and invitation codes and links, OTPs, magic links, session ids,
+  remember-me values, gift-card and voucher codes.
+- ``UNGUESSABLE``: must be unpredictable but grants nothing alone: nonces, CSRF tokens,
+  OAuth ``state``.
+- ``ABOUT``: names something about a secret: its URL, id, name, type, length, count,
+  expiry or ``*_at`` timestamp, header or field name, hash, file, scope, algorithm,
+  validator, store, flags (``is_*``, ``*_enabled``), messages (``token_url``, ``key_id``,
+  ``token_type``, ``max_tokens``, ``SECRET_KEY_NAME``, ``password_incorrect``).
+- ``DECODED``: what a token carries, read: claims, payloads, JWT headers, introspection
+  results (``claims``, ``jwt_header``, ``decoded_token``, ``token_info``).
+- ``STAND_IN``: marked as fake (``test_password``, ``dummy_key``, ``example_token``).
+- ``PUBLIC``: the public half (``public_key``, ``publishable_key``).
+- ``NONE``: anything else (``tokens``, ``tokenizer``, ``cache_key``, ``secrets``, ``salt``).
 
-``keyboard`` is one word, not ``key``; ``key`` alone (a dictionary or cache key) is not a
-secret word; ``tokens`` (plural) counts things, so ``max_tokens`` is not secret.
+How a role is decided, in order: a public or stand-in marker anywhere wins; trailing
+neutral words are dropped (``token_value`` is a token); a leading flag or action word
+(``is_``, ``has_``, ``get_``, ``max_``, ``num_``) makes the name about something; then the
+head noun (the last word) and the word before it decide: a secret word or pair
+(``token``, ``password``, ``api key``, ``client secret``) is a credential, a qualified code
+(``reset code``, ``session id``, ``magic link``) is one-time, ``nonce``/``csrf``/``oauth
+state`` are unguessable, a describing head (``url``, ``id``, ``type``, ``at``) is about.
+
+Rules ask the views, never the tables: :func:`secret_kind` / :func:`holds_secret` (a
+literal bound here is a hard-coded secret), :func:`carries_credential` (a value flowing
+under this name at run time is a credential: logging or sending it in clear exposes one),
+:func:`names_token` (a value made under this name must be unpredictable and expire),
+:func:`only_looks_tokenish`. The golden table in ``tests/analysis/data/`` pins them.
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
+import keyword
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-# The same split as pyutil.name_words. Kept here so that the text-only secret rules (and a
-# pre-commit run that parses nothing) never import libcst, which costs ~0.3 s.
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# --- the tokenizer ------------------------------------------------------------------------
 
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
-def name_words(name: str) -> list[str]:
-    """``githubApiToken`` / ``GITHUB_API_TOKEN`` -> ["github", "api", "token"]."""
-    return [w.lower() for w in _WORDS.findall(name)]
-
-
-# Word -> what the secret is called in messages.
-_SECRET_WORDS: dict[str, str] = {
-    "token": "token",
-    "secret": "secret",
-    "secrets": "secret",
-    "password": "password",
-    "passwd": "password",
-    "pwd": "password",
-    "pass": "password",
-    "pw": "password",
-    "passphrase": "password",
-    "passcode": "password",
-    "apikey": "API key",
-    "credential": "credential",
-    "credentials": "credential",
-    "creds": "credential",
-    "cred": "credential",
-    "bearer": "bearer token",
-    "dsn": "connection string",
-    "auth": "credential",
-    "authorization": "credential",
-    "authtoken": "token",
-    "accesstoken": "token",
-    "secretkey": "secret key",
-    "privatekey": "private key",
-    "accesskey": "access key",
-    "clientsecret": "client secret",
-    "pat": "token",
+# Run-together words, spelled out: ``apikey`` is ``api key``, ``csrftoken`` is ``csrf token``.
+_COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "apikey": ("api", "key"), "apitoken": ("api", "token"), "accesskey": ("access", "key"),
+    "accesstoken": ("access", "token"), "authtoken": ("auth", "token"),
+    "authkey": ("auth", "key"), "secretkey": ("secret", "key"),
+    "privatekey": ("private", "key"), "publickey": ("public", "key"),
+    "clientsecret": ("client", "secret"), "clientid": ("client", "id"),
+    "sessionid": ("session", "id"), "sessionkey": ("session", "key"),
+    "csrftoken": ("csrf", "token"), "xsrftoken": ("xsrf", "token"),
+    "refreshtoken": ("refresh", "token"), "idtoken": ("id", "token"),
+    "bearertoken": ("bearer", "token"), "rememberme": ("remember", "me"),
+    "passphrase": ("passphrase",), "passcode": ("passcode",), "keyid": ("key", "id"),
+    "tokenurl": ("token", "url"), "webhookurl": ("webhook", "url"),
+    "connectionstring": ("connection", "string"), "connstr": ("conn", "str"),
 }
+# A longer word ending in one of these is two words: ``pgpassword`` -> pg, password.
+_SPLIT_SUFFIXES = ("password", "passwd", "secret", "token")
 
-# Adjacent word pairs that name a secret although neither word alone does.
-_SECRET_PAIRS: dict[tuple[str, str], str] = {
-    ("api", "key"): "API key",
-    ("access", "key"): "access key",
-    ("private", "key"): "private key",
-    ("secret", "key"): "secret key",
-    ("session", "key"): "session key",
-    ("signing", "key"): "signing key",
-    ("encryption", "key"): "encryption key",
-    ("encrypt", "key"): "encryption key",
-    ("master", "key"): "master key",
-    ("auth", "key"): "API key",
-    ("app", "key"): "API key",
-    ("license", "key"): "license key",
-    ("hmac", "key"): "signing key",
-    ("jwt", "key"): "signing key",
-    ("client", "secret"): "client secret",
+
+def name_words(name: str) -> tuple[str, ...]:
+    """``githubApiToken``, ``GITHUB_API_TOKEN``, ``github-api-token``,
+    ``settings.GITHUB_API_TOKEN`` -> ("github", "api", "token"); ``PGPASSWORD`` -> ("pg",
+    "password"). Lower case; trailing digits dropped (``token2``, ``oauth2``)."""
+    out: list[str] = []
+    for raw in _WORD.findall(name):
+        word = raw.lower()
+        stripped = word.rstrip("0123456789")
+        word = stripped or word
+        out.extend(_spell_out(word))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _spell_out(word: str) -> tuple[str, ...]:
+    if word in _COMPOUNDS:
+        return _COMPOUNDS[word]
+    for suffix in _SPLIT_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1 and word not in _KNOWN:
+            return (*_spell_out(word[: -len(suffix)]), suffix)
+    return (word,)
+
+
+# --- the word tables ----------------------------------------------------------------------
+
+# A head word that holds a credential -> what it is called in messages.
+_CREDENTIAL_HEADS: dict[str, str] = {
+    "token": "token", "secret": "secret", "password": "password", "passwords": "password",
+    "passwd": "password", "pwd": "password", "pass": "password", "pw": "password",
+    "passphrase": "password", "passcode": "password", "credential": "credential",
+    "credentials": "credential", "creds": "credential", "cred": "credential",
+    "bearer": "bearer token", "dsn": "connection string", "auth": "credential",
+    "authorization": "credential", "pat": "token", "jwt": "token",
+}
+_PASSWORD_WORDS = frozenset({"password", "passwords", "passwd", "pwd", "pass", "pw",
+                             "passphrase", "passcode"})
+
+# (word before, head) -> credential kind, for heads that hold nothing alone (``key``).
+_CREDENTIAL_PAIRS: dict[tuple[str, str], str] = {
+    **{(q, "key"): "API key" for q in ("api", "auth", "app", "application", "developer",
+                                       "subscription")},
+    # PagerDuty's routing key is its integration key; an AMQP routing key is a dotted
+    # identifier, which the value judgement lets go.
+    **{(q, "key"): "integration key" for q in ("integration", "routing")},
+    **{(q, "key"): "access key" for q in ("access", "account", "storage", "sas", "shared")},
+    **{(q, "key"): "signing key" for q in ("signing", "sign", "hmac", "jwt", "jws", "mac")},
+    **{(q, "key"): "encryption key" for q in ("encryption", "encrypt", "crypto", "aes",
+                                              "cipher", "fernet", "master", "data")},
+    ("private", "key"): "private key", ("secret", "key"): "secret key",
+    ("session", "key"): "session key", ("license", "key"): "license key",
+    ("ssh", "key"): "private key", ("deploy", "key"): "private key",
+    ("otp", "key"): "OTP seed", ("totp", "key"): "OTP seed", ("mfa", "key"): "OTP seed",
+    ("webhook", "key"): "webhook secret", ("consumer", "key"): "API key",
+    ("client", "secret"): "client secret", ("consumer", "secret"): "client secret",
     ("webhook", "secret"): "webhook secret",
-    ("connection", "string"): "connection string",
-    ("conn", "str"): "connection string",
-    ("account", "key"): "access key",
-    ("storage", "key"): "access key",
-    ("sas", "key"): "access key",
-    ("shared", "key"): "access key",
-    ("routing", "key"): "integration key",
-    ("integration", "key"): "integration key",
+    ("signing", "secret"): "signing secret",
+    ("connection", "string"): "connection string", ("conn", "str"): "connection string",
+    ("conn", "string"): "connection string", ("auth", "string"): "credential",
+    ("auth", "header"): "credential", ("authorization", "header"): "credential",
+    ("bearer", "header"): "credential",
+    ("session", "cookie"): "session cookie", ("auth", "cookie"): "session cookie",
+    ("login", "cookie"): "session cookie", ("remember", "cookie"): "session cookie",
+    ("jwt", "cookie"): "session cookie", ("token", "cookie"): "session cookie",
     ("erlang", "cookie"): "Erlang cookie",
 }
+# Incoming-webhook URLs are credentials: whoever has the URL can post.
+_WEBHOOK_SERVICES = frozenset({"slack", "discord", "teams", "mattermost", "zapier"})
 
-# A last word that makes the name describe a secret instead of holding one.
-_DESCRIBING_TAIL = frozenset({
-    "url", "uri", "urls", "endpoint", "host", "path", "paths", "file", "filename", "files",
-    "dir", "folder", "name", "names", "id", "ids", "type", "types", "kind", "header",
-    "headers", "field", "fields", "param", "params", "parameter", "arg", "prefix", "suffix",
-    "length", "len", "count", "size", "min", "max", "limit", "ttl", "expiry", "expires",
-    "expiration", "timeout", "lifetime", "age", "format", "pattern", "regex", "re", "env",
-    "var", "variable", "label", "hint", "policy", "rule", "rules", "mode", "version",
-    "provider", "class", "cls", "schema", "template", "validator", "display", "placeholder",
-    "hash", "hashed", "digest", "checksum", "enabled", "required", "status", "reset",
-    "store", "storage", "manager", "service", "handler", "backend", "generator", "factory",
-    "prompt", "message", "msg", "error", "errors", "text", "location", "cache", "source",
-    "attr", "attribute", "column", "col", "index", "idx", "pos", "chars", "bytes", "bits",
-    "entropy", "strength", "rotation", "ref", "reference", "arn", "key", "keys", "scope",
-    "scopes", "method", "methods", "algorithm", "alg", "lookup", "getter", "setter",
-    "callback", "fn", "func", "function", "model", "form", "widget", "input", "view",
-    "route", "event", "events", "log", "logger", "option",
-    "options", "config", "settings", "setting", "flag", "mask", "masked", "redacted",
-    "exists", "valid", "invalid", "validity", "changed", "check", "title", "description",
-    "doc", "docs", "help", "usage", "keyword", "keywords", "encoding", "charset", "audience",
-    "issuer", "claim", "claims", "subject", "user", "username", "owner", "email", "account",
-    "date", "time", "timestamp", "at", "on", "expire", "period", "interval", "window",
-    "delay", "retries", "attempts", "number", "num", "regexp", "list", "set", "dict", "map",
-    "table", "queue", "pool", "registry", "rotated", "used", "hashers", "hasher",
-    "validators", "backends", "classes", "serializer", "serializers",
+# Heads that are per-use secrets on their own, and the words that make a code, link or
+# id one after them (``reset_code``, ``magic_link``, ``session_id``).
+_ONE_TIME_HEADS: dict[str, str] = {"otp": "one-time code", "totp": "one-time code",
+                                   "hotp": "one-time code", "pin": "PIN"}
+_ONE_TIME_QUALIFIERS = frozenset({
+    "reset", "verification", "verify", "confirm", "confirmation", "activation", "activate",
+    "invite", "invitation", "magic", "login", "signin", "signup", "otp", "sms", "mfa",
+    "twofa", "2fa", "security", "recovery", "backup", "pin", "unlock", "onetime", "email",
+    "auth", "authorization", "gift", "card", "voucher", "redeem", "redemption", "access",
+    "device", "pairing", "claim", "approval", "registration", "enrollment", "enrolment",
+})
+_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits", "number", "hash",
+                                       "string"})
+_SESSION_WORDS = frozenset({"session", "sess"})
+_REMEMBER_WORDS = frozenset({"remember", "rememberme"})
+# Qualified phrases that still name no secret: ``email_hash``, ``device_id``, ``access_code``
+# is an OAuth authorization code's parameter name in most code that spells it so.
+_NOT_ONE_TIME = frozenset({
+    ("email", "hash"), ("email", "number"), ("device", "number"), ("device", "code"),
+    ("card", "number"), ("access", "code"), ("access", "number"), ("security", "number"),
+    ("auth", "number"), ("claim", "number"), ("backup", "number"), ("pin", "number"),
+    ("device", "key"), ("email", "key"), ("login", "key"), ("card", "key"),
 })
 
-# Words anywhere in the name that make it public, a count, or a flag.
-_PUBLIC_WORDS = frozenset({
-    "public", "publishable", "pub", "max", "min", "num", "n", "csrf", "xsrf", "is", "has",
-    "use", "should", "enable", "enabled", "allow", "require", "requires", "show", "hide",
-    "verify", "validate", "check", "get", "set", "fetch", "load", "read", "generate",
-    "test", "mock", "fake", "dummy", "example", "sample", "placeholder", "masked",
-    "redacted", "hashed", "encrypted", "forgot", "reset", "change", "confirm", "confirmation",
-    "repeat", "retype", "length", "strength", "policy", "no",
+_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "csrftoken"})
+_STATE_QUALIFIERS = frozenset({"oauth", "csrf", "xsrf", "auth", "authorization", "login",
+                               "sso", "oidc", "pkce"})
+
+# A head noun that makes the name describe a secret instead of holding one.
+_ABOUT_HEADS = frozenset({
+    "url", "uri", "urls", "endpoint", "host", "hostname", "domain", "path", "paths", "file",
+    "filename", "files", "dir", "folder", "name", "names", "id", "ids", "type", "types",
+    "kind", "header", "headers", "field", "fields", "param", "params", "parameter",
+    "parameters", "arg", "args", "kwargs", "prefix", "suffix", "length", "len", "count",
+    "counts", "counter", "size", "min", "max", "limit", "ttl", "expiry", "expires",
+    "expiration", "exp", "expire", "timeout", "lifetime", "age", "period", "interval",
+    "window", "delay", "format", "fmt", "pattern", "regex", "regexp", "re", "env", "var",
+    "variable", "label", "hint", "policy", "rule", "rules", "mode", "version", "provider",
+    "providers", "class", "cls", "classes", "schema", "template", "validator", "validators",
+    "display", "placeholder", "hash", "hashed", "digest", "checksum", "fingerprint",
+    "enabled", "required", "status", "reset", "store", "storage", "manager", "service",
+    "handler", "backend", "backends", "generator", "factory", "maker", "prompt", "message",
+    "messages", "msg", "error", "errors", "text", "location", "cache", "source", "attr",
+    "attribute", "column", "col", "index", "idx", "pos", "chars", "alphabet", "charset",
+    "bits", "entropy", "strength", "rotation", "rotated", "ref", "reference", "arn", "key",
+    "keys", "scope", "scopes", "method", "methods", "algorithm", "algorithms", "alg",
+    "algo", "lookup", "getter", "setter", "callback", "fn", "func", "function", "model",
+    "form", "widget", "input", "view", "route", "event", "events", "log", "logger",
+    "option", "options", "config", "settings", "setting", "flag", "mask", "masked",
+    "redacted", "exists", "valid", "invalid", "validity", "changed", "check", "title",
+    "description", "doc", "docs", "help", "usage", "keyword", "keywords", "encoding",
+    "audience", "issuer", "subject", "user", "username", "owner", "email", "account",
+    "date", "time", "timestamp", "at", "on", "retries", "attempts", "num", "list", "set",
+    "dict", "map", "table", "queue", "pool", "registry", "used", "hasher", "hashers",
+    "serializer", "serializers", "encoder", "decoder", "request", "response", "revoked",
+    "created", "sent", "ok", "incorrect", "mismatch", "wrong", "missing", "tokenizer",
+    "tokens", "secrets", "budget", "meta", "metadata", "strategy", "scheme", "schemes",
+    "realm", "mechanism", "mechanisms", "bucket", "rate", "refill", "pair", "object", "obj",
+    "instance", "client", "session",
 })
+# What a token carries, once decoded: not the token itself.
+_DECODED_WORDS = frozenset({"claims", "claim", "payload", "decoded", "unverified",
+                            "userinfo", "introspection", "info", "data", "body", "contents",
+                            "content", "parsed"})
+_DECODED_ALONE = frozenset({"claims", "claim", "decoded", "userinfo", "introspection"})
+# A JWT's header or data is decoded content; an ``Authorization`` header is a credential.
+_TOKEN_FORMATS = frozenset({"jwt", "jws", "jwe", "jose", "token", "id", "access", "refresh",
+                            "bearer"})
 
-_SECRET_SUFFIXES = (("password", "password"), ("passwd", "password"), ("secret", "secret"),
-                    ("token", "token"), ("apikey", "API key"), ("secretkey", "secret key"),
-                    ("accesskey", "access key"), ("privatekey", "private key"))
+_NEUTRAL_TAILS = frozenset({"value", "val", "str", "string", "hex", "bytes", "raw", "plain",
+                            "b", "urlsafe", "new", "tmp", "temp", "generated", "candidate",
+                            "part", "s", "bin"})
+# A first word that makes the name a flag, a count or an action, never the value.
+_LEADING_FLAGS = frozenset({
+    "max", "min", "num", "n", "total", "count", "is", "has", "should", "use", "enable",
+    "enabled", "allow", "require", "requires", "show", "hide", "validate", "check", "get",
+    "fetch", "load", "read", "generate", "gen", "no", "len", "next", "page", "continuation",
+    "cursor", "sync", "cancellation", "safe", "hash", "hashed", "masked", "redacted",
+    "encrypted", "forgot", "change", "can", "must", "needs", "need", "want", "skip", "disable",
+    "first", "second", "last", "single", "multi", "two", "pass",
+})
+_STAND_IN_WORDS = frozenset({"test", "testing", "mock", "mocked", "fake", "dummy", "example",
+                             "sample", "placeholder", "stub", "fixture", "bogus"})
+_PUBLIC_WORDS = frozenset({"public", "publishable", "pub"})
 
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase",
-                             "passcode"})
+# Words judged as they are: never split into a prefix and a secret word.
+_KNOWN = frozenset({*_CREDENTIAL_HEADS, *_ABOUT_HEADS, "bypass", "compass", "surpass",
+                    "trespass", "overpass"})
 
 
-@lru_cache(maxsize=4096)
+# --- the judgement ------------------------------------------------------------------------
+
+
+class Role(enum.Enum):
+    CREDENTIAL = "credential"
+    ONE_TIME = "one_time"
+    UNGUESSABLE = "unguessable"
+    ABOUT = "about"
+    DECODED = "decoded"
+    STAND_IN = "stand_in"
+    PUBLIC = "public"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What one name says: its words, its role and (for secrets) what it is called."""
+
+    words: tuple[str, ...]
+    role: Role
+    kind: str | None = None
+
+    @property
+    def is_password(self) -> bool:
+        return self.role is Role.CREDENTIAL and self.kind == "password"
+
+
+@lru_cache(maxsize=16384)
+def judge(name: str | None) -> Judgement:
+    """The one judgement of a name (cached: rules ask about the same names again and again)."""
+    all_words = name_words(name or "")
+    return Judgement(all_words, *_role(all_words))
+
+
+def _role(all_words: tuple[str, ...]) -> tuple[Role, str | None]:
+    if not all_words:
+        return Role.NONE, None
+    if _PUBLIC_WORDS & set(all_words):
+        return Role.PUBLIC, None
+    if _STAND_IN_WORDS & set(all_words):
+        return Role.STAND_IN, None
+    ws = list(all_words)
+    while len(ws) > 1 and ws[-1] in _NEUTRAL_TAILS and (ws[-2], ws[-1]) not in _CREDENTIAL_PAIRS:
+        ws.pop()
+    if ws[0] in _LEADING_FLAGS and len(ws) > 1:
+        return Role.ABOUT, None
+    head = ws[-1]
+    before = ws[-2] if len(ws) > 1 else None
+    webhook = _webhook_url(ws)
+    if webhook:
+        return Role.CREDENTIAL, "webhook URL"
+    if before is not None and (before, head) in _CREDENTIAL_PAIRS:
+        return Role.CREDENTIAL, _CREDENTIAL_PAIRS[(before, head)]
+    decoded = _decoded(ws)
+    if decoded:
+        return Role.DECODED, None
+    if head in _UNGUESSABLE_WORDS or (before in _UNGUESSABLE_WORDS and head in (
+            "token", "cookie", "value", "state")):
+        return Role.UNGUESSABLE, "CSRF token" if head != "nonce" else "nonce"
+    if head == "state" and before in _STATE_QUALIFIERS:
+        return Role.UNGUESSABLE, "OAuth state"
+    one_time = _one_time(ws)
+    if one_time is not None:
+        return Role.ONE_TIME, one_time
+    if head in _CREDENTIAL_HEADS:
+        return Role.CREDENTIAL, _CREDENTIAL_HEADS[head]
+    # A secret word earlier and a head that describes nothing: ``SECRET_KEY_BASE``,
+    # ``SECURITY_PASSWORD_SALT``, ``GITHUB_TOKEN_PROD``.
+    earlier = _last_credential_kind(ws)
+    if earlier is not None and head not in _ABOUT_HEADS and head not in _DECODED_WORDS:
+        return Role.CREDENTIAL, earlier
+    if any(w in _CREDENTIAL_HEADS or w in _UNGUESSABLE_WORDS for w in ws) or (
+            "key" in ws and head in _ABOUT_HEADS and head != "key"):
+        return Role.ABOUT, None
+    return Role.NONE, None
+
+
+def _last_credential_kind(ws: list[str]) -> str | None:
+    for index in range(len(ws) - 1, -1, -1):
+        if index > 0 and (ws[index - 1], ws[index]) in _CREDENTIAL_PAIRS:
+            return _CREDENTIAL_PAIRS[(ws[index - 1], ws[index])]
+        if ws[index] in _CREDENTIAL_HEADS:
+            return _CREDENTIAL_HEADS[ws[index]]
+    return None
+
+
+def _webhook_url(ws: list[str]) -> bool:
+    return ws[-1] in ("webhook", "url", "uri", "hook") and any(
+        a in _WEBHOOK_SERVICES and b in ("webhook", "hook") for a, b in itertools.pairwise(ws))
+
+
+def _decoded(ws: list[str]) -> bool:
+    head = ws[-1]
+    if head in ("header", "headers") and len(ws) > 1 and ws[-2] in _TOKEN_FORMATS:
+        return True
+    if head in _DECODED_ALONE or (ws[0] in ("decoded", "unverified") and len(ws) > 1):
+        return True
+    return head in _DECODED_WORDS and any(w in _TOKEN_FORMATS for w in ws[:-1])
+
+
+def _one_time(ws: list[str]) -> str | None:
+    head = ws[-1]
+    before = ws[-2] if len(ws) > 1 else None
+    if head in _ONE_TIME_HEADS:
+        return _ONE_TIME_HEADS[head]
+    if (before in _SESSION_WORDS and head in ("id", "key")) or (
+            head == "sid" and before in _SESSION_WORDS | {"login", "auth"}):
+        return "session id"
+    if before in _REMEMBER_WORDS and head in ("me", "token", "cookie"):
+        return "remember-me token"
+    if before in _ONE_TIME_QUALIFIERS and head in _ONE_TIME_HEADS_QUALIFIED \
+            and (before, head) not in _NOT_ONE_TIME:
+        return f"{before} link" if head == "link" else f"{before} code"
+    return None
+
+
+# --- the views ----------------------------------------------------------------------------
+
+
 def secret_kind(name: str | None) -> str | None:
-    """What secret a name holds ("password", "API key", "token" ...), or None."""
-    if not name:
-        return None
-    words = name_words(name)
-    if not words or (words[-1] in _DESCRIBING_TAIL and not _ends_with_pair(words)):
-        return None
-    if any(w in _PUBLIC_WORDS for w in words):
-        return None
-    found: str | None = None
-    for first, second in itertools.pairwise(words):
-        pair = _SECRET_PAIRS.get((first, second))
-        if pair is not None:
-            found = pair
-    if found is None:
-        for word in reversed(words):
-            if word in _SECRET_WORDS:
-                found = _SECRET_WORDS[word]
-                break
-    if found is None:
-        # Run-together names: PGPASSWORD, dbpassword, slacktoken.
-        for suffix, kind in _SECRET_SUFFIXES:
-            if words[-1].endswith(suffix):
-                return kind
-    return found
+    """What secret a name holds ("password", "API key", "token" ...): a literal bound to
+    it is a hard-coded credential. None for any other name."""
+    judgement = judge(name)
+    return judgement.kind if judgement.role is Role.CREDENTIAL else None
 
 
-def _ends_with_pair(words: list[str]) -> bool:
-    """``api_key``, ``secret_key``: ``key`` is a describing tail only when it is alone."""
-    return len(words) >= 2 and (words[-2], words[-1]) in _SECRET_PAIRS
-
-
-def is_secret_name(name: str | None) -> bool:
-    return secret_kind(name) is not None
+def holds_secret(name: str | None) -> bool:
+    return judge(name).role is Role.CREDENTIAL
 
 
 def is_password_name(name: str | None) -> bool:
     """A name that clearly holds a password (short values are still secrets there)."""
-    if not is_secret_name(name):
+    return judge(name).is_password
+
+
+def carries_credential(name: str | None) -> bool:
+    """A value flowing under this name at run time is a credential: logging it, or sending
+    it in clear, exposes one (credentials and per-use secrets such as reset codes)."""
+    return judge(name).role in (Role.CREDENTIAL, Role.ONE_TIME)
+
+
+def names_token(name: str | None) -> bool:
+    """A value made under this name must be unpredictable (and expire): credentials,
+    per-use secrets, nonces and CSRF tokens."""
+    return judge(name).role in (Role.CREDENTIAL, Role.ONE_TIME, Role.UNGUESSABLE)
+
+
+def only_looks_tokenish(name: str | None) -> bool:
+    """Token words in a name that holds no secret: ``token_url``, ``expires_at``,
+    ``jwt_header``, ``max_tokens``, ``public_key``."""
+    judgement = judge(name)
+    return judgement.role in (Role.ABOUT, Role.DECODED, Role.STAND_IN, Role.PUBLIC) or (
+        judgement.role is Role.NONE and bool(set(judgement.words) & _TOKENISH))
+
+
+_TOKENISH = frozenset({*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, "key", "tokens", "secrets"})
+
+# --- names of things that are not values: functions, cookies, cache keys, URLs, SQL ----------
+
+_MAKER_VERBS = frozenset({"make", "generate", "gen", "create", "new", "issue", "mint", "random",
+                          "rand", "build", "rotate", "regenerate", "get", "init", "compute",
+                          "produce"})
+_LOOKUP_KEYS = frozenset({"cache", "sort", "lookup", "dict", "map", "idempotency", "partition",
+                          "row", "primary", "foreign", "unique", "object", "s", "storage",
+                          "file", "redis", "bucket", "group", "shard", "index", "hash",
+                          "order", "join", "ordering", "public", "dedup", "dedupe", "lock",
+                          "route", "routing", "event", "message", "metric", "feature"})
+_NOT_MINTED_FIRST = frozenset({"request", "trace", "correlation", "span", "idempotency",
+                               "cache", "file", "upload", "filename"})
+
+
+def function_makes_token(name: str) -> bool:
+    """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
+    ``make_test_key`` (a maker verb and ``key``, not a lookup key)."""
+    ws = name_words(name)
+    if not ws or ws[0] in _NOT_MINTED_FIRST:
         return False
-    assert name is not None
-    return any(w in _PASSWORD_WORDS or w.endswith(("password", "passwd"))
-               for w in name_words(name))
+    body = ws[1:] if ws[0] in _MAKER_VERBS and len(ws) > 1 else ws
+    if names_token("_".join(body)):
+        return True
+    return (len(ws) >= 2 and ws[0] in _MAKER_VERBS and ws[-1] == "key"
+            and not set(ws[1:-1]) & _LOOKUP_KEYS)
+
+
+_CONSUMER_WORDS = frozenset({"token", "password", "otp", "secret", "nonce", "csrf"})
+_NOT_CONSUMERS = frozenset({"verify", "check", "validate", "is", "has", "get", "find", "lookup",
+                            "compare", "count", "len", "print", "log"})
+
+
+def function_consumes_token(name: str) -> bool:
+    """A callee whose arguments are tokens: ``store_token``, ``send_reset_email``,
+    ``set_password``, ``save_otp``. Checks and lookups (``verify_``, ``check_``, ``get_``)
+    are not consumers."""
+    ws = name_words(name)
+    if not ws or ws[0] in _NOT_CONSUMERS:
+        return False
+    if any(w in _CONSUMER_WORDS for w in ws) or ("api", "key") in itertools.pairwise(ws):
+        return True
+    return any(a in {"reset", "verification", "activation", "invite", "magic"} and b in
+               {"email", "link", "mail", "sms", "message", "code"}
+               for a, b in itertools.pairwise(ws))
+
+
+_COOKIE_WORDS = frozenset({"session", "sess", "sid", "auth", "remember", "login", "token",
+                           "jwt", "csrf", "xsrf", "identity", "me"})
+
+
+def cookie_holds_token(name: str) -> bool:
+    """``forum_session``, ``shop_sid``, ``remember_me``, ``auth``, ``csrftoken``."""
+    return names_token(name) or bool(set(name_words(name)) & _COOKIE_WORDS)
+
+
+def key_text_is_token(text: str) -> bool:
+    """A cache/redis key or cookie name literal that holds a token: ``"reset:{uid}"``,
+    ``"session_id"``, ``"otp:" + phone``."""
+    return any(part and names_token(part) for part in re.split(r"[:/.\s{}]+", text))
+
+
+_SQL_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def sql_names_token(sql: str) -> bool:
+    """An INSERT/UPDATE whose statement names a token column: ``UPDATE users SET
+    verification_code = ?``."""
+    lowered = sql.lower()
+    if not any(verb in lowered for verb in ("insert", "update", "replace", "upsert")):
+        return False
+    return any(names_token(word) for word in _SQL_WORDS.findall(sql))
+
+
+_URL_PARAM = re.compile(r"[?&;]([A-Za-z_][\w\-]*)=$")
+_URL_PATH_WORDS = ("/reset", "/verify", "/activate", "/confirm", "/invite", "/magic", "/login/",
+                   "/unsubscribe", "/token", "/password")
+_KEY_BEFORE = re.compile(r"([A-Za-z_][\w\-]*)[:=]$")
+
+
+def text_before_marks_token(text: str) -> bool:
+    """The literal text just before an interpolated value marks that value as a token:
+    ``...?token=``, ``...&code=``, ``/reset/``, ``Bearer ``, ``session:``."""
+    tail = text[-80:]
+    match = _URL_PARAM.search(tail)
+    if match:
+        param = match.group(1).lower()
+        return param in {"code", "key", "sig"} or names_token(param)
+    lowered = tail.lower()
+    if lowered.endswith(("bearer ", "token ", "basic ")):
+        return True
+    if lowered.rstrip("/").endswith(_URL_PATH_WORDS) or any(
+            lowered.endswith(w + "/") for w in _URL_PATH_WORDS):
+        return True
+    key = _KEY_BEFORE.search(tail)
+    return bool(key and names_token(key.group(1)))
+
+
+# Headers whose value is a credential (beside any header whose name holds a secret).
+CREDENTIAL_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey",
+    "x-auth-token", "x-access-token", "private-token", "x-vault-token", "x-gitlab-token",
+    "x-auth-key", "x-api-token", "x-token", "token", "x-secret", "x-client-secret",
+    "x-functions-key", "ocp-apim-subscription-key", "x-figma-token", "x-shopify-access-token",
+})
+
+
+def is_credential_key(key: str | None) -> bool:
+    """A header, parameter or dict key whose value is a credential."""
+    if not key:
+        return False
+    return key.strip().lower() in CREDENTIAL_HEADERS or carries_credential(key)
+
+
+# --- prefilter words, generated from the tables ------------------------------------------
+
+# Qualifiers too common in ordinary code to narrow anything down: their codes are still
+# found through the head words (``_code``, ``code_``).
+_COMMON_QUALIFIERS = frozenset({"email", "access", "device", "login", "security", "backup",
+                                "claim", "approval", "registration", "signin", "signup",
+                                "authorization", "enrollment", "enrolment", "pairing", "card"})
+
+
+def _prefilter_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words one of which a file must contain for a name above to be in it: (long
+    words, found as substrings, so camelCase names count; short words, which must stand
+    between non-letters, because a bare ``pin`` is in ``mapping`` and ``pat`` in ``path``).
+    The ``password`` family shares ``passw``."""
+    heads = {*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, *_ONE_TIME_HEADS, *_SESSION_WORDS,
+             *_REMEMBER_WORDS, "code", "link", "key", "cookie", "sid", *_COMPOUNDS,
+             *(w for w in _ONE_TIME_QUALIFIERS if w not in _COMMON_QUALIFIERS)}
+    long_words = {("passw" if w.startswith("passw") else w) for w in heads if len(w) >= 5}
+    short_words = {w for w in heads if len(w) < 5}
+    return tuple(sorted(long_words)), tuple(sorted(short_words))
+
+
+def _short_word_pattern(word: str) -> str:
+    # A Python keyword (``pass``) stands alone in every file: only ``_pass``/``pass_`` count.
+    if keyword.iskeyword(word):
+        return f"_{word}|{word}_"
+    return rf"(?<![a-z]){word}(?![a-z])"
+
+
+PREFILTER_WORDS, PREFILTER_SHORT_WORDS = _prefilter_words()
+_SHORT_WORD = re.compile("|".join(_short_word_pattern(w) for w in PREFILTER_SHORT_WORDS))
+
+
+def mentions_tokens(lowered: str) -> bool:
+    """Could this lower-cased text name a token at all? The lifecycle rules' prefilter:
+    substring tests first, the short-word regex only when a short word is there at all."""
+    if any(word in lowered for word in PREFILTER_WORDS):
+        return True
+    return any(word in lowered for word in PREFILTER_SHORT_WORDS) and bool(
+        _SHORT_WORD.search(lowered))

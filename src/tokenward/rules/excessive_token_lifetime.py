@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     NEVER,
@@ -26,7 +27,7 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.token_names import cookie_holds_token, is_test_path, mentions_tokens
+from tokenward.analysis.vocabulary import cookie_holds_token, mentions_tokens
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 

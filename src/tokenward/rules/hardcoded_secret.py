@@ -20,7 +20,7 @@ from tokenward.analysis.values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.analysis.vocabulary import secret_kind
+from tokenward.analysis.vocabulary import name_words, secret_kind
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -178,7 +178,7 @@ def _auth_tuple(source: Source, container: cst.Tuple | cst.List,
     outer = _binding(source, container)
     if outer is None:
         return None
-    words = set(pyutil.name_words(outer.name))
+    words = set(name_words(outer.name))
     if not words & _AUTH_CONTAINER_WORDS:
         return None
     return _Binding(outer.name, element=position)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import argument, call_name
 from tokenward.analysis.source import Source
-from tokenward.analysis.token_names import is_test_path
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 

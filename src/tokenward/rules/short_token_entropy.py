@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
 from tokenward.analysis.python import (
     argument,
     call_name,
@@ -17,7 +18,7 @@ from tokenward.analysis.python import (
 from tokenward.analysis.randomness import module_int, secrets_fix_applies
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.token_names import is_test_path, mentions_tokens
+from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 

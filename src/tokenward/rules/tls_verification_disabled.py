@@ -15,11 +15,11 @@ from tokenward.analysis.credentials import (
     client_key,
     has_credential_kwargs,
     is_http_call,
-    is_secret_name,
     may_carry_credentials,
 )
 from tokenward.analysis.python import call_name, dotted_name, imports, string_value
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 from tokenward.rules.cleartext_token_transport import command_carries_credentials
@@ -246,7 +246,7 @@ _CONFIG_KEY = re.compile(r"""^\s*-?\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*
 def _file_has_credential(source: Source) -> bool:
     for line in source.lines:
         match = _CONFIG_KEY.match(line)
-        if match and match.group(2) and is_secret_name(match.group(1).replace("-", "_")):
+        if match and match.group(2) and carries_credential(match.group(1).replace("-", "_")):
             return True
     return False
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import call_name, enclosing_function, name_words
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.python import call_name, enclosing_function
 from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.token_names import function_makes_token, is_test_path, mentions_tokens
+from tokenward.analysis.vocabulary import function_makes_token, mentions_tokens, name_words
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
