@@ -221,7 +221,8 @@ _LEADING_FLAGS = frozenset({
     "first", "second", "last", "single", "multi", "two", "pass",
 })
 _STAND_IN_WORDS = frozenset({"test", "testing", "mock", "mocked", "fake", "dummy", "example",
-                             "sample", "placeholder", "stub", "fixture", "bogus"})
+                             "examples", "sample", "placeholder", "stub", "fixture", "bogus",
+                             "demo"})
 _PUBLIC_WORDS = frozenset({"public", "publishable", "pub"})
 
 # Words judged as they are: never split into a prefix and a secret word.

@@ -16,7 +16,7 @@ from tokenward.analysis.providers import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
-from tokenward.analysis.vocabulary import name_words
+from tokenward.analysis.vocabulary import Role, judge
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
@@ -43,17 +43,13 @@ def _bound_name(line: str, column: int) -> str | None:
     return match.group("name") if match else None
 
 
-_EXAMPLE_NAME = frozenset({"example", "examples", "dummy", "fake", "sample", "mock", "test",
-                           "placeholder", "fixture", "demo"})
-
-
 def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
     if provider.validator is not None and not provider.validator(value):
         return False
     # A token bound to EXAMPLE_KEY or fake_token is a made-up one, unless a checksum says
     # it is real.
     name = _bound_name(line, column)
-    if provider.validator is None and name and _EXAMPLE_NAME & set(name_words(name)):
+    if provider.validator is None and name and judge(name).role is Role.STAND_IN:
         return False
     if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
         return False
