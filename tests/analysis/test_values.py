@@ -29,10 +29,10 @@ VALID_GITHUB = (
     ("api_key", "API key"),
     ("apiKey", "API key"),
     ("X-API-Key", "API key"),
-    ("AWS_SECRET_ACCESS_KEY", "access key"),
+    ("AWS_SECRET_ACCESS_KEY", "secret key"),
     ("client_secret", "client secret"),
     ("SECRET_KEY", "secret key"),
-    ("session_key", "session key"),
+    ("session_key", None),  # the session id (Django), minted per login
     ("webhook_secret", "webhook secret"),
     ("Authorization", "credential"),
     ("auth", "credential"),

@@ -100,6 +100,12 @@ class Provider:
     check_value: bool = True
     # Whether the match counts only in a credential context (a JWT next to "token").
     needs_context: bool = False
+    # For a generic-looking format: lower-case words one of which must be on the match's
+    # line (a PagerDuty key is 32 hex digits, like any MD5, unless "routing_key" is there).
+    line_keywords: tuple[str, ...] = ()
+    # The name a match is judged under by the shared value checks (a hex key is a digest
+    # unless it is bound to a secret-like name).
+    value_name: str | None = None
 
 
 def _github(prefix: str, label: str) -> Provider:
@@ -222,6 +228,16 @@ PROVIDERS: tuple[Provider, ...] = (
                            r"\d{5,30}/[A-Za-z0-9_\-]{50,100}"),
         anchors=("/api/webhooks/",),
         check_value=False,
+    ),
+    Provider(
+        key="pagerduty-integration",
+        label="PagerDuty integration key",
+        rotation="Regenerate the integration key of the service's Events API v2 integration "
+                 "in PagerDuty (Service > Integrations).",
+        pattern=re.compile(r"(?<![A-Za-z0-9_])[0-9a-f]{32}(?![A-Za-z0-9_])"),
+        anchors=("routing_key", "integration_key", "routingkey", "integrationkey"),
+        line_keywords=("routing_key", "integration_key", "routingkey", "integrationkey"),
+        value_name="integration_key",
     ),
     # Found by detect-secrets' plugins (analysis/secrets_adapter.py).
     Provider("aws", "AWS access key", "Deactivate and delete the key in IAM "

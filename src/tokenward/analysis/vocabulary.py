@@ -45,6 +45,7 @@ import enum
 import itertools
 import keyword
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,10 @@ _COMPOUNDS: dict[str, tuple[str, ...]] = {
     "passphrase": ("passphrase",), "passcode": ("passcode",), "keyid": ("key", "id"),
     "tokenurl": ("token", "url"), "webhookurl": ("webhook", "url"),
     "connectionstring": ("connection", "string"), "connstr": ("conn", "str"),
+    "userpass": ("user", "pass"), "dbpass": ("db", "pass"), "privkey": ("private", "key"),
+    "pubkey": ("public", "key"), "pkey": ("private", "key"), "hostkey": ("host", "key"),
+    "phpsessid": ("php", "session", "id"), "passkey": ("passkey",),
+    "csrfmiddlewaretoken": ("csrf", "middleware", "token"),
 }
 # A longer word ending in one of these is two words: ``pgpassword`` -> pg, password.
 _SPLIT_SUFFIXES = ("password", "passwd", "secret", "token")
@@ -98,132 +103,166 @@ def _spell_out(word: str) -> tuple[str, ...]:
 
 # A head word that holds a credential -> what it is called in messages.
 _CREDENTIAL_HEADS: dict[str, str] = {
-    "token": "token", "secret": "secret", "password": "password", "passwords": "password",
-    "passwd": "password", "pwd": "password", "pass": "password", "pw": "password",
-    "passphrase": "password", "passcode": "password", "credential": "credential",
-    "credentials": "credential", "creds": "credential", "cred": "credential",
+    "token": "token", "secret": "secret", "password": "password", "passwd": "password",
+    "pwd": "password", "pass": "password", "pw": "password", "passphrase": "password",
+    "credential": "credential", "creds": "credential", "cred": "credential",
     "bearer": "bearer token", "dsn": "connection string", "auth": "credential",
-    "authorization": "credential", "pat": "token", "jwt": "token",
+    "authorization": "credential", "pat": "token", "jwt": "token", "passkey": "passkey",
+    "cookie": "cookie", "pin": "PIN",
 }
-_PASSWORD_WORDS = frozenset({"password", "passwords", "passwd", "pwd", "pass", "pw",
-                             "passphrase", "passcode"})
+# Cookies that carry a preference, not a session.
+_PLAIN_COOKIES = frozenset({"language", "lang", "locale", "theme", "consent", "tracking",
+                            "analytics", "preference", "preferences", "timezone", "tz",
+                            "currency", "country", "region", "banner", "cart"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase"})
+# A qualified plural is judged as its singular (``access_tokens``, ``recovery_codes``); a
+# bare one names a collection of something else (NLP ``tokens``, the ``secrets`` module).
+_PLURALS = {"tokens": "token", "secrets": "secret", "keys": "key", "codes": "code",
+            "nonces": "nonce", "passwords": "password", "credentials": "credential",
+            "cookies": "cookie", "headers": "header", "links": "link", "jwts": "jwt"}
+_BARE_PLURAL_CREDENTIALS = frozenset({"passwords", "credentials", "cookies", "nonces"})
+# Qualifiers of a plural that count something: LLM and NLP tokens.
+_COUNTED = frozenset({"input", "output", "prompt", "completion", "reasoning", "cached",
+                      "special", "stop", "added", "unknown", "word", "sub"})
 
 # (word before, head) -> credential kind, for heads that hold nothing alone (``key``).
 _CREDENTIAL_PAIRS: dict[tuple[str, str], str] = {
     **{(q, "key"): "API key" for q in ("api", "auth", "app", "application", "developer",
-                                       "subscription")},
-    # PagerDuty's routing key is its integration key; an AMQP routing key is a dotted
-    # identifier, which the value judgement lets go.
-    **{(q, "key"): "integration key" for q in ("integration", "routing")},
-    **{(q, "key"): "access key" for q in ("access", "account", "storage", "sas", "shared")},
+                                       "subscription", "integration")},
+    **{(q, "key"): "access key" for q in ("account", "storage", "sas", "shared")},
     **{(q, "key"): "signing key" for q in ("signing", "sign", "hmac", "jwt", "jws", "mac")},
     **{(q, "key"): "encryption key" for q in ("encryption", "encrypt", "crypto", "aes",
-                                              "cipher", "fernet", "master", "data")},
-    ("private", "key"): "private key", ("secret", "key"): "secret key",
-    ("session", "key"): "session key", ("license", "key"): "license key",
-    ("ssh", "key"): "private key", ("deploy", "key"): "private key",
+                                              "cipher", "fernet", "master", "data",
+                                              "wrapped", "encrypted", "decryption")},
+    **{(q, "key"): "private key" for q in ("private", "priv", "ssh", "deploy", "rsa", "ec",
+                                           "ecdsa", "dsa", "ed", "ca", "gpg", "pgp",
+                                           "prepared", "raw", "ephemeral", "signer")},
+    ("secret", "key"): "secret key", ("session", "key"): "session key",
+    ("license", "key"): "license key", ("owner", "key"): "token",
+    ("recovery", "key"): "recovery key",
     ("otp", "key"): "OTP seed", ("totp", "key"): "OTP seed", ("mfa", "key"): "OTP seed",
-    ("webhook", "key"): "webhook secret", ("consumer", "key"): "API key",
+    ("otpauth", "url"): "OTP seed", ("otpauth", "uri"): "OTP seed",
+    ("webhook", "key"): "webhook secret", ("webhook", "secret"): "webhook secret",
     ("client", "secret"): "client secret", ("consumer", "secret"): "client secret",
-    ("webhook", "secret"): "webhook secret",
     ("signing", "secret"): "signing secret",
     ("connection", "string"): "connection string", ("conn", "str"): "connection string",
     ("conn", "string"): "connection string", ("auth", "string"): "credential",
     ("auth", "header"): "credential", ("authorization", "header"): "credential",
     ("bearer", "header"): "credential",
-    ("session", "cookie"): "session cookie", ("auth", "cookie"): "session cookie",
-    ("login", "cookie"): "session cookie", ("remember", "cookie"): "session cookie",
-    ("jwt", "cookie"): "session cookie", ("token", "cookie"): "session cookie",
+    ("token", "response"): "token", ("token", "json"): "token",
     ("erlang", "cookie"): "Erlang cookie",
 }
-# Incoming-webhook URLs are credentials: whoever has the URL can post.
-_WEBHOOK_SERVICES = frozenset({"slack", "discord", "teams", "mattermost", "zapier"})
+# Incoming-webhook URLs are credentials: whoever has the URL can post. A callback named by
+# an event or phase (``pre_webhook_url``, ``status_webhook_url``) is only an address.
+_WEBHOOK_CALLBACKS = frozenset({"pre", "post", "status", "callback", "event", "events",
+                                "delivery", "failure", "fallback"})
 
-# Heads that are per-use secrets on their own, and the words that make a code, link or
-# id one after them (``reset_code``, ``magic_link``, ``session_id``).
+# Heads that are per-use secrets on their own, and the words that make a code, link, key or
+# URL one after them (``reset_code``, ``magic_link``, ``invite_url``).
 _ONE_TIME_HEADS: dict[str, str] = {"otp": "one-time code", "totp": "one-time code",
-                                   "hotp": "one-time code", "pin": "PIN"}
+                                   "hotp": "one-time code", "passcode": "one-time code"}
 _ONE_TIME_QUALIFIERS = frozenset({
     "reset", "verification", "verify", "confirm", "confirmation", "activation", "activate",
     "invite", "invitation", "magic", "login", "signin", "signup", "otp", "sms", "mfa",
-    "twofa", "2fa", "security", "recovery", "backup", "pin", "unlock", "onetime", "email",
-    "auth", "authorization", "gift", "card", "voucher", "redeem", "redemption", "access",
-    "device", "pairing", "claim", "approval", "registration", "enrollment", "enrolment",
+    "twofa", "2fa", "security", "recovery", "backup", "unlock", "onetime", "email", "auth",
+    "authorization", "gift", "voucher", "redeem", "redemption", "device", "user", "pairing",
+    "approval", "registration", "enrollment", "enrolment", "mf", "card",
 })
-_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits", "number", "hash",
-                                       "string"})
-_SESSION_WORDS = frozenset({"session", "sess"})
-_REMEMBER_WORDS = frozenset({"remember", "rememberme"})
-# Qualified phrases that still name no secret: ``email_hash``, ``device_id``, ``access_code``
-# is an OAuth authorization code's parameter name in most code that spells it so.
-_NOT_ONE_TIME = frozenset({
-    ("email", "hash"), ("email", "number"), ("device", "number"), ("device", "code"),
-    ("card", "number"), ("access", "code"), ("access", "number"), ("security", "number"),
-    ("auth", "number"), ("claim", "number"), ("backup", "number"), ("pin", "number"),
-    ("device", "key"), ("email", "key"), ("login", "key"), ("card", "key"),
-})
+_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits"})
+# A URL that is the emailed one-time link itself (noun phrases, not endpoints).
+_ONE_TIME_URL_QUALIFIERS = frozenset({"reset", "invite", "invitation", "activation",
+                                      "verification", "confirmation", "magic", "link",
+                                      "unlock"})
+_SESSION_WORDS = frozenset({"session", "sess", "connect", "php"})
+# Qualified phrases that still name no secret.
+_NOT_ONE_TIME = frozenset({("email", "key"), ("login", "key"), ("user", "key"),
+                           ("device", "key"), ("security", "key"), ("backup", "key"),
+                           ("email", "link"), ("user", "link"), ("device", "link"),
+                           ("login", "link"), ("security", "link")})
 
-_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "csrftoken"})
+_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "cnonce"})
 _STATE_QUALIFIERS = frozenset({"oauth", "csrf", "xsrf", "auth", "authorization", "login",
                                "sso", "oidc", "pkce"})
 
 # A head noun that makes the name describe a secret instead of holding one.
 _ABOUT_HEADS = frozenset({
     "url", "uri", "urls", "endpoint", "host", "hostname", "domain", "path", "paths", "file",
-    "filename", "files", "dir", "folder", "name", "names", "id", "ids", "type", "types",
-    "kind", "header", "headers", "field", "fields", "param", "params", "parameter",
-    "parameters", "arg", "args", "kwargs", "prefix", "suffix", "length", "len", "count",
-    "counts", "counter", "size", "min", "max", "limit", "ttl", "expiry", "expires",
-    "expiration", "exp", "expire", "timeout", "lifetime", "age", "period", "interval",
-    "window", "delay", "format", "fmt", "pattern", "regex", "regexp", "re", "env", "var",
-    "variable", "label", "hint", "policy", "rule", "rules", "mode", "version", "provider",
-    "providers", "class", "cls", "classes", "schema", "template", "validator", "validators",
-    "display", "placeholder", "hash", "hashed", "digest", "checksum", "fingerprint",
-    "enabled", "required", "status", "reset", "store", "storage", "manager", "service",
-    "handler", "backend", "backends", "generator", "factory", "maker", "prompt", "message",
+    "filename", "files", "dir", "folder", "name", "names", "id", "ids", "kid", "sid",
+    "accessor", "type", "types", "kind", "header", "field", "fields", "param", "params",
+    "parameter", "parameters", "arg", "args", "kwargs", "placement", "prefix", "suffix",
+    "length", "len", "count", "counts", "counter", "size", "min", "max", "limit", "ttl",
+    "expiry", "expires", "expiration", "exp", "expire", "timeout", "lifetime", "age",
+    "period", "interval", "window", "delay", "duration", "live", "seconds", "secs",
+    "minutes", "mins", "hours", "days", "weeks", "ms", "millis", "format", "fmt", "pattern",
+    "regex", "regexp", "re", "env", "var", "variable", "label", "hint", "policy", "policies",
+    "rule", "rules", "mode", "version", "provider", "providers", "class", "cls", "classes",
+    "schema", "template", "validator", "validators", "display", "placeholder", "hash",
+    "hashed", "digest", "checksum", "fingerprint", "enabled", "required", "status",
+    "reset", "store", "storage", "manager", "service", "handler", "backend", "backends",
+    "generator", "factory", "maker", "helper", "context", "ctx", "prompt", "message",
     "messages", "msg", "error", "errors", "text", "location", "cache", "source", "attr",
-    "attribute", "column", "col", "index", "idx", "pos", "chars", "alphabet", "charset",
-    "bits", "entropy", "strength", "rotation", "rotated", "ref", "reference", "arn", "key",
-    "keys", "scope", "scopes", "method", "methods", "algorithm", "algorithms", "alg",
+    "attribute", "column", "col", "index", "idx", "pos", "chars", "characters", "alphabet",
+    "charset", "bits", "entropy", "strength", "rotation", "rotated", "ref", "reference",
+    "arn", "key", "scope", "scopes", "method", "methods", "algorithm", "algorithms", "alg",
     "algo", "lookup", "getter", "setter", "callback", "fn", "func", "function", "model",
-    "form", "widget", "input", "view", "route", "event", "events", "log", "logger",
-    "option", "options", "config", "settings", "setting", "flag", "mask", "masked",
-    "redacted", "exists", "valid", "invalid", "validity", "changed", "check", "title",
+    "form", "widget", "input", "view", "route", "event", "events", "log", "logger", "option",
+    "options", "config", "settings", "setting", "flag", "mask", "masked", "redacted",
+    "exists", "valid", "invalid", "validity", "changed", "change", "check", "title",
     "description", "doc", "docs", "help", "usage", "keyword", "keywords", "encoding",
     "audience", "issuer", "subject", "user", "username", "owner", "email", "account",
     "date", "time", "timestamp", "at", "on", "retries", "attempts", "num", "list", "set",
-    "dict", "map", "table", "queue", "pool", "registry", "used", "hasher", "hashers",
-    "serializer", "serializers", "encoder", "decoder", "request", "response", "revoked",
-    "created", "sent", "ok", "incorrect", "mismatch", "wrong", "missing", "tokenizer",
-    "tokens", "secrets", "budget", "meta", "metadata", "strategy", "scheme", "schemes",
-    "realm", "mechanism", "mechanisms", "bucket", "rate", "refill", "pair", "object", "obj",
-    "instance", "client", "session",
+    "dict", "map", "table", "queue", "pool", "registry", "used", "uses", "hasher",
+    "hashers", "serializer", "serializers", "encoder", "decoder", "request", "response",
+    "revoked", "created", "sent", "ok", "tokenizer", "budget", "meta", "metadata",
+    "strategy", "scheme", "schemes", "realm", "mechanism", "mechanisms", "bucket", "rate",
+    "refill", "pair", "object", "obj", "instance", "client", "session", "shares",
+    "threshold", "blacklist", "denylist", "allowlist", "whitelist", "through", "secure",
+    "httponly", "samesite", "protect", "claim", "challenge", "device", "signer",
+    "authenticator", "salt", "signature", "iv", "seed",
 })
-# What a token carries, once decoded: not the token itself.
-_DECODED_WORDS = frozenset({"claims", "claim", "payload", "decoded", "unverified",
-                            "userinfo", "introspection", "info", "data", "body", "contents",
-                            "content", "parsed"})
-_DECODED_ALONE = frozenset({"claims", "claim", "decoded", "userinfo", "introspection"})
+# Words anywhere that make the name a message or an error about a secret.
+_ERROR_WORDS = frozenset({"invalid", "incorrect", "wrong", "missing", "mismatch", "too",
+                          "malformed", "unknown", "required"})
+# Words anywhere that make the name a switch about a secret (``CSRF_USE_SESSIONS``).
+_SWITCH_WORDS = frozenset({"use", "uses", "exempt", "protect", "protected", "enabled",
+                           "disabled", "enforce", "enforced"})
+# Words anywhere that count (``token_num_uses``, ``SECRET_KEY_MIN_UNIQUE_CHARACTERS``).
+_COUNT_WORDS = frozenset({"max", "min", "num", "count", "total"})
+_DECODED_ALONE = frozenset({"claims", "decoded", "userinfo", "introspection"})
+_DECODED_WORDS = frozenset({"claims", "payload", "decoded", "unverified", "userinfo",
+                            "introspection", "info", "data", "body", "contents", "content",
+                            "parsed"})
 # A JWT's header or data is decoded content; an ``Authorization`` header is a credential.
 _TOKEN_FORMATS = frozenset({"jwt", "jws", "jwe", "jose", "token", "id", "access", "refresh",
                             "bearer"})
 
 _NEUTRAL_TAILS = frozenset({"value", "val", "str", "string", "hex", "bytes", "raw", "plain",
-                            "b", "urlsafe", "new", "tmp", "temp", "generated", "candidate",
-                            "part", "s", "bin"})
-# A first word that makes the name a flag, a count or an action, never the value.
-_LEADING_FLAGS = frozenset({
-    "max", "min", "num", "n", "total", "count", "is", "has", "should", "use", "enable",
-    "enabled", "allow", "require", "requires", "show", "hide", "validate", "check", "get",
-    "fetch", "load", "read", "generate", "gen", "no", "len", "next", "page", "continuation",
-    "cursor", "sync", "cancellation", "safe", "hash", "hashed", "masked", "redacted",
-    "encrypted", "forgot", "change", "can", "must", "needs", "need", "want", "skip", "disable",
-    "first", "second", "last", "single", "multi", "two", "pass",
+                            "b", "urlsafe", "tmp", "temp", "generated", "candidate", "part",
+                            "s", "bin"})
+# A first word that makes the name an operation (no value: ``set_password``) ...
+_LEADING_VERBS = frozenset({
+    "get", "set", "make", "generate", "gen", "create", "issue", "decode", "encode", "revoke",
+    "rotate", "delete", "remove", "store", "save", "send", "fetch", "load", "read", "hash",
+    "check", "validate", "parse", "update", "count", "clear", "find", "compare", "mint",
+    "obtain", "exchange", "introspect",
 })
+# ... a flag, a switch or a count (``is_token_valid``, ``use_csrf``, ``max_tokens``).
+_LEADING_FLAGS = frozenset({
+    "is", "has", "should", "use", "uses", "enable", "enabled", "allow", "require",
+    "requires", "show", "hide", "no", "can", "must", "needs", "need", "want", "skip",
+    "disable", "include", "exclude", "max", "min", "num", "n", "total", "len", "header",
+    "headers", "hashed", "masked", "redacted",
+})
+# Operations on words that are also kinds of token: ``reset_token`` is a token,
+# ``reset_password`` an operation, ``next_token`` a pagination cursor.
+_VERB_QUALIFIERS = frozenset({"reset", "verify", "activate", "invite", "unlock"})
+_CURSOR_WORDS = frozenset({"next", "page", "continuation", "cursor", "sync", "prev",
+                           "previous", "pagination"})
 _STAND_IN_WORDS = frozenset({"test", "testing", "mock", "mocked", "fake", "dummy", "example",
                              "examples", "sample", "placeholder", "stub", "fixture", "bogus",
                              "demo"})
-_PUBLIC_WORDS = frozenset({"public", "publishable", "pub"})
+_PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "verifying", "site"})
+_PUBLIC_PAIRS = frozenset({("host", "key"), ("site", "key")})
 
 # Words judged as they are: never split into a prefix and a secret word.
 _KNOWN = frozenset({*_CREDENTIAL_HEADS, *_ABOUT_HEADS, "bypass", "compass", "surpass",
@@ -254,6 +293,9 @@ class Judgement:
 
     @property
     def is_password(self) -> bool:
+        """Holds a password (a real one, or a stand-in for one)."""
+        if self.role is Role.STAND_IN:
+            return bool(self.words) and self.words[-1] in _PASSWORD_WORDS
         return self.role is Role.CREDENTIAL and self.kind == "password"
 
 
@@ -267,44 +309,145 @@ def judge(name: str | None) -> Judgement:
 def _role(all_words: tuple[str, ...]) -> tuple[Role, str | None]:
     if not all_words:
         return Role.NONE, None
-    if _PUBLIC_WORDS & set(all_words):
-        return Role.PUBLIC, None
-    if _STAND_IN_WORDS & set(all_words):
+    if all_words[0] in _STAND_IN_WORDS and len(all_words) > 1:
         return Role.STAND_IN, None
+    if _PUBLIC_WORDS & set(all_words) or any(p in _PUBLIC_PAIRS
+                                            for p in itertools.pairwise(all_words)):
+        return Role.PUBLIC, None
+    ws = _trimmed(all_words)
+    if ws is None:
+        return Role.NONE, None
+    head, before = ws[-1], (ws[-2] if len(ws) > 1 else None)
+    if (len(ws) > 1 and (ws[0] in _LEADING_FLAGS or _SWITCH_WORDS & set(ws))) \
+            or _ERROR_WORDS & set(ws) or _COUNT_WORDS & set(ws[:-1]) or "in" in ws[1:-1]:
+        return Role.ABOUT, None
+    if _is_operation(ws):
+        return Role.NONE, None
+    for judged in (_webhook, _paired, _decoded, _unguessable, _one_time, _credential):
+        found = judged(ws)
+        if found is not None:
+            return found
+    if any(w in _CREDENTIAL_HEADS or w in _UNGUESSABLE_WORDS for w in ws) or (
+            "key" in ws and head in _ABOUT_HEADS and head != "key") or before == "session":
+        return Role.ABOUT, None
+    return Role.NONE, None
+
+
+def _trimmed(all_words: tuple[str, ...]) -> list[str] | None:
+    """Trailing neutral words dropped, a qualified plural made singular; None for a bare
+    plural of something else, or a plural that counts (``prompt_tokens``)."""
     ws = list(all_words)
     while len(ws) > 1 and ws[-1] in _NEUTRAL_TAILS and (ws[-2], ws[-1]) not in _CREDENTIAL_PAIRS:
         ws.pop()
-    if ws[0] in _LEADING_FLAGS and len(ws) > 1:
-        return Role.ABOUT, None
+    head = ws[-1]
+    if head in _PLURALS:
+        if (len(ws) == 1 and head not in _BARE_PLURAL_CREDENTIALS) or (
+                len(ws) > 1 and ws[-2] in _COUNTED):
+            return None
+        ws[-1] = _PLURALS[head]
+    return ws
+
+
+def _is_operation(ws: list[str]) -> bool:
+    first, head = ws[0], ws[-1]
+    if len(ws) == 1:
+        return False
+    if first in _LEADING_VERBS:
+        return ws != ["set", "cookie"]      # the Set-Cookie header carries the cookie
+    if first in _CURSOR_WORDS and head == "token":
+        return True
+    # ``reset_password``: a password is never "a reset password"; ``reset_token`` is a token.
+    return first in _VERB_QUALIFIERS and len(ws) == 2 and head in _PASSWORD_WORDS
+
+
+Found = tuple[Role, str | None]
+
+
+def _webhook(ws: list[str]) -> Found | None:
+    if ws[-1] in ("url", "uri", "webhook", "hook") and ("webhook" in ws or "hook" in ws[:-1]) \
+            and not _WEBHOOK_CALLBACKS & set(ws):
+        return Role.CREDENTIAL, "webhook URL"
+    return None
+
+
+def _paired(ws: list[str]) -> Found | None:
+    if len(ws) < 2:
+        return None
+    pair = (ws[-2], ws[-1])
+    if pair == ("session", "key") and len(ws) > 2 and (
+            ws[-3] in _CREDENTIAL_HEADS or ws[-3] in _UNGUESSABLE_WORDS):
+        return Role.ABOUT, None      # ``CSRF_SESSION_KEY``: the session slot it is kept in
+    if pair == ("session", "key"):
+        return Role.ONE_TIME, "session id"   # Django's session key is the session id
+    if pair in _CREDENTIAL_PAIRS:
+        return Role.CREDENTIAL, _CREDENTIAL_PAIRS[pair]
+    return None
+
+
+def _decoded(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    if head == "header" and len(ws) > 1 and ws[-2] in _TOKEN_FORMATS - {"token", "id"}:
+        return Role.DECODED, None
+    if head in _DECODED_ALONE or (ws[0] in ("decoded", "unverified") and len(ws) > 1):
+        return Role.DECODED, None
+    if head in _DECODED_WORDS and any(w in _TOKEN_FORMATS for w in ws[:-1]):
+        return Role.DECODED, None
+    return None
+
+
+def _unguessable(ws: list[str]) -> Found | None:
     head = ws[-1]
     before = ws[-2] if len(ws) > 1 else None
-    webhook = _webhook_url(ws)
-    if webhook:
-        return Role.CREDENTIAL, "webhook URL"
-    if before is not None and (before, head) in _CREDENTIAL_PAIRS:
-        return Role.CREDENTIAL, _CREDENTIAL_PAIRS[(before, head)]
-    decoded = _decoded(ws)
-    if decoded:
-        return Role.DECODED, None
-    if head in _UNGUESSABLE_WORDS or (before in _UNGUESSABLE_WORDS and head in (
-            "token", "cookie", "value", "state")):
-        return Role.UNGUESSABLE, "CSRF token" if head != "nonce" else "nonce"
-    if head == "state" and before in _STATE_QUALIFIERS:
+    if head in ("nonce", "cnonce"):
+        return Role.UNGUESSABLE, "nonce"
+    if (head in _UNGUESSABLE_WORDS or _UNGUESSABLE_WORDS & set(ws[:-1])) \
+            and head not in _ABOUT_HEADS:
+        return Role.UNGUESSABLE, "CSRF token"
+    if (before in _STATE_QUALIFIERS and head == "state") or ("state" in ws[:-1] and head in (
+            "token", "jwt")):
         return Role.UNGUESSABLE, "OAuth state"
-    one_time = _one_time(ws)
-    if one_time is not None:
-        return Role.ONE_TIME, one_time
+    if head == "verifier" and before in ("code", "pkce"):
+        return Role.UNGUESSABLE, "PKCE verifier"
+    return None
+
+
+def _one_time(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    before = ws[-2] if len(ws) > 1 else None
+    if head in _ONE_TIME_HEADS:
+        return Role.ONE_TIME, _ONE_TIME_HEADS[head]
+    if head == "token" and before in _ONE_TIME_HEADS:
+        return Role.ONE_TIME, "one-time code"     # ``otp_token``: a one-time password
+    if (head == "sid" and (before is None or before in _SESSION_WORDS | {"login", "auth"})) or (
+            head == "id" and before in _SESSION_WORDS):
+        return Role.ONE_TIME, "session id"
+    if head == "verifier" and before == "oauth":
+        return Role.ONE_TIME, "OAuth verifier"
+    if head in ("url", "uri") and before in _ONE_TIME_URL_QUALIFIERS:
+        return Role.ONE_TIME, "one-time link"
+    if before in _ONE_TIME_QUALIFIERS and head in _ONE_TIME_HEADS_QUALIFIED \
+            and (before, head) not in _NOT_ONE_TIME:
+        return Role.ONE_TIME, f"{before} link" if head == "link" else f"{before} code"
+    return None
+
+
+def _credential(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    if head == "cookie" and _PLAIN_COOKIES & set(ws):
+        return Role.NONE, None
     if head in _CREDENTIAL_HEADS:
         return Role.CREDENTIAL, _CREDENTIAL_HEADS[head]
+    if head == "key" and {"secret", "private"} & set(ws[:-1]):
+        return Role.CREDENTIAL, "secret key"     # ``AWS_SECRET_ACCESS_KEY``
+    if head == "salt" and _last_credential_kind(ws) is not None:
+        return Role.CREDENTIAL, "secret salt"    # Flask-Security keeps its salt secret
     # A secret word earlier and a head that describes nothing: ``SECRET_KEY_BASE``,
-    # ``SECURITY_PASSWORD_SALT``, ``GITHUB_TOKEN_PROD``.
+    # ``GITHUB_TOKEN_PROD``, ``SECURITY_PASSWORD_SALT`` (Flask-Security keeps it secret).
     earlier = _last_credential_kind(ws)
-    if earlier is not None and head not in _ABOUT_HEADS and head not in _DECODED_WORDS:
+    if earlier is not None and (head not in _ABOUT_HEADS or head == "salt") \
+            and head not in _DECODED_WORDS:
         return Role.CREDENTIAL, earlier
-    if any(w in _CREDENTIAL_HEADS or w in _UNGUESSABLE_WORDS for w in ws) or (
-            "key" in ws and head in _ABOUT_HEADS and head != "key"):
-        return Role.ABOUT, None
-    return Role.NONE, None
+    return None
 
 
 def _last_credential_kind(ws: list[str]) -> str | None:
@@ -313,36 +456,6 @@ def _last_credential_kind(ws: list[str]) -> str | None:
             return _CREDENTIAL_PAIRS[(ws[index - 1], ws[index])]
         if ws[index] in _CREDENTIAL_HEADS:
             return _CREDENTIAL_HEADS[ws[index]]
-    return None
-
-
-def _webhook_url(ws: list[str]) -> bool:
-    return ws[-1] in ("webhook", "url", "uri", "hook") and any(
-        a in _WEBHOOK_SERVICES and b in ("webhook", "hook") for a, b in itertools.pairwise(ws))
-
-
-def _decoded(ws: list[str]) -> bool:
-    head = ws[-1]
-    if head in ("header", "headers") and len(ws) > 1 and ws[-2] in _TOKEN_FORMATS:
-        return True
-    if head in _DECODED_ALONE or (ws[0] in ("decoded", "unverified") and len(ws) > 1):
-        return True
-    return head in _DECODED_WORDS and any(w in _TOKEN_FORMATS for w in ws[:-1])
-
-
-def _one_time(ws: list[str]) -> str | None:
-    head = ws[-1]
-    before = ws[-2] if len(ws) > 1 else None
-    if head in _ONE_TIME_HEADS:
-        return _ONE_TIME_HEADS[head]
-    if (before in _SESSION_WORDS and head in ("id", "key")) or (
-            head == "sid" and before in _SESSION_WORDS | {"login", "auth"}):
-        return "session id"
-    if before in _REMEMBER_WORDS and head in ("me", "token", "cookie"):
-        return "remember-me token"
-    if before in _ONE_TIME_QUALIFIERS and head in _ONE_TIME_HEADS_QUALIFIED \
-            and (before, head) not in _NOT_ONE_TIME:
-        return f"{before} link" if head == "link" else f"{before} code"
     return None
 
 
@@ -373,8 +486,11 @@ def carries_credential(name: str | None) -> bool:
 
 def names_token(name: str | None) -> bool:
     """A value made under this name must be unpredictable (and expire): credentials,
-    per-use secrets, nonces and CSRF tokens."""
-    return judge(name).role in (Role.CREDENTIAL, Role.ONE_TIME, Role.UNGUESSABLE)
+    per-use secrets, nonces and CSRF tokens. A bare cookie is a container that may carry a
+    session, not the name of a token being made (``session_cookie`` is one)."""
+    judgement = judge(name)
+    return judgement.role in (Role.CREDENTIAL, Role.ONE_TIME, Role.UNGUESSABLE) \
+        and judgement.kind != "cookie"
 
 
 def only_looks_tokenish(name: str | None) -> bool:
@@ -515,7 +631,7 @@ def _prefilter_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     between non-letters, because a bare ``pin`` is in ``mapping`` and ``pat`` in ``path``).
     The ``password`` family shares ``passw``."""
     heads = {*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, *_ONE_TIME_HEADS, *_SESSION_WORDS,
-             *_REMEMBER_WORDS, "code", "link", "key", "cookie", "sid", *_COMPOUNDS,
+             "remember", "code", "link", "key", "cookie", "sid", "verifier", *_COMPOUNDS,
              *(w for w in _ONE_TIME_QUALIFIERS if w not in _COMMON_QUALIFIERS)}
     long_words = {("passw" if w.startswith("passw") else w) for w in heads if len(w) >= 5}
     short_words = {w for w in heads if len(w) < 5}
@@ -531,6 +647,66 @@ def _short_word_pattern(word: str) -> str:
 
 PREFILTER_WORDS, PREFILTER_SHORT_WORDS = _prefilter_words()
 _SHORT_WORD = re.compile("|".join(_short_word_pattern(w) for w in PREFILTER_SHORT_WORDS))
+
+
+def _secret_stems() -> tuple[tuple[str, bool], ...]:
+    """The shortest spellings of the credential heads (``pass`` covers ``password``,
+    ``passwd``, ``passphrase``; ``cred`` covers ``credentials``), each with whether it
+    names a password."""
+    heads = sorted(_CREDENTIAL_HEADS, key=len)
+    stems: list[str] = []
+    for head in heads:
+        if not any(stem in head for stem in stems):
+            stems.append(head)
+    return tuple((stem, stem in _PASSWORD_WORDS) for stem in stems)
+
+
+SECRET_STEMS: tuple[tuple[str, bool], ...] = _secret_stems()
+# Words that make ``key`` a secret after them (``api_key``, ``signing-key``, ``SECRET_KEY``).
+KEY_QUALIFIERS: frozenset[str] = frozenset(
+    {a for (a, b) in _CREDENTIAL_PAIRS if b == "key"} | {"secret", "private"})
+_WORD_BEFORE = re.compile(r"([a-z0-9]+)[_\-.]?$")
+
+
+def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:
+    """Where a name that may hold a secret ends in lower-cased text, and whether it names a
+    password: the secret rules' prefilter, generated from the tables above. Plain
+    ``str.find`` loops (much faster than a regex alternation over a whole file); a short
+    stem (``pw``, ``pat``) counts only between non-letters."""
+    for stem, password in SECRET_STEMS:
+        for position in occurrences(lowered, stem):
+            end = position + len(stem)
+            if len(stem) < 4 and not _short_head_at(lowered, position, end):
+                continue
+            yield _word_end(lowered, end), password
+    for position in occurrences(lowered, "key"):
+        before = _WORD_BEFORE.search(lowered, max(0, position - 24), position)
+        if before is not None and before.group(1) in KEY_QUALIFIERS:
+            yield _word_end(lowered, position + 3), False
+
+
+def _short_head_at(text: str, start: int, end: int) -> bool:
+    """A short stem is a word of its own there (``pw``/``pwd`` in ``db_pwd``, not ``pat`` in
+    ``path``): no letter before, and the letters from it spell a credential head."""
+    if start > 0 and text[start - 1].isalpha():
+        return False
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end] in _CREDENTIAL_HEADS
+
+
+def _word_end(text: str, index: int) -> int:
+    while index < len(text) and (text[index].isalnum() or text[index] in "_-"):
+        index += 1
+    return index
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Every position of ``needle`` in ``text`` (``str.find`` in a loop: fast)."""
+    position = text.find(needle)
+    while position >= 0:
+        yield position
+        position = text.find(needle, position + len(needle))
 
 
 def mentions_tokens(lowered: str) -> bool:

@@ -20,7 +20,7 @@ from tokenward.analysis.values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.analysis.vocabulary import name_words, secret_kind
+from tokenward.analysis.vocabulary import name_words, occurrences, secret_kind, secret_name_ends
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -375,14 +375,6 @@ def _judge(parameter: str) -> str:
     return "signing_key" if parameter == "key" else parameter
 
 
-# (substring, judged as a password?) - plain substrings: str.find is much faster than a
-# regex alternation over the whole file.
-_WORDS: tuple[tuple[str, bool], ...] = (
-    *((w, True) for w in ("pass", "pwd", "pw")),
-    *((w, False) for w in ("auth", "cred", "token", "secret", "apikey", "api_key", "api-key",
-                          "access_key", "accesskey", "private_key", "privatekey", "signing_key",
-                          "signingkey", "session_key", "sessionkey", "bearer", "dsn")),
-)
 # Credential calls that may spread their arguments over the next lines (the one-line case is
 # seen through the literal's own line anyway).
 _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
@@ -405,13 +397,6 @@ def _quoted_candidate(text: str, *, password: bool) -> bool:
                for part in _QUOTE.split(text)[1:-1])
 
 
-def _occurrences(text: str, needle: str) -> Iterator[int]:
-    position = text.find(needle)
-    while position >= 0:
-        yield position
-        position = text.find(needle, position + len(needle))
-
-
 def _wants(lowered: str) -> bool:
     """File prefilter (on the lower-cased text): parse only files where a literal that could
     be a secret sits after a secret-like word on its line, after a credential call, inside a
@@ -425,18 +410,16 @@ def _wants(lowered: str) -> bool:
     if has_inline_candidate(lowered):
         return True
     checked: set[tuple[int, bool]] = set()
-    for word, password in _WORDS:
-        for position in _occurrences(lowered, word):
-            after = position + len(word)
-            end = lowered.find("\n", after)
-            if end < 0:
-                end = len(lowered)
-            if (end, password) not in checked:
-                checked.add((end, password))
-                if _quoted_candidate(lowered[after:end][:300], password=password):
-                    return True
+    for after, password in secret_name_ends(lowered):
+        end = lowered.find("\n", after)
+        if end < 0:
+            end = len(lowered)
+        if (end, password) not in checked:
+            checked.add((end, password))
+            if _quoted_candidate(lowered[after:end][:300], password=password):
+                return True
     for call in _CALLS:
-        for position in _occurrences(lowered, call):
+        for position in occurrences(lowered, call):
             after = position + len(call)
             if _quoted_candidate(lowered[after : after + 300], password=True):
                 return True
@@ -444,12 +427,12 @@ def _wants(lowered: str) -> bool:
                                 for m in _URL_PASSWORD.finditer(lowered)):
         return True
     for word in ("password", "passwd", "pwd"):
-        for position in _occurrences(lowered, word):
+        for position in occurrences(lowered, word):
             pair = _PASSWORD_PAIR.match(lowered, position + len(word))
             if pair is not None and could_be_secret(pair.group(1)):
                 return True
     for scheme in _SCHEMES:
-        for position in _occurrences(lowered, scheme):
+        for position in occurrences(lowered, scheme):
             if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
                 return True
     return False

@@ -16,7 +16,7 @@ from tokenward.analysis.values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.analysis.vocabulary import secret_kind
+from tokenward.analysis.vocabulary import SECRET_STEMS, secret_kind
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, Rule, RuleDocs
@@ -124,8 +124,8 @@ def _pair_hits(pair: Pair) -> Iterator[Hit]:
               fixable=False)
 
 
-_KEYWORDS = ("token", "secret", "pass", "pwd", "key", "auth", "credential", "cred", "bearer",
-             "dsn", "://", "pat")
+# A secret-like key holds one of the vocabulary's stems or ``key``; a URL may hold a password.
+_KEYWORDS = (*(stem for stem, _ in SECRET_STEMS), "key", "://")
 
 
 _BAD, _GOOD = examples.load("hardcoded_secret_config")

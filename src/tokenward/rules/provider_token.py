@@ -53,13 +53,15 @@ def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
         return False
     if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
         return False
+    if provider.line_keywords and not any(k in line.lower() for k in provider.line_keywords):
+        return False
     if not provider.check_value:
         return True
     if provider.key == "twilio" and value.startswith("AC"):
         return False  # an account SID: an identifier, like a username
     if value.startswith("https://"):  # a webhook: the secret is the last path segment
         value = value.rstrip("/").rsplit("/", 1)[-1]
-    return why_not_secret(value) is None
+    return why_not_secret(value, provider.value_name) is None
 
 
 def _detect(source: Source) -> Iterator[Hit]:
