@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import re
 import textwrap
 from pathlib import Path
 
 from tokenward.analysis.secrets_adapter import (
     PLUGINS,
+    PluginMatch,
     candidate_lines,
-    run_on_every_line,
+    run_plugins,
     scan_text,
 )
 
@@ -44,6 +46,13 @@ SAMPLE = textwrap.dedent('''
 
 def _key(match: object) -> tuple[object, ...]:
     return (match.secret_type, match.value, match.line)  # type: ignore[attr-defined]
+
+
+def run_on_every_line(text: str) -> list[PluginMatch]:
+    """The slow reference: every plugin on every line."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    chosen = list(dict.fromkeys(spec.name for spec in PLUGINS))
+    return run_plugins({name: list(enumerate(lines, 1)) for name in chosen})
 
 
 def test_candidate_lines_lose_nothing_compared_to_every_line() -> None:

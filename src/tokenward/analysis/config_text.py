@@ -55,11 +55,6 @@ def logical_lines(source: Source) -> Iterator[Logical]:
         yield Logical("".join(parts), tuple(starts))
 
 
-def line_span(source: Source, number: int, start: int, end: int) -> Span:
-    """Span over columns [start, end) (0-based offsets) of the 1-based line ``number``."""
-    return Span(number, start + 1, number, end + 1)
-
-
 def is_comment(line: str, kind: str) -> bool:
     stripped = line.lstrip()
     if kind in ("json",):

@@ -268,7 +268,6 @@ PROVIDERS: tuple[Provider, ...] = (
              "console and create a new one.", ds_type="Twilio API Key"),
 )
 
-BY_KEY: dict[str, Provider] = {p.key: p for p in PROVIDERS}
 BY_DS_TYPE: dict[str, Provider] = {p.ds_type: p for p in PROVIDERS if p.ds_type}
 OWN: tuple[Provider, ...] = tuple(p for p in PROVIDERS if p.pattern is not None)
 

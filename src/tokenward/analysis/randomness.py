@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenward.analysis.python import call_name, dotted_name, imports, last_name
+from tokenward.analysis.python import call_name, dotted_name, last_name
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import name_words
 
@@ -187,11 +187,6 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
-def strong_call(source: Source, call: cst.Call) -> str | None:
-    name = call_name(source, call)
-    return name if name in STRONG_SOURCES else None
-
-
 def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
     """An int literal, a product of literals, or a module-level constant bound to one."""
     from tokenward.analysis.python import int_value
@@ -213,11 +208,6 @@ def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
                 if binds and isinstance(small, cst.Assign | cst.AnnAssign):
                     value = int_value(small.value)
     return value
-
-
-def imported(source: Source, module: str) -> bool:
-    return any(full == module or full.startswith(module + ".")
-               for full in imports(source).names.values())
 
 
 # The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not

@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,10 +152,3 @@ def _plugin(name: str) -> Any:
         module = importlib.import_module(f"detect_secrets.plugins.{spec.module}")
         instance = _INSTANCES[name] = getattr(module, name)()
     return instance
-
-
-def run_on_every_line(text: str, names: Sequence[str] | None = None) -> list[PluginMatch]:
-    """The slow reference: every plugin on every line (for tests and benchmarks only)."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    chosen = names or list(dict.fromkeys(spec.name for spec in PLUGINS))
-    return run_plugins({name: list(enumerate(lines, 1)) for name in chosen})

@@ -1,7 +1,7 @@
 """Does a literal look like a real secret? The false-positive controls of TW101-TW103.
 
-Every rule that reports a hard-coded secret asks :func:`why_not_secret` (or
-:func:`is_probably_secret`) about the value, with the name it is bound to when there is one.
+Every rule that reports a hard-coded secret asks :func:`why_not_secret` about the value,
+with the name it is bound to when there is one.
 Each reason a value is let go has a code and a documented explanation in :data:`REASONS`;
 the rules' ``not_flagged`` docs are built from the same table, so the docs cannot drift
 from the code.
@@ -215,11 +215,6 @@ def strip_auth_scheme(value: str) -> str:
     """``Bearer abc`` -> ``abc``: the credential in an Authorization header value."""
     match = _AUTH_SCHEME.match(value)
     return value[match.end():] if match else value
-
-
-def is_probably_secret(value: str, name: str | None = None) -> bool:
-    """True when ``value`` (bound to ``name``, if any) looks like a real credential."""
-    return why_not_secret(value, name) is None
 
 
 @lru_cache(maxsize=8192)
@@ -451,11 +446,6 @@ def connection_string_secrets(text: str) -> Iterator[tuple[str, int, int]]:
         secret = match.group("pw")
         if why_not_secret(secret, "password") is None:
             yield secret, match.start("pw"), match.end("pw")
-
-
-def has_url_credentials(lowered: str) -> bool:
-    """Cheap test: is there anything like ``://user:pass@`` in this (lower-cased) text?"""
-    return "://" in lowered and _URL_CREDENTIALS.search(lowered) is not None
 
 
 # Secrets written inline in a longer string or command line: a query parameter

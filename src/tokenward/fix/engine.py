@@ -117,7 +117,6 @@ class FixPlan:
     manual: list[ManualFix] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
-    stopped: bool = False  # the user answered q
 
     @property
     def moves(self) -> list[MovedSecret]:
@@ -416,7 +415,6 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
         for file_fix in fixer.run(candidate.path):
             (plan.files if file_fix.writes else plan.suggestions).append(file_fix)
         plan.problems.extend(fixer.problems)
-    plan.stopped = asking.quit
     return plan
 
 
