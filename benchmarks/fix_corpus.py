@@ -30,10 +30,10 @@ from pathlib import Path
 import libcst as cst
 
 from tokenward.config import Config
+from tokenward.fix.engine import FixOptions, apply_plan, open_destination, plan_fixes
+from tokenward.fix.services import Destination
 from tokenward.model import ScanResult
-from tokenward.scanner.engine import scan
-from tokenward.scanner.fix.engine import FixOptions, apply_plan, open_destination, plan_fixes
-from tokenward.scanner.fix.services import Destination
+from tokenward.scanner.pipeline import scan
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "accuracy" / "corpus"
 

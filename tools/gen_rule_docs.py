@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tokenward.rules import RULES  # noqa: E402
-from tokenward.rules.docs import render_markdown  # noqa: E402
+from tokenward.reporters.rule_docs import render_markdown  # noqa: E402
 
 
 def expected() -> dict[str, str]:

@@ -18,7 +18,7 @@ from tokenward.model import Category, Finding, ScanError, ScanResult, Severity, 
 
 if TYPE_CHECKING:
     from tokenward.rules import RULES
-    from tokenward.scanner.engine import scan
+    from tokenward.scanner.pipeline import scan
 
 __all__ = [
     "RULES",
@@ -36,7 +36,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # Lazy: `import tokenward` must stay cheap (the pre-commit hook's latency budget).
     if name == "scan":
-        from tokenward.scanner.engine import scan
+        from tokenward.scanner.pipeline import scan
 
         return scan
     if name == "RULES":

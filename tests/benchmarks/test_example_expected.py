@@ -45,7 +45,7 @@ def test_the_scan_reports_exactly_the_expected_findings() -> None:
     import os
 
     from tokenward.config import Config
-    from tokenward.scanner.engine import scan
+    from tokenward.scanner.pipeline import scan
 
     old = os.getcwd()
     os.chdir(APP)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tokenward.scanner.fix.destinations import read_env_file
+from tokenward.fix.destinations import read_env_file
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 

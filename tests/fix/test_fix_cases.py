@@ -15,8 +15,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from tokenward.scanner.fix.engine import fix_text
-from tokenward.scanner.fix.services import Destination, FixServices, NameRegistry
+from tokenward.fix.engine import fix_text
+from tokenward.fix.services import Destination, FixServices, NameRegistry
 
 CASES = Path(__file__).resolve().parents[1] / "fix_cases"
 SEPARATOR = "# output"

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from tokenward.safefs import FileChanged, atomic_write
-from tokenward.scanner.fix.destinations import (
+from tokenward.fix.destinations import (
     EnvFile,
     parse_env_value,
     quote_env_value,
     read_env_file,
 )
-from tokenward.scanner.fix.names import env_name
-from tokenward.scanner.fix.services import MovedSecret, NameRegistry
-from tokenward.scanner.fix.writer import redact_diff, unified_diff
+from tokenward.fix.names import env_name
+from tokenward.fix.services import MovedSecret, NameRegistry
+from tokenward.fix.writer import redact_diff, unified_diff
 from tokenward.scanner.redaction import Redactor
 
 

@@ -9,8 +9,8 @@ import libcst as cst
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tokenward.scanner.fix.engine import fix_text
-from tokenward.scanner.fix.services import Destination, FixServices, NameRegistry
+from tokenward.fix.engine import fix_text
+from tokenward.fix.services import Destination, FixServices, NameRegistry
 
 NAMES = ["API_KEY", "password", "db_password", "client_secret", "AUTH_TOKEN", "stripeApiKey",
          "secret_key", "access_token", "SLACK_BOT_TOKEN", "smtp_password"]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tokenward.analysis.providers import provider_of
 from tokenward.cli import main
 from tokenward.config import Config
-from tokenward.rules.providers import provider_of
-from tokenward.scanner.fix.engine import FixOptions, apply_plan, plan_fixes
-from tokenward.scanner.fix.services import Destination
+from tokenward.fix.engine import FixOptions, apply_plan, plan_fixes
+from tokenward.fix.services import Destination
 
 GITHUB = "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"  # valid checksum, never issued
 GITHUB_PROVIDER = provider_of(GITHUB)
@@ -200,7 +200,7 @@ def test_engine_destination_env_is_the_default() -> None:
 ])
 def test_interactive_answers(project: Path, answers: list[str], fixed_files: list[str],
                              questions: int) -> None:
-    from tokenward.scanner.fix.engine import Answer, Proposal
+    from tokenward.fix.engine import Answer, Proposal
 
     asked: list[Proposal] = []
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tokenward.fix.engine import fix_text
 from tokenward.rules import RULES
-from tokenward.scanner.fix.engine import fix_text
 
 FIXED = [pytest.param(rule, ex, id=f"{rule.id}-fixed-{i}") for rule in RULES
          for i, ex in enumerate(rule.bad) if ex.fixed is not None]

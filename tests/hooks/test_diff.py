@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.hooks.conftest import MARK, ProbeRun, commit_all, git, init_repo, make_finding
-from tokenward.hooks.diff import ChangedFile, on_changed_lines, parse_diff, unquote_path
-from tokenward.hooks.git import GitError
+from tokenward.scanner.diff import ChangedFile, on_changed_lines, parse_diff, unquote_path
+from tokenward.scanner.git import GitError
 
 PATCH = b"""diff --git a/app.py b/app.py
 index 1111111..2222222 100644
@@ -122,7 +122,7 @@ def test_unknown_base_is_a_usage_error(feature: Path, probe: ProbeRun) -> None:
 
 
 def test_diff_base_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tokenward.hooks.diff import changed_files
+    from tokenward.scanner.diff import changed_files
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(GitError, match="not inside a git repository"):

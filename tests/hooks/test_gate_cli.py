@@ -10,7 +10,7 @@ import pytest
 
 from tests.hooks.conftest import MARK, ProbeRun, commit_all, git, init_repo
 from tokenward.config import Config
-from tokenward.hooks.gate import GateRequest, run_gate
+from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_internal_error_through_the_library(repo: Path, monkeypatch: pytest.Monk
 
     monkeypatch.chdir(repo)
     config = Config(root=str(repo), cache=False)
-    outcome = run_gate(GateRequest(paths=(".",)), config, rules=[TEXT_MARK, EXPLODES])
+    outcome = run_pipeline(ScanRequest(paths=(".",)), config, rules=[TEXT_MARK, EXPLODES])
     assert outcome.exit_code(config) == 2
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.hooks.conftest import MARK, ProbeRun, make_finding
 from tokenward.hooks.merge import ReportError, merge_results, read_report
-from tokenward.hooks.shard import Shard, ShardError, bucket
+from tokenward.scanner.shard import Shard, ShardError, bucket
 from tokenward.model import ScanError, ScanResult, Severity, Suppression
 from tokenward.reporters import ReportOptions, get_reporter
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.hooks.conftest import MARK, ProbeRun, commit_all, git, init_repo
-from tokenward.hooks.git import GitError
-from tokenward.hooks.staged import staged_tasks
+from tokenward.scanner.git import GitError
+from tokenward.scanner.staged import staged_tasks
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from tests.helpers import scan_snippet
-from tokenward.rules.config_pairs import pairs
+from tokenward.analysis.config_pairs import pairs
 from tokenward.rules.hardcoded_secret_config import RULE
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import ALL_TEXT, PYTHON, Example, Rule, RuleDocs
-from tokenward.scanner.source import Source
 
 DOCS = RuleDocs(what="test", why="test", how="test", not_flagged="test")
 _MARK = re.compile(r"SECRET-[A-Za-z0-9]{8,}")

@@ -12,7 +12,8 @@ import pytest
 
 from tests.scanner.probe_rules import EXPLODES, PY_STRING, TEXT_MARK
 from tokenward.config import Config
-from tokenward.scanner.engine import FileTask, run_tasks, scan
+from tokenward.scanner.engine import FileTask, run_tasks
+from tokenward.scanner.pipeline import scan
 from tokenward.scanner.files import PathError
 
 RULES = [TEXT_MARK, PY_STRING]
@@ -166,7 +167,7 @@ def test_unreadable_file_is_an_error_entry(tmp_path: Path) -> None:
     code = (
         "import sys, json; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]);"
         "from tests.scanner.probe_rules import TEXT_MARK;"
-        "from tokenward.config import Config; from tokenward.scanner.engine import scan;"
+        "from tokenward.config import Config; from tokenward.scanner.pipeline import scan;"
         "r = scan([sys.argv[3]], Config(), rules=[TEXT_MARK], use_cache=False);"
         "print(json.dumps([[e.path.rsplit('/',1)[-1], e.message] for e in r.errors]"
         " + [[f.path.rsplit('/',1)[-1], f.line] for f in r.findings]))"

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import scan_snippet
+from tokenward.analysis.source import split_lines
 from tokenward.model import Span
 from tokenward.scanner.redaction import (
     Redactor,
@@ -17,7 +18,6 @@ from tokenward.scanner.redaction import (
     mask_line,
     printable,
     printable_json,
-    split_lines,
 )
 
 

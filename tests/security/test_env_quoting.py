@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tokenward.scanner.fix.destinations import DestinationError, EnvFile
-from tokenward.scanner.fix.services import MovedSecret
+from tokenward.fix.destinations import DestinationError, EnvFile
+from tokenward.fix.services import MovedSecret
 
 CARRIED = [
     "it's",

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import tokenward.store.tokens as tokens
 from tokenward.store.audit import AuditLog
-from tokenward.store.cli import token_app
+from tokenward.cli.store import token_app
 from tokenward.store.errors import InsufficientScope, InvalidToken, TokenError
 from tokenward.store.token_format import format_token, generate_token, new_secret, parse_token
 from tokenward.store.tokens import Issuer

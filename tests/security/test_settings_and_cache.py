@@ -34,7 +34,8 @@ from tokenward.hooks.precommit import main as hook_main
 from tokenward.model import ScanError
 from tokenward.rules import RULES
 from tokenward.scanner import cache as result_cache
-from tokenward.scanner.engine import FileResult, FileTask, scan
+from tokenward.scanner.engine import FileResult, FileTask
+from tokenward.scanner.pipeline import scan
 from tokenward.scanner.fingerprint import fingerprint, value_check
 
 _B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase

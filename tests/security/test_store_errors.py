@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tokenward import store
-from tokenward.store.cli import store_app
+from tokenward.cli.store import store_app
 from tokenward.store.errors import InvalidName, SecretNotFound
 from tokenward.store.vault import Vault
 

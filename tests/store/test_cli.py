@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tokenward.store.cli import store_app, token_app
+from tokenward.cli.store import store_app, token_app
 from tokenward.store.vault import Vault
 
 from .conftest import FakeClock

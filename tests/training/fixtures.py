@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tokenward.analysis.providers import base62_checksum
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.providers import base62_checksum
-from tokenward.scanner.fix.kinds import MOVE_SECRET
-from tokenward.scanner.source import Source
 
 
 def github_token(body: str) -> str:
@@ -47,7 +46,7 @@ PASSWORD_RULE = Rule(
     message="password in {target}", hint="load it from the environment",
     docs=RuleDocs(what="A password literal.", why="It leaks.", how="Use the environment.",
                   not_flagged="Everything else."),
-    detect=_detect, kinds=PYTHON, keywords=("password",), fix=MOVE_SECRET,
+    detect=_detect, kinds=PYTHON, keywords=("password",), fix="move-secret",
     bad=(Example('db_password = "Kq7-wLp2-Zr"\n', lines=(1,)),),
     good=(Example('import os\ndb_password = os.environ["DB_PASSWORD"]\n'),),
 )

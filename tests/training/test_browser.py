@@ -20,7 +20,7 @@ import pytest
 
 from tests.training.fixtures import CORE_RULES, write_app
 from tokenward.config import Config
-from tokenward.scanner.engine import scan
+from tokenward.scanner.pipeline import scan
 from tokenward.training import build, session_files, write_session
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,14 +9,14 @@ import pytest
 
 from tests.training.fixtures import CORE_RULES, PASSWORD, SECRETS, TOKEN, write_app
 from tokenward.config import Config
+from tokenward.fix.diffs import hunks_near
 from tokenward.model import Category, Finding, Severity, Span
 from tokenward.rules import RULES
-from tokenward.scanner.engine import scan
+from tokenward.scanner.pipeline import scan
 from tokenward.training import Session, build
 from tokenward.training.chart import render_svg
 from tokenward.training.excerpts import HIDDEN_LINE, SourceFiles, redact_line
 from tokenward.training.exercises import make_exercise
-from tokenward.scanner.fix.diffs import hunks_near
 from tokenward.training.lessons import _counts
 from tokenward.training.quiz_bank import BANK, questions_for
 

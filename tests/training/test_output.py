@@ -15,7 +15,7 @@ from tests.training.fixtures import ALL_RULES, SECRETS, all_files, write_app
 from tokenward.cli import main
 from tokenward.config import Config
 from tokenward.rules import RULES
-from tokenward.scanner.engine import scan
+from tokenward.scanner.pipeline import scan
 from tokenward.training import build, check, session_files, write_session
 from tokenward.training.output import MARKER, OutputError
 

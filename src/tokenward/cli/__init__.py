@@ -14,8 +14,8 @@ import typer
 
 from tokenward.cli import fix, gate, scan, train  # noqa: F401  (registers the commands)
 from tokenward.cli.common import EXIT_ERROR, EXIT_OK, app
+from tokenward.cli.store import store_app, token_app
 from tokenward.notices import shown_on
-from tokenward.store.cli import store_app, token_app
 
 app.add_typer(store_app, name="store", help="The encrypted vault for secrets code reads.")
 app.add_typer(token_app, name="token", help="The reference token issuer.")

@@ -21,9 +21,9 @@ from tokenward import __version__
 
 if TYPE_CHECKING:
     from tokenward.config import Config
+    from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
-    from tokenward.scanner.fix.diffs import Replacement
 
 if TYPE_CHECKING:
     pass
@@ -160,12 +160,12 @@ def _load_settings(config_file: Path | None, exclude: list[str] | None,
 # The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
 def _user_errors() -> tuple[type[Exception], ...]:
     from tokenward.config import ConfigError
-    from tokenward.hooks.baseline import BaselineError
-    from tokenward.hooks.git import GitError
     from tokenward.hooks.init import InitError
     from tokenward.hooks.merge import ReportError
-    from tokenward.hooks.shard import ShardError
+    from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
+    from tokenward.scanner.git import GitError
+    from tokenward.scanner.shard import ShardError
 
     return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
             ReportError, InitError)
@@ -173,7 +173,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacement, ...]]:
     """What `tokenward fix` would change for each fixable finding (SARIF `fixes`)."""
-    from tokenward.scanner.fix.diffs import planned_diffs, replacements
+    from tokenward.fix.diffs import planned_diffs, replacements
 
     fixable = [f for f in result.active if f.fixable]
     if not fixable:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from tokenward.scanner.fix.engine import Answer, Proposal
+    from tokenward.fix.engine import Answer, Proposal
 
 from tokenward.cli.common import (
     EXIT_ERROR,
@@ -25,8 +25,8 @@ from tokenward.cli.common import (
 
 def _ask_on_terminal(proposal: Proposal) -> Answer:
     """Show one change and read y/n/a/q from the terminal (end of input means q)."""
+    from tokenward.fix.engine import Answer
     from tokenward.reporters.fix_text import render_proposal
-    from tokenward.scanner.fix.engine import Answer
 
     typer.echo(render_proposal(proposal, color=_use_color(sys.stdout)), nl=False)
     while True:
@@ -68,12 +68,12 @@ def fix(
 ) -> None:
     """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
     from tokenward.config import ConfigError, load_config
+    from tokenward.fix.destinations import StoreUnavailable
+    from tokenward.fix.engine import FixOptions, apply_plan, plan_fixes
+    from tokenward.fix.services import Destination
     from tokenward.reporters.fix_text import render_plan, render_report
     from tokenward.rules import get_rule
     from tokenward.scanner.files import PathError
-    from tokenward.scanner.fix.destinations import StoreUnavailable
-    from tokenward.scanner.fix.engine import FixOptions, apply_plan, plan_fixes
-    from tokenward.scanner.fix.services import Destination
 
     try:
         config = load_config(explicit=config_file)

@@ -13,8 +13,8 @@ from tokenward.scanner.redaction import printable
 
 if TYPE_CHECKING:
     from tokenward.config import Config
-    from tokenward.hooks.baseline import Entry
     from tokenward.model import Finding, ScanResult
+    from tokenward.scanner.baseline import Entry
 
 from tokenward.cli.common import (
     OutputFormat,
@@ -39,16 +39,14 @@ def _baseline_file(config: Config, file: Path | None) -> Path:
 
 def _scan_for_baseline(paths: list[Path] | None, config: Config, jobs: int | None) -> tuple[
         ScanResult, list[str]]:
-    from tokenward.hooks.gate import GateRequest, collect_tasks
-    from tokenward.scanner.engine import run_tasks
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
-    request = GateRequest(paths=tuple(str(p) for p in paths or ()), use_baseline=False)
-    tasks = collect_tasks(request, config)
-    result = run_tasks(tasks, config, jobs=jobs)
-    if any(e.internal for e in result.errors):
+    request = ScanRequest(paths=tuple(str(p) for p in paths or ()), use_baseline=False)
+    outcome = run_pipeline(request, config, jobs=jobs)
+    if any(e.internal for e in outcome.result.errors):
         raise UsageProblem("internal error while scanning; the baseline was not written "
                            "(run `tokenward scan` to see it)")
-    return result, [t.path for t in tasks]
+    return outcome.result, list(outcome.scanned)
 
 
 BaselineFileOption = Annotated[Path | None, typer.Option(
@@ -68,7 +66,7 @@ def baseline_create(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
 ) -> None:
     """Record the current findings, so that only new ones fail from now on."""
-    from tokenward.hooks import baseline as baselines
+    from tokenward.scanner import baseline as baselines
 
     try:
         config = _load_settings(config_file, None, None, None, None)
@@ -97,7 +95,7 @@ def baseline_update(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
 ) -> None:
     """Add new findings and drop entries whose finding is gone; keep all the rest as is."""
-    from tokenward.hooks import baseline as baselines
+    from tokenward.scanner import baseline as baselines
 
     try:
         config = _load_settings(config_file, None, None, None, None)
@@ -124,7 +122,7 @@ def baseline_audit(
 
     Each answer is saved at once, so quitting part way loses nothing.
     """
-    from tokenward.hooks import baseline as baselines
+    from tokenward.scanner import baseline as baselines
 
     try:
         config = _load_settings(config_file, None, None, None, None)
@@ -177,14 +175,13 @@ def _ask_choice() -> str:
 
 
 def _current_findings(entries: list[Entry], config: Config) -> dict[str, Finding]:
-    from tokenward.hooks.gate import GateRequest, collect_tasks
-    from tokenward.scanner.engine import run_tasks
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     existing = sorted({e.path for e in entries if Path(e.path).is_file()})
     if not existing:
         return {}
-    tasks = collect_tasks(GateRequest(paths=tuple(existing), use_baseline=False), config)
-    return {f.fingerprint: f for f in run_tasks(tasks, config).findings}
+    outcome = run_pipeline(ScanRequest(paths=tuple(existing), use_baseline=False), config)
+    return {f.fingerprint: f for f in outcome.result.findings}
 
 
 @app.command()
@@ -201,8 +198,8 @@ def merge(
     config_file: Annotated[Path | None, typer.Option("--config")] = None,
 ) -> None:
     """Merge reports of parallel jobs into one, each finding once (by fingerprint)."""
-    from tokenward.hooks.gate import GateOutcome
     from tokenward.hooks.merge import merge_reports
+    from tokenward.scanner.pipeline import ScanOutcome
 
     try:
         config = _load_settings(config_file, None, None, fail_on, None)
@@ -210,7 +207,7 @@ def merge(
         _render(result, format, output, config)
     except _user_errors() as exc:
         raise fail(str(exc)) from None
-    raise typer.Exit(GateOutcome(result).exit_code(config))
+    raise typer.Exit(ScanOutcome(result).exit_code(config))
 
 
 @app.command()
@@ -226,8 +223,8 @@ def init(
         "none yet), so only new findings fail commits.")] = False,
 ) -> None:
     """Set this repository up: the pre-commit hook, [tool.tokenward] defaults, a baseline."""
-    from tokenward.hooks import baseline as baselines
     from tokenward.hooks.init import DEFAULT_REPO, install_hook, write_settings
+    from tokenward.scanner import baseline as baselines
 
     try:
         folder = Path.cwd()

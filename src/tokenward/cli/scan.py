@@ -72,9 +72,9 @@ def scan(
         "line (what the pre-commit hook does).")] = False,
 ) -> None:
     """Scan files for API-token mistakes."""
-    from tokenward.hooks.gate import GateRequest, run_gate
-    from tokenward.hooks.shard import Shard
     from tokenward.reporters import StaleEntry
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
+    from tokenward.scanner.shard import Shard
 
     try:
         if staged and diff_base is not None:
@@ -82,7 +82,7 @@ def scan(
         if baseline is not None and no_baseline:
             raise UsageProblem("--baseline and --no-baseline cannot be combined")
         config = _load_settings(config_file, exclude, max_file_size, fail_on, select)
-        request = GateRequest(
+        request = ScanRequest(
             paths=tuple(str(p) for p in paths or ()),
             staged=staged,
             diff_base=diff_base,
@@ -93,13 +93,13 @@ def scan(
             force_exclude=force_exclude,
         )
         if report_stale and request.baseline is None and not no_baseline:
-            from tokenward.hooks.gate import baseline_path
+            from tokenward.scanner.pipeline import baseline_path
 
             if baseline_path(request, config) is None:
                 raise UsageProblem("--report-stale needs a baseline (none found)")
         bar = _ProgressBar(enabled=not no_progress and sys.stderr.isatty())
         try:
-            outcome = run_gate(request, config, jobs=jobs,
+            outcome = run_pipeline(request, config, jobs=jobs,
                                use_cache=False if no_cache else None, progress=bar)
         finally:
             bar.close()
@@ -127,8 +127,8 @@ def list_rules() -> None:
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.")]) -> None:
     """Print a rule's documentation and examples."""
+    from tokenward.reporters.rule_docs import render_markdown
     from tokenward.rules import get_rule
-    from tokenward.rules.docs import render_markdown
 
     found = get_rule(rule)
     if found is None:

@@ -68,8 +68,8 @@ def train(
     import datetime
 
     from tokenward.config import ConfigError, load_config
-    from tokenward.scanner.engine import scan as run_scan
     from tokenward.scanner.files import PathError
+    from tokenward.scanner.pipeline import scan as run_scan
     from tokenward.training import (
         BuildOptions,
         OutputError,

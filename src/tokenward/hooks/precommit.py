@@ -45,26 +45,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from tokenward import __version__
     from tokenward.config import ConfigError, load_config, parse_severity
-    from tokenward.hooks.baseline import BaselineError
-    from tokenward.hooks.gate import GateRequest, run_gate
-    from tokenward.hooks.git import GitError
     from tokenward.reporters import ReportOptions, get_reporter
+    from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
+    from tokenward.scanner.git import GitError
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     try:
         config = load_config(explicit=args.config)
         if args.fail_on:
             config = config.with_overrides(fail_on=parse_severity(args.fail_on))
         if args.staged:
-            request = GateRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
+            request = ScanRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
                                   use_baseline=not args.no_baseline)
         elif not args.paths:
             return 0  # pre-commit passed no file: nothing is being committed here
         else:
             # pre-commit names every staged file: the config's excludes must still apply.
-            request = GateRequest(paths=tuple(args.paths), baseline=args.baseline,
+            request = ScanRequest(paths=tuple(args.paths), baseline=args.baseline,
                                   use_baseline=not args.no_baseline, force_exclude=True)
-        outcome = run_gate(request, config)
+        outcome = run_pipeline(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
         sys.stderr.write(f"tokenward: error: {exc}\n")
         return EXIT_ERROR

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from tokenward.model import ScanResult, Severity
 
 if TYPE_CHECKING:
-    from tokenward.scanner.fix.diffs import Replacement
+    from tokenward.fix.diffs import Replacement
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ only), and every name or message from a file is shown with control characters es
 
 from __future__ import annotations
 
-from tokenward.scanner.fix.engine import FixPlan, FixReport, ManualFix, Problem, Proposal
-from tokenward.scanner.fix.services import MovedSecret
+from tokenward.fix.engine import FixPlan, FixReport, ManualFix, Problem, Proposal
+from tokenward.fix.services import MovedSecret
 from tokenward.scanner.redaction import printable as _p
 
 _RED, _GREEN, _CYAN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[36m", "\033[1m", "\033[0m"

@@ -25,7 +25,7 @@ from tokenward.rules.base import Rule
 from tokenward.scanner.redaction import mask_line, printable_json
 
 if TYPE_CHECKING:
-    from tokenward.scanner.fix.diffs import Replacement
+    from tokenward.fix.diffs import Replacement
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tokenward/tokenward"
@@ -59,7 +59,7 @@ def pascal_case(name: str) -> str:
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    from tokenward.rules.docs import render_markdown
+    from tokenward.reporters.rule_docs import render_markdown
 
     cwe_tags = [f"external/cwe/cwe-{n}" for n in rule.cwe]
     return {

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.model import Category, Hit, Severity
 
 if TYPE_CHECKING:
-    from tokenward.scanner.source import Source
+    from tokenward.analysis.source import Source
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ class Rule:
     keywords: tuple[str, ...] = ()
     # Optional finer prefilter over the lower-cased text, consulted after the keywords.
     prefilter: Prefilter | None = None
-    fix: Callable[..., object] | None = field(default=None, compare=False)
+    # The name of the fix this rule's hits get (a kind in tokenward.fix.kinds), or None.
+    fix: str | None = None
 
     @property
     def fixable(self) -> bool:

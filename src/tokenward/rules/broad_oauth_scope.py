@@ -6,19 +6,19 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.config_text import indent_of, is_comment, key_words
-from tokenward.rules.credential_flow import resolve
-from tokenward.rules.pyutil import (
+from tokenward.analysis.config_text import indent_of, is_comment
+from tokenward.analysis.credentials import resolve
+from tokenward.analysis.python import (
     assigned_names,
     dotted_name,
     last_name,
-    name_words,
     string_value,
 )
-from tokenward.rules.scope_catalogue import BroadScope, describe, lookup, split_scopes
-from tokenward.scanner.source import Source
+from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import name_words
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -214,7 +214,7 @@ def _detect_config(source: Source, context: str) -> Iterator[Hit]:
 
 
 def _is_config_scope_key(key: str) -> bool:
-    words = key_words(key)
+    words = name_words(key)
     return bool(words) and words[-1] in ("scope", "scopes") and \
         not any(w in _NOT_GRANT_WORDS for w in words)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tokenward.analysis.config_text import indent_of, is_comment
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import Example, Rule, RuleDocs
-from tokenward.rules.config_text import indent_of, is_comment
 
 _WRITE_ALL = re.compile(r"""^(\s*)["']?permissions["']?\s*:\s*["']?(write-all)["']?\s*(?:#.*)?$""")
 _TOP_PERMISSIONS = re.compile(r"""^["']?permissions["']?\s*:\s*(?:#.*)?$""")

@@ -6,10 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.config_text import is_comment, logical_lines
-from tokenward.rules.credential_flow import (
+from tokenward.analysis.config_text import is_comment, logical_lines
+from tokenward.analysis.credentials import (
     call_carries_credentials,
     call_carries_credentials_shallow,
     cleartext_host,
@@ -26,8 +24,10 @@ from tokenward.rules.credential_flow import (
     url_carries_credentials,
     url_prefix,
 )
-from tokenward.rules.pyutil import call_name, keyword, positional
-from tokenward.scanner.source import Source
+from tokenward.analysis.python import call_name, keyword, positional
+from tokenward.analysis.source import Source
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tokenward.analysis.config_text import enclosing_block, indent_of, offset_span
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
-from tokenward.rules.config_text import enclosing_block, indent_of, offset_span
-from tokenward.scanner.source import Source
 
 _BINDING_KIND = re.compile(r"""^\s*kind\s*:\s*["']?(ClusterRoleBinding|RoleBinding)\b""")
 _ROLE_REF = re.compile(r"""^(\s*)roleRef\s*:\s*(.*)$""")

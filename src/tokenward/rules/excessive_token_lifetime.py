@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.lifetime_limits import (
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     NEVER,
     OPTIONS_RULE,
@@ -21,14 +20,16 @@ from tokenward.rules.lifetime_limits import (
     parse_duration,
     seconds_of,
 )
-from tokenward.rules.pyutil import (
+from tokenward.analysis.python import (
     enclosing_function,
     last_name,
     positional,
     string_value,
 )
-from tokenward.rules.token_context import cookie_holds_token, is_test_path, mentions_tokens
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import cookie_holds_token, mentions_tokens
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.python import call_name, enclosing_function, keyword, string_value
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.dict_flow import resolve_dict
-from tokenward.rules.pyutil import call_name, enclosing_function, keyword, string_value
-from tokenward.rules.token_context import is_test_path
-from tokenward.scanner.fix.kinds import REMOVE_VERIFY_EXP_OFF
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -139,7 +138,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=REMOVE_VERIFY_EXP_OFF,
+    fix="remove-verify-exp-off",
     keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
     bad=(
         Example(

@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules import examples
-from tokenward.rules.base import PYTHON, Rule, RuleDocs
-from tokenward.rules.providers import fails_validation, provider_of
-from tokenward.rules.secret_names import secret_kind
-from tokenward.rules.secret_values import (
+from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
     has_inline_candidate,
@@ -23,13 +20,15 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.scanner.fix.kinds import MOVE_SECRET
-from tokenward.scanner.source import Source
+from tokenward.analysis.vocabulary import name_words, occurrences, secret_kind, secret_name_ends
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules import examples
+from tokenward.rules.base import PYTHON, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from tokenward.rules import pyutil
+    from tokenward.analysis import python as pyutil
 
 
 def _load_libcst() -> None:
@@ -37,7 +36,7 @@ def _load_libcst() -> None:
     the import costs ~0.3 s, most of a pre-commit run's budget."""
     if "cst" not in globals():
         globals()["cst"] = importlib.import_module("libcst")
-        globals()["pyutil"] = importlib.import_module("tokenward.rules.pyutil")
+        globals()["pyutil"] = importlib.import_module("tokenward.analysis.python")
 
 
 # Credential parameters passed by position: qualified callee -> (index, parameter, what).
@@ -179,7 +178,7 @@ def _auth_tuple(source: Source, container: cst.Tuple | cst.List,
     outer = _binding(source, container)
     if outer is None:
         return None
-    words = set(pyutil.name_words(outer.name))
+    words = set(name_words(outer.name))
     if not words & _AUTH_CONTAINER_WORDS:
         return None
     return _Binding(outer.name, element=position)
@@ -383,14 +382,6 @@ def _judge(parameter: str) -> str:
     return "signing_key" if parameter == "key" else parameter
 
 
-# (substring, judged as a password?) - plain substrings: str.find is much faster than a
-# regex alternation over the whole file.
-_WORDS: tuple[tuple[str, bool], ...] = (
-    *((w, True) for w in ("pass", "pwd", "pw")),
-    *((w, False) for w in ("auth", "cred", "token", "secret", "apikey", "api_key", "api-key",
-                          "access_key", "accesskey", "private_key", "privatekey", "signing_key",
-                          "signingkey", "session_key", "sessionkey", "bearer", "dsn")),
-)
 # Credential calls that may spread their arguments over the next lines (the one-line case is
 # seen through the literal's own line anyway).
 _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
@@ -413,13 +404,6 @@ def _quoted_candidate(text: str, *, password: bool) -> bool:
                for part in _QUOTE.split(text)[1:-1])
 
 
-def _occurrences(text: str, needle: str) -> Iterator[int]:
-    position = text.find(needle)
-    while position >= 0:
-        yield position
-        position = text.find(needle, position + len(needle))
-
-
 def _wants(lowered: str) -> bool:
     """File prefilter (on the lower-cased text): parse only files where a literal that could
     be a secret sits after a secret-like word on its line, after a credential call, inside a
@@ -433,18 +417,16 @@ def _wants(lowered: str) -> bool:
     if has_inline_candidate(lowered):
         return True
     checked: set[tuple[int, bool]] = set()
-    for word, password in _WORDS:
-        for position in _occurrences(lowered, word):
-            after = position + len(word)
-            end = lowered.find("\n", after)
-            if end < 0:
-                end = len(lowered)
-            if (end, password) not in checked:
-                checked.add((end, password))
-                if _quoted_candidate(lowered[after:end][:300], password=password):
-                    return True
+    for after, password in secret_name_ends(lowered):
+        end = lowered.find("\n", after)
+        if end < 0:
+            end = len(lowered)
+        if (end, password) not in checked:
+            checked.add((end, password))
+            if _quoted_candidate(lowered[after:end][:300], password=password):
+                return True
     for call in _CALLS:
-        for position in _occurrences(lowered, call):
+        for position in occurrences(lowered, call):
             after = position + len(call)
             if _quoted_candidate(lowered[after : after + 300], password=True):
                 return True
@@ -452,12 +434,12 @@ def _wants(lowered: str) -> bool:
                                 for m in _URL_PASSWORD.finditer(lowered)):
         return True
     for word in ("password", "passwd", "pwd"):
-        for position in _occurrences(lowered, word):
+        for position in occurrences(lowered, word):
             pair = _PASSWORD_PAIR.match(lowered, position + len(word))
             if pair is not None and could_be_secret(pair.group(1)):
                 return True
     for scheme in _SCHEMES:
-        for position in _occurrences(lowered, scheme):
+        for position in occurrences(lowered, scheme):
             if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
                 return True
     return False
@@ -476,7 +458,7 @@ RULE = Rule(
     hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
          "and rotate the exposed value.",
     kinds=PYTHON,
-    fix=MOVE_SECRET,
+    fix="move-secret",
     keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
               "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
               "ftp", "connection", "client", "bot("),

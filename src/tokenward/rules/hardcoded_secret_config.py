@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules import examples
-from tokenward.rules.base import CONFIG, Rule, RuleDocs
-from tokenward.rules.config_pairs import Pair, pairs
-from tokenward.rules.providers import fails_validation, provider_of
-from tokenward.rules.secret_names import secret_kind
-from tokenward.rules.secret_values import (
+from tokenward.analysis.config_pairs import Pair, pairs
+from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import (
     connection_string_secrets,
     inline_secrets,
     not_flagged_doc,
@@ -19,7 +16,10 @@ from tokenward.rules.secret_values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.scanner.source import Source
+from tokenward.analysis.vocabulary import SECRET_STEMS, secret_kind
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules import examples
+from tokenward.rules.base import CONFIG, Rule, RuleDocs
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
 # curl -u user:password, wget --password=...
@@ -137,8 +137,8 @@ def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
               fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value)))
 
 
-_KEYWORDS = ("token", "secret", "pass", "pwd", "key", "auth", "credential", "cred", "bearer",
-             "dsn", "://", "pat")
+# A secret-like key holds one of the vocabulary's stems or ``key``; a URL may hold a password.
+_KEYWORDS = (*(stem for stem, _ in SECRET_STEMS), "key", "://")
 
 
 _BAD, _GOOD = examples.load("hardcoded_secret_config")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.python import argument, call_name
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.dict_flow import resolve_dict
-from tokenward.rules.pyutil import argument, call_name
-from tokenward.rules.token_context import is_test_path
-from tokenward.scanner.fix.kinds import ADD_EXPIRY_CLAIM
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -88,7 +87,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=ADD_EXPIRY_CLAIM,
+    fix="add-exp-claim",
     keywords=("jwt", "jose"),
     bad=(
         Example(

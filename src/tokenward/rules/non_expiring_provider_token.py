@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.lifetimes import OPTIONS_RULE, human, limits, parse_duration
+from tokenward.analysis.python import call_name, keyword, last_name, string_value
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import literal_text
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.dict_flow import resolve_dict
-from tokenward.rules.lifetime_limits import OPTIONS_RULE, human, limits, parse_duration
-from tokenward.rules.pyutil import call_name, keyword, last_name, string_value
-from tokenward.rules.token_context import is_test_path
-from tokenward.rules.token_flow import literal_text
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -6,20 +6,20 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules import examples
-from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
-from tokenward.rules.providers import (
+from tokenward.analysis import secrets_adapter
+from tokenward.analysis.providers import (
     BY_DS_TYPE,
     OWN,
     Provider,
     find_tokens,
     private_key_body,
 )
-from tokenward.rules.secret_names import name_words
-from tokenward.rules.secret_values import not_flagged_doc, why_not_secret
-from tokenward.scanner import secrets_adapter
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.values import not_flagged_doc, why_not_secret
+from tokenward.analysis.vocabulary import Role, judge
+from tokenward.model import Category, Hit, Severity, Span
+from tokenward.rules import examples
+from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
 
 # A JWT counts only next to words that make it a credential (a JWT in a test vector or a
 # docs page about the format is not one).
@@ -45,19 +45,17 @@ def _bound_name(line: str, column: int) -> str | None:
     return match.group("name") if match else None
 
 
-_EXAMPLE_NAME = frozenset({"example", "examples", "dummy", "fake", "sample", "mock", "test",
-                           "placeholder", "fixture", "demo"})
-
-
 def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
     if provider.validator is not None and not provider.validator(value):
         return False
     # A token bound to EXAMPLE_KEY or fake_token is a made-up one, unless a checksum says
     # it is real.
     name = _bound_name(line, column)
-    if provider.validator is None and name and _EXAMPLE_NAME & set(name_words(name)):
+    if provider.validator is None and name and judge(name).role is Role.STAND_IN:
         return False
     if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
+        return False
+    if provider.line_keywords and not any(k in line.lower() for k in provider.line_keywords):
         return False
     if not provider.check_value:
         return True
@@ -65,7 +63,7 @@ def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
         return False  # an account SID: an identifier, like a username
     if value.startswith("https://"):  # a webhook: the secret is the last path segment
         value = value.rstrip("/").rsplit("/", 1)[-1]
-    return why_not_secret(value) is None
+    return why_not_secret(value, provider.value_name) is None
 
 
 def _detect(source: Source) -> Iterator[Hit]:

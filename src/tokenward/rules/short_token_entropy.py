@@ -6,9 +6,8 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import (
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.python import (
     argument,
     call_name,
     enclosing_function,
@@ -16,11 +15,12 @@ from tokenward.rules.pyutil import (
     last_name,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, mentions_tokens
-from tokenward.rules.token_flow import token_use
-from tokenward.rules.weak_sources import module_int
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
-from tokenward.scanner.source import Source
+from tokenward.analysis.randomness import module_int, secrets_fix_applies
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import token_use
+from tokenward.analysis.vocabulary import mentions_tokens
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -210,7 +210,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=USE_SECRETS_MODULE,
+    fix="use-secrets",
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),
     prefilter=mentions_tokens,

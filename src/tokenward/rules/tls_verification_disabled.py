@@ -6,11 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.cleartext_token_transport import command_carries_credentials
-from tokenward.rules.config_text import is_comment, logical_lines
-from tokenward.rules.credential_flow import (
+from tokenward.analysis.config_text import is_comment, logical_lines
+from tokenward.analysis.credentials import (
     ClientKey,
     call_carries_credentials,
     call_carries_credentials_shallow,
@@ -18,11 +15,14 @@ from tokenward.rules.credential_flow import (
     client_key,
     has_credential_kwargs,
     is_http_call,
-    is_secret_name,
     may_carry_credentials,
 )
-from tokenward.rules.pyutil import call_name, dotted_name, imports, string_value
-from tokenward.scanner.source import Source
+from tokenward.analysis.python import call_name, dotted_name, imports, string_value
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.cleartext_token_transport import command_carries_credentials
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -246,7 +246,7 @@ _CONFIG_KEY = re.compile(r"""^\s*-?\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*
 def _file_has_credential(source: Source) -> bool:
     for line in source.lines:
         match = _CONFIG_KEY.match(line)
-        if match and match.group(2) and is_secret_name(match.group(1).replace("-", "_")):
+        if match and match.group(2) and carries_credential(match.group(1).replace("-", "_")):
             return True
     return False
 

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.config_text import is_comment
+from tokenward.analysis.credentials import dict_items, is_http_call, resolve
+from tokenward.analysis.python import keyword, last_name, string_value
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential, name_words
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
-from tokenward.rules.config_text import is_comment
-from tokenward.rules.credential_flow import dict_items, is_http_call, is_secret_name, resolve
-from tokenward.rules.pyutil import keyword, last_name, name_words, string_value
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -116,7 +117,7 @@ def _template_argument(source: Source, string: cst.SimpleString) -> cst.BaseExpr
         call = source.index.parent(parent)
         if isinstance(call, cst.Call):
             for arg in call.args:
-                if arg.keyword is not None and is_secret_name(arg.keyword.value):
+                if arg.keyword is not None and carries_credential(arg.keyword.value):
                     return arg.value
             return call.args[-1].value if call.args else None
     if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Modulo):
@@ -144,7 +145,7 @@ def _credential_param(source: Source, param: str, value: cst.BaseExpression | No
 
 def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
     name = last_name(value) or ""
-    if is_secret_name(name) or name.lower() in ("key", "apikey", "appid", "app_key"):
+    if carries_credential(name) or name.lower() in ("key", "apikey", "appid", "app_key"):
         return True
     resolved = resolve(source, value) if isinstance(value, cst.Name | cst.Attribute) else value
     if isinstance(resolved, cst.Subscript | cst.Call):
@@ -190,7 +191,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
                 ok = is_variable or len(value) >= 8
             elif param in WEAK_PARAMS:
                 var = re.sub(r"[^\w]", " ", value).split()
-                ok = (is_variable and any(is_secret_name(v) or v.upper().endswith("KEY")
+                ok = (is_variable and any(carries_credential(v) or v.upper().endswith("KEY")
                                           for v in var)) or (
                     not is_variable and len(value) >= 20 and value.isascii()
                     and re.fullmatch(r"[\w\-]+", value) is not None)

@@ -6,26 +6,20 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.config_text import is_comment, logical_lines
-from tokenward.rules.credential_flow import (
-    has_credential_items,
-    is_credential_key,
-    is_secret_name,
-    resolve,
-    returned_dict,
-)
-from tokenward.rules.pyutil import (
+from tokenward.analysis.config_text import is_comment, logical_lines
+from tokenward.analysis.credentials import has_credential_items, resolve, returned_dict
+from tokenward.analysis.python import (
     call_name,
     dotted_name,
     enclosing_function,
     imports,
     last_name,
-    name_words,
     string_value,
 )
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -139,7 +133,7 @@ def _message_parts(call: cst.Call, sink: str) -> Iterator[cst.BaseExpression]:
             continue
         if kw == "extra" or not sink.startswith("output"):
             yield arg.value
-        if is_secret_name(kw) and not _is_constant(arg.value):
+        if carries_credential(kw) and not _is_constant(arg.value):
             yield arg.value if _is_reference(arg.value) else cst.Name(kw)
 
 
@@ -172,7 +166,7 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
         name = node.attr.value
         if name == "headers" and (last_name(node.value) or "") in ("request", "req"):
             return node
-        if is_secret_name(name) and not (text_tokens and name_words(name) == ["token"]):
+        if carries_credential(name) and not (text_tokens and name_words(name) == ("token",)):
             return node
         return None
     if isinstance(node, cst.Subscript):
@@ -290,7 +284,7 @@ def _sensitive_call(source: Source, call: cst.Call,
     if any(w in ("url", "link", "reverse", "urlencode") for w in name_words(
             name.rpartition(".")[2])):
         for arg in call.args:
-            if arg.keyword is not None and is_secret_name(arg.keyword.value):
+            if arg.keyword is not None and carries_credential(arg.keyword.value):
                 found = recurse(arg.value)
                 if found is not None:
                     return found
@@ -325,8 +319,8 @@ def _int(node: cst.BaseExpression | None) -> int | None:
 
 def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: int) -> bool:
     name = node.value
-    if is_secret_name(name):
-        if text_tokens and name_words(name) in (["token"], ["tok"]):
+    if carries_credential(name):
+        if text_tokens and name_words(name) in (("token",), ("tok",)):
             return False
         return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
                     or _used_as_object(source, node))
@@ -383,7 +377,7 @@ def _used_as_object(source: Source, node: cst.Name) -> bool:
         if enclosing_function(source.index, attribute) is not scope:
             continue
         name = attribute.attr.value
-        if is_secret_name(name):
+        if carries_credential(name):
             return False
         if name not in _STRING_ATTRIBUTES:
             plain = True
@@ -438,7 +432,7 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
             body = _SUBSTITUTION.sub(lambda m: " " * len(m.group(0)), text[body_start:position])
             for var in _SHELL_VAR.finditer(body):
                 name = var.group(1) or var.group(2) or var.group(4)
-                if var.group(3) or not is_secret_name(name):
+                if var.group(3) or not carries_credential(name):
                     continue  # ${TOKEN:0:4} is a prefix
                 begin = body_start + var.start()
                 yield Hit(span=logical.span(begin, body_start + var.end()), target=name,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import (
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.python import (
     argument,
     call_name,
     dotted_name,
@@ -17,14 +16,11 @@ from tokenward.rules.pyutil import (
     last_name,
     positional,
 )
-from tokenward.rules.token_context import (
-    is_test_path,
-    key_text_is_token,
-    mentions_tokens,
-    name_is_token,
-)
-from tokenward.rules.token_flow import literal_text
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import literal_text
+from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -115,7 +111,7 @@ def _tokenish(node: cst.BaseExpression | None) -> bool:
         current = stack.pop()
         if isinstance(current, cst.Name | cst.Attribute):
             name = last_name(current)
-            if name and name_is_token(name):
+            if name and names_token(name):
                 return True
             if isinstance(current, cst.Attribute):
                 continue  # user.reset_token checked above; do not split user / reset_token
@@ -170,7 +166,7 @@ def _redis_hits(source: Source, call: cst.Call, method: str,
 def _tokenish_value(node: cst.BaseExpression) -> bool:
     """A value that is a token: ``token``, ``user.api_key``, ``{"refresh_token": ...}``."""
     name = last_name(node)
-    if name is not None and name_is_token(name):
+    if name is not None and names_token(name):
         return True
     return isinstance(node, cst.Dict) and any(
         isinstance(e, cst.DictElement) and _tokenish(e.key) for e in node.elements)

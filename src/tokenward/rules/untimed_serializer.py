@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import (
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.python import (
     argument,
     call_name,
     dotted_name,
     enclosing_function,
     keyword,
     last_name,
-    name_words,
     positional,
     string_value,
 )
-from tokenward.rules.token_context import is_test_path, name_is_token
-from tokenward.rules.token_flow import token_use
-from tokenward.scanner.source import Source
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import token_use
+from tokenward.analysis.vocabulary import name_words, names_token
+from tokenward.model import Category, Hit, Severity
+from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -162,7 +162,7 @@ def _django_auth(source: Source, call: cst.Call) -> bool:
     if salt is not None and _auth_words(string_value(salt.value)):
         return True
     value = positional(call, 0)
-    if value is not None and name_is_token(last_name(value.value) or ""):
+    if value is not None and names_token(last_name(value.value) or ""):
         return True
     func = enclosing_function(source.index, call)
     return func is not None and _auth_words(func.name.value)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tokenward.analysis.config_text import enclosing_block, offset_span
+from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
-from tokenward.rules.config_text import enclosing_block, offset_span
-from tokenward.scanner.source import Source
 
 # policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
 _POLICIES_ROOT = re.compile(

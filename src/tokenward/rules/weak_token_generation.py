@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.context import is_test_path
+from tokenward.analysis.python import call_name, enclosing_function
+from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
+from tokenward.analysis.source import Source
+from tokenward.analysis.token_flow import token_use
+from tokenward.analysis.vocabulary import function_makes_token, mentions_tokens, name_words
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
-from tokenward.rules.pyutil import call_name, enclosing_function, name_words
-from tokenward.rules.token_context import function_makes_token, is_test_path, mentions_tokens
-from tokenward.rules.token_flow import token_use
-from tokenward.rules.weak_sources import predictable_hash, weak_source
-from tokenward.scanner.fix.kinds import USE_SECRETS_MODULE, secrets_fix_applies
-from tokenward.scanner.source import Source
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -121,7 +121,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    fix=USE_SECRETS_MODULE,
+    fix="use-secrets",
     keywords=_SOURCE_MARKERS,
     prefilter=mentions_tokens,  # a weak source is not enough: tokens must be mentioned
     bad=(

@@ -1,4 +1,7 @@
-"""The engine: a pure function of (files, config) -> ScanResult.
+"""The engine: a pure function of (files, rule set, config) -> ScanResult.
+
+It receives the rules it runs; it never imports the registry (the composition happens in
+:mod:`tokenward.scanner.pipeline` and the CLI).
 
 Per file: read, skip binary and oversized files, decode, pick the rules that could fire
 (file kind, settings, a cheap lower-cased substring prefilter), run them, turn hits into
@@ -17,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tokenward.analysis.source import Source, decode, kind_of
 from tokenward.config import Config
 from tokenward.model import (
     Finding,
@@ -25,17 +29,15 @@ from tokenward.model import (
     ScanResult,
     SkippedFile,
 )
-from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import redaction
-from tokenward.scanner.files import Candidate, discover
+from tokenward.scanner.files import Candidate
 from tokenward.scanner.fingerprint import (
     fingerprint,
     normalise_code,
     secret_material,
     value_check,
 )
-from tokenward.scanner.source import Source, decode, kind_of
 from tokenward.scanner.suppressions import find_suppression
 
 Progress = Callable[[int, int], None]
@@ -65,9 +67,9 @@ class FileResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def active_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[Rule, ...]:
-    chosen = RULES if rules is None else tuple(rules)
-    return tuple(r for r in chosen if config.rule_enabled(r.id, r.name))
+def active_rules(config: Config, rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The rules of ``rules`` that the settings leave on."""
+    return tuple(r for r in rules if config.rule_enabled(r.id, r.name))
 
 
 def _is_binary(data: bytes) -> bool:
@@ -234,7 +236,7 @@ def _chunks(tasks: list[FileTask], size: int) -> list[list[FileTask]]:
     return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
-def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule] | None = None,
+def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
               jobs: int | None = None, use_cache: bool | None = None,
               progress: Progress | None = None) -> ScanResult:
     """Scan prepared file contents (from disk, or blobs from the git index)."""
@@ -293,16 +295,3 @@ def _assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:
     scanned = sum(1 for r in ordered if r.skipped is None)
     stats = {"parsed": sum(1 for r in ordered if r.parsed), "cache_hits": cache_hits}
     return ScanResult(findings, errors, skipped, scanned, stats)
-
-
-def scan(paths: Sequence[str | Path], config: Config | None = None, *,
-         rules: Sequence[Rule] | None = None, jobs: int | None = None,
-         use_cache: bool | None = None, progress: Progress | None = None,
-         force_exclude: bool = False) -> ScanResult:
-    """Scan files and folders. Raises PathError for a path that does not exist."""
-    config = config or Config()
-    candidates = discover(paths, config.exclude, Path(config.root),
-                          force_exclude=force_exclude)
-    tasks = [read_task(c, config.max_file_size) for c in candidates]
-    return run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
-                     progress=progress)

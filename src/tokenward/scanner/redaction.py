@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tokenward.analysis.source import split_lines
 from tokenward.model import Span
 
 SNIPPET_WIDTH = 120
@@ -49,8 +50,6 @@ _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
 _JSON_RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Python's own line breaks (what libcst, the tokenizer and every rule count lines by);
 # str.splitlines also breaks at form feeds and other separators, which shifts lines.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def redact(value: str) -> str:
@@ -72,20 +71,6 @@ def secret_hash(value: str) -> str:
 
     message = b"secret-hash\0" + value.encode("utf-8", "surrogatepass")
     return hmac.new(local_key(), message, hashlib.sha256).hexdigest()[:32]
-
-
-def split_lines(text: str, *, keepends: bool = False) -> list[str]:
-    """The lines of a file as Python counts them (``\\n``, ``\\r\\n``, ``\\r``).
-
-    Spans are line/column pairs: the lines they index must be these, or a form feed
-    earlier in the file would make a redacted line the wrong one.
-    """
-    if keepends:
-        return _LINE_WITH_END.findall(text)
-    lines = _LINE_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def printable(text: str) -> str:

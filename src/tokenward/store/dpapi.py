@@ -14,9 +14,7 @@ Importable everywhere; the Windows libraries are loaded on first use only, so Li
 
 from __future__ import annotations
 
-import base64
 import ctypes
-import secrets
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -185,8 +183,3 @@ class DpapiProtector:
                 "is wrong", code,
             )
             raise failure from error
-
-
-def random_entropy() -> str:
-    """Base64 of 32 random bytes, for tests and tooling."""
-    return base64.b64encode(secrets.token_bytes(32)).decode("ascii")

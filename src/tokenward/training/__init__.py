@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tokenward.config import Config
+from tokenward.fix.diffs import planned_diffs
 from tokenward.model import Finding, finding_from_dict
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
-from tokenward.scanner.fix.diffs import planned_diffs
 from tokenward.scanner.redaction import printable
 from tokenward.training.excerpts import SourceFiles, inside
 from tokenward.training.exercises import ExerciseError, Grade, check

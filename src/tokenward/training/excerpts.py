@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tokenward.analysis.source import decode, kind_of
 from tokenward.config import Config
 from tokenward.model import Finding, Span
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.engine import FileTask, scan_file
 from tokenward.scanner.redaction import Redactor, printable
-from tokenward.scanner.source import decode, kind_of
 from tokenward.training.model import CodeExcerpt
 
 CONTEXT_LINES = 3
@@ -39,7 +39,7 @@ def language_of(path: str) -> str:
 
 def _locate(text: str, secret_hash: str) -> str | None:
     # Imported here: the fix engine module pulls in libcst's codemod machinery.
-    from tokenward.scanner.fix.move_secret import find_secret
+    from tokenward.fix.move_secret import find_secret
 
     return find_secret(text, secret_hash)
 

@@ -18,11 +18,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from tokenward.analysis.source import kind_of
 from tokenward.config import Config
 from tokenward.model import Category, Finding
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.engine import FileTask, scan_file
-from tokenward.scanner.source import kind_of
 from tokenward.training.excerpts import example_secrets, scan_text
 from tokenward.training.model import Exercise
 

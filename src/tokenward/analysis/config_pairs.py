@@ -1,0 +1,276 @@
+"""Key/value pairs in configuration files, read line by line (no parser dependency).
+
+Handles ``.env`` and shell (``export KEY=value``), Dockerfiles (``ENV``/``ARG``, both the
+``KEY=value`` and the legacy ``ENV KEY value`` forms), YAML (``key: value``, ``- KEY=value``
+list items as in docker-compose ``environment:``), JSON (``"key": "value"``, several per
+line), TOML (``key = "value"``, inline tables) and INI/cfg/properties (``key = value``,
+``key: value``). Quoting is respected (a ``#`` inside quotes is not a comment), comments
+are skipped, and a double-quoted value may continue over lines with a trailing backslash
+(.env and shell). YAML block scalars (``|``/``>``) are not read as values: multi-line
+secrets there are private keys, which TW103 finds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tokenward.analysis.source import split_lines
+from tokenward.model import Span
+
+
+@dataclass(frozen=True)
+class Pair:
+    """``key`` bound to ``value``; the value starts at ``column`` (1-based) of ``line``."""
+
+    key: str
+    value: str
+    line: int
+    column: int
+    end_column: int
+    # Where the value's text ends when it continues over lines (a backslash-continued
+    # double-quoted .env/shell value): (line, exclusive column). None: on ``line``.
+    continued_to: tuple[int, int] | None = None
+
+    @property
+    def value_span(self) -> Span:
+        """The whole source text of the value (what redaction masks when the text does
+        not spell the value as is)."""
+        end_line, end_column = self.continued_to or (self.line, self.end_column)
+        return Span(self.line, self.column, end_line, end_column)
+
+
+_ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
+_YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)(?P<key>[^\s"'#:{}\[\],&*!|>][^"':#]*?)(?P=q)"""
+                   r"""\s*:(?:\s+|$)""")
+_YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
+_K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
+_JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
+_TOML_INLINE = re.compile(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
+_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[][^=:#;]*?)\s*[=:]\s*")
+_DOCKER = re.compile(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
+_DOCKER_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=")
+
+
+def pairs(text: str, kind: str) -> Iterator[Pair]:
+    """Every key/value pair of a config file of ``kind`` (env, shell, dockerfile, yaml,
+    json, toml, ini)."""
+    lines = split_lines(text)  # the lines Source.line() and every span index
+    reader = _READERS.get(kind)
+    if reader is None:
+        return
+    index = 0
+    while index < len(lines):
+        consumed = 1
+        for pair, used in reader(lines, index):
+            consumed = max(consumed, used)
+            yield pair
+        index += consumed
+
+
+def _is_comment(line: str) -> bool:
+    stripped = line.lstrip()
+    return not stripped or stripped[0] in "#;" or stripped.startswith("//")
+
+
+def read_value(line: str, start: int, *, comment_chars: str = "#",
+               stop_at_space: bool = False) -> tuple[str, int, int]:
+    """The value starting at ``start``: (value, start, end) offsets into ``line``.
+
+    Quoted: up to the matching quote (backslash escapes in double quotes). Unquoted: up to
+    an inline comment (a comment char after whitespace) or the end, trailing spaces cut.
+    """
+    rest = line[start:]
+    if rest[:1] in ("'", '"', "`"):
+        quote = rest[0]
+        i = 1
+        out: list[str] = []
+        while i < len(rest):
+            char = rest[i]
+            if char == "\\" and quote == '"' and i + 1 < len(rest):
+                out.append(rest[i + 1])
+                i += 2
+                continue
+            if char == quote:
+                return "".join(out), start + 1, start + i
+            out.append(char)
+            i += 1
+        return "".join(out), start + 1, start + len(rest)
+    end = len(line)
+    stop = r"\s" if stop_at_space else rf"\s[{re.escape(comment_chars)}]"
+    for match in re.finditer(stop, rest):
+        end = start + match.start()
+        break
+    value = line[start:end].rstrip()
+    return value, start, start + len(value)
+
+
+def _pair(key: str, line: str, number: int, start: int, *, comment_chars: str = "#",
+          stop_at_space: bool = False) -> Pair | None:
+    value, begin, end = read_value(line, start, comment_chars=comment_chars,
+                                   stop_at_space=stop_at_space)
+    key = key.strip().strip("\"'")
+    if not key or not value:
+        return None
+    return Pair(key, value, number, begin + 1, end + 1)
+
+
+def _shell(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    yield from _env(lines, index, shell=True)
+
+
+def _env(lines: list[str], index: int, shell: bool = False) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    if _is_comment(line):
+        return
+    match = _ENV.match(line)
+    if not match:
+        return
+    start = match.end()
+    # A double-quoted value continued with a trailing backslash.
+    used = 1
+    if line[start:start + 1] == '"' and line.rstrip().endswith("\\") and line.count('"') == 1:
+        joined = line.rstrip()[:-1]
+        while index + used < len(lines):
+            nxt = lines[index + used]
+            used += 1
+            joined += nxt.strip().rstrip("\\")
+            if '"' in nxt:
+                break
+        pair = _pair(match.group("key"), joined, index + 1, start)
+        if pair is not None:
+            last = lines[index + used - 1]
+            quote = last.find('"')
+            yield Pair(pair.key, pair.value, pair.line, pair.column,
+                       min(pair.end_column, len(line) + 1),
+                       (index + used, quote + 1 if quote >= 0 else len(last) + 1)), used
+        return
+    pair = _pair(match.group("key"), line, index + 1, start, stop_at_space=shell)
+    if pair is not None:
+        yield pair, used
+
+
+def _dockerfile(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    if _is_comment(line):
+        return
+    match = _DOCKER.match(line)
+    if not match:
+        return
+    used = 1
+    # ENV A=1 \
+    #     B=2      (continuation lines hold more pairs)
+    while line.rstrip().endswith("\\") and index + used < len(lines):
+        for pair in _docker_pairs(lines[index + used], index + used, 0):
+            yield pair, used + 1
+        if not lines[index + used].rstrip().endswith("\\"):
+            used += 1
+            break
+        used += 1
+    for pair in _docker_pairs(line, index, match.end()):
+        yield pair, used
+
+
+def _docker_pairs(line: str, index: int, rest_start: int) -> Iterator[Pair]:
+    while rest_start < len(line) and line[rest_start] in " \t":
+        rest_start += 1
+    rest = line[rest_start:]
+    if "=" not in rest.split(" ", 1)[0]:
+        # Legacy form: ENV KEY value with spaces
+        parts = rest.split(None, 1)
+        if len(parts) == 2:
+            key = parts[0]
+            value_start = line.index(parts[1], rest_start + len(key))
+            pair = _pair(key, line, index + 1, value_start)
+            if pair is not None:
+                yield pair
+        return
+    position = rest_start
+    while position < len(line):
+        pm = _DOCKER_PAIR.match(line, position)
+        if not pm:
+            break
+        value, begin, end = read_value(line, pm.end(), stop_at_space=True)
+        if value:
+            yield Pair(pm.group("key"), value, index + 1, begin + 1, end + 1)
+        position = end + (1 if line[end:end + 1] in "\"'" else 0)
+        while position < len(line) and line[position] in " \t\\":
+            position += 1
+
+
+def _yaml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    if _is_comment(line):
+        return
+    item = _YAML_ITEM_ENV.match(line)
+    if item:
+        pair = _pair(item.group("key"), line, index + 1, item.end())
+        if pair is not None:
+            if pair.value.endswith(('"', "'")):
+                pair = Pair(pair.key, pair.value[:-1], pair.line, pair.column,
+                            pair.end_column - 1)
+            yield pair, 1
+        return
+    match = _YAML.match(line)
+    if not match:
+        return
+    # Kubernetes env lists:  - name: API_KEY
+    #                          value: "..."
+    if match.group("key") == "value" and index > 0:
+        named = _K8S_NAME.match(lines[index - 1])
+        if named:
+            pair = _pair(named.group("name"), line, index + 1, match.end())
+            if pair is not None:
+                yield pair, 1
+            return
+    start = match.end()
+    value = line[start:].strip()
+    if not value or value[0] in "|>&*{[" or value.startswith("!"):
+        return
+    pair = _pair(match.group("key"), line, index + 1, start)
+    if pair is not None:
+        yield pair, 1
+
+
+def _json(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    for match in _JSON.finditer(line):
+        pair = _pair(match.group("key"), line, index + 1, match.end())
+        if pair is not None:
+            yield pair, 1
+
+
+def _toml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    if _is_comment(line) or line.lstrip().startswith("["):
+        return
+    for match in _TOML_INLINE.finditer(line):
+        if line[match.end():match.end() + 1] not in ("'", '"'):
+            continue
+        pair = _pair(match.group("key"), line, index + 1, match.end())
+        if pair is not None:
+            yield pair, 1
+
+
+def _ini(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    line = lines[index]
+    if _is_comment(line) or line.lstrip().startswith("["):
+        return
+    match = _INI.match(line)
+    if not match:
+        return
+    pair = _pair(match.group("key"), line, index + 1, match.end(), comment_chars="#;")
+    if pair is not None:
+        yield pair, 1
+
+
+_READERS = {
+    "env": _env,
+    "shell": _shell,
+    "dockerfile": _dockerfile,
+    "yaml": _yaml,
+    "json": _json,
+    "toml": _toml,
+    "ini": _ini,
+}

@@ -1,0 +1,563 @@
+"""Where credentials travel in Python code: shared by the transport (TW5xx) and exposure
+(TW6xx) rules.
+
+Decisions, documented once here (which names and headers carry a credential is the
+vocabulary's answer: :func:`tokenward.analysis.vocabulary.carries_credential`):
+
+- A call *carries credentials* when it has ``auth=``, ``cookies=``, a credential header in
+  ``headers=``, a secret-named key in ``params=``/``data=``/``json=``, a token in the
+  URL's query or user-info, or goes through a session whose headers/auth were set with one
+  in the same file.
+- A host is *local* (a token sent there does not cross a network): ``localhost`` and
+  ``*.localhost``, 127.0.0.0/8, ``::1``, ``0.0.0.0``, link-local 169.254.0.0/16 (cloud
+  metadata) and single-label names (``http://api:8000``: a docker-compose or sidecar
+  service on the same host or private bridge). ``*.local``, ``*.internal``, private
+  RFC 1918 addresses and every other name are *not* local: a LAN or a VPC is still a
+  network someone can listen to. The option ``local_hosts`` (a list of host names or
+  ``.suffix`` entries) adds more.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from tokenward.analysis.python import (
+    call_name,
+    dotted_name,
+    enclosing_function,
+    keyword,
+    last_name,
+    positional,
+    string_value,
+)
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
+
+T = TypeVar("T")
+
+def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
+    host = host.strip("[]").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(".localhost") or ("." not in host \
+            and ":" not in host):
+        return True
+    for entry in extra:
+        entry = entry.lower()
+        if host == entry or (entry.startswith(".") and host.endswith(entry)):
+            return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified or address.is_link_local
+
+
+_URL = re.compile(r"http://[^\s\"'<>`]*", re.IGNORECASE)
+# A template placeholder standing for the host: the real host is unknown, so no finding.
+_PLACEHOLDER_HOST = re.compile(r"[{$%<]")
+
+
+def cleartext_host(url: str, extra: Sequence[str] = ()) -> str | None:
+    """The non-local host of an ``http://`` URL (prefix), or None."""
+    if not url.lower().startswith("http://"):
+        return None
+    rest = url[7:]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not authority:
+        return None
+    if _PLACEHOLDER_HOST.search(authority):
+        # http://status.{app}.example.com is still example.com; http://{host}:80 is unknown
+        host_part = authority.rsplit("@", 1)[-1].split(":", 1)[0]
+        tail = re.split(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", host_part)[-1]
+        if "." not in tail.strip(".") or not re.search(r"[A-Za-z]{2,}$", tail):
+            return None
+        authority = re.sub(r"\{[^}]*\}|\$\{?\w*\}?|%\(?\w*\)?s|<[^>]*>", "x", authority)
+    try:
+        host = urlsplit("http://" + authority).hostname or ""
+    except ValueError:
+        return None
+    if not host or is_local_host(host, extra):
+        return None
+    return host
+
+
+def http_urls(text: str) -> Iterator[re.Match[str]]:
+    return _URL.finditer(text)
+
+
+def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
+    value = source.config.options_for(rule_name).get("local_hosts", ())
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+# --- values ------------------------------------------------------------------------------
+
+_MEMO: dict[str, tuple[object, Any]] = {}
+
+
+def per_file(source: Source, name: str, build: Callable[[], T]) -> T:
+    """A value computed once per file. The cache holds the file's index itself (not its
+    id, which Python reuses once a file's tree is freed) and one file at a time."""
+    index = source.index
+    cached = _MEMO.get(name)
+    if cached is not None and cached[0] is index:
+        return cast(T, cached[1])
+    value = build()
+    _MEMO[name] = (index, value)
+    return value
+
+
+Assignments = dict[str, list[tuple[int, int, "cst.BaseExpression"]]]
+
+
+def _assignments(source: Source) -> Assignments:
+    """Plain-name assignments of the file: name -> [(source order, scope id, value)], built once
+    per file so that following names stays linear."""
+    return per_file(source, "assignments", lambda: _build_assignments(source))
+
+
+def _build_assignments(source: Source) -> Assignments:
+    index = source.index
+    assert index is not None
+    table: Assignments = {}
+    for assign in index.of(cst.Assign):
+        for target in assign.targets:
+            if isinstance(target.target, cst.Name):
+                scope = enclosing_function(index, assign)
+                table.setdefault(target.target.value, []).append(
+                    (index.order(assign), 0 if scope is None else id(scope), assign.value))
+    for ann in index.of(cst.AnnAssign):
+        if ann.value is not None and isinstance(ann.target, cst.Name):
+            scope = enclosing_function(index, ann)
+            table.setdefault(ann.target.value, []).append(
+                (index.order(ann), 0 if scope is None else id(scope), ann.value))
+    return table
+
+
+def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
+    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
+    found = [value for _, scope, value in _assignments(source).get(name, ()) if scope == 0]
+    return found[-1] if found else None
+
+
+def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
+    """The value of a plain name: the nearest earlier assignment in the same function,
+    else a module-level one."""
+    index = source.index
+    assert index is not None
+    entries = _assignments(source).get(node.value)
+    if not entries:
+        return None
+    scope = enclosing_function(index, node)
+    scope_id = 0 if scope is None else id(scope)
+    line = index.order(node)
+    local = [(ln, value) for ln, sid, value in entries if sid == scope_id and ln <= line]
+    if local:
+        return max(local, key=lambda entry: entry[0])[1]
+    if scope_id != 0:
+        return module_assignment(source, node.value)
+    return None
+
+
+def _self_attribute(source: Source, node: cst.Attribute) -> cst.BaseExpression | None:
+    """``self.base_url`` -> the value assigned to ``self.base_url`` in the same class."""
+    if not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
+        return None
+    index = source.index
+    assert index is not None
+    klass = next((a for a in index.ancestors(node) if isinstance(a, cst.ClassDef)), None)
+    if klass is None:
+        return None
+    attr = node.attr.value
+    for assign in index.of(cst.Assign):
+        for target in assign.targets:
+            t = target.target
+            if (isinstance(t, cst.Attribute) and t.attr.value == attr
+                    and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls")
+                    and klass in index.ancestors(assign)):
+                return assign.value
+    for assign in index.of(cst.Assign):  # class attribute: base_url = "http://..."
+        if index.parent(index.parent(assign)) is not None and \
+                isinstance(index.parent(assign), cst.SimpleStatementLine) and \
+                isinstance(index.parent(index.parent(assign)), cst.IndentedBlock) and \
+                index.parent(index.parent(index.parent(assign))) is klass:
+            for target in assign.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == attr:
+                    return assign.value
+    return None
+
+
+def resolve(source: Source, node: cst.BaseExpression, depth: int = 0
+            ) -> cst.BaseExpression:
+    """Follow plain names and ``self.x`` to the value last assigned (a few hops)."""
+    while depth < 4:
+        value: cst.BaseExpression | None = None
+        if isinstance(node, cst.Name):
+            value = resolve_name(source, node)
+        elif isinstance(node, cst.Attribute):
+            value = _self_attribute(source, node)
+        if value is None:
+            return node
+        node, depth = value, depth + 1
+    return node
+
+
+def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
+    """The literal text of a URL expression, following simple constants: ``"http://x"``,
+    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``.
+    Parts that cannot be resolved become ``{}``; None when nothing is known."""
+    if node is None or depth > 6:
+        return None
+    text = string_value(node)
+    if text is not None:
+        return text
+    if isinstance(node, cst.FormattedString):
+        out = ""
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out += part.value
+            elif isinstance(part, cst.FormattedStringExpression):
+                inner = url_prefix(source, part.expression, depth + 1)
+                out += "{}" if inner is None else inner
+        return out
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Add):
+            left = url_prefix(source, node.left, depth + 1)
+            if left is None:
+                return None
+            right = url_prefix(source, node.right, depth + 1)
+            return left + ("{}" if right is None else right)
+        if isinstance(node.operator, cst.Modulo):
+            return url_prefix(source, node.left, depth + 1)
+        return None
+    if isinstance(node, cst.Name | cst.Attribute):
+        value = resolve(source, node)
+        return None if value is node else url_prefix(source, value, depth + 1)
+    if isinstance(node, cst.Call):
+        name = dotted_name(node.func) or ""
+        if name.endswith("urljoin") or name.endswith("urlunsplit"):
+            first = positional(node, 0)
+            return None if first is None else url_prefix(source, first.value, depth + 1)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            return url_prefix(source, node.func.value, depth + 1)
+    return None
+
+
+# --- HTTP calls ----------------------------------------------------------------------------
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                         "request", "stream", "send", "fetch", "urlopen", "open", "ws_connect"})
+_HTTP_MODULES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request", "treq",
+                 "grequests", "niquests")
+_CLIENT_FACTORIES = ("requests.Session", "requests.session", "httpx.Client",
+                     "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
+                     "requests.sessions.Session")
+
+
+def is_client_factory(source: Source, call: cst.Call) -> bool:
+    name = call_name(source, call) or ""
+    return name in _CLIENT_FACTORIES
+
+
+def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
+    """A receiver that is an HTTP client: assigned from a client factory in this file, or
+    named like one (``session``, ``client``, ``http``)."""
+    name = last_name(receiver) or ""
+    if isinstance(receiver, cst.Call):
+        return is_client_factory(source, receiver)
+    value = resolve(source, receiver) if isinstance(receiver, cst.Name | cst.Attribute) else None
+    if isinstance(value, cst.Call) and is_client_factory(source, value):
+        return True
+    if isinstance(receiver, cst.Name | cst.Attribute) and _assigned_from_factory(source, name):
+        return True
+    parts = name_words(name)
+    return bool(parts) and parts[-1] in ("session", "client", "http", "sess", "s", "api")
+
+
+def _assigned_from_factory(source: Source, name: str) -> bool:
+    return name in per_file(source, "factory-names", lambda: _factory_names(source))
+
+
+def _factory_names(source: Source) -> frozenset[str]:
+    index = source.index
+    assert index is not None
+    found: set[str] = set()
+    for node in index.of(cst.Assign):
+        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
+            found.update(n for t in node.targets if (n := last_name(t.target)))
+    for item in index.of(cst.WithItem):
+        if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
+                and item.asname is not None):
+            asname = last_name(item.asname.name)
+            if asname:
+                found.add(asname)
+    return frozenset(found)
+
+
+def is_http_call(source: Source, call: cst.Call) -> bool:
+    """``requests.get(...)``, ``session.post(...)``, ``httpx.request(...)``,
+    ``urllib.request.urlopen(...)``, ``urllib.request.Request(...)`` and friends."""
+    name = call_name(source, call) or ""
+    head, _, verb = name.rpartition(".")
+    if name in ("urllib.request.Request", "urllib.request.urlopen", "urllib2.urlopen",
+                "urllib2.Request"):
+        return True
+    if head in _HTTP_MODULES and verb in _HTTP_VERBS:
+        return True
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value in _HTTP_VERBS:
+        return _is_client_name(source, call.func.value)
+    return False
+
+
+def request_url(source: Source, call: cst.Call) -> cst.BaseExpression | None:
+    """The URL argument of an HTTP call."""
+    name = call_name(source, call) or ""
+    verb = name.rpartition(".")[2]
+    arg = keyword(call, "url")
+    if arg is None:
+        arg = positional(call, 1 if verb in ("request", "stream") and _has_method_first(call)
+                         else 0)
+    return None if arg is None else arg.value
+
+
+def _has_method_first(call: cst.Call) -> bool:
+    first = positional(call, 0)
+    text = string_value(first.value) if first is not None else None
+    return text is None or not text.lower().startswith(("http://", "https://", "/"))
+
+
+def dict_items(source: Source, node: cst.BaseExpression | None
+               ) -> Iterator[tuple[str, cst.BaseExpression, cst.BaseExpression]]:
+    """(key, key node, value) of a dict literal or ``dict(k=v)``, following a local name."""
+    if node is None:
+        return
+    if isinstance(node, cst.Name | cst.Attribute):
+        node = resolve(source, node)
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = string_value(element.key)
+                if key is not None:
+                    yield key, element.key, element.value
+    elif isinstance(node, cst.Call) and dotted_name(node.func) == "dict":
+        for arg in node.args:
+            if arg.keyword is not None:
+                yield arg.keyword.value, arg.keyword, arg.value
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+        returned = returned_dict(source, node.func.value)
+        if returned is not None:
+            yield from dict_items(source, returned)
+
+
+def returned_dict(source: Source, function: str) -> cst.Dict | None:
+    """The dict literal a module-level helper returns (``def _auth(): return {...}``)."""
+    index = source.index
+    assert index is not None
+    for func in index.of(cst.FunctionDef):
+        if func.name.value != function:
+            continue
+        for ret in index.of(cst.Return):
+            if isinstance(ret.value, cst.Dict) and enclosing_function(index, ret) is func:
+                return ret.value
+    return None
+
+
+def has_credential_items(source: Source, node: cst.BaseExpression | None) -> bool:
+    return any(is_credential_key(key) for key, _, _ in dict_items(source, node))
+
+
+_QUERY_SECRET = re.compile(
+    r"[?&](?:access_token|token|auth_token|api_key|apikey|api-key|private_token|"
+    r"client_secret|password|secret|refresh_token|id_token|jwt)=", re.IGNORECASE)
+
+
+def url_carries_credentials(url: str) -> bool:
+    """A token in the query string, or ``user:password@`` in the authority."""
+    if _QUERY_SECRET.search(url):
+        return True
+    authority = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    return "@" in authority and ":" in authority.split("@", 1)[0]
+
+
+def call_carries_credentials(source: Source, call: cst.Call) -> bool:
+    """Does this HTTP call (or client construction) send a credential?"""
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        kw = arg.keyword.value
+        if kw in ("auth", "cookies") and not _is_none(arg.value):
+            return True
+        if kw == "headers" and has_credential_items(source, arg.value):
+            return True
+        if kw in ("params", "data", "json") and has_credential_items(source, arg.value):
+            return True
+    url = request_url(source, call)
+    # requests.post(SLACK_WEBHOOK, ...): the URL itself is the credential
+    if isinstance(url, cst.Name | cst.Attribute) and carries_credential(last_name(url)):
+        return True
+    text = url_prefix(source, url) if url is not None else None
+    if text is not None and url_carries_credentials(text):
+        return True
+    # urlopen(req) where req = Request(url, headers={"Authorization": ...})
+    first = positional(call, 0)
+    if first is not None and isinstance(first.value, cst.Name):
+        value = resolve(source, first.value)
+        if isinstance(value, cst.Call) and value is not call and is_http_call(source, value):
+            return call_carries_credentials(source, value)
+    return isinstance(call.func, cst.Attribute) and \
+        client_is_credentialed(source, call.func.value)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+ClientKey = tuple[int, str]
+
+
+def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
+    """Where a client variable lives: a plain name is local to its function, an attribute
+    (``self.session``) belongs to the whole file."""
+    assert source.index is not None
+    if isinstance(node, cst.Name):
+        scope = enclosing_function(source.index, node)
+        return (0 if scope is None else id(scope), node.value)
+    if isinstance(node, cst.Attribute):
+        name = dotted_name(node)
+        return None if name is None else (-1, name)
+    return None
+
+
+def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
+    """Clients whose default headers, auth or cookies were given a credential in this
+    file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
+    ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
+    return per_file(source, "credentialed-clients", lambda: _find_credentialed(source))
+
+
+def _find_credentialed(source: Source) -> frozenset[ClientKey]:
+    index = source.index
+    assert index is not None
+    keys: set[ClientKey | None] = set()
+    for assign in index.of(cst.Assign):
+        value = assign.value
+        for target in assign.targets:
+            t = target.target
+            if isinstance(value, cst.Call) and is_client_factory(source, value) \
+                    and call_carries_credentials_shallow(source, value):
+                keys.add(client_key(source, t))
+            if isinstance(t, cst.Attribute) and t.attr.value in ("auth", "cookies") \
+                    and not _is_none(value):
+                keys.add(client_key(source, t.value))
+            if isinstance(t, cst.Attribute) and t.attr.value == "headers" \
+                    and has_credential_items(source, value):
+                keys.add(client_key(source, t.value))
+            if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Attribute) \
+                    and t.value.attr.value == "headers" and is_credential_key(last_name(t)):
+                keys.add(client_key(source, t.value.value))
+    for item in index.of(cst.WithItem):
+        if isinstance(item.item, cst.Call) and is_client_factory(source, item.item) \
+                and call_carries_credentials_shallow(source, item.item) \
+                and item.asname is not None:
+            keys.add(client_key(source, item.asname.name))
+    for call in index.of(cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update" \
+                and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value in ("headers", "cookies"):
+            first = positional(call, 0)
+            if first is not None and (func.value.attr.value == "cookies"
+                                      or has_credential_items(source, first.value)):
+                keys.add(client_key(source, func.value.value))
+    return frozenset(k for k in keys if k is not None)
+
+
+def call_carries_credentials_shallow(source: Source, call: cst.Call) -> bool:
+    """Credentials given directly to a client constructor (no session lookup)."""
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        kw = arg.keyword.value
+        if kw in ("auth", "cookies") and not _is_none(arg.value):
+            return True
+        if kw in ("headers", "params") and has_credential_items(source, arg.value):
+            return True
+    return False
+
+
+def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
+    key = client_key(source, receiver)
+    if key is None:
+        return False
+    clients = _credentialed_clients(source)
+    if key in clients:
+        return True
+    # a module-level client used inside a function that does not rebind the name
+    return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
+        and not _assigned_locally(source, receiver)
+
+
+def _assigned_locally(source: Source, node: cst.Name) -> bool:
+    assert source.index is not None
+    scope = enclosing_function(source.index, node)
+    scope_id = 0 if scope is None else id(scope)
+    return any(sid == scope_id for _, sid, _ in _assignments(source).get(node.value, ()))
+
+
+# Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).
+_CREDENTIAL_KWARGS = frozenset({"auth", "basic_auth", "http_auth", "cookies", "private_token",
+                                "oauth_token", "job_token", "api_key", "token", "password",
+                                "client_secret", "bearer_auth", "http_credentials"})
+
+
+def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
+    """Any call given a credential by keyword, or a headers dict holding one."""
+    for arg in call.args:
+        if arg.keyword is None or _is_none(arg.value):
+            continue
+        kw = arg.keyword.value
+        is_flag = isinstance(arg.value, cst.Name) and arg.value.value in ("False", "True")
+        if (kw in _CREDENTIAL_KWARGS or carries_credential(kw)) and not is_flag:
+            return True
+        if kw == "headers" and has_credential_items(source, arg.value):
+            return True
+    return False
+
+
+def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
+    """The URL/host a client constructor is pointed at: ``url=``/``host=``/``base_url=``/
+    ``hosts=`` or the first positional argument."""
+    for name in ("url", "base_url", "host", "hosts", "endpoint", "server", "api_url"):
+        arg = keyword(call, name)
+        if arg is not None:
+            value = arg.value
+            if isinstance(value, cst.List) and value.elements:
+                return value.elements[0].value
+            return value
+    first = positional(call, 0)
+    return None if first is None else first.value
+
+
+# Words without which no credential can be in a file (a header, a keyword, a name, a URL's
+# user:password, a webhook). The transport rules fire only where a credential travels.
+_CREDENTIAL_MARKERS = ("authorization", "bearer", "token", "api_key", "apikey", "api-key",
+                       "password", "passwd", "secret", "auth=", "auth ", "cookie",
+                       "credential", "-key", "access_key", "private_key", "signing_key",
+                       "webhook", "jwt")
+_URL_USERINFO = re.compile(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
+
+
+def may_carry_credentials(lowered: str) -> bool:
+    """File prefilter (lower-cased text) for rules about credentials in transit."""
+    return any(marker in lowered for marker in _CREDENTIAL_MARKERS) or (
+        "://" in lowered and _URL_USERINFO.search(lowered) is not None)

@@ -1,0 +1,267 @@
+"""Small helpers for rules that look at Python through libcst.
+
+Rules work on the shared :class:`~tokenward.analysis.source.NodeIndex` (one traversal per
+file for all rules) and resolve names through the file's imports, so ``import random as r``
+and ``from random import choice`` are understood without a full scope analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tokenward.analysis.source import NodeIndex, Source
+from tokenward.model import Span
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def last_name(node: cst.BaseExpression | None) -> str | None:
+    """The last part of a dotted name or subscript key: ``self.api_key`` -> ``api_key``,
+    ``config["token"]`` -> ``token``."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            return string_value(index.value)
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (or implicit concatenation), else None.
+
+    Bytes literals and f-strings are not plain strings: None.
+    """
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # invalid escapes in odd code: not a usable literal
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def int_value(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        left, right = int_value(node.left), int_value(node.right)
+        return None if left is None or right is None else left * right
+    return None
+
+
+@dataclass(frozen=True)
+class ImportTable:
+    """Local name -> qualified name, from every import in the file."""
+
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, index: NodeIndex) -> ImportTable:
+        names: dict[str, str] = {}
+        for imp in index.of(cst.Import):
+            for alias in imp.names:
+                full = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    names[alias.asname.name.value] = full
+                else:
+                    top = full.split(".")[0]
+                    names.setdefault(top, top)
+        for imp_from in index.of(cst.ImportFrom):
+            if (imp_from.relative or imp_from.module is None
+                    or isinstance(imp_from.names, cst.ImportStar)):
+                continue
+            module = dotted_name(imp_from.module) or ""
+            for alias in imp_from.names:
+                name = dotted_name(alias.name) or ""
+                local = name
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                names[local] = f"{module}.{name}"
+        return cls(names)
+
+    def resolve(self, node: cst.BaseExpression | None) -> str | None:
+        """The qualified dotted name of an expression, through the imports."""
+        name = dotted_name(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head in self.names:
+            full = self.names[head]
+            return f"{full}.{rest}" if rest else full
+        return name
+
+
+# The last file's table. The index itself is kept (not its id): ids are reused once a
+# file's tree is freed, and a later file must never get an earlier file's imports.
+_LAST_TABLE: list[tuple[NodeIndex, ImportTable]] = []
+
+
+def imports(source: Source) -> ImportTable:
+    """The import table of a source, computed once per file and shared by all rules."""
+    index = source.index
+    assert index is not None
+    if _LAST_TABLE and _LAST_TABLE[0][0] is index:
+        return _LAST_TABLE[0][1]
+    table = ImportTable.of(index)
+    _LAST_TABLE[:] = [(index, table)]
+    return table
+
+
+def call_name(source: Source, call: cst.Call) -> str | None:
+    """The qualified name of the called function (``random.choice``, ``jwt.encode``)."""
+    return imports(source).resolve(call.func)
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def positional(call: cst.Call, index: int) -> cst.Arg | None:
+    plain = [a for a in call.args if a.keyword is None and not a.star]
+    return plain[index] if index < len(plain) else None
+
+
+def argument(call: cst.Call, index: int, name: str) -> cst.Arg | None:
+    """A call's argument by keyword, else by position."""
+    return keyword(call, name) or positional(call, index)
+
+
+def enclosing_function(index: NodeIndex, node: cst.CSTNode) -> cst.FunctionDef | None:
+    for up in index.ancestors(node):
+        if isinstance(up, cst.FunctionDef):
+            return up
+    return None
+
+
+def assigned_names(node: cst.CSTNode) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """(last target name, target) for every target of an assignment statement."""
+    if isinstance(node, cst.Assign):
+        for target in node.targets:
+            yield from _target_names(target.target)
+    elif isinstance(node, cst.AnnAssign | cst.AugAssign):
+        yield from _target_names(node.target)
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[tuple[str, cst.BaseExpression]]:
+    if isinstance(target, cst.Tuple | cst.List):
+        for element in target.elements:
+            yield from _target_names(element.value)
+        return
+    name = last_name(target)
+    if name:
+        yield name, target
+
+
+def local_assignment(source: Source, before: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The value most recently assigned to the plain name ``name`` in the same function
+    (or module) before ``before``: enough data flow to follow ``payload = {...}`` into
+    ``jwt.encode(payload, ...)``."""
+    index = source.index
+    assert index is not None
+    scope = enclosing_function(index, before)
+    limit = index.order(before)
+    best: tuple[int, cst.BaseExpression] | None = None
+    for assign in index.of(cst.Assign):
+        if enclosing_function(index, assign) is not scope:
+            continue
+        for target in assign.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == name:
+                place = index.order(assign)
+                if place <= limit and (best is None or place >= best[0]):
+                    best = (place, assign.value)
+    return None if best is None else best[1]
+
+
+
+def literal_pieces(node: cst.CSTNode) -> list[cst.SimpleString | cst.FormattedStringText]:
+    """The pieces of source text a string literal is written in, in order: each string
+    of an implicit concatenation, the text parts of an f-string."""
+    if isinstance(node, cst.ConcatenatedString):
+        return [*literal_pieces(node.left), *literal_pieces(node.right)]
+    if isinstance(node, cst.SimpleString):
+        return [node]
+    if isinstance(node, cst.FormattedString):
+        return [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
+    return []
+
+
+@dataclass(frozen=True)
+class _Piece:
+    raw: str  # the source text between the quotes
+    value: str  # what it evaluates to (escapes decoded)
+    line: int  # where ``raw`` starts
+    column: int
+
+
+def _piece(source: Source, node: cst.SimpleString | cst.FormattedStringText) -> _Piece:
+    span = source.span(node)
+    if isinstance(node, cst.FormattedStringText):
+        return _Piece(node.value, node.value, span.line, span.column)
+    try:
+        value = node.evaluated_value
+    except Exception:  # invalid escapes: judged by the raw text
+        value = node.raw_value
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    return _Piece(node.raw_value, text, span.line,
+                  span.column + len(node.prefix) + len(node.quote))
+
+
+def _after(line: int, column: int, text: str) -> tuple[int, int]:
+    """The position just after ``text`` written from (line, column)."""
+    rows = re.split(r"\r\n|\r|\n", text)
+    if len(rows) == 1:
+        return line, column + len(text)
+    return line + len(rows) - 1, len(rows[-1]) + 1
+
+
+def _range(piece: _Piece, start: int, end: int) -> Span:
+    line, column = _after(piece.line, piece.column, piece.raw[:start])
+    end_line, end_column = _after(piece.line, piece.column, piece.raw[:end])
+    return Span(line, column, end_line, end_column)
+
+
+def secret_spans(source: Source, node: cst.CSTNode, secret: str) -> tuple[Span, ...]:
+    """Where the literal ``node`` spells ``secret``, for redaction.
+
+    The exact range when one piece spells it as is (the password inside a URL); else
+    the whole text of every piece that holds part of its value: escapes and implicit
+    concatenation spell a value differently from what it is. Empty for a node that is
+    not a literal (the engine then looks for the value's spellings on the line).
+    """
+    pieces = [_piece(source, p) for p in literal_pieces(node)]
+    for piece in pieces:
+        at = piece.raw.find(secret)
+        if at >= 0:
+            return (_range(piece, at, at + len(secret)),)
+    joined = "".join(p.value for p in pieces)
+    at = joined.find(secret)
+    first, last = (at, at + len(secret)) if at >= 0 else (0, len(joined))
+    spans: list[Span] = []
+    offset = 0
+    for piece in pieces:
+        start, offset = offset, offset + len(piece.value)
+        if start < last and first < offset:
+            spans.append(_range(piece, 0, len(piece.raw)))
+    return tuple(s for s in spans if (s.line, s.column) != (s.end_line, s.end_column))

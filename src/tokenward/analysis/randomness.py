@@ -1,0 +1,243 @@
+"""Where a value comes from, for the TW2xx rules: weak (predictable) sources, strong
+(cryptographic) sources, and instances of seeded generators assigned in the file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tokenward.analysis.python import call_name, dotted_name, last_name
+from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import name_words
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
+
+# Module functions of ``random`` that return a value (seed/shuffle/getstate do not).
+RANDOM_FUNCS = frozenset({
+    "random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform",
+    "randbytes", "triangular", "gauss", "normalvariate", "expovariate", "betavariate",
+    "lognormvariate", "vonmisesvariate", "paretovariate", "weibullvariate", "binomialvariate",
+})
+NUMPY_RANDOM_SKIP = frozenset({"seed", "shuffle", "default_rng", "RandomState", "Generator",
+                               "SeedSequence", "PCG64", "MT19937", "get_state", "set_state",
+                               "BitGenerator", "Philox", "SFC64"})
+_RNG_CONSTRUCTORS = frozenset({"random.Random", "numpy.random.RandomState",
+                               "numpy.random.default_rng", "numpy.random.Generator"})
+_TIME_SOURCES = frozenset({
+    "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
+    "time.perf_counter_ns", "datetime.datetime.now", "datetime.datetime.utcnow",
+    "datetime.datetime.today", "datetime.date.today", "datetime.now", "datetime.utcnow",
+    "django.utils.timezone.now", "timezone.now", "arrow.now", "arrow.utcnow", "pendulum.now",
+})
+_PREDICTABLE_UUIDS = frozenset({"uuid.uuid1", "uuid.uuid3", "uuid.uuid5"})
+STRONG_SOURCES = frozenset({
+    "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "secrets.choice",
+    "secrets.randbelow", "secrets.randbits", "os.urandom", "uuid.uuid4",
+    "django.utils.crypto.get_random_string", "random.SystemRandom", "secrets.SystemRandom",
+    "Crypto.Random.get_random_bytes", "nacl.utils.random",
+})
+_HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b",
+                     "blake2s", "sha3_256", "sha3_512", "new"})
+# Words in a hash input that make the hash keyed or already random: not predictable.
+_SECRET_INPUT_WORDS = frozenset({"secret", "key", "pepper", "token", "password", "nonce",
+                                 "random", "urandom", "salt", "private", "hmac", "signing",
+                                 "passphrase", "seed", "entropy"})
+# Words in a hash input that an attacker can know or guess.
+# (Not ``name`` or a bare ``id``: hashes of names and ids make identifiers far more often
+# than tokens.)
+_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "time",
+                                      "timestamp", "now", "phone", "login", "mail", "account",
+                                      "counter"})
+
+
+def _rng_instances(source: Source) -> frozenset[str]:
+    """Dotted names bound to seeded generators: ``rng = random.Random()``,
+    ``self._rng = np.random.default_rng(42)``."""
+    assert source.index is not None
+    found: set[str] = set()
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        if isinstance(value, cst.Call) and call_name(source, value) in _RNG_CONSTRUCTORS:
+            for target in assign.targets:
+                name = dotted_name(target.target)
+                if name:
+                    found.add(name)
+    return frozenset(found)
+
+
+def _counters(source: Source) -> frozenset[str]:
+    assert source.index is not None
+    found: set[str] = set()
+    for assign in source.index.of(cst.Assign):
+        value = assign.value
+        if isinstance(value, cst.Call) and call_name(source, value) == "itertools.count":
+            for target in assign.targets:
+                name = dotted_name(target.target)
+                if name:
+                    found.add(name)
+    return frozenset(found)
+
+
+# Keyed by id(index) and holding the index, so a reused id never serves stale facts.
+_CACHE: dict[int, tuple[object, tuple[frozenset[str], frozenset[str]]]] = {}
+
+
+def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
+    key = id(source.index)
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] is not source.index:
+        _CACHE.clear()
+        cached = _CACHE[key] = (source.index, (_rng_instances(source), _counters(source)))
+    return cached[1]
+
+
+# Picking from a collection named like these draws an existing item (an NLP token, a
+# word, a sample), it does not make a new secret: ``random.choice(vocab)``.
+_EXISTING_ITEMS = frozenset({"token", "tokens", "vocab", "vocabulary", "word", "words",
+                             "corpus", "sentence", "sentences", "text", "texts", "dataset",
+                             "samples", "examples", "batch", "batches", "ngrams", "subwords"})
+_PICKS = frozenset({"choice", "choices", "sample"})
+# ...but a collection of characters is what a token is drawn from: ``TOKEN_ALPHABET``.
+_CHARACTER_SETS = frozenset({"alphabet", "chars", "characters", "charset", "letters",
+                             "digits", "symbols", "pool", "alnum"})
+
+
+def _picks_existing_item(call: cst.Call, attr: str) -> bool:
+    if attr not in _PICKS or not call.args:
+        return False
+    collection = call.args[0].value
+    name = last_name(collection) if isinstance(
+        collection, cst.Name | cst.Attribute | cst.Subscript) else None
+    words = name_words(name or "")
+    if not words or words[-1] in _CHARACTER_SETS:
+        return False
+    return bool(set(words) & _EXISTING_ITEMS)
+
+
+def weak_source(source: Source, call: cst.Call) -> str | None:
+    """A short description when ``call`` produces a predictable value, else None."""
+    name = call_name(source, call)
+    func = call.func
+    if name is not None:
+        module, _, attr = name.rpartition(".")
+        if _picks_existing_item(call, attr):
+            return None
+        if module == "random" and attr in RANDOM_FUNCS:
+            return f"random.{attr}()"
+        if module == "numpy.random" and attr not in NUMPY_RANDOM_SKIP:
+            return f"numpy.random.{attr}()"
+        if name in _PREDICTABLE_UUIDS:
+            return f"{name}() (predictable)"
+        if name in _TIME_SOURCES:
+            return "a timestamp"
+        rngs, counters = _file_facts(source)
+        if module in rngs and attr in RANDOM_FUNCS | {"integers", "bytes", "randint", "rand"}:
+            return f"a seeded generator ({attr}())"
+        if name == "next" and call.args and dotted_name(call.args[0].value) in counters:
+            return "a counter"
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call):
+        inner = call_name(source, func.value)
+        if inner in _RNG_CONSTRUCTORS and func.attr.value in RANDOM_FUNCS | {"integers"}:
+            return f"a seeded generator ({func.attr.value}())"
+    return None
+
+
+def predictable_hash(source: Source, call: cst.Call) -> bool:
+    """``hashlib.md5(user.email + str(time.time()))``: a hash of guessable input, with no
+    key and no randomness in it."""
+    name = call_name(source, call) or ""
+    module, _, attr = name.rpartition(".")
+    if module != "hashlib" or attr not in _HASHES or not call.args:
+        return False
+    assert source.index is not None
+    inputs = call.args[1:] if attr == "new" else call.args[:1]
+    if not inputs:
+        return False
+    words: set[str] = set()
+    has_time = False
+    for arg in inputs:
+        for node in _walk(arg.value):
+            if isinstance(node, cst.Name | cst.Attribute):
+                part = last_name(node) or ""
+                words.update(name_words(part))
+            if isinstance(node, cst.Call):
+                inner = call_name(source, node) or ""
+                if inner in STRONG_SOURCES or inner.startswith(("secrets.", "hmac.")):
+                    return False
+                if weak_source(source, node) is not None:
+                    # The weak source itself is reported; do not report the line twice.
+                    if weak_source(source, node) == "a timestamp":
+                        has_time = True
+                        continue
+                    return False
+    if words & _SECRET_INPUT_WORDS:
+        return False
+    return has_time or bool(words & _PREDICTABLE_INPUT_WORDS)
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out: list[cst.CSTNode] = []
+    stack = [node]
+    while stack and len(out) < 500:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
+
+
+def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
+    """An int literal, a product of literals, or a module-level constant bound to one."""
+    from tokenward.analysis.python import int_value
+
+    value = int_value(node)
+    if value is not None or not isinstance(node, cst.Name):
+        return value
+    assert source.index is not None
+    module = source.module
+    assert module is not None
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                binds = (isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == node.value
+                    for t in small.targets)) or (
+                    isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+                    and small.target.value == node.value)
+                if binds and isinstance(small, cst.Assign | cst.AnnAssign):
+                    value = int_value(small.value)
+    return value
+
+
+# The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not
+# fixable (``Hit(fixable=secrets_fix_applies(callee))``) so reports do not promise a fix.
+RANDOM_WITH_SECRETS_EQUIVALENT = frozenset({
+    "random.choice", "random.choices", "random.sample", "random.randint", "random.randrange",
+})
+# Calls whose length argument (first positional, or this keyword) is raised to 32.
+LENGTH_ARGUMENT = {
+    "secrets.token_hex": "nbytes",
+    "secrets.token_urlsafe": "nbytes",
+    "secrets.token_bytes": "nbytes",
+    "os.urandom": "size",
+    "django.utils.crypto.get_random_string": "length",
+    "Crypto.Random.get_random_bytes": "N",
+    "Cryptodome.Random.get_random_bytes": "N",
+}
+
+
+# A custom alphabet makes the length a product decision (32 digits are ~106 bits): no fix.
+_ALPHABET_ARGUMENT = {"django.utils.crypto.get_random_string": ("allowed_chars", 1)}
+
+
+def secrets_fix_applies(callee: str | None, call: Any = None) -> bool:
+    """Whether the use-secrets fix rewrites this call exactly (``call``: its libcst node)."""
+    if callee in _ALPHABET_ARGUMENT and call is not None:
+        keyword, position = _ALPHABET_ARGUMENT[callee]
+        args = list(call.args)
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) > position or any(
+                a.keyword is not None and a.keyword.value == keyword for a in args):
+            return False
+    return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT

@@ -1,0 +1,154 @@
+"""The only module that imports detect_secrets.
+
+detect-secrets is slow for two reasons: it runs every plugin over every line, and importing
+it costs about 0.2-0.3 s. This adapter does neither unless it has to:
+
+1. For each plugin used, a *prefilter*: literal anchors (``"AKIA" in text`` is a C-speed
+   search) and a regex that matches wherever the plugin's own denylist could match (the
+   same regex, or a looser one). Running it once over the whole text gives the candidate
+   lines for that plugin. The test suite checks, on a sample text, that the plugins give
+   the same results on the candidate lines as on every line.
+2. Only when a candidate line exists is detect_secrets imported, and only the plugin that
+   flagged a line runs on it, inside ``transient_settings`` (detect-secrets' settings are
+   global; the context manager restores them).
+
+Plugins deliberately not used: KeywordDetector, Base64/HexHighEntropyString and
+IPPublicDetector (tokenward's own context logic replaces them), the keyword-shaped
+IbmCloudIam/IbmCosHmac/Softlayer/Cloudant detectors (``api_key = "<44 chars>"`` is TW101's
+job, with its false-positive controls), ArtifactoryDetector (``AP`` followed by 9 letters
+matches ordinary words), and GitHub/Stripe/PrivateKey/GitLab/JWT, which tokenward's provider
+table does better: checksums, full-length keys, key bodies; detect-secrets 1.5's GitLab
+regex reports only its capture group (``glpat``), and its JWT regex ends lazily, so the
+signature is never part of the match.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PluginSpec:
+    """A detect-secrets plugin and the cheap test for the lines it could fire on. A plugin
+    may have several specs (one regex each: a regex that starts with a literal is searched
+    much faster than an alternation)."""
+
+    module: str
+    name: str
+    prefilter: re.Pattern[str]
+    anchors: tuple[str, ...] = ()  # case-sensitive literals; empty: always run the prefilter
+    lowered_anchors: tuple[str, ...] = ()  # literals looked for in the lower-cased text
+
+
+PLUGINS: tuple[PluginSpec, ...] = (
+    PluginSpec("aws", "AWSKeyDetector",
+               re.compile(r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|"
+                          r"(?i:aws).{0,20}?(?i:key|pwd|pw|password|pass|token).{0,20}?"
+                          r"['\"][0-9a-zA-Z/+]{40}['\"]"),
+               anchors=("A3T", "ABIA", "ACCA", "AKIA", "ASIA"), lowered_anchors=("aws",)),
+    PluginSpec("azure_storage_key", "AzureStorageKeyDetector",
+               re.compile(r"AccountKey=[a-zA-Z0-9+/=]{88}"), anchors=("AccountKey=",)),
+    # Starts with a literal: the regex engine skips to each "." at C speed.
+    PluginSpec("discord", "DiscordBotTokenDetector", re.compile(r"\.[\w-]{6}\.[\w-]{27}")),
+    PluginSpec("mailchimp", "MailchimpDetector", re.compile(r"[0-9a-z]{32}-us[0-9]"),
+               anchors=("-us",)),
+    PluginSpec("npm", "NpmDetector", re.compile(r"//.+/:_authToken="), anchors=(":_authToken=",)),
+    PluginSpec("openai", "OpenAIDetector", re.compile(r"T3BlbkFJ"), anchors=("T3BlbkFJ",)),
+    PluginSpec("pypi_token", "PypiTokenDetector", re.compile(r"pypi-AgE"), anchors=("pypi-AgE",)),
+    PluginSpec("sendgrid", "SendGridDetector", re.compile(r"SG\.[\w-]{22}\."), anchors=("SG.",)),
+    PluginSpec("slack", "SlackDetector",
+               re.compile(r"(?i:xox[abposr]-|https://hooks\.slack\.com/services/t)"),
+               lowered_anchors=("xox", "hooks.slack.com/services/")),
+    PluginSpec("square_oauth", "SquareOAuthDetector", re.compile(r"sq0csp-"),
+               anchors=("sq0csp-",)),
+    PluginSpec("telegram_token", "TelegramBotTokenDetector", re.compile(r":[\w-]{35}"),
+               anchors=(":",)),
+    PluginSpec("twilio", "TwilioKeyDetector", re.compile(r"AC[a-z0-9]{32}"), anchors=("AC",)),
+    PluginSpec("twilio", "TwilioKeyDetector", re.compile(r"SK[a-z0-9]{32}"), anchors=("SK",)),
+)
+
+
+@dataclass(frozen=True)
+class PluginMatch:
+    """One value a detect-secrets plugin reported. Lines and columns are 1-based."""
+
+    secret_type: str
+    value: str
+    line: int
+    column: int
+
+
+def candidate_lines(text: str, lowered: str | None = None) -> dict[str, list[int]]:
+    """Plugin name -> the 1-based numbers of the lines it could fire on (cheap)."""
+    found: dict[str, list[int]] = {}
+    starts: list[int] | None = None
+    for spec in PLUGINS:
+        if spec.anchors or spec.lowered_anchors:
+            hit = any(a in text for a in spec.anchors)
+            if not hit and spec.lowered_anchors:
+                if lowered is None:
+                    lowered = text.lower()
+                hit = any(a in lowered for a in spec.lowered_anchors)
+            if not hit:
+                continue
+        numbers = found.get(spec.name, [])
+        for match in spec.prefilter.finditer(text):
+            if starts is None:
+                starts = _line_starts(text)
+            number = bisect.bisect_right(starts, match.start())
+            if not numbers or numbers[-1] != number:
+                numbers.append(number)
+        if numbers:
+            found[spec.name] = sorted(set(numbers))
+    return found
+
+
+def _line_starts(text: str) -> list[int]:
+    # The same line breaks as str.splitlines() for the ones that matter in source code.
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
+    return starts
+
+
+def scan_text(text: str, lowered: str | None = None) -> list[PluginMatch]:
+    """Run the plugins over the candidate lines of ``text``; import detect-secrets lazily."""
+    candidates = candidate_lines(text, lowered)
+    if not candidates:
+        return []
+    lines = re.split(r"\r\n|\r|\n", text)
+    return run_plugins({name: [(n, lines[n - 1]) for n in numbers]
+                        for name, numbers in candidates.items()})
+
+
+def run_plugins(work: dict[str, list[tuple[int, str]]]) -> list[PluginMatch]:
+    """Run each named plugin over its (line number, line) pairs."""
+    from detect_secrets.settings import transient_settings
+
+    results: list[PluginMatch] = []
+    used = [{"name": name} for name in work]
+    with transient_settings({"plugins_used": used, "filters_used": []}):
+        for name, lines in work.items():
+            plugin = _plugin(name)
+            for number, line in lines:
+                for value in sorted(set(plugin.analyze_string(line))):
+                    column = line.find(value) + 1
+                    results.append(PluginMatch(plugin.secret_type, value, number,
+                                               max(column, 1)))
+    results.sort(key=lambda m: (m.line, m.column, m.secret_type))
+    return results
+
+
+_INSTANCES: dict[str, Any] = {}
+
+
+def _plugin(name: str) -> Any:
+    instance = _INSTANCES.get(name)
+    if instance is None:
+        spec = next(spec for spec in PLUGINS if spec.name == name)
+        module = importlib.import_module(f"detect_secrets.plugins.{spec.module}")
+        instance = _INSTANCES[name] = getattr(module, name)()
+    return instance

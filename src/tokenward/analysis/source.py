@@ -1,0 +1,319 @@
+"""A file as the rules see it: its text, its kind, and (lazily) its libcst tree.
+
+The tree is parsed at most once per file and only when a Python rule asks for it; node
+positions are resolved only when a rule reports a node.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import io
+import re
+import tokenize
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tokenward.model import Span
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from tokenward.config import Config
+
+N = TypeVar("N")
+
+_KIND_BY_SUFFIX = {
+    ".py": "python",
+    ".pyi": "python",
+    ".pyw": "python",
+    ".env": "env",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".toml": "toml",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".conf": "ini",
+    ".properties": "ini",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".zsh": "shell",
+    # Terraform and Vault/Nomad policies: IAM documents and Vault policies live here.
+    ".tf": "hcl",
+    ".hcl": "hcl",
+    ".nomad": "hcl",
+}
+
+
+def kind_of(path: str, head: bytes = b"") -> str:
+    """The file kind, from the name (and a shebang for extension-less scripts)."""
+    name = PurePosixPath(path).name
+    lower = name.lower()
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return "env"
+    if lower.startswith("dockerfile") or lower.endswith(".dockerfile") or lower == "containerfile":
+        return "dockerfile"
+    if lower in (".netrc", "_netrc"):
+        return "netrc"
+    if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
+        return "ini"
+    suffix = PurePosixPath(lower).suffix
+    if suffix in _KIND_BY_SUFFIX:
+        return _KIND_BY_SUFFIX[suffix]
+    if head.startswith(b"#!"):
+        first = head.split(b"\n", 1)[0]
+        if b"python" in first:
+            return "python"
+        if any(sh in first for sh in (b"sh", b"bash", b"zsh")):
+            return "shell"
+    return "text"
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, *, keepends: bool = False) -> list[str]:
+    """The lines of a file as Python counts them (``\\n``, ``\\r\\n``, ``\\r``).
+
+    Spans are line/column pairs: the lines they index must be these, or a form feed
+    earlier in the file would make a redacted line the wrong one.
+    """
+    if keepends:
+        return _LINE_WITH_END.findall(text)
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    error: str | None = None  # set when the bytes were not valid in the expected encoding
+
+
+def decode(data: bytes, kind: str) -> Decoded:
+    """Decode as UTF-8 (BOM or not) or a PEP 263 declared encoding.
+
+    Bytes that do not decode are mapped through Latin-1, so every byte is still scanned
+    as text, and the problem is reported.
+    """
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif kind == "python" and b"coding" in data[:400]:
+        try:
+            encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        except SyntaxError as exc:
+            return Decoded(data.decode("latin-1"), "latin-1",
+                           f"bad encoding declaration: {_declaration_problem(exc)}")
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+        return Decoded(
+            data.decode("latin-1"),
+            "latin-1",
+            f"not valid {encoding}{where} ({reason}); scanned as Latin-1 text",
+        )
+
+
+def _declaration_problem(exc: SyntaxError) -> str:
+    """tokenize's complaint, without a declared name that is no codec: the name is file
+    content and can be anything (``# -*- coding: <a token pasted there> -*-``)."""
+    head, sep, name = str(exc).rpartition(": ")
+    if not sep:
+        return "not readable"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"{head} (the name is not shown: it is file content)"
+    return f"{head}: {name}"
+
+
+def _syntax_error(text: str) -> str:
+    """Python's own description of a syntax error (clearer than the parser's)."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}, column {exc.offset}: {exc.msg}"
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return "syntax error (libcst cannot parse this file)"
+
+
+# Node classes whose dataclass fields are not declared in source order: the fields that
+# hold code before the others (decorators, ``async``, the ``x`` of ``x if c else y``).
+_SOURCE_ORDER_FIRST: dict[str, tuple[str, ...]] = {
+    "FunctionDef": ("decorators", "asynchronous", "name", "type_parameters", "params",
+                    "returns"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords"),
+    "IfExp": ("body", "test"),
+    "TypeAlias": ("name", "type_parameters"),
+    "With": ("asynchronous",),
+    "For": ("asynchronous",),
+    "Arg": ("star", "keyword"),
+    "ExceptHandler": ("type", "name"),
+    "ExceptStarHandler": ("type", "name"),
+    "MatchCase": ("pattern", "guard"),
+}
+_CHILD_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type[Any]) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(node_type)
+    if names is None:
+        declared = [f.name for f in dataclasses.fields(node_type)]
+        first = [n for n in _SOURCE_ORDER_FIRST.get(node_type.__name__, ()) if n in declared]
+        names = _CHILD_FIELDS[node_type] = (*first, *(n for n in declared if n not in first))
+    return names
+
+
+@lru_cache(maxsize=1)
+def _layout_types() -> frozenset[type[Any]]:
+    import libcst as cst
+
+    return frozenset({
+        cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace,
+        cst.Newline, cst.EmptyLine, cst.Comment, cst.Comma, cst.Dot, cst.Colon,
+        cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen,
+        cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+    })
+
+
+class NodeIndex:
+    """Every node of a tree by type, with parents: one traversal shared by all rules."""
+
+    def __init__(self, module: cst.Module) -> None:
+        import libcst as cst
+
+        self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
+        self._parent: dict[int, Any] = {}
+        # Pre-order position of every node: "comes before" without resolving positions
+        # (PositionProvider regenerates the whole file's code: many times the parse).
+        self._order: dict[int, int] = {}
+        by_type = self._by_type
+        parent = self._parent
+        order = self._order
+        node_class = cst.CSTNode
+        # Layout nodes (whitespace, newlines, commas, dots, brackets) are over half of a
+        # tree and no rule asks for them: not indexed, not descended into.
+        skipped = _layout_types()
+
+        # An explicit stack instead of a visitor: this is the hot path, and deep
+        # expressions must not hit the recursion limit. Children are read from the
+        # dataclass fields directly: libcst's ``node.children`` runs a visitor per node
+        # and made indexing cost three times the parse.
+        stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(module, None)]
+        while stack:
+            node, up = stack.pop()
+            order[id(node)] = len(order)
+            by_type[type(node)].append(node)
+            if up is not None:
+                parent[id(node)] = up
+            children: list[cst.CSTNode] = []
+            for name in _child_fields(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, node_class):
+                    if type(value) not in skipped:
+                        children.append(value)
+                elif isinstance(value, list | tuple):
+                    children.extend(v for v in value
+                                    if isinstance(v, node_class) and type(v) not in skipped)
+            for child in reversed(children):
+                stack.append((child, node))
+
+    def of(self, node_type: type[N]) -> list[N]:
+        """Nodes of exactly this type, in source order."""
+        return self._by_type.get(node_type, [])
+
+    def parent(self, node: Any) -> Any | None:
+        return self._parent.get(id(node))
+
+    def order(self, node: Any) -> int:
+        """The node's place in source order (pre-order: a statement before its parts)."""
+        return self._order[id(node)]
+
+    def ancestors(self, node: Any) -> Iterator[Any]:
+        up = self.parent(node)
+        while up is not None:
+            yield up
+            up = self.parent(up)
+
+
+@dataclass
+class Source:
+    """One file being scanned. ``path`` is the display path (relative, ``/``-separated)."""
+
+    path: str
+    text: str
+    kind: str
+    config: Config
+    encoding: str = "utf-8"
+    _errors: list[str] = field(default_factory=list)
+
+    @cached_property
+    def lowered(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        # Python's line breaks, as libcst counts them: spans index these lines.
+        return split_lines(self.text)
+
+    def line(self, number: int) -> str:
+        """The 1-based line ``number``, or "" past the end."""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    @cached_property
+    def module(self) -> cst.Module | None:
+        """The libcst tree, or None when the file does not parse (recorded as an error)."""
+        import libcst as cst
+
+        try:
+            return cst.parse_module(self.text)
+        except cst.ParserSyntaxError:
+            self._errors.append(f"{_syntax_error(self.text)}; text-level checks still ran")
+        except RecursionError:
+            self._errors.append("expression nested too deeply to parse; text-level checks ran")
+        except Exception as exc:  # libcst raises a few other types on odd input
+            self._errors.append(f"cannot parse: {type(exc).__name__}; text-level checks ran")
+        return None
+
+    @cached_property
+    def index(self) -> NodeIndex | None:
+        module = self.module
+        return None if module is None else NodeIndex(module)
+
+    @cached_property
+    def _positions(self) -> Any:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        assert self.module is not None
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return wrapper.resolve(PositionProvider)
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """The 1-based span of a node (columns 1-based, end exclusive)."""
+        pos = self._positions[node]
+        return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+
+    def code(self, node: cst.CSTNode) -> str:
+        assert self.module is not None
+        return self.module.code_for_node(node)
+
+    @property
+    def errors(self) -> list[str]:
+        return self._errors

@@ -1,0 +1,307 @@
+"""Is this value used as a token? Data flow within one file, for the TW2xx rules.
+
+Starting from an expression (``random.choice(...)``), walk up through value-preserving
+wrappers (``"".join(...)``, f-strings, ``str()``, ``.hex()``, hashing, comprehensions,
+concatenation) to where the value is consumed, and judge that place with the vocabulary in
+:mod:`tokenward.analysis.vocabulary`:
+
+- an assignment to a token-like name (``reset_token = ...``, ``user.api_key = ...``,
+  ``headers["X-Api-Key"] = ...``); a plain local variable is followed to its later uses;
+- a dict key or keyword argument named like a token (``{"token": ...}``,
+  ``User(reset_code=...)``);
+- the return value of a function named like a token maker (``def generate_otp()``), or of
+  any function whose calls in the same file are used as tokens;
+- a sink: a call that stores or sends a token (``store_token(...)``,
+  ``send_reset_email(...)``), a cookie or cache key named like a token, a URL parameter
+  such as ``?token=`` or a path such as ``/reset/`` in an f-string.
+
+Anything else (comparisons, conditions, sleeps, list indices, arguments of unrelated
+calls) ends the walk: not a token.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from tokenward.analysis.python import call_name, enclosing_function, last_name, string_value
+from tokenward.analysis.source import NodeIndex, Source
+from tokenward.analysis.vocabulary import (
+    cookie_holds_token,
+    function_consumes_token,
+    function_makes_token,
+    key_text_is_token,
+    names_token,
+    sql_names_token,
+    text_before_marks_token,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst
+
+MAX_DEPTH = 3
+# Later uses of one variable examined: keeps the walk linear on generated files with
+# thousands of assignments to the same name.
+MAX_USES = 64
+
+# Calls that pass their argument's randomness (or predictability) on to their result.
+_TRANSFORMS = frozenset({
+    "join", "format", "str", "int", "hex", "bytes", "bytearray", "b64encode",
+    "urlsafe_b64encode", "b32encode", "b16encode", "b85encode", "hexlify", "encode", "decode",
+    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "sha3_256",
+    "new", "zfill", "rjust", "ljust", "upper", "lower", "strip", "rstrip", "lstrip", "replace",
+    "to_bytes", "from_bytes", "digest", "hexdigest", "quote", "quote_plus", "list", "tuple",
+    "map", "repr", "abs", "round", "UUID", "f", "__str__", "base_encode", "int_to_base36",
+    "b36encode", "base36", "base62", "encode_base62",
+})
+_SQL_CALLS = frozenset({"execute", "executemany", "exec_driver_sql", "raw", "execute_sql"})
+# Calls that set a cookie, cache or store entry: ``(key, value)`` positional pairs.
+_KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add", "set_many",
+                          "setdefault", "put", "set_signed_cookie"})
+
+
+class _Walker:
+    def __init__(self, source: Source) -> None:
+        assert source.index is not None
+        self.source = source
+        self.index: NodeIndex = source.index
+        self._names: dict[str, list[cst.Name]] | None = None
+        self._calls: dict[str, list[cst.Call]] | None = None
+        self._position: dict[int, int] = {}  # id(Name) -> its place among same-named Names
+
+    # -- lookups -------------------------------------------------------------------
+    def names(self, value: str) -> list[cst.Name]:
+        if self._names is None:
+            table: dict[str, list[cst.Name]] = defaultdict(list)
+            for name in self.index.of(cst.Name):
+                same = table[name.value]
+                self._position[id(name)] = len(same)
+                same.append(name)
+            self._names = table
+        return self._names.get(value, [])
+
+    def calls_of(self, callee: str) -> list[cst.Call]:
+        if self._calls is None:
+            table: dict[str, list[cst.Call]] = defaultdict(list)
+            for call in self.index.of(cst.Call):
+                if isinstance(call.func, cst.Name | cst.Attribute):
+                    name = last_name(call.func)
+                    if name:
+                        table[name].append(call)
+            self._calls = table
+        return self._calls.get(callee, [])
+
+    # -- the walk ------------------------------------------------------------------
+    def use(self, expr: cst.CSTNode, depth: int) -> str | None:
+        node = expr
+        while True:
+            parent = self.index.parent(node)
+            if parent is None:
+                return None
+            verdict = self._judge(parent, node, depth)
+            if verdict is _CONTINUE:
+                # Through an argument of a transform: the value is now the call's result.
+                up = self.index.parent(parent) if isinstance(parent, cst.Arg) else parent
+                if up is None:
+                    return None
+                node = up
+                continue
+            return verdict if isinstance(verdict, str) else None
+
+    def _judge(self, parent: cst.CSTNode, node: cst.CSTNode, depth: int) -> str | object | None:
+        if isinstance(parent, cst.BinaryOperation | cst.UnaryOperation | cst.ConcatenatedString
+                      | cst.FormattedString | cst.List | cst.Tuple | cst.Element
+                      | cst.StarredElement | cst.IfExp | cst.SubscriptElement | cst.Index
+                      | cst.Slice):
+            return _CONTINUE
+        if isinstance(parent, cst.Subscript):
+            return _CONTINUE if parent.value is node else None
+        if isinstance(parent, cst.FormattedStringExpression):
+            return self._fstring_part(parent)
+        if isinstance(parent, cst.GeneratorExp | cst.ListComp | cst.SetComp):
+            return _CONTINUE if node is parent.elt or node is parent.for_in else None
+        if isinstance(parent, cst.CompFor):
+            # ``str(d) for d in np.random.randint(0, 10, size=6)``: elements of a random
+            # iterable are random.
+            return _CONTINUE if node is parent.iter else None
+        if isinstance(parent, cst.Attribute):
+            return _CONTINUE if parent.value is node else None
+        if isinstance(parent, cst.Call):
+            return _CONTINUE if parent.func is node else None
+        if isinstance(parent, cst.Arg):
+            return self._argument(parent, depth)
+        if isinstance(parent, cst.DictElement):
+            if parent.value is not node:
+                return None
+            key = string_value(parent.key)
+            return f"dict key '{key}'" if key and names_token(key) else None
+        if isinstance(parent, cst.Assign | cst.AnnAssign | cst.AugAssign):
+            return self._assignment(parent, depth)
+        if isinstance(parent, cst.AssignTarget):
+            return None
+        if isinstance(parent, cst.Return):
+            return self._returned(parent, depth)
+        return None
+
+    def _fstring_part(self, part: cst.FormattedStringExpression) -> str | object:
+        fstring = self.index.parent(part)
+        if isinstance(fstring, cst.FormattedString):
+            before = ""
+            for piece in fstring.parts:
+                if piece is part:
+                    break
+                before = before + piece.value if isinstance(
+                    piece, cst.FormattedStringText) else ""
+            if text_before_marks_token(before):
+                return "a token in a URL or header"
+        return _CONTINUE
+
+    def _argument(self, arg: cst.Arg, depth: int) -> str | object | None:
+        call = self.index.parent(arg)
+        if not isinstance(call, cst.Call):
+            return None
+        if arg.keyword is not None:
+            word = arg.keyword.value
+            if names_token(word):
+                return f"argument {word}="
+            if word in {"value", "data"} and self._keyed_sink(call) is not None:
+                return self._keyed_sink(call)
+            return None
+        callee = last_name(call.func) or ""
+        if callee in _TRANSFORMS or callee == "":
+            return _CONTINUE
+        if callee in _KEYED_SINKS:
+            return self._keyed_sink(call)
+        if callee in _SQL_CALLS and call.args and call.args[0] is not arg:
+            sql = literal_text(call.args[0].value)
+            if sql is not None and sql_names_token(sql):
+                return "a token column in SQL"
+            return None
+        if function_consumes_token(callee):
+            return f"argument of {callee}()"
+        qualified = call_name(self.source, call) or ""
+        if qualified.startswith(("hashlib.", "base64.", "binascii.")):
+            return _CONTINUE
+        return None
+
+    def _keyed_sink(self, call: cst.Call) -> str | None:
+        key_arg = call.args[0] if call.args else None
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in {"key", "name"}:
+                key_arg = arg
+        if key_arg is None:
+            return None
+        text = literal_text(key_arg.value)
+        callee = last_name(call.func) or ""
+        if text is None:
+            return None
+        if "cookie" in callee:
+            return f"cookie '{text}'" if cookie_holds_token(text) else None
+        return f"key '{text}'" if key_text_is_token(text) else None
+
+    def _assignment(self, stmt: cst.Assign | cst.AnnAssign | cst.AugAssign,
+                    depth: int) -> str | None:
+        targets: list[cst.BaseExpression]
+        if isinstance(stmt, cst.Assign):
+            targets = [t.target for t in stmt.targets]
+        else:
+            targets = [stmt.target]
+        for target in targets:
+            name = last_name(target)
+            if name and names_token(name):
+                return name
+        if depth >= MAX_DEPTH:
+            return None
+        for target in targets:
+            if isinstance(target, cst.Name):
+                found = self._later_uses(stmt, target, depth)
+                if found:
+                    return found
+        return None
+
+    def _later_uses(self, stmt: cst.CSTNode, target: cst.Name, depth: int) -> str | None:
+        scope = enclosing_function(self.index, stmt)
+        # Names are indexed in source order: the uses after the target come after it in
+        # the list (no position metadata needed, which is costly on large files).
+        every = self.names(target.value)
+        start = self._position.get(id(target), len(every))
+        block = self._block(stmt)
+        for use in every[start + 1:start + 1 + MAX_USES]:
+            if enclosing_function(self.index, use) is not scope:
+                continue
+            parent = self.index.parent(use)
+            if isinstance(parent, cst.AssignTarget) and self._block(parent) is block:
+                break  # rebound in the same block: later uses see the new value
+            if isinstance(parent, cst.AssignTarget | cst.Param) or (
+                isinstance(parent, cst.AugAssign) and parent.target is use
+            ) or (isinstance(parent, cst.Attribute) and parent.attr is use):
+                continue
+            if _inside(self.index, use, stmt):
+                continue
+            found = self.use(use, depth + 1)
+            if found:
+                return found
+        return None
+
+    def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The block (module or indented body) holding the statement of ``node``."""
+        for up in self.index.ancestors(node):
+            if isinstance(up, cst.SimpleStatementLine):
+                return self.index.parent(up)
+        return None
+
+    def _returned(self, ret: cst.Return, depth: int) -> str | None:
+        func = enclosing_function(self.index, ret)
+        if func is None:
+            return None
+        if function_makes_token(func.name.value):
+            return f"return value of {func.name.value}()"
+        if depth >= MAX_DEPTH:
+            return None
+        for call in self.calls_of(func.name.value)[:MAX_USES]:
+            found = self.use(call, depth + 1)
+            if found:
+                return f"{found} via {func.name.value}()"
+        return None
+
+
+_CONTINUE = object()
+
+
+def _inside(index: NodeIndex, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+    return any(up is container for up in index.ancestors(node))
+
+
+def literal_text(node: cst.BaseExpression) -> str | None:
+    """The literal text of a string, f-string (holes dropped) or ``"a" + x`` key."""
+    value = string_value(node)
+    if value is not None:
+        return value
+    if isinstance(node, cst.FormattedString):
+        return "".join(p.value if isinstance(p, cst.FormattedStringText) else " "
+                       for p in node.parts)
+    if isinstance(node, cst.BinaryOperation):
+        left = literal_text(node.left) or ""
+        right = literal_text(node.right) or ""
+        return (left + " " + right).strip() or None
+    if isinstance(node, cst.Call) and last_name(node.func) == "format":
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            return string_value(func.value)
+    return None
+
+
+_WALKERS: dict[int, _Walker] = {}
+
+
+def token_use(source: Source, expr: cst.CSTNode) -> str | None:
+    """How the value of ``expr`` is used as a token in this file, or None when it is not."""
+    index = source.index
+    assert index is not None
+    walker = _WALKERS.get(id(index))
+    if walker is None or walker.source is not source:
+        _WALKERS.clear()  # one file at a time
+        walker = _WALKERS[id(index)] = _Walker(source)
+    return walker.use(expr, 0)

@@ -1,0 +1,718 @@
+"""One vocabulary: what a name says about the value it holds, judged once for every rule.
+
+A name (variable, attribute, dict key, keyword, config key, env var, header, cookie) is
+split into words by one tokenizer (:func:`words`: snake, camel, SCREAMING, dotted, dashed,
+and run-together compounds such as ``PGPASSWORD`` or ``csrftoken``), then given one
+:class:`Role`:
+
+- ``CREDENTIAL``: holds a value that grants access by itself: passwords, API keys,
+  access/refresh/bearer tokens, JWTs, client secrets, signing/encryption/private keys,
+  webhook secrets, connection strings, ``Authorization`` values, session cookie values,
+  incoming-webhook URLs (``slack_webhook_url``: whoever has the URL can post).
+- ``ONE_TIME``: a per-use secret minted for a user action: reset, verification,
+  confirmation, activation and invitation codes and links, OTPs, magic links, session ids,
+  remember-me values, gift-card and voucher codes.
+- ``UNGUESSABLE``: must be unpredictable but grants nothing alone: nonces, CSRF tokens,
+  OAuth ``state``.
+- ``ABOUT``: names something about a secret: its URL, id, name, type, length, count,
+  expiry or ``*_at`` timestamp, header or field name, hash, file, scope, algorithm,
+  validator, store, flags (``is_*``, ``*_enabled``), messages (``token_url``, ``key_id``,
+  ``token_type``, ``max_tokens``, ``SECRET_KEY_NAME``, ``password_incorrect``).
+- ``DECODED``: what a token carries, read: claims, payloads, JWT headers, introspection
+  results (``claims``, ``jwt_header``, ``decoded_token``, ``token_info``).
+- ``STAND_IN``: marked as fake (``test_password``, ``dummy_key``, ``example_token``).
+- ``PUBLIC``: the public half (``public_key``, ``publishable_key``).
+- ``NONE``: anything else (``tokens``, ``tokenizer``, ``cache_key``, ``secrets``, ``salt``).
+
+How a role is decided, in order: a public or stand-in marker anywhere wins; trailing
+neutral words are dropped (``token_value`` is a token); a leading flag or action word
+(``is_``, ``has_``, ``get_``, ``max_``, ``num_``) makes the name about something; then the
+head noun (the last word) and the word before it decide: a secret word or pair
+(``token``, ``password``, ``api key``, ``client secret``) is a credential, a qualified code
+(``reset code``, ``session id``, ``magic link``) is one-time, ``nonce``/``csrf``/``oauth
+state`` are unguessable, a describing head (``url``, ``id``, ``type``, ``at``) is about.
+
+Rules ask the views, never the tables: :func:`secret_kind` / :func:`holds_secret` (a
+literal bound here is a hard-coded secret), :func:`carries_credential` (a value flowing
+under this name at run time is a credential: logging or sending it in clear exposes one),
+:func:`names_token` (a value made under this name must be unpredictable and expire),
+:func:`only_looks_tokenish`. The golden table in ``tests/analysis/data/`` pins them.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import keyword
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+# --- the tokenizer ------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+# Run-together words, spelled out: ``apikey`` is ``api key``, ``csrftoken`` is ``csrf token``.
+_COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "apikey": ("api", "key"), "apitoken": ("api", "token"), "accesskey": ("access", "key"),
+    "accesstoken": ("access", "token"), "authtoken": ("auth", "token"),
+    "authkey": ("auth", "key"), "secretkey": ("secret", "key"),
+    "privatekey": ("private", "key"), "publickey": ("public", "key"),
+    "clientsecret": ("client", "secret"), "clientid": ("client", "id"),
+    "sessionid": ("session", "id"), "sessionkey": ("session", "key"),
+    "csrftoken": ("csrf", "token"), "xsrftoken": ("xsrf", "token"),
+    "refreshtoken": ("refresh", "token"), "idtoken": ("id", "token"),
+    "bearertoken": ("bearer", "token"), "rememberme": ("remember", "me"),
+    "passphrase": ("passphrase",), "passcode": ("passcode",), "keyid": ("key", "id"),
+    "tokenurl": ("token", "url"), "webhookurl": ("webhook", "url"),
+    "connectionstring": ("connection", "string"), "connstr": ("conn", "str"),
+    "userpass": ("user", "pass"), "dbpass": ("db", "pass"), "privkey": ("private", "key"),
+    "pubkey": ("public", "key"), "pkey": ("private", "key"), "hostkey": ("host", "key"),
+    "phpsessid": ("php", "session", "id"), "passkey": ("passkey",),
+    "csrfmiddlewaretoken": ("csrf", "middleware", "token"),
+}
+# A longer word ending in one of these is two words: ``pgpassword`` -> pg, password.
+_SPLIT_SUFFIXES = ("password", "passwd", "secret", "token")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """``githubApiToken``, ``GITHUB_API_TOKEN``, ``github-api-token``,
+    ``settings.GITHUB_API_TOKEN`` -> ("github", "api", "token"); ``PGPASSWORD`` -> ("pg",
+    "password"). Lower case; trailing digits dropped (``token2``, ``oauth2``)."""
+    out: list[str] = []
+    for raw in _WORD.findall(name):
+        word = raw.lower()
+        stripped = word.rstrip("0123456789")
+        word = stripped or word
+        out.extend(_spell_out(word))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _spell_out(word: str) -> tuple[str, ...]:
+    if word in _COMPOUNDS:
+        return _COMPOUNDS[word]
+    for suffix in _SPLIT_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1 and word not in _KNOWN:
+            return (*_spell_out(word[: -len(suffix)]), suffix)
+    return (word,)
+
+
+# --- the word tables ----------------------------------------------------------------------
+
+# A head word that holds a credential -> what it is called in messages.
+_CREDENTIAL_HEADS: dict[str, str] = {
+    "token": "token", "secret": "secret", "password": "password", "passwd": "password",
+    "pwd": "password", "pass": "password", "pw": "password", "passphrase": "password",
+    "credential": "credential", "creds": "credential", "cred": "credential",
+    "bearer": "bearer token", "dsn": "connection string", "auth": "credential",
+    "authorization": "credential", "pat": "token", "jwt": "token", "passkey": "passkey",
+    "cookie": "cookie", "pin": "PIN",
+}
+# Cookies that carry a preference, not a session.
+_PLAIN_COOKIES = frozenset({"language", "lang", "locale", "theme", "consent", "tracking",
+                            "analytics", "preference", "preferences", "timezone", "tz",
+                            "currency", "country", "region", "banner", "cart"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase"})
+# A qualified plural is judged as its singular (``access_tokens``, ``recovery_codes``); a
+# bare one names a collection of something else (NLP ``tokens``, the ``secrets`` module).
+_PLURALS = {"tokens": "token", "secrets": "secret", "keys": "key", "codes": "code",
+            "nonces": "nonce", "passwords": "password", "credentials": "credential",
+            "cookies": "cookie", "headers": "header", "links": "link", "jwts": "jwt"}
+_BARE_PLURAL_CREDENTIALS = frozenset({"passwords", "credentials", "cookies", "nonces"})
+# Qualifiers of a plural that count something: LLM and NLP tokens.
+_COUNTED = frozenset({"input", "output", "prompt", "completion", "reasoning", "cached",
+                      "special", "stop", "added", "unknown", "word", "sub"})
+
+# (word before, head) -> credential kind, for heads that hold nothing alone (``key``).
+_CREDENTIAL_PAIRS: dict[tuple[str, str], str] = {
+    **{(q, "key"): "API key" for q in ("api", "auth", "app", "application", "developer",
+                                       "subscription", "integration")},
+    **{(q, "key"): "access key" for q in ("account", "storage", "sas", "shared")},
+    **{(q, "key"): "signing key" for q in ("signing", "sign", "hmac", "jwt", "jws", "mac")},
+    **{(q, "key"): "encryption key" for q in ("encryption", "encrypt", "crypto", "aes",
+                                              "cipher", "fernet", "master", "data",
+                                              "wrapped", "encrypted", "decryption")},
+    **{(q, "key"): "private key" for q in ("private", "priv", "ssh", "deploy", "rsa", "ec",
+                                           "ecdsa", "dsa", "ed", "ca", "gpg", "pgp",
+                                           "prepared", "raw", "ephemeral", "signer")},
+    ("secret", "key"): "secret key", ("session", "key"): "session key",
+    ("license", "key"): "license key", ("owner", "key"): "token",
+    ("recovery", "key"): "recovery key",
+    ("otp", "key"): "OTP seed", ("totp", "key"): "OTP seed", ("mfa", "key"): "OTP seed",
+    ("otpauth", "url"): "OTP seed", ("otpauth", "uri"): "OTP seed",
+    ("webhook", "key"): "webhook secret", ("webhook", "secret"): "webhook secret",
+    ("client", "secret"): "client secret", ("consumer", "secret"): "client secret",
+    ("signing", "secret"): "signing secret",
+    ("connection", "string"): "connection string", ("conn", "str"): "connection string",
+    ("conn", "string"): "connection string", ("auth", "string"): "credential",
+    ("auth", "header"): "credential", ("authorization", "header"): "credential",
+    ("bearer", "header"): "credential",
+    ("token", "response"): "token", ("token", "json"): "token",
+    ("erlang", "cookie"): "Erlang cookie",
+}
+# Incoming-webhook URLs are credentials: whoever has the URL can post. A callback named by
+# an event or phase (``pre_webhook_url``, ``status_webhook_url``) is only an address.
+_WEBHOOK_CALLBACKS = frozenset({"pre", "post", "status", "callback", "event", "events",
+                                "delivery", "failure", "fallback"})
+
+# Heads that are per-use secrets on their own, and the words that make a code, link, key or
+# URL one after them (``reset_code``, ``magic_link``, ``invite_url``).
+_ONE_TIME_HEADS: dict[str, str] = {"otp": "one-time code", "totp": "one-time code",
+                                   "hotp": "one-time code", "passcode": "one-time code"}
+_ONE_TIME_QUALIFIERS = frozenset({
+    "reset", "verification", "verify", "confirm", "confirmation", "activation", "activate",
+    "invite", "invitation", "magic", "login", "signin", "signup", "otp", "sms", "mfa",
+    "twofa", "2fa", "security", "recovery", "backup", "unlock", "onetime", "email", "auth",
+    "authorization", "gift", "voucher", "redeem", "redemption", "device", "user", "pairing",
+    "approval", "registration", "enrollment", "enrolment", "mf", "card",
+})
+_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits"})
+# A URL that is the emailed one-time link itself (noun phrases, not endpoints).
+_ONE_TIME_URL_QUALIFIERS = frozenset({"reset", "invite", "invitation", "activation",
+                                      "verification", "confirmation", "magic", "link",
+                                      "unlock"})
+_SESSION_WORDS = frozenset({"session", "sess", "connect", "php"})
+# Qualified phrases that still name no secret.
+_NOT_ONE_TIME = frozenset({("email", "key"), ("login", "key"), ("user", "key"),
+                           ("device", "key"), ("security", "key"), ("backup", "key"),
+                           ("email", "link"), ("user", "link"), ("device", "link"),
+                           ("login", "link"), ("security", "link")})
+
+_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "cnonce"})
+_STATE_QUALIFIERS = frozenset({"oauth", "csrf", "xsrf", "auth", "authorization", "login",
+                               "sso", "oidc", "pkce"})
+
+# A head noun that makes the name describe a secret instead of holding one.
+_ABOUT_HEADS = frozenset({
+    "url", "uri", "urls", "endpoint", "host", "hostname", "domain", "path", "paths", "file",
+    "filename", "files", "dir", "folder", "name", "names", "id", "ids", "kid", "sid",
+    "accessor", "type", "types", "kind", "header", "field", "fields", "param", "params",
+    "parameter", "parameters", "arg", "args", "kwargs", "placement", "prefix", "suffix",
+    "length", "len", "count", "counts", "counter", "size", "min", "max", "limit", "ttl",
+    "expiry", "expires", "expiration", "exp", "expire", "timeout", "lifetime", "age",
+    "period", "interval", "window", "delay", "duration", "live", "seconds", "secs",
+    "minutes", "mins", "hours", "days", "weeks", "ms", "millis", "format", "fmt", "pattern",
+    "regex", "regexp", "re", "env", "var", "variable", "label", "hint", "policy", "policies",
+    "rule", "rules", "mode", "version", "provider", "providers", "class", "cls", "classes",
+    "schema", "template", "validator", "validators", "display", "placeholder", "hash",
+    "hashed", "digest", "checksum", "fingerprint", "enabled", "required", "status",
+    "reset", "store", "storage", "manager", "service", "handler", "backend", "backends",
+    "generator", "factory", "maker", "helper", "context", "ctx", "prompt", "message",
+    "messages", "msg", "error", "errors", "text", "location", "cache", "source", "attr",
+    "attribute", "column", "col", "index", "idx", "pos", "chars", "characters", "alphabet",
+    "charset", "bits", "entropy", "strength", "rotation", "rotated", "ref", "reference",
+    "arn", "key", "scope", "scopes", "method", "methods", "algorithm", "algorithms", "alg",
+    "algo", "lookup", "getter", "setter", "callback", "fn", "func", "function", "model",
+    "form", "widget", "input", "view", "route", "event", "events", "log", "logger", "option",
+    "options", "config", "settings", "setting", "flag", "mask", "masked", "redacted",
+    "exists", "valid", "invalid", "validity", "changed", "change", "check", "title",
+    "description", "doc", "docs", "help", "usage", "keyword", "keywords", "encoding",
+    "audience", "issuer", "subject", "user", "username", "owner", "email", "account",
+    "date", "time", "timestamp", "at", "on", "retries", "attempts", "num", "list", "set",
+    "dict", "map", "table", "queue", "pool", "registry", "used", "uses", "hasher",
+    "hashers", "serializer", "serializers", "encoder", "decoder", "request", "response",
+    "revoked", "created", "sent", "ok", "tokenizer", "budget", "meta", "metadata",
+    "strategy", "scheme", "schemes", "realm", "mechanism", "mechanisms", "bucket", "rate",
+    "refill", "pair", "object", "obj", "instance", "client", "session", "shares",
+    "threshold", "blacklist", "denylist", "allowlist", "whitelist", "through", "secure",
+    "httponly", "samesite", "protect", "claim", "challenge", "device", "signer",
+    "authenticator", "salt", "signature", "iv", "seed",
+})
+# Words anywhere that make the name a message or an error about a secret.
+_ERROR_WORDS = frozenset({"invalid", "incorrect", "wrong", "missing", "mismatch", "too",
+                          "malformed", "unknown", "required"})
+# Words anywhere that make the name a switch about a secret (``CSRF_USE_SESSIONS``).
+_SWITCH_WORDS = frozenset({"use", "uses", "exempt", "protect", "protected", "enabled",
+                           "disabled", "enforce", "enforced"})
+# Words anywhere that count (``token_num_uses``, ``SECRET_KEY_MIN_UNIQUE_CHARACTERS``).
+_COUNT_WORDS = frozenset({"max", "min", "num", "count", "total"})
+_DECODED_ALONE = frozenset({"claims", "decoded", "userinfo", "introspection"})
+_DECODED_WORDS = frozenset({"claims", "payload", "decoded", "unverified", "userinfo",
+                            "introspection", "info", "data", "body", "contents", "content",
+                            "parsed"})
+# A JWT's header or data is decoded content; an ``Authorization`` header is a credential.
+_TOKEN_FORMATS = frozenset({"jwt", "jws", "jwe", "jose", "token", "id", "access", "refresh",
+                            "bearer"})
+
+_NEUTRAL_TAILS = frozenset({"value", "val", "str", "string", "hex", "bytes", "raw", "plain",
+                            "b", "urlsafe", "tmp", "temp", "generated", "candidate", "part",
+                            "s", "bin"})
+# A first word that makes the name an operation (no value: ``set_password``) ...
+_LEADING_VERBS = frozenset({
+    "get", "set", "make", "generate", "gen", "create", "issue", "decode", "encode", "revoke",
+    "rotate", "delete", "remove", "store", "save", "send", "fetch", "load", "read", "hash",
+    "check", "validate", "parse", "update", "count", "clear", "find", "compare", "mint",
+    "obtain", "exchange", "introspect",
+})
+# ... a flag, a switch or a count (``is_token_valid``, ``use_csrf``, ``max_tokens``).
+_LEADING_FLAGS = frozenset({
+    "is", "has", "should", "use", "uses", "enable", "enabled", "allow", "require",
+    "requires", "show", "hide", "no", "can", "must", "needs", "need", "want", "skip",
+    "disable", "include", "exclude", "max", "min", "num", "n", "total", "len", "header",
+    "headers", "hashed", "masked", "redacted",
+})
+# Operations on words that are also kinds of token: ``reset_token`` is a token,
+# ``reset_password`` an operation, ``next_token`` a pagination cursor.
+_VERB_QUALIFIERS = frozenset({"reset", "verify", "activate", "invite", "unlock"})
+_CURSOR_WORDS = frozenset({"next", "page", "continuation", "cursor", "sync", "prev",
+                           "previous", "pagination"})
+_STAND_IN_WORDS = frozenset({"test", "testing", "mock", "mocked", "fake", "dummy", "example",
+                             "examples", "sample", "placeholder", "stub", "fixture", "bogus",
+                             "demo"})
+_PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "verifying", "site"})
+_PUBLIC_PAIRS = frozenset({("host", "key"), ("site", "key")})
+
+# Words judged as they are: never split into a prefix and a secret word.
+_KNOWN = frozenset({*_CREDENTIAL_HEADS, *_ABOUT_HEADS, "bypass", "compass", "surpass",
+                    "trespass", "overpass"})
+
+
+# --- the judgement ------------------------------------------------------------------------
+
+
+class Role(enum.Enum):
+    CREDENTIAL = "credential"
+    ONE_TIME = "one_time"
+    UNGUESSABLE = "unguessable"
+    ABOUT = "about"
+    DECODED = "decoded"
+    STAND_IN = "stand_in"
+    PUBLIC = "public"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What one name says: its words, its role and (for secrets) what it is called."""
+
+    words: tuple[str, ...]
+    role: Role
+    kind: str | None = None
+
+    @property
+    def is_password(self) -> bool:
+        """Holds a password (a real one, or a stand-in for one)."""
+        if self.role is Role.STAND_IN:
+            return bool(self.words) and self.words[-1] in _PASSWORD_WORDS
+        return self.role is Role.CREDENTIAL and self.kind == "password"
+
+
+@lru_cache(maxsize=16384)
+def judge(name: str | None) -> Judgement:
+    """The one judgement of a name (cached: rules ask about the same names again and again)."""
+    all_words = name_words(name or "")
+    return Judgement(all_words, *_role(all_words))
+
+
+def _role(all_words: tuple[str, ...]) -> tuple[Role, str | None]:
+    if not all_words:
+        return Role.NONE, None
+    if all_words[0] in _STAND_IN_WORDS and len(all_words) > 1:
+        return Role.STAND_IN, None
+    if _PUBLIC_WORDS & set(all_words) or any(p in _PUBLIC_PAIRS
+                                            for p in itertools.pairwise(all_words)):
+        return Role.PUBLIC, None
+    ws = _trimmed(all_words)
+    if ws is None:
+        return Role.NONE, None
+    head, before = ws[-1], (ws[-2] if len(ws) > 1 else None)
+    if (len(ws) > 1 and (ws[0] in _LEADING_FLAGS or _SWITCH_WORDS & set(ws))) \
+            or _ERROR_WORDS & set(ws) or _COUNT_WORDS & set(ws[:-1]) or "in" in ws[1:-1]:
+        return Role.ABOUT, None
+    if _is_operation(ws):
+        return Role.NONE, None
+    for judged in (_webhook, _paired, _decoded, _unguessable, _one_time, _credential):
+        found = judged(ws)
+        if found is not None:
+            return found
+    if any(w in _CREDENTIAL_HEADS or w in _UNGUESSABLE_WORDS for w in ws) or (
+            "key" in ws and head in _ABOUT_HEADS and head != "key") or before == "session":
+        return Role.ABOUT, None
+    return Role.NONE, None
+
+
+def _trimmed(all_words: tuple[str, ...]) -> list[str] | None:
+    """Trailing neutral words dropped, a qualified plural made singular; None for a bare
+    plural of something else, or a plural that counts (``prompt_tokens``)."""
+    ws = list(all_words)
+    while len(ws) > 1 and ws[-1] in _NEUTRAL_TAILS and (ws[-2], ws[-1]) not in _CREDENTIAL_PAIRS:
+        ws.pop()
+    head = ws[-1]
+    if head in _PLURALS:
+        if (len(ws) == 1 and head not in _BARE_PLURAL_CREDENTIALS) or (
+                len(ws) > 1 and ws[-2] in _COUNTED):
+            return None
+        ws[-1] = _PLURALS[head]
+    return ws
+
+
+def _is_operation(ws: list[str]) -> bool:
+    first, head = ws[0], ws[-1]
+    if len(ws) == 1:
+        return False
+    if first in _LEADING_VERBS:
+        return ws != ["set", "cookie"]      # the Set-Cookie header carries the cookie
+    if first in _CURSOR_WORDS and head == "token":
+        return True
+    # ``reset_password``: a password is never "a reset password"; ``reset_token`` is a token.
+    return first in _VERB_QUALIFIERS and len(ws) == 2 and head in _PASSWORD_WORDS
+
+
+Found = tuple[Role, str | None]
+
+
+def _webhook(ws: list[str]) -> Found | None:
+    if ws[-1] in ("url", "uri", "webhook", "hook") and ("webhook" in ws or "hook" in ws[:-1]) \
+            and not _WEBHOOK_CALLBACKS & set(ws):
+        return Role.CREDENTIAL, "webhook URL"
+    return None
+
+
+def _paired(ws: list[str]) -> Found | None:
+    if len(ws) < 2:
+        return None
+    pair = (ws[-2], ws[-1])
+    if pair == ("session", "key") and len(ws) > 2 and (
+            ws[-3] in _CREDENTIAL_HEADS or ws[-3] in _UNGUESSABLE_WORDS):
+        return Role.ABOUT, None      # ``CSRF_SESSION_KEY``: the session slot it is kept in
+    if pair == ("session", "key"):
+        return Role.ONE_TIME, "session id"   # Django's session key is the session id
+    if pair in _CREDENTIAL_PAIRS:
+        return Role.CREDENTIAL, _CREDENTIAL_PAIRS[pair]
+    return None
+
+
+def _decoded(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    if head == "header" and len(ws) > 1 and ws[-2] in _TOKEN_FORMATS - {"token", "id"}:
+        return Role.DECODED, None
+    if head in _DECODED_ALONE or (ws[0] in ("decoded", "unverified") and len(ws) > 1):
+        return Role.DECODED, None
+    if head in _DECODED_WORDS and any(w in _TOKEN_FORMATS for w in ws[:-1]):
+        return Role.DECODED, None
+    return None
+
+
+def _unguessable(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    before = ws[-2] if len(ws) > 1 else None
+    if head in ("nonce", "cnonce"):
+        return Role.UNGUESSABLE, "nonce"
+    if (head in _UNGUESSABLE_WORDS or _UNGUESSABLE_WORDS & set(ws[:-1])) \
+            and head not in _ABOUT_HEADS:
+        return Role.UNGUESSABLE, "CSRF token"
+    if (before in _STATE_QUALIFIERS and head == "state") or ("state" in ws[:-1] and head in (
+            "token", "jwt")):
+        return Role.UNGUESSABLE, "OAuth state"
+    if head == "verifier" and before in ("code", "pkce"):
+        return Role.UNGUESSABLE, "PKCE verifier"
+    return None
+
+
+def _one_time(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    before = ws[-2] if len(ws) > 1 else None
+    if head in _ONE_TIME_HEADS:
+        return Role.ONE_TIME, _ONE_TIME_HEADS[head]
+    if head == "token" and before in _ONE_TIME_HEADS:
+        return Role.ONE_TIME, "one-time code"     # ``otp_token``: a one-time password
+    if (head == "sid" and (before is None or before in _SESSION_WORDS | {"login", "auth"})) or (
+            head == "id" and before in _SESSION_WORDS):
+        return Role.ONE_TIME, "session id"
+    if head == "verifier" and before == "oauth":
+        return Role.ONE_TIME, "OAuth verifier"
+    if head in ("url", "uri") and before in _ONE_TIME_URL_QUALIFIERS:
+        return Role.ONE_TIME, "one-time link"
+    if before in _ONE_TIME_QUALIFIERS and head in _ONE_TIME_HEADS_QUALIFIED \
+            and (before, head) not in _NOT_ONE_TIME:
+        return Role.ONE_TIME, f"{before} link" if head == "link" else f"{before} code"
+    return None
+
+
+def _credential(ws: list[str]) -> Found | None:
+    head = ws[-1]
+    if head == "cookie" and _PLAIN_COOKIES & set(ws):
+        return Role.NONE, None
+    if head in _CREDENTIAL_HEADS:
+        return Role.CREDENTIAL, _CREDENTIAL_HEADS[head]
+    if head == "key" and {"secret", "private"} & set(ws[:-1]):
+        return Role.CREDENTIAL, "secret key"     # ``AWS_SECRET_ACCESS_KEY``
+    if head == "salt" and _last_credential_kind(ws) is not None:
+        return Role.CREDENTIAL, "secret salt"    # Flask-Security keeps its salt secret
+    # A secret word earlier and a head that describes nothing: ``SECRET_KEY_BASE``,
+    # ``GITHUB_TOKEN_PROD``, ``SECURITY_PASSWORD_SALT`` (Flask-Security keeps it secret).
+    earlier = _last_credential_kind(ws)
+    if earlier is not None and (head not in _ABOUT_HEADS or head == "salt") \
+            and head not in _DECODED_WORDS:
+        return Role.CREDENTIAL, earlier
+    return None
+
+
+def _last_credential_kind(ws: list[str]) -> str | None:
+    for index in range(len(ws) - 1, -1, -1):
+        if index > 0 and (ws[index - 1], ws[index]) in _CREDENTIAL_PAIRS:
+            return _CREDENTIAL_PAIRS[(ws[index - 1], ws[index])]
+        if ws[index] in _CREDENTIAL_HEADS:
+            return _CREDENTIAL_HEADS[ws[index]]
+    return None
+
+
+# --- the views ----------------------------------------------------------------------------
+
+
+def secret_kind(name: str | None) -> str | None:
+    """What secret a name holds ("password", "API key", "token" ...): a literal bound to
+    it is a hard-coded credential. None for any other name."""
+    judgement = judge(name)
+    return judgement.kind if judgement.role is Role.CREDENTIAL else None
+
+
+def holds_secret(name: str | None) -> bool:
+    return judge(name).role is Role.CREDENTIAL
+
+
+def is_password_name(name: str | None) -> bool:
+    """A name that clearly holds a password (short values are still secrets there)."""
+    return judge(name).is_password
+
+
+def carries_credential(name: str | None) -> bool:
+    """A value flowing under this name at run time is a credential: logging it, or sending
+    it in clear, exposes one (credentials and per-use secrets such as reset codes)."""
+    return judge(name).role in (Role.CREDENTIAL, Role.ONE_TIME)
+
+
+def names_token(name: str | None) -> bool:
+    """A value made under this name must be unpredictable (and expire): credentials,
+    per-use secrets, nonces and CSRF tokens. A bare cookie is a container that may carry a
+    session, not the name of a token being made (``session_cookie`` is one)."""
+    judgement = judge(name)
+    return judgement.role in (Role.CREDENTIAL, Role.ONE_TIME, Role.UNGUESSABLE) \
+        and judgement.kind != "cookie"
+
+
+def only_looks_tokenish(name: str | None) -> bool:
+    """Token words in a name that holds no secret: ``token_url``, ``expires_at``,
+    ``jwt_header``, ``max_tokens``, ``public_key``."""
+    judgement = judge(name)
+    return judgement.role in (Role.ABOUT, Role.DECODED, Role.STAND_IN, Role.PUBLIC) or (
+        judgement.role is Role.NONE and bool(set(judgement.words) & _TOKENISH))
+
+
+_TOKENISH = frozenset({*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, "key", "tokens", "secrets"})
+
+# --- names of things that are not values: functions, cookies, cache keys, URLs, SQL ----------
+
+_MAKER_VERBS = frozenset({"make", "generate", "gen", "create", "new", "issue", "mint", "random",
+                          "rand", "build", "rotate", "regenerate", "get", "init", "compute",
+                          "produce"})
+_LOOKUP_KEYS = frozenset({"cache", "sort", "lookup", "dict", "map", "idempotency", "partition",
+                          "row", "primary", "foreign", "unique", "object", "s", "storage",
+                          "file", "redis", "bucket", "group", "shard", "index", "hash",
+                          "order", "join", "ordering", "public", "dedup", "dedupe", "lock",
+                          "route", "routing", "event", "message", "metric", "feature"})
+_NOT_MINTED_FIRST = frozenset({"request", "trace", "correlation", "span", "idempotency",
+                               "cache", "file", "upload", "filename"})
+
+
+def function_makes_token(name: str) -> bool:
+    """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
+    ``make_test_key`` (a maker verb and ``key``, not a lookup key)."""
+    ws = name_words(name)
+    if not ws or ws[0] in _NOT_MINTED_FIRST:
+        return False
+    body = ws[1:] if ws[0] in _MAKER_VERBS and len(ws) > 1 else ws
+    if names_token("_".join(body)):
+        return True
+    return (len(ws) >= 2 and ws[0] in _MAKER_VERBS and ws[-1] == "key"
+            and not set(ws[1:-1]) & _LOOKUP_KEYS)
+
+
+_CONSUMER_WORDS = frozenset({"token", "password", "otp", "secret", "nonce", "csrf"})
+_NOT_CONSUMERS = frozenset({"verify", "check", "validate", "is", "has", "get", "find", "lookup",
+                            "compare", "count", "len", "print", "log"})
+
+
+def function_consumes_token(name: str) -> bool:
+    """A callee whose arguments are tokens: ``store_token``, ``send_reset_email``,
+    ``set_password``, ``save_otp``. Checks and lookups (``verify_``, ``check_``, ``get_``)
+    are not consumers."""
+    ws = name_words(name)
+    if not ws or ws[0] in _NOT_CONSUMERS:
+        return False
+    if any(w in _CONSUMER_WORDS for w in ws) or ("api", "key") in itertools.pairwise(ws):
+        return True
+    return any(a in {"reset", "verification", "activation", "invite", "magic"} and b in
+               {"email", "link", "mail", "sms", "message", "code"}
+               for a, b in itertools.pairwise(ws))
+
+
+_COOKIE_WORDS = frozenset({"session", "sess", "sid", "auth", "remember", "login", "token",
+                           "jwt", "csrf", "xsrf", "identity", "me"})
+
+
+def cookie_holds_token(name: str) -> bool:
+    """``forum_session``, ``shop_sid``, ``remember_me``, ``auth``, ``csrftoken``."""
+    return names_token(name) or bool(set(name_words(name)) & _COOKIE_WORDS)
+
+
+def key_text_is_token(text: str) -> bool:
+    """A cache/redis key or cookie name literal that holds a token: ``"reset:{uid}"``,
+    ``"session_id"``, ``"otp:" + phone``."""
+    return any(part and names_token(part) for part in re.split(r"[:/.\s{}]+", text))
+
+
+_SQL_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def sql_names_token(sql: str) -> bool:
+    """An INSERT/UPDATE whose statement names a token column: ``UPDATE users SET
+    verification_code = ?``."""
+    lowered = sql.lower()
+    if not any(verb in lowered for verb in ("insert", "update", "replace", "upsert")):
+        return False
+    return any(names_token(word) for word in _SQL_WORDS.findall(sql))
+
+
+_URL_PARAM = re.compile(r"[?&;]([A-Za-z_][\w\-]*)=$")
+_URL_PATH_WORDS = ("/reset", "/verify", "/activate", "/confirm", "/invite", "/magic", "/login/",
+                   "/unsubscribe", "/token", "/password")
+_KEY_BEFORE = re.compile(r"([A-Za-z_][\w\-]*)[:=]$")
+
+
+def text_before_marks_token(text: str) -> bool:
+    """The literal text just before an interpolated value marks that value as a token:
+    ``...?token=``, ``...&code=``, ``/reset/``, ``Bearer ``, ``session:``."""
+    tail = text[-80:]
+    match = _URL_PARAM.search(tail)
+    if match:
+        param = match.group(1).lower()
+        return param in {"code", "key", "sig"} or names_token(param)
+    lowered = tail.lower()
+    if lowered.endswith(("bearer ", "token ", "basic ")):
+        return True
+    if lowered.rstrip("/").endswith(_URL_PATH_WORDS) or any(
+            lowered.endswith(w + "/") for w in _URL_PATH_WORDS):
+        return True
+    key = _KEY_BEFORE.search(tail)
+    return bool(key and names_token(key.group(1)))
+
+
+# Headers whose value is a credential (beside any header whose name holds a secret).
+CREDENTIAL_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey",
+    "x-auth-token", "x-access-token", "private-token", "x-vault-token", "x-gitlab-token",
+    "x-auth-key", "x-api-token", "x-token", "token", "x-secret", "x-client-secret",
+    "x-functions-key", "ocp-apim-subscription-key", "x-figma-token", "x-shopify-access-token",
+})
+
+
+def is_credential_key(key: str | None) -> bool:
+    """A header, parameter or dict key whose value is a credential."""
+    if not key:
+        return False
+    return key.strip().lower() in CREDENTIAL_HEADERS or carries_credential(key)
+
+
+# --- prefilter words, generated from the tables ------------------------------------------
+
+# Qualifiers too common in ordinary code to narrow anything down: their codes are still
+# found through the head words (``_code``, ``code_``).
+_COMMON_QUALIFIERS = frozenset({"email", "access", "device", "login", "security", "backup",
+                                "claim", "approval", "registration", "signin", "signup",
+                                "authorization", "enrollment", "enrolment", "pairing", "card"})
+
+
+def _prefilter_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words one of which a file must contain for a name above to be in it: (long
+    words, found as substrings, so camelCase names count; short words, which must stand
+    between non-letters, because a bare ``pin`` is in ``mapping`` and ``pat`` in ``path``).
+    The ``password`` family shares ``passw``."""
+    heads = {*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, *_ONE_TIME_HEADS, *_SESSION_WORDS,
+             "remember", "code", "link", "key", "cookie", "sid", "verifier", *_COMPOUNDS,
+             *(w for w in _ONE_TIME_QUALIFIERS if w not in _COMMON_QUALIFIERS)}
+    long_words = {("passw" if w.startswith("passw") else w) for w in heads if len(w) >= 5}
+    short_words = {w for w in heads if len(w) < 5}
+    return tuple(sorted(long_words)), tuple(sorted(short_words))
+
+
+def _short_word_pattern(word: str) -> str:
+    # A Python keyword (``pass``) stands alone in every file: only ``_pass``/``pass_`` count.
+    if keyword.iskeyword(word):
+        return f"_{word}|{word}_"
+    return rf"(?<![a-z]){word}(?![a-z])"
+
+
+PREFILTER_WORDS, PREFILTER_SHORT_WORDS = _prefilter_words()
+_SHORT_WORD = re.compile("|".join(_short_word_pattern(w) for w in PREFILTER_SHORT_WORDS))
+
+
+def _secret_stems() -> tuple[tuple[str, bool], ...]:
+    """The shortest spellings of the credential heads (``pass`` covers ``password``,
+    ``passwd``, ``passphrase``; ``cred`` covers ``credentials``), each with whether it
+    names a password."""
+    heads = sorted(_CREDENTIAL_HEADS, key=len)
+    stems: list[str] = []
+    for head in heads:
+        if not any(stem in head for stem in stems):
+            stems.append(head)
+    return tuple((stem, stem in _PASSWORD_WORDS) for stem in stems)
+
+
+SECRET_STEMS: tuple[tuple[str, bool], ...] = _secret_stems()
+# Words that make ``key`` a secret after them (``api_key``, ``signing-key``, ``SECRET_KEY``).
+KEY_QUALIFIERS: frozenset[str] = frozenset(
+    {a for (a, b) in _CREDENTIAL_PAIRS if b == "key"} | {"secret", "private"})
+_WORD_BEFORE = re.compile(r"([a-z0-9]+)[_\-.]?$")
+
+
+def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:
+    """Where a name that may hold a secret ends in lower-cased text, and whether it names a
+    password: the secret rules' prefilter, generated from the tables above. Plain
+    ``str.find`` loops (much faster than a regex alternation over a whole file); a short
+    stem (``pw``, ``pat``) counts only between non-letters."""
+    for stem, password in SECRET_STEMS:
+        for position in occurrences(lowered, stem):
+            end = position + len(stem)
+            if len(stem) < 4 and not _short_head_at(lowered, position, end):
+                continue
+            yield _word_end(lowered, end), password
+    for position in occurrences(lowered, "key"):
+        before = _WORD_BEFORE.search(lowered, max(0, position - 24), position)
+        if before is not None and before.group(1) in KEY_QUALIFIERS:
+            yield _word_end(lowered, position + 3), False
+
+
+def _short_head_at(text: str, start: int, end: int) -> bool:
+    """A short stem is a word of its own there (``pw``/``pwd`` in ``db_pwd``, not ``pat`` in
+    ``path``): no letter before, and the letters from it spell a credential head."""
+    if start > 0 and text[start - 1].isalpha():
+        return False
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end] in _CREDENTIAL_HEADS
+
+
+def _word_end(text: str, index: int) -> int:
+    while index < len(text) and (text[index].isalnum() or text[index] in "_-"):
+        index += 1
+    return index
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Every position of ``needle`` in ``text`` (``str.find`` in a loop: fast)."""
+    position = text.find(needle)
+    while position >= 0:
+        yield position
+        position = text.find(needle, position + len(needle))
+
+
+def mentions_tokens(lowered: str) -> bool:
+    """Could this lower-cased text name a token at all? The lifecycle rules' prefilter:
+    substring tests first, the short-word regex only when a short word is there at all."""
+    if any(word in lowered for word in PREFILTER_WORDS):
+        return True
+    return any(word in lowered for word in PREFILTER_SHORT_WORDS) and bool(
+        _SHORT_WORD.search(lowered))

@@ -1,0 +1,158 @@
+"""What every fix codemod shares: finding the node a finding points at, and editing it.
+
+A fix works from findings, not from rule internals: each finding's span is re-located in
+the freshly parsed file (``PositionProvider``), the codemod's ``plan`` says which nodes to
+change and which imports it needs, and one traversal applies every edit of the file. A
+finding whose fix is not possible is recorded with the reason; the others still apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import CodeRange, ParentNodeProvider, PositionProvider
+
+from tokenward.fix.services import FixServices, MovedSecret
+from tokenward.model import Finding, Span
+
+# An edit receives the node as already transformed below it and returns its replacement.
+Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
+
+
+def replace_with(node: cst.CSTNode) -> Edit:
+    """An edit that puts ``node`` in place of whatever is there."""
+    return lambda _updated: node
+
+
+class FixNotPossible(Exception):
+    """This finding cannot be fixed safely here; the message says why (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class NeededImport:
+    module: str
+    obj: str | None = None
+    asname: str | None = None
+
+
+@dataclass
+class Plan:
+    """What fixing one finding takes: node edits, imports, and secrets that move."""
+
+    edits: list[tuple[cst.CSTNode, Edit]] = field(default_factory=list)
+    imports: list[NeededImport] = field(default_factory=list)
+    moves: list[MovedSecret] = field(default_factory=list)
+
+
+def span_of(code_range: CodeRange) -> Span:
+    return Span(code_range.start.line, code_range.start.column + 1,
+                code_range.end.line, code_range.end.column + 1)
+
+
+class FindingCodemod(VisitorBasedCodemodCommand):
+    """Base of the fix codemods. Subclasses set ``TARGET_TYPES`` and implement ``plan``."""
+
+    DESCRIPTION = "Fix tokenward findings."
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+    # The node types a finding's span may designate, in order of preference.
+    TARGET_TYPES: tuple[type[cst.CSTNode], ...] = ()
+
+    def __init__(self, context: CodemodContext, findings: Sequence[Finding],
+                 services: FixServices) -> None:
+        super().__init__(context)
+        self.findings = tuple(findings)
+        self.services = services
+        self.applied: list[Finding] = []
+        self.failures: list[tuple[Finding, str]] = []
+        self.moves: list[MovedSecret] = []
+        self._edits: dict[int, tuple[cst.CSTNode, list[Edit]]] = {}
+        self._on_path: set[int] = set()
+
+    # -- to implement -------------------------------------------------------------------
+
+    def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
+        raise NotImplementedError
+
+    # -- helpers for subclasses ------------------------------------------------------------
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        parent: cst.CSTNode | None = self.get_metadata(ParentNodeProvider, node, None)
+        return parent
+
+    def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        chain: list[cst.CSTNode] = []
+        up: cst.CSTNode | None = self.parent(node)
+        while up is not None:
+            chain.append(up)
+            up = self.parent(up)
+        return chain
+
+    def span(self, node: cst.CSTNode) -> Span:
+        return span_of(self.get_metadata(PositionProvider, node))
+
+    # -- machinery ---------------------------------------------------------------------------
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        at_span: dict[Span, list[cst.CSTNode]] = {}
+        for node, code_range in self.metadata[PositionProvider].items():
+            if isinstance(node, self.TARGET_TYPES) and isinstance(code_range, CodeRange):
+                at_span.setdefault(span_of(code_range), []).append(node)
+        claimed: set[int] = set()
+        for finding in self.findings:
+            picked = self._pick(at_span.get(finding.span, []))
+            if picked is None:
+                self.failures.append((finding, "the code at this location is not what was "
+                                               "scanned; scan again"))
+                continue
+            try:
+                plan = self.plan(finding, picked)
+            except FixNotPossible as exc:
+                self.failures.append((finding, str(exc)))
+                continue
+            if any(id(target) in claimed for target, _ in plan.edits):
+                self.failures.append((finding, "overlaps another fix in this file; run fix "
+                                               "again to finish"))
+                continue
+            for target, edit in plan.edits:
+                claimed.add(id(target))
+                self._edits[id(target)] = (target, [edit])
+            for need in plan.imports:
+                AddImportsVisitor.add_needed_import(self.context, need.module, need.obj,
+                                                    need.asname)
+            self.moves.extend(plan.moves)
+            self.applied.append(finding)
+        if not self._edits:
+            return tree
+        # Only the paths from the root to edited nodes are walked: the rest of the file is
+        # kept as the very same nodes (cheaper, and nothing else can change by accident).
+        self._on_path = {id(up) for target, _ in self._edits.values()
+                         for up in [target, *self.ancestors(target)]}
+        return tree.visit(self)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return super().on_visit(node) and id(node) in self._on_path
+
+    def _pick(self, candidates: list[cst.CSTNode]) -> cst.CSTNode | None:
+        for wanted in self.TARGET_TYPES:
+            for node in candidates:
+                if isinstance(node, wanted):
+                    return node
+        return None
+
+    def on_leave(self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT  # type: ignore[override]
+                 ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        result = super().on_leave(original_node, updated_node)
+        entry = self._edits.get(id(original_node))
+        if entry is None or entry[0] is not original_node or not isinstance(result, cst.CSTNode):
+            return result
+        current: cst.CSTNode = result
+        for edit in entry[1]:
+            changed = edit(current)
+            if not isinstance(changed, cst.CSTNode):
+                return changed
+            current = changed
+        return current

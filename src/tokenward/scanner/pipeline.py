@@ -1,0 +1,128 @@
+"""The one path every command takes: choose the files (given paths, staged blobs, or
+files changed since a base), keep a shard, scan, apply the baseline, keep only changed
+lines, find stale baseline entries, and decide the exit code. This is also where the rule
+set is composed: the engine receives the rules it runs.
+
+Pure apart from reading files and running git: no printing, no exiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tokenward.config import Config
+from tokenward.model import ScanResult
+from tokenward.rules import RULES
+from tokenward.rules.base import Rule
+from tokenward.scanner import baseline as baselines
+from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
+from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
+from tokenward.scanner.files import discover, display_path
+from tokenward.scanner.shard import Shard
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    paths: tuple[str, ...] = ()
+    staged: bool = False
+    diff_base: str | None = None
+    shard: Shard | None = None
+    # None: the configured baseline if that file exists; a path: that file (must exist).
+    baseline: Path | None = None
+    use_baseline: bool = True
+    report_stale: bool = False
+    # Apply excludes even to paths named on the command line (the pre-commit hook).
+    force_exclude: bool = False
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    result: ScanResult
+    stale: tuple[baselines.Entry, ...] = ()
+    baseline_path: Path | None = None
+    # The display paths of the files this run read (scanned, skipped or failed).
+    scanned: tuple[str, ...] = ()
+
+    def exit_code(self, config: Config) -> int:
+        """2 on any internal error (never 0), else 1 for failing findings or stale
+        entries that were asked about, else 0."""
+        if any(e.internal for e in self.result.errors):
+            return EXIT_ERROR
+        if any(f.severity >= config.fail_on for f in self.result.active) or self.stale:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def baseline_path(request: ScanRequest, config: Config) -> Path | None:
+    if not request.use_baseline:
+        return None
+    if request.baseline is not None:
+        return request.baseline
+    configured = Path(config.root) / config.baseline
+    return configured if configured.is_file() else None
+
+
+def collect_tasks(request: ScanRequest, config: Config,
+                  changed: Mapping[str, ChangedFile] | None = None) -> list[FileTask]:
+    """The files this run scans, with their content. Raises GitError / PathError."""
+    if request.staged:
+        from tokenward.scanner.staged import staged_tasks
+
+        tasks = staged_tasks(request.paths, config.exclude)
+    else:
+        candidates = discover(list(request.paths) or ["."], config.exclude, Path(config.root),
+                              force_exclude=request.force_exclude)
+        if changed is not None:
+            candidates = [c for c in candidates if c.display in changed]
+        tasks = [read_task(c, config.max_file_size) for c in candidates]
+    # The baseline holds fingerprints (hex runs) that secret detectors would flag.
+    own = {display_path(Path(config.root) / config.baseline)}
+    if request.baseline is not None:
+        own.add(display_path(request.baseline))
+    tasks = [t for t in tasks if t.path not in own]
+    if request.shard is not None:
+        tasks = request.shard.select(tasks, lambda t: t.path)
+    return tasks
+
+
+def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
+             jobs: int | None = None, use_cache: bool | None = None,
+             progress: Progress | None = None) -> ScanOutcome:
+    """Raises GitError, PathError or BaselineError for problems the user must fix."""
+    rules = RULES if rules is None else rules
+    where = baseline_path(request, config)
+    known = baselines.load(where) if where is not None else None
+    changed = changed_files(request.diff_base) if request.diff_base is not None else None
+    tasks = collect_tasks(request, config, changed)
+    result = run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                       progress=progress)
+    if changed is not None:
+        result = replace(result, findings=tuple(on_changed_lines(result.findings, changed)))
+    stale: tuple[baselines.Entry, ...] = ()
+    if known is not None:
+        if request.report_stale:
+            scanned = [t.path for t in tasks]
+            # Only a full scan may call an entry stale because its file is gone.
+            whole = not (request.staged or request.diff_base or request.shard)
+            stale = tuple(baselines.stale_entries(known, result.findings, scanned,
+                                                  exists=whole))
+        result = baselines.apply(result, known)
+    return ScanOutcome(result, stale, where, tuple(t.path for t in tasks))
+
+
+def scan(paths: Sequence[str | Path], config: Config | None = None, *,
+         rules: Sequence[Rule] | None = None, jobs: int | None = None,
+         use_cache: bool | None = None, progress: Progress | None = None,
+         force_exclude: bool = False) -> ScanResult:
+    """Scan files and folders with every rule (or ``rules``), no baseline: the library
+    entry point. Raises PathError for a path that does not exist."""
+    config = config or Config()
+    candidates = discover(paths, config.exclude, Path(config.root),
+                          force_exclude=force_exclude)
+    tasks = [read_task(c, config.max_file_size) for c in candidates]
+    return run_tasks(tasks, config, rules=RULES if rules is None else rules, jobs=jobs,
+                     use_cache=use_cache, progress=progress)

@@ -1,0 +1,181 @@
+"""The shared false-positive controls: names, values, URL credentials, GitHub checksums."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenward.analysis.providers import base62_checksum, has_valid_checksum, jwt_is_signed
+from tokenward.analysis.values import url_credentials, why_not_secret
+from tokenward.analysis.vocabulary import is_password_name, secret_kind
+
+# Real tokens from a public scanner's test vectors (valid checksums, revoked long ago).
+VALID_GITHUB = (
+    "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",
+    "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",
+    "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",
+    "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",
+)
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("GITHUB_TOKEN", "token"),
+    ("password", "password"),
+    ("db_passwd", "password"),
+    ("PGPASSWORD", "password"),
+    ("api_key", "API key"),
+    ("apiKey", "API key"),
+    ("X-API-Key", "API key"),
+    ("AWS_SECRET_ACCESS_KEY", "secret key"),
+    ("client_secret", "client secret"),
+    ("SECRET_KEY", "secret key"),
+    ("session_key", None),  # the session id (Django), minted per login
+    ("webhook_secret", "webhook secret"),
+    ("Authorization", "credential"),
+    ("auth", "credential"),
+    ("bearer", "bearer token"),
+    ("SENTRY_DSN", "connection string"),
+    ("DEFAULT_PASSWORD", "password"),
+    ("token_url", None),
+    ("password_reset_url", None),
+    ("secret_name", None),
+    ("key_id", None),
+    ("max_tokens", None),
+    ("token_count", None),
+    ("public_key", None),
+    ("publishable_key", None),
+    ("csrf_token_header", None),
+    ("csrf_token", None),
+    ("keyboard", None),
+    ("key", None),
+    ("TOKEN_HEADER", None),
+    ("token_type", None),
+    ("SECRET_KEY_NAME", None),
+    ("password_field", None),
+    ("private_key_path", None),
+    ("PASSWORD_HASHERS", None),
+    ("is_password_valid", None),
+    ("DATABASE_URL", None),
+])
+def test_secret_kind_of_names(name: str, kind: str | None) -> None:
+    assert secret_kind(name) == kind
+
+
+def test_password_names() -> None:
+    assert is_password_name("db_password") and is_password_name("PGPASSWORD")
+    assert not is_password_name("api_token") and not is_password_name("password_url")
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    ("Zx8Qm2Lp9Rt4Kv7W", "api_key", None),
+    ("hunter2", "password", "vendor-example"),
+    ("hunt3r2", "password", None),
+    ("sunshine", "password", None),
+    ("hunt3r2", "api_key", "too-short"),
+    ("Ab1!x", "password", "too-short"),
+    ("q9Z", "password", "too-short"),
+    ("", "password", "empty"),
+    ("AKIAIOSFODNN7EXAMPLE", None, "vendor-example"),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key", "vendor-example"),
+    ("changeme", "password", "placeholder"),
+    ("<your-token>", "token", "placeholder"),
+    ("${DB_PASSWORD}", "password", "placeholder"),
+    ("$DB_PASSWORD", "password", "placeholder"),
+    ("{{ vault_password }}", "password", "placeholder"),
+    ("%(password)s", "password", "placeholder"),
+    ("your-api-key-here", "api_key", "placeholder"),
+    ("dummy-Zx8Qm2Lp9Rt4", "token", "placeholder"),
+    ("test-Zx8Qm2Lp9Rt4", "token", "placeholder"),
+    ("my-super-secret-password", "password", "placeholder"),
+    ("********", "password", "redacted"),
+    ("sk_live_xxxxxxxxxxxxxxxx", "api_key", "redacted"),
+    ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", "key", "public-key"),
+    ("-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0", "key", "public-key"),
+    ("$2b$12$KIXQ8h3Lm2Vq9Zt7Rw4PeO1aB5cD6eF7gH8iJ9kL0mN1oP2qR3sT", "password", "password-hash"),
+    ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Zq8vK2mQ9Ls4", "password", "password-hash"),
+    ("pbkdf2_sha256$600000$salt$Zq8vK2mQ9Ls4Xw7R", "password", "password-hash"),
+    ("sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC", "x", "sri"),
+    ("org/action@da39a3ee5e6b4b0d3255bfef95601890afd80709", "token", "commit-pin"),
+    ("pk_live_51HkT9bLqZ3xYp7vRwC2mN8dEa", "stripe_key", "public-identifier"),
+    ("1234-abcd.apps.googleusercontent.com", "client_id", "public-identifier"),
+    ("72f988bf-86f1-41af-91ab-2d7cd011db47", "tenant_id", "public-identifier"),
+    ("72f988bf-86f1-41af-91ab-2d7cd011db47", "HEROKU_API_KEY", None),
+    ("da39a3ee5e6b4b0d3255bfef95601890afd80709", None, "hash"),
+    ("da39a3ee5e6b4b0d3255bfef95601890afd80709", "file_sha1", "hash"),
+    ("da39a3ee5e6b4b0d3255bfef95601890afd80709", "api_key", None),
+    ("ghp_[A-Za-z0-9]{36}", "pattern", "regex"),
+    ("^sk_live_\\w+$", "pattern", "regex"),
+    ("/etc/ssl/private/server.key", "private_key", "path"),
+    ("./secrets/token.txt", "token", "path"),
+    ("https://auth.internal/oauth/token", "token", "url"),
+    ("django.contrib.auth.hashers.PBKDF2PasswordHasher", "password", "dotted-name"),
+    ("_auth_user_id", "SESSION_KEY", "identifier"),
+    ("admin:login", "token", "identifier"),
+    ("Please try again later", "password", "sentence"),
+    ("password", "password", "placeholder"),
+    ("GITHUB_TOKEN", "token_env_var", "describes-secret"),
+    ("Authorization", "TOKEN_HEADER", "describes-secret"),
+    ("OPENAI_API_KEY", "api_key_env", "describes-secret"),
+    ("X-Auth-Token", "token", "describes-secret"),
+    ("12345678901", "pin_password", "numeric"),
+    ("aaaaaaaaaaaaZ", "token", "low-entropy"),
+    ("AbAbAbAbAbAb", "token", "low-entropy"),
+    ("abcdef123456", "api_key", "sequential"),
+    ("qwertyuiop12", "password", "sequential"),
+])
+def test_why_not_secret(value: str, name: str | None, reason: str | None) -> None:
+    assert why_not_secret(value, name) == reason
+
+
+def test_url_credentials_report_only_the_password() -> None:
+    text = 'DB = "postgres://app:Vq8rT3nZp2Lm@db.internal:5432/app"'
+    [cred] = list(url_credentials(text))
+    assert (cred.user, cred.password, cred.host) == ("app", "Vq8rT3nZp2Lm", "db.internal")
+    assert text[cred.start:cred.end] == "Vq8rT3nZp2Lm"
+
+
+@pytest.mark.parametrize("text", [
+    "postgres://app@db.internal/app",
+    "postgres://app:${DB_PASSWORD}@db/app",
+    "postgres://user:password@localhost/db",
+    "https://user:Vq8rT3nZp2Lm@example.com/",
+    "redis://:changeme@cache:6379/0",
+])
+def test_url_credentials_not_reported(text: str) -> None:
+    assert list(url_credentials(text)) == []
+
+
+def test_github_checksum_accepts_real_tokens() -> None:
+    assert all(has_valid_checksum(t) for t in VALID_GITHUB)
+    assert has_valid_checksum("npm_" + VALID_GITHUB[0][4:])
+
+
+def test_base62_checksum_is_zero_padded_to_six() -> None:
+    assert len(base62_checksum("")) == 6 and base62_checksum("") == "000000"
+
+
+_BASE62 = string.ascii_letters + string.digits
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(alphabet=_BASE62, min_size=30, max_size=30),
+       checksum=st.text(alphabet=_BASE62, min_size=6, max_size=6),
+       prefix=st.sampled_from(["ghp", "gho", "ghu", "ghs", "ghr", "npm"]))
+def test_random_tokens_with_a_wrong_checksum_are_rejected(body: str, checksum: str,
+                                                          prefix: str) -> None:
+    token = f"{prefix}_{body}{checksum}"
+    assert has_valid_checksum(token) == (checksum == base62_checksum(body))
+    if checksum != base62_checksum(body):
+        assert not has_valid_checksum(token)
+        assert has_valid_checksum(f"{prefix}_{body}{base62_checksum(body)}")
+
+
+def test_jwt_must_be_signed() -> None:
+    signed = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0."
+              "Zq8vK2mQ9Ls4Xw7RZq8vK2mQ9Ls4Xw7R")
+    assert jwt_is_signed(signed)
+    assert not jwt_is_signed("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")
+    assert not jwt_is_signed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short")
