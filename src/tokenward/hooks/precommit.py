@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="lowest severity that fails the commit")
     parser.add_argument("--format", choices=("text", "github"), default="text")
     parser.add_argument("--config", type=Path, metavar="FILE", help="settings file")
+    parser.add_argument("--fail-on-unscanned", action=argparse.BooleanOptionalAction,
+                        default=None, help="fail when a file could not be fully analysed "
+                        "[default: on, unless fail_on_unscanned = false in the settings]")
     return parser
 
 
@@ -51,13 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(fail_on=parse_severity(args.fail_on))
         if args.staged:
             request = GateRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
-                                  use_baseline=not args.no_baseline)
+                                  use_baseline=not args.no_baseline, hook=True,
+                                  fail_on_unscanned=args.fail_on_unscanned)
         elif not args.paths:
             return 0  # pre-commit passed no file: nothing is being committed here
         else:
             # pre-commit names every staged file: the config's excludes must still apply.
             request = GateRequest(paths=tuple(args.paths), baseline=args.baseline,
-                                  use_baseline=not args.no_baseline, force_exclude=True)
+                                  use_baseline=not args.no_baseline, force_exclude=True,
+                                  hook=True, fail_on_unscanned=args.fail_on_unscanned)
         outcome = run_gate(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
         sys.stderr.write(f"tokenward: error: {exc}\n")
@@ -68,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"tokenward: internal error: {type(exc).__name__}; set "
                          "TOKENWARD_DEBUG=1 for details and please report it\n")
         return EXIT_ERROR
-    options = ReportOptions(fail_on=config.fail_on, tool_version=__version__)
+    options = ReportOptions(fail_on=config.fail_on, tool_version=__version__,
+                            fail_on_unscanned=outcome.unscanned.fail,
+                            unscanned_choice=outcome.unscanned.choice)
     sys.stdout.write(get_reporter(args.format)(outcome.result, options))
     return outcome.exit_code(config)
 
