@@ -91,15 +91,15 @@ CASES = {
     "python-syntax-error": Case(
         lambda: {"broken.py": f'DB_PASSWORD = "{PASSWORD}"\n\ndef broken(:\n    pass\n'
                  .encode()},
-        ("broken.py:1:15: TW101 ",)),
+        ("broken.py:1:16: TW101 ",)),
     "3000-term-expression": Case(
         lambda: {"deep.py": (f'API_SECRET = "{PASSWORD}"\nTOTAL = '
                              + " + ".join(["1"] * 3000) + "\n").encode()},
-        ("deep.py:1:14: TW101 ", "deep.py: error: ")),
+        ("deep.py:1:15: TW101 ", "deep.py: error: ")),
     "parenthesised-implicit-concatenation": Case(
         lambda: {"split.py": f'API_TOKEN = (\n    "{TOKEN[:20]}"\n    "{TOKEN[20:]}"\n)\n'
                  .encode()},
-        ("split.py:1:13: TW101 ",)),
+        ("split.py:2:5: TW101 ",)),
     "backslash-continuation": Case(
         lambda: {"cont.py": f'DB_PASSWORD = "{PASSWORD[:4]}" \\\n    "{PASSWORD[4:]}"\n'
                  .encode()},
@@ -107,7 +107,7 @@ CASES = {
     "plus-chain-over-lines": Case(
         lambda: {"plus.py": f'DB_PASSWORD = ("{PASSWORD[:4]}" +\n'
                  f'               "{PASSWORD[4:]}")\n'.encode()},
-        ("plus.py:1:15: TW101 ",)),
+        ("plus.py:1:16: TW101 ",)),
     "yaml-folded-scalar": Case(
         lambda: {"app.yaml": f"database:\n  password: >\n    {PASSWORD}\n".encode()},
         ("app.yaml:3:5: TW102 ",)),
