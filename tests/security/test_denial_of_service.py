@@ -32,7 +32,8 @@ from tokenward.scanner.source import Source
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = fake_github_token()
 PASSWORD = fake_password()
-DEEP_NESTING = "x = " + "[" * 6000 + "]" * 6000 + "\n"
+# A secret on the first line makes TW101 want the tree; the nesting would crash the parser.
+DEEP_NESTING = f'API_SECRET = "{PASSWORD}"\nx = ' + "[" * 6000 + "]" * 6000 + "\n"
 LONG_CHAIN = "TOTAL = " + " + ".join(["a"] * 10_000) + "\n"
 
 
@@ -62,6 +63,7 @@ def test_deep_nesting_is_an_error_entry_and_the_scan_goes_on(tmp_path: Path,
     lines = done.stdout.splitlines()
     assert any(line.startswith("settings.py:1:16: TW10") for line in lines), done.stdout
     assert "deep.py: error: too deeply nested to analyse" in done.stdout
+    assert any(line.startswith("deep.py:1:15: TW101 ") for line in lines), done.stdout
     # The 10,000-term chain is refused before the parser, and the text checks still run.
     assert "chain.py: error: too deeply nested to analyse" in done.stdout
     assert any(line.startswith("chain.py:1:") and " TW101 " in line for line in lines)
@@ -79,6 +81,7 @@ def test_deep_nesting_fails_the_hook(tmp_path: Path) -> None:
                           check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "deep.py: error: too deeply nested to analyse" in done.stdout
+    assert "deep.py:1:15: TW101 " in done.stdout
 
 
 # A test-only rule: the worker process scanning a file that holds this marker dies at once,
@@ -128,3 +131,44 @@ def test_two_dying_workers_are_both_isolated() -> None:
                        use_cache=False)
     assert [e.path for e in result.errors] == [tasks[5].path, tasks[30].path]
     assert [f.path for f in result.findings] == [tasks[-1].path]
+
+
+# The regex that `url_passwords` replaces: quadratic on `http://a:a:a:...`.
+_OLD_URL_PASSWORD = re.compile(r"://[^\s/@'\"]*:([^\s/@'\"]+)@")
+ORDINARY_URLS = [
+    "postgres://app:Vq8rT3nZp2Lm@db.internal:5432/app",
+    "x = 'https://user@host/path' + 'ftp://a:b@c' # and http://h:1/x",
+    "redis://:secretpw@cache:6379/0 amqp://guest:guest@rabbit// mongodb://u:p:q@h",
+    "see https://example.org/a:b@c and s3://bucket/key and http://u:@h",
+    "a://x:y@b://c:d@e",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_URLS)
+def test_url_passwords_match_the_old_regex_on_ordinary_input(text: str) -> None:
+    from tokenward.rules.hardcoded_secret import url_passwords
+
+    assert list(url_passwords(text)) == [m.group(1) for m in _OLD_URL_PASSWORD.finditer(text)]
+
+
+def test_a_secret_in_a_minified_megabyte_line_is_found_at_its_column() -> None:
+    """Long lines are read in bounded windows, not skipped: secrets across a window's end
+    (a URL password, a bearer token cut in two) and in the middle of a 1 MB line are each
+    reported once, whole, at their column."""
+    from tokenward.rules.config_text import LINE_WINDOW, WINDOW_OVERLAP
+    from tokenward.scanner.engine import scan_file
+
+    first, second, third = fake_password(), fake_password(), fake_password()
+    filler = "x=1;" * 250_000
+    step = LINE_WINDOW - WINDOW_OVERLAP
+    line = filler[: LINE_WINDOW - 20] + f" postgres://app:{first}@db/app "
+    line += filler[: step + LINE_WINDOW - len(line) - 30]
+    line += f' -H "Authorization: Bearer {second}" ' + filler[:500_000]
+    line += f" mysql://root:{third}@db/x " + filler
+    assert line.index(second) < step + LINE_WINDOW < line.index(second) + len(second)
+    result = scan_file(FileTask("deploy.sh", (line + "\n").encode()), Config(),
+                       [RULES_BY_ID["TW102"]])
+    found = sorted((f.span.column, f.span.end_column) for f in result.findings)
+    assert found == sorted((line.index(s) + 1, line.index(s) + len(s) + 1)
+                           for s in (first, second, third))
+    assert result.errors == ()
