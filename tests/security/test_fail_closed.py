@@ -155,10 +155,14 @@ def test_an_unreadable_file_fails_the_hook(repo: Path, capsys: pytest.CaptureFix
 def test_real_binaries_stay_skipped_and_do_not_fail(repo: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 40
+    # A PDF whose first bytes hold no NUL and are not UTF-8 either; one over the size cap.
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(1, 256)) * 40
     files = stage(repo, {"logo.png": png, "font.woff2": b"wOF2\0\1\0\0" + png,
+                         "manual.pdf": pdf, "scan.pdf": pdf * (CAP // len(pdf) + 1),
                          "app.py": b"import os\n\nTOKEN = os.environ['API_TOKEN']\n"})
     code, output = run_hook(capsys, files)
-    assert (code, output) == (0, "tokenward: 0 findings in 1 file; skipped 2 binary\n")
+    assert (code, output) == (
+        0, "tokenward: 0 findings in 1 file; skipped 3 binary, 1 too-large\n")
 
 
 def test_a_text_kind_file_with_nul_bytes_names_the_problem(

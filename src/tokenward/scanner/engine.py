@@ -36,7 +36,14 @@ from tokenward.rules.base import Rule
 from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, discover
 from tokenward.scanner.fingerprint import fingerprint, normalise_code
-from tokenward.scanner.source import Source, bom_encoding, decode, is_text_kind, kind_of
+from tokenward.scanner.source import (
+    Source,
+    bom_encoding,
+    decode,
+    is_binary_kind,
+    is_text_kind,
+    kind_of,
+)
 from tokenward.scanner.suppressions import find_suppression
 
 Progress = Callable[[int, int], None]
@@ -80,11 +87,16 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MiB" if count >= 1024 * 1024 else f"{count} bytes"
 
 
+def _real_binary(path: str, text_kind: bool, data: bytes) -> bool:
+    """Never text by name (an image, an archive, a font ...), or a NUL byte near the start
+    of a file whose name does not say text."""
+    return is_binary_kind(path) or (not text_kind and _is_binary(data))
+
+
 def oversize_error(path: str, head: bytes, size: int, cap: int) -> str | None:
-    """Why a file over the size cap is not fully scanned; None for a real binary (an
-    image, an archive: a file kind that is never text), which is only skipped."""
-    kind = kind_of(path, head[:200])
-    if not is_text_kind(path, kind) and _is_binary(head):
+    """Why a file over the size cap is not fully scanned; None for a real binary, which
+    is only skipped."""
+    if _real_binary(path, is_text_kind(path, kind_of(path, head[:200])), head):
         return None
     return (f"not scanned: {_size(size)} is over the size cap ({_size(cap)}); raise "
             "max_file_size or exclude the file")
@@ -107,12 +119,13 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
         return _unreadable(FileTask(task.path, error=message, skipped="too-large"))
     kind = kind_of(task.path, data[:200])
     text_kind = is_text_kind(task.path, kind)
-    if not text_kind and _is_binary(data):
+    if _real_binary(task.path, text_kind, data):
         return FileResult(task.path, skipped=SkippedFile(task.path, "binary"))
     decoded = decode(data, kind)
     errors: list[ScanError] = []
     if decoded.error:
-        errors.append(ScanError(task.path, decoded.error, unscanned=True))
+        # Still scanned (as Latin-1); a file named as text that does not decode is suspect.
+        errors.append(ScanError(task.path, decoded.error, unscanned=text_kind))
     text = decoded.text
     if "\0" in text:
         # A NUL byte must not hide the rest of a .env or a JSON file: read it as a separator.
@@ -270,12 +283,14 @@ def _in_pools(tasks: list[FileTask], config: Config, rules: tuple[Rule, ...], wo
                     batch = queue.pop()
                     try:
                         running[pool.submit(_worker, (batch, config, rules))] = batch
-                    except BrokenProcessPool:
-                        queue.append(batch)
+                    except BrokenProcessPool:  # it broke between two calls: a suspect too
+                        suspects.extend(batch)
                         break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                finished = (wait(running, return_when=FIRST_COMPLETED).done
+                            if running and not suspects else set())
                 # Once the pool is broken every call still running fails with it.
-                for future in list(running) if _broken(finished) else finished:
+                broken = suspects or _broken(finished)
+                for future in list(running) if broken else finished:
                     batch = running.pop(future)
                     try:
                         yield future.result()

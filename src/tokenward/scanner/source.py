@@ -62,10 +62,28 @@ _TEXT_SUFFIXES = frozenset({
 })
 
 
+# Names of files that are never text: images, archives, fonts, compiled code, media,
+# documents. Skipped as binary whatever their first bytes (a PDF may start with 8 KiB of
+# NUL-free bytes that are not UTF-8 either).
+_BINARY_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".webp", ".tif", ".tiff",
+    ".psd", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".jar",
+    ".war", ".whl", ".egg", ".ttf", ".otf", ".woff", ".woff2", ".eot", ".pyc", ".pyo",
+    ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".class", ".wasm", ".bin", ".pdf",
+    ".mp3", ".mp4", ".wav", ".ogg", ".flac", ".avi", ".mov", ".mkv", ".webm", ".doc",
+    ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".sqlite", ".sqlite3",
+})
+
+
 def is_text_kind(path: str, kind: str) -> bool:
     """True when the file's name says it holds text (a kind tokenward reads, or a known
-    text extension); images, archives, fonts and compiled files are never text."""
+    text extension)."""
     return kind != "text" or PurePosixPath(path.lower()).suffix in _TEXT_SUFFIXES
+
+
+def is_binary_kind(path: str) -> bool:
+    """True when the file's name says it is never text (an image, an archive, ...)."""
+    return PurePosixPath(path.lower()).suffix in _BINARY_SUFFIXES
 
 
 def kind_of(path: str, head: bytes = b"") -> str:
