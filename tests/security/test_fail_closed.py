@@ -259,3 +259,16 @@ def test_through_real_pre_commit_run(repo: Path) -> None:
     assert ".env:2:" in done.stdout
     assert "Failed" in done.stdout
     assert TOKEN not in done.stdout
+
+
+def test_diff_base_sees_files_git_calls_binary(repo: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`git diff -U0` prints no hunk for a file git calls binary (one NUL byte, UTF-16):
+    such a file changed since the base must still be scanned, in full."""
+    git(repo, "branch", "base")
+    stage(repo, {".env": f"DEBUG=1\0\nGITHUB_TOKEN={TOKEN}\n".encode(),
+                 "settings.env": f"DEBUG=1\nAPI_TOKEN={TOKEN}\n".encode("utf-16")})
+    git(repo, "commit", "-q", "-m", "settings")
+    assert cli_main(["scan", "--diff-base", "base", "--no-cache"]) == 1
+    output = capsys.readouterr().out
+    assert ".env:2:" in output and "settings.env:2:" in output, output

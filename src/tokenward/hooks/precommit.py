@@ -4,7 +4,8 @@ The same scan as ``tokenward scan`` (files, ``--staged``, baseline, ``--fail-on`
 small argparse front end. It exists for latency: the typer-based CLI builds a pydantic
 adapter per option at start-up (typer >= 0.29), which costs more than scanning the five
 files of a typical commit. A hook is ``main(argv) -> int`` (asottile's pre-commit-hooks
-style); exit codes are the CLI's: 0 ok, 1 findings, 2 usage or internal error.
+style); exit codes are the CLI's: 0 ok, 1 findings (or a file it could not fully
+analyse: the hook fails closed unless fail_on_unscanned = false), 2 usage or internal error.
 """
 
 from __future__ import annotations
