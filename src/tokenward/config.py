@@ -59,6 +59,9 @@ class Config:
     baseline: str = DEFAULT_BASELINE
     jobs: int | None = None
     cache: bool = True
+    # Whether a file that could not be fully analysed fails the run. None: the default of
+    # the mode (on for the hook, --staged and --diff-base; off for a plain scan).
+    fail_on_unscanned: bool | None = None
     # Per-rule settings, e.g. {"missing-expiry": {"access_token_max": "1h"}}.
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source_file: str | None = None
@@ -78,7 +81,8 @@ class Config:
         """A hash of every setting that affects findings (for the result cache)."""
         data = asdict(self)
         data["fail_on"] = self.fail_on.value
-        for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline"):
+        for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline",
+                    "fail_on_unscanned"):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -96,6 +100,7 @@ _KNOWN_KEYS = {
     "baseline",
     "jobs",
     "cache",
+    "fail_on_unscanned",
     "rules",
 }
 
@@ -171,6 +176,10 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
         if not isinstance(data["cache"], bool):
             raise ConfigError("cache: expected true or false")
         changes["cache"] = data["cache"]
+    if "fail_on_unscanned" in data:
+        if not isinstance(data["fail_on_unscanned"], bool):
+            raise ConfigError("fail_on_unscanned: expected true or false")
+        changes["fail_on_unscanned"] = data["fail_on_unscanned"]
     if "rules" in data:
         rules = data["rules"]
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):

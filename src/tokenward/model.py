@@ -150,6 +150,10 @@ class ScanError:
     message: str
     # True when tokenward itself failed (a bug), not the file: the run must not exit 0.
     internal: bool = False
+    # True when the file was not fully analysed (unreadable, over the size cap, binary
+    # content in a text file, too deeply nested to parse): the gate fails on it
+    # (--fail-on-unscanned) instead of passing a file it did not see.
+    unscanned: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,11 @@ class ScanResult:
     @property
     def suppressed(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.suppressed)
+
+    @property
+    def unscanned(self) -> tuple[str, ...]:
+        """Paths of the files that were not fully analysed (a crash counts), sorted."""
+        return tuple(sorted({e.path for e in self.errors if e.unscanned or e.internal}))
 
 
 def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, object]:

@@ -159,8 +159,9 @@ def test_tricky_negatives_stay_silent() -> None:
     assert _lines(NEGATIVES) == []
 
 
-def test_syntax_error_is_silent_for_tw101() -> None:
-    assert _lines('API_KEY = "Zx8Qm2Lp9Rt4Kv7W"\ndef (:\n') == []
+def test_syntax_error_falls_back_to_the_text_level_judgement() -> None:
+    # Without a tree, `NAME = "literal"` lines are judged as TW102 judges config pairs.
+    assert _lines('API_KEY = "Zx8Qm2Lp9Rt4Kv7W"\nURL = "https://example.org"\ndef (:\n') == [1]
 
 
 def test_file_prefilter_skips_files_that_cannot_fire() -> None:

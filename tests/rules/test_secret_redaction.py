@@ -3,6 +3,7 @@ target, or anywhere in the JSON report."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -37,4 +38,10 @@ def _candidates(text: str) -> set[str]:
     found = set(re.findall(r"[\"']([^\"'\n]{6,})[\"']", text))
     found |= set(re.findall(r"[^\s\"'`=,;(){}<>]{6,}", text))
     found |= set(re.findall(r":([^\s:/@\"']{6,})@", text))
+    # Values split over lines: Python literals joined by `+` or juxtaposition, and a YAML
+    # block scalar's two lines.
+    joined = re.sub(r"[\"'][\s+\\]*[\"']", "", text)
+    found |= set(re.findall(r"[\"']([^\"'\n]{6,})[\"']", joined))
+    lines = [line.strip() for line in text.splitlines()]
+    found |= {first + second for first, second in itertools.pairwise(lines)}
     return found

@@ -80,19 +80,24 @@ def test_utf8_bom(tmp_path: Path) -> None:
     assert [(f.line, f.span.column) for f in result.findings] == [(1, 5)]
 
 
-def test_binary_file_named_py_is_skipped_and_counted(tmp_path: Path) -> None:
+def test_binary_content_in_a_py_file_is_scanned_as_text_and_reported(tmp_path: Path) -> None:
+    # A name that says text is believed: NUL bytes are read as separators (issue 15, item 7).
     (tmp_path / "blob.py").write_bytes(b"\x7fELF\x00\x01" + SECRET.encode())
     (tmp_path / "real.py").write_text(f"k = '{SECRET}'\n")
     result = _scan(tmp_path)
-    assert [(s.path, s.reason) for s in result.skipped] == [("blob.py", "binary")]
+    assert result.skipped == ()
+    assert lines_of(result, "blob.py") == [1]
+    assert [(e.path, e.unscanned) for e in result.errors] == [("blob.py", True)]
     assert lines_of(result, "real.py") == [1]
 
 
-def test_file_with_a_nul_byte_is_skipped_as_binary(tmp_path: Path) -> None:
+def test_file_with_a_nul_byte_and_no_text_name_is_skipped_as_binary(tmp_path: Path) -> None:
+    (tmp_path / "blob.bin").write_bytes(b"hello\x00world " + SECRET.encode())
     (tmp_path / "nul.txt").write_bytes(b"hello\x00world " + SECRET.encode())
     result = _scan(tmp_path)
-    assert [(s.path, s.reason) for s in result.skipped] == [("nul.txt", "binary")]
-    assert result.errors == ()
+    assert [(s.path, s.reason) for s in result.skipped] == [("blob.bin", "binary")]
+    assert lines_of(result, "nul.txt") == [1]
+    assert [(e.path, e.unscanned) for e in result.errors] == [("nul.txt", True)]
 
 
 def test_large_file_is_skipped_without_being_read(tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ list items as in docker-compose ``environment:``), JSON (``"key": "value"``, sev
 line), TOML (``key = "value"``, inline tables) and INI/cfg/properties (``key = value``,
 ``key: value``). Quoting is respected (a ``#`` inside quotes is not a comment), comments
 are skipped, and a double-quoted value may continue over lines with a trailing backslash
-(.env and shell). YAML block scalars (``|``/``>``) are not read as values: multi-line
-secrets there are private keys, which TW103 finds.
+(.env and shell). A YAML block scalar (``key: >`` or ``key: |`` and the more-indented lines
+below) is one value, its lines joined without a separator when none holds a space (a
+token wrapped over lines is still one token); private-key blocks are left to TW103.
 """
 
 from __future__ import annotations
@@ -42,15 +43,23 @@ class Pair:
 
 
 _ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
-_YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)(?P<key>[^\s"'#:{}\[\],&*!|>][^"':#]*?)(?P=q)"""
-                   r"""\s*:(?:\s+|$)""")
+# Keys are read possessively and never end in a blank (a lazy key before `\s*:` was
+# quadratic on a long run of blanks); the blank before the colon goes to `\s*`.
+_YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)"""
+                   r"""(?P<key>[^\s"'#:{}\[\],&*!|>](?:[^"':#\s]|\s+(?=[^"':#\s]))*+)"""
+                   r"""(?P=q)\s*:(?:\s+|$)""")
 _YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
+# A block scalar header after ``key:``: ``|`` or ``>``, chomping and indentation marks.
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
 _K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
 _JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
 _TOML_INLINE = re.compile(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
-_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[][^=:#;]*?)\s*[=:]\s*")
+_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[](?:[^=:#;\s]|\s+(?=[^=:#;\s]))*+)\s*[=:]\s*")
 _DOCKER = re.compile(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
-_DOCKER_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=")
+# Python read as text: ``NAME = "..."``, ``self.x: str = "..."``, ``keyword="..."``.
+_PY_ASSIGN = re.compile(r"""(?<![\w.])(?P<key>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+\s*)?"""
+                        r"""(?<![=!<>])=(?!=)\s*[rRbBuU]{0,2}(?=["'])""")
+_DOCKER_PAIR = re.compile(r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]*+)=")
 
 
 def pairs(text: str, kind: str) -> Iterator[Pair]:
@@ -226,11 +235,38 @@ def _yaml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
             return
     start = match.end()
     value = line[start:].strip()
+    if _BLOCK_SCALAR.match(value):
+        yield from _block_scalar(match.group("key"), lines, index)
+        return
     if not value or value[0] in "|>&*{[" or value.startswith("!"):
         return
     pair = _pair(match.group("key"), line, index + 1, start)
     if pair is not None:
         yield pair, 1
+
+
+def _block_scalar(key: str, lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    """``key: >`` and the lines indented below it, as one pair on its first line."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    body: list[tuple[int, str]] = []
+    end = index + 1
+    while end < len(lines):
+        text = lines[end]
+        if text.strip():
+            if len(text) - len(text.lstrip()) <= indent:
+                break
+            body.append((end, text))
+        end += 1
+    if not body:
+        return
+    pieces = [text.strip() for _, text in body]
+    value = ("" if not any(" " in p or "\t" in p for p in pieces) else " ").join(pieces)
+    if value.startswith("-----BEGIN"):
+        return  # a PEM block: TW103 reports private keys with their body
+    first, text = body[0]
+    column = len(text) - len(text.lstrip()) + 1
+    yield (Pair(key.strip().strip("\"'"), value, first + 1, column, len(text.rstrip()) + 1),
+           body[-1][0] - index + 1)
 
 
 def _json(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
@@ -253,6 +289,19 @@ def _toml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
             yield pair, 1
 
 
+def _python(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    """Python that does not parse, read as text: assignments, keyword arguments and
+    dictionary entries bound to a string literal on one line."""
+    line = lines[index]
+    if _is_comment(line):
+        return
+    for match in _PY_ASSIGN.finditer(line):
+        pair = _pair(match.group("key"), line, index + 1, match.end())
+        if pair is not None:
+            yield pair, 1
+    yield from _json(lines, index)
+
+
 def _ini(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
     line = lines[index]
     if _is_comment(line) or line.lstrip().startswith("["):
@@ -273,4 +322,5 @@ _READERS = {
     "json": _json,
     "toml": _toml,
     "ini": _ini,
+    "python": _python,
 }

@@ -55,6 +55,23 @@ def logical_lines(source: Source) -> Iterator[Logical]:
         yield Logical("".join(parts), tuple(starts))
 
 
+# Regex rules read a long line (a minified file) in windows of this many characters,
+# overlapping by more than any value they look for: a secret is still found, and a regex
+# never runs over a whole megabyte line.
+LINE_WINDOW = 8192
+WINDOW_OVERLAP = 1024
+
+
+def windows(line: str) -> Iterator[tuple[int, str]]:
+    """``line`` as (offset, text) windows; one when the line is short."""
+    if len(line) <= LINE_WINDOW:
+        yield 0, line
+        return
+    step = LINE_WINDOW - WINDOW_OVERLAP
+    for start in range(0, len(line) - WINDOW_OVERLAP, step):
+        yield start, line[start : start + LINE_WINDOW]
+
+
 def is_comment(line: str, kind: str) -> bool:
     stripped = line.lstrip()
     if kind in ("json",):

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tokenward.model import Span
+from tokenward.model import ScanError, Span
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -48,6 +48,43 @@ _KIND_BY_SUFFIX = {
     ".hcl": "hcl",
     ".nomad": "hcl",
 }
+
+
+# Names whose content is text whatever bytes it holds: a NUL byte in one of these is a
+# problem to report (the file is still scanned as text), not a binary file to skip.
+_TEXT_SUFFIXES = frozenset({
+    ".txt", ".md", ".rst", ".adoc", ".ipynb", ".csv", ".tsv", ".xml", ".html", ".htm",
+    ".svg", ".css", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".vue", ".java", ".kt",
+    ".kts", ".scala", ".groovy", ".gradle", ".go", ".rs", ".rb", ".php", ".pl", ".pm",
+    ".cs", ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".swift", ".sql", ".r", ".lua",
+    ".ps1", ".psm1", ".bat", ".cmd", ".fish", ".ksh", ".pem", ".key", ".pub",
+    ".tpl", ".j2", ".jinja", ".tmpl", ".template", ".example", ".sample", ".jsonc",
+    ".json5", ".lock", ".config", ".xaml", ".log",
+})
+
+
+# Names of files that are never text: images, archives, fonts, compiled code, media,
+# documents. Skipped as binary whatever their first bytes (a PDF may start with 8 KiB of
+# NUL-free bytes that are not UTF-8 either).
+_BINARY_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".webp", ".tif", ".tiff",
+    ".psd", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".jar",
+    ".war", ".whl", ".egg", ".ttf", ".otf", ".woff", ".woff2", ".eot", ".pyc", ".pyo",
+    ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".class", ".wasm", ".bin", ".pdf",
+    ".mp3", ".mp4", ".wav", ".ogg", ".flac", ".avi", ".mov", ".mkv", ".webm", ".doc",
+    ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".sqlite", ".sqlite3",
+})
+
+
+def is_text_kind(path: str, kind: str) -> bool:
+    """True when the file's name says it holds text (a kind tokenward reads, or a known
+    text extension)."""
+    return kind != "text" or PurePosixPath(path.lower()).suffix in _TEXT_SUFFIXES
+
+
+def is_binary_kind(path: str) -> bool:
+    """True when the file's name says it is never text (an image, an archive, ...)."""
+    return PurePosixPath(path.lower()).suffix in _BINARY_SUFFIXES
 
 
 def kind_of(path: str, head: bytes = b"") -> str:
@@ -100,16 +137,26 @@ class Decoded:
     error: str | None = None  # set when the bytes were not valid in the expected encoding
 
 
+# UTF-32 first: its little-endian BOM begins with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark announces (UTF-8, UTF-16 or UTF-32), or None."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def decode(data: bytes, kind: str) -> Decoded:
-    """Decode as UTF-8 (BOM or not) or a PEP 263 declared encoding.
+    """Decode by the byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8 or a PEP 263
+    declared encoding.
 
     Bytes that do not decode are mapped through Latin-1, so every byte is still scanned
     as text, and the problem is reported.
     """
-    encoding = "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif kind == "python" and b"coding" in data[:400]:
+    encoding = bom_encoding(data) or "utf-8"
+    if encoding == "utf-8" and kind == "python" and b"coding" in data[:400]:
         try:
             encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
         except SyntaxError as exc:
@@ -262,7 +309,7 @@ class Source:
     kind: str
     config: Config
     encoding: str = "utf-8"
-    _errors: list[str] = field(default_factory=list)
+    _errors: list[ScanError] = field(default_factory=list)
 
     @cached_property
     def lowered(self) -> str:
@@ -279,18 +326,34 @@ class Source:
 
     @cached_property
     def module(self) -> cst.Module | None:
-        """The libcst tree, or None when the file does not parse (recorded as an error)."""
+        """The libcst tree, or None when the file does not parse (recorded as an error).
+
+        Code too deep or too long for libcst's parser (it segfaults, or takes minutes) is
+        refused before the parser sees it: see analysis/nesting.py.
+        """
+        from tokenward.analysis.nesting import too_complex
+
+        problem = too_complex(self.text)
+        if problem is not None:
+            self._problem(f"too deeply nested to analyse ({problem}); text-level checks ran",
+                          unscanned=True)
+            return None
         import libcst as cst
 
         try:
             return cst.parse_module(self.text)
         except cst.ParserSyntaxError:
-            self._errors.append(f"{_syntax_error(self.text)}; text-level checks still ran")
+            self._problem(f"{_syntax_error(self.text)}; text-level checks still ran")
         except RecursionError:
-            self._errors.append("expression nested too deeply to parse; text-level checks ran")
+            self._problem("too deeply nested to analyse (the parser ran out of stack); "
+                          "text-level checks ran", unscanned=True)
         except Exception as exc:  # libcst raises a few other types on odd input
-            self._errors.append(f"cannot parse: {type(exc).__name__}; text-level checks ran")
+            self._problem(f"cannot parse: {type(exc).__name__}; text-level checks ran",
+                          unscanned=True)
         return None
+
+    def _problem(self, message: str, *, unscanned: bool = False) -> None:
+        self._errors.append(ScanError(self.path, message, unscanned=unscanned))
 
     @cached_property
     def index(self) -> NodeIndex | None:
@@ -315,5 +378,5 @@ class Source:
         return self.module.code_for_node(node)
 
     @property
-    def errors(self) -> list[str]:
+    def errors(self) -> list[ScanError]:
         return self._errors

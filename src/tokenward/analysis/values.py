@@ -173,9 +173,12 @@ _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{1
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _PUBLIC_ID = re.compile(r"^pk_(?:live|test)_|\.apps\.googleusercontent\.com$|^pub-[0-9a-f]{32}")
 _REGEX = re.compile(
-    r"\[[^\]]*(?:A-Z|a-z|0-9|\\w|\\d)[^\]]*\]|\\[dwsSDWb]|\{\d+(?:,\d*)?\}|\(\?[:P<=!i]|"
-    r"\.[*+]\??|^\^.*\$$|\[\^"
+    r"\\[dwsSDWb]|\{\d+(?:,\d*)?\}|\(\?[:P<=!i]|\.[*+]\??|^\^.*\$$|\[\^"
 )
+# A character class with a range or class escape: found first, then looked into (one
+# regex for both backtracked quadratically on "[a-za-z..." with no closing bracket).
+_CHAR_CLASS = re.compile(r"\[([^\[\]]*+)\]")
+_CLASS_RANGE = re.compile(r"A-Z|a-z|0-9|\\w|\\d")
 _PATH = re.compile(
     r"^(?:~|\.{1,2})?/[\w.\-/ ]*$|^[A-Za-z]:\\|^\.{1,2}\\|"
     r"\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|toml|gpg|asc|der|pub)$"
@@ -307,7 +310,10 @@ def _public_material(value: str, name: str | None) -> str | None:
 
 
 def _regex(value: str, name: str | None) -> str | None:
-    return "regex" if _REGEX.search(value) else None
+    if _REGEX.search(value) or any(_CLASS_RANGE.search(m.group(1))
+                                   for m in _CHAR_CLASS.finditer(value)):
+        return "regex"
+    return None
 
 
 def _structure(value: str, name: str | None) -> str | None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
+    from tokenward.scanner.pipeline import UnscannedPolicy
 
 if TYPE_CHECKING:
     pass
@@ -183,7 +184,8 @@ def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacem
 
 
 def _render(result: ScanResult, format: OutputFormat, output: Path | None, config: Config,
-            stale: tuple[StaleEntry, ...] = ()) -> None:
+            stale: tuple[StaleEntry, ...] = (), unscanned: UnscannedPolicy | None = None
+            ) -> None:
     from tokenward.reporters import ReportOptions, get_reporter
 
     options = ReportOptions(
@@ -192,6 +194,8 @@ def _render(result: ScanResult, format: OutputFormat, output: Path | None, confi
         tool_version=__version__,
         stale=stale,
         fixes=_sarif_fixes(result, config) if format.value == "sarif" else {},
+        fail_on_unscanned=unscanned is not None and unscanned.fail,
+        unscanned_choice=unscanned.choice if unscanned is not None else "",
     )
     write_output(get_reporter(format.value)(result, options), output)
 

@@ -70,6 +70,11 @@ def scan(
     force_exclude: Annotated[bool, typer.Option(
         "--force-exclude", help="Apply exclude patterns even to paths named on the command "
         "line (what the pre-commit hook does).")] = False,
+    fail_on_unscanned: Annotated[bool | None, typer.Option(
+        "--fail-on-unscanned/--no-fail-on-unscanned", help="Exit 1 when a file could not be "
+        "fully analysed (unreadable, over the size cap, binary content in a text file, too "
+        "deeply nested) [default: on with --staged and --diff-base, else the "
+        "fail_on_unscanned setting, else off].", show_default=False)] = None,
 ) -> None:
     """Scan files for API-token mistakes."""
     from tokenward.reporters import StaleEntry
@@ -91,6 +96,7 @@ def scan(
             use_baseline=not no_baseline,
             report_stale=report_stale,
             force_exclude=force_exclude,
+            fail_on_unscanned=fail_on_unscanned,
         )
         if report_stale and request.baseline is None and not no_baseline:
             from tokenward.scanner.pipeline import baseline_path
@@ -104,7 +110,7 @@ def scan(
         finally:
             bar.close()
         stale = tuple(StaleEntry(e.fingerprint, e.rule_id, e.path) for e in outcome.stale)
-        _render(outcome.result, format, output, config, stale)
+        _render(outcome.result, format, output, config, stale, outcome.unscanned)
     except _user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(outcome.exit_code(config))

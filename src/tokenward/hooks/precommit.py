@@ -4,7 +4,8 @@ The same scan as ``tokenward scan`` (files, ``--staged``, baseline, ``--fail-on`
 small argparse front end. It exists for latency: the typer-based CLI builds a pydantic
 adapter per option at start-up (typer >= 0.29), which costs more than scanning the five
 files of a typical commit. A hook is ``main(argv) -> int`` (asottile's pre-commit-hooks
-style); exit codes are the CLI's: 0 ok, 1 findings, 2 usage or internal error.
+style); exit codes are the CLI's: 0 ok, 1 findings (or a file it could not fully
+analyse: the hook fails closed unless fail_on_unscanned = false), 2 usage or internal error.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="lowest severity that fails the commit")
     parser.add_argument("--format", choices=("text", "github"), default="text")
     parser.add_argument("--config", type=Path, metavar="FILE", help="settings file")
+    parser.add_argument("--fail-on-unscanned", action=argparse.BooleanOptionalAction,
+                        default=None, help="fail when a file could not be fully analysed "
+                        "[default: on, unless fail_on_unscanned = false in the settings]")
     return parser
 
 
@@ -57,13 +61,15 @@ def _run(args: argparse.Namespace) -> int:
             config = config.with_overrides(fail_on=parse_severity(args.fail_on))
         if args.staged:
             request = ScanRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
-                                  use_baseline=not args.no_baseline)
+                                  use_baseline=not args.no_baseline, hook=True,
+                                  fail_on_unscanned=args.fail_on_unscanned)
         elif not args.paths:
             return 0  # pre-commit passed no file: nothing is being committed here
         else:
             # pre-commit names every staged file: the config's excludes must still apply.
             request = ScanRequest(paths=tuple(args.paths), baseline=args.baseline,
-                                  use_baseline=not args.no_baseline, force_exclude=True)
+                                  use_baseline=not args.no_baseline, force_exclude=True,
+                                  hook=True, fail_on_unscanned=args.fail_on_unscanned)
         outcome = run_pipeline(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
         sys.stderr.write(f"tokenward: error: {exc}\n")
@@ -74,7 +80,9 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"tokenward: internal error: {type(exc).__name__}; set "
                          "TOKENWARD_DEBUG=1 for details and please report it\n")
         return EXIT_ERROR
-    options = ReportOptions(fail_on=config.fail_on, tool_version=__version__)
+    options = ReportOptions(fail_on=config.fail_on, tool_version=__version__,
+                            fail_on_unscanned=outcome.unscanned.fail,
+                            unscanned_choice=outcome.unscanned.choice)
     sys.stdout.write(get_reporter(args.format)(outcome.result, options))
     return outcome.exit_code(config)
 

@@ -33,6 +33,9 @@ class ReportOptions:
     stale: tuple[StaleEntry, ...] = ()
     # fingerprint -> the changes `tokenward fix` would make (SARIF `fixes`).
     fixes: Mapping[str, tuple[Replacement, ...]] = field(default_factory=dict)
+    # Whether files not fully analysed fail the run, and who turned that off (if anyone).
+    fail_on_unscanned: bool = False
+    unscanned_choice: str = ""
 
 
 Reporter = Callable[[ScanResult, ReportOptions], str]

@@ -12,13 +12,16 @@ from tokenward.scanner.redaction import printable_json
 
 
 def to_document(result: ScanResult, options: ReportOptions) -> dict[str, object]:
+    summary = {**summarize(result, options.fail_on), "unscanned": len(result.unscanned),
+               "fail_on_unscanned": options.fail_on_unscanned}
     return {
         "version": __version__,
         "findings": [finding_to_dict(f) for f in result.findings],
-        "errors": [{"path": e.path, "message": e.message, "internal": e.internal}
-                   for e in result.errors],
+        "errors": [{"path": e.path, "message": e.message, "internal": e.internal,
+                    "unscanned": e.unscanned} for e in result.errors],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
-        "summary": summarize(result, options.fail_on),
+        "unscanned": list(result.unscanned),
+        "summary": summary,
         **({"stale_baseline": [{"fingerprint": s.fingerprint, "rule_id": s.rule_id,
                                 "path": s.path} for s in options.stale]}
            if options.stale else {}),

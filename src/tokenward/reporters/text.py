@@ -64,10 +64,20 @@ def summary_line(result: ScanResult, options: ReportOptions) -> str:
         parts.append("skipped " + ", ".join(f"{n} {reason}" for reason, n in skipped.items()))
     if result.errors:
         parts.append(_plural(len(result.errors), "error"))
+    if result.unscanned:
+        parts.append(f"{len(result.unscanned)} not fully scanned ({_unscanned_note(options)})")
     if options.stale:
         count = len(options.stale)
         parts.append(f"{count} stale baseline {'entry' if count == 1 else 'entries'}")
     return "tokenward: " + "; ".join(parts)
+
+
+def _unscanned_note(options: ReportOptions) -> str:
+    if options.fail_on_unscanned:
+        return "fails the gate"
+    if options.unscanned_choice:
+        return f"not failing: {options.unscanned_choice}"
+    return "--fail-on-unscanned to fail on it"
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:

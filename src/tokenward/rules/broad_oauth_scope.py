@@ -187,7 +187,9 @@ def _assigned_to_scope_name(source: Source, value: cst.BaseExpression) -> bool:
 
 # --- config files ---------------------------------------------------------------------------
 
-_KEY_LINE = re.compile(r"""^(\s*-?\s*)(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(.*)$""")
+# `\s*(?:-\s*)?`, not `\s*-?\s*`: the latter tried every split of a long run of blanks.
+_KEY_LINE = re.compile(
+    r"""^(\s*(?:-\s*)?)(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(.*)$""")
 _FLAG = re.compile(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
 _ITEM = re.compile(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
 _QUOTED = re.compile(r"""["']([^"']*)["']""")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.providers import fails_validation, provider_of
@@ -24,6 +24,7 @@ from tokenward.analysis.vocabulary import name_words, occurrences, secret_kind, 
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
+from tokenward.rules.hardcoded_secret_config import text_hits
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -99,6 +100,8 @@ def _literal(node: cst.BaseExpression) -> str | None:
     value = pyutil.string_value(node)
     if value is not None:
         return value
+    if isinstance(node, cst.BinaryOperation):
+        return _added_strings(node)
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
         try:
             raw = node.evaluated_value
@@ -110,6 +113,27 @@ def _literal(node: cst.BaseExpression) -> str | None:
             isinstance(p, cst.FormattedStringExpression) for p in node.parts):
         return "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
     return None
+
+
+def _added_strings(node: cst.BaseExpression) -> str | None:
+    """The value of ``"Zq8r" + "T5pL..."`` (a token split over lines) when every operand
+    is a string literal, else None. Iterative: a long chain must not recurse."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+            stack += (current.right, current.left)
+            continue
+        value = pyutil.string_value(current)
+        if value is None:
+            return None
+        parts.append(value)
+    return "".join(parts)
+
+
+def _is_addition(node: object) -> bool:
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)
 
 
 def _target_name(target: cst.BaseExpression) -> str | None:
@@ -193,10 +217,18 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
         if not isinstance(source.index.parent(concatenated), cst.ConcatenatedString):
             yield concatenated
     yield from source.index.of(cst.FormattedString)
+    # "abc" + "def" as one literal (the outermost addition of string literals only).
+    for operation in source.index.of(cst.BinaryOperation):
+        if (_is_addition(operation) and not _is_addition(source.index.parent(operation))
+                and _added_strings(operation) is not None):
+            yield operation
 
 
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
+        # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
+        # `"key": "literal"` lines as TW102 judges a config file's pairs.
+        yield from text_hits(source, "python")
         return
     _load_libcst()
     for node in _literal_nodes(source):
@@ -208,6 +240,30 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 
 def _literal_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
+    if not isinstance(node, cst.BinaryOperation):
+        yield from _value_hits(source, node)
+        return
+    for hit in _value_hits(source, node):
+        # ``"Bearer " + "ghp_..."``: one operand holds the whole secret, and the fix engine
+        # rewrites that literal (it finds it from the span). A secret split over operands
+        # is fixed by hand.
+        whole = any(pyutil.string_value(o) == hit.secret for o in _operands(node))
+        yield hit if whole else replace(hit, fixable=False)
+
+
+def _operands(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The operands of an addition chain, left to right (iterative: chains can be long)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if _is_addition(current):
+            assert isinstance(current, cst.BinaryOperation)
+            stack += (current.right, current.left)
+        else:
+            yield current
+
+
+def _value_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
     value = _literal(node)
     if value is None:
         if isinstance(node, cst.FormattedString):
@@ -392,16 +448,36 @@ _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           "ftp_tls(", "ldap3.connection(", "telegram.bot(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")
 _BUILT_AFTER_SCHEME = re.compile(r"\{|[\"']\s*\+")
-_URL_PASSWORD = re.compile(r"://[^\s/@'\"]*:([^\s/@'\"]+)@")
-_PASSWORD_PAIR = re.compile(r"\s*=\s*([^\s;'\"\[\](){},]{6,})(?=[;\s'\"]|$)", re.MULTILINE)
+# A URL's user-info (`scheme://user:password@`) in one linear pass; the password is what
+# follows its last colon. (`://[^\s/@'"]*:([^\s/@'"]+)@`, the regex this replaces, took
+# 32 s on a 100 KB line of `http://a:a:a:...`: it tried every colon against every end.)
+_URL_USERINFO = re.compile(r"://([^\s/@'\"]*+)@")
+# A value after `password =`; at most 256 characters, so `pwd=pwd=pwd=...` costs a bounded
+# look per occurrence instead of a scan to the end of the run each time.
+_PASSWORD_PAIR = re.compile(r"\s*=\s*([^\s;'\"\[\](){},]{6,256}+)(?=[;\s'\"]|$)",
+                            re.MULTILINE)
 _QUOTE = re.compile(r"[\"'`]")
+# Where one literal ends and the next begins: `"ab" "cd"`, `"ab" +`, `"ab" \`, over lines.
+_LITERAL_SEAM = re.compile(r"""(["'])[\s+\\]*\1""")
+# A line that goes on: an open bracket, a backslash, an operator or an assignment.
+_CONTINUES = ("(", "[", "{", "\\", "+", "=", ",")
 
 
 def _quoted_candidate(text: str, *, password: bool) -> bool:
     """Whether any run between two quotes in ``text`` could be a secret. Every run between
-    consecutive quote characters is tried, so both alignments of the quotes are covered."""
+    consecutive quote characters is tried, so both alignments of the quotes are covered.
+    Literals split over lines are joined first: a token cut in pieces is one candidate."""
+    text = _LITERAL_SEAM.sub("", text)
     return any(len(part) >= 6 and could_be_secret(part, password=password)
                for part in _QUOTE.split(text)[1:-1])
+
+
+def url_passwords(text: str) -> Iterator[str]:
+    """Every password of a ``scheme://user:password@`` in ``text`` (linear time)."""
+    for match in _URL_USERINFO.finditer(text):
+        _, colon, password = match.group(1).rpartition(":")
+        if colon and password:
+            yield password
 
 
 def _wants(lowered: str) -> bool:
@@ -421,6 +497,8 @@ def _wants(lowered: str) -> bool:
         end = lowered.find("\n", after)
         if end < 0:
             end = len(lowered)
+        if lowered[after:end].rstrip().endswith(_CONTINUES):
+            end = min(len(lowered), after + 300)  # the literal is on the next lines
         if (end, password) not in checked:
             checked.add((end, password))
             if _quoted_candidate(lowered[after:end][:300], password=password):
@@ -430,8 +508,7 @@ def _wants(lowered: str) -> bool:
             after = position + len(call)
             if _quoted_candidate(lowered[after : after + 300], password=True):
                 return True
-    if "://" in lowered and any(could_be_secret(m.group(1))
-                                for m in _URL_PASSWORD.finditer(lowered)):
+    if "://" in lowered and any(could_be_secret(p) for p in url_passwords(lowered)):
         return True
     for word in ("password", "passwd", "pwd"):
         for position in occurrences(lowered, word):
@@ -484,6 +561,11 @@ RULE = Rule(
             "(`postgres://app:PASSWORD@db/app`, `Server=...;Password=...`);\n"
             "- bearer headers built from literals with f-strings or `+` "
             "(`f\"Bearer {GH}\"` where `GH = \"ghp_...\"`).\n"
+            "A literal split over lines (`(\"ab\" \"cd\")`, `\"ab\" + \"cd\"`, a backslash "
+            "continuation) is judged whole. A file that does not parse (a syntax error, code "
+            "too deeply nested for the parser) is still read: its `NAME = \"literal\"`, "
+            "`keyword=\"literal\"` and `\"key\": \"literal\"` lines are judged as TW102 "
+            "judges configuration files.\n"
             "Secret-like names are split into words: `token`, `secret`, `password` (`passwd`, "
             "`pwd`, `pass`), `api_key`, `access_key`, `private_key`, `client_secret`, `auth`, "
             "`credential(s)`, `bearer`, `session_key`, `signing_key`, `webhook_secret`, "

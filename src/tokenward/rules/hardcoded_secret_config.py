@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis.config_pairs import Pair, pairs
+from tokenward.analysis.config_text import windows
 from tokenward.analysis.providers import fails_validation, provider_of
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import (
@@ -50,47 +51,80 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.kind == "netrc":
         yield from _netrc_hits(source)
         return
-    reported: set[tuple[int, str]] = set()
-    for pair in pairs(source.text, source.kind):
+    yield from text_hits(source, source.kind)
+
+
+def text_hits(source: Source, kind: str) -> Iterator[Hit]:
+    """Secrets in the key/value pairs of ``source`` read as ``kind``, and in URLs, command
+    lines and Authorization headers on its lines. Also TW101's fallback for Python that
+    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``)."""
+    seen = _Seen()
+    for pair in pairs(source.text, kind):
         for hit in _pair_hits(pair, source):
-            reported.add((hit.span.line, hit.secret or ""))
+            seen.first(hit.span.line, hit.secret or "")
             yield hit
     # URLs with credentials and Authorization headers anywhere else (command lines, YAML
-    # flow mappings, values the pair reader does not see).
+    # flow mappings, values the pair reader does not see). A long line (minified) is read
+    # in bounded windows, so no regex ever runs over a whole megabyte line.
     for number, line in enumerate(source.lines, 1):
-        if "://" in line:
-            for cred in url_credentials(line):
-                if (number, cred.password) not in reported:
-                    reported.add((number, cred.password))
-                    yield _raw_hit(Span(number, cred.start + 1, number, cred.end + 1),
-                                   cred.password, f"{cred.scheme} URL", "password in a URL")
-        if source.kind == "shell" and ("-u" in line or "--" in line):
-            for match in _CLI_PASSWORD.finditer(line):
-                group = "pw" if match.group("pw") else "pw2"
-                password = match.group(group)
-                if (number, password) in reported or why_not_secret(password,
-                                                                    "password") is not None:
-                    continue
-                reported.add((number, password))
-                yield _raw_hit(Span(number, match.start(group) + 1, number,
-                                    match.end(group) + 1), password, "password", "password")
-        # Command lines and URLs the pair reader does not see; comments are not code here.
-        paired = any(line_number == number for line_number, _ in reported)
-        for inline in () if paired or line.lstrip().startswith("#") else inline_secrets(line):
-            if (number, inline.secret) not in reported:
-                reported.add((number, inline.secret))
-                yield _raw_hit(Span(number, inline.start + 1, number, inline.end + 1),
-                               inline.secret, inline.name,
+        comment = line.lstrip().startswith("#")
+        for offset, text in windows(line):
+            cut = offset + len(text) < len(line)
+            yield from _line_hits(number, offset, text, kind, comment, seen, cut)
+
+
+class _Seen:
+    """What was reported, by (line, secret) and by line: each secret once per line."""
+
+    def __init__(self) -> None:
+        self.secrets: set[tuple[int, str]] = set()
+        self.lines: set[int] = set()
+
+    def first(self, number: int, secret: str) -> bool:
+        """Record ``secret`` on line ``number``; False when it was already reported."""
+        if (number, secret) in self.secrets:
+            return False
+        self.secrets.add((number, secret))
+        self.lines.add(number)
+        return True
+
+
+def _line_hits(number: int, offset: int, line: str, kind: str, comment: bool,
+               seen: _Seen, cut: bool) -> Iterator[Hit]:
+    """Hits in ``line``: a window at column ``offset`` of line ``number``. When the window
+    ``cut`` the line, a value reaching its end may be cut too: it is left to the next
+    window, which overlaps this one and holds it whole."""
+    def span(start: int, end: int) -> Span:
+        return Span(number, offset + start + 1, number, offset + end + 1)
+
+    def first(end: int, secret: str) -> bool:
+        return (not cut or end < len(line)) and seen.first(number, secret)
+
+    if "://" in line:
+        for cred in url_credentials(line):
+            if first(cred.end, cred.password):
+                yield _raw_hit(span(cred.start, cred.end), cred.password,
+                               f"{cred.scheme} URL", "password in a URL")
+    if kind == "shell" and ("-u" in line or "--" in line):
+        for match in _CLI_PASSWORD.finditer(line):
+            group = "pw" if match.group("pw") else "pw2"
+            password = match.group(group)
+            if why_not_secret(password, "password") is None and first(match.end(group),
+                                                                      password):
+                yield _raw_hit(span(match.start(group), match.end(group)), password,
+                               "password", "password")
+    # Command lines and URLs the pair reader does not see; comments are not code here.
+    if not comment and number not in seen.lines:
+        for inline in inline_secrets(line):
+            if first(inline.end, inline.secret):
+                yield _raw_hit(span(inline.start, inline.end), inline.secret, inline.name,
                                f"{inline.name} on a command line or in a URL")
-        if "uthorization" in line:
-            for match in _AUTH_HEADER.finditer(line):
-                token = match.group("token")
-                if (number, token) in reported or why_not_secret(token, "bearer") is not None:
-                    continue
-                reported.add((number, token))
-                yield _raw_hit(Span(number, match.start("token") + 1, number,
-                                    match.end("token") + 1), token, "Authorization",
-                               "bearer token")
+    if "uthorization" in line:
+        for match in _AUTH_HEADER.finditer(line):
+            token = match.group("token")
+            if why_not_secret(token, "bearer") is None and first(match.end("token"), token):
+                yield _raw_hit(span(match.start("token"), match.end("token")), token,
+                               "Authorization", "bearer token")
 
 
 def _raw_hit(span: Span, secret: str, target: str, detail: str) -> Hit:
@@ -180,7 +214,8 @@ RULE = Rule(
         not_flagged=not_flagged_doc(
             "Keys that describe a secret without holding one (`token_url`, `secret_name`, "
             "`password_min_length`, `public_key`, `key_id`).",
-            "YAML block scalars (`key: |`): private keys in them are found by TW103.",
+            "PEM blocks in YAML block scalars (`key: |`): TW103 reports private keys with "
+            "their body. Other block scalars are one value, their lines joined.",
         ),
         references=(
             "https://cwe.mitre.org/data/definitions/798.html",

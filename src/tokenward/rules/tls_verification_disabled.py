@@ -234,13 +234,14 @@ def _detect_commands(source: Source) -> Iterator[Hit]:
 
 
 _CONFIG_OFF = re.compile(
-    r"""^\s*-?\s*["']?(insecure[-_]skip[-_]tls[-_]verify|tls[-_]skip[-_]verify|"""
+    r"""^\s*(?:-\s*)?["']?(insecure[-_]skip[-_]tls[-_]verify|tls[-_]skip[-_]verify|"""
     r"""skip[-_]tls[-_]verify|insecure[-_]skip[-_]verify|tls[-_]insecure|insecure|"""
     r"""verify[-_]?ssl|ssl[-_]?verify|tls[-_]?verify|verify[-_]certs?|verify)["']?"""
-    r"""\s*[:=]\s*["']?(true|false|no|yes|0|1|off|on)["']?\s*,?\s*(?:#.*)?$""",
+    r"""\s*[:=]\s*["']?(true|false|no|yes|0|1|off|on)["']?\s*(?:,\s*)?(?:#.*)?$""",
     re.IGNORECASE)
 _SKIP_WORDS = ("skip", "insecure")
-_CONFIG_KEY = re.compile(r"""^\s*-?\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*)?$""")
+# `\s*(?:-\s*)?`, not `\s*-?\s*` (quadratic on a long run of blanks).
+_CONFIG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*)?$""")
 
 
 def _file_has_credential(source: Source) -> bool:

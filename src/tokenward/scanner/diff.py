@@ -4,7 +4,9 @@
 from there to the work tree gives, per file, exactly the added or changed lines (``-U0``:
 no context lines, so a hunk's ``+c,d`` range is the new lines and nothing else). New files
 (added since the base, or untracked and not ignored) count in full. Renames are detected
-(``-M``): a file that was only moved adds no lines, so it adds no findings either.
+(``-M``): a file that was only moved adds no lines, so it adds no findings either. A file
+git calls binary (a NUL byte: a UTF-16 file, a ``.env`` with one NUL) has no hunks in that
+diff; ``--numstat`` names it, and it counts in full.
 """
 
 from __future__ import annotations
@@ -102,11 +104,37 @@ def changed_files(rev: str, cwd: Path | None = None) -> dict[str, ChangedFile]:
     for path, (new, lines) in parse_diff(patch).items():
         shown = display(root, path, cwd)
         changed[shown] = ChangedFile(shown, whole=new, lines=frozenset(lines))
+    for path in binary_changes(base, root):
+        shown = display(root, path, cwd)
+        changed[shown] = ChangedFile(shown, whole=True)
     untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard"], root)
     for path in split_z(untracked):
         shown = display(root, path, cwd)
         changed[shown] = ChangedFile(shown, whole=True)
     return changed
+
+
+def binary_changes(base: str, root: Path) -> list[str]:
+    """Repository paths of the files changed since ``base`` that git calls binary: ``-`` for
+    both counts in ``git diff --numstat -z`` (a rename's record is followed by its two
+    paths)."""
+    out = run_git(["diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", base,
+                   "--"], root)
+    fields = out.split(b"\0")
+    paths: list[str] = []
+    index = 0
+    while index < len(fields):
+        record = fields[index]
+        index += 1
+        if not record:
+            continue
+        added, deleted, path = record.split(b"\t", 2)
+        if not path:  # a rename: source and destination follow
+            path = fields[index + 1]
+            index += 2
+        if added == b"-" and deleted == b"-":
+            paths.append(path.decode("utf-8", "surrogateescape"))
+    return paths
 
 
 def on_changed_lines(findings: Iterable[Finding],

@@ -8,6 +8,11 @@ Per file: read, skip binary and oversized files, decode, pick the rules that cou
 redacted, fingerprinted findings and apply inline suppressions. Files are independent, so
 a large scan runs in worker processes; results come back in path order, so the output is
 deterministic whatever the scheduling. An unchanged file is served from the result cache.
+
+A file that cannot be fully analysed (unreadable, over the size cap, binary content in a
+text file, undecodable, too deeply nested to parse, a rule that crashed on it) is an error
+entry marked ``unscanned``: the gate fails on it rather than pass what it did not see. A
+worker process that dies costs the file it was scanning, never the run.
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ from __future__ import annotations
 import os
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tokenward.analysis.source import Source, decode, kind_of
+from tokenward.analysis.source import (
+    Source,
+    bom_encoding,
+    decode,
+    is_binary_kind,
+    is_text_kind,
+    kind_of,
+)
 from tokenward.config import Config
 from tokenward.model import (
     Finding,
@@ -73,26 +86,62 @@ def active_rules(config: Config, rules: Sequence[Rule]) -> tuple[Rule, ...]:
 
 
 def _is_binary(data: bytes) -> bool:
-    return b"\0" in data[:BINARY_SNIFF]
+    """A NUL byte near the start, unless a UTF-16/32 byte-order mark explains it."""
+    return b"\0" in data[:BINARY_SNIFF] and bom_encoding(data) in (None, "utf-8-sig")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MiB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
+def _real_binary(path: str, text_kind: bool, data: bytes) -> bool:
+    """Never text by name (an image, an archive, a font ...), or a NUL byte near the start
+    of a file whose name does not say text."""
+    return is_binary_kind(path) or (not text_kind and _is_binary(data))
+
+
+def oversize_error(path: str, head: bytes, size: int, cap: int) -> str | None:
+    """Why a file over the size cap is not fully scanned; None for a real binary, which
+    is only skipped."""
+    if _real_binary(path, is_text_kind(path, kind_of(path, head[:200])), head):
+        return None
+    return (f"not scanned: {_size(size)} is over the size cap ({_size(cap)}); raise "
+            "max_file_size or exclude the file")
+
+
+def _unreadable(task: FileTask) -> FileResult:
+    errors = () if task.error is None else (ScanError(task.path, task.error, unscanned=True),)
+    skipped = None if task.skipped is None else SkippedFile(task.path, task.skipped)
+    return FileResult(task.path, errors=errors, skipped=skipped)
 
 
 def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResult:
     """Scan one file's content. Never raises: problems become error entries."""
-    if task.error is not None:
-        return FileResult(task.path, errors=(ScanError(task.path, task.error),))
-    if task.skipped is not None:
-        return FileResult(task.path, skipped=SkippedFile(task.path, task.skipped))
+    if task.error is not None or task.skipped is not None:
+        return _unreadable(task)
     data = task.data or b""
     if len(data) > config.max_file_size:
-        return FileResult(task.path, skipped=SkippedFile(task.path, "too-large"))
-    if _is_binary(data):
-        return FileResult(task.path, skipped=SkippedFile(task.path, "binary"))
+        message = oversize_error(task.path, data[:BINARY_SNIFF], len(data),
+                                 config.max_file_size)
+        return _unreadable(FileTask(task.path, error=message, skipped="too-large"))
     kind = kind_of(task.path, data[:200])
+    text_kind = is_text_kind(task.path, kind)
+    if _real_binary(task.path, text_kind, data):
+        return FileResult(task.path, skipped=SkippedFile(task.path, "binary"))
     decoded = decode(data, kind)
-    source = Source(task.path, decoded.text, kind, config, decoded.encoding)
     errors: list[ScanError] = []
     if decoded.error:
-        errors.append(ScanError(task.path, decoded.error))
+        # Still scanned (as Latin-1); a file named as text that does not decode is suspect.
+        errors.append(ScanError(task.path, decoded.error, unscanned=text_kind))
+    text = decoded.text
+    if "\0" in text:
+        # A NUL byte must not hide the rest of a .env or a JSON file: read it as a separator.
+        text = text.replace("\0", " ")
+        if text_kind:
+            errors.append(ScanError(
+                task.path, "holds NUL bytes (binary content in a text file): scanned as "
+                "text with each NUL read as a separator", unscanned=True))
+    source = Source(task.path, text, kind, config, decoded.encoding)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
         if not rule.applies_to(kind) or not rule.wants(source.lowered):
@@ -100,7 +149,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
         except RecursionError:
-            errors.append(ScanError(task.path, f"{rule.id}: code nested too deeply to analyse"))
+            errors.append(ScanError(task.path, f"{rule.id}: code nested too deeply to analyse",
+                                    unscanned=True))
         except Exception as exc:  # a bug in a rule must not stop the run, nor pass silently
             where = traceback.extract_tb(exc.__traceback__)[-1]
             errors.append(ScanError(
@@ -109,7 +159,7 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
-    errors.extend(ScanError(task.path, message) for message in source.errors)
+    errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
     errors = [replace(e, message=redactor.text(e.message)) for e in errors]
@@ -219,7 +269,10 @@ def read_task(candidate: Candidate, max_size: int) -> FileTask:
         if not path.is_file():
             return FileTask(candidate.display, skipped="not-a-file")
         if stat.st_size > max_size:
-            return FileTask(candidate.display, skipped="too-large")
+            with path.open("rb") as handle:  # enough to tell a real binary, no more
+                head = handle.read(BINARY_SNIFF)
+            return FileTask(candidate.display, skipped="too-large", error=oversize_error(
+                candidate.display, head, stat.st_size, max_size))
         return FileTask(candidate.display, data=path.read_bytes())
     except FileNotFoundError:
         return FileTask(candidate.display, skipped="deleted")
@@ -234,6 +287,57 @@ def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileR
 
 def _chunks(tasks: list[FileTask], size: int) -> list[list[FileTask]]:
     return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
+def _crashed(task: FileTask) -> FileResult:
+    return FileResult(task.path, errors=(ScanError(
+        task.path, "not scanned: the scanner process died while scanning this file (a crash "
+        "in native code, or out of memory); please report it", internal=True,
+        unscanned=True),))
+
+
+def _in_pools(tasks: list[FileTask], config: Config, rules: tuple[Rule, ...], workers: int,
+              size: int) -> Iterator[list[FileResult]]:
+    """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
+    results as it ends.
+
+    Few calls are in flight at a time, so when a worker dies (a segfault in native code,
+    the out-of-memory killer) the files it may have been scanning are known. They are
+    scanned again one per call, then one process at a time, until the file that kills its
+    worker is alone: that file becomes an error entry. The others go on in a fresh pool.
+    """
+    window = 2 * workers if workers > 1 else 1
+    queue = _chunks(tasks, size)[::-1]
+    while queue:
+        suspects: list[FileTask] = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future[list[FileResult]], list[FileTask]] = {}
+            while (queue or running) and not suspects:
+                while queue and len(running) < window:
+                    batch = queue.pop()
+                    try:
+                        running[pool.submit(_worker, (batch, config, rules))] = batch
+                    except BrokenProcessPool:  # it broke between two calls: a suspect too
+                        suspects.extend(batch)
+                        break
+                finished = (wait(running, return_when=FIRST_COMPLETED).done
+                            if running and not suspects else set())
+                # Once the pool is broken every call still running fails with it.
+                broken = suspects or _broken(finished)
+                for future in list(running) if broken else finished:
+                    batch = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        suspects.extend(batch)
+        if len(suspects) == 1 and window == 1:
+            yield [_crashed(suspects[0])]  # it killed a worker that scanned nothing else
+        elif suspects:
+            yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1)
+
+
+def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
+    return any(isinstance(f.exception(), BrokenProcessPool) for f in finished)
 
 
 def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
@@ -263,14 +367,12 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
         # parsed) spread over the workers instead of ending the run on one of them.
         by_size = sorted(pending, key=lambda t: len(t.data or b""), reverse=True)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch in pool.map(_worker, [(c, config, chosen) for c in
-                                            _chunks(by_size, size)]):
-                for result in batch:
-                    results[result.path] = result
-                done += len(batch)
-                if progress:
-                    progress(done, total)
+        for batch in _in_pools(by_size, config, chosen, workers, size):
+            for result in batch:
+                results[result.path] = result
+            done += len(batch)
+            if progress:
+                progress(done, total)
     else:
         for task in pending:
             results[task.path] = scan_file(task, config, chosen)
@@ -278,9 +380,12 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
             if progress:
                 progress(done, total)
     if cache is not None:
+        # The cache keeps error messages only: a result whose errors must keep their kind
+        # (internal, unscanned: what the gate fails on) is scanned again next time.
         cache.put_many(
             (task, results[task.path]) for task in pending
-            if task.data is not None and not any(e.internal for e in results[task.path].errors)
+            if task.data is not None
+            and not any(e.internal or e.unscanned for e in results[task.path].errors)
         )
         cache.close()
     return _assemble([results[t.path] for t in tasks], cache_hits=total - len(pending))

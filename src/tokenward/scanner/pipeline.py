@@ -3,6 +3,11 @@ files changed since a base), keep a shard, scan, apply the baseline, keep only c
 lines, find stale baseline entries, and decide the exit code. This is also where the rule
 set is composed: the engine receives the rules it runs.
 
+A gate must not pass what it did not see: a file that could not be fully analysed fails
+the hook, ``--staged`` and ``--diff-base`` runs unless the settings turn that off (a
+choice the summary names); a plain scan reports such files and fails on them only when
+asked (``--fail-on-unscanned``).
+
 Pure apart from reading files and running git: no printing, no exiting.
 """
 
@@ -37,6 +42,36 @@ class ScanRequest:
     report_stale: bool = False
     # Apply excludes even to paths named on the command line (the pre-commit hook).
     force_exclude: bool = False
+    # The pre-commit hook's run (a gate, like --staged and --diff-base).
+    hook: bool = False
+    # --fail-on-unscanned / --no-fail-on-unscanned; None: the settings, else the default.
+    fail_on_unscanned: bool | None = None
+
+    @property
+    def gating(self) -> bool:
+        """A run that decides whether code goes in: unscanned files fail it by default."""
+        return self.hook or self.staged or self.diff_base is not None
+
+
+@dataclass(frozen=True)
+class UnscannedPolicy:
+    """Whether files that were not fully analysed fail the run, and who decided that it
+    does not (the summary names that choice)."""
+
+    fail: bool = False
+    choice: str = ""  # "fail_on_unscanned = false in .tokenward.toml", a command-line flag
+
+
+def unscanned_policy(request: ScanRequest, config: Config) -> UnscannedPolicy:
+    """The command line first, then the settings, then the default of the mode."""
+    if request.fail_on_unscanned is not None:
+        fail = request.fail_on_unscanned
+        return UnscannedPolicy(fail, "" if fail else "--no-fail-on-unscanned")
+    if config.fail_on_unscanned is not None:
+        fail = config.fail_on_unscanned
+        where = display_path(Path(config.source_file)) if config.source_file else "settings"
+        return UnscannedPolicy(fail, "" if fail else f"fail_on_unscanned = false in {where}")
+    return UnscannedPolicy(request.gating)
 
 
 @dataclass(frozen=True)
@@ -46,13 +81,17 @@ class ScanOutcome:
     baseline_path: Path | None = None
     # The display paths of the files this run read (scanned, skipped or failed).
     scanned: tuple[str, ...] = ()
+    unscanned: UnscannedPolicy = UnscannedPolicy()
 
     def exit_code(self, config: Config) -> int:
-        """2 on any internal error (never 0), else 1 for failing findings or stale
-        entries that were asked about, else 0."""
+        """2 on any internal error (never 0), else 1 for failing findings, stale entries
+        that were asked about, or files not fully analysed when those fail the run,
+        else 0."""
         if any(e.internal for e in self.result.errors):
             return EXIT_ERROR
         if any(f.severity >= config.fail_on for f in self.result.active) or self.stale:
+            return EXIT_FINDINGS
+        if self.unscanned.fail and self.result.unscanned:
             return EXIT_FINDINGS
         return EXIT_OK
 
@@ -111,7 +150,8 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
             stale = tuple(baselines.stale_entries(known, result.findings, scanned,
                                                   exists=whole))
         result = baselines.apply(result, known)
-    return ScanOutcome(result, stale, where, tuple(t.path for t in tasks))
+    return ScanOutcome(result, stale, where, tuple(t.path for t in tasks),
+                       unscanned_policy(request, config))
 
 
 def scan(paths: Sequence[str | Path], config: Config | None = None, *,
