@@ -171,6 +171,9 @@ def test_file_prefilter_skips_files_that_cannot_fire() -> None:
     assert _wants('auth = httpbasicauth(\n    "bot",\n    "kv7wq2zm9lx4",\n)\n')
     assert _wants('h = f"bearer {gh}"\n')
     assert _wants('url = "postgres://app:vq8rt3nzp2lm@db/app"\n')
+    # A value that starts with a secret stem ("pw...") must not hide the name before it.
+    assert _wants('db_password = "pw3sk9vqxl2mt7rz4nb8"\n')
+    assert _lines('DB_PASSWORD = "Pw3sK9vQxL2mT7rZ4nB8"\n') == [1]
 
 
 def test_multiline_positional_credentials_are_seen() -> None:

@@ -492,17 +492,19 @@ def _wants(lowered: str) -> bool:
     """
     if has_inline_candidate(lowered):
         return True
-    checked: set[tuple[int, bool]] = set()
+    # Per line, the earliest secret-like name: the text after it covers every later one.
+    earliest: dict[tuple[int, bool], int] = {}
     for after, password in secret_name_ends(lowered):
         end = lowered.find("\n", after)
         if end < 0:
             end = len(lowered)
         if lowered[after:end].rstrip().endswith(_CONTINUES):
             end = min(len(lowered), after + 300)  # the literal is on the next lines
-        if (end, password) not in checked:
-            checked.add((end, password))
-            if _quoted_candidate(lowered[after:end][:300], password=password):
-                return True
+        key = (end, password)
+        earliest[key] = min(after, earliest.get(key, after))
+    if any(_quoted_candidate(lowered[after:end][:300], password=password)
+           for (end, password), after in earliest.items()):
+        return True
     for call in _CALLS:
         for position in occurrences(lowered, call):
             after = position + len(call)
