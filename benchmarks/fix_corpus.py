@@ -33,7 +33,7 @@ from tokenward.config import Config
 from tokenward.fix.engine import FixOptions, apply_plan, open_destination, plan_fixes
 from tokenward.fix.services import Destination
 from tokenward.model import ScanResult
-from tokenward.scanner.pipeline import scan
+from tokenward.scanner.pipeline import ScanRequest, run_pipeline, scan
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "accuracy" / "corpus"
 
@@ -63,11 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
         before = scan(["."], config, use_cache=False)
         started = time.perf_counter()
-        plan = plan_fixes(["."], config, options=FixOptions(destination, root))
+        plan = plan_fixes(run_pipeline(ScanRequest(paths=(".",)), config), config,
+                          options=FixOptions(destination, root))
         report = apply_plan(plan)
         elapsed = time.perf_counter() - started
         after = scan(["."], config, use_cache=False)
-        second = plan_fixes(["."], config, options=FixOptions(destination, root))
+        second = plan_fixes(run_pipeline(ScanRequest(paths=(".",)), config), config,
+                            options=FixOptions(destination, root))
 
         rewritten = [root / f.path for f in report.written]
         texts = {path: path.read_text(encoding="utf-8", errors="surrogateescape")

@@ -14,6 +14,7 @@ from tokenward.cli import main
 from tokenward.config import Config
 from tokenward.fix.engine import FixOptions, apply_plan, plan_fixes
 from tokenward.fix.services import Destination
+from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
 GITHUB = "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"  # valid checksum, never issued
 GITHUB_PROVIDER = provider_of(GITHUB)
@@ -118,7 +119,9 @@ def test_an_existing_env_entry_is_reused_or_avoided(project: Path) -> None:
 
 def test_a_file_changed_since_the_scan_is_skipped_and_the_others_are_written(
         project: Path) -> None:
-    plan = plan_fixes(["."], Config(root=str(project)), options=FixOptions(root=project))
+    config = Config(root=str(project))
+    plan = plan_fixes(run_pipeline(ScanRequest(paths=(".",)), config), config,
+                      options=FixOptions(root=project))
     (project / "billing.py").write_text(f'API_KEY = "{KEY_A}"  # edited meanwhile\n')
     report = apply_plan(plan)
     assert [(p.path, p.message) for p in report.problems] == [
@@ -208,8 +211,9 @@ def test_interactive_answers(project: Path, answers: list[str], fixed_files: lis
         asked.append(proposal)
         return Answer(answers[len(asked) - 1])
 
-    plan = plan_fixes(["."], Config(root=str(project)), options=FixOptions(root=project),
-                      decide=decide)
+    config = Config(root=str(project))
+    plan = plan_fixes(run_pipeline(ScanRequest(paths=(".",)), config), config,
+                      options=FixOptions(root=project), decide=decide)
     assert len(asked) == questions
     assert [p.path for p in asked] == ["billing.py", "bot.py", "search.py", "search.py"][
         :questions]

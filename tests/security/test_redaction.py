@@ -260,8 +260,9 @@ def test_train_findings_refuses_a_path_outside_the_root(
 
 def test_lessons_never_read_outside_the_root(tmp_path: Path) -> None:
     """The library too: a finding naming a file outside the root shows its snippet only."""
+    from tokenward.config import Config
     from tokenward.model import Category, Finding, Severity, Span
-    from tokenward.training.excerpts import SourceFiles, finding_excerpt
+    from tokenward.training.excerpts import SourceFiles, finding_excerpt, scan_reported
 
     secret = f"{piece()}!{piece()}"
     (tmp_path / "private.txt").write_text(f"a\nb\npassword {secret}\n", encoding="utf-8")
@@ -270,7 +271,7 @@ def test_lessons_never_read_outside_the_root(tmp_path: Path) -> None:
     finding = Finding("TW102", "hardcoded-secret-config", Category.HARDCODED_SECRET,
                       Severity.HIGH, "../private.txt", Span(3, 10, 3, 27), "a password",
                       "[snippet]", "f" * 24)
-    files = SourceFiles(root)
+    files = SourceFiles(root, scan_reported([finding], root, Config(), ()))
     files.learn([finding])
     assert files.view("../private.txt") is None
     assert finding_excerpt(files, finding).lines == ("[snippet]",)

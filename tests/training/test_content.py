@@ -15,7 +15,7 @@ from tokenward.rules import RULES
 from tokenward.scanner.pipeline import scan
 from tokenward.training import Session, build
 from tokenward.training.chart import render_svg
-from tokenward.training.excerpts import HIDDEN_LINE, SourceFiles, redact_line
+from tokenward.training.excerpts import HIDDEN_LINE, SourceFiles, redact_line, scan_reported
 from tokenward.training.exercises import make_exercise
 from tokenward.training.lessons import _counts
 from tokenward.training.quiz_bank import BANK, questions_for
@@ -150,7 +150,7 @@ def test_a_file_changed_since_the_scan_shows_only_the_snippet(tmp_path: Path) ->
     finding = Finding("TW901", "test-password", Category.HARDCODED_SECRET, Severity.HIGH,
                       "a.py", Span(2, 7, 2, 21), "password in pw", 'pw = "hun****(12 chars)"',
                       "f" * 16, secret_hash="0" * 32)
-    files = SourceFiles(tmp_path)
+    files = SourceFiles(tmp_path, scan_reported([finding], tmp_path, Config(), CORE_RULES))
     files.learn([finding])
     assert not files.readable(finding)
     from tokenward.training.excerpts import finding_excerpt

@@ -20,11 +20,13 @@ from typer.core import TyperGroup
 from tokenward import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from tokenward.config import Config
     from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
-    from tokenward.scanner.pipeline import UnscannedPolicy
+    from tokenward.scanner.pipeline import ScanOutcome, UnscannedPolicy
 
 if TYPE_CHECKING:
     pass
@@ -172,20 +174,20 @@ def _user_errors() -> tuple[type[Exception], ...]:
             ReportError, InitError)
 
 
-def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacement, ...]]:
-    """What `tokenward fix` would change for each fixable finding (SARIF `fixes`)."""
+def _sarif_fixes(outcome: ScanOutcome, config: Config) -> dict[str, tuple[Replacement, ...]]:
+    """What `tokenward fix` would change for each finding it would fix (SARIF `fixes`),
+    planned from the scan's own findings and bytes."""
     from tokenward.fix.diffs import planned_diffs, replacements
 
-    fixable = [f for f in result.active if f.fixable]
-    if not fixable:
+    if not any(f.fixable for f in outcome.result.active):
         return {}
-    diffs = planned_diffs(fixable, config, Path.cwd())
+    diffs = planned_diffs(outcome, config)
     return {fingerprint: replacements(diff) for fingerprint, diff in diffs.items()}
 
 
 def _render(result: ScanResult, format: OutputFormat, output: Path | None, config: Config,
-            stale: tuple[StaleEntry, ...] = (), unscanned: UnscannedPolicy | None = None
-            ) -> None:
+            stale: tuple[StaleEntry, ...] = (), unscanned: UnscannedPolicy | None = None,
+            fixes: Mapping[str, tuple[Replacement, ...]] | None = None) -> None:
     from tokenward.reporters import ReportOptions, get_reporter
 
     options = ReportOptions(
@@ -193,7 +195,7 @@ def _render(result: ScanResult, format: OutputFormat, output: Path | None, confi
         fail_on=config.fail_on,
         tool_version=__version__,
         stale=stale,
-        fixes=_sarif_fixes(result, config) if format.value == "sarif" else {},
+        fixes=fixes or {},
         fail_on_unscanned=unscanned is not None and unscanned.fail,
         unscanned_choice=unscanned.choice if unscanned is not None else "",
     )

@@ -61,6 +61,10 @@ def fix(
     interactive: Annotated[bool, typer.Option(
         "--interactive", "-i",
         help="Ask before each change (y/n/a/q) and apply the accepted ones.")] = False,
+    include_baselined: Annotated[bool, typer.Option(
+        "--include-baselined", help="Also fix the findings the baseline accepted (left "
+        "alone by default; findings suppressed by a comment in the code always are).")
+    ] = False,
     exclude: Annotated[list[str] | None, typer.Option(
         help="Skip paths matching GLOB (repeatable).")] = None,
     config_file: Annotated[Path | None, typer.Option(
@@ -73,7 +77,9 @@ def fix(
     from tokenward.fix.services import Destination
     from tokenward.reporters.fix_text import render_plan, render_report
     from tokenward.rules import get_rule
+    from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     try:
         config = load_config(explicit=config_file)
@@ -88,8 +94,11 @@ def fix(
             rules = [r for r in found if r is not None]
         if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
-        options = FixOptions(destination=Destination(to.value))
-        plan = plan_fixes(paths or [Path(".")], config, options=options, rules=rules,
+        request = ScanRequest(paths=tuple(str(p) for p in paths or [Path(".")]))
+        outcome = run_pipeline(request, config, rules=rules)
+        options = FixOptions(destination=Destination(to.value),
+                             include_baselined=include_baselined)
+        plan = plan_fixes(outcome, config, options=options,
                           decide=_ask_on_terminal if interactive else None)
         color = _use_color(sys.stdout)
         if write or interactive:
@@ -101,7 +110,7 @@ def fix(
             clean = not (plan.files or plan.problems or plan.manual or plan.suggestions)
     except StoreUnavailable as exc:
         raise fail(f"{exc} (nothing was changed)") from None
-    except (ConfigError, PathError, UsageProblem) as exc:
+    except (ConfigError, PathError, BaselineError, UsageProblem) as exc:
         raise fail(str(exc)) from None
     if any(e.internal for e in plan.errors):
         raise typer.Exit(EXIT_ERROR)

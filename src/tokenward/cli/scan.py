@@ -18,6 +18,7 @@ from tokenward.cli.common import (
     _load_settings,
     _ProgressBar,
     _render,
+    _sarif_fixes,
     _user_errors,
     app,
     fail,
@@ -110,7 +111,8 @@ def scan(
         finally:
             bar.close()
         stale = tuple(StaleEntry(e.fingerprint, e.rule_id, e.path) for e in outcome.stale)
-        _render(outcome.result, format, output, config, stale, outcome.unscanned)
+        fixes = _sarif_fixes(outcome, config) if format is OutputFormat.sarif else None
+        _render(outcome.result, format, output, config, stale, outcome.unscanned, fixes)
     except _user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(outcome.exit_code(config))

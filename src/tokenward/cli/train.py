@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from typer.core import TyperGroup
 
 from tokenward.cli.common import (
+    EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
     app,
@@ -68,8 +69,9 @@ def train(
     import datetime
 
     from tokenward.config import ConfigError, load_config
+    from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
-    from tokenward.scanner.pipeline import scan as run_scan
+    from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline
     from tokenward.training import (
         BuildOptions,
         OutputError,
@@ -87,16 +89,21 @@ def train(
         raise fail("give either PATHS to scan or --findings FILE, not both")
     try:
         config = load_config(explicit=config_file)
+        outcome: ScanOutcome | None = None
         if findings_file is not None:
+            # build() reads and scans the files the report names, once.
             findings = load_report(findings_file, (root or Path(".")).resolve())
         else:
-            findings = list(run_scan(paths or [Path(".")], config).findings)
+            request = ScanRequest(paths=tuple(str(p) for p in paths or [Path(".")]))
+            outcome = run_pipeline(request, config)
+            findings = list(outcome.result.findings)
         when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
                 if timestamp else None)
         session = build(findings, root=(root or Path(".")).resolve(), config=config,
-                        options=BuildOptions(title=title or TITLE, timestamp=when))
+                        options=BuildOptions(title=title or TITLE, timestamp=when),
+                        outcome=outcome)
         written = write_session(out, session_files(session, scorm=scorm), force=force)
-    except (ConfigError, PathError, ReportError, OutputError) as exc:
+    except (ConfigError, PathError, BaselineError, ReportError, OutputError) as exc:
         raise fail(str(exc)) from None
     lessons = len(session.lessons)
     basis = (f"{session.findings_total} findings" if session.from_findings
@@ -107,6 +114,10 @@ def train(
                f"  exercises: tokenward train check {out / 'exercises'}")
     if scorm:
         typer.echo(f"  scorm: {out / 'scorm' / 'tokenward-training-scorm12.zip'}")
+    if outcome is not None and any(e.internal for e in outcome.result.errors):
+        typer.echo("tokenward: error: internal error while scanning; the session may "
+                   "miss findings (run `tokenward scan` to see it)", err=True)
+        raise typer.Exit(EXIT_ERROR)
 
 
 @train_app.command("check")

@@ -1,21 +1,20 @@
-"""The diff `tokenward fix` would make for each finding, from the fix engine's dry run (shared
-by lessons and SARIF `fixes`).
+"""The diff `tokenward fix` would make for each finding of a scan, from the fix engine's
+dry run (shared by lessons and SARIF `fixes`).
 
-``plan_fixes`` reads files and writes nothing. Asking it change by change (``decide``
-always answers yes) yields one diff per finding, keyed by the finding's fingerprint; fixes
-that are only suggested (a scope, a lifetime) come as one diff per file, cut down to the
-hunks around each finding. Every diff is redacted again before it reaches a lesson.
+``plan_fixes`` works from the pipeline's outcome and writes nothing. Asking it change by
+change (declining every change) yields one diff per finding against the file as scanned,
+keyed by the finding's fingerprint; fixes that are only suggested (a scope, a lifetime)
+come as one diff per file, cut down to the hunks around each finding. Every diff is
+redacted again before it reaches a lesson.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import Finding
-from tokenward.rules.base import Rule
+from tokenward.scanner.pipeline import ScanOutcome
 
 
 def hunks_near(diff: str, line: int) -> str:
@@ -44,60 +43,34 @@ def hunks_near(diff: str, line: int) -> str:
     return "\n".join([*header, *best]) + "\n"
 
 
-def _renamed(diff: str, shown: str, path: str) -> str:
-    """The diff's file header with the finding's own path (not where the engine ran)."""
-    if shown == path:
-        return diff
-    lines = diff.split("\n")
-    for index, line in enumerate(lines[:2]):
-        for marker in ("--- a/", "+++ b/"):
-            if line == marker + shown:
-                lines[index] = marker + path
-    return "\n".join(lines)
-
-
-def planned_diffs(findings: Sequence[Finding], config: Config, root: Path,
-                  rules: Sequence[Rule] | None = None) -> dict[str, str]:
-    """fingerprint -> the (engine-redacted) diff of that finding's fix.
+def planned_diffs(outcome: ScanOutcome, config: Config,
+                  root: Path | None = None) -> dict[str, str]:
+    """fingerprint -> the (engine-redacted) diff of that finding's fix, for the findings
+    `tokenward fix` would fix in ``outcome`` (``root``: where `.env` is, as for `fix`).
 
     Every proposal is declined, so each diff is against the file as scanned and each
-    proposal's finding keeps its original span: findings are matched by (path, rule,
-    span), which, unlike fingerprints, does not depend on the folder the scan ran from.
-    Returns an empty mapping when the fix engine cannot run here; lessons then show the
-    rule's reference fix alone.
+    proposal's finding is the scan's own finding. Returns an empty mapping when the fix
+    engine cannot run here; lessons then show the rule's reference fix alone.
     """
     from tokenward.fix.engine import Answer, FixOptions, Proposal, plan_fixes
-    from tokenward.scanner.files import display_path
 
-    paths = sorted({f.path for f in findings if f.fixable and (root / f.path).is_file()})
-    if not paths:
-        return {}
-    # How the fix engine will name each file (relative to the current folder).
-    original = {display_path(root / p): p for p in paths}
-    wanted = {(f.path, f.rule_id, f.span): f.fingerprint for f in findings}
     diffs: dict[str, str] = {}
 
     def keep(proposal: Proposal) -> Answer:
-        seen = proposal.finding
-        path = original.get(seen.path, seen.path)
-        fingerprint = wanted.get((path, seen.rule_id, seen.span))
-        if fingerprint is not None:
-            diffs.setdefault(fingerprint, _renamed(proposal.diff, seen.path, path))
+        diffs.setdefault(proposal.finding.fingerprint, proposal.diff)
         return Answer.NO
 
     try:
-        plan = plan_fixes([root / p for p in paths], config, options=FixOptions(root=root),
-                          rules=rules, decide=keep)
-    except Exception:  # the lesson still works without the diff; never stop the session
+        plan = plan_fixes(outcome, config, options=FixOptions(root=root), decide=keep)
+    except Exception:  # the report or lesson still works without the diff; never stop
         return {}
-    # Suggested fixes (a scope, a lifetime) are not asked about: one diff per file.
+    # Suggested fixes (a scope, a lifetime) are not asked about: one diff per file, cut
+    # at each finding's line as scanned (a later kind saw the text the first one edited).
+    scanned = {f.fingerprint: f.line for f in outcome.result.findings}
     for suggestion in plan.suggestions:
-        path = original.get(suggestion.path, suggestion.path)
-        rule_ids = {a.rule_id for a in suggestion.applied}
-        for finding in findings:
-            if finding.path == path and finding.rule_id in rule_ids:
-                diff = _renamed(suggestion.diff, suggestion.path, path)
-                diffs.setdefault(finding.fingerprint, hunks_near(diff, finding.line))
+        for finding in suggestion.applied:
+            line = scanned.get(finding.fingerprint, finding.line)
+            diffs.setdefault(finding.fingerprint, hunks_near(suggestion.diff, line))
     return diffs
 
 

@@ -1,11 +1,14 @@
-"""The fix engine: scan, plan the rewrites file by file, then apply them safely.
+"""The fix engine: plan the rewrites of the findings a scan produced, then apply them safely.
 
-``plan_fixes`` is pure (reads files, writes nothing): per Python file it runs each fix
-kind's codemod over the findings of that kind, re-scanning between kinds so spans always
-match the text being edited (findings are matched across edits by fingerprint, which does
-not depend on lines). The result must parse and must not contain any moved secret, or
-the file is left out and reported. ``apply_plan`` stores each file's secrets first (and
-reads them back), then writes the file atomically if it is unchanged since the scan.
+``plan_fixes`` is pure (writes nothing) and does not scan the project again: it takes the
+pipeline's outcome, the findings (baseline and inline suppressions applied) and the very
+bytes that were scanned. Per Python file it runs each fix kind's codemod over the findings
+of that kind, re-scanning only the text it has just edited, between kinds, so that spans
+always match the text being edited (findings are matched across edits by fingerprint,
+which does not depend on lines). The result must parse and must not contain any moved
+secret, or the file is left out and reported. ``apply_plan`` stores each file's secrets
+first (and reads them back), then writes the file atomically if it is still the file that
+was scanned.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ from tokenward.model import Finding, ScanError
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.safefs import FileChanged, atomic_write, remove_stale_temporaries
-from tokenward.scanner.engine import FileTask, read_task, run_tasks, scan_file
-from tokenward.scanner.files import _git_root, discover
+from tokenward.scanner.engine import FileTask, scan_file
+from tokenward.scanner.files import _git_root
+from tokenward.scanner.pipeline import ScanOutcome
 from tokenward.scanner.redaction import Redactor
 
 
@@ -125,6 +129,10 @@ class FixPlan:
     manual: list[ManualFix] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    # Findings deliberately left alone: accepted in the baseline (unless
+    # --include-baselined), suppressed by a comment in the code.
+    baselined: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
 
     @property
     def moves(self) -> list[MovedSecret]:
@@ -148,6 +156,8 @@ class FixReport:
 class FixOptions:
     destination: Destination = Destination.ENV
     root: Path | None = None
+    # Fix findings the baseline accepted too (never those suppressed in the code).
+    include_baselined: bool = False
 
 
 def project_root(config: Config, cwd: Path | None = None) -> Path:
@@ -404,43 +414,57 @@ def _rule(rules: Sequence[Rule], finding: Finding) -> Rule | None:
     return next((r for r in rules if r.id == finding.rule_id), None)
 
 
-def plan_fixes(paths: Sequence[str | Path], config: Config, *,
-               options: FixOptions | None = None, rules: Sequence[Rule] | None = None,
-               decide: Decide | None = None,
-               destination: SecretDestination | None = None) -> FixPlan:
-    """Scan ``paths`` and compute every fix; writes nothing.
+def _scanned_paths(outcome: ScanOutcome) -> list[str | Path]:
+    """What the scan was asked to read: its paths, or the files it was given."""
+    request = outcome.request
+    if request.files is not None:
+        return [c.path for c in request.files] or ["."]
+    return [*request.paths] or ["."]
 
-    ``rules`` limits which rules run (``--rule``); ``decide`` asks per change.
-    Raises PathError for a missing path and StoreUnavailable for ``--to store`` without
-    a vault.
+
+def _left_alone(finding: Finding, options: FixOptions) -> bool:
+    """Inline suppressions are a decision written in the code: never fixed. Baselined
+    findings were accepted: fixed only when asked."""
+    sup = finding.suppression
+    return sup is not None and not (options.include_baselined and sup.kind == "baseline")
+
+
+def plan_fixes(outcome: ScanOutcome, config: Config, *,
+               options: FixOptions | None = None, decide: Decide | None = None,
+               destination: SecretDestination | None = None) -> FixPlan:
+    """Compute every fix of the findings ``outcome`` holds; writes nothing, scans nothing
+    again (only text it has just edited).
+
+    ``decide`` asks per change. Raises StoreUnavailable for ``--to store`` without a vault.
     """
     options = options or FixOptions()
     root = (options.root or project_root(config)).resolve()
-    boundary = write_boundary(paths)
-    chosen = tuple(RULES if rules is None else rules)
+    boundary = write_boundary(_scanned_paths(outcome))
+    chosen = outcome.rules or RULES
     dest = destination or open_destination(options.destination, root, boundary)
     lookup = dest.retrieve if options.destination is Destination.STORE else None
     services = FixServices(options.destination, NameRegistry(dest.existing(), lookup=lookup))
     plan = FixPlan(root, options.destination, boundary)
-    candidates = discover(paths, config.exclude, Path(config.root))
-    tasks = {c.display: (c, read_task(c, config.max_file_size)) for c in candidates}
-    result = run_tasks([t for _, t in tasks.values()], config, rules=chosen, use_cache=False)
-    plan.errors.extend(result.errors)
+    plan.errors.extend(outcome.result.errors)
     by_id = {r.id: r for r in chosen}
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
     linked: set[str] = set()  # rewriting would replace the link with a file: refused
-    seen: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        seen.setdefault(finding.path, []).append(finding)
-    for finding in result.active:
-        candidate, task = tasks[finding.path]
-        if candidate.path.resolve() == env_file:
+    for finding in outcome.result.findings:
+        read = outcome.files.get(finding.path)
+        if read is None or read.disk is None:
+            continue  # a staged blob has no file to rewrite
+        if read.disk.resolve() == env_file:
             continue  # where moved secrets belong (git-ignored)
+        if _left_alone(finding, options):
+            assert finding.suppression is not None
+            (plan.baselined if finding.suppression.kind == "baseline"
+             else plan.suppressed).append(finding)
+            continue
         rule = by_id.get(finding.rule_id)
-        python = kind_of(finding.path, (task.data or b"")[:200]) == "python"
+        python = kind_of(finding.path, read.data[:200]) == "python"
         if python and finding.fixable and _kind(rule) is not None:
-            if candidate.path.is_symlink():
+            if read.disk.is_symlink():
                 linked.add(finding.path)
                 continue
             per_file.setdefault(finding.path, []).append(finding)
@@ -452,10 +476,11 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
     for path, findings in sorted(per_file.items()):
         if asking.quit:
             break
-        candidate, task = tasks[path]
-        fixer = _FileFixer(task, findings, chosen, config, services, decide, dest.label,
-                           asking, seen=seen[path])
-        for file_fix in fixer.run(candidate.path):
+        read = outcome.files[path]
+        assert read.disk is not None
+        fixer = _FileFixer(FileTask(path, read.data), findings, chosen, config, services,
+                           decide, dest.label, asking, seen=outcome.findings_in(path))
+        for file_fix in fixer.run(read.disk):
             (plan.files if file_fix.writes else plan.suggestions).append(file_fix)
         plan.problems.extend(fixer.problems)
     return plan

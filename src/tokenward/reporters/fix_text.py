@@ -64,6 +64,17 @@ def _problems(problems: list[Problem], title: str) -> list[str]:
     return lines
 
 
+def _left_alone(plan: FixPlan) -> list[str]:
+    """How many findings fix did not touch on purpose, and how to include the accepted."""
+    parts = []
+    if plan.baselined:
+        parts.append(f"{len(plan.baselined)} baselined (--include-baselined fixes "
+                     f"{'them' if len(plan.baselined) != 1 else 'it'})")
+    if plan.suppressed:
+        parts.append(f"{len(plan.suppressed)} suppressed in the code")
+    return [f"Left alone: {', '.join(parts)}."] if parts else []
+
+
 def _label(plan: FixPlan) -> str:
     return ".env" if plan.destination.value == "env" else "the tokenward vault"
 
@@ -88,7 +99,7 @@ def render_plan(plan: FixPlan, *, color: bool = False) -> str:
         _moves(plan.moves, _label(plan), "that would move to"),
         _manual(plan.manual),
         _problems(plan.problems, "Cannot fix"),
-        [summary],
+        [summary, *_left_alone(plan)],
     ])
     return "".join(x + ("\n" if x else "") for x in (diffs.rstrip("\n"), suggested.rstrip("\n"))
                    ) + body
@@ -107,7 +118,7 @@ def render_report(plan: FixPlan, report: FixReport, *, color: bool = False) -> s
         rotate = ["Rotate these secrets now (moving them does not make them secret again):"]
         rotate += [f"  - {r}" for r in report.reminders]
     body = _block([
-        [head],
+        [head, *_left_alone(plan)],
         _moves(report.moved, _label(plan), "moved to"),
         [f"  {note}" for note in report.notes],
         rotate,

@@ -8,23 +8,27 @@ the hook, ``--staged`` and ``--diff-base`` runs unless the settings turn that of
 choice the summary names); a plain scan reports such files and fails on them only when
 asked (``--fail-on-unscanned``).
 
+The outcome keeps what the run read, so that `fix`, SARIF `fixes` and `train` work from
+these findings and these bytes instead of scanning again.
+
 Pure apart from reading files and running git: no printing, no exiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import ScanResult
+from tokenward.model import Finding, ScanResult
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import baseline as baselines
 from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
-from tokenward.scanner.files import discover, display_path
+from tokenward.scanner.files import Candidate, discover, display_path
 from tokenward.scanner.shard import Shard
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -46,6 +50,9 @@ class ScanRequest:
     hook: bool = False
     # --fail-on-unscanned / --no-fail-on-unscanned; None: the settings, else the default.
     fail_on_unscanned: bool | None = None
+    # Exactly these files under these display names, instead of discovering ``paths``
+    # (the files a report names, read under its root).
+    files: tuple[Candidate, ...] | None = None
 
     @property
     def gating(self) -> bool:
@@ -75,6 +82,15 @@ def unscanned_policy(request: ScanRequest, config: Config) -> UnscannedPolicy:
 
 
 @dataclass(frozen=True)
+class ReadFile:
+    """A file as the run read it: the bytes it scanned, and where the file is on disk
+    (None for a staged blob: it has no file of its own)."""
+
+    data: bytes
+    disk: Path | None = None
+
+
+@dataclass(frozen=True)
 class ScanOutcome:
     result: ScanResult
     stale: tuple[baselines.Entry, ...] = ()
@@ -82,6 +98,23 @@ class ScanOutcome:
     # The display paths of the files this run read (scanned, skipped or failed).
     scanned: tuple[str, ...] = ()
     unscanned: UnscannedPolicy = UnscannedPolicy()
+    # Display path -> what was read there: `fix` rewrites exactly these bytes (and
+    # refuses a file that changed since), lessons quote them.
+    files: Mapping[str, ReadFile] = field(default_factory=dict, compare=False)
+    # The rule set the scan ran (before the settings turned any off).
+    rules: tuple[Rule, ...] = ()
+    request: ScanRequest = field(default_factory=ScanRequest)
+
+    @cached_property
+    def _by_path(self) -> dict[str, tuple[Finding, ...]]:
+        grouped: dict[str, list[Finding]] = {}
+        for finding in self.result.findings:
+            grouped.setdefault(finding.path, []).append(finding)
+        return {path: tuple(found) for path, found in grouped.items()}
+
+    def findings_in(self, path: str) -> tuple[Finding, ...]:
+        """Every finding of one file, suppressed and baselined ones included."""
+        return self._by_path.get(path, ())
 
     def exit_code(self, config: Config) -> int:
         """2 on any internal error (never 0), else 1 for failing findings, stale entries
@@ -106,18 +139,23 @@ def baseline_path(request: ScanRequest, config: Config) -> Path | None:
 
 
 def collect_tasks(request: ScanRequest, config: Config,
-                  changed: Mapping[str, ChangedFile] | None = None) -> list[FileTask]:
-    """The files this run scans, with their content. Raises GitError / PathError."""
+                  changed: Mapping[str, ChangedFile] | None = None
+                  ) -> tuple[list[FileTask], dict[str, Path]]:
+    """The files this run scans, with their content, and where each is on disk (staged
+    blobs are not). Raises GitError / PathError."""
+    disk: dict[str, Path] = {}
     if request.staged:
         from tokenward.scanner.staged import staged_tasks
 
         tasks = staged_tasks(request.paths, config.exclude)
     else:
-        candidates = discover(list(request.paths) or ["."], config.exclude, Path(config.root),
-                              force_exclude=request.force_exclude)
+        candidates = list(request.files) if request.files is not None else discover(
+            list(request.paths) or ["."], config.exclude, Path(config.root),
+            force_exclude=request.force_exclude)
         if changed is not None:
             candidates = [c for c in candidates if c.display in changed]
         tasks = [read_task(c, config.max_file_size) for c in candidates]
+        disk = {c.display: c.path for c in candidates}
     # The baseline holds fingerprints (hex runs) that secret detectors would flag.
     own = {display_path(Path(config.root) / config.baseline)}
     if request.baseline is not None:
@@ -125,7 +163,7 @@ def collect_tasks(request: ScanRequest, config: Config,
     tasks = [t for t in tasks if t.path not in own]
     if request.shard is not None:
         tasks = request.shard.select(tasks, lambda t: t.path)
-    return tasks
+    return tasks, disk
 
 
 def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
@@ -136,7 +174,7 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
     where = baseline_path(request, config)
     known = baselines.load(where) if where is not None else None
     changed = changed_files(request.diff_base) if request.diff_base is not None else None
-    tasks = collect_tasks(request, config, changed)
+    tasks, disk = collect_tasks(request, config, changed)
     result = run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                        progress=progress)
     if changed is not None:
@@ -150,8 +188,9 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
             stale = tuple(baselines.stale_entries(known, result.findings, scanned,
                                                   exists=whole))
         result = baselines.apply(result, known)
+    read = {t.path: ReadFile(t.data, disk.get(t.path)) for t in tasks if t.data is not None}
     return ScanOutcome(result, stale, where, tuple(t.path for t in tasks),
-                       unscanned_policy(request, config))
+                       unscanned_policy(request, config), read, tuple(rules), request)
 
 
 def scan(paths: Sequence[str | Path], config: Config | None = None, *,

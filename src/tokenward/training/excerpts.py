@@ -1,19 +1,18 @@
-"""Code shown in lessons: re-read from the files, every line redacted.
+"""Code shown in lessons: the files as the scan read them, every line redacted.
 
-A file is read only from under the session's root: a report's path never leads outside it
-(``../victim/private.txt``, an absolute path, a symbolic link out of the tree). Each file
-shown is scanned again, exactly as read, with every rule: its redactor masks the source
-range of every secret found there, suppressed and baselined ones included, and of every
-secret the report names, then anything token-shaped. A file whose reported findings are no
-longer where the report says (it changed since the scan) shows no context: only the
-findings' own snippets, redacted once more.
+Lessons quote the bytes the pipeline scanned, never a second reading: each file's
+redactor masks the source range of every secret that scan found there (suppressed and
+baselined ones included) and of every secret the findings name, then anything
+token-shaped. A file is shown only from under the session's root (``../victim/private.txt``,
+an absolute path, a symbolic link out of the tree are not). Built from a JSON report, the
+files the report names are read under the root and scanned once, through the same
+pipeline; a file whose reported findings are no longer where the report says (it changed
+since) shows no context: only the findings' own snippets, redacted once more.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,9 @@ from tokenward.analysis.source import decode, kind_of
 from tokenward.config import Config
 from tokenward.model import Finding, Span
 from tokenward.rules.base import Example, Rule
-from tokenward.scanner.engine import FileTask, scan_file
+from tokenward.scanner.engine import BINARY_SNIFF, FileTask, scan_file
+from tokenward.scanner.files import Candidate
+from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline
 from tokenward.scanner.redaction import Redactor, printable
 from tokenward.training.model import CodeExcerpt
 
@@ -65,6 +66,21 @@ def inside(root: Path, path: str) -> Path | None:
     return target if target.is_relative_to(base) else None
 
 
+def scan_reported(findings: Iterable[Finding], root: Path, config: Config,
+                  rules: Sequence[Rule]) -> ScanOutcome:
+    """The files a report names, read under ``root`` (nothing outside it) and scanned once
+    with every rule: what lessons built from a report quote, and the secrets they mask."""
+    from tokenward.rules import RULES
+
+    files: dict[str, Candidate] = {}
+    for finding in findings:
+        target = inside(root, finding.path)
+        if target is not None and finding.path not in files:
+            files[finding.path] = Candidate(target, finding.path)
+    request = ScanRequest(files=tuple(files[p] for p in sorted(files)), use_baseline=False)
+    return run_pipeline(request, config, rules=_union(rules, RULES))
+
+
 @dataclass(frozen=True)
 class FileView:
     """One file as read for a lesson: its redactor, and whether the report still fits it."""
@@ -75,11 +91,10 @@ class FileView:
 
 @dataclass
 class SourceFiles:
-    """The team's files as read for lessons, each with the redactor of its secrets."""
+    """The team's files as the scan read them, each with the redactor of its secrets."""
 
     root: Path
-    rules: Sequence[Rule] = ()  # empty: every rule tokenward has
-    config: Config = field(default_factory=Config)
+    outcome: ScanOutcome
     reported: dict[str, dict[tuple[str, Span], Finding]] = field(default_factory=dict)
     views: dict[str, FileView | None] = field(default_factory=dict)
 
@@ -91,8 +106,8 @@ class SourceFiles:
             self.views.pop(finding.path, None)
 
     def view(self, path: str) -> FileView | None:
-        """The file read and scanned again; None when it is outside the root, gone,
-        binary, too large or not a regular file."""
+        """The file as scanned; None when it is outside the root, or the scan did not read
+        it (gone, binary, too large, not a regular file)."""
         if path not in self.views:
             self.views[path] = self._read(path)
         return self.views[path]
@@ -107,22 +122,17 @@ class SourceFiles:
         return view.redactor if view is not None else Redactor.of(())
 
     def _read(self, path: str) -> FileView | None:
-        target = inside(self.root, path)
-        data = (_read_regular(target, self.config.max_file_size) if target is not None
-                else None)
-        if data is None or b"\0" in data[:8192]:
+        read = self.outcome.files.get(path)
+        if read is None or inside(self.root, path) is None or b"\0" in read.data[:BINARY_SNIFF]:
             return None
-        from tokenward.rules import RULES
-
-        text = decode(data, kind_of(path, data[:200])).text
-        found = scan_file(FileTask(path, data), self.config, _union(self.rules, RULES)).findings
+        text = decode(read.data, kind_of(path, read.data[:200])).text
+        found = self.outcome.findings_in(path)
         reported = self.reported.get(path, {}).values()
         spans = [s for f in (*found, *reported) for s in f.secret_spans]
         # A reported secret no longer where the report says: the file changed.
         stale = not all(_still_there(f, found) for f in reported
                         if f.secret_hash is not None or f.secret_spans)
         return FileView(Redactor.of_text(text, spans), stale)
-
 
 
 def _still_there(reported: Finding, found: Sequence[Finding]) -> bool:
@@ -140,24 +150,6 @@ def _union(first: Sequence[Rule], second: Sequence[Rule]) -> tuple[Rule, ...]:
     chosen = {r.id: r for r in second}
     chosen.update((r.id, r) for r in first)
     return tuple(chosen.values())
-
-
-def _read_regular(path: Path, max_size: int) -> bytes | None:
-    """A regular file's bytes (never a FIFO or a device: reading those can block)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_size:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(max_size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _shown(redactor: Redactor, text: str) -> str:
