@@ -69,9 +69,12 @@ def wine_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     started = time.perf_counter()
     try:
         # Standard streams must be pipes or /dev/null for a console program under Wine.
+        # umask 077: Wine keeps no DACL of its own but derives one from the Unix mode (see
+        # docs/store.md), so the folders it creates must start owner-only, as on Windows.
         completed = subprocess.run(
             [wine, str(python), _windows_path(SUITE), _windows_path(SRC)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=300)
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=300,
+            umask=0o077)
     finally:
         subprocess.run([wineserver, "-k"], env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=60)

@@ -54,8 +54,31 @@ class SecretNotFound(KeyError, StoreError):
         return str(self.args[0])
 
 
-class InsecureFolder(StoreError):
+class StoreAccessError(StoreError):
+    """A file or folder of the store is open to others (POSIX mode or owner, Windows DACL),
+    or who may use it cannot be read: refused, never treated as safe."""
+
+
+class InsecureFolder(StoreAccessError):
     """A folder the store keeps files in is open to other users (POSIX modes or owner)."""
+
+
+class UnknownAccount(StoreError):
+    """A reader named in settings or on the command line that Windows cannot resolve."""
+
+    def __init__(self, name: str, windows_error: int | None = None) -> None:
+        super().__init__(f"unknown account {name!r} (Windows cannot resolve it: "
+                         f"error {windows_error}); readers are names such as "
+                         "'NT SERVICE\\MyApp', 'IIS AppPool\\MyPool' or 'DOMAIN\\group'")
+        self.name = name
+        self.windows_error = windows_error
+
+
+class StoreWarning(UserWarning):
+    """Something the store changed or noticed that does not stop it (an upgrade in place).
+
+    The store cannot import tokenward's notices, so the command line shows these itself.
+    """
 
 
 class SecretExists(StoreError):
