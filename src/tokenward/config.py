@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenward.model import Severity
+from tokenward.store.settings import StoreSettings, parse_store_settings
 from tokenward.trust import TrustWarning, distrust
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
@@ -62,6 +63,8 @@ class Config:
     # Per-rule settings, e.g. {"missing-expiry": {"access_token_max": "1h"}}.
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source_file: str | None = None
+    # [tool.tokenward.store]: the token store's settings (no effect on findings).
+    store: StoreSettings = field(default_factory=StoreSettings)
 
     def options_for(self, rule_name: str) -> Mapping[str, Any]:
         return self.rule_options.get(rule_name, {})
@@ -78,7 +81,7 @@ class Config:
         """A hash of every setting that affects findings (for the result cache)."""
         data = asdict(self)
         data["fail_on"] = self.fail_on.value
-        for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline"):
+        for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline", "store"):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -97,6 +100,7 @@ _KNOWN_KEYS = {
     "jobs",
     "cache",
     "rules",
+    "store",
 }
 
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -176,6 +180,11 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
             raise ConfigError("rules: expected tables, e.g. [tool.tokenward.rules.missing-expiry]")
         changes["rule_options"] = {k: dict(v) for k, v in rules.items()}
+    if "store" in data:
+        try:
+            changes["store"] = parse_store_settings(data["store"])
+        except ValueError as error:
+            raise ConfigError(f"{source_file or 'config'}: {error}") from None
     return replace(config, **changes)
 
 

@@ -90,6 +90,41 @@ def secure_new(path: Path, kind: Kind, readers: Sequence[Principal] = ()) -> Non
         os.chmod(path, OWNER_ONLY_DIR)  # the umask may have removed the owner's bits
 
 
+def resolve_readers(names: Sequence[str]) -> tuple[Principal, ...]:
+    """The accounts named as readers, resolved with ``LookupAccountNameW`` (Windows only).
+
+    Every unknown name is reported at once; a group that stands for every account
+    (Everyone, Users, Authenticated Users, ...) is refused: it would share the vault with
+    the whole machine.
+    """
+    if not names:
+        return ()
+    if not _windows():
+        raise StoreError("readers name Windows accounts for a machine-scope vault; on this "
+                         "platform the vault and its key file are for their owner only: run "
+                         "the service as that user, or provision TOKENWARD_KEY_FILE for it")
+    from tokenward.store import winsec
+    from tokenward.store.errors import UnknownAccount
+
+    found, unknown = [], []
+    code: int | None = None
+    for name in dict.fromkeys(names):
+        try:
+            found.append(winsec.lookup_account(name))
+        except UnknownAccount as error:
+            unknown.append(name)
+            code = error.windows_error
+    if unknown:
+        raise UnknownAccount(tuple(unknown), code)
+    broad = [f"{reader.name!r} ({acl.default_name(reader.sid)})" for reader in found
+             if reader.sid in acl.BROAD]
+    if broad:
+        raise StoreError(f"reader {', '.join(broad)} stands for every account on the machine; "
+                         "name the service account (NT SERVICE\\..., IIS AppPool\\...) or a "
+                         "group of your own")
+    return tuple(found)
+
+
 # ---- judging ------------------------------------------------------------------------------
 
 def inspect(path: Path, kind: Kind, readers: Sequence[Principal] = ()) -> FileAccess:

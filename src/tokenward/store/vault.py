@@ -267,12 +267,13 @@ class Vault:
     # ---- file handling -------------------------------------------------------------------
 
     def readers(self) -> tuple[Principal, ...]:
-        """The accounts set up to read the vault besides its owner and SYSTEM (Windows)."""
-        return recorded_readers(self._read()) or ()
+        """The accounts set up to read the vault besides its owner and SYSTEM (Windows).
+        Read without judging the files (``store doctor`` reports on them)."""
+        return recorded_readers(self._read(check=False)) or ()
 
     def store_files(self, document: Document | None = None) -> list[tuple[Path, Kind]]:
         """The vault and, for machine-scope DPAPI, its entropy file: what readers may read."""
-        document = self._read() if document is None else document
+        document = self._read(check=False) if document is None else document
         files = [(self.path, Kind.VAULT)]
         recorded = document["protector"]
         if recorded.get("kind") == "dpapi" and recorded.get("scope") == "machine":

@@ -173,14 +173,14 @@ def lookup_account(name: str) -> Principal:
                     ctypes.byref(use))
     code = api.last_error_code()
     if code == ERROR_NONE_MAPPED or not sid_size.value:
-        raise UnknownAccount(name, code)
+        raise UnknownAccount((name,), code)
     sid = ctypes.create_string_buffer(sid_size.value)
     domain = ctypes.create_unicode_buffer(domain_size.value + 1)
     if not api.lookup_name(None, name, sid, ctypes.byref(sid_size), domain,
                            ctypes.byref(domain_size), ctypes.byref(use)):
         code = api.last_error_code()
         if code == ERROR_NONE_MAPPED:
-            raise UnknownAccount(name, code)
+            raise UnknownAccount((name,), code)
         raise api.error(code)
     return Principal(name, _sid_text(api, sid))
 
