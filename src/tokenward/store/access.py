@@ -65,12 +65,14 @@ class FileAccess:
         text = f"{self.kind.value} {self.path} {'; '.join(self.problems)}; {self.fix}"
         if self.kind is Kind.FOLDER:
             return InsecureFolder(text)
-        if self.kind in (Kind.KEY, Kind.ENTROPY) and sys.platform != "win32":
+        if self.kind in (Kind.KEY, Kind.ENTROPY) and not uses_dacls():
             return ProtectorError(text)
         return StoreAccessError(text)
 
 
-def _windows() -> bool:
+def uses_dacls() -> bool:
+    """Whether access is Windows DACLs (else POSIX modes). One predicate, so the tests can
+    run the Windows judgement on any platform with a stand-in for ``winsec``."""
     return sys.platform == "win32"
 
 
@@ -79,7 +81,7 @@ def _windows() -> bool:
 def secure_new(path: Path, kind: Kind, readers: Sequence[Principal] = ()) -> None:
     """Give a path the store just created its access: a DACL on Windows, 0700 on a POSIX
     folder (a POSIX file gets 0600 from the call that creates it, whatever the umask)."""
-    if _windows():
+    if uses_dacls():
         from tokenward.store import winsec
 
         owner = winsec.current_user_sid()
@@ -99,7 +101,7 @@ def resolve_readers(names: Sequence[str]) -> tuple[Principal, ...]:
     """
     if not names:
         return ()
-    if not _windows():
+    if not uses_dacls():
         raise StoreError("readers name Windows accounts for a machine-scope vault; on this "
                          "platform the vault and its key file are for their owner only: run "
                          "the service as that user, or provision TOKENWARD_KEY_FILE for it")
@@ -131,7 +133,7 @@ def inspect(path: Path, kind: Kind, readers: Sequence[Principal] = ()) -> FileAc
     """Who may use ``path`` and what is wrong with it. A missing path has no problem."""
     if not os.path.lexists(path):
         return FileAccess(path, kind, exists=False)
-    if _windows():
+    if uses_dacls():
         return _inspect_windows(path, kind, readers if kind.takes_readers else ())
     return _inspect_posix(path, kind)
 

@@ -214,14 +214,14 @@ def grants(descriptor: SecurityDescriptor, *, folder: bool, readers: Sequence[Pr
             continue
         masks[ace.sid] = masks.get(ace.sid, 0) | ace.mask
     owners = {descriptor.owner, OWNER_RIGHTS, CREATOR_OWNER, SYSTEM}
-    reader_sids = {reader.sid for reader in readers}
+    reader_names = {reader.sid: reader.name for reader in readers}
     result = []
     for sid, mask in masks.items():
-        name = name_of(sid)
+        name = reader_names.get(sid) or name_of(sid)
         problem = None
         if sid in owners or not mask:
             pass
-        elif sid in reader_sids:
+        elif sid in reader_names:
             if mask & ~_READER_MAY:
                 problem = f"{name} may only read it, but has {describe(mask)}"
         else:

@@ -7,7 +7,6 @@ for. Nothing is changed here.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +45,7 @@ def examine(vault: Vault, *, key_file: Path, token_db: Path, audit_log: Path,
         if not isinstance(error, StoreAccessError):  # those are shown with their file
             problems.append(f"the vault cannot be read: {error}")
         files, readers = [(vault.path, Kind.VAULT)], ()
-    if vault.path.exists() and sys.platform != "win32":
+    if vault.path.exists() and not access.uses_dacls():
         files.append((key_file, Kind.KEY))
     paths: list[tuple[Path, Kind]] = [(vault.path.parent, Kind.FOLDER), *files]
     paths += _sidecars(vault.path, [".lock"], Kind.LOCK)
@@ -62,7 +61,7 @@ def examine(vault: Vault, *, key_file: Path, token_db: Path, audit_log: Path,
 
 def _compare_readers(configured: Sequence[str], recorded: Sequence[Principal],
                      notes: list[str]) -> list[str]:
-    if sys.platform != "win32":
+    if not access.uses_dacls():
         if configured:
             notes.append("readers in settings apply to Windows machine-scope vaults only")
         return []

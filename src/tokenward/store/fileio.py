@@ -53,7 +53,7 @@ def check_private_dir(directory: Path) -> None:
     repair it silently: its owner checks it and restricts it. A missing folder passes (the
     store creates it 0700). On Windows the files themselves are judged by their DACLs.
     """
-    if sys.platform != "win32":
+    if not access.uses_dacls():
         access.require(directory, Kind.FOLDER)
 
 
@@ -82,7 +82,7 @@ def create_new(path: Path, data: bytes, *, kind: Kind,
 
 
 def _securer(kind: Kind, readers: Sequence[Principal]) -> Callable[[Path], None] | None:
-    if sys.platform != "win32":
+    if not access.uses_dacls():
         return None  # the mode given at creation is the whole story
 
     def secure(temporary: Path) -> None:
@@ -100,7 +100,7 @@ def open_private(path: Path, flags: int, kind: Kind) -> int:
     except FileExistsError:
         return os.open(path, flags, OWNER_ONLY)
     try:
-        if sys.platform == "win32":
+        if access.uses_dacls():
             access.secure_new(path, kind)
     except BaseException:
         os.close(fd)

@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -36,8 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from tokenward.store import paths
-from tokenward.store.access import Kind, secure_new
+from tokenward.store import access, paths
+from tokenward.store.access import Kind
 from tokenward.store.audit import AuditEvent, AuditLog
 from tokenward.store.errors import (
     InsufficientScope,
@@ -246,8 +245,8 @@ class Issuer:
                 self._check_existing(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
+            self._initialise(db)  # its first write creates the -wal file
             self._secure_sidecars()
-            self._initialise(db)
             _create_decoy(db)
         except sqlite3.DatabaseError as error:
             db.close()
@@ -263,12 +262,12 @@ class Issuer:
     def _secure_sidecars(self) -> None:
         """Windows: SQLite creates ``-wal`` and ``-shm`` (again after every last close) with
         the folder's permissions; give them the database's own. POSIX copies its mode."""
-        if sys.platform != "win32":
+        if not access.uses_dacls():
             return
         for suffix in ("-wal", "-shm"):
             sidecar = self.db_path.with_name(self.db_path.name + suffix)
             if sidecar.exists():
-                secure_new(sidecar, Kind.TOKEN_DB)
+                access.secure_new(sidecar, Kind.TOKEN_DB)
 
     def _check_existing(self, db: sqlite3.Connection) -> None:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

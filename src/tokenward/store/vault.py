@@ -302,7 +302,7 @@ class Vault:
         A vault records the readers it was set up for; one without that record was created
         before tokenward set DACLs, and its files inherited whatever their folder grants.
         """
-        if sys.platform != "win32":
+        if not access.uses_dacls():
             return  # POSIX: the folder is judged (check_private_dir), the files are 0600
         readers = recorded_readers(document)
         found = [access.inspect(path, kind, readers or ())
