@@ -285,3 +285,44 @@ def test_doctor_explains_each_file(windows: FakeWindows, tmp_path: Path) -> None
     assert report.problems == (
         "settings name reader(s) IIS AppPool\\MyPool that the vault was not set up for: run "
         "`tokenward store init --machine` to grant them",)
+
+
+def test_the_command_line_refuses_a_too_open_vault_with_exit_2(
+        windows: FakeWindows, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tokenward.cli.store import store_app
+
+    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
+    vault.set("DB_PASSWORD", "hunter2-but-longer")
+    _open_to(vault.path, "(A;;FR;;;AU)")
+    runner = CliRunner(env={"TOKENWARD_VAULT": str(vault.path),
+                            "TOKENWARD_KEY_FILE": str(tmp_path / "vault.key")})
+    result = runner.invoke(store_app, ["get", "DB_PASSWORD"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"error: vault {vault.path} is open to others: NT AUTHORITY\\Authenticated Users "
+        "(S-1-5-11) has read; ")
+    assert "hunter2" not in result.output
+
+
+def test_the_command_line_shows_the_upgrade_warning(windows: FakeWindows, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tokenward.cli.store import store_app
+
+    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
+    vault.set("DB_PASSWORD", "hunter2-but-longer")
+    document = json.loads(vault.path.read_text())
+    del document["access"]
+    vault.path.write_text(json.dumps(document))
+    os.removexattr(vault.path, ATTRIBUTE)
+    runner = CliRunner(env={"TOKENWARD_VAULT": str(vault.path),
+                            "TOKENWARD_KEY_FILE": str(tmp_path / "vault.key")})
+    result = runner.invoke(store_app, ["list", "--json"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: vault {vault.path} was created by an older tokenward and is open to others: "
+        "BUILTIN\\Administrators (S-1-5-32-544) has full control: its permissions are now its "
+        "owner's and SYSTEM's only (tightened in place); if others could read it, rotate the "
+        "secrets it holds\n")
