@@ -76,5 +76,5 @@ def test_get_asks_credential_manager_only_after_the_environment(
     monkeypatch.setenv(settings.ENV_BACKEND, "credential-manager")
     monkeypatch.setenv("FROM_ENV", "environment-value")
     assert store.get("FROM_ENV") == "environment-value"
-    with pytest.raises(OSError, match="^Windows Credential Manager is only available on Windows"):
+    with pytest.raises(OSError, match=r"^Windows Credential Manager is only available on Windows"):
         store.get("NOT_IN_ENV")
