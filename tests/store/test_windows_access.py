@@ -88,6 +88,18 @@ def _open_to(path: Path, extra: str) -> None:
     os.setxattr(path, ATTRIBUTE, (acl.file_sddl(OWNER) + extra).encode())
 
 
+def _older_vault(tmp_path: Path) -> Vault:
+    """A vault as an earlier tokenward left it: no readers recorded, and its file with the
+    DACL it inherited from the profile (SYSTEM, Administrators, the user)."""
+    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
+    vault.set("DB_PASSWORD", "hunter2-but-longer")
+    document = json.loads(vault.path.read_text())
+    del document["access"]
+    vault.path.write_text(json.dumps(document))
+    os.removexattr(vault.path, ATTRIBUTE)
+    return vault
+
+
 def test_every_file_and_folder_the_vault_creates_gets_its_dacl(
         windows: FakeWindows, tmp_path: Path) -> None:
     vault = Vault(tmp_path / "store" / "vault.json", key_file=tmp_path / "keys" / "vault.key")
@@ -183,12 +195,7 @@ def test_a_machine_scope_entropy_file_others_can_read_is_refused(
 
 def test_an_older_vault_is_tightened_in_place_with_a_warning(
         windows: FakeWindows, tmp_path: Path) -> None:
-    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
-    vault.set("DB_PASSWORD", "hunter2-but-longer")
-    document = json.loads(vault.path.read_text())
-    del document["access"]  # as written before tokenward recorded readers
-    vault.path.write_text(json.dumps(document))
-    os.removexattr(vault.path, ATTRIBUTE)  # inherits the profile's DACL, Administrators too
+    vault = _older_vault(tmp_path)
     with pytest.warns(StoreWarning) as caught:
         assert vault.get("DB_PASSWORD") == "hunter2-but-longer"
     assert [str(w.message) for w in caught] == [
@@ -205,12 +212,7 @@ def test_an_older_vault_is_tightened_in_place_with_a_warning(
 
 def test_an_older_vault_that_cannot_be_tightened_is_refused(
         windows: FakeWindows, tmp_path: Path) -> None:
-    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
-    vault.set("DB_PASSWORD", "hunter2-but-longer")
-    document = json.loads(vault.path.read_text())
-    del document["access"]
-    vault.path.write_text(json.dumps(document))
-    os.removexattr(vault.path, ATTRIBUTE)
+    vault = _older_vault(tmp_path)
     windows.deny_setting = True
     with pytest.raises(StoreAccessError) as caught:
         vault.get("DB_PASSWORD")
@@ -281,6 +283,8 @@ def test_doctor_explains_each_file(windows: FakeWindows, tmp_path: Path) -> None
     assert folder.problems == ("is open to others: BUILTIN\\Administrators (S-1-5-32-544) has "
                                "full control",)  # tmp_path was not created by the store
     assert folder.notes == ("it inherits permissions from its folder",)
+    assert folder.fix.endswith(f'then run `icacls "{tmp_path}" /inheritance:d` and '
+                               f'`icacls "{tmp_path}" /remove:g "BUILTIN\\Administrators"`')
     assert not by_kind[(Kind.TOKEN_DB, "t.db")].exists
     assert report.problems == (
         "settings name reader(s) IIS AppPool\\MyPool that the vault was not set up for: run "
@@ -311,12 +315,7 @@ def test_the_command_line_shows_the_upgrade_warning(windows: FakeWindows, tmp_pa
 
     from tokenward.cli.store import store_app
 
-    vault = Vault(tmp_path / "vault.json", key_file=tmp_path / "vault.key")
-    vault.set("DB_PASSWORD", "hunter2-but-longer")
-    document = json.loads(vault.path.read_text())
-    del document["access"]
-    vault.path.write_text(json.dumps(document))
-    os.removexattr(vault.path, ATTRIBUTE)
+    vault = _older_vault(tmp_path)
     runner = CliRunner(env={"TOKENWARD_VAULT": str(vault.path),
                             "TOKENWARD_KEY_FILE": str(tmp_path / "vault.key")})
     result = runner.invoke(store_app, ["list", "--json"])

@@ -89,17 +89,18 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
 def _warned(command: Callable[P, int], *args: P.args, **kwargs: P.kwargs) -> int:
     """Run ``command``, showing what the store warned about (an upgrade in place), even when
     the command then fails."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", StoreWarning)
-        try:
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StoreWarning)
             return command(*args, **kwargs)
-        finally:
-            for warning in caught:
-                if issubclass(warning.category, StoreWarning):
-                    _err(f"warning: {warning.message}")
-                else:
-                    warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                           warning.lineno)
+    finally:
+        for warning in caught:  # outside the recording, so the others show as usual
+            if issubclass(warning.category, StoreWarning):
+                _err(f"warning: {warning.message}")
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
 
 
 def _vault(vault: Path | None, key_file: Path | None) -> Any:

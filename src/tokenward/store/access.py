@@ -205,15 +205,18 @@ def _inspect_windows(path: Path, kind: Kind, readers: Sequence[Principal]) -> Fi
     owner = winsec.account_name(descriptor.owner) if descriptor.owner else "unknown"
     return FileAccess(path, kind, True, owner, tuple(f"{g.name}: {g.rights}" for g in found),
                       tuple(f"is open to others: {p}" for p in problems), notes,
-                      _windows_fix(path, found, descriptor.aces is None))
+                      _windows_fix(path, found, descriptor))
 
 
-def _windows_fix(path: Path, found: Sequence[acl.Grant], no_dacl: bool) -> str:
-    if no_dacl:
+def _windows_fix(path: Path, found: Sequence[acl.Grant],
+                 descriptor: acl.SecurityDescriptor) -> str:
+    if descriptor.aces is None:
         return "check what it holds, then run `tokenward store init` as its owner to reset it"
     extra = [g.name for g in found if g.problem and "may only read" not in g.problem]
     wider = [g.name for g in found if g.problem and "may only read" in g.problem]
     commands = []
+    if extra and not descriptor.protected:  # inherited entries are removed once copied
+        commands.append(f'icacls "{path}" /inheritance:d')
     if extra:
         commands.append(f'icacls "{path}" /remove:g ' + " ".join(f'"{name}"' for name in extra))
     commands += [f'icacls "{path}" /grant:r "{name}:R"' for name in wider]

@@ -15,11 +15,12 @@ Windows backend is itself a ctypes wrapper of these same calls (through pywin32-
 from __future__ import annotations
 
 import ctypes
+import functools
 import secrets
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tokenward.store import win32
 from tokenward.store.errors import SecretExists, SecretNotFound, StoreError
 from tokenward.store.vault import EntryInfo, check_name
 
@@ -57,52 +58,32 @@ class _Credui:
     free: Any
 
     def __init__(self) -> None:
-        if sys.platform != "win32":
-            raise OSError("Windows Credential Manager is only available on Windows")
+        advapi32 = win32.library("advapi32", "Windows Credential Manager")
         from ctypes import wintypes
 
-        advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
         credential_p = ctypes.POINTER(Credential)
-        self.write = advapi32.CredWriteW
-        self.write.argtypes = [credential_p, wintypes.DWORD]
-        self.write.restype = wintypes.BOOL
-        self.read = advapi32.CredReadW
-        self.read.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD,
-                              ctypes.POINTER(credential_p)]
-        self.read.restype = wintypes.BOOL
-        self.enumerate = advapi32.CredEnumerateW
-        self.enumerate.argtypes = [wintypes.LPCWSTR, wintypes.DWORD,
-                                   ctypes.POINTER(wintypes.DWORD),
-                                   ctypes.POINTER(ctypes.POINTER(credential_p))]
-        self.enumerate.restype = wintypes.BOOL
-        self.delete = advapi32.CredDeleteW
-        self.delete.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD]
-        self.delete.restype = wintypes.BOOL
-        self.free = advapi32.CredFree
-        self.free.argtypes = [ctypes.c_void_p]
-        self.free.restype = None
+        dword, bool_ = wintypes.DWORD, wintypes.BOOL
+        self.write = win32.declare(advapi32.CredWriteW, [credential_p, dword], bool_)
+        self.read = win32.declare(advapi32.CredReadW, [wintypes.LPCWSTR, dword, dword,
+                                                       ctypes.POINTER(credential_p)], bool_)
+        self.enumerate = win32.declare(advapi32.CredEnumerateW, [
+            wintypes.LPCWSTR, dword, ctypes.POINTER(dword),
+            ctypes.POINTER(ctypes.POINTER(credential_p))], bool_)
+        self.delete = win32.declare(advapi32.CredDeleteW, [wintypes.LPCWSTR, dword, dword],
+                                    bool_)
+        self.free = win32.declare(advapi32.CredFree, [ctypes.c_void_p], None)
 
-    @staticmethod
-    def last_error() -> int:
-        if sys.platform != "win32":
-            raise AssertionError("unreachable off Windows")
-        return ctypes.get_last_error()
+    last_error = staticmethod(win32.last_error)
 
     @staticmethod
     def error(code: int) -> OSError:
-        if sys.platform != "win32":
-            raise AssertionError("unreachable off Windows")
-        return OSError(0, f"Credential Manager: {ctypes.FormatError(code).strip()}", None, code)
+        return win32.error(code, prefix="Credential Manager: ")
 
 
-_API: _Credui | None = None
-
-
+@functools.cache
 def _api() -> _Credui:
-    global _API
-    if _API is None:
-        _API = _Credui()
-    return _API
+    """The functions, loaded and declared once."""
+    return _Credui()
 
 
 def _moment(stamp: FileTime) -> datetime:

@@ -15,6 +15,7 @@ Importable everywhere; the Windows libraries are loaded on first use only, so Li
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,14 +86,10 @@ class _Crypt32:
         return ctypes.WinError(ctypes.get_last_error())
 
 
-_CRYPT32: _Crypt32 | None = None
-
-
+@functools.cache
 def _crypt32() -> _Crypt32:
-    global _CRYPT32
-    if _CRYPT32 is None:
-        _CRYPT32 = _Crypt32()
-    return _CRYPT32
+    """The functions, loaded and declared once."""
+    return _Crypt32()
 
 
 def _take(api: _Crypt32, blob: DataBlob) -> bytes:

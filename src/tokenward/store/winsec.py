@@ -17,10 +17,11 @@ of a descriptor is a ``PermissionError`` the caller reports, never a pass.
 from __future__ import annotations
 
 import ctypes
-import sys
+import functools
 from pathlib import Path
 from typing import Any
 
+from tokenward.store import win32
 from tokenward.store.acl import Principal
 from tokenward.store.errors import UnknownAccount
 
@@ -32,7 +33,6 @@ SDDL_REVISION_1 = 1
 TOKEN_QUERY = 0x8
 TOKEN_USER_CLASS = 1
 ERROR_ACCESS_DENIED = 5
-ERROR_INSUFFICIENT_BUFFER = 122
 ERROR_NONE_MAPPED = 1332
 
 
@@ -58,20 +58,14 @@ class _Advapi32:
     wintypes: Any
 
     def __init__(self) -> None:
-        if sys.platform != "win32":
-            raise OSError("Windows security descriptors are only available on Windows")
+        advapi32 = win32.library("advapi32", "Windows security descriptors")
+        kernel32 = win32.library("kernel32", "Windows security descriptors")
         from ctypes import wintypes
 
-        advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         void_p, dword, bool_ = ctypes.c_void_p, wintypes.DWORD, wintypes.BOOL
         out_p = ctypes.POINTER(ctypes.c_void_p)
         self.wintypes = wintypes
-
-        def declare(function: Any, argtypes: list[Any], restype: Any) -> Any:
-            function.argtypes = argtypes
-            function.restype = restype
-            return function
+        declare = win32.declare
 
         self.from_sddl = declare(
             advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW,
@@ -112,28 +106,14 @@ class _Advapi32:
         self.close_handle = declare(kernel32.CloseHandle, [wintypes.HANDLE], bool_)
         self.local_free = declare(kernel32.LocalFree, [wintypes.HLOCAL], wintypes.HLOCAL)
 
-    @staticmethod
-    def last_error_code() -> int:
-        if sys.platform != "win32":
-            raise AssertionError("unreachable off Windows")
-        return ctypes.get_last_error()
-
-    @staticmethod
-    def error(code: int | None = None, filename: str | None = None) -> OSError:
-        if sys.platform != "win32":
-            raise AssertionError("unreachable off Windows")
-        code = ctypes.get_last_error() if code is None else code
-        return OSError(0, ctypes.FormatError(code).strip(), filename, code)
+    last_error_code = staticmethod(win32.last_error)
+    error = staticmethod(win32.error)
 
 
-_API: _Advapi32 | None = None
-
-
+@functools.cache
 def _api() -> _Advapi32:
-    global _API
-    if _API is None:
-        _API = _Advapi32()
-    return _API
+    """The functions, loaded and declared once."""
+    return _Advapi32()
 
 
 def _sid_text(api: _Advapi32, sid: Any) -> str:
