@@ -126,8 +126,9 @@ def _sid_text(api: _Advapi32, sid: Any) -> str:
         api.local_free(ctypes.cast(text, ctypes.c_void_p))
 
 
+@functools.cache
 def current_user_sid() -> str:
-    """The SID of the account this process runs as."""
+    """The SID of the account this process runs as (the process token's: it does not change)."""
     api = _api()
     token = api.wintypes.HANDLE()
     if not api.open_token(api.current_process(), TOKEN_QUERY, ctypes.byref(token)):
@@ -165,6 +166,7 @@ def lookup_account(name: str) -> Principal:
     return Principal(name, _sid_text(api, sid))
 
 
+@functools.lru_cache(maxsize=256)
 def account_name(sid_text: str) -> str:
     """``DOMAIN\\name`` of a SID, or the SID itself when it does not resolve."""
     api = _api()
