@@ -359,13 +359,14 @@ class Vault:
                 remove_stale_temporaries(self.path)
                 creating = not self.path.exists()
                 document = self._read(check=False)  # its access is reset below
+                if not creating:
+                    self._check_scope(document, scope)  # before an entropy file is made
                 if scope == "machine":
                     self._protector = _machine_protector(
                         entropy_file or paths.dpapi_entropy_path(), readers)
                 if creating:
                     _initialise(document, self._protector_for_new_vault())
                 else:
-                    self._check_scope(document, scope)
                     self._protector_for(document)
                 document["access"] = {"readers": [reader.to_json() for reader in readers]}
                 atomic_write(self.path, _serialise(document), readers=readers)

@@ -280,6 +280,18 @@ class StoreOnWindows(unittest.TestCase):
             Vault(self.directory / "vault.json").set_up(scope="user", readers=readers)
         self.assertTrue(str(caught.exception).startswith("readers need a machine-scope vault"))
 
+    def test_a_vault_keeps_its_scope(self) -> None:
+        from tokenward.store.vault import Vault
+
+        vault = Vault(self.directory / "vault.json")
+        self.assertTrue(vault.set_up(scope="user"))
+        entropy = self.directory / "vault.entropy"
+        with self.assertRaises(VaultError) as caught:
+            Vault(vault.path).set_up(scope="machine", entropy_file=entropy)
+        self.assertIn("is protected with user-scope DPAPI, not machine scope",
+                      str(caught.exception))
+        self.assertFalse(entropy.exists())
+
 
 class CredentialManagerBackend(unittest.TestCase):
     def tearDown(self) -> None:
