@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Wine + the Windows embeddable CPython, for the DPAPI test suite (tests/store/test_dpapi_wine.py).
+# Wine + the Windows embeddable CPython, for the store's Windows suites (tests/store/test_wine.py).
 # Idempotent: skips whatever is already in place. Run as root in CI (installs to /opt);
 # as a normal user it unpacks into ~/.cache/tokenward-wine and cannot apt-get.
 set -euo pipefail

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenward.model import Severity
+from tokenward.store.settings import StoreSettings, parse_store_settings
 from tokenward.trust import TrustWarning, distrust
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
@@ -65,6 +66,8 @@ class Config:
     # Per-rule settings, e.g. {"missing-expiry": {"access_token_max": "1h"}}.
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source_file: str | None = None
+    # [tool.tokenward.store]: the token store's settings (no effect on findings).
+    store: StoreSettings = field(default_factory=StoreSettings)
 
     def options_for(self, rule_name: str) -> Mapping[str, Any]:
         return self.rule_options.get(rule_name, {})
@@ -82,7 +85,7 @@ class Config:
         data = asdict(self)
         data["fail_on"] = self.fail_on.value
         for key in ("jobs", "cache", "source_file", "root", "fail_on", "baseline",
-                    "fail_on_unscanned"):
+                    "fail_on_unscanned", "store"):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -102,6 +105,7 @@ _KNOWN_KEYS = {
     "cache",
     "fail_on_unscanned",
     "rules",
+    "store",
 }
 
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -185,6 +189,11 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
             raise ConfigError("rules: expected tables, e.g. [tool.tokenward.rules.missing-expiry]")
         changes["rule_options"] = {k: dict(v) for k, v in rules.items()}
+    if "store" in data:
+        try:
+            changes["store"] = parse_store_settings(data["store"])
+        except ValueError as error:
+            raise ConfigError(f"{source_file or 'config'}: {error}") from None
     return replace(config, **changes)
 
 

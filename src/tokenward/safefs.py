@@ -26,6 +26,7 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tokenward"
@@ -172,6 +173,9 @@ def replace(source: Path, target: Path) -> None:
             time.sleep(0.01)
 
 
+Secure = Callable[[Path], None]
+
+
 def _write_temporary(path: Path, data: bytes, mode: int | None) -> Path:
     """The temporary holding ``data``, fsync'd, with ``mode`` (None: the umask's default)."""
     fd, temporary = _create_temporary(path, 0o666 if mode is None else 0o600)
@@ -190,14 +194,16 @@ def _write_temporary(path: Path, data: bytes, mode: int | None) -> Path:
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None,
-                 expected: bytes | None = None) -> None:
+                 expected: bytes | None = None, secure: Secure | None = None) -> None:
     """Replace ``path`` with ``data``: readers see the old or the new file, never a part.
 
     ``mode``: the new file's permissions; None keeps the current file's (a new file gets
     the umask's default). ``expected``: replace only if the file still holds exactly
     these bytes (a missing file holds b""), else raise FileChanged. Raises
     SymlinkRefused for a link at ``path`` and UnsafePathError for anything but a regular
-    file. On any error the target is untouched and no temporary is left behind.
+    file. ``secure``: called with the written temporary before the rename (the token
+    store gives it its Windows DACL there, so the file never takes its name without it).
+    On any error the target is untouched and no temporary is left behind.
     """
     info = check_target(path)
     _check_expected(path, expected)
@@ -205,6 +211,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None,
         mode = stat.S_IMODE(info.st_mode)
     temporary = _write_temporary(path, data, mode)
     try:
+        if secure is not None:
+            secure(temporary)
         check_target(path)  # one more look, as late as possible
         _check_expected(path, expected)
         replace(temporary, path)
@@ -215,14 +223,17 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None,
     fsync_dir(path.parent)
 
 
-def create_new(path: Path, data: bytes, *, mode: int) -> None:
+def create_new(path: Path, data: bytes, *, mode: int, secure: Secure | None = None) -> None:
     """Create ``path`` with ``data`` only if nothing (not even a link) is there yet.
 
     Written to a temporary and hard-linked into place, which fails with FileExistsError
     when the name is taken: two processes racing to create a file end up sharing one.
+    ``secure``: called with the written temporary before the link (see atomic_write).
     """
     temporary = _write_temporary(path, data, mode)
     try:
+        if secure is not None:
+            secure(temporary)
         os.link(temporary, path)
     finally:
         with contextlib.suppress(OSError):

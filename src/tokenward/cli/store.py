@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -26,6 +27,7 @@ from tokenward.store.errors import (
     SecretExists,
     SecretNotFound,
     StoreError,
+    StoreWarning,
     shown_name,
 )
 
@@ -64,7 +66,7 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
     @wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
-            code = command(*args, **kwargs)
+            code = _warned(command, *args, **kwargs)
         except SecretNotFound as error:
             _err(f"error: {error}")
             code = 1
@@ -84,10 +86,49 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
     return run
 
 
+def _warned(command: Callable[P, int], *args: P.args, **kwargs: P.kwargs) -> int:
+    """Run ``command``, showing what the store warned about (an upgrade in place), even when
+    the command then fails."""
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StoreWarning)
+            return command(*args, **kwargs)
+    finally:
+        for warning in caught:  # outside the recording, so the others show as usual
+            if issubclass(warning.category, StoreWarning):
+                _err(f"warning: {warning.message}")
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
+
+
 def _vault(vault: Path | None, key_file: Path | None) -> Any:
     from tokenward.store.vault import Vault
 
     return Vault(vault or paths.vault_path(), key_file=key_file or paths.key_file_path())
+
+
+def _settings() -> Any:
+    """``[tool.tokenward.store]`` of the project in the current folder (defaults if none)."""
+    from tokenward.config import load_config
+
+    return load_config().store
+
+
+def _backend(vault: Path | None, key_file: Path | None) -> Any:
+    """Where secrets live: TOKENWARD_STORE_BACKEND, else settings' ``backend``, else the vault."""
+    from tokenward.store.settings import CREDENTIAL_MANAGER, backend_name
+
+    if backend_name(_settings().backend) == CREDENTIAL_MANAGER:
+        from tokenward.store.credman import CredentialManager
+
+        return CredentialManager()
+    return _vault(vault, key_file)
+
+
+def _where(store: Any) -> str:
+    return f"the vault {store.path}" if isinstance(store.path, Path) else str(store.path)
 
 
 def _stdin_is_tty() -> bool:
@@ -139,7 +180,7 @@ def store_set(
     from tokenward.store.vault import check_name
 
     check_name(name)
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     value = _read_secret(f"Value for {name}", confirm=True)
     try:
         changed = store.set(name, value, overwrite=force)
@@ -162,13 +203,13 @@ def store_get(
 
     check_name(name)
     from_env = os.environ.get(name)
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     if from_env:
         value, source = from_env, "the environment variable (it takes precedence over the vault)"
     else:
         value = store.get(name)  # decrypts: proves the value is readable, not just listed
         info = store.info(name)
-        source = f"the vault {store.path} (rotated {_when(info.rotated_at)})"
+        source = f"{_where(store)} (rotated {_when(info.rotated_at)})"
     if reveal:
         if sys.stdout.isatty():
             _err("warning: printing a secret to the terminal")
@@ -183,7 +224,7 @@ def store_get(
 def store_list(json_output: JsonOption = False, vault: VaultOption = None,
                key_file: KeyFileOption = None) -> int:
     """List secret names with their rotation dates (never values)."""
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     now = _now()
     entries = store.entries()
     if json_output:
@@ -215,7 +256,7 @@ def store_delete(
     from tokenward.store.vault import check_name
 
     check_name(name)
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     if name not in store:
         _err(f"error: secret {shown_name(name)} is not in {store.path}")
         return 1
@@ -245,7 +286,7 @@ def store_rotate(
 
     check_name(name)
     grace_period = parse_duration(grace)
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     store.info(name)  # fail before prompting if it does not exist
     value = _read_secret(f"New value for {name}", confirm=True)
     store.rotate(name, value, grace=grace_period)
@@ -261,7 +302,7 @@ def store_due(
 ) -> int:
     """List secrets not rotated within --max-age. Exit 1 if any are due."""
     age = parse_duration(max_age)
-    store = _vault(vault, key_file)
+    store = _backend(vault, key_file)
     now = _now()
     due = store.due(age)
     if json_output:
@@ -275,6 +316,87 @@ def store_due(
         if not due:
             _err(f"nothing is older than {format_duration(age)}")
     return 1 if due else 0
+
+
+EntropyOption = Annotated[Path | None, typer.Option(
+    "--entropy-file", envvar=paths.ENV_DPAPI_ENTROPY_FILE, show_envvar=True, dir_okay=False,
+    help="Machine-scope DPAPI entropy file [default: <config dir>/tokenward/vault.entropy; "
+         "with --machine: %ProgramData%\\tokenward\\vault.entropy].")]
+
+
+@store_app.command("init")
+@_guarded
+def store_init(
+    machine: Annotated[bool, typer.Option(
+        "--machine", help="Windows: machine-scope DPAPI, for services that run without a "
+                          "profile (the vault and entropy go to %ProgramData%\\tokenward).")
+                       ] = False,
+    reader: Annotated[list[str], typer.Option(
+        "--reader", help="A Windows account that may read the machine-scope vault, e.g. "
+                         "'IIS AppPool\\MyPool' (repeat it; default: [tool.tokenward.store] "
+                         "readers).")] = [],  # noqa: B006 - typer needs a literal default
+    vault: VaultOption = None, key_file: KeyFileOption = None,
+    entropy_file: EntropyOption = None,
+) -> int:
+    """Create the vault, or reset who may read an existing one (its files' DACLs on Windows)."""
+    from tokenward.store.access import resolve_readers
+    from tokenward.store.vault import Vault
+
+    readers = resolve_readers(reader or list(_settings().readers))
+    place = paths.machine_dir() if machine else None
+    path = vault or (place / "vault.json" if place else paths.vault_path())
+    entropy = entropy_file or (place / "vault.entropy" if place else paths.dpapi_entropy_path())
+    store = Vault(path, key_file=key_file or paths.key_file_path())
+    created = store.set_up(scope="machine" if machine else "user", readers=readers,
+                           entropy_file=entropy if machine else None)
+    if sys.platform == "win32":
+        shared = f", and read by {', '.join(r.name for r in readers)}" if readers else ""
+        who = f"used only by its owner and SYSTEM{shared}"
+    else:
+        who = f"0600 in a 0700 folder, encrypted with the key file {store.key_file}"
+    _err(f"{'created' if created else 'checked'}: vault {path} ({who})")
+    if machine:
+        _err(f"a service reads it with {paths.ENV_VAULT}={path} and "
+             f"{paths.ENV_DPAPI_ENTROPY_FILE}={entropy} in its environment")
+    return 0
+
+
+@store_app.command("doctor")
+@_guarded
+def store_doctor(
+    json_output: JsonOption = False, vault: VaultOption = None, key_file: KeyFileOption = None,
+    db: DbOption = None, audit_log: AuditOption = None,
+) -> int:
+    """Show who may use each file of the store and what to change. Exit 1 if anything is open."""
+    from tokenward.store.doctor import examine
+
+    database = db or paths.token_db_path()
+    report = examine(_vault(vault, key_file), key_file=key_file or paths.key_file_path(),
+                     token_db=database, audit_log=audit_log or paths.audit_log_path(database),
+                     configured_readers=_settings().readers)
+    if json_output:
+        typer.echo(json.dumps({
+            "ok": report.ok, "problems": list(report.problems), "notes": list(report.notes),
+            "files": [{"path": str(f.path), "kind": f.kind.value, "exists": f.exists,
+                       "owner": f.owner, "access": list(f.grants), "problems": list(f.problems),
+                       "notes": list(f.notes), "fix": f.fix} for f in report.files]}, indent=2))
+        return 0 if report.ok else 1
+    for found in report.files:
+        if not found.exists:
+            typer.echo(f"absent   {found.kind.value} {found.path}")
+            continue
+        state = "PROBLEM" if found.problems else "ok"
+        typer.echo(f"{state:<8} {found.kind.value} {found.path}: owner {found.owner}; "
+                   + ", ".join(found.grants))
+        for line in (*found.problems, *found.notes):
+            typer.echo(f"         {line}")
+        if found.problems and found.fix:
+            typer.echo(f"         to fix: {found.fix}")
+    for line in report.problems:
+        typer.echo(f"PROBLEM  {line}")
+    for line in report.notes:
+        typer.echo(f"note     {line}")
+    return 0 if report.ok else 1
 
 
 # ---- tokenward token ----------------------------------------------------------------------

@@ -9,8 +9,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tokenward.store.access import Kind
 from tokenward.store.errors import TokenStoreError
-from tokenward.store.fileio import NO_FOLLOW, OWNER_ONLY, ensure_private_dir, exclusive_lock
+from tokenward.store.fileio import ensure_private_dir, exclusive_lock, open_private
 
 EVENTS = ("issue", "verify_failure", "refresh", "refresh_failure", "reuse_detected", "revoke",
           "rotate", "grant", "gc")
@@ -53,8 +54,7 @@ class AuditLog:
         line = (event.to_json() + "\n").encode("utf-8")
         ensure_private_dir(self.path.parent)
         with exclusive_lock(self.path):
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NO_FOLLOW
-                         | getattr(os, "O_BINARY", 0), OWNER_ONLY)
+            fd = open_private(self.path, os.O_WRONLY | os.O_APPEND, Kind.AUDIT_LOG)
             try:
                 os.write(fd, line)
                 os.fsync(fd)

@@ -15,10 +15,14 @@ Importable everywhere; the Windows libraries are loaded on first use only, so Li
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from tokenward.store.access import Kind
+from tokenward.store.acl import Principal
 from tokenward.store.errors import DpapiError, ProtectorError
 from tokenward.store.protectors import create_key_file, read_key_file
 
@@ -82,14 +86,10 @@ class _Crypt32:
         return ctypes.WinError(ctypes.get_last_error())
 
 
-_CRYPT32: _Crypt32 | None = None
-
-
+@functools.cache
 def _crypt32() -> _Crypt32:
-    global _CRYPT32
-    if _CRYPT32 is None:
-        _CRYPT32 = _Crypt32()
-    return _CRYPT32
+    """The functions, loaded and declared once."""
+    return _Crypt32()
 
 
 def _take(api: _Crypt32, blob: DataBlob) -> bytes:
@@ -146,20 +146,26 @@ class DpapiProtector:
     """A vault protector backed by DPAPI. The context is folded into the entropy."""
 
     def __init__(self, scope: Scope = "user", entropy: bytes = b"",
-                 description: str = DEFAULT_DESCRIPTION) -> None:
+                 description: str = DEFAULT_DESCRIPTION, *,
+                 entropy_file: Path | None = None) -> None:
         if scope == "machine" and len(entropy) < 16:
             raise ProtectorError("machine-scope DPAPI needs an entropy value of at least 16 "
                                  "bytes, stored separately from the vault")
         self.scope: Scope = scope
         self._entropy = entropy
         self.description = description
+        self.entropy_file = entropy_file
 
     @classmethod
-    def machine_scope(cls, entropy_file: Path, *, create: bool = False) -> DpapiProtector:
-        """Machine scope with the entropy in its own owner-only file (same format as keys)."""
+    def machine_scope(cls, entropy_file: Path, *, create: bool = False,
+                      readers: Sequence[Principal] = ()) -> DpapiProtector:
+        """Machine scope with the entropy in its own file (same format as keys), which only
+        its owner, SYSTEM and ``readers`` may read (refused otherwise)."""
         if create and not entropy_file.exists():
-            return cls("machine", create_key_file(entropy_file))
-        return cls("machine", read_key_file(entropy_file))
+            entropy = create_key_file(entropy_file, kind=Kind.ENTROPY, readers=readers)
+        else:
+            entropy = read_key_file(entropy_file, kind=Kind.ENTROPY, readers=readers)
+        return cls("machine", entropy, entropy_file=entropy_file)
 
     @property
     def descriptor(self) -> dict[str, str]:

@@ -36,10 +36,10 @@ class StoreError(Exception):
 class SecretNotFound(KeyError, StoreError):
     """``get(name)`` found the name neither in the environment nor in the vault."""
 
-    def __init__(self, name: str, vault_path: str | None = None) -> None:
+    def __init__(self, name: str, vault_path: str | None = None, *, where: str = "vault") -> None:
         self.name = name
         self.vault_path = vault_path
-        where = f" (vault: {vault_path})" if vault_path else ""
+        where = f" ({where}: {vault_path})" if vault_path else ""
         if looks_like_a_secret(name):
             super().__init__(f"secret {shown_name(name)} not found: {_NOT_A_NAME}pass the name "
                              f"of the variable that holds it, as in store.get(\"API_KEY\"){where}")
@@ -54,8 +54,34 @@ class SecretNotFound(KeyError, StoreError):
         return str(self.args[0])
 
 
-class InsecureFolder(StoreError):
+class StoreAccessError(StoreError):
+    """A file or folder of the store is open to others (POSIX mode or owner, Windows DACL),
+    or who may use it cannot be read: refused, never treated as safe."""
+
+
+class InsecureFolder(StoreAccessError):
     """A folder the store keeps files in is open to other users (POSIX modes or owner)."""
+
+
+class UnknownAccount(StoreError):
+    """Readers named in settings or on the command line that Windows cannot resolve."""
+
+    def __init__(self, names: tuple[str, ...], windows_error: int | None = None) -> None:
+        shown = ", ".join(repr(name) for name in names)
+        plural = "s" if len(names) > 1 else ""
+        super().__init__(f"unknown account{plural} {shown} in readers (Windows cannot resolve "
+                         f"{'them' if plural else 'it'}, error {windows_error}); readers are "
+                         "names such as 'NT SERVICE\\MyApp', 'IIS AppPool\\MyPool' or "
+                         "'DOMAIN\\group'")
+        self.names = names
+        self.windows_error = windows_error
+
+
+class StoreWarning(UserWarning):
+    """Something the store changed or noticed that does not stop it (an upgrade in place).
+
+    The store cannot import tokenward's notices, so the command line shows these itself.
+    """
 
 
 class SecretExists(StoreError):

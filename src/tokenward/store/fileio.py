@@ -8,27 +8,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from tokenward import safefs
-from tokenward.store.errors import InsecureFolder
+from tokenward.store import access
+from tokenward.store.access import OWNER_ONLY, OWNER_ONLY_DIR, Kind
+from tokenward.store.acl import Principal
 
-OWNER_ONLY = 0o600
-OWNER_ONLY_DIR = 0o700
+__all__ = ["NO_FOLLOW", "OWNER_ONLY", "OWNER_ONLY_DIR", "atomic_write", "check_private_dir",
+           "create_new", "ensure_private_dir", "exclusive_lock", "open_private", "private_dir",
+           "remove_stale_temporaries"]
+
 # Appends and creations refuse a symlink planted where a store file goes (POSIX; Windows has
 # no O_NOFOLLOW, and creating symlinks there needs a privilege).
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` and every missing parent 0700, whatever the umask.
+    """Create ``directory`` and every missing parent private (0700, or the store's DACL on
+    Windows), whatever the umask.
 
-    Only folders created here are given a mode: an existing parent (the user's home, say)
-    is never changed. ``Path.mkdir(parents=True)`` would create the parents 0777 & ~umask.
+    Only folders created here are given their access: an existing parent (the user's home,
+    say) is never changed. ``Path.mkdir(parents=True)`` would create the parents 0777 & ~umask.
     """
     missing = []
     while not directory.exists() and directory != directory.parent:
@@ -39,8 +43,7 @@ def ensure_private_dir(directory: Path) -> None:
             os.mkdir(folder, OWNER_ONLY_DIR)
         except FileExistsError:
             continue  # another process created it meanwhile; check_private_dir judges it
-        if sys.platform != "win32":
-            os.chmod(folder, OWNER_ONLY_DIR)  # the umask may have removed the owner's bits
+        access.secure_new(folder, Kind.FOLDER)
 
 
 def check_private_dir(directory: Path) -> None:
@@ -48,25 +51,10 @@ def check_private_dir(directory: Path) -> None:
 
     Someone else may already have read or replaced what it holds, so tokenward does not
     repair it silently: its owner checks it and restricts it. A missing folder passes (the
-    store creates it 0700). Windows ACLs are not POSIX modes; the profile is per-user.
+    store creates it 0700). On Windows the files themselves are judged by their DACLs.
     """
-    if sys.platform == "win32":
-        return
-    try:
-        status = directory.stat()
-    except FileNotFoundError:
-        return
-    if status.st_uid != os.geteuid():
-        raise InsecureFolder(f"folder {directory} belongs to another user (uid {status.st_uid}), "
-                             "who can read or replace what tokenward keeps there; use a folder "
-                             "of your own")
-    mode = stat.S_IMODE(status.st_mode)
-    access = [what for what, bits in (("read", 0o044), ("written", 0o022)) if mode & bits]
-    if access:
-        raise InsecureFolder(
-            f"folder {directory} can be {' and '.join(access)} by other users (mode {mode:04o}); "
-            "the store keeps its files only in a folder of your own: check what is in it, then "
-            f"restrict it with `chmod 700 {directory}`")
+    if not access.uses_dacls():
+        access.require(directory, Kind.FOLDER)
 
 
 def private_dir(directory: Path) -> None:
@@ -75,13 +63,49 @@ def private_dir(directory: Path) -> None:
     check_private_dir(directory)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, kind: Kind = Kind.VAULT,
+                 readers: Sequence[Principal] = ()) -> None:
     """Write ``data`` to ``path`` (0600) so that readers see the old or the new file, never
     a part: :func:`tokenward.safefs.atomic_write` (exclusive temporary, fsync, rename, a
     symbolic link at ``path`` refused). A crash at any point leaves the previous file intact.
+    On Windows the temporary gets the file's DACL before it is renamed into place.
     """
     ensure_private_dir(path.parent)
-    safefs.atomic_write(path, data, mode=OWNER_ONLY)
+    safefs.atomic_write(path, data, mode=OWNER_ONLY, secure=_securer(kind, readers))
+
+
+def create_new(path: Path, data: bytes, *, kind: Kind,
+               readers: Sequence[Principal] = ()) -> None:
+    """Create ``path`` (0600) only if nothing is there yet (:func:`tokenward.safefs.create_new`)."""
+    ensure_private_dir(path.parent)
+    safefs.create_new(path, data, mode=OWNER_ONLY, secure=_securer(kind, readers))
+
+
+def _securer(kind: Kind, readers: Sequence[Principal]) -> Callable[[Path], None] | None:
+    if not access.uses_dacls():
+        return None  # the mode given at creation is the whole story
+
+    def secure(temporary: Path) -> None:
+        access.secure_new(temporary, kind, readers)
+
+    return secure
+
+
+def open_private(path: Path, flags: int, kind: Kind) -> int:
+    """``os.open`` of a store file, creating it owner-only (0600, or the store's DACL on
+    Windows) when missing; a symbolic link at ``path`` is refused (POSIX)."""
+    flags |= NO_FOLLOW | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except FileExistsError:
+        return os.open(path, flags, OWNER_ONLY)
+    try:
+        if access.uses_dacls():
+            access.secure_new(path, kind)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def remove_stale_temporaries(path: Path) -> None:
@@ -95,7 +119,7 @@ def exclusive_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold an exclusive lock on ``<path>.lock`` across processes, waiting up to ``timeout``."""
     ensure_private_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, OWNER_ONLY)
+    fd = open_private(lock_path, os.O_RDWR, Kind.LOCK)
     try:
         _acquire(fd, lock_path, timeout)
         try:

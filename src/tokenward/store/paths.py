@@ -33,6 +33,13 @@ def data_dir() -> Path:
     return Path(base) / "tokenward"
 
 
+def machine_dir() -> Path:
+    """Where ``tokenward store init --machine`` keeps a store that services share: outside
+    every user profile (``%ProgramData%\\tokenward``), with its own DACL."""
+    base = os.environ.get("PROGRAMDATA") or "C:\\ProgramData"
+    return Path(base) / "tokenward"
+
+
 def _from_env(variable: str, default: Path) -> Path:
     value = os.environ.get(variable)
     return Path(value).expanduser() if value else default

@@ -13,14 +13,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import stat
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from tokenward import safefs
+from tokenward.store import access
+from tokenward.store.access import Kind
+from tokenward.store.acl import Principal
 from tokenward.store.errors import ProtectorError
-from tokenward.store.fileio import OWNER_ONLY, ensure_private_dir
+from tokenward.store.fileio import create_new
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -46,18 +47,10 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"tokenward-key-id\x00" + key).hexdigest()[:16]
 
 
-def _check_owner_only(path: Path) -> None:
-    if sys.platform == "win32":
-        return  # POSIX modes do not describe Windows ACLs; %APPDATA% is per-user already.
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ProtectorError(
-            f"key file {path} is accessible by other users (mode {stat.S_IMODE(mode):04o}); "
-            f"restrict it with `chmod 600 {path}`"
-        )
-
-
-def read_key_file(path: Path) -> bytes:
+def read_key_file(path: Path, *, kind: Kind = Kind.KEY,
+                  readers: Sequence[Principal] = ()) -> bytes:
+    """The key in ``path``, refused if anyone but its owner (SYSTEM and ``readers`` on
+    Windows) can read it. ``kind``: a key file, or DPAPI's entropy file (same format)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -67,7 +60,7 @@ def read_key_file(path: Path) -> bytes:
         ) from None
     except OSError as error:
         raise ProtectorError(f"cannot read key file {path}: {error.strerror}") from None
-    _check_owner_only(path)
+    access.require(path, kind, readers)
     if not raw.startswith(_KEY_HEADER):
         raise ProtectorError(f"{path} is not a tokenward key file")
     try:
@@ -79,19 +72,20 @@ def read_key_file(path: Path) -> bytes:
     return key
 
 
-def create_key_file(path: Path) -> bytes:
-    """Create a new random key file (0600), or return the key if another process won the race.
+def create_key_file(path: Path, *, kind: Kind = Kind.KEY,
+                    readers: Sequence[Principal] = ()) -> bytes:
+    """Create a new random key file (0600, or its DACL with ``readers`` on Windows), or return
+    the key if another process won the race.
 
     :func:`tokenward.safefs.create_new` writes a temporary and hard-links it into place,
     which fails if the name is taken: two processes creating a vault at once end up sharing
     one key, and a link planted at the key's name is never followed.
     """
-    ensure_private_dir(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
     try:
-        safefs.create_new(path, _KEY_HEADER + base64.b64encode(key) + b"\n", mode=OWNER_ONLY)
+        create_new(path, _KEY_HEADER + base64.b64encode(key) + b"\n", kind=kind, readers=readers)
     except FileExistsError:
-        return read_key_file(path)
+        return read_key_file(path, kind=kind, readers=readers)
     return key
 
 

@@ -35,7 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from tokenward.store import paths
+from tokenward.store import access, paths
+from tokenward.store.access import Kind
 from tokenward.store.audit import AuditEvent, AuditLog
 from tokenward.store.errors import (
     InsufficientScope,
@@ -44,7 +45,7 @@ from tokenward.store.errors import (
     TokenError,
     TokenStoreError,
 )
-from tokenward.store.fileio import NO_FOLLOW, OWNER_ONLY, private_dir
+from tokenward.store.fileio import open_private, private_dir
 from tokenward.store.token_format import ID_ALPHABET, ID_LENGTH, generate_token, parse_token
 
 FORMAT = "tokenward-tokens"
@@ -233,7 +234,7 @@ class Issuer:
         existed = self.db_path.exists() and self.db_path.stat().st_size > 0
         if not self.db_path.exists():
             # Create it owner-only; SQLite gives its -wal and -shm files the same mode.
-            os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT | NO_FOLLOW, OWNER_ONLY))
+            os.close(open_private(self.db_path, os.O_WRONLY, Kind.TOKEN_DB))
         try:
             db = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None,
                                  check_same_thread=False)
@@ -244,7 +245,8 @@ class Issuer:
                 self._check_existing(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            self._initialise(db)
+            self._initialise(db)  # its first write creates the -wal file
+            self._secure_sidecars()
             _create_decoy(db)
         except sqlite3.DatabaseError as error:
             db.close()
@@ -256,6 +258,16 @@ class Issuer:
             db.close()
             raise
         return db
+
+    def _secure_sidecars(self) -> None:
+        """Windows: SQLite creates ``-wal`` and ``-shm`` (again after every last close) with
+        the folder's permissions; give them the database's own. POSIX copies its mode."""
+        if not access.uses_dacls():
+            return
+        for suffix in ("-wal", "-shm"):
+            sidecar = self.db_path.with_name(self.db_path.name + suffix)
+            if sidecar.exists():
+                access.secure_new(sidecar, Kind.TOKEN_DB)
 
     def _check_existing(self, db: sqlite3.Connection) -> None:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

