@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -314,3 +317,161 @@ def test_generated_prefilters_find_every_credential_of_the_golden_table() -> Non
     missed = [n for n in names if not any(k in n.lower() for k in SECRET_KEYWORDS)]
     assert all(judge(n).kind in ("webhook URL", "connection string") for n in missed)
 
+
+# --- the vocabulary is the only judge of names ---------------------------------------------
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "tokenward"
+_WORDISH = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
+
+_LIBRARY = "names of library functions, methods, classes or modules that a rule recognises"
+_OPTIONS = "keyword arguments, option and setting names of library APIs"
+_MARKERS = "code markers of a prefilter (imports, calls, URLs), not names"
+_UNITS = "units of a duration's grammar or of timedelta"
+_VALUES = "words looked for in values, not in names"
+_KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
+
+# Lists of lower-case words in rules/ and analysis/ that do not judge names, each with why
+# it may stay. A list that judges names belongs in analysis/vocabulary.py, as a view.
+NOT_NAME_LISTS: dict[str, str] = {
+    "rules/base.py:CONFIG": "file kinds",
+    "analysis/config_pairs.py:_READERS": "file kinds",
+    "analysis/context.py:_TEST_DIRS": "folder names of test code (paths, not names)",
+    "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
+    "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
+    "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
+    "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",
+    "rules/excessive_token_lifetime.py:NEVER_KEYS":
+        "settings of flask-jwt-extended and knox where False/None means never (exact names)",
+    "rules/excessive_token_lifetime.py:_FLASK_JWT_CALLS": _LIBRARY,
+    "rules/excessive_token_lifetime.py:_exp_claim()": "JWT claim keys that name a token type",
+    "rules/excessive_token_lifetime.py:_never()": _VALUES,
+    "rules/expiry_verification_disabled.py:_ROUTING_CLAIMS": "JWT claim names",
+    "rules/expiry_verification_disabled.py:RULE.keywords": _MARKERS,
+    "rules/hardcoded_secret.py:_METHODS": _LIBRARY,
+    "rules/hardcoded_secret.py:_POSITIONAL": _OPTIONS + " (credential parameters by position)",
+    "rules/hardcoded_secret.py:RULE.keywords":
+        _MARKERS + "; the name words are the vocabulary's SECRET_KEYWORDS",
+    "rules/jwt_without_expiry.py:RULE.keywords": _MARKERS,
+    "rules/non_expiring_provider_token.py:GITLAB_MANAGERS": _LIBRARY,
+    "rules/non_expiring_provider_token.py:VAULT_CREATE": _LIBRARY,
+    "rules/non_expiring_provider_token.py:_VAULT_TTL_WORDS": _OPTIONS,
+    "rules/non_expiring_provider_token.py:_vault()": _OPTIONS,
+    "rules/non_expiring_provider_token.py:RULE.keywords": _MARKERS,
+    "rules/short_token_entropy.py:_NONCE_KEYWORDS": _OPTIONS + " (cipher calls)",
+    "rules/short_token_entropy.py:RULE.keywords": _MARKERS,
+    "rules/tls_verification_disabled.py:_OFF_FLAGS": _OPTIONS,
+    "rules/tls_verification_disabled.py:_CONTEXT_ARGS": _OPTIONS,
+    "rules/tls_verification_disabled.py:_SKIP_WORDS": _OPTIONS + " (insecure_skip_verify)",
+    "rules/tls_verification_disabled.py:_detect_config_keys()": _VALUES,
+    "rules/tls_verification_disabled.py:RULE.keywords": _MARKERS,
+    "rules/token_logged.py:_LOG_METHODS": _LIBRARY,
+    "rules/token_logged.py:_CONSOLE_METHODS": _LIBRARY,
+    "rules/token_logged.py:_PASS_THROUGH": _LIBRARY,
+    "rules/token_logged.py:_PASS_METHODS": _LIBRARY,
+    "rules/token_logged.py:_LOG_CONTROL": _OPTIONS,
+    "rules/token_logged.py:_TEXT_LIBRARIES": _LIBRARY,
+    "rules/token_logged.py:_STRING_ATTRIBUTES": _LIBRARY + " (str methods)",
+    "rules/token_logged.py:_sink()": _LIBRARY + " (loggers and consoles)",
+    "rules/token_logged.py:_sensitive_call()": _LIBRARY,
+    "rules/token_logged.py:RULE.keywords": _MARKERS + " (log, print, raise, echo)",
+    "rules/token_stored_without_ttl.py:_TTL_KEYWORDS": _OPTIONS,
+    "rules/token_stored_without_ttl.py:_WRITES_WITHOUT_TTL": _LIBRARY,
+    "rules/token_stored_without_ttl.py:_EXPIRES": _LIBRARY,
+    "rules/token_stored_without_ttl.py:_detect()": _LIBRARY,
+    "rules/token_stored_without_ttl.py:RULE.keywords": _MARKERS,
+    "rules/untimed_serializer.py:_TIMED_READS": _LIBRARY,
+    "rules/untimed_serializer.py:_untimed_used_for_auth()": _LIBRARY,
+    "rules/vault_root_policy.py:RULE.keywords": "Vault policy values",
+    "analysis/credentials.py:_HTTP_VERBS": _LIBRARY,
+    "analysis/credentials.py:_HTTP_MODULES": _LIBRARY,
+    "analysis/credentials.py:_is_client_name()":
+        "what HTTP client objects are called (session, client): a library's objects",
+    "analysis/credentials.py:call_carries_credentials()": _OPTIONS,
+    "analysis/credentials.py:endpoint_argument()": _OPTIONS,
+    "analysis/providers.py:PROVIDERS.anchors":
+        "the provider catalogue: literal text a provider's token format sits next to",
+    "analysis/providers.py:PROVIDERS.line_keywords":
+        "the provider catalogue: literal text a provider's token format sits next to",
+    "analysis/scopes.py:GOOGLE.context": "words that name a provider in a file or its path",
+    "analysis/source.py:_SOURCE_ORDER_FIRST": "libcst node fields",
+    "analysis/lifetimes.py:DEFAULTS": _KINDS,
+    "analysis/lifetimes.py:_OPTION_KEYS": _KINDS,
+    "analysis/lifetimes.py:KIND_LABEL": _KINDS,
+    "analysis/lifetimes.py:_UNIT_SECONDS": _UNITS,
+    "analysis/lifetimes.py:_TIMEDELTA_UNITS": _UNITS,
+    "analysis/lifetimes.py:_TIMEDELTA_ORDER": _UNITS,
+    "analysis/randomness.py:RANDOM_FUNCS": _LIBRARY,
+    "analysis/randomness.py:_HASHES": _LIBRARY,
+    "analysis/randomness.py:_PICKS": _LIBRARY,
+    "analysis/randomness.py:weak_source()": _LIBRARY,
+    "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,
+    "analysis/token_flow.py:_SQL_CALLS": _LIBRARY,
+    "analysis/token_flow.py:_KEYED_SINKS": _LIBRARY,
+    "analysis/values.py:REASONS": "codes of the value judgements",
+    "analysis/values.py:_FAMOUS_EXAMPLES": _VALUES,
+    "analysis/values.py:_SUBSTRING_MARKERS": _VALUES,
+    "analysis/values.py:_SEGMENT_MARKERS": _VALUES,
+    "analysis/values.py:_FILLER_WORDS": _VALUES,
+    "analysis/values.py:_SEQUENCES": _VALUES + " (keyboard and alphabet runs)",
+    "analysis/values.py:_INLINE_WORDS":
+        "the anchors of the _INLINE_ASSIGNMENT pattern, which finds secrets written inline "
+        "in a longer string (`?api_key=...`), kept in step with it",
+}
+
+
+def _words(node: ast.expr) -> list[str] | None:
+    """The strings of a set, tuple, list or dict-keys literal (None for anything else)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id in ("frozenset", "set", "tuple") and len(node.args) == 1:
+        return _words(node.args[0])
+    elements: list[ast.expr | None]
+    if isinstance(node, ast.Set | ast.Tuple | ast.List):
+        elements = list(node.elts)
+    elif isinstance(node, ast.Dict):
+        elements = list(node.keys)
+    else:
+        return None
+    return [e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
+def _word_lists(tree: ast.Module) -> Iterator[tuple[str, list[str]]]:
+    """(holder, words) for each literal of lower-case words: at module level (holder: the
+    name bound, ``RULE.keywords`` for a keyword argument; file kinds under ``kinds=`` are
+    skipped), and of three words or more inside a function (holder: ``function()``)."""
+
+    def visit(node: ast.AST, holder: str, in_function: bool) -> Iterator[tuple[str, list[str]]]:
+        if isinstance(node, ast.FunctionDef):
+            holder, in_function = f"{node.name}()", True
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and not in_function:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            holder = names[0] if names else holder
+        elif isinstance(node, ast.keyword) and not in_function:
+            if node.arg == "kinds":
+                return
+            holder = f"{holder}.{node.arg}"
+        if isinstance(node, ast.expr):
+            words = _words(node)
+            wordish = [w for w in words or [] if _WORDISH.match(w)]
+            if len(wordish) >= (3 if in_function else 2) and 2 * len(wordish) >= len(words or []):
+                yield holder, wordish
+                return
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child, holder, in_function)
+
+    yield from visit(tree, "", False)
+
+
+def test_the_vocabulary_is_the_only_judge_of_names() -> None:
+    """No rule or analysis module keeps a word list of its own: every list of lower-case
+    words outside the vocabulary is one of the lists above, which are not about names."""
+    found: dict[str, list[str]] = {}
+    for folder in ("rules", "analysis"):
+        for path in sorted((SRC / folder).glob("*.py")):
+            if path.name == "vocabulary.py":
+                continue
+            for holder, words in _word_lists(ast.parse(path.read_text(encoding="utf-8"))):
+                found[f"{folder}/{path.name}:{holder}"] = words
+    unexplained = {key: words for key, words in found.items() if key not in NOT_NAME_LISTS}
+    assert unexplained == {}, "judge names in analysis/vocabulary.py, or explain the list here"
+    assert sorted(set(NOT_NAME_LISTS) - set(found)) == []   # no stale entry
