@@ -739,6 +739,7 @@ _KEY_PARAMS: dict[tuple[str, ...], str] = {
     ("signature", "key"): "if_secret"}
 
 
+@lru_cache(maxsize=4096)
 def url_param_credential(param: str) -> str | None:
     """Does a URL query parameter carry a credential? ``"always"`` for a credential's name
     (``access_token``, ``api_key``, ``password``, ``pat``) or a session id
@@ -1034,21 +1035,34 @@ def _credential_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     words = {*_CREDENTIAL_HEADS, *compounds, *pairs, *CREDENTIAL_HEADERS, "webhook"}
     long_words = {("passw" if w.startswith("passw") else w) for w in words if len(w) >= 5}
     shortest = {w for w in long_words if not any(o != w and o in w for o in long_words)}
-    return tuple(sorted(shortest)), tuple(sorted(w for w in words if len(w) < 5))
+    # The heads first: most files that hold a credential's name are found by one of them.
+    ordered = sorted(shortest, key=lambda w: (w not in _CREDENTIAL_HEADS, w))
+    return tuple(ordered), tuple(sorted(w for w in words if len(w) < 5))
 
 
 CREDENTIAL_WORDS, CREDENTIAL_SHORT_WORDS = _credential_words()
-_CREDENTIAL_SHORT_WORD = re.compile("|".join(_short_word_pattern(w)
-                                             for w in CREDENTIAL_SHORT_WORDS))
 
 
 def mentions_credentials(lowered: str) -> bool:
     """Could this lower-cased text name a credential? The prefilter of rules about
     credentials written out or sent: long words as substrings, short ones only between
-    non-letters (not ``auth`` in ``author``), ``key`` only after a word that makes it one."""
+    non-letters (not ``auth`` in ``author``), ``key`` only after a word that makes it one.
+    ``str.find`` loops throughout: a regex alternation is tried at every position."""
     if any(word in lowered for word in CREDENTIAL_WORDS):
         return True
-    if any(word in lowered for word in CREDENTIAL_SHORT_WORDS) and \
-            _CREDENTIAL_SHORT_WORD.search(lowered):
+    if any(_stands_alone(lowered, position, word) for word in CREDENTIAL_SHORT_WORDS
+           for position in occurrences(lowered, word)):
         return True
     return any(_qualified_key_at(lowered, position) for position in occurrences(lowered, "key"))
+
+
+def _stands_alone(text: str, start: int, word: str) -> bool:
+    """The short word at ``start`` is a word of its own (the rule of
+    :func:`_short_word_pattern`): no letter on either side; a Python keyword (``pass``)
+    only with an underscore beside it."""
+    end = start + len(word)
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if keyword.iskeyword(word):
+        return before == "_" or after == "_"
+    return not before.isalpha() and not after.isalpha()

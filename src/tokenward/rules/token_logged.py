@@ -447,8 +447,6 @@ def _mentions_credentials(text: str) -> bool:
     """File prefilter (lower-cased text): a credential's name, or ``headers``, near a place
     that writes a message. Most files write messages about other things and are then not
     parsed."""
-    if "headers" not in text and not mentions_credentials(text):
-        return False
     for match in _SINK_MARKERS.finditer(text):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
         if "headers" in window or mentions_credentials(window):
