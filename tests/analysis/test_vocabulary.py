@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tokenward.analysis.vocabulary import (
+    SECRET_KEYWORDS,
+    LifetimeName,
     Role,
     carries_credential,
+    described_as_credential,
+    function_builds_url,
+    function_checks,
+    function_makes_non_secret,
     function_makes_token,
+    function_reads_unverified,
+    function_redacts,
+    has_secret_word,
+    has_token_word,
     judge,
+    lifetime_name,
+    mentions_credentials,
     mentions_tokens,
     name_words,
+    names_auth_purpose,
+    names_bare_token,
+    names_existing_items,
+    names_guessable_input,
+    names_harmless_token,
+    names_hash,
+    names_keying_input,
+    names_login_pair,
+    names_scope_grant,
     names_token,
     only_looks_tokenish,
     secret_kind,
+    states_lifetime,
+    url_param_credential,
+    value_spells_name,
 )
 
 GOLDEN = Path(__file__).with_name("data") / "vocabulary_golden.tsv"
@@ -125,3 +152,326 @@ def test_golden_table_roles_mostly_exact() -> None:
     rows = _golden_rows()
     exact = sum(judge(r["name"]).role.value == r["role"] for r in rows)
     assert exact / len(rows) >= 0.9, f"{exact} of {len(rows)}"
+
+
+# --- the views rules ask besides the roles ------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "context", "expected"), [
+    ("ACCESS_TOKEN_EXPIRE_MINUTES", "", LifetimeName("access", 60)),
+    ("JWT_EXPIRATION_DELTA", "", LifetimeName("access", 1)),
+    ("SESSION_COOKIE_AGE", "", LifetimeName("session", 1)),
+    ("PASSWORD_RESET_TIMEOUT", "", LifetimeName("reset", 1)),
+    ("API_TOKEN_LIFETIME_DAYS", "", LifetimeName("refresh", 86400)),
+    ("max_age", "refresh_token", LifetimeName("refresh", 1)),
+    ("max-age", "forum_session_cookie", LifetimeName("session", 1)),
+    ("exp", "invite_token", LifetimeName("reset", 1)),
+    ("CSRF_COOKIE_AGE", "", None),          # not a token that grants access
+    ("LANGUAGE_COOKIE_AGE", "", None),      # a cookie alone is not a session
+    ("CACHE_TTL", "", None),
+    ("DB_CONNECT_TIMEOUT", "", None),
+    ("TOKEN_TYPE", "", None),               # no lifetime word at all
+])
+def test_lifetime_names(name: str, context: str, expected: LifetimeName | None) -> None:
+    assert lifetime_name(name, context) == expected
+
+
+def test_states_lifetime() -> None:
+    assert states_lifetime("max_age") and states_lifetime("expiresIn") and states_lifetime("TTL")
+    assert not states_lifetime("maximum") and not states_lifetime("token")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("SCOPES", True), ("user_scope", True), ("token.scopes", True), ("OAUTH_SCOPE", True),
+    ("REQUIRED_SCOPES", False), ("FORBIDDEN_SCOPES", False), ("scope_help", False),
+    ("allowedScopes", False), ("scoped_session", False), (None, False),
+])
+def test_scope_grant_names(name: str | None, expected: bool) -> None:
+    assert names_scope_grant(name) is expected
+
+
+def test_function_names_that_check_or_peek() -> None:
+    assert function_checks("requires_scope") and function_checks("has_permission")
+    assert function_checks("Security") and function_checks("HTTPBearer")
+    assert not function_checks("request_token") and not function_checks("OAuth2Session")
+    assert function_reads_unverified("get_unverified_claims")
+    assert function_reads_unverified("peekUnverified") and not function_reads_unverified("decode")
+
+
+@pytest.mark.parametrize(("param", "expected"), [
+    ("access_token", "always"), ("api-key", "always"), ("password", "always"),
+    ("pat", "always"), ("auth", "always"), ("sessionid", "always"), ("session_key", "always"),
+    ("access_key", "always"),                # ipstack, Mediastack: the key itself
+    ("key", "if_secret"), ("appid", "if_secret"), ("signature_key", "if_secret"),
+    ("code", None), ("state", None), ("page_token", None), ("csrf_token", None),
+    ("otp", None),                           # one-time codes travel in links by design
+    ("sid", None),                           # Twilio resource ids
+    ("public_key", None), ("token_type_hint", None),
+])
+def test_url_parameters(param: str, expected: str | None) -> None:
+    assert url_param_credential(param) == expected
+
+
+def test_names_of_values_that_are_not_credentials() -> None:
+    assert names_harmless_token("next_page_token") and names_harmless_token("cursor")
+    assert names_harmless_token("csrf_token") and names_harmless_token("nonce")
+    assert not names_harmless_token("access_token") and not names_harmless_token(None)
+    assert has_secret_word("MAPS_KEY") and has_secret_word("secrets") and has_secret_word("pwd")
+    assert not has_secret_word("username") and not has_secret_word(None)
+    assert names_bare_token("token") and names_bare_token("Token")
+    assert not names_bare_token("access_token") and not names_bare_token("tokens")
+    assert has_token_word("tokens") and has_token_word("token_data")
+    assert not has_token_word("secret")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("etag", True), ("file_md5", True), ("sha256", True), ("token_hash", True),
+    ("commit", True), ("checksum", True), ("token", False), ("session_id", False),
+    ("mdn_url", False),
+])
+def test_hash_names(name: str, expected: bool) -> None:
+    assert names_hash(name) is expected
+
+
+def test_what_functions_make_or_do() -> None:
+    assert function_makes_non_secret("generate_package_id")
+    assert function_makes_non_secret("random_color") and function_makes_non_secret("file_md5")
+    assert not function_makes_non_secret("generate_token")
+    assert not function_makes_non_secret("make_reset_code")
+    assert function_redacts("mask") and function_redacts("redact_token")
+    assert function_redacts("fingerprint") and function_redacts("sha256")
+    assert not function_redacts("str") and not function_redacts("encode")
+    assert function_builds_url("url_for") and function_builds_url("build_reset_link")
+    assert function_builds_url("django.urls.reverse") and function_builds_url("urlencode")
+    assert not function_builds_url("link.send") and not function_builds_url("post")
+
+
+def test_purposes_and_inputs() -> None:
+    assert names_auth_purpose("password-reset") and names_auth_purpose("confirm_email")
+    assert names_auth_purpose("login_serializer") and names_auth_purpose("signinToken")
+    assert not names_auth_purpose("user-data") and not names_auth_purpose(None)
+    assert names_keying_input("SECRET_KEY") and names_keying_input("salt")
+    assert names_keying_input("urandom") and not names_keying_input("email")
+    assert names_guessable_input("email") and names_guessable_input("username")
+    assert names_guessable_input("time") and not names_guessable_input("name")
+    assert not names_guessable_input("id")   # hashes of ids make identifiers, not tokens
+    assert names_existing_items("vocab") and names_existing_items("tokens")
+    assert names_existing_items("sentences") and not names_existing_items("TOKEN_CHARS")
+    assert not names_existing_items("alphabet") and not names_existing_items("users")
+    assert names_login_pair("auth") and names_login_pair("basic_auth")
+    assert names_login_pair("credentials") and names_login_pair("creds")
+    assert not names_login_pair("data") and not names_login_pair("user")
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("header", "malformed Authorization header: ", True),
+    ("value", "invalid api key=", True),
+    ("value", "X-Api-Key: ", True),
+    ("raw", "rejected passwords: ", True),
+    ("creds", "bad signing key ", True),
+    ("value", "unexpected token: ", False),   # a parser's token
+    ("value", "failed to pass ", False),
+    ("token_id", "Authorization: ", False),   # the name says what it is
+])
+def test_prose_that_names_a_value(name: str, text: str, expected: bool) -> None:
+    assert described_as_credential(name, text) is expected
+
+
+@pytest.mark.parametrize(("value", "name", "expected"), [
+    ("password", "password", True),
+    ("api-token", "API_TOKEN", True),
+    ("my-secret-value", "secret", True),
+    ("token", "ACCESS_TOKEN", True),
+    ("Zq8xW2vR7tK1", "password", False),
+])
+def test_values_that_spell_their_name(value: str, name: str, expected: bool) -> None:
+    assert value_spells_name(value, name) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("api_key = x", True),
+    ("self.apikey", True),
+    ("headers['authorization']", True),
+    ("db_pwd = 1", True),
+    ("hmac-key: x", True),
+    ("x-functions-key", True),
+    ("slack_webhook = x", True),
+    ("connection_string = x", True),
+    ("author = x", False),                    # 'auth' inside a word
+    ("mapping = path", False),                # 'pin', 'pat' inside words
+    ("    pass\n", False),                    # the pass statement
+    ("cache_key = sort_key", False),          # keys that are not secrets
+])
+def test_credential_prefilter(text: str, expected: bool) -> None:
+    assert mentions_credentials(text) is expected
+
+
+def test_generated_prefilters_find_every_credential_of_the_golden_table() -> None:
+    """The prefilter words are generated from the tables, so every name judged a credential
+    passes them: a file holding one is never skipped. Only ``pass`` itself escapes
+    :func:`mentions_credentials` (a Python keyword: every ``pass`` statement would pass)."""
+    names = [r["name"] for r in _golden_rows() if judge(r["name"]).role is Role.CREDENTIAL]
+    assert [n for n in names if not mentions_credentials(n.lower())] == ["pass"]
+    # Webhook URLs and connection strings are credentials TW101 does not judge by name
+    # (their values are URLs; the password inside one is found by value).
+    missed = [n for n in names if not any(k in n.lower() for k in SECRET_KEYWORDS)]
+    assert all(judge(n).kind in ("webhook URL", "connection string") for n in missed)
+
+
+# --- the vocabulary is the only judge of names ---------------------------------------------
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "tokenward"
+_WORDISH = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
+
+_LIBRARY = "names of library functions, methods, classes or modules that a rule recognises"
+_OPTIONS = "keyword arguments, option and setting names of library APIs"
+_MARKERS = "code markers of a prefilter (imports, calls, URLs), not names"
+_UNITS = "units of a duration's grammar or of timedelta"
+_VALUES = "words looked for in values, not in names"
+_KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
+
+# Lists of lower-case words in rules/ and analysis/ that do not judge names, each with why
+# it may stay. A list that judges names belongs in analysis/vocabulary.py, as a view.
+NOT_NAME_LISTS: dict[str, str] = {
+    "rules/base.py:CONFIG": "file kinds",
+    "analysis/config_pairs.py:_READERS": "file kinds",
+    "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
+    "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
+    "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
+    "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
+    "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",
+    "rules/excessive_token_lifetime.py:NEVER_KEYS":
+        "settings of flask-jwt-extended and knox where False/None means never (exact names)",
+    "rules/excessive_token_lifetime.py:_FLASK_JWT_CALLS": _LIBRARY,
+    "rules/excessive_token_lifetime.py:_exp_claim()": "JWT claim keys that name a token type",
+    "rules/excessive_token_lifetime.py:_never()": _VALUES,
+    "rules/expiry_verification_disabled.py:_ROUTING_CLAIMS": "JWT claim names",
+    "rules/expiry_verification_disabled.py:RULE.keywords": _MARKERS,
+    "rules/hardcoded_secret.py:_METHODS": _LIBRARY,
+    "rules/hardcoded_secret.py:_POSITIONAL": _OPTIONS + " (credential parameters by position)",
+    "rules/hardcoded_secret.py:RULE.keywords":
+        _MARKERS + "; the name words are the vocabulary's SECRET_KEYWORDS",
+    "rules/jwt_without_expiry.py:RULE.keywords": _MARKERS,
+    "rules/non_expiring_provider_token.py:GITLAB_MANAGERS": _LIBRARY,
+    "rules/non_expiring_provider_token.py:VAULT_CREATE": _LIBRARY,
+    "rules/non_expiring_provider_token.py:_VAULT_TTL_WORDS": _OPTIONS,
+    "rules/non_expiring_provider_token.py:_vault()": _OPTIONS,
+    "rules/non_expiring_provider_token.py:RULE.keywords": _MARKERS,
+    "rules/short_token_entropy.py:_NONCE_KEYWORDS": _OPTIONS + " (cipher calls)",
+    "rules/short_token_entropy.py:RULE.keywords": _MARKERS,
+    "rules/tls_verification_disabled.py:_OFF_FLAGS": _OPTIONS,
+    "rules/tls_verification_disabled.py:_CONTEXT_ARGS": _OPTIONS,
+    "rules/tls_verification_disabled.py:_SKIP_WORDS": _OPTIONS + " (insecure_skip_verify)",
+    "rules/tls_verification_disabled.py:_detect_config_keys()": _VALUES,
+    "rules/tls_verification_disabled.py:RULE.keywords": _MARKERS,
+    "rules/token_logged.py:_LOG_METHODS": _LIBRARY,
+    "rules/token_logged.py:_CONSOLE_METHODS": _LIBRARY,
+    "rules/token_logged.py:_PASS_THROUGH": _LIBRARY,
+    "rules/token_logged.py:_PASS_METHODS": _LIBRARY,
+    "rules/token_logged.py:_LOG_CONTROL": _OPTIONS,
+    "rules/token_logged.py:_TEXT_LIBRARIES": _LIBRARY,
+    "rules/token_logged.py:_STRING_ATTRIBUTES": _LIBRARY + " (str methods)",
+    "rules/token_logged.py:_sink()": _LIBRARY + " (loggers and consoles)",
+    "rules/token_logged.py:_sensitive_call()": _LIBRARY,
+    "rules/token_logged.py:RULE.keywords": _MARKERS + " (log, print, raise, echo)",
+    "rules/token_stored_without_ttl.py:_TTL_KEYWORDS": _OPTIONS,
+    "rules/token_stored_without_ttl.py:_WRITES_WITHOUT_TTL": _LIBRARY,
+    "rules/token_stored_without_ttl.py:_EXPIRES": _LIBRARY,
+    "rules/token_stored_without_ttl.py:_detect()": _LIBRARY,
+    "rules/token_stored_without_ttl.py:RULE.keywords": _MARKERS,
+    "rules/untimed_serializer.py:_TIMED_READS": _LIBRARY,
+    "rules/untimed_serializer.py:_untimed_used_for_auth()": _LIBRARY,
+    "rules/vault_root_policy.py:RULE.keywords": "Vault policy values",
+    "analysis/credentials.py:_HTTP_VERBS": _LIBRARY,
+    "analysis/credentials.py:_HTTP_MODULES": _LIBRARY,
+    "analysis/credentials.py:_is_client_name()":
+        "what HTTP client objects are called (session, client): a library's objects",
+    "analysis/credentials.py:call_carries_credentials()": _OPTIONS,
+    "analysis/credentials.py:endpoint_argument()": _OPTIONS,
+    "analysis/providers.py:PROVIDERS.anchors":
+        "the provider catalogue: literal text a provider's token format sits next to",
+    "analysis/providers.py:PROVIDERS.line_keywords":
+        "the provider catalogue: literal text a provider's token format sits next to",
+    "analysis/scopes.py:GOOGLE.context": "words that name a provider in a file or its path",
+    "analysis/source.py:_SOURCE_ORDER_FIRST": "libcst node fields",
+    "analysis/lifetimes.py:DEFAULTS": _KINDS,
+    "analysis/lifetimes.py:_OPTION_KEYS": _KINDS,
+    "analysis/lifetimes.py:KIND_LABEL": _KINDS,
+    "analysis/lifetimes.py:_UNIT_SECONDS": _UNITS,
+    "analysis/lifetimes.py:_TIMEDELTA_UNITS": _UNITS,
+    "analysis/lifetimes.py:_TIMEDELTA_ORDER": _UNITS,
+    "analysis/randomness.py:RANDOM_FUNCS": _LIBRARY,
+    "analysis/randomness.py:_HASHES": _LIBRARY,
+    "analysis/randomness.py:_PICKS": _LIBRARY,
+    "analysis/randomness.py:weak_source()": _LIBRARY,
+    "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,
+    "analysis/token_flow.py:_SQL_CALLS": _LIBRARY,
+    "analysis/token_flow.py:_KEYED_SINKS": _LIBRARY,
+    "analysis/values.py:REASONS": "codes of the value judgements",
+    "analysis/values.py:_FAMOUS_EXAMPLES": _VALUES,
+    "analysis/values.py:_SUBSTRING_MARKERS": _VALUES,
+    "analysis/values.py:_SEGMENT_MARKERS": _VALUES,
+    "analysis/values.py:_FILLER_WORDS": _VALUES,
+    "analysis/values.py:_SEQUENCES": _VALUES + " (keyboard and alphabet runs)",
+    "analysis/values.py:_INLINE_WORDS":
+        "the anchors of the _INLINE_ASSIGNMENT pattern, which finds secrets written inline "
+        "in a longer string (`?api_key=...`), kept in step with it",
+}
+
+
+def _words(node: ast.expr) -> list[str] | None:
+    """The strings of a set, tuple, list or dict-keys literal (None for anything else)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id in ("frozenset", "set", "tuple") and len(node.args) == 1:
+        return _words(node.args[0])
+    elements: list[ast.expr | None]
+    if isinstance(node, ast.Set | ast.Tuple | ast.List):
+        elements = list(node.elts)
+    elif isinstance(node, ast.Dict):
+        elements = list(node.keys)
+    else:
+        return None
+    return [e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
+def _word_lists(tree: ast.Module) -> Iterator[tuple[str, list[str]]]:
+    """(holder, words) for each literal of lower-case words: at module level (holder: the
+    name bound, ``RULE.keywords`` for a keyword argument; file kinds under ``kinds=`` are
+    skipped), and of three words or more inside a function (holder: ``function()``)."""
+
+    def visit(node: ast.AST, holder: str, in_function: bool) -> Iterator[tuple[str, list[str]]]:
+        if isinstance(node, ast.FunctionDef):
+            holder, in_function = f"{node.name}()", True
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and not in_function:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            holder = names[0] if names else holder
+        elif isinstance(node, ast.keyword) and not in_function:
+            if node.arg == "kinds":
+                return
+            holder = f"{holder}.{node.arg}"
+        if isinstance(node, ast.expr):
+            words = _words(node)
+            wordish = [w for w in words or [] if _WORDISH.match(w)]
+            if len(wordish) >= (3 if in_function else 2) and 2 * len(wordish) >= len(words or []):
+                yield holder, wordish
+                return
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child, holder, in_function)
+
+    yield from visit(tree, "", False)
+
+
+def test_the_vocabulary_is_the_only_judge_of_names() -> None:
+    """No rule or analysis module keeps a word list of its own: every list of lower-case
+    words outside the vocabulary is one of the lists above, which are not about names."""
+    found: dict[str, list[str]] = {}
+    for folder in ("rules", "analysis"):
+        for path in sorted((SRC / folder).glob("*.py")):
+            if path.name == "vocabulary.py":
+                continue
+            for holder, words in _word_lists(ast.parse(path.read_text(encoding="utf-8"))):
+                found[f"{folder}/{path.name}:{holder}"] = words
+    unexplained = {key: words for key, words in found.items() if key not in NOT_NAME_LISTS}
+    assert unexplained == {}, "judge names in analysis/vocabulary.py, or explain the list here"
+    assert sorted(set(NOT_NAME_LISTS) - set(found)) == []   # no stale entry

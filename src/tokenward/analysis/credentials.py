@@ -35,7 +35,12 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
+from tokenward.analysis.vocabulary import (
+    carries_credential,
+    is_credential_key,
+    mentions_credentials,
+    name_words,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -514,12 +519,6 @@ def _assigned_locally(source: Source, node: cst.Name) -> bool:
     return any(sid == scope_id for _, sid, _ in _assignments(source).get(node.value, ()))
 
 
-# Keyword arguments that hand a client a credential (python-gitlab, elasticsearch, hvac ...).
-_CREDENTIAL_KWARGS = frozenset({"auth", "basic_auth", "http_auth", "cookies", "private_token",
-                                "oauth_token", "job_token", "api_key", "token", "password",
-                                "client_secret", "bearer_auth", "http_credentials"})
-
-
 def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
     """Any call given a credential by keyword, or a headers dict holding one."""
     for arg in call.args:
@@ -527,7 +526,7 @@ def has_credential_kwargs(source: Source, call: cst.Call) -> bool:
             continue
         kw = arg.keyword.value
         is_flag = isinstance(arg.value, cst.Name) and arg.value.value in ("False", "True")
-        if (kw in _CREDENTIAL_KWARGS or carries_credential(kw)) and not is_flag:
+        if carries_credential(kw) and not is_flag:
             return True
         if kw == "headers" and has_credential_items(source, arg.value):
             return True
@@ -548,16 +547,12 @@ def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
     return None if first is None else first.value
 
 
-# Words without which no credential can be in a file (a header, a keyword, a name, a URL's
-# user:password, a webhook). The transport rules fire only where a credential travels.
-_CREDENTIAL_MARKERS = ("authorization", "bearer", "token", "api_key", "apikey", "api-key",
-                       "password", "passwd", "secret", "auth=", "auth ", "cookie",
-                       "credential", "-key", "access_key", "private_key", "signing_key",
-                       "webhook", "jwt")
 _URL_USERINFO = re.compile(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
 
 
 def may_carry_credentials(lowered: str) -> bool:
-    """File prefilter (lower-cased text) for rules about credentials in transit."""
-    return any(marker in lowered for marker in _CREDENTIAL_MARKERS) or (
+    """File prefilter (lower-cased text) for rules about credentials in transit: they fire
+    only where a credential's name (a header, a keyword, a variable, a webhook) or a URL's
+    user:password is."""
+    return mentions_credentials(lowered) or (
         "://" in lowered and _URL_USERINFO.search(lowered) is not None)

@@ -1,5 +1,6 @@
-"""Token lifetimes: which kind of token a setting is about, what its value means in seconds,
-and the configurable limits (TW304, TW306).
+"""Token lifetimes: what a setting's value means in seconds, and the configurable limits
+(TW304, TW306). Which kind of token a setting's name is about is the vocabulary's
+judgement (:func:`tokenward.analysis.vocabulary.lifetime_name`).
 
 Limits come from ``[tool.tokenward.rules.excessive-token-lifetime]``::
 
@@ -16,12 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.python import call_name, int_value, last_name, string_value
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import name_words
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -79,66 +78,6 @@ def human(seconds: float) -> str:
     if seconds >= 2 * DAY:
         return f"{seconds / DAY:.1f} days"
     return f"{seconds:g} seconds"
-
-
-# -- what a name is about -----------------------------------------------------------------
-_EXPIRY_WORDS = frozenset({"expires", "expire", "expiry", "expiration", "lifetime", "ttl", "age",
-                           "timeout", "exp", "validity", "duration", "delta", "life",
-                           "lifespan", "expiring"})
-_REFRESH = frozenset({"refresh"})
-_RESET = frozenset({"reset", "verification", "verify", "confirm", "confirmation", "activation",
-                    "activate", "invite", "invitation", "magic", "otp", "signup"})
-# Not "cookie" alone: LANGUAGE_COOKIE_AGE, CSRF_COOKIE_AGE are not sessions.
-_SESSION = frozenset({"session", "sessionid", "sid", "remember", "rememberme"})
-_ACCESS = frozenset({"access", "jwt", "bearer", "id"})
-_TOKEN = frozenset({"token", "tokens", "auth", "api", "apikey", "knox"})
-_NOT_ABOUT_TOKENS = frozenset({"csrf", "cache", "lock", "connect", "connection", "read", "write",
-                               "request", "http", "socket", "db", "database", "leeway",
-                               "idle", "poll", "retry", "min", "celery", "task", "redis",
-                               "query", "statement", "upload", "otp_valid_window", "hsts",
-                               "preflight", "cors", "static", "media", "file", "keepalive",
-                               "lease", "warning", "grace", "lockout", "throttle"})
-_UNIT_WORDS = {"ms": 0.001, "millis": 0.001, "milliseconds": 0.001, "seconds": 1, "secs": 1,
-               "sec": 1, "minutes": MINUTE, "minute": MINUTE, "mins": MINUTE,
-               "hours": HOUR, "hour": HOUR, "hrs": HOUR, "days": DAY, "day": DAY,
-               "weeks": WEEK, "week": WEEK}
-
-
-def is_lifetime_word(name: str) -> bool:
-    """``max_age``, ``expires``, ``ttl``: a name that states a lifetime."""
-    return bool(set(name_words(name)) & _EXPIRY_WORDS)
-
-
-@dataclass(frozen=True)
-class LifetimeKey:
-    kind: str  # access | refresh | reset | session
-    unit: float  # seconds per unit of a bare number
-
-
-def classify(name: str, context: str = "") -> LifetimeKey | None:
-    """``ACCESS_TOKEN_EXPIRE_MINUTES`` -> (access, 60); ``SESSION_COOKIE_AGE`` -> (session,
-    1); ``max_age`` with context ``refresh_token`` -> (refresh, 1); None when the name is not
-    a token lifetime."""
-    words = name_words(name.replace("-", "_").replace(".", "_"))
-    if not set(words) & _EXPIRY_WORDS:
-        return None
-    every = set(words) | set(name_words(context.replace("-", "_")))
-    if every & _NOT_ABOUT_TOKENS:
-        return None
-    unit = next((_UNIT_WORDS[w] for w in reversed(words) if w in _UNIT_WORDS), 1.0)
-    if every & _REFRESH:
-        kind = "refresh"
-    elif every & _RESET:
-        kind = "reset"
-    elif every & _ACCESS and (every & _TOKEN or "jwt" in every or "access" in every):
-        kind = "access"
-    elif every & _SESSION:
-        kind = "session"
-    elif every & _TOKEN:
-        kind = "refresh"  # long-lived API tokens: the refresh-token limit
-    else:
-        return None
-    return LifetimeKey(kind, unit)
 
 
 # -- what a Python value means ------------------------------------------------------------

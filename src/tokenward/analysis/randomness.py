@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.python import call_name, dotted_name, last_name
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import name_words
+from tokenward.analysis.vocabulary import (
+    names_existing_items,
+    names_guessable_input,
+    names_keying_input,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -40,16 +44,6 @@ STRONG_SOURCES = frozenset({
 })
 _HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b",
                      "blake2s", "sha3_256", "sha3_512", "new"})
-# Words in a hash input that make the hash keyed or already random: not predictable.
-_SECRET_INPUT_WORDS = frozenset({"secret", "key", "pepper", "token", "password", "nonce",
-                                 "random", "urandom", "salt", "private", "hmac", "signing",
-                                 "passphrase", "seed", "entropy"})
-# Words in a hash input that an attacker can know or guess.
-# (Not ``name`` or a bare ``id``: hashes of names and ids make identifiers far more often
-# than tokens.)
-_PREDICTABLE_INPUT_WORDS = frozenset({"email", "user", "username", "uid", "pk", "time",
-                                      "timestamp", "now", "phone", "login", "mail", "account",
-                                      "counter"})
 
 
 def _rng_instances(source: Source) -> frozenset[str]:
@@ -93,15 +87,9 @@ def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
     return cached[1]
 
 
-# Picking from a collection named like these draws an existing item (an NLP token, a
-# word, a sample), it does not make a new secret: ``random.choice(vocab)``.
-_EXISTING_ITEMS = frozenset({"token", "tokens", "vocab", "vocabulary", "word", "words",
-                             "corpus", "sentence", "sentences", "text", "texts", "dataset",
-                             "samples", "examples", "batch", "batches", "ngrams", "subwords"})
+# Functions that pick an item of a collection: from a vocabulary or a corpus, they draw an
+# existing item (an NLP token, a word) and make no new secret: ``random.choice(vocab)``.
 _PICKS = frozenset({"choice", "choices", "sample"})
-# ...but a collection of characters is what a token is drawn from: ``TOKEN_ALPHABET``.
-_CHARACTER_SETS = frozenset({"alphabet", "chars", "characters", "charset", "letters",
-                             "digits", "symbols", "pool", "alnum"})
 
 
 def _picks_existing_item(call: cst.Call, attr: str) -> bool:
@@ -110,10 +98,7 @@ def _picks_existing_item(call: cst.Call, attr: str) -> bool:
     collection = call.args[0].value
     name = last_name(collection) if isinstance(
         collection, cst.Name | cst.Attribute | cst.Subscript) else None
-    words = name_words(name or "")
-    if not words or words[-1] in _CHARACTER_SETS:
-        return False
-    return bool(set(words) & _EXISTING_ITEMS)
+    return names_existing_items(name)
 
 
 def weak_source(source: Source, call: cst.Call) -> str | None:
@@ -155,13 +140,12 @@ def predictable_hash(source: Source, call: cst.Call) -> bool:
     inputs = call.args[1:] if attr == "new" else call.args[:1]
     if not inputs:
         return False
-    words: set[str] = set()
+    names: list[str] = []
     has_time = False
     for arg in inputs:
         for node in _walk(arg.value):
             if isinstance(node, cst.Name | cst.Attribute):
-                part = last_name(node) or ""
-                words.update(name_words(part))
+                names.append(last_name(node) or "")
             if isinstance(node, cst.Call):
                 inner = call_name(source, node) or ""
                 if inner in STRONG_SOURCES or inner.startswith(("secrets.", "hmac.")):
@@ -172,9 +156,9 @@ def predictable_hash(source: Source, call: cst.Call) -> bool:
                         has_time = True
                         continue
                     return False
-    if words & _SECRET_INPUT_WORDS:
+    if any(names_keying_input(name) for name in names):
         return False
-    return has_time or bool(words & _PREDICTABLE_INPUT_WORDS)
+    return has_time or any(names_guessable_input(name) for name in names)
 
 
 def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -20,7 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tokenward.analysis.vocabulary import holds_secret, is_password_name, name_words
+from tokenward.analysis.vocabulary import (
+    holds_secret,
+    is_password_name,
+    name_words,
+    names_hash,
+    value_spells_name,
+)
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
@@ -193,9 +199,6 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
                           r"^(?:Authorization|Cookie|Bearer|Token|Basic)$")
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|Bot|token|bearer|Digest)\s+(?=\S)")
-_HASH_NAME_WORDS = frozenset({"hash", "digest", "checksum", "sha", "sha1", "sha256", "sha512",
-                              "md5", "etag", "fingerprint", "crc", "integrity", "commit",
-                              "rev", "revision", "sum"})
 _SEQUENCES = (
     "abcdefghijklmnopqrstuvwxyz",
     "0123456789",
@@ -301,7 +304,7 @@ def _public_material(value: str, name: str | None) -> str | None:
         return "commit-pin"
     if _PUBLIC_ID.search(value):
         return "public-identifier"
-    hash_like_name = name is not None and bool(_HASH_NAME_WORDS & set(name_words(name)))
+    hash_like_name = names_hash(name)
     if _UUID.match(value) and (not holds_secret(name) or hash_like_name):
         return "public-identifier"
     if _HEX_DIGEST.match(value) and (not holds_secret(name) or hash_like_name):
@@ -331,14 +334,8 @@ def _structure(value: str, name: str | None) -> str | None:
 
 
 def _describes_secret(value: str, name: str | None) -> str | None:
-    flat = re.sub(r"[^a-z0-9]", "", value.lower())
-    if name:
-        name_flat = re.sub(r"[^a-z0-9]", "", name.lower())
-        parts = name_words(name)
-        if len(name_flat) >= 5 and name_flat in flat:
-            return "describes-secret"
-        if (parts and flat == parts[-1]) or (len(flat) >= 4 and flat in name_flat):
-            return "describes-secret"
+    if name and value_spells_name(value, name):
+        return "describes-secret"
     if _ENV_NAME.match(value) or _HEADER_NAME.match(value):
         return "describes-secret"
     if holds_secret(value) and not any(c.isdigit() for c in value):

@@ -37,6 +37,14 @@ literal bound here is a hard-coded secret), :func:`carries_credential` (a value 
 under this name at run time is a credential: logging or sending it in clear exposes one),
 :func:`names_token` (a value made under this name must be unpredictable and expire),
 :func:`only_looks_tokenish`. The golden table in ``tests/analysis/data/`` pins them.
+
+The other questions rules ask about names are answered here too, each by one view: whose
+lifetime a setting states (:func:`lifetime_name`), whether scopes are granted under a name
+(:func:`names_scope_grant`), whether a URL parameter carries a credential
+(:func:`url_param_credential`), hash names, the purposes of a signed value, the inputs of a
+hash, what a function makes or does. Prefilter words (:data:`SECRET_KEYWORDS`,
+:func:`mentions_credentials`, :func:`mentions_tokens`) are generated from the tables. A test
+fails on a list of words kept anywhere else in ``rules/`` or ``analysis/``.
 """
 
 from __future__ import annotations
@@ -616,6 +624,296 @@ def is_credential_key(key: str | None) -> bool:
     return key.strip().lower() in CREDENTIAL_HEADERS or carries_credential(key)
 
 
+# --- what else a name says: lifetimes, scopes, URL parameters, hashes, purposes ------------
+# The questions below are asked about names too, by one or two rules each; their words live
+# here so that no rule keeps a list of its own.
+
+# Words that make a name state how long something lives (``max_age``, ``expires``, ``ttl``).
+_LIFETIME_WORDS = frozenset({"expires", "expire", "expiry", "expiration", "lifetime", "ttl",
+                             "age", "timeout", "exp", "validity", "duration", "delta", "life",
+                             "lifespan", "expiring"})
+# What the lifetime is of, tried in this order: a refresh token before the access token it
+# renews, a reset link before the token it carries. Words of the name and its context count.
+_LIFETIME_OF_RESET = frozenset({"reset", "verification", "verify", "confirm", "confirmation",
+                                "activation", "activate", "invite", "invitation", "magic",
+                                "otp", "signup"})
+_LIFETIME_OF_ACCESS = frozenset({"access", "jwt", "bearer", "id"})
+# Not "cookie" alone: LANGUAGE_COOKIE_AGE, CSRF_COOKIE_AGE are not sessions.
+_LIFETIME_OF_SESSION = frozenset({"session", "sid", "remember"})
+_LIFETIME_OF_TOKEN = frozenset({"token", "tokens", "auth", "api", "knox"})
+# Lifetimes of things that are not tokens: caches, locks, connections, CSRF cookies, leeway.
+_NOT_TOKEN_LIFETIMES = frozenset({
+    "csrf", "cache", "lock", "connect", "connection", "read", "write", "request", "http",
+    "socket", "db", "database", "leeway", "idle", "poll", "retry", "min", "celery", "task",
+    "redis", "query", "statement", "upload", "hsts", "preflight", "cors", "static", "media",
+    "file", "keepalive", "lease", "warning", "grace", "lockout", "throttle"})
+# The unit a name gives its number in (``ACCESS_TOKEN_EXPIRE_MINUTES``), in seconds.
+_NAME_UNITS: dict[str, float] = {
+    "ms": 0.001, "millis": 0.001, "milliseconds": 0.001, "seconds": 1, "secs": 1, "sec": 1,
+    "minutes": 60, "minute": 60, "mins": 60, "hours": 3600, "hour": 3600, "hrs": 3600,
+    "days": 86400, "day": 86400, "weeks": 604800, "week": 604800}
+
+
+@dataclass(frozen=True)
+class LifetimeName:
+    """What a setting's name says about a lifetime: whose (access | refresh | reset |
+    session) and the unit of a bare number (seconds per unit)."""
+
+    kind: str
+    unit: float
+
+
+def states_lifetime(name: str) -> bool:
+    """``max_age``, ``expires``, ``ttl``: a name that states a lifetime."""
+    return bool(set(name_words(name)) & _LIFETIME_WORDS)
+
+
+def lifetime_name(name: str, context: str = "") -> LifetimeName | None:
+    """``ACCESS_TOKEN_EXPIRE_MINUTES`` -> (access, 60); ``SESSION_COOKIE_AGE`` -> (session,
+    1); ``max_age`` with context ``refresh_token`` -> (refresh, 1); None when the name is
+    not a token's lifetime."""
+    words = name_words(name)
+    if not set(words) & _LIFETIME_WORDS:
+        return None
+    every = set(words) | set(name_words(context))
+    if every & _NOT_TOKEN_LIFETIMES:
+        return None
+    unit = next((_NAME_UNITS[w] for w in reversed(words) if w in _NAME_UNITS), 1.0)
+    if "refresh" in every:
+        kind = "refresh"
+    elif every & _LIFETIME_OF_RESET:
+        kind = "reset"
+    elif every & _LIFETIME_OF_ACCESS and (every & _LIFETIME_OF_TOKEN or "jwt" in every
+                                          or "access" in every):
+        kind = "access"
+    elif every & _LIFETIME_OF_SESSION:
+        kind = "session"
+    elif every & _LIFETIME_OF_TOKEN:
+        kind = "refresh"  # long-lived API tokens: the refresh-token limit
+    else:
+        return None
+    return LifetimeName(kind, unit)
+
+
+# Words that make a list of scopes a check or a catalogue, not a grant: FORBIDDEN_SCOPES,
+# required_scopes, ALLOWED_SCOPES, scope_help ...
+_NOT_GRANTED = frozenset({
+    "forbidden", "forbid", "denied", "deny", "blocked", "block", "blocklist", "blacklist",
+    "disallowed", "banned", "required", "require", "requires", "needed", "need", "expected",
+    "allowed", "allow", "valid", "known", "available", "supported", "dangerous", "broad",
+    "risky", "sensitive", "help", "description", "descriptions", "check", "missing",
+    "granted", "current", "has", "actual", "min", "minimum", "doc", "docs",
+})
+
+
+def names_scope_grant(name: str | None) -> bool:
+    """A name under which scopes are requested or granted (``SCOPES``, ``user_scope``,
+    ``token.scopes``), not checked or listed (``REQUIRED_SCOPES``, ``scope_help``)."""
+    words = name_words(name or "")
+    return bool(words) and words[-1] in ("scope", "scopes") and not _NOT_GRANTED & set(words)
+
+
+# Words of a callee that checks or declares a requirement instead of acting on it
+# (``requires_scope``, ``has_permission``; FastAPI's ``Security``, ``Depends``, ``HTTPBearer``).
+_CHECK_WORDS = frozenset({"require", "requires", "required", "check", "has", "verify",
+                          "validate", "ensure", "assert", "security", "bearer", "permission",
+                          "permissions", "depends"})
+
+
+def function_checks(name: str) -> bool:
+    """A callee that checks scopes or permissions rather than requesting them."""
+    return bool(_CHECK_WORDS & set(name_words(name)))
+
+
+def function_reads_unverified(name: str) -> bool:
+    """``get_unverified_claims``, ``peekUnverified``: a function that announces a
+    deliberate look at a token it has not verified."""
+    return "unverified" in name_words(name)
+
+
+# Query parameters named by providers for an API key. ``access_key`` (ipstack, Mediastack)
+# is the key itself; ``key`` (Google APIs), ``appid`` (OpenWeatherMap) and
+# ``signature_key`` carry a credential only when their value is one.
+_KEY_PARAMS: dict[tuple[str, ...], str] = {
+    ("access", "key"): "always", ("key",): "if_secret", ("appid",): "if_secret",
+    ("signature", "key"): "if_secret"}
+
+
+@lru_cache(maxsize=4096)
+def url_param_credential(param: str) -> str | None:
+    """Does a URL query parameter carry a credential? ``"always"`` for a credential's name
+    (``access_token``, ``api_key``, ``password``, ``pat``) or a session id
+    (``sessionid``), ``"if_secret"`` for names that carry one only when the value is one,
+    None for any other parameter (``code``, ``state``, ``page_token``, ``csrf_token``)."""
+    judgement = judge(param)
+    if judgement.role is Role.CREDENTIAL or (
+            judgement.kind == "session id" and "session" in judgement.words):
+        return "always"
+    return _KEY_PARAMS.get(judgement.words)
+
+
+_HARMLESS_TOKEN_WORDS = _CURSOR_WORDS | _UNGUESSABLE_WORDS
+
+
+def names_harmless_token(name: str | None) -> bool:
+    """A token that grants nothing: a pagination cursor (``next_page_token``, ``cursor``)
+    or an anti-forgery value (``csrf_token``, ``nonce``)."""
+    return bool(set(name_words(name or "")) & _HARMLESS_TOKEN_WORDS)
+
+
+def has_secret_word(name: str | None) -> bool:
+    """A secret word anywhere in the name (``MAPS_KEY``, ``secrets.X``, ``token_url``):
+    weaker than :func:`holds_secret`, for a value already sitting where a credential goes."""
+    return bool(set(name_words(name or "")) & _TOKENISH)
+
+
+def names_bare_token(name: str | None) -> bool:
+    """The name is ``token`` and nothing else: in NLP and lexer code, a word."""
+    return name_words(name or "") == ("token",)
+
+
+def has_token_word(name: str | None) -> bool:
+    """``tokens``, ``token_data``, ``new_token``: the name is about tokens."""
+    return bool({"token", "tokens"} & set(name_words(name or "")))
+
+
+# Heads of names for hashes and digests: their values are hash-shaped, not secrets
+# (``etag``, ``file_md5``, ``sha256``; ``md5`` and ``sha256`` read as ``md`` and ``sha``).
+_HASH_WORDS = frozenset({"hash", "digest", "checksum", "sha", "md", "etag", "fingerprint",
+                         "crc", "integrity", "commit", "rev", "revision", "sum"})
+
+
+def names_hash(name: str | None) -> bool:
+    """``etag``, ``file_md5``, ``token_hash``, ``commit``: a name for a hash or digest."""
+    return bool(set(name_words(name or "")) & _HASH_WORDS)
+
+
+# What a function named for an identifier or another non-secret value makes, whatever its
+# local variables are called (``def generate_package_id(): token = md5(name) ...``):
+# identifiers, hashes, and the everyday uses of randomness.
+_NON_SECRET_PRODUCTS = _HASH_WORDS | frozenset({
+    "id", "ids", "name", "names", "filename", "path", "slug", "label", "tag", "suffix",
+    "prefix", "color", "colour", "sample", "shuffle", "jitter", "delay", "backoff", "seed"})
+
+
+def function_makes_non_secret(name: str) -> bool:
+    """``generate_package_id``, ``random_color``, ``file_checksum``, ``backoff_delay``."""
+    words = name_words(name)
+    return bool(words) and words[-1] in _NON_SECRET_PRODUCTS
+
+
+# Callee words of a transformation that hides the secret (``mask(token)``, ``redact``,
+# ``fingerprint``, ``sha256``): what it returns can be shown.
+_REDACTING_WORDS = _HASH_WORDS | frozenset({"mask", "masked", "redact", "redacted",
+                                            "obfuscate", "sanitize", "scrub", "censor",
+                                            "preview"})
+
+
+def function_redacts(name: str) -> bool:
+    """``mask``, ``redact_token``, ``fingerprint``, ``sha256``: its result can be shown."""
+    return bool(_REDACTING_WORDS & set(name_words(name)))
+
+
+def function_builds_url(name: str) -> bool:
+    """``url_for``, ``build_reset_link``, ``reverse``, ``urlencode`` (the last dotted part)."""
+    words = name_words(name.rpartition(".")[2])
+    return bool({"url", "link", "reverse", "urlencode"} & set(words))
+
+
+# Words that say a signed value authenticates someone or something (a salt, a serializer,
+# the function that signs): ``"password-reset"``, ``confirm_email``, ``login_serializer``.
+_AUTH_PURPOSES = frozenset({
+    "reset", "password", "confirm", "confirmation", "activation", "activate", "verify",
+    "verification", "login", "auth", "session", "token", "invite", "invitation", "magic",
+    "remember", "access", "signin", "signup", "api", "otp", "account", "recover", "recovery",
+})
+
+
+def names_auth_purpose(text: str | None) -> bool:
+    """A salt, serializer or function named for authenticating: what it signs is a token."""
+    return bool(set(name_words(text or "")) & _AUTH_PURPOSES)
+
+
+# Hash inputs that make the hash keyed or already random (not predictable), and inputs an
+# attacker can know or guess. (Not ``name`` or a bare ``id``: hashes of names and ids make
+# identifiers far more often than tokens.)
+_KEYING_WORDS = frozenset({"secret", "key", "pepper", "token", "password", "nonce", "random",
+                           "urandom", "salt", "private", "hmac", "signing", "passphrase",
+                           "seed", "entropy"})
+_GUESSABLE_WORDS = frozenset({"email", "user", "username", "uid", "pk", "time", "timestamp",
+                              "now", "phone", "login", "mail", "account", "counter"})
+
+
+def names_keying_input(name: str) -> bool:
+    """``SECRET_KEY``, ``salt``, ``os.urandom``: a hash of it is keyed or random."""
+    return bool(set(name_words(name)) & _KEYING_WORDS)
+
+
+def names_guessable_input(name: str) -> bool:
+    """``user.email``, ``username``, ``time.time``: an attacker knows or guesses it."""
+    return bool(set(name_words(name)) & _GUESSABLE_WORDS)
+
+
+# Collections whose items exist already (NLP tokens, words, samples): picking one does not
+# make a secret, ``random.choice(vocab)``. A collection of characters is what a token is
+# drawn from (``TOKEN_ALPHABET``).
+_EXISTING_ITEMS = frozenset({"token", "tokens", "vocab", "vocabulary", "word", "words",
+                             "corpus", "sentence", "sentences", "text", "texts", "dataset",
+                             "samples", "examples", "batch", "batches", "ngrams", "subwords"})
+_CHARACTER_SETS = frozenset({"alphabet", "chars", "characters", "charset", "letters",
+                             "digits", "symbols", "pool", "alnum"})
+
+
+def names_existing_items(name: str | None) -> bool:
+    """``vocab``, ``tokens``, ``sentences``: not ``TOKEN_CHARS`` or ``alphabet``."""
+    words = name_words(name or "")
+    return bool(words) and words[-1] not in _CHARACTER_SETS and bool(set(words) & _EXISTING_ITEMS)
+
+
+# Containers of a login pair: ``auth = ("user", "pw")``, ``credentials``, ``basic``.
+_LOGIN_PAIR_WORDS = frozenset(
+    {w for w, kind in _CREDENTIAL_HEADS.items() if kind == "credential"}
+    | {p for p, singular in _PLURALS.items() if _CREDENTIAL_HEADS.get(singular) == "credential"}
+    | {"basic"})
+
+
+def names_login_pair(name: str | None) -> bool:
+    """A name whose two-element tuple is (user, password): ``auth``, ``creds``,
+    ``basic_auth``, ``credentials``."""
+    return bool(set(name_words(name or "")) & _LOGIN_PAIR_WORDS)
+
+
+# A value named only as a value or a header says nothing of what it is; so do credential
+# containers. Prose just before it may say it: ``f"bad Authorization header: {header}"``.
+_GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr",
+                              *(_LOGIN_PAIR_WORDS - {"basic"})})
+# Credential heads that name a credential in prose as well: the short ones are ordinary
+# words there (``token`` in parsers' "unexpected token", ``pass``, ``pin``, ``auth``).
+_PROSE_CREDENTIALS = frozenset(w for w in _CREDENTIAL_HEADS if len(w) >= 6)
+
+
+def described_as_credential(name: str, text_before: str) -> bool:
+    """A generically named value (``header``, ``value``, ``creds``) that the text before it
+    names a credential: ``"malformed Authorization header: "``, ``"api key="``."""
+    words = name_words(name)
+    if not words or words[-1] not in _GENERIC_HOLDERS:
+        return False
+    prose = [_PLURALS.get(w, w) for w in name_words(text_before[-40:])]
+    return any(w in _PROSE_CREDENTIALS for w in prose) or any(
+        pair in _CREDENTIAL_PAIRS for pair in itertools.pairwise(prose))
+
+
+def value_spells_name(value: str, name: str) -> bool:
+    """The value spells its own name or a part of it (``password = "password"``,
+    ``API_TOKEN = "api-token"``, ``secret = "my-secret-value"``): it describes the secret."""
+    flat = re.sub(r"[^a-z0-9]", "", value.lower())
+    name_flat = re.sub(r"[^a-z0-9]", "", name.lower())
+    words = name_words(name)
+    if len(name_flat) >= 5 and name_flat in flat:
+        return True
+    return (bool(words) and flat == words[-1]) or (len(flat) >= 4 and flat in name_flat)
+
+
 # --- prefilter words, generated from the tables ------------------------------------------
 
 # Qualifiers too common in ordinary code to narrow anything down: their codes are still
@@ -662,6 +960,8 @@ def _secret_stems() -> tuple[tuple[str, bool], ...]:
 
 
 SECRET_STEMS: tuple[tuple[str, bool], ...] = _secret_stems()
+# Substrings one of which a file holds if a secret-holding name is in it (rules' keywords).
+SECRET_KEYWORDS: tuple[str, ...] = (*(stem for stem, _ in SECRET_STEMS), "key")
 # Words that make ``key`` a secret after them (``api_key``, ``signing-key``, ``SECRET_KEY``).
 KEY_QUALIFIERS: frozenset[str] = frozenset(
     {a for (a, b) in _CREDENTIAL_PAIRS if b == "key"} | {"secret", "private"})
@@ -680,9 +980,14 @@ def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:
                 continue
             yield _word_end(lowered, end), password
     for position in occurrences(lowered, "key"):
-        before = _WORD_BEFORE.search(lowered, max(0, position - 24), position)
-        if before is not None and before.group(1) in KEY_QUALIFIERS:
+        if _qualified_key_at(lowered, position):
             yield _word_end(lowered, position + 3), False
+
+
+def _qualified_key_at(text: str, position: int) -> bool:
+    """The ``key`` at ``position`` follows a word that makes it a secret (``api_key``)."""
+    before = _WORD_BEFORE.search(text, max(0, position - 24), position)
+    return before is not None and before.group(1) in KEY_QUALIFIERS
 
 
 def _short_head_at(text: str, start: int, end: int) -> bool:
@@ -716,3 +1021,48 @@ def mentions_tokens(lowered: str) -> bool:
         return True
     return any(word in lowered for word in PREFILTER_SHORT_WORDS) and bool(
         _SHORT_WORD.search(lowered))
+
+
+def _credential_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words one of which a name that holds a credential contains, split like
+    :data:`PREFILTER_WORDS`: the credential heads, run-together compounds that spell one
+    (``apikey``, ``privkey``), credential pairs (``connection_string``, ``otpauth-url``),
+    credential header names and ``webhook``; a long word inside another long one stands for
+    both. ``key`` pairs are found by :func:`_qualified_key_at` instead."""
+    compounds = {c for c, ws in _COMPOUNDS.items() if holds_secret("_".join(ws))}
+    pairs = {f"{a}{between}{b}" for (a, b) in _CREDENTIAL_PAIRS if b != "key"
+             for between in ("_", "-", "")}
+    words = {*_CREDENTIAL_HEADS, *compounds, *pairs, *CREDENTIAL_HEADERS, "webhook"}
+    long_words = {("passw" if w.startswith("passw") else w) for w in words if len(w) >= 5}
+    shortest = {w for w in long_words if not any(o != w and o in w for o in long_words)}
+    # The heads first: most files that hold a credential's name are found by one of them.
+    ordered = sorted(shortest, key=lambda w: (w not in _CREDENTIAL_HEADS, w))
+    return tuple(ordered), tuple(sorted(w for w in words if len(w) < 5))
+
+
+CREDENTIAL_WORDS, CREDENTIAL_SHORT_WORDS = _credential_words()
+
+
+def mentions_credentials(lowered: str) -> bool:
+    """Could this lower-cased text name a credential? The prefilter of rules about
+    credentials written out or sent: long words as substrings, short ones only between
+    non-letters (not ``auth`` in ``author``), ``key`` only after a word that makes it one.
+    ``str.find`` loops throughout: a regex alternation is tried at every position."""
+    if any(word in lowered for word in CREDENTIAL_WORDS):
+        return True
+    if any(_stands_alone(lowered, position, word) for word in CREDENTIAL_SHORT_WORDS
+           for position in occurrences(lowered, word)):
+        return True
+    return any(_qualified_key_at(lowered, position) for position in occurrences(lowered, "key"))
+
+
+def _stands_alone(text: str, start: int, word: str) -> bool:
+    """The short word at ``start`` is a word of its own (the rule of
+    :func:`_short_word_pattern`): no letter on either side; a Python keyword (``pass``)
+    only with an underscore beside it."""
+    end = start + len(word)
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if keyword.iskeyword(word):
+        return before == "_" or after == "_"
+    return not before.isalpha() and not after.isalpha()

@@ -16,7 +16,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import name_words
+from tokenward.analysis.vocabulary import function_checks, names_scope_grant
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
@@ -25,19 +25,6 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# Words in a variable, keyword or key name that make a scope list a check or a catalogue,
-# not a grant: FORBIDDEN_SCOPES, required_scopes, ALLOWED_SCOPES, scope_help ...
-_NOT_GRANT_WORDS = frozenset({
-    "forbidden", "forbid", "denied", "deny", "blocked", "block", "blocklist", "blacklist",
-    "disallowed", "banned", "required", "require", "requires", "needed", "need", "expected",
-    "allowed", "allow", "valid", "known", "available", "supported", "dangerous", "broad",
-    "risky", "sensitive", "help", "description", "descriptions", "check", "missing",
-    "granted", "current", "has", "actual", "min", "minimum", "doc", "docs",
-})
-# Calls that check or declare scopes rather than request them.
-_CHECK_CALL_WORDS = frozenset({"require", "requires", "required", "check", "has", "verify",
-                               "validate", "ensure", "assert", "security", "bearer",
-                               "permission", "permissions", "depends"})
 # Calls where ``scope=`` is a search/list filter (python-gitlab ``mergerequests.list``).
 _LISTING_CALLS = frozenset({"list", "search", "filter", "get", "find", "query", "all", "iter",
                             "paginate", "count", "exclude"})
@@ -54,15 +41,6 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield from _detect_python(source, context)
     else:
         yield from _detect_config(source, context)
-
-
-def _is_scope_name(name: str | None) -> bool:
-    if not name:
-        return False
-    words = name_words(name)
-    if not words or words[-1] not in ("scope", "scopes"):
-        return False
-    return not any(w in _NOT_GRANT_WORDS for w in words)
 
 
 # --- Python -------------------------------------------------------------------------------
@@ -87,7 +65,7 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
         assigned = assignment.value
         if assigned is None:
             continue
-        if any(_is_scope_name(name) for name, _ in assigned_names(assignment)):
+        if any(names_scope_grant(name) for name, _ in assigned_names(assignment)):
             yield from emit(assigned)
     for call in index.of(cst.Call):
         if _is_check_call(source, call):
@@ -97,17 +75,17 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
         plain = [a for a in call.args if a.keyword is None and not a.star]
         for position, arg in enumerate(call.args):
             if arg.keyword is not None:
-                if _is_scope_name(arg.keyword.value) and callee not in _LISTING_CALLS:
+                if names_scope_grant(arg.keyword.value) and callee not in _LISTING_CALLS:
                     yield from emit(arg.value)
             elif arg.star == "" and callee in _SCOPE_POSITIONAL_CALLS:
                 yield from emit(arg.value)
             elif arg.star == "" and params:
                 where = plain.index(arg) if arg in plain else position
-                if where < len(params) and _is_scope_name(params[where]):
+                if where < len(params) and names_scope_grant(params[where]):
                     yield from emit(arg.value)
     for element in index.of(cst.DictElement):
         key = string_value(element.key)
-        if key is not None and _is_scope_name(key) and not _in_check_call(source, element):
+        if key is not None and names_scope_grant(key) and not _in_check_call(source, element):
             yield from emit(element.value)
 
 
@@ -115,8 +93,7 @@ def _is_check_call(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     if isinstance(source.index.parent(call), cst.Decorator):
         return True
-    words = name_words(last_name(call.func) or "")
-    return any(w in _CHECK_CALL_WORDS for w in words)
+    return function_checks(last_name(call.func) or "")
 
 
 def _in_check_call(source: Source, element: cst.DictElement) -> bool:
@@ -181,7 +158,7 @@ def _assigned_to_scope_name(source: Source, value: cst.BaseExpression) -> bool:
     assert source.index is not None
     parent = source.index.parent(value)
     if isinstance(parent, cst.Assign | cst.AnnAssign):
-        return any(_is_scope_name(name) for name, _ in assigned_names(parent))
+        return any(names_scope_grant(name) for name, _ in assigned_names(parent))
     return False
 
 
@@ -203,7 +180,7 @@ def _detect_config(source: Source, context: str) -> Iterator[Hit]:
         for flag in _FLAG.finditer(line):
             yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
         match = _KEY_LINE.match(line)
-        if match is None or not _is_config_scope_key(match.group(2)):
+        if match is None or not names_scope_grant(match.group(2)):
             continue
         value = match.group(3)
         start = match.start(3)
@@ -213,12 +190,6 @@ def _detect_config(source: Source, context: str) -> Iterator[Hit]:
             if not inline.endswith("["):
                 continue
         yield from _block_hits(source, number, context)
-
-
-def _is_config_scope_key(key: str) -> bool:
-    words = name_words(key)
-    return bool(words) and words[-1] in ("scope", "scopes") and \
-        not any(w in _NOT_GRANT_WORDS for w in words)
 
 
 def _inline_hits(number: int, start: int, value: str, context: str) -> Iterator[Hit]:

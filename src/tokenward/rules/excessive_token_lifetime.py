@@ -11,11 +11,8 @@ from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     NEVER,
     OPTIONS_RULE,
-    LifetimeKey,
-    classify,
     from_now,
     human,
-    is_lifetime_word,
     limits,
     parse_duration,
     seconds_of,
@@ -27,7 +24,13 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import cookie_holds_token, mentions_tokens
+from tokenward.analysis.vocabulary import (
+    LifetimeName,
+    cookie_holds_token,
+    lifetime_name,
+    mentions_tokens,
+    states_lifetime,
+)
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
@@ -43,7 +46,7 @@ NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires",
 _FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "refresh"}
 
 
-def _judge(source: Source, key: LifetimeKey, value: cst.BaseExpression,
+def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
            never_key: bool) -> float | None:
     if never_key and isinstance(value, cst.Name) and value.value in {"False", "None"}:
         return NEVER
@@ -72,7 +75,7 @@ def _assignments(source: Source) -> Iterator[Hit]:
         name = last_name(target)
         if not name or value is None:
             continue
-        key = classify(name)
+        key = lifetime_name(name)
         if key is None:
             continue
         seconds = _judge(source, key, value, name.lower() in NEVER_KEYS)
@@ -93,7 +96,7 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
             if hit:
                 yield hit
             continue
-        key = classify(key_text)
+        key = lifetime_name(key_text)
         if key is None:
             continue
         seconds = _judge(source, key, element.value, key_text.lower() in NEVER_KEYS)
@@ -123,7 +126,7 @@ def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
             if isinstance(other, cst.DictElement) and string_value(other.key) in {
                     "type", "typ", "token_type", "scope", "purpose", "kind"}:
                 context.append(string_value(other.value) or "")
-    key = classify("exp", "_".join(context) + "_token")
+    key = lifetime_name("exp", "_".join(context) + "_token")
     kind = key.kind if key else "access"
     return _hit(source, element.value, '"exp" claim', kind, seconds)
 
@@ -145,11 +148,11 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
             if cookie_name is None or not cookie_holds_token(cookie_name):
                 continue
             context = cookie_name + "_cookie"
-        key = classify(word, context)
-        if key is None and context.endswith("_cookie") and is_lifetime_word(word):
-            key = LifetimeKey("session", 1)  # a cookie that holds a token: a session
+        key = lifetime_name(word, context)
+        if key is None and context.endswith("_cookie") and states_lifetime(word):
+            key = LifetimeName("session", 1)  # a cookie that holds a token: a session
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
-            key = LifetimeKey(_FLASK_JWT_CALLS[callee], 1)
+            key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
         if key is None:
             continue
         seconds = _judge(source, key, arg.value, word.lower() in NEVER_KEYS)
@@ -194,7 +197,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
             matches.append(docker)
         for match in matches:
             key_name = match.group("key").rpartition(".")[2]
-            key = classify(key_name)
+            key = lifetime_name(key_name)
             if key is None:
                 continue
             text = match.group("value").strip("\"'")

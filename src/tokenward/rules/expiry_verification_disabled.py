@@ -9,6 +9,7 @@ from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import call_name, enclosing_function, keyword, string_value
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -19,8 +20,6 @@ else:  # imported on first use: see tokenward.lazy
 
 DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
 AUTHLIB_DECODERS = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
-# Function names that announce a deliberate look at unverified claims.
-_PEEK_WORDS = ("unverified",)
 # Claims read from an unverified decode to pick the key or route the token.
 _ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "aud", "tid", "typ"})
 
@@ -53,7 +52,7 @@ def _peeks(source: Source, call: cst.Call) -> bool:
     verified decode in the same function is a legitimate pattern."""
     assert source.index is not None
     func = enclosing_function(source.index, call)
-    if func is not None and any(w in func.name.value.lower() for w in _PEEK_WORDS):
+    if func is not None and function_reads_unverified(func.name.value):
         return True
     if _routing_claim_only(source, call):
         return True

@@ -20,7 +20,13 @@ from tokenward.analysis.values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.analysis.vocabulary import name_words, occurrences, secret_kind, secret_name_ends
+from tokenward.analysis.vocabulary import (
+    SECRET_KEYWORDS,
+    names_login_pair,
+    occurrences,
+    secret_kind,
+    secret_name_ends,
+)
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -86,7 +92,6 @@ _METHODS: dict[str, tuple[int, str, str]] = {
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
                           "environ.get", "os.getenvb"})
 _AUTH_SCHEME = re.compile(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
-_AUTH_CONTAINER_WORDS = frozenset({"auth", "basic", "credentials", "creds", "credential"})
 
 
 @dataclass(frozen=True)
@@ -202,8 +207,7 @@ def _auth_tuple(source: Source, container: cst.Tuple | cst.List,
     outer = _binding(source, container)
     if outer is None:
         return None
-    words = set(name_words(outer.name))
-    if not words & _AUTH_CONTAINER_WORDS:
+    if not names_login_pair(outer.name):
         return None
     return _Binding(outer.name, element=position)
 
@@ -495,6 +499,10 @@ def _wants(lowered: str) -> bool:
     # Per line, the earliest secret-like name: the text after it covers every later one.
     earliest: dict[tuple[int, bool], int] = {}
     for after, password in secret_name_ends(lowered):
+        if password:  # password=s3cr3t, unquoted (a docstring, a command line)
+            pair = _PASSWORD_PAIR.match(lowered, after)
+            if pair is not None and could_be_secret(pair.group(1)):
+                return True
         end = lowered.find("\n", after)
         if end < 0:
             end = len(lowered)
@@ -512,11 +520,6 @@ def _wants(lowered: str) -> bool:
                 return True
     if "://" in lowered and any(could_be_secret(p) for p in url_passwords(lowered)):
         return True
-    for word in ("password", "passwd", "pwd"):
-        for position in occurrences(lowered, word):
-            pair = _PASSWORD_PAIR.match(lowered, position + len(word))
-            if pair is not None and could_be_secret(pair.group(1)):
-                return True
     for scheme in _SCHEMES:
         for position in occurrences(lowered, scheme):
             if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
@@ -538,9 +541,8 @@ RULE = Rule(
          "and rotate the exposed value.",
     kinds=PYTHON,
     fix="move-secret",
-    keywords=("token", "secret", "pass", "pwd", "key", "auth", "cred", "bearer", "dsn", "://",
-              "login", "bind", "connect", "github", "webclient", "getenv", "environ", "jwt",
-              "ftp", "connection", "client", "bot("),
+    keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
+              "getenv", "environ", "ftp", "connection", "client", "bot("),
     prefilter=_wants,
     detect=_detect,
     docs=RuleDocs(

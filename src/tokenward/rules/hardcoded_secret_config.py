@@ -17,7 +17,7 @@ from tokenward.analysis.values import (
     url_credentials,
     why_not_secret,
 )
-from tokenward.analysis.vocabulary import SECRET_STEMS, secret_kind
+from tokenward.analysis.vocabulary import SECRET_KEYWORDS, secret_kind
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, Rule, RuleDocs
@@ -171,10 +171,6 @@ def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
               fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value)))
 
 
-# A secret-like key holds one of the vocabulary's stems or ``key``; a URL may hold a password.
-_KEYWORDS = (*(stem for stem, _ in SECRET_STEMS), "key", "://")
-
-
 _BAD, _GOOD = examples.load("hardcoded_secret_config")
 
 RULE = Rule(
@@ -188,7 +184,7 @@ RULE = Rule(
     hint="Keep the value out of the file: reference an environment variable (${NAME}) or a "
          "secret store, and add real .env files to .gitignore.",
     kinds=CONFIG | {"netrc"},
-    keywords=_KEYWORDS,
+    keywords=(*SECRET_KEYWORDS, "://"),  # a secret-like key, or a URL with a password
     detect=_detect,
     docs=RuleDocs(
         what=(

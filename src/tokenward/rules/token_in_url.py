@@ -10,7 +10,12 @@ from tokenward.analysis.config_text import is_comment
 from tokenward.analysis.credentials import dict_items, is_http_call, resolve
 from tokenward.analysis.python import keyword, last_name, string_value
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import carries_credential, name_words
+from tokenward.analysis.vocabulary import (
+    carries_credential,
+    has_secret_word,
+    names_harmless_token,
+    url_param_credential,
+)
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
@@ -20,23 +25,12 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# Query parameters that carry a credential whatever the value is called.
-STRONG_PARAMS = frozenset({
-    "access_token", "token", "auth_token", "api_key", "apikey", "api-key", "private_token",
-    "client_secret", "password", "passwd", "secret", "refresh_token", "id_token", "jwt",
-    "session_token", "sessionid", "session_id", "bearer", "accesstoken", "authtoken",
-    "x-api-key", "oauth_token", "app_secret", "secret_key", "access_key",
-})
-# Parameters that carry a credential when the value is one (``key=`` at Google APIs,
-# ``appid=`` at OpenWeatherMap, ``auth=`` at Firebase).
-WEAK_PARAMS = frozenset({"key", "appid", "auth", "app_key", "signature_key", "pat"})
 # One-time links are designed to carry their token in the URL.
 _ONE_TIME_LINK = re.compile(
     r"reset|verif|confirm|activat|invit|unsubscribe|magic|signup|sign-up|register|"
     r"onboard|email-link|emaillink|one-time|onetime", re.IGNORECASE)
 _PARAM_AT_END = re.compile(r"[?&]([A-Za-z][\w\-]*)=$")
 _PARAM_TEMPLATE = re.compile(r"[?&]([A-Za-z][\w\-]*)=(\{[^}]*\}|%s|%\(\w+\)s)")
-_NOT_SECRET_VALUE = frozenset({"page", "cursor", "next", "csrf", "xsrf", "continuation"})
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -129,30 +123,26 @@ def _template_argument(source: Source, string: cst.SimpleString) -> cst.BaseExpr
 
 
 def _credential_param(source: Source, param: str, value: cst.BaseExpression | None) -> bool:
-    name = param.lower()
-    value_name = last_name(value) if value is not None else None
     if value is not None and string_value(value) is not None:
         return False  # a literal: a hard-coded value is TW1xx's business
-    words = name_words(value_name or "")
-    if any(w in _NOT_SECRET_VALUE for w in words):
+    if names_harmless_token(last_name(value) if value is not None else None):
         return False
-    if name in STRONG_PARAMS:
-        return True
-    if name in WEAK_PARAMS and value is not None:
+    carries = url_param_credential(param.lower())
+    if carries == "if_secret" and value is not None:
         return _secretish_value(source, value)
-    return False
+    return carries == "always"
 
 
 def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
     name = last_name(value) or ""
-    if carries_credential(name) or name.lower() in ("key", "apikey", "appid", "app_key"):
+    if carries_credential(name) or url_param_credential(name.lower()) is not None:
         return True
     resolved = resolve(source, value) if isinstance(value, cst.Name | cst.Attribute) else value
     if isinstance(resolved, cst.Subscript | cst.Call):
         key = last_name(resolved) if isinstance(resolved, cst.Subscript) else None
         if isinstance(resolved, cst.Call) and resolved.args:
             key = string_value(resolved.args[0].value)
-        return bool(key) and any(w in ("key", "token", "secret") for w in name_words(key or ""))
+        return has_secret_word(key)
     return False
 
 
@@ -187,11 +177,12 @@ def _detect_config(source: Source) -> Iterator[Hit]:
             if _ONE_TIME_LINK.search(url.split("?", 1)[0]):
                 continue
             is_variable = bool(_VARIABLE.match(value))
-            if param in STRONG_PARAMS:
+            carries = url_param_credential(param)
+            if carries == "always":
                 ok = is_variable or len(value) >= 8
-            elif param in WEAK_PARAMS:
+            elif carries == "if_secret":
                 var = re.sub(r"[^\w]", " ", value).split()
-                ok = (is_variable and any(carries_credential(v) or v.upper().endswith("KEY")
+                ok = (is_variable and any(carries_credential(v) or has_secret_word(v)
                                           for v in var)) or (
                     not is_variable and len(value) >= 20 and value.isascii()
                     and re.fullmatch(r"[\w\-]+", value) is not None)
@@ -203,29 +194,26 @@ def _detect_config(source: Source) -> Iterator[Hit]:
                           code=f"{match.group(1)}=…")
 
 
-_QUERY_WORDS = ("token", "key", "secret", "password", "passwd", "jwt", "appid", "auth",
-                "session")
-
-
-# Near a params= argument, only specific words ("key" alone is in every dict of every file).
-_PARAMS_WORDS = ("token", "api_key", "apikey", "api-key", "secret", "passw", "jwt",
-                 "access_key", "auth", "signature", "session")
 _QUERY_PARAM = re.compile(r"[?&]([a-z][\w\-]*)=")
 _PARAMS_ARGUMENT = re.compile(r"params\s*=")
+_IDENTIFIER = re.compile(r"[a-z_][\w\-]*")
+# Where the dict given to ``params=`` is written: inline after it, or built just before.
+_BEFORE, _AFTER = 1000, 300
 
 
 def _may_build_query(text: str) -> bool:
-    """File prefilter (lower-cased text): a query parameter named like a credential, or a
-    ``params=`` with a credential word close after it. Most files have neither, and are
-    then not parsed for this rule."""
+    """File prefilter (lower-cased text): a query parameter that carries a credential, or a
+    ``params=`` with such a name close to it. Most files have neither, and are then not
+    parsed for this rule."""
     if "?" in text or "&" in text:
         for match in _QUERY_PARAM.finditer(text):
-            if any(word in match.group(1) for word in _QUERY_WORDS):
+            if url_param_credential(match.group(1)) is not None:
                 return True
     if "params" in text:
         for match in _PARAMS_ARGUMENT.finditer(text):
-            window = text[match.end() : match.end() + 300]
-            if any(word in window for word in _PARAMS_WORDS):
+            window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
+            if any(url_param_credential(name) is not None
+                   for name in _IDENTIFIER.findall(window)):
                 return True
     return False
 
@@ -245,9 +233,10 @@ RULE = Rule(
          "never in the query string.",
     docs=RuleDocs(
         what="A credential placed in a URL's query string: f-strings, `.format`/`%` "
-             "templates and concatenations that fill `?access_token=`, `token=`, "
-             "`api_key=`, `client_secret=`, `password=` ... with a value, or `key=`/`appid=`/"
-             "`auth=` with a secret-named value or an environment lookup; `params={...}` "
+             "templates and concatenations that fill a parameter named like a "
+             "credential (`?access_token=`, `token=`, `api_key=`, `client_secret=`, "
+             "`password=`, `auth=`, `pat=`, a session id ...) with a value, or `key=`/"
+             "`appid=` with a secret-named value or an environment lookup; `params={...}` "
              "with such a key on `requests`/`httpx`/`aiohttp` calls and sessions (params "
              "always go into the URL, whatever the HTTP method); and URLs with such "
              "parameters in config files, shell scripts and CI YAML (`curl "

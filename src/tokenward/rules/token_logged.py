@@ -17,7 +17,16 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
+from tokenward.analysis.vocabulary import (
+    carries_credential,
+    described_as_credential,
+    function_builds_url,
+    function_redacts,
+    has_token_word,
+    is_credential_key,
+    mentions_credentials,
+    names_bare_token,
+)
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -166,7 +175,7 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
         name = node.attr.value
         if name == "headers" and (last_name(node.value) or "") in ("request", "req"):
             return node
-        if carries_credential(name) and not (text_tokens and name_words(name) == ("token",)):
+        if carries_credential(name) and not (text_tokens and names_bare_token(name)):
             return node
         return None
     if isinstance(node, cst.Subscript):
@@ -219,21 +228,11 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
     return None
 
 
-_CREDENTIAL_TEXT = ("authorization", "bearer", "api key", "api-key", "password", "secret")
-_GENERIC_HOLDERS = frozenset({"header", "auth", "value", "raw", "creds", "cred", "credentials",
-                              "val", "hdr"})
-
-
 def _named_by_text(before: str, expression: cst.BaseExpression) -> bool:
     """``f"malformed Authorization header: {header}"``: the message says what the bare
     value is."""
-    if not isinstance(expression, cst.Name):
-        return False
-    words = name_words(expression.value)
-    if not words or words[-1] not in _GENERIC_HOLDERS:
-        return False
-    tail = before.lower()[-40:]
-    return any(word in tail for word in _CREDENTIAL_TEXT)
+    return isinstance(expression, cst.Name) and described_as_credential(expression.value,
+                                                                        before)
 
 
 def _is_harmless(node: cst.BaseExpression) -> bool:
@@ -281,8 +280,7 @@ def _sensitive_call(source: Source, call: cst.Call,
     if isinstance(func, cst.Name) and returned_dict(source, func.value) is not None \
             and has_credential_items(source, call):
         return call  # _headers() returning {"Authorization": ...}
-    if any(w in ("url", "link", "reverse", "urlencode") for w in name_words(
-            name.rpartition(".")[2])):
+    if function_builds_url(name):
         for arg in call.args:
             if arg.keyword is not None and carries_credential(arg.keyword.value):
                 found = recurse(arg.value)
@@ -320,7 +318,7 @@ def _int(node: cst.BaseExpression | None) -> int | None:
 def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: int) -> bool:
     name = node.value
     if carries_credential(name):
-        if text_tokens and name_words(name) in (("token",), ("tok",)):
+        if text_tokens and names_bare_token(name):
             return False
         return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
                     or _used_as_object(source, node))
@@ -330,9 +328,8 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
     # headers = {"Authorization": ...}; log.debug("sending %s", headers)
     if isinstance(value, cst.Dict):
         return has_credential_items(source, value)
-    words = name_words(name)
     # tokens = resp.json() at a token endpoint: the whole token response
-    if ("token" in words or "tokens" in words) and isinstance(value, cst.Call) \
+    if has_token_word(name) and isinstance(value, cst.Call) \
             and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
         return True
     # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
@@ -390,10 +387,7 @@ def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
     if value is node:
         return False
     if isinstance(value, cst.Call):
-        words = name_words(last_name(value.func) or "")
-        return any(w in ("mask", "masked", "redact", "redacted", "hash", "fingerprint",
-                         "obfuscate", "sanitize", "scrub", "censor", "preview", "last4")
-                   for w in words)
+        return function_redacts(last_name(value.func) or "")
     if isinstance(value, cst.Subscript):
         return _is_short_slice(value)
     if isinstance(value, cst.BinaryOperation) and isinstance(value.left, cst.Subscript):
@@ -440,13 +434,6 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
                 break
 
 
-# Specific enough that a word near a sink is worth a parse: not "auth" (author,
-# authenticate) nor "_key" (cache_key, sort_key).
-_CREDENTIAL_WORDS = ("token", "secret", "passw", "passphrase", "api_key", "apikey", "api-key",
-                     "private_key", "access_key", "signing_key", "authorization", "bearer",
-                     "jwt", "credential", "headers", "auth_", "cookie", "creds")
-
-
 # Where a message is written: log calls, prints, warnings, raises, echo in scripts.
 _SINK_MARKERS = re.compile(
     r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg|write|print)\("
@@ -457,11 +444,12 @@ _AFTER, _BEFORE = 250, 160
 
 
 def _mentions_credentials(text: str) -> bool:
-    """File prefilter (lower-cased text): a credential word near a place that writes a
-    message. Most files write messages about other things and are then not parsed."""
+    """File prefilter (lower-cased text): a credential's name, or ``headers``, near a place
+    that writes a message. Most files write messages about other things and are then not
+    parsed."""
     for match in _SINK_MARKERS.finditer(text):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
-        if any(word in window for word in _CREDENTIAL_WORDS):
+        if "headers" in window or mentions_credentials(window):
             return True
     return False
 

@@ -18,7 +18,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.vocabulary import name_words, names_token
+from tokenward.analysis.vocabulary import names_auth_purpose, names_token
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -40,17 +40,6 @@ TIMED = frozenset({
 })
 _TIMED_READS = frozenset({"loads", "unsign", "loads_unsafe"})
 DJANGO_LOADS = "django.core.signing.loads"
-# Words that say a signed value authenticates someone or something.
-AUTH_WORDS = frozenset({
-    "reset", "password", "confirm", "confirmation", "activation", "activate", "verify",
-    "verification", "login", "auth", "session", "token", "invite", "invitation", "magic",
-    "remember", "access", "signin", "signup", "api", "otp", "account", "apikey", "recover",
-    "recovery",
-})
-
-
-def _auth_words(text: str | None) -> bool:
-    return bool(text) and bool(set(name_words(text or "")) & AUTH_WORDS)
 
 
 class _Bindings:
@@ -92,7 +81,7 @@ class _Bindings:
 def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
     assert source.index is not None
     salt = argument(ctor, 1, "salt")
-    if salt is not None and _auth_words(string_value(salt.value)):
+    if salt is not None and names_auth_purpose(string_value(salt.value)):
         return True
     parent = source.index.parent(ctor)
     names: set[str] = set()
@@ -102,9 +91,9 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
             if name:
                 names.add(name)
     func = enclosing_function(source.index, ctor)
-    if func is not None and _auth_words(func.name.value):
+    if func is not None and names_auth_purpose(func.name.value):
         return True
-    if any(_auth_words(n.rpartition(".")[2]) for n in names):
+    if any(names_auth_purpose(n.rpartition(".")[2]) for n in names):
         return True
     for call in source.index.of(cst.Call):
         method = call.func
@@ -115,12 +104,12 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
         if receiver is not ctor and dotted_name(receiver) not in names:
             continue
         where = enclosing_function(source.index, call)
-        if where is not None and _auth_words(where.name.value):
+        if where is not None and names_auth_purpose(where.name.value):
             return True
         if method.attr.value in {"dumps", "sign"} and token_use(source, call):
             return True
         salt = keyword(call, "salt")
-        if salt is not None and _auth_words(string_value(salt.value)):
+        if salt is not None and names_auth_purpose(string_value(salt.value)):
             return True
     return False
 
@@ -159,13 +148,13 @@ def _detect(source: Source) -> Iterator[Hit]:
 def _django_auth(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     salt = keyword(call, "salt")
-    if salt is not None and _auth_words(string_value(salt.value)):
+    if salt is not None and names_auth_purpose(string_value(salt.value)):
         return True
     value = positional(call, 0)
     if value is not None and names_token(last_name(value.value) or ""):
         return True
     func = enclosing_function(source.index, call)
-    return func is not None and _auth_words(func.name.value)
+    return func is not None and names_auth_purpose(func.name.value)
 
 
 RULE = Rule(

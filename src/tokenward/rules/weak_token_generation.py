@@ -10,7 +10,11 @@ from tokenward.analysis.python import call_name, enclosing_function
 from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.vocabulary import function_makes_token, mentions_tokens, name_words
+from tokenward.analysis.vocabulary import (
+    function_makes_non_secret,
+    function_makes_token,
+    mentions_tokens,
+)
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
 
@@ -19,22 +23,14 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# A function named for an identifier or a non-secret value makes that, whatever its local
-# variables are called (``def generate_package_id(): token = md5(name) ...``).
-_NON_TOKEN_FUNCTION_TAILS = frozenset({
-    "id", "ids", "name", "names", "hash", "digest", "checksum", "etag", "fingerprint",
-    "filename", "path", "slug", "color", "colour", "sample", "shuffle", "jitter", "delay",
-    "backoff", "seed", "label", "tag", "suffix", "prefix",
-})
-
 
 def _in_non_token_function(source: Source, call: cst.Call) -> bool:
+    """A function named for an identifier or another non-secret value makes that, whatever
+    its local variables are called (``def generate_package_id(): token = md5(name)``)."""
     assert source.index is not None
     func = enclosing_function(source.index, call)
-    if func is None or function_makes_token(func.name.value):
-        return False
-    words = name_words(func.name.value)
-    return bool(words) and words[-1] in _NON_TOKEN_FUNCTION_TAILS
+    return func is not None and not function_makes_token(func.name.value) \
+        and function_makes_non_secret(func.name.value)
 
 
 # Sources: "random." / "import random" (not "random", which is in every
