@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import ScanResult
+from tokenward.model import ExitCode, ScanResult
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import baseline as baselines
@@ -21,8 +21,6 @@ from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
 from tokenward.scanner.files import discover, display_path
 from tokenward.scanner.shard import Shard
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,14 @@ class ScanOutcome:
     # The display paths of the files this run read (scanned, skipped or failed).
     scanned: tuple[str, ...] = ()
 
-    def exit_code(self, config: Config) -> int:
-        """2 on any internal error (never 0), else 1 for failing findings or stale
-        entries that were asked about, else 0."""
+    def exit_code(self, config: Config) -> ExitCode:
+        """ERROR on any internal error (never OK), else FINDINGS for failing findings or
+        stale entries that were asked about, else OK."""
         if any(e.internal for e in self.result.errors):
-            return EXIT_ERROR
+            return ExitCode.ERROR
         if any(f.severity >= config.fail_on for f in self.result.active) or self.stale:
-            return EXIT_FINDINGS
-        return EXIT_OK
+            return ExitCode.FINDINGS
+        return ExitCode.OK
 
 
 def baseline_path(request: ScanRequest, config: Config) -> Path | None:
