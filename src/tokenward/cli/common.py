@@ -161,7 +161,7 @@ def _load_settings(config_file: Path | None, exclude: list[str] | None,
 def _user_errors() -> tuple[type[Exception], ...]:
     from tokenward.config import ConfigError
     from tokenward.hooks.init import InitError
-    from tokenward.hooks.merge import ReportError
+    from tokenward.reporters.reader import ReportError
     from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
     from tokenward.scanner.git import GitError
