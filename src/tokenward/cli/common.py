@@ -18,12 +18,14 @@ import typer
 from typer.core import TyperGroup
 
 from tokenward import __version__
+from tokenward.notices import error_text
 
 if TYPE_CHECKING:
     from tokenward.config import Config
     from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
+    from tokenward.rules.base import Rule
 
 if TYPE_CHECKING:
     pass
@@ -60,7 +62,7 @@ class UsageProblem(Exception):
 
 
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"tokenward: error: {message}", err=True)
+    typer.echo(error_text(message), err=True, nl=False)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -139,22 +141,47 @@ def write_output(text: str, output: Path | None) -> None:
 def _load_settings(config_file: Path | None, exclude: list[str] | None,
                    max_file_size: str | None, fail_on: SeverityChoice | None,
                    select: list[str] | None) -> Config:
-    from tokenward.config import load_config, parse_severity, parse_size
-    from tokenward.rules import get_rule
+    """The settings and command-line overrides, checked together: every problem at once."""
+    from tokenward.config import ConfigError, load_config, parse_severity, parse_size
+    from tokenward.rules import RULES
 
-    config = load_config(explicit=config_file)
+    problems: list[str] = []
+    try:
+        config = load_config(explicit=config_file, rules=RULES)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_rule_problems(select))
+    try:
+        size = None if max_file_size is None else parse_size(max_file_size,
+                                                              key="--max-file-size")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(*problems)
+    config = config.with_overrides(max_file_size=size, select=tuple(select or ()) or None)
     if exclude:
         config = config.with_overrides(exclude=(*config.exclude, *exclude))
-    if max_file_size is not None:
-        config = config.with_overrides(max_file_size=parse_size(max_file_size))
     if fail_on is not None:
         config = config.with_overrides(fail_on=parse_severity(fail_on.value))
-    if select:
-        unknown = [s for s in select if get_rule(s) is None]
-        if unknown:
-            raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
-        config = config.with_overrides(select=tuple(select))
     return config
+
+
+def _rule_problems(select: list[str] | None) -> list[str]:
+    from tokenward.config import unknown_rule
+    from tokenward.rules import RULES
+
+    return [f"--rule: {why}" for name in select or () if (why := unknown_rule(name, RULES))]
+
+
+def selected_rules(select: list[str] | None) -> list[Rule] | None:
+    """The rules ``--rule`` names (None: all); ConfigError for any it does not."""
+    from tokenward.config import ConfigError
+    from tokenward.rules import get_rule
+
+    problems = _rule_problems(select)
+    if problems:
+        raise ConfigError(*problems)
+    return [rule for name in select or () if (rule := get_rule(name)) is not None] or None
 
 
 # The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
@@ -166,9 +193,10 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from tokenward.scanner.files import PathError
     from tokenward.scanner.git import GitError
     from tokenward.scanner.shard import ShardError
+    from tokenward.training.output import OutputError
 
     return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
-            ReportError, InitError)
+            ReportError, InitError, OutputError)
 
 
 def _sarif_fixes(result: ScanResult, config: Config) -> dict[str, tuple[Replacement, ...]]:

@@ -17,9 +17,11 @@ from tokenward.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     UsageProblem,
+    _load_settings,
     _use_color,
     app,
     fail,
+    selected_rules,
 )
 
 
@@ -67,25 +69,16 @@ def fix(
         "--config", help="Read settings from this TOML file.")] = None,
 ) -> None:
     """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
-    from tokenward.config import ConfigError, load_config
+    from tokenward.config import ConfigError
     from tokenward.fix.destinations import StoreUnavailable
     from tokenward.fix.engine import FixOptions, apply_plan, plan_fixes
     from tokenward.fix.services import Destination
     from tokenward.reporters.fix_text import render_plan, render_report
-    from tokenward.rules import get_rule
     from tokenward.scanner.files import PathError
 
     try:
-        config = load_config(explicit=config_file)
-        if exclude:
-            config = config.with_overrides(exclude=(*config.exclude, *exclude))
-        rules = None
-        if select:
-            found = [get_rule(s) for s in select]
-            unknown = [s for s, r in zip(select, found, strict=True) if r is None]
-            if unknown:
-                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
-            rules = [r for r in found if r is not None]
+        config = _load_settings(config_file, exclude, None, None, select)
+        rules = selected_rules(select)
         if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
         options = FixOptions(destination=Destination(to.value))

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from tokenward.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    _load_settings,
     app,
     fail,
 )
@@ -67,7 +68,7 @@ def train(
     """
     import datetime
 
-    from tokenward.config import ConfigError, load_config
+    from tokenward.config import ConfigError
     from tokenward.scanner.files import PathError
     from tokenward.scanner.pipeline import scan as run_scan
     from tokenward.training import (
@@ -86,7 +87,7 @@ def train(
     if findings_file is not None and paths:
         raise fail("give either PATHS to scan or --findings FILE, not both")
     try:
-        config = load_config(explicit=config_file)
+        config = _load_settings(config_file, None, None, None, None)
         if findings_file is not None:
             findings = load_report(findings_file, (root or Path(".")).resolve())
         else:

@@ -45,14 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from tokenward import __version__
     from tokenward.config import ConfigError, load_config, parse_severity
+    from tokenward.notices import error_text
     from tokenward.reporters import ReportOptions, get_reporter
+    from tokenward.rules import RULES
     from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
     from tokenward.scanner.git import GitError
     from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     try:
-        config = load_config(explicit=args.config)
+        config = load_config(explicit=args.config, rules=RULES)
         if args.fail_on:
             config = config.with_overrides(fail_on=parse_severity(args.fail_on))
         if args.staged:
@@ -66,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
                                   use_baseline=not args.no_baseline, force_exclude=True)
         outcome = run_pipeline(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
-        sys.stderr.write(f"tokenward: error: {exc}\n")
+        sys.stderr.write(error_text(str(exc)))
         return EXIT_ERROR
     except Exception as exc:  # never a traceback, never exit 0 after an internal error
         if os.environ.get("TOKENWARD_DEBUG"):
