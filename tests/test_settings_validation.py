@@ -231,3 +231,63 @@ def test_explain_shows_the_options(capsys: pytest.CaptureFixture[str], rule: str
     code, out, _ = run(capsys, "explain", rule)
     shown = out.split("## Options\n\n", 1)[1].split("\n## ")[0] if "## Options" in out else None
     assert (code, shown) == (0, section)
+
+
+# -- one exit-code set, one error style, every command -----------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("scan", "--fail-on", "severe"), "Invalid value for '--fail-on': Value error, 'severe' is "
+     "not one of 'low', 'medium', 'high', 'critical' (see `tokenward scan --help`)"),
+    (("scan", "--config", "nope.toml"), "nope.toml: cannot read: No such file or directory"),
+    (("fix", "--rule", "TW999"), '--rule: unknown rule "TW999" (see `tokenward rules`)'),
+    (("fix", "--colour"), "No such option: --colour (see `tokenward fix --help`)"),
+    (("baseline", "update", "--file", "nope.json"),
+     "nope.json: no such baseline (create one: tokenward baseline create)"),
+    (("baseline", "create", "--frce"),
+     "No such option: --frce (Possible options: --file, --force) (see `tokenward baseline "
+     "create --help`)"),
+    (("train", "--findings", "nope.json", "-o", "out"), "nope.json: no such file"),
+    (("merge", "app.py"), "app.py: not JSON (line 1: Expecting value)"),
+    (("store", "due", "--max-age", "soon"),
+     "invalid duration 'soon': use e.g. 90d, 12h, 15m, 1h30m, 2w, 45s"),
+    (("store", "get"), "Missing argument 'name' (see `tokenward store get --help`)"),
+    (("token", "issue", "--scope", "read"),
+     "Missing option '--subject' / '-s' (see `tokenward token issue --help`)"),
+    (("token", "due", "--max-age", "10"),
+     "invalid duration '10': use e.g. 90d, 12h, 15m, 1h30m, 2w, 45s"),
+])
+def test_every_command_reports_errors_in_one_style_with_exit_2(
+        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        args: tuple[str, ...], message: str) -> None:
+    monkeypatch.setenv("TOKENWARD_VAULT", str(project / "vault.json"))
+    monkeypatch.setenv("TOKENWARD_KEY_FILE", str(project / "vault.key"))
+    monkeypatch.setenv("TOKENWARD_TOKEN_DB", str(project / "tokens.db"))
+    assert run(capsys, *args) == (2, "", f"tokenward: error: {message}\n")
+    assert not (project / "out").exists() and not (project / "vault.json").exists()
+
+
+def test_the_hook_reports_usage_errors_in_the_same_style(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        hook_main(["--fail-on", "severe"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "tokenward: error: argument --fail-on: invalid choice: 'severe' (choose from 'low', "
+        "'medium', 'high', 'critical') (see `tokenward-hook --help`)\n")
+
+
+def test_an_internal_error_in_a_store_command_is_exit_2_without_its_text(
+        project: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tokenward.store import vault
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("ghp_" + "x" * 36)
+
+    monkeypatch.setattr(vault.Vault, "entries", broken)
+    monkeypatch.setenv("TOKENWARD_VAULT", str(project / "vault.json"))
+    monkeypatch.setenv("TOKENWARD_KEY_FILE", str(project / "vault.key"))
+    monkeypatch.delenv("TOKENWARD_DEBUG", raising=False)
+    assert run(capsys, "store", "list") == (
+        2, "", "tokenward: internal error: RuntimeError; set TOKENWARD_DEBUG=1 for details "
+               "and please report it\n")

@@ -1,8 +1,10 @@
 """What every command shares: the typer app, exit codes, output, settings, errors.
 
-Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 usage or internal error.
-An unexpected exception anywhere is an internal error: exit 2, never 0, never a traceback
-for the user (set TOKENWARD_DEBUG=1 to see it).
+Exit codes (:class:`tokenward.model.ExitCode`): 0 nothing at or above ``--fail-on``,
+1 findings, 2 usage, settings or internal error. Every error, typer's own usage errors
+included, is one line ``tokenward: error: ...``. An unexpected exception anywhere is an
+internal error: exit 2, never 0, never a traceback for the user (set TOKENWARD_DEBUG=1 to
+see it).
 """
 
 from __future__ import annotations
@@ -10,15 +12,23 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from tokenward import __version__
+from tokenward.model import ExitCode
 from tokenward.notices import error_text
+
+try:  # typer >= 0.29 carries its own copy of click
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from tokenward.config import Config
@@ -27,17 +37,43 @@ if TYPE_CHECKING:
     from tokenward.reporters import StaleEntry
     from tokenward.rules.base import Rule
 
-if TYPE_CHECKING:
-    pass
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
 # The order `tokenward --help` lists the commands in: the daily ones first.
 COMMAND_ORDER = ("scan", "fix", "baseline", "init", "merge", "rules", "explain", "train",
                  "store", "token")
+# click shows the help (exit 2) for a group called without a command: not an error line.
+_HELP_INSTEAD = getattr(_click_errors, "NoArgsIsHelpError", ())
 
 
-class _OrderedGroup(TyperGroup):
+@contextmanager
+def _one_error_style() -> Iterator[None]:
+    """typer's usage errors (``Error: No such option``) and aborted prompts as
+    ``tokenward: error: ...``, exit 2."""
+    try:
+        yield
+    except _click_errors.ClickException as exc:
+        if isinstance(exc, _HELP_INSTEAD):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        raise fail(exc.format_message().rstrip(".") + hint) from None
+    except typer.Abort:
+        raise fail("aborted") from None
+
+
+class CommandGroup(TyperGroup):
+    """Every command group of the CLI: errors in the one style."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        with _one_error_style():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_error_style():
+            return super().invoke(ctx)
+
+
+class _OrderedGroup(CommandGroup):
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
@@ -63,7 +99,7 @@ class UsageProblem(Exception):
 
 def fail(message: str) -> typer.Exit:
     typer.echo(error_text(message), err=True, nl=False)
-    return typer.Exit(EXIT_ERROR)
+    return typer.Exit(ExitCode.ERROR)
 
 
 class OutputFormat(StrEnum):
@@ -84,7 +120,7 @@ class SeverityChoice(StrEnum):
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"tokenward {__version__}")
-        raise typer.Exit(EXIT_OK)
+        raise typer.Exit(ExitCode.OK)
 
 
 @app.callback()

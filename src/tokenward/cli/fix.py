@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from tokenward.fix.engine import Answer, Proposal
 
 from tokenward.cli.common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
     UsageProblem,
     _load_settings,
     _use_color,
@@ -23,6 +20,7 @@ from tokenward.cli.common import (
     fail,
     selected_rules,
 )
+from tokenward.model import ExitCode
 
 
 def _ask_on_terminal(proposal: Proposal) -> Answer:
@@ -97,5 +95,5 @@ def fix(
     except (ConfigError, PathError, UsageProblem) as exc:
         raise fail(str(exc)) from None
     if any(e.internal for e in plan.errors):
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_OK if clean else EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.ERROR)
+    raise typer.Exit(ExitCode.OK if clean else ExitCode.FINDINGS)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
-
-from typer.core import TyperGroup
-
-from tokenward.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    _load_settings,
-    app,
-    fail,
-)
+from tokenward.cli.common import CommandGroup, _load_settings, _user_errors, app, fail
+from tokenward.model import ExitCode
 
 
-class _TrainGroup(TyperGroup):
+class _TrainGroup(CommandGroup):
     """`train [PATHS]` builds a session; `train check DIR` grades exercises.
 
     Click cannot mix a group's variadic argument with subcommands, so anything that is not
@@ -68,13 +58,9 @@ def train(
     """
     import datetime
 
-    from tokenward.config import ConfigError
-    from tokenward.scanner.files import PathError
     from tokenward.scanner.pipeline import scan as run_scan
     from tokenward.training import (
         BuildOptions,
-        OutputError,
-        ReportError,
         build,
         load_report,
         session_files,
@@ -97,7 +83,7 @@ def train(
         session = build(findings, root=(root or Path(".")).resolve(), config=config,
                         options=BuildOptions(title=title or TITLE, timestamp=when))
         written = write_session(out, session_files(session, scorm=scorm), force=force)
-    except (ConfigError, PathError, ReportError, OutputError) as exc:
+    except _user_errors() as exc:
         raise fail(str(exc)) from None
     lessons = len(session.lessons)
     basis = (f"{session.findings_total} findings" if session.from_findings
@@ -134,4 +120,4 @@ def train_check(
             typer.echo(f"      line {finding.line}: {finding.rule_id} {finding.message}{mark}")
     passed = sum(g.passed for g in grades)
     typer.echo(f"{passed} of {len(grades)} exercises pass")
-    raise typer.Exit(EXIT_OK if passed == len(grades) else EXIT_FINDINGS)
+    raise typer.Exit(ExitCode.OK if passed == len(grades) else ExitCode.FINDINGS)

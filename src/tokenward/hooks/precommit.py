@@ -14,12 +14,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-EXIT_ERROR = 2
+from tokenward.model import ExitCode
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in tokenward's one error style (``tokenward: error: ...``, exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        from tokenward.notices import error_text
+
+        sys.stderr.write(error_text(f"{message} (see `{self.prog} --help`)"))
+        raise SystemExit(ExitCode.ERROR)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tokenward-hook", description="tokenward's pre-commit hook: scan what is "
         "being committed for API-token mistakes.")
     parser.add_argument("paths", nargs="*", help="files pre-commit passes")
@@ -45,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from tokenward import __version__
     from tokenward.config import ConfigError, load_config, parse_severity
-    from tokenward.notices import error_text
+    from tokenward.notices import error_text, internal_error_text
     from tokenward.reporters import ReportOptions, get_reporter
     from tokenward.rules import RULES
     from tokenward.scanner.baseline import BaselineError
@@ -61,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
             request = ScanRequest(paths=tuple(args.paths), staged=True, baseline=args.baseline,
                                   use_baseline=not args.no_baseline)
         elif not args.paths:
-            return 0  # pre-commit passed no file: nothing is being committed here
+            return ExitCode.OK  # pre-commit passed no file: nothing is being committed here
         else:
             # pre-commit names every staged file: the config's excludes must still apply.
             request = ScanRequest(paths=tuple(args.paths), baseline=args.baseline,
@@ -69,13 +80,12 @@ def _run(args: argparse.Namespace) -> int:
         outcome = run_pipeline(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
         sys.stderr.write(error_text(str(exc)))
-        return EXIT_ERROR
+        return ExitCode.ERROR
     except Exception as exc:  # never a traceback, never exit 0 after an internal error
         if os.environ.get("TOKENWARD_DEBUG"):
             raise
-        sys.stderr.write(f"tokenward: internal error: {type(exc).__name__}; set "
-                         "TOKENWARD_DEBUG=1 for details and please report it\n")
-        return EXIT_ERROR
+        sys.stderr.write(internal_error_text(exc))
+        return ExitCode.ERROR
     options = ReportOptions(fail_on=config.fail_on, tool_version=__version__)
     sys.stdout.write(get_reporter(args.format)(outcome.result, options))
     return outcome.exit_code(config)
