@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from tokenward.config import Config
+from tokenward.config import Config, from_mapping
 from tokenward.model import Finding
 from tokenward.rules.base import Rule
 from tokenward.scanner.engine import FileTask, scan_file
@@ -24,3 +25,10 @@ def scan_snippet(text: str, path: str = "example.py", rules: Sequence[Rule] | No
 def fired(findings: Sequence[Finding], rule_id: str | None = None) -> list[int]:
     """The lines that fired (for one rule, or any), sorted."""
     return sorted(f.span.line for f in findings if rule_id is None or f.rule_id == rule_id)
+
+
+def settings(data: Mapping[str, object]) -> Config:
+    """``[tool.tokenward]`` as a table, checked like a settings file (``settings.toml``)."""
+    from tokenward.rules import RULES
+
+    return from_mapping(data, root=Path("."), source_file="settings.toml", rules=RULES)

@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tokenward.rules import RULES  # noqa: E402
 from tokenward.reporters.rule_docs import render_markdown  # noqa: E402
+from tokenward.rules import RULES  # noqa: E402
+from tokenward.safefs import atomic_write, remove_under  # noqa: E402
 
 
 def expected() -> dict[str, str]:
@@ -40,9 +41,9 @@ def main(argv: list[str]) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.md"):
         if old.name not in files:
-            old.unlink()
+            remove_under(folder, old)
     for name, text in files.items():
-        (folder / name).write_text(text)
+        atomic_write(folder / name, text.encode("utf-8"))
     return 0
 
 

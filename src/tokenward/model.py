@@ -46,6 +46,14 @@ class Severity(enum.Enum):
 _SEVERITY_ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
 
 
+class ExitCode(enum.IntEnum):
+    """Every command's exit code: never OK after an internal error."""
+
+    OK = 0  # nothing at or above the failing severity (or: what was asked for is fine)
+    FINDINGS = 1  # findings (or: what was asked about is missing, inactive or due)
+    ERROR = 2  # usage, settings or internal error
+
+
 class Category(enum.Enum):
     """What kind of token mistake a rule finds. The values are the strings in every output."""
 

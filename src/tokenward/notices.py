@@ -1,4 +1,4 @@
-"""Warnings for the user: the core raises them, the command line prints them.
+"""Warnings and errors for the user: the core raises them, the command line prints them.
 
 The core never prints. Something the user should know that does not stop the run (a
 settings file that was not read, a cache that was not used) is a :class:`TokenwardWarning`
@@ -35,3 +35,15 @@ def shown_on(stream: TextIO | None = None) -> Iterator[None]:
         warnings.simplefilter("always", TokenwardWarning)
         warnings.showwarning = show
         yield
+
+
+def error_text(message: str) -> str:
+    """The one error style of every command: ``tokenward: error: ...``, a line per problem
+    (settings report all their problems at once)."""
+    return "".join(f"tokenward: error: {line}\n" for line in message.splitlines() or [""])
+
+
+def internal_error_text(error: BaseException) -> str:
+    """An unexpected exception: its type only (its text may quote input), never a traceback."""
+    return (f"tokenward: internal error: {type(error).__name__}; set TOKENWARD_DEBUG=1 for "
+            "details and please report it\n")

@@ -92,7 +92,7 @@ def test_rule_option_limits_the_fixes(project: Path, capsys: pytest.CaptureFixtu
 
 def test_unknown_rule_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", "--rule", "TW999"]) == 2
-    assert capsys.readouterr().err == ("tokenward: error: unknown rule TW999 "
+    assert capsys.readouterr().err == ('tokenward: error: --rule: unknown rule "TW999" '
                                        "(see `tokenward rules`)\n")
 
 

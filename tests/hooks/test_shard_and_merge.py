@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.hooks.conftest import MARK, ProbeRun, make_finding
-from tokenward.hooks.merge import ReportError, merge_results, read_report
+from tokenward.hooks.merge import merge_results
+from tokenward.reporters.reader import ReportError, read_report
 from tokenward.scanner.shard import Shard, ShardError, bucket
 from tokenward.model import ScanError, ScanResult, Severity, Suppression
 from tokenward.reporters import ReportOptions, get_reporter

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, settings
 from tokenward.config import Config
 from tokenward.rules.cleartext_token_transport import RULE
 
@@ -39,7 +39,7 @@ def test_local_hosts_and_option() -> None:
         "requests.get(f'http://status.{app}.example.com/x', headers=H)\n"
     )
     assert lines(code) == [7, 8, 10]
-    config = Config(rule_options={"cleartext-token-transport": {"local_hosts": [".internal"]}})
+    config = settings({"rules": {"cleartext-token-transport": {"local_hosts": [".internal"]}}})
     assert lines(code, config=config) == [7, 10]
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
-from tokenward.config import Config
+import pytest
+
+from tests.helpers import fired, scan_snippet, settings
+from tokenward.config import Config, ConfigError
 from tokenward.rules.excessive_token_lifetime import RULE
 
 
@@ -51,11 +53,16 @@ def test_limits_are_inclusive_and_other_timeouts_ignored() -> None:
 def test_limits_come_from_the_rule_options() -> None:
     code = "ACCESS_TOKEN_EXPIRE_MINUTES = 120\nREFRESH_TOKEN_EXPIRE_DAYS = 7\n"
     assert lines(code) == [1]
-    relaxed = Config(rule_options={"excessive-token-lifetime": {"access_token_max": "4h",
-                                                                "refresh_token_max": 86400}})
+    relaxed = settings({"rules": {"excessive-token-lifetime": {"access_token_max": "4h",
+                                                               "refresh_token_max": 86400}}})
     assert lines(code, config=relaxed) == [2]
-    broken = Config(rule_options={"excessive-token-lifetime": {"access_token_max": "soon"}})
-    assert lines(code, config=broken) == [1]  # unreadable limit: the default, never "off"
+    compound = settings({"rules": {"excessive-token-lifetime": {"access_token_max": "2h30m"}}})
+    assert lines(code, config=compound) == []  # 120 minutes is within 2h30m
+    with pytest.raises(ConfigError) as error:  # unreadable: an error, never a silent default
+        settings({"rules": {"excessive-token-lifetime": {"access_token_max": "soon"}}})
+    assert str(error.value) == (
+        "settings.toml: rules.excessive-token-lifetime.access_token_max: expected a duration: "
+        'seconds (3600) or a number with a unit (15m, 12h, 30d, 1h30m), got "soon"')
 
 
 def test_cookies_and_exp_claims() -> None:

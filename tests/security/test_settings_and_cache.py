@@ -167,7 +167,7 @@ def test_jobs_above_the_cpu_count_in_settings_is_an_error_naming_file_key_and_li
     settings = shared / ".tokenward.toml"
     settings.write_text("jobs = 100000\n")
     cpus = cpu_count()
-    message = (f"tokenward: error: {settings}: jobs = 100000 is more than the {cpus} CPUs "
+    message = (f"tokenward: error: {settings}: jobs: 100000 is more than the {cpus} CPUs "
                f"here; settings may ask for at most {cpus} (--jobs on the command line "
                f"allows up to {4 * cpus})\n")
     assert run_cli(capsys, "scan", "--no-cache") == (2, "", message)

@@ -97,7 +97,7 @@ def test_a_vault_folder_others_can_use_is_refused(tmp_path: Path, mode: int,
     result = _tokenward(home, "store", "set", "DB_PASSWORD", stdin=value)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        f"error: folder {folder} can be {what} by other users (mode {mode:04o}); the store "
+        f"tokenward: error: folder {folder} can be {what} by other users (mode {mode:04o}); the store "
         f"keeps its files only in a folder of your own: check what is in it, then restrict "
         f"it with `chmod 700 {folder}`\n")
     assert list(folder.iterdir()) == []  # nothing written, not even a lock file

@@ -55,8 +55,8 @@ def test_set_refuses_the_value_as_an_argument(runner: CliRunner, env: dict[str, 
 
 def test_set_refuses_empty_input(runner: CliRunner) -> None:
     result = runner.invoke(store_app, ["set", "DB_PASSWORD"], input="")
-    assert (result.exit_code, result.stderr) == (2, "error: no value for db_password given "
-                                                    "(empty input)\n")
+    assert (result.exit_code, result.stderr) == (
+        2, "tokenward: error: no value for db_password given (empty input)\n")
 
 
 def test_set_does_not_replace_a_different_value_without_force(runner: CliRunner,
@@ -64,7 +64,7 @@ def test_set_does_not_replace_a_different_value_without_force(runner: CliRunner,
     runner.invoke(store_app, ["set", "A"], input="first\n")
     result = runner.invoke(store_app, ["set", "A"], input="second\n")
     assert result.exit_code == 1
-    assert result.stderr == ("error: secret 'A' already holds a different value; use "
+    assert result.stderr == ("tokenward: error: secret 'A' already holds a different value; use "
                              "`tokenward store rotate A` to replace it (or pass --force to "
                              "overwrite it without a grace period)\n")
     assert runner.invoke(store_app, ["set", "A", "--force"], input="second\n").exit_code == 0
@@ -91,15 +91,15 @@ def test_get_reports_the_environment_first(runner: CliRunner, env: dict[str, str
 def test_get_missing_exits_1_with_how_to_set_it(runner: CliRunner, env: dict[str, str]) -> None:
     result = runner.invoke(store_app, ["get", "NOPE"])
     assert result.exit_code == 1
-    assert result.stderr == ("error: secret 'NOPE' not found: set the environment variable NOPE, "
-                             "or store it with `tokenward store set NOPE` "
+    assert result.stderr == ("tokenward: error: secret 'NOPE' not found: set the environment "
+                             "variable NOPE, or store it with `tokenward store set NOPE` "
                              f"(vault: {env['TOKENWARD_VAULT']})\n")
 
 
 def test_invalid_name_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(store_app, ["get", "not valid"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: invalid secret name 'not valid'")
+    assert result.stderr.startswith("tokenward: error: invalid secret name 'not valid'")
 
 
 def test_list_shows_names_and_dates_never_values(runner: CliRunner, env: dict[str, str]) -> None:
@@ -124,11 +124,11 @@ def test_delete_asks_unless_yes(runner: CliRunner, env: dict[str, str]) -> None:
     runner.invoke(store_app, ["set", "A"], input=SECRET)
     refused = runner.invoke(store_app, ["delete", "A"])
     assert (refused.exit_code, refused.stderr) == (
-        2, "error: refusing to delete without --yes when not run from a terminal\n")
+        2, "tokenward: error: refusing to delete without --yes when not run from a terminal\n")
     assert runner.invoke(store_app, ["delete", "A", "--yes"]).exit_code == 0
     missing = runner.invoke(store_app, ["delete", "A", "--yes"])
     assert (missing.exit_code, missing.stderr) == (
-        1, f"error: secret 'A' is not in {env['TOKENWARD_VAULT']}\n")
+        1, f"tokenward: error: secret 'A' is not in {env['TOKENWARD_VAULT']}\n")
 
 
 def test_rotate_keeps_the_old_value_for_the_grace(runner: CliRunner, env: dict[str, str]) -> None:
@@ -152,8 +152,8 @@ def test_due_exits_1_when_something_is_due(runner: CliRunner, env: dict[str, str
     assert result.stdout.count("\n") == 1
     assert runner.invoke(store_app, ["due", "--max-age", "5000d"]).exit_code == 0
     bad = runner.invoke(store_app, ["due", "--max-age", "ninety days"])
-    assert (bad.exit_code, bad.stderr) == (2, "error: invalid duration 'ninety days': use e.g. "
-                                              "90d, 12h, 15m, 1h30m, 2w, 45s\n")
+    assert (bad.exit_code, bad.stderr) == (2, "tokenward: error: invalid duration 'ninety "
+                                              "days': use e.g. 90d, 12h, 15m, 1h30m, 2w, 45s\n")
 
 
 def test_options_override_environment_paths(runner: CliRunner, tmp_path: Path) -> None:
@@ -170,8 +170,8 @@ def test_corrupt_vault_is_a_clean_error(runner: CliRunner, env: dict[str, str]) 
     for args in (["get", "A"], ["list"], ["set", "A"]):
         result = runner.invoke(store_app, args, input=SECRET)
         assert result.exit_code == 2
-        assert result.stderr.startswith(f"error: vault {env['TOKENWARD_VAULT']} is unreadable "
-                                        "(truncated or corrupt JSON at byte")
+        assert result.stderr.startswith(f"tokenward: error: vault {env['TOKENWARD_VAULT']} is "
+                                        "unreadable (truncated or corrupt JSON at byte")
         assert "Traceback" not in result.output
     assert Path(env["TOKENWARD_VAULT"]).read_text() == '{"format": "tokenward-vault", "sch'
 
@@ -240,7 +240,8 @@ def test_revoke_introspect_list_gc(runner: CliRunner) -> None:
         "no active tokens (--all shows inactive ones)\n"
     assert "revoked" in runner.invoke(token_app, ["list", "--all"]).stdout
     by_id = runner.invoke(token_app, ["revoke", "--id", "aaaaaaaaaaaaaaaa"])
-    assert (by_id.exit_code, by_id.stderr) == (1, "error: no token with id 'aaaaaaaaaaaaaaaa'\n")
+    assert (by_id.exit_code, by_id.stderr) == (
+        1, "tokenward: error: no token with id 'aaaaaaaaaaaaaaaa'\n")
     gc = runner.invoke(token_app, ["gc"])
     assert (gc.exit_code, gc.stdout) == (0, "removed 0 expired token records\n")
 
@@ -260,7 +261,7 @@ def test_scope_errors_are_usage_errors(runner: CliRunner) -> None:
     _issue(runner)
     result = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "read admin"])
     assert (result.exit_code, result.stderr) == (
-        2, "error: scopes admin exceed the grant of 'alice'\n")
+        2, "tokenward: error: scopes admin exceed the grant of 'alice'\n")
     wildcard = runner.invoke(token_app, ["grant", "bob", "--scope", "*"])
     assert (wildcard.exit_code, wildcard.stderr) == (
-        2, "error: wildcard scope '*' refused: name each scope explicitly\n")
+        2, "tokenward: error: wildcard scope '*' refused: name each scope explicitly\n")

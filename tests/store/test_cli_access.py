@@ -46,11 +46,11 @@ def test_machine_scope_and_readers_are_windows_only(runner: CliRunner,
                                                     paths: dict[str, Path]) -> None:
     machine = runner.invoke(store_app, ["init", "--machine"])
     assert (machine.exit_code, machine.stderr) == (2, (
-        "error: machine scope is Windows DPAPI; on this platform the vault is encrypted with "
+        "tokenward: error: machine scope is Windows DPAPI; on this platform the vault is encrypted with "
         "the key file, which only its owner may read\n"))
     reader = runner.invoke(store_app, ["init", "--machine", "--reader", "IIS AppPool\\MyPool"])
     assert reader.exit_code == 2
-    assert reader.stderr.startswith("error: readers name Windows accounts for a machine-scope "
+    assert reader.stderr.startswith("tokenward: error: readers name Windows accounts for a machine-scope "
                                     "vault; ")
     assert not paths["vault"].exists()
 
@@ -60,11 +60,11 @@ def test_readers_in_settings_are_used_and_checked(runner: CliRunner, tmp_path: P
         '[tool.tokenward.store]\nreaders = ["NT SERVICE\\\\MyApp"]\nbackend = "vault"\n')
     result = runner.invoke(store_app, ["init"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: readers name Windows accounts")
+    assert result.stderr.startswith("tokenward: error: readers name Windows accounts")
     (tmp_path / "pyproject.toml").write_text('[tool.tokenward.store]\nreader = []\n')
     typo = runner.invoke(store_app, ["doctor"])
     assert (typo.exit_code, typo.stderr) == (2, (
-        f"error: {tmp_path / 'pyproject.toml'}: store: unknown key 'reader' (known: backend, "
+        f"tokenward: error: {tmp_path / 'pyproject.toml'}: tool.tokenward.store: unknown key 'reader' (known: backend, "
         "readers)\n"))
 
 
@@ -102,4 +102,4 @@ def test_credential_manager_is_windows_only(runner: CliRunner, tmp_path: Path) -
         '[tool.tokenward.store]\nbackend = "credential-manager"\n')
     result = runner.invoke(store_app, ["get", "DB_PASSWORD"])
     assert (result.exit_code, result.stderr) == (
-        2, "error: Windows Credential Manager is only available on Windows\n")
+        2, "tokenward: error: Windows Credential Manager is only available on Windows\n")

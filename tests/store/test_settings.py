@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tokenward.config import ConfigError, load_config
+from tokenward.rules import RULES
 from tokenward.store import settings
 from tokenward.store.settings import StoreSettings, StoreSettingsError
 
@@ -34,7 +35,7 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_the_table_in_pyproject_reaches_the_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.tokenward.store]\nreaders = ["IIS AppPool\\\\MyPool"]\n')
-    config = load_config(tmp_path)
+    config = load_config(tmp_path, rules=RULES)
     assert config.store == StoreSettings("vault", ("IIS AppPool\\MyPool",))
 
 
@@ -44,15 +45,15 @@ def test_store_settings_do_not_change_the_scan_cache_digest(tmp_path: Path) -> N
     (tmp_path / "a" / ".tokenward.toml").write_text('exclude = ["x"]\n')
     (tmp_path / "b" / ".tokenward.toml").write_text(
         'exclude = ["x"]\n[store]\nbackend = "credential-manager"\n')
-    assert load_config(tmp_path / "a").digest() == load_config(tmp_path / "b").digest()
+    assert load_config(tmp_path / "a", rules=RULES).digest() == load_config(tmp_path / "b", rules=RULES).digest()
 
 
 def test_a_mistake_in_the_table_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.tokenward.store]\nbackend = "valut"\n')
     with pytest.raises(ConfigError) as caught:
-        load_config(tmp_path)
+        load_config(tmp_path, rules=RULES)
     assert str(caught.value) == (
-        f"{tmp_path / 'pyproject.toml'}: store.backend: expected one of vault, "
+        f"{tmp_path / 'pyproject.toml'}: tool.tokenward.store.backend: expected one of vault, "
         "credential-manager, got 'valut'")
 
 

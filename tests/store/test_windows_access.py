@@ -305,7 +305,7 @@ def test_the_command_line_refuses_a_too_open_vault_with_exit_2(
     result = runner.invoke(store_app, ["get", "DB_PASSWORD"])
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        f"error: vault {vault.path} is open to others: NT AUTHORITY\\Authenticated Users "
+        f"tokenward: error: vault {vault.path} is open to others: NT AUTHORITY\\Authenticated Users "
         "(S-1-5-11) has read; ")
     assert "hunter2" not in result.output
 

@@ -158,10 +158,13 @@ def test_train_from_a_json_report_matches_a_direct_scan(
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "report.json: not valid JSON (Expecting property name enclosed in double "
-                  "quotes: line 1 column 2 (char 1))"),
-    ('{"results": []}', 'report.json: not a tokenward JSON report (no "findings" list); '
+    ("{not json", "report.json: not JSON (line 1: Expecting property name enclosed in double "
+                  "quotes)"),
+    ('{"results": []}', "report.json: neither a tokenward JSON report nor a SARIF report; "
                         "create one with `tokenward scan --format json -o FILE`"),
+    ('{"findings": {}}', "report.json: findings is not a list"),
+    ('{"runs": [{"results": [{"ruleId": "TW101"}]}]}',
+     "report.json: result 1 is malformed (missing 'locations')"),
     ('{"findings": [{"rule_id": "TW103"}]}',
      "report.json: finding 1 is malformed (missing 'rule')"),
     ('{"findings": [3]}', "report.json: finding 1 is malformed (not an object)"),

@@ -98,13 +98,6 @@ def http_urls(text: str) -> Iterator[re.Match[str]]:
     return _URL.finditer(text)
 
 
-def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
-    value = source.config.options_for(rule_name).get("local_hosts", ())
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
-
-
 # --- values ------------------------------------------------------------------------------
 
 _MEMO: dict[str, tuple[object, Any]] = {}

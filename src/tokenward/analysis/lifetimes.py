@@ -9,18 +9,18 @@ Limits come from ``[tool.tokenward.rules.excessive-token-lifetime]``::
     reset_token_max = "1d"      # reset, verification, invitation links (default 1 day)
     session_max = "30d"         # sessions and session cookies (default 30 days)
 
-A value is seconds (``3600``) or a number with a unit: ``s``, ``m``, ``h``, ``d``, ``w``.
-A value that cannot be read falls back to the default (never to "no limit").
+A value is seconds (``3600``) or a duration (``15m``, ``12h``, ``30d``, ``1h30m``: the one
+grammar of :mod:`tokenward.store.durations`); anything else is a settings error.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, int_value, last_name, string_value
 from tokenward.analysis.source import Source
+from tokenward.config import DURATION, Config, Option
+from tokenward.store.durations import DAY, HOUR, MINUTE, WEEK, duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -29,43 +29,26 @@ else:  # imported on first use: see tokenward.lazy
 
 OPTIONS_RULE = "excessive-token-lifetime"
 
-MINUTE, HOUR, DAY, WEEK = 60, 3600, 86400, 604800
-DEFAULTS = {"access": HOUR, "refresh": 30 * DAY, "reset": DAY, "session": 30 * DAY}
-_OPTION_KEYS = {"access": "access_token_max", "refresh": "refresh_token_max",
-                "reset": "reset_token_max", "session": "session_max"}
 KIND_LABEL = {"access": "access tokens", "refresh": "refresh and API tokens",
               "reset": "reset and verification links", "session": "sessions"}
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|"
-                       r"hrs|hours?|d|days?|w|weeks?|y|years?)?\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-                 "m": MINUTE, "min": MINUTE, "mins": MINUTE, "minute": MINUTE,
-                 "minutes": MINUTE, "h": HOUR, "hr": HOUR, "hrs": HOUR, "hour": HOUR,
-                 "hours": HOUR, "d": DAY, "day": DAY, "days": DAY, "w": WEEK, "week": WEEK,
-                 "weeks": WEEK, "y": 365 * DAY, "year": 365 * DAY, "years": 365 * DAY}
-
-
-def parse_duration(text: str, unit: float = 1) -> float | None:
-    """``"3600"`` (in ``unit``), ``"15m"``, ``"7d"``, ``"8760h"`` -> seconds."""
-    match = _DURATION.match(text)
-    if not match:
-        return None
-    number = float(match.group(1))
-    suffix = (match.group(2) or "").lower()
-    return number * (_UNIT_SECONDS[suffix] if suffix else unit)
+# Kind -> its limit. The refresh limit is also the one for long-lived API and provider
+# tokens (TW306 reads it too: one answer to "how long may an API token live?").
+LIMITS: dict[str, Option[float]] = {
+    "access": Option(OPTIONS_RULE, "access_token_max", DURATION, HOUR,
+                     "Longest lifetime of access tokens and JWTs."),
+    "refresh": Option(OPTIONS_RULE, "refresh_token_max", DURATION, 30 * DAY,
+                      "Longest lifetime of refresh tokens and long-lived API tokens (also "
+                      "provider tokens: non-expiring-provider-token)."),
+    "reset": Option(OPTIONS_RULE, "reset_token_max", DURATION, DAY,
+                    "Longest lifetime of password-reset, verification and invitation links."),
+    "session": Option(OPTIONS_RULE, "session_max", DURATION, 30 * DAY,
+                      "Longest lifetime of sessions and session cookies."),
+}
 
 
-def limits(options: Mapping[str, Any]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for kind, default in DEFAULTS.items():
-        raw = options.get(_OPTION_KEYS[kind])
-        value = None
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
-            value = float(raw)
-        elif isinstance(raw, str):
-            value = parse_duration(raw)
-        out[kind] = value if value and value > 0 else float(default)
-    return out
+def limits(config: Config) -> dict[str, float]:
+    """Kind -> the configured limit in seconds."""
+    return {kind: option.value(config) for kind, option in LIMITS.items()}
 
 
 def human(seconds: float) -> str:
@@ -168,7 +151,7 @@ def seconds_of(source: Source, node: cst.BaseExpression | None, unit: float) -> 
         return value * unit
     text = string_value(node)
     if text is not None:
-        return parse_duration(text, unit)
+        return duration_seconds(text, unit)
     default = _env_default(source, node)
     if default is not None and default is not node:
         return seconds_of(source, default, unit)

@@ -1,8 +1,10 @@
 """What every command shares: the typer app, exit codes, output, settings, errors.
 
-Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 usage or internal error.
-An unexpected exception anywhere is an internal error: exit 2, never 0, never a traceback
-for the user (set TOKENWARD_DEBUG=1 to see it).
+Exit codes (:class:`tokenward.model.ExitCode`): 0 nothing at or above ``--fail-on``,
+1 findings, 2 usage, settings or internal error. Every error, typer's own usage errors
+included, is one line ``tokenward: error: ...``. An unexpected exception anywhere is an
+internal error: exit 2, never 0, never a traceback for the user (set TOKENWARD_DEBUG=1 to
+see it).
 """
 
 from __future__ import annotations
@@ -10,14 +12,23 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from tokenward import __version__
+from tokenward.model import ExitCode
+from tokenward.notices import error_text
+
+try:  # typer >= 0.29 carries its own copy of click
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,19 +37,46 @@ if TYPE_CHECKING:
     from tokenward.fix.diffs import Replacement
     from tokenward.model import ScanResult
     from tokenward.reporters import StaleEntry
+    from tokenward.rules.base import Rule
     from tokenward.scanner.pipeline import ScanOutcome, UnscannedPolicy
-
-if TYPE_CHECKING:
-    pass
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 # The order `tokenward --help` lists the commands in: the daily ones first.
 COMMAND_ORDER = ("scan", "fix", "baseline", "init", "merge", "rules", "explain", "train",
                  "store", "token")
+# click shows the help (exit 2) for a group called without a command: not an error line.
+_HELP_INSTEAD = getattr(_click_errors, "NoArgsIsHelpError", ())
 
 
-class _OrderedGroup(TyperGroup):
+@contextmanager
+def _one_error_style() -> Iterator[None]:
+    """typer's usage errors (``Error: No such option``) and aborted prompts as
+    ``tokenward: error: ...``, exit 2."""
+    try:
+        yield
+    except _click_errors.ClickException as exc:
+        if isinstance(exc, _HELP_INSTEAD):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        raise fail(exc.format_message().rstrip(".") + hint) from None
+    except typer.Abort:
+        raise fail("aborted") from None
+
+
+class CommandGroup(TyperGroup):
+    """Every command group of the CLI: errors in the one style."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        with _one_error_style():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_error_style():
+            return super().invoke(ctx)
+
+
+class _OrderedGroup(CommandGroup):
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
@@ -63,8 +101,8 @@ class UsageProblem(Exception):
 
 
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"tokenward: error: {message}", err=True)
-    return typer.Exit(EXIT_ERROR)
+    typer.echo(error_text(message), err=True, nl=False)
+    return typer.Exit(ExitCode.ERROR)
 
 
 class OutputFormat(StrEnum):
@@ -85,7 +123,7 @@ class SeverityChoice(StrEnum):
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"tokenward {__version__}")
-        raise typer.Exit(EXIT_OK)
+        raise typer.Exit(ExitCode.OK)
 
 
 @app.callback()
@@ -142,36 +180,62 @@ def write_output(text: str, output: Path | None) -> None:
 def _load_settings(config_file: Path | None, exclude: list[str] | None,
                    max_file_size: str | None, fail_on: SeverityChoice | None,
                    select: list[str] | None) -> Config:
-    from tokenward.config import load_config, parse_severity, parse_size
-    from tokenward.rules import get_rule
+    """The settings and command-line overrides, checked together: every problem at once."""
+    from tokenward.config import ConfigError, load_config, parse_severity, parse_size
+    from tokenward.rules import RULES
 
-    config = load_config(explicit=config_file)
+    problems: list[str] = []
+    try:
+        config = load_config(explicit=config_file, rules=RULES)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_rule_problems(select))
+    try:
+        size = None if max_file_size is None else parse_size(max_file_size,
+                                                              key="--max-file-size")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(*problems)
+    config = config.with_overrides(max_file_size=size, select=tuple(select or ()) or None)
     if exclude:
         config = config.with_overrides(exclude=(*config.exclude, *exclude))
-    if max_file_size is not None:
-        config = config.with_overrides(max_file_size=parse_size(max_file_size))
     if fail_on is not None:
         config = config.with_overrides(fail_on=parse_severity(fail_on.value))
-    if select:
-        unknown = [s for s in select if get_rule(s) is None]
-        if unknown:
-            raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
-        config = config.with_overrides(select=tuple(select))
     return config
+
+
+def _rule_problems(select: list[str] | None) -> list[str]:
+    from tokenward.config import unknown_rule
+    from tokenward.rules import RULES
+
+    return [f"--rule: {why}" for name in select or () if (why := unknown_rule(name, RULES))]
+
+
+def selected_rules(select: list[str] | None) -> list[Rule] | None:
+    """The rules ``--rule`` names (None: all); ConfigError for any it does not."""
+    from tokenward.config import ConfigError
+    from tokenward.rules import get_rule
+
+    problems = _rule_problems(select)
+    if problems:
+        raise ConfigError(*problems)
+    return [rule for name in select or () if (rule := get_rule(name)) is not None] or None
 
 
 # The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
 def _user_errors() -> tuple[type[Exception], ...]:
     from tokenward.config import ConfigError
     from tokenward.hooks.init import InitError
-    from tokenward.hooks.merge import ReportError
+    from tokenward.reporters.reader import ReportError
     from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
     from tokenward.scanner.git import GitError
     from tokenward.scanner.shard import ShardError
+    from tokenward.training.output import OutputError
 
     return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
-            ReportError, InitError)
+            ReportError, InitError, OutputError)
 
 
 def _sarif_fixes(outcome: ScanOutcome, config: Config) -> dict[str, tuple[Replacement, ...]]:

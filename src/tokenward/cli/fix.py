@@ -13,14 +13,15 @@ if TYPE_CHECKING:
     from tokenward.fix.engine import Answer, Proposal
 
 from tokenward.cli.common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
     UsageProblem,
+    _load_settings,
     _use_color,
+    _user_errors,
     app,
     fail,
+    selected_rules,
 )
+from tokenward.model import ExitCode
 
 
 def _ask_on_terminal(proposal: Proposal) -> Answer:
@@ -71,27 +72,15 @@ def fix(
         "--config", help="Read settings from this TOML file.")] = None,
 ) -> None:
     """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
-    from tokenward.config import ConfigError, load_config
     from tokenward.fix.destinations import StoreUnavailable
     from tokenward.fix.engine import FixOptions, apply_plan, plan_fixes
     from tokenward.fix.services import Destination
     from tokenward.reporters.fix_text import render_plan, render_report
-    from tokenward.rules import get_rule
-    from tokenward.scanner.baseline import BaselineError
-    from tokenward.scanner.files import PathError
     from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     try:
-        config = load_config(explicit=config_file)
-        if exclude:
-            config = config.with_overrides(exclude=(*config.exclude, *exclude))
-        rules = None
-        if select:
-            found = [get_rule(s) for s in select]
-            unknown = [s for s, r in zip(select, found, strict=True) if r is None]
-            if unknown:
-                raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
-            rules = [r for r in found if r is not None]
+        config = _load_settings(config_file, exclude, None, None, select)
+        rules = selected_rules(select)
         if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
         request = ScanRequest(paths=tuple(str(p) for p in paths or [Path(".")]))
@@ -110,8 +99,8 @@ def fix(
             clean = not (plan.files or plan.problems or plan.manual or plan.suggestions)
     except StoreUnavailable as exc:
         raise fail(f"{exc} (nothing was changed)") from None
-    except (ConfigError, PathError, BaselineError, UsageProblem) as exc:
+    except _user_errors() as exc:
         raise fail(str(exc)) from None
     if any(e.internal for e in plan.errors):
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_OK if clean else EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.ERROR)
+    raise typer.Exit(ExitCode.OK if clean else ExitCode.FINDINGS)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tokenward.scanner.baseline import Entry
 
 from tokenward.cli.common import (
+    CommandGroup,
     OutputFormat,
     SeverityChoice,
     UsageProblem,
@@ -28,8 +29,8 @@ from tokenward.cli.common import (
 )
 from tokenward.config import max_cli_jobs
 
-baseline_app = typer.Typer(help="Create, update and audit the baseline of known findings.",
-                           no_args_is_help=True)
+baseline_app = typer.Typer(cls=CommandGroup, no_args_is_help=True,
+                           help="Create, update and audit the baseline of known findings.")
 app.add_typer(baseline_app, name="baseline")
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    pass
 
 from tokenward.cli.common import (
     OutputFormat,
@@ -135,10 +132,11 @@ def list_rules() -> None:
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="A rule id (TW101) or name.")]) -> None:
     """Print a rule's documentation and examples."""
+    from tokenward.config import unknown_rule
     from tokenward.reporters.rule_docs import render_markdown
-    from tokenward.rules import get_rule
+    from tokenward.rules import RULES, get_rule
 
     found = get_rule(rule)
     if found is None:
-        raise fail(f"unknown rule {rule!r} (see `tokenward rules`)")
+        raise fail(unknown_rule(rule, RULES) or rule)
     typer.echo(render_markdown(found), nl=False)

@@ -1,7 +1,8 @@
 """``tokenward store ...`` and ``tokenward token ...``: thin commands over the store.
 
-Exit codes: 0 ok; 1 the thing asked about is missing, inactive or due; 2 usage or internal
-error. Secrets and tokens are read from stdin or a hidden prompt, never from arguments
+Exit codes (:class:`tokenward.model.ExitCode`): 0 ok; 1 the thing asked about is missing,
+inactive or due; 2 usage or internal error. Errors in the one style, ``tokenward: error:``.
+Secrets and tokens are read from stdin or a hidden prompt, never from arguments
 (arguments land in shell history and in ``ps``).
 """
 
@@ -19,6 +20,9 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from tokenward.cli.common import CommandGroup
+from tokenward.model import ExitCode
+from tokenward.notices import error_text, internal_error_text
 from tokenward.store import paths
 from tokenward.store.durations import format_duration, parse_duration
 from tokenward.store.errors import (
@@ -31,10 +35,12 @@ from tokenward.store.errors import (
     shown_name,
 )
 
-store_app = typer.Typer(name="store", no_args_is_help=True, add_completion=False,
+store_app = typer.Typer(name="store", cls=CommandGroup, no_args_is_help=True,
+                        add_completion=False,
                         help="The encrypted vault for secrets your code reads with "
                              "tokenward.store.get(name).")
-token_app = typer.Typer(name="token", no_args_is_help=True, add_completion=False,
+token_app = typer.Typer(name="token", cls=CommandGroup, no_args_is_help=True,
+                        add_completion=False,
                         help="The token issuer: mint, verify, refresh, revoke and audit "
                              "your API's bearer tokens.")
 
@@ -60,6 +66,10 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _error(message: str) -> None:
+    typer.echo(error_text(message), err=True, nl=False)
+
+
 def _guarded(command: Callable[P, int]) -> Callable[P, None]:
     """Turn the store's errors into one-line messages and the return value into the exit code."""
 
@@ -68,19 +78,20 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
         try:
             code = _warned(command, *args, **kwargs)
         except SecretNotFound as error:
-            _err(f"error: {error}")
-            code = 1
+            _error(str(error))
+            code = ExitCode.FINDINGS
         except (StoreError, ValueError, TimeoutError) as error:
-            _err(f"error: {error}")
-            code = 2
+            _error(str(error))
+            code = ExitCode.ERROR
         except OSError as error:
-            _err(f"error: {error.strerror or error}"
-                 + (f": {error.filename}" if error.filename else ""))
-            code = 2
+            _error(f"{error.strerror or error}"
+                   + (f": {error.filename}" if error.filename else ""))
+            code = ExitCode.ERROR
         except Exception as error:  # last resort: a message, never a traceback
-            # Parameters are bound, never formatted into SQL or messages, so no secret here.
-            _err(f"internal error ({type(error).__name__}): {error}")
-            code = 2
+            if os.environ.get("TOKENWARD_DEBUG"):
+                raise
+            _err(internal_error_text(error).rstrip("\n"))
+            code = ExitCode.ERROR
         raise typer.Exit(code)
 
     return run
@@ -112,8 +123,9 @@ def _vault(vault: Path | None, key_file: Path | None) -> Any:
 def _settings() -> Any:
     """``[tool.tokenward.store]`` of the project in the current folder (defaults if none)."""
     from tokenward.config import load_config
+    from tokenward.rules import RULES
 
-    return load_config().store
+    return load_config(rules=RULES).store
 
 
 def _backend(vault: Path | None, key_file: Path | None) -> Any:
@@ -185,10 +197,10 @@ def store_set(
     try:
         changed = store.set(name, value, overwrite=force)
     except SecretExists as error:
-        _err(f"error: {error} (or pass --force to overwrite it without a grace period)")
-        return 1
+        _error(f"{error} (or pass --force to overwrite it without a grace period)")
+        return ExitCode.FINDINGS
     _err(f"{'stored' if changed else 'unchanged (same value)'}: {name} in {store.path}")
-    return 0
+    return ExitCode.OK
 
 
 @store_app.command("get")
@@ -212,11 +224,11 @@ def store_get(
         source = f"{_where(store)} (rotated {_when(info.rotated_at)})"
     if reveal:
         if sys.stdout.isatty():
-            _err("warning: printing a secret to the terminal")
+            _err("tokenward: warning: printing a secret to the terminal")
         typer.echo(value)
     else:
         typer.echo(f"{name} is set, from {source}; pass --reveal to print it")
-    return 0
+    return ExitCode.OK
 
 
 @store_app.command("list")
@@ -232,17 +244,17 @@ def store_list(json_output: JsonOption = False, vault: VaultOption = None,
             "name": e.name, "created_at": _when(e.created_at), "rotated_at": _when(e.rotated_at),
             "previous_until": _when(e.previous_until) if e.previous_until else None,
         } for e in entries], indent=2))
-        return 0
+        return ExitCode.OK
     if not entries:
         _err(f"no secrets in {store.path}")
-        return 0
+        return ExitCode.OK
     width = max(len(e.name) for e in entries)
     typer.echo(f"{'NAME':<{width}}  ROTATED               AGE      PREVIOUS VALUE KEPT UNTIL")
     for e in entries:
         until = _when(e.previous_until) if e.previous_until else "-"
         typer.echo(f"{e.name:<{width}}  {_when(e.rotated_at)}  "
                    f"{format_duration(e.age(now)):<7}  {until}")
-    return 0
+    return ExitCode.OK
 
 
 @store_app.command("delete")
@@ -258,19 +270,19 @@ def store_delete(
     check_name(name)
     store = _backend(vault, key_file)
     if name not in store:
-        _err(f"error: secret {shown_name(name)} is not in {store.path}")
-        return 1
+        _error(f"secret {shown_name(name)} is not in {store.path}")
+        return ExitCode.FINDINGS
     if not yes:
         if not _stdin_is_tty():
-            _err("error: refusing to delete without --yes when not run from a terminal")
-            return 2
+            _error("refusing to delete without --yes when not run from a terminal")
+            return ExitCode.ERROR
         question = f"Delete {name} from {store.path}? It cannot be recovered"  # nosec B608
         if not typer.confirm(question):
             _err("nothing deleted")
-            return 1
+            return ExitCode.FINDINGS
     store.delete(name)
     _err(f"deleted: {name}")
-    return 0
+    return ExitCode.OK
 
 
 @store_app.command("rotate")
@@ -291,7 +303,7 @@ def store_rotate(
     value = _read_secret(f"New value for {name}", confirm=True)
     store.rotate(name, value, grace=grace_period)
     _err(f"rotated: {name}; the previous value stays readable for {format_duration(grace_period)}")
-    return 0
+    return ExitCode.OK
 
 
 @store_app.command("due")
@@ -315,7 +327,7 @@ def store_due(
                        f"({format_duration(e.age(now))} ago)")
         if not due:
             _err(f"nothing is older than {format_duration(age)}")
-    return 1 if due else 0
+    return ExitCode.FINDINGS if due else ExitCode.OK
 
 
 EntropyOption = Annotated[Path | None, typer.Option(
@@ -452,7 +464,7 @@ def token_grant(
     with _issuer(db, vault, key_file, audit_log) as issuer:
         allowed = issuer.grant(subject, _scopes(scope))
     _err(f"granted {subject}: {' '.join(sorted(allowed))}")
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("issue")
@@ -472,7 +484,7 @@ def token_issue(
     with _issuer(db, vault, key_file, audit_log) as issuer:
         pair = issuer.issue(subject, _scopes(scope), ttl=lifetime, with_refresh=refresh)
     _print_issued([pair.access] + ([pair.refresh] if pair.refresh else []), json_output)
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("verify")
@@ -492,7 +504,7 @@ def token_verify(
             if json_output:
                 typer.echo(json.dumps({"active": False}))
             _err(f"invalid: {error}")
-            return 1
+            return ExitCode.FINDINGS
     if json_output:
         typer.echo(json.dumps({"active": True, "id": info.token_id, "subject": info.subject,
                                "scope": " ".join(sorted(info.scopes)),
@@ -500,7 +512,7 @@ def token_verify(
     else:
         typer.echo(f"active: {info.token_id} subject={info.subject} "
                    f"scope={' '.join(sorted(info.scopes))} expires={_when(info.expires_at)}")
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("refresh")
@@ -518,9 +530,9 @@ def token_refresh(
             pair = issuer.refresh(token, _scopes(scope) or None)
         except InvalidToken as error:
             _err(f"invalid: {error}")
-            return 1
+            return ExitCode.FINDINGS
     _print_issued([pair.access, pair.refresh], json_output)
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("revoke")
@@ -535,13 +547,13 @@ def token_revoke(
     with _issuer(db, vault, key_file, audit_log) as issuer:
         if token_id is not None:
             if not issuer.revoke_id(token_id):
-                _err(f"error: no token with id {token_id!r}")
-                return 1
+                _error(f"no token with id {token_id!r}")
+                return ExitCode.FINDINGS
         else:
             issuer.revoke(_read_token("Token"))
     _err("revoked (revoking an unknown token is not an error)" if token_id is None
          else f"revoked: {token_id}")
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("introspect")
@@ -554,7 +566,7 @@ def token_introspect(
     token = _read_token("Token")
     with _issuer(db, vault, key_file, audit_log) as issuer:
         typer.echo(json.dumps(issuer.introspect(token), sort_keys=True))
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("list")
@@ -583,7 +595,7 @@ def token_list(
         for row in rows:
             typer.echo(f"{row['id']}  {row['kind']:<7}  {row['status']:<7}  "
                        f"expires {row['expires_at']}  {row['subject']}  [{row['scope']}]")
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("gc")
@@ -596,7 +608,7 @@ def token_gc(
     with _issuer(db, vault, key_file, audit_log) as issuer:
         removed = issuer.gc()
     typer.echo(f"removed {removed} expired token record{'s' if removed != 1 else ''}")
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("rotate")
@@ -613,7 +625,7 @@ def token_rotate(
     with _issuer(db, vault, key_file, audit_log) as issuer:
         successor = issuer.rotate(token_id, window)
     _print_issued([successor], json_output)
-    return 0
+    return ExitCode.OK
 
 
 @token_app.command("due")
@@ -634,7 +646,7 @@ def token_due(
     else:
         for info in due:
             typer.echo(f"{info.token_id}  issued {_when(info.issued_at)}  {info.subject}")
-    return 1 if due else 0
+    return ExitCode.FINDINGS if due else ExitCode.OK
 
 
 @token_app.command("audit")
@@ -672,4 +684,4 @@ def token_audit(
             typer.echo(f"{e.time}  {e.event:<15} {e.outcome:<7} {e.token_id or '-':<16}  "
                        f"{e.subject or '-'}  [{' '.join(e.scopes)}]"
                        + (f"  {e.reason}" if e.reason else ""))
-    return 0
+    return ExitCode.OK

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
-
-from typer.core import TyperGroup
-
-from tokenward.cli.common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    app,
-    fail,
-)
+from tokenward.cli.common import CommandGroup, _load_settings, _user_errors, app, fail
+from tokenward.model import ExitCode
 
 
-class _TrainGroup(TyperGroup):
+class _TrainGroup(CommandGroup):
     """`train [PATHS]` builds a session; `train check DIR` grades exercises.
 
     Click cannot mix a group's variadic argument with subcommands, so anything that is not
@@ -68,14 +58,9 @@ def train(
     """
     import datetime
 
-    from tokenward.config import ConfigError, load_config
-    from tokenward.scanner.baseline import BaselineError
-    from tokenward.scanner.files import PathError
     from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline
     from tokenward.training import (
         BuildOptions,
-        OutputError,
-        ReportError,
         build,
         load_report,
         session_files,
@@ -88,7 +73,7 @@ def train(
     if findings_file is not None and paths:
         raise fail("give either PATHS to scan or --findings FILE, not both")
     try:
-        config = load_config(explicit=config_file)
+        config = _load_settings(config_file, None, None, None, None)
         outcome: ScanOutcome | None = None
         if findings_file is not None:
             # build() reads and scans the files the report names, once.
@@ -103,7 +88,7 @@ def train(
                         options=BuildOptions(title=title or TITLE, timestamp=when),
                         outcome=outcome)
         written = write_session(out, session_files(session, scorm=scorm), force=force)
-    except (ConfigError, PathError, BaselineError, ReportError, OutputError) as exc:
+    except _user_errors() as exc:
         raise fail(str(exc)) from None
     lessons = len(session.lessons)
     basis = (f"{session.findings_total} findings" if session.from_findings
@@ -117,7 +102,7 @@ def train(
     if outcome is not None and any(e.internal for e in outcome.result.errors):
         typer.echo("tokenward: error: internal error while scanning; the session may "
                    "miss findings (run `tokenward scan` to see it)", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(ExitCode.ERROR)
 
 
 @train_app.command("check")
@@ -144,4 +129,4 @@ def train_check(
             typer.echo(f"      line {finding.line}: {finding.rule_id} {finding.message}{mark}")
     passed = sum(g.passed for g in grades)
     typer.echo(f"{passed} of {len(grades)} exercises pass")
-    raise typer.Exit(EXIT_OK if passed == len(grades) else EXIT_FINDINGS)
+    raise typer.Exit(ExitCode.OK if passed == len(grades) else ExitCode.FINDINGS)

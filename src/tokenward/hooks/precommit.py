@@ -15,12 +15,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-EXIT_ERROR = 2
+from tokenward.model import ExitCode
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in tokenward's one error style (``tokenward: error: ...``, exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        from tokenward.notices import error_text
+
+        sys.stderr.write(error_text(f"{message} (see `{self.prog} --help`)"))
+        raise SystemExit(ExitCode.ERROR)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tokenward-hook", description="tokenward's pre-commit hook: scan what is "
         "being committed for API-token mistakes.")
     parser.add_argument("paths", nargs="*", help="files pre-commit passes")
@@ -49,14 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from tokenward import __version__
     from tokenward.config import ConfigError, load_config, parse_severity
+    from tokenward.notices import error_text, internal_error_text
     from tokenward.reporters import ReportOptions, get_reporter
+    from tokenward.rules import RULES
     from tokenward.scanner.baseline import BaselineError
     from tokenward.scanner.files import PathError
     from tokenward.scanner.git import GitError
     from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 
     try:
-        config = load_config(explicit=args.config)
+        config = load_config(explicit=args.config, rules=RULES)
         if args.fail_on:
             config = config.with_overrides(fail_on=parse_severity(args.fail_on))
         if args.staged:
@@ -64,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
                                   use_baseline=not args.no_baseline, hook=True,
                                   fail_on_unscanned=args.fail_on_unscanned)
         elif not args.paths:
-            return 0  # pre-commit passed no file: nothing is being committed here
+            return ExitCode.OK  # pre-commit passed no file: nothing is being committed here
         else:
             # pre-commit names every staged file: the config's excludes must still apply.
             request = ScanRequest(paths=tuple(args.paths), baseline=args.baseline,
@@ -72,14 +85,13 @@ def _run(args: argparse.Namespace) -> int:
                                   hook=True, fail_on_unscanned=args.fail_on_unscanned)
         outcome = run_pipeline(request, config)
     except (ConfigError, PathError, GitError, BaselineError) as exc:
-        sys.stderr.write(f"tokenward: error: {exc}\n")
-        return EXIT_ERROR
+        sys.stderr.write(error_text(str(exc)))
+        return ExitCode.ERROR
     except Exception as exc:  # never a traceback, never exit 0 after an internal error
         if os.environ.get("TOKENWARD_DEBUG"):
             raise
-        sys.stderr.write(f"tokenward: internal error: {type(exc).__name__}; set "
-                         "TOKENWARD_DEBUG=1 for details and please report it\n")
-        return EXIT_ERROR
+        sys.stderr.write(internal_error_text(exc))
+        return ExitCode.ERROR
     options = ReportOptions(fail_on=config.fail_on, tool_version=__version__,
                             fail_on_unscanned=outcome.unscanned.fail,
                             unscanned_choice=outcome.unscanned.choice)

@@ -11,6 +11,18 @@ def _fence(example: Example) -> str:
     return f"{name}```{language}\n{example.text.rstrip()}\n```\n"
 
 
+def _options(rule: Rule) -> str:
+    """The rule's options, by the settings table that holds them (a shared limit sits in
+    the table of the rule that owns it)."""
+    parts = ["## Options\n"]
+    for table in dict.fromkeys(o.rule for o in rule.options):
+        parts.append(f"`[tool.tokenward.rules.{table}]`\n\n"
+                     "| Option | Type | Default | Meaning |\n| --- | --- | --- | --- |\n"
+                     + "".join(f"| `{o.name}` | {o.type.name} | `{o.default_toml}` | "
+                               f"{o.docs} |\n" for o in rule.options if o.rule == table))
+    return "\n".join(parts)
+
+
 def render_markdown(rule: Rule) -> str:
     docs = rule.docs
     cwe = ", ".join(rule.cwe_tags)
@@ -24,6 +36,8 @@ def render_markdown(rule: Rule) -> str:
         f"## What it deliberately does not flag\n\n{docs.not_flagged.strip()}\n",
         f"## Fix safety\n\n{docs.fix_safety.strip()}\n",
     ]
+    if rule.options:
+        parts.append(_options(rule))
     if rule.bad:
         parts.append("## Example\n\n" + "\n".join(_fence(e) for e in rule.bad))
     if rule.good:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tokenward.config import Option
 from tokenward.model import Category, Hit, Severity
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class Rule:
     prefilter: Prefilter | None = None
     # The name of the fix this rule's hits get (a kind in tokenward.fix.kinds), or None.
     fix: str | None = None
+    # The options it reads: checked in the settings, shown by `tokenward explain`.
+    options: tuple[Option[Any], ...] = ()
 
     @property
     def fixable(self) -> bool:
@@ -126,3 +129,6 @@ def check_rule_shape(rule: Rule) -> Iterable[str]:
     for ex in rule.bad:
         if not ex.lines:
             yield f"{rule.id}: bad example without expected lines"
+    for option in rule.options:
+        if not option.docs.strip():
+            yield f"{rule.id}: option {option.name} needs docs"

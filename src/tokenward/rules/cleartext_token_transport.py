@@ -17,7 +17,6 @@ from tokenward.analysis.credentials import (
     http_urls,
     is_client_factory,
     is_http_call,
-    local_hosts_option,
     may_carry_credentials,
     request_url,
     resolve,
@@ -26,6 +25,7 @@ from tokenward.analysis.credentials import (
 )
 from tokenward.analysis.python import call_name, keyword, positional
 from tokenward.analysis.source import Source
+from tokenward.config import STRINGS, Option
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
@@ -35,10 +35,13 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 NAME = "cleartext-token-transport"
+LOCAL_HOSTS = Option(NAME, "local_hosts", STRINGS, (),
+                     'More hosts to treat as local: exact names ("proxy.corp"), or '
+                     '".suffix" for every name under a domain (".svc.cluster.local").')
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    extra = local_hosts_option(source, NAME)
+    extra = LOCAL_HOSTS.value(source.config)
     if source.kind == "python":
         yield from _detect_python(source, extra)
     else:
@@ -178,6 +181,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    options=(LOCAL_HOSTS,),
     keywords=("http://", "httpconnection"),
     prefilter=may_carry_credentials,
     bad=(

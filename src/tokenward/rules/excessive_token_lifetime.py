@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.context import is_test_path
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
+    LIMITS,
     NEVER,
     OPTIONS_RULE,
     from_now,
     human,
     limits,
-    parse_duration,
     seconds_of,
 )
 from tokenward.analysis.python import (
@@ -33,6 +33,7 @@ from tokenward.analysis.vocabulary import (
 )
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -55,7 +56,7 @@ def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
 
 def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
          seconds: float) -> Hit | None:
-    limit = limits(source.config.options_for(OPTIONS_RULE))[kind]
+    limit = limits(source.config)[kind]
     if seconds <= limit or seconds <= 0:
         return None
     detail = (f"{human(seconds)}; limit for {KIND_LABEL[kind]}: {human(limit)}"
@@ -189,7 +190,7 @@ def _never(key_name: str, text: str) -> bool:
 def _detect_config(source: Source) -> Iterator[Hit]:
     if is_test_path(source.path):
         return
-    limit_of = limits(source.config.options_for(OPTIONS_RULE))
+    limit_of = limits(source.config)
     for number, line in enumerate(source.lines, start=1):
         matches = list(_CONFIG_PAIR.finditer(line))
         docker = _DOCKER_ENV.match(line) if source.kind == "dockerfile" else None
@@ -201,7 +202,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
             if key is None:
                 continue
             text = match.group("value").strip("\"'")
-            seconds = NEVER if _never(key_name, text) else parse_duration(text, key.unit)
+            seconds = NEVER if _never(key_name, text) else duration_seconds(text, key.unit)
             if seconds is None or seconds <= 0:
                 continue
             limit = limit_of[key.kind]
@@ -242,11 +243,8 @@ RULE = Rule(
              "`max_age` of token and session cookies, and `exp` claims set to now plus a long "
              "delta. Values are read from literals, arithmetic, `timedelta(...)`, "
              "`os.getenv(name, default)` defaults, and in YAML, JSON, TOML, INI, .env, shell "
-             "and Dockerfile lines (`7d`, `8760h`, `3600`). Limits (option table "
-             "`[tool.tokenward.rules.excessive-token-lifetime]`): `access_token_max` "
-             "(default 1h), `refresh_token_max` (30d, also long-lived API tokens), "
-             "`reset_token_max` (1d, reset/verification/invitation links), `session_max` "
-             "(30d).",
+             "and Dockerfile lines (`7d`, `8760h`, `3600`). The limits are the rule's "
+             "options (below).",
         why="The longer a token lives, the longer a stolen one works. A reset link valid for "
             "a week outlives the mailbox compromise that leaked it; an access token valid for "
             "a year makes revocation meaningless.",
@@ -263,6 +261,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    options=tuple(LIMITS.values()),
     # "_ttl"/"ttl=" ..., not "ttl", which is in "little" and "settle".
     keywords=("expir", "lifetime", "_ttl", "ttl_", "ttl=", "ttl:", "ttl\"", "ttl'", "ttl ",
               "max_age", "cookie_age", "timeout", "\"exp\"", "'exp'"),

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.lifetimes import OPTIONS_RULE, human, limits, parse_duration
+from tokenward.analysis.lifetimes import LIMITS, human
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -30,9 +31,8 @@ VAULT_CREATE = frozenset({"create", "create_orphan", "create_token"})
 _VAULT_TTL_WORDS = ("ttl", "explicit_max_ttl")
 
 
-def _limit(source: Source) -> float:
-    # Provider tokens are long-lived API credentials: the refresh-token limit.
-    return limits(source.config.options_for(OPTIONS_RULE))["refresh"]
+# Provider tokens are long-lived API credentials: the refresh-token limit.
+_LIMIT = LIMITS["refresh"]
 
 
 def _gitlab(source: Source, call: cst.Call) -> Hit | None:
@@ -91,7 +91,7 @@ def _vault(source: Source, call: cst.Call) -> Hit | None:
             return None
     elif not chain.endswith("auth.token"):
         return None
-    limit = _limit(source)
+    limit = _LIMIT.value(source.config)
     found = False
     for word in ("ttl", "explicit_max_ttl", "period", "lease"):  # lease: old hvac's ttl
         arg = keyword(call, word)
@@ -99,7 +99,7 @@ def _vault(source: Source, call: cst.Call) -> Hit | None:
             continue
         found = True
         text = string_value(arg.value)
-        seconds = parse_duration(text) if text is not None else None
+        seconds = duration_seconds(text, bare_unit=1) if text is not None else None
         if seconds is None and isinstance(arg.value, cst.Integer):
             seconds = float(int(arg.value.value.replace("_", "")))
         if seconds is not None and seconds > limit:
@@ -119,7 +119,7 @@ _CLI_OPTION = re.compile(r"-{1,2}(?P<name>ttl|explicit-max-ttl|period)[=\s]+[\"'
 
 
 def _vault_cli(source: Source) -> Iterator[Hit]:
-    limit = _limit(source)
+    limit = _LIMIT.value(source.config)
     for number, line in enumerate(source.lines, start=1):
         if "vault" not in line:
             continue
@@ -131,7 +131,7 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
                           code=match.group(0).strip(), fixable=False)
                 continue
             for option in options:
-                seconds = parse_duration(option.group("value"))
+                seconds = duration_seconds(option.group("value"), bare_unit=1)
                 if seconds is not None and seconds > limit:
                     yield Hit(span=span, target="vault token create",
                               detail=f"-{option.group('name')}={human(seconds)} "
@@ -188,6 +188,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations"),
     bad=(

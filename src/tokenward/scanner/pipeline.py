@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tokenward.config import Config
-from tokenward.model import Finding, ScanResult
+from tokenward.model import ExitCode, Finding, ScanResult
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import baseline as baselines
@@ -30,8 +30,6 @@ from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
 from tokenward.scanner.files import Candidate, discover, display_path
 from tokenward.scanner.shard import Shard
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -116,17 +114,17 @@ class ScanOutcome:
         """Every finding of one file, suppressed and baselined ones included."""
         return self._by_path.get(path, ())
 
-    def exit_code(self, config: Config) -> int:
-        """2 on any internal error (never 0), else 1 for failing findings, stale entries
-        that were asked about, or files not fully analysed when those fail the run,
-        else 0."""
+    def exit_code(self, config: Config) -> ExitCode:
+        """ERROR on any internal error (never OK), else FINDINGS for failing findings, stale
+        entries that were asked about, or files not fully analysed when those fail the run,
+        else OK."""
         if any(e.internal for e in self.result.errors):
-            return EXIT_ERROR
+            return ExitCode.ERROR
         if any(f.severity >= config.fail_on for f in self.result.active) or self.stale:
-            return EXIT_FINDINGS
+            return ExitCode.FINDINGS
         if self.unscanned.fail and self.result.unscanned:
-            return EXIT_FINDINGS
-        return EXIT_OK
+            return ExitCode.FINDINGS
+        return ExitCode.OK
 
 
 def baseline_path(request: ScanRequest, config: Config) -> Path | None:

@@ -19,6 +19,7 @@ import stat
 import warnings
 from pathlib import Path
 
+from tokenward.safefs import create_new
 from tokenward.trust import TrustWarning, distrust
 
 KEY_FILE = "key"
@@ -94,20 +95,9 @@ def _read_key(path: Path) -> bytes | None:
 
 def _create_key(folder: Path) -> None:
     """Write a new key beside the cache unless one exists (then the existing one wins)."""
-    temporary = folder / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if _POSIX:
-                os.fchmod(handle.fileno(), 0o600)  # exactly 0600, whatever the umask
-            handle.write(secrets.token_bytes(KEY_BYTES).hex().encode("ascii") + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, folder / KEY_FILE)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    key = secrets.token_bytes(KEY_BYTES).hex().encode("ascii") + b"\n"
+    with contextlib.suppress(FileExistsError):
+        create_new(folder / KEY_FILE, key, mode=0o600)
 
 
 def folder_key(folder: Path, *, quiet: bool = False) -> bytes | None:

@@ -8,13 +8,13 @@ one self-contained HTML page, optionally SCORM 1.2); ``write_session`` writes it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from tokenward.config import Config
 from tokenward.fix.diffs import planned_diffs
-from tokenward.model import Finding, Span, finding_from_dict
+from tokenward.model import Finding, Span
+from tokenward.reporters.reader import ReportError, read_report
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner.pipeline import ScanOutcome
@@ -31,35 +31,14 @@ __all__ = [
 ]
 
 
-class ReportError(Exception):
-    """A findings file that is not a JSON report of `tokenward scan --format json`."""
-
-
 def load_report(path: Path, root: Path | None = None) -> list[Finding]:
-    """The findings of a JSON report (suppressed ones included; the caller filters).
+    """The findings of a JSON or SARIF report (suppressed ones included; the caller
+    filters), read by the one report reader.
 
     With ``root``, a report naming a file outside it is refused: lessons quote the files
     a report names, and a report is input (``"path": "../victim/private.txt"``).
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(f"{path}: not valid JSON ({exc})") from None
-    raw = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(raw, list):
-        raise ReportError(f"{path}: not a tokenward JSON report (no \"findings\" list); "
-                          "create one with `tokenward scan --format json -o FILE`")
-    findings = []
-    for index, item in enumerate(raw):
-        try:
-            if not isinstance(item, dict):
-                raise TypeError("not an object")
-            findings.append(finding_from_dict(item))
-        except (KeyError, ValueError, TypeError) as exc:
-            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise ReportError(f"{path}: finding {index + 1} is malformed ({what})") from None
+    findings = list(read_report(path).findings)
     for index, finding in enumerate(findings):
         if root is not None and inside(root, finding.path) is None:
             raise ReportError(
