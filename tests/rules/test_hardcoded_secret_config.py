@@ -8,6 +8,7 @@ import pytest
 
 from tests.helpers import scan_snippet
 from tokenward.analysis.config_pairs import pairs
+from tokenward.analysis.source import FileKind
 from tokenward.rules.hardcoded_secret_config import RULE
 
 
@@ -88,7 +89,7 @@ def test_messages_name_the_key() -> None:
 
 
 def test_double_quoted_env_value_continued_with_backslash() -> None:
-    [pair] = list(pairs('TOKEN="Zq8vK2mQ\\\n9Ls4Xw7R"\n', "env"))
+    [pair] = list(pairs('TOKEN="Zq8vK2mQ\\\n9Ls4Xw7R"\n', FileKind.ENV))
     assert (pair.key, pair.value, pair.line) == ("TOKEN", "Zq8vK2mQ9Ls4Xw7R", 1)
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokenward.analysis.source import split_lines
+from tokenward.analysis.source import FileKind, split_lines
 from tokenward.model import Span
 
 
@@ -53,7 +53,7 @@ _DOCKER = re.compile(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
 _DOCKER_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=")
 
 
-def pairs(text: str, kind: str) -> Iterator[Pair]:
+def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
     """Every key/value pair of a config file of ``kind`` (env, shell, dockerfile, yaml,
     json, toml, ini)."""
     lines = split_lines(text)  # the lines Source.line() and every span index
@@ -266,11 +266,11 @@ def _ini(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
 
 
 _READERS = {
-    "env": _env,
-    "shell": _shell,
-    "dockerfile": _dockerfile,
-    "yaml": _yaml,
-    "json": _json,
-    "toml": _toml,
-    "ini": _ini,
+    FileKind.ENV: _env,
+    FileKind.SHELL: _shell,
+    FileKind.DOCKERFILE: _dockerfile,
+    FileKind.YAML: _yaml,
+    FileKind.JSON: _json,
+    FileKind.TOML: _toml,
+    FileKind.INI: _ini,
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Span
 
 
@@ -55,11 +55,11 @@ def logical_lines(source: Source) -> Iterator[Logical]:
         yield Logical("".join(parts), tuple(starts))
 
 
-def is_comment(line: str, kind: str) -> bool:
+def is_comment(line: str, kind: FileKind) -> bool:
     stripped = line.lstrip()
-    if kind in ("json",):
+    if kind is FileKind.JSON:
         return stripped.startswith("//")
-    return stripped.startswith("#") or (kind == "ini" and stripped.startswith(";"))
+    return stripped.startswith("#") or (kind is FileKind.INI and stripped.startswith(";"))
 
 
 def indent_of(line: str) -> int:

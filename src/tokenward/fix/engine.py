@@ -21,7 +21,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from tokenward.analysis.source import decode, kind_of
+from tokenward.analysis.source import FileKind, decode, kind_of
 from tokenward.config import Config
 from tokenward.fix.base import FindingCodemod
 from tokenward.fix.destinations import (
@@ -237,7 +237,7 @@ class _FileFixer:
 
     def run(self, disk_path: Path) -> list[FileFix]:
         data = self.task.data or b""
-        decoded = decode(data, "python")
+        decoded = decode(data, FileKind.PYTHON)
         self.redactor = Redactor.of_text(decoded.text,
                                          (s for f in self.seen for s in f.secret_spans))
         if decoded.error:
@@ -305,7 +305,7 @@ class _FileFixer:
         current = list(findings)
         applied: list[Finding] = []
         moves: list[MovedSecret] = []
-        encoding = decode(self.task.data or b"", "python").encoding
+        encoding = decode(self.task.data or b"", FileKind.PYTHON).encoding
         fresh = not stale
         while remaining and not self.asking.quit:
             if not fresh:
@@ -438,7 +438,7 @@ def plan_fixes(paths: Sequence[str | Path], config: Config, *,
         if candidate.path.resolve() == env_file:
             continue  # where moved secrets belong (git-ignored)
         rule = by_id.get(finding.rule_id)
-        python = kind_of(finding.path, (task.data or b"")[:200]) == "python"
+        python = kind_of(finding.path, (task.data or b"")[:200]) is FileKind.PYTHON
         if python and finding.fixable and _kind(rule) is not None:
             if candidate.path.is_symlink():
                 linked.add(finding.path)

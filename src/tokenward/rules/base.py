@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.source import FileKind
 from tokenward.model import Category, Hit, Severity
 
 if TYPE_CHECKING:
@@ -55,10 +56,11 @@ class RuleDocs:
 Detector = Callable[["Source"], Iterable[Hit]]
 Prefilter = Callable[[str], bool]
 
-# File kinds a rule can apply to. ``text`` means every text file.
-PYTHON = frozenset({"python"})
-CONFIG = frozenset({"env", "yaml", "json", "toml", "ini", "shell", "dockerfile"})
-ALL_TEXT = frozenset({"text"})
+# File kinds a rule can apply to. ``FileKind.TEXT`` means every text file.
+PYTHON = frozenset({FileKind.PYTHON})
+CONFIG = frozenset({FileKind.ENV, FileKind.YAML, FileKind.JSON, FileKind.TOML, FileKind.INI,
+                    FileKind.SHELL, FileKind.DOCKERFILE})
+ALL_TEXT = frozenset({FileKind.TEXT})
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Rule:
     hint: str
     docs: RuleDocs
     detect: Detector
-    kinds: frozenset[str]
+    kinds: frozenset[FileKind]
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
     # Lower-cased substrings: a file that contains none of them cannot fire this rule, so
@@ -90,8 +92,8 @@ class Rule:
     def fixable(self) -> bool:
         return self.fix is not None
 
-    def applies_to(self, kind: str) -> bool:
-        return "text" in self.kinds or kind in self.kinds
+    def applies_to(self, kind: FileKind) -> bool:
+        return FileKind.TEXT in self.kinds or kind in self.kinds
 
     def wants(self, lowered: str) -> bool:
         """Cheap test on the lower-cased file text: could this rule fire here at all?"""
@@ -123,6 +125,11 @@ def check_rule_shape(rule: Rule) -> Iterable[str]:
         yield f"{rule.id}: needs at least one bad example"
     if not rule.good:
         yield f"{rule.id}: needs at least one good example"
+    if not rule.kinds:
+        yield f"{rule.id}: declares no file kind"
+    for kind in rule.kinds:
+        if not isinstance(kind, FileKind):
+            yield f"{rule.id}: file kind {kind!r} is not a FileKind"
     for ex in rule.bad:
         if not ex.lines:
             yield f"{rule.id}: bad example without expected lines"

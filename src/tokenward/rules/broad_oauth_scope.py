@@ -15,7 +15,7 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import name_words
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -50,7 +50,7 @@ _SCOPE_POSITIONAL_CALLS = frozenset({"get_token", "with_scopes", "acquire_token_
 
 def _detect(source: Source) -> Iterator[Hit]:
     context = source.lowered + "\n" + source.path.lower()
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source, context)
     else:
         yield from _detect_config(source, context)
@@ -258,7 +258,7 @@ def _block_hits(source: Source, number: int, context: str) -> Iterator[Hit]:
             yield from _tokens_hits(offset + 1, item.start(1), item.group(1), context)
             continue
         stripped = line.strip()
-        if source.kind == "json" and stripped.startswith(('"', "'")) and ":" not in stripped:
+        if source.kind is FileKind.JSON and stripped.startswith(('"', "'")) and ":" not in stripped:
             for q in _QUOTED.finditer(line):
                 yield from _tokens_hits(offset + 1, q.start(1), q.group(1), context)
         elif indent_of(line) <= base:

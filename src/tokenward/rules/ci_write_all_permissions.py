@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis.config_text import indent_of, is_comment
+from tokenward.analysis.source import FileKind
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import Example, Rule, RuleDocs
 
@@ -56,7 +57,7 @@ def _detect(source) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
             continue
         for offset in range(number, len(lines)):
             entry = lines[offset]
-            if not entry.strip() or is_comment(entry, "yaml"):
+            if not entry.strip() or is_comment(entry, source.kind):
                 continue
             if indent_of(entry) == 0:
                 break
@@ -107,7 +108,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"yaml"}),
+    kinds=frozenset({FileKind.YAML}),
     keywords=("permissions",),
     prefilter=_may_grant_write,
     bad=(

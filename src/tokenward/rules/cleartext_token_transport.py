@@ -25,7 +25,7 @@ from tokenward.analysis.credentials import (
     url_prefix,
 )
 from tokenward.analysis.python import call_name, keyword, positional
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
 
@@ -39,7 +39,7 @@ NAME = "cleartext-token-transport"
 
 def _detect(source: Source) -> Iterator[Hit]:
     extra = local_hosts_option(source, NAME)
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source, extra)
     else:
         yield from detect_commands(source, extra)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis.config_text import enclosing_block, indent_of, offset_span
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
@@ -24,7 +24,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     text = source.text
     for match in _FLAG.finditer(text):
         yield _hit(source, match.start(1), match.end(1), "kubectl --clusterrole")
-    if source.kind == "yaml":
+    if source.kind is FileKind.YAML:
         yield from _detect_yaml(source)
         return
     for pattern in (_JSON_REF, _PY_REF):
@@ -105,7 +105,8 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "hcl"}),
+    kinds=frozenset({FileKind.PYTHON, FileKind.JSON, FileKind.YAML, FileKind.SHELL,
+                     FileKind.DOCKERFILE, FileKind.HCL}),
     keywords=("cluster-admin",),
     bad=_BAD,
     good=_GOOD,

@@ -26,7 +26,7 @@ from tokenward.analysis.python import (
     positional,
     string_value,
 )
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import cookie_holds_token, mentions_tokens
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -189,7 +189,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
     limit_of = limits(source.config.options_for(OPTIONS_RULE))
     for number, line in enumerate(source.lines, start=1):
         matches = list(_CONFIG_PAIR.finditer(line))
-        docker = _DOCKER_ENV.match(line) if source.kind == "dockerfile" else None
+        docker = _DOCKER_ENV.match(line) if source.kind is FileKind.DOCKERFILE else None
         if docker:
             matches.append(docker)
         for match in matches:
@@ -212,7 +212,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_config(source)

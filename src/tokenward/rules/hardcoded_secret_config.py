@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tokenward.analysis.config_pairs import Pair, pairs
 from tokenward.analysis.providers import fails_validation, provider_of
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
     inline_secrets,
@@ -47,7 +47,7 @@ def _netrc_hits(source: Source) -> Iterator[Hit]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "netrc":
+    if source.kind is FileKind.NETRC:
         yield from _netrc_hits(source)
         return
     reported: set[tuple[int, str]] = set()
@@ -64,7 +64,7 @@ def _detect(source: Source) -> Iterator[Hit]:
                     reported.add((number, cred.password))
                     yield _raw_hit(Span(number, cred.start + 1, number, cred.end + 1),
                                    cred.password, f"{cred.scheme} URL", "password in a URL")
-        if source.kind == "shell" and ("-u" in line or "--" in line):
+        if source.kind is FileKind.SHELL and ("-u" in line or "--" in line):
             for match in _CLI_PASSWORD.finditer(line):
                 group = "pw" if match.group("pw") else "pw2"
                 password = match.group(group)
@@ -153,7 +153,7 @@ RULE = Rule(
     message="Hard-coded {detail} in configuration key {target}",
     hint="Keep the value out of the file: reference an environment variable (${NAME}) or a "
          "secret store, and add real .env files to .gitignore.",
-    kinds=CONFIG | {"netrc"},
+    kinds=CONFIG | {FileKind.NETRC},
     keywords=_KEYWORDS,
     detect=_detect,
     docs=RuleDocs(

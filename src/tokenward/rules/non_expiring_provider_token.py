@@ -10,7 +10,7 @@ from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.lifetimes import OPTIONS_RULE, human, limits, parse_duration
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -143,7 +143,7 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
 def _detect(source: Source) -> Iterator[Hit]:
     if is_test_path(source.path):
         return
-    if source.kind != "python":
+    if source.kind is not FileKind.PYTHON:
         yield from _vault_cli(source)
         return
     if source.index is None:
@@ -187,7 +187,7 @@ RULE = Rule(
                     "https://developer.hashicorp.com/vault/docs/commands/token/create"),
     ),
     detect=_detect,
-    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations"),
     bad=(

@@ -18,7 +18,7 @@ from tokenward.analysis.credentials import (
     may_carry_credentials,
 )
 from tokenward.analysis.python import call_name, dotted_name, imports, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -37,7 +37,7 @@ _CONTEXT_ARGS = ("context", "ssl", "ssl_context", "verify", "tls_context")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_commands(source)
@@ -252,7 +252,7 @@ def _file_has_credential(source: Source) -> bool:
 
 
 def _detect_config_keys(source: Source) -> Iterator[Hit]:
-    if source.kind in ("shell", "dockerfile"):
+    if source.kind in (FileKind.SHELL, FileKind.DOCKERFILE):
         return
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(source.lines, start=1):

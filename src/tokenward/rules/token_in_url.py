@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.config_text import is_comment
 from tokenward.analysis.credentials import dict_items, is_http_call, resolve
 from tokenward.analysis.python import keyword, last_name, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential, name_words
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
@@ -40,7 +40,7 @@ _NOT_SECRET_VALUE = frozenset({"page", "cursor", "next", "csrf", "xsrf", "contin
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_config(source)

@@ -16,7 +16,7 @@ from tokenward.analysis.python import (
     last_name,
     string_value,
 )
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
@@ -50,7 +50,7 @@ _MAX_SAFE_SLICE = 8
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind != "python":
+    if source.kind is not FileKind.PYTHON:
         yield from _detect_shell(source)
         return
     if source.index is None:
@@ -509,7 +509,7 @@ RULE = Rule(
                     "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"),
     ),
     detect=_detect,
-    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
     prefilter=_mentions_credentials,
     bad=(

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis.config_text import enclosing_block, offset_span
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
-from tokenward.rules.base import Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
 
 # policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
 _POLICIES_ROOT = re.compile(
@@ -99,8 +99,7 @@ RULE = Rule(
                     "https://developer.hashicorp.com/vault/docs/concepts/policies"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "toml", "ini", "shell", "dockerfile", "env",
-                     "hcl"}),
+    kinds=PYTHON | CONFIG | {FileKind.HCL},
     keywords=("root", "sudo"),
     prefilter=_mentions_policy,
     bad=_BAD,

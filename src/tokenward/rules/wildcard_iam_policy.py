@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis.config_text import enclosing_block, indent_of, offset_span
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
@@ -30,7 +30,7 @@ _YAML_DENY = re.compile(r"""^\s*(?:-\s+)?Effect\s*:\s*["']?Deny""", re.IGNORECAS
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "yaml":
+    if source.kind is FileKind.YAML:
         yield from _detect_yaml(source)
         return
     text = source.text
@@ -156,7 +156,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "hcl"}),
+    kinds=frozenset({FileKind.PYTHON, FileKind.JSON, FileKind.YAML, FileKind.HCL}),
     keywords=("action",),
     prefilter=_has_wildcard_resource,
     bad=_BAD,
