@@ -42,8 +42,10 @@ class Pair:
 
 
 _ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
-_YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)(?P<key>[^\s"'#:{}\[\],&*!|>][^"':#]*?)(?P=q)"""
-                   r"""\s*:(?:\s+|$)""")
+_YAML_KEY = (r"""(?P<q>["']?)(?P<key>[^\s"'#:{}\[\],&*!|>][^"':#]*?)(?P=q)"""
+             r"""\s*:(?:\s+|$)""")
+_YAML = re.compile(r"^\s*(?:-\s+)?" + _YAML_KEY)
+_YAML_KEY_AT_START = re.compile(_YAML_KEY)
 _YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
 _K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
 _JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
@@ -231,6 +233,16 @@ def _yaml(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
     pair = _pair(match.group("key"), line, index + 1, start)
     if pair is not None:
         yield pair, 1
+
+
+def yaml_key(content: str) -> tuple[str, int, int, int] | None:
+    """A ``key:`` at the start of ``content`` (a YAML line from its first non-blank):
+    (key, its start and end, where the value starts), offsets into ``content``. The line
+    reader's grammar, shared with the fallback of :mod:`tokenward.analysis.structured`."""
+    match = _YAML_KEY_AT_START.match(content)
+    if match is None or content == "-" or content.startswith(("- ", "-\t")):  # an item
+        return None
+    return match.group("key"), match.start("key"), match.end("key"), match.end()
 
 
 def _json(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
