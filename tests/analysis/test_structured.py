@@ -137,7 +137,7 @@ def test_yaml_that_does_not_parse_is_read_line_by_line_into_the_same_tree() -> N
         subjects:
         - kind: Group
           name: ops
-        	broken: tab
+        \tbroken: tab
         """)
     assert result.problem == ("YAML does not parse: mapping values are not allowed in this "
                               "context (line 3, column 15); read line by line instead")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis import structured
 from tokenward.analysis.config_text import indent_of, is_comment
 from tokenward.analysis.credentials import resolve
 from tokenward.analysis.python import (
@@ -16,6 +17,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import name_words
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
@@ -191,15 +193,74 @@ _KEY_LINE = re.compile(r"""^(\s*-?\s*)(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?
 _FLAG = re.compile(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
 _ITEM = re.compile(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
 _QUOTED = re.compile(r"""["']([^"']*)["']""")
+# One scope of a space- or comma-separated list (brackets of an inline list left out).
+_SCOPE_TOKEN = re.compile(r"[^\s,\[\]]+")
 
 
 def _detect_config(source: Source, context: str) -> Iterator[Hit]:
+    yield from _flag_hits(source, context)
+    if source.kind in STRUCTURED_KINDS:
+        read = structured.read(source)
+        if read.parsed or source.kind is FileKind.YAML:
+            yield from _granted_in(source, read.documents, context)
+            return
+    yield from _line_hits(source, context)
+
+
+def _flag_hits(source: Source, context: str) -> Iterator[Hit]:
+    """``--scopes=`` on a command line (``gcloud``), in a script or a config value."""
+    for number, line in enumerate(source.lines, start=1):
+        if not is_comment(line, source.kind):
+            for flag in _FLAG.finditer(line):
+                yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
+
+
+def _granted_in(source: Source, documents: tuple[structured.Node, ...], context: str
+                ) -> Iterator[Hit]:
+    """YAML and JSON: the values of scope-named keys, and ``NAME_SCOPES=...`` items (a
+    docker-compose ``environment:`` list)."""
+    for node in structured.walk(*documents):
+        if isinstance(node, Mapping):
+            for key, value in node.entries:
+                if _is_config_scope_key(key.value):
+                    yield from _granted(source, value, context)
+        elif isinstance(node, Sequence):
+            for item in node.items:
+                if not isinstance(item, Scalar):
+                    continue
+                name, equals, _ = item.value.partition("=")
+                if equals and _is_config_scope_key(name.strip()):
+                    yield from _scalar_hits(source, item, len(name) + 1, context)
+
+
+def _granted(source: Source, value: structured.Node, context: str) -> Iterator[Hit]:
+    """A scope-named key's value: a scope string, a list of them, or lists nested under
+    further keys (a Slack manifest's ``scopes: {bot: [...], user: [...]}``); a nested
+    key's own string is a description (``scopes: {admin: "Full access"}``), not a grant."""
+    if isinstance(value, Mapping):
+        for _, nested in value.entries:
+            if not isinstance(nested, Scalar):
+                yield from _granted(source, nested, context)
+        return
+    for scalar in structured.scalars(value):
+        yield from _scalar_hits(source, scalar, 0, context)
+
+
+def _scalar_hits(source: Source, scalar: Scalar, start: int, context: str) -> Iterator[Hit]:
+    for part in _SCOPE_TOKEN.finditer(scalar.value, start):
+        value = part.group(0).strip("\"'")
+        entry = lookup(value, context)
+        if entry is not None:
+            yield Hit(span=structured.locate(source, scalar, part.start(), part.end()),
+                      target=value, detail=describe(entry, value), code=value)
+
+
+def _line_hits(source: Source, context: str) -> Iterator[Hit]:
+    """Other config files (and JSON that does not parse): scope-named keys line by line."""
     lines = source.lines
     for number, line in enumerate(lines, start=1):
         if is_comment(line, source.kind):
             continue
-        for flag in _FLAG.finditer(line):
-            yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
         match = _KEY_LINE.match(line)
         if match is None or not _is_config_scope_key(match.group(2)):
             continue
@@ -232,7 +293,7 @@ def _inline_hits(number: int, start: int, value: str, context: str) -> Iterator[
 
 
 def _tokens_hits(number: int, start: int, text: str, context: str) -> Iterator[Hit]:
-    for part in re.finditer(r"[^\s,\[\]]+", text):
+    for part in _SCOPE_TOKEN.finditer(text):
         value = part.group(0).strip("\"'")
         entry = lookup(value, context)
         if entry is not None:
