@@ -95,3 +95,10 @@ def test_double_quoted_env_value_continued_with_backslash() -> None:
 
 def test_files_without_keywords_are_not_read() -> None:
     assert not RULE.wants("debug: true\nport: 8080\n")
+
+
+def test_an_authorization_header_on_a_command_line_names_the_header() -> None:
+    code = 'curl -H "Authorization: Bearer Zq8Lm3Kv9Xt2Rw7P" https://api.internal/v1/jobs\n'
+    assert [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(code, "deploy.sh", [RULE])] == [
+        (1, 32, "Hard-coded bearer token in configuration key Authorization")]

@@ -74,14 +74,9 @@ def _detect(source: Source) -> Iterator[Hit]:
                 reported.add((number, password))
                 yield _raw_hit(Span(number, match.start(group) + 1, number,
                                     match.end(group) + 1), password, "password", "password")
-        # Command lines and URLs the pair reader does not see; comments are not code here.
+        # An Authorization header before the generic inline forms: it names the header,
+        # where they would name only the scheme ("configuration key bearer").
         paired = any(line_number == number for line_number, _ in reported)
-        for inline in () if paired or line.lstrip().startswith("#") else inline_secrets(line):
-            if (number, inline.secret) not in reported:
-                reported.add((number, inline.secret))
-                yield _raw_hit(Span(number, inline.start + 1, number, inline.end + 1),
-                               inline.secret, inline.name,
-                               f"{inline.name} on a command line or in a URL")
         if "uthorization" in line:
             for match in _AUTH_HEADER.finditer(line):
                 token = match.group("token")
@@ -91,6 +86,13 @@ def _detect(source: Source) -> Iterator[Hit]:
                 yield _raw_hit(Span(number, match.start("token") + 1, number,
                                     match.end("token") + 1), token, "Authorization",
                                "bearer token")
+        # Command lines and URLs the pair reader does not see; comments are not code here.
+        for inline in () if paired or line.lstrip().startswith("#") else inline_secrets(line):
+            if (number, inline.secret) not in reported:
+                reported.add((number, inline.secret))
+                yield _raw_hit(Span(number, inline.start + 1, number, inline.end + 1),
+                               inline.secret, inline.name,
+                               f"{inline.name} on a command line or in a URL")
 
 
 def _raw_hit(span: Span, secret: str, target: str, detail: str) -> Hit:
