@@ -11,6 +11,12 @@ def _fence(example: Example) -> str:
     return f"{name}```{language}\n{example.text.rstrip()}\n```\n"
 
 
+def _reported(example: Example) -> str:
+    """What tokenward says about a bad example: the findings its test pins."""
+    found = "".join(f"- `{e.line}:{e.column}` {e.message}\n" for e in example.expect)
+    return f"{_fence(example)}\ntokenward reports:\n\n{found}"
+
+
 def render_markdown(rule: Rule) -> str:
     docs = rule.docs
     cwe = ", ".join(rule.cwe_tags)
@@ -25,7 +31,7 @@ def render_markdown(rule: Rule) -> str:
         f"## Fix safety\n\n{docs.fix_safety.strip()}\n",
     ]
     if rule.bad:
-        parts.append("## Example\n\n" + "\n".join(_fence(e) for e in rule.bad))
+        parts.append("## Example\n\n" + "\n".join(_reported(e) for e in rule.bad))
     if rule.good:
         parts.append("## Use instead\n\n" + "\n".join(_fence(e) for e in rule.good))
     fixed = [e for e in rule.bad if e.fixed is not None]

@@ -1,8 +1,9 @@
 """The rule object: one per module, carrying everything the rest of tokenward needs.
 
-A rule's examples are its tests (every bad example must fire on its marked lines, every
-good one must stay silent, every fix must match), its documentation (``tokenward explain``,
-SARIF help) and the raw material of lessons: one source of truth, three uses (Fixit).
+A rule's examples are its tests (every bad example must report exactly the findings it
+states, by line, column and message; every good one must stay silent; every fix must
+match), its documentation (``tokenward explain``, SARIF help) and the raw material of
+lessons: one source of truth, three uses (Fixit).
 """
 
 from __future__ import annotations
@@ -20,17 +21,31 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """One finding a bad example must produce: where it starts (1-based) and its message."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Example:
     """A snippet of code for a rule. ``path`` decides the file kind (``.py``, ``.env`` ...).
 
-    For a bad example, ``lines`` are the 1-based lines that must fire (all of them, and no
-    other); ``fixed`` is the exact output of the rule's fix, where the rule can fix.
+    For a bad example, ``expect`` is every finding the rule must report on it, and no other;
+    ``fixed`` is the exact output of the rule's fix, where the rule can fix.
     """
 
     code: str
     path: str = "example.py"
-    lines: tuple[int, ...] = ()
+    expect: tuple[Expected, ...] = ()
     fixed: str | None = None
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The lines that fire."""
+        return tuple(e.line for e in self.expect)
 
     @property
     def text(self) -> str:
@@ -131,5 +146,8 @@ def check_rule_shape(rule: Rule) -> Iterable[str]:
         if not isinstance(kind, FileKind):
             yield f"{rule.id}: file kind {kind!r} is not a FileKind"
     for ex in rule.bad:
-        if not ex.lines:
-            yield f"{rule.id}: bad example without expected lines"
+        if not ex.expect:
+            yield f"{rule.id}: bad example without expected findings"
+        for expected in ex.expect:
+            if expected.line < 1 or expected.column < 1 or not expected.message:
+                yield f"{rule.id}: bad example expects a finding without position or message"

@@ -20,7 +20,7 @@ from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import name_words
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -391,7 +391,17 @@ RULE = Rule(
                 return service_account.Credentials.from_service_account_file(
                     path, scopes=["https://www.googleapis.com/auth/cloud-platform"])
             """,
-            lines=(3, 7),
+            expect=(
+                Expected(3, 11, "Over-broad scope: Google scope "
+                                "'https://www.googleapis.com/auth/drive' grants access to every "
+                                "file in the user's Drive; use 'drive.file' (only files the app "
+                                "created or was given) or 'drive.readonly'"),
+                Expected(7, 23, "Over-broad scope: Google scope "
+                                "'https://www.googleapis.com/auth/cloud-platform' grants full "
+                                "access to every Google Cloud API in the project; use "
+                                "'cloud-platform.read-only' or the scope of the one API used "
+                                "(e.g. 'devstorage.read_only')"),
+            ),
         ),
         Example(
             """
@@ -400,14 +410,22 @@ RULE = Rule(
             def login_url(state):
                 return github_oauth.authorize_url(scope="repo admin:org", state=state)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 45, "Over-broad scope: GitHub scope 'repo' grants full control of "
+                                "every private repository; use 'public_repo', 'repo:status', or "
+                                "a fine-grained token with contents:read"),
+            ),
         ),
         Example(
             """
             def issue_support_token(store, agent):
                 return store.issue(subject=agent, scopes={"*"}, ttl_seconds=900)
             """,
-            lines=(2,),
+            expect=(
+                Expected(2, 47, "Over-broad scope: scope '*' is a wildcard: every permission, "
+                                "now and in future; use the list of scopes the client actually "
+                                "calls"),
+            ),
         ),
         Example(
             """
@@ -419,7 +437,11 @@ RULE = Rule(
                   - admin
             """,
             path="slack/manifest.yml",
-            lines=(6,),
+            expect=(
+                Expected(6, 9, "Over-broad scope: Slack scope 'admin' grants administration of "
+                               "the whole workspace; use the specific scopes the app uses (e.g. "
+                               "'chat:write', 'channels:read')"),
+            ),
         ),
     ),
     good=(

@@ -8,7 +8,7 @@ from tokenward.analysis import structured
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import Example, Rule, RuleDocs
+from tokenward.rules.base import Example, Expected, Rule, RuleDocs
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -108,7 +108,11 @@ RULE = Rule(
                   - run: make
             """,
             path=".github/workflows/release.yml",
-            lines=(5,),
+            expect=(
+                Expected(5, 14, "GitHub Actions token granted write-all (every scope, for the "
+                                "whole workflow): any step, action or dependency that runs can "
+                                "push code, publish packages and change the repository"),
+            ),
         ),
         Example(
             """
@@ -126,7 +130,14 @@ RULE = Rule(
                 steps: [{run: make publish}]
             """,
             path="workflow.yml",
-            lines=(3, 11),
+            expect=(
+                Expected(3, 3, "GitHub Actions token granted contents: write (every job of the "
+                               "workflow): any step, action or dependency that runs can push "
+                               "code, publish packages and change the repository"),
+                Expected(11, 18, "GitHub Actions token granted write-all (every scope, for the "
+                                 "whole job): any step, action or dependency that runs can push "
+                                 "code, publish packages and change the repository"),
+            ),
         ),
     ),
     good=(

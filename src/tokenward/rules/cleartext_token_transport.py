@@ -27,7 +27,7 @@ from tokenward.analysis.credentials import (
 from tokenward.analysis.python import call_name, keyword, positional
 from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -191,7 +191,10 @@ RULE = Rule(
                 return requests.get(f"{BASE_URL}/user",
                                     headers={"Authorization": f"Bearer {token}"})
             """,
-            lines=(6,),
+            expect=(
+                Expected(6, 12, "A credential is sent over cleartext http:// to "
+                                "api.example.com: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -203,7 +206,10 @@ RULE = Rule(
             def orders():
                 return session.get("http://shop.example.com/orders").json()
             """,
-            lines=(7,),
+            expect=(
+                Expected(7, 12, "A credential is sent over cleartext http:// to "
+                                "shop.example.com: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -212,7 +218,10 @@ RULE = Rule(
             client = httpx.Client(base_url="http://billing.internal",
                                   auth=("svc", PASSWORD))
             """,
-            lines=(3,),
+            expect=(
+                Expected(3, 10, "A credential is sent over cleartext http:// to "
+                                "billing.internal: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -221,7 +230,10 @@ RULE = Rule(
                  http://deploy.example.com/hooks/release
             """,
             path="deploy.sh",
-            lines=(3,),
+            expect=(
+                Expected(3, 6, "A credential is sent over cleartext http:// to "
+                               "deploy.example.com: anyone on the path can read and replay it"),
+            ),
         ),
     ),
     good=(

@@ -13,7 +13,7 @@ from tokenward.analysis.python import call_name, keyword, last_name, string_valu
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -199,7 +199,10 @@ RULE = Rule(
                 data = {"name": "ci", "scopes": ["read_api"]}
                 return user.personal_access_tokens.create(data)
             """,
-            lines=(5,),
+            expect=(
+                Expected(5, 12, "personal_access_tokens.create() creates a token without "
+                                "expires_at"),
+            ),
         ),
         Example(
             """
@@ -209,7 +212,11 @@ RULE = Rule(
             app_token = client.auth.token.create(policies=["app"])
             ci_token = client.auth.token.create(policies=["ci"], ttl="8760h")
             """,
-            lines=(4, 5),
+            expect=(
+                Expected(4, 13, "Vault token create creates a token without ttl (inherits the "
+                                "mount default, 32 days unless tuned)"),
+                Expected(5, 54, "Vault token create creates a token ttl=1 year (limit 30 days)"),
+            ),
         ),
         Example(
             """
@@ -218,7 +225,10 @@ RULE = Rule(
             vault token create -policy=ops
             """,
             path="scripts/tokens.sh",
-            lines=(2, 3),
+            expect=(
+                Expected(2, 1, "vault token create creates a token -ttl=1 year (limit 30 days)"),
+                Expected(3, 1, "vault token create creates a token without -ttl"),
+            ),
         ),
     ),
     good=(

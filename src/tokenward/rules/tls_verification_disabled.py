@@ -21,7 +21,7 @@ from tokenward.analysis.python import call_name, dotted_name, imports, string_va
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.rules.cleartext_token_transport import command_carries_credentials
 
 if TYPE_CHECKING:
@@ -334,7 +334,11 @@ RULE = Rule(
                                     headers={"PRIVATE-TOKEN": token},
                                     verify=False)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 12, "TLS certificate verification is turned off (verify=False) "
+                                "where a credential is sent: a man in the middle can read the "
+                                "token"),
+            ),
         ),
         Example(
             """
@@ -350,7 +354,11 @@ RULE = Rule(
                                              headers={"Authorization": f"Bearer {token}"})
                 return urllib.request.urlopen(req, context=ctx).read()
             """,
-            lines=(6,),
+            expect=(
+                Expected(6, 1, "TLS certificate verification is turned off (ctx.verify_mode = "
+                               "ssl.CERT_NONE) where a credential is sent: a man in the middle "
+                               "can read the token"),
+            ),
         ),
         Example(
             """
@@ -360,7 +368,11 @@ RULE = Rule(
             session.auth = ("deploy", DEPLOY_PASSWORD)
             session.verify = False
             """,
-            lines=(5,),
+            expect=(
+                Expected(5, 1, "TLS certificate verification is turned off (session.verify = "
+                               "False) where a credential is sent: a man in the middle can read "
+                               "the token"),
+            ),
         ),
         Example(
             """
@@ -368,7 +380,10 @@ RULE = Rule(
             curl -k -H "Authorization: Bearer $TOKEN" https://registry.example.com/v2/
             """,
             path="pull.sh",
-            lines=(2,),
+            expect=(
+                Expected(2, 6, "TLS certificate verification is turned off (-k) where a "
+                               "credential is sent: a man in the middle can read the token"),
+            ),
         ),
     ),
     good=(

@@ -19,7 +19,7 @@ from tokenward.analysis.python import (
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential, is_credential_key, name_words
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -524,7 +524,12 @@ RULE = Rule(
                 logger.info("refreshed token %s", token)
                 logger.debug(f"calling API with {client.api_key}")
             """,
-            lines=(7, 8),
+            expect=(
+                Expected(7, 5, "token is written to a log (logger.info): logs are kept, shipped "
+                               "and read by many people, so the token leaks"),
+                Expected(8, 5, "client.api_key is written to a log (logger.debug): logs are "
+                               "kept, shipped and read by many people, so the token leaks"),
+            ),
         ),
         Example(
             """
@@ -535,7 +540,13 @@ RULE = Rule(
                 if resp.status_code == 401:
                     raise PermissionError(f"token {token} was rejected")
             """,
-            lines=(3, 6),
+            expect=(
+                Expected(3, 5, "headers is written to output (print): logs are kept, shipped "
+                               "and read by many people, so the token leaks"),
+                Expected(6, 15, "token is written to an exception message (PermissionError): "
+                                "logs are kept, shipped and read by many people, so the token "
+                                "leaks"),
+            ),
         ),
         Example(
             """
@@ -547,7 +558,11 @@ RULE = Rule(
             def view():
                 log.warning("unauthorised: %s", request.headers.get("Authorization"))
             """,
-            lines=(7,),
+            expect=(
+                Expected(7, 5, 'request.headers.get("Authorization") is written to a log '
+                               "(log.warning): logs are kept, shipped and read by many people, "
+                               "so the token leaks"),
+            ),
         ),
     ),
     good=(
