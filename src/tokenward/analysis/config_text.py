@@ -1,5 +1,6 @@
-"""Line-level helpers for rules that read config files, shell scripts and Dockerfiles as
-text (no YAML/JSON parser: findings need exact lines, and broken files must still scan)."""
+"""Line-level helpers for rules that read files as text: shell scripts, Dockerfiles,
+INI/TOML/.env, code and HCL, and JSON that does not parse. YAML and JSON structure is read
+by :mod:`tokenward.analysis.structured`."""
 
 from __future__ import annotations
 
