@@ -24,3 +24,9 @@ def scan_snippet(text: str, path: str = "example.py", rules: Sequence[Rule] | No
 def fired(findings: Sequence[Finding], rule_id: str | None = None) -> list[int]:
     """The lines that fired (for one rule, or any), sorted."""
     return sorted(f.span.line for f in findings if rule_id is None or f.rule_id == rule_id)
+
+
+def spans(findings: Sequence[Finding]) -> list[tuple[int, int, int, int]]:
+    """Where the findings are: (line, column, end line, end column), sorted."""
+    return sorted((f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+                  for f in findings)

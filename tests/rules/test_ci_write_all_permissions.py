@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, spans
 from tokenward.config import Config
 from tokenward.rules.ci_write_all_permissions import RULE
 from tokenward.scanner.engine import FileTask, scan_file
@@ -42,10 +42,6 @@ def test_quoted_write_all_and_non_workflow_yaml() -> None:
     assert lines("permissions: write-all\n", "app/config.yml") == []
 
 
-def at(code: str, path: str = ".github/workflows/ci.yml") -> list[tuple[int, int, int, int]]:
-    return [(f.span.line, f.span.column, f.span.end_line, f.span.end_column)
-            for f in scan_snippet(code, path, [RULE])]
-
 
 def test_flow_style_workflow_permissions_are_read_by_the_parser() -> None:
     code = ("on: push\n"
@@ -53,7 +49,8 @@ def test_flow_style_workflow_permissions_are_read_by_the_parser() -> None:
             "jobs:\n"
             "  a: {runs-on: x}\n"
             "  b: {runs-on: x}\n")
-    assert at(code) == [(2, 15, 2, 30), (2, 32, 2, 44)]
+    assert spans(scan_snippet(code, ".github/workflows/ci.yml", [RULE])) == [
+        (2, 15, 2, 30), (2, 32, 2, 44)]
 
 
 def test_an_action_input_named_permissions_is_not_the_job_token() -> None:
@@ -66,7 +63,7 @@ def test_an_action_input_named_permissions_is_not_the_job_token() -> None:
             "          permissions: write-all\n"
             "  b:\n"
             "    permissions: write-all\n")
-    assert at(code) == [(9, 18, 9, 27)]
+    assert spans(scan_snippet(code, ".github/workflows/ci.yml", [RULE])) == [(9, 18, 9, 27)]
 
 
 def test_a_workflow_that_does_not_parse_is_read_line_by_line() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, spans
 from tokenward.config import Config
 from tokenward.rules.cluster_admin_binding import RULE
 from tokenward.scanner.engine import FileTask, scan_file
@@ -42,10 +42,6 @@ def test_json_python_and_kubectl() -> None:
     assert lines("kubectl create rolebinding x --clusterrole cluster-admin -n a\n", "s.sh") == [1]
 
 
-def spans(code: str, path: str) -> list[tuple[int, int, int, int]]:
-    return [(f.span.line, f.span.column, f.span.end_line, f.span.end_column)
-            for f in scan_snippet(code, path, [RULE])]
-
 
 def test_every_document_of_a_long_manifest() -> None:
     binding = ("---\nkind: ClusterRoleBinding\nmetadata:\n  name: b\nroleRef:\n"
@@ -61,10 +57,10 @@ def test_a_list_of_bindings_and_a_terraform_json_block() -> None:
               "    roleRef: {kind: ClusterRole, name: cluster-admin}\n"
               "  - kind: ClusterRole\n"
               "    metadata: {name: cluster-admin}\n")
-    assert spans(listed, "list.yaml") == [(4, 40, 4, 53)]
+    assert spans(scan_snippet(listed, "list.yaml", [RULE])) == [(4, 40, 4, 53)]
     terraform = ('{"resource": {"kubernetes_cluster_role_binding": {"ci": {\n'
                  '  "role_ref": [{"kind": "ClusterRole", "name": "cluster-admin"}]}}}}\n')
-    assert spans(terraform, "main.tf.json") == [(2, 49, 2, 62)]
+    assert spans(scan_snippet(terraform, "main.tf.json", [RULE])) == [(2, 49, 2, 62)]
 
 
 def test_a_helm_template_parses_with_its_template_code_masked() -> None:

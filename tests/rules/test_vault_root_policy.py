@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, spans
 from tokenward.rules.vault_root_policy import RULE
 
 
@@ -47,10 +47,6 @@ def test_shell_and_json_policy() -> None:
     assert lines(policy, "vault-policy.json") == [2]
 
 
-def spans(code: str, path: str) -> list[tuple[int, int, int, int]]:
-    return [(f.span.line, f.span.column, f.span.end_line, f.span.end_column)
-            for f in scan_snippet(code, path, [RULE])]
-
 
 def test_yaml_policy_lists_block_or_comma_separated() -> None:
     code = ("policies:\n"
@@ -58,7 +54,7 @@ def test_yaml_policy_lists_block_or_comma_separated() -> None:
             "  - root\n"
             "token_policies: 'default, root'\n"
             "policy: root-ca-read\n")
-    assert spans(code, "vault/roles.yaml") == [(3, 5, 3, 9), (4, 27, 4, 31)]
+    assert spans(scan_snippet(code, "vault/roles.yaml", [RULE])) == [(3, 5, 3, 9), (4, 27, 4, 31)]
 
 
 def test_json_policy_with_sudo_on_every_path_whatever_the_key_order() -> None:
@@ -82,4 +78,4 @@ def test_a_command_line_in_a_workflow_step() -> None:
             "      - run: |\n"
             "          vault login $VAULT_TOKEN\n"
             "          vault token create -policy=root -ttl=1h\n")
-    assert spans(code, ".github/workflows/vault.yml") == [(7, 38, 7, 42)]
+    assert spans(scan_snippet(code, ".github/workflows/vault.yml", [RULE])) == [(7, 38, 7, 42)]

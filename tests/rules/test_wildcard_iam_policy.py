@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, spans
 from tokenward.config import Config
 from tokenward.rules.wildcard_iam_policy import RULE
 from tokenward.scanner.engine import FileTask, scan_file
@@ -57,10 +57,6 @@ def test_yaml_lists_and_deny() -> None:
     assert lines(code, "template.yaml") == [3]
 
 
-def spans(code: str, path: str) -> list[tuple[int, int, int, int]]:
-    return [(f.span.line, f.span.column, f.span.end_line, f.span.end_column)
-            for f in scan_snippet(code, path, [RULE])]
-
 
 def test_two_identical_resource_lines_each_belong_to_their_own_statement() -> None:
     # The hand-written reader looked the `Resource:` line up with lines.index(), which
@@ -76,7 +72,7 @@ def test_two_identical_resource_lines_each_belong_to_their_own_statement() -> No
         "    Resource:\n"
         "      - '*'\n"
     )
-    assert spans(missed_before, "policy.yaml") == [(7, 5, 7, 16)]
+    assert spans(scan_snippet(missed_before, "policy.yaml", [RULE])) == [(7, 5, 7, 16)]
     reported_before = (
         "Statement:\n"
         "  - Effect: Allow\n"
@@ -88,14 +84,14 @@ def test_two_identical_resource_lines_each_belong_to_their_own_statement() -> No
         "    Resource:\n"
         "      - 'arn:aws:s3:::bucket/*'\n"
     )
-    assert spans(reported_before, "policy.yaml") == []
+    assert spans(scan_snippet(reported_before, "policy.yaml", [RULE])) == []
 
 
 def test_the_span_runs_from_the_action_key_to_the_wildcard() -> None:
-    assert spans('{"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}\n',
-                 "policy.json") == [(1, 36, 1, 50)]
-    assert spans("Statement:\n  - Action:\n      - '*:*'\n    Resource: '*'\n",
-                 "policy.yml") == [(2, 5, 3, 14)]
+    json_text = '{"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}\n'
+    assert spans(scan_snippet(json_text, "policy.json", [RULE])) == [(1, 36, 1, 50)]
+    yaml_text = "Statement:\n  - Action:\n      - '*:*'\n    Resource: '*'\n"
+    assert spans(scan_snippet(yaml_text, "policy.yml", [RULE])) == [(2, 5, 3, 14)]
 
 
 def test_merge_keys_and_flow_statements() -> None:
@@ -106,7 +102,7 @@ def test_merge_keys_and_flow_statements() -> None:
         "    Action: '*'\n"
         "  - {Effect: Deny, Action: '*', Resource: '*'}\n"
     )
-    assert spans(code, "policy.yaml") == [(4, 5, 4, 16)]
+    assert spans(scan_snippet(code, "policy.yaml", [RULE])) == [(4, 5, 4, 16)]
 
 
 def test_yaml_that_does_not_parse_is_still_checked() -> None:

@@ -68,7 +68,7 @@ def _in_text(source: Source) -> Iterator[Hit]:
 
 def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Iterator[Hit]:
     """YAML and JSON: policy keys naming root, policies with sudo on every path, and
-    command lines held in values (a CI step's ``vault token create -policy=root``)."""
+    command lines held in values (a CI step that runs ``vault token create``)."""
     for node in structured.walk(*documents):
         if isinstance(node, Mapping):
             for key, value in node.entries:
@@ -89,7 +89,7 @@ def _root_policies(source: Source, value: structured.Node) -> Iterator[Hit]:
             span = structured.locate(source, name, match.start(1), match.end(1))
             yield Hit(span=span, target="root policy", detail="root",
                       code=_text_path_code(source.text, name.start + match.start(1),
-                                           _POLICIES_ROOT, "policies: root"))
+                                           _POLICIES_ROOT, "root policy"))
 
 
 def _root_paths(source: Source, paths: Mapping) -> Iterator[Hit]:
