@@ -29,6 +29,7 @@ import bisect
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -256,15 +257,12 @@ _HOLE = "\0"
 def _yaml(text: str, positions: Positions) -> tuple[Node, ...]:
     try:
         return _compose(text, positions)
-    except ParseError:
-        if "{{" not in text and "{%" not in text:
-            raise
-        masked = _mask_templates(text)
-        try:
-            return _compose(masked, positions)
-        except ParseError:
-            pass
-        raise
+    except ParseError as error:
+        problem = error
+    if "{{" in text or "{%" in text:
+        with suppress(ParseError):
+            return _compose(_mask_templates(text), positions)
+    raise problem  # the file's own problem, not the masked copy's
 
 
 def _mask_templates(text: str) -> str:
