@@ -185,7 +185,7 @@ class ParseError(Exception):
 _LAST: tuple[Source, Structured] | None = None
 
 
-def read(source: Source) -> Structured:
+def _read(source: Source) -> Structured:
     """The file's documents (a YAML or JSON file), parsed once however many rules ask.
 
     When the parser cannot read the file, the scan's errors say so once, with the
@@ -199,6 +199,16 @@ def read(source: Source) -> Structured:
         source.errors.append(result.problem)
     _LAST = (source, result)
     return result
+
+
+def documents(source: Source) -> tuple[Node, ...] | None:
+    """What a rule checks in this file: a YAML file's documents (parsed, or read line by
+    line), a JSON file's when it parses; None when the file is to be checked as text (any
+    other kind, or JSON that does not parse)."""
+    if source.kind not in STRUCTURED_KINDS:
+        return None
+    result = _read(source)
+    return result.documents if result.parsed or source.kind is FileKind.YAML else None
 
 
 def parse(text: str, kind: FileKind) -> Structured:

@@ -17,7 +17,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Scalar, Sequence
+from tokenward.analysis.structured import Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import name_words
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
@@ -199,11 +199,10 @@ _SCOPE_TOKEN = re.compile(r"[^\s,\[\]]+")
 
 def _detect_config(source: Source, context: str) -> Iterator[Hit]:
     yield from _flag_hits(source, context)
-    if source.kind in STRUCTURED_KINDS:
-        read = structured.read(source)
-        if read.parsed or source.kind is FileKind.YAML:
-            yield from _granted_in(source, read.documents, context)
-            return
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _granted_in(source, documents, context)
+        return
     yield from _line_hits(source, context)
 
 

@@ -12,7 +12,7 @@ from tokenward.rules.base import Example, Expected, Rule, RuleDocs
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    for workflow in structured.read(source).documents:
+    for workflow in structured.documents(source) or ():
         if isinstance(workflow, Mapping) and _is_workflow(source.path, workflow):
             yield from _in_workflow(source, workflow)
 

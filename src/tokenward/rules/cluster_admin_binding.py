@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Sequence
+from tokenward.analysis.structured import Mapping, Sequence
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
@@ -24,11 +24,10 @@ def _detect(source: Source) -> Iterator[Hit]:
     text = source.text
     for match in _FLAG.finditer(text):
         yield _hit(source, match.start(1), match.end(1), "kubectl --clusterrole")
-    if source.kind in STRUCTURED_KINDS:
-        read = structured.read(source)
-        if read.parsed or source.kind is FileKind.YAML:
-            yield from _in_manifests(source, read.documents)
-            return
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_manifests(source, documents)
+        return
     for pattern in (_JSON_REF, _PY_REF):
         for match in pattern.finditer(text):
             start, end = enclosing_block(text, match.end() + 1)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Scalar
+from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
@@ -34,11 +34,10 @@ def _detect(source: Source) -> Iterator[Hit]:
     context = source.lowered + source.path.lower()
     if "vault" not in context and "hvac" not in context and "capabilities" not in context:
         return
-    if source.kind in STRUCTURED_KINDS:
-        read = structured.read(source)
-        if read.parsed or source.kind is FileKind.YAML:
-            yield from _in_documents(source, read.documents)
-            return
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_documents(source, documents)
+        return
     yield from _in_text(source)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import STRUCTURED_KINDS, Mapping, Scalar
+from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
@@ -27,11 +27,10 @@ _WILDCARD_ACTIONS = frozenset({"*", "*:*"})
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind in STRUCTURED_KINDS:
-        read = structured.read(source)
-        if read.parsed or source.kind is FileKind.YAML:
-            yield from _in_documents(source, read.documents)
-            return
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_documents(source, documents)
+        return
     yield from _in_text(source.text, 0, len(source.text))
 
 
