@@ -333,8 +333,6 @@ _KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
 # Lists of lower-case words in rules/ and analysis/ that do not judge names, each with why
 # it may stay. A list that judges names belongs in analysis/vocabulary.py, as a view.
 NOT_NAME_LISTS: dict[str, str] = {
-    "rules/base.py:CONFIG": "file kinds",
-    "analysis/config_pairs.py:_READERS": "file kinds",
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
@@ -360,6 +358,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/short_token_entropy.py:_NONCE_KEYWORDS": _OPTIONS + " (cipher calls)",
     "rules/short_token_entropy.py:RULE.keywords": _MARKERS,
     "rules/tls_verification_disabled.py:_OFF_FLAGS": _OPTIONS,
+    "rules/vault_root_policy.py:_POLICY_KEYS": _OPTIONS + " (Vault's policy fields, exact keys)",
     "rules/tls_verification_disabled.py:_CONTEXT_ARGS": _OPTIONS,
     "rules/tls_verification_disabled.py:_SKIP_WORDS": _OPTIONS + " (insecure_skip_verify)",
     "rules/tls_verification_disabled.py:_detect_config_keys()": _VALUES,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, spans
 from tokenward.rules.broad_oauth_scope import RULE
 
 
@@ -82,3 +82,34 @@ def test_config_files_inline_nested_and_flags() -> None:
     shell = "gcloud compute instances create vm --scopes=cloud-platform\n"
     assert lines(shell, "create.sh") == [1]
     assert lines("gcloud compute instances create vm --scopes=storage-ro\n", "c.sh") == []
+
+
+
+def test_compose_environment_items_and_nested_flow_lists() -> None:
+    compose = ("services:\n"
+               "  web:\n"
+               "    environment:\n"
+               "      - OAUTH_SCOPES=admin read\n"
+               "      - OTHER=admin\n")
+    assert spans(scan_snippet(compose, "docker-compose.yml", [RULE])) == [(4, 22, 4, 27)]
+    manifest = "oauth_config:\n  scopes:\n    bot: [chat:write]\n    user: [admin]\n"
+    assert spans(scan_snippet(manifest, "slack/manifest.yml", [RULE])) == [(4, 12, 4, 17)]
+
+
+def test_a_scope_catalogue_with_descriptions_is_not_a_grant() -> None:
+    code = ("components:\n"
+            "  securitySchemes:\n"
+            "    oauth:\n"
+            "      flows:\n"
+            "        clientCredentials:\n"
+            "          scopes:\n"
+            "            admin: Full admin access\n"
+            "            read: Read access\n")
+    assert spans(scan_snippet(code, "openapi.yaml", [RULE])) == []
+
+
+def test_a_json_scope_string_with_escapes_is_located_by_its_text() -> None:
+    code = '{"scope": "openid\\u0020admin"}\n'
+    assert spans(scan_snippet(code, "client.json", [RULE])) == [(1, 24, 1, 29)]
+    code = '{"scope": "openid admin"}\n'
+    assert spans(scan_snippet(code, "client.json", [RULE])) == [(1, 19, 1, 24)]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.helpers import scan_snippet
 from tokenward.analysis.config_pairs import pairs
+from tokenward.analysis.source import FileKind
 from tokenward.rules.hardcoded_secret_config import RULE
 
 
@@ -88,9 +89,16 @@ def test_messages_name_the_key() -> None:
 
 
 def test_double_quoted_env_value_continued_with_backslash() -> None:
-    [pair] = list(pairs('TOKEN="Zq8vK2mQ\\\n9Ls4Xw7R"\n', "env"))
+    [pair] = list(pairs('TOKEN="Zq8vK2mQ\\\n9Ls4Xw7R"\n', FileKind.ENV))
     assert (pair.key, pair.value, pair.line) == ("TOKEN", "Zq8vK2mQ9Ls4Xw7R", 1)
 
 
 def test_files_without_keywords_are_not_read() -> None:
     assert not RULE.wants("debug: true\nport: 8080\n")
+
+
+def test_an_authorization_header_on_a_command_line_names_the_header() -> None:
+    code = 'curl -H "Authorization: Bearer Zq8Lm3Kv9Xt2Rw7P" https://api.internal/v1/jobs\n'
+    assert [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(code, "deploy.sh", [RULE])] == [
+        (1, 32, "Hard-coded bearer token in configuration key Authorization")]

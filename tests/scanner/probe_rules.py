@@ -10,7 +10,7 @@ import libcst as cst
 
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import ALL_TEXT, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import ALL_TEXT, PYTHON, Example, Expected, Rule, RuleDocs
 
 DOCS = RuleDocs(what="test", why="test", how="test", not_flagged="test")
 _MARK = re.compile(r"SECRET-[A-Za-z0-9]{8,}")
@@ -40,7 +40,8 @@ TEXT_MARK = Rule(
     id="TW901", name="probe-text-mark", title="probe", category=Category.HARDCODED_SECRET,
     severity=Severity.HIGH, cwe=(798,), message="marker found in {target}", hint="remove it",
     docs=DOCS, detect=_text_marks, kinds=ALL_TEXT, keywords=("secret-",),
-    bad=(Example("x = 'SECRET-abcdefgh12'", lines=(1,)),), good=(Example("x = 1"),),
+    bad=(Example("x = 'SECRET-abcdefgh12'", expect=(Expected(1, 6, "marker found in marker"),)),),
+    good=(Example("x = 1"),),
 )
 PY_STRING = Rule(
     id="TW902", name="probe-python-string", title="probe", category=Category.HARDCODED_SECRET,

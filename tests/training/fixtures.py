@@ -16,7 +16,7 @@ from tokenward.analysis.providers import base62_checksum
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 
 def github_token(body: str) -> str:
@@ -47,7 +47,8 @@ PASSWORD_RULE = Rule(
     docs=RuleDocs(what="A password literal.", why="It leaks.", how="Use the environment.",
                   not_flagged="Everything else."),
     detect=_detect, kinds=PYTHON, keywords=("password",), fix="move-secret",
-    bad=(Example('db_password = "Kq7-wLp2-Zr"\n', lines=(1,)),),
+    bad=(Example('db_password = "Kq7-wLp2-Zr"\n',
+                 expect=(Expected(1, 15, "password in db_password"),)),),
     good=(Example('import os\ndb_password = os.environ["DB_PASSWORD"]\n'),),
 )
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokenward.analysis.source import split_lines
+from tokenward.analysis.source import FileKind, split_lines
 from tokenward.model import Span
 
 
@@ -45,9 +45,11 @@ class Pair:
 _ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
 # Keys are read possessively and never end in a blank (a lazy key before `\s*:` was
 # quadratic on a long run of blanks); the blank before the colon goes to `\s*`.
-_YAML = re.compile(r"""^\s*(?:-\s+)?(?P<q>["']?)"""
-                   r"""(?P<key>[^\s"'#:{}\[\],&*!|>](?:[^"':#\s]|\s+(?=[^"':#\s]))*+)"""
-                   r"""(?P=q)\s*:(?:\s+|$)""")
+_YAML_KEY = (r"""(?P<q>["']?)"""
+             r"""(?P<key>[^\s"'#:{}\[\],&*!|>](?:[^"':#\s]|\s+(?=[^"':#\s]))*+)"""
+             r"""(?P=q)\s*:(?:\s+|$)""")
+_YAML = re.compile(r"^\s*(?:-\s+)?" + _YAML_KEY)
+_YAML_KEY_AT_START = re.compile(_YAML_KEY)
 _YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
 # A block scalar header after ``key:``: ``|`` or ``>``, chomping and indentation marks.
 _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
@@ -62,7 +64,7 @@ _PY_ASSIGN = re.compile(r"""(?<![\w.])(?P<key>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]
 _DOCKER_PAIR = re.compile(r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]*+)=")
 
 
-def pairs(text: str, kind: str) -> Iterator[Pair]:
+def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
     """Every key/value pair of a config file of ``kind`` (env, shell, dockerfile, yaml,
     json, toml, ini)."""
     lines = split_lines(text)  # the lines Source.line() and every span index
@@ -267,6 +269,14 @@ def _block_scalar(key: str, lines: list[str], index: int) -> Iterator[tuple[Pair
     column = len(text) - len(text.lstrip()) + 1
     yield (Pair(key.strip().strip("\"'"), value, first + 1, column, len(text.rstrip()) + 1),
            body[-1][0] - index + 1)
+def yaml_key(content: str) -> tuple[str, int, int, int] | None:
+    """A ``key:`` at the start of ``content`` (a YAML line from its first non-blank):
+    (key, its start and end, where the value starts), offsets into ``content``. The line
+    reader's grammar, shared with the fallback of :mod:`tokenward.analysis.structured`."""
+    match = _YAML_KEY_AT_START.match(content)
+    if match is None or content == "-" or content.startswith(("- ", "-\t")):  # an item
+        return None
+    return match.group("key"), match.start("key"), match.end("key"), match.end()
 
 
 def _json(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
@@ -315,12 +325,12 @@ def _ini(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
 
 
 _READERS = {
-    "env": _env,
-    "shell": _shell,
-    "dockerfile": _dockerfile,
-    "yaml": _yaml,
-    "json": _json,
-    "toml": _toml,
-    "ini": _ini,
-    "python": _python,
+    FileKind.ENV: _env,
+    FileKind.SHELL: _shell,
+    FileKind.DOCKERFILE: _dockerfile,
+    FileKind.YAML: _yaml,
+    FileKind.JSON: _json,
+    FileKind.TOML: _toml,
+    FileKind.INI: _ini,
+    FileKind.PYTHON: _python,
 }

@@ -1,12 +1,13 @@
-"""Line-level helpers for rules that read config files, shell scripts and Dockerfiles as
-text (no YAML/JSON parser: findings need exact lines, and broken files must still scan)."""
+"""Line-level helpers for rules that read files as text: shell scripts, Dockerfiles,
+INI/TOML/.env, code and HCL, and JSON that does not parse. YAML and JSON structure is read
+by :mod:`tokenward.analysis.structured`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Span
 
 
@@ -72,11 +73,11 @@ def windows(line: str) -> Iterator[tuple[int, str]]:
         yield start, line[start : start + LINE_WINDOW]
 
 
-def is_comment(line: str, kind: str) -> bool:
+def is_comment(line: str, kind: FileKind) -> bool:
     stripped = line.lstrip()
-    if kind in ("json",):
+    if kind is FileKind.JSON:
         return stripped.startswith("//")
-    return stripped.startswith("#") or (kind == "ini" and stripped.startswith(";"))
+    return stripped.startswith("#") or (kind is FileKind.INI and stripped.startswith(";"))
 
 
 def indent_of(line: str) -> int:

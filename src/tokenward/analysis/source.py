@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import enum
 import io
 import re
 import tokenize
@@ -27,26 +28,48 @@ if TYPE_CHECKING:
 
 N = TypeVar("N")
 
-_KIND_BY_SUFFIX = {
-    ".py": "python",
-    ".pyi": "python",
-    ".pyw": "python",
-    ".env": "env",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".json": "json",
-    ".toml": "toml",
-    ".ini": "ini",
-    ".cfg": "ini",
-    ".conf": "ini",
-    ".properties": "ini",
-    ".sh": "shell",
-    ".bash": "shell",
-    ".zsh": "shell",
+
+class FileKind(enum.Enum):
+    """What a file is, as far as the rules care: decides which rules run on it.
+
+    An enum, not strings: a rule declaring a kind that does not exist is a type error
+    (and a test), where a misspelt string would silently stop the rule.
+    """
+
+    PYTHON = "python"
+    ENV = "env"
+    YAML = "yaml"
+    JSON = "json"
+    TOML = "toml"
+    INI = "ini"
+    SHELL = "shell"
+    DOCKERFILE = "dockerfile"
     # Terraform and Vault/Nomad policies: IAM documents and Vault policies live here.
-    ".tf": "hcl",
-    ".hcl": "hcl",
-    ".nomad": "hcl",
+    HCL = "hcl"
+    NETRC = "netrc"
+    # Any other text file (and, in a rule's kinds, "every text file").
+    TEXT = "text"
+
+
+_KIND_BY_SUFFIX = {
+    ".py": FileKind.PYTHON,
+    ".pyi": FileKind.PYTHON,
+    ".pyw": FileKind.PYTHON,
+    ".env": FileKind.ENV,
+    ".yaml": FileKind.YAML,
+    ".yml": FileKind.YAML,
+    ".json": FileKind.JSON,
+    ".toml": FileKind.TOML,
+    ".ini": FileKind.INI,
+    ".cfg": FileKind.INI,
+    ".conf": FileKind.INI,
+    ".properties": FileKind.INI,
+    ".sh": FileKind.SHELL,
+    ".bash": FileKind.SHELL,
+    ".zsh": FileKind.SHELL,
+    ".tf": FileKind.HCL,
+    ".hcl": FileKind.HCL,
+    ".nomad": FileKind.HCL,
 }
 
 
@@ -76,10 +99,10 @@ _BINARY_SUFFIXES = frozenset({
 })
 
 
-def is_text_kind(path: str, kind: str) -> bool:
+def is_text_kind(path: str, kind: FileKind) -> bool:
     """True when the file's name says it holds text (a kind tokenward reads, or a known
     text extension)."""
-    return kind != "text" or PurePosixPath(path.lower()).suffix in _TEXT_SUFFIXES
+    return kind is not FileKind.TEXT or PurePosixPath(path.lower()).suffix in _TEXT_SUFFIXES
 
 
 def is_binary_kind(path: str) -> bool:
@@ -87,28 +110,28 @@ def is_binary_kind(path: str) -> bool:
     return PurePosixPath(path.lower()).suffix in _BINARY_SUFFIXES
 
 
-def kind_of(path: str, head: bytes = b"") -> str:
+def kind_of(path: str, head: bytes = b"") -> FileKind:
     """The file kind, from the name (and a shebang for extension-less scripts)."""
     name = PurePosixPath(path).name
     lower = name.lower()
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
-        return "env"
+        return FileKind.ENV
     if lower.startswith("dockerfile") or lower.endswith(".dockerfile") or lower == "containerfile":
-        return "dockerfile"
+        return FileKind.DOCKERFILE
     if lower in (".netrc", "_netrc"):
-        return "netrc"
+        return FileKind.NETRC
     if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
-        return "ini"
+        return FileKind.INI
     suffix = PurePosixPath(lower).suffix
     if suffix in _KIND_BY_SUFFIX:
         return _KIND_BY_SUFFIX[suffix]
     if head.startswith(b"#!"):
         first = head.split(b"\n", 1)[0]
         if b"python" in first:
-            return "python"
+            return FileKind.PYTHON
         if any(sh in first for sh in (b"sh", b"bash", b"zsh")):
-            return "shell"
-    return "text"
+            return FileKind.SHELL
+    return FileKind.TEXT
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -148,7 +171,7 @@ def bom_encoding(data: bytes) -> str | None:
     return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
 
 
-def decode(data: bytes, kind: str) -> Decoded:
+def decode(data: bytes, kind: FileKind) -> Decoded:
     """Decode by the byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8 or a PEP 263
     declared encoding.
 
@@ -156,7 +179,7 @@ def decode(data: bytes, kind: str) -> Decoded:
     as text, and the problem is reported.
     """
     encoding = bom_encoding(data) or "utf-8"
-    if encoding == "utf-8" and kind == "python" and b"coding" in data[:400]:
+    if encoding == "utf-8" and kind is FileKind.PYTHON and b"coding" in data[:400]:
         try:
             encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
         except SyntaxError as exc:
@@ -306,7 +329,7 @@ class Source:
 
     path: str
     text: str
-    kind: str
+    kind: FileKind
     config: Config
     encoding: str = "utf-8"
     _errors: list[ScanError] = field(default_factory=list)

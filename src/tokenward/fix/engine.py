@@ -24,7 +24,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from tokenward.analysis.source import decode, kind_of
+from tokenward.analysis.source import FileKind, decode, kind_of
 from tokenward.config import Config
 from tokenward.fix.base import FindingCodemod
 from tokenward.fix.destinations import (
@@ -247,7 +247,7 @@ class _FileFixer:
 
     def run(self, disk_path: Path) -> list[FileFix]:
         data = self.task.data or b""
-        decoded = decode(data, "python")
+        decoded = decode(data, FileKind.PYTHON)
         self.redactor = Redactor.of_text(decoded.text,
                                          (s for f in self.seen for s in f.secret_spans))
         if decoded.error:
@@ -315,7 +315,7 @@ class _FileFixer:
         current = list(findings)
         applied: list[Finding] = []
         moves: list[MovedSecret] = []
-        encoding = decode(self.task.data or b"", "python").encoding
+        encoding = decode(self.task.data or b"", FileKind.PYTHON).encoding
         fresh = not stale
         while remaining and not self.asking.quit:
             if not fresh:
@@ -462,7 +462,7 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
              else plan.suppressed).append(finding)
             continue
         rule = by_id.get(finding.rule_id)
-        python = kind_of(finding.path, read.data[:200]) == "python"
+        python = kind_of(finding.path, read.data[:200]) is FileKind.PYTHON
         if python and finding.fixable and _kind(rule) is not None:
             if read.disk.is_symlink():
                 linked.add(finding.path)

@@ -21,6 +21,10 @@ def _options(rule: Rule) -> str:
                      + "".join(f"| `{o.name}` | {o.type.name} | `{o.default_toml}` | "
                                f"{o.docs} |\n" for o in rule.options if o.rule == table))
     return "\n".join(parts)
+def _reported(example: Example) -> str:
+    """What tokenward says about a bad example: the findings its test pins."""
+    found = "".join(f"- `{e.line}:{e.column}` {e.message}\n" for e in example.expect)
+    return f"{_fence(example)}\ntokenward reports:\n\n{found}"
 
 
 def render_markdown(rule: Rule) -> str:
@@ -39,7 +43,7 @@ def render_markdown(rule: Rule) -> str:
     if rule.options:
         parts.append(_options(rule))
     if rule.bad:
-        parts.append("## Example\n\n" + "\n".join(_fence(e) for e in rule.bad))
+        parts.append("## Example\n\n" + "\n".join(_reported(e) for e in rule.bad))
     if rule.good:
         parts.append("## Use instead\n\n" + "\n".join(_fence(e) for e in rule.good))
     fixed = [e for e in rule.bad if e.fixed is not None]

@@ -1,8 +1,9 @@
 """The rule object: one per module, carrying everything the rest of tokenward needs.
 
-A rule's examples are its tests (every bad example must fire on its marked lines, every
-good one must stay silent, every fix must match), its documentation (``tokenward explain``,
-SARIF help) and the raw material of lessons: one source of truth, three uses (Fixit).
+A rule's examples are its tests (every bad example must report exactly the findings it
+states, by line, column and message; every good one must stay silent; every fix must
+match), its documentation (``tokenward explain``, SARIF help) and the raw material of
+lessons: one source of truth, three uses (Fixit).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tokenward.analysis.source import FileKind
 from tokenward.config import Option
 from tokenward.model import Category, Hit, Severity
 
@@ -20,17 +22,31 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """One finding a bad example must produce: where it starts (1-based) and its message."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Example:
     """A snippet of code for a rule. ``path`` decides the file kind (``.py``, ``.env`` ...).
 
-    For a bad example, ``lines`` are the 1-based lines that must fire (all of them, and no
-    other); ``fixed`` is the exact output of the rule's fix, where the rule can fix.
+    For a bad example, ``expect`` is every finding the rule must report on it, and no other;
+    ``fixed`` is the exact output of the rule's fix, where the rule can fix.
     """
 
     code: str
     path: str = "example.py"
-    lines: tuple[int, ...] = ()
+    expect: tuple[Expected, ...] = ()
     fixed: str | None = None
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The lines that fire."""
+        return tuple(e.line for e in self.expect)
 
     @property
     def text(self) -> str:
@@ -56,10 +72,11 @@ class RuleDocs:
 Detector = Callable[["Source"], Iterable[Hit]]
 Prefilter = Callable[[str], bool]
 
-# File kinds a rule can apply to. ``text`` means every text file.
-PYTHON = frozenset({"python"})
-CONFIG = frozenset({"env", "yaml", "json", "toml", "ini", "shell", "dockerfile"})
-ALL_TEXT = frozenset({"text"})
+# File kinds a rule can apply to. ``FileKind.TEXT`` means every text file.
+PYTHON = frozenset({FileKind.PYTHON})
+CONFIG = frozenset({FileKind.ENV, FileKind.YAML, FileKind.JSON, FileKind.TOML, FileKind.INI,
+                    FileKind.SHELL, FileKind.DOCKERFILE})
+ALL_TEXT = frozenset({FileKind.TEXT})
 
 
 @dataclass(frozen=True)
@@ -76,7 +93,7 @@ class Rule:
     hint: str
     docs: RuleDocs
     detect: Detector
-    kinds: frozenset[str]
+    kinds: frozenset[FileKind]
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
     # Lower-cased substrings: a file that contains none of them cannot fire this rule, so
@@ -93,8 +110,8 @@ class Rule:
     def fixable(self) -> bool:
         return self.fix is not None
 
-    def applies_to(self, kind: str) -> bool:
-        return "text" in self.kinds or kind in self.kinds
+    def applies_to(self, kind: FileKind) -> bool:
+        return FileKind.TEXT in self.kinds or kind in self.kinds
 
     def wants(self, lowered: str) -> bool:
         """Cheap test on the lower-cased file text: could this rule fire here at all?"""
@@ -126,9 +143,17 @@ def check_rule_shape(rule: Rule) -> Iterable[str]:
         yield f"{rule.id}: needs at least one bad example"
     if not rule.good:
         yield f"{rule.id}: needs at least one good example"
+    if not rule.kinds:
+        yield f"{rule.id}: declares no file kind"
+    for kind in rule.kinds:
+        if not isinstance(kind, FileKind):
+            yield f"{rule.id}: file kind {kind!r} is not a FileKind"
     for ex in rule.bad:
-        if not ex.lines:
-            yield f"{rule.id}: bad example without expected lines"
+        if not ex.expect:
+            yield f"{rule.id}: bad example without expected findings"
+        for expected in ex.expect:
+            if expected.line < 1 or expected.column < 1 or not expected.message:
+                yield f"{rule.id}: bad example expects a finding without position or message"
     for option in rule.options:
         if not option.docs.strip():
             yield f"{rule.id}: option {option.name} needs docs"

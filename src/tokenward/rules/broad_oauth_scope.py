@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis import structured
 from tokenward.analysis.config_text import indent_of, is_comment
 from tokenward.analysis.credentials import resolve
 from tokenward.analysis.python import (
@@ -15,10 +16,11 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -37,7 +39,7 @@ _SCOPE_POSITIONAL_CALLS = frozenset({"get_token", "with_scopes", "acquire_token_
 
 def _detect(source: Source) -> Iterator[Hit]:
     context = source.lowered + "\n" + source.path.lower()
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source, context)
     else:
         yield from _detect_config(source, context)
@@ -170,15 +172,73 @@ _KEY_LINE = re.compile(
 _FLAG = re.compile(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
 _ITEM = re.compile(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
 _QUOTED = re.compile(r"""["']([^"']*)["']""")
+# One scope of a space- or comma-separated list (brackets of an inline list left out).
+_SCOPE_TOKEN = re.compile(r"[^\s,\[\]]+")
 
 
 def _detect_config(source: Source, context: str) -> Iterator[Hit]:
+    yield from _flag_hits(source, context)
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _granted_in(source, documents, context)
+        return
+    yield from _line_hits(source, context)
+
+
+def _flag_hits(source: Source, context: str) -> Iterator[Hit]:
+    """``--scopes=`` on a command line (``gcloud``), in a script or a config value."""
+    for number, line in enumerate(source.lines, start=1):
+        if not is_comment(line, source.kind):
+            for flag in _FLAG.finditer(line):
+                yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
+
+
+def _granted_in(source: Source, documents: tuple[structured.Node, ...], context: str
+                ) -> Iterator[Hit]:
+    """YAML and JSON: the values of scope-named keys, and ``NAME_SCOPES=...`` items (a
+    docker-compose ``environment:`` list)."""
+    for node in structured.walk(*documents):
+        if isinstance(node, Mapping):
+            for key, value in node.entries:
+                if names_scope_grant(key.value):
+                    yield from _granted(source, value, context)
+        elif isinstance(node, Sequence):
+            for item in node.items:
+                if not isinstance(item, Scalar):
+                    continue
+                name, equals, _ = item.value.partition("=")
+                if equals and names_scope_grant(name.strip()):
+                    yield from _scalar_hits(source, item, len(name) + 1, context)
+
+
+def _granted(source: Source, value: structured.Node, context: str) -> Iterator[Hit]:
+    """A scope-named key's value: a scope string, a list of them, or lists nested under
+    further keys (a Slack manifest's ``scopes: {bot: [...], user: [...]}``); a nested
+    key's own string is a description (``scopes: {admin: "Full access"}``), not a grant."""
+    if isinstance(value, Mapping):
+        for _, nested in value.entries:
+            if not isinstance(nested, Scalar):
+                yield from _granted(source, nested, context)
+        return
+    for scalar in structured.scalars(value):
+        yield from _scalar_hits(source, scalar, 0, context)
+
+
+def _scalar_hits(source: Source, scalar: Scalar, start: int, context: str) -> Iterator[Hit]:
+    for part in _SCOPE_TOKEN.finditer(scalar.value, start):
+        value = part.group(0).strip("\"'")
+        entry = lookup(value, context)
+        if entry is not None:
+            yield Hit(span=structured.locate(source, scalar, part.start(), part.end()),
+                      target=value, detail=describe(entry, value), code=value)
+
+
+def _line_hits(source: Source, context: str) -> Iterator[Hit]:
+    """Other config files (and JSON that does not parse): scope-named keys line by line."""
     lines = source.lines
     for number, line in enumerate(lines, start=1):
         if is_comment(line, source.kind):
             continue
-        for flag in _FLAG.finditer(line):
-            yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
         match = _KEY_LINE.match(line)
         if match is None or not names_scope_grant(match.group(2)):
             continue
@@ -205,7 +265,7 @@ def _inline_hits(number: int, start: int, value: str, context: str) -> Iterator[
 
 
 def _tokens_hits(number: int, start: int, text: str, context: str) -> Iterator[Hit]:
-    for part in re.finditer(r"[^\s,\[\]]+", text):
+    for part in _SCOPE_TOKEN.finditer(text):
         value = part.group(0).strip("\"'")
         entry = lookup(value, context)
         if entry is not None:
@@ -231,7 +291,7 @@ def _block_hits(source: Source, number: int, context: str) -> Iterator[Hit]:
             yield from _tokens_hits(offset + 1, item.start(1), item.group(1), context)
             continue
         stripped = line.strip()
-        if source.kind == "json" and stripped.startswith(('"', "'")) and ":" not in stripped:
+        if source.kind is FileKind.JSON and stripped.startswith(('"', "'")) and ":" not in stripped:
             for q in _QUOTED.finditer(line):
                 yield from _tokens_hits(offset + 1, q.start(1), q.group(1), context)
         elif indent_of(line) <= base:
@@ -303,7 +363,17 @@ RULE = Rule(
                 return service_account.Credentials.from_service_account_file(
                     path, scopes=["https://www.googleapis.com/auth/cloud-platform"])
             """,
-            lines=(3, 7),
+            expect=(
+                Expected(3, 11, "Over-broad scope: Google scope "
+                                "'https://www.googleapis.com/auth/drive' grants access to every "
+                                "file in the user's Drive; use 'drive.file' (only files the app "
+                                "created or was given) or 'drive.readonly'"),
+                Expected(7, 23, "Over-broad scope: Google scope "
+                                "'https://www.googleapis.com/auth/cloud-platform' grants full "
+                                "access to every Google Cloud API in the project; use "
+                                "'cloud-platform.read-only' or the scope of the one API used "
+                                "(e.g. 'devstorage.read_only')"),
+            ),
         ),
         Example(
             """
@@ -312,14 +382,22 @@ RULE = Rule(
             def login_url(state):
                 return github_oauth.authorize_url(scope="repo admin:org", state=state)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 45, "Over-broad scope: GitHub scope 'repo' grants full control of "
+                                "every private repository; use 'public_repo', 'repo:status', or "
+                                "a fine-grained token with contents:read"),
+            ),
         ),
         Example(
             """
             def issue_support_token(store, agent):
                 return store.issue(subject=agent, scopes={"*"}, ttl_seconds=900)
             """,
-            lines=(2,),
+            expect=(
+                Expected(2, 47, "Over-broad scope: scope '*' is a wildcard: every permission, "
+                                "now and in future; use the list of scopes the client actually "
+                                "calls"),
+            ),
         ),
         Example(
             """
@@ -331,7 +409,11 @@ RULE = Rule(
                   - admin
             """,
             path="slack/manifest.yml",
-            lines=(6,),
+            expect=(
+                Expected(6, 9, "Over-broad scope: Slack scope 'admin' grants administration of "
+                               "the whole workspace; use the specific scopes the app uses (e.g. "
+                               "'chat:write', 'channels:read')"),
+            ),
         ),
     ),
     good=(

@@ -2,70 +2,53 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from tokenward.analysis.config_text import indent_of, is_comment
+from tokenward.analysis import structured
+from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import Example, Rule, RuleDocs
-
-_WRITE_ALL = re.compile(r"""^(\s*)["']?permissions["']?\s*:\s*["']?(write-all)["']?\s*(?:#.*)?$""")
-_TOP_PERMISSIONS = re.compile(r"""^["']?permissions["']?\s*:\s*(?:#.*)?$""")
-_WRITE_ENTRY = re.compile(r"""^\s+["']?([a-z-]+)["']?\s*:\s*["']?(write)["']?\s*(?:#.*)?$""")
-_TOP_KEY = re.compile(r"""^["']?([A-Za-z_-]+)["']?\s*:""")
+from tokenward.rules.base import Example, Expected, Rule, RuleDocs
 
 
-def _is_workflow(source_path: str, lines: list[str]) -> bool:
-    if "/.github/workflows/" in "/" + source_path or ".gitea/workflows/" in source_path:
+def _detect(source: Source) -> Iterator[Hit]:
+    for workflow in structured.documents(source) or ():
+        if isinstance(workflow, Mapping) and _is_workflow(source.path, workflow):
+            yield from _in_workflow(source, workflow)
+
+
+def _is_workflow(path: str, document: Mapping) -> bool:
+    if "/.github/workflows/" in "/" + path or ".gitea/workflows/" in path:
         return True
-    keys = {m.group(1) for line in lines if (m := _TOP_KEY.match(line))}
-    return "jobs" in keys and ("on" in keys or "true" in keys)
+    # YAML 1.1 reads a bare `on` key as true: some writers spell it that way.
+    return document.get("jobs") is not None and document.get("on", "true") is not None
 
 
-def _job_count(lines: list[str]) -> int:
-    inside, child_indent, count = False, None, 0
-    for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if indent_of(line) == 0:
-            inside = line.startswith("jobs:")
-            continue
-        if inside:
-            if child_indent is None:
-                child_indent = indent_of(line)
-            if indent_of(line) == child_indent and line.rstrip().endswith(":"):
-                count += 1
-    return count
-
-
-def _detect(source) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
-    lines: list[str] = source.lines
-    if not _is_workflow(source.path, lines):
+def _in_workflow(source: Source, workflow: Mapping) -> Iterator[Hit]:
+    yield from _write_all(source, workflow.get("permissions"), "workflow")
+    jobs = workflow.get("jobs")
+    if not isinstance(jobs, Mapping):
         return
-    for number, line in enumerate(lines, start=1):
-        match = _WRITE_ALL.match(line)
-        if match is not None:
-            level = "workflow" if not match.group(1) else "job"
-            yield Hit(span=Span(number, match.start(2) + 1, number, match.end(2) + 1),
-                      target="write-all", detail=f"every scope, for the whole {level}",
-                      code=line.strip())
-    if _job_count(lines) < 2:
+    for _, job in jobs.entries:
+        if isinstance(job, Mapping):
+            yield from _write_all(source, job.get("permissions"), "job")
+    granted = workflow.get("permissions")
+    if len(jobs.entries) < 2 or not isinstance(granted, Mapping):
         return  # one job: workflow-level permissions are that job's permissions
-    for number, line in enumerate(lines, start=1):
-        if not _TOP_PERMISSIONS.match(line):
-            continue
-        for offset in range(number, len(lines)):
-            entry = lines[offset]
-            if not entry.strip() or is_comment(entry, "yaml"):
-                continue
-            if indent_of(entry) == 0:
-                break
-            write = _WRITE_ENTRY.match(entry)
-            if write is not None:
-                yield Hit(span=Span(offset + 1, indent_of(entry) + 1, offset + 1,
-                                    write.end(2) + 1),
-                          target=f"{write.group(1)}: write",
-                          detail="every job of the workflow", code=entry.strip())
+    for scope, level in granted.entries:
+        if isinstance(level, Scalar) and level.value == "write":
+            yield Hit(span=Span(scope.span.line, scope.span.column, level.span.end_line,
+                                level.span.end_column),
+                      target=f"{scope.value}: write", detail="every job of the workflow",
+                      code=source.line(scope.span.line).strip())
+
+
+def _write_all(source: Source, permissions: structured.Node | None, level: str
+               ) -> Iterator[Hit]:
+    if isinstance(permissions, Scalar) and permissions.value == "write-all":
+        yield Hit(span=permissions.span, target="write-all",
+                  detail=f"every scope, for the whole {level}",
+                  code=source.line(permissions.span.line).strip())
 
 
 def _may_grant_write(text: str) -> bool:
@@ -107,7 +90,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"yaml"}),
+    kinds=frozenset({FileKind.YAML}),
     keywords=("permissions",),
     prefilter=_may_grant_write,
     bad=(
@@ -125,7 +108,11 @@ RULE = Rule(
                   - run: make
             """,
             path=".github/workflows/release.yml",
-            lines=(5,),
+            expect=(
+                Expected(5, 14, "GitHub Actions token granted write-all (every scope, for the "
+                                "whole workflow): any step, action or dependency that runs can "
+                                "push code, publish packages and change the repository"),
+            ),
         ),
         Example(
             """
@@ -143,7 +130,14 @@ RULE = Rule(
                 steps: [{run: make publish}]
             """,
             path="workflow.yml",
-            lines=(3, 11),
+            expect=(
+                Expected(3, 3, "GitHub Actions token granted contents: write (every job of the "
+                               "workflow): any step, action or dependency that runs can push "
+                               "code, publish packages and change the repository"),
+                Expected(11, 18, "GitHub Actions token granted write-all (every scope, for the "
+                                 "whole job): any step, action or dependency that runs can push "
+                                 "code, publish packages and change the repository"),
+            ),
         ),
     ),
     good=(

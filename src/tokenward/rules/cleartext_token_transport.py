@@ -24,10 +24,10 @@ from tokenward.analysis.credentials import (
     url_prefix,
 )
 from tokenward.analysis.python import call_name, keyword, positional
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.config import STRINGS, Option
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -42,7 +42,7 @@ LOCAL_HOSTS = Option(NAME, "local_hosts", STRINGS, (),
 
 def _detect(source: Source) -> Iterator[Hit]:
     extra = LOCAL_HOSTS.value(source.config)
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source, extra)
     else:
         yield from detect_commands(source, extra)
@@ -195,7 +195,10 @@ RULE = Rule(
                 return requests.get(f"{BASE_URL}/user",
                                     headers={"Authorization": f"Bearer {token}"})
             """,
-            lines=(6,),
+            expect=(
+                Expected(6, 12, "A credential is sent over cleartext http:// to "
+                                "api.example.com: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -207,7 +210,10 @@ RULE = Rule(
             def orders():
                 return session.get("http://shop.example.com/orders").json()
             """,
-            lines=(7,),
+            expect=(
+                Expected(7, 12, "A credential is sent over cleartext http:// to "
+                                "shop.example.com: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -216,7 +222,10 @@ RULE = Rule(
             client = httpx.Client(base_url="http://billing.internal",
                                   auth=("svc", PASSWORD))
             """,
-            lines=(3,),
+            expect=(
+                Expected(3, 10, "A credential is sent over cleartext http:// to "
+                                "billing.internal: anyone on the path can read and replay it"),
+            ),
         ),
         Example(
             """
@@ -225,7 +234,10 @@ RULE = Rule(
                  http://deploy.example.com/hooks/release
             """,
             path="deploy.sh",
-            lines=(3,),
+            expect=(
+                Expected(3, 6, "A credential is sent over cleartext http:// to "
+                               "deploy.example.com: anyone on the path can read and replay it"),
+            ),
         ),
     ),
     good=(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tokenward.analysis.config_text import enclosing_block, indent_of, offset_span
-from tokenward.analysis.source import Source
-from tokenward.model import Category, Hit, Severity, Span
+from tokenward.analysis import structured
+from tokenward.analysis.config_text import enclosing_block, offset_span
+from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Sequence
+from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
 
-_BINDING_KIND = re.compile(r"""^\s*kind\s*:\s*["']?(ClusterRoleBinding|RoleBinding)\b""")
-_ROLE_REF = re.compile(r"""^(\s*)roleRef\s*:\s*(.*)$""")
-_NAME = re.compile(r"""\bname\s*:\s*["']?(cluster-admin)["']?\s*(?:[,}#]|$)""")
+_BINDING_KINDS = frozenset({"ClusterRoleBinding", "RoleBinding"})
 _FLAG = re.compile(r"""--clusterrole[= ]["']?(cluster-admin)\b""")
 _JSON_REF = re.compile(r"""["']?(?:roleRef|role_ref)["']?\s*[:=]""")
 _JSON_NAME = re.compile(r"""["']?name["']?\s*[:=]\s*["'](cluster-admin)["']""")
@@ -24,8 +24,9 @@ def _detect(source: Source) -> Iterator[Hit]:
     text = source.text
     for match in _FLAG.finditer(text):
         yield _hit(source, match.start(1), match.end(1), "kubectl --clusterrole")
-    if source.kind == "yaml":
-        yield from _detect_yaml(source)
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_manifests(source, documents)
         return
     for pattern in (_JSON_REF, _PY_REF):
         for match in pattern.finditer(text):
@@ -42,35 +43,24 @@ def _hit(source: Source, start: int, end: int, what: str) -> Hit:
                detail=what, code="cluster-admin")
 
 
-def _detect_yaml(source: Source) -> Iterator[Hit]:
-    lines = source.lines
-    binding = False
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("---"):
-            binding = False
+def _in_manifests(source: Source, documents: tuple[structured.Node, ...]) -> Iterator[Hit]:
+    """A binding's ``roleRef`` naming cluster-admin: a (Cluster)RoleBinding manifest (in a
+    multi-document file or a ``List``), or a mapping without ``kind`` that configures one
+    (Terraform's ``kubernetes_cluster_role_binding`` block, whose ``role_ref`` is a list)."""
+    for mapping in structured.mappings(*documents):
+        kind = mapping.get("kind")
+        if kind is not None and mapping.value("kind") not in _BINDING_KINDS:
             continue
-        if _BINDING_KIND.match(line) and indent_of(line) == 0:
-            binding = True
-        ref = _ROLE_REF.match(line)
-        if not binding or ref is None:
-            continue
-        inline = _NAME.search(ref.group(2))
-        if inline is not None:
-            yield Hit(span=Span(number, ref.start(2) + inline.start(1) + 1, number,
-                                ref.start(2) + inline.end(1) + 1),
-                      target="cluster-admin", detail="role binding", code=line.strip())
-            continue
-        base = indent_of(line)
-        for offset in range(number, len(lines)):
-            child = lines[offset]
-            if not child.strip():
-                continue
-            if indent_of(child) <= base:
-                break
-            name = _NAME.search(child)
-            if name is not None:
-                yield Hit(span=Span(offset + 1, name.start(1) + 1, offset + 1, name.end(1) + 1),
-                          target="cluster-admin", detail="role binding", code=child.strip())
+        ref = mapping.get("roleRef", "role_ref")
+        refs = ref.items if isinstance(ref, Sequence) else (ref,)
+        for role in refs:
+            name = role.get("name") if isinstance(role, Mapping) else None
+            if isinstance(name, structured.Scalar) and name.value == "cluster-admin":
+                # YAML findings are fingerprinted by their line, as before parsing.
+                code = (source.line(name.span.line).strip() if source.kind is FileKind.YAML
+                        else "cluster-admin")
+                yield Hit(span=name.span, target="cluster-admin", detail="role binding",
+                          code=code)
 
 
 _BAD, _GOOD = examples.load("cluster_admin_binding")
@@ -105,7 +95,8 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "shell", "dockerfile", "hcl"}),
+    kinds=frozenset({FileKind.PYTHON, FileKind.JSON, FileKind.YAML, FileKind.SHELL,
+                     FileKind.DOCKERFILE, FileKind.HCL}),
     keywords=("cluster-admin",),
     bad=_BAD,
     good=_GOOD,

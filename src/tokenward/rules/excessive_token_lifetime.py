@@ -23,7 +23,7 @@ from tokenward.analysis.python import (
     positional,
     string_value,
 )
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     LifetimeName,
     cookie_holds_token,
@@ -32,7 +32,7 @@ from tokenward.analysis.vocabulary import (
     states_lifetime,
 )
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
     limit_of = limits(source.config)
     for number, line in enumerate(source.lines, start=1):
         matches = list(_CONFIG_PAIR.finditer(line))
-        docker = _DOCKER_ENV.match(line) if source.kind == "dockerfile" else None
+        docker = _DOCKER_ENV.match(line) if source.kind is FileKind.DOCKERFILE else None
         if docker:
             matches.append(docker)
         for match in matches:
@@ -216,7 +216,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_config(source)
@@ -278,7 +278,14 @@ RULE = Rule(
             }
             PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
             """,
-            lines=(3, 5, 8),
+            expect=(
+                Expected(3, 28, "JWT_ACCESS_TOKEN_EXPIRES lets tokens live too long: tokens "
+                                "never expire (access tokens)"),
+                Expected(5, 30, "ACCESS_TOKEN_LIFETIME lets tokens live too long: 1 day; limit "
+                                "for access tokens: 1 hour"),
+                Expected(8, 26, "PASSWORD_RESET_TIMEOUT lets tokens live too long: 7 days; "
+                                "limit for reset and verification links: 1 day"),
+            ),
         ),
         Example(
             """
@@ -288,7 +295,12 @@ RULE = Rule(
                 token = create_access_token(identity=user.id, expires_delta=False)
                 response.set_cookie("refresh_token", token, max_age=60 * 60 * 24 * 365)
             """,
-            lines=(4, 5),
+            expect=(
+                Expected(4, 65, "create_access_token(expires_delta=) lets tokens live too long: "
+                                "tokens never expire (access tokens)"),
+                Expected(5, 57, "set_cookie(max_age=) lets tokens live too long: 1 year; limit "
+                                "for refresh and API tokens: 30 days"),
+            ),
         ),
         Example(
             """
@@ -301,7 +313,12 @@ RULE = Rule(
             def access_token(user):
                 return {"sub": user.id, "exp": datetime.now(timezone.utc) + timedelta(days=7)}
             """,
-            lines=(5, 8),
+            expect=(
+                Expected(5, 40, "ACCESS_TOKEN_EXPIRE_MINUTES lets tokens live too long: 8 days; "
+                                "limit for access tokens: 1 hour"),
+                Expected(8, 36, '"exp" claim lets tokens live too long: 7 days; limit for '
+                                "access tokens: 1 hour"),
+            ),
         ),
         Example(
             """
@@ -311,7 +328,14 @@ RULE = Rule(
               reset_token_expire_hours: 48
             """,
             path="config.yaml",
-            lines=(2, 3, 4),
+            expect=(
+                Expected(2, 26, "access_token_lifetime lets tokens live too long: 7 days; limit "
+                                "for access tokens: 1 hour"),
+                Expected(3, 22, "refresh_token_ttl lets tokens live too long: 90 days; limit "
+                                "for refresh and API tokens: 30 days"),
+                Expected(4, 29, "reset_token_expire_hours lets tokens live too long: 2 days; "
+                                "limit for reset and verification links: 1 day"),
+            ),
         ),
         Example(
             """
@@ -319,7 +343,12 @@ RULE = Rule(
             SESSION_COOKIE_AGE=31536000
             """,
             path=".env",
-            lines=(1, 2),
+            expect=(
+                Expected(1, 26, "JWT_ACCESS_TOKEN_EXPIRES lets tokens live too long: tokens "
+                                "never expire (access tokens)"),
+                Expected(2, 20, "SESSION_COOKIE_AGE lets tokens live too long: 1 year; limit "
+                                "for sessions: 30 days"),
+            ),
         ),
     ),
     good=(

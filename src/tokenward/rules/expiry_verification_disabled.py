@@ -11,7 +11,7 @@ from tokenward.analysis.python import call_name, enclosing_function, keyword, st
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -148,7 +148,9 @@ RULE = Rule(
                 claims = jwt.decode(token, key, algorithms=["HS256"], options={"verify_exp": False})
                 return claims["sub"]
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 68, 'jwt.decode() accepts expired tokens: "verify_exp": False'),
+            ),
             fixed="""
             import jwt
 
@@ -175,7 +177,11 @@ RULE = Rule(
                 opts = {"verify_aud": False, "verify_exp": False}
                 return jose_jwt.decode(token, key, options=opts)
             """,
-            lines=(7, 11, 14),
+            expect=(
+                Expected(7, 13, 'jwt.decode() accepts expired tokens: "verify_signature": False'),
+                Expected(11, 35, "jwt.decode() accepts expired tokens: verify=False"),
+                Expected(14, 34, 'jose.jwt.decode() accepts expired tokens: "verify_exp": False'),
+            ),
         ),
         Example(
             """
@@ -185,7 +191,10 @@ RULE = Rule(
                 claims = jwt.decode(token, key)
                 return claims["sub"]
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 14, "authlib.jose.jwt.decode() accepts expired tokens: claims never "
+                                "validated (claims.validate() checks exp)"),
+            ),
         ),
     ),
     good=(

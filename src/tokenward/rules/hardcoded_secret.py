@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.providers import fails_validation, provider_of
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
@@ -232,7 +232,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
         # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
         # `"key": "literal"` lines as TW102 judges a config file's pairs.
-        yield from text_hits(source, "python")
+        yield from text_hits(source, FileKind.PYTHON)
         return
     _load_libcst()
     for node in _literal_nodes(source):

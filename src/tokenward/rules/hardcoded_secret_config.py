@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tokenward.analysis.config_pairs import Pair, pairs
 from tokenward.analysis.config_text import windows
 from tokenward.analysis.providers import fails_validation, provider_of
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
     inline_secrets,
@@ -48,13 +48,13 @@ def _netrc_hits(source: Source) -> Iterator[Hit]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "netrc":
+    if source.kind is FileKind.NETRC:
         yield from _netrc_hits(source)
         return
     yield from text_hits(source, source.kind)
 
 
-def text_hits(source: Source, kind: str) -> Iterator[Hit]:
+def text_hits(source: Source, kind: FileKind) -> Iterator[Hit]:
     """Secrets in the key/value pairs of ``source`` read as ``kind``, and in URLs, command
     lines and Authorization headers on its lines. Also TW101's fallback for Python that
     does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``)."""
@@ -89,7 +89,7 @@ class _Seen:
         return True
 
 
-def _line_hits(number: int, offset: int, line: str, kind: str, comment: bool,
+def _line_hits(number: int, offset: int, line: str, kind: FileKind, comment: bool,
                seen: _Seen, cut: bool) -> Iterator[Hit]:
     """Hits in ``line``: a window at column ``offset`` of line ``number``. When the window
     ``cut`` the line, a value reaching its end may be cut too: it is left to the next
@@ -105,7 +105,7 @@ def _line_hits(number: int, offset: int, line: str, kind: str, comment: bool,
             if first(cred.end, cred.password):
                 yield _raw_hit(span(cred.start, cred.end), cred.password,
                                f"{cred.scheme} URL", "password in a URL")
-    if kind == "shell" and ("-u" in line or "--" in line):
+    if kind is FileKind.SHELL and ("-u" in line or "--" in line):
         for match in _CLI_PASSWORD.finditer(line):
             group = "pw" if match.group("pw") else "pw2"
             password = match.group(group)
@@ -113,18 +113,20 @@ def _line_hits(number: int, offset: int, line: str, kind: str, comment: bool,
                                                                       password):
                 yield _raw_hit(span(match.start(group), match.end(group)), password,
                                "password", "password")
-    # Command lines and URLs the pair reader does not see; comments are not code here.
-    if not comment and number not in seen.lines:
-        for inline in inline_secrets(line):
-            if first(inline.end, inline.secret):
-                yield _raw_hit(span(inline.start, inline.end), inline.secret, inline.name,
-                               f"{inline.name} on a command line or in a URL")
+    # An Authorization header before the generic inline forms: it names the header,
+    # where they would name only the scheme ("configuration key bearer").
     if "uthorization" in line:
         for match in _AUTH_HEADER.finditer(line):
             token = match.group("token")
             if why_not_secret(token, "bearer") is None and first(match.end("token"), token):
                 yield _raw_hit(span(match.start("token"), match.end("token")), token,
                                "Authorization", "bearer token")
+    # Command lines and URLs the pair reader does not see; comments are not code here.
+    if not comment and number not in seen.lines:
+        for inline in inline_secrets(line):
+            if first(inline.end, inline.secret):
+                yield _raw_hit(span(inline.start, inline.end), inline.secret, inline.name,
+                               f"{inline.name} on a command line or in a URL")
 
 
 def _raw_hit(span: Span, secret: str, target: str, detail: str) -> Hit:
@@ -183,7 +185,7 @@ RULE = Rule(
     message="Hard-coded {detail} in configuration key {target}",
     hint="Keep the value out of the file: reference an environment variable (${NAME}) or a "
          "secret store, and add real .env files to .gitignore.",
-    kinds=CONFIG | {"netrc"},
+    kinds=CONFIG | {FileKind.NETRC},
     keywords=(*SECRET_KEYWORDS, "://"),  # a secret-like key, or a URL with a password
     detect=_detect,
     docs=RuleDocs(

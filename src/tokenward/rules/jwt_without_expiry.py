@@ -10,7 +10,7 @@ from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import argument, call_name
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -97,7 +97,10 @@ RULE = Rule(
             def login(uid, key):
                 return jwt.encode({"sub": uid}, key, algorithm="HS256")
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 12, 'jwt.encode() mints a token whose claims ({"sub": uid}) have no '
+                                "'exp': it never expires"),
+            ),
             fixed="""
             import jwt
             from datetime import datetime, timedelta, timezone
@@ -121,7 +124,10 @@ RULE = Rule(
                 token = jwt.encode(payload, key, algorithm="HS256")
                 return token
             """,
-            lines=(9,),
+            expect=(
+                Expected(9, 13, "jwt.encode() mints a token whose claims (payload) have no "
+                                "'exp': it never expires"),
+            ),
             fixed="""
             import jwt
             from datetime import datetime, timedelta, timezone
@@ -149,7 +155,12 @@ RULE = Rule(
                 b = jwt.encode({"alg": "RS256"}, {"sub": user.id}, key)
                 return a, b
             """,
-            lines=(7, 8),
+            expect=(
+                Expected(7, 9, "jose.jwt.encode() mints a token whose claims (claims) have no "
+                               "'exp': it never expires"),
+                Expected(8, 9, 'authlib.jose.jwt.encode() mints a token whose claims ({"sub": '
+                               "user.id}) have no 'exp': it never expires"),
+            ),
         ),
     ),
     good=(

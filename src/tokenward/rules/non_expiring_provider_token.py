@@ -10,10 +10,10 @@ from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.lifetimes import LIMITS, human
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.model import Category, Hit, Severity, Span
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
 def _detect(source: Source) -> Iterator[Hit]:
     if is_test_path(source.path):
         return
-    if source.kind != "python":
+    if source.kind is not FileKind.PYTHON:
         yield from _vault_cli(source)
         return
     if source.index is None:
@@ -187,7 +187,7 @@ RULE = Rule(
                     "https://developer.hashicorp.com/vault/docs/commands/token/create"),
     ),
     detect=_detect,
-    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations"),
@@ -200,7 +200,10 @@ RULE = Rule(
                 data = {"name": "ci", "scopes": ["read_api"]}
                 return user.personal_access_tokens.create(data)
             """,
-            lines=(5,),
+            expect=(
+                Expected(5, 12, "personal_access_tokens.create() creates a token without "
+                                "expires_at"),
+            ),
         ),
         Example(
             """
@@ -210,7 +213,11 @@ RULE = Rule(
             app_token = client.auth.token.create(policies=["app"])
             ci_token = client.auth.token.create(policies=["ci"], ttl="8760h")
             """,
-            lines=(4, 5),
+            expect=(
+                Expected(4, 13, "Vault token create creates a token without ttl (inherits the "
+                                "mount default, 32 days unless tuned)"),
+                Expected(5, 54, "Vault token create creates a token ttl=1 year (limit 30 days)"),
+            ),
         ),
         Example(
             """
@@ -219,7 +226,10 @@ RULE = Rule(
             vault token create -policy=ops
             """,
             path="scripts/tokens.sh",
-            lines=(2, 3),
+            expect=(
+                Expected(2, 1, "vault token create creates a token -ttl=1 year (limit 30 days)"),
+                Expected(3, 1, "vault token create creates a token without -ttl"),
+            ),
         ),
     ),
     good=(

@@ -20,7 +20,7 @@ from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -222,7 +222,10 @@ RULE = Rule(
             def create_api_key():
                 return secrets.token_hex(8)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 12, "return value of create_api_key() has too little entropy: "
+                                "secrets.token_hex(8) (64 bits); use at least 16 random bytes"),
+            ),
             fixed="""
             import secrets
 
@@ -241,7 +244,12 @@ RULE = Rule(
                 user.reset_token = os.urandom(TOKEN_BYTES).hex()
                 user.activation_key = get_random_string(10)
             """,
-            lines=(7, 8),
+            expect=(
+                Expected(7, 24, "reset_token has too little entropy: os.urandom(8) (64 bits); "
+                                "use at least 16 random bytes"),
+                Expected(8, 27, "activation_key has too little entropy: get_random_string(10) "
+                                "(59 bits); use at least 16 random bytes"),
+            ),
         ),
         Example(
             """
@@ -251,7 +259,10 @@ RULE = Rule(
                 token = uuid.uuid4().hex[:8]
                 mailer.send(user.email, f"https://example.com/invite/{token}")
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 13, "token has too little entropy: uuid.uuid4() cut to 8 characters "
+                                "(32 bits); use at least 16 random bytes"),
+            ),
         ),
     ),
     good=(

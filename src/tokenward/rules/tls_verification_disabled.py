@@ -18,10 +18,10 @@ from tokenward.analysis.credentials import (
     may_carry_credentials,
 )
 from tokenward.analysis.python import call_name, dotted_name, imports, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import CONFIG, PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.rules.cleartext_token_transport import command_carries_credentials
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ _CONTEXT_ARGS = ("context", "ssl", "ssl_context", "verify", "tls_context")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_commands(source)
@@ -253,7 +253,7 @@ def _file_has_credential(source: Source) -> bool:
 
 
 def _detect_config_keys(source: Source) -> Iterator[Hit]:
-    if source.kind in ("shell", "dockerfile"):
+    if source.kind in (FileKind.SHELL, FileKind.DOCKERFILE):
         return
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(source.lines, start=1):
@@ -335,7 +335,11 @@ RULE = Rule(
                                     headers={"PRIVATE-TOKEN": token},
                                     verify=False)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 12, "TLS certificate verification is turned off (verify=False) "
+                                "where a credential is sent: a man in the middle can read the "
+                                "token"),
+            ),
         ),
         Example(
             """
@@ -351,7 +355,11 @@ RULE = Rule(
                                              headers={"Authorization": f"Bearer {token}"})
                 return urllib.request.urlopen(req, context=ctx).read()
             """,
-            lines=(6,),
+            expect=(
+                Expected(6, 1, "TLS certificate verification is turned off (ctx.verify_mode = "
+                               "ssl.CERT_NONE) where a credential is sent: a man in the middle "
+                               "can read the token"),
+            ),
         ),
         Example(
             """
@@ -361,7 +369,11 @@ RULE = Rule(
             session.auth = ("deploy", DEPLOY_PASSWORD)
             session.verify = False
             """,
-            lines=(5,),
+            expect=(
+                Expected(5, 1, "TLS certificate verification is turned off (session.verify = "
+                               "False) where a credential is sent: a man in the middle can read "
+                               "the token"),
+            ),
         ),
         Example(
             """
@@ -369,7 +381,10 @@ RULE = Rule(
             curl -k -H "Authorization: Bearer $TOKEN" https://registry.example.com/v2/
             """,
             path="pull.sh",
-            lines=(2,),
+            expect=(
+                Expected(2, 6, "TLS certificate verification is turned off (-k) where a "
+                               "credential is sent: a man in the middle can read the token"),
+            ),
         ),
     ),
     good=(

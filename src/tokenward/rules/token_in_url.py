@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.config_text import is_comment
 from tokenward.analysis.credentials import dict_items, is_http_call, resolve
 from tokenward.analysis.python import keyword, last_name, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     carries_credential,
     has_secret_word,
@@ -34,7 +34,7 @@ _PARAM_TEMPLATE = re.compile(r"[?&]([A-Za-z][\w\-]*)=(\{[^}]*\}|%s|%\(\w+\)s)")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "python":
+    if source.kind is FileKind.PYTHON:
         yield from _detect_python(source)
     else:
         yield from _detect_config(source)

@@ -16,7 +16,7 @@ from tokenward.analysis.python import (
     last_name,
     string_value,
 )
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     carries_credential,
     described_as_credential,
@@ -28,7 +28,7 @@ from tokenward.analysis.vocabulary import (
     names_bare_token,
 )
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -59,7 +59,7 @@ _MAX_SAFE_SLICE = 8
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind != "python":
+    if source.kind is not FileKind.PYTHON:
         yield from _detect_shell(source)
         return
     if source.index is None:
@@ -497,7 +497,7 @@ RULE = Rule(
                     "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"),
     ),
     detect=_detect,
-    kinds=PYTHON | frozenset({"shell", "dockerfile", "yaml"}),
+    kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
     prefilter=_mentions_credentials,
     bad=(
@@ -512,7 +512,12 @@ RULE = Rule(
                 logger.info("refreshed token %s", token)
                 logger.debug(f"calling API with {client.api_key}")
             """,
-            lines=(7, 8),
+            expect=(
+                Expected(7, 5, "token is written to a log (logger.info): logs are kept, shipped "
+                               "and read by many people, so the token leaks"),
+                Expected(8, 5, "client.api_key is written to a log (logger.debug): logs are "
+                               "kept, shipped and read by many people, so the token leaks"),
+            ),
         ),
         Example(
             """
@@ -523,7 +528,13 @@ RULE = Rule(
                 if resp.status_code == 401:
                     raise PermissionError(f"token {token} was rejected")
             """,
-            lines=(3, 6),
+            expect=(
+                Expected(3, 5, "headers is written to output (print): logs are kept, shipped "
+                               "and read by many people, so the token leaks"),
+                Expected(6, 15, "token is written to an exception message (PermissionError): "
+                                "logs are kept, shipped and read by many people, so the token "
+                                "leaks"),
+            ),
         ),
         Example(
             """
@@ -535,7 +546,11 @@ RULE = Rule(
             def view():
                 log.warning("unauthorised: %s", request.headers.get("Authorization"))
             """,
-            lines=(7,),
+            expect=(
+                Expected(7, 5, 'request.headers.get("Authorization") is written to a log '
+                               "(log.warning): logs are kept, shipped and read by many people, "
+                               "so the token leaks"),
+            ),
         ),
     ),
     good=(

@@ -20,7 +20,7 @@ from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -269,7 +269,12 @@ RULE = Rule(
                 r.set(f"reset:{token}", user.id)
                 r.hset("sessions", user.session_id, user.id)
             """,
-            lines=(6, 7),
+            expect=(
+                Expected(6, 5, "set() stores a token with no expiry: Redis keeps it until "
+                               "deleted"),
+                Expected(7, 5, "hset() stores a token with no expiry: Redis keeps it until "
+                               "deleted"),
+            ),
         ),
         Example(
             """
@@ -278,7 +283,10 @@ RULE = Rule(
             def remember(user, api_token):
                 cache.set(f"user:{user.id}", api_token, timeout=None)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 5, "cache.set() stores a token with no expiry: timeout=None keeps "
+                               "it forever"),
+            ),
         ),
     ),
     good=(

@@ -20,7 +20,7 @@ from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import names_auth_purpose, names_token
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -201,7 +201,9 @@ RULE = Rule(
                 s = URLSafeSerializer(secret, salt="password-reset")
                 return "https://example.com/reset/" + s.dumps(user.id)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 9, "URLSafeSerializer: its tokens never expire"),
+            ),
         ),
         Example(
             """
@@ -214,7 +216,9 @@ RULE = Rule(
                 def confirm(self, token):
                     return self.serializer.loads(token, salt="email-confirm")
             """,
-            lines=(8,),
+            expect=(
+                Expected(8, 16, "self.serializer.loads: called without max_age"),
+            ),
         ),
         Example(
             """
@@ -224,7 +228,9 @@ RULE = Rule(
                 user_id = signing.loads(token, salt="account-activation")
                 return user_id
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 15, "signing.loads: called without max_age"),
+            ),
         ),
     ),
     good=(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
-from tokenward.rules.base import Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
 
 # policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
 _POLICIES_ROOT = re.compile(
@@ -20,13 +22,28 @@ _SHELL_POLICY = re.compile(r"""-policy(?:=|\s+)["']?(root)(?![\w.\-/])""")
 _PATH_STAR = re.compile(r"""\bpath\s+["'](\*|sys/\*|\+/\*)["']\s*\{""")
 _JSON_PATH_STAR = re.compile(r"""["'](\*)["']\s*:\s*\{\s*["']capabilities["']""")
 _ROOT_CAPS = re.compile(r"""["'](sudo|\*)["']""")
+# In a structured file: the keys that name policies, a root policy among listed names, the
+# paths that cover every secret, and the capabilities that make them root.
+_POLICY_KEYS = frozenset({"policy", "policies", "token_policy", "token_policies"})
+_ROOT_NAME = re.compile(r"""(?:^|[\s,])(root)(?![\w.\-/])""")
+_EVERY_PATH = frozenset({"*", "sys/*", "+/*"})
+_ROOT_CAPABILITIES = frozenset({"sudo", "*"})
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    text = source.text
     context = source.lowered + source.path.lower()
     if "vault" not in context and "hvac" not in context and "capabilities" not in context:
         return
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_documents(source, documents)
+        return
+    yield from _in_text(source)
+
+
+def _in_text(source: Source) -> Iterator[Hit]:
+    """Code, HCL, scripts (and JSON that does not parse): patterns over the text."""
+    text = source.text
     seen: set[int] = set()
     for pattern in (_POLICIES_ROOT, _SHELL_POLICY):
         for match in pattern.finditer(text):
@@ -46,6 +63,54 @@ def _detect(source: Source) -> Iterator[Hit]:
                 yield Hit(span=offset_span(text, match.start(1), match.end(1)),
                           target=f'path "{match.group(1)}" with sudo', detail="path",
                           code=match.group(0))
+
+
+def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Iterator[Hit]:
+    """YAML and JSON: policy keys naming root, policies with sudo on every path, and
+    command lines held in values (a CI step that runs ``vault token create``)."""
+    for node in structured.walk(*documents):
+        if isinstance(node, Mapping):
+            for key, value in node.entries:
+                if key.value in _POLICY_KEYS:
+                    yield from _root_policies(source, value)
+                elif key.value == "path" and isinstance(value, Mapping):
+                    yield from _root_paths(source, value)
+        elif isinstance(node, Scalar):
+            for pattern in (_POLICIES_ROOT, _SHELL_POLICY):
+                for match in pattern.finditer(node.value):
+                    yield Hit(span=structured.locate(source, node, match.start(1), match.end(1)),
+                              target="root policy", detail="root", code=match.group(0).strip())
+
+
+def _root_policies(source: Source, value: structured.Node) -> Iterator[Hit]:
+    for name in structured.scalars(value):
+        for match in _ROOT_NAME.finditer(name.value):
+            span = structured.locate(source, name, match.start(1), match.end(1))
+            yield Hit(span=span, target="root policy", detail="root",
+                      code=_text_path_code(source.text, name.start + match.start(1),
+                                           _POLICIES_ROOT, "root policy"))
+
+
+def _root_paths(source: Source, paths: Mapping) -> Iterator[Hit]:
+    for path, rules in paths.entries:
+        if path.value not in _EVERY_PATH or not isinstance(rules, Mapping):
+            continue
+        capabilities = structured.scalars(rules.get("capabilities"))
+        if any(c.value in _ROOT_CAPABILITIES for c in capabilities):
+            yield Hit(span=path.span, target=f'path "{path.value}" with sudo', detail="path",
+                      code=_text_path_code(source.text, path.start, _JSON_PATH_STAR,
+                                           f'"{path.value}": capabilities'))
+
+
+def _text_path_code(text: str, at: int, pattern: re.Pattern[str], other: str) -> str:
+    """The code the text patterns fingerprinted this finding by before structured files
+    were parsed (their match, where it reaches the same place ``at``), so baselines
+    made then still match."""
+    line_start = text.rfind("\n", 0, at) + 1
+    for match in pattern.finditer(text, line_start, min(len(text), at + 400)):
+        if match.start(1) == at:
+            return match.group(0).strip() if pattern is _POLICIES_ROOT else match.group(0)
+    return other
 
 
 def _commented(text: str, position: int) -> bool:
@@ -99,8 +164,7 @@ RULE = Rule(
                     "https://developer.hashicorp.com/vault/docs/concepts/policies"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "toml", "ini", "shell", "dockerfile", "env",
-                     "hcl"}),
+    kinds=PYTHON | CONFIG | {FileKind.HCL},
     keywords=("root", "sudo"),
     prefilter=_mentions_policy,
     bad=_BAD,

@@ -16,7 +16,7 @@ from tokenward.analysis.vocabulary import (
     mentions_tokens,
 )
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -131,7 +131,10 @@ RULE = Rule(
                 alphabet = string.ascii_letters + string.digits
                 return "".join(random.choice(alphabet) for _ in range(20))
             """,
-            lines=(7,),
+            expect=(
+                Expected(7, 20, "return value of generate_reset_token() is made from "
+                                "random.choice(), which an attacker can predict"),
+            ),
             fixed="""
             import string
             import secrets
@@ -151,7 +154,10 @@ RULE = Rule(
                 mailer.send(user.email, f"Your code is {otp}")
                 user.otp = otp
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 11, "otp is made from random.randint(), which an attacker can "
+                                "predict"),
+            ),
             fixed="""
             import secrets
 
@@ -170,7 +176,10 @@ RULE = Rule(
                 digest = hashlib.md5(f"{user.email}{time.time()}".encode()).hexdigest()
                 return f"https://example.com/verify?token={digest}"
             """,
-            lines=(5,),
+            expect=(
+                Expected(5, 14, "a token in a URL or header is made from a hash of guessable "
+                                "input, which an attacker can predict"),
+            ),
         ),
         Example(
             """
@@ -184,7 +193,12 @@ RULE = Rule(
                 api_key = "".join(_rng.choices("abcdef0123456789", k=32))
                 return api_key
             """,
-            lines=(7, 8),
+            expect=(
+                Expected(7, 43, "cookie 'session_id' is made from uuid.uuid1() (predictable), "
+                                "which an attacker can predict"),
+                Expected(8, 23, "api_key is made from a seeded generator (choices()), which an "
+                                "attacker can predict"),
+            ),
         ),
         Example(
             """
@@ -195,7 +209,10 @@ RULE = Rule(
                 db.execute("UPDATE users SET code = ?", (code,))
                 send_verification_sms(user.phone, code)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 36, "argument of send_verification_sms() is made from "
+                                "numpy.random.randint(), which an attacker can predict"),
+            ),
         ),
         Example(
             """
@@ -207,7 +224,10 @@ RULE = Rule(
             def invite(user):
                 user.invite_code = random_string(12)
             """,
-            lines=(4,),
+            expect=(
+                Expected(4, 20, "invite_code via random_string() is made from random.choice(), "
+                                "which an attacker can predict"),
+            ),
         ),
     ),
     good=(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tokenward.analysis.config_text import enclosing_block, indent_of, offset_span
-from tokenward.analysis.source import Source
-from tokenward.model import Category, Hit, Severity
+from tokenward.analysis import structured
+from tokenward.analysis.config_text import enclosing_block, offset_span
+from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Scalar
+from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
 
@@ -21,99 +23,63 @@ _RESOURCE = re.compile(
     re.IGNORECASE)
 _DENY = re.compile(rf"""{_Q}?\beffect\b{_Q}?\s*[:=]\s*(?:{_Q})?(?:deny|DENY|Deny)\b""",
                    re.IGNORECASE)
-_YAML_ACTION = re.compile(r"""^(\s*)(?:-\s+)?(Action|actions?)\s*:\s*(.*)$""", re.IGNORECASE)
-_YAML_STAR = re.compile(r"""^\[?\s*["']\*(?::\*)?["']\s*\]?\s*(?:#.*)?$""")
-_YAML_ITEM_STAR = re.compile(r"""^\s*-\s+["']\*(?::\*)?["']\s*(?:#.*)?$""")
-_YAML_RESOURCE = re.compile(r"""^\s*(?:-\s+)?(Resource|resources?)\s*:\s*(.*)$""",
-                            re.IGNORECASE)
-_YAML_DENY = re.compile(r"""^\s*(?:-\s+)?Effect\s*:\s*["']?Deny""", re.IGNORECASE)
+_WILDCARD_ACTIONS = frozenset({"*", "*:*"})
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind == "yaml":
-        yield from _detect_yaml(source)
+    documents = structured.documents(source)
+    if documents is not None:
+        yield from _in_documents(source, documents)
         return
-    text = source.text
-    for match in _ACTION.finditer(text):
+    yield from _in_text(source.text, 0, len(source.text))
+
+
+def _in_text(text: str, start: int, end: int) -> Iterator[Hit]:
+    """Policy statements in code or text (Python dicts, HCL, JSON that does not parse, a
+    policy embedded in a string): bracket-counted blocks."""
+    for match in _ACTION.finditer(text, start, end):
         line_start = text.rfind("\n", 0, match.start()) + 1
         if text[line_start:match.start()].lstrip().startswith(("#", "//")):
             continue
-        start, end = enclosing_block(text, match.start())
-        block = text[start:end]
+        block_start, block_end = enclosing_block(text, match.start())
+        block = text[block_start:block_end]
         if not _RESOURCE.search(block) or _DENY.search(block):
             continue
         yield Hit(span=offset_span(text, match.start(), match.end()), target=match.group(1),
                   detail="", code=" ".join(block.split())[:200])
 
 
-def _yaml_statement(lines: list[str], number: int, indent: int) -> list[str]:
-    """Sibling keys of the Action key: the YAML mapping it belongs to."""
-    block = [lines[number - 1]]
-    for i in range(number - 2, -1, -1):
-        line = lines[i]
-        if not line.strip():
-            continue
-        if indent_of(line) < indent:
-            if line.lstrip().startswith("- ") and indent_of(line) + 2 == indent:
-                block.append(line)
-            break
-        if indent_of(line) == indent and line.lstrip().startswith("- "):
-            break
-        block.append(line)
-    for line in lines[number:]:
-        if not line.strip():
-            continue
-        if indent_of(line) < indent or (indent_of(line) == indent
-                                        and line.lstrip().startswith("- ")
-                                        and not _is_value_item(line, indent)):
-            break
-        block.append(line)
-    return block
+def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Iterator[Hit]:
+    for statement in structured.mappings(*documents):
+        hit = _statement_hit(source, statement)
+        if hit is not None:
+            yield hit
+    # A policy document held in a string (Terraform JSON's "policy": "{\"Statement\": ...}").
+    for node in structured.walk(*documents):
+        if isinstance(node, Scalar) and _ACTION.search(node.value):
+            yield from _in_text(source.text, node.start, node.end)
 
 
-def _is_value_item(line: str, indent: int) -> bool:
-    return False
-
-
-def _yaml_value_is_star(lines: list[str], number: int, inline: str, indent: int) -> bool:
-    if inline.strip():
-        return bool(_YAML_STAR.match(inline.strip()))
-    for line in lines[number:]:
-        if not line.strip():
-            continue
-        if not line.lstrip().startswith("- ") or indent_of(line) < indent:
-            return False
-        if _YAML_ITEM_STAR.match(line):
-            return True
-    return False
-
-
-def _detect_yaml(source: Source) -> Iterator[Hit]:
-    lines = source.lines
-    for number, line in enumerate(lines, start=1):
-        match = _YAML_ACTION.match(line)
-        if match is None:
-            continue
-        indent = match.start(2)
-        if not _yaml_value_is_star(lines, number, match.group(3), indent):
-            continue
-        block = _yaml_statement(lines, number, indent)
-        if any(_YAML_DENY.match(b) for b in block):
-            continue
-        resource_star = False
-        for _i, b in enumerate(block):
-            res = _YAML_RESOURCE.match(b)
-            if res is None:
-                continue
-            if res.group(2).strip():
-                resource_star = bool(_YAML_STAR.match(res.group(2).strip()))
-            else:
-                at = lines.index(b) + 1 if b in lines else 0
-                resource_star = _yaml_value_is_star(lines, at, "", indent_of(b))
-        if resource_star:
-            from tokenward.model import Span
-            yield Hit(span=Span(number, indent + 1, number, len(line.rstrip()) + 1),
-                      target="*", detail="", code=line.strip())
+def _statement_hit(source: Source, statement: Mapping) -> Hit | None:
+    """A statement allowing a wildcard action on the wildcard resource."""
+    action = statement.entry("Action", "action", "actions")
+    if action is None:
+        return None
+    key, actions = action
+    wildcard = next((s for s in structured.scalars(actions) if s.value in _WILDCARD_ACTIONS),
+                    None)
+    resources = structured.scalars(statement.get("Resource", "resource", "resources"))
+    if wildcard is None or not any(r.value == "*" for r in resources):
+        return None
+    if (statement.value("Effect", "effect") or "").lower() == "deny":
+        return None
+    start, end = structured.as_written(source, key), structured.as_written(source, wildcard)
+    if source.kind is FileKind.JSON:  # the statement's text, as the text path has it
+        code = " ".join(source.text[statement.start:statement.end].split())
+    else:
+        code = source.line(key.span.line).strip()
+    return Hit(span=Span(start.line, start.column, end.end_line, end.end_column),
+               target=wildcard.value, detail="", code=code[:200])
 
 
 def _has_wildcard_resource(text: str) -> bool:
@@ -156,7 +122,7 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/250.html"),
     ),
     detect=_detect,
-    kinds=frozenset({"python", "json", "yaml", "hcl"}),
+    kinds=frozenset({FileKind.PYTHON, FileKind.JSON, FileKind.YAML, FileKind.HCL}),
     keywords=("action",),
     prefilter=_has_wildcard_resource,
     bad=_BAD,

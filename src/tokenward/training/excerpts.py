@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tokenward.analysis.source import decode, kind_of
+from tokenward.analysis.source import FileKind, decode, kind_of
 from tokenward.config import Config
 from tokenward.model import Finding, Span
 from tokenward.rules.base import Example, Rule
@@ -30,8 +30,9 @@ from tokenward.training.model import CodeExcerpt
 CONTEXT_LINES = 3
 MAX_LINE_WIDTH = 160
 HIDDEN_LINE = "[line hidden: it may contain a secret]"
-_LANGUAGES = {"python": "python", "yaml": "yaml", "json": "json", "toml": "toml",
-              "ini": "ini", "shell": "bash", "dockerfile": "dockerfile", "env": "bash"}
+_LANGUAGES = {FileKind.PYTHON: "python", FileKind.YAML: "yaml", FileKind.JSON: "json",
+              FileKind.TOML: "toml", FileKind.INI: "ini", FileKind.SHELL: "bash",
+              FileKind.DOCKERFILE: "dockerfile", FileKind.ENV: "bash"}
 
 
 def language_of(path: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from tokenward.analysis.source import kind_of
+from tokenward.analysis.source import FileKind, kind_of
 from tokenward.config import Config
 from tokenward.model import Category, Finding
 from tokenward.rules.base import Example, Rule
@@ -51,7 +51,7 @@ def secret_by_name(example: Example, rules: Sequence[Rule]) -> str | None:
     secrets = sorted(example_secrets(example, rules), key=len, reverse=True)
     if not secrets:
         return None
-    python = kind_of(example.path) == "python"
+    python = kind_of(example.path) is FileKind.PYTHON
     lines = []
     for line in example.text.splitlines():
         for value in secrets:
@@ -75,14 +75,14 @@ def _candidates(rule: Rule, rules: Sequence[Rule]) -> Iterator[tuple[Example, st
         if example.fixed_text is not None:
             yield example, example.fixed_text
     if rule.category is Category.HARDCODED_SECRET:
-        for example in sorted(rule.bad, key=lambda e: kind_of(e.path) != "python"):
+        for example in sorted(rule.bad, key=lambda e: kind_of(e.path) is not FileKind.PYTHON):
             solution = secret_by_name(example, rules)
             if solution is not None:
                 yield example, solution
     for example in rule.bad:
         kind = kind_of(example.path)
         for good in rule.good:
-            if kind_of(good.path) == kind:
+            if kind_of(good.path) is kind:
                 yield example, good.text
 
 

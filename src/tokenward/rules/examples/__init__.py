@@ -7,11 +7,15 @@ scan, like every other deliberately vulnerable example) and load into the same
 
     [[bad]]
     path = "deploy.py"
-    lines = [2]
     code = '''
     # deploy bot
     GH = "ghp_..."
     '''
+
+    [[bad.expect]]          # one table per finding the rule must report
+    line = 2
+    column = 7
+    message = "GitHub personal access token in clear text"
 """
 
 from __future__ import annotations
@@ -19,21 +23,26 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
-from tokenward.rules.base import Example
+from tokenward.rules.base import Example, Expected
 
 Examples = tuple[tuple[Example, ...], tuple[Example, ...]]
 
 
 def _example(entry: dict[str, object]) -> Example:
-    lines = entry.get("lines", [])
-    assert isinstance(lines, list)
+    expect = entry.get("expect", [])
+    assert isinstance(expect, list)
     fixed = entry.get("fixed")
     return Example(
         code=str(entry["code"]),
         path=str(entry.get("path", "example.py")),
-        lines=tuple(int(n) for n in lines),
+        expect=tuple(_expected(e) for e in expect),
         fixed=None if fixed is None else str(fixed),
     )
+
+
+def _expected(entry: object) -> Expected:
+    assert isinstance(entry, dict) and set(entry) == {"line", "column", "message"}, entry
+    return Expected(int(entry["line"]), int(entry["column"]), str(entry["message"]))
 
 
 def load(name: str) -> Examples:
