@@ -73,7 +73,9 @@ def int_value(node: cst.BaseExpression | None) -> int | None:
 
 @dataclass(frozen=True)
 class ImportTable:
-    """Local name -> qualified name, from every import in the file."""
+    """Local name -> qualified name, from every import in the file. A relative import
+    keeps its dots (``from .utils import random`` -> ``.utils.random``): it is not the
+    standard library's module of that name."""
 
     names: dict[str, str]
 
@@ -89,16 +91,17 @@ class ImportTable:
                     top = full.split(".")[0]
                     names.setdefault(top, top)
         for imp_from in index.of(cst.ImportFrom):
-            if (imp_from.relative or imp_from.module is None
-                    or isinstance(imp_from.names, cst.ImportStar)):
+            if isinstance(imp_from.names, cst.ImportStar):
                 continue
-            module = dotted_name(imp_from.module) or ""
+            module = "." * len(imp_from.relative) + (dotted_name(imp_from.module) or "")
+            if module and not module.endswith("."):
+                module += "."
             for alias in imp_from.names:
                 name = dotted_name(alias.name) or ""
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     local = alias.asname.name.value
-                names[local] = f"{module}.{name}"
+                names[local] = f"{module}{name}"
         return cls(names)
 
     def resolve(self, node: cst.BaseExpression | None) -> str | None:
