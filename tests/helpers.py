@@ -24,3 +24,8 @@ def scan_snippet(text: str, path: str = "example.py", rules: Sequence[Rule] | No
 def fired(findings: Sequence[Finding], rule_id: str | None = None) -> list[int]:
     """The lines that fired (for one rule, or any), sorted."""
     return sorted(f.span.line for f in findings if rule_id is None or f.rule_id == rule_id)
+
+
+def pinned(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
+    """(line, column, message) of every finding, in order: what a rule test pins."""
+    return [(f.span.line, f.span.column, f.message) for f in findings]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
-from tokenward.analysis.python import call_name, enclosing_function
+from tokenward.analysis.python import call_name
 from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
@@ -30,7 +30,7 @@ _NON_TOKEN_FUNCTION_TAILS = frozenset({
 
 def _in_non_token_function(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
-    func = enclosing_function(source.index, call)
+    func = source.analysis.function(call)
     if func is None or function_makes_token(func.name.value):
         return False
     words = name_words(func.name.value)
