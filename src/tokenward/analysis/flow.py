@@ -567,6 +567,17 @@ class Analysis:
         """The Names that read ``name`` in ``scope``, in source order."""
         return self._loads.get((scope, name), [])
 
+    @cached_property
+    def _loads_by_name(self) -> dict[str, list[cst.Name]]:
+        table: dict[str, list[cst.Name]] = defaultdict(list)
+        for (_, name), loads in self._loads.items():
+            table[name].extend(loads)
+        return dict(table)
+
+    def loads_named(self, name: str) -> list[cst.Name]:
+        """The Names that read ``name`` anywhere in the file (scope by scope)."""
+        return self._loads_by_name.get(name, [])
+
     def uses(self, binding: Binding) -> Iterator[cst.Name]:
         """The loads that can read ``binding``, in source order: later in its scope, up to
         where the name is bound again in the same block (a rebinding in a branch may not

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment, logical_lines
 from tokenward.analysis.credentials import has_credential_items, returned_dict
-from tokenward.analysis.flow import Kind
+from tokenward.analysis.flow import Analysis, Kind
 from tokenward.analysis.python import (
     call_name,
     dotted_name,
@@ -344,10 +344,12 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
 
 
 def _loop_variable(source: Source, node: cst.Name) -> bool:
-    """``for token in tokens:`` (a lexer, an NLP pipeline) is not a credential."""
+    """``for token in tokens:`` (a lexer, an NLP pipeline) is not a credential; a name
+    unpacked in a loop (``for name, password in creds.items()``) may well be one."""
     analysis = source.analysis
     scope = analysis.function(node) or analysis.module
-    return any(b.kind is Kind.LOOP for b in analysis.bindings_in(scope, node.value))
+    return any(isinstance(b.statement, cst.For) and b.statement.target is b.target
+               for b in analysis.bindings_in(scope, node.value))
 
 
 # What a credential string is used for; any other attribute makes the name an object.
@@ -361,19 +363,31 @@ _STRING_ATTRIBUTES = frozenset({
 def _used_as_object(source: Source, node: cst.Name) -> bool:
     """``token.lineno``, ``token.display_name``: a parser's or a library's token object, not
     a credential's text. An object with a credential attribute (``token.access_token``)
-    still counts as a credential."""
+    still counts as a credential. A parameter's type is not known in its function: how the
+    file uses the name elsewhere is the evidence then (a template parser's ``token``)."""
     analysis = source.analysis
-    plain = False
-    for load in analysis.loads(analysis.scope(node), node.value):
+    verdict = _attributes_read(analysis, analysis.loads(analysis.scope(node), node.value))
+    if verdict is None:
+        bound = analysis.binding_at(node)
+        if bound is not None and bound.kind is Kind.PARAMETER:
+            verdict = _attributes_read(analysis, analysis.loads_named(node.value))
+    return bool(verdict)
+
+
+def _attributes_read(analysis: Analysis, loads: Iterable[cst.Name]) -> bool | None:
+    """True when an attribute no string has is read from these names (an object); False
+    when a credential attribute is, or only string methods are; None when no attribute
+    is read at all."""
+    verdict: bool | None = None
+    for load in loads:
         attribute = analysis.index.parent(load)
         if not (isinstance(attribute, cst.Attribute) and attribute.value is load):
             continue
         name = attribute.attr.value
         if carries_credential(name):
             return False
-        if name not in _STRING_ATTRIBUTES:
-            plain = True
-    return plain
+        verdict = verdict or name not in _STRING_ATTRIBUTES
+    return verdict
 
 
 def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
