@@ -245,6 +245,18 @@ def test_a_rebinding_ends_the_flow(code: str) -> None:
     assert source.analysis.resolve(argument) is argument
 
 
+def test_an_attribute_only_ever_augmented_is_unknown() -> None:
+    source = _source("""
+        class Counter:
+            def bump(self):
+                self.n += 1
+                get(self.n)
+        """)
+    argument = _argument(source, "get")
+    assert source.analysis.resolve(argument) is argument
+    assert source.analysis.constant(argument) is None
+
+
 def test_a_value_bound_from_itself_reads_the_earlier_binding() -> None:
     source = _source('url = "http://a"\nurl = fix(url)\nget(url)')
     analysis = source.analysis

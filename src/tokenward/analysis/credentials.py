@@ -103,8 +103,9 @@ def local_hosts_option(source: Source, rule_name: str) -> tuple[str, ...]:
 
 def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
     """The literal text of a URL expression, following simple constants: ``"http://x"``,
-    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``.
-    Parts that cannot be resolved become ``{}``; None when nothing is known."""
+    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``,
+    and a same-module helper that returns one URL (``api_url("/users")``). Parts that
+    cannot be resolved become ``{}``; None when nothing is known."""
     if node is None or depth > 6:
         return None
     text = string_value(node)
@@ -129,9 +130,6 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
         if isinstance(node.operator, cst.Modulo):
             return url_prefix(source, node.left, depth + 1)
         return None
-    if isinstance(node, cst.Name | cst.Attribute):
-        value = source.analysis.resolve(node)
-        return None if value is node else url_prefix(source, value, depth + 1)
     if isinstance(node, cst.Call):
         name = dotted_name(node.func) or ""
         if name.endswith("urljoin") or name.endswith("urlunsplit"):
@@ -139,6 +137,9 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
             return None if first is None else url_prefix(source, first.value, depth + 1)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
             return url_prefix(source, node.func.value, depth + 1)
+    if isinstance(node, cst.Name | cst.Attribute | cst.Call):
+        value = source.analysis.resolve(node, calls=True)
+        return None if value is node else url_prefix(source, value, depth + 1)
     return None
 
 

@@ -374,10 +374,6 @@ class Analysis:
         ``with requests.Session() as s``)."""
         return self._by_callee.get(qualified, [])
 
-    def callees(self) -> Iterator[str]:
-        """The qualified names of every call a name is bound to."""
-        return iter(self._by_callee)
-
     def returns(self, func: cst.FunctionDef) -> list[Binding]:
         """The ``return`` statements of ``func`` itself (not of functions nested in it)."""
         return self._returns.get(func, [])
@@ -431,9 +427,9 @@ class Analysis:
             container = statement.iter
         elif isinstance(statement, cst.WithItem):
             container = statement.item
-        return container is not None and self.inside(node, container)
+        return container is not None and self._inside(node, container)
 
-    def inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+    def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
         """Whether ``node`` is ``container`` or below it (stops once past it in source
         order, so this costs the depth between the two at most)."""
         limit = self.index.order(container)
@@ -495,7 +491,11 @@ class Analysis:
             binding = self.binding_at(node)
         elif isinstance(node, cst.Attribute):
             binding = self.attribute_binding(node)
+        seen: set[Binding] = set()
         while binding is not None and binding.kind is Kind.AUGMENTED:
+            if binding in seen:  # self.n += 1 is the class's only binding of self.n
+                return None
+            seen.add(binding)
             binding = self._previous(binding)
         return binding
 
