@@ -32,7 +32,14 @@ def settings(data: Mapping[str, object]) -> Config:
     from tokenward.rules import RULES
 
     return from_mapping(data, root=Path("."), source_file="settings.toml", rules=RULES)
+
+
 def spans(findings: Sequence[Finding]) -> list[tuple[int, int, int, int]]:
     """Where the findings are: (line, column, end line, end column), sorted."""
     return sorted((f.span.line, f.span.column, f.span.end_line, f.span.end_column)
                   for f in findings)
+
+
+def pinned(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
+    """(line, column, message) of every finding, in order: what a rule test pins."""
+    return [(f.span.line, f.span.column, f.message) for f in findings]

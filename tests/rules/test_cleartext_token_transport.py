@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet, settings
+from tests.helpers import fired, pinned, scan_snippet, settings
 from tokenward.config import Config
 from tokenward.rules.cleartext_token_transport import RULE
 
@@ -91,3 +91,24 @@ def test_shell_and_workflow_commands() -> None:
     workflow = ("jobs:\n  a:\n    steps:\n      - run: |\n"
                 "          curl -H \"Authorization: Bearer $T\" http://localhost:8080/x\n")
     assert lines(workflow, "ci.yml") == []
+
+
+def test_a_url_built_by_a_helper_of_the_same_module() -> None:
+    code = (
+        "import requests\n"                                                              # 1
+        "BASE = 'http://api.example.com'\n"                                              # 2
+        "def api_url(path):\n"                                                           # 3
+        "    return f'{BASE}/v1/{path}'\n"                                               # 4
+        "def pick(path):\n"                                                              # 5
+        "    if path:\n"                                                                 # 6
+        "        return f'{BASE}/v1/{path}'\n"                                           # 7
+        "    return 'https://api.example.com'\n"                                         # 8
+        "def fetch(token):\n"                                                            # 9
+        "    auth = {'Authorization': f'Bearer {token}'}\n"                              # 10
+        "    requests.get(api_url('users'), headers=auth)\n"                             # 11
+        "    requests.get(pick('users'), headers=auth)\n"                                # 12
+    )
+    # one return value is followed; of two, which one runs is not known
+    assert pinned(scan_snippet(code, "client.py", [RULE])) == [
+        (11, 5, "A credential is sent over cleartext http:// to api.example.com: anyone on "
+                "the path can read and replay it")]

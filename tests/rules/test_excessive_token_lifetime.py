@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from tests.helpers import fired, scan_snippet, settings
+from tests.helpers import fired, pinned, scan_snippet, settings
 from tokenward.config import Config, ConfigError
 from tokenward.rules.excessive_token_lifetime import RULE
 
@@ -145,3 +145,29 @@ def test_cookie_ages_that_are_not_sessions() -> None:
             resp.set_cookie("lang", "en", max_age=86400 * 365)
         """
     assert lines(code) == [3, 6]
+
+
+def test_constants_of_the_file_are_folded_and_a_setting_is_judged_once() -> None:
+    code = """
+        from datetime import timedelta
+
+        DAYS = 400
+        SESSION_LIFETIME = timedelta(days=DAYS)
+        ACCESS_TOKEN_LIFETIME = timedelta(days=7)
+        SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME}
+        TTL = 60
+        TTL *= 60
+
+        def login(response, token, hours=1000):
+            response.set_cookie("refresh_token", token, max_age=TTL * 24 * 365)
+            response.set_cookie("session", token, max_age=hours * 3600)
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/settings.py", [RULE])) == [
+        (4, 20, "SESSION_LIFETIME lets tokens live too long: 400 days; "
+                "limit for sessions: 30 days"),
+        (5, 25, "ACCESS_TOKEN_LIFETIME lets tokens live too long: 7 days; "
+                "limit for access tokens: 1 hour"),
+        (11, 57, "set_cookie(max_age=) lets tokens live too long: 1 year; "
+                 "limit for refresh and API tokens: 30 days"),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
 from tokenward.rules.short_token_entropy import RULE
 
 
@@ -123,3 +123,23 @@ def test_a_cipher_nonce_is_not_a_token() -> None:
     from tokenward.rules import short_token_entropy
 
     assert fired(scan_snippet(code, "crypto.py", [short_token_entropy.RULE])) == [7]
+
+
+def test_lengths_from_local_constants_and_arithmetic() -> None:
+    code = """
+        import secrets
+
+        def issue(user):
+            size = 4
+            size *= 2
+            user.reset_token = secrets.token_hex(size)
+            user.api_key = secrets.token_urlsafe(size * 4)
+            user.otp = secrets.token_hex(32)[:size]
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/example.py", [RULE])) == [
+        (6, 24, "reset_token has too little entropy: secrets.token_hex(8) (64 bits); "
+                "use at least 16 random bytes"),
+        (8, 16, "otp has too little entropy: secrets.token_hex() cut to 8 characters "
+                "(32 bits); use at least 16 random bytes"),
+    ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
 from tokenward.rules.token_logged import RULE
 
 
@@ -98,3 +98,36 @@ def test_echo_in_shell_and_workflows() -> None:
     assert lines(shell, "run.sh") == [1, 8]
     workflow = "jobs:\n  a:\n    steps:\n      - run: echo ${{ secrets.NPM_TOKEN }}\n"
     assert lines(workflow, ".github/workflows/x.yml") == [4]
+
+
+def test_a_parameter_is_judged_by_how_the_file_reads_the_name() -> None:
+    parser = (
+        "class Parser:\n"                                                            # 1
+        "    def parse(self, token):\n"                                              # 2
+        "        return token.contents.split()\n"                                    # 3
+        "    def fail(self, token):\n"                                               # 4
+        "        raise SyntaxError(token)\n"                                         # 5
+        "class Node:\n"                                                              # 6
+        "    token = None\n"                                                         # 7
+    )
+    assert lines(parser) == []
+    client = (
+        "import logging\n"                                                           # 1
+        "log = logging.getLogger(__name__)\n"                                        # 2
+        "class Node:\n"                                                              # 3
+        "    token = None\n"                                                         # 4
+        "def refresh(token):\n"                                                      # 5
+        "    log.info('refreshing with %s', token)\n"                                # 6
+        "    for name, password in CREDS.items():\n"                                 # 7
+        "        log.debug('%s: %s', name, password)\n"                              # 8
+        "def lex(tokens):\n"                                                        # 9
+        "    for token in tokens:\n"                                                 # 10
+        "        log.debug('lexed %s', token)\n"                                     # 11
+    )
+    # a class attribute elsewhere (line 4) no longer stands for the parameter
+    assert pinned(scan_snippet(client, "app.py", [RULE])) == [
+        (6, 5, "token is written to a log (log.info): logs are kept, shipped and read by "
+               "many people, so the token leaks"),
+        (8, 9, "password is written to a log (log.debug): logs are kept, shipped and read "
+               "by many people, so the token leaks"),
+    ]

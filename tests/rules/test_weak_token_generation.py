@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
 from tokenward.rules.weak_token_generation import RULE
 
 
@@ -233,3 +233,17 @@ def test_a_token_alphabet_is_characters_not_existing_tokens() -> None:
         "    return random.choice(tokens)\n"
     )
     assert fired(scan_snippet(code, "tokens.py", [weak_token_generation.RULE])) == [4]
+
+
+def test_a_relative_import_is_not_the_standard_library() -> None:
+    code = """
+        from .utils import random
+        import random as stdlib_random
+
+        def make(user):
+            user.reset_token = random.choice(ALPHABET)
+            user.api_token = stdlib_random.choice(ALPHABET)
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/tokens.py", [RULE])) == [
+        (6, 22, "api_token is made from random.choice(), which an attacker can predict")]

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tokenward.analysis.python import (
     call_name,
     dotted_name,
-    enclosing_function,
     keyword,
     last_name,
     positional,
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-T = TypeVar("T")
 
 def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
     host = host.strip("[]").rstrip(".").lower()
@@ -100,120 +99,11 @@ def http_urls(text: str) -> Iterator[re.Match[str]]:
 
 # --- values ------------------------------------------------------------------------------
 
-_MEMO: dict[str, tuple[object, Any]] = {}
-
-
-def per_file(source: Source, name: str, build: Callable[[], T]) -> T:
-    """A value computed once per file. The cache holds the file's index itself (not its
-    id, which Python reuses once a file's tree is freed) and one file at a time."""
-    index = source.index
-    cached = _MEMO.get(name)
-    if cached is not None and cached[0] is index:
-        return cast(T, cached[1])
-    value = build()
-    _MEMO[name] = (index, value)
-    return value
-
-
-Assignments = dict[str, list[tuple[int, int, "cst.BaseExpression"]]]
-
-
-def _assignments(source: Source) -> Assignments:
-    """Plain-name assignments of the file: name -> [(source order, scope id, value)], built once
-    per file so that following names stays linear."""
-    return per_file(source, "assignments", lambda: _build_assignments(source))
-
-
-def _build_assignments(source: Source) -> Assignments:
-    index = source.index
-    assert index is not None
-    table: Assignments = {}
-    for assign in index.of(cst.Assign):
-        for target in assign.targets:
-            if isinstance(target.target, cst.Name):
-                scope = enclosing_function(index, assign)
-                table.setdefault(target.target.value, []).append(
-                    (index.order(assign), 0 if scope is None else id(scope), assign.value))
-    for ann in index.of(cst.AnnAssign):
-        if ann.value is not None and isinstance(ann.target, cst.Name):
-            scope = enclosing_function(index, ann)
-            table.setdefault(ann.target.value, []).append(
-                (index.order(ann), 0 if scope is None else id(scope), ann.value))
-    return table
-
-
-def module_assignment(source: Source, name: str) -> cst.BaseExpression | None:
-    """The last module-level value assigned to ``name`` (a constant such as BASE_URL)."""
-    found = [value for _, scope, value in _assignments(source).get(name, ()) if scope == 0]
-    return found[-1] if found else None
-
-
-def resolve_name(source: Source, node: cst.Name) -> cst.BaseExpression | None:
-    """The value of a plain name: the nearest earlier assignment in the same function,
-    else a module-level one."""
-    index = source.index
-    assert index is not None
-    entries = _assignments(source).get(node.value)
-    if not entries:
-        return None
-    scope = enclosing_function(index, node)
-    scope_id = 0 if scope is None else id(scope)
-    line = index.order(node)
-    local = [(ln, value) for ln, sid, value in entries if sid == scope_id and ln <= line]
-    if local:
-        return max(local, key=lambda entry: entry[0])[1]
-    if scope_id != 0:
-        return module_assignment(source, node.value)
-    return None
-
-
-def _self_attribute(source: Source, node: cst.Attribute) -> cst.BaseExpression | None:
-    """``self.base_url`` -> the value assigned to ``self.base_url`` in the same class."""
-    if not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
-        return None
-    index = source.index
-    assert index is not None
-    klass = next((a for a in index.ancestors(node) if isinstance(a, cst.ClassDef)), None)
-    if klass is None:
-        return None
-    attr = node.attr.value
-    for assign in index.of(cst.Assign):
-        for target in assign.targets:
-            t = target.target
-            if (isinstance(t, cst.Attribute) and t.attr.value == attr
-                    and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls")
-                    and klass in index.ancestors(assign)):
-                return assign.value
-    for assign in index.of(cst.Assign):  # class attribute: base_url = "http://..."
-        if index.parent(index.parent(assign)) is not None and \
-                isinstance(index.parent(assign), cst.SimpleStatementLine) and \
-                isinstance(index.parent(index.parent(assign)), cst.IndentedBlock) and \
-                index.parent(index.parent(index.parent(assign))) is klass:
-            for target in assign.targets:
-                if isinstance(target.target, cst.Name) and target.target.value == attr:
-                    return assign.value
-    return None
-
-
-def resolve(source: Source, node: cst.BaseExpression, depth: int = 0
-            ) -> cst.BaseExpression:
-    """Follow plain names and ``self.x`` to the value last assigned (a few hops)."""
-    while depth < 4:
-        value: cst.BaseExpression | None = None
-        if isinstance(node, cst.Name):
-            value = resolve_name(source, node)
-        elif isinstance(node, cst.Attribute):
-            value = _self_attribute(source, node)
-        if value is None:
-            return node
-        node, depth = value, depth + 1
-    return node
-
-
 def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
     """The literal text of a URL expression, following simple constants: ``"http://x"``,
-    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``.
-    Parts that cannot be resolved become ``{}``; None when nothing is known."""
+    ``f"{BASE}/v1"``, ``BASE + "/v1"``, ``urljoin(BASE, p)``, ``"{}/v1".format(BASE)``,
+    and a same-module helper that returns one URL (``api_url("/users")``). Parts that
+    cannot be resolved become ``{}``; None when nothing is known."""
     if node is None or depth > 6:
         return None
     text = string_value(node)
@@ -238,9 +128,6 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
         if isinstance(node.operator, cst.Modulo):
             return url_prefix(source, node.left, depth + 1)
         return None
-    if isinstance(node, cst.Name | cst.Attribute):
-        value = resolve(source, node)
-        return None if value is node else url_prefix(source, value, depth + 1)
     if isinstance(node, cst.Call):
         name = dotted_name(node.func) or ""
         if name.endswith("urljoin") or name.endswith("urlunsplit"):
@@ -248,6 +135,9 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
             return None if first is None else url_prefix(source, first.value, depth + 1)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
             return url_prefix(source, node.func.value, depth + 1)
+    if isinstance(node, cst.Name | cst.Attribute | cst.Call):
+        value = source.analysis.resolve(node, calls=True)
+        return None if value is node else url_prefix(source, value, depth + 1)
     return None
 
 
@@ -273,7 +163,7 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
     name = last_name(receiver) or ""
     if isinstance(receiver, cst.Call):
         return is_client_factory(source, receiver)
-    value = resolve(source, receiver) if isinstance(receiver, cst.Name | cst.Attribute) else None
+    value = source.analysis.resolve(receiver)
     if isinstance(value, cst.Call) and is_client_factory(source, value):
         return True
     if isinstance(receiver, cst.Name | cst.Attribute) and _assigned_from_factory(source, name):
@@ -283,23 +173,15 @@ def _is_client_name(source: Source, receiver: cst.BaseExpression) -> bool:
 
 
 def _assigned_from_factory(source: Source, name: str) -> bool:
-    return name in per_file(source, "factory-names", lambda: _factory_names(source))
+    return name in source.fact(_factory_names)
 
 
 def _factory_names(source: Source) -> frozenset[str]:
-    index = source.index
-    assert index is not None
-    found: set[str] = set()
-    for node in index.of(cst.Assign):
-        if isinstance(node.value, cst.Call) and is_client_factory(source, node.value):
-            found.update(n for t in node.targets if (n := last_name(t.target)))
-    for item in index.of(cst.WithItem):
-        if (isinstance(item.item, cst.Call) and is_client_factory(source, item.item)
-                and item.asname is not None):
-            asname = last_name(item.asname.name)
-            if asname:
-                found.add(asname)
-    return frozenset(found)
+    """Last names bound to a client factory's result: ``s = requests.Session()``,
+    ``with httpx.Client() as client``."""
+    analysis = source.analysis
+    return frozenset(binding.last for factory in _CLIENT_FACTORIES
+                     for binding in analysis.bound_by_call(factory) if binding.last)
 
 
 def is_http_call(source: Source, call: cst.Call) -> bool:
@@ -340,7 +222,7 @@ def dict_items(source: Source, node: cst.BaseExpression | None
     if node is None:
         return
     if isinstance(node, cst.Name | cst.Attribute):
-        node = resolve(source, node)
+        node = source.analysis.resolve(node)
     if isinstance(node, cst.Dict):
         for element in node.elements:
             if isinstance(element, cst.DictElement):
@@ -351,23 +233,15 @@ def dict_items(source: Source, node: cst.BaseExpression | None
         for arg in node.args:
             if arg.keyword is not None:
                 yield arg.keyword.value, arg.keyword, arg.value
-    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-        returned = returned_dict(source, node.func.value)
+    elif isinstance(node, cst.Call):
+        returned = returned_dict(source, node)
         if returned is not None:
             yield from dict_items(source, returned)
 
 
-def returned_dict(source: Source, function: str) -> cst.Dict | None:
-    """The dict literal a module-level helper returns (``def _auth(): return {...}``)."""
-    index = source.index
-    assert index is not None
-    for func in index.of(cst.FunctionDef):
-        if func.name.value != function:
-            continue
-        for ret in index.of(cst.Return):
-            if isinstance(ret.value, cst.Dict) and enclosing_function(index, ret) is func:
-                return ret.value
-    return None
+def returned_dict(source: Source, call: cst.Call) -> cst.Dict | None:
+    """The dict literal a same-module helper returns (``def _auth(): return {...}``)."""
+    return next((v for v in source.analysis.returned(call) if isinstance(v, cst.Dict)), None)
 
 
 def has_credential_items(source: Source, node: cst.BaseExpression | None) -> bool:
@@ -409,7 +283,7 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
     # urlopen(req) where req = Request(url, headers={"Authorization": ...})
     first = positional(call, 0)
     if first is not None and isinstance(first.value, cst.Name):
-        value = resolve(source, first.value)
+        value = source.analysis.resolve(first.value)
         if isinstance(value, cst.Call) and value is not call and is_http_call(source, value):
             return call_carries_credentials(source, value)
     return isinstance(call.func, cst.Attribute) and \
@@ -420,19 +294,28 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-ClientKey = tuple[int, str]
+@dataclass(frozen=True)
+class ClientKey:
+    """Where a client variable lives: a plain name is local to its function (``function``
+    None: the module), an attribute (``self.session``) belongs to the whole file."""
+
+    function: cst.FunctionDef | None
+    name: str
+    attribute: bool = False
+
+    def at_module(self) -> ClientKey | None:
+        """The module-level variable of the same name, for a name local to a function."""
+        if self.attribute or self.function is None:
+            return None
+        return ClientKey(None, self.name)
 
 
 def client_key(source: Source, node: cst.CSTNode) -> ClientKey | None:
-    """Where a client variable lives: a plain name is local to its function, an attribute
-    (``self.session``) belongs to the whole file."""
-    assert source.index is not None
     if isinstance(node, cst.Name):
-        scope = enclosing_function(source.index, node)
-        return (0 if scope is None else id(scope), node.value)
+        return ClientKey(source.analysis.function(node), node.value)
     if isinstance(node, cst.Attribute):
         name = dotted_name(node)
-        return None if name is None else (-1, name)
+        return None if name is None else ClientKey(None, name, attribute=True)
     return None
 
 
@@ -440,35 +323,25 @@ def _credentialed_clients(source: Source) -> frozenset[ClientKey]:
     """Clients whose default headers, auth or cookies were given a credential in this
     file: ``s.headers.update({"Authorization": ...})``, ``s.headers["X-Api-Key"] = k``,
     ``s.auth = (u, p)``, ``httpx.Client(headers={"Authorization": ...})``."""
-    return per_file(source, "credentialed-clients", lambda: _find_credentialed(source))
-
-
-def _find_credentialed(source: Source) -> frozenset[ClientKey]:
-    index = source.index
-    assert index is not None
+    analysis = source.analysis
     keys: set[ClientKey | None] = set()
-    for assign in index.of(cst.Assign):
-        value = assign.value
-        for target in assign.targets:
-            t = target.target
-            if isinstance(value, cst.Call) and is_client_factory(source, value) \
-                    and call_carries_credentials_shallow(source, value):
-                keys.add(client_key(source, t))
-            if isinstance(t, cst.Attribute) and t.attr.value in ("auth", "cookies") \
-                    and not _is_none(value):
-                keys.add(client_key(source, t.value))
-            if isinstance(t, cst.Attribute) and t.attr.value == "headers" \
-                    and has_credential_items(source, value):
-                keys.add(client_key(source, t.value))
-            if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Attribute) \
-                    and t.value.attr.value == "headers" and is_credential_key(last_name(t)):
-                keys.add(client_key(source, t.value.value))
-    for item in index.of(cst.WithItem):
-        if isinstance(item.item, cst.Call) and is_client_factory(source, item.item) \
-                and call_carries_credentials_shallow(source, item.item) \
-                and item.asname is not None:
-            keys.add(client_key(source, item.asname.name))
-    for call in index.of(cst.Call):
+    for binding in analysis.bindings:
+        value, t = binding.value, binding.target
+        if value is None or not binding.holds_value:
+            continue
+        if isinstance(value, cst.Call) and is_client_factory(source, value) \
+                and call_carries_credentials_shallow(source, value):
+            keys.add(client_key(source, t))
+        if isinstance(t, cst.Attribute) and t.attr.value in ("auth", "cookies") \
+                and not _is_none(value):
+            keys.add(client_key(source, t.value))
+        if isinstance(t, cst.Attribute) and t.attr.value == "headers" \
+                and has_credential_items(source, value):
+            keys.add(client_key(source, t.value))
+        if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Attribute) \
+                and t.value.attr.value == "headers" and is_credential_key(binding.key):
+            keys.add(client_key(source, t.value.value))
+    for call in analysis.index.of(cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "update" \
                 and isinstance(func.value, cst.Attribute) \
@@ -497,19 +370,17 @@ def client_is_credentialed(source: Source, receiver: cst.CSTNode) -> bool:
     key = client_key(source, receiver)
     if key is None:
         return False
-    clients = _credentialed_clients(source)
+    clients = source.fact(_credentialed_clients)
     if key in clients:
         return True
-    # a module-level client used inside a function that does not rebind the name
-    return key[0] > 0 and (0, key[1]) in clients and isinstance(receiver, cst.Name) \
-        and not _assigned_locally(source, receiver)
+    # a module-level client used inside a function that does not bind the name itself
+    return key.at_module() in clients and isinstance(receiver, cst.Name) \
+        and not _bound_locally(source, receiver)
 
 
-def _assigned_locally(source: Source, node: cst.Name) -> bool:
-    assert source.index is not None
-    scope = enclosing_function(source.index, node)
-    scope_id = 0 if scope is None else id(scope)
-    return any(sid == scope_id for _, sid, _ in _assignments(source).get(node.value, ()))
+def _bound_locally(source: Source, node: cst.Name) -> bool:
+    analysis = source.analysis
+    return bool(analysis.bindings_in(analysis.function(node) or analysis.module, node.value))
 
 
 def has_credential_kwargs(source: Source, call: cst.Call) -> bool:

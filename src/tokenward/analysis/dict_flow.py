@@ -1,14 +1,15 @@
 """Which keys does a dict have at a given call? Enough data flow for claims and request
 bodies: a dict literal, ``dict(...)``, ``{**a, "k": v}``, or a local variable bound to one
-of those and then changed with ``d["k"] = ...``, ``d.update(...)`` or ``d.setdefault(...)``
-before the call."""
+of those and then changed with ``d["k"] = ...``, ``d.update(...)``, ``d.setdefault(...)``
+or ``d |= {...}`` before the call. Which binding a name reads is the file's analysis."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import enclosing_function, local_assignment, string_value
+from tokenward.analysis.flow import Binding, Kind
+from tokenward.analysis.python import string_value
 from tokenward.analysis.source import Source
 
 if TYPE_CHECKING:
@@ -49,75 +50,17 @@ def resolve_dict(source: Source, expr: cst.BaseExpression | None,
             return resolve_dict(source, func.value, at, depth + 1)
         return None
     if isinstance(expr, cst.Name):
-        assigned = local_assignment(source, at, expr.value) or _annotated(source, at,
-                                                                           expr.value)
-        if assigned is None:
-            # A module-level constant (``BASE_CLAIMS = {...}``) unless the function has a
-            # parameter of that name.
-            if _is_parameter(source, at, expr.value):
-                return None
-            constant = _module_constant(source, expr.value)
-            return None if constant is None else resolve_dict(source, constant, constant,
-                                                              depth + 1)
-        base = resolve_dict(source, assigned, _assignment_of(source, assigned), depth + 1)
-        if base is None:
+        # The binding the name reads (a parameter or a loop variable: unknown); an
+        # augmented ``d |= {...}`` is a change applied below, not where ``d`` comes from.
+        analysis = source.analysis
+        binding = analysis.source_binding(expr)
+        if binding is None or not binding.holds_value:
             return None
-        return _with_mutations(source, base, expr.value, assigned, at)
+        base = resolve_dict(source, binding.value, binding.statement, depth + 1)
+        if base is None or binding.scope is not analysis.scope(expr):
+            return base  # a module constant: changes made elsewhere are not followed
+        return _with_mutations(source, base, binding, at)
     return None
-
-
-def _annotated(source: Source, at: cst.CSTNode, name: str) -> cst.BaseExpression | None:
-    """``payload: dict[str, Any] = {...}`` in the same scope, before ``at``."""
-    assert source.index is not None
-    scope = enclosing_function(source.index, at)
-    limit = source.index.order(at)
-    found: cst.BaseExpression | None = None
-    for ann in source.index.of(cst.AnnAssign):
-        if (isinstance(ann.target, cst.Name) and ann.target.value == name
-                and ann.value is not None and enclosing_function(source.index, ann) is scope
-                and source.index.order(ann) <= limit):
-            found = ann.value
-    return found
-
-
-def _is_parameter(source: Source, at: cst.CSTNode, name: str) -> bool:
-    assert source.index is not None
-    func = enclosing_function(source.index, at)
-    while func is not None:
-        params = func.params
-        every = [*params.params, *params.kwonly_params, *params.posonly_params]
-        every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-        if any(p.name.value == name for p in every):
-            return True
-        func = enclosing_function(source.index, func)
-    return False
-
-
-def _module_constant(source: Source, name: str) -> cst.BaseExpression | None:
-    """The value last bound to ``name`` by a plain module-level assignment."""
-    module = source.module
-    if module is None:
-        return None
-    found: cst.BaseExpression | None = None
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                targets = [small.target]
-            else:
-                continue
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                found = small.value
-    return found
-
-
-def _assignment_of(source: Source, value: cst.CSTNode) -> cst.CSTNode:
-    assert source.index is not None
-    parent = source.index.parent(value)
-    return parent if parent is not None else value
 
 
 def _literal(source: Source, node: cst.Dict, at: cst.CSTNode, depth: int) -> DictFacts:
@@ -162,53 +105,48 @@ def _dict_call(source: Source, call: cst.Call, at: cst.CSTNode, depth: int) -> D
     return DictFacts(frozenset(keys), complete, None, tuple(values))
 
 
-def _with_mutations(source: Source, base: DictFacts, name: str,
-                    assigned: cst.CSTNode, at: cst.CSTNode) -> DictFacts:
-    """Apply ``name["k"] = v``, ``name.update(...)``, ``name.setdefault("k", v)`` made in the
-    same scope between the binding and ``at``."""
-    index = source.index
-    assert index is not None
-    scope = enclosing_function(index, at)
-    first, last = index.order(assigned), index.order(at)
+def _with_mutations(source: Source, base: DictFacts, binding: Binding,
+                    at: cst.CSTNode) -> DictFacts:
+    """Apply ``name["k"] = v``, ``name.update(...)``, ``name.setdefault("k", v)`` and
+    ``name |= {...}`` made in the binding's scope between the binding and ``at``."""
+    analysis = source.analysis
+    first, last = binding.order, analysis.index.order(at)
     keys = set(base.keys)
     values = list(base.values)
     complete = base.complete
 
-    def in_range(node: cst.CSTNode) -> bool:
-        return (enclosing_function(index, node) is scope
-                and first <= index.order(node) <= last)
+    def merge(inner: DictFacts | None) -> None:
+        nonlocal complete
+        if inner is None:
+            complete = False
+            return
+        keys.update(inner.keys)
+        values.extend(inner.values)
+        complete = complete and inner.complete
 
-    for assign in index.of(cst.Assign):
-        for target in assign.targets:
-            sub = target.target
-            if (isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name)
-                    and sub.value.value == name and in_range(assign)):
-                key = _subscript_key(sub)
-                if key is None:
-                    complete = False
-                else:
-                    keys.add(key)
-                    values.append((key, assign.value))
-    for call in index.of(cst.Call):
-        func = call.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value == name and in_range(call)):
+    for item in analysis.items(binding.scope, binding.name):
+        if first < item.order <= last and item.value is not None:
+            if item.key is None:
+                complete = False
+            else:
+                keys.add(item.key)
+                values.append((item.key, item.value))
+    for load in analysis.loads(binding.scope, binding.name):
+        if not first < analysis.index.order(load) <= last:
             continue
-        method = func.attr.value
-        if method == "update":
+        method = analysis.index.parent(load)
+        call = analysis.index.parent(method)
+        if not (isinstance(method, cst.Attribute) and method.value is load
+                and isinstance(call, cst.Call) and call.func is method):
+            continue
+        if method.attr.value == "update":
             for arg in call.args:
                 if arg.keyword is not None:
                     keys.add(arg.keyword.value)
                     values.append((arg.keyword.value, arg.value))
-                    continue
-                inner = resolve_dict(source, arg.value, call, 1)
-                if inner is None:
-                    complete = False
                 else:
-                    keys |= inner.keys
-                    values.extend(inner.values)
-                    complete = complete and inner.complete
-        elif method == "setdefault" and call.args:
+                    merge(resolve_dict(source, arg.value, call, 1))
+        elif method.attr.value == "setdefault" and call.args:
             key = string_value(call.args[0].value)
             if key is None:
                 complete = False
@@ -216,19 +154,7 @@ def _with_mutations(source: Source, base: DictFacts, name: str,
                 keys.add(key)
                 if len(call.args) > 1:
                     values.append((key, call.args[1].value))
-    for aug in index.of(cst.AugAssign):
-        if (isinstance(aug.target, cst.Name) and aug.target.value == name and in_range(aug)):
-            inner = resolve_dict(source, aug.value, aug, 1)
-            if inner is None:
-                complete = False
-            else:
-                keys |= inner.keys
-                values.extend(inner.values)
+    for later in analysis.bindings_in(binding.scope, binding.name):
+        if later.kind is Kind.AUGMENTED and first < later.order <= last:
+            merge(resolve_dict(source, later.value, later.statement, 1))
     return DictFacts(frozenset(keys), complete, base.literal, tuple(values))
-
-
-def _subscript_key(sub: cst.Subscript) -> str | None:
-    if len(sub.slice) != 1:
-        return None
-    index = sub.slice[0].slice
-    return string_value(index.value) if isinstance(index, cst.Index) else None

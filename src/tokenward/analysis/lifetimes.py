@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import call_name, int_value, last_name, string_value
+from tokenward.analysis.flow import Constant, Duration
+from tokenward.analysis.python import call_name, last_name
 from tokenward.analysis.source import Source
 from tokenward.config import DURATION, Config, Option
-from tokenward.store.durations import DAY, HOUR, MINUTE, WEEK, duration_seconds
+from tokenward.store.durations import DAY, HOUR, MINUTE, duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,65 +66,9 @@ def human(seconds: float) -> str:
 
 # -- what a Python value means ------------------------------------------------------------
 NEVER = float("inf")
-_TIMEDELTA_UNITS = {"days": DAY, "seconds": 1, "microseconds": 1e-6, "milliseconds": 1e-3,
-                    "minutes": MINUTE, "hours": HOUR, "weeks": WEEK}
-_TIMEDELTA_ORDER = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours",
-                    "weeks")
 _NOW_CALLS = frozenset({"time.time", "datetime.datetime.now", "datetime.datetime.utcnow",
                         "django.utils.timezone.now", "datetime.now", "datetime.utcnow",
                         "timezone.now", "arrow.utcnow", "pendulum.now"})
-
-
-def number(node: cst.BaseExpression | None) -> float | None:
-    """Literal arithmetic: ``60 * 60 * 24 * 7``, ``3600.0``, ``7 * DAY`` is not resolved."""
-    if node is None:
-        return None
-    value = int_value(node)
-    if value is not None:
-        return float(value)
-    if isinstance(node, cst.Float):
-        try:
-            return float(node.value.replace("_", ""))
-        except ValueError:
-            return None
-    if isinstance(node, cst.BinaryOperation):
-        left, right = number(node.left), number(node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.operator, cst.Multiply):
-            return left * right
-        if isinstance(node.operator, cst.Add):
-            return left + right
-        if isinstance(node.operator, cst.Subtract):
-            return left - right
-        if isinstance(node.operator, cst.Divide | cst.FloorDivide) and right:
-            return left / right
-        if isinstance(node.operator, cst.Power):
-            return float(left ** right) if right < 64 else None
-    return None
-
-
-def timedelta_seconds(source: Source, node: cst.BaseExpression | None) -> float | None:
-    if not isinstance(node, cst.Call):
-        return None
-    name = call_name(source, node) or ""
-    if not (name.endswith("timedelta") or name.endswith("relativedelta")):
-        return None
-    total = 0.0
-    positional_units = iter(_TIMEDELTA_ORDER)
-    for arg in node.args:
-        unit_name = arg.keyword.value if arg.keyword is not None else next(positional_units, "")
-        if unit_name in {"years", "months"}:
-            unit: float = 365 * DAY if unit_name == "years" else 30 * DAY
-        elif unit_name in _TIMEDELTA_UNITS:
-            unit = _TIMEDELTA_UNITS[unit_name]
-        else:
-            return None
-        value = number(arg.value)
-        if value is None:
-            return None
-        total += value * unit
-    return total
 
 
 def _env_default(source: Source, node: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -138,20 +83,26 @@ def _env_default(source: Source, node: cst.BaseExpression) -> cst.BaseExpression
     return None
 
 
+def _seconds(value: Constant | None, unit: float) -> float | None:
+    """A folded constant as a lifetime: a duration, a number of ``unit``, or text such as
+    ``"7d"``."""
+    if isinstance(value, Duration):
+        return value.seconds
+    if isinstance(value, int | float):
+        return value * unit
+    if isinstance(value, str):
+        return duration_seconds(value, unit)
+    return None
+
+
 def seconds_of(source: Source, node: cst.BaseExpression | None, unit: float) -> float | None:
     """What a Python value means as a lifetime in seconds (``NEVER`` for False/None is
     decided by the caller, since only some settings mean "never" with them)."""
     if node is None:
         return None
-    delta = timedelta_seconds(source, node)
-    if delta is not None:
-        return delta
-    value = number(node)
-    if value is not None:
-        return value * unit
-    text = string_value(node)
-    if text is not None:
-        return duration_seconds(text, unit)
+    seconds = _seconds(source.analysis.constant(node), unit)
+    if seconds is not None:
+        return seconds
     default = _env_default(source, node)
     if default is not None and default is not node:
         return seconds_of(source, default, unit)
@@ -169,6 +120,6 @@ def from_now(source: Source, node: cst.BaseExpression | None) -> float | None:
                 inner.args:
             inner = inner.args[0].value
         if isinstance(inner, cst.Call) and (call_name(source, inner) or "") in _NOW_CALLS:
-            delta = timedelta_seconds(source, delta_side)
-            return delta if delta is not None else number(delta_side)
+            delta = source.analysis.constant(delta_side)
+            return _seconds(delta, 1) if not isinstance(delta, str) else None
     return None

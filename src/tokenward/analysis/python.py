@@ -1,14 +1,13 @@
-"""Small helpers for rules that look at Python through libcst.
+"""Small syntax helpers for rules that look at Python through libcst: names, literals,
+arguments, the import table and the source ranges of string literals.
 
-Rules work on the shared :class:`~tokenward.analysis.source.NodeIndex` (one traversal per
-file for all rules) and resolve names through the file's imports, so ``import random as r``
-and ``from random import choice`` are understood without a full scope analysis.
+What a name is bound to, what a call resolves to and where a value flows are the file's
+analysis (:mod:`tokenward.analysis.flow`, ``source.analysis``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,7 +72,9 @@ def int_value(node: cst.BaseExpression | None) -> int | None:
 
 @dataclass(frozen=True)
 class ImportTable:
-    """Local name -> qualified name, from every import in the file."""
+    """Local name -> qualified name, from every import in the file. A relative import
+    keeps its dots (``from .utils import random`` -> ``.utils.random``): it is not the
+    standard library's module of that name."""
 
     names: dict[str, str]
 
@@ -89,16 +90,17 @@ class ImportTable:
                     top = full.split(".")[0]
                     names.setdefault(top, top)
         for imp_from in index.of(cst.ImportFrom):
-            if (imp_from.relative or imp_from.module is None
-                    or isinstance(imp_from.names, cst.ImportStar)):
+            if isinstance(imp_from.names, cst.ImportStar):
                 continue
-            module = dotted_name(imp_from.module) or ""
+            module = "." * len(imp_from.relative) + (dotted_name(imp_from.module) or "")
+            if module and not module.endswith("."):
+                module += "."
             for alias in imp_from.names:
                 name = dotted_name(alias.name) or ""
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     local = alias.asname.name.value
-                names[local] = f"{module}.{name}"
+                names[local] = f"{module}{name}"
         return cls(names)
 
     def resolve(self, node: cst.BaseExpression | None) -> str | None:
@@ -113,25 +115,9 @@ class ImportTable:
         return name
 
 
-# The last file's table. The index itself is kept (not its id): ids are reused once a
-# file's tree is freed, and a later file must never get an earlier file's imports.
-_LAST_TABLE: list[tuple[NodeIndex, ImportTable]] = []
-
-
-def imports(source: Source) -> ImportTable:
-    """The import table of a source, computed once per file and shared by all rules."""
-    index = source.index
-    assert index is not None
-    if _LAST_TABLE and _LAST_TABLE[0][0] is index:
-        return _LAST_TABLE[0][1]
-    table = ImportTable.of(index)
-    _LAST_TABLE[:] = [(index, table)]
-    return table
-
-
 def call_name(source: Source, call: cst.Call) -> str | None:
     """The qualified name of the called function (``random.choice``, ``jwt.encode``)."""
-    return imports(source).resolve(call.func)
+    return source.analysis.qualified(call.func)
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -146,53 +132,6 @@ def positional(call: cst.Call, index: int) -> cst.Arg | None:
 def argument(call: cst.Call, index: int, name: str) -> cst.Arg | None:
     """A call's argument by keyword, else by position."""
     return keyword(call, name) or positional(call, index)
-
-
-def enclosing_function(index: NodeIndex, node: cst.CSTNode) -> cst.FunctionDef | None:
-    for up in index.ancestors(node):
-        if isinstance(up, cst.FunctionDef):
-            return up
-    return None
-
-
-def assigned_names(node: cst.CSTNode) -> Iterator[tuple[str, cst.BaseExpression]]:
-    """(last target name, target) for every target of an assignment statement."""
-    if isinstance(node, cst.Assign):
-        for target in node.targets:
-            yield from _target_names(target.target)
-    elif isinstance(node, cst.AnnAssign | cst.AugAssign):
-        yield from _target_names(node.target)
-
-
-def _target_names(target: cst.BaseExpression) -> Iterator[tuple[str, cst.BaseExpression]]:
-    if isinstance(target, cst.Tuple | cst.List):
-        for element in target.elements:
-            yield from _target_names(element.value)
-        return
-    name = last_name(target)
-    if name:
-        yield name, target
-
-
-def local_assignment(source: Source, before: cst.CSTNode, name: str) -> cst.BaseExpression | None:
-    """The value most recently assigned to the plain name ``name`` in the same function
-    (or module) before ``before``: enough data flow to follow ``payload = {...}`` into
-    ``jwt.encode(payload, ...)``."""
-    index = source.index
-    assert index is not None
-    scope = enclosing_function(index, before)
-    limit = index.order(before)
-    best: tuple[int, cst.BaseExpression] | None = None
-    for assign in index.of(cst.Assign):
-        if enclosing_function(index, assign) is not scope:
-            continue
-        for target in assign.targets:
-            if isinstance(target.target, cst.Name) and target.target.value == name:
-                place = index.order(assign)
-                if place <= limit and (best is None or place >= best[0]):
-                    best = (place, assign.value)
-    return None if best is None else best[1]
-
 
 
 def literal_pieces(node: cst.CSTNode) -> list[cst.SimpleString | cst.FormattedStringText]:

@@ -46,45 +46,21 @@ _HASHES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "bla
                      "blake2s", "sha3_256", "sha3_512", "new"})
 
 
+def _bound_names(source: Source, callees: frozenset[str]) -> frozenset[str]:
+    """Dotted names bound to a call of one of ``callees``."""
+    analysis = source.analysis
+    return frozenset(b.name for callee in callees for b in analysis.bound_by_call(callee)
+                     if isinstance(b.target, cst.Name | cst.Attribute))
+
+
 def _rng_instances(source: Source) -> frozenset[str]:
     """Dotted names bound to seeded generators: ``rng = random.Random()``,
     ``self._rng = np.random.default_rng(42)``."""
-    assert source.index is not None
-    found: set[str] = set()
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        if isinstance(value, cst.Call) and call_name(source, value) in _RNG_CONSTRUCTORS:
-            for target in assign.targets:
-                name = dotted_name(target.target)
-                if name:
-                    found.add(name)
-    return frozenset(found)
+    return _bound_names(source, _RNG_CONSTRUCTORS)
 
 
 def _counters(source: Source) -> frozenset[str]:
-    assert source.index is not None
-    found: set[str] = set()
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        if isinstance(value, cst.Call) and call_name(source, value) == "itertools.count":
-            for target in assign.targets:
-                name = dotted_name(target.target)
-                if name:
-                    found.add(name)
-    return frozenset(found)
-
-
-# Keyed by id(index) and holding the index, so a reused id never serves stale facts.
-_CACHE: dict[int, tuple[object, tuple[frozenset[str], frozenset[str]]]] = {}
-
-
-def _file_facts(source: Source) -> tuple[frozenset[str], frozenset[str]]:
-    key = id(source.index)
-    cached = _CACHE.get(key)
-    if cached is None or cached[0] is not source.index:
-        _CACHE.clear()
-        cached = _CACHE[key] = (source.index, (_rng_instances(source), _counters(source)))
-    return cached[1]
+    return _bound_names(source, frozenset({"itertools.count"}))
 
 
 # Functions that pick an item of a collection: from a vocabulary or a corpus, they draw an
@@ -117,7 +93,7 @@ def weak_source(source: Source, call: cst.Call) -> str | None:
             return f"{name}() (predictable)"
         if name in _TIME_SOURCES:
             return "a timestamp"
-        rngs, counters = _file_facts(source)
+        rngs, counters = source.fact(_rng_instances), source.fact(_counters)
         if module in rngs and attr in RANDOM_FUNCS | {"integers", "bytes", "randint", "rand"}:
             return f"a seeded generator ({attr}())"
         if name == "next" and call.args and dotted_name(call.args[0].value) in counters:
@@ -169,29 +145,6 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
         out.append(current)
         stack.extend(current.children)
     return out
-
-
-def module_int(source: Source, node: cst.BaseExpression | None) -> int | None:
-    """An int literal, a product of literals, or a module-level constant bound to one."""
-    from tokenward.analysis.python import int_value
-
-    value = int_value(node)
-    if value is not None or not isinstance(node, cst.Name):
-        return value
-    assert source.index is not None
-    module = source.module
-    assert module is not None
-    for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                binds = (isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == node.value
-                    for t in small.targets)) or (
-                    isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
-                    and small.target.value == node.value)
-                if binds and isinstance(small, cst.Assign | cst.AnnAssign):
-                    value = int_value(small.value)
-    return value
 
 
 # The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not

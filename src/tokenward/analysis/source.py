@@ -17,16 +17,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tokenward.model import ScanError, Span
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import libcst as cst
 
+    from tokenward.analysis.flow import Analysis
     from tokenward.config import Config
 
 N = TypeVar("N")
+T = TypeVar("T")
 
 
 class FileKind(enum.Enum):
@@ -333,6 +337,9 @@ class Source:
     config: Config
     encoding: str = "utf-8"
     _errors: list[ScanError] = field(default_factory=list)
+    # Facts an analysis helper derived about this file, keyed by the helper: computed once
+    # and freed with the source (never a module-level cache a later file could hit).
+    _facts: dict[object, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def lowered(self) -> str:
@@ -382,6 +389,22 @@ class Source:
     def index(self) -> NodeIndex | None:
         module = self.module
         return None if module is None else NodeIndex(module)
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """The file's semantic model (bindings, imports, data flow); for a file that parsed."""
+        from tokenward.analysis.flow import Analysis
+
+        index = self.index
+        assert self.module is not None and index is not None, "the file did not parse"
+        return Analysis(self.module, index)
+
+    def fact(self, build: Callable[[Source], T]) -> T:
+        """``build(self)``, computed once per file: for facts a helper derives from the
+        whole file (the HTTP clients that carry credentials, the seeded generators)."""
+        if build not in self._facts:
+            self._facts[build] = build(self)
+        return cast(T, self._facts[build])
 
     @cached_property
     def _positions(self) -> Any:

@@ -21,11 +21,11 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import islice
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import call_name, enclosing_function, last_name, string_value
-from tokenward.analysis.source import NodeIndex, Source
+from tokenward.analysis.python import call_name, last_name, string_value
+from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     cookie_holds_token,
     function_consumes_token,
@@ -42,8 +42,8 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 MAX_DEPTH = 3
-# Later uses of one variable examined: keeps the walk linear on generated files with
-# thousands of assignments to the same name.
+# Later uses of one variable, and calls of one function, examined: keeps the walk linear
+# on generated files with thousands of them.
 MAX_USES = 64
 
 # Calls that pass their argument's randomness (or predictability) on to their result.
@@ -63,35 +63,13 @@ _KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add",
 
 
 class _Walker:
+    """Walks from a value to where it is consumed; the moves between statements (a
+    variable's later reads, a function's call sites) are the file's analysis."""
+
     def __init__(self, source: Source) -> None:
-        assert source.index is not None
         self.source = source
-        self.index: NodeIndex = source.index
-        self._names: dict[str, list[cst.Name]] | None = None
-        self._calls: dict[str, list[cst.Call]] | None = None
-        self._position: dict[int, int] = {}  # id(Name) -> its place among same-named Names
-
-    # -- lookups -------------------------------------------------------------------
-    def names(self, value: str) -> list[cst.Name]:
-        if self._names is None:
-            table: dict[str, list[cst.Name]] = defaultdict(list)
-            for name in self.index.of(cst.Name):
-                same = table[name.value]
-                self._position[id(name)] = len(same)
-                same.append(name)
-            self._names = table
-        return self._names.get(value, [])
-
-    def calls_of(self, callee: str) -> list[cst.Call]:
-        if self._calls is None:
-            table: dict[str, list[cst.Call]] = defaultdict(list)
-            for call in self.index.of(cst.Call):
-                if isinstance(call.func, cst.Name | cst.Attribute):
-                    name = last_name(call.func)
-                    if name:
-                        table[name].append(call)
-            self._calls = table
-        return self._calls.get(callee, [])
+        self.analysis = source.analysis
+        self.index = source.analysis.index
 
     # -- the walk ------------------------------------------------------------------
     def use(self, expr: cst.CSTNode, depth: int) -> str | None:
@@ -216,51 +194,30 @@ class _Walker:
             return None
         for target in targets:
             if isinstance(target, cst.Name):
-                found = self._later_uses(stmt, target, depth)
+                found = self._later_uses(target, depth)
                 if found:
                     return found
         return None
 
-    def _later_uses(self, stmt: cst.CSTNode, target: cst.Name, depth: int) -> str | None:
-        scope = enclosing_function(self.index, stmt)
-        # Names are indexed in source order: the uses after the target come after it in
-        # the list (no position metadata needed, which is costly on large files).
-        every = self.names(target.value)
-        start = self._position.get(id(target), len(every))
-        block = self._block(stmt)
-        for use in every[start + 1:start + 1 + MAX_USES]:
-            if enclosing_function(self.index, use) is not scope:
-                continue
-            parent = self.index.parent(use)
-            if isinstance(parent, cst.AssignTarget) and self._block(parent) is block:
-                break  # rebound in the same block: later uses see the new value
-            if isinstance(parent, cst.AssignTarget | cst.Param) or (
-                isinstance(parent, cst.AugAssign) and parent.target is use
-            ) or (isinstance(parent, cst.Attribute) and parent.attr is use):
-                continue
-            if _inside(self.index, use, stmt):
-                continue
+    def _later_uses(self, target: cst.Name, depth: int) -> str | None:
+        binding = self.analysis.binding_of(target)
+        if binding is None:
+            return None
+        for use in islice(self.analysis.uses(binding), MAX_USES):
             found = self.use(use, depth + 1)
             if found:
                 return found
         return None
 
-    def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The block (module or indented body) holding the statement of ``node``."""
-        for up in self.index.ancestors(node):
-            if isinstance(up, cst.SimpleStatementLine):
-                return self.index.parent(up)
-        return None
-
     def _returned(self, ret: cst.Return, depth: int) -> str | None:
-        func = enclosing_function(self.index, ret)
+        func = self.analysis.function(ret)
         if func is None:
             return None
         if function_makes_token(func.name.value):
             return f"return value of {func.name.value}()"
         if depth >= MAX_DEPTH:
             return None
-        for call in self.calls_of(func.name.value)[:MAX_USES]:
+        for call in self.analysis.calls_named(func.name.value)[:MAX_USES]:
             found = self.use(call, depth + 1)
             if found:
                 return f"{found} via {func.name.value}()"
@@ -268,10 +225,6 @@ class _Walker:
 
 
 _CONTINUE = object()
-
-
-def _inside(index: NodeIndex, node: cst.CSTNode, container: cst.CSTNode) -> bool:
-    return any(up is container for up in index.ancestors(node))
 
 
 def literal_text(node: cst.BaseExpression) -> str | None:
@@ -293,15 +246,6 @@ def literal_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
-_WALKERS: dict[int, _Walker] = {}
-
-
 def token_use(source: Source, expr: cst.CSTNode) -> str | None:
     """How the value of ``expr`` is used as a token in this file, or None when it is not."""
-    index = source.index
-    assert index is not None
-    walker = _WALKERS.get(id(index))
-    if walker is None or walker.source is not source:
-        _WALKERS.clear()  # one file at a time
-        walker = _WALKERS[id(index)] = _Walker(source)
-    return walker.use(expr, 0)
+    return _Walker(source).use(expr, 0)

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis import structured
 from tokenward.analysis.config_text import indent_of, is_comment
-from tokenward.analysis.credentials import resolve
+from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
-    assigned_names,
     dotted_name,
     last_name,
     string_value,
@@ -47,6 +46,10 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 # --- Python -------------------------------------------------------------------------------
 
+# Bindings that set a value (``x = v``, ``x: T = v``, ``a, b = v, w``).
+_ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
+
+
 def _detect_python(source: Source, context: str) -> Iterator[Hit]:
     index = source.index
     if index is None:
@@ -61,14 +64,10 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
             yield Hit(span=source.span(node), target=scope_value,
                       detail=describe(entry, scope_value), code=source.code(node))
 
-    assignments: list[cst.Assign | cst.AnnAssign] = [*index.of(cst.Assign),
-                                                     *index.of(cst.AnnAssign)]
-    for assignment in assignments:
-        assigned = assignment.value
-        if assigned is None:
-            continue
-        if any(names_scope_grant(name) for name, _ in assigned_names(assignment)):
-            yield from emit(assigned)
+    for binding in source.analysis.bindings:
+        if binding.kind in _ASSIGNMENTS and binding.value is not None \
+                and names_scope_grant(binding.last):
+            yield from emit(binding.value)
     for call in index.of(cst.Call):
         if _is_check_call(source, call):
             continue
@@ -118,11 +117,8 @@ def _local_parameters(source: Source, call: cst.Call) -> list[str]:
     """Parameter names of a function defined in this module and called by plain name."""
     if not isinstance(call.func, cst.Name):
         return []
-    assert source.index is not None
-    for func in source.index.of(cst.FunctionDef):
-        if func.name.value == call.func.value:
-            return [p.name.value for p in func.params.params]
-    return []
+    func = source.analysis.definition(call.func)
+    return [] if func is None else [p.name.value for p in func.params.params]
 
 
 def _broad_literals(source: Source, node: cst.BaseExpression, context: str, depth: int
@@ -150,18 +146,11 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
                 yield from _broad_literals(source, arg.value, context, depth + 1)
         return
     if isinstance(node, cst.Name):
-        constant = resolve(source, node)
-        if constant is node or _assigned_to_scope_name(source, constant):
+        bound = source.analysis.source_binding(node)
+        if bound is None or not bound.holds_value or bound.value is None or (
+                bound.kind in _ASSIGNMENTS and names_scope_grant(bound.last)):
             return  # unknown, or already reported where it is assigned
-        yield from _broad_literals(source, constant, context, depth + 1)
-
-
-def _assigned_to_scope_name(source: Source, value: cst.BaseExpression) -> bool:
-    assert source.index is not None
-    parent = source.index.parent(value)
-    if isinstance(parent, cst.Assign | cst.AnnAssign):
-        return any(names_scope_grant(name) for name, _ in assigned_names(parent))
-    return False
+        yield from _broad_literals(source, bound.value, context, depth + 1)
 
 
 # --- config files ---------------------------------------------------------------------------

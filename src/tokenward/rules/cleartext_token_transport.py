@@ -19,7 +19,6 @@ from tokenward.analysis.credentials import (
     is_http_call,
     may_carry_credentials,
     request_url,
-    resolve,
     url_carries_credentials,
     url_prefix,
 )
@@ -85,7 +84,7 @@ def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, .
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value == "request"):
         return None
-    receiver = resolve(source, func.value)
+    receiver = source.analysis.resolve(func.value)
     if not isinstance(receiver, cst.Call):
         return None
     if call_name(source, receiver) not in ("http.client.HTTPConnection", "httplib.HTTPConnection"):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
+from tokenward.analysis.flow import Kind
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     LIMITS,
@@ -18,7 +19,6 @@ from tokenward.analysis.lifetimes import (
     seconds_of,
 )
 from tokenward.analysis.python import (
-    enclosing_function,
     last_name,
     positional,
     string_value,
@@ -45,12 +45,18 @@ NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires",
                         "expires_delta", "jwt_verify_expiration", "access_token_expires",
                         "refresh_token_expires"})
 _FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "refresh"}
+# Bindings that set a value (``x = v``, ``x: T = v``, ``a, b = v, w``).
+_ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
 
 
 def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
            never_key: bool) -> float | None:
     if never_key and isinstance(value, cst.Name) and value.value in {"False", "None"}:
         return NEVER
+    if isinstance(value, cst.Name | cst.Attribute):
+        bound = source.analysis.source_binding(value)
+        if bound is not None and lifetime_name(bound.last) is not None:
+            return None  # a lifetime setting of its own: judged where it is bound
     return seconds_of(source, value, key.unit)
 
 
@@ -66,43 +72,37 @@ def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
 
 
 def _assignments(source: Source) -> Iterator[Hit]:
-    assert source.index is not None
-    pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = []
-    for assign in source.index.of(cst.Assign):
-        pairs.extend((t.target, assign.value) for t in assign.targets)
-    for ann in source.index.of(cst.AnnAssign):
-        pairs.append((ann.target, ann.value))
-    for target, value in pairs:
-        name = last_name(target)
-        if not name or value is None:
+    for binding in source.analysis.bindings:
+        if binding.kind not in _ASSIGNMENTS or binding.value is None:
             continue
-        key = lifetime_name(name)
+        name = binding.last
+        key = lifetime_name(name) if name else None
         if key is None:
             continue
-        seconds = _judge(source, key, value, name.lower() in NEVER_KEYS)
+        seconds = _judge(source, key, binding.value, name.lower() in NEVER_KEYS)
         if seconds is not None:
-            hit = _hit(source, value, name, key.kind, seconds)
+            hit = _hit(source, binding.value, name, key.kind, seconds)
             if hit:
                 yield hit
 
 
 def _dict_elements(source: Source) -> Iterator[Hit]:
-    assert source.index is not None
-    for element in source.index.of(cst.DictElement):
-        key_text = string_value(element.key)
-        if not key_text:
+    for binding in source.analysis.bindings:
+        if binding.kind is not Kind.DICT_KEY or binding.value is None:
             continue
-        if key_text == "exp":
+        key_text = binding.name
+        element = binding.statement
+        if key_text == "exp" and isinstance(element, cst.DictElement):
             hit = _exp_claim(source, element)
             if hit:
                 yield hit
             continue
-        key = lifetime_name(key_text)
+        key = lifetime_name(key_text) if key_text else None
         if key is None:
             continue
-        seconds = _judge(source, key, element.value, key_text.lower() in NEVER_KEYS)
+        seconds = _judge(source, key, binding.value, key_text.lower() in NEVER_KEYS)
         if seconds is not None:
-            hit = _hit(source, element.value, key_text, key.kind, seconds)
+            hit = _hit(source, binding.value, key_text, key.kind, seconds)
             if hit:
                 yield hit
 
@@ -115,7 +115,7 @@ def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
     if seconds is None:
         return None
     context: list[str] = []
-    func = enclosing_function(source.index, element)
+    func = source.analysis.function(element)
     if func is not None:
         context.append(func.name.value)
     owner = source.index.parent(element)
@@ -241,10 +241,11 @@ RULE = Rule(
              "django-oauth-toolkit and djangorestframework-jwt settings, "
              "`ACCESS_TOKEN_EXPIRE_MINUTES`-style settings (the unit is read from the name), "
              "`max_age` of token and session cookies, and `exp` claims set to now plus a long "
-             "delta. Values are read from literals, arithmetic, `timedelta(...)`, "
-             "`os.getenv(name, default)` defaults, and in YAML, JSON, TOML, INI, .env, shell "
-             "and Dockerfile lines (`7d`, `8760h`, `3600`). The limits are the rule's "
-             "options (below).",
+             "delta. Values are read from literals, arithmetic, `timedelta(...)`, constants "
+             "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
+             "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
+             "YAML, JSON, TOML, INI, .env, shell and Dockerfile lines (`7d`, `8760h`, "
+             "`3600`). The limits are the rule's options (below).",
         why="The longer a token lives, the longer a stolen one works. A reset link valid for "
             "a week outlives the mailbox compromise that leaked it; an access token valid for "
             "a year makes revocation meaningless.",
@@ -253,8 +254,8 @@ RULE = Rule(
         not_flagged="Lifetimes within the limits; names that are not about tokens (cache, "
                     "lock, HTTP, database and Celery timeouts, CSRF cookie age, JWT leeway); "
                     "cookies that do not hold a token or session; values the rule cannot "
-                    "compute (names from other modules); False/None for settings where it "
-                    "does not mean \"never\"; test code.",
+                    "compute (names from other modules, parameters); False/None for "
+                    "settings where it does not mean \"never\"; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html",
                     "https://flask-jwt-extended.readthedocs.io/en/stable/options.html"),

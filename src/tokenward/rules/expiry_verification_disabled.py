@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.python import call_name, enclosing_function, keyword, string_value
+from tokenward.analysis.python import call_name, keyword, string_value
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
@@ -51,7 +51,7 @@ def _peeks(source: Source, call: cst.Call) -> bool:
     """``options={"verify_signature": False}`` to read the header or issuer before a real,
     verified decode in the same function is a legitimate pattern."""
     assert source.index is not None
-    func = enclosing_function(source.index, call)
+    func = source.analysis.function(call)
     if func is not None and function_reads_unverified(func.name.value):
         return True
     if _routing_claim_only(source, call):
@@ -59,7 +59,7 @@ def _peeks(source: Source, call: cst.Call) -> bool:
     for other in source.index.of(cst.Call):
         if other is call or call_name(source, other) not in DECODERS:
             continue
-        if enclosing_function(source.index, other) is func and not list(
+        if source.analysis.function(other) is func and not list(
                 _disabled_options(source, other)):
             return True
     return False

@@ -359,8 +359,8 @@ def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpressi
     if value is None and isinstance(expression, cst.Name):
         if secret_kind(expression.value):
             return  # the constant itself is reported where it is assigned
-        literal = _constant(source, node, expression.value)
-        value = pyutil.string_value(literal) if literal is not None else None
+        literal = source.analysis.resolve(expression)
+        value = pyutil.string_value(literal)
     if value is None or literal is None:
         return
     if fails_validation(value) or why_not_secret(value, "bearer") is not None:
@@ -370,21 +370,6 @@ def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpressi
     yield Hit(span=source.span(node), secret=value, target=bound_to or "Authorization",
               detail=provider.label if provider else "bearer token",
               secret_spans=pyutil.secret_spans(source, literal, value))
-
-
-def _constant(source: Source, near: cst.CSTNode, name: str) -> cst.BaseExpression | None:
-    """The literal last assigned to ``name`` in the same function, else at module level."""
-    local = pyutil.local_assignment(source, near, name)
-    if local is not None:
-        return local
-    assert source.index is not None
-    for assign in reversed(source.index.of(cst.Assign)):
-        if pyutil.enclosing_function(source.index, assign) is not None:
-            continue
-        for target in assign.targets:
-            if isinstance(target.target, cst.Name) and target.target.value == name:
-                return assign.value
-    return None
 
 
 def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:

@@ -10,12 +10,10 @@ from tokenward.analysis.context import is_test_path
 from tokenward.analysis.python import (
     argument,
     call_name,
-    enclosing_function,
-    int_value,
     last_name,
     string_value,
 )
-from tokenward.analysis.randomness import module_int, secrets_fix_applies
+from tokenward.analysis.randomness import secrets_fix_applies
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
@@ -58,13 +56,13 @@ def _short_length(source: Source, call: cst.Call) -> str | None:
     if name in _BYTE_APIS:
         position, word = _BYTE_APIS[name]
         arg = argument(call, position, word)
-        size = None if arg is None else module_int(source, arg.value)
+        size = None if arg is None else source.analysis.integer(arg.value)
         if size is not None and 0 < size < MIN_BYTES:
             return f"{name}({size}) ({size * 8} bits)"
     if name in _CHAR_APIS:
         position, word = _CHAR_APIS[name]
         arg = argument(call, position, word)
-        size = None if arg is None else module_int(source, arg.value)
+        size = None if arg is None else source.analysis.integer(arg.value)
         alphabet_arg = argument(call, 1, "allowed_chars")
         alphabet = string_value(alphabet_arg.value) if alphabet_arg is not None else None
         symbols = len(set(alphabet)) if alphabet else DJANGO_DEFAULT_ALPHABET
@@ -73,7 +71,7 @@ def _short_length(source: Source, call: cst.Call) -> str | None:
             return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)"
     if name == "secrets.randbits":
         arg = argument(call, 0, "k")
-        bits = None if arg is None else module_int(source, arg.value)
+        bits = None if arg is None else source.analysis.integer(arg.value)
         if bits is not None and 0 < bits < MIN_BYTES * 8:
             return f"secrets.randbits({bits})"
     return None
@@ -90,7 +88,7 @@ def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | N
     for _ in range(4):  # through .hex / str(...) / .upper()
         parent = source.index.parent(node)
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            chars = _slice_length(parent)
+            chars = _slice_length(source, parent)
             if chars is not None and chars * bits < MIN_BYTES * 8:
                 return parent, f"{name}() cut to {chars} characters ({int(chars * bits)} bits)"
             return None
@@ -108,14 +106,14 @@ def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | N
     return None
 
 
-def _slice_length(sub: cst.Subscript) -> int | None:
+def _slice_length(source: Source, sub: cst.Subscript) -> int | None:
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
         return None
     piece = sub.slice[0].slice
     if piece.step is not None:
         return None
-    lower = 0 if piece.lower is None else int_value(piece.lower)
-    upper = None if piece.upper is None else int_value(piece.upper)
+    lower = 0 if piece.lower is None else source.analysis.integer(piece.lower)
+    upper = None if piece.upper is None else source.analysis.integer(piece.upper)
     if lower is None or upper is None or upper <= lower:
         return None
     return upper - lower
@@ -129,25 +127,22 @@ _NONCE_KEYWORDS = frozenset({"nonce", "iv", "initialization_vector"})
 
 
 def _feeds_a_cipher(source: Source, node: cst.CSTNode) -> bool:
-    """``nonce = os.urandom(12)`` later passed to ``aead.encrypt(nonce, ...)``."""
-    index = source.index
-    assert index is not None
-    assign = index.parent(node)
+    """``nonce = os.urandom(12)`` passed to ``aead.encrypt(nonce, ...)`` in its scope."""
+    analysis = source.analysis
+    assign = analysis.index.parent(node)
     if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return False
-    target = assign.targets[0].target
-    if not isinstance(target, cst.Name):
+    binding = analysis.binding_of(assign.targets[0].target)
+    if binding is None or not isinstance(binding.target, cst.Name):
         return False
-    scope = enclosing_function(index, assign)
-    for call in index.of(cst.Call):
-        if enclosing_function(index, call) is not scope:
+    for load in analysis.loads(binding.scope, binding.name):
+        arg = analysis.index.parent(load)
+        call = analysis.index.parent(arg)
+        if not (isinstance(arg, cst.Arg) and arg.value is load and isinstance(call, cst.Call)):
             continue
-        for arg in call.args:
-            if not (isinstance(arg.value, cst.Name) and arg.value.value == target.value):
-                continue
-            keyword = arg.keyword.value if arg.keyword is not None else None
-            if keyword in _NONCE_KEYWORDS or last_name(call.func) in _CIPHER_CALLS:
-                return True
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in _NONCE_KEYWORDS or last_name(call.func) in _CIPHER_CALLS:
+            return True
     return False
 
 
@@ -189,7 +184,7 @@ RULE = Rule(
              "log2 of the alphabet: fewer than 22 characters of the default alphabet, "
              "6 digits are 20 bits), and strong tokens cut short "
              "(`secrets.token_hex(32)[:8]`, `uuid.uuid4().hex[:8]`). Lengths are read from "
-             "literals and module-level constants. The value must be used as a token "
+             "literals, arithmetic and the constants they name. The value must be used as a token "
              "(same data flow as TW201).",
         why="A short random token can be enumerated: 64 bits fall to a determined attacker "
             "against a fast endpoint or an offline hash, and 32 bits to anyone.",

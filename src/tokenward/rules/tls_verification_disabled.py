@@ -17,7 +17,8 @@ from tokenward.analysis.credentials import (
     is_http_call,
     may_carry_credentials,
 )
-from tokenward.analysis.python import call_name, dotted_name, imports, string_value
+from tokenward.analysis.flow import Kind
+from tokenward.analysis.python import call_name, dotted_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.model import Category, Hit, Severity
@@ -70,15 +71,15 @@ def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
         if key is not None and (key not in found or rank < found[key][0]):
             found[key] = (rank, node)
 
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        for target in assign.targets:
-            t = target.target
-            if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
-                note(client_key(source, t), 0, assign)
-            elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
-                    and _is_off(value):
-                note(client_key(source, t.value), 1, assign)
+    for binding in source.analysis.bindings:
+        value, t = binding.value, binding.target
+        if binding.kind is not Kind.ASSIGN or value is None:
+            continue
+        if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
+            note(client_key(source, t), 0, binding.statement)
+        elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
+                and _is_off(value):
+            note(client_key(source, t.value), 1, binding.statement)
     return {key: node for key, (_, node) in found.items()}
 
 
@@ -89,7 +90,8 @@ def _lookup(contexts: dict[ClientKey, cst.CSTNode], source: Source, node: cst.CS
         return None
     if key in contexts:
         return contexts[key]
-    return contexts.get((0, key[1])) if key[0] > 0 else None
+    module_key = key.at_module()
+    return None if module_key is None else contexts.get(module_key)
 
 
 def _off_argument(call: cst.Call) -> cst.Arg | None:
@@ -196,17 +198,18 @@ def _detect_python(source: Source) -> Iterator[Hit]:
             if node is not None and id(node) not in reported:
                 reported.add(id(node))
                 yield _hit(source, node, source.code(node).strip())
-    for assign in source.index.of(cst.Assign):
-        for target in assign.targets:
-            t = target.target
-            if (isinstance(t, cst.Attribute) and t.attr.value == "verify"
-                    and _is_off(assign.value) and client_is_credentialed(source, t.value)):
-                yield _hit(source, assign, source.code(t) + " = False")
-            if (any_credentials and isinstance(t, cst.Attribute)
-                    and t.attr.value == "_create_default_https_context"
-                    and (imports(source).resolve(assign.value) or "").endswith(
-                        "_create_unverified_context")):
-                yield _hit(source, assign, "ssl._create_default_https_context")
+    for binding in source.analysis.bindings:
+        t, assigned = binding.target, binding.value
+        if binding.kind is not Kind.ASSIGN or assigned is None:
+            continue
+        if (isinstance(t, cst.Attribute) and t.attr.value == "verify"
+                and _is_off(assigned) and client_is_credentialed(source, t.value)):
+            yield _hit(source, binding.statement, source.code(t) + " = False")
+        if (any_credentials and isinstance(t, cst.Attribute)
+                and t.attr.value == "_create_default_https_context"
+                and (source.analysis.qualified(assigned) or "").endswith(
+                    "_create_unverified_context")):
+            yield _hit(source, binding.statement, "ssl._create_default_https_context")
 
 
 def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment
-from tokenward.analysis.credentials import dict_items, is_http_call, resolve
+from tokenward.analysis.credentials import dict_items, is_http_call
 from tokenward.analysis.python import keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
@@ -137,7 +137,7 @@ def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
     name = last_name(value) or ""
     if carries_credential(name) or url_param_credential(name.lower()) is not None:
         return True
-    resolved = resolve(source, value) if isinstance(value, cst.Name | cst.Attribute) else value
+    resolved = source.analysis.resolve(value)
     if isinstance(resolved, cst.Subscript | cst.Call):
         key = last_name(resolved) if isinstance(resolved, cst.Subscript) else None
         if isinstance(resolved, cst.Call) and resolved.args:

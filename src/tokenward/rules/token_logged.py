@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import has_credential_items, resolve, returned_dict
+from tokenward.analysis.credentials import has_credential_items, returned_dict
+from tokenward.analysis.flow import Analysis, Kind
 from tokenward.analysis.python import (
     call_name,
     dotted_name,
-    enclosing_function,
-    imports,
     last_name,
     string_value,
 )
@@ -89,7 +88,7 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 
 def _uses_text_library(source: Source) -> bool:
-    names = imports(source).names.values()
+    names = source.analysis.imports.names.values()
     return any(n.split(".")[0] in _TEXT_LIBRARIES for n in names)
 
 
@@ -109,7 +108,7 @@ def _sink(source: Source, call: cst.Call) -> str | None:
             if "log" in inner.lower():
                 return f"a log ({method})"
             return None
-        full = imports(source).resolve(receiver) or ""
+        full = source.analysis.qualified(receiver) or ""
         last = (last_name(receiver) or "").lower()
         if "log" in last or full.startswith(("logging", "structlog", "loguru")) \
                 or _assigned_logger(source, receiver):
@@ -125,7 +124,7 @@ def _assigned_logger(source: Source, receiver: cst.BaseExpression) -> bool:
     """``std = logging.getLogger("svc")`` then ``std.info(...)``."""
     if not isinstance(receiver, cst.Name | cst.Attribute):
         return False
-    value = resolve(source, receiver)
+    value = source.analysis.resolve(receiver)
     if not isinstance(value, cst.Call):
         return False
     name = (call_name(source, value) or "").lower()
@@ -277,7 +276,7 @@ def _sensitive_call(source: Source, call: cst.Call,
     if name in ("os.getenv", "os.environ.get") and call.args:
         key = string_value(call.args[0].value)
         return call if key is not None and is_credential_key(key) else None
-    if isinstance(func, cst.Name) and returned_dict(source, func.value) is not None \
+    if isinstance(func, cst.Name) and returned_dict(source, call) is not None \
             and has_credential_items(source, call):
         return call  # _headers() returning {"Authorization": ...}
     if function_builds_url(name):
@@ -322,7 +321,7 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
             return False
         return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
                     or _used_as_object(source, node))
-    value = resolve(source, node)
+    value = source.analysis.resolve(node)
     if value is node:
         return False
     # headers = {"Authorization": ...}; log.debug("sending %s", headers)
@@ -342,14 +341,12 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
 
 
 def _loop_variable(source: Source, node: cst.Name) -> bool:
-    """``for token in tokens:`` (a lexer, an NLP pipeline) is not a credential."""
-    assert source.index is not None
-    scope = enclosing_function(source.index, node)
-    for loop in source.index.of(cst.For):
-        if isinstance(loop.target, cst.Name) and loop.target.value == node.value \
-                and enclosing_function(source.index, loop) is scope:
-            return True
-    return False
+    """``for token in tokens:`` (a lexer, an NLP pipeline) is not a credential; a name
+    unpacked in a loop (``for name, password in creds.items()``) may well be one."""
+    analysis = source.analysis
+    scope = analysis.function(node) or analysis.module
+    return any(isinstance(b.statement, cst.For) and b.statement.target is b.target
+               for b in analysis.bindings_in(scope, node.value))
 
 
 # What a credential string is used for; any other attribute makes the name an object.
@@ -363,27 +360,36 @@ _STRING_ATTRIBUTES = frozenset({
 def _used_as_object(source: Source, node: cst.Name) -> bool:
     """``token.lineno``, ``token.display_name``: a parser's or a library's token object, not
     a credential's text. An object with a credential attribute (``token.access_token``)
-    still counts as a credential."""
-    assert source.index is not None
-    scope = enclosing_function(source.index, node)
-    plain = False
-    for attribute in source.index.of(cst.Attribute):
-        value = attribute.value
-        if not (isinstance(value, cst.Name) and value.value == node.value):
-            continue
-        if enclosing_function(source.index, attribute) is not scope:
+    still counts as a credential. A parameter's type is not known in its function: how the
+    file uses the name elsewhere is the evidence then (a template parser's ``token``)."""
+    analysis = source.analysis
+    verdict = _attributes_read(analysis, analysis.loads(analysis.scope(node), node.value))
+    if verdict is None:
+        bound = analysis.binding_at(node)
+        if bound is not None and bound.kind is Kind.PARAMETER:
+            verdict = _attributes_read(analysis, analysis.loads_named(node.value))
+    return bool(verdict)
+
+
+def _attributes_read(analysis: Analysis, loads: Iterable[cst.Name]) -> bool | None:
+    """True when an attribute no string has is read from these names (an object); False
+    when a credential attribute is, or only string methods are; None when no attribute
+    is read at all."""
+    verdict: bool | None = None
+    for load in loads:
+        attribute = analysis.index.parent(load)
+        if not (isinstance(attribute, cst.Attribute) and attribute.value is load):
             continue
         name = attribute.attr.value
         if carries_credential(name):
             return False
-        if name not in _STRING_ATTRIBUTES:
-            plain = True
-    return plain
+        verdict = verdict or name not in _STRING_ATTRIBUTES
+    return verdict
 
 
 def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
     """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted."""
-    value = resolve(source, node)
+    value = source.analysis.resolve(node)
     if value is node:
         return False
     if isinstance(value, cst.Call):

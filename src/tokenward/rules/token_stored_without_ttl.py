@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
+from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
     argument,
     call_name,
     dotted_name,
-    enclosing_function,
-    imports,
     keyword,
     last_name,
     positional,
@@ -40,18 +39,27 @@ _MEMCACHE_FACTORIES = ("pymemcache.", "memcache.Client", "pylibmc.Client", "bmem
                        "aiomcache.Client")
 
 
-def _memcache_receivers(source: Source) -> frozenset[str]:
-    assert source.index is not None
+def _receivers(source: Source, factory: Callable[[str, cst.Call], bool]) -> frozenset[str]:
+    """Dotted names bound to a call that ``factory(qualified name, call)`` accepts."""
     found: set[str] = set()
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        if isinstance(value, cst.Call) and (call_name(source, value) or "").startswith(
-                _MEMCACHE_FACTORIES):
-            for target in assign.targets:
-                dotted = dotted_name(target.target)
-                if dotted:
-                    found.add(dotted)
+    for binding in source.analysis.bindings:
+        value = binding.value
+        if binding.kind is Kind.ASSIGN and isinstance(value, cst.Call) and isinstance(
+                binding.target, cst.Name | cst.Attribute) and factory(
+                source.analysis.qualified(value.func) or "", value):
+            found.add(binding.name)
     return frozenset(found)
+
+
+def _is_memcache_factory(name: str, call: cst.Call) -> bool:
+    return name.startswith(_MEMCACHE_FACTORIES)
+
+
+def _is_redis_factory(name: str, call: cst.Call) -> bool:
+    """A Redis client or pipeline: ``redis.Redis()``, ``r.pipeline()``."""
+    is_pipeline = isinstance(call.func, cst.Attribute) and call.func.attr.value in {
+        "pipeline", "client"}
+    return name.startswith(_REDIS_FACTORIES) or is_pipeline
 
 
 def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
@@ -68,25 +76,6 @@ def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
     return Hit(span=source.span(call), target=f"memcache {method}()",
                detail="no expire: memcached keeps it until evicted", code=source.code(call),
                fixable=False)
-
-
-def _redis_receivers(source: Source) -> frozenset[str]:
-    """Dotted names bound to a Redis client or pipeline in this file."""
-    assert source.index is not None
-    found: set[str] = set()
-    for assign in source.index.of(cst.Assign):
-        value = assign.value
-        if not isinstance(value, cst.Call):
-            continue
-        name = call_name(source, value) or ""
-        is_pipeline = isinstance(value.func, cst.Attribute) and value.func.attr.value in {
-            "pipeline", "client"}
-        if name.startswith(_REDIS_FACTORIES) or is_pipeline:
-            for target in assign.targets:
-                dotted = dotted_name(target.target)
-                if dotted:
-                    found.add(dotted)
-    return frozenset(found)
 
 
 def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Source) -> bool:
@@ -134,9 +123,9 @@ def _expired_later(source: Source, call: cst.Call, key: cst.BaseExpression,
                    expires: list[cst.Call]) -> bool:
     """An ``expire(key, ...)`` on the same key in the same function."""
     assert source.index is not None
-    scope = enclosing_function(source.index, call)
+    scope = source.analysis.function(call)
     key_code = source.code(key)
-    return any(enclosing_function(source.index, other) is scope
+    return any(source.analysis.function(other) is scope
                and source.code(other.args[0].value) == key_code for other in expires)
 
 
@@ -175,7 +164,7 @@ def _tokenish_value(node: cst.BaseExpression) -> bool:
 def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
     """Django's ``cache.set(key, value, timeout=None)`` and flask-caching's ``timeout=0``
     keep the entry forever; their defaults expire."""
-    table = imports(source).names.values()
+    table = source.analysis.imports.names.values()
     django = any(n.startswith("django") for n in table)
     flask_caching = any(n.startswith("flask_caching") for n in table)
     timeout = argument(call, 2, "timeout")
@@ -199,8 +188,8 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or is_test_path(source.path):
         return
-    bound = _redis_receivers(source)
-    memcaches = _memcache_receivers(source)
+    bound = _receivers(source, _is_redis_factory)
+    memcaches = _receivers(source, _is_memcache_factory)
     expires = _expire_calls(source)
     for call in source.index.of(cst.Call):
         func = call.func

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
+from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
     argument,
     call_name,
     dotted_name,
-    enclosing_function,
     keyword,
     last_name,
     positional,
@@ -42,26 +42,25 @@ _TIMED_READS = frozenset({"loads", "unsign", "loads_unsafe"})
 DJANGO_LOADS = "django.core.signing.loads"
 
 
+_ASSIGNED = frozenset({Kind.ASSIGN, Kind.ANNOTATED})
+
+
 class _Bindings:
     """Dotted names (``s``, ``self.signer``) and factory functions bound to serializers."""
 
     def __init__(self, source: Source) -> None:
-        assert source.index is not None
         self.source = source
         self.kind_of: dict[str, str] = {}  # dotted name -> "timed" | "untimed"
         self.factories: dict[str, str] = {}  # function name -> kind
-        for ret in source.index.of(cst.Return):
-            kind = self.kind(ret.value)
-            func = enclosing_function(source.index, ret)
-            if kind and func is not None:
-                self.factories[func.name.value] = kind
-        for assign in source.index.of(cst.Assign):
-            kind = self.kind(assign.value)
+        bindings = source.analysis.bindings
+        for ret in bindings:
+            kind = self.kind(ret.value) if ret.kind is Kind.RETURN else None
             if kind:
-                for target in assign.targets:
-                    name = dotted_name(target.target)
-                    if name:
-                        self.kind_of[name] = kind
+                self.factories[ret.name] = kind
+        for assign in bindings:
+            kind = self.kind(assign.value) if assign.kind in _ASSIGNED else None
+            if kind and isinstance(assign.target, cst.Name | cst.Attribute):
+                self.kind_of[assign.name] = kind
 
     def kind(self, node: cst.BaseExpression | None) -> str | None:
         if isinstance(node, cst.Call):
@@ -90,7 +89,7 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
             name = dotted_name(target.target)
             if name:
                 names.add(name)
-    func = enclosing_function(source.index, ctor)
+    func = source.analysis.function(ctor)
     if func is not None and names_auth_purpose(func.name.value):
         return True
     if any(names_auth_purpose(n.rpartition(".")[2]) for n in names):
@@ -103,7 +102,7 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
         receiver = method.value
         if receiver is not ctor and dotted_name(receiver) not in names:
             continue
-        where = enclosing_function(source.index, call)
+        where = source.analysis.function(call)
         if where is not None and names_auth_purpose(where.name.value):
             return True
         if method.attr.value in {"dumps", "sign"} and token_use(source, call):
@@ -153,7 +152,7 @@ def _django_auth(source: Source, call: cst.Call) -> bool:
     value = positional(call, 0)
     if value is not None and names_token(last_name(value.value) or ""):
         return True
-    func = enclosing_function(source.index, call)
+    func = source.analysis.function(call)
     return func is not None and names_auth_purpose(func.name.value)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import is_test_path
-from tokenward.analysis.python import call_name, enclosing_function
+from tokenward.analysis.python import call_name
 from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
@@ -28,7 +28,7 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
     """A function named for an identifier or another non-secret value makes that, whatever
     its local variables are called (``def generate_package_id(): token = md5(name)``)."""
     assert source.index is not None
-    func = enclosing_function(source.index, call)
+    func = source.analysis.function(call)
     return func is not None and not function_makes_token(func.name.value) \
         and function_makes_non_secret(func.name.value)
 
