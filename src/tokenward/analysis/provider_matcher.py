@@ -1,0 +1,245 @@
+"""One pass over a text for every row of the provider catalogue.
+
+1. A multi-literal prefilter finds every anchor of every row in the lower-cased text at
+   once (Aho-Corasick through ``pyahocorasick``; without it, one ``re`` alternation of
+   look-aheads, which finds the same positions, more slowly).
+2. Each anchor hit is handed only to the rows that own that anchor (a case-sensitive
+   anchor must also match the original text), as a small region: the hit's line, no
+   further than the row's longest match (a keyword row: its line, or ``near`` characters).
+3. Each row's regex runs once over each of its merged regions; matches are validated
+   (checksum, structure, nearby keywords), and overlapping matches keep the longest.
+
+A file in which no anchor occurs costs one automaton pass and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from tokenward.analysis.providers import Provider, catalogue, private_key_body
+
+# How far a keyword row looks along the keyword's line (long minified lines are clipped).
+_LINE_REACH = 400
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    provider: Provider
+    value: str
+    start: int
+    end: int
+    # False when the row's validator (checksum, structure) rejects the value.
+    valid: bool = True
+
+
+class Prefilter(Protocol):
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        """(start offset, anchor number) for every occurrence of every anchor."""
+
+
+class AhoCorasick:
+    """pyahocorasick's automaton: one C pass over the text."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        import ahocorasick
+
+        self._automaton: Any = ahocorasick.Automaton()
+        for number, anchor in enumerate(anchors):
+            self._automaton.add_word(anchor, (number, len(anchor) - 1))
+        self._automaton.make_automaton()
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        for end, (number, back) in self._automaton.iter(lowered):
+            yield end - back, number
+
+
+class Alternation:
+    """Python's ``re``: one look-ahead alternation (longest anchor first) reports each
+    position where an anchor starts; shorter anchors that start there too are added
+    from a table, so every occurrence is found, as with Aho-Corasick."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        order = sorted(range(len(anchors)), key=lambda n: -len(anchors[n]))
+        self._regex = re.compile(
+            "(?=(" + "|".join(re.escape(anchors[n]) for n in order) + "))")
+        self._starting: dict[str, tuple[int, ...]] = {
+            anchor: tuple(n for n, other in enumerate(anchors) if anchor.startswith(other))
+            for anchor in anchors
+        }
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        for match in self._regex.finditer(lowered):
+            for number in self._starting[match.group(1)]:
+                yield match.start(), number
+
+
+@dataclass(frozen=True)
+class _Owner:
+    row: int
+    # The anchor as the row spells it, when the original text must match it exactly.
+    exact: str | None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    rows: tuple[Provider, ...]
+    anchors: tuple[str, ...]  # lower-cased, unique
+    owners: tuple[tuple[_Owner, ...], ...]  # per anchor
+    prefilter: Prefilter
+    order: dict[str, int]  # row key -> its place in the catalogue
+
+
+def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compiled:
+    """The anchors of ``rows`` in one prefilter (``engine``: auto, aho-corasick, re)."""
+    owners: dict[str, list[_Owner]] = {}
+    for number, row in enumerate(rows):
+        for anchor in row.anchors:
+            lowered = anchor.lower()
+            exact = None if row.anchors_are_keywords or anchor == lowered else anchor
+            owners.setdefault(lowered, []).append(_Owner(number, exact))
+    anchors = tuple(owners)
+    prefilter: Prefilter
+    if engine == "re":
+        prefilter = Alternation(anchors)
+    else:
+        try:
+            prefilter = AhoCorasick(anchors)
+        except ImportError:
+            if engine != "auto":
+                raise
+            prefilter = Alternation(anchors)
+    return Compiled(rows, anchors, tuple(tuple(owners[a]) for a in anchors), prefilter,
+                    {row.key: number for number, row in enumerate(rows)})
+
+
+@cache
+def compiled() -> Compiled:
+    return compile_catalogue(catalogue())
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` when it keeps every offset (it does unless a few non-ASCII letters
+    lower to two characters), else only ASCII letters lowered."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def scan(text: str, lowered: str | None = None,
+         table: Compiled | None = None) -> list[TokenMatch]:
+    """Every catalogue match in ``text``: the valid ones without overlaps, then the ones
+    whose checksum or structure fails (``valid=False``)."""
+    table = table or compiled()
+    if lowered is None or len(lowered) != len(text):
+        lowered = lower_same_length(text)
+    regions = _regions(text, lowered, table)
+    found: list[TokenMatch] = []
+    for number, spans in regions.items():
+        found.extend(_search(text, lowered, table.rows[number], spans))
+    # Overlaps keep the longest match; on the same span the more specific row (one
+    # that asks for keywords or validates) wins, then the catalogue's order.
+    order = table.order
+    valid = sorted((m for m in found if m.valid),
+                   key=lambda m: (m.start, m.start - m.end, not _specific(m.provider),
+                                  order[m.provider.key]))
+    kept: list[TokenMatch] = []
+    for match in valid:
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    return kept + [m for m in found if not m.valid]
+
+
+def _specific(row: Provider) -> bool:
+    return bool(row.keywords or row.validator)
+
+
+def find_tokens(text: str, lowered: str | None = None) -> list[TokenMatch]:
+    """Every valid catalogue match in ``text``, in order, without overlaps."""
+    return [m for m in scan(text, lowered) if m.valid]
+
+
+def _regions(text: str, lowered: str,
+             table: Compiled) -> dict[int, list[tuple[int, int]]]:
+    """Row number -> the (start, end) regions its regex must search."""
+    regions: dict[int, list[tuple[int, int]]] = {}
+    size = len(text)
+    for start, number in table.prefilter.hits(lowered):
+        for owner in table.owners[number]:
+            if owner.exact is not None and not text.startswith(owner.exact, start):
+                continue
+            row = table.rows[owner.row]
+            length = len(table.anchors[number])
+            # A token holds its anchor, so it lies on the anchor's line within its reach;
+            # a keyword's token lies on the keyword's line or within ``near`` of it.
+            reach = _LINE_REACH if row.anchors_are_keywords else row.reach
+            low = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+            high = text.find("\n", start + length, start + length + reach)
+            if high < 0:
+                high = min(size, start + length + reach)
+            if row.anchors_are_keywords:
+                low = min(low, max(0, start - row.near - row.reach))
+                high = max(high, min(size, start + length + row.near + row.reach))
+            spans = regions.setdefault(owner.row, [])
+            if spans and spans[-1][0] <= low and high <= spans[-1][1]:
+                continue  # a run of hits (a long ``AAAA...``) inside one region
+            spans.append((low, high))
+    return regions
+
+
+def _search(text: str, lowered: str, row: Provider,
+            spans: list[tuple[int, int]]) -> Iterator[TokenMatch]:
+    seen = -1
+    for low, high in _merged(spans):
+        for found in row.pattern.finditer(text, max(low, seen), high):
+            match = found
+            if found.end() == high and high < len(text) and text[high] != "\n":
+                # The region cut a longer run short: judge it with the whole line.
+                whole = row.pattern.match(text, found.start(), _line_end(text, high))
+                if whole is None:
+                    continue
+                match = whole
+            seen = match.end()
+            token = match.start("token") if "token" in row.pattern.groupindex else match.start()
+            value = text[token:match.end()]
+            if row.keywords and not _keyword_near(lowered, token, match.end(), row):
+                continue
+            yield TokenMatch(row, value, token, match.end(), _validates(row, value, text, match))
+
+
+def _validates(row: Provider, value: str, text: str, match: re.Match[str]) -> bool:
+    if row.key == "private-key":
+        return private_key_body(text, match.end()) is not None
+    return row.validates(value)
+
+
+def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    spans.sort()
+    low, high = spans[0]
+    for start, end in spans[1:]:
+        if start > high:
+            yield low, high
+            low = start
+        high = max(high, end)
+    yield low, high
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
+
+
+def _keyword_near(lowered: str, start: int, end: int, row: Provider) -> bool:
+    """One of the row's keywords on the match's line (up to a clip) or within ``near``
+    characters of it, outside the match itself."""
+    line_start = lowered.rfind("\n", max(0, start - _LINE_REACH), start) + 1
+    line_end = lowered.find("\n", end, end + _LINE_REACH)
+    if line_end < 0:
+        line_end = min(len(lowered), end + _LINE_REACH)
+    before = lowered[min(line_start or max(0, start - _LINE_REACH), max(0, start - row.near))
+                     :start]
+    after = lowered[end:max(line_end, end + row.near)]
+    return any(k in before or k in after for k in row.keywords)
