@@ -57,9 +57,10 @@ CHARSETS: dict[str, str] = {
     "b32": "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
     "lb32": "abcdefghijklmnopqrstuvwxyz234567",
     "bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
-    # Opaque bearer values (RFC 6750's b64token) and passwords in a command line.
+    # Opaque bearer values (RFC 6750's b64token).
     "b64token": _BASE62 + "-._~+/",
-    "password": _BASE62 + "!#$%&()*+,-./;<=>?@[]^_{|}~",
+    # A password on a command line (no brackets, bars or quotes: they end a shell word).
+    "password": _BASE62 + "!#$%&*+,-./;=?@^_~",
     # Base64 inside a URL query, percent-encoded (an Azure SAS signature).
     "pct64": _BASE62 + "%+/",
 }
