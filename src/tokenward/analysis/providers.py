@@ -1,6 +1,6 @@
 """The provider catalogue: every token format tokenward knows, loaded once from data.
 
-``catalogue.toml`` beside this module holds one row per format (provider, kind, shape,
+``analysis/catalogue.py`` holds one row per format (provider, kind, shape,
 keywords, validator, severity, documentation, revocation page, and where the provider
 documents the format). This module turns each row into a :class:`Provider`: its regular
 expression is *built* from the row's shape, so the pattern, the prefilter's anchors and the
@@ -26,12 +26,10 @@ import base64
 import binascii
 import json
 import re
-import tomllib
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from tokenward.store.token_format import parse_token
 
@@ -255,7 +253,9 @@ class Provider:
     provider: str
     kind: str
     shape: tuple[Part, ...]
-    pattern: re.Pattern[str]
+    # The row's regular expression (a ``token`` group when the row has a context before
+    # the token), compiled on first use: most files wake only a few rows.
+    regex: str
     # Literal substrings one of which every match contains (case-sensitive), or, for a
     # generic-looking format, the keywords that must be near it (case-insensitive).
     anchors: tuple[str, ...]
@@ -281,6 +281,10 @@ class Provider:
     label: str
 
     @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.regex)
+
+    @property
     def prefix(self) -> str:
         """The literal every match starts with ("" when the shape starts with a hole)."""
         first = self.shape[0]
@@ -290,15 +294,19 @@ class Provider:
         return self.validator is None or VALIDATORS[self.validator](value)
 
 
-_CATALOGUE = Path(__file__).with_name("catalogue.toml")
+@cache
+def _compile(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
                    "label"})
 
 
-def _row(entry: dict[str, object], providers: dict[str, dict[str, object]]) -> Provider:
-    """One TOML row, merged with its provider's defaults, compiled and checked."""
+def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
+    """One row, merged with its provider's defaults, checked."""
     base = providers.get(str(entry.get("provider", "")), {})
     row = {**base, **entry, "provider": base.get("name", entry.get("provider"))}
     row.pop("name", None)
@@ -315,7 +323,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, object]]) -> P
     body = str(explicit) if explicit else shape_regex(shape,
                                                       bounded=bool(row.get("boundary", True)))
     before = str(row.get("before", ""))
-    pattern = re.compile(f"(?:{before})(?P<token>{body})" if before else body)
+    regex = f"(?:{before})(?P<token>{body})" if before else body
     keywords = tuple(str(k).lower() for k in _list(row.get("keywords")))
     anchors = tuple(str(a) for a in _list(row.get("anchors")))
     if not anchors:
@@ -332,7 +340,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, object]]) -> P
     revoke = str(row["revoke"])
     return Provider(
         key=key, provider=str(row["provider"]), kind=str(row["kind"]), shape=shape,
-        pattern=pattern, anchors=anchors or keywords, anchors_are_keywords=not anchors,
+        regex=regex, anchors=anchors or keywords, anchors_are_keywords=not anchors,
         keywords=keywords, near=int(str(row.get("near", 80))),
         validator=str(validator) if validator else None, severity=severity,
         docs=str(row["docs"]), revoke=revoke,
@@ -372,10 +380,10 @@ def _literal_anchor(shape: tuple[Part, ...]) -> tuple[str, ...]:
 
 @cache
 def catalogue() -> tuple[Provider, ...]:
-    """Every row of ``catalogue.toml``, compiled once per process."""
-    data = tomllib.loads(_CATALOGUE.read_text(encoding="utf-8"))
-    providers = data.get("provider", {})
-    rows = tuple(_row(entry, providers) for entry in data.get("format", []))
+    """Every row of ``analysis/catalogue.py``, checked and compiled once per process."""
+    from tokenward.analysis.catalogue import FORMATS, PROVIDERS
+
+    rows = tuple(_row(dict(entry), dict(PROVIDERS)) for entry in FORMATS)
     keys = [row.key for row in rows]
     if len(set(keys)) != len(keys):
         raise ValueError("catalogue keys must be unique")
@@ -399,11 +407,6 @@ def provider_of(value: str) -> Provider | None:
 def fails_validation(value: str) -> bool:
     """A value in a format that carries a checksum or a structure, which does not hold:
     a made-up token."""
-    for row in catalogue():
-        if row.validator is None:
-            continue
-        match = row.pattern.fullmatch(value)
-        if match is not None and not row.validates(match.group("token") if "token" in
-                                                   row.pattern.groupindex else value):
-            return True
-    return False
+    from tokenward.analysis.provider_matcher import scan
+
+    return any(not m.valid and m.start == 0 and m.end == len(value) for m in scan(value))

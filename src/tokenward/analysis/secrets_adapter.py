@@ -13,7 +13,7 @@ it costs about 0.2-0.3 s. This adapter does neither unless it has to:
    global; the context manager restores them).
 
 Only two plugins are still used: Discord and Telegram bot tokens have no literal a
-prefilter could anchor on, and the catalogue (``analysis/catalogue.toml``) finds them only
+prefilter could anchor on, and the catalogue (``analysis/catalogue.py``) finds them only
 next to a keyword (``discord``, ``Authorization: Bot``) or, for Telegram, the ``:AA`` its
 issued tokens carry. Every other provider plugin was dropped for the catalogue's row of the
 same format: on 10,095 text files (the accuracy corpus, the tests, the 28 real-world trees)
@@ -42,7 +42,7 @@ class PluginSpec:
 
     module: str
     name: str
-    # The catalogue row (analysis/catalogue.toml) a match of this plugin is reported as.
+    # The catalogue row (analysis/catalogue.py) a match of this plugin is reported as.
     row: str
     prefilter: re.Pattern[str]
     anchors: tuple[str, ...] = ()  # case-sensitive literals; empty: always run the prefilter

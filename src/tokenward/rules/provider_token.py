@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from tokenward.analysis import secrets_adapter
 from tokenward.analysis.provider_matcher import find_tokens
-from tokenward.analysis.providers import Provider, by_key, catalogue, private_key_body
+from tokenward.analysis.providers import Provider, by_key, private_key_body
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
 from tokenward.analysis.vocabulary import Role, judge
@@ -136,8 +136,7 @@ RULE = Rule(
         what=(
             "A token in a known provider format anywhere in a text file: code, comments, "
             "Markdown, notebooks, configuration. The provider catalogue "
-            f"(`analysis/catalogue.toml`, {len(catalogue())} formats from "
-            f"{len({row.provider for row in catalogue()})} providers, each with the page "
+            "(`analysis/catalogue.py`: one row per format, each with the provider's page "
             "that documents it) is matched in one pass per file. Formats that carry a "
             "checksum or a structure are validated offline: GitHub classic and npm tokens "
             "(the last six characters are a base62 CRC32 of the thirty before), tokenward's "
