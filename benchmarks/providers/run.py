@@ -7,8 +7,8 @@ only when the provider's own documentation supports the change).
 - gitleaks: ``cmd/generate/config/rules/*.go``, the literal true positives (``tps``) and
   false positives (``fps``) of each rule (samples that gitleaks builds at run time from a
   regex are skipped and counted);
-- Semgrep: the test files of ``generic/secrets/`` (``ruleid:`` marks a positive on the
-  next line, ``ok:`` a negative);
+- Semgrep: the test files of ``generic/secrets/`` (``ruleid:`` marks a positive starting
+  on the next line and running to the next mark or blank line, ``ok:`` a negative);
 - detect-secrets: ``tests/plugins/*_test.py``, the ``(payload, should_flag)`` pairs of
   each plugin's parametrised tests.
 
@@ -143,7 +143,14 @@ def semgrep_samples(repo: Path) -> list[Sample]:
             if mark is None or mark.group(1).startswith("todo"):
                 continue
             rule = mark.group(2).split(".")[-1]
-            samples.append(Sample("semgrep", rule, lines[number + 1] + "\n",
+            # The marked match starts on the next line and may run on (a PEM block): up
+            # to the next mark or blank line.
+            block = [lines[number + 1]]
+            for following in lines[number + 2 : number + 60]:
+                if not following.strip() or _MARK.search(following):
+                    break
+                block.append(following)
+            samples.append(Sample("semgrep", rule, "\n".join(block) + "\n",
                                   mark.group(1) == "ruleid", suffix))
     return samples
 
