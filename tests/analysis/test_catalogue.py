@@ -166,9 +166,17 @@ def contexts(row: Provider, token: str, keyword: bool = True) -> list[tuple[str,
         body = token + "\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
         return [("id_rsa", body, 1), ("key.txt", "key:\n" + body, 2)]
     note = row.keywords[0] if row.keywords and keyword else ""
+    quoted = json.dumps(value)
+    if row.near == 0:  # the keyword must be on the token's own line
+        tail = f"  # {note}" if note else ""
+        return [
+            ("sample.py", f"item = {quoted}{tail}\n", 1),
+            ("config.yaml", f"item: {quoted}{tail}\n", 1),
+            (".env", f"ITEM={value}{tail}\n", 1),
+            ("NOTES.txt", f"{note} {value}\n", 1),
+        ]
     comment = f"# {note}\n" if note else ""
     line = 2 if note else 1
-    quoted = json.dumps(value)
     return [
         ("sample.py", f"{comment}item = {quoted}\n", line),
         ("config.yaml", f"{comment}item: {quoted}\n", line),

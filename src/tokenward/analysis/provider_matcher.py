@@ -205,9 +205,11 @@ def _search(text: str, lowered: str, row: Provider,
             seen = match.end()
             token = match.start("token") if "token" in row.pattern.groupindex else match.start()
             value = text[token:match.end()]
-            if row.keywords and not _keyword_near(lowered, token, match.end(), row):
+            valid = _validates(row, value, text, match)
+            # A keyword makes a valid match count; a made-up one is made up anywhere.
+            if valid and row.keywords and not _keyword_near(lowered, token, match.end(), row):
                 continue
-            yield TokenMatch(row, value, token, match.end(), _validates(row, value, text, match))
+            yield TokenMatch(row, value, token, match.end(), valid)
 
 
 def _validates(row: Provider, value: str, text: str, match: re.Match[str]) -> bool:
