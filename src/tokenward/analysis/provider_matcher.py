@@ -136,10 +136,14 @@ def scan(text: str, lowered: str | None = None,
     table = table or compiled()
     if lowered is None or len(lowered) != len(text):
         lowered = lower_same_length(text)
-    regions = _regions(text, lowered, table)
+    regions, direct = _candidates(text, lowered, table)
     found: list[TokenMatch] = []
     for number, spans in regions.items():
         found.extend(_search(text, lowered, table.rows[number], spans))
+    for number, matches in direct.items():
+        row = table.rows[number]
+        found.extend(m for m in (_token(text, lowered, row, match) for match in matches)
+                     if m is not None)
     # Overlaps keep the longest match; on the same span the more specific row (one
     # that asks for keywords or validates) wins, then the catalogue's order.
     order = table.order
@@ -162,16 +166,23 @@ def find_tokens(text: str, lowered: str | None = None) -> list[TokenMatch]:
     return [m for m in scan(text, lowered) if m.valid]
 
 
-def _regions(text: str, lowered: str,
-             table: Compiled) -> dict[int, list[tuple[int, int]]]:
-    """Row number -> the (start, end) regions its regex must search."""
+def _candidates(text: str, lowered: str, table: Compiled) -> tuple[
+        dict[int, list[tuple[int, int]]], dict[int, list[re.Match[str]]]]:
+    """Row number -> the (start, end) regions its regex must search; and, for rows whose
+    tokens start with their anchor, row number -> the matches found at the hits."""
     regions: dict[int, list[tuple[int, int]]] = {}
+    direct: dict[int, list[re.Match[str]]] = {}
     size = len(text)
     for start, number in table.prefilter.hits(lowered):
         for owner in table.owners[number]:
             if owner.exact is not None and not text.startswith(owner.exact, start):
                 continue
             row = table.rows[owner.row]
+            if row.at_start:
+                match = row.pattern.match(text, start)
+                if match is not None:
+                    direct.setdefault(owner.row, []).append(match)
+                continue
             length = len(table.anchors[number])
             # A token holds its anchor, so it lies on the anchor's line within its reach;
             # a keyword's token lies on the keyword's line or within ``near`` of it.
@@ -187,7 +198,7 @@ def _regions(text: str, lowered: str,
             if spans and spans[-1][0] <= low and high <= spans[-1][1]:
                 continue  # a run of hits (a long ``AAAA...``) inside one region
             spans.append((low, high))
-    return regions
+    return regions, direct
 
 
 def _search(text: str, lowered: str, row: Provider,
@@ -203,13 +214,19 @@ def _search(text: str, lowered: str, row: Provider,
                     continue
                 match = whole
             seen = match.end()
-            token = match.start("token") if "token" in row.pattern.groupindex else match.start()
-            value = text[token:match.end()]
-            valid = _validates(row, value, text, match)
-            # A keyword makes a valid match count; a made-up one is made up anywhere.
-            if valid and row.keywords and not _keyword_near(lowered, token, match.end(), row):
-                continue
-            yield TokenMatch(row, value, token, match.end(), valid)
+            found_token = _token(text, lowered, row, match)
+            if found_token is not None:
+                yield found_token
+
+
+def _token(text: str, lowered: str, row: Provider, match: re.Match[str]) -> TokenMatch | None:
+    token = match.start("token") if "token" in row.pattern.groupindex else match.start()
+    value = text[token:match.end()]
+    valid = _validates(row, value, text, match)
+    # A keyword makes a valid match count; a made-up one is made up anywhere.
+    if valid and row.keywords and not _keyword_near(lowered, token, match.end(), row):
+        return None
+    return TokenMatch(row, value, token, match.end(), valid)
 
 
 def _validates(row: Provider, value: str, text: str, match: re.Match[str]) -> bool:

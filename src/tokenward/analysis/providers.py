@@ -279,6 +279,8 @@ class Provider:
     reach: int
     # The name in messages ("GitHub personal access token").
     label: str
+    # Every match starts with one of the anchors (``ghp_``): tried at the hit itself.
+    at_start: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -326,11 +328,15 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
     regex = f"(?:{before})(?P<token>{body})" if before else body
     keywords = tuple(str(k).lower() for k in _list(row.get("keywords")))
     anchors = tuple(str(a) for a in _list(row.get("anchors")))
+    at_start = False
     if not anchors:
         # A short literal (``s.``, ``00``) is everywhere: a row with keywords then
         # anchors on them instead.
-        literal = _literal_anchor(shape)
-        anchors = literal if literal and not (keywords and len(min(literal, key=len)) < 4) else ()
+        literal, first = _literal_anchor(shape)
+        if literal and not (keywords and len(min(literal, key=len)) < 4):
+            anchors = literal
+            # The token starts at its anchor: the matcher tries the regex right there.
+            at_start = first and not before and not explicit
     validator = row.get("validator")
     severity = str(row.get("severity", "critical"))
     if validator is not None and validator not in VALIDATORS:
@@ -349,6 +355,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         value_name=str(row["value_name"]) if row.get("value_name") else None,
         reach=min(4096, sum(part.longest for part in shape) + (200 if before else 0)),
         label=str(row.get("label") or f"{row['provider']} {row['kind']}"),
+        at_start=at_start,
     )
 
 
@@ -356,12 +363,14 @@ def _list(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
 
 
-def _literal_anchor(shape: tuple[Part, ...]) -> tuple[str, ...]:
-    """The literals every match contains, as long as possible: runs of literals and
-    choices between charset holes, spelled out (``sk-{proj|admin}-`` gives ``sk-proj-``
-    and ``sk-admin-``); the run whose shortest spelling is longest wins (2 at least)."""
+def _literal_anchor(shape: tuple[Part, ...]) -> tuple[tuple[str, ...], bool]:
+    """The literals every match contains, as long as possible, and whether they start it:
+    runs of literals and choices between charset holes, spelled out (``sk-{proj|admin}-``
+    gives ``sk-proj-`` and ``sk-admin-``); the run whose shortest spelling is longest wins
+    (2 characters at least)."""
     best: tuple[str, ...] = ()
     best_length = 1
+    first = False
     runs: list[tuple[str, ...]] = []
     current: tuple[str, ...] = ("",)
     for part in (*shape, Part(chars="x")):
@@ -371,11 +380,11 @@ def _literal_anchor(shape: tuple[Part, ...]) -> tuple[str, ...]:
             continue
         options = part.choices or (part.literal,)
         current = tuple(c + o for c in current for o in options)[:16]
-    for run in runs:
+    for number, run in enumerate(runs):
         shortest = min(len(o) for o in run)
         if shortest > best_length:
-            best, best_length = tuple(dict.fromkeys(run)), shortest
-    return best
+            best, best_length, first = tuple(dict.fromkeys(run)), shortest, number == 0
+    return best, first
 
 
 @cache
