@@ -17,7 +17,9 @@ before (a context regex preceding the token), validator (providers.VALIDATORS),
 severity (default critical), rotation (text), check_value (default true: the shared
 placeholder and entropy checks apply), value_name (the name a match is judged under),
 boundary (default true), pattern (a regex replacing the shape's own; samples still
-follow the shape), label (the name in messages, when not '<provider> <kind>').
+follow the shape), label (the name in messages, when not '<provider> <kind>'),
+with_context (report the token with its `before` context, the whole setting, as
+detect-secrets did for these formats: TW102 reports the bare value on the same line).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -788,6 +790,7 @@ FORMATS: tuple[dict[str, object], ...] = (
         shape="{b64:86}==",
         before=r'AccountKey\s*=\s*',
         anchors=["AccountKey"],
+        with_context=True,
         source="Azure Storage docs, Configure a connection string: AccountKey=<88-character base64 key> in the connection string (Cosmos DB connection strings carry their key the same way)",
     ),
     dict(
@@ -1126,6 +1129,7 @@ FORMATS: tuple[dict[str, object], ...] = (
         before=r'//[^\s:]+/:_authToken\s*=\s*',
         anchors=[":_authToken"],
         value_name="token",
+        with_context=True,
         source="npm Docs, Configuring npm > npmrc > Auth-related configuration: //registry/:_authToken=<token>; legacy tokens are UUIDs",
         docs="https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration",
     ),

@@ -35,6 +35,8 @@ class TokenMatch:
     end: int
     # False when the row's validator (checksum, structure) rejects the value.
     valid: bool = True
+    # Where the match starts with its ``before`` context (``AccountKey=``).
+    context_start: int = -1
 
 
 class Prefilter(Protocol):
@@ -129,21 +131,22 @@ def lower_same_length(text: str) -> str:
     return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
-def scan(text: str, lowered: str | None = None,
-         table: Compiled | None = None) -> list[TokenMatch]:
+def scan(text: str, lowered: str | None = None, table: Compiled | None = None,
+         *, keywords: bool = True) -> list[TokenMatch]:
     """Every catalogue match in ``text``: the valid ones without overlaps, then the ones
-    whose checksum or structure fails (``valid=False``)."""
+    whose checksum or structure fails (``valid=False``). ``keywords=False`` judges a bare
+    value by its format alone (a JWT needs no credential word to be one)."""
     table = table or compiled()
     if lowered is None or len(lowered) != len(text):
         lowered = lower_same_length(text)
     regions, direct = _candidates(text, lowered, table)
     found: list[TokenMatch] = []
     for number, spans in regions.items():
-        found.extend(_search(text, lowered, table.rows[number], spans))
+        found.extend(_search(text, lowered, table.rows[number], spans, keywords))
     for number, matches in direct.items():
         row = table.rows[number]
-        found.extend(m for m in (_token(text, lowered, row, match) for match in matches)
-                     if m is not None)
+        found.extend(m for m in (_token(text, lowered, row, match, keywords)
+                                 for match in matches) if m is not None)
     # Overlaps keep the longest match; on the same span the more specific row (one
     # that asks for keywords or validates) wins, then the catalogue's order.
     order = table.order
@@ -201,8 +204,8 @@ def _candidates(text: str, lowered: str, table: Compiled) -> tuple[
     return regions, direct
 
 
-def _search(text: str, lowered: str, row: Provider,
-            spans: list[tuple[int, int]]) -> Iterator[TokenMatch]:
+def _search(text: str, lowered: str, row: Provider, spans: list[tuple[int, int]],
+            keywords: bool = True) -> Iterator[TokenMatch]:
     seen = -1
     for low, high in _merged(spans):
         for found in row.pattern.finditer(text, max(low, seen), high):
@@ -214,19 +217,22 @@ def _search(text: str, lowered: str, row: Provider,
                     continue
                 match = whole
             seen = match.end()
-            found_token = _token(text, lowered, row, match)
+            found_token = _token(text, lowered, row, match, keywords)
             if found_token is not None:
                 yield found_token
 
 
-def _token(text: str, lowered: str, row: Provider, match: re.Match[str]) -> TokenMatch | None:
+def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
+           keywords: bool = True) -> TokenMatch | None:
     token = match.start("token") if "token" in row.pattern.groupindex else match.start()
     value = text[token:match.end()]
     valid = _validates(row, value, text, match)
     # A keyword makes a valid match count; a made-up one is made up anywhere.
-    if valid and row.keywords and not _keyword_near(lowered, token, match.end(), row):
+    # Without keywords (a bare value), a validated format needs no context word.
+    if (valid and row.keywords and (keywords or row.validator is None)
+            and not _keyword_near(lowered, token, match.end(), row)):
         return None
-    return TokenMatch(row, value, token, match.end(), valid)
+    return TokenMatch(row, value, token, match.end(), valid, match.start())
 
 
 def _validates(row: Provider, value: str, text: str, match: re.Match[str]) -> bool:

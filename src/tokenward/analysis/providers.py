@@ -281,6 +281,8 @@ class Provider:
     label: str
     # Every match starts with one of the anchors (``ghp_``): tried at the hit itself.
     at_start: bool = False
+    # Reported with its ``before`` context (``AccountKey=<key>``), the whole setting.
+    with_context: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -304,7 +306,7 @@ def _compile(regex: str) -> re.Pattern[str]:
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
-                   "label"})
+                   "label", "with_context"})
 
 
 def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
@@ -356,6 +358,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         reach=min(4096, sum(part.longest for part in shape) + (200 if before else 0)),
         label=str(row.get("label") or f"{row['provider']} {row['kind']}"),
         at_start=at_start,
+        with_context=bool(row.get("with_context", False)),
     )
 
 
@@ -405,10 +408,10 @@ def by_key(key: str) -> Provider:
 
 def provider_of(value: str) -> Provider | None:
     """The provider whose format ``value`` is (exactly), validated; used to name secrets."""
-    from tokenward.analysis.provider_matcher import find_tokens
+    from tokenward.analysis.provider_matcher import scan
 
-    for match in find_tokens(value):
-        if match.start == 0 and match.end == len(value):
+    for match in scan(value, keywords=False):
+        if match.valid and match.start == 0 and match.end == len(value):
             return match.provider
     return None
 

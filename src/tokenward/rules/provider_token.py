@@ -73,7 +73,12 @@ def _detect(source: Source) -> Iterator[Hit]:
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
             spans = (_key_body_span(text, starts, match.end),)
-        yield _hit(match.provider, match.value, number, column, line, secret, spans)
+        elif match.provider.with_context:
+            # AccountKey=<key>: the whole setting, as detect-secrets reported it; TW102
+            # reports the bare value on the same line.
+            column -= match.start - match.context_start
+            secret = text[match.context_start:match.end]
+        yield _hit(match.provider, secret, number, column, line, secret, spans)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = by_key(found.row)
