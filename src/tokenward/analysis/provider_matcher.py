@@ -1,8 +1,8 @@
 """One pass over a text for every row of the provider catalogue.
 
 1. A multi-literal prefilter finds every anchor of every row in the lower-cased text at
-   once (Aho-Corasick through ``pyahocorasick``; without it, one ``re`` alternation of
-   look-aheads, which finds the same positions, more slowly).
+   once (Aho-Corasick through ``pyahocorasick``; without it, the same automaton in pure
+   Python, which finds the same positions, more slowly).
 2. Each anchor hit is handed only to the rows that own that anchor (a case-sensitive
    anchor must also match the original text), as a small region: the hit's line, no
    further than the row's longest match (a keyword row: its line, or ``near`` characters).
@@ -15,6 +15,7 @@ A file in which no anchor occurs costs one automaton pass and nothing else.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -60,24 +61,48 @@ class AhoCorasick:
             yield end - back, number
 
 
-class Alternation:
-    """Python's ``re``: one look-ahead alternation (longest anchor first) reports each
-    position where an anchor starts; shorter anchors that start there too are added
-    from a table, so every occurrence is found, as with Aho-Corasick."""
+class PythonAhoCorasick:
+    """The fallback when pyahocorasick cannot be imported: the textbook automaton (goto
+    dictionaries, failure links, output lists) in pure Python. Over Django's source it is
+    about ten times slower than pyahocorasick and six times faster than one ``re``
+    alternation of look-aheads (benchmarks/providers/speed.py)."""
 
     def __init__(self, anchors: tuple[str, ...]) -> None:
-        order = sorted(range(len(anchors)), key=lambda n: -len(anchors[n]))
-        self._regex = re.compile(
-            "(?=(" + "|".join(re.escape(anchors[n]) for n in order) + "))")
-        self._starting: dict[str, tuple[int, ...]] = {
-            anchor: tuple(n for n, other in enumerate(anchors) if anchor.startswith(other))
-            for anchor in anchors
-        }
+        self._goto: list[dict[str, int]] = [{}]
+        self._out: list[list[tuple[int, int]]] = [[]]
+        for number, anchor in enumerate(anchors):
+            state = 0
+            for char in anchor:
+                nxt = self._goto[state].get(char)
+                if nxt is None:
+                    nxt = len(self._goto)
+                    self._goto.append({})
+                    self._out.append([])
+                    self._goto[state][char] = nxt
+                state = nxt
+            self._out[state].append((number, len(anchor)))
+        self._fail = [0] * len(self._goto)
+        queue = deque(self._goto[0].values())
+        while queue:
+            state = queue.popleft()
+            for char, nxt in self._goto[state].items():
+                queue.append(nxt)
+                fallback = self._fail[state]
+                while fallback and char not in self._goto[fallback]:
+                    fallback = self._fail[fallback]
+                target = self._goto[fallback].get(char, 0)
+                self._fail[nxt] = target if target != nxt else 0
+                self._out[nxt] = self._out[nxt] + self._out[self._fail[nxt]]
 
     def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
-        for match in self._regex.finditer(lowered):
-            for number in self._starting[match.group(1)]:
-                yield match.start(), number
+        goto, fail, out = self._goto, self._fail, self._out
+        state = 0
+        for index, char in enumerate(lowered):
+            while state and char not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(char, 0)
+            for number, length in out[state]:
+                yield index - length + 1, number
 
 
 @dataclass(frozen=True)
@@ -97,7 +122,7 @@ class Compiled:
 
 
 def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compiled:
-    """The anchors of ``rows`` in one prefilter (``engine``: auto, aho-corasick, re)."""
+    """The anchors of ``rows`` in one prefilter (``engine``: auto, aho-corasick, python)."""
     owners: dict[str, list[_Owner]] = {}
     for number, row in enumerate(rows):
         for anchor in row.anchors:
@@ -106,15 +131,15 @@ def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compi
             owners.setdefault(lowered, []).append(_Owner(number, exact))
     anchors = tuple(owners)
     prefilter: Prefilter
-    if engine == "re":
-        prefilter = Alternation(anchors)
+    if engine == "python":
+        prefilter = PythonAhoCorasick(anchors)
     else:
         try:
             prefilter = AhoCorasick(anchors)
         except ImportError:
             if engine != "auto":
                 raise
-            prefilter = Alternation(anchors)
+            prefilter = PythonAhoCorasick(anchors)
     return Compiled(rows, anchors, tuple(tuple(owners[a]) for a in anchors), prefilter,
                     {row.key: number for number, row in enumerate(rows)})
 
