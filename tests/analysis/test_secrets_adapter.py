@@ -57,11 +57,7 @@ def run_on_every_line(text: str) -> list[PluginMatch]:
 
 def test_candidate_lines_lose_nothing_compared_to_every_line() -> None:
     everything = run_on_every_line(SAMPLE)
-    assert {m.secret_type for m in everything} >= {
-        "AWS Access Key", "Azure Storage Account access key", "Discord Bot Token",
-        "Mailchimp Access Key", "NPM tokens", "OpenAI Token", "PyPI Token",
-        "SendGrid API Key", "Slack Token", "Square OAuth Secret", "Telegram Bot Token",
-        "Twilio API Key"}
+    assert {m.secret_type for m in everything} == {"Discord Bot Token", "Telegram Bot Token"}
     assert sorted(map(_key, scan_text(SAMPLE))) == sorted(map(_key, everything))
 
 
@@ -87,12 +83,12 @@ def _imports_detect_secrets(text: str) -> bool:
 
 def test_detect_secrets_is_imported_only_for_candidate_lines() -> None:
     assert not _imports_detect_secrets("def f():\n    return {'a': 1}\n")
-    assert _imports_detect_secrets('k = "AKIAZ3MSJV4WQ7XK2PLN"\n')
+    assert _imports_detect_secrets('k = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"\n')
 
 
 def test_transient_settings_leave_global_settings_untouched() -> None:
     from detect_secrets.settings import get_settings
 
     before = get_settings().json()
-    scan_text('k = "AKIAZ3MSJV4WQ7XK2PLN"\n')
+    scan_text('k = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"\n')
     assert get_settings().json() == before

@@ -358,6 +358,15 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/short_token_entropy.py:_NONCE_KEYWORDS": _OPTIONS + " (cipher calls)",
     "rules/short_token_entropy.py:RULE.keywords": _MARKERS,
     "rules/tls_verification_disabled.py:_OFF_FLAGS": _OPTIONS,
+    "analysis/catalogue.py:FORMATS.keywords":
+        "provider catalogue rows: the words a provider's documentation puts beside its token "
+        "(data, each row sourced; a JWT's row asks for a credential word on its line)",
+    "analysis/catalogue.py:PROVIDERS": "provider names (the catalogue's keys)",
+    "analysis/providers.py:CHARSETS": "catalogue schema: character set names",
+    "analysis/providers.py:VALIDATORS": "catalogue schema: validator names",
+    "analysis/providers.py:SEVERITIES": "catalogue schema: severity names",
+    "analysis/providers.py:_REQUIRED": "catalogue schema: field names",
+    "analysis/providers.py:_KNOWN": "catalogue schema: field names",
     "rules/vault_root_policy.py:_POLICY_KEYS": _OPTIONS + " (Vault's policy fields, exact keys)",
     "rules/tls_verification_disabled.py:_CONTEXT_ARGS": _OPTIONS,
     "rules/tls_verification_disabled.py:_SKIP_WORDS": _OPTIONS + " (insecure_skip_verify)",
@@ -387,10 +396,6 @@ NOT_NAME_LISTS: dict[str, str] = {
         "what HTTP client objects are called (session, client): a library's objects",
     "analysis/credentials.py:call_carries_credentials()": _OPTIONS,
     "analysis/credentials.py:endpoint_argument()": _OPTIONS,
-    "analysis/providers.py:PROVIDERS.anchors":
-        "the provider catalogue: literal text a provider's token format sits next to",
-    "analysis/providers.py:PROVIDERS.line_keywords":
-        "the provider catalogue: literal text a provider's token format sits next to",
     "analysis/scopes.py:GOOGLE.context": "words that name a provider in a file or its path",
     "analysis/source.py:_SOURCE_ORDER_FIRST": "libcst node fields",
     "analysis/lifetimes.py:LIMITS": _KINDS,

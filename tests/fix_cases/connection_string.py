@@ -39,7 +39,7 @@ VAULT_URL = "https://invoices-kv.vault.azure.net/"
 credential = ClientSecretCredential(
     tenant_id=AZURE_TENANT_ID,
     client_id=AZURE_CLIENT_ID,
-    client_secret=os.environ["CLIENT_SECRET"],
+    client_secret=os.environ["AZURE_CLIENT_SECRET"],
 )
 STORAGE_CONNECTION_STRING = (
     "DefaultEndpointsProtocol=https;AccountName=invoicesprod;"

@@ -22,18 +22,19 @@ def _found(code: str, path: str = "NOTES.md") -> list[tuple[int, int, str]]:
     ("x github_pat_11u8jzPde0IgxLd6GncfBA_epfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR"
      "IBXuDL7", "GitHub fine-grained personal access token in clear text"),
     ("key = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
-    ("key = rk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe secret key in clear text"),
+    ("key = rk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz", "Stripe restricted key in clear text"),
     ("OPENAI=sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1",
      "OpenAI API key in clear text"),
     ("k: sk-ant-api03-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1g"
      "I3kM5oQ7sU9wY1AA", "Anthropic API key in clear text"),
     ("maps: AIzaSyB3kQ9vLm2Xz7Rt4Wq8Pn6Bc1Dd5Ee7Ffx", "Google API key in clear text"),
     ("id AKIAZ3MSJV4WQ7XK2PLN", "AWS access key in clear text"),
-    ("glpat-Zq8vK2mQ9Ls4Xw7RkP3n", "GitLab token in clear text"),
-    ("xoxb-2210532981-3324908812-Xy8Kq2Lm9Vz3Rt7Wq4Pn6Bc1", "Slack token or webhook in clear text"),
-    ("SG.Zq8vK2mQ9Ls4Xw7RkP3nAb.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvWxYz0",
+    ("glpat-Zq8vK2mQ9Ls4Xw7RkP3n", "GitLab personal access token in clear text"),
+    ("xoxb-2210532981-3324908812-Xy8Kq2Lm9Vz3Rt7Wq4Pn6Bc1", "Slack bot token in clear text"),
+    # SendGrid documents SG.<22>.<43>.
+    ("SG.Zq8vK2mQ9Ls4Xw7RkP3nAb.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvW",
      "SendGrid API key in clear text"),
-    ("twilio SK9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Twilio API key or account SID in clear text"),
+    ("twilio SK9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Twilio API key in clear text"),
     ("auth_token = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0."
      "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOp", "signed JSON Web Token in clear text"),
 ])

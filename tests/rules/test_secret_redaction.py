@@ -34,7 +34,7 @@ def test_no_secret_value_in_any_output_field(example) -> None:  # type: ignore[n
 
 
 def _candidates(text: str) -> set[str]:
-    """Every quoted run, token-shaped run and URL password of the text."""
+    """Every quoted run, token-shaped run, URL password and `curl -u` password of the text."""
     found = set(re.findall(r"[\"']([^\"'\n]{6,})[\"']", text))
     found |= set(re.findall(r"[^\s\"'`=,;(){}<>]{6,}", text))
     found |= set(re.findall(r":([^\s:/@\"']{6,})@", text))
@@ -44,4 +44,5 @@ def _candidates(text: str) -> set[str]:
     found |= set(re.findall(r"[\"']([^\"'\n]{6,})[\"']", joined))
     lines = [line.strip() for line in text.splitlines()]
     found |= {first + second for first, second in itertools.pairwise(lines)}
+    found |= set(re.findall(r"\s-u\s+[^\s:]+:([^\s\"'`]{6,})", text))  # curl -u user:password
     return found

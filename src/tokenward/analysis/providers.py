@@ -1,18 +1,23 @@
-"""Known provider token formats: how to find them, check them offline, and rotate them.
+"""The provider catalogue: every token format tokenward knows, loaded once from data.
 
-Two kinds of entries:
+``analysis/catalogue.py`` holds one row per format (provider, kind, shape,
+keywords, validator, severity, documentation, revocation page, and where the provider
+documents the format). This module turns each row into a :class:`Provider`: its regular
+expression is *built* from the row's shape, so the pattern, the prefilter's anchors and the
+tests' generated samples all come from one description.
 
-- formats tokenward finds itself (``pattern`` set): the ones detect-secrets lacks
-  (fine-grained GitHub tokens, new OpenAI and Anthropic keys, Google API keys, npm
-  ``npm_`` tokens) or gets wrong (GitHub classic tokens without their checksum, Stripe
-  keys cut off after 24 characters, private-key headers without a key body, GitLab tokens
-  reported as their prefix only, JWTs matched without their signature);
-- formats found by detect-secrets' plugins (``ds_type`` set, see
-  ``analysis/secrets_adapter.py``), listed here for their description and rotation hint.
+A shape is literal text with three kinds of holes::
 
-``anchors`` are literal substrings at least one of which every match contains: a file
-without any of them is never searched with the regex. ``rotation`` tells the fix engine
-and the reports where a leaked token of this kind is revoked.
+    ghp_{b62:36}              a charset (see CHARSETS) repeated 36 times
+    glpat-{b64url:20-300}     ... or between 20 and 300 times
+    {sk|rk}_live_{b62:24-247} one of a few literals
+
+The pattern gets boundaries of its own: no word character (nor any character of the
+charset at that end) may touch it on either side, so a longer run that merely contains the
+shape is not taken for a token. ``before`` is an optional context regex that must precede
+the token (``AccountKey=``) and is not part of the secret.
+
+Matching all rows in one pass is :mod:`tokenward.analysis.provider_matcher`'s job.
 """
 
 from __future__ import annotations
@@ -22,14 +27,124 @@ import binascii
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from tokenward.store.token_format import TOKEN_RE, parse_token
+from tokenward.store.token_format import parse_token
 
 Validator = Callable[[str], bool]
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+
+CHARSETS: dict[str, str] = {
+    "digit": "0123456789",
+    "hex": "0123456789abcdef",
+    "HEX": "0123456789ABCDEF",
+    "xhex": "0123456789abcdefABCDEF",
+    "lower": "abcdefghijklmnopqrstuvwxyz",
+    "upper": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "alpha": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "lnum": "abcdefghijklmnopqrstuvwxyz0123456789",
+    "unum": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "b62": _BASE62,
+    "word": _WORD,
+    "b64": _BASE62 + "+/",
+    "b64url": _BASE62 + "_-",
+    "b32": "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+    "lb32": "abcdefghijklmnopqrstuvwxyz234567",
+    "bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+    # Opaque bearer values (RFC 6750's b64token).
+    "b64token": _BASE62 + "-._~+/",
+    # A password on a command line (no brackets, bars or quotes: they end a shell word).
+    "password": _BASE62 + "!#$%&*+,-./;=?@^_~",
+    # Base64 inside a URL query, percent-encoded (an Azure SAS signature).
+    "pct64": _BASE62 + "%+/",
+}
+
+_HOLE = re.compile(r"\{([^{}]*)\}")
+_COUNT = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a shape: a literal (``chars`` empty), a charset run, or a choice."""
+
+    literal: str = ""
+    chars: str = ""
+    low: int = 0
+    high: int = 0
+    choices: tuple[str, ...] = ()
+
+    def regex(self) -> str:
+        if self.choices:
+            return "(?:" + "|".join(re.escape(c) for c in self.choices) + ")"
+        if self.chars:
+            count = f"{{{self.low}}}" if self.low == self.high else f"{{{self.low},{self.high}}}"
+            return _char_class(self.chars) + count
+        return re.escape(self.literal)
+
+    def edge(self, side: int) -> str:
+        """Characters at this side (0: first, -1: last) that, touching the token there,
+        would make it part of a longer run."""
+        if self.chars:
+            return self.chars
+        options = self.choices or (self.literal,)
+        return _word_edge("".join(o[side] for o in options if o))
+
+    @property
+    def longest(self) -> int:
+        if self.choices:
+            return max(len(c) for c in self.choices)
+        return self.high if self.chars else len(self.literal)
+
+
+def parse_shape(shape: str) -> tuple[Part, ...]:
+    """``ghp_{b62:36}`` -> (literal "ghp_", 36 base62 characters). Raises ValueError."""
+    parts: list[Part] = []
+    position = 0
+    for hole in _HOLE.finditer(shape):
+        if hole.start() > position:
+            parts.append(Part(literal=shape[position:hole.start()]))
+        body = hole.group(1)
+        if ":" in body:
+            name, _, count = body.partition(":")
+            counted = _COUNT.match(count)
+            if name not in CHARSETS or counted is None:
+                raise ValueError(f"bad hole {{{body}}} in shape {shape!r}")
+            low = int(counted.group(1))
+            high = int(counted.group(2) or low)
+            parts.append(Part(chars=CHARSETS[name], low=low, high=high))
+        else:
+            parts.append(Part(choices=tuple(body.split("|"))))
+        position = hole.end()
+    if position < len(shape):
+        parts.append(Part(literal=shape[position:]))
+    return tuple(parts)
+
+
+def _char_class(chars: str) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
+
+
+def shape_regex(parts: tuple[Part, ...], *, bounded: bool = True) -> str:
+    body = "".join(part.regex() for part in parts)
+    if not bounded:
+        return body
+    left = _char_class(_WORD + parts[0].edge(0))
+    right = _char_class(_WORD + parts[-1].edge(-1))
+    return f"(?<!{left}){body}(?!{right})"
+
+
+def _word_edge(chars: str) -> str:
+    # A literal edge only extends the boundary when it is itself a word-like character
+    # (``-`` of ``glpat-``, ``=`` of base64 padding): punctuation such as ``/`` or ``"``
+    # that closes a URL or a header must not forbid what follows it.
+    return "".join(c for c in chars if c in _WORD or c in "-=+/")
+
+
+# --- validators ----------------------------------------------------------------------
 
 
 def base62_checksum(body: str) -> str:
@@ -46,9 +161,8 @@ def has_valid_checksum(token: str) -> bool:
     """GitHub classic (``ghp_`` ...) and npm (``npm_``) tokens: prefix, 30 random base62
     characters, then the base62 CRC32 of those 30 characters (6 characters).
 
-    Confirmed against github.blog "Behind GitHub's new authentication token formats"
-    (2021-04-05) as implemented by public scanners (CredSweeper's ValueGitHubCheck, a Rust
-    GithubTokenChecksum validator with real test vectors) and npm's token announcement.
+    github.blog "Behind GitHub's new authentication token formats" (2021-04-05): "a 32-bit
+    checksum in the last 6 digits"; npm's granular tokens use the same scheme.
     """
     _, sep, rest = token.rpartition("_")
     if not sep or len(rest) != 36 or not rest.isascii() or not rest.isalnum():
@@ -56,7 +170,63 @@ def has_valid_checksum(token: str) -> bool:
     return base62_checksum(rest[:30]) == rest[30:]
 
 
-_BEGIN_PRIVATE = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
+def jwt_is_signed(token: str) -> bool:
+    """Three parts, a JSON header whose ``alg`` is not ``none``, a non-trivial signature."""
+    parts = token.split(".")
+    if len(parts) != 3 or len(parts[2]) < 16:
+        return False
+    header = _json_part(parts[0])
+    return isinstance(header, dict) and str(header.get("alg", "none")).lower() != "none"
+
+
+def _json_part(part: str) -> object:
+    try:
+        return json.loads(_b64decode(part))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def pypi_macaroon(token: str) -> bool:
+    """A PyPI API token is ``pypi-`` and a base64url macaroon (libmacaroons' v2 binary
+    format: version byte 2, then a location field, type 1, naming the index)."""
+    try:
+        raw = _b64decode(token.removeprefix("pypi-"))
+    except (ValueError, binascii.Error):
+        return False
+    if len(raw) < 4 or raw[0] != 2 or raw[1] != 1:
+        return False
+    length = raw[2]
+    return raw[3:3 + length] in (b"pypi.org", b"test.pypi.org")
+
+
+def json_token(token: str) -> bool:
+    """A token whose body after the prefix starts with base64 JSON (1Password service
+    accounts, Sentry organisation tokens, Grafana Cloud tokens): the JSON must decode to
+    an object. A secret part may follow the JSON after ``_`` or ``.``."""
+    body = token.split("_", 1)[-1]
+    candidates = (body, body.split(".")[0], body.rsplit("_", 1)[0])
+    return any(isinstance(_json_part(c), dict) for c in candidates)
+
+
+def _is_issued_token(token: str) -> bool:
+    """tokenward's own issuer format: prefix, id and CRC32 checksum must all hold."""
+    return parse_token(token) is not None
+
+
+VALIDATORS: dict[str, Validator] = {
+    "github-crc32": has_valid_checksum,
+    "tokenward-crc32": _is_issued_token,
+    "jwt": jwt_is_signed,
+    "pypi-macaroon": pypi_macaroon,
+    "json-body": json_token,
+}
+
+# --- private keys --------------------------------------------------------------------
+
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
@@ -70,248 +240,185 @@ def private_key_body(text: str, end: int) -> str | None:
     return match.group(0)[:64] if match else None
 
 
-def private_key_has_body(text: str, end: int) -> bool:
-    return private_key_body(text, end) is not None
+# --- the rows ------------------------------------------------------------------------
 
-
-def jwt_is_signed(token: str) -> bool:
-    """Three parts, a JSON header whose ``alg`` is not ``none``, a non-trivial signature."""
-    parts = token.split(".")
-    if len(parts) != 3 or len(parts[2]) < 16:
-        return False
-    try:
-        padded = parts[0] + "=" * (-len(parts[0]) % 4)
-        header = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return False
-    return isinstance(header, dict) and str(header.get("alg", "none")).lower() != "none"
+SEVERITIES = ("critical", "high", "medium", "low")
 
 
 @dataclass(frozen=True)
 class Provider:
+    """One row of the catalogue: a provider's token format, compiled."""
+
     key: str
-    label: str
+    provider: str
+    kind: str
+    shape: tuple[Part, ...]
+    # The row's regular expression (a ``token`` group when the row has a context before
+    # the token), compiled on first use: most files wake only a few rows.
+    regex: str
+    # Literal substrings one of which every match contains (case-sensitive), or, for a
+    # generic-looking format, the keywords that must be near it (case-insensitive).
+    anchors: tuple[str, ...]
+    anchors_are_keywords: bool
+    # Lower-case words one of which must be on the match's line or within ``near``
+    # characters of it (outside the match).
+    keywords: tuple[str, ...]
+    near: int
+    validator: str | None
+    severity: str
+    docs: str
+    revoke: str
     rotation: str
-    pattern: re.Pattern[str] | None = None
-    anchors: tuple[str, ...] = ()
-    validator: Validator | None = None
-    ds_type: str | None = None
+    source: str
     # Whether the shared value checks (placeholders, entropy ...) apply to the match.
-    check_value: bool = True
-    # Whether the match counts only in a credential context (a JWT next to "token").
-    needs_context: bool = False
-    # For a generic-looking format: lower-case words one of which must be on the match's
-    # line (a PagerDuty key is 32 hex digits, like any MD5, unless "routing_key" is there).
-    line_keywords: tuple[str, ...] = ()
+    check_value: bool
     # The name a match is judged under by the shared value checks (a hex key is a digest
     # unless it is bound to a secret-like name).
-    value_name: str | None = None
+    value_name: str | None
+    # The longest text a match can span, from its anchor: how far the matcher looks.
+    reach: int
+    # The name in messages ("GitHub personal access token").
+    label: str
+    # Every match starts with one of the anchors (``ghp_``): tried at the hit itself.
+    at_start: bool = False
+    # Reported with its ``before`` context (``AccountKey=<key>``), the whole setting.
+    with_context: bool = False
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.regex)
+
+    @property
+    def prefix(self) -> str:
+        """The literal every match starts with ("" when the shape starts with a hole)."""
+        first = self.shape[0]
+        return first.literal if not first.chars and not first.choices else ""
+
+    def validates(self, value: str) -> bool:
+        return self.validator is None or VALIDATORS[self.validator](value)
 
 
-def _github(prefix: str, label: str) -> Provider:
+@cache
+def _compile(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+_REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
+_KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
+                   "rotation", "before", "check_value", "value_name", "boundary", "pattern",
+                   "label", "with_context"})
+
+
+def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
+    """One row, merged with its provider's defaults, checked."""
+    base = providers.get(str(entry.get("provider", "")), {})
+    row = {**base, **entry, "provider": base.get("name", entry.get("provider"))}
+    row.pop("name", None)
+    unknown = set(row) - _KNOWN
+    missing = [name for name in _REQUIRED if not row.get(name)]
+    key = str(row.get("key", "?"))
+    if unknown or missing:
+        raise ValueError(f"catalogue row {key}: unknown {sorted(unknown)}, missing {missing}")
+    try:
+        shape = parse_shape(str(row["shape"]))
+    except ValueError as error:
+        raise ValueError(f"catalogue row {key}: {error}") from None
+    explicit = row.get("pattern")
+    body = str(explicit) if explicit else shape_regex(shape,
+                                                      bounded=bool(row.get("boundary", True)))
+    before = str(row.get("before", ""))
+    regex = f"(?:{before})(?P<token>{body})" if before else body
+    keywords = tuple(str(k).lower() for k in _list(row.get("keywords")))
+    anchors = tuple(str(a) for a in _list(row.get("anchors")))
+    at_start = False
+    if not anchors:
+        # A short literal (``s.``, ``00``) is everywhere: a row with keywords then
+        # anchors on them instead.
+        literal, first = _literal_anchor(shape)
+        if literal and not (keywords and len(min(literal, key=len)) < 4):
+            anchors = literal
+            # The token starts at its anchor: the matcher tries the regex right there.
+            at_start = first and not before and not explicit
+    validator = row.get("validator")
+    severity = str(row.get("severity", "critical"))
+    if validator is not None and validator not in VALIDATORS:
+        raise ValueError(f"catalogue row {key}: unknown validator {validator!r}")
+    if severity not in SEVERITIES or not (anchors or keywords):
+        raise ValueError(f"catalogue row {key}: bad severity or nothing to anchor on")
+    revoke = str(row["revoke"])
     return Provider(
-        key=f"github-{prefix}",
-        label=label,
-        rotation="Revoke it at https://github.com/settings/tokens (or the app's settings) and "
-                 "create a new one; GitHub also revokes leaked tokens it finds in public repos.",
-        pattern=re.compile(rf"(?<![A-Za-z0-9_]){prefix}_[A-Za-z0-9]{{36}}(?![A-Za-z0-9_])"),
-        anchors=(f"{prefix}_",),
-        validator=has_valid_checksum,
+        key=key, provider=str(row["provider"]), kind=str(row["kind"]), shape=shape,
+        regex=regex, anchors=anchors or keywords, anchors_are_keywords=not anchors,
+        keywords=keywords, near=int(str(row.get("near", 80))),
+        validator=str(validator) if validator else None, severity=severity,
+        docs=str(row["docs"]), revoke=revoke,
+        rotation=str(row.get("rotation") or f"Revoke it at {revoke} and create a new one."),
+        source=str(row["source"]), check_value=bool(row.get("check_value", True)),
+        value_name=str(row["value_name"]) if row.get("value_name") else None,
+        reach=min(4096, sum(part.longest for part in shape) + (200 if before else 0)),
+        label=str(row.get("label") or f"{row['provider']} {row['kind']}"),
+        at_start=at_start,
+        with_context=bool(row.get("with_context", False)),
     )
 
 
-_WORD_END = r"(?![A-Za-z0-9_\-])"
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
 
 
-def _is_issued_token(token: str) -> bool:
-    """tokenward's own issuer format: prefix, id and CRC32 checksum must all hold."""
-    return parse_token(token) is not None
-
-
-PROVIDERS: tuple[Provider, ...] = (
-    Provider(
-        key="tokenward",
-        label="tokenward-issued token",
-        rotation="Revoke it with `tokenward token revoke` (a refresh token revokes its whole "
-                 "family) and issue a new one.",
-        pattern=TOKEN_RE,
-        anchors=("tw_at_", "tw_rt_"),
-        validator=_is_issued_token,
-    ),
-    _github("ghp", "GitHub personal access token"),
-    _github("gho", "GitHub OAuth access token"),
-    _github("ghu", "GitHub user-to-server token"),
-    _github("ghs", "GitHub server-to-server token"),
-    _github("ghr", "GitHub refresh token"),
-    Provider(
-        key="github-fine-grained",
-        label="GitHub fine-grained personal access token",
-        rotation="Revoke it at https://github.com/settings/tokens?type=beta and create a new one.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}"
-                           r"(?![A-Za-z0-9_])"),
-        anchors=("github_pat_",),
-    ),
-    Provider(
-        key="stripe-secret",
-        label="Stripe secret key",
-        rotation="Roll the key at https://dashboard.stripe.com/apikeys.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_])[rs]k_live_[0-9a-zA-Z]{24,247}(?![0-9a-zA-Z])"),
-        anchors=("k_live_",),
-    ),
-    Provider(
-        key="openai",
-        label="OpenAI API key",
-        rotation="Delete the key at https://platform.openai.com/api-keys and create a new one.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"
-                           + _WORD_END),
-        anchors=("sk-proj-", "sk-svcacct-", "sk-admin-"),
-    ),
-    Provider(
-        key="anthropic",
-        label="Anthropic API key",
-        rotation="Delete the key at https://console.anthropic.com/settings/keys.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_\-])sk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_\-]{32,}"
-                           + _WORD_END),
-        anchors=("sk-ant-",),
-    ),
-    Provider(
-        key="google-api-key",
-        label="Google API key",
-        rotation="Delete or restrict the key at "
-                 "https://console.cloud.google.com/apis/credentials.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_\-])AIza[0-9A-Za-z_\-]{35}" + _WORD_END),
-        anchors=("AIza",),
-    ),
-    Provider(
-        key="npm",
-        label="npm access token",
-        rotation="Revoke it with `npm token revoke` or at https://www.npmjs.com/settings/tokens.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"),
-        anchors=("npm_",),
-        validator=has_valid_checksum,
-    ),
-    Provider(
-        key="private-key",
-        label="private key",
-        rotation="Generate a new key pair, replace the public key wherever it is trusted, and "
-                 "destroy the old private key.",
-        pattern=_BEGIN_PRIVATE,
-        anchors=("PRIVATE KEY-----",),
-        check_value=False,
-    ),
-    Provider(
-        key="gitlab",
-        label="GitLab token",
-        rotation="Revoke it in GitLab (User settings > Access tokens) and create a new one.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_\-])(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt"
-                           r"|glagent|gloas)-[A-Za-z0-9_\-]{20,}" + _WORD_END),
-        anchors=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "glcbt-", "glimt-", "glptt-",
-                 "glagent-", "gloas-"),
-    ),
-    Provider(
-        key="jwt",
-        label="signed JSON Web Token",
-        rotation="Rotate the signing key or revoke the session the token belongs to; JWTs "
-                 "stay valid until they expire.",
-        pattern=re.compile(r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{2,}"
-                           r"\.[A-Za-z0-9_\-]{16,}" + _WORD_END),
-        anchors=("eyJ",),
-        validator=jwt_is_signed,
-        needs_context=True,
-    ),
-    Provider(
-        key="discord-webhook",
-        label="Discord webhook URL",
-        rotation="Delete the webhook in the channel's settings (Integrations > Webhooks) and "
-                 "create a new one.",
-        pattern=re.compile(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
-                           r"\d{5,30}/[A-Za-z0-9_\-]{50,100}"),
-        anchors=("/api/webhooks/",),
-        check_value=False,
-    ),
-    Provider(
-        key="pagerduty-integration",
-        label="PagerDuty integration key",
-        rotation="Regenerate the integration key of the service's Events API v2 integration "
-                 "in PagerDuty (Service > Integrations).",
-        pattern=re.compile(r"(?<![A-Za-z0-9_])[0-9a-f]{32}(?![A-Za-z0-9_])"),
-        anchors=("routing_key", "integration_key", "routingkey", "integrationkey"),
-        line_keywords=("routing_key", "integration_key", "routingkey", "integrationkey"),
-        value_name="integration_key",
-    ),
-    # Found by detect-secrets' plugins (analysis/secrets_adapter.py).
-    Provider("aws", "AWS access key", "Deactivate and delete the key in IAM "
-             "(https://console.aws.amazon.com/iam/) and create a new one.",
-             ds_type="AWS Access Key"),
-    Provider("azure-storage", "Azure storage account key", "Rotate the account key in the "
-             "Azure portal (Storage account > Access keys).",
-             ds_type="Azure Storage Account access key"),
-    Provider("discord", "Discord bot token", "Reset the token in the Discord developer portal.",
-             ds_type="Discord Bot Token"),
-    Provider("mailchimp", "Mailchimp API key", "Disable the key in Mailchimp "
-             "(Account > Extras > API keys).", ds_type="Mailchimp Access Key"),
-    Provider("npm-legacy", "npm access token", "Revoke it with `npm token revoke`.",
-             ds_type="NPM tokens"),
-    Provider("openai-legacy", "OpenAI API key", "Delete the key at "
-             "https://platform.openai.com/api-keys.", ds_type="OpenAI Token"),
-    Provider("pypi", "PyPI API token", "Remove the token at "
-             "https://pypi.org/manage/account/token/.", ds_type="PyPI Token"),
-    Provider("sendgrid", "SendGrid API key", "Delete the key at "
-             "https://app.sendgrid.com/settings/api_keys.", ds_type="SendGrid API Key"),
-    Provider("slack", "Slack token or webhook", "Revoke the token (or regenerate the webhook) "
-             "at https://api.slack.com/apps.", ds_type="Slack Token"),
-    Provider("square", "Square OAuth secret", "Replace the secret in the Square developer "
-             "dashboard.", ds_type="Square OAuth Secret"),
-    Provider("telegram", "Telegram bot token", "Revoke it with @BotFather (/revoke).",
-             ds_type="Telegram Bot Token"),
-    Provider("twilio", "Twilio API key or account SID", "Delete the API key in the Twilio "
-             "console and create a new one.", ds_type="Twilio API Key"),
-)
-
-BY_DS_TYPE: dict[str, Provider] = {p.ds_type: p for p in PROVIDERS if p.ds_type}
-OWN: tuple[Provider, ...] = tuple(p for p in PROVIDERS if p.pattern is not None)
-
-
-@dataclass(frozen=True)
-class TokenMatch:
-    provider: Provider
-    value: str
-    start: int
-    end: int
-
-
-def find_tokens(text: str) -> Iterator[TokenMatch]:
-    """Every match of tokenward's own provider formats, validated where possible.
-
-    Shared value checks (placeholders ...) are the caller's business.
-    """
-    for provider in OWN:
-        assert provider.pattern is not None
-        if not any(anchor in text for anchor in provider.anchors):
+def _literal_anchor(shape: tuple[Part, ...]) -> tuple[tuple[str, ...], bool]:
+    """The literals every match contains, as long as possible, and whether they start it:
+    runs of literals and choices between charset holes, spelled out (``sk-{proj|admin}-``
+    gives ``sk-proj-`` and ``sk-admin-``); the run whose shortest spelling is longest wins
+    (2 characters at least)."""
+    best: tuple[str, ...] = ()
+    best_length = 1
+    first = False
+    runs: list[tuple[str, ...]] = []
+    current: tuple[str, ...] = ("",)
+    for part in (*shape, Part(chars="x")):
+        if part.chars:
+            runs.append(current)
+            current = ("",)
             continue
-        for match in provider.pattern.finditer(text):
-            value = match.group(0)
-            if provider.validator is not None and not provider.validator(value):
-                continue
-            if provider.key == "private-key" and not private_key_has_body(text, match.end()):
-                continue
-            yield TokenMatch(provider, value, match.start(), match.end())
+        options = part.choices or (part.literal,)
+        current = tuple(c + o for c in current for o in options)[:16]
+    for number, run in enumerate(runs):
+        shortest = min(len(o) for o in run)
+        if shortest > best_length:
+            best, best_length, first = tuple(dict.fromkeys(run)), shortest, number == 0
+    return best, first
+
+
+@cache
+def catalogue() -> tuple[Provider, ...]:
+    """Every row of ``analysis/catalogue.py``, checked and compiled once per process."""
+    from tokenward.analysis.catalogue import FORMATS, PROVIDERS
+
+    rows = tuple(_row(dict(entry), dict(PROVIDERS)) for entry in FORMATS)
+    keys = [row.key for row in rows]
+    if len(set(keys)) != len(keys):
+        raise ValueError("catalogue keys must be unique")
+    return rows
+
+
+def by_key(key: str) -> Provider:
+    return next(row for row in catalogue() if row.key == key)
 
 
 def provider_of(value: str) -> Provider | None:
     """The provider whose format ``value`` is (exactly), validated; used to name secrets."""
-    for match in find_tokens(value):
-        if match.start == 0 and match.end == len(value):
+    from tokenward.analysis.provider_matcher import scan
+
+    for match in scan(value, keywords=False):
+        if match.valid and match.start == 0 and match.end == len(value):
             return match.provider
     return None
 
 
 def fails_validation(value: str) -> bool:
-    """A value in a checksummed format whose checksum is wrong: a made-up token."""
-    for provider in OWN:
-        if provider.validator is None or provider.pattern is None:
-            continue
-        match = provider.pattern.fullmatch(value)
-        if match is not None and not provider.validator(value):
-            return True
-    return False
+    """A value in a format that carries a checksum or a structure, which does not hold:
+    a made-up token."""
+    from tokenward.analysis.provider_matcher import scan
+
+    return any(not m.valid and m.start == 0 and m.end == len(value) for m in scan(value))

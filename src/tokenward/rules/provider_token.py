@@ -7,13 +7,8 @@ import re
 from collections.abc import Iterator
 
 from tokenward.analysis import secrets_adapter
-from tokenward.analysis.providers import (
-    BY_DS_TYPE,
-    OWN,
-    Provider,
-    find_tokens,
-    private_key_body,
-)
+from tokenward.analysis.provider_matcher import find_tokens
+from tokenward.analysis.providers import Provider, by_key, private_key_body
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
 from tokenward.analysis.vocabulary import Role, judge
@@ -21,11 +16,6 @@ from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
 
-# A JWT counts only next to words that make it a credential (a JWT in a test vector or a
-# docs page about the format is not one).
-_CREDENTIAL_CONTEXT = re.compile(
-    r"token|auth|bearer|jwt|secret|key|passw|credential|session|cookie|cred", re.IGNORECASE
-)
 # The name a value is bound to, read backwards from the value on its line:
 # NAME = "...", "name": "...", name: ..., export NAME=..., ENV NAME ..., name=...
 _BOUND_NAME = re.compile(
@@ -46,38 +36,36 @@ def _bound_name(line: str, column: int) -> str | None:
 
 
 def _accept(provider: Provider, value: str, line: str, column: int) -> bool:
-    if provider.validator is not None and not provider.validator(value):
-        return False
     # A token bound to EXAMPLE_KEY or fake_token is a made-up one, unless a checksum says
     # it is real.
     name = _bound_name(line, column)
     if provider.validator is None and name and judge(name).role is Role.STAND_IN:
         return False
-    if provider.needs_context and not _CREDENTIAL_CONTEXT.search(line.replace(value, " ")):
-        return False
-    if provider.line_keywords and not any(k in line.lower() for k in provider.line_keywords):
-        return False
     if not provider.check_value:
         return True
-    if provider.key == "twilio" and value.startswith("AC"):
-        return False  # an account SID: an identifier, like a username
     if value.startswith("https://"):  # a webhook: the secret is the last path segment
         value = value.rstrip("/").rsplit("/", 1)[-1]
-    return why_not_secret(value, provider.value_name) is None
+    reason = why_not_secret(value, provider.value_name)
+    prefix = provider.prefix
+    if reason is None or reason == "vendor-example" or len(prefix) < 3:
+        return reason is None
+    # A documented prefix may itself read like a word (``sb_secret_``, ``FlyV1 ``,
+    # ``AGE-SECRET-KEY-1``): judge what follows it.
+    return value.startswith(prefix) and why_not_secret(value[len(prefix):],
+                                                       provider.value_name) is None
 
 
 def _detect(source: Source) -> Iterator[Hit]:
     text = source.text
     starts: list[int] | None = None
     own_by_line: dict[int, list[str]] = {}
-    for match in find_tokens(text):
+    for match in find_tokens(text, source.lowered):
         if starts is None:
             starts = _line_starts(text)
         number = bisect.bisect_right(starts, match.start)
         column = match.start - starts[number - 1] + 1
         line = source.line(number)
-        if match.value in own_by_line.get(number, ()) or not _accept(
-                match.provider, match.value, line, column):
+        if not _accept(match.provider, match.value, line, column):
             continue
         own_by_line.setdefault(number, []).append(match.value)
         secret = match.value
@@ -85,17 +73,23 @@ def _detect(source: Source) -> Iterator[Hit]:
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
             spans = (_key_body_span(text, starts, match.end),)
-        yield _hit(match.provider, match.value, number, column, line, secret, spans)
+        elif match.provider.with_context:
+            # AccountKey=<key>: the whole setting, as detect-secrets reported it; TW102
+            # reports the bare value on the same line.
+            column -= match.start - match.context_start
+            secret = text[match.context_start:match.end]
+        yield _hit(match.provider, secret, number, column, line, secret, spans)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
-        provider = BY_DS_TYPE.get(found.secret_type)
+        provider = by_key(found.row)
         line = source.line(found.line)
-        if provider is None or (found.line, found.value) in reported:
+        if (found.line, found.value) in reported:
             continue
-        # A plugin match inside one of tokenward's own matches is the same token.
+        # A plugin match inside one of the catalogue's matches is the same token.
         if any(found.value in own for own in own_by_line.get(found.line, ())):
             continue
-        if not _accept(provider, found.value, line, found.column):
+        if not provider.validates(found.value) or not _accept(provider, found.value, line,
+                                                               found.column):
             continue
         reported.add((found.line, found.value))
         yield _hit(provider, found.value, found.line, found.column, line)
@@ -129,9 +123,6 @@ def _hit(provider: Provider, value: str, line: int, column: int, text: str,
     )
 
 
-_OWN_LIST = ", ".join(sorted({p.label for p in OWN}))
-
-
 _BAD, _GOOD = examples.load("provider_token")
 
 RULE = Rule(
@@ -149,12 +140,15 @@ RULE = Rule(
     docs=RuleDocs(
         what=(
             "A token in a known provider format anywhere in a text file: code, comments, "
-            "Markdown, notebooks, configuration. tokenward's own provider table finds "
-            f"{_OWN_LIST}; detect-secrets' provider plugins (run only on lines a cheap "
-            "prefilter selects) find AWS, Azure storage, Discord, GitLab, Mailchimp, legacy "
-            "npm and OpenAI, PyPI, SendGrid, Slack, Square, Telegram and Twilio tokens, and "
-            "JSON Web Tokens. GitHub classic and npm tokens are validated offline: their "
-            "last six characters are a base62 CRC32 of the thirty before."
+            "Markdown, notebooks, configuration. The provider catalogue "
+            "(`analysis/catalogue.py`: one row per format, each with the provider's page "
+            "that documents it) is matched in one pass per file. Formats that carry a "
+            "checksum or a structure are validated offline: GitHub classic and npm tokens "
+            "(the last six characters are a base62 CRC32 of the thirty before), tokenward's "
+            "own tokens, PyPI macaroons, signed JSON Web Tokens. Generic-looking formats "
+            "(a 32-hex key) count only next to their provider's keywords. detect-secrets' "
+            "Discord and Telegram plugins still run for the bot tokens the catalogue "
+            "finds only next to a keyword."
         ),
         why=(
             "A token in a repository is readable by everyone who can read the repository, "

@@ -1,0 +1,295 @@
+"""One pass over a text for every row of the provider catalogue.
+
+1. A multi-literal prefilter finds every anchor of every row in the lower-cased text at
+   once (Aho-Corasick through ``pyahocorasick``; without it, the same automaton in pure
+   Python, which finds the same positions, more slowly).
+2. Each anchor hit is handed only to the rows that own that anchor (a case-sensitive
+   anchor must also match the original text), as a small region: the hit's line, no
+   further than the row's longest match (a keyword row: its line, or ``near`` characters).
+3. Each row's regex runs once over each of its merged regions; matches are validated
+   (checksum, structure, nearby keywords), and overlapping matches keep the longest.
+
+A file in which no anchor occurs costs one automaton pass and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from tokenward.analysis.providers import Provider, catalogue, private_key_body
+
+# How far a keyword row looks along the keyword's line (long minified lines are clipped).
+_LINE_REACH = 400
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    provider: Provider
+    value: str
+    start: int
+    end: int
+    # False when the row's validator (checksum, structure) rejects the value.
+    valid: bool = True
+    # Where the match starts with its ``before`` context (``AccountKey=``).
+    context_start: int = -1
+
+
+class Prefilter(Protocol):
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        """(start offset, anchor number) for every occurrence of every anchor."""
+
+
+class AhoCorasick:
+    """pyahocorasick's automaton: one C pass over the text."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        import ahocorasick
+
+        self._automaton: Any = ahocorasick.Automaton()
+        for number, anchor in enumerate(anchors):
+            self._automaton.add_word(anchor, (number, len(anchor) - 1))
+        self._automaton.make_automaton()
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        for end, (number, back) in self._automaton.iter(lowered):
+            yield end - back, number
+
+
+class PythonAhoCorasick:
+    """The fallback when pyahocorasick cannot be imported: the textbook automaton (goto
+    dictionaries, failure links, output lists) in pure Python. Over Django's source it is
+    about ten times slower than pyahocorasick and six times faster than one ``re``
+    alternation of look-aheads (benchmarks/providers/speed.py)."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        self._goto: list[dict[str, int]] = [{}]
+        self._out: list[list[tuple[int, int]]] = [[]]
+        for number, anchor in enumerate(anchors):
+            state = 0
+            for char in anchor:
+                nxt = self._goto[state].get(char)
+                if nxt is None:
+                    nxt = len(self._goto)
+                    self._goto.append({})
+                    self._out.append([])
+                    self._goto[state][char] = nxt
+                state = nxt
+            self._out[state].append((number, len(anchor)))
+        self._fail = [0] * len(self._goto)
+        queue = deque(self._goto[0].values())
+        while queue:
+            state = queue.popleft()
+            for char, nxt in self._goto[state].items():
+                queue.append(nxt)
+                fallback = self._fail[state]
+                while fallback and char not in self._goto[fallback]:
+                    fallback = self._fail[fallback]
+                target = self._goto[fallback].get(char, 0)
+                self._fail[nxt] = target if target != nxt else 0
+                self._out[nxt] = self._out[nxt] + self._out[self._fail[nxt]]
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        goto, fail, out = self._goto, self._fail, self._out
+        state = 0
+        for index, char in enumerate(lowered):
+            while state and char not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(char, 0)
+            for number, length in out[state]:
+                yield index - length + 1, number
+
+
+@dataclass(frozen=True)
+class _Owner:
+    row: int
+    # The anchor as the row spells it, when the original text must match it exactly.
+    exact: str | None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    rows: tuple[Provider, ...]
+    anchors: tuple[str, ...]  # lower-cased, unique
+    owners: tuple[tuple[_Owner, ...], ...]  # per anchor
+    prefilter: Prefilter
+    order: dict[str, int]  # row key -> its place in the catalogue
+
+
+def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compiled:
+    """The anchors of ``rows`` in one prefilter (``engine``: auto, aho-corasick, python)."""
+    owners: dict[str, list[_Owner]] = {}
+    for number, row in enumerate(rows):
+        for anchor in row.anchors:
+            lowered = anchor.lower()
+            exact = None if row.anchors_are_keywords or anchor == lowered else anchor
+            owners.setdefault(lowered, []).append(_Owner(number, exact))
+    anchors = tuple(owners)
+    prefilter: Prefilter
+    if engine == "python":
+        prefilter = PythonAhoCorasick(anchors)
+    else:
+        try:
+            prefilter = AhoCorasick(anchors)
+        except ImportError:
+            if engine != "auto":
+                raise
+            prefilter = PythonAhoCorasick(anchors)
+    return Compiled(rows, anchors, tuple(tuple(owners[a]) for a in anchors), prefilter,
+                    {row.key: number for number, row in enumerate(rows)})
+
+
+@cache
+def compiled() -> Compiled:
+    return compile_catalogue(catalogue())
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` when it keeps every offset (it does unless a few non-ASCII letters
+    lower to two characters), else only ASCII letters lowered."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def scan(text: str, lowered: str | None = None, table: Compiled | None = None,
+         *, keywords: bool = True) -> list[TokenMatch]:
+    """Every catalogue match in ``text``: the valid ones without overlaps, then the ones
+    whose checksum or structure fails (``valid=False``). ``keywords=False`` judges a bare
+    value by its format alone (a JWT needs no credential word to be one)."""
+    table = table or compiled()
+    if lowered is None or len(lowered) != len(text):
+        lowered = lower_same_length(text)
+    regions, direct = _candidates(text, lowered, table)
+    found: list[TokenMatch] = []
+    for number, spans in regions.items():
+        found.extend(_search(text, lowered, table.rows[number], spans, keywords))
+    for number, matches in direct.items():
+        row = table.rows[number]
+        found.extend(m for m in (_token(text, lowered, row, match, keywords)
+                                 for match in matches) if m is not None)
+    # Overlaps keep the longest match; on the same span the more specific row (one
+    # that asks for keywords or validates) wins, then the catalogue's order.
+    order = table.order
+    valid = sorted((m for m in found if m.valid),
+                   key=lambda m: (m.start, m.start - m.end, not _specific(m.provider),
+                                  order[m.provider.key]))
+    kept: list[TokenMatch] = []
+    for match in valid:
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    return kept + [m for m in found if not m.valid]
+
+
+def _specific(row: Provider) -> bool:
+    return bool(row.keywords or row.validator)
+
+
+def find_tokens(text: str, lowered: str | None = None) -> list[TokenMatch]:
+    """Every valid catalogue match in ``text``, in order, without overlaps."""
+    return [m for m in scan(text, lowered) if m.valid]
+
+
+def _candidates(text: str, lowered: str, table: Compiled) -> tuple[
+        dict[int, list[tuple[int, int]]], dict[int, list[re.Match[str]]]]:
+    """Row number -> the (start, end) regions its regex must search; and, for rows whose
+    tokens start with their anchor, row number -> the matches found at the hits."""
+    regions: dict[int, list[tuple[int, int]]] = {}
+    direct: dict[int, list[re.Match[str]]] = {}
+    size = len(text)
+    for start, number in table.prefilter.hits(lowered):
+        for owner in table.owners[number]:
+            if owner.exact is not None and not text.startswith(owner.exact, start):
+                continue
+            row = table.rows[owner.row]
+            if row.at_start:
+                match = row.pattern.match(text, start)
+                if match is not None:
+                    direct.setdefault(owner.row, []).append(match)
+                continue
+            length = len(table.anchors[number])
+            # A token holds its anchor, so it lies on the anchor's line within its reach;
+            # a keyword's token lies on the keyword's line or within ``near`` of it.
+            reach = _LINE_REACH if row.anchors_are_keywords else row.reach
+            low = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+            high = text.find("\n", start + length, start + length + reach)
+            if high < 0:
+                high = min(size, start + length + reach)
+            if row.anchors_are_keywords:
+                low = min(low, max(0, start - row.near - row.reach))
+                high = max(high, min(size, start + length + row.near + row.reach))
+            spans = regions.setdefault(owner.row, [])
+            if spans and spans[-1][0] <= low and high <= spans[-1][1]:
+                continue  # a run of hits (a long ``AAAA...``) inside one region
+            spans.append((low, high))
+    return regions, direct
+
+
+def _search(text: str, lowered: str, row: Provider, spans: list[tuple[int, int]],
+            keywords: bool = True) -> Iterator[TokenMatch]:
+    seen = -1
+    for low, high in _merged(spans):
+        for found in row.pattern.finditer(text, max(low, seen), high):
+            match = found
+            if found.end() == high and high < len(text) and text[high] != "\n":
+                # The region cut a longer run short: judge it with the whole line.
+                whole = row.pattern.match(text, found.start(), _line_end(text, high))
+                if whole is None:
+                    continue
+                match = whole
+            seen = match.end()
+            found_token = _token(text, lowered, row, match, keywords)
+            if found_token is not None:
+                yield found_token
+
+
+def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
+           keywords: bool = True) -> TokenMatch | None:
+    token = match.start("token") if "token" in row.pattern.groupindex else match.start()
+    value = text[token:match.end()]
+    valid = _validates(row, value, text, match)
+    # A keyword makes a valid match count; a made-up one is made up anywhere.
+    # Without keywords (a bare value), a validated format needs no context word.
+    if (valid and row.keywords and (keywords or row.validator is None)
+            and not _keyword_near(lowered, token, match.end(), row)):
+        return None
+    return TokenMatch(row, value, token, match.end(), valid, match.start())
+
+
+def _validates(row: Provider, value: str, text: str, match: re.Match[str]) -> bool:
+    if row.key == "private-key":
+        return private_key_body(text, match.end()) is not None
+    return row.validates(value)
+
+
+def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    spans.sort()
+    low, high = spans[0]
+    for start, end in spans[1:]:
+        if start > high:
+            yield low, high
+            low = start
+        high = max(high, end)
+    yield low, high
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
+
+
+def _keyword_near(lowered: str, start: int, end: int, row: Provider) -> bool:
+    """One of the row's keywords on the match's line (up to a clip) or within ``near``
+    characters of it, outside the match itself."""
+    line_start = lowered.rfind("\n", max(0, start - _LINE_REACH), start) + 1
+    line_end = lowered.find("\n", end, end + _LINE_REACH)
+    if line_end < 0:
+        line_end = min(len(lowered), end + _LINE_REACH)
+    before = lowered[min(line_start or max(0, start - _LINE_REACH), max(0, start - row.near))
+                     :start]
+    after = lowered[end:max(line_end, end + row.near)]
+    return any(k in before or k in after for k in row.keywords)
