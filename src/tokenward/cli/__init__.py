@@ -12,7 +12,7 @@ import os
 
 import typer
 
-from tokenward.cli import fix, gate, scan, train  # noqa: F401  (registers the commands)
+from tokenward.cli import fix, gate, history, scan, train  # noqa: F401  (registers the commands)
 from tokenward.cli.common import EXIT_ERROR, EXIT_OK, app
 from tokenward.cli.store import store_app, token_app
 from tokenward.notices import shown_on
