@@ -118,6 +118,8 @@ class Change:
     # Whether the lines the diff added could hold a finding of some rule (their cheap
     # tests); only then is the new blob scanned for what this change introduced.
     suspect: bool = True
+    # A git-lfs pointer (the file itself is not in git): skipped and counted, not read.
+    lfs: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,15 +144,29 @@ def list_commits(root: Path, scope: HistoryRange, gate: Gate,
     order = [c.split("\0")[0] for c in out.decode().split(marker)[1:]]
     cached = dict(known(order)) if known is not None else {}
     todo = [c for c in order if c not in cached]
-    fresh: list[Commit] = []
-    if todo:
-        patch = run_git(["log", "--no-walk=unsorted", "--stdin", "--raw", "-p", "-U0", "-z",
-                         "--no-abbrev", "-M", "-c", "--root", "--no-color", "--no-ext-diff",
-                         "--no-textconv", f"--format={marker}%H%x00%aI"], root,
-                        input_data="".join(f"{c}\n" for c in todo).encode())
-        fresh = parse_log(patch, marker, gate)
-        cached.update((c.id, c) for c in fresh)
+    fresh = _read_commits(root, todo, marker, gate) if todo else []
+    cached.update((c.id, c) for c in fresh)
     return [cached[c] for c in order if c in cached], fresh
+
+
+def _read_commits(root: Path, ids: Sequence[str], marker: str, gate: Gate) -> list[Commit]:
+    """The changes and diffs of these commits, in one git log. When git cannot make a
+    diff (an object it cannot read), the commits are read in halves until the one at
+    fault is alone: its changes are then listed without their diff (all suspect), and the
+    unreadable blob becomes an error entry when it is read."""
+    command = ["log", "--no-walk=unsorted", "--stdin", "--raw", "-z", "--no-abbrev", "-M",
+               "-c", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
+               f"--format={marker}%H%x00%aI"]
+    stdin = "".join(f"{c}\n" for c in ids).encode()
+    try:
+        return parse_log(run_git([*command, "-p", "-U0"], root, input_data=stdin), marker,
+                         gate)
+    except GitError:
+        if len(ids) == 1:
+            return parse_log(run_git(command, root, input_data=stdin), marker, gate)
+    half = len(ids) // 2
+    return [*_read_commits(root, ids[:half], marker, gate),
+            *_read_commits(root, ids[half:], marker, gate)]
 
 
 def parse_log(out: bytes, marker: str, gate: Gate) -> list[Commit]:
@@ -191,10 +207,11 @@ def _commit(chunk: bytes, gate: Gate) -> Commit:
         # Only a file's former content is compared (not a former link or submodule).
         replaced = tuple(sha for mode, sha in zip(modes[:-1], shas[:-1], strict=True)
                          if mode in _REGULAR_FILE_MODES and sha != _NO_BLOB)
+        lfs = added is not None and (added + "\n").startswith(_LFS_POINTER.decode())
         changes.append(Change(
             path=paths[-1], mode=modes[-1], blob=shas[-1], replaced=replaced,
             renamed_from=paths[0] if len(paths) == 2 and status[0] == "R" else None,
-            suspect=added is None or gate(paths[-1], added)))
+            suspect=not lfs and (added is None or gate(paths[-1], added)), lfs=lfs))
     return Commit(commit_id, date, tuple(changes))
 
 
@@ -302,6 +319,8 @@ class _Blobs:
         self.progress = progress
         self.done: dict[tuple[str, str | None], _Scanned] = {}
         self.read = 0  # blobs read from git (the others came from the cache)
+        # The content of blobs read that hold secrets: never read twice.
+        self.kept: dict[str, bytes] = {}
 
     def get(self, blob: str, path: str | None = None) -> _Scanned:
         return self.done[(blob, path)] if (blob, path) in self.done else self.done[(blob,
@@ -358,7 +377,10 @@ class _Blobs:
                 to_read.append(task)
         results = {t.blob: r for t, r in zip(ready, self._scan(ready), strict=True)}
         for batch in self._batches(to_read):
-            results.update((t.blob, r) for t, r in zip(batch, self._scan(batch), strict=True))
+            for task, result in zip(batch, self._scan(batch), strict=True):
+                results[task.blob] = result
+                if task.data is not None and any(f.secret_hash for f in result.findings):
+                    self.kept[task.blob or ""] = task.data  # its secrets are looked at again
         return [results[t.blob] for t in tasks]
 
     def _batches(self, tasks: Sequence[FileTask]) -> Iterator[list[FileTask]]:
@@ -425,6 +447,8 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
                 continue
             if change.mode == _SUBMODULE_MODE:
                 skipped.setdefault(path, SkippedFile(path, "submodule"))
+            elif change.lfs:
+                skipped.setdefault(change.blob, SkippedFile(path, "lfs-pointer"))
             elif change.mode in _REGULAR_FILE_MODES:
                 first_in.setdefault(change.blob, commit)
                 if change.suspect:
@@ -434,7 +458,8 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
     head = head_commit(root)
     # Later renames win: where a path went last.
     moves = {ch.renamed_from: ch.path for c in commits for ch in c.changes if ch.renamed_from}
-    findings = _with_rotation(_at_head(introduced, blobs, root, head, moves, shown), root)
+    findings = _with_rotation(_at_head(introduced, blobs, root, head, moves, shown), root,
+                              blobs.kept)
     errors, skips = _problems(blobs, first_in)
     results = [scanned.result for scanned in blobs.done.values()]
     return ScanResult(
@@ -487,7 +512,7 @@ class _CommitCache:
 
 def _encode_commit(commit: Commit) -> str:
     return json.dumps([commit.author_date, [
-        [c.path, c.mode, c.blob, list(c.replaced), c.renamed_from, c.suspect]
+        [c.path, c.mode, c.blob, list(c.replaced), c.renamed_from, c.suspect, c.lfs]
         for c in commit.changes]])
 
 
@@ -495,8 +520,8 @@ def _decode_commit(commit_id: str, value: str) -> Commit:
     date, changes = json.loads(value)
     return Commit(str(commit_id), str(date), tuple(
         Change(str(path), str(mode), str(blob), tuple(str(r) for r in replaced),
-               None if renamed is None else str(renamed), bool(suspect))
-        for path, mode, blob, replaced, renamed, suspect in changes))
+               None if renamed is None else str(renamed), bool(suspect), bool(lfs))
+        for path, mode, blob, replaced, renamed, suspect, lfs in changes))
 
 
 class _Shown:
@@ -572,6 +597,7 @@ def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, root: Path,
                  if blobs.get(i.change.blob).path != shown(i.change.path)}
     blobs.scan(elsewhere, per_path=True)
     findings = []
+    seen: set[tuple[str, Key]] = set()
     for item in introduced:
         if item.key[0] == "secret":
             now = secrets_at_head.get(item.key)
@@ -579,8 +605,11 @@ def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, root: Path,
             path = _followed(item.change.path, tree, moves)
             now = (blobs.get(tree[path]).keys.get(item.key)
                    if path is not None and (tree[path], None) in blobs.done else None)
-            if now is None:
-                continue  # a code mistake that is gone
+            if now is None or path is None or (path, item.key) in seen:
+                continue  # a code mistake that is gone, or one already reported
+            # A move git did not see as a rename (a file added again elsewhere) is the
+            # same mistake: reported once, where it came first.
+            seen.add((path, item.key))
         finding = _as_seen_at(item, blobs, shown)
         if now is not None and now.suppression is not None and finding.suppression is None:
             finding = replace(finding, suppression=now.suppression)  # silenced at HEAD
@@ -643,13 +672,14 @@ def secret_spellings(data: bytes, finding: Finding) -> tuple[str, ...]:
     return ()
 
 
-def _with_rotation(findings: Sequence[Finding], root: Path) -> list[Finding]:
+def _with_rotation(findings: Sequence[Finding], root: Path, kept: Mapping[str, bytes]
+                   ) -> list[Finding]:
     """Secret findings with their provider's revocation hint, when the value is in a
     known provider's format (read back from the introducing commit's blob)."""
     wanted = [f for f in findings if f.secret_hash is not None]
     if not wanted:
         return list(findings)
-    data = _introducing_blobs(root, wanted)
+    data = _introducing_blobs(root, wanted, kept)
     out = []
     for finding in findings:
         pieces = secret_spellings(data.get(finding.fingerprint, b""), finding)
@@ -661,12 +691,16 @@ def _with_rotation(findings: Sequence[Finding], root: Path) -> list[Finding]:
     return out
 
 
-def _introducing_blobs(root: Path, findings: Sequence[Finding]) -> dict[str, bytes]:
-    """Fingerprint -> the content of the blob each finding was introduced in."""
+def _introducing_blobs(root: Path, findings: Sequence[Finding],
+                       kept: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Fingerprint -> the content of the blob each finding was introduced in (read unless
+    this run has it already)."""
+    kept = kept or {}
     where = {f.fingerprint: f.history.blob for f in findings
              if f.history is not None and f.history.blob}
-    read = {b.id: b.data for b in read_blobs(root, sorted({b for b in where.values() if b}))}
-    return {fp: read.get(blob) or b"" for fp, blob in where.items() if blob}
+    missing = sorted({b for b in where.values() if b and b not in kept})
+    read = {**kept, **{b.id: b.data or b"" for b in read_blobs(root, missing)}}
+    return {fp: read.get(blob, b"") for fp, blob in where.items() if blob}
 
 
 def purge_lines(root: Path, findings: Sequence[Finding], replacement: str
