@@ -402,3 +402,20 @@ def test_the_purge_file_is_never_written_into_the_repository(
                                        "write the file elsewhere (it holds the secrets in "
                                        "clear)\n")
     assert not (repo / "purge.txt").exists()
+
+
+def test_train_teaches_history_when_the_scan_found_leaks(repo: Path) -> None:
+    from tokenward.training import build
+    from tokenward.training.render import render_lesson_markdown
+
+    write(repo, "app.py", LINE)
+    commit_all(repo, "leak")
+    write(repo, "app.py", "x = 1\n")
+    commit_all(repo, "remove")
+    session = build(scan().findings, root=repo, with_fix_diffs=False)
+    assert [(x.rule_id, x.history_leaks) for x in session.lessons] == [("TW101", 1)]
+    text = render_lesson_markdown(session, 1)
+    assert ("### Still in git history\n\n1 secret of this lesson is no longer in the code, "
+            "but still in the repository's history.\n") in text
+    assert "git filter-repo --replace-text FILE" in text and TOKEN not in text
+    assert any("still in git history" in note for note in session.trainer_notes)
