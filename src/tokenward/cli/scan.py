@@ -87,7 +87,7 @@ def scan(
     fail_on_unscanned: Annotated[bool | None, typer.Option(
         "--fail-on-unscanned/--no-fail-on-unscanned", help="Exit 1 when a file could not be "
         "fully analysed (unreadable, over the size cap, binary content in a text file, too "
-        "deeply nested) [default: on with --staged and --diff-base, else the "
+        "deeply nested) [default: on with --staged, --diff-base and --history, else the "
         "fail_on_unscanned setting, else off].", show_default=False)] = None,
 ) -> None:
     """Scan files for API-token mistakes."""
