@@ -1,14 +1,16 @@
 #!/usr/bin/env sh
 # tokenward as a CI gate, for any CI system. Run from the repository root.
-#   BASE=origin/main sh docs/ci/gate.sh       pull-request gate: new lines only
+#   BASE=origin/main sh docs/ci/gate.sh       pull-request gate: every commit since BASE
 #   sh docs/ci/gate.sh                        full scan (baseline applied when present)
+# The pull-request gate scans what each commit of the branch added (`--history BASE..HEAD`):
+# a token added in one commit and removed in the next is still pushed, and fails it.
+# It needs the history: clone with fetch-depth: 0 (or fetch BASE and the branch in full).
 # Writes tokenward.sarif (for code-scanning upload) and tokenward.junit.xml (dashboards);
 # exits 0 clean, 1 findings, 2 tool or usage error (never 0 after an internal error).
 set -u
 FAIL_ON="${FAIL_ON:-low}"
 if [ -n "${BASE:-}" ]; then
-  # The merge base must be in the clone: fetch enough history in shallow CI checkouts.
-  SCOPE="--diff-base $BASE"
+  SCOPE="--history $BASE..HEAD"
 else
   SCOPE=""
 fi

@@ -112,6 +112,22 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a finding of a history scan (``scan --history``) came from: the first commit,
+    in topological order, whose diff added it, with the path and line at that commit."""
+
+    commit: str
+    author_date: str  # ISO 8601, as git prints it (%aI)
+    # Still in the tree HEAD names; False: only in history (removed from the code since).
+    present_at_head: bool
+    # The provider catalogue's revocation hint for this kind of secret, when it is known.
+    rotation: str | None = None
+    # The blob the commit added it in (local: what `history-purge-file` reads the secret
+    # from; not published, since the id of content holding a secret confirms a guess).
+    blob: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One reported problem. Contains no secret in clear: ``snippet`` is redacted."""
 
@@ -137,6 +153,7 @@ class Finding:
     # Where the secret is spelled in the file (positions only, never the value): so that
     # `fix`, `train` and `merge` working from a report can redact the file's lines too.
     secret_spans: tuple[Span, ...] = ()
+    history: Provenance | None = None
 
     @property
     def line(self) -> int:
@@ -173,6 +190,18 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class HistoryScope:
+    """What a history scan covered: SARIF's ``versionControlProvenance`` and the summary."""
+
+    revisions: tuple[str, ...]  # as given (git log syntax); () is every ref
+    head: str | None  # the commit HEAD named ("present at HEAD" is about its tree)
+    repository: str | None  # the remote's URL without credentials, when there is one
+    commits: int
+    blobs: int  # distinct blobs whose findings were looked at (each read at most once)
+    shallow: bool  # a shallow clone: commits before its boundary were not there to scan
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """The engine's whole answer: a pure function of (files, config)."""
 
@@ -181,6 +210,7 @@ class ScanResult:
     skipped: tuple[SkippedFile, ...] = ()
     files_scanned: int = 0
     stats: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    history: HistoryScope | None = None
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -227,6 +257,10 @@ def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, objec
         data["value_check"] = finding.value_check
     if finding.secret_spans:
         data["secret_spans"] = spans_to_list(finding.secret_spans)
+    if finding.history is not None:
+        data["commit"] = finding.history.commit
+        data["author_date"] = finding.history.author_date
+        data["present_at_head"] = finding.history.present_at_head
     return data
 
 
@@ -280,4 +314,12 @@ def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Findin
         target=str(data["target"]) if data.get("target") else None,
         value_check=str(data["value_check"]) if local and data.get("value_check") else None,
         secret_spans=spans_from_list(data.get("secret_spans")),
+        history=_provenance(data),
     )
+
+
+def _provenance(data: dict[str, object]) -> Provenance | None:
+    if "commit" not in data:
+        return None
+    return Provenance(str(data["commit"]), str(data.get("author_date", "")),
+                      data.get("present_at_head") is True)

@@ -71,3 +71,18 @@ def test_gate_exits_2_without_the_base(feature: tuple[Path, dict[str, str]]) -> 
     repo, env = feature
     done = gate(repo, env, BASE="origin/nowhere")
     assert done.returncode == 2
+
+
+def test_gate_fails_a_token_added_and_removed_within_the_branch(
+        feature: tuple[Path, dict[str, str]]) -> None:
+    repo, env = feature
+    (repo / "feature.py").write_text("import os\n" + TOKEN_LINE.replace("DB_", "API_"))
+    commit_all(repo, "oops")
+    oops = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "feature.py").write_text("import os\nTOKEN = os.environ['TOKEN']\n")
+    commit_all(repo, "fixed, but the token is pushed with the branch")
+    done = gate(repo, env, BASE="main")
+    assert done.returncode == 1
+    assert "feature.py:2:" in done.stdout and "old.py" not in done.stdout
+    assert f"commit {oops[:12]} (" in done.stdout
+    assert "only in history" in done.stdout

@@ -149,6 +149,12 @@ def compiled() -> Compiled:
     return compile_catalogue(catalogue())
 
 
+def mentions_provider(lowered: str) -> bool:
+    """True when the lower-cased text holds any catalogue anchor: the cheap test that
+    decides whether a provider token could be there at all."""
+    return next(iter(compiled().prefilter.hits(lowered)), None) is not None
+
+
 def lower_same_length(text: str) -> str:
     """``text.lower()`` when it keeps every offset (it does unless a few non-ASCII letters
     lower to two characters), else only ASCII letters lowered."""

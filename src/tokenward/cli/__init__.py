@@ -13,7 +13,7 @@ import os
 
 import typer
 
-from tokenward.cli import fix, gate, scan, train  # noqa: F401  (registers the commands)
+from tokenward.cli import fix, gate, history, scan, train  # noqa: F401  (registers the commands)
 from tokenward.cli.common import app
 from tokenward.cli.store import store_app, token_app
 from tokenward.model import ExitCode

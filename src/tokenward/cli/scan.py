@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from tokenward.scanner.history import HistoryRange
 
 from tokenward.cli.common import (
     OutputFormat,
@@ -26,7 +29,8 @@ from tokenward.config import max_cli_jobs
 @app.command()
 def scan(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files and folders to scan (default: the current folder).")] = None,
+        help="Files and folders to scan (default: the current folder); with --history, "
+        "revisions and ranges such as origin/main..HEAD (default: every ref).")] = None,
     format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option(
@@ -68,10 +72,22 @@ def scan(
     force_exclude: Annotated[bool, typer.Option(
         "--force-exclude", help="Apply exclude patterns even to paths named on the command "
         "line (what the pre-commit hook does).")] = False,
+    history: Annotated[bool, typer.Option(
+        "--history", help="Scan git history: every blob the commits of the range added, "
+        "each finding at the commit that introduced it.")] = False,
+    all_refs: Annotated[bool, typer.Option(
+        "--all", help="With --history: every branch, tag and other ref (the default when "
+        "no range is given).")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="DATE", help="With --history: only commits more recent than "
+        "DATE (git's syntax: 2024-01-31, '2 weeks ago').")] = None,
+    max_count: Annotated[int | None, typer.Option(
+        "--max-count", metavar="N", min=1, help="With --history: only the N most recent "
+        "commits.")] = None,
     fail_on_unscanned: Annotated[bool | None, typer.Option(
         "--fail-on-unscanned/--no-fail-on-unscanned", help="Exit 1 when a file could not be "
         "fully analysed (unreadable, over the size cap, binary content in a text file, too "
-        "deeply nested) [default: on with --staged and --diff-base, else the "
+        "deeply nested) [default: on with --staged, --diff-base and --history, else the "
         "fail_on_unscanned setting, else off].", show_default=False)] = None,
 ) -> None:
     """Scan files for API-token mistakes."""
@@ -84,9 +100,13 @@ def scan(
             raise UsageProblem("--staged and --diff-base cannot be combined")
         if baseline is not None and no_baseline:
             raise UsageProblem("--baseline and --no-baseline cannot be combined")
+        scope = _history_scope(history, paths, all_refs, since, max_count,
+                               staged=staged, diff_base=diff_base, shard=shard,
+                               report_stale=report_stale)
         config = _load_settings(config_file, exclude, max_file_size, fail_on, select)
         request = ScanRequest(
-            paths=tuple(str(p) for p in paths or ()),
+            paths=tuple(str(p) for p in paths or ()) if scope is None else (),
+            history=scope,
             staged=staged,
             diff_base=diff_base,
             shard=Shard.parse(shard) if shard is not None else None,
@@ -113,6 +133,25 @@ def scan(
     except _user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(outcome.exit_code(config))
+
+
+def _history_scope(history: bool, revisions: list[Path] | None, all_refs: bool,
+                   since: str | None, max_count: int | None, **others: object
+                   ) -> HistoryRange | None:
+    """The --history options as a range of commits (None without --history)."""
+    from tokenward.scanner.history import HistoryRange
+
+    if not history:
+        given = [name for name, value in (("--all", all_refs), ("--since", since),
+                                          ("--max-count", max_count)) if value]
+        if given:
+            raise UsageProblem(f"{given[0]} goes with --history")
+        return None
+    clash = [name for name, value in others.items() if value]
+    if clash:
+        raise UsageProblem(f"--history and --{clash[0].replace('_', '-')} cannot be combined")
+    # Typer hands the positional arguments over as paths; they are revisions here.
+    return HistoryRange(tuple(str(r) for r in revisions or ()), all_refs, since, max_count)
 
 
 @app.command("rules")

@@ -25,7 +25,19 @@ def to_document(result: ScanResult, options: ReportOptions) -> dict[str, object]
         **({"stale_baseline": [{"fingerprint": s.fingerprint, "rule_id": s.rule_id,
                                 "path": s.path} for s in options.stale]}
            if options.stale else {}),
+        **({"history": _history(result)} if result.history is not None else {}),
     }
+
+
+def _history(result: ScanResult) -> dict[str, object]:
+    """What a history scan covered (each finding has its ``commit``, ``author_date`` and
+    ``present_at_head``)."""
+    scope = result.history
+    assert scope is not None
+    return {"revisions": list(scope.revisions), "head": scope.head, "commits": scope.commits,
+            "blobs": scope.blobs, "shallow": scope.shallow,
+            "only_in_history": sum(1 for f in result.active
+                                   if f.history and not f.history.present_at_head)}
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:

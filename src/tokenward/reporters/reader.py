@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from tokenward.model import (
     Category,
     Finding,
+    Provenance,
     ScanError,
     ScanResult,
     Severity,
@@ -114,6 +115,8 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         suppression=suppression,
         target=props.get("target"),
         secret_spans=spans_from_list(props.get("secretSpans")),
+        history=(Provenance(str(props["commit"]), str(props.get("authorDate", "")),
+                            props.get("presentAtHead") is True) if "commit" in props else None),
     )
 
 

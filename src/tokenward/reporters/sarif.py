@@ -9,7 +9,9 @@ Help text is masked like snippets: a rule's bad examples must not put token-shap
 into an uploaded report.
 
 Every value needed to rebuild a Finding is kept in ``result.properties`` so that
-``tokenward merge`` can read SARIF reports back without loss.
+``tokenward merge`` can read SARIF reports back without loss; a history scan adds the
+commit that introduced each finding there (``commit``, ``authorDate``, ``presentAtHead``)
+and the repository and HEAD commit to the run's ``versionControlProvenance``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tokenward.model import Finding, ScanError, ScanResult, Severity, spans_to_list
+from tokenward.model import (
+    Finding,
+    HistoryScope,
+    ScanError,
+    ScanResult,
+    Severity,
+    spans_to_list,
+)
 from tokenward.reporters import ReportOptions
 from tokenward.rules.base import Rule
 from tokenward.scanner.redaction import mask_line, printable_json
@@ -152,6 +161,9 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             **({"target": finding.target} if finding.target else {}),
             **({"secretSpans": spans_to_list(finding.secret_spans)}
                if finding.secret_spans else {}),
+            **({"commit": finding.history.commit, "authorDate": finding.history.author_date,
+                "presentAtHead": finding.history.present_at_head}
+               if finding.history is not None else {}),
         },
     }
     if finding.suppression is not None:
@@ -219,6 +231,8 @@ def to_document(result: ScanResult, options: ReportOptions,
         }],
         "originalUriBaseIds": {SRCROOT: {"uri": root}},
         "columnKind": "unicodeCodePoints",
+        **({"versionControlProvenance": [_provenance(result.history, root)]}
+           if result.history is not None else {}),
         "results": [_with_fix(_result(f, index[f.rule_id]), f, options) for f in result.findings],
         "properties": {
             "filesScanned": result.files_scanned,
@@ -226,6 +240,15 @@ def to_document(result: ScanResult, options: ReportOptions,
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _provenance(scope: HistoryScope, root: str) -> dict[str, Any]:
+    """The repository a history scan read (its remote without credentials, else the
+    folder) and the commit HEAD named, which "presentAtHead" is about."""
+    details: dict[str, Any] = {"repositoryUri": scope.repository or root}
+    if scope.head is not None:
+        details["revisionId"] = scope.head
+    return details
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:

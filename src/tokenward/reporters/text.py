@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tokenward.model import Finding, ScanResult, Severity
 from tokenward.reporters import ReportOptions
+from tokenward.reporters.history import history_lines, scope_summary
 from tokenward.reporters.summary import summarize
 from tokenward.scanner.redaction import printable
 
@@ -33,7 +34,10 @@ def render_finding(finding: Finding, color: bool = False) -> list[str]:
     head = (f"{_paint(location, _BOLD, color)}: {printable(finding.rule_id)} [{severity}] "
             f"{printable(finding.message)}")
     lines = [head, f"    {_paint(printable(finding.snippet), _DIM, color)}"]
-    if rule is not None and rule.hint:
+    steps = history_lines(finding)
+    lines.extend(f"    {step}" for step in steps)
+    gone = finding.history is not None and not finding.history.present_at_head
+    if rule is not None and rule.hint and not (gone and len(steps) > 1):
         fixable = " (tokenward fix can do this)" if finding.fixable else ""
         lines.append(f"    fix: {rule.hint}{fixable}")
     if finding.suppression is not None:
@@ -50,12 +54,16 @@ def _plural(count: int, word: str) -> str:
 def summary_line(result: ScanResult, options: ReportOptions) -> str:
     """``tokenward: 2 findings in 5 files (1 critical, 1 high); 1 suppressed``."""
     summary = summarize(result, options.fail_on)
-    parts = [f"{_plural(len(result.active), 'finding')} in "
-             f"{_plural(result.files_scanned, 'file')}"]
+    scanned = (scope_summary(result.history) if result.history is not None
+               else _plural(result.files_scanned, 'file'))
+    parts = [f"{_plural(len(result.active), 'finding')} in {scanned}"]
     by_severity = summary["by_severity"]
     assert isinstance(by_severity, dict)
     if by_severity:
         parts[0] += " (" + ", ".join(f"{n} {s}" for s, n in by_severity.items()) + ")"
+    gone = sum(1 for f in result.active if f.history and not f.history.present_at_head)
+    if gone:
+        parts.append(f"{gone} only in history")
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed")
     skipped = summary["skipped"]

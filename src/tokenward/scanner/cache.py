@@ -2,9 +2,10 @@
 
 A row is keyed by everything that decides a file's findings: tokenward's version and code,
 the settings digest, the rule set, the file's path relative to the project root (its kind
-and its fingerprints depend on it) and its content. Never by the current folder: a scan
-started anywhere in the project uses the same rows, and display paths are put back on the
-way out, so the output is the same with or without the cache.
+and its fingerprints depend on it) and its content, or for a git blob its object id (which
+names the content: a history re-scan looks a blob up without reading it). Never by the
+current folder: a scan started anywhere in the project uses the same rows, and display
+paths are put back on the way out, so the output is the same with or without the cache.
 
 The cache belongs to its user and is never trusted blindly:
 
@@ -178,7 +179,11 @@ class ResultCache:
         digest.update(self._salt.encode())
         where = project_path(task.path, self._root)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(task.data or b"")
+        if task.blob is not None:
+            # A git object id names its content: a history re-scan need not read the blob.
+            digest.update(b"git-blob\0" + task.blob.encode())
+        else:
+            digest.update(task.data or b"")
         return digest.hexdigest()
 
     def _mac(self, row_key: str, value: str) -> str:
@@ -186,7 +191,7 @@ class ResultCache:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def get(self, task: FileTask) -> FileResult | None:
-        if self._db is None or task.data is None:
+        if self._db is None or (task.data is None and task.blob is None):
             return None
         row_key = self._row_key(task)
         try:
@@ -211,13 +216,46 @@ class ResultCache:
         return result
 
     def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
+        self._insert((self._row_key(task), _encode(result)) for task, result in items)
+
+    def _note_key(self, name: str) -> str:
+        note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
+        return hashlib.sha256(note).hexdigest()
+
+    def get_notes(self, names: Sequence[str]) -> dict[str, str]:
+        """Values kept by :meth:`put_notes` under these names (a history scan's commits),
+        checked like result rows; names without a good row are left out."""
+        if self._db is None:
+            return {}
+        keys = {self._note_key(name): name for name in names}
+        wanted = list(keys)
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = self._db.execute(
+                    "SELECT key, value, mac, used FROM results WHERE key IN "
+                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                for row_key, value, mac, used in rows:
+                    if not (isinstance(value, str) and isinstance(mac, str)
+                            and hmac.compare_digest(mac, self._mac(row_key, value))):
+                        self._bad.append(row_key)
+                        continue
+                    if not isinstance(used, int) or used < self._now - self._limits.touch_after:
+                        self._touched.append(row_key)
+                    found[keys[row_key]] = value
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_notes(self, items: Iterable[tuple[str, str]]) -> None:
+        self._insert((self._note_key(name), value) for name, value in items)
+
+    def _insert(self, items: Iterable[tuple[str, str]]) -> None:
         if self._db is None:
             return
-        rows = []
-        for task, result in items:
-            row_key, value = self._row_key(task), _encode(result)
-            rows.append((row_key, value, self._mac(row_key, value), self._now,
-                         len(row_key) + len(value) + 64 + 32))
+        rows = [(row_key, value, self._mac(row_key, value), self._now,
+                 len(row_key) + len(value) + 64 + 32) for row_key, value in items]
         if not rows:
             return
         try:

@@ -68,6 +68,9 @@ class FileTask:
     data: bytes | None = None
     error: str | None = None
     skipped: str | None = None
+    # The git object id of ``data`` (a blob of the index or of history): the result cache
+    # keys the task by it, so a cached blob need not even be read.
+    blob: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class FileResult:
     skipped: SkippedFile | None = None
     parsed: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    cached: bool = False  # served from the result cache
 
 
 def active_rules(config: Config, rules: Sequence[Rule]) -> tuple[Rule, ...]:
@@ -285,10 +289,6 @@ def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileR
     return [scan_file(task, config, rules) for task in tasks]
 
 
-def _chunks(tasks: list[FileTask], size: int) -> list[list[FileTask]]:
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
-
-
 def _crashed(task: FileTask) -> FileResult:
     return FileResult(task.path, errors=(ScanError(
         task.path, "not scanned: the scanner process died while scanning this file (a crash "
@@ -296,10 +296,14 @@ def _crashed(task: FileTask) -> FileResult:
         unscanned=True),))
 
 
-def _in_pools(tasks: list[FileTask], config: Config, rules: tuple[Rule, ...], workers: int,
-              size: int) -> Iterator[list[FileResult]]:
+Indexed = tuple[int, FileTask]
+
+
+def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
+              size: int) -> Iterator[list[tuple[int, FileResult]]]:
     """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
-    results as it ends.
+    results, with the index of their task, as it ends. (Indices, not paths: the blobs of
+    a history scan are many versions of one path.)
 
     Few calls are in flight at a time, so when a worker dies (a segfault in native code,
     the out-of-memory killer) the files it may have been scanning are known. They are
@@ -307,16 +311,17 @@ def _in_pools(tasks: list[FileTask], config: Config, rules: tuple[Rule, ...], wo
     worker is alone: that file becomes an error entry. The others go on in a fresh pool.
     """
     window = 2 * workers if workers > 1 else 1
-    queue = _chunks(tasks, size)[::-1]
+    queue = [tasks[i : i + size] for i in range(0, len(tasks), size)][::-1]
     while queue:
-        suspects: list[FileTask] = []
+        suspects: list[Indexed] = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            running: dict[Future[list[FileResult]], list[FileTask]] = {}
+            running: dict[Future[list[FileResult]], list[Indexed]] = {}
             while (queue or running) and not suspects:
                 while queue and len(running) < window:
                     batch = queue.pop()
                     try:
-                        running[pool.submit(_worker, (batch, config, rules))] = batch
+                        running[pool.submit(_worker, ([t for _, t in batch], config,
+                                                      rules))] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
                         break
@@ -327,11 +332,12 @@ def _in_pools(tasks: list[FileTask], config: Config, rules: tuple[Rule, ...], wo
                 for future in list(running) if broken else finished:
                     batch = running.pop(future)
                     try:
-                        yield future.result()
+                        yield list(zip((i for i, _ in batch), future.result(), strict=True))
                     except BrokenProcessPool:
                         suspects.extend(batch)
         if len(suspects) == 1 and window == 1:
-            yield [_crashed(suspects[0])]  # it killed a worker that scanned nothing else
+            index, task = suspects[0]
+            yield [(index, _crashed(task))]  # it killed a worker that scanned nothing else
         elif suspects:
             yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1)
 
@@ -344,19 +350,28 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
               jobs: int | None = None, use_cache: bool | None = None,
               progress: Progress | None = None) -> ScanResult:
     """Scan prepared file contents (from disk, or blobs from the git index)."""
+    results = scan_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                         progress=progress)
+    return assemble(results, cache_hits=sum(1 for r in results if r.cached))
+
+
+def scan_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
+               jobs: int | None = None, use_cache: bool | None = None,
+               progress: Progress | None = None) -> list[FileResult]:
+    """Each task's result, in the order of ``tasks`` (which may name a path twice)."""
     from tokenward.scanner.cache import ResultCache
 
     chosen = active_rules(config, rules)
     cache = ResultCache.open(config, chosen) if (config.cache if use_cache is None
                                                   else use_cache) else None
-    results: dict[str, FileResult] = {}
-    pending: list[FileTask] = []
-    for task in tasks:
+    results: dict[int, FileResult] = {}
+    pending: list[Indexed] = []
+    for index, task in enumerate(tasks):
         cached = cache.get(task) if cache is not None else None
         if cached is not None:
-            results[task.path] = cached
+            results[index] = replace(cached, cached=True)
         else:
-            pending.append(task)
+            pending.append((index, task))
     done = len(results)
     total = len(tasks)
     if progress:
@@ -365,17 +380,16 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         # Largest files first, in small batches: the expensive files (the ones that get
         # parsed) spread over the workers instead of ending the run on one of them.
-        by_size = sorted(pending, key=lambda t: len(t.data or b""), reverse=True)
+        by_size = sorted(pending, key=lambda it: len(it[1].data or b""), reverse=True)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
         for batch in _in_pools(by_size, config, chosen, workers, size):
-            for result in batch:
-                results[result.path] = result
+            results.update(batch)
             done += len(batch)
             if progress:
                 progress(done, total)
     else:
-        for task in pending:
-            results[task.path] = scan_file(task, config, chosen)
+        for index, task in pending:
+            results[index] = scan_file(task, config, chosen)
             done += 1
             if progress:
                 progress(done, total)
@@ -383,15 +397,17 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
         # The cache keeps error messages only: a result whose errors must keep their kind
         # (internal, unscanned: what the gate fails on) is scanned again next time.
         cache.put_many(
-            (task, results[task.path]) for task in pending
-            if task.data is not None
-            and not any(e.internal or e.unscanned for e in results[task.path].errors)
+            (task, results[index]) for index, task in pending
+            if (task.data is not None or task.blob is not None) and task.skipped is None
+            and task.error is None
+            and not any(e.internal or e.unscanned for e in results[index].errors)
         )
         cache.close()
-    return _assemble([results[t.path] for t in tasks], cache_hits=total - len(pending))
+    return [results[i] for i in range(len(tasks))]
 
 
-def _assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:
+def assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:
+    """The results of many files as one ScanResult, in path order."""
     ordered = sorted(results, key=lambda r: r.path)
     findings = tuple(f for r in ordered for f in r.findings)
     errors = tuple(e for r in ordered for e in r.errors)

@@ -1,15 +1,22 @@
-"""The few git commands the hook and the gate need, run with real git.
+"""The few git commands the hook, the gate and the history scan need, run with real git.
 
 Paths from git are relative to the repository root; ``display`` turns them into the
-paths tokenward shows (relative to the current directory when below it).
+paths tokenward shows (relative to the current directory when below it). Blobs are read
+with one ``git cat-file --batch`` process for many objects (:func:`read_blobs`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-from collections.abc import Sequence
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit, urlunsplit
 
 from tokenward.scanner.files import display_path
 
@@ -21,14 +28,22 @@ class GitError(RuntimeError):
     """git is missing, the folder is not a repository, or a revision does not exist."""
 
 
+def _command(args: Sequence[str]) -> list[str]:
+    # A user's log.showSignature would put gpg's output into `git log`'s.
+    return ["git", "-c", "core.quotePath=false", "-c", "log.showSignature=false", *args]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C"}
+
+
 def run_git(args: Sequence[str], cwd: Path | None = None, *,
             input_data: bytes | None = None) -> bytes:
     """Run git and return its standard output; GitError with git's own message otherwise."""
-    env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C"}
     try:
         done = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=cwd, input=input_data, capture_output=True, check=False, env=env,
+            _command(args), cwd=cwd, input=input_data, capture_output=True, check=False,
+            env=_env(),
         )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
@@ -61,3 +76,148 @@ def split_z(out: bytes) -> list[str]:
 def display(root: Path, relative: str, cwd: Path | None = None) -> str:
     """A repository-relative path as tokenward shows it."""
     return display_path(root / relative, cwd or Path.cwd())
+
+
+def is_shallow(root: Path) -> bool:
+    """A shallow clone: the commits before its boundary are not in it."""
+    return run_git(["rev-parse", "--is-shallow-repository"], root).strip() == b"true"
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names; None on an unborn branch."""
+    try:
+        return run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root
+                       ).decode().strip() or None
+    except GitError:
+        return None
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    blob: str
+    path: str  # relative to the repository root, /-separated
+
+
+def tree_entries(root: Path, commit: str) -> list[TreeEntry]:
+    """Every file of a commit's tree (``git ls-tree -r``), submodules and links included."""
+    entries = []
+    for record in split_z(run_git(["ls-tree", "-r", "-z", "--full-tree", commit], root)):
+        meta, _, path = record.partition("\t")
+        mode, _kind, blob = meta.split(" ")
+        entries.append(TreeEntry(mode, blob, path))
+    return entries
+
+
+def remote_url(root: Path) -> str | None:
+    """The URL of the remote ``origin`` without any user name or password in it (a URL
+    may carry a token: it must not reach a report), or None."""
+    try:
+        url = run_git(["config", "--get", "remote.origin.url"], root).decode().strip()
+    except (GitError, UnicodeDecodeError):
+        return None
+    if not url:
+        return None
+    if "://" not in url:
+        # scp-like "git@host:owner/repo.git": only the user name is before the "@".
+        return re.sub(r"^[^@/:]*@", "", url) or None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One object read by :func:`read_blobs`: its content, or why there is none."""
+
+    id: str
+    data: bytes | None = None
+    error: str | None = None
+
+
+def read_blobs(root: Path, ids: Sequence[str]) -> Iterator[Blob]:
+    """Each of ``ids``, in order, read by ``git cat-file --batch`` (one process for all).
+
+    An object git cannot read (missing, or corrupt: cat-file then stops part way) becomes
+    a Blob with an error, and reading goes on with the next one in a new process.
+    """
+    remaining = list(ids)
+    while remaining:
+        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+                _command(["cat-file", "--batch"]), cwd=root, env=_env(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors) as process:
+            assert process.stdin is not None and process.stdout is not None
+            feeder = threading.Thread(target=_feed, args=(process.stdin, remaining),
+                                      daemon=True)
+            feeder.start()
+            read = 0
+            for blob_id in remaining:
+                blob, intact = _next_object(process.stdout, blob_id)
+                read += 1
+                if not intact:
+                    process.kill()
+                    errors.seek(0)
+                    detail = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    why = detail[-1] if detail else "git cat-file stopped"
+                    blob = Blob(blob_id, error=f"cannot read git object {blob_id}: {why}")
+                yield blob
+                if not intact:
+                    break
+            process.stdout.close()
+            feeder.join()
+        remaining = remaining[read:]
+
+
+def _feed(stdin: IO[bytes], ids: Sequence[str]) -> None:
+    """Write the object ids to cat-file (in a thread: it answers while we write)."""
+    try:
+        for start in range(0, len(ids), 512):
+            stdin.write("".join(f"{i}\n" for i in ids[start : start + 512]).encode())
+        stdin.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # cat-file stopped at a corrupt object: the reader starts a new one
+
+
+def _next_object(stdout: IO[bytes], blob_id: str) -> tuple[Blob, bool]:
+    """The next answer of ``cat-file --batch``; False when the process stopped part way."""
+    header = stdout.readline()
+    if not header.endswith(b"\n"):
+        return Blob(blob_id), False
+    parts = header.split()
+    if len(parts) == 2 and parts[1] == b"missing":
+        return Blob(blob_id, error=f"git object {blob_id} is missing"), True
+    if len(parts) != 3:
+        return Blob(blob_id), False
+    size = int(parts[2])
+    data = stdout.read(size)
+    if len(data) != size or stdout.read(1) != b"\n":
+        return Blob(blob_id), False
+    if parts[1] != b"blob":
+        return Blob(blob_id, error=f"git object {blob_id} is a {parts[1].decode()}, "
+                                   "not a blob"), True
+    return Blob(blob_id, data), True
+
+
+def blob_sizes(root: Path, ids: Sequence[str]) -> dict[str, int | None]:
+    """Object id -> size in bytes (None: missing or unreadable), without reading them."""
+    if not ids:
+        return {}
+    out = run_git(["cat-file", "--batch-check"], root,
+                  input_data="".join(f"{i}\n" for i in ids).encode())
+    sizes: dict[str, int | None] = {}
+    for blob_id, line in zip(ids, out.decode().splitlines(), strict=False):
+        parts = line.split()
+        sizes[blob_id] = int(parts[2]) if len(parts) == 3 and parts[1] == "blob" else None
+    return sizes
+
+
+def blob_head(root: Path, blob_id: str, size: int) -> bytes:
+    """The first ``size`` bytes of a blob, without reading the rest (a huge blob)."""
+    with subprocess.Popen(_command(["cat-file", "blob", blob_id]), cwd=root, env=_env(),
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        assert process.stdout is not None
+        head = process.stdout.read(size)
+        process.kill()
+    return head

@@ -1,6 +1,7 @@
-"""The one path every command takes: choose the files (given paths, staged blobs, or
-files changed since a base), keep a shard, scan, apply the baseline, keep only changed
-lines, find stale baseline entries, and decide the exit code. This is also where the rule
+"""The one path every command takes: choose the files (given paths, staged blobs, files
+changed since a base, or the blobs a range of commits added: scanner/history.py), keep a
+shard, scan, apply the baseline, keep only changed lines, find stale baseline entries, and
+decide the exit code. This is also where the rule
 set is composed: the engine receives the rules it runs.
 
 A gate must not pass what it did not see: a file that could not be fully analysed fails
@@ -20,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tokenward.config import Config
 from tokenward.model import ExitCode, Finding, ScanResult
@@ -30,6 +32,9 @@ from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
 from tokenward.scanner.files import Candidate, discover, display_path
 from tokenward.scanner.shard import Shard
+
+if TYPE_CHECKING:
+    from tokenward.scanner.history import HistoryRange
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,14 @@ class ScanRequest:
     # Exactly these files under these display names, instead of discovering ``paths``
     # (the files a report names, read under its root).
     files: tuple[Candidate, ...] | None = None
+    # What these commits added (scanner/history.py), instead of files.
+    history: HistoryRange | None = None
 
     @property
     def gating(self) -> bool:
         """A run that decides whether code goes in: unscanned files fail it by default."""
-        return self.hook or self.staged or self.diff_base is not None
+        return (self.hook or self.staged or self.diff_base is not None
+                or self.history is not None)
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,15 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
     rules = RULES if rules is None else rules
     where = baseline_path(request, config)
     known = baselines.load(where) if where is not None else None
+    if request.history is not None:
+        from tokenward.scanner.history import scan_history
+
+        result = scan_history(request.history, config, rules, jobs=jobs, use_cache=use_cache,
+                              progress=progress)
+        if known is not None:
+            result = baselines.apply(result, known)
+        return ScanOutcome(result, (), where, tuple(sorted({f.path for f in result.findings})),
+                           unscanned_policy(request, config), {}, tuple(rules), request)
     changed = changed_files(request.diff_base) if request.diff_base is not None else None
     tasks, disk = collect_tasks(request, config, changed)
     result = run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,

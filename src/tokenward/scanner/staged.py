@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tokenward.scanner.engine import FileTask
 from tokenward.scanner.files import display_path, is_excluded
-from tokenward.scanner.git import EMPTY_TREE, GitError, display, repo_root, resolves, run_git
+from tokenward.scanner.git import EMPTY_TREE, display, read_blobs, repo_root, resolves, run_git
 
 _REGULAR_FILE_MODES = ("100644", "100755")
 
@@ -44,28 +44,6 @@ def staged_changes(root: Path) -> list[StagedFile]:
         _old_mode, new_mode, _old_sha, new_sha, status = meta[1:].split(" ", 4)
         changes.append(StagedFile(path, status[:1], new_mode, new_sha))
     return changes
-
-
-def read_blobs(root: Path, blobs: Sequence[str]) -> dict[str, bytes]:
-    """Blob id -> content, all in one ``git cat-file --batch`` call."""
-    wanted = sorted(set(blobs))
-    if not wanted:
-        return {}
-    out = run_git(["cat-file", "--batch"], root, input_data="".join(f"{b}\n" for b in wanted)
-                  .encode())
-    contents: dict[str, bytes] = {}
-    position = 0
-    for blob in wanted:
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].decode()
-        parts = header.split(" ")
-        if len(parts) != 3 or parts[1] != "blob":
-            raise GitError(f"cannot read staged blob {blob}: {header}")
-        size = int(parts[2])
-        start = header_end + 1
-        contents[blob] = out[start : start + size]
-        position = start + size + 1  # the content is followed by a newline
-    return contents
 
 
 def _selected(display_path: str, repo_path: str, paths: Sequence[str]) -> bool:
@@ -101,5 +79,6 @@ def staged_tasks(paths: Sequence[str] = (), exclude: Sequence[str] = (),
         if exclude and (is_excluded(shown, exclude) or is_excluded(change.path, exclude)):
             continue
         wanted.append((shown, change))
-    contents = read_blobs(root, [c.blob for _, c in wanted])
-    return [FileTask(shown, data=contents[change.blob]) for shown, change in sorted(wanted)]
+    read = {b.id: b for b in read_blobs(root, sorted({c.blob for _, c in wanted}))}
+    return [FileTask(shown, data=read[change.blob].data, error=read[change.blob].error)
+            for shown, change in sorted(wanted)]

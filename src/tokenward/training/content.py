@@ -91,3 +91,17 @@ CHECKLISTS: dict[Category, tuple[str, ...]] = {
 }
 
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 4, "critical": 8}
+
+# Taught when `scan --history` found secrets that are no longer in the code.
+HISTORY_STEPS: tuple[str, ...] = (
+    "Deleting the line does not remove the secret: every clone, fork and CI cache keeps "
+    "the commit that added it, one `git log -p` away.",
+    "Revoke and rotate it at the provider first (the report names where), and check the "
+    "provider's logs for use since the commit's date.",
+    "Only then, and only for a private repository the team wants clean: `tokenward "
+    "history-purge-file FILE` writes the replacements (0600, outside the repository), "
+    "`git filter-repo --replace-text FILE` rewrites every commit, force-push, and everyone "
+    "clones again. On a public repository rewriting is too late: revoking is what counts.",
+    "Gate pull requests commit by commit (`tokenward scan --history origin/main..HEAD`): a "
+    "secret added in one commit and removed in the next is still pushed.",
+)

@@ -109,6 +109,7 @@ def build_lesson(number: int, rule: Rule, findings: Sequence[Finding], rules: Se
         checklist=CHECKLISTS[rule.category], questions=questions,
         references=docs.references, exercise=exercise,
         minutes=_minutes(len(questions), bool(findings)),
+        history_leaks=sum(1 for f in findings if f.history and not f.history.present_at_head),
     )
 
 
@@ -144,6 +145,11 @@ def _trainer_notes(lessons: Sequence[Lesson], findings: Sequence[Finding]) -> tu
         notes.append("No findings were present: this session is built from the rules' own "
                      "examples. Run it as a preventive session, or rerun `tokenward train` "
                      "on a codebase that has findings.")
+    leaks = sum(lesson.history_leaks for lesson in lessons)
+    if leaks:
+        notes.append(f"{leaks} secret{'s are' if leaks != 1 else ' is'} gone from the code "
+                     "but still in git history: the secret lessons cover what that means; "
+                     "say whether each one has been revoked yet.")
     if any(lesson.category is Category.HARDCODED_SECRET and lesson.count for lesson in lessons):
         notes.append("Before the session, confirm that every leaked secret has been revoked "
                      "and rotated. Every value shown is redacted; never show the real one, "

@@ -100,6 +100,9 @@ class Lesson:
     references: tuple[str, ...]
     exercise: Exercise
     minutes: int
+    # Secrets of this lesson's findings that are gone from the code but still in git
+    # history (`scan --history`): the lesson then covers what to do about history.
+    history_leaks: int = 0
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from tokenward.scanner.redaction import printable
 from tokenward.training.chart import render_svg
+from tokenward.training.content import HISTORY_STEPS
 from tokenward.training.model import CodeExcerpt, Session
 
 MASTERY_SCORE = 80
@@ -99,6 +100,7 @@ def _environment(html: bool) -> jinja2.Environment:
     # Feedback is shown with textContent: drop the Markdown backticks.
     env.filters["plain"] = lambda text: text.replace("`", "")
     env.globals["code_block"] = _code_block
+    env.globals["history_steps"] = HISTORY_STEPS
     return env
 
 

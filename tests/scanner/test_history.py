@@ -1,0 +1,421 @@
+"""``scan --history`` on real git repositories built here: what was removed is found, at
+the commit that introduced it, each blob read once, bad input handled."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import warnings
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.hooks.conftest import commit_all, git, init_repo
+from tokenward.cli import main
+from tokenward.config import Config
+from tokenward.model import Finding, ScanResult
+from tokenward.rules import RULES
+from tokenward.scanner import history
+from tokenward.scanner.git import Blob, GitError
+from tokenward.scanner.history import HistoryRange, HistoryWarning, scan_history
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def github_token(seed: str) -> str:
+    """A GitHub classic token whose checksum holds (TW101 and TW103 take it as real)."""
+    body = (seed * 30)[:30]
+    number, digits = zlib.crc32(body.encode()), ""
+    while number:
+        number, rest = divmod(number, 62)
+        digits = _BASE62[rest] + digits
+    return "ghp_" + body + digits.rjust(6, "0")
+
+
+TOKEN = github_token("aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0")
+OTHER = github_token("Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0")
+LINE = f'GITHUB_TOKEN = "{TOKEN}"\n'
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = init_repo(tmp_path / "repo")
+    monkeypatch.chdir(path)
+    return path
+
+
+def write(repo: Path, name: str, text: str) -> None:
+    (repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (repo / name).write_text(text)
+
+
+def sha(repo: Path, rev: str = "HEAD") -> str:
+    return git(repo, "rev-parse", rev).strip()
+
+
+def scan(*revisions: str, **kw: object) -> ScanResult:
+    return scan_history(HistoryRange(tuple(revisions), **kw), Config(), RULES,  # type: ignore[arg-type]
+                        jobs=1, use_cache=False)
+
+
+def where(findings: Sequence[Finding]) -> list[tuple[str, str, int, int, str, bool]]:
+    """(rule, path, line, column, commit, present at HEAD) of each finding."""
+    out = []
+    for f in findings:
+        assert f.history is not None
+        out.append((f.rule_id, f.path, f.line, f.span.column, f.history.commit,
+                    f.history.present_at_head))
+    return out
+
+
+def test_a_token_added_then_removed_is_found_at_the_commit_that_added_it(repo: Path) -> None:
+    write(repo, "app.py", "import os\n")
+    commit_all(repo, "start")
+    write(repo, "app.py", "import os\n" + LINE)
+    commit_all(repo, "add the token")
+    added = sha(repo)
+    write(repo, "app.py", "import os\nGITHUB_TOKEN = os.environ['GITHUB_TOKEN']\n")
+    commit_all(repo, "remove it")
+    result = scan()
+    assert where(result.findings) == [("TW101", "app.py", 2, 16, added, False)]
+    found = result.findings[0]
+    assert found.history is not None
+    assert found.history.author_date == git(repo, "log", "-1", "--format=%aI", added).strip()
+    assert found.history.rotation is not None and "github.com/settings/tokens" in \
+        found.history.rotation
+    assert TOKEN not in repr(result)
+    assert result.history is not None and result.history.commits == 3
+
+
+def test_the_cli_says_only_in_history_and_the_steps_in_order(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "app.py", LINE)
+    commit_all(repo, "add")
+    added = sha(repo)
+    write(repo, "app.py", "x = 1\n")
+    commit_all(repo, "remove")
+    assert main(["scan", "--history", "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == ("app.py:1:16: TW101 [high] Hard-coded GitHub personal access token "
+                        "bound to GITHUB_TOKEN")
+    assert lines[2].startswith(f"    commit {added[:12]} (")
+    assert lines[2].endswith("): only in history: removed from the code since, still in "
+                             "every clone")
+    assert lines[3].startswith("    1. revoke and rotate it at the provider first: GitHub "
+                               "personal access token: Revoke it at https://github.com/")
+    assert lines[4].startswith("    2. then, only if the repository is private")
+    assert "git filter-repo --replace-text FILE" in lines[4]
+    assert lines[-1] == ("tokenward: 1 finding in 2 commits, 2 blobs (1 high); "
+                         "1 only in history")
+    assert TOKEN not in out
+
+
+def test_json_and_sarif_carry_the_commit(repo: Path, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    git(repo, "remote", "add", "origin", "https://bot:s3cr3t-pass@example.com/team/app.git")
+    write(repo, "app.py", LINE)
+    commit_all(repo, "add")
+    added = sha(repo)
+    assert main(["scan", "--history", "--no-cache", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    finding = doc["findings"][0]
+    assert (finding["commit"], finding["present_at_head"]) == (added, True)
+    assert finding["author_date"] == git(repo, "log", "-1", "--format=%aI").strip()
+    assert doc["history"] == {"revisions": [], "head": added, "commits": 1, "blobs": 1,
+                              "shallow": False, "only_in_history": 0}
+    assert main(["scan", "--history", "--no-cache", "--format", "sarif"]) == 1
+    out = capsys.readouterr().out
+    run = json.loads(out)["runs"][0]
+    assert run["versionControlProvenance"] == [
+        {"repositoryUri": "https://example.com/team/app.git", "revisionId": added}]
+    props = run["results"][0]["properties"]
+    assert (props["commit"], props["presentAtHead"]) == (added, True)
+    assert "s3cr3t" not in out and TOKEN not in out
+
+
+def test_a_token_moved_between_files_is_one_finding_still_at_head(repo: Path) -> None:
+    write(repo, "a.py", LINE)
+    write(repo, "b.py", "import os\n")
+    commit_all(repo, "a holds it")
+    first = sha(repo)
+    write(repo, "a.py", "import os\n")
+    write(repo, "b.py", "import os\n" + LINE)
+    commit_all(repo, "move it to b")
+    assert where(scan().findings) == [("TW101", "a.py", 1, 16, first, True)]
+
+
+def test_a_renamed_file_is_followed(repo: Path) -> None:
+    write(repo, "old.py", "import os\n" + LINE + "x = 1\n" * 20)
+    commit_all(repo, "add")
+    first = sha(repo)
+    git(repo, "mv", "old.py", "new.py")
+    commit_all(repo, "rename")
+    assert where(scan().findings) == [("TW101", "old.py", 2, 16, first, True)]
+
+
+def test_a_merge_counts_what_the_branch_added_once_and_what_it_added_itself(repo: Path
+                                                                            ) -> None:
+    write(repo, "app.py", "a = 1\n")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, "feature.py", LINE)
+    commit_all(repo, "feature adds a token")
+    on_branch = sha(repo)
+    git(repo, "checkout", "-q", "main")
+    write(repo, "app.py", "a = 2\n")
+    commit_all(repo, "main moves on")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", "feature")
+    write(repo, "app.py", f'a = 2\nAPI_TOKEN = "{OTHER}"\n')  # an evil merge
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "merge")
+    merge = sha(repo)
+    assert where(scan().findings) == [
+        ("TW101", "app.py", 2, 13, merge, True),
+        ("TW101", "feature.py", 1, 16, on_branch, True),
+    ]
+
+
+def test_a_deleted_branch_reachable_only_through_a_tag(repo: Path) -> None:
+    write(repo, "app.py", "a = 1\n")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "experiment")
+    write(repo, "app.py", "a = 1\n" + LINE)
+    commit_all(repo, "experiment")
+    tagged = sha(repo)
+    git(repo, "tag", "old-experiment")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "branch", "-q", "-D", "experiment")
+    assert where(scan().findings) == [("TW101", "app.py", 2, 16, tagged, False)]
+    assert scan("main").findings == ()
+
+
+def test_a_pull_request_range_reports_only_what_its_commits_added(repo: Path) -> None:
+    write(repo, "old.py", LINE)
+    commit_all(repo, "an old finding on main")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, "old.py", LINE + "x = 1\n")  # touches the file, adds no secret
+    commit_all(repo, "edit")
+    write(repo, "new.py", f'API_TOKEN = "{OTHER}"\n')
+    commit_all(repo, "add a token")
+    added = sha(repo)
+    write(repo, "new.py", "x = 2\n")
+    commit_all(repo, "and remove it again")
+    assert where(scan("main..pr").findings) == [("TW101", "new.py", 1, 13, added, False)]
+
+
+def test_since_and_max_count_narrow_the_commits(repo: Path) -> None:
+    write(repo, "a.py", LINE)
+    commit_all(repo, "old")
+    os.environ["GIT_COMMITTER_DATE"] = "2030-01-01T00:00:00"
+    try:
+        write(repo, "b.py", f'API_TOKEN = "{OTHER}"\n')
+        commit_all(repo, "new")
+    finally:
+        del os.environ["GIT_COMMITTER_DATE"]
+    newest = sha(repo)
+    assert [w[1] for w in where(scan(max_count=1).findings)] == ["b.py"]
+    assert [w[4] for w in where(scan(since="2029-12-31").findings)] == [newest]
+    assert len(scan().findings) == 2
+
+
+def test_a_code_mistake_that_is_gone_is_not_reported(repo: Path) -> None:
+    weak = "import random\n\ndef reset_token():\n    return str(random.random())\n"
+    write(repo, "tokens.py", weak)
+    commit_all(repo, "weak")
+    first = sha(repo)
+    assert [(w[0], w[4], w[5]) for w in where(scan().findings)] == [("TW201", first, True)]
+    write(repo, "tokens.py", "import secrets\n\ndef reset_token():\n"
+                             "    return secrets.token_urlsafe(32)\n")
+    commit_all(repo, "fixed")
+    assert scan().findings == ()
+
+
+def test_the_same_blob_in_100_commits_is_read_once(repo: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo, "app.py", LINE)
+    for n in range(100):
+        write(repo, f"other_{n}.py", f"x = {n}\n")
+        write(repo, "app.py", LINE if n % 2 else LINE + "y = 1\n")  # two blobs, back and forth
+        commit_all(repo, f"change {n}")
+    reads: Counter[str] = Counter()
+    real = history.read_blobs
+
+    def counting(root: Path, ids: Sequence[str]) -> Iterator[Blob]:
+        reads.update(ids)
+        return real(root, ids)
+    monkeypatch.setattr(history, "read_blobs", counting)
+    result = scan()
+    assert len(result.findings) == 1
+    assert max(reads.values()) == 1
+    app_blobs = {git(repo, "rev-parse", f"HEAD~{n}:app.py").strip() for n in range(2)}
+    assert app_blobs <= set(reads)
+
+
+def test_a_rescan_reads_only_new_blobs(repo: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOKENWARD_CACHE_DIR", str(tmp_path / "cache"))
+    write(repo, "app.py", LINE)
+    commit_all(repo, "one")
+
+    def run() -> ScanResult:
+        return scan_history(HistoryRange(), Config(), RULES, jobs=1, use_cache=True)
+    cold = run()
+    assert (cold.stats["blobs_read"], cold.stats["commits_read"]) == (1, 1)
+    warm = run()
+    assert (warm.stats["blobs_read"], warm.stats["commits_read"]) == (0, 0)
+    assert where(warm.findings) == where(cold.findings)
+    write(repo, "more.py", f'API_TOKEN = "{OTHER}"\n')
+    commit_all(repo, "two")
+    third = run()
+    assert (third.stats["blobs_read"], third.stats["commits_read"]) == (1, 1)
+    assert [w[1] for w in where(third.findings)] == ["app.py", "more.py"]
+
+
+def test_baselines_and_inline_suppressions_apply(repo: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "app.py", LINE)
+    write(repo, "b.py", f'API_TOKEN = "{OTHER}"\n')
+    commit_all(repo, "two secrets")
+    assert main(["baseline", "create", "--file", "../baseline.json"]) == 0
+    write(repo, "b.py", f'API_TOKEN = "{OTHER}"  # tokenward: ignore[TW101] test fixture\n')
+    commit_all(repo, "silenced at HEAD")
+    capsys.readouterr()
+    assert main(["scan", "--history", "--no-cache", "--baseline", "../baseline.json"]) == 0
+    assert capsys.readouterr().out.endswith("; 2 suppressed\n")
+
+
+def test_a_range_that_does_not_resolve_is_exit_2_with_gits_message(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "a.py", "a = 1\n")
+    commit_all(repo)
+    assert main(["scan", "--history", "nowhere..HEAD"]) == 2
+    assert capsys.readouterr().err == ("tokenward: error: git log failed: fatal: bad "
+                                       "revision 'nowhere..HEAD'\n")
+    assert main(["scan", "--history", "--", "--output=x"]) == 2
+    assert "not a revision or range: '--output=x'" in capsys.readouterr().err
+    assert main(["scan", "--since", "2024-01-01"]) == 2
+    assert capsys.readouterr().err == "tokenward: error: --since goes with --history\n"
+    assert main(["scan", "--history", "--staged"]) == 2
+    assert capsys.readouterr().err == ("tokenward: error: --history and --staged cannot be "
+                                       "combined\n")
+
+
+def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(GitError, match="not inside a git repository"):
+        scan()
+
+
+def test_a_shallow_clone_says_so_and_scans_what_it_has(repo: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo, "a.py", LINE)
+    commit_all(repo, "old")
+    write(repo, "b.py", f'API_TOKEN = "{OTHER}"\n')
+    commit_all(repo, "new")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True)
+    monkeypatch.chdir(clone)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = scan()
+    assert [str(w.message).split(":")[0] for w in caught
+            if w.category is HistoryWarning] == ["this is a shallow clone"]
+    assert result.history is not None and result.history.shallow
+    # The one commit it has holds both files: both secrets, at that commit.
+    assert [(w[1], w[4]) for w in where(result.findings)] == [
+        ("a.py", sha(clone)), ("b.py", sha(clone))]
+
+
+def test_submodules_lfs_pointers_binary_and_huge_blobs(repo: Path, tmp_path: Path) -> None:
+    sub = init_repo(tmp_path / "sub")
+    write(sub, "x.py", "x = 1\n")
+    commit_all(sub)
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendored")
+    (repo / "model.bin").write_text("version https://git-lfs.github.com/spec/v1\n"
+                                    "oid sha256:" + "a" * 64 + "\nsize 123\n")
+    (repo / "image.dat").write_bytes(b"\0\1\2" * 100 + TOKEN.encode())
+    # 2.4 MB of text whose added lines look like they hold a secret: over the size cap.
+    (repo / "huge.py").write_text(LINE + "x = 1\n" * 400_000)
+    commit_all(repo, "odd files")
+    result = scan()
+    reasons = {(s.path, s.reason) for s in result.skipped}
+    assert {("vendored", "submodule"), ("model.bin", "lfs-pointer"),
+            ("image.dat", "binary")} <= reasons
+    assert [(e.path, e.unscanned) for e in result.errors] == [("huge.py", True)]
+    assert result.errors[0].message.startswith("not scanned: 2.3 MiB is over the size cap")
+    assert "first in commit" in result.errors[0].message
+
+
+def test_a_corrupt_object_is_an_error_and_the_scan_goes_on(repo: Path) -> None:
+    body = "".join(f"line_{n} = {n * 7919 % 1000}\n" for n in range(3000))
+    write(repo, "broken.py", "# token here\n" + body)
+    write(repo, "app.py", LINE)
+    commit_all(repo, "two files")
+    blob = git(repo, "rev-parse", "HEAD:broken.py").strip()
+    loose = repo / ".git" / "objects" / blob[:2] / blob[2:]
+    data = bytearray(loose.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 40):
+        data[i] ^= 0xFF
+    loose.chmod(0o644)
+    loose.write_bytes(bytes(data))
+    result = scan()
+    assert [w[1] for w in where(result.findings)] == ["app.py"]
+    assert [(e.path, e.unscanned) for e in result.errors] == [("broken.py", True)]
+    assert result.errors[0].message.startswith(f"cannot read git object {blob}: ")
+
+
+@pytest.mark.skipif(shutil.which("git-filter-repo") is None
+                    and os.environ.get("TOKENWARD_REQUIRE_TOOLS") != "1",
+                    reason="git filter-repo is not installed")
+def test_the_purge_file_lets_filter_repo_remove_the_secret(
+        repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "app.py", "import os\n" + LINE)
+    commit_all(repo, "leak")
+    write(repo, "app.py", "import os\n")
+    commit_all(repo, "remove")
+    purge = tmp_path / "purge.txt"
+    assert main(["history-purge-file", str(purge)]) == 0
+    out = capsys.readouterr().out
+    assert "1 replacement for 1 secret" in out and "(0600)" in out and TOKEN not in out
+    assert purge.stat().st_mode & 0o777 == 0o600
+    assert purge.read_text() == f"literal:{TOKEN}==>***REMOVED-BY-TOKENWARD***\n"
+    subprocess.run(["git", "filter-repo", "--force", "--replace-text", str(purge)], cwd=repo,
+                   check=True, capture_output=True)
+    assert TOKEN not in git(repo, "log", "--all", "-p")
+    assert "***REMOVED-BY-TOKENWARD***" in git(repo, "log", "--all", "-p")
+    assert scan().findings == ()
+
+
+def test_the_purge_file_is_never_written_into_the_repository(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "app.py", LINE)
+    commit_all(repo)
+    assert main(["history-purge-file", "purge.txt"]) == 2
+    assert capsys.readouterr().err == ("tokenward: error: purge.txt is inside the repository: "
+                                       "write the file elsewhere (it holds the secrets in "
+                                       "clear)\n")
+    assert not (repo / "purge.txt").exists()
+
+
+def test_train_teaches_history_when_the_scan_found_leaks(repo: Path) -> None:
+    from tokenward.training import build
+    from tokenward.training.render import render_lesson_markdown
+
+    write(repo, "app.py", LINE)
+    commit_all(repo, "leak")
+    write(repo, "app.py", "x = 1\n")
+    commit_all(repo, "remove")
+    session = build(scan().findings, root=repo, with_fix_diffs=False)
+    assert [(x.rule_id, x.history_leaks) for x in session.lessons] == [("TW101", 1)]
+    text = render_lesson_markdown(session, 1)
+    assert ("### Still in git history\n\n1 secret of this lesson is no longer in the code, "
+            "but still in the repository's history.\n") in text
+    assert "git filter-repo --replace-text FILE" in text and TOKEN not in text
+    assert any("still in git history" in note for note in session.trainer_notes)
