@@ -107,3 +107,16 @@ def write_app(root: Path, only: tuple[str, ...] = tuple(FILES)) -> Path:
 
 def all_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def write_big_tree(root: Path, copies: int = 3) -> Path:
+    """A larger application: every rule's bad examples, ``copies`` times over, so that
+    every rule fires (about as many findings as the 92-file application of issue 18)."""
+    tree = root / "big"
+    for copy in range(copies):
+        for rule in RULES:
+            for number, example in enumerate(rule.bad):
+                target = tree / f"svc{copy}" / rule.name / str(number) / example.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(example.text, encoding="utf-8")
+    return tree
