@@ -14,9 +14,11 @@ from pathlib import Path
 
 from tokenward.analysis.providers import base62_checksum
 from tokenward.analysis.source import Source
+from tokenward.config import Config
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Rule, RuleDocs
+from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline
 
 
 def github_token(body: str) -> str:
@@ -120,3 +122,16 @@ def write_big_tree(root: Path, copies: int = 3) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(example.text, encoding="utf-8")
     return tree
+
+
+def outcome_in(root: Path, *paths: str) -> ScanOutcome:
+    """The pipeline's outcome for ``paths``, run from ``root`` (as `tokenward train` would
+    be), the current folder restored after."""
+    import os
+
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        return run_pipeline(ScanRequest(paths=paths), Config())
+    finally:
+        os.chdir(cwd)

@@ -11,15 +11,12 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pytest
 
-from tests.training.fixtures import write_app
-from tokenward.config import Config
+from tests.training.fixtures import outcome_in, write_app
 from tokenward.model import Finding
 from tokenward.rules import RULES
-from tokenward.scanner.pipeline import ScanRequest, run_pipeline
 from tokenward.training import BuildOptions, Session, build, session_files
 from tokenward.training.exercises import make_exercise
 
@@ -33,17 +30,10 @@ RULE_ID = re.compile(r"\bTW\d{3}\b")
 @pytest.fixture(scope="module", params=[45, 90])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> tuple[Session, dict[str, str], tuple[Finding, ...]]:
-    import os
-
     root = tmp_path_factory.mktemp("numbers")
     write_app(root)
     (root / "app" / "push.py").write_text(PUSH, encoding="utf-8")
-    cwd = Path.cwd()
-    os.chdir(root)
-    try:
-        outcome = run_pipeline(ScanRequest(paths=("app",)), Config())
-    finally:
-        os.chdir(cwd)
+    outcome = outcome_in(root, "app")
     findings = outcome.result.active
     session = build(list(findings), root=root, outcome=outcome,
                     options=BuildOptions(minutes=request.param))

@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.training.fixtures import CORE_RULES, github_token, write_app, write_big_tree
+from tests.training.fixtures import (
+    CORE_RULES,
+    github_token,
+    outcome_in,
+    write_app,
+    write_big_tree,
+)
 from tokenward.config import Config
 from tokenward.model import Finding, Severity
-from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline, scan
+from tokenward.scanner.pipeline import ScanOutcome, scan
 from tokenward.training import BuildOptions, Session, build
 from tokenward.training.plan import Candidate, fit, more_minutes, progress, risk
 
@@ -93,15 +99,7 @@ def _check_slot(session: Session, findings: tuple[Finding, ...], slot: int) -> N
 
 @pytest.fixture(scope="module")
 def example_app() -> tuple[ScanOutcome, Path]:
-    import os
-
-    cwd = Path.cwd()
-    os.chdir(REPO)
-    try:
-        outcome = run_pipeline(ScanRequest(paths=("examples/vulnerable_app",)), Config())
-    finally:
-        os.chdir(cwd)
-    return outcome, REPO
+    return outcome_in(REPO, "examples/vulnerable_app"), REPO
 
 
 @pytest.mark.parametrize("slot", [45, 60, 90])
@@ -119,17 +117,9 @@ def test_the_example_app_fits_every_slot(example_app: tuple[ScanOutcome, Path],
 
 @pytest.fixture(scope="module")
 def big_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanOutcome, Path]:
-    import os
-
     root = tmp_path_factory.mktemp("bigapp")
     write_big_tree(root)
-    cwd = Path.cwd()
-    os.chdir(root)
-    try:
-        outcome = run_pipeline(ScanRequest(paths=("big",)), Config())
-    finally:
-        os.chdir(cwd)
-    return outcome, root
+    return outcome_in(root, "big"), root
 
 
 def test_the_larger_tree_fires_every_rule(big_tree: tuple[ScanOutcome, Path]) -> None:
