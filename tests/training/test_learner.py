@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 import tokenward
-from tests.training.fixtures import PASSWORD_RULE
+from tests.training.fixtures import PASSWORD_RULE, TOKEN
 from tokenward.rules import RULES, RULES_BY_ID
+from tokenward.rules.base import Example
+from tokenward.scanner.redaction import mask_line
 from tokenward.training.content import CHECKLISTS, OBJECTIVES
-from tokenward.training.excerpts import scan_text
+from tokenward.training.excerpts import sample_excerpt, scan_text
 from tokenward.training.frameworks import detect
 from tokenward.training.learner import (
     LEARN_FOLDER,
@@ -105,6 +107,38 @@ def test_every_right_way_sample_scans_clean(rule_id: str) -> None:
         assert [(f.rule_id, f.line) for f in scan_text(sample.path, sample.code, RULES)] \
             == [], (rule_id, sample.path)
 
+
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in RULES])
+def test_right_way_code_is_shown_as_written(rule_id: str) -> None:
+    # The redactor's token-shape guess read ``https://gi****(42 chars)`` in a lesson.
+    for sample in learner_content(RULES_BY_ID[rule_id]).right_code:
+        shown = sample_excerpt(Example(sample.code, path=sample.path), RULES).lines
+        assert "\n".join(shown) == sample.code.rstrip("\n"), (rule_id, sample.path)
+
+
+def test_the_token_shaped_runs_of_right_way_code_are_these() -> None:
+    # Samples are shown without the guess: every run it would mask is listed here, so a
+    # sample cannot carry a token (even one no rule confirms) without this test failing.
+    guessed = sorted({(rule.id, line.strip()) for rule in RULES
+                      for sample in learner_content(rule).right_code
+                      for line in sample.code.splitlines() if mask_line(line) != line})
+    assert guessed == [
+        ("TW102", "DATABASE_URL=postgres://shop:${DB_PASSWORD}@db:5432/shop"),
+        ("TW404", "apiVersion: rbac.authorization.k8s.io/v1"),
+        ("TW501", 'BASE_URL = "https://billing.internal.example.com/v1"'),
+        ("TW502", 'response = requests.get("https://git.internal.example.com/api/v4/projects",'),
+        ("TW602", 'return httpx.get("https://geo.example.com/v1/search", params={"q": address},'),
+        ("TW602", 'return requests.get("https://geo.example.com/v1/search",'),
+    ]
+
+
+def test_a_sample_the_scan_finds_a_secret_in_is_redacted() -> None:
+    code = f'import requests\nTOKEN = "{TOKEN}"\n'
+    assert {f.rule_id for f in scan_text("x.py", code, RULES)} == {"TW101"}
+    shown = sample_excerpt(Example(code, path="x.py"), RULES).lines
+    assert shown == ("import requests", 'TOKEN = "ghp_****(40 chars)"')
 
 def test_incidents_cite_a_public_source() -> None:
     cited = {rule.id: [i.title for i in learner_content(rule).incidents] for rule in RULES}

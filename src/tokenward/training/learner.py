@@ -86,6 +86,9 @@ class LearnerContent:
     spot: SpotTheBug
     incidents: tuple[Incident, ...] = ()
     notes: str = ""
+    # Written for the lessons and shipped with tokenward (its samples are pinned by tests),
+    # not drawn from a rule's docs, which a rule of the team's own may supply.
+    shipped: bool = True
 
 
 def learn_file(rule: Rule) -> str:
@@ -163,6 +166,7 @@ def _from_docs(rule: Rule) -> LearnerContent:
         right_code=samples,
         spot=SpotTheBug(bad.path, bad.text, bad.lines[0] if bad.lines else 1,
                         f"Line {bad.lines[0] if bad.lines else 1}: {rule.title.lower()}."),
+        shipped=False,
     )
 
 

@@ -18,7 +18,12 @@ from tokenward.rules.base import Example, Rule
 from tokenward.scanner.redaction import printable
 from tokenward.training import plan
 from tokenward.training.content import CHECKLISTS, OBJECTIVES
-from tokenward.training.excerpts import SourceFiles, example_excerpt, finding_excerpt
+from tokenward.training.excerpts import (
+    SourceFiles,
+    example_excerpt,
+    finding_excerpt,
+    sample_excerpt,
+)
 from tokenward.training.exercises import make_exercise
 from tokenward.training.frameworks import detect, label
 from tokenward.training.learner import GENERIC, CodeSample, LearnerContent, learner_content
@@ -140,8 +145,9 @@ def _material(rule: Rule, findings: Sequence[Finding], rules: Sequence[Rule],
                       else (bad.text, bad.path))
         lines = _fired_lines(exercise, rule) if exercise is not None else bad.lines
         before = example_excerpt(Example(text, path=path), rules, lines=lines)
+    shown_as = sample_excerpt if content.shipped else example_excerpt
     samples = tuple(Sample(_sample_label(s, frameworks),
-                           example_excerpt(Example(s.code, path=s.path), rules))
+                           shown_as(Example(s.code, path=s.path), rules))
                     for s in choose_samples(content, frameworks))
     # Redacted like any example; no line is highlighted: finding it is the exercise.
     spot = Spot(example_excerpt(Example(content.spot.code, path=content.spot.path), rules),
