@@ -348,6 +348,8 @@ def test_the_session_keeps_its_findings_for_the_next_comparison(
     assert "Lessons skipped, no new finding since (the rest is backlog to fix, named in " \
            "\"More from your code\"): `TW101`, `TW102`.\n" in index
     assert not Path("second/lessons").exists()
+    assert ("## Order of lessons\n\nNo lesson of its own this time: every rule is named in "
+            "\"More from your code\".\n") in index
     # The same from the file itself, or a scan's JSON report.
     assert run(capsys, "train", "app", "-o", "third", "--compare",
                "first/findings.json")[0] == 0
