@@ -202,7 +202,7 @@ def test_train_teaches_from_the_scans_findings(repo: Path, tmp_path: Path,
     out_dir = tmp_path / "session"
     code, out = run(capsys, "train", "--out", str(out_dir))
     assert code == 0, out
-    assert out.splitlines()[0] == f"wrote 1 lesson (1 findings), 8 files, to {out_dir}"
+    assert out.splitlines()[0] == f"wrote 1 lesson (1 finding), 39 minutes, 9 files, to {out_dir}"
     _scanned_once(scans, tree)
     lessons = sorted(p.name for p in (out_dir / "lessons").iterdir())
     assert lessons == ["01-hardcoded-secret.md"]
@@ -239,7 +239,8 @@ def test_train_exits_2_after_an_internal_error(repo: Path, tmp_path: Path,
                         (*tokenward.scanner.pipeline.RULES, EXPLODES))
     code, out = run(capsys, "train", "--out", str(tmp_path / "session"))
     assert code == 2
-    assert out.splitlines()[0] == f"wrote 1 lesson (1 findings), 8 files, to {tmp_path}/session"
+    assert out.splitlines()[0] == (f"wrote 1 lesson (1 finding), 39 minutes, 9 files, to "
+                                   f"{tmp_path}/session")
     assert out.splitlines()[-1] == ("tokenward: error: internal error while scanning; the "
                                     "session may miss findings (run `tokenward scan` to see it)")
 

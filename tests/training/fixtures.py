@@ -14,9 +14,11 @@ from pathlib import Path
 
 from tokenward.analysis.providers import base62_checksum
 from tokenward.analysis.source import Source
+from tokenward.config import Config
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
+from tokenward.scanner.pipeline import ScanOutcome, ScanRequest, run_pipeline
 
 
 def github_token(body: str) -> str:
@@ -108,3 +110,29 @@ def write_app(root: Path, only: tuple[str, ...] = tuple(FILES)) -> Path:
 
 def all_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def write_big_tree(root: Path, copies: int = 3) -> Path:
+    """A larger application: every rule's bad examples, ``copies`` times over, so that
+    every rule fires (about as many findings as the 92-file application of issue 18)."""
+    tree = root / "big"
+    for copy in range(copies):
+        for rule in RULES:
+            for number, example in enumerate(rule.bad):
+                target = tree / f"svc{copy}" / rule.name / str(number) / example.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(example.text, encoding="utf-8")
+    return tree
+
+
+def outcome_in(root: Path, *paths: str) -> ScanOutcome:
+    """The pipeline's outcome for ``paths``, run from ``root`` (as `tokenward train` would
+    be), the current folder restored after."""
+    import os
+
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        return run_pipeline(ScanRequest(paths=paths), Config())
+    finally:
+        os.chdir(cwd)

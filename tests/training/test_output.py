@@ -16,7 +16,7 @@ from tokenward.cli import main
 from tokenward.config import Config
 from tokenward.rules import RULES
 from tokenward.scanner.pipeline import scan
-from tokenward.training import build, check, session_files, write_session
+from tokenward.training import BuildOptions, build, check, session_files, write_session
 from tokenward.training.output import MARKER, OutputError
 
 
@@ -100,14 +100,14 @@ def test_cli_train_then_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     code, out, err = run(capsys, "train", "app", "--out", "session")
     assert (code, err) == (0, "")
     assert out == (
-        "wrote 1 lesson (2 findings), 8 files, to session\n"
+        "wrote 1 lesson (2 findings), 39 minutes, 9 files, to session\n"
         "  plan: session/index.md\n"
-        "  site: session/site/index.html\n"
+        "  site: session/site/index.html (press P to present)\n"
         "  exercises: tokenward train check session/exercises\n")
     assert sorted(p.relative_to(tmp_path / "session").as_posix()
                   for p in all_files(tmp_path / "session")) == [
         MARKER, "chart.svg", "exercises/01-weak-token-generation/example.py",
-        "exercises/README.md", "exercises/exercises.json", "index.md",
+        "exercises/README.md", "exercises/exercises.json", "findings.json", "index.md",
         "lessons/01-weak-token-generation.md", "site/index.html",
         "solutions/01-weak-token-generation/example.py",
     ]
@@ -234,10 +234,12 @@ def test_a_clean_codebase_gets_a_session_from_the_examples(
     monkeypatch.chdir(tmp_path)
     Path("clean").mkdir()
     Path("clean/ok.py").write_text("import secrets\n\ntoken = secrets.token_urlsafe(32)\n")
-    code, out, _ = run(capsys, "train", "clean", "-o", "s", "--timestamp")
+    code, out, _ = run(capsys, "train", "clean", "-o", "s", "--timestamp", "--lessons", "all")
     assert code == 0
-    assert out.splitlines()[0] == (f"wrote {len(RULES)} lessons (no findings: built from the "
-                                   f"rules' examples), {5 + 3 * len(RULES)} files, to s")
+    assert out.splitlines()[0] == (
+        f"wrote {len(RULES)} lessons (no findings: built from the rules' examples), "
+        f"{build([], root=tmp_path, options=BuildOptions(all_lessons=True)).minutes} minutes, "
+        f"{6 + 3 * len(RULES)} files, to s")
     index = Path("s/index.md").read_text()
     assert "**No findings were present.** This session is built from the rules' own " \
            "examples" in index
@@ -258,3 +260,118 @@ def test_scorm_zip_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(OutputError):
         write_session(out / "index.md", {})
     assert json.loads((out / MARKER).read_text())["format"] == "tokenward-training-2"
+
+
+# -- The session folder does not pollute the repository ----------------------------------
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo_with_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      capsys: pytest.CaptureFixture[str]) -> Path:
+    """A repository whose code has one mistake, and a session written inside it, as the
+    README shows (`tokenward train src --out training/`)."""
+    repo = tmp_path / "repo"
+    write_app(repo, only=("tokens.py",))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "Dev")
+    _git(repo, "config", "commit.gpgsign", "false")
+    monkeypatch.chdir(repo)
+    assert run(capsys, "train", "app", "--out", "training", "--lessons", "all")[0] == 0
+    return repo
+
+
+def _scan_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code, out, _ = run(capsys, "scan", *args, "--format", "json", "--no-cache")
+    return code, sorted({f["path"] for f in json.loads(out)["findings"]})
+
+
+def test_scans_skip_the_session_folder(repo_with_session: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Untracked and committed alike, only the team's own code is reported.
+    assert _scan_json(capsys, ".") == (1, ["app/tokens.py"])
+    _git(repo_with_session, "add", "-A")
+    _git(repo_with_session, "commit", "-q", "-m", "code and training")
+    assert _scan_json(capsys, ".") == (1, ["app/tokens.py"])
+    # Named on the command line, the folder is scanned like anything else.
+    code, paths = _scan_json(capsys, "training")
+    assert (code, paths) == (1, ["training/exercises/01-weak-token-generation/example.py"])
+    # `train check` still grades the exercises.
+    code, out, _ = run(capsys, "train", "check", "training")
+    assert (code, out.splitlines()[-1]) == (1, "0 of 1 exercises pass")
+
+
+def test_the_commit_hook_passes_the_session_folder(repo_with_session: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from tokenward.hooks.precommit import main as hook
+
+    (repo_with_session / "app" / "tokens.py").unlink()
+    _git(repo_with_session, "add", "-A")
+    staged = _git(repo_with_session, "diff", "--cached", "--name-only").split()
+    assert "training/exercises/01-weak-token-generation/example.py" in staged
+    # pre-commit names every staged file; --staged reads them from the index.
+    assert hook(staged) == 0
+    assert hook(["--staged"]) == 0
+    capsys.readouterr()
+    # The marker is what makes the difference: without it the exercise blocks the commit.
+    (repo_with_session / "training" / MARKER).unlink()
+    assert hook(["training/exercises/01-weak-token-generation/example.py"]) == 1
+    assert hook(["--staged"]) == 1
+
+
+def test_the_session_keeps_its_findings_for_the_next_comparison(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tokenward.training import load_report
+
+    write_app(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "train", "app", "-o", "first")[0] == 0
+    kept = load_report(Path("first/findings.json"))
+    assert sorted((f.rule_id, f.path, f.line) for f in kept) == [
+        ("TW101", "app/client.py", 4), ("TW101", "app/settings.py", 2),
+        ("TW102", "app/config.yaml", 3), ("TW201", "app/tokens.py", 8),
+        ("TW201", "app/tokens.py", 12)]
+    # Since: the weak generator was fixed.
+    Path("app/tokens.py").unlink()
+    code, out, _ = run(capsys, "train", "app", "-o", "second", "--compare", "first")
+    assert code == 0, out
+    index = Path("second/index.md").read_text(encoding="utf-8")
+    assert ("Compared with `first`: 5 findings then, 3 now; 2 fixed, 0 new.\n") in index
+    assert "| Token made from a predictable source (`TW201`) | 2 | 0 | 2 | 0 |\n" in index
+    assert "No lesson needed any more (every finding fixed): `TW201`.\n" in index
+    # Nothing new anywhere: no lesson is taught again; the rest is named as backlog.
+    assert "Lessons skipped, no new finding since (the rest is backlog to fix, named in " \
+           "\"More from your code\"): `TW101`, `TW102`.\n" in index
+    assert not Path("second/lessons").exists()
+    assert ("## Order of lessons\n\nNo lesson of its own this time: every rule is named in "
+            "\"More from your code\".\n") in index
+    # The same from the file itself, or a scan's JSON report.
+    assert run(capsys, "train", "app", "-o", "third", "--compare",
+               "first/findings.json")[0] == 0
+    assert Path("third/index.md").read_text(encoding="utf-8") == index.replace(
+        "`first`", "`first/findings.json`")
+
+
+def test_slot_and_compare_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    write_app(tmp_path, only=("tokens.py",))
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "train", "app", "-o", "s", "--minutes", "20") == (
+        2, "", "tokenward: error: --minutes 20: a session slot is 30 to 480 minutes\n")
+    assert run(capsys, "train", "app", "-o", "s", "--compare", "missing.json") == (
+        2, "", "tokenward: error: missing.json: no such file\n")
+    Path("bad.json").write_text("[1]")
+    assert run(capsys, "train", "app", "-o", "s", "--compare", "bad.json") == (
+        2, "", "tokenward: error: bad.json: neither a tokenward JSON report nor a SARIF "
+               "report; create one with `tokenward scan --format json -o FILE`\n")
+    code, _, err = run(capsys, "train", "app", "-o", "s", "--lessons", "some")
+    assert code == 2 and "'some' is not one of 'fit', 'all'" in err
+    assert not Path("s").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,11 @@ class _TrainGroup(CommandGroup):
         if not args or args[0] not in self.commands:
             args = ["build", *args]
         return super().parse_args(ctx, args)
+
+
+class LessonChoice(enum.Enum):
+    FIT = "fit"
+    ALL = "all"
 
 
 train_app = typer.Typer(cls=_TrainGroup, add_completion=False, pretty_exceptions_enable=False,
@@ -51,6 +57,16 @@ def train(
         "--force", help="Overwrite generated files that were edited since.")] = False,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="Read settings from this TOML file.")] = None,
+    minutes: Annotated[int, typer.Option(
+        "--minutes", help="The slot: the agenda never takes longer. Lessons are picked by "
+                          "risk; the other rules are named in 'more from your code'.")] = 90,
+    lessons_choice: Annotated[LessonChoice, typer.Option(
+        "--lessons", help="'fit': lessons that fit --minutes; 'all': one lesson per rule, "
+                          "however long that takes.")] = LessonChoice.FIT,
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", help="A previous session's findings.json (or its folder, or a JSON "
+                          "report): show what was fixed and what is new, and skip lessons "
+                          "the team no longer needs.")] = None,
 ) -> None:
     """Write lessons, quizzes, exercises and a session plan built from the findings.
 
@@ -67,12 +83,20 @@ def train(
         write_session,
     )
     from tokenward.training.lessons import TITLE
+    from tokenward.training.output import FINDINGS
+    from tokenward.training.plan import MAX_SLOT, MIN_SLOT
 
     if out is None:
         raise fail("missing --out DIR (the folder to write the session to)")
     if findings_file is not None and paths:
         raise fail("give either PATHS to scan or --findings FILE, not both")
+    if not MIN_SLOT <= minutes <= MAX_SLOT:
+        raise fail(f"--minutes {minutes}: a session slot is {MIN_SLOT} to {MAX_SLOT} minutes")
     try:
+        previous = None
+        if compare is not None:
+            report = compare / FINDINGS if compare.is_dir() else compare
+            previous = tuple(load_report(report))
         config = _load_settings(config_file, None, None, None, None)
         outcome: ScanOutcome | None = None
         if findings_file is not None:
@@ -84,18 +108,24 @@ def train(
             findings = list(outcome.result.findings)
         when = (datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
                 if timestamp else None)
+        options = BuildOptions(title=title or TITLE, timestamp=when, minutes=minutes,
+                               all_lessons=lessons_choice is LessonChoice.ALL,
+                               previous=previous,
+                               previous_name=str(compare) if compare is not None else "")
         session = build(findings, root=(root or Path(".")).resolve(), config=config,
-                        options=BuildOptions(title=title or TITLE, timestamp=when),
-                        outcome=outcome)
+                        options=options, outcome=outcome)
         written = write_session(out, session_files(session, scorm=scorm), force=force)
     except _user_errors() as exc:
         raise fail(str(exc)) from None
-    lessons = len(session.lessons)
-    basis = (f"{session.findings_total} findings" if session.from_findings
+    from tokenward.training.lessons import plural
+
+    basis = (plural(session.findings_total, "finding") if session.from_findings
              else "no findings: built from the rules' examples")
-    typer.echo(f"wrote {lessons} lesson{'s' if lessons != 1 else ''} ({basis}), "
-               f"{len(written)} files, to {out}")
-    typer.echo(f"  plan: {out / 'index.md'}\n  site: {out / 'site' / 'index.html'}\n"
+    named = f", {plural(len(session.more), 'more rule')} named" if session.more else ""
+    typer.echo(f"wrote {plural(len(session.lessons), 'lesson')}{named} ({basis}), "
+               f"{session.minutes} minutes, {len(written)} files, to {out}")
+    typer.echo(f"  plan: {out / 'index.md'}\n  site: {out / 'site' / 'index.html'} "
+               f"(press P to present)\n"
                f"  exercises: tokenward train check {out / 'exercises'}")
     if scorm:
         typer.echo(f"  scorm: {out / 'scorm' / 'tokenward-training-scorm12.zip'}")

@@ -3,6 +3,10 @@
 Inside a git work tree a folder means its tracked files plus the untracked files git does
 not ignore; elsewhere a walk that skips VCS folders, virtual environments, dependency and
 build folders. Symbolic links are never followed (a link loop cannot hang a scan).
+
+A folder that `tokenward train` wrote (it holds :data:`TRAINING_MARKER`) is skipped below
+a named folder, and by the hook even for named files: its exercises are vulnerable on
+purpose. Named on the command line, it is scanned like anything else.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ SKIPPED_DIRS = frozenset({
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "build", "dist",
     ".eggs", "site-packages", ".cache", ".idea", ".vscode", "htmlcov",
 })
+
+
+# The file `tokenward train` writes into every session folder (the list of what it wrote).
+TRAINING_MARKER = ".tokenward-training.json"
 
 
 class PathError(ValueError):
@@ -76,6 +84,21 @@ def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
     return any(_glob_regex(p).match(relative) for p in patterns if p.strip())
 
 
+def in_training_output(path: Path, top: Path, marked: dict[Path, bool] | None = None) -> bool:
+    """Whether a folder between ``path`` and ``top`` (``top`` itself excluded) holds the
+    training marker. ``marked`` remembers the folders already looked at."""
+    marked = {} if marked is None else marked
+    top = Path(os.path.abspath(top))
+    folder = Path(os.path.abspath(path)).parent
+    while folder != top and top in folder.parents:
+        if folder not in marked:
+            marked[folder] = (folder / TRAINING_MARKER).is_file()
+        if marked[folder]:
+            return True
+        folder = folder.parent
+    return False
+
+
 def _git_root(folder: Path) -> Path | None:
     try:
         out = subprocess.run(
@@ -129,6 +152,7 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
     cwd = Path.cwd()
     root = root or cwd
     seen: dict[str, Candidate] = {}
+    marked: dict[Path, bool] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
@@ -139,9 +163,14 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
         else:
             files = [path]
         patterns = exclude if force_exclude else _patterns_below(path, exclude, cwd, root)
+        # A training folder below a named folder is skipped; the hook skips it even for
+        # the files it names (up to the root), so generated exercises never block a commit.
+        top = root if force_exclude else path
         for file in files:
             if file.is_symlink() and file != path:
                 continue  # never follow links found inside a folder
+            if (file != path or force_exclude) and in_training_output(file, top, marked):
+                continue
             display = display_path(file, cwd)
             if display in seen:
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tokenward.scanner.engine import FileTask
-from tokenward.scanner.files import display_path, is_excluded
+from tokenward.scanner.files import display_path, in_training_output, is_excluded
 from tokenward.scanner.git import EMPTY_TREE, display, read_blobs, repo_root, resolves, run_git
 
 _REGULAR_FILE_MODES = ("100644", "100755")
@@ -70,6 +70,7 @@ def staged_tasks(paths: Sequence[str] = (), exclude: Sequence[str] = (),
     root = repo_root(cwd)
     given = [display_path(Path(p), cwd) for p in paths]
     wanted: list[tuple[str, StagedFile]] = []
+    marked: dict[Path, bool] = {}
     for change in staged_changes(root):
         if change.status == "D" or change.mode not in _REGULAR_FILE_MODES:
             continue
@@ -78,6 +79,8 @@ def staged_tasks(paths: Sequence[str] = (), exclude: Sequence[str] = (),
             continue
         if exclude and (is_excluded(shown, exclude) or is_excluded(change.path, exclude)):
             continue
+        if in_training_output(root / change.path, root, marked):
+            continue  # `tokenward train` output: its exercises are vulnerable on purpose
         wanted.append((shown, change))
     read = {b.id: b for b in read_blobs(root, sorted({c.blob for _, c in wanted}))}
     return [FileTask(shown, data=read[change.blob].data, error=read[change.blob].error)

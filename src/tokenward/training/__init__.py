@@ -1,9 +1,11 @@
 """Training sessions built from a team's own findings: lessons, quizzes, exercises.
 
 ``build`` turns the findings of a scan (the pipeline's outcome, or a JSON report whose files
-are then scanned once) into a :class:`Session`; ``session_files`` renders it (Markdown,
-one self-contained HTML page, optionally SCORM 1.2); ``write_session`` writes it safely;
-``check`` grades a learner's exercises by scanning them.
+are then scanned once) into a :class:`Session` that fits its slot (:mod:`.plan`), taught
+from each rule's learner file (:mod:`.learner`); ``session_files`` renders it (Markdown,
+one self-contained HTML page with a learner and a presenter view, optionally SCORM 1.2);
+``write_session`` writes it safely; ``check`` grades a learner's exercises by scanning
+them.
 """
 
 from __future__ import annotations

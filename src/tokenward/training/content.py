@@ -1,6 +1,7 @@
-"""Per-category teaching text: objectives, real-world consequences, fix checklists.
+"""Per-category teaching text: objectives and fix checklists.
 
-Short and concrete; the rule's own docs carry the technical detail.
+Short and concrete; what each rule teaches (the mistake, the attack, the right way) is in
+its learner file (see :mod:`tokenward.training.learner`).
 """
 
 from __future__ import annotations
@@ -24,30 +25,19 @@ OBJECTIVES: dict[Category, str] = {
         "keep tokens out of logs, error messages, URLs and storage in clear"),
 }
 
-CONSEQUENCES: dict[Category, str] = {
-    Category.HARDCODED_SECRET: (
-        "In 2016 attackers read a private GitHub repository at Uber, found cloud "
-        "credentials in it, and downloaded the personal data of 57 million people. Public "
-        "repositories are scanned for key formats within minutes of a push."),
-    Category.WEAK_GENERATION: (
-        "Tokens from a non-cryptographic generator can be predicted from a handful of "
-        "earlier ones: password-reset links and session ids built that way have let "
-        "attackers take over accounts without ever seeing a token."),
-    Category.MISSING_EXPIRY: (
-        "A token without an expiry that leaks through a log, a laptop or a backup keeps "
-        "working until someone notices; the damage of every undetected leak is unbounded."),
-    Category.BROAD_SCOPE: (
-        "In the 2023 CircleCI incident a single stolen session token gave access to "
-        "production systems, and every customer had to rotate every secret stored there. "
-        "Narrow scopes turn a total compromise into a small one."),
-    Category.INSECURE_TRANSPORT: (
-        "Firesheep (2010) let anyone on a café's Wi-Fi take over other people's sessions "
-        "with one click, because session tokens travelled over plain HTTP."),
-    Category.TOKEN_EXPOSURE: (
-        "Tokens written to logs and error reports are copied to every system that "
-        "collects them and readable by everyone with access to those systems, often for "
-        "years."),
-}
+# Taught when `scan --history` found secrets that are no longer in the code.
+HISTORY_STEPS: tuple[str, ...] = (
+    "Deleting the line does not remove the secret: every clone, fork and CI cache keeps "
+    "the commit that added it, one `git log -p` away.",
+    "Revoke and rotate it at the provider first (the report names where), and check the "
+    "provider's logs for use since the commit's date.",
+    "Only then, and only for a private repository the team wants clean: `tokenward "
+    "history-purge-file FILE` writes the replacements (0600, outside the repository), "
+    "`git filter-repo --replace-text FILE` rewrites every commit, force-push, and everyone "
+    "clones again. On a public repository rewriting is too late: revoking is what counts.",
+    "Gate pull requests commit by commit (`tokenward scan --history origin/main..HEAD`): a "
+    "secret added in one commit and removed in the next is still pushed.",
+)
 
 CHECKLISTS: dict[Category, tuple[str, ...]] = {
     Category.HARDCODED_SECRET: (
@@ -89,19 +79,3 @@ CHECKLISTS: dict[Category, tuple[str, ...]] = {
         "Store issued tokens as keyed hashes only.",
     ),
 }
-
-SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 4, "critical": 8}
-
-# Taught when `scan --history` found secrets that are no longer in the code.
-HISTORY_STEPS: tuple[str, ...] = (
-    "Deleting the line does not remove the secret: every clone, fork and CI cache keeps "
-    "the commit that added it, one `git log -p` away.",
-    "Revoke and rotate it at the provider first (the report names where), and check the "
-    "provider's logs for use since the commit's date.",
-    "Only then, and only for a private repository the team wants clean: `tokenward "
-    "history-purge-file FILE` writes the replacements (0600, outside the repository), "
-    "`git filter-repo --replace-text FILE` rewrites every commit, force-push, and everyone "
-    "clones again. On a public repository rewriting is too late: revoking is what counts.",
-    "Gate pull requests commit by commit (`tokenward scan --history origin/main..HEAD`): a "
-    "secret added in one commit and removed in the next is still pushed.",
-)

@@ -65,7 +65,20 @@ def secret_by_name(example: Example, rules: Sequence[Rule]) -> str | None:
                 line = line.replace(value, "${" + name + "}")
         lines.append(line)
     text = "\n".join(lines) + "\n"
-    return f"import os\n{text}" if python and "os.environ" in text else text
+    return _import_os(text) if python and "os.environ" in text else text
+
+
+def _import_os(text: str) -> str:
+    """``text`` with ``import os`` added through libcst's import visitor, which leaves a
+    file that already imports it alone (an example that reads other settings from the
+    environment already does)."""
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, "os")
+    return AddImportsVisitor(context).transform_module(cst.parse_module(text)).code
 
 
 def _candidates(rule: Rule, rules: Sequence[Rule]) -> Iterator[tuple[Example, str]]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokenward.model import Category, Severity
+from tokenward.model import Category, Finding, Severity
+from tokenward.training.learner import Incident
+from tokenward.training.plan import Progress, Timing
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,19 @@ class Question:
     def answer_index(self) -> int:
         return next(i for i, c in enumerate(self.choices) if c.correct)
 
+    @property
+    def answer(self) -> Choice:
+        return self.choices[self.answer_index]
+
 
 @dataclass(frozen=True)
 class Place:
-    """Where a rule fired in this codebase: one file, its lines, how often."""
+    """Where a rule fired in this codebase: one file, its lines, and how many findings
+    (two findings on one line are two)."""
 
     path: str
     lines: tuple[int, ...]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,23 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """The right way, for one framework the team uses."""
+
+    framework: str  # how the lesson names it: "Django", "GitHub Actions"
+    code: CodeExcerpt
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Spot the bug: a snippet, redacted, the line with the mistake and why."""
+
+    code: CodeExcerpt
+    line: int
+    answer: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     number: int
     slug: str
@@ -87,22 +112,51 @@ class Lesson:
     objective: str
     count: int
     places: tuple[Place, ...]
-    what: str
-    why: str
-    how: str
-    not_flagged: str
-    consequence: str
+    leaked: bool
+    mistake: str
+    attack: str
+    incidents: tuple[Incident, ...]
+    right: str
+    samples: tuple[Sample, ...]
+    spot: Spot
+    notes: str
     before: CodeExcerpt
-    after: CodeExcerpt | None
     fix_diff: str | None
     checklist: tuple[str, ...]
     questions: tuple[Question, ...]
     references: tuple[str, ...]
     exercise: Exercise
-    minutes: int
+    timing: Timing
     # Secrets of this lesson's findings that are gone from the code but still in git
     # history (`scan --history`): the lesson then covers what to do about history.
     history_leaks: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.timing.total
+
+    @property
+    def files(self) -> int:
+        return len(self.places)
+
+
+@dataclass(frozen=True)
+class MoreEntry:
+    """A rule named in "more from your code": no lesson of its own in this slot."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    count: int
+    places: tuple[Place, ...]
+    mistake: str
+    sample: Sample | None
+    reason: str  # why it has no lesson of its own
+    presented: bool  # talked through in the session; else left to read afterwards
+
+    @property
+    def files(self) -> int:
+        return len(self.places)
 
 
 @dataclass(frozen=True)
@@ -110,6 +164,11 @@ class AgendaItem:
     title: str
     minutes: int
     anchor: str = ""
+    start: int = 0  # minutes from the start of the session
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
 
 
 @dataclass(frozen=True)
@@ -126,14 +185,26 @@ class CategoryCount:
 class Session:
     title: str
     lessons: tuple[Lesson, ...]
+    more: tuple[MoreEntry, ...]
     agenda: tuple[AgendaItem, ...]
     counts: tuple[CategoryCount, ...]
-    findings_total: int
+    findings: tuple[Finding, ...]  # the active findings taught from (redacted snippets)
     files_total: int
     from_findings: bool
     trainer_notes: tuple[str, ...]
+    frameworks: tuple[str, ...] = ()
+    slot: int | None = None  # the minutes available; None: every rule gets a lesson
+    progress: Progress | None = None
     timestamp: str | None = None
 
     @property
     def minutes(self) -> int:
         return sum(item.minutes for item in self.agenda)
+
+    @property
+    def findings_total(self) -> int:
+        return len(self.findings)
+
+    @property
+    def questions(self) -> int:
+        return sum(len(lesson.questions) for lesson in self.lessons)

@@ -1,7 +1,8 @@
 """Write a rendered session into a folder without losing anybody's work.
 
 The folder gets a marker (``.tokenward-training.json``) listing every file written and its
-hash. A folder that is not empty and has no marker is refused; a file tokenward wrote
+hash; scans skip a folder that holds it (its exercises are vulnerable on purpose). A
+folder that is not empty and has no marker is refused; a file tokenward wrote
 earlier and someone edited since (a learner's exercise, a trainer's note) is not
 overwritten or removed unless ``force`` is set. Files are written atomically, and never
 through a symbolic link that leads out of the folder (checked before anything is written).
@@ -15,18 +16,21 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from tokenward.safefs import UnsafePathError, atomic_write, check_target, check_under, remove_under
+from tokenward.scanner.files import TRAINING_MARKER
 from tokenward.training.exercises import MANIFEST, manifest
 from tokenward.training.model import Session
 from tokenward.training.render import (
     render_chart,
     render_exercises_markdown,
+    render_findings,
     render_html,
     render_index_markdown,
     render_lesson_markdown,
     render_scorm,
 )
 
-MARKER = ".tokenward-training.json"
+MARKER = TRAINING_MARKER
+FINDINGS = "findings.json"  # what the session was built from: `train --compare` reads it
 MARKER_FORMAT = "tokenward-training-2"
 SCORM_NAME = "scorm/tokenward-training-scorm12.zip"
 
@@ -40,6 +44,7 @@ def session_files(session: Session, *, scorm: bool = False) -> dict[str, bytes]:
     text: dict[str, str] = {
         "index.md": render_index_markdown(session),
         "chart.svg": render_chart(session),
+        FINDINGS: render_findings(session),
         "site/index.html": render_html(session),
         "exercises/README.md": render_exercises_markdown(session),
         f"exercises/{MANIFEST}": manifest([lesson.exercise for lesson in session.lessons]),

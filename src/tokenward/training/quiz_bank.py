@@ -20,7 +20,7 @@ HARDCODED_SECRET: tuple[Question, ...] = (
          "The token stays in git history, forks, clones and CI caches: deleting the line "
          "does not make it secret again."),
        C("Revoke the token at the provider and issue a new one.", True,
-         "Right: once pushed, treat it as public. Revoke and rotate first, then rewrite "
+         "Once pushed, treat it as public. Revoke and rotate first, then rewrite "
          "the code, then install the hook so it does not happen again."),
        C("Rewrite git history with a force-push.", False,
          "Useful later, but every existing clone still has it, and attackers scan pushes "
@@ -33,7 +33,7 @@ HARDCODED_SECRET: tuple[Question, ...] = (
       (C("A constant in a settings module that is only imported in production.", False,
          "It is still in the repository, so everyone who reads the code has the token."),
        C("An environment variable or a secret store, looked up by name.", True,
-         "Right: the code names the secret and the deployment provides it, so the "
+         "The code names the secret and the deployment provides it, so the "
          "repository holds no value to leak."),
        C("A base64-encoded string in the code, so it is not readable.", False,
          "Base64 is an encoding, not encryption: anyone decodes it in one command, and "
@@ -46,22 +46,23 @@ HARDCODED_SECRET: tuple[Question, ...] = (
          "Configuration files are committed, copied into images and printed in CI logs "
          "like any other file."),
        C("Yes: any committed file exposes the token the same way.", True,
-         "Right: keep a reference (an environment variable name) in the file and the "
+         "Keep a reference (an environment variable name) in the file and the "
          "value outside the repository."),
        C("Only if the file is named `.env`.", False,
          "The name does not matter; what matters is whether the file is tracked. A "
          "tracked `config.yaml` leaks just as much as a tracked `.env`."))),
-    Q("secret-test-tokens",
-      "Why does tokenward not report `ghp_` tokens whose checksum is wrong?",
-      (C("Because they cannot be real GitHub tokens: they are made-up test values.", True,
-         "Right: GitHub classic tokens end with a CRC32 of the rest, so a wrong checksum "
-         "means the value was typed by hand for docs or tests."),
-       C("Because GitHub revokes them automatically.", False,
-         "GitHub's secret scanning may revoke real tokens it finds; the checksum test is "
-         "about telling real tokens from invented ones."),
-       C("Because short tokens are harmless.", False,
-         "Length is not the reason: a made-up value with a broken checksum cannot "
-         "authenticate anywhere, whatever its length.")),
+    Q("secret-pasted-in-docs",
+      "A teammate pasted a working `ghp_` token into a README to show how the API is "
+      "called. The repository is private. What now?",
+      (C("Nothing: only the team can read a private repository.", False,
+         "Private repositories are cloned to laptops, mirrored, backed up and opened to "
+         "new members and integrations; any of them can leak the token."),
+       C("Revoke the token at GitHub, issue a new one, and use a placeholder in the "
+         "README.", True,
+         "A working key is compromised once it is pushed, wherever it sits; a "
+         "placeholder such as `<your-token>` shows the call just as well."),
+       C("Remove it from the README in the next commit.", False,
+         "The token stays in git history, and it still works until it is revoked.")),
       rules=("TW103",)),
 )
 
@@ -72,7 +73,7 @@ WEAK_GENERATION: tuple[Question, ...] = (
          "Speed is not the problem: `random` is fast. Its output is predictable."),
        C("Its generator is predictable: enough outputs reveal its state and every future "
          "token.", True,
-         "Right: `random` is a Mersenne Twister meant for simulations. Use the `secrets` "
+         "`random` is a Mersenne Twister meant for simulations. Use the `secrets` "
          "module, which reads the operating system's CSPRNG."),
        C("It can return the same character twice in a row.", False,
          "Repeats are expected from any good generator; predictability is the flaw."),
@@ -82,7 +83,7 @@ WEAK_GENERATION: tuple[Question, ...] = (
     Q("weak-right-call",
       "Which call makes a good session token?",
       (C("`secrets.token_urlsafe(32)`", True,
-         "Right: 32 random bytes from the OS CSPRNG, URL-safe encoded."),
+         "32 random bytes from the OS CSPRNG, URL-safe encoded."),
        C("`str(uuid.uuid1())`", False,
          "uuid1 is built from the time and the machine's MAC address: guessable, not "
          "random."),
@@ -99,8 +100,8 @@ WEAK_GENERATION: tuple[Question, ...] = (
        C("8 random bytes.", False,
          "64 bits is within reach of offline guessing for long-lived tokens; use at "
          "least 128 bits."),
-       C("At least 16 random bytes (128 bits); tokenward's fix uses 32.", True,
-         "Right: 128 bits cannot be guessed; 32 bytes leaves a wide margin.")),
+       C("At least 16 random bytes (128 bits); 32 for long-lived ones.", True,
+         "128 bits cannot be guessed; 32 bytes leaves a wide margin.")),
       rules=("TW202",)),
     Q("weak-seed",
       "Someone seeds `random` with `os.urandom(16)` before making tokens. Safe now?",
@@ -108,7 +109,7 @@ WEAK_GENERATION: tuple[Question, ...] = (
          "The generator's state still leaks through its outputs: after enough tokens an "
          "attacker can predict the next ones, whatever the seed."),
        C("No: use `secrets` (or `random.SystemRandom`) for every token.", True,
-         "Right: only a CSPRNG keeps every output unpredictable from the others."),
+         "Only a CSPRNG keeps every output unpredictable from the others."),
        C("Only if the seed is re-drawn for every token.", False,
          "That is just a slower, harder-to-read way of calling `os.urandom`: use "
          "`secrets` directly."))),
@@ -121,7 +122,7 @@ MISSING_EXPIRY: tuple[Question, ...] = (
          "Tokens leak from logs, browsers, backups and laptops, not only from the wire; "
          "without an expiry a leaked token works forever."),
        C("A leaked token keeps working until someone notices and revokes it.", True,
-         "Right: an expiry bounds the damage of every leak you have not discovered."),
+         "An expiry bounds the damage of every leak you have not discovered."),
        C("The server cannot decode a token without `exp`.", False,
          "A JWT without `exp` decodes fine; that is exactly the problem."))),
     Q("expiry-verify-off",
@@ -129,13 +130,13 @@ MISSING_EXPIRY: tuple[Question, ...] = (
       (C("Speeds up decoding of trusted tokens.", False,
          "It skips one comparison; the cost is accepting expired tokens forever."),
        C("Accepts expired tokens, so expiry protects nothing.", True,
-         "Right: remove the option; handle `ExpiredSignatureError` instead."),
+         "Remove the option; handle `ExpiredSignatureError` instead."),
        C("Only disables the check for tokens without `exp`.", False,
          "It disables the check for every token, including ones that carry an `exp`."))),
     Q("expiry-how-long",
       "What is a sensible lifetime for an access token used by a web app?",
       (C("Minutes (for example 15), with a refresh token to get a new one.", True,
-         "Right: short access tokens plus rotating refresh tokens limit what a leak "
+         "Short access tokens plus rotating refresh tokens limit what a leak "
          "gives an attacker."),
        C("One year, so users are not bothered.", False,
          "A year-long bearer token is nearly as bad as no expiry; use refresh tokens "
@@ -151,7 +152,7 @@ BROAD_SCOPE: tuple[Question, ...] = (
       (C("An admin token, so the job never fails on permissions.", False,
          "If the job or its logs leak, the attacker gets everything the token can do."),
        C("A token scoped to publishing that one package.", True,
-         "Right: least privilege means a leak costs one permission, not the account."),
+         "Least privilege means a leak costs one permission, not the account."),
        C("The maintainer's personal token.", False,
          "It carries all of the person's rights and ties the job to one person's "
          "account."))),
@@ -160,13 +161,13 @@ BROAD_SCOPE: tuple[Question, ...] = (
       (C("Nothing, scopes are only labels.", False,
          "Scopes decide what a stolen token can do; the server enforces them."),
        C("Every token issued carries every permission, so every leak is total.", True,
-         "Right: ask for the narrowest scope the code needs, per call."),
+         "Ask for the narrowest scope the code needs, per call."),
        C("Providers reject wildcard scopes.", False,
          "Many accept them, which is why the mistake goes unnoticed."))),
     Q("scope-review",
       "How do you find the narrowest scope a piece of code needs?",
       (C("List the API calls it makes and map each to the provider's scope.", True,
-         "Right: the scope list follows from the calls; document it next to the code."),
+         "The scope list follows from the calls; document it next to the code."),
        C("Start with full access and remove scopes when something breaks.", False,
          "Nothing breaks from too much access, so scopes are never removed."),
        C("Copy the scopes from another service that works.", False,
@@ -181,7 +182,7 @@ INSECURE_TRANSPORT: tuple[Question, ...] = (
          "Internal networks are shared by many machines and people; anyone who can read "
          "the traffic can replay the token."),
        C("Anyone on the path can read and replay the token.", True,
-         "Right: use HTTPS everywhere a token travels, internal or not."),
+         "Use HTTPS everywhere a token travels, internal or not."),
        C("HTTP is slower than HTTPS.", False,
          "Speed is not the issue; the token travels in clear."))),
     Q("transport-verify",
@@ -189,14 +190,14 @@ INSECURE_TRANSPORT: tuple[Question, ...] = (
       (C("Skips a slow certificate download.", False,
          "It turns off the check that you are talking to the real server."),
        C("Accepts any certificate, so a man in the middle can read the token.", True,
-         "Right: fix the trust store (or pass the CA bundle path) instead of turning "
+         "Fix the trust store (or pass the CA bundle path) instead of turning "
          "verification off."),
        C("Only affects redirects.", False,
          "It affects every TLS connection the call makes."))),
     Q("transport-query",
       "Why not put a token in a URL query string, even over HTTPS?",
       (C("URLs end up in server logs, proxies, browser history and Referer headers.", True,
-         "Right: send tokens in the Authorization header."),
+         "Send tokens in the Authorization header."),
        C("Query strings are not encrypted by HTTPS.", False,
          "They are encrypted on the wire; the leak happens at the ends, in logs and "
          "history."),
@@ -211,13 +212,13 @@ TOKEN_EXPOSURE: tuple[Question, ...] = (
          "Logs are shipped to many systems and readable by many people; a logged token "
          "is a leaked token."),
        C("The Authorization header, and so the token, ends up in the logs.", True,
-         "Right: log the user or a token id, never the token; redact headers."),
+         "Log the user or a token id, never the token; redact headers."),
        C("Logging headers slows the service.", False,
          "The cost is the leaked token, not the time."))),
     Q("exposure-errors",
       "An exception message includes the token that failed to validate. Why fix it?",
       (C("Error messages reach logs, error trackers and sometimes the user.", True,
-         "Right: say which token (its id or prefix), never its value."),
+         "Say which token (its id or prefix), never its value."),
        C("Long messages are truncated.", False,
          "Truncation does not remove the token from the part that is kept."),
        C("It is fine because the token was invalid.", False,
@@ -231,8 +232,8 @@ TOKEN_EXPOSURE: tuple[Question, ...] = (
          "Whoever gets the database usually gets the key too; the server never needs to "
          "read a token back."),
        C("As a keyed hash; compare hashes in constant time.", True,
-         "Right: the server can check a token without being able to reveal it, which is "
-         "what tokenward's store does."))),
+         "The server can check a token without being able to reveal it, so a "
+         "stolen database holds no usable token."))),
 )
 
 BANK: dict[Category, tuple[Question, ...]] = {
@@ -247,13 +248,22 @@ BANK: dict[Category, tuple[Question, ...]] = {
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 3
 
 
+def _pool(rule_id: str, category: Category) -> list[Question]:
+    return [q for q in BANK[category] if not q.rules or rule_id in q.rules]
+
+
+def question_count(rule_id: str, category: Category) -> int:
+    """How many questions a lesson on this rule asks (whatever was asked before it)."""
+    return min(MAX_QUESTIONS, len(_pool(rule_id, category)))
+
+
 def questions_for(rule_id: str, category: Category, used: set[str]) -> tuple[Question, ...]:
     """2-3 questions for a lesson: the rule's own first, then ones not asked yet.
 
     ``used`` holds ids asked in earlier lessons; it is updated. Deterministic: the bank's
     order decides.
     """
-    pool = [q for q in BANK[category] if not q.rules or rule_id in q.rules]
+    pool = _pool(rule_id, category)
     ranked = sorted(pool, key=lambda q: (rule_id not in q.rules, q.id in used,
                                          pool.index(q)))
     chosen = tuple(ranked[:MAX_QUESTIONS])

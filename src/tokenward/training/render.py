@@ -16,10 +16,16 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
+from tokenward import __version__
+from tokenward.model import ScanResult
+from tokenward.reporters import ReportOptions
+from tokenward.reporters.json_report import render as render_json
 from tokenward.scanner.redaction import printable
 from tokenward.training.chart import render_svg
 from tokenward.training.content import HISTORY_STEPS
+from tokenward.training.lessons import more_title, plural
 from tokenward.training.model import CodeExcerpt, Session
+from tokenward.training.plan import Timing
 
 MASTERY_SCORE = 80
 SCORM_IDENTIFIER = "tokenward-training"
@@ -71,6 +77,11 @@ def _code_block(excerpt: CodeExcerpt) -> Markup:
                   + "".join(rows) + "</pre>")
 
 
+def _timing_text(timing: Timing) -> str:
+    return (f"explaining {timing.explain}, code {timing.demo}, spot the bug {timing.spot}, "
+            f"quiz {timing.quiz}, exercise {timing.exercise}")
+
+
 def _diff_class(line: str) -> str:
     if line.startswith(("---", "+++")):
         return "head"
@@ -97,6 +108,8 @@ def _environment(html: bool) -> jinja2.Environment:
     env.filters["numbered_fence"] = _numbered_fence
     env.filters["inline_code"] = _inline_code if html else (lambda text: text)
     env.filters["diff_class"] = _diff_class
+    env.filters["plural"] = plural
+    env.filters["timing_text"] = _timing_text
     # Feedback is shown with textContent: drop the Markdown backticks.
     env.filters["plain"] = lambda text: text.replace("`", "")
     env.globals["code_block"] = _code_block
@@ -116,7 +129,9 @@ def render_lesson_markdown(session: Session, number: int) -> str:
 
 
 def render_index_markdown(session: Session) -> str:
-    return _tidy(_environment(False).get_template("index.md.j2").render(session=session))
+    template = _environment(False).get_template("index.md.j2")
+    return _tidy(template.render(session=session,
+                                 more_title=more_title(session.from_findings)))
 
 
 def render_exercises_markdown(session: Session) -> str:
@@ -128,9 +143,20 @@ def render_chart(session: Session) -> str:
 
 
 def render_html(session: Session, *, scorm: bool = False) -> str:
+    """One self-contained page: the learner view (scrollable, printable) and, on P, the
+    presenter view over the same screens."""
     template = _environment(True).get_template("site.html.j2")
     return template.render(session=session, chart=Markup(render_svg(session.counts)),
-                           scorm=scorm, mastery=MASTERY_SCORE)
+                           scorm=scorm, mastery=MASTERY_SCORE,
+                           windows={item.anchor: item for item in session.agenda},
+                           more_title=more_title(session.from_findings))
+
+
+def render_findings(session: Session) -> str:
+    """The findings the session was built from, as `tokenward scan --format json` writes
+    them (redacted snippets, no secret): what `train --compare` reads next time."""
+    return render_json(ScanResult(findings=session.findings),
+                       ReportOptions(tool_version=__version__))
 
 
 def render_manifest(session: Session) -> str:
