@@ -99,13 +99,16 @@ RULE = Rule(
             """,
             lines=(4,),
             fixed="""
-            import jwt
             from datetime import datetime, timedelta, timezone
+
+            import jwt
 
             def login(uid, key):
                 return jwt.encode(
                     {"sub": uid, "exp": datetime.now(timezone.utc) + timedelta(minutes=15)},
-                    key, algorithm="HS256")
+                    key,
+                    algorithm="HS256",
+                )
             """,
         ),
         Example(
@@ -123,8 +126,9 @@ RULE = Rule(
             """,
             lines=(9,),
             fixed="""
-            import jwt
             from datetime import datetime, timedelta, timezone
+
+            import jwt
 
             def issue(user, key):
                 payload = {

@@ -137,12 +137,10 @@ RULE = Rule(
             """,
             lines=(7,),
             fixed="""
-            import string
             import secrets
 
 
             def generate_reset_token():
-                alphabet = string.ascii_letters + string.digits
                 return secrets.token_urlsafe(32)
             """,
         ),
@@ -158,6 +156,7 @@ RULE = Rule(
             lines=(4,),
             fixed="""
             import secrets
+
 
             def send_login_code(user, mailer):
                 otp = secrets.randbelow(900000) + 100000
