@@ -158,15 +158,22 @@ def _blank_lines_after_imports(line: cst.BaseStatement) -> int:
     return 2 if isinstance(line, cst.FunctionDef | cst.ClassDef) else 1
 
 
+def import_block_end(body: Sequence[cst.BaseStatement]) -> int:
+    """The index of the first statement after the file's first import block (which
+    follows the docstring, if any)."""
+    end = 1 if body and _is_docstring(body[0]) else 0
+    while end < len(body) and _statement(body[end]) is not None:
+        end += 1
+    return end
+
+
 def _insert(body: list[cst.BaseStatement], need: NeededImport, style: CodeStyle
             ) -> list[cst.BaseStatement]:
     start = 1 if body and _is_docstring(body[0]) else 0
     while start < len(body) and (s := _statement(body[start])) is not None and \
             _key(s, style)[0] == Section.FUTURE:
         start += 1
-    end = start
-    while end < len(body) and _statement(body[end]) is not None:
-        end += 1
+    end = import_block_end(body)
     new = _new_line(need)
     probe = new.body[0]
     assert isinstance(probe, cst.Import | cst.ImportFrom)
