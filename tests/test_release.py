@@ -11,6 +11,7 @@ pointing at a closed port, so a download attempt fails instead of passing unnoti
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
@@ -260,6 +261,32 @@ def test_the_command_line_without_the_scan_extra_says_what_to_install(
             "this environment (missing: libcst, detect_secrets, typer, jinja2); only the "
             "runtime that fixed code imports (tokenward.store) is. Install the scan extra: "
             "pip install 'tokenward[scan]'\n")
+
+
+def test_a_fixed_app_runs_on_the_runtime_alone(runtime: Environment, tmp_path: Path) -> None:
+    """``fix --to store`` with the tool (this test environment), then the fixed app with
+    the runtime alone: the value comes back from the encrypted vault."""
+    token = fake_github_token()
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text(
+        "import hashlib\n\n"
+        f'GITHUB_TOKEN = "{token}"\n\n'
+        "print(hashlib.sha256(GITHUB_TOKEN.encode()).hexdigest())\n")
+    vault = {"TOKENWARD_VAULT": str(tmp_path / "store" / "vault.json"),
+             "TOKENWARD_KEY_FILE": str(tmp_path / "keys" / "vault.key")}
+    fixed = run(sys.executable, "-m", "tokenward", "fix", "--to", "store", "--write", "app.py",
+                cwd=app, env={**os.environ, **vault, "NO_COLOR": "1"}, check=False)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (app / "app.py").read_text() == (
+        "import hashlib\n\n"
+        "import tokenward.store\n\n"
+        'GITHUB_TOKEN = tokenward.store.get("GITHUB_TOKEN")\n\n'
+        "print(hashlib.sha256(GITHUB_TOKEN.encode()).hexdigest())\n")
+    assert ("The fixed code imports tokenward.store: the app needs the tokenward "
+            "distribution without extras") in fixed.stdout
+    ran = run(runtime.python, "app.py", cwd=app, env=runtime.env(**vault))
+    assert ran.stdout == hashlib.sha256(token.encode()).hexdigest() + "\n"
 
 
 def test_the_tool_from_the_sdist_blocks_a_token(tool: Environment, tmp_path: Path) -> None:
