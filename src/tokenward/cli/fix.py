@@ -141,10 +141,10 @@ def fix(
             if unknown:
                 raise UsageProblem(f"unknown rule {', '.join(unknown)} (see `tokenward rules`)")
             rules = [r for r in found if r is not None]
-        if load_dotenv and to is not DestinationChoice.env:
-            raise UsageProblem("--load-dotenv goes with --to env")
         if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
+        if load_dotenv and to is not DestinationChoice.env:
+            raise UsageProblem("--load-dotenv goes with --to env")
         request = ScanRequest(paths=tuple(str(p) for p in paths or [Path(".")]))
         outcome = run_pipeline(request, config, rules=rules)
         options = FixOptions(destination=Destination(to.value),
