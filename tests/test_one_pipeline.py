@@ -35,9 +35,10 @@ B_PY = f'import requests\n\nDEPLOY_TOKEN = "{NEW}"\n'
 
 B_DIFF = ('--- a/b.py\n'
           '+++ b/b.py\n'
-          '@@ -1,3 +1,4 @@\n'
-          ' import requests\n'
+          '@@ -1,3 +1,5 @@\n'
           '+import os\n'
+          '+\n'
+          ' import requests\n'
           ' \n'
           '-DEPLOY_TOKEN = "ghp_****(40 chars)"\n'
           '+DEPLOY_TOKEN = os.environ["DEPLOY_TOKEN"]\n')
@@ -187,8 +188,8 @@ def test_sarif_fixes_are_the_dry_run_diff(repo: Path, capsys: pytest.CaptureFixt
                  for c in replacements(B_DIFF)]]
     assert _sarif_changes(document) == {("b.py", 3): expected}
     assert expected == [[
-        {"deletedRegion": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 1},
-         "insertedContent": {"text": "import os\n"}},
+        {"deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},
+         "insertedContent": {"text": "import os\n\n"}},
         {"deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 4, "endColumn": 1},
          "insertedContent": {"text": 'DEPLOY_TOKEN = os.environ["DEPLOY_TOKEN"]\n'}}]]
     # And that diff is what `fix` prints for the same tree.

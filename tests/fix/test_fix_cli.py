@@ -32,11 +32,10 @@ LIFECYCLE = textwrap.dedent('''\
     ''')
 
 LIFECYCLE_FIXED = textwrap.dedent('''\
-    import string
-
-    import jwt
     import secrets
     from datetime import datetime, timedelta, timezone
+
+    import jwt
 
 
     def generate_reset_token():
@@ -46,7 +45,9 @@ LIFECYCLE_FIXED = textwrap.dedent('''\
     def login(uid, key):
         return jwt.encode(
             {"sub": uid, "exp": datetime.now(timezone.utc) + timedelta(minutes=15)},
-            key, algorithm="HS256")
+            key,
+            algorithm="HS256",
+        )
     ''')
 
 
@@ -62,7 +63,7 @@ def test_dry_run_shows_the_diff_and_changes_nothing(project: Path,
     assert main(["fix"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[:4] == ["--- a/tokens.py", "+++ b/tokens.py",
-                                    "@@ -1,12 +1,15 @@", "-import random"]
+                                    "@@ -1,12 +1,16 @@", "-import random"]
     assert "+    return secrets.token_urlsafe(32)" in out.splitlines()
     assert out.splitlines()[-1] == "Dry run: 2 fixes in 1 file; run with --write to apply."
     assert (project / "tokens.py").read_text() == LIFECYCLE
@@ -150,7 +151,7 @@ def test_interactive_asks_per_change_on_a_pseudo_terminal(project: Path) -> None
         _read_until(master, b"[q]uit: ", seen)
         os.write(master, b"y\n")
         seen.clear()
-        _read_until(master, b"tokens.py:12  TW301", seen)
+        _read_until(master, b"tokens.py:11  TW301", seen)
         _read_until(master, b"[q]uit: ", seen)
         os.write(master, b"n\n")
         seen.clear()

@@ -82,6 +82,9 @@ def test_write_moves_every_secret_to_an_owner_only_ignored_env_file(
         "  - BACKUP_API_KEY (from search.py:2) was exposed in the code and its version "
         "history: rotate it. Revoke it where it was issued and create a new one; treat the "
         "old value as public.",
+        "The app reads them from the environment and nothing in it loads .env: export them "
+        "before it starts (set -a; . ./.env; set +a), or run fix --load-dotenv to add "
+        "python-dotenv's loader.",
     ]
     # A second run has nothing left to do, and the .env keeps its values.
     assert main(["fix", "--write"]) == 0

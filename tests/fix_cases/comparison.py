@@ -3,5 +3,6 @@ def is_admin(password):
 # output
 import os
 
+
 def is_admin(password):
     return password == os.environ["PASSWORD"]

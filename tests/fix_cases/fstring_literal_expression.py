@@ -3,5 +3,6 @@ def legacy_headers():
 # output
 import os
 
+
 def legacy_headers():
     return {"Authorization": f"Bearer {os.environ['API_TOKEN']}"}

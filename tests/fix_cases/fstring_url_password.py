@@ -3,5 +3,6 @@ def dsn(host, db):
 # output
 import os
 
+
 def dsn(host, db):
     return f"postgresql://shop:{os.environ['SHOP_PASSWORD']}@{host}:5432/{db}"

@@ -18,7 +18,7 @@ def issue(user, key):
 from __future__ import annotations
 
 import jwt
-from datetime import timedelta, timezone, datetime
+from datetime import datetime, timedelta, timezone
 
 
 def issue(user, key):

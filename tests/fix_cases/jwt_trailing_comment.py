@@ -13,8 +13,9 @@ def issue(user, key):
 def one_line(user, key):
     return jwt.encode({"sub": user.id,}, key)
 # output
-import jwt
 from datetime import datetime, timedelta, timezone
+
+import jwt
 
 
 def issue(user, key):
@@ -30,4 +31,5 @@ def issue(user, key):
 def one_line(user, key):
     return jwt.encode(
         {"sub": user.id, "exp": datetime.now(timezone.utc) + timedelta(minutes=15),},
-        key)
+        key,
+    )

@@ -2,7 +2,8 @@ import stripe
 
 client = stripe.StripeClient(api_key="yNd14tDdO9eGzMcNU77sVTUUJ596")
 # output
-import stripe
 import os
+
+import stripe
 
 client = stripe.StripeClient(api_key=os.environ["STRIPE_API_KEY"])

@@ -7,8 +7,9 @@ def repos():
     return requests.get("https://api.github.com/user/repos",
                         headers={"Authorization": f"token {GITHUB_TOKEN}"})
 # output
-import requests
 import os
+
+import requests
 
 GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]  # CI bot
 

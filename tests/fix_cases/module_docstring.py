@@ -9,6 +9,7 @@ PAYMENT_API_TOKEN = "Tz8yX3wV6uT1sR9qP4oN7mL2kJ5iH0gF"
 
 Loaded once at start-up.
 """
+
 import os
 
 PAYMENT_API_TOKEN = os.environ["PAYMENT_API_TOKEN"]

@@ -8,8 +8,9 @@ def orders_db():
 def users_db():
     return pymysql.connect(host="users", password="Yt5Gb6Hn7Uj8Mi9Ko0Lp1Qa2Ws3Ed4Rf")
 # output
-import pymysql
 import os
+
+import pymysql
 
 
 def orders_db():

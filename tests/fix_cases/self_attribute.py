@@ -11,8 +11,8 @@ class Mailer:
         server.login("noreply", self.password)
         return server
 # output
-import smtplib
 import os
+import smtplib
 
 
 class Mailer:

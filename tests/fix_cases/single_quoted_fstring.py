@@ -4,6 +4,7 @@ def broker_url(host):
 # output
 import os
 
+
 def broker_url(host):
     broker_url = f'amqp://worker:{os.environ["BROKER_PASSWORD"]}@{host}/jobs'
     return broker_url

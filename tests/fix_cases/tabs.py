@@ -7,6 +7,7 @@ class Client:
 # output
 import os
 
+
 class Client:
 	def __init__(self):
 		self.api_key = os.environ["API_KEY"]

@@ -5,7 +5,6 @@ import string
 def new_api_key():
     return "".join([pick(string.hexdigits) for _ in range(24)])
 # output
-import string
 import secrets
 
 

@@ -5,5 +5,6 @@ def reset_code():
 # output
 import secrets
 
+
 def reset_code():
     return secrets.randbelow(1000000)

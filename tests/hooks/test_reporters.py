@@ -248,10 +248,11 @@ def test_sarif_fixes_are_what_tokenward_fix_writes(tmp_path: Path) -> None:
     fixes = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]):
              r["fixes"][0]["artifactChanges"][0]["replacements"]
              for r in document["runs"][0]["results"] if "fixes" in r}
-    # The client's token moves to the environment: `import os` is added, the line rewritten.
+    # The client's token moves to the environment: `import os` is added (a section of its
+    # own before the third-party one, as isort puts it), the line rewritten.
     assert fixes[("TW101", 9)] == [
-        {"deletedRegion": {"startLine": 8, "startColumn": 1, "endLine": 8, "endColumn": 1},
-         "insertedContent": {"text": "import os\n"}},
+        {"deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
+         "insertedContent": {"text": "import os\n\n"}},
         {"deletedRegion": {"startLine": 9, "startColumn": 1, "endLine": 10, "endColumn": 1},
          "insertedContent": {"text": 'GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n'}},
     ]

@@ -247,6 +247,7 @@ def test_through_real_pre_commit_run(repo: Path) -> None:
     files pre-commit passes: a `.env` with a NUL byte must not be filtered out as binary)."""
     hook = _hook_definition()
     hook.update(entry=f"{sys.executable} -m tokenward.hooks.precommit", language="system")
+    hook.pop("additional_dependencies")  # the scan extra, for language: python only
     (repo / ".pre-commit-config.yaml").write_text(
         json.dumps({"repos": [{"repo": "local", "hooks": [hook]}]}))
     stage(repo, {".pre-commit-config.yaml": (repo / ".pre-commit-config.yaml").read_bytes(),

@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from tokenward.fix.engine import Answer, Proposal
+    from tokenward.fix.services import Destination
 
 from tokenward.cli.common import (
     UsageProblem,
@@ -43,6 +44,51 @@ def _ask_on_terminal(proposal: Proposal) -> Answer:
         typer.echo("Please answer y, n, a or q.")
 
 
+def _how_the_app_gets_them(root: Path, destination: Destination, moved: bool, *,
+                           load: bool) -> list[str]:
+    """After ``--write``: what the fixed app needs to find the moved values (and the
+    loader added with ``--load-dotenv``)."""
+    from tokenward.fix.services import Destination
+    from tokenward.fix.startup import LoaderResult, add_loader, inspect_startup
+    from tokenward.fix.style import CodeStyle
+
+    if destination is Destination.STORE:
+        return ["The fixed code imports tokenward.store: the app needs the tokenward "
+                "distribution without extras (pip install tokenward; it brings only "
+                "cryptography)."] if moved else []
+    if not (moved or load):
+        return []
+    startup = inspect_startup(root)
+
+    def show(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    if startup.loaders:
+        return [f"The app reads them from the environment; .env is loaded by python-dotenv "
+                f"or settings ({', '.join(map(show, startup.loaders))})."]
+    if load:
+        if not startup.entries:
+            return ["--load-dotenv: found no manage.py, wsgi.py, asgi.py, __main__.py or "
+                    "app.py to add the loader to; add `from dotenv import load_dotenv` and "
+                    "`load_dotenv()` where the app starts."]
+        lines = []
+        for entry in startup.entries:
+            result = add_loader(entry, CodeStyle.of_project(root))
+            lines.append(f"Added python-dotenv's loader to {show(entry)} "
+                         "(load_dotenv() after its imports)." if result is LoaderResult.ADDED
+                         else f"Could not add the loader to {show(entry)} (unreadable, not "
+                         "Python, or changed meanwhile): add it by hand.")
+        return [*lines, "The app now needs python-dotenv: pip install python-dotenv."]
+    starts = f" to {show(startup.entries[0])}" if startup.entries else ""
+    if startup.flask:
+        return ["The app reads them from the environment: `flask run` loads .env when "
+                "python-dotenv is installed; started any other way, export them or run "
+                f"fix --load-dotenv to add python-dotenv's loader{starts}."]
+    return ["The app reads them from the environment and nothing in it loads .env: export "
+            "them before it starts (set -a; . ./.env; set +a), or run fix --load-dotenv to "
+            f"add python-dotenv's loader{starts}."]
+
+
 class DestinationChoice(StrEnum):
     env = "env"
     store = "store"
@@ -70,6 +116,9 @@ def fix(
         help="Skip paths matching GLOB (repeatable).")] = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="Read settings from this TOML file.")] = None,
+    load_dotenv: Annotated[bool, typer.Option(
+        "--load-dotenv", help="With --to env: add python-dotenv's loader where the app "
+        "starts (manage.py, wsgi.py/asgi.py, __main__.py or app.py).")] = False,
 ) -> None:
     """Rewrite findings: secrets become environment or store lookups, weak code is fixed."""
     from tokenward.fix.destinations import StoreUnavailable
@@ -83,6 +132,8 @@ def fix(
         rules = selected_rules(select)
         if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageProblem("--interactive needs a terminal; use --write or a dry run")
+        if load_dotenv and to is not DestinationChoice.env:
+            raise UsageProblem("--load-dotenv goes with --to env")
         request = ScanRequest(paths=tuple(str(p) for p in paths or [Path(".")]))
         outcome = run_pipeline(request, config, rules=rules)
         options = FixOptions(destination=Destination(to.value),
@@ -93,6 +144,9 @@ def fix(
         if write or interactive:
             report = apply_plan(plan)
             typer.echo(render_report(plan, report, color=color), nl=False)
+            for line in _how_the_app_gets_them(plan.root, plan.destination, bool(report.moved),
+                                               load=load_dotenv):
+                typer.echo(line)
             clean = not report.problems and not plan.manual and not plan.suggestions
         else:
             typer.echo(render_plan(plan, color=color), nl=False)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tokenward import __version__
 from tokenward.scanner.files import display_path
 from tokenward.scanner.redaction import printable
 
@@ -214,22 +213,42 @@ def merge(
 @app.command()
 def init(
     repo: Annotated[str | None, typer.Option(
-        help="Where pre-commit gets tokenward [default: tokenward's GitHub repository].")
+        help="Where pre-commit gets tokenward: a repository URL or path, or `local` (run "
+        "the installed tokenward-hook) [default: from how tokenward was installed].")
     ] = None,
     rev: Annotated[str | None, typer.Option(
-        help="The tag or commit of tokenward the hook uses [default: this version's tag].")
-    ] = None,
+        help="The tag or commit of that repository [default: the release's tag, or the "
+        "commit installed from git].")] = None,
     baseline: Annotated[bool, typer.Option(
         "--baseline", help="Also record today's findings in a baseline (when there is "
         "none yet), so only new findings fail commits.")] = False,
 ) -> None:
-    """Set this repository up: the pre-commit hook, [tool.tokenward] defaults, a baseline."""
-    from tokenward.hooks.init import DEFAULT_REPO, install_hook, write_settings
+    """Set this repository up: the pre-commit hook, [tool.tokenward] defaults, a baseline.
+
+    The hook runs the installed tokenward (`repo: local`) when tokenward was installed from
+    a path or a built wheel, else tokenward's repository at a real tag or commit. With
+    --repo or --rev an existing entry is pointed there.
+    """
+    from tokenward.hooks.init import (
+        choose_source,
+        configured_source,
+        install_hook,
+        installed_source,
+        write_settings,
+    )
     from tokenward.scanner import baseline as baselines
+    from tokenward.scanner.git import GitError, repo_root
 
     try:
         folder = Path.cwd()
-        changes = [install_hook(folder, repo or DEFAULT_REPO, rev or f"v{__version__}"),
+        try:
+            top = repo_root(folder)
+        except GitError:
+            raise UsageProblem(f"{folder} is not in a git repository, and pre-commit runs "
+                               "hooks from git: run `git init` first (nothing was written)"
+                               ) from None
+        source = choose_source(repo, rev, installed_source(), configured_source(top))
+        changes = [install_hook(top, source, update=repo is not None or rev is not None),
                    write_settings(folder)]
         config = _load_settings(None, None, None, None, None)
         target = _baseline_file(config, None)
@@ -248,6 +267,10 @@ def init(
             typer.echo(f"tokenward: {display_path(change.path)}: {change.what}")
     if not any(changes):
         typer.echo("tokenward: already set up; nothing changed")
+    if source.local:
+        typer.echo("\nThe hook runs the tokenward-hook command of the environment you commit "
+                   "from: every\ndeveloper installs tokenward with the scan extra there "
+                   "(as you did).")
     typer.echo("\nNext steps:\n"
                "  pip install pre-commit && pre-commit install   # run the hook on commit\n"
                "  pre-commit run tokenward --all-files           # check the whole repository\n"

@@ -4,6 +4,11 @@ A fix works from findings, not from rule internals: each finding's span is re-lo
 the freshly parsed file (``PositionProvider``), the codemod's ``plan`` says which nodes to
 change and which imports it needs, and one traversal applies every edit of the file. A
 finding whose fix is not possible is recorded with the reason; the others still apply.
+
+The rewritten file passes the checks the original passed: a statement the edits made too
+long is wrapped (:mod:`tokenward.fix.wrap`), what the edits left unused goes
+(:mod:`tokenward.fix.tidy`), and new imports go where isort puts them
+(:mod:`tokenward.fix.imports`).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import CodeRange, ParentNodeProvider, PositionProvider
 
+from tokenward.fix.imports import NeededImport, add_imports, same_start
 from tokenward.fix.services import FixServices, MovedSecret
+from tokenward.fix.tidy import drop_orphans
+from tokenward.fix.wrap import longest, wrapped
 from tokenward.model import Finding, Span
 
 # An edit receives the node as already transformed below it and returns its replacement.
@@ -30,13 +37,6 @@ def replace_with(node: cst.CSTNode) -> Edit:
 
 class FixNotPossible(Exception):
     """This finding cannot be fixed safely here; the message says why (shown to the user)."""
-
-
-@dataclass(frozen=True)
-class NeededImport:
-    module: str
-    obj: str | None = None
-    asname: str | None = None
 
 
 @dataclass
@@ -71,6 +71,10 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         self.moves: list[MovedSecret] = []
         self._edits: dict[int, tuple[cst.CSTNode, list[Edit]]] = {}
         self._on_path: set[int] = set()
+        self._needs: list[NeededImport] = []
+        # The indentation of the blocks being visited, and the tree they come from.
+        self._indents: list[str] = []
+        self._tree = cst.Module(body=[])
 
     # -- to implement -------------------------------------------------------------------
 
@@ -96,7 +100,13 @@ class FindingCodemod(VisitorBasedCodemodCommand):
 
     # -- machinery ---------------------------------------------------------------------------
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """The edits, then the removal of imports they left unused, then the new imports."""
+        done = add_imports(super().transform_module(tree), self._needs, self.services.style)
+        return same_start(tree, done)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._tree = tree
         at_span: dict[Span, list[cst.CSTNode]] = {}
         for node, code_range in self.metadata[PositionProvider].items():
             if isinstance(node, self.TARGET_TYPES) and isinstance(code_range, CodeRange):
@@ -120,9 +130,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
             for target, edit in plan.edits:
                 claimed.add(id(target))
                 self._edits[id(target)] = (target, [edit])
-            for need in plan.imports:
-                AddImportsVisitor.add_needed_import(self.context, need.module, need.obj,
-                                                    need.asname)
+            self._needs.extend(plan.imports)
             self.moves.extend(plan.moves)
             self.applied.append(finding)
         if not self._edits:
@@ -131,9 +139,12 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         # kept as the very same nodes (cheaper, and nothing else can change by accident).
         self._on_path = {id(up) for target, _ in self._edits.values()
                          for up in [target, *self.ancestors(target)]}
-        return tree.visit(self)
+        return drop_orphans(tree, tree.visit(self), self.context)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.IndentedBlock):  # left (on_leave) even when not entered
+            self._indents.append(self._tree.default_indent if node.indent is None
+                                 else node.indent)
         return super().on_visit(node) and id(node) in self._on_path
 
     def _pick(self, candidates: list[cst.CSTNode]) -> cst.CSTNode | None:
@@ -146,13 +157,27 @@ class FindingCodemod(VisitorBasedCodemodCommand):
     def on_leave(self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT  # type: ignore[override]
                  ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.IndentedBlock):
+            self._indents.pop()
         entry = self._edits.get(id(original_node))
         if entry is None or entry[0] is not original_node or not isinstance(result, cst.CSTNode):
-            return result
-        current: cst.CSTNode = result
-        for edit in entry[1]:
-            changed = edit(current)
-            if not isinstance(changed, cst.CSTNode):
-                return changed
-            current = changed
+            current: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode] = result
+        else:
+            current = result
+            for edit in entry[1]:
+                current = edit(current)
+                if not isinstance(current, cst.CSTNode):
+                    return current
+        if isinstance(original_node, cst.SimpleStatementLine) and \
+                isinstance(current, cst.SimpleStatementLine) and current is not original_node:
+            return self._fitted(original_node, current)
         return current
+
+    def _fitted(self, original: cst.SimpleStatementLine, line: cst.SimpleStatementLine
+                ) -> cst.SimpleStatementLine:
+        """``line`` wrapped when the edits made it longer than the project allows."""
+        limit, indent = self.services.style.line_length, "".join(self._indents)
+        render = self._tree.code_for_node
+        if longest(line, indent, render) <= limit or longest(original, indent, render) > limit:
+            return line
+        return wrapped(line, indent, self._tree.default_indent, limit, render)

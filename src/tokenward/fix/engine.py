@@ -37,6 +37,7 @@ from tokenward.fix.destinations import (
 from tokenward.fix.kinds import FIX_KINDS, FixKind, kind_named
 from tokenward.fix.rotation import reminder
 from tokenward.fix.services import Destination, FixServices, MovedSecret, NameRegistry
+from tokenward.fix.style import CodeStyle
 from tokenward.fix.writer import redact_diff, unified_diff
 from tokenward.model import Finding, ScanError
 from tokenward.rules import RULES
@@ -443,7 +444,8 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
     chosen = outcome.rules or RULES
     dest = destination or open_destination(options.destination, root, boundary)
     lookup = dest.retrieve if options.destination is Destination.STORE else None
-    services = FixServices(options.destination, NameRegistry(dest.existing(), lookup=lookup))
+    services = FixServices(options.destination, NameRegistry(dest.existing(), lookup=lookup),
+                           CodeStyle.of_project(root))
     plan = FixPlan(root, options.destination, boundary)
     plan.errors.extend(outcome.result.errors)
     by_id = {r.id: r for r in chosen}

@@ -4,9 +4,9 @@
 ``AddExpiryClaim`` follows the payload from the encode call to its dict literal (the
 argument itself, or the last ``name = {...}`` before the call in the same function) and
 adds ``"exp": datetime.now(timezone.utc) + timedelta(minutes=15)`` in the dict's own
-layout (one line, or one element a line with the trailing comma kept). A call that grows
-past the line length is broken after its opening parenthesis. Claims built any other
-way have no automatic fix.
+layout (one line, or one element a line with the trailing comma kept); a statement that
+grows past the project's line length is wrapped like every fix's (``fix.wrap``). Claims
+built any other way have no automatic fix.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import libcst as cst
 
 from tokenward.analysis.python import ImportTable
 from tokenward.analysis.source import NodeIndex
-from tokenward.fix.base import Edit, FindingCodemod, FixNotPossible, NeededImport, Plan
+from tokenward.fix.base import Edit, FindingCodemod, FixNotPossible, Plan
+from tokenward.fix.imports import NeededImport
 from tokenward.model import Finding
 
-LINE_LENGTH = 100
 EXPIRY_MINUTES = 15
 
 # Encoder -> (position, keyword) of the claims argument.
@@ -107,11 +107,9 @@ class AddExpiryClaim(FindingCodemod):
     TARGET_TYPES = (cst.Call,)
 
     _imports: ImportTable | None = None
-    _tree: cst.Module | None = None
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._imports = ImportTable.of(NodeIndex(tree))
-        self._tree = tree
         return super().transform_module_impl(tree)
 
     def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
@@ -137,12 +135,7 @@ class AddExpiryClaim(FindingCodemod):
             assert isinstance(updated, cst.Dict)
             return with_element(updated, new)
 
-        plan = Plan(imports=list(clock.imports))
-        if claims is arg.value and self._too_long(node, claims, add):
-            plan.edits.append((node, self._wrapped(node, arg, add)))
-        else:
-            plan.edits.append((claims, add))
-        return plan
+        return Plan(edits=[(claims, add)], imports=list(clock.imports))
 
     def _quote(self, claims: cst.Dict) -> str:
         for element in claims.elements:
@@ -180,42 +173,6 @@ class AddExpiryClaim(FindingCodemod):
                 if not isinstance(child, cst.FunctionDef | cst.ClassDef | cst.Lambda):
                     stack.append(child)
         return sorted(found, key=lambda a: self.span(a).line)
-
-    def _too_long(self, call: cst.Call, claims: cst.Dict, add: Edit) -> bool:
-        assert self._tree is not None
-        span = self.span(call)
-        if span.line != span.end_line:
-            return False
-        grown = add(claims)
-        assert isinstance(grown, cst.Dict)
-        extra = len(self._tree.code_for_node(grown)) - len(self._tree.code_for_node(claims))
-        line = self._tree.code.splitlines()[span.line - 1]
-        return len(line.rstrip()) + extra > LINE_LENGTH
-
-    def _wrapped(self, call: cst.Call, claims_arg: cst.Arg, add: Edit) -> Edit:
-        """Break after ``(`` and after the claims: ``f(\\n    {...},\\n    rest)``."""
-        assert self._tree is not None
-        line = self._tree.code.splitlines()[self.span(call).line - 1]
-        indent = line[: len(line) - len(line.lstrip())] + self._tree.default_indent
-        index = list(call.args).index(claims_arg)
-
-        def newline() -> cst.ParenthesizedWhitespace:
-            return cst.ParenthesizedWhitespace(
-                first_line=cst.TrailingWhitespace(), empty_lines=[],
-                indent=False, last_line=cst.SimpleWhitespace(indent))
-
-        def edit(updated: cst.CSTNode) -> cst.CSTNode:
-            assert isinstance(updated, cst.Call)
-            args = list(updated.args)
-            grown = add(args[index].value)
-            assert isinstance(grown, cst.BaseExpression)
-            arg = args[index].with_changes(value=grown)
-            if index < len(args) - 1 and isinstance(arg.comma, cst.Comma):
-                arg = arg.with_changes(comma=arg.comma.with_changes(whitespace_after=newline()))
-            args[index] = arg
-            return updated.with_changes(whitespace_before_args=newline(), args=args)
-
-        return edit
 
 
 class RemoveVerifyExpOff(FindingCodemod):

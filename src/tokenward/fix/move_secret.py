@@ -22,10 +22,10 @@ from tokenward.fix.base import (
     Edit,
     FindingCodemod,
     FixNotPossible,
-    NeededImport,
     Plan,
     replace_with,
 )
+from tokenward.fix.imports import NeededImport
 from tokenward.fix.rotation import provider
 from tokenward.fix.services import Destination, MovedSecret
 from tokenward.model import Finding

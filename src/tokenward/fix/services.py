@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from tokenward.fix.style import CodeStyle
+
 
 class Destination(Enum):
     """Where a moved secret goes, and therefore what the fixed code looks up."""
@@ -67,3 +69,4 @@ class NameRegistry:
 class FixServices:
     destination: Destination = Destination.ENV
     names: NameRegistry = field(default_factory=NameRegistry)
+    style: CodeStyle = field(default_factory=CodeStyle)

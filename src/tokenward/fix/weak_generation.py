@@ -26,10 +26,10 @@ from tokenward.analysis.source import NodeIndex
 from tokenward.fix.base import (
     FindingCodemod,
     FixNotPossible,
-    NeededImport,
     Plan,
     replace_with,
 )
+from tokenward.fix.imports import NeededImport
 from tokenward.model import Finding
 
 SAFE_BYTES = 32

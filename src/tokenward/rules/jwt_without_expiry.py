@@ -102,13 +102,16 @@ RULE = Rule(
                                 "'exp': it never expires"),
             ),
             fixed="""
-            import jwt
             from datetime import datetime, timedelta, timezone
+
+            import jwt
 
             def login(uid, key):
                 return jwt.encode(
                     {"sub": uid, "exp": datetime.now(timezone.utc) + timedelta(minutes=15)},
-                    key, algorithm="HS256")
+                    key,
+                    algorithm="HS256",
+                )
             """,
         ),
         Example(
@@ -129,8 +132,9 @@ RULE = Rule(
                                 "'exp': it never expires"),
             ),
             fixed="""
-            import jwt
             from datetime import datetime, timedelta, timezone
+
+            import jwt
 
             def issue(user, key):
                 payload = {

@@ -136,12 +136,10 @@ RULE = Rule(
                                 "random.choice(), which an attacker can predict"),
             ),
             fixed="""
-            import string
             import secrets
 
 
             def generate_reset_token():
-                alphabet = string.ascii_letters + string.digits
                 return secrets.token_urlsafe(32)
             """,
         ),
@@ -160,6 +158,7 @@ RULE = Rule(
             ),
             fixed="""
             import secrets
+
 
             def send_login_code(user, mailer):
                 otp = secrets.randbelow(900000) + 100000
