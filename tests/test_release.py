@@ -258,8 +258,9 @@ def test_the_command_line_without_the_scan_extra_says_what_to_install(
         assert (done.returncode, done.stdout) == (2, "")
         assert done.stderr == (
             "tokenward: error: the command line needs the scanner, which is not installed in "
-            "this environment (missing: libcst, detect_secrets, typer, jinja2); only the "
-            "runtime that fixed code imports (tokenward.store) is. Install the scan extra: "
+            "this environment (missing: libcst, detect_secrets, typer, jinja2, yaml, "
+            "ahocorasick); only the runtime that fixed code imports (tokenward.store) is. "
+            "Install the scan extra: "
             "pip install 'tokenward[scan]'\n")
 
 
