@@ -42,9 +42,15 @@ def problems(data: dict[str, object]) -> list[str]:
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"excldue": ["a"]}, 'excldue: unknown key (did you mean "exclude"?)'),
-    ({"colour": True}, "colour: unknown key (expected one of baseline, cache, disable, "
-                       "exclude, fail_on, fail_on_unscanned, jobs, max_file_size, rules, "
-                       "select, store)"),
+    ({"colour": True}, "colour: unknown key (expected one of baseline, cache, contexts, "
+                       "disable, exclude, fail_on, fail_on_unscanned, jobs, max_file_size, "
+                       "proven_only, rules, select, store)"),
+    ({"contexts": ["qa/**"]}, "contexts: expected a table of context names, got an array"),
+    ({"contexts": {"tests": ["qa/**"]}},
+     'contexts.tests: unknown context "tests" (did you mean "test"?)'),
+    ({"contexts": {"test": 3}}, "contexts.test: expected a list of strings, got 3"),
+    ({"proven_only": ["test", "exmaple"]},
+     'proven_only: unknown context "exmaple" (did you mean "example"?)'),
     ({"select": ["TW999"]}, 'select: unknown rule "TW999" (see `tokenward rules`)'),
     ({"select": ["TW1O3"]}, 'select: unknown rule "TW1O3" (did you mean "TW103"?)'),
     ({"disable": ["hardcoded-secrets"]},

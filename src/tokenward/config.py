@@ -29,13 +29,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from tokenward.model import Severity
+from tokenward.model import Context, Severity
 from tokenward.store.durations import duration_seconds, format_duration
 from tokenward.store.settings import StoreSettings, parse_store_settings
 from tokenward.trust import TrustWarning, distrust
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 DEFAULT_BASELINE = ".tokenward-baseline.json"
+# Where only findings that prove themselves real are reported (Hit.proven): every context
+# but production code and configuration.
+DEFAULT_PROVEN_ONLY = tuple(c for c in Context if c is not Context.PRODUCTION)
 # --jobs on the command line may exceed the CPU count (a slow disk can leave CPUs idle), but
 # not without bound: every worker is a process with its own copy of the rules.
 CLI_JOBS_PER_CPU = 4
@@ -189,6 +192,12 @@ class Config:
     # {"excessive-token-lifetime": {"access_token_max": 1800.0}}. Read with Option.value.
     rule_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     source_file: str | None = None
+    # [tool.tokenward.contexts]: context -> globs (relative to the root) that put a file
+    # in it, whatever tokenward detects; the first entry that matches wins.
+    contexts: tuple[tuple[Context, tuple[str, ...]], ...] = ()
+    # The context policy: in these contexts a finding is reported only when its value
+    # proves itself real; the others are hidden (counted, and shown by --all-contexts).
+    proven_only: tuple[Context, ...] = DEFAULT_PROVEN_ONLY
     # [tool.tokenward.store]: the token store's settings (no effect on findings).
     store: StoreSettings = field(default_factory=StoreSettings)
 
@@ -272,6 +281,37 @@ def _boolean(value: object) -> bool:
     return value
 
 
+def parse_context(value: object) -> Context:
+    """A context's name -> the Context; Invalid (with the nearest name) otherwise."""
+    names = [c.value for c in Context]
+    if isinstance(value, str) and value in names:
+        return Context(value)
+    nearest = _nearest(value, names) if isinstance(value, str) else None
+    hint = (f" (did you mean {json.dumps(nearest)}?)" if nearest
+            else f" (expected one of {', '.join(names)})")
+    raise Invalid(f"unknown context {_describe(value)}{hint}")
+
+
+def _contexts(value: object) -> tuple[Context, ...]:
+    return tuple(parse_context(name) for name in _strings(value))
+
+
+def _context_globs(table: object, problems: _Problems
+                   ) -> tuple[tuple[Context, tuple[str, ...]], ...]:
+    """``[contexts]``: context name -> globs, in the order written (the first match wins)."""
+    if not isinstance(table, dict):
+        problems.add(("contexts",), f"expected a table of context names, got "
+                                    f"{_describe(table)}")
+        return ()
+    parsed = []
+    for name, globs in table.items():
+        try:
+            parsed.append((parse_context(name), _strings(globs)))
+        except Invalid as exc:
+            problems.add(("contexts", name), str(exc))
+    return tuple(parsed)
+
+
 def _jobs(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise Invalid(f"expected a positive whole number, got {_describe(value)}")
@@ -294,6 +334,7 @@ _SETTINGS: dict[str, Callable[[object], object]] = {
     "jobs": _jobs,
     "cache": _boolean,
     "fail_on_unscanned": _boolean,
+    "proven_only": _contexts,
 }
 _RULE_LISTS = ("select", "disable")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -407,8 +448,10 @@ def from_mapping(data: Mapping[str, Any], *, root: Path, source_file: str | None
             changes["rule_options"] = _rule_options(value, rules, problems)
         elif key == "store":
             changes["store"] = _store_settings(value, problems)
+        elif key == "contexts":
+            changes["contexts"] = _context_globs(value, problems)
         elif key not in _SETTINGS:
-            problems.unknown((key,), "key", [*_SETTINGS, "rules", "store"])
+            problems.unknown((key,), "key", [*_SETTINGS, "rules", "store", "contexts"])
         else:
             try:
                 changes[key] = _SETTINGS[key](value)

@@ -65,6 +65,21 @@ class Category(enum.Enum):
     TOKEN_EXPOSURE = "token-exposure"
 
 
+class Context(enum.Enum):
+    """Where a line lives (judged in :mod:`tokenward.analysis.context`). Defined here, with
+    the other values every output carries, so settings can name contexts too."""
+
+    PRODUCTION = "production"
+    TEST = "test"
+    DOCS = "docs"
+    EXAMPLE = "example"
+    FIXTURE = "fixture"
+    I18N = "i18n"
+    GENERATED = "generated"
+    VENDORED = "vendored"
+    MINIFIED = "minified"
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A region of a file. Lines and columns are 1-based; the end column is exclusive."""
@@ -101,13 +116,21 @@ class Hit:
     # has a fix (an f-string too complex to rewrite, a value in a config file ...).
     fixable: bool = True
     secret_spans: tuple[Span, ...] = ()
+    # True when the value proves itself real whatever the file (a provider token whose
+    # checksum or structure validates, a live-mode key, a private key with a body): what
+    # the context policy still reports in tests, docs, examples and fixtures.
+    proven: bool = False
+
+
+# The Suppression kind of a finding the context policy hides.
+CONTEXT_POLICY = "context"
 
 
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding does not count: an inline comment or a baseline entry."""
 
-    kind: str  # "inline" | "baseline"
+    kind: str  # "inline" | "baseline" | "context" (the context policy: see Config.proven_only)
     reason: str = ""
 
 
@@ -154,6 +177,9 @@ class Finding:
     # `fix`, `train` and `merge` working from a report can redact the file's lines too.
     secret_spans: tuple[Span, ...] = ()
     history: Provenance | None = None
+    # The file's context (not part of the fingerprint: moving a file into tests/ must not
+    # make a baselined finding new).
+    context: Context = Context.PRODUCTION
 
     @property
     def line(self) -> int:
@@ -219,7 +245,15 @@ class ScanResult:
 
     @property
     def suppressed(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.suppressed)
+        """Suppressed inline or by a baseline (not the ones the context policy hides)."""
+        return tuple(f for f in self.findings
+                     if f.suppression is not None and f.suppression.kind != CONTEXT_POLICY)
+
+    @property
+    def hidden(self) -> tuple[Finding, ...]:
+        """Hidden by the context policy (``--all-contexts`` reports them)."""
+        return tuple(f for f in self.findings
+                     if f.suppression is not None and f.suppression.kind == CONTEXT_POLICY)
 
     @property
     def unscanned(self) -> tuple[str, ...]:
@@ -246,6 +280,7 @@ def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, objec
         "fingerprint": finding.fingerprint,
         "fixable": finding.fixable,
         "suppressed": finding.suppressed,
+        "context": finding.context.value,
     }
     if finding.suppression is not None:
         data["suppression"] = {"kind": finding.suppression.kind,
@@ -315,6 +350,7 @@ def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Findin
         value_check=str(data["value_check"]) if local and data.get("value_check") else None,
         secret_spans=spans_from_list(data.get("secret_spans")),
         history=_provenance(data),
+        context=Context(data.get("context", Context.PRODUCTION.value)),
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tokenward.analysis.providers import base62_checksum
 from tokenward.analysis.source import Source
-from tokenward.config import Config
+from tokenward.config import load_config
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import RULES, RULES_BY_ID
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
@@ -133,6 +133,8 @@ def outcome_in(root: Path, *paths: str) -> ScanOutcome:
     cwd = Path.cwd()
     os.chdir(root)
     try:
-        return run_pipeline(ScanRequest(paths=paths), Config())
+        # The project's own settings, as `tokenward train` reads them (they scan the
+        # example apps as production code).
+        return run_pipeline(ScanRequest(paths=paths), load_config(root, rules=RULES))
     finally:
         os.chdir(cwd)

@@ -12,22 +12,11 @@ an example inside docs is an example, anything vendored is vendored.
 
 from __future__ import annotations
 
-import enum
 import re
 from pathlib import PurePosixPath
 
-
-class Context(enum.Enum):
-    PRODUCTION = "production"
-    TEST = "test"
-    DOCS = "docs"
-    EXAMPLE = "example"
-    FIXTURE = "fixture"
-    I18N = "i18n"
-    GENERATED = "generated"
-    VENDORED = "vendored"
-    MINIFIED = "minified"
-
+# Defined with the other values every output carries; judged here.
+from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
 _FOLDERS: tuple[tuple[Context, frozenset[str]], ...] = (
@@ -110,3 +99,4 @@ def _by_name(name: str, original: str) -> Context | None:
 def is_test_path(path: str) -> bool:
     """Test code (or its data) produces test data: a token there is a fixture."""
     return file_context(path) in (Context.TEST, Context.FIXTURE)
+

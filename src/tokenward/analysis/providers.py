@@ -297,6 +297,13 @@ class Provider:
     def validates(self, value: str) -> bool:
         return self.validator is None or VALIDATORS[self.validator](value)
 
+    @property
+    def proves_itself(self) -> bool:
+        """A match is real whatever the file: a checksum or a structure validates it, or
+        the format is a live-mode key. (A signed JWT is not: tests sign their own.)"""
+        return ((self.validator is not None and self.validator != "jwt")
+                or "live" in self.prefix.lower())
+
 
 @cache
 def _compile(regex: str) -> re.Pattern[str]:

@@ -470,6 +470,13 @@ def _last_credential_kind(ws: list[str]) -> str | None:
 # --- the views ----------------------------------------------------------------------------
 
 
+def marked_stand_in(text: str) -> bool:
+    """Whether a path or a name marks what it holds as made up: a word (or its plural) of
+    test, fake, example, fixture ... (``tests/keys/rsa.pem``, ``dummy_private_key``)."""
+    return any(word in _STAND_IN_WORDS or word.removesuffix("s") in _STAND_IN_WORDS
+               for part in re.split(r"[^A-Za-z0-9_]+", text) for word in name_words(part))
+
+
 def secret_kind(name: str | None) -> str | None:
     """What secret a name holds ("password", "API key", "token" ...): a literal bound to
     it is a hard-coded credential. None for any other name."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
+    from tokenward.model import Context
     from tokenward.scanner.history import HistoryRange
 
 from tokenward.cli.common import (
@@ -89,6 +91,14 @@ def scan(
         "fully analysed (unreadable, over the size cap, binary content in a text file, too "
         "deeply nested) [default: on with --staged, --diff-base and --history, else the "
         "fail_on_unscanned setting, else off].", show_default=False)] = None,
+    contexts: Annotated[str | None, typer.Option(
+        "--context", metavar="LIST", help="Report only findings in these contexts, "
+        "comma-separated: production, test, docs, example, fixture, i18n, generated, "
+        "vendored, minified.")] = None,
+    all_contexts: Annotated[bool, typer.Option(
+        "--all-contexts", help="Turn the context policy off: also report what it hides in "
+        "tests, docs, examples and fixtures (values that do not prove themselves real, "
+        "lifecycle, scope, transport and exposure findings).")] = False,
 ) -> None:
     """Scan files for API-token mistakes."""
     from tokenward.reporters import StaleEntry
@@ -104,6 +114,8 @@ def scan(
                                staged=staged, diff_base=diff_base, shard=shard,
                                report_stale=report_stale)
         config = _load_settings(config_file, exclude, max_file_size, fail_on, select)
+        if all_contexts:
+            config = replace(config, proven_only=())
         request = ScanRequest(
             paths=tuple(str(p) for p in paths or ()) if scope is None else (),
             history=scope,
@@ -115,6 +127,7 @@ def scan(
             report_stale=report_stale,
             force_exclude=force_exclude,
             fail_on_unscanned=fail_on_unscanned,
+            contexts=None if contexts is None else _contexts(contexts),
         )
         if report_stale and request.baseline is None and not no_baseline:
             from tokenward.scanner.pipeline import baseline_path
@@ -133,6 +146,21 @@ def scan(
     except _user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(outcome.exit_code(config))
+
+
+def _contexts(text: str) -> frozenset[Context]:
+    """``--context production,test`` -> those contexts; UsageProblem for a name that is
+    not one (with the nearest)."""
+    from tokenward.config import Invalid, parse_context
+
+    try:
+        chosen = frozenset(parse_context(name.strip()) for name in text.split(",")
+                           if name.strip())
+    except Invalid as exc:
+        raise UsageProblem(f"--context: {exc}") from None
+    if not chosen:
+        raise UsageProblem("--context: expected one or more contexts, comma-separated")
+    return chosen
 
 
 def _history_scope(history: bool, revisions: list[Path] | None, all_refs: bool,

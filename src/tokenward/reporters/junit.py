@@ -19,13 +19,16 @@ from tokenward.scanner.redaction import printable as _x
 
 
 def _case(suite: ET.Element, finding: Finding) -> ET.Element:
-    return ET.SubElement(suite, "testcase", {
+    case = ET.SubElement(suite, "testcase", {
         "classname": _x(finding.path),
         "name": _x(f"{finding.rule_id} {finding.rule} at {finding.span.line}:"
                    f"{finding.span.column}"),
         "file": _x(finding.path),
         "line": str(finding.span.line),
     })
+    properties = ET.SubElement(case, "properties")
+    ET.SubElement(properties, "property", {"name": "context", "value": finding.context.value})
+    return case
 
 
 def _details(finding: Finding) -> str:

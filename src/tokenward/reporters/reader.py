@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from tokenward.model import (
     Category,
+    Context,
     Finding,
     Provenance,
     ScanError,
@@ -117,6 +118,7 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         secret_spans=spans_from_list(props.get("secretSpans")),
         history=(Provenance(str(props["commit"]), str(props.get("authorDate", "")),
                             props.get("presentAtHead") is True) if "commit" in props else None),
+        context=Context(props.get("context", Context.PRODUCTION.value)),
     )
 
 

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from tokenward.model import Category
 from tokenward.rules.base import Example, Rule
+
+_POLICY = (
+    "## Where it reports\n\n"
+    "Every finding carries the context of its file (`production`, `test`, `docs`, "
+    "`example`, `fixture`, `i18n`, `generated`, `vendored`, `minified`; detected from the "
+    "path, set with `[tool.tokenward.contexts]` globs). In production code and "
+    "configuration this rule reports everything it finds. In every other context (the "
+    "`proven_only` setting) {scope}. Hidden findings are counted in the summary and listed "
+    "in JSON and SARIF as suppressed (kind `context`); `--all-contexts`, or "
+    "`proven_only = []`, reports them.\n"
+)
+_PROVEN = ("it reports only values that prove themselves real: provider tokens whose "
+           "checksum or structure validates (GitHub, npm, PyPI, tokenward ...), live-mode "
+           "keys (`sk_live_`, `rk_live_` ...) and private keys whose path or name does not "
+           "mark them as made up (test, fake, example, fixture ...)")
+_QUIET = "it stays quiet by default: what it finds there is hidden"
 
 
 def _fence(example: Example) -> str:
@@ -39,6 +56,8 @@ def render_markdown(rule: Rule) -> str:
         f"## How to fix\n\n{docs.how.strip()}\n",
         f"## What it deliberately does not flag\n\n{docs.not_flagged.strip()}\n",
         f"## Fix safety\n\n{docs.fix_safety.strip()}\n",
+        _POLICY.format(scope=_PROVEN if rule.category is Category.HARDCODED_SECRET
+                       else _QUIET),
     ]
     if rule.options:
         parts.append(_options(rule))

@@ -17,6 +17,7 @@ def summarize(result: ScanResult, fail_on: Severity) -> dict[str, object]:
         "findings": len(active),
         "failing": sum(1 for f in active if f.severity >= fail_on),
         "suppressed": len(result.suppressed),
+        "hidden_by_context": len(result.hidden),
         "by_severity": {s.value: by_severity[s.value] for s in reversed(Severity)
                         if by_severity[s.value]},
         "by_category": dict(sorted(by_category.items())),

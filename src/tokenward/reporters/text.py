@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tokenward.model import Finding, ScanResult, Severity
+from tokenward.model import Context, Finding, ScanResult, Severity
 from tokenward.reporters import ReportOptions
 from tokenward.reporters.history import history_lines, scope_summary
 from tokenward.reporters.summary import summarize
@@ -31,8 +31,9 @@ def render_finding(finding: Finding, color: bool = False) -> list[str]:
     # shown with control characters escaped, so nothing drives the terminal.
     location = f"{printable(finding.path)}:{finding.span.line}:{finding.span.column}"
     severity = _paint(finding.severity.value, _COLORS[finding.severity], color)
+    where = "" if finding.context is Context.PRODUCTION else f" ({finding.context.value})"
     head = (f"{_paint(location, _BOLD, color)}: {printable(finding.rule_id)} [{severity}] "
-            f"{printable(finding.message)}")
+            f"{printable(finding.message)}{where}")
     lines = [head, f"    {_paint(printable(finding.snippet), _DIM, color)}"]
     steps = history_lines(finding)
     lines.extend(f"    {step}" for step in steps)
@@ -66,6 +67,9 @@ def summary_line(result: ScanResult, options: ReportOptions) -> str:
         parts.append(f"{gone} only in history")
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed")
+    if result.hidden:
+        parts.append(f"{len(result.hidden)} hidden by the context policy (--all-contexts "
+                     "shows them)")
     skipped = summary["skipped"]
     assert isinstance(skipped, dict)
     if skipped:

@@ -11,7 +11,7 @@ from tokenward.analysis.provider_matcher import find_tokens
 from tokenward.analysis.providers import Provider, by_key, private_key_body
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
-from tokenward.analysis.vocabulary import Role, judge
+from tokenward.analysis.vocabulary import Role, judge, marked_stand_in
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import ALL_TEXT, Rule, RuleDocs
@@ -70,15 +70,17 @@ def _detect(source: Source) -> Iterator[Hit]:
         own_by_line.setdefault(number, []).append(match.value)
         secret = match.value
         spans: tuple[Span, ...] = ()
+        proven = match.provider.proves_itself
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
             spans = (_key_body_span(text, starts, match.end),)
+            proven = not _marked_fixture(source.path, line, column)
         elif match.provider.with_context:
             # AccountKey=<key>: the whole setting, as detect-secrets reported it; TW102
             # reports the bare value on the same line.
             column -= match.start - match.context_start
             secret = text[match.context_start:match.end]
-        yield _hit(match.provider, secret, number, column, line, secret, spans)
+        yield _hit(match.provider, secret, number, column, line, secret, spans, proven)
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = by_key(found.row)
@@ -92,7 +94,14 @@ def _detect(source: Source) -> Iterator[Hit]:
                                                                found.column):
             continue
         reported.add((found.line, found.value))
-        yield _hit(provider, found.value, found.line, found.column, line)
+        yield _hit(provider, found.value, found.line, found.column, line,
+                   proven=provider.proves_itself)
+
+
+def _marked_fixture(path: str, line: str, column: int) -> bool:
+    """A private key proves itself real unless its path or its name marks it as made up
+    (``tests/keys/server.pem``, ``FAKE_PRIVATE_KEY = "-----BEGIN ...``)."""
+    return marked_stand_in(path) or marked_stand_in(_bound_name(line, column) or "")
 
 
 def _key_body_span(text: str, starts: list[int], header_end: int) -> Span:
@@ -110,7 +119,8 @@ def _position(starts: list[int], offset: int) -> tuple[int, int]:
 
 
 def _hit(provider: Provider, value: str, line: int, column: int, text: str,
-         secret: str | None = None, spans: tuple[Span, ...] = ()) -> Hit:
+         secret: str | None = None, spans: tuple[Span, ...] = (), proven: bool = False
+         ) -> Hit:
     span = Span(line, column, line, column + len(value))
     return Hit(
         span=span,
@@ -120,6 +130,7 @@ def _hit(provider: Provider, value: str, line: int, column: int, text: str,
         fixable=False,
         # The token as matched in the text: its exact source range.
         secret_spans=spans or (span,),
+        proven=proven,
     )
 
 

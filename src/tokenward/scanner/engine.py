@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tokenward.analysis.context import file_context
 from tokenward.analysis.source import (
     Source,
     bom_encoding,
@@ -36,15 +37,18 @@ from tokenward.analysis.source import (
 )
 from tokenward.config import Config
 from tokenward.model import (
+    CONTEXT_POLICY,
+    Context,
     Finding,
     Hit,
     ScanError,
     ScanResult,
     SkippedFile,
+    Suppression,
 )
 from tokenward.rules.base import Rule
 from tokenward.scanner import redaction
-from tokenward.scanner.files import Candidate
+from tokenward.scanner.files import Candidate, is_excluded
 from tokenward.scanner.fingerprint import (
     fingerprint,
     normalise_code,
@@ -54,6 +58,9 @@ from tokenward.scanner.fingerprint import (
 from tokenward.scanner.suppressions import find_suppression
 
 Progress = Callable[[int, int], None]
+
+# How much of a file the context looks at (generated-file marks, minified lines).
+CONTEXT_HEAD = 4096
 
 # Below this many files, worker processes cost more than they save (the pre-commit case).
 PARALLEL_THRESHOLD = 24
@@ -193,6 +200,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         (hit.secret for _, hit in located))
     findings: list[Finding] = []
     stable_path = project_path(source.path, source.config.root)
+    context = file_context_of(stable_path, source.text[:CONTEXT_HEAD], source.config)
     seen: Counter[tuple[str, str]] = Counter()
     for rule, hit in sorted(_merge_duplicates(located), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
@@ -203,6 +211,8 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         occurrence = seen[(rule.id, material)]
         seen[(rule.id, material)] += 1
         fp = fingerprint(stable_path, rule.id, material, occurrence)
+        suppression = (find_suppression(source.lines, span, rule.id, rule.name)
+                       or _policy(context, hit, source.config))
         findings.append(Finding(
             rule_id=rule.id,
             rule=rule.name,
@@ -214,13 +224,32 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
             snippet=redactor.snippet(span.line, span.column),
             fingerprint=fp,
             fixable=rule.fixable and hit.fixable,
-            suppression=find_suppression(source.lines, span, rule.id, rule.name),
+            suppression=suppression,
             secret_hash=secret_hash,
             target=redactor.known(hit.target) if hit.target is not None else None,
             value_check=value_check(hit.secret, fp) if hit.secret else None,
             secret_spans=hit.secret_spans,
+            context=context,
         ))
     return findings, redactor
+
+
+def file_context_of(path: str, head: str, config: Config) -> Context:
+    """The context of a file (``path`` relative to the project root): the first
+    ``[contexts]`` entry of the settings whose globs match, else the detected one."""
+    for context, globs in config.contexts:
+        if is_excluded(path, globs):
+            return context
+    return file_context(path, head)
+
+
+def _policy(context: Context, hit: Hit, config: Config) -> Suppression | None:
+    """The context policy: where only what proves itself real is reported, a finding
+    whose value does not is hidden (counted; ``--all-contexts`` shows it)."""
+    if context not in config.proven_only or hit.proven:
+        return None
+    return Suppression(CONTEXT_POLICY, f"{context.value} context: only secrets that prove "
+                                       "themselves real are reported there")
 
 
 def _with_secret_spans(source: Source, hit: Hit) -> Hit:
@@ -243,9 +272,10 @@ def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]
         current = kept.get(key)
         if current is not None:
             spans = tuple(sorted({*current[1].secret_spans, *hit.secret_spans}))
+            proven = current[1].proven or hit.proven  # a checksum proves it for both
             if rule.id < current[0].id:
                 current = (rule, hit)
-            kept[key] = (current[0], replace(current[1], secret_spans=spans))
+            kept[key] = (current[0], replace(current[1], secret_spans=spans, proven=proven))
         else:
             kept[key] = (rule, hit)
     return list(kept.values())

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tokenward.config import Config
-from tokenward.model import ExitCode, Finding, ScanResult
+from tokenward.model import Context, ExitCode, Finding, ScanResult
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import baseline as baselines
@@ -58,6 +58,8 @@ class ScanRequest:
     files: tuple[Candidate, ...] | None = None
     # What these commits added (scanner/history.py), instead of files.
     history: HistoryRange | None = None
+    # Only findings in these contexts (--context); None: every context.
+    contexts: frozenset[Context] | None = None
 
     @property
     def gating(self) -> bool:
@@ -172,6 +174,13 @@ def collect_tasks(request: ScanRequest, config: Config,
     return tasks, disk
 
 
+def in_contexts(result: ScanResult, contexts: frozenset[Context] | None) -> ScanResult:
+    """Only the findings in ``contexts`` (all when None)."""
+    if contexts is None:
+        return result
+    return replace(result, findings=tuple(f for f in result.findings if f.context in contexts))
+
+
 def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
              jobs: int | None = None, use_cache: bool | None = None,
              progress: Progress | None = None) -> ScanOutcome:
@@ -186,6 +195,7 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
                               progress=progress)
         if known is not None:
             result = baselines.apply(result, known)
+        result = in_contexts(result, request.contexts)
         return ScanOutcome(result, (), where, tuple(sorted({f.path for f in result.findings})),
                            unscanned_policy(request, config), {}, tuple(rules), request)
     changed = changed_files(request.diff_base) if request.diff_base is not None else None
@@ -203,6 +213,7 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
             stale = tuple(baselines.stale_entries(known, result.findings, scanned,
                                                   exists=whole))
         result = baselines.apply(result, known)
+    result = in_contexts(result, request.contexts)
     read = {t.path: ReadFile(t.data, disk.get(t.path)) for t in tasks if t.data is not None}
     return ScanOutcome(result, stale, where, tuple(t.path for t in tasks),
                        unscanned_policy(request, config), read, tuple(rules), request)

@@ -180,12 +180,12 @@ def finding_excerpt(files: SourceFiles, finding: Finding) -> CodeExcerpt:
         # The report's snippet: redacted by the scan that wrote it, and once more here.
         redactor = files.redactor(finding.path)
         return CodeExcerpt(path, span.line, (_shown(redactor, redactor.text(finding.snippet)),),
-                           (span.line,), language, True)
+                           (span.line,), language, True, finding.context.value)
     redactor = view.redactor
     first = max(1, span.line - CONTEXT_LINES)
     last = min(len(redactor.lines), span.end_line + CONTEXT_LINES)
     shown = tuple(_shown(redactor, redactor.line(n).rstrip()) for n in range(first, last + 1))
-    return CodeExcerpt(path, first, shown, highlight, language, True)
+    return CodeExcerpt(path, first, shown, highlight, language, True, finding.context.value)
 
 
 @functools.lru_cache(maxsize=512)

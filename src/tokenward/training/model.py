@@ -59,6 +59,8 @@ class CodeExcerpt:
     highlight: tuple[int, ...]  # 1-based line numbers in the file
     language: str
     from_codebase: bool
+    # Where the finding lives (tests, docs ...), shown when it is not production code.
+    context: str = "production"
 
     @property
     def numbered(self) -> tuple[tuple[int, str, bool], ...]:

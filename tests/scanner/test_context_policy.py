@@ -1,0 +1,158 @@
+"""Every finding carries its file's context; the context policy hides, in tests, docs,
+examples and fixtures, what does not prove itself real (counted, never dropped)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import scan_snippet, settings
+from tokenward.analysis.providers import base62_checksum
+from tokenward.cli import main
+from tokenward.config import Config
+from tokenward.model import (
+    CONTEXT_POLICY,
+    Context,
+    Finding,
+    ScanResult,
+    finding_from_dict,
+    finding_to_dict,
+)
+from tokenward.reporters import ReportOptions, junit, sarif, text
+
+BOUND = 'API_TOKEN = "Zx8kQ2mV9pL4rT7wB3nY6cH1"\n'
+# Line 2: cleartext transport (TW5xx), line 3: a keyword-bound token (TW101).
+APP = ('import requests\nrequests.get("http://api.example.org/v1", '
+       'headers={"Authorization": "Bearer " + token})\n' + BOUND)
+_BODY = "Q7vX2mK9pL4rT8wB3nY6cH1jF5dS0a"
+GITHUB = f"ghp_{_BODY}{base62_checksum(_BODY)}"  # a valid checksum: proves itself real
+KEY = ("-----BEGIN RSA PRIVATE KEY-----\n"
+       "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n"
+       "-----END RSA PRIVATE KEY-----\n")
+
+
+def _shown(findings: list[Finding]) -> list[tuple[int, str, str]]:
+    return [(f.line, f.rule_id, f.context.value) for f in findings if f.suppression is None]
+
+
+def _hidden(findings: list[Finding]) -> list[tuple[int, str, str]]:
+    return [(f.line, f.rule_id, f.context.value) for f in findings
+            if f.suppression is not None and f.suppression.kind == CONTEXT_POLICY]
+
+
+def test_production_code_reports_everything_with_its_context() -> None:
+    found = scan_snippet(APP, "app/client.py")
+    assert _shown(found) == [(2, "TW501", "production"), (3, "TW101", "production")]
+    assert _hidden(found) == []
+
+
+@pytest.mark.parametrize(("path", "context"), [
+    ("tests/test_client.py", "test"), ("docs/conf.py", "docs"),
+    ("examples/client.py", "example"), ("tests/fixtures/client.py", "fixture")])
+def test_elsewhere_unproven_findings_are_hidden_not_dropped(path: str, context: str) -> None:
+    found = scan_snippet(APP, path)
+    assert _shown(found) == []
+    assert _hidden(found) == [(2, "TW501", context), (3, "TW101", context)]
+    assert found[1].suppression is not None
+    assert found[1].suppression.reason == (f"{context} context: only secrets that prove "
+                                           "themselves real are reported there")
+
+
+def test_a_checksum_valid_token_and_a_live_key_prove_themselves_in_tests() -> None:
+    found = scan_snippet(f'GH = "{GITHUB}"\nSTRIPE = "sk_live_Rb7Tq2Wm9Xk4Lp8Vn3Hc6Jd1"\n',
+                         "tests/test_billing.py")
+    assert _shown(found) == [(1, "TW103", "test"), (2, "TW103", "test")]
+
+
+def test_a_private_key_proves_itself_unless_its_path_marks_it_as_made_up() -> None:
+    assert _shown(scan_snippet(KEY, "docs/deploy/server.key")) == [(1, "TW103", "docs")]
+    assert _hidden(scan_snippet(KEY, "tests/keys/server.key")) == [(1, "TW103", "test")]
+    assert _hidden(scan_snippet(KEY, "docs/example_server.key")) == [(1, "TW103", "docs")]
+
+
+def test_the_policy_can_be_turned_off_and_contexts_set_by_globs() -> None:
+    found = scan_snippet(APP, "tests/test_client.py", config=settings({"proven_only": []}))
+    assert _shown(found) == [(2, "TW501", "test"), (3, "TW101", "test")]
+    qa = settings({"contexts": {"test": ["qa/**"], "production": ["tests/smoke/**"]}})
+    assert _hidden(scan_snippet(APP, "qa/check.py", config=qa)) == [(2, "TW501", "test"),
+                                                                  (3, "TW101", "test")]
+    assert _shown(scan_snippet(APP, "tests/smoke/test_live.py", config=qa)) == [
+        (2, "TW501", "production"), (3, "TW101", "production")]
+
+
+def test_the_context_is_not_part_of_the_fingerprint() -> None:
+    detected = scan_snippet(BOUND, "qa/check.py")
+    overridden = scan_snippet(BOUND, "qa/check.py",
+                              config=settings({"contexts": {"test": ["qa/**"]}}))
+    assert [f.context for f in detected] == [Context.PRODUCTION]
+    assert [f.context for f in overridden] == [Context.TEST]
+    assert [f.fingerprint for f in detected] == [f.fingerprint for f in overridden]
+
+
+def test_the_cache_key_changes_with_the_context_settings() -> None:
+    digests = {Config().digest(), settings({"contexts": {"test": ["qa/**"]}}).digest(),
+               settings({"proven_only": ["test"]}).digest()}
+    assert len(digests) == 3
+
+
+def test_every_output_carries_the_context() -> None:
+    finding = scan_snippet(BOUND, "tests/test_a.py", config=settings({"proven_only": []}))[0]
+    assert finding_to_dict(finding)["context"] == "test"
+    assert finding_from_dict(finding_to_dict(finding)).context is Context.TEST
+    result = ScanResult((finding,), files_scanned=1)
+    options = ReportOptions()
+    assert text.render_finding(finding)[0] == (
+        "tests/test_a.py:1:13: TW101 [high] Hard-coded token bound to API_TOKEN (test)")
+    document = json.loads(sarif.render(result, options))
+    assert document["runs"][0]["results"][0]["properties"]["context"] == "test"
+    case = ET.fromstring(junit.render(result, options)).find("testsuite/testcase")
+    assert case is not None
+    assert [(p.get("name"), p.get("value")) for p in case.iter("property")] == [
+        ("context", "test")]
+
+
+def test_the_summary_counts_what_the_policy_hid() -> None:
+    found = scan_snippet(APP, "tests/test_client.py")
+    result = ScanResult(tuple(found), files_scanned=1)
+    assert (len(result.active), len(result.suppressed), len(result.hidden)) == (0, 0, 2)
+    assert text.summary_line(result, ReportOptions()) == (
+        "tokenward: 0 findings in 1 file; 2 hidden by the context policy (--all-contexts "
+        "shows them)")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_scan_all_contexts_and_the_context_filter(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "app.py").write_text(BOUND)
+    (tmp_path / "tests" / "test_app.py").write_text(BOUND)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert [(f["path"], f["context"], f["suppressed"]) for f in report["findings"]] == [
+        ("app.py", "production", False), ("tests/test_app.py", "test", True)]
+    assert (report["summary"]["findings"], report["summary"]["hidden_by_context"]) == (1, 1)
+    code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--format", "json",
+                        "--all-contexts", "--context", "test")
+    assert [(f["path"], f["suppressed"]) for f in json.loads(out)["findings"]] == [
+        ("tests/test_app.py", False)]
+    code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--context", "production")
+    assert (code, out.splitlines()[0]) == (1, 'app.py:1:13: TW101 [high] Hard-coded token '
+                                              "bound to API_TOKEN")
+
+
+def test_an_unknown_context_is_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    code, _, err = _run(capsys, "scan", str(tmp_path), "--context", "production,tests")
+    assert (code, err) == (2, 'tokenward: error: --context: unknown context "tests" '
+                              '(did you mean "test"?)\n')
