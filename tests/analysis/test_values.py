@@ -125,6 +125,10 @@ def test_password_names() -> None:
     ("AbAbAbAbAbAb", "token", "low-entropy"),
     ("abcdef123456", "api_key", "sequential"),
     ("qwertyuiop12", "password", "sequential"),
+    # Dependency pins (a package.json entry named "@nuxtjs/auth-next").
+    ("5.0.0-1667386184.dfbbb54", "auth", "version"),
+    ("v1.4.2+build.7", "token", "version"),
+    ("s3cr3t.1.2.3x", "token", None),
 ])
 def test_why_not_secret(value: str, name: str | None, reason: str | None) -> None:
     assert why_not_secret(value, name) == reason

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from tests.helpers import scan_snippet
+from tests.helpers import fired, scan_snippet
 from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.source import FileKind
 from tokenward.rules.hardcoded_secret_config import RULE
@@ -102,3 +102,14 @@ def test_an_authorization_header_on_a_command_line_names_the_header() -> None:
     assert [(f.span.line, f.span.column, f.message)
             for f in scan_snippet(code, "deploy.sh", [RULE])] == [
         (1, 32, "Hard-coded bearer token in configuration key Authorization")]
+
+
+def test_an_nginx_directive_and_its_url_are_not_a_key_and_a_password() -> None:
+    """``proxy_pass http://backend:8000/;`` in a .conf: the colon of ``http://`` is not the
+    INI separator, so no key "proxy_pass http" holds a "password" ``//backend:8000/``."""
+    text = ("location /docs {\n"
+            "    proxy_pass http://localhost:8000/docs;\n"
+            "    uwsgi_pass unix:///run/app.sock;\n"
+            "}\n"
+            "password: Vq8rT3nZp2Lm\n")
+    assert fired(scan_snippet(text, "nginx.conf"), "TW102") == [5]

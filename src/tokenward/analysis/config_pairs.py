@@ -56,7 +56,10 @@ _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
 _K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
 _JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
 _TOML_INLINE = re.compile(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
-_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[](?:[^=:#;\s]|\s+(?=[^=:#;\s]))*+)\s*[=:]\s*")
+# A colon that starts `://` is a URL's scheme, not the separator (`proxy_pass http://...`
+# in an nginx .conf is a directive and its address, not a key "proxy_pass http").
+_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[](?:[^=:#;\s]|\s+(?=[^=:#;\s]))*+)\s*"
+                  r"(?:=|:(?!//))\s*")
 _DOCKER = re.compile(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
 # Python read as text: ``NAME = "..."``, ``self.x: str = "..."``, ``keyword="..."``.
 _PY_ASSIGN = re.compile(r"""(?<![\w.])(?P<key>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+\s*)?"""

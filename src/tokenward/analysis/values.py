@@ -72,6 +72,10 @@ REASONS: dict[str, str] = {
     ),
     "path": "File paths (`/etc/ssl/private/server.key`, `./secrets/token.txt`, `C:\\keys`).",
     "url": "URLs without credentials (a URL with `user:password@` is flagged for the password).",
+    "version": (
+        "Version numbers and ranges (`5.0.0-1667386184.dfbbb54`, `^7.1.96`, `>=2.0,<3`, "
+        "`v1.4.2+build.7`): dependency pins in `package.json`, `pyproject.toml` and the like."
+    ),
     "dotted-name": "Dotted import paths (`django.contrib.auth.hashers.PBKDF2PasswordHasher`).",
     "identifier": (
         "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:`, "
@@ -319,9 +323,17 @@ def _regex(value: str, name: str | None) -> str | None:
     return None
 
 
+# A semantic version, or a range of them: three dot-separated numbers first, then the
+# pre-release and build parts semver allows. No token a provider issues has this shape.
+_VERSION = re.compile(r"(?:[\^~=<>!]=?|v)?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-]+)*"
+                      r"(?:\s*,\s*(?:[\^~=<>!]=?)?\d+(?:\.\d+)*)*")
+
+
 def _structure(value: str, name: str | None) -> str | None:
     if _URL.match(value):
         return "url"
+    if _VERSION.fullmatch(value):
+        return "version"
     if _PATH.search(value):
         return "path"
     if _DOTTED.match(value) and not value.startswith("eyJ"):
