@@ -156,3 +156,21 @@ def test_an_unknown_context_is_a_usage_error(capsys: pytest.CaptureFixture[str],
     code, _, err = _run(capsys, "scan", str(tmp_path), "--context", "production,tests")
     assert (code, err) == (2, 'tokenward: error: --context: unknown context "tests" '
                               '(did you mean "test"?)\n')
+
+
+def test_a_docstring_of_production_code_is_docs() -> None:
+    """Line 3 (a key's shape shown in a module docstring) is documentation and hidden;
+    line 9 (the same shape bound in code) and line 6 (a valid token, even in a
+    docstring) are reported."""
+    text = ('"""Client for the storage API.\n'
+            "\n"
+            'Example: Client(key_id="AKIAZ7QK2M4NB3XJ5VRT")\n'
+            '"""\n'
+            "def connect():\n"
+            f'    """Pass a token such as {GITHUB}."""\n'
+            "\n"
+            "\n"
+            'AWS_KEY_ID = "AKIAZ7QK2M4NB3XJ5VRT"\n')
+    found = scan_snippet(text, "app/storage.py")
+    assert _hidden(found) == [(3, "TW103", "docs")]
+    assert _shown(found) == [(6, "TW103", "docs"), (9, "TW103", "production")]

@@ -12,10 +12,12 @@ an example inside docs is an example, anything vendored is vendored.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import PurePosixPath
 
 # Defined with the other values every output carries; judged here.
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -100,3 +102,32 @@ def is_test_path(path: str) -> bool:
     """Test code (or its data) produces test data: a token there is a fixture."""
     return file_context(path) in (Context.TEST, Context.FIXTURE)
 
+
+
+def region_context(source: Source, context: Context, line: int) -> Context:
+    """The context of one line of a file whose own context is ``context``: a docstring of
+    production Python code is documentation (examples of a key's shape, RFC sample
+    tokens, generated API docs), read by people and never run."""
+    if context is Context.PRODUCTION and source.kind is FileKind.PYTHON \
+            and line in source.fact(_docstring_lines):
+        return Context.DOCS
+    return context
+
+
+def _docstring_lines(source: Source) -> frozenset[int]:
+    """The lines of the module's, classes' and functions' docstrings (``ast``: the C parser,
+    asked only of a file that has findings; a file it cannot parse has none)."""
+    try:
+        tree = ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
+                          | ast.AsyncFunctionDef) or not node.body:
+            continue
+        first = node.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str):
+            lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return frozenset(lines)

@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tokenward.analysis.context import file_context
+from tokenward.analysis.context import file_context, region_context
 from tokenward.analysis.source import (
     Source,
     bom_encoding,
@@ -200,7 +200,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         (hit.secret for _, hit in located))
     findings: list[Finding] = []
     stable_path = project_path(source.path, source.config.root)
-    context = file_context_of(stable_path, source.text[:CONTEXT_HEAD], source.config)
+    in_file = file_context_of(stable_path, source.text[:CONTEXT_HEAD], source.config)
     seen: Counter[tuple[str, str]] = Counter()
     for rule, hit in sorted(_merge_duplicates(located), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
@@ -211,6 +211,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         occurrence = seen[(rule.id, material)]
         seen[(rule.id, material)] += 1
         fp = fingerprint(stable_path, rule.id, material, occurrence)
+        context = region_context(source, in_file, span.line)
         suppression = (find_suppression(source.lines, span, rule.id, rule.name)
                        or _policy(context, hit, source.config))
         findings.append(Finding(
