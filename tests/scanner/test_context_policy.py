@@ -174,3 +174,15 @@ def test_a_docstring_of_production_code_is_docs() -> None:
     found = scan_snippet(text, "app/storage.py")
     assert _hidden(found) == [(3, "TW103", "docs")]
     assert _shown(found) == [(6, "TW103", "docs"), (9, "TW103", "production")]
+
+
+def test_a_private_key_cut_short_proves_nothing() -> None:
+    """docs/setup.md: line 1 shows a key cut short (``...``): hidden; line 3 holds a whole
+    key (header, body, END): reported even in documentation."""
+    text = ("Paste it like `-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAuyf/lNrH9ck8"
+            "DmNyo3fGgvCI1l9s+cmBY3WIz+cUDqmxiieR."
+            " -----END RSA PRIVATE KEY-----`\n"
+            "\n" + KEY)
+    found = scan_snippet(text, "docs/setup.md")
+    assert _hidden(found) == [(1, "TW103", "docs")]
+    assert _shown(found) == [(3, "TW103", "docs")]

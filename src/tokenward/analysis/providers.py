@@ -240,6 +240,22 @@ def private_key_body(text: str, end: int) -> str | None:
     return match.group(0)[:64] if match else None
 
 
+_KEY_LAYOUT = re.compile(r"\\n|\\r|[\"'\s+,]|Proc-Type:[^\n]*|DEK-Info:[^\n]*")
+_WHOLE_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{64,}")
+_MAX_KEY_BODY = 16384
+
+
+def is_whole_private_key(text: str, end: int) -> bool:
+    """Whether the private-key header ending at ``end`` starts a whole key: an END line
+    follows and everything between is key material (at least the 64 characters of the
+    smallest key, an Ed25519 one), laid out as lines, escapes or string pieces. A key
+    shown cut short in documentation (``MIIEpQ...``, ``<key body>``) proves nothing."""
+    stop = text.find("-----END", end, end + _MAX_KEY_BODY)
+    if stop < 0:
+        return False
+    return _WHOLE_KEY_BODY.fullmatch(_KEY_LAYOUT.sub("", text[end:stop])) is not None
+
+
 # --- the rows ------------------------------------------------------------------------
 
 SEVERITIES = ("critical", "high", "medium", "low")

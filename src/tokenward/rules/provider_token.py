@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from tokenward.analysis import secrets_adapter
 from tokenward.analysis.provider_matcher import find_tokens
-from tokenward.analysis.providers import Provider, by_key, private_key_body
+from tokenward.analysis.providers import Provider, by_key, is_whole_private_key, private_key_body
 from tokenward.analysis.source import Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
 from tokenward.analysis.vocabulary import Role, judge, marked_stand_in
@@ -74,7 +74,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
             spans = (_key_body_span(text, starts, match.end),)
-            proven = not _marked_fixture(source.path, line, column)
+            proven = is_whole_private_key(text, match.end) \
+                and not _marked_fixture(source.path, line, column)
         elif match.provider.with_context:
             # AccountKey=<key>: the whole setting, as detect-secrets reported it; TW102
             # reports the bare value on the same line.
