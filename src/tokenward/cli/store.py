@@ -294,8 +294,9 @@ def store_delete(
 @_guarded
 def store_rotate(
     name: Annotated[str, typer.Argument(help="Secret name.")],
-    grace: Annotated[str, typer.Option(help="How long the previous value stays readable "
-                                       "(Vault.values) so running services overlap.")] = "24h",
+    grace: Annotated[str, typer.Option(
+        metavar="DURATION", help="How long the previous value stays readable (Vault.values) "
+        "so running services overlap.")] = "24h",
     vault: VaultOption = None, key_file: KeyFileOption = None,
 ) -> int:
     """Replace a secret's value (from stdin or a hidden prompt), keeping the old one for --grace."""
@@ -314,7 +315,8 @@ def store_rotate(
 @store_app.command("due")
 @_guarded
 def store_due(
-    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 90d.")],
+    max_age: Annotated[str, typer.Option(
+        "--max-age", metavar="DURATION", help="Rotation interval, e.g. 90d.")],
     json_output: JsonOption = False, vault: VaultOption = None, key_file: KeyFileOption = None,
 ) -> int:
     """List secrets not rotated within --max-age. Exit 1 if any are due."""
@@ -477,7 +479,8 @@ def token_grant(
 def token_issue(
     subject: Annotated[str, typer.Option("--subject", "-s", help="The client or user.")],
     scope: ScopeOption,
-    ttl: Annotated[str | None, typer.Option(help="Access token lifetime [default: 15m].")] = None,
+    ttl: Annotated[str | None, typer.Option(
+        metavar="DURATION", help="Access token lifetime [default: 15m; at most 366d].")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Also issue a refresh token.")
                        ] = False,
     json_output: JsonOption = False,
@@ -623,7 +626,8 @@ def token_gc(
 @_guarded
 def token_rotate(
     token_id: Annotated[str, typer.Argument(help="Public id of the access token to replace.")],
-    overlap: Annotated[str, typer.Option(help="How long the old token stays valid.")] = "1h",
+    overlap: Annotated[str, typer.Option(
+        metavar="DURATION", help="How long the old token stays valid.")] = "1h",
     json_output: JsonOption = False,
     db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
     audit_log: AuditOption = None,
@@ -639,7 +643,8 @@ def token_rotate(
 @token_app.command("due")
 @_guarded
 def token_due(
-    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 30d.")],
+    max_age: Annotated[str, typer.Option(
+        "--max-age", metavar="DURATION", help="Rotation interval, e.g. 30d.")],
     json_output: JsonOption = False,
     db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
     audit_log: AuditOption = None,
@@ -663,8 +668,10 @@ def token_audit(
     event: Annotated[list[str], typer.Option("--event", help="Only these events.")
                      ] = [],  # noqa: B006 - typer needs a literal default
     token_id: Annotated[str | None, typer.Option("--id", help="Only this token id.")] = None,
-    subject: Annotated[str | None, typer.Option("--subject", "-s")] = None,
-    since: Annotated[str | None, typer.Option(help="Only the last period, e.g. 24h.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Only this subject.")
+                       ] = None,
+    since: Annotated[str | None, typer.Option(
+        metavar="DURATION", help="Only the last period, e.g. 24h.")] = None,
     limit: Annotated[int, typer.Option(min=0, help="At most this many (the latest); 0: all.")
                      ] = 0,
     json_output: JsonOption = False,
