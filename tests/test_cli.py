@@ -81,3 +81,27 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     code, out, _ = run(capsys, "scan", "-f", "json", "-o", str(target), str(tmp_path / "a.py"))
     assert (code, out) == (0, "")
     assert json.loads(target.read_text())["summary"]["files_scanned"] == 1
+
+
+def test_syntax_error_is_reported_in_a_file_without_secret_like_words(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "app.py").write_text("def main(:\n    print('hello')\n")
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "scan", "--no-cache") == (
+        0, "app.py: error: syntax error at line 1, column 10: invalid syntax; text-level checks "
+           "still ran\n\ntokenward: 0 findings in 0 files (1 scanned); 1 error\n", "")
+
+
+def test_summary_counts_files_with_findings_and_files_scanned(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "tokens.py").write_text(
+        "import random\n\n\ndef make_token():\n"
+        "    return ''.join(random.choice('abcdef') for _ in range(32))\n")
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "scan", "--no-cache")
+    assert (code, out.splitlines()[-1]) == (
+        1, "tokenward: 1 finding in 1 file (4 scanned): 1 high")

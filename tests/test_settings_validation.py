@@ -257,7 +257,7 @@ def test_explain_shows_the_options(capsys: pytest.CaptureFixture[str], rule: str
     (("merge", "app.py"), "app.py: not JSON (line 1: Expecting value)"),
     (("store", "due", "--max-age", "soon"),
      "invalid duration 'soon': use e.g. 90d, 12h, 15m, 1h30m, 2w, 45s"),
-    (("store", "get"), "Missing argument 'name' (see `tokenward store get --help`)"),
+    (("store", "get"), "Missing argument 'NAME' (see `tokenward store get --help`)"),
     (("token", "issue", "--scope", "read"),
      "Missing option '--subject' / '-s' (see `tokenward token issue --help`)"),
     (("token", "due", "--max-age", "10"),

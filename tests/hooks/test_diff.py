@@ -97,7 +97,7 @@ def test_gate_reports_only_added_lines_and_new_files(feature: Path, probe: Probe
         "new.py:3:10: TW901 [high] marker found in marker",
         "old.py:4:8: TW901 [high] marker found in marker",
     ]
-    assert done.stdout.splitlines()[-1] == "tokenward: 2 findings in 2 files (2 high)"
+    assert done.stdout.splitlines()[-1] == "tokenward: 2 findings in 2 files (2 scanned): 2 high"
 
 
 def test_uncommitted_and_untracked_work_counts_too(feature: Path, probe: ProbeRun) -> None:
@@ -112,7 +112,7 @@ def test_clean_feature_branch_passes(feature: Path, probe: ProbeRun) -> None:
     (feature / "docs.md").write_text("nothing secret\n")
     commit_all(feature, "docs")
     done = probe(feature, "TW901", "scan", "--diff-base", "main")
-    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 1 file\n")
+    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 0 files (1 scanned)\n")
 
 
 def test_unknown_base_is_a_usage_error(feature: Path, probe: ProbeRun) -> None:

@@ -24,7 +24,7 @@ def repo(tmp_path: Path) -> Path:
 def test_exit_0_clean(repo: Path, probe: ProbeRun) -> None:
     done = probe(repo, "TW901", "scan", ".")
     assert (done.returncode, done.stdout, done.stderr) == (
-        0, "tokenward: 0 findings in 1 file\n", "")
+        0, "tokenward: 0 findings in 0 files (1 scanned)\n", "")
 
 
 def test_exit_1_findings(repo: Path, probe: ProbeRun) -> None:

@@ -122,7 +122,7 @@ def test_init_command_is_idempotent_and_creates_the_baseline(tmp_path: Path,
     # The baseline now hides the known finding.
     scan = probe(repo, "TW901", "scan", ".")
     assert (scan.returncode, scan.stdout) == (
-        0, "tokenward: 0 findings in 4 files; 1 suppressed\n")
+        0, "tokenward: 0 findings in 0 files (4 scanned); 1 suppressed\n")
 
 
 # -- where pre-commit gets tokenward ------------------------------------------------------

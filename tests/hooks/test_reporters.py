@@ -183,7 +183,7 @@ def test_github_annotations_exact() -> None:
         "::error file=broken.py,title=tokenward error::cannot read: Permission denied",
         "::warning file=gone.py,title=tokenward stale baseline entry::TW901 "
         + "d" * 24 + " is no longer found",
-        "tokenward: 1 finding in 4 files (1 high); 2 suppressed; 1 error; "
+        "tokenward: 1 finding in 1 file (4 scanned): 1 high; 2 suppressed; 1 error; "
         "1 stale baseline entry",
     ]
 

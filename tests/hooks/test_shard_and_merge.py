@@ -99,7 +99,7 @@ def test_merge_of_clean_reports_exits_0(tmp_path: Path, probe: ProbeRun) -> None
     report = tmp_path / "clean.json"
     report.write_text(get_reporter("json")(ScanResult(files_scanned=2), ReportOptions()))
     done = probe(tmp_path, "TW901", "merge", str(report), "-f", "text")
-    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 2 files\n")
+    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 0 files (2 scanned)\n")
     missing = probe(tmp_path, "TW901", "merge", str(tmp_path / "nope.json"))
     assert (missing.returncode, missing.stderr) == (
         2, f"tokenward: error: {tmp_path / 'nope.json'}: no such file\n")

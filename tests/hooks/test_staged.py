@@ -110,7 +110,7 @@ def test_cli_only_unstaged_token_passes(repo: Path, probe: ProbeRun) -> None:
     git(repo, "add", "keep.py")
     (repo / "keep.py").write_text(f'API = "{MARK}"\n')
     done = probe(repo, "TW901", "scan", "--staged")
-    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 1 file\n")
+    assert (done.returncode, done.stdout) == (0, "tokenward: 0 findings in 0 files (1 scanned)\n")
 
 
 def test_cli_deleted_and_renamed_token_files(repo: Path, probe: ProbeRun) -> None:

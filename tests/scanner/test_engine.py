@@ -52,6 +52,17 @@ def test_syntax_error_is_an_error_entry_and_text_rules_still_run(tmp_path: Path)
     assert not error.internal
 
 
+def test_syntax_error_is_reported_whatever_the_prefilter_says(tmp_path: Path) -> None:
+    # No rule's keyword is in these files, so no rule asks for a tree: the error still shows.
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "fine.py").write_text("def f():\n    pass\n")
+    result = _scan(tmp_path)
+    assert [(e.path, e.message, e.unscanned) for e in result.errors] == [
+        ("broken.py", "syntax error at line 1, column 7: invalid syntax; text-level checks "
+                      "still ran", False)]
+    assert result.findings == ()
+
+
 def test_python_rule_runs_on_valid_python(tmp_path: Path) -> None:
     (tmp_path / "ok.py").write_text("a = 1\nb = 'PYSECRET-x'\n")
     result = _scan(tmp_path)
@@ -87,7 +98,9 @@ def test_binary_content_in_a_py_file_is_scanned_as_text_and_reported(tmp_path: P
     result = _scan(tmp_path)
     assert result.skipped == ()
     assert lines_of(result, "blob.py") == [1]
-    assert [(e.path, e.unscanned) for e in result.errors] == [("blob.py", True)]
+    assert [(e.path, e.message[:40], e.unscanned) for e in result.errors] == [
+        ("blob.py", "holds NUL bytes (binary content in a tex", True),
+        ("blob.py", "syntax error at line 1, column 1: invali", False)]
     assert lines_of(result, "real.py") == [1]
 
 

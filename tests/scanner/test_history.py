@@ -111,7 +111,7 @@ def test_the_cli_says_only_in_history_and_the_steps_in_order(
                                "personal access token: Revoke it at https://github.com/")
     assert lines[4].startswith("    2. then, only if the repository is private")
     assert "git filter-repo --replace-text FILE" in lines[4]
-    assert lines[-1] == ("tokenward: 1 finding in 2 commits, 2 blobs (1 high); "
+    assert lines[-1] == ("tokenward: 1 finding in 2 commits, 2 blobs: 1 high; "
                          "1 only in history")
     assert TOKEN not in out
 

@@ -67,7 +67,7 @@ def test_deep_nesting_is_an_error_entry_and_the_scan_goes_on(tmp_path: Path,
     # The 10,000-term chain is refused before the parser, and the text checks still run.
     assert "chain.py: error: too deeply nested to analyse" in done.stdout
     assert any(line.startswith("chain.py:1:") and " TW101 " in line for line in lines)
-    assert f"{3 + fillers} files" in lines[-1]
+    assert f"({3 + fillers} scanned)" in lines[-1]
 
 
 def test_deep_nesting_fails_the_hook(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def test_real_binaries_stay_skipped_and_do_not_fail(repo: Path,
                          "app.py": b"import os\n\nTOKEN = os.environ['API_TOKEN']\n"})
     code, output = run_hook(capsys, files)
     assert (code, output) == (
-        0, "tokenward: 0 findings in 1 file; skipped 3 binary, 1 too-large\n")
+        0, "tokenward: 0 findings in 0 files (1 scanned); skipped 3 binary, 1 too-large\n")
 
 
 def test_a_text_kind_file_with_nul_bytes_names_the_problem(
@@ -181,7 +181,7 @@ def test_turning_it_off_in_settings_is_named_in_the_summary(
     assert code == 0, output
     assert "big.py: error: " in output
     assert output.splitlines()[-1] == (
-        "tokenward: 0 findings in 0 files; skipped 1 too-large; 1 error; 1 not fully scanned "
+        "tokenward: 0 findings in 0 files (0 scanned); skipped 1 too-large; 1 error; 1 not fully scanned "
         "(not failing: fail_on_unscanned = false in .tokenward.toml)")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,7 +57,13 @@ def test_set_refuses_the_value_as_an_argument(runner: CliRunner, env: dict[str, 
 def test_set_refuses_empty_input(runner: CliRunner) -> None:
     result = runner.invoke(store_app, ["set", "DB_PASSWORD"], input="")
     assert (result.exit_code, result.stderr) == (
-        2, "tokenward: error: no value for db_password given (empty input)\n")
+        2, "tokenward: error: no value for DB_PASSWORD given (empty input)\n")
+
+
+def test_set_with_empty_input_keeps_the_names_case(runner: CliRunner) -> None:
+    result = runner.invoke(store_app, ["set", "MY_KEY"], input="")
+    assert (result.exit_code, result.stderr) == (
+        2, "tokenward: error: no value for MY_KEY given (empty input)\n")
 
 
 def test_set_does_not_replace_a_different_value_without_force(runner: CliRunner,
@@ -207,6 +214,53 @@ def test_verify_reads_stdin_and_exits_by_validity(runner: CliRunner) -> None:
     assert (bogus.exit_code, bogus.stderr) == (1, "invalid: token is not active (malformed)\n")
 
 
+def test_revoke_names_the_token_id_or_says_nothing_was_revoked(runner: CliRunner) -> None:
+    (access,) = _issue(runner)
+    token_id = json.loads(runner.invoke(token_app, ["introspect"], input=access).stdout)["jti"]
+    assert (runner.invoke(token_app, ["revoke"], input=access).stderr
+            == f"revoked: {token_id}\n")
+    unknown = runner.invoke(token_app, ["revoke"], input="tw_at_not-one-of-ours")
+    assert (unknown.exit_code, unknown.stderr) == (
+        0, "nothing revoked: not a token of this issuer (not an error, as in RFC 7009)\n")
+
+
+def test_issue_without_a_grant_is_a_refusal_exit_1(runner: CliRunner) -> None:
+    result = runner.invoke(token_app, ["issue", "-s", "bob", "--scope", "read"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", "tokenward: error: subject 'bob' has no grant; grant scopes first\n")
+    _issue(runner)
+    wider = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "read admin"])
+    assert (wider.exit_code, wider.stderr) == (
+        1, "tokenward: error: scopes admin exceed the grant of 'alice'\n")
+    malformed = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "*"])
+    assert malformed.exit_code == 2  # a usage error, not a refusal
+
+
+def test_issue_ttl_too_long_names_the_value_given(runner: CliRunner) -> None:
+    _issue(runner)
+    result = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "read",
+                                       "--ttl", "500d"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "tokenward: error: an access token lifetime of 500d is not allowed: it must "
+               "be positive and at most 366d\n")
+
+
+def test_audit_timestamps_end_in_z(runner: CliRunner, env: dict[str, str]) -> None:
+    from tokenward.store.audit import AuditEvent, AuditLog
+
+    # An entry an earlier version wrote with +00:00 is shown in the same form as new ones.
+    AuditLog(Path(env["TOKENWARD_AUDIT_LOG"])).append(AuditEvent(
+        time="2026-01-01T00:00:00.250000+00:00", event="gc", outcome="ok"))
+    _issue(runner)
+    lines = runner.invoke(token_app, ["audit"]).stdout.splitlines()
+    assert lines[0] == "2026-01-01T00:00:00Z  gc              ok      -                 -  []"
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  ", line) for line in lines)
+    written = [json.loads(line)["time"] for line in
+               runner.invoke(token_app, ["audit", "--json"]).stdout.splitlines()[1:]]
+    assert len(written) == 2  # grant, issue
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", t) for t in written)
+
+
 def test_refresh_reuse_and_audit(runner: CliRunner) -> None:
     access, refresh = _issue(runner, "--refresh")
     rotated = runner.invoke(token_app, ["refresh"], input=refresh)
@@ -233,8 +287,7 @@ def test_revoke_introspect_list_gc(runner: CliRunner) -> None:
     listed = runner.invoke(token_app, ["list"])
     assert listed.stdout.startswith(info["jti"] + "  access   active ")
     revoke = runner.invoke(token_app, ["revoke"], input=access)
-    assert (revoke.exit_code, revoke.stderr) == (
-        0, "revoked (revoking an unknown token is not an error)\n")
+    assert (revoke.exit_code, revoke.stderr) == (0, f"revoked: {info['jti']}\n")
     assert runner.invoke(token_app, ["introspect"], input=access).stdout == '{"active": false}\n'
     assert runner.invoke(token_app, ["list"]).stderr == \
         "no active tokens (--all shows inactive ones)\n"
@@ -257,11 +310,8 @@ def test_rotate_and_due(runner: CliRunner) -> None:
     assert runner.invoke(token_app, ["due", "--max-age", "1d"]).exit_code == 0
 
 
-def test_scope_errors_are_usage_errors(runner: CliRunner) -> None:
-    _issue(runner)
-    result = runner.invoke(token_app, ["issue", "-s", "alice", "--scope", "read admin"])
-    assert (result.exit_code, result.stderr) == (
-        2, "tokenward: error: scopes admin exceed the grant of 'alice'\n")
+def test_malformed_scopes_are_usage_errors(runner: CliRunner) -> None:
+    # Scopes beyond the grant are refusals (exit 1): test_issue_without_a_grant_is_...
     wildcard = runner.invoke(token_app, ["grant", "bob", "--scope", "*"])
     assert (wildcard.exit_code, wildcard.stderr) == (
         2, "tokenward: error: wildcard scope '*' refused: name each scope explicitly\n")

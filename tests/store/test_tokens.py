@@ -405,9 +405,10 @@ def test_rotate_issues_a_successor_and_shortens_the_old_token(issuer: Issuer,
 
 
 def test_every_token_expires(issuer: Issuer) -> None:
-    with pytest.raises(ValueError, match="lifetime must be positive and at most 366 days"):
+    with pytest.raises(ValueError, match="lifetime of 367d is not allowed: it must be "
+                                         "positive and at most 366d"):
         issuer.issue("alice", ["read"], ttl=timedelta(days=367))
-    with pytest.raises(ValueError, match="lifetime must be positive"):
+    with pytest.raises(ValueError, match="lifetime of 0s is not allowed: it must be positive"):
         issuer.issue("alice", ["read"], ttl=timedelta(0))
     with pytest.raises(ValueError, match="access_ttl must be positive"):
         Policy(access_ttl=timedelta(0))
@@ -430,7 +431,7 @@ def test_audit_log_records_the_lifecycle(issuer: Issuer) -> None:
         ("issue", "ok", "alice", ("read",)),
         ("revoke", "ok", "alice", ("read",)),
     ]
-    assert all(e.time.endswith("+00:00") for e in issuer.audit.read())
+    assert {e.time for e in issuer.audit.read()} == {"2026-01-01T12:00:00.000000Z"}
 
 
 # ---- the database file -------------------------------------------------------------------

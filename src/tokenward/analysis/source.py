@@ -382,6 +382,28 @@ class Source:
                           unscanned=True)
         return None
 
+    def report_syntax_error(self) -> None:
+        """Record a Python file's syntax error even when no rule needed its tree.
+
+        The rules' prefilters skip the parse for most files; a syntax error must be reported
+        whatever they say. Python's own parser (fast, in C) screens the file, and only a
+        file it rejects goes to libcst, so the error reads as when a rule parsed it (and a
+        newer syntax libcst accepts is no error).
+        """
+        if self.kind is not FileKind.PYTHON or "module" in self.__dict__:
+            return
+        import ast
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarning: not the user's question here
+                ast.parse(self.text)
+        except SyntaxError:
+            _ = self.module
+        except (RecursionError, MemoryError, ValueError):
+            pass  # too deep for ast: the rules that needed a tree have said so already
+
     def _problem(self, message: str, *, unscanned: bool = False) -> None:
         self._errors.append(ScanError(self.path, message, unscanned=unscanned))
 

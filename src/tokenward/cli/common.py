@@ -22,6 +22,8 @@ import typer
 from typer.core import TyperGroup
 
 from tokenward import __version__
+from tokenward.cli.helptext import make_readable
+from tokenward.config import max_cli_jobs
 from tokenward.model import ExitCode
 from tokenward.notices import error_text
 
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 # The order `tokenward --help` lists the commands in: the daily ones first.
 COMMAND_ORDER = ("scan", "fix", "baseline", "init", "merge", "rules", "explain", "train",
                  "store", "token")
+# Long enough for any first sentence: the help formatter wraps it instead.
+_WHOLE_SENTENCE = 1000
 # click shows the help (exit 2) for a group called without a command: not an error line.
 _HELP_INSTEAD = getattr(_click_errors, "NoArgsIsHelpError", ())
 
@@ -64,7 +68,21 @@ def _one_error_style() -> Iterator[None]:
 
 
 class CommandGroup(TyperGroup):
-    """Every command group of the CLI: errors in the one style."""
+    """Every command group of the CLI: errors in the one style, readable help."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        make_readable(command)
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command with its first sentence whole (click cuts it to fit one line)."""
+        rows = [(name, command.get_short_help_str(limit=_WHOLE_SENTENCE))
+                for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
                      **extra: Any) -> Any:
@@ -94,6 +112,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+# Options several commands take, described once.
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", help="Read settings from this TOML file.")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, max=max_cli_jobs(),
+    help="Worker processes [default: the CPU count; at most 4 per CPU].")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output.")]
 
 
 class UsageProblem(Exception):

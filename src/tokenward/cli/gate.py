@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 from tokenward.cli.common import (
     CommandGroup,
+    ConfigOption,
+    JobsOption,
     OutputFormat,
+    OutputOption,
     SeverityChoice,
     UsageProblem,
     _load_settings,
@@ -26,7 +29,6 @@ from tokenward.cli.common import (
     app,
     fail,
 )
-from tokenward.config import max_cli_jobs
 
 baseline_app = typer.Typer(cls=CommandGroup, no_args_is_help=True,
                            help="Create, update and audit the baseline of known findings.")
@@ -62,8 +64,8 @@ def baseline_create(
     file: BaselineFileOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline "
                                         "(audit verdicts are lost).")] = False,
-    config_file: Annotated[Path | None, typer.Option("--config")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
+    config_file: ConfigOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Record the current findings, so that only new ones fail from now on."""
     from tokenward.scanner import baseline as baselines
@@ -91,8 +93,8 @@ def baseline_create(
 def baseline_update(
     paths: PathsArgument = None,
     file: BaselineFileOption = None,
-    config_file: Annotated[Path | None, typer.Option("--config")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=max_cli_jobs())] = None,
+    config_file: ConfigOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Add new findings and drop entries whose finding is gone; keep all the rest as is."""
     from tokenward.scanner import baseline as baselines
@@ -116,7 +118,7 @@ _AUDIT_CHOICES = {"t": "problem", "a": "accepted", "s": "skip", "q": "quit"}
 @baseline_app.command("audit")
 def baseline_audit(
     file: BaselineFileOption = None,
-    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Walk through unaudited entries: a true problem, or accepted with a reason.
 
@@ -190,12 +192,11 @@ def merge(
         help="JSON or SARIF reports (from `scan --format json|sarif`).")],
     format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="Format of the merged report.")] = OutputFormat.json,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the report to FILE instead of standard output.")] = None,
+    output: OutputOption = None,
     fail_on: Annotated[SeverityChoice | None, typer.Option(
         help="Exit 1 when a merged finding is at or above this severity [default: low].")
     ] = None,
-    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Merge reports of parallel jobs into one, each finding once (by fingerprint)."""
     from tokenward.hooks.merge import merge_reports

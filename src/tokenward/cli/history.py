@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from tokenward.cli.common import UsageProblem, _load_settings, _user_errors, app, fail
+from tokenward.cli.common import (
+    ConfigOption,
+    UsageProblem,
+    _load_settings,
+    _user_errors,
+    app,
+    fail,
+)
 from tokenward.scanner.files import display_path
 
 REPLACEMENT = "***REMOVED-BY-TOKENWARD***"
@@ -23,11 +30,11 @@ def history_purge_file(
     output: Annotated[Path, typer.Argument(
         metavar="FILE", help="Where to write the replacements (outside the repository).")],
     revisions: Annotated[list[str] | None, typer.Argument(
-        metavar="[RANGE]...", help="Revisions and ranges (default: every ref).")] = None,
+        metavar="RANGE", help="Revisions and ranges (default: every ref).")] = None,
     replacement: Annotated[str, typer.Option(
         help="What each secret becomes in the rewritten history.")] = REPLACEMENT,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
-    config_file: Annotated[Path | None, typer.Option("--config")] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Write a file for `git filter-repo --replace-text FILE` that replaces each secret
     `scan --history` reports (baselined and suppressed ones are left alone).

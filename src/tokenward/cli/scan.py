@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from tokenward.scanner.history import HistoryRange
 
 from tokenward.cli.common import (
+    ConfigOption,
+    JobsOption,
     OutputFormat,
+    OutputOption,
     SeverityChoice,
     UsageProblem,
     _load_settings,
@@ -25,7 +28,6 @@ from tokenward.cli.common import (
     app,
     fail,
 )
-from tokenward.config import max_cli_jobs
 
 
 @app.command()
@@ -35,23 +37,20 @@ def scan(
         "revisions and ranges such as origin/main..HEAD (default: every ref).")] = None,
     format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the report to FILE instead of standard output.")] = None,
+    output: OutputOption = None,
     fail_on: Annotated[SeverityChoice | None, typer.Option(
         help="Exit 1 when a finding is at or above this severity [default: low].")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, max=max_cli_jobs(),
-        help="Worker processes [default: the CPU count; at most 4 per CPU].")] = None,
+    jobs: JobsOption = None,
     exclude: Annotated[list[str] | None, typer.Option(
+        metavar="GLOB",
         help="Skip paths matching GLOB (repeatable; adds to the config's exclude).")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Do not read or write the result cache.")] = False,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read settings from this TOML file.")] = None,
+    config_file: ConfigOption = None,
     max_file_size: Annotated[str | None, typer.Option(
-        help="Skip files larger than this (e.g. 2MiB) [default: 2MiB].")] = None,
+        metavar="SIZE", help="Skip files larger than this (e.g. 2MiB) [default: 2MiB].")] = None,
     select: Annotated[list[str] | None, typer.Option(
-        "--rule", help="Only run this rule (id or name; repeatable).")] = None,
+        "--rule", metavar="ID", help="Only run this rule (id or name; repeatable).")] = None,
     no_progress: Annotated[bool, typer.Option(
         "--no-progress", help="Never draw a progress bar.")] = False,
     staged: Annotated[bool, typer.Option(

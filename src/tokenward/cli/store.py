@@ -26,6 +26,7 @@ from tokenward.notices import error_text, internal_error_text
 from tokenward.store import paths
 from tokenward.store.durations import format_duration, parse_duration
 from tokenward.store.errors import (
+    GrantRefused,
     InsufficientScope,
     InvalidToken,
     SecretExists,
@@ -77,7 +78,7 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             code = _warned(command, *args, **kwargs)
-        except SecretNotFound as error:
+        except (SecretNotFound, GrantRefused) as error:
             _error(str(error))
             code = ExitCode.FINDINGS
         except (StoreError, ValueError, TimeoutError) as error:
@@ -151,9 +152,13 @@ def _stdin_is_tty() -> bool:
 
 
 def _read_secret(what: str, *, confirm: bool) -> str:
-    """A value from a hidden prompt (terminal) or stdin (pipe); one trailing newline dropped."""
+    """A value from a hidden prompt (terminal) or stdin (pipe); one trailing newline dropped.
+
+    ``what`` is lower case ("value for MY_KEY"): a secret's name keeps its case in messages.
+    """
     if _stdin_is_tty():
-        value: str = typer.prompt(what, hide_input=True, confirmation_prompt=confirm)
+        value: str = typer.prompt(what[:1].upper() + what[1:], hide_input=True,
+                                  confirmation_prompt=confirm)
     else:
         value = sys.stdin.read()
         if value.endswith("\r\n"):
@@ -161,7 +166,7 @@ def _read_secret(what: str, *, confirm: bool) -> str:
         elif value.endswith("\n"):
             value = value[:-1]
     if not value:
-        raise ValueError(f"no {what.lower()} given (empty input)")
+        raise ValueError(f"no {what} given (empty input)")
     return value
 
 
@@ -193,7 +198,7 @@ def store_set(
 
     check_name(name)
     store = _backend(vault, key_file)
-    value = _read_secret(f"Value for {name}", confirm=True)
+    value = _read_secret(f"value for {name}", confirm=True)
     try:
         changed = store.set(name, value, overwrite=force)
     except SecretExists as error:
@@ -289,8 +294,9 @@ def store_delete(
 @_guarded
 def store_rotate(
     name: Annotated[str, typer.Argument(help="Secret name.")],
-    grace: Annotated[str, typer.Option(help="How long the previous value stays readable "
-                                       "(Vault.values) so running services overlap.")] = "24h",
+    grace: Annotated[str, typer.Option(
+        metavar="DURATION", help="How long the previous value stays readable (Vault.values) "
+        "so running services overlap.")] = "24h",
     vault: VaultOption = None, key_file: KeyFileOption = None,
 ) -> int:
     """Replace a secret's value (from stdin or a hidden prompt), keeping the old one for --grace."""
@@ -300,7 +306,7 @@ def store_rotate(
     grace_period = parse_duration(grace)
     store = _backend(vault, key_file)
     store.info(name)  # fail before prompting if it does not exist
-    value = _read_secret(f"New value for {name}", confirm=True)
+    value = _read_secret(f"new value for {name}", confirm=True)
     store.rotate(name, value, grace=grace_period)
     _err(f"rotated: {name}; the previous value stays readable for {format_duration(grace_period)}")
     return ExitCode.OK
@@ -309,7 +315,8 @@ def store_rotate(
 @store_app.command("due")
 @_guarded
 def store_due(
-    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 90d.")],
+    max_age: Annotated[str, typer.Option(
+        "--max-age", metavar="DURATION", help="Rotation interval, e.g. 90d.")],
     json_output: JsonOption = False, vault: VaultOption = None, key_file: KeyFileOption = None,
 ) -> int:
     """List secrets not rotated within --max-age. Exit 1 if any are due."""
@@ -472,7 +479,8 @@ def token_grant(
 def token_issue(
     subject: Annotated[str, typer.Option("--subject", "-s", help="The client or user.")],
     scope: ScopeOption,
-    ttl: Annotated[str | None, typer.Option(help="Access token lifetime [default: 15m].")] = None,
+    ttl: Annotated[str | None, typer.Option(
+        metavar="DURATION", help="Access token lifetime [default: 15m; at most 366d].")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Also issue a refresh token.")
                        ] = False,
     json_output: JsonOption = False,
@@ -496,7 +504,7 @@ def token_verify(
     audit_log: AuditOption = None,
 ) -> int:
     """Verify an access token read from stdin; exit 1 if it is not active or lacks a --scope."""
-    token = _read_token("Token")
+    token = _read_token("token")
     with _issuer(db, vault, key_file, audit_log) as issuer:
         try:
             info = issuer.verify(token, _scopes(scope))
@@ -524,7 +532,7 @@ def token_refresh(
     audit_log: AuditOption = None,
 ) -> int:
     """Exchange a refresh token (stdin) for new tokens; --scope may only narrow."""
-    token = _read_token("Refresh token")
+    token = _read_token("refresh token")
     with _issuer(db, vault, key_file, audit_log) as issuer:
         try:
             pair = issuer.refresh(token, _scopes(scope) or None)
@@ -550,9 +558,12 @@ def token_revoke(
                 _error(f"no token with id {token_id!r}")
                 return ExitCode.FINDINGS
         else:
-            issuer.revoke(_read_token("Token"))
-    _err("revoked (revoking an unknown token is not an error)" if token_id is None
-         else f"revoked: {token_id}")
+            token_id = issuer.revoke(_read_token("token"))
+            if token_id is None:
+                _err("nothing revoked: not a token of this issuer (not an error, as in "
+                     "RFC 7009)")
+                return ExitCode.OK
+    _err(f"revoked: {token_id}")
     return ExitCode.OK
 
 
@@ -563,7 +574,7 @@ def token_introspect(
     audit_log: AuditOption = None,
 ) -> int:
     """Print RFC 7662 introspection JSON for a token read from stdin."""
-    token = _read_token("Token")
+    token = _read_token("token")
     with _issuer(db, vault, key_file, audit_log) as issuer:
         typer.echo(json.dumps(issuer.introspect(token), sort_keys=True))
     return ExitCode.OK
@@ -615,7 +626,8 @@ def token_gc(
 @_guarded
 def token_rotate(
     token_id: Annotated[str, typer.Argument(help="Public id of the access token to replace.")],
-    overlap: Annotated[str, typer.Option(help="How long the old token stays valid.")] = "1h",
+    overlap: Annotated[str, typer.Option(
+        metavar="DURATION", help="How long the old token stays valid.")] = "1h",
     json_output: JsonOption = False,
     db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
     audit_log: AuditOption = None,
@@ -631,7 +643,8 @@ def token_rotate(
 @token_app.command("due")
 @_guarded
 def token_due(
-    max_age: Annotated[str, typer.Option("--max-age", help="Rotation interval, e.g. 30d.")],
+    max_age: Annotated[str, typer.Option(
+        "--max-age", metavar="DURATION", help="Rotation interval, e.g. 30d.")],
     json_output: JsonOption = False,
     db: DbOption = None, vault: VaultOption = None, key_file: KeyFileOption = None,
     audit_log: AuditOption = None,
@@ -655,8 +668,10 @@ def token_audit(
     event: Annotated[list[str], typer.Option("--event", help="Only these events.")
                      ] = [],  # noqa: B006 - typer needs a literal default
     token_id: Annotated[str | None, typer.Option("--id", help="Only this token id.")] = None,
-    subject: Annotated[str | None, typer.Option("--subject", "-s")] = None,
-    since: Annotated[str | None, typer.Option(help="Only the last period, e.g. 24h.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Only this subject.")
+                       ] = None,
+    since: Annotated[str | None, typer.Option(
+        metavar="DURATION", help="Only the last period, e.g. 24h.")] = None,
     limit: Annotated[int, typer.Option(min=0, help="At most this many (the latest); 0: all.")
                      ] = 0,
     json_output: JsonOption = False,
@@ -681,7 +696,7 @@ def token_audit(
         if json_output:
             typer.echo(e.to_json())
         else:
-            typer.echo(f"{e.time}  {e.event:<15} {e.outcome:<7} {e.token_id or '-':<16}  "
+            typer.echo(f"{_when(e.moment)}  {e.event:<15} {e.outcome:<7} {e.token_id or '-':<16}  "
                        f"{e.subject or '-'}  [{' '.join(e.scopes)}]"
                        + (f"  {e.reason}" if e.reason else ""))
     return ExitCode.OK

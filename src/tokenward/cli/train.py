@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tokenward.cli.common import CommandGroup, _load_settings, _user_errors, app, fail
+from tokenward.cli.common import (
+    CommandGroup,
+    ConfigOption,
+    _load_settings,
+    _user_errors,
+    app,
+    fail,
+)
 from tokenward.model import ExitCode
 
 
@@ -20,9 +27,18 @@ class _TrainGroup(CommandGroup):
     """
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        if not args or args[0] not in self.commands:
+        if not args or args[0] not in (*self.commands, *ctx.help_option_names):
             args = ["build", *args]
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        """`train --help`: what `train [PATHS]` takes, then the commands (`check`)."""
+        build = self.get_command(ctx, "build")
+        assert build is not None
+        with build.make_context(ctx.info_name, [], parent=ctx.parent,
+                                resilient_parsing=True) as build_context:
+            build.format_help(build_context, formatter)
+        self.format_commands(ctx, formatter)
 
 
 class LessonChoice(enum.Enum):
@@ -40,12 +56,14 @@ def train(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Files and folders to scan (default: the current folder).")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder to write the session to (new, empty, or an earlier "
-                            "session).")] = None,
+        "--out", "-o", metavar="DIR",
+        help="Folder to write the session to (new, empty, or an earlier session).")] = None,
     findings_file: Annotated[Path | None, typer.Option(
-        "--findings", help="Use this JSON report (`tokenward scan --format json`) instead "
-                           "of scanning.")] = None,
+        "--findings", metavar="FILE",
+        help="Use this JSON report (`tokenward scan --format json`) instead of scanning.")
+    ] = None,
     root: Annotated[Path | None, typer.Option(
+        metavar="DIR",
         help="Where the report's paths are read from [default: the current folder].")] = None,
     scorm: Annotated[bool, typer.Option(
         "--scorm", help="Also write a SCORM 1.2 package (scorm/*.zip).")] = False,
@@ -55,8 +73,7 @@ def train(
                             "byte-identical for the same findings without it).")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Overwrite generated files that were edited since.")] = False,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read settings from this TOML file.")] = None,
+    config_file: ConfigOption = None,
     minutes: Annotated[int, typer.Option(
         "--minutes", help="The slot: the agenda never takes longer. Lessons are picked by "
                           "risk; the other rules are named in 'more from your code'.")] = 90,

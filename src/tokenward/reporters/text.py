@@ -52,16 +52,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _where(result: ScanResult) -> str:
+    """``2 files (5 scanned)``: the files with findings, then how many were looked at."""
+    if result.history is not None:
+        return scope_summary(result.history)
+    with_findings = len({finding.path for finding in result.active})
+    return f"{_plural(with_findings, 'file')} ({result.files_scanned} scanned)"
+
+
 def summary_line(result: ScanResult, options: ReportOptions) -> str:
-    """``tokenward: 2 findings in 5 files (1 critical, 1 high); 1 suppressed``."""
+    """``tokenward: 2 findings in 1 file (5 scanned): 1 critical, 1 high; 1 suppressed``."""
     summary = summarize(result, options.fail_on)
-    scanned = (scope_summary(result.history) if result.history is not None
-               else _plural(result.files_scanned, 'file'))
-    parts = [f"{_plural(len(result.active), 'finding')} in {scanned}"]
+    parts = [f"{_plural(len(result.active), 'finding')} in {_where(result)}"]
     by_severity = summary["by_severity"]
     assert isinstance(by_severity, dict)
     if by_severity:
-        parts[0] += " (" + ", ".join(f"{n} {s}" for s, n in by_severity.items()) + ")"
+        parts[0] += ": " + ", ".join(f"{n} {s}" for s, n in by_severity.items())
     gone = sum(1 for f in result.active if f.history and not f.history.present_at_head)
     if gone:
         parts.append(f"{gone} only in history")

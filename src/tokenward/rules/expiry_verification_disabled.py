@@ -132,8 +132,8 @@ RULE = Rule(
         fix_safety="The fix removes `\"verify_exp\": False` (and the `options=` argument when "
                    "it becomes empty). Expired tokens are then rejected with "
                    "`ExpiredSignatureError`; callers that relied on accepting them must "
-                   "handle it. `verify_signature` and `verify=False` have no automatic fix "
-                   "(the call may need a key and algorithms).",
+                   "handle it. `verify_signature` and `verify=False` are left for you to "
+                   "change by hand (the call may need a key and algorithms).",
     ),
     detect=_detect,
     kinds=PYTHON,

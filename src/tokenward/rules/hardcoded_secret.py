@@ -586,6 +586,15 @@ RULE = Rule(
             "https://cwe.mitre.org/data/definitions/798.html",
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
         ),
+        fix_safety=(
+            "The fix moves the value out of the code and reads it back at run time: into a "
+            "git-ignored `.env` (`--to env`, the default; `os.environ[\"NAME\"]`) or the "
+            "encrypted vault (`--to store`; `tokenward.store.get(\"NAME\")`). The value is "
+            "stored and read back before the file is rewritten, and a name that already "
+            "holds another value gets a suffix (`API_KEY_2`). The program then needs that "
+            "variable (or the vault) wherever it runs. Moving a secret does not make it "
+            "secret again: revoke and rotate it."
+        ),
     ),
     bad=_BAD,
     good=_GOOD,

@@ -83,7 +83,7 @@ RULE = Rule(
                    "to the claims dict literal and imports `datetime`, `timedelta` and "
                    "`timezone` from `datetime`. Tokens then expire after 15 minutes: clients "
                    "that kept tokens for longer must refresh them. Claims built elsewhere "
-                   "have no automatic fix.",
+                   "are left for you to change by hand.",
     ),
     detect=_detect,
     kinds=PYTHON,

@@ -201,7 +201,8 @@ RULE = Rule(
                     "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
         fix_safety="The fix raises the length argument to 32 (bytes, or characters for "
                    "`get_random_string`). Tokens get longer: check column sizes and any "
-                   "length validation. Truncations have no automatic fix.",
+                   "length validation. Truncations are left for you to change by "
+                   "hand.",
     ),
     detect=_detect,
     kinds=PYTHON,

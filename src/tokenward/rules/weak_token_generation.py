@@ -112,8 +112,8 @@ RULE = Rule(
                    "built from `random.choice` becomes `secrets.token_urlsafe(32)` (43 URL-safe "
                    "characters: check column sizes and any validation of the alphabet); "
                    "`random.randint(a, b)` becomes `secrets.randbelow(b - a + 1) + a` (same "
-                   "range); `random.choice` becomes `secrets.choice`. Other sources have no "
-                   "automatic fix.",
+                   "range); `random.choice` becomes `secrets.choice`. Other sources are left "
+                   "for you to change by hand.",
     ),
     detect=_detect,
     kinds=PYTHON,

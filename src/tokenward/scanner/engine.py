@@ -170,6 +170,7 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
+    source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.

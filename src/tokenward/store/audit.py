@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tokenward.store.access import Kind
@@ -15,6 +15,12 @@ from tokenward.store.fileio import ensure_private_dir, exclusive_lock, open_priv
 
 EVENTS = ("issue", "verify_failure", "refresh", "refresh_failure", "reuse_detected", "revoke",
           "rotate", "grant", "gc")
+
+
+def audit_time(moment: datetime) -> str:
+    """UTC to the microsecond, ending in ``Z``: the one timestamp form of the token commands
+    (``expires 2026-01-01T00:00:00Z``); entries written with ``+00:00`` still read."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)

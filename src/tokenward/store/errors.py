@@ -141,5 +141,10 @@ class ScopeError(TokenError, ValueError):
     """Requested scopes are empty, malformed, wildcards, or wider than allowed."""
 
 
+class GrantRefused(ScopeError):
+    """Well-formed scopes the subject's grant does not cover: a refusal, not a usage error
+    (the command line exits 1 for it, as for an inactive token)."""
+
+
 class TokenStoreError(TokenError):
     """The token database cannot be used (corrupt, foreign, wrong HMAC key)."""

@@ -37,8 +37,10 @@ from typing import Any, Literal
 
 from tokenward.store import access, paths
 from tokenward.store.access import Kind
-from tokenward.store.audit import AuditEvent, AuditLog
+from tokenward.store.audit import AuditEvent, AuditLog, audit_time
+from tokenward.store.durations import format_duration
 from tokenward.store.errors import (
+    GrantRefused,
     InsufficientScope,
     InvalidToken,
     ScopeError,
@@ -339,7 +341,7 @@ class Issuer:
                successor: str | None = None, subject: str | None = None,
                scopes: frozenset[str] = frozenset()) -> None:
         self.audit.append(AuditEvent(
-            time=self._now().astimezone(UTC).isoformat(timespec="microseconds"),
+            time=audit_time(self._now()),
             event=event, outcome=outcome,
             token_id=info.token_id if info else token_id,
             kind=info.kind if info else None,
@@ -402,7 +404,7 @@ class Issuer:
                       what: str) -> None:
         extra = requested - allowed
         if extra:
-            raise ScopeError(f"scopes {', '.join(sorted(extra))} exceed {what}")
+            raise GrantRefused(f"scopes {', '.join(sorted(extra))} exceed {what}")
 
     # ---- issuing -------------------------------------------------------------------------
 
@@ -413,13 +415,14 @@ class Issuer:
         requested = normalise_scopes(scopes)
         lifetime = self.policy.access_ttl if ttl is None else ttl
         if not timedelta(0) < lifetime <= self.policy.max_access_ttl:
-            raise ValueError(f"an access token lifetime must be positive and at most "
-                             f"{self.policy.max_access_ttl}")
+            raise ValueError(f"an access token lifetime of {format_duration(lifetime)} is not "
+                             f"allowed: it must be positive and at most "
+                             f"{format_duration(self.policy.max_access_ttl)}")
         now = self._now()
         with self._write() as db:
             allowed = self._granted_in(db, subject)
             if not allowed:
-                raise ScopeError(f"subject {subject!r} has no grant; grant scopes first")
+                raise GrantRefused(f"subject {subject!r} has no grant; grant scopes first")
             self._check_subset(requested, allowed, f"the grant of {subject!r}")
             refresh = None
             family = None
@@ -578,8 +581,10 @@ class Issuer:
 
     # ---- revoking ------------------------------------------------------------------------
 
-    def revoke(self, token: str) -> None:
-        """RFC 7009: revoke if the token is ours; anything else is silently accepted."""
+    def revoke(self, token: str) -> str | None:
+        """RFC 7009: revoke if the token is ours; anything else is silently accepted.
+
+        Returns the public id of the token revoked, None when it was not ours."""
         now = self._now()
         with self._write() as db:
             info, reason, token_id = self._authenticate(db, token)
@@ -587,9 +592,10 @@ class Issuer:
                 self._revoke_record(db, info, now)
         if info is None:
             self._event("revoke", "ignored", token_id=token_id, reason=reason)
-        else:
-            self._event("revoke", "ok", info, reason="already revoked" if info.revoked_at
-                        else ("family" if info.kind == "refresh" else "token"))
+            return None
+        self._event("revoke", "ok", info, reason="already revoked" if info.revoked_at
+                    else ("family" if info.kind == "refresh" else "token"))
+        return info.token_id
 
     def revoke_id(self, token_id: str) -> bool:
         """Administrative revocation by public id; returns whether the id exists."""
@@ -652,7 +658,7 @@ class Issuer:
                                  f"{', already rotated' if old.rotated_to else ''})")
             scopes = old.scopes & self._granted_in(db, old.subject)
             if not scopes:
-                raise ScopeError(f"subject {old.subject!r} no longer has any of these scopes")
+                raise GrantRefused(f"subject {old.subject!r} no longer has any of these scopes")
             lifetime = min(old.expires_at - old.issued_at, self.policy.max_access_ttl)
             # An access token from a login stays in its refresh family, so reuse detection and
             # revoking the refresh token reach the successor, which cannot outlive the family.
