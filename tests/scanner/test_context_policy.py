@@ -119,7 +119,7 @@ def test_the_summary_counts_what_the_policy_hid() -> None:
     result = ScanResult(tuple(found), files_scanned=1)
     assert (len(result.active), len(result.suppressed), len(result.hidden)) == (0, 0, 2)
     assert text.summary_line(result, ReportOptions()) == (
-        "tokenward: 0 findings in 1 file; 2 hidden by the context policy (--all-contexts "
+        "tokenward: 0 findings in 0 files (1 scanned); 2 hidden by the context policy (--all-contexts "
         "shows them)")
 
 
