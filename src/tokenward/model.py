@@ -154,6 +154,9 @@ class Finding:
     # `fix`, `train` and `merge` working from a report can redact the file's lines too.
     secret_spans: tuple[Span, ...] = ()
     history: Provenance | None = None
+    # The secret is a provider token whose checksum or structure holds (a real token, not
+    # a made-up one): always reported critical.
+    validated: bool = False
 
     @property
     def line(self) -> int:
@@ -246,6 +249,7 @@ def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, objec
         "fingerprint": finding.fingerprint,
         "fixable": finding.fixable,
         "suppressed": finding.suppressed,
+        "validated": finding.validated,
     }
     if finding.suppression is not None:
         data["suppression"] = {"kind": finding.suppression.kind,
@@ -315,6 +319,7 @@ def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Findin
         value_check=str(data["value_check"]) if local and data.get("value_check") else None,
         secret_spans=spans_from_list(data.get("secret_spans")),
         history=_provenance(data),
+        validated=data.get("validated") is True,
     )
 
 

@@ -149,6 +149,7 @@ class MoveSecret(FindingCodemod):
     DESCRIPTION = "Move hard-coded secrets to environment or store lookups."
     TARGET_TYPES = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString,
                     cst.BinaryOperation)
+    INSIDE = True
 
     _lookup: _Lookup | None = None
 
@@ -251,13 +252,24 @@ class MoveSecret(FindingCodemod):
               text: str) -> str:
         known = provider(secret)
         owner = known.key.split("-")[0].lower() if known else None
-        target = names.part_target(finding.target, text, secret, owner) if not whole \
-            else finding.target
+        bound = finding.target
+        # Bound to no name in the code (TW103 saw none; a positional argument of a client,
+        # ``Github("...")``): named after its provider, GITHUB_TOKEN.
+        # Part of a longer string (a URL, a header): named after its provider too.
+        if known is not None and (bound == known.key or self._positional(node) or not whole):
+            target: str | None = names.provider_target(owner or "", known.kind)
+        else:
+            target = names.part_target(bound, text, secret, owner) if not whole else bound
         user = self._tuple_user(node)
         if user is not None:  # auth=("deploy", "...") is deploy's password
             target = f"{user}_password"
         base = names.env_name(target, self._context(node), owner)
         return self.services.names.claim(base, secret)
+
+    def _positional(self, node: cst.CSTNode) -> bool:
+        parent = self.parent(node)
+        return isinstance(parent, cst.Arg) and parent.keyword is None \
+            and isinstance(self.parent(parent), cst.Call)
 
     def _tuple_user(self, node: cst.CSTNode) -> str | None:
         element = self.parent(node)

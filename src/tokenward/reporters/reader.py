@@ -117,6 +117,7 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         secret_spans=spans_from_list(props.get("secretSpans")),
         history=(Provenance(str(props["commit"]), str(props.get("authorDate", "")),
                             props.get("presentAtHead") is True) if "commit" in props else None),
+        validated=props.get("validated") is True,
     )
 
 

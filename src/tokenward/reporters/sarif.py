@@ -158,6 +158,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "severity": finding.severity.value,
             "path": finding.path,
             "fixable": finding.fixable,
+            "validated": finding.validated,
             **({"target": finding.target} if finding.target else {}),
             **({"secretSpans": spans_to_list(finding.secret_spans)}
                if finding.secret_spans else {}),

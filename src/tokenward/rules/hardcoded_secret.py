@@ -72,6 +72,8 @@ _POSITIONAL: dict[str, tuple[int, str, str]] = {
     "ldap3.Connection": (2, "password", "password"),
     "twilio.rest.Client": (1, "password", "Twilio auth token"),
     "stripe.StripeClient": (0, "api_key", "Stripe API key"),
+    "sendgrid.SendGridAPIClient": (0, "api_key", "SendGrid API key"),
+    "sendgrid.sendgrid.SendGridAPIClient": (0, "api_key", "SendGrid API key"),
     "telegram.Bot": (0, "token", "Telegram bot token"),
     "jwt.encode": (1, "key", "JWT signing key"),
     "jwt.decode": (1, "key", "JWT signing key"),
@@ -432,7 +434,7 @@ def _judge(parameter: str) -> str:
 _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           "httpproxyauth(", "basicauth(", "digestauth(",
           "github(", "webclient(", "clientsecretcredential(", "usernamepasswordcredential(",
-          "stripeclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
+          "stripeclient(", "sendgridapiclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
           "ftp_tls(", "ldap3.connection(", "telegram.bot(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")

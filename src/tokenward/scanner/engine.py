@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tokenward.analysis.providers import validated
 from tokenward.analysis.source import (
     Source,
     bom_encoding,
@@ -36,10 +37,12 @@ from tokenward.analysis.source import (
 )
 from tokenward.config import Config
 from tokenward.model import (
+    Category,
     Finding,
     Hit,
     ScanError,
     ScanResult,
+    Severity,
     SkippedFile,
 )
 from tokenward.rules.base import Rule
@@ -203,11 +206,15 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         occurrence = seen[(rule.id, material)]
         seen[(rule.id, material)] += 1
         fp = fingerprint(stable_path, rule.id, material, occurrence)
+        # A real provider token (its checksum or structure holds) is critical whichever
+        # rule reports it: TW101 in a .py file as TW103 in a .txt (--fail-on critical).
+        valid = bool(hit.secret) and rule.category is Category.HARDCODED_SECRET \
+            and validated(hit.secret or "")
         findings.append(Finding(
             rule_id=rule.id,
             rule=rule.name,
             category=rule.category,
-            severity=rule.severity,
+            severity=Severity.CRITICAL if valid else rule.severity,
             path=source.path,
             span=span,
             message=redactor.known(rule.format_message(hit)),
@@ -219,6 +226,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
             target=redactor.known(hit.target) if hit.target is not None else None,
             value_check=value_check(hit.secret, fp) if hit.secret else None,
             secret_spans=hit.secret_spans,
+            validated=valid,
         ))
     return findings, redactor
 
@@ -232,8 +240,10 @@ def _with_secret_spans(source: Source, hit: Hit) -> Hit:
 
 
 def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
-    """One secret on one line is one finding: keep the rule that knows most (lowest id),
-    with every source range the merged hits spelled the secret at."""
+    """One secret on one line is one finding: keep a rule that can fix it, and among
+    those the rule that knows most (lowest id), with every source range the merged hits
+    spelled the secret at. (TW101 leaves a token inside a longer f-string to a manual fix;
+    TW103, which points at the token itself, moves it.)"""
     kept: dict[tuple[object, ...], tuple[Rule, Hit]] = {}
     for rule, hit in hits:
         if hit.secret:
@@ -243,12 +253,16 @@ def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]
         current = kept.get(key)
         if current is not None:
             spans = tuple(sorted({*current[1].secret_spans, *hit.secret_spans}))
-            if rule.id < current[0].id:
+            if _preference(rule, hit) < _preference(*current):
                 current = (rule, hit)
             kept[key] = (current[0], replace(current[1], secret_spans=spans))
         else:
             kept[key] = (rule, hit)
     return list(kept.values())
+
+
+def _preference(rule: Rule, hit: Hit) -> tuple[bool, str]:
+    return (not (rule.fixable and hit.fixable), rule.id)
 
 
 def _span_text(source: Source, hit: Hit) -> str:
