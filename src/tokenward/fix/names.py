@@ -123,7 +123,7 @@ def env_name(target: str | None, context: list[str], provider: str | None = None
     says whose token it is.
     """
     parts = target_words(target)
-    if parts == ["authorization"]:
+    if parts in (["authorization"], ["bearer"]):
         parts = ["token"] if provider else ["api", "token"]
     if not parts:
         parts = ["secret"]

@@ -317,10 +317,10 @@ def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
                   detail="password in a connection string",
                   secret_spans=pyutil.secret_spans(source, node, secret))
     for inline in inline_secrets(value):
-        # A query parameter, a `--set x.password=` argument, a header line: the fix engine
-        # cannot yet split such a string, so these are reported for a manual fix.
+        # A query parameter, a `--set x.password=` argument, a header line: the fix turns
+        # the string into an f-string around the lookup.
         yield Hit(span=source.span(node), secret=inline.secret, target=name or inline.name,
-                  detail=f"{inline.name} inside a string", fixable=False,
+                  detail=f"{inline.name} inside a string",
                   secret_spans=pyutil.secret_spans(source, node, inline.secret))
 
 

@@ -80,9 +80,9 @@ def _detect(source: Source) -> Iterator[Hit]:
             column -= match.start - match.context_start
             secret = text[match.context_start:match.end]
         hit = _hit(match.provider, secret, number, column, line, secret, spans)
-        # A token inside a Python string literal moves out like TW101's secrets; a
-        # private key (its PEM block) and a setting reported whole are fixed by hand.
-        movable = not spans and not match.provider.with_context
+        # A token inside a Python string literal moves out like TW101's secrets (a
+        # private key: its whole PEM block); a setting reported whole is fixed by hand.
+        movable = not match.provider.with_context
         yield replace(hit, fixable=movable and _in_literal(source, hit.span))
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
