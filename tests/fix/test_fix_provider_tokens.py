@@ -173,3 +173,16 @@ def test_fix_write_stores_the_token_and_prints_the_revocation_page(
         "SENDGRID_API_KEY (from app.py:1) was exposed in the code and its version history: "
         "rotate it. SendGrid API key: Revoke it at https://app.sendgrid.com/settings/api_keys "
         "and create a new one."]
+
+
+def test_a_secret_inside_an_argument_string_becomes_an_f_string() -> None:
+    password, bearer = _run(_B62, 24), _run(_B62, 40)
+    code = ('import subprocess\n'
+            f'subprocess.run(["helm", "--set", "db.password={password}"])\n'
+            f'subprocess.run(["curl", "-H", "Authorization: Bearer {bearer}"])\n')
+    assert _fix(code) == (
+        'import subprocess\nimport os\n\n'
+        "subprocess.run([\"helm\", \"--set\", f\"db.password={os.environ['PASSWORD']}\"])\n"
+        "subprocess.run([\"curl\", \"-H\", "
+        "f\"Authorization: Bearer {os.environ['API_TOKEN']}\"])\n",
+        [("PASSWORD", password), ("API_TOKEN", bearer)], [])

@@ -434,7 +434,8 @@ def _judge(parameter: str) -> str:
 _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           "httpproxyauth(", "basicauth(", "digestauth(",
           "github(", "webclient(", "clientsecretcredential(", "usernamepasswordcredential(",
-          "stripeclient(", "sendgridapiclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
+          "stripeclient(", "sendgridapiclient(", "simple_bind_s(", "simple_bind(", "bind_s(",
+          ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
           "ftp_tls(", "ldap3.connection(", "telegram.bot(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")
