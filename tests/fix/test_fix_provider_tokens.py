@@ -123,8 +123,9 @@ def test_fixing_a_provider_token_twice_changes_nothing(before: str) -> None:
     assert _fix(once) == (once, [], [])
 
 
-def test_a_token_in_a_comment_is_left_to_a_manual_fix() -> None:
-    code = f"# old token: {GHP}\nimport os\n"
+def test_a_token_in_a_comment_or_a_docstring_is_left_to_a_manual_fix() -> None:
+    code = (f'"""Deploys with {GHP}."""\nfrom __future__ import annotations\n\n'
+            f"# old token: {GHP}\nimport os\n")
     assert _fix(code) == (code, [], [])
 
 

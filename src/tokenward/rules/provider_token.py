@@ -102,14 +102,17 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 
 def _literal_spans(source: Source) -> list[Span]:
-    """The spans of the file's string literals (a Python file that parsed)."""
+    """The spans of the file's string literals (a Python file that parsed), docstrings
+    and other bare string statements left out: a lookup there would not be a docstring
+    any more (nor parse before a ``__future__`` import)."""
     import libcst as cst  # only for a Python file with a token in it
 
     index = source.index
     if index is None:
         return []
     return [source.span(node) for node in
-            (*index.of(cst.SimpleString), *index.of(cst.FormattedString))]
+            (*index.of(cst.SimpleString), *index.of(cst.FormattedString))
+            if not isinstance(index.parent(node), cst.Expr)]
 
 
 def _in_literal(source: Source, span: Span) -> bool:
