@@ -6,7 +6,14 @@ Prints, for the rewrite of every Python file of the corpus:
 - secret literals remaining in the rewritten Python files (target: 0);
 - moved secrets retrievable by their name from .env or the vault (target: all);
 - rewritten files that do not parse, and files a second fix would change (targets: 0);
-- files left untouched and findings not fixed, with the reasons.
+- files left untouched and findings not fixed, with the reasons;
+- the share of the Python secrets (hard-coded-secret findings in ``.py`` files, fixable or
+  not) that were moved out of the code (target: at least 95%).
+
+Provider tokens in every shape ``fix`` handles are added to the copy first (one file per
+shape under ``providers_generated/``), generated at run time with valid checksums where the
+format has one: never real tokens, and nothing token-shaped is stored in the repository.
+Each generated token must end up out of its file and retrievable by its name.
 
 Usage (from the repository root)::
 
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -29,6 +37,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from tokenward.analysis.providers import base62_checksum
 from tokenward.config import Config
 from tokenward.fix.engine import FixOptions, apply_plan, open_destination, plan_fixes
 from tokenward.fix.services import Destination
@@ -36,6 +45,76 @@ from tokenward.model import ScanResult
 from tokenward.scanner.pipeline import ScanRequest, run_pipeline, scan
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "accuracy" / "corpus"
+GENERATED = "providers_generated"
+TARGET_SHARE = 0.95
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _tokens(seed: int = 13) -> dict[str, str]:
+    """Fake provider tokens, made now (GitHub and npm with their CRC32 checksum)."""
+    rng = random.Random(seed)
+
+    def run(chars: str, length: int) -> str:
+        return "".join(rng.choice(chars) for _ in range(length))
+
+    def crc(prefix: str) -> str:
+        body = run(_B62, 30)
+        return f"{prefix}{body}{base62_checksum(body)}"
+
+    return {
+        "github": crc("ghp_"), "github_oauth": crc("gho_"), "npm": crc("npm_"),
+        "sendgrid": f"SG.{run(_B62, 22)}.{run(_B62, 43)}",
+        "slack": f"xoxb-{run('0123456789', 11)}-{run('0123456789', 12)}-{run(_B62, 24)}",
+        "openai": f"sk-proj-{run(_B62, 48)}",
+        "stripe": f"sk_live_{run(_B62, 32)}", "stripe_restricted": f"rk_live_{run(_B62, 32)}",
+    }
+
+
+def provider_shapes(tokens: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """File name -> (Python source, the token it holds): every shape of issue 13 item 3."""
+    t = tokens
+    return {
+        "bound_secret_name.py": (f'GITHUB_TOKEN = "{t["github"]}"\n', t["github"]),
+        "bound_other_name.py": (f'deploy_credential = "{t["github_oauth"]}"\n',
+                                t["github_oauth"]),
+        "module_attribute.py": (f'import stripe\n\nstripe.api_key = '
+                                f'"{t["stripe_restricted"]}"\n', t["stripe_restricted"]),
+        "no_binding.py": (f'def main():\n    print("{t["stripe"]}")\n', t["stripe"]),
+        "sendgrid_client.py": ('from sendgrid import SendGridAPIClient\n\n'
+                               f'client = SendGridAPIClient("{t["sendgrid"]}")\n',
+                               t["sendgrid"]),
+        "github_client.py": (f'from github import Github\n\ngh = Github("{t["github"]}")\n',
+                             t["github"]),
+        "slack_client.py": ('from slack_sdk import WebClient\n\n'
+                            f'slack = WebClient("{t["slack"]}")\n', t["slack"]),
+        "openai_client.py": ('from openai import OpenAI\n\n'
+                             f'client = OpenAI(api_key="{t["openai"]}")\n', t["openai"]),
+        "url.py": (f'REMOTE = "https://x-access-token:{t["github"]}@github.com/o/r.git"\n',
+                   t["github"]),
+        "header.py": ('import requests\n\nrequests.get("https://api.openai.com/v1/models", '
+                      f'headers={{"Authorization": "Bearer {t["openai"]}"}})\n', t["openai"]),
+        "npmrc_line.py": ('NPMRC = "//registry.npmjs.org/:_authToken='
+                          f'{t["npm"]}\\n"\n', t["npm"]),
+        "fstring.py": (f'def label(user):\n    return f"token={t["github"]} for {{user}}"\n',
+                       t["github"]),
+        "concatenation.py": (f'AUTH = "token " + "{t["github_oauth"]}"\n', t["github_oauth"]),
+        "dict_value.py": (f'SETTINGS = {{"sendgrid": "{t["sendgrid"]}"}}\n', t["sendgrid"]),
+    }
+
+
+def _add_provider_shapes(root: Path) -> dict[str, str]:
+    folder = root / GENERATED
+    folder.mkdir()
+    held = {}
+    for name, (code, token) in provider_shapes(_tokens()).items():
+        (folder / name).write_text(code, encoding="utf-8")
+        held[f"{GENERATED}/{name}"] = token
+    return held
+
+
+def _python_secrets(result: ScanResult) -> set[str]:
+    return {f.fingerprint for f in result.active
+            if f.path.endswith(".py") and f.category.value == "hardcoded-secret"}
 
 
 def _fixable_python(result: ScanResult) -> list[str]:
@@ -54,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tokenward-fix-corpus-") as scratch:
         root = Path(scratch) / "project"
         shutil.copytree(args.corpus, root)
+        generated = _add_provider_shapes(root)
         os.environ["TOKENWARD_VAULT"] = str(Path(scratch) / "vault" / "vault.json")
         os.environ["TOKENWARD_KEY_FILE"] = str(Path(scratch) / "vault" / "vault.key")
         os.environ["TOKENWARD_CACHE_DIR"] = str(Path(scratch) / "cache")
@@ -81,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         store = open_destination(destination, root)
         retrievable = sum(1 for m in report.moved if store.retrieve(m.name) == m.value)
         remaining = _fixable_python(after)
+        secrets = _python_secrets(before)
+        written = {x.fingerprint for f in report.written for x in f.applied}
+        moved_share = len(secrets & written) / len(secrets) if secrets else 1.0
+        stored = {m.value for m in report.moved if store.retrieve(m.name) == m.value}
+        tokens_out = [path for path, token in generated.items()
+                      if token not in (root / path).read_text(encoding="utf-8")
+                      and token in stored]
 
         python_files = sum(1 for p in root.rglob("*.py"))
         print(f"corpus: {args.corpus} ({python_files} Python files), destination: {args.to}")
@@ -92,6 +179,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"moved secrets retrievable by name:       {retrievable}/{len(report.moved)}")
         print(f"rewritten files that do not parse:       {len(unparsable)}")
         print(f"files a second fix would change:         {len(second.files)}")
+        print(f"Python secrets moved out of the code:    {len(secrets & written)}/"
+              f"{len(secrets)} ({moved_share:.1%}; target {TARGET_SHARE:.0%})")
+        print(f"generated provider tokens moved:         {len(tokens_out)}/{len(generated)}")
+        for path in sorted(set(generated) - set(tokens_out)):
+            print(f"  still in the code: {path}")
+        for finding in sorted((f for f in before.active if f.fingerprint in secrets - written),
+                              key=lambda f: f.sort_key()):
+            print(f"  not moved: {finding.path}:{finding.line} {finding.rule_id} "
+                  f"{finding.message}")
         manual = Counter(Path(m.finding.path).suffix or m.finding.path for m in plan.manual)
         print(f"needing a fix by hand (reported):        {len(plan.manual)} ("
               + ", ".join(f"{kind} {n}" for kind, n in sorted(manual.items())) + ")")
@@ -104,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         for item in remaining:
             print(f"  remaining: {item}")
         ok = (not remaining and not leaked and not unparsable and not second.files
-              and retrievable == len(report.moved))
+              and retrievable == len(report.moved) and moved_share >= TARGET_SHARE
+              and len(tokens_out) == len(generated))
         os.chdir(Path(scratch).parent)
     return 0 if ok else 1
 

@@ -180,6 +180,9 @@ class Finding:
     # The file's context (not part of the fingerprint: moving a file into tests/ must not
     # make a baselined finding new).
     context: Context = Context.PRODUCTION
+    # The secret is a provider token whose checksum or structure holds (a real token, not
+    # a made-up one): always reported critical.
+    validated: bool = False
 
     @property
     def line(self) -> int:
@@ -281,6 +284,7 @@ def finding_to_dict(finding: Finding, *, local: bool = False) -> dict[str, objec
         "fixable": finding.fixable,
         "suppressed": finding.suppressed,
         "context": finding.context.value,
+        "validated": finding.validated,
     }
     if finding.suppression is not None:
         data["suppression"] = {"kind": finding.suppression.kind,
@@ -351,6 +355,7 @@ def finding_from_dict(data: dict[str, object], *, local: bool = False) -> Findin
         secret_spans=spans_from_list(data.get("secret_spans")),
         history=_provenance(data),
         context=Context(data.get("context", Context.PRODUCTION.value)),
+        validated=data.get("validated") is True,
     )
 
 

@@ -102,7 +102,7 @@ def test_the_cli_says_only_in_history_and_the_steps_in_order(
     assert main(["scan", "--history", "--no-cache"]) == 1
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == ("app.py:1:16: TW101 [high] Hard-coded GitHub personal access token "
+    assert lines[0] == ("app.py:1:16: TW101 [critical] Hard-coded GitHub personal access token "
                         "bound to GITHUB_TOKEN")
     assert lines[2].startswith(f"    commit {added[:12]} (")
     assert lines[2].endswith("): only in history: removed from the code since, still in "
@@ -111,7 +111,7 @@ def test_the_cli_says_only_in_history_and_the_steps_in_order(
                                "personal access token: Revoke it at https://github.com/")
     assert lines[4].startswith("    2. then, only if the repository is private")
     assert "git filter-repo --replace-text FILE" in lines[4]
-    assert lines[-1] == ("tokenward: 1 finding in 2 commits, 2 blobs: 1 high; "
+    assert lines[-1] == ("tokenward: 1 finding in 2 commits, 2 blobs: 1 critical; "
                          "1 only in history")
     assert TOKEN not in out
 

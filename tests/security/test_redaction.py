@@ -85,7 +85,8 @@ def test_sarif_fixes_and_fix_diff_show_no_secret(tmp_path: Path, capsys: pytest.
     (tmp_path / "client.py").write_text(
         f'import random\n\nAPI_TOKEN = "{first}"  # previous: {second}\n\n\n'
         'def reset_token():\n    return "".join(random.choice("abc0123456789") for _ in '
-        f'range(20)); LEGACY = "{key}"\n', encoding="utf-8")
+        # (In a comment: in code, TW103 now moves the key itself out of the line.)
+        f'range(20))  # LEGACY = "{key}"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     code, shown = run(capsys, "scan", ".", "-f", "sarif", "-o", "out.sarif", "--no-cache")
     assert code == 1
@@ -96,7 +97,7 @@ def test_sarif_fixes_and_fix_diff_show_no_secret(tmp_path: Path, capsys: pytest.
                 if "insertedContent" in r]
     assert 'API_TOKEN = os.environ["GITHUB_API_TOKEN"]  # previous: ghp_****(40 chars)\n' \
         in inserted
-    assert '    return secrets.token_urlsafe(32); LEGACY = "sk_l****(32 chars)"\n' in inserted
+    assert '    return secrets.token_urlsafe(32)  # LEGACY = "sk_l****(32 chars)"\n' in inserted
     assert leaked(sarif + shown, first, second, key) == []
 
     (tmp_path / "out.sarif").unlink()
@@ -104,7 +105,7 @@ def test_sarif_fixes_and_fix_diff_show_no_secret(tmp_path: Path, capsys: pytest.
     assert code == 1
     assert '+API_TOKEN = os.environ["GITHUB_API_TOKEN"]  # previous: ghp_****(40 chars)\n' \
         in shown
-    assert '+    return secrets.token_urlsafe(32); LEGACY = "sk_l****(32 chars)"\n' in shown
+    assert '+    return secrets.token_urlsafe(32)  # LEGACY = "sk_l****(32 chars)"\n' in shown
     assert leaked(shown, first, second, key) == []
 
 

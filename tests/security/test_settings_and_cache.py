@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 import stat
 import string
@@ -71,7 +72,7 @@ def chown_or_skip(path: Path, uid: int = NOBODY) -> None:
         pytest.skip("cannot chown to another user here (tests must run as root for this)")
 
 
-TOKEN_LINE = "app.py:1:16: TW101 [high] Hard-coded GitHub personal access token bound to " \
+TOKEN_LINE = "app.py:1:16: TW101 [critical] Hard-coded GitHub personal access token bound to " \
              "GITHUB_TOKEN"
 
 
@@ -113,21 +114,24 @@ def test_settings_inside_the_repository_still_apply_from_a_subfolder(
         shared: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (shared / ".tokenward.toml").write_text('fail_on = "critical"\n')
+    # A key without a checksum is high (a validated GitHub token would be critical).
+    (shared / "app.py").write_text(f'API_KEY = "{secrets.token_hex(20)}"\n')
     (shared / "pkg").mkdir()
     monkeypatch.chdir(shared / "pkg")
     code, out, _ = run_cli(capsys, "scan", "..", "--no-cache")
-    assert code == 0 and out.startswith(f"{shared}/app.py:1:16: TW101 [high]")
+    assert code == 0 and out.startswith(f"{shared}/app.py:1:11: TW101 [high]")
 
 
 def test_outside_git_only_the_starting_folder_is_searched(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / ".tokenward.toml").write_text('fail_on = "critical"\n')  # the token is high
+    (tmp_path / ".tokenward.toml").write_text('fail_on = "critical"\n')  # the key is high
     (tmp_path / "project").mkdir()
-    (tmp_path / "project" / "app.py").write_text(f'GITHUB_TOKEN = "{github_token()}"\n')
+    (tmp_path / "project" / "app.py").write_text(f'API_KEY = "{secrets.token_hex(20)}"\n')
     monkeypatch.chdir(tmp_path / "project")
     code, out, _ = run_cli(capsys, "scan", "--no-cache")
-    assert code == 1 and out.startswith(TOKEN_LINE + "\n")
+    assert code == 1 and out.startswith("app.py:1:11: TW101 [high] Hard-coded API key bound "
+                                        "to API_KEY\n")
 
 
 def test_settings_owned_by_another_user_are_not_read_and_the_run_says_so(

@@ -439,6 +439,14 @@ def provider_of(value: str) -> Provider | None:
     return None
 
 
+def validated(value: str) -> bool:
+    """Whether ``value`` is exactly a token of a format that carries a checksum or a
+    structure (GitHub's CRC32, a PyPI macaroon, a signed JWT ...) and that check holds:
+    such a token is real, wherever it is written."""
+    found = provider_of(value)
+    return found is not None and found.validator is not None
+
+
 def fails_validation(value: str) -> bool:
     """A value in a format that carries a checksum or a structure, which does not hold:
     a made-up token."""

@@ -60,6 +60,9 @@ class FindingCodemod(VisitorBasedCodemodCommand):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
     # The node types a finding's span may designate, in order of preference.
     TARGET_TYPES: tuple[type[cst.CSTNode], ...] = ()
+    # Whether a finding may point inside a target node (TW103 points at the token itself,
+    # within its literal): then the innermost target node holding the span is taken.
+    INSIDE = False
 
     def __init__(self, context: CodemodContext, findings: Sequence[Finding],
                  services: FixServices) -> None:
@@ -114,6 +117,10 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         claimed: set[int] = set()
         for finding in self.findings:
             picked = self._pick(at_span.get(finding.span, []))
+            inner = _innermost(at_span, finding.span) if picked is None and self.INSIDE \
+                else None
+            if inner is not None:
+                picked = self._pick(at_span[inner])
             if picked is None:
                 self.failures.append((finding, "the code at this location is not what was "
                                                "scanned; scan again"))
@@ -181,3 +188,13 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         if longest(line, indent, render) <= limit or longest(original, indent, render) > limit:
             return line
         return wrapped(line, indent, self._tree.default_indent, limit, render)
+
+def _innermost(at_span: dict[Span, list[cst.CSTNode]], span: Span) -> Span | None:
+    """The node of the innermost span that holds ``span``: spans of nodes that hold the
+    same point nest, so the one starting last (then ending first) is inside the others."""
+    holding = [outer for outer in at_span
+               if (outer.line, outer.column) <= (span.line, span.column)
+               and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)]
+    if not holding:
+        return None
+    return min(holding, key=lambda s: (-s.line, -s.column, s.end_line, s.end_column))

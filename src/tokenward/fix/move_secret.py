@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tokenward.analysis.providers import private_key_body
 from tokenward.fix import names
 from tokenward.fix.base import (
     Edit,
@@ -149,6 +150,7 @@ class MoveSecret(FindingCodemod):
     DESCRIPTION = "Move hard-coded secrets to environment or store lookups."
     TARGET_TYPES = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString,
                     cst.BinaryOperation)
+    INSIDE = True
 
     _lookup: _Lookup | None = None
 
@@ -165,13 +167,17 @@ class MoveSecret(FindingCodemod):
         value = _static_string(node)
         if value is None:
             raise FixNotPossible("not a plain string literal (computed)")
-        secret = find_secret(value, finding.secret_hash)
+        # A private key's finding hashes the start of its body: the PEM block moves.
+        secret = self._private_key(value, finding.secret_hash) \
+            or find_secret(value, finding.secret_hash)
         if secret is None:
             raise FixNotPossible("cannot tell which part of the string is the secret")
-        plan, name = self._start(finding, node, secret, whole=value == secret, text=value)
-        leaf = node if value == secret else self._leaf_holding(node, secret)
+        # The blank lines around a PEM block in a triple-quoted string are not part of it.
+        whole = value.strip() == secret
+        plan, name = self._start(finding, node, secret, whole=whole, text=value)
+        leaf = node if whole else self._leaf_holding(node, secret)
         leaf_value = _static_string(leaf)
-        if leaf_value == secret:
+        if leaf_value is not None and leaf_value.strip() == secret:
             replacement = self._whole(leaf, name)
         elif isinstance(leaf, cst.SimpleString) and leaf_value is not None:
             replacement = self._split_simple(leaf, leaf_value, secret, name)
@@ -189,6 +195,17 @@ class MoveSecret(FindingCodemod):
                            finding.target)
         needs = [self._lookup.needs] if self._lookup.needs else []
         return Plan(moves=[move], imports=needs), name
+
+    def _private_key(self, text: str, secret_hash: str | None) -> str | None:
+        """The PEM block (BEGIN to END line) of the private key the finding names (TW103
+        hashes the start of its body), moved whole. .env holds one line per value, so a
+        key can only move to the store."""
+        block = private_key_block(text, secret_hash)
+        if block is not None and self.services.destination is Destination.ENV:
+            raise FixNotPossible("a private key (a PEM block over several lines) cannot be "
+                                 "kept in .env: move it with --to store, or to a key file "
+                                 "by hand, then replace the key pair")
+        return block
 
     def _plan_bytes(self, finding: Finding, node: cst.SimpleString) -> Plan:
         """``b"..."`` -> ``os.environ["NAME"].encode()`` (the value must be UTF-8 text)."""
@@ -251,13 +268,35 @@ class MoveSecret(FindingCodemod):
               text: str) -> str:
         known = provider(secret)
         owner = known.key.split("-")[0].lower() if known else None
-        target = names.part_target(finding.target, text, secret, owner) if not whole \
-            else finding.target
+        bound = finding.target
+        if known is not None and bound == known.key:  # TW103 reads names on the line only
+            bound = self._assigned_name(node) or bound
+        # Bound to no name in the code (TW103 saw none; a positional argument of a client,
+        # ``Github("...")``): named after its provider, GITHUB_TOKEN.
+        # Part of a longer string (a URL, a header): named after its provider too.
+        if known is not None and (bound == known.key or self._positional(node) or not whole):
+            target: str | None = names.provider_target(owner or "", known.kind)
+        else:
+            target = names.part_target(bound, text, secret, owner) if not whole else bound
         user = self._tuple_user(node)
         if user is not None:  # auth=("deploy", "...") is deploy's password
             target = f"{user}_password"
         base = names.env_name(target, self._context(node), owner)
         return self.services.names.claim(base, secret)
+
+    def _assigned_name(self, node: cst.CSTNode) -> str | None:
+        """``NAME = "..."`` (also over lines: ``KEY = \"\"\"\n-----BEGIN ...``)."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            return _dotted(parent.targets[0].target) or None
+        if isinstance(parent, cst.AnnAssign) and parent.value is node:
+            return _dotted(parent.target) or None
+        return None
+
+    def _positional(self, node: cst.CSTNode) -> bool:
+        parent = self.parent(node)
+        return isinstance(parent, cst.Arg) and parent.keyword is None \
+            and isinstance(self.parent(parent), cst.Call)
 
     def _tuple_user(self, node: cst.CSTNode) -> str | None:
         element = self.parent(node)
@@ -368,6 +407,21 @@ class MoveSecret(FindingCodemod):
                 context = names.callee_context(_dotted(call.func) or None)
                 return "_".join(context) or None
         return None
+
+
+_PEM_BLOCK = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
+                        r".{0,8192}?-----END \1-----", re.DOTALL)
+
+
+def private_key_block(text: str, secret_hash: str | None) -> str | None:
+    """The private-key PEM block in ``text`` whose body starts as the hashed secret."""
+    if secret_hash is None:
+        return None
+    for match in _PEM_BLOCK.finditer(text):
+        body = private_key_body(text, match.start() + len(match.group(1)) + 16)
+        if body is not None and redaction.secret_hash(body) == secret_hash:
+            return match.group(0)
+    return None
 
 
 def find_secret_in_raw(raw: str, secret_hash: str | None) -> str | None:

@@ -60,6 +60,27 @@ def part_target(target: str | None, text: str, secret: str, provider: str | None
     return target
 
 
+# What a provider's token is called after its provider (``SENDGRID_API_KEY``), and the
+# words that may qualify it (``STRIPE_SECRET_KEY``, ``SLACK_WEBHOOK_URL``).
+_KIND_NOUNS = ("token", "key", "secret", "password", "url", "credentials", "credential",
+               "signature")
+_KIND_QUALIFIERS = frozenset({"api", "secret", "bot", "app", "webhook", "refresh",
+                              "signing"})
+
+
+def provider_target(provider: str, kind: str) -> str:
+    """The target for a provider token bound to no name: ``github`` and "personal access
+    token" give ``github_token``; ``sendgrid`` and "API key" give ``sendgrid_api_key``."""
+    kind_words = words(kind.replace(".", " "))
+    nouns = [i for i, w in enumerate(kind_words) if w in _KIND_NOUNS]
+    if not nouns:
+        return f"{provider}_token"
+    last = nouns[-1]
+    qualifier = kind_words[last - 1] if last and kind_words[last - 1] in _KIND_QUALIFIERS \
+        else None
+    return "_".join(w for w in (provider, qualifier, kind_words[last]) if w)
+
+
 # Context words that say nothing about whose secret it is (StripeClient -> stripe).
 _VAGUE_CONTEXT = frozenset({"client", "session", "api", "service", "sdk", "connection"})
 
@@ -102,7 +123,7 @@ def env_name(target: str | None, context: list[str], provider: str | None = None
     says whose token it is.
     """
     parts = target_words(target)
-    if parts == ["authorization"]:
+    if parts in (["authorization"], ["bearer"]):
         parts = ["token"] if provider else ["api", "token"]
     if not parts:
         parts = ["secret"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from tokenward.analysis.providers import Provider, provider_of
+from tokenward.analysis.providers import Provider, by_key, provider_of
 
 GENERIC_HINT = ("Revoke it where it was issued and create a new one; treat the old value "
                 "as public.")
 
 
 def provider(secret: str) -> Provider | None:
-    """The provider whose token format the secret is (validated), if any."""
+    """The provider whose token format the secret is (validated), if any; a private key's
+    PEM block is the catalogue's private-key row."""
     try:
+        if secret.startswith("-----BEGIN ") and "PRIVATE KEY" in secret[:64]:
+            return by_key("private-key")
         return provider_of(secret)
     except Exception:  # a reminder must never fail a run that has already moved secrets
         return None

@@ -119,6 +119,7 @@ def _sarif_finding(result: Mapping[str, Any]) -> Finding:
         history=(Provenance(str(props["commit"]), str(props.get("authorDate", "")),
                             props.get("presentAtHead") is True) if "commit" in props else None),
         context=Context(props.get("context", Context.PRODUCTION.value)),
+        validated=props.get("validated") is True,
     )
 
 

@@ -159,6 +159,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "path": finding.path,
             "fixable": finding.fixable,
             "context": finding.context.value,
+            "validated": finding.validated,
             **({"target": finding.target} if finding.target else {}),
             **({"secretSpans": spans_to_list(finding.secret_spans)}
                if finding.secret_spans else {}),

@@ -72,6 +72,8 @@ _POSITIONAL: dict[str, tuple[int, str, str]] = {
     "ldap3.Connection": (2, "password", "password"),
     "twilio.rest.Client": (1, "password", "Twilio auth token"),
     "stripe.StripeClient": (0, "api_key", "Stripe API key"),
+    "sendgrid.SendGridAPIClient": (0, "api_key", "SendGrid API key"),
+    "sendgrid.sendgrid.SendGridAPIClient": (0, "api_key", "SendGrid API key"),
     "telegram.Bot": (0, "token", "Telegram bot token"),
     "jwt.encode": (1, "key", "JWT signing key"),
     "jwt.decode": (1, "key", "JWT signing key"),
@@ -315,10 +317,10 @@ def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
                   detail="password in a connection string",
                   secret_spans=pyutil.secret_spans(source, node, secret))
     for inline in inline_secrets(value):
-        # A query parameter, a `--set x.password=` argument, a header line: the fix engine
-        # cannot yet split such a string, so these are reported for a manual fix.
+        # A query parameter, a `--set x.password=` argument, a header line: the fix turns
+        # the string into an f-string around the lookup.
         yield Hit(span=source.span(node), secret=inline.secret, target=name or inline.name,
-                  detail=f"{inline.name} inside a string", fixable=False,
+                  detail=f"{inline.name} inside a string",
                   secret_spans=pyutil.secret_spans(source, node, inline.secret))
 
 
@@ -432,7 +434,8 @@ def _judge(parameter: str) -> str:
 _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           "httpproxyauth(", "basicauth(", "digestauth(",
           "github(", "webclient(", "clientsecretcredential(", "usernamepasswordcredential(",
-          "stripeclient(", "simple_bind_s(", "simple_bind(", "bind_s(", ".login(",
+          "stripeclient(", "sendgridapiclient(", "simple_bind_s(", "simple_bind(", "bind_s(",
+          ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
           "ftp_tls(", "ldap3.connection(", "telegram.bot(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tokenward.analysis import secrets_adapter
 from tokenward.analysis.provider_matcher import find_tokens
 from tokenward.analysis.providers import Provider, by_key, is_whole_private_key, private_key_body
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import not_flagged_doc, why_not_secret
 from tokenward.analysis.vocabulary import Role, judge, marked_stand_in
 from tokenward.model import Category, Hit, Severity, Span
@@ -81,7 +82,11 @@ def _detect(source: Source) -> Iterator[Hit]:
             # reports the bare value on the same line.
             column -= match.start - match.context_start
             secret = text[match.context_start:match.end]
-        yield _hit(match.provider, secret, number, column, line, secret, spans, proven)
+        hit = _hit(match.provider, secret, number, column, line, secret, spans, proven)
+        # A token inside a Python string literal moves out like TW101's secrets (a
+        # private key: its whole PEM block); a setting reported whole is fixed by hand.
+        movable = not match.provider.with_context
+        yield replace(hit, fixable=movable and _in_literal(source, hit.span))
     reported: set[tuple[int, str]] = set()
     for found in secrets_adapter.scan_text(text, source.lowered):
         provider = by_key(found.row)
@@ -95,8 +100,33 @@ def _detect(source: Source) -> Iterator[Hit]:
                                                                found.column):
             continue
         reported.add((found.line, found.value))
-        yield _hit(provider, found.value, found.line, found.column, line,
+        hit = _hit(provider, found.value, found.line, found.column, line,
                    proven=provider.proves_itself)
+        yield replace(hit, fixable=_in_literal(source, hit.span))
+
+
+def _literal_spans(source: Source) -> list[Span]:
+    """The spans of the file's string literals (a Python file that parsed), docstrings
+    and other bare string statements left out: a lookup there would not be a docstring
+    any more (nor parse before a ``__future__`` import)."""
+    import libcst as cst  # only for a Python file with a token in it
+
+    index = source.index
+    if index is None:
+        return []
+    return [source.span(node) for node in
+            (*index.of(cst.SimpleString), *index.of(cst.FormattedString))
+            if not isinstance(index.parent(node), cst.Expr)]
+
+
+def _in_literal(source: Source, span: Span) -> bool:
+    """Whether ``span`` lies inside a string literal of a Python file: where the fix can
+    put a lookup in its place."""
+    if source.kind is not FileKind.PYTHON:
+        return False
+    return any((s.line, s.column) <= (span.line, span.column)
+               and (span.end_line, span.end_column) <= (s.end_line, s.end_column)
+               for s in source.fact(_literal_spans))
 
 
 def _marked_fixture(path: str, line: str, column: int) -> bool:
@@ -148,6 +178,7 @@ RULE = Rule(
     hint="Revoke the token at the provider now, then load it from the environment or the "
          "token store.",
     kinds=ALL_TEXT,
+    fix="move-secret",
     detect=_detect,
     docs=RuleDocs(
         what=(
@@ -160,7 +191,9 @@ RULE = Rule(
             "own tokens, PyPI macaroons, signed JSON Web Tokens. Generic-looking formats "
             "(a 32-hex key) count only next to their provider's keywords. detect-secrets' "
             "Discord and Telegram plugins still run for the bot tokens the catalogue "
-            "finds only next to a keyword."
+            "finds only next to a keyword. A token whose checksum or structure holds is "
+            "`critical` whichever rule reports it (TW101 in Python, TW102 in a "
+            "configuration file), and every report says so (`validated`)."
         ),
         why=(
             "A token in a repository is readable by everyone who can read the repository, "
@@ -185,6 +218,17 @@ RULE = Rule(
             "mock, test, placeholder, fixture or demo (`EXAMPLE_KEY = \"sk_live_...\"`).",
             "The keyword and entropy plugins of detect-secrets: TW101 and TW102 judge "
             "values by the name they are bound to instead.",
+        ),
+        fix_safety=(
+            "In Python, `tokenward fix` moves a token written in a string literal out of "
+            "the code, as TW101 does: a literal that is the whole token becomes "
+            "`os.environ[\"NAME\"]` (or `tokenward.store.get(\"NAME\")`), named after "
+            "what it is bound to or, bound to nothing, after its provider "
+            "(`GITHUB_TOKEN`, `SENDGRID_API_KEY`); a token inside a longer string (a URL, "
+            "a header, an `.npmrc` line) turns the string into an f-string around the "
+            "lookup. The provider's revocation page is printed with each moved token: "
+            "moving it does not make it secret again. Private keys, tokens in other file "
+            "kinds and tokens outside a literal (a comment) are fixed by hand."
         ),
         references=(
             "https://cwe.mitre.org/data/definitions/798.html",

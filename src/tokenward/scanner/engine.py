@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.analysis.context import file_context, region_context
+from tokenward.analysis.providers import validated
 from tokenward.analysis.source import (
     Source,
     bom_encoding,
@@ -38,11 +39,13 @@ from tokenward.analysis.source import (
 from tokenward.config import Config
 from tokenward.model import (
     CONTEXT_POLICY,
+    Category,
     Context,
     Finding,
     Hit,
     ScanError,
     ScanResult,
+    Severity,
     SkippedFile,
     Suppression,
 )
@@ -213,13 +216,18 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         seen[(rule.id, material)] += 1
         fp = fingerprint(stable_path, rule.id, material, occurrence)
         context = region_context(source, in_file, span.line)
+        # A real provider token (its checksum or structure holds) is critical whichever
+        # rule reports it: TW101 in a .py file as TW103 in a .txt (--fail-on critical);
+        # it proves itself wherever it is, so the context policy reports it too.
+        valid = bool(hit.secret) and rule.category is Category.HARDCODED_SECRET \
+            and validated(hit.secret or "")
         suppression = (find_suppression(source.lines, span, rule.id, rule.name)
-                       or _policy(context, hit, source.config))
+                       or _policy(context, valid or hit.proven, source.config))
         findings.append(Finding(
             rule_id=rule.id,
             rule=rule.name,
             category=rule.category,
-            severity=rule.severity,
+            severity=Severity.CRITICAL if valid else rule.severity,
             path=source.path,
             span=span,
             message=redactor.known(rule.format_message(hit)),
@@ -232,6 +240,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
             value_check=value_check(hit.secret, fp) if hit.secret else None,
             secret_spans=hit.secret_spans,
             context=context,
+            validated=valid,
         ))
     return findings, redactor
 
@@ -245,10 +254,10 @@ def file_context_of(path: str, head: str, config: Config) -> Context:
     return file_context(path, head)
 
 
-def _policy(context: Context, hit: Hit, config: Config) -> Suppression | None:
+def _policy(context: Context, proven: bool, config: Config) -> Suppression | None:
     """The context policy: where only what proves itself real is reported, a finding
     whose value does not is hidden (counted; ``--all-contexts`` shows it)."""
-    if context not in config.proven_only or hit.proven:
+    if context not in config.proven_only or proven:
         return None
     return Suppression(CONTEXT_POLICY, f"{context.value} context: only secrets that prove "
                                        "themselves real are reported there")
@@ -263,8 +272,10 @@ def _with_secret_spans(source: Source, hit: Hit) -> Hit:
 
 
 def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
-    """One secret on one line is one finding: keep the rule that knows most (lowest id),
-    with every source range the merged hits spelled the secret at."""
+    """One secret on one line is one finding: keep a rule that can fix it, and among
+    those the rule that knows most (lowest id), with every source range the merged hits
+    spelled the secret at. (TW101 leaves a token inside a longer f-string to a manual fix;
+    TW103, which points at the token itself, moves it.)"""
     kept: dict[tuple[object, ...], tuple[Rule, Hit]] = {}
     for rule, hit in hits:
         if hit.secret:
@@ -275,12 +286,16 @@ def _merge_duplicates(hits: Iterable[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]
         if current is not None:
             spans = tuple(sorted({*current[1].secret_spans, *hit.secret_spans}))
             proven = current[1].proven or hit.proven  # a checksum proves it for both
-            if rule.id < current[0].id:
+            if _preference(rule, hit) < _preference(*current):
                 current = (rule, hit)
             kept[key] = (current[0], replace(current[1], secret_spans=spans, proven=proven))
         else:
             kept[key] = (rule, hit)
     return list(kept.values())
+
+
+def _preference(rule: Rule, hit: Hit) -> tuple[bool, str]:
+    return (not (rule.fixable and hit.fixable), rule.id)
 
 
 def _span_text(source: Source, hit: Hit) -> str:
