@@ -36,6 +36,7 @@ from tokenward.analysis.secrets_adapter import candidate_lines
 from tokenward.analysis.source import FileKind, decode, is_binary_kind, kind_of, split_lines
 from tokenward.config import Config
 from tokenward.model import (
+    Category,
     Finding,
     HistoryScope,
     Provenance,
@@ -475,6 +476,12 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
         known.put(fresh)
     shown = _Shown(root, cwd, config)
     blobs = _Blobs(root, config, rules, jobs=jobs, use_cache=use_cache, progress=progress)
+    head = head_commit(root)
+    tree = ({e.path: e.blob for e in tree_entries(root, head)
+             if e.mode in _REGULAR_FILE_MODES} if head is not None else {})
+    # Later renames win: where a path went last.
+    moves = {ch.renamed_from: ch.path for c in commits for ch in c.changes if ch.renamed_from}
+    commits = _code_rules_at_head(commits, chosen, blobs, tree, moves, shown)
     skipped: dict[str, SkippedFile] = {}
     # blob -> the display path it is first suspect at, and the rules its changes want.
     suspects: dict[str, tuple[str, frozenset[str]]] = {}
@@ -495,10 +502,7 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
                     suspects[change.blob] = (first, ids | change.rules)
     blobs.scan(suspects)
     introduced = _introductions(commits, blobs, shown)
-    head = head_commit(root)
-    # Later renames win: where a path went last.
-    moves = {ch.renamed_from: ch.path for c in commits for ch in c.changes if ch.renamed_from}
-    findings = _with_rotation(_at_head(introduced, blobs, root, head, moves, shown), root,
+    findings = _with_rotation(_at_head(introduced, blobs, tree, moves, shown), root,
                               blobs.kept)
     errors, skips = _problems(blobs, first_in)
     results = [scanned.result for scanned in blobs.done.values()]
@@ -622,12 +626,46 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
     return list(first.values())
 
 
-def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, root: Path,
-             head: str | None, moves: Mapping[str, str], shown: _Shown) -> list[Finding]:
+def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs: _Blobs,
+                        tree: Mapping[str, str], moves: Mapping[str, str], shown: _Shown
+                        ) -> list[Commit]:
+    """The commits with each change wanting only the code rules that HEAD's version of
+    its path (renames followed) has a finding of. A code finding is reported only while
+    HEAD still has it there: one of a rule HEAD's file has none of, or in a file HEAD no
+    longer has, would be left out in the end, so its old versions need not be parsed for
+    it. Secrets (the hardcoded-secret rules, the only ones whose hits carry a secret) are
+    reported wherever they went: their rules are kept."""
+    code = frozenset(r.id for r in rules if r.category is not Category.HARDCODED_SECRET)
+    where: dict[str, str | None] = {}
+    at_head: dict[str, tuple[str, frozenset[str]]] = {}
+    for commit in commits:
+        for change in commit.changes:
+            wanted = change.rules & code
+            if not wanted or change.mode not in _REGULAR_FILE_MODES or shown(change.path) is None:
+                continue
+            if change.path not in where:
+                where[change.path] = _followed(change.path, tree, moves)
+            path = where[change.path]
+            if path is not None:
+                ids = at_head.get(tree[path], ("", frozenset()))[1]
+                at_head[tree[path]] = (shown(path) or path, ids | wanted)
+    blobs.scan(at_head)
+    fired = {blob: frozenset(f.rule_id for f in blobs.get(blob).result.findings)
+             for blob in at_head}
+
+    def kept(change: Change) -> Change:
+        if not change.rules & code:
+            return change
+        path = where.get(change.path)
+        now = fired[tree[path]] if path is not None else frozenset()
+        return replace(change, rules=(change.rules - code) | (change.rules & now))
+    return [replace(c, changes=tuple(kept(ch) for ch in c.changes)) for c in commits]
+
+
+def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, tree: Mapping[str, str],
+             moves: Mapping[str, str], shown: _Shown) -> list[Finding]:
     """Each introduction as a finding at its commit's path, marked present at HEAD or
     not; code findings no longer at HEAD are left out."""
-    tree = ({e.path: e.blob for e in tree_entries(root, head)
-             if e.mode in _REGULAR_FILE_MODES} if head is not None and introduced else {})
     # HEAD's version of each path a finding was introduced at (renames followed), and the
     # secrets of every HEAD blob this scan saw.
     at_head: dict[str, tuple[str, frozenset[str]]] = {}
