@@ -259,6 +259,21 @@ def test_old_versions_are_parsed_only_for_what_head_still_has(repo: Path) -> Non
     assert (result.findings, result.stats["parsed"]) == ((), 1)  # HEAD's tokens.py alone
 
 
+def test_later_versions_are_not_parsed_for_a_line_an_earlier_one_added(repo: Path) -> None:
+    weak = "import random\n\ndef reset_token():\n    return str(random.random())\n"
+    write(repo, "tokens.py", weak)
+    commit_all(repo, "weak")
+    first = sha(repo)
+    for n in range(3):  # each edit passes TW201's cheap test, none adds its line again
+        weak += f"\n# a random token, note {n}\n"
+        write(repo, "tokens.py", weak)
+        commit_all(repo, f"note {n}")
+    result = scan()
+    assert [(w[0], w[1], w[2], w[4]) for w in where(result.findings)] == [
+        ("TW201", "tokens.py", 4, first)]
+    assert result.stats["parsed"] == 2  # the version that added the line, and HEAD's
+
+
 def test_the_same_blob_in_100_commits_is_read_once(repo: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo, "app.py", LINE)

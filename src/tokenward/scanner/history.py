@@ -629,12 +629,14 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
 def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs: _Blobs,
                         tree: Mapping[str, str], moves: Mapping[str, str], shown: _Shown
                         ) -> list[Commit]:
-    """The commits with each change wanting only the code rules that HEAD's version of
-    its path (renames followed) has a finding of. A code finding is reported only while
-    HEAD still has it there: one of a rule HEAD's file has none of, or in a file HEAD no
-    longer has, would be left out in the end, so its old versions need not be parsed for
-    it. Secrets (the hardcoded-secret rules, the only ones whose hits carry a secret) are
-    reported wherever they went: their rules are kept."""
+    """The commits with each change wanting only the code rules that may introduce a
+    finding HEAD still has. A code finding is reported only while HEAD's version of its
+    path (renames followed) has it, so a rule is kept for a change only when HEAD's file
+    has a finding of it whose line the change's new version holds more often than the
+    version it replaced (the line was added here): an old version that cannot have
+    brought one of HEAD's findings is not parsed for it. Secrets (the hardcoded-secret
+    rules, the only ones whose hits carry a secret) are reported wherever they went:
+    their rules are kept."""
     code = frozenset(r.id for r in rules if r.category is not Category.HARDCODED_SECRET)
     where: dict[str, str | None] = {}
     at_head: dict[str, tuple[str, frozenset[str]]] = {}
@@ -650,16 +652,60 @@ def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs:
                 ids = at_head.get(tree[path], ("", frozenset()))[1]
                 at_head[tree[path]] = (shown(path) or path, ids | wanted)
     blobs.scan(at_head)
-    fired = {blob: frozenset(f.rule_id for f in blobs.get(blob).result.findings)
-             for blob in at_head}
+    # HEAD's code findings by blob and rule: the text of their lines.
+    lines: dict[str, dict[str, set[str]]] = {}
+    for blob in at_head:
+        for key in blobs.get(blob).keys:
+            if key[0] == "code":
+                lines.setdefault(blob, {}).setdefault(str(key[1]), set()).add(str(key[2]))
+
+    def head_blob(change: Change) -> str | None:
+        path = where.get(change.path)
+        return tree[path] if path is not None else None
+
+    paths = {blob: path for path, blob in tree.items() if blob in lines}
+    for commit in commits:
+        for change in commit.changes:
+            if change.rules & code and head_blob(change) in lines:
+                for blob in (change.blob, *change.replaced):
+                    paths.setdefault(blob, change.path)
+    texts = _flat_texts(blobs, paths)
+
+    def added_here(change: Change, rule: str, head: str) -> bool:
+        new = texts.get(change.blob)
+        old = [texts.get(b) for b in change.replaced]
+        if new is None or texts.get(head) is None or None in old:
+            return True  # not read (too large, unreadable): scanned as before
+        for line in lines[head][rule]:
+            if line not in texts[head]:
+                return True  # a line as shown (clipped, masked) is not the file's text
+            if new.count(line) > max((t.count(line) for t in old if t is not None),
+                                     default=0):
+                return True
+        return False
 
     def kept(change: Change) -> Change:
-        if not change.rules & code:
+        wanted = change.rules & code
+        if not wanted:
             return change
-        path = where.get(change.path)
-        now = fired[tree[path]] if path is not None else frozenset()
-        return replace(change, rules=(change.rules - code) | (change.rules & now))
+        head = head_blob(change)
+        fired = lines.get(head, {}) if head is not None else {}
+        now = frozenset(r for r in wanted if r in fired and head is not None
+                        and added_here(change, r, head))
+        return replace(change, rules=(change.rules - code) | now)
     return [replace(c, changes=tuple(kept(ch) for ch in c.changes)) for c in commits]
+
+
+def _flat_texts(blobs: _Blobs, paths: Mapping[str, str]) -> dict[str, str]:
+    """Each blob's text (blob -> a path it is at) with its runs of white space made one
+    space (how finding keys spell a line), for the blobs under the size cap that can be
+    read."""
+    sizes = blob_sizes(blobs.root, sorted(paths))
+    cap = blobs.config.max_file_size
+    small = [b for b in sorted(paths) if (size := sizes.get(b)) is not None and size <= cap]
+    return {blob.id: " ".join(decode(blob.data, kind_of(paths[blob.id], blob.data[:200]))
+                              .text.split())
+            for blob in read_blobs(blobs.root, small) if blob.data is not None}
 
 
 def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, tree: Mapping[str, str],
