@@ -265,7 +265,7 @@ def test_later_versions_are_not_parsed_for_a_line_an_earlier_one_added(repo: Pat
     commit_all(repo, "weak")
     first = sha(repo)
     for n in range(3):  # each edit passes TW201's cheap test, none adds its line again
-        weak += f"\n# a random token, note {n}\n"
+        weak += f"\n# reset_token uses random.random(), note {n}\n"
         write(repo, "tokens.py", weak)
         commit_all(repo, f"note {n}")
     result = scan()
