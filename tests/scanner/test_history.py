@@ -236,6 +236,44 @@ def test_a_code_mistake_that_is_gone_is_not_reported(repo: Path) -> None:
     assert scan().findings == ()
 
 
+def test_old_versions_are_parsed_only_for_what_head_still_has(repo: Path) -> None:
+    # A code finding counts only while HEAD has it: once HEAD's file has no finding of a
+    # rule, its old versions are not parsed for that rule (nor at all, here).
+    weak = "import random\n\ndef reset_token():\n    return str(random.random())\n"
+    write(repo, "tokens.py", weak)
+    write(repo, "gone.py", weak + "# another blob\n")
+    commit_all(repo, "weak")
+    first = sha(repo)
+    assert scan().stats["parsed"] == 2
+    write(repo, "tokens.py", weak + "\ndef other_token():\n    return str(random.random())\n")
+    (repo / "gone.py").unlink()
+    commit_all(repo, "another, and one file gone")
+    result = scan()
+    assert [(w[0], w[1], w[2], w[4]) for w in where(result.findings)] == [
+        ("TW201", "tokens.py", 4, first), ("TW201", "tokens.py", 7, sha(repo))]
+    assert result.stats["parsed"] == 2  # both versions of tokens.py, not gone.py
+    write(repo, "tokens.py", "import secrets\n\ndef reset_token():\n"
+                             "    return secrets.token_urlsafe(32)\n")
+    commit_all(repo, "fixed")
+    result = scan()
+    assert (result.findings, result.stats["parsed"]) == ((), 1)  # HEAD's tokens.py alone
+
+
+def test_later_versions_are_not_parsed_for_a_line_an_earlier_one_added(repo: Path) -> None:
+    weak = "import random\n\ndef reset_token():\n    return str(random.random())\n"
+    write(repo, "tokens.py", weak)
+    commit_all(repo, "weak")
+    first = sha(repo)
+    for n in range(3):  # each edit passes TW201's cheap test, none adds its line again
+        weak += f"\n# reset_token uses random.random(), note {n}\n"
+        write(repo, "tokens.py", weak)
+        commit_all(repo, f"note {n}")
+    result = scan()
+    assert [(w[0], w[1], w[2], w[4]) for w in where(result.findings)] == [
+        ("TW201", "tokens.py", 4, first)]
+    assert result.stats["parsed"] == 2  # the version that added the line, and HEAD's
+
+
 def test_the_same_blob_in_100_commits_is_read_once(repo: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo, "app.py", LINE)

@@ -17,6 +17,7 @@ worker process that dies costs the file it was scanning, never the run.
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections import Counter
@@ -186,11 +187,19 @@ def project_path(path: str, root: str) -> str:
     """A display path made relative to the project root (the settings file's folder): what
     fingerprints are built from, so a baseline made at the root matches a scan started in
     a subfolder."""
-    absolute = Path(os.path.normpath(os.path.join(os.getcwd(), path)))
+    cwd = os.getcwd()
+    absolute = Path(os.path.normpath(os.path.join(cwd, path)))
     try:
-        return absolute.relative_to(Path(root).resolve()).as_posix()
+        return absolute.relative_to(_resolved(root, cwd)).as_posix()
     except ValueError:
         return path
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root: str, cwd: str) -> Path:
+    # Asked once per file (a history scan: once per blob); resolving is a walk of the
+    # file system. ``cwd``: a relative root means another folder after a chdir.
+    return Path(root).resolve()
 
 
 def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]

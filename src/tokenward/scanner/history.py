@@ -36,6 +36,7 @@ from tokenward.analysis.secrets_adapter import candidate_lines
 from tokenward.analysis.source import FileKind, decode, is_binary_kind, kind_of, split_lines
 from tokenward.config import Config
 from tokenward.model import (
+    Category,
     Finding,
     HistoryScope,
     Provenance,
@@ -116,11 +117,15 @@ class Change:
     # The blobs it replaced: the parent's (each parent's, for a merge); none when added.
     replaced: tuple[str, ...]
     renamed_from: str | None = None
-    # Whether the lines the diff added could hold a finding of some rule (their cheap
-    # tests); only then is the new blob scanned for what this change introduced.
-    suspect: bool = True
+    # The rules whose cheap tests the lines the diff added pass: only those can have a
+    # finding this change introduced, so only they scan the new blob (none: not scanned).
+    rules: frozenset[str] = frozenset()
     # A git-lfs pointer (the file itself is not in git): skipped and counted, not read.
     lfs: bool = False
+
+    @property
+    def suspect(self) -> bool:
+        return bool(self.rules)
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,9 @@ class Commit:
     changes: tuple[Change, ...]
 
 
-Gate = Callable[[str, str], bool]  # (repository path, added text)
+# (repository path, added text or None when unknown) -> the ids of the rules that could
+# fire on it.
+Gate = Callable[[str, str | None], frozenset[str]]
 
 
 def list_commits(root: Path, scope: HistoryRange, gate: Gate,
@@ -212,7 +219,7 @@ def _commit(chunk: bytes, gate: Gate) -> Commit:
         changes.append(Change(
             path=paths[-1], mode=modes[-1], blob=shas[-1], replaced=replaced,
             renamed_from=paths[0] if len(paths) == 2 and status[0] == "R" else None,
-            suspect=not lfs and (added is None or gate(paths[-1], added)), lfs=lfs))
+            rules=frozenset() if lfs else gate(paths[-1], added), lfs=lfs))
     return Commit(commit_id, date, tuple(changes))
 
 
@@ -251,26 +258,32 @@ def _added(lines: list[bytes]) -> str | None:
 
 
 def gate_for(rules: Sequence[Rule]) -> Gate:
-    """Could the text a diff added to a file hold a finding of one of ``rules``? Each rule
-    that applies to the file's kind answers with its own cheap test on the lower-cased
-    text; a rule without one looks for provider token formats (TW103), so the provider
-    catalogue's anchors and detect-secrets' prefilters answer for it. A file without an
-    extension may be a script (its kind is in its first line): every rule applies."""
-    def gate(path: str, text: str) -> bool:
+    """Which of ``rules`` could have a finding in the text a diff added to a file? Each
+    rule that applies to the file's kind answers with its own cheap test on the
+    lower-cased text; a rule without one looks for provider token formats (TW103), so the
+    provider catalogue's anchors and detect-secrets' prefilters answer for it. A file
+    without an extension may be a script (its kind is in its first line): every rule
+    applies. An unknown diff (git could not make one): every rule."""
+    everything = frozenset(r.id for r in rules)
+
+    def gate(path: str, text: str | None) -> frozenset[str]:
+        if text is None:
+            return everything
         if is_binary_kind(path):
-            return False  # never scanned as text
+            return frozenset()  # never scanned as text
         kind = kind_of(path)
         any_kind = kind is FileKind.TEXT and not PurePosixPath(path).suffix
         lowered = text.lower()
+        wanted = []
         for rule in rules:
             if not (any_kind or rule.applies_to(kind)):
                 continue
             if rule.keywords or rule.prefilter is not None:
                 if rule.wants(lowered):
-                    return True
+                    wanted.append(rule.id)
             elif mentions_provider(lowered) or candidate_lines(text, lowered):
-                return True
-        return False
+                wanted.append(rule.id)
+        return frozenset(wanted)
     return gate
 
 
@@ -303,6 +316,10 @@ class _Scanned:
     path: str  # the display path it was scanned under
     keys: Mapping[Key, Finding]
     result: FileResult
+    rules: frozenset[str]  # the ids of the rules it was scanned with
+
+
+Wanted = Mapping[str, tuple[str, frozenset[str]]]  # blob -> (display path, rule ids)
 
 
 class _Blobs:
@@ -326,38 +343,59 @@ class _Blobs:
         return self.done[(blob, path)] if (blob, path) in self.done else self.done[(blob,
                                                                                    None)]
 
-    def scan(self, wanted: Mapping[str, str], *, per_path: bool = False) -> None:
-        """Scan each blob of ``wanted`` (blob -> display path) not scanned yet."""
-        todo = [(blob, path) for blob, path in wanted.items()
-                if (blob, path if per_path else None) not in self.done]
-        if not todo:
-            return
-        tasks = [FileTask(path, blob=blob) for blob, path in todo]
-        cached = {i: r for i, r in enumerate(self._scan(tasks, cache_only=True)) if r.cached}
-        missing = [t for i, t in enumerate(tasks) if i not in cached]
-        results = dict(zip((t.blob for t in missing), self._read_and_scan(missing),
-                           strict=True))
-        for i, (blob, path) in enumerate(todo):
-            result = cached[i] if i in cached else results[blob]
-            self.done[(blob, path if per_path else None)] = _Scanned(
-                path, finding_keys(result.findings), result)
+    def scan(self, wanted: Wanted, *, per_path: bool = False) -> int:
+        """Scan each blob of ``wanted`` with at least the rules it names, unless it was
+        already (a blob asked for more rules is scanned again with them all). Blobs that
+        want the same rules are scanned together: most want only a few, and a blob no
+        rule that parses wants is not parsed. How many were scanned."""
+        groups: dict[frozenset[str], list[tuple[str, str]]] = {}
+        for blob, (path, ids) in wanted.items():
+            have = self.done.get((blob, path if per_path else None))
+            if have is None or not ids <= have.rules:
+                groups.setdefault(ids | (have.rules if have else frozenset()), []).append(
+                    (blob, path))
+        total = sum(len(todo) for todo in groups.values())
+        offset = 0
+        for ids, todo in sorted(groups.items(), key=lambda item: sorted(item[0])):
+            rules = [r for r in self.rules if r.id in ids]
+            progress = self._progress(offset, total)
+            tasks = [FileTask(path, blob=blob) for blob, path in todo]
+            cached = {i: r for i, r in enumerate(self._cached(tasks, rules)) if r.cached}
+            missing = [t for i, t in enumerate(tasks) if i not in cached]
+            results = dict(zip((t.blob for t in missing),
+                               self._read_and_scan(missing, rules, progress), strict=True))
+            for i, (blob, path) in enumerate(todo):
+                result = cached[i] if i in cached else results[blob]
+                self.done[(blob, path if per_path else None)] = _Scanned(
+                    path, finding_keys(result.findings), result, ids)
+            offset += len(todo)
+        return total
 
-    def _scan(self, tasks: Sequence[FileTask], *, cache_only: bool = False
-              ) -> list[FileResult]:
-        if cache_only:
-            if not (self.config.cache if self.use_cache is None else self.use_cache):
-                return [FileResult(t.path) for t in tasks]
-            from tokenward.scanner.cache import ResultCache
+    def _progress(self, offset: int, total: int) -> Progress | None:
+        """The progress of one group of blobs as a part of all of them."""
+        shown = self.progress
+        if shown is None:
+            return None
+        return lambda done, _: shown(offset + done, total)
 
-            cache = ResultCache.open(self.config, active_rules(self.config, self.rules))
-            try:
-                return [_cached(cache.get(t), t) for t in tasks]
-            finally:
-                cache.close()
-        return scan_tasks(tasks, self.config, rules=self.rules, jobs=self.jobs,
-                          use_cache=self.use_cache, progress=self.progress)
+    def _cached(self, tasks: Sequence[FileTask], rules: Sequence[Rule]) -> list[FileResult]:
+        if not (self.config.cache if self.use_cache is None else self.use_cache):
+            return [FileResult(t.path) for t in tasks]
+        from tokenward.scanner.cache import ResultCache
 
-    def _read_and_scan(self, tasks: Sequence[FileTask]) -> list[FileResult]:
+        cache = ResultCache.open(self.config, active_rules(self.config, rules))
+        try:
+            return [_cached(cache.get(t), t) for t in tasks]
+        finally:
+            cache.close()
+
+    def _scan(self, tasks: Sequence[FileTask], rules: Sequence[Rule],
+              progress: Progress | None) -> list[FileResult]:
+        return scan_tasks(tasks, self.config, rules=rules, jobs=self.jobs,
+                          use_cache=self.use_cache, progress=progress)
+
+    def _read_and_scan(self, tasks: Sequence[FileTask], rules: Sequence[Rule],
+                       progress: Progress | None) -> list[FileResult]:
         """Read the blobs of ``tasks`` (one cat-file for all) and scan them in batches."""
         cap = self.config.max_file_size
         sizes = blob_sizes(self.root, [t.blob for t in tasks if t.blob])
@@ -375,9 +413,10 @@ class _Blobs:
                                      error=oversize_error(task.path, head, size, cap)))
             else:
                 to_read.append(task)
-        results = {t.blob: r for t, r in zip(ready, self._scan(ready), strict=True)}
+        results = {t.blob: r for t, r in zip(ready, self._scan(ready, rules, progress),
+                                             strict=True)}
         for batch in self._batches(to_read):
-            for task, result in zip(batch, self._scan(batch), strict=True):
+            for task, result in zip(batch, self._scan(batch, rules, progress), strict=True):
                 results[task.blob] = result
                 if task.data is not None and any(f.secret_hash for f in result.findings):
                     self.kept[task.blob or ""] = task.data  # its secrets are looked at again
@@ -437,8 +476,15 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
         known.put(fresh)
     shown = _Shown(root, cwd, config)
     blobs = _Blobs(root, config, rules, jobs=jobs, use_cache=use_cache, progress=progress)
+    head = head_commit(root)
+    tree = ({e.path: e.blob for e in tree_entries(root, head)
+             if e.mode in _REGULAR_FILE_MODES} if head is not None else {})
+    # Later renames win: where a path went last.
+    moves = {ch.renamed_from: ch.path for c in commits for ch in c.changes if ch.renamed_from}
+    commits = _code_rules_at_head(commits, chosen, blobs, tree, moves, shown)
     skipped: dict[str, SkippedFile] = {}
-    suspects: dict[str, str] = {}  # blob -> the display path it is first suspect at
+    # blob -> the display path it is first suspect at, and the rules its changes want.
+    suspects: dict[str, tuple[str, frozenset[str]]] = {}
     first_in: dict[str, Commit] = {}
     for commit in commits:
         for change in commit.changes:
@@ -452,13 +498,11 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
             elif change.mode in _REGULAR_FILE_MODES:
                 first_in.setdefault(change.blob, commit)
                 if change.suspect:
-                    suspects.setdefault(change.blob, path)
+                    first, ids = suspects.get(change.blob, (path, frozenset()))
+                    suspects[change.blob] = (first, ids | change.rules)
     blobs.scan(suspects)
     introduced = _introductions(commits, blobs, shown)
-    head = head_commit(root)
-    # Later renames win: where a path went last.
-    moves = {ch.renamed_from: ch.path for c in commits for ch in c.changes if ch.renamed_from}
-    findings = _with_rotation(_at_head(introduced, blobs, root, head, moves, shown), root,
+    findings = _with_rotation(_at_head(introduced, blobs, tree, moves, shown), root,
                               blobs.kept)
     errors, skips = _problems(blobs, first_in)
     results = [scanned.result for scanned in blobs.done.values()]
@@ -512,7 +556,7 @@ class _CommitCache:
 
 def _encode_commit(commit: Commit) -> str:
     return json.dumps([commit.author_date, [
-        [c.path, c.mode, c.blob, list(c.replaced), c.renamed_from, c.suspect, c.lfs]
+        [c.path, c.mode, c.blob, list(c.replaced), c.renamed_from, sorted(c.rules), c.lfs]
         for c in commit.changes]])
 
 
@@ -520,8 +564,9 @@ def _decode_commit(commit_id: str, value: str) -> Commit:
     date, changes = json.loads(value)
     return Commit(str(commit_id), str(date), tuple(
         Change(str(path), str(mode), str(blob), tuple(str(r) for r in replaced),
-               None if renamed is None else str(renamed), bool(suspect), bool(lfs))
-        for path, mode, blob, replaced, renamed, suspect, lfs in changes))
+               None if renamed is None else str(renamed),
+               frozenset(str(r) for r in wanted), bool(lfs))
+        for path, mode, blob, replaced, renamed, wanted, lfs in changes))
 
 
 class _Shown:
@@ -549,16 +594,21 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
     topological order."""
     changes = [(c, ch) for c in commits for ch in c.changes
                if ch.suspect and ch.mode in _REGULAR_FILE_MODES and shown(ch.path) is not None]
-    # A replaced blob from before the range is scanned only when it matters.
-    before: dict[str, str] = {}
-    for _, change in changes:
-        if blobs.get(change.blob).keys:
-            old_path = shown(change.renamed_from or change.path) or shown(change.path)
-            assert old_path is not None
-            for replaced in change.replaced:
-                if (replaced, None) not in blobs.done:
-                    before.setdefault(replaced, old_path)
-    blobs.scan(before)
+    # A replaced blob is scanned (again) only when it matters: with the rules the new one
+    # was scanned with, so that what both hold is seen in both. (A replaced blob scanned
+    # again may be another change's new blob: until every pair agrees.)
+    while True:
+        before: dict[str, tuple[str, frozenset[str]]] = {}
+        for _, change in changes:
+            scanned = blobs.get(change.blob)
+            if scanned.keys:
+                old_path = shown(change.renamed_from or change.path) or shown(change.path)
+                assert old_path is not None
+                for replaced in change.replaced:
+                    path, ids = before.get(replaced, (old_path, frozenset()))
+                    before[replaced] = (path, ids | scanned.rules)
+        if not blobs.scan(before):
+            break
     first: dict[Key, _Introduced] = {}
     for commit, change in changes:
         new = blobs.get(change.blob).keys
@@ -576,25 +626,107 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
     return list(first.values())
 
 
-def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, root: Path,
-             head: str | None, moves: Mapping[str, str], shown: _Shown) -> list[Finding]:
+def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs: _Blobs,
+                        tree: Mapping[str, str], moves: Mapping[str, str], shown: _Shown
+                        ) -> list[Commit]:
+    """The commits with each change wanting only the code rules that may introduce a
+    finding HEAD still has. A code finding is reported only while HEAD's version of its
+    path (renames followed) has it, so a rule is kept for a change only when HEAD's file
+    has a finding of it whose line the change's new version holds more often than the
+    version it replaced (the line was added here): an old version that cannot have
+    brought one of HEAD's findings is not parsed for it. Secrets (the hardcoded-secret
+    rules, the only ones whose hits carry a secret) are reported wherever they went:
+    their rules are kept."""
+    code = frozenset(r.id for r in rules if r.category is not Category.HARDCODED_SECRET)
+    where: dict[str, str | None] = {}
+    at_head: dict[str, tuple[str, frozenset[str]]] = {}
+    for commit in commits:
+        for change in commit.changes:
+            wanted = change.rules & code
+            if not wanted or change.mode not in _REGULAR_FILE_MODES or shown(change.path) is None:
+                continue
+            if change.path not in where:
+                where[change.path] = _followed(change.path, tree, moves)
+            path = where[change.path]
+            if path is not None:
+                ids = at_head.get(tree[path], ("", frozenset()))[1]
+                at_head[tree[path]] = (shown(path) or path, ids | wanted)
+    blobs.scan(at_head)
+    # HEAD's code findings by blob and rule: the text of their lines.
+    lines: dict[str, dict[str, set[str]]] = {}
+    for blob in at_head:
+        for key in blobs.get(blob).keys:
+            if key[0] == "code":
+                lines.setdefault(blob, {}).setdefault(str(key[1]), set()).add(str(key[2]))
+
+    def head_blob(change: Change) -> str | None:
+        path = where.get(change.path)
+        return tree[path] if path is not None else None
+
+    paths = {blob: path for path, blob in tree.items() if blob in lines}
+    for commit in commits:
+        for change in commit.changes:
+            if change.rules & code and head_blob(change) in lines:
+                for blob in (change.blob, *change.replaced):
+                    paths.setdefault(blob, change.path)
+    texts = _flat_texts(blobs, paths)
+
+    def added_here(change: Change, rule: str, head: str) -> bool:
+        new = texts.get(change.blob)
+        old = [texts.get(b) for b in change.replaced]
+        if new is None or texts.get(head) is None or None in old:
+            return True  # not read (too large, unreadable): scanned as before
+        for line in lines[head][rule]:
+            if line not in texts[head]:
+                return True  # a line as shown (clipped, masked) is not the file's text
+            if new.count(line) > max((t.count(line) for t in old if t is not None),
+                                     default=0):
+                return True
+        return False
+
+    def kept(change: Change) -> Change:
+        wanted = change.rules & code
+        if not wanted:
+            return change
+        head = head_blob(change)
+        fired = lines.get(head, {}) if head is not None else {}
+        now = frozenset(r for r in wanted if r in fired and head is not None
+                        and added_here(change, r, head))
+        return replace(change, rules=(change.rules - code) | now)
+    return [replace(c, changes=tuple(kept(ch) for ch in c.changes)) for c in commits]
+
+
+def _flat_texts(blobs: _Blobs, paths: Mapping[str, str]) -> dict[str, str]:
+    """Each blob's text (blob -> a path it is at) with its runs of white space made one
+    space (how finding keys spell a line), for the blobs under the size cap that can be
+    read."""
+    sizes = blob_sizes(blobs.root, sorted(paths))
+    cap = blobs.config.max_file_size
+    small = [b for b in sorted(paths) if (size := sizes.get(b)) is not None and size <= cap]
+    return {blob.id: " ".join(decode(blob.data, kind_of(paths[blob.id], blob.data[:200]))
+                              .text.split())
+            for blob in read_blobs(blobs.root, small) if blob.data is not None}
+
+
+def _at_head(introduced: Sequence[_Introduced], blobs: _Blobs, tree: Mapping[str, str],
+             moves: Mapping[str, str], shown: _Shown) -> list[Finding]:
     """Each introduction as a finding at its commit's path, marked present at HEAD or
     not; code findings no longer at HEAD are left out."""
-    tree = ({e.path: e.blob for e in tree_entries(root, head)
-             if e.mode in _REGULAR_FILE_MODES} if head is not None and introduced else {})
     # HEAD's version of each path a finding was introduced at (renames followed), and the
     # secrets of every HEAD blob this scan saw.
-    at_head: dict[str, str] = {}
+    at_head: dict[str, tuple[str, frozenset[str]]] = {}
     for item in introduced:
         path = _followed(item.change.path, tree, moves)
         if path is not None:
-            at_head[tree[path]] = shown(path) or path
+            ids = at_head.get(tree[path], ("", frozenset()))[1]
+            at_head[tree[path]] = (shown(path) or path, ids | {item.finding.rule_id})
     blobs.scan(at_head)
     secrets_at_head = {k: f for blob in {*tree.values()} if (blob, None) in blobs.done
                        for k, f in blobs.get(blob).keys.items() if k[0] == "secret"}
     # A finding first seen under another path is scanned under its own (fingerprints).
-    elsewhere = {i.change.blob: shown(i.change.path) or i.change.path for i in introduced
-                 if blobs.get(i.change.blob).path != shown(i.change.path)}
+    elsewhere = {i.change.blob: (shown(i.change.path) or i.change.path,
+                                 blobs.get(i.change.blob).rules)
+                 for i in introduced if blobs.get(i.change.blob).path != shown(i.change.path)}
     blobs.scan(elsewhere, per_path=True)
     findings = []
     seen: set[tuple[str, Key]] = set()
