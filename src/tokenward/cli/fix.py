@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from tokenward.fix.services import Destination
 
 from tokenward.cli.common import (
+    ConfigOption,
     UsageProblem,
     _load_settings,
     _use_color,
@@ -101,7 +102,8 @@ def fix(
     write: Annotated[bool, typer.Option(
         "--write", help="Apply the changes (default: print a diff and what would move).")] = False,
     select: Annotated[list[str] | None, typer.Option(
-        "--rule", help="Only fix findings of this rule (id or name; repeatable).")] = None,
+        "--rule", metavar="ID",
+        help="Only fix findings of this rule (id or name; repeatable).")] = None,
     to: Annotated[DestinationChoice, typer.Option(
         "--to", help="Where moved secrets go: a git-ignored .env, or the encrypted vault.")
     ] = DestinationChoice.env,
@@ -113,9 +115,8 @@ def fix(
         "alone by default; findings suppressed by a comment in the code always are).")
     ] = False,
     exclude: Annotated[list[str] | None, typer.Option(
-        help="Skip paths matching GLOB (repeatable).")] = None,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read settings from this TOML file.")] = None,
+        metavar="GLOB", help="Skip paths matching GLOB (repeatable).")] = None,
+    config_file: ConfigOption = None,
     load_dotenv: Annotated[bool, typer.Option(
         "--load-dotenv", help="With --to env: add python-dotenv's loader where the app "
         "starts (manage.py, wsgi.py/asgi.py, __main__.py or app.py).")] = False,
