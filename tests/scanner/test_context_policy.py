@@ -186,3 +186,22 @@ def test_a_private_key_cut_short_proves_nothing() -> None:
     found = scan_snippet(text, "docs/setup.md")
     assert _hidden(found) == [(1, "TW103", "docs")]
     assert _shown(found) == [(3, "TW103", "docs")]
+
+
+def _signed_jwt() -> str:
+    import base64
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    return ".".join((part(b'{"alg":"HS256","typ":"JWT"}'), part(b'{"sub":"1234567890"}'),
+                     part(bytes(range(7, 39)))))
+
+
+def test_in_tests_a_bound_checksum_token_proves_itself_and_a_signed_jwt_does_not() -> None:
+    """tests/test_api.py: line 1 binds a checksum-valid GitHub token (real wherever it is:
+    shown); line 2 binds a signed JWT (tests sign their own: hidden)."""
+    text = f'GH_TOKEN = "{GITHUB}"\nAUTH_TOKEN = "{_signed_jwt()}"\n'
+    found = scan_snippet(text, "tests/test_api.py")
+    assert [line for line, _, _ in _shown(found)] == [1]
+    assert [line for line, _, _ in _hidden(found)] == [2]

@@ -447,6 +447,13 @@ def validated(value: str) -> bool:
     return found is not None and found.validator is not None
 
 
+def proves_itself(value: str) -> bool:
+    """Whether ``value`` is exactly a token that is real wherever it is written (see
+    :attr:`Provider.proves_itself`: a signed JWT validates but does not prove itself)."""
+    found = provider_of(value)
+    return found is not None and found.proves_itself
+
+
 def fails_validation(value: str) -> bool:
     """A value in a format that carries a checksum or a structure, which does not hold:
     a made-up token."""

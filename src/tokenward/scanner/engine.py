@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.analysis.context import file_context, region_context
-from tokenward.analysis.providers import validated
+from tokenward.analysis.providers import proves_itself, validated
 from tokenward.analysis.source import (
     Source,
     bom_encoding,
@@ -227,11 +227,13 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         context = region_context(source, in_file, span.line)
         # A real provider token (its checksum or structure holds) is critical whichever
         # rule reports it: TW101 in a .py file as TW103 in a .txt (--fail-on critical);
-        # it proves itself wherever it is, so the context policy reports it too.
+        # one that proves itself (not a signed JWT: tests sign their own) is reported by the
+        # context policy whichever rule found it.
         valid = bool(hit.secret) and rule.category is Category.HARDCODED_SECRET \
             and validated(hit.secret or "")
+        proven = hit.proven or (valid and proves_itself(hit.secret or ""))
         suppression = (find_suppression(source.lines, span, rule.id, rule.name)
-                       or _policy(context, valid or hit.proven, source.config))
+                       or _policy(context, proven, source.config))
         findings.append(Finding(
             rule_id=rule.id,
             rule=rule.name,
