@@ -131,3 +131,15 @@ def test_a_parameter_is_judged_by_how_the_file_reads_the_name() -> None:
         (8, 9, "password is written to a log (log.debug): logs are kept, shipped and read "
                "by many people, so the token leaks"),
     ]
+
+
+def test_an_error_code_named_after_a_bad_credential_is_not_one() -> None:
+    """Line 5 sends an error code (``ErrorCode.LOGIN_BAD_CREDENTIALS``), not a credential;
+    line 6 sends the token itself."""
+    code = ("from fastapi import HTTPException\n"
+            "from .errors import ErrorCode\n"
+            "\n"
+            "def login(token):\n"
+            "    raise HTTPException(status_code=400, detail=ErrorCode.LOGIN_BAD_CREDENTIALS)\n"
+            "    raise HTTPException(status_code=400, detail=f'rejected {token}')\n")
+    assert fired(scan_snippet(code, "app/auth.py", rules=[RULE])) == [6]

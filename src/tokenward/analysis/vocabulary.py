@@ -229,7 +229,7 @@ _ABOUT_HEADS = frozenset({
     "authenticator", "salt", "signature", "iv", "seed",
 })
 # Words anywhere that make the name a message or an error about a secret.
-_ERROR_WORDS = frozenset({"invalid", "incorrect", "wrong", "missing", "mismatch", "too",
+_ERROR_WORDS = frozenset({"invalid", "incorrect", "wrong", "bad", "missing", "mismatch", "too",
                           "malformed", "unknown", "required"})
 # Words anywhere that make the name a switch about a secret (``CSRF_USE_SESSIONS``).
 _SWITCH_WORDS = frozenset({"use", "uses", "exempt", "protect", "protected", "enabled",
