@@ -247,3 +247,22 @@ def test_a_relative_import_is_not_the_standard_library() -> None:
     text = textwrap.dedent(code).lstrip("\n")
     assert pinned(scan_snippet(text, "app/tokens.py", [RULE])) == [
         (6, 22, "api_token is made from random.choice(), which an attacker can predict")]
+
+
+def test_a_timestamp_shifted_by_a_lifetime_is_an_expiry_not_token_material() -> None:
+    """Line 6 takes the time to compute when a token expires (``now + expires_in``): no
+    finding. Line 12 builds the token from the time: a finding."""
+    code = ("import time\n"
+            "\n"
+            "\n"
+            "def issue(app, scopes):\n"
+            "    result = app.acquire_token(scopes)\n"
+            "    now = int(time.time())\n"
+            "    return AccessTokenInfo(result['access_token'], now + int(result['expires_in']))\n"
+            "\n"
+            "\n"
+            "def reset_token(user):\n"
+            "    salt = user.email\n"
+            "    token = str(time.time()) + salt\n"
+            "    return token\n")
+    assert fired(scan_snippet(code, "app/tokens.py", rules=[RULE])) == [12]

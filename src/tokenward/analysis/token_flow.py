@@ -21,6 +21,7 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from tokenward.analysis.vocabulary import (
     key_text_is_token,
     names_token,
     sql_names_token,
+    states_lifetime,
     text_before_marks_token,
 )
 
@@ -66,7 +68,10 @@ class _Walker:
     """Walks from a value to where it is consumed; the moves between statements (a
     variable's later reads, a function's call sites) are the file's analysis."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, time_value: bool = False) -> None:
+        # Following a timestamp: shifted by a number it is a point in time (an expiry,
+        # ``now + expires_in``), not token material any more.
+        self.time_value = time_value
         self.source = source
         self.analysis = source.analysis
         self.index = source.analysis.index
@@ -89,6 +94,8 @@ class _Walker:
             return verdict if isinstance(verdict, str) else None
 
     def _judge(self, parent: cst.CSTNode, node: cst.CSTNode, depth: int) -> str | object | None:
+        if self.time_value and _shifts_in_time(parent, node):
+            return None
         if isinstance(parent, cst.BinaryOperation | cst.UnaryOperation | cst.ConcatenatedString
                       | cst.FormattedString | cst.List | cst.Tuple | cst.Element
                       | cst.StarredElement | cst.IfExp | cst.SubscriptElement | cst.Index
@@ -246,6 +253,39 @@ def literal_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def token_use(source: Source, expr: cst.CSTNode) -> str | None:
-    """How the value of ``expr`` is used as a token in this file, or None when it is not."""
-    return _Walker(source).use(expr, 0)
+def token_use(source: Source, expr: cst.CSTNode, *, time_value: bool = False) -> str | None:
+    """How the value of ``expr`` is used as a token in this file, or None when it is not.
+    ``time_value``: ``expr`` is a timestamp, which stops being token material where it is
+    shifted by a number (``now + expires_in`` is when the token expires)."""
+    return _Walker(source, time_value=time_value).use(expr, 0)
+
+
+def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
+    """``now + 3600``, ``now + int(resp["expires_in"])``, ``now - timedelta(...)``: a time
+    shifted by a duration (a number, a ``timedelta``, or a value whose name states a
+    lifetime) is a point in time."""
+    if not isinstance(parent, cst.BinaryOperation) \
+            or not isinstance(parent.operator, cst.Add | cst.Subtract):
+        return False
+    other = parent.right if parent.left is node else parent.left
+    if isinstance(other, cst.Integer | cst.Float):
+        return True
+    for part in _parts(other):
+        if isinstance(part, cst.Call) and last_name(part.func) == "timedelta":
+            return True
+        text = (string_value(part) if isinstance(part, cst.SimpleString)
+                else last_name(part) if isinstance(part, cst.Name | cst.Attribute) else None)
+        if text and states_lifetime(text):
+            return True
+    return False
+
+
+def _parts(expr: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``expr`` and the expressions inside it (calls' arguments, subscripts, operands)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in node.children
+                     if isinstance(child, cst.BaseExpression | cst.Arg | cst.SubscriptElement
+                                   | cst.Index))

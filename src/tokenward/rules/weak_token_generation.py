@@ -52,7 +52,7 @@ def _detect(source: Source) -> Iterator[Hit]:
             detail = "a hash of guessable input"
         if detail is None:
             continue
-        use = token_use(source, call)
+        use = token_use(source, call, time_value=detail == "a timestamp")
         if use is None or _in_non_token_function(source, call):
             continue
         span = source.span(call)
