@@ -184,3 +184,15 @@ def test_multiline_positional_credentials_are_seen() -> None:
             "Kv7Wq2Zm9Lx4",
         )
         ''') == [4]
+
+
+def test_a_pair_is_a_login_only_under_a_name_that_ends_in_one() -> None:
+    """Line 2: the second element of an ``AUTH_PAIR`` is a password. Line 5: a mapping
+    from an event name that mentions authorization to (module path, class name) is not."""
+    code = ('AUTH_PAIR = (\n    "deploy", "Zq8vK2mT9pL4rX7w")\n'
+            "_EVENTS = {\n"
+            '    "v1.issuing_authorization.created": (\n'
+            '        "stripe.events._v1_issuing_authorization_created_event",\n'
+            '        "V1IssuingAuthorizationCreatedEvent"),\n'
+            "}\n")
+    assert fired(scan_snippet(code, "app/events.py"), "TW101") == [2]

@@ -882,12 +882,18 @@ _LOGIN_PAIR_WORDS = frozenset(
     {w for w, kind in _CREDENTIAL_HEADS.items() if kind == "credential"}
     | {p for p, singular in _PLURALS.items() if _CREDENTIAL_HEADS.get(singular) == "credential"}
     | {"basic"})
+_PAIR_TAILS = frozenset({*_NEUTRAL_TAILS, "tuple", "pair", "info", "data", "args"})
 
 
 def names_login_pair(name: str | None) -> bool:
     """A name whose two-element tuple is (user, password): ``auth``, ``creds``,
-    ``basic_auth``, ``credentials``."""
-    return bool(set(name_words(name or "")) & _LOGIN_PAIR_WORDS)
+    ``basic_auth``, ``credentials``, ``AUTH_PAIR``. The credential word is the name's head
+    (neutral tails aside): ``v1.issuing_authorization.created`` names an event, and its
+    tuple is a module path and a class name."""
+    words = list(name_words(name or ""))
+    while len(words) > 1 and words[-1] in _PAIR_TAILS:
+        words.pop()
+    return bool(words) and words[-1] in _LOGIN_PAIR_WORDS
 
 
 # A value named only as a value or a header says nothing of what it is; so do credential
