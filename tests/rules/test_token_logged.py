@@ -143,3 +143,21 @@ def test_an_error_code_named_after_a_bad_credential_is_not_one() -> None:
             "    raise HTTPException(status_code=400, detail=ErrorCode.LOGIN_BAD_CREDENTIALS)\n"
             "    raise HTTPException(status_code=400, detail=f'rejected {token}')\n")
     assert fired(scan_snippet(code, "app/auth.py", rules=[RULE])) == [6]
+
+
+def test_a_dict_bound_far_above_the_log_call_is_judged_where_it_is_bound() -> None:
+    """Line 16 logs ``log_data``, whose ``"authorization"`` entry (line 6) holds the bearer
+    header; the comments between put the credential's name far from the call, which the
+    file prefilter must not take for a file without one."""
+    comment = "        # " + "access log: method, path, client, status and timing " * 2 + "\n"
+    code = ("import logging\n"
+            "logger = logging.getLogger('access')\n"
+            "\n"
+            "async def dispatch(request, call_next):\n"
+            "    log_data = {\n"
+            "        'authorization': request.headers.get('authorization'),\n"
+            "        'path': request.url.path,\n"
+            "    }\n"
+            + comment * 7 +
+            "    logger.info(log_data)\n")
+    assert fired(scan_snippet(code, "app/main.py", rules=[RULE])) == [16]

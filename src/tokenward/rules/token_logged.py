@@ -449,14 +449,33 @@ _SINK_MARKERS = re.compile(
 _AFTER, _BEFORE = 250, 160
 
 
+# A name bound with ``=`` (not ``==``), and the names inside a sink's parentheses.
+_BOUND = re.compile(r"\b([a-z_][a-z0-9_]{2,})\s*(?::[^=\n]{0,60})?=(?!=)")
+_NAME = re.compile(r"[a-z_][a-z0-9_]{2,}")
+# How much of a binding's right-hand side (a dict literal spelled over lines) is read.
+_BOUND_REACH = 600
+
+
 def _mentions_credentials(text: str) -> bool:
     """File prefilter (lower-cased text): a credential's name, or ``headers``, near a place
-    that writes a message. Most files write messages about other things and are then not
-    parsed."""
+    that writes a message, or where a name passed to it is bound (``log_data = {...,
+    "authorization": ...}`` far above ``logger.info(log_data)``). Most files write
+    messages about other things and are then not parsed."""
+    bound: dict[str, list[int]] | None = None
     for match in _SINK_MARKERS.finditer(text):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
         if "headers" in window or mentions_credentials(window):
             return True
+        if bound is None:
+            bound = {}
+            for found in _BOUND.finditer(text):
+                bound.setdefault(found.group(1), []).append(found.end())
+        passed = text[match.end() : match.end() + _AFTER].split(")", 1)[0]
+        for name in set(_NAME.findall(passed)):
+            for end in bound.get(name, ())[:8]:
+                value = text[end : end + _BOUND_REACH]
+                if "headers" in value or mentions_credentials(value):
+                    return True
     return False
 
 
