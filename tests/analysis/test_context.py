@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenward.analysis.context import Context, file_context, is_test_path
+from tokenward.analysis.context import Context, file_context
 
 C = Context
 
@@ -70,5 +70,6 @@ def test_generated_and_minified_from_the_first_bytes() -> None:
 
 
 def test_test_paths_are_tests_and_their_data() -> None:
-    assert is_test_path("tests/test_x.py") and is_test_path("tests/fixtures/a.json")
-    assert not is_test_path("app/latest.py") and not is_test_path("docs/index.md")
+    assert file_context("tests/test_x.py") is C.TEST
+    assert file_context("tests/fixtures/a.json") is C.FIXTURE
+    assert file_context("app/latest.py") is C.PRODUCTION

@@ -205,3 +205,20 @@ def test_in_tests_a_bound_checksum_token_proves_itself_and_a_signed_jwt_does_not
     found = scan_snippet(text, "tests/test_api.py")
     assert [line for line, _, _ in _shown(found)] == [1]
     assert [line for line, _, _ in _hidden(found)] == [2]
+
+
+WEAK = ("import random\n"
+        "\n"
+        "def reset_token():\n"
+        "    return str(random.randint(100000, 999999))\n")
+
+
+def test_lifecycle_rules_follow_the_settings_context_not_the_path_alone() -> None:
+    """Line 4 mints a token from ``random``. Under tests/ the policy leaves nothing for
+    TW201 to report, so it does not analyse the file; a ``[contexts]`` glob that makes
+    tests/e2e/ production code brings the finding back (the path alone used to decide)."""
+    assert scan_snippet(WEAK, "tests/e2e/tokens.py") == []
+    moved = settings({"contexts": {"production": ["tests/e2e/**"]}})
+    assert [(f.line, f.rule_id, f.context.value) for f in
+            scan_snippet(WEAK, "tests/e2e/tokens.py", config=moved)] == [
+        (4, "TW201", "production")]

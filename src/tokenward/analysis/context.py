@@ -98,9 +98,11 @@ def _by_name(name: str, original: str) -> Context | None:
     return None
 
 
-def is_test_path(path: str) -> bool:
-    """Test code (or its data) produces test data: a token there is a fixture."""
-    return file_context(path) in (Context.TEST, Context.FIXTURE)
+def reports_only_proven(source: Source) -> bool:
+    """Whether the context policy reports only secrets that prove themselves real in this
+    file (a test, a fixture, docs ... by default): a rule that never proves a value has
+    nothing to report there and need not analyse the file."""
+    return source.context in source.config.proven_only
 
 
 

@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from tokenward.model import ScanError, Span
+from tokenward.model import Context, ScanError, Span
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -336,6 +336,9 @@ class Source:
     kind: FileKind
     config: Config
     encoding: str = "utf-8"
+    # Where the file lives, decided once by the engine (settings' globs, else
+    # analysis.context): the findings carry it, and the context policy reads it.
+    context: Context = Context.PRODUCTION
     _errors: list[ScanError] = field(default_factory=list)
     # Facts an analysis helper derived about this file, keyed by the helper: computed once
     # and freed with the source (never a module-level cache a later file could hit).

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
@@ -164,7 +164,7 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     yield from _assignments(source)
     yield from _dict_elements(source)
@@ -188,7 +188,7 @@ def _never(key_name: str, text: str) -> bool:
 
 
 def _detect_config(source: Source) -> Iterator[Hit]:
-    if is_test_path(source.path):
+    if reports_only_proven(source):
         return
     limit_of = limits(source.config)
     for number, line in enumerate(source.lines, start=1):

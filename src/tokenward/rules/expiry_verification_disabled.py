@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import call_name, keyword, string_value
 from tokenward.analysis.source import Source
@@ -80,7 +80,7 @@ def _routing_claim_only(source: Source, call: cst.Call) -> bool:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     validated = ".validate(" in source.text or "validate_exp" in source.text
     for call in source.index.of(cst.Call):

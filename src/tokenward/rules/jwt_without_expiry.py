@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.python import argument, call_name
 from tokenward.analysis.source import Source
@@ -28,7 +28,7 @@ ENCODERS = {
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     for call in source.index.of(cst.Call):
         name = call_name(source, call)

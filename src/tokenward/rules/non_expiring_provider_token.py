@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.lifetimes import LIMITS, human
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
@@ -141,7 +141,7 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if is_test_path(source.path):
+    if reports_only_proven(source):
         return
     if source.kind is not FileKind.PYTHON:
         yield from _vault_cli(source)

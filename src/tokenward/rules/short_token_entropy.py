@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.python import (
     argument,
     call_name,
@@ -147,7 +147,7 @@ def _feeds_a_cipher(source: Source, node: cst.CSTNode) -> bool:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     for call in source.index.of(cst.Call):
         detail = _short_length(source, call)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
     argument,
@@ -186,7 +186,7 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     bound = _receivers(source, _is_redis_factory)
     memcaches = _receivers(source, _is_memcache_factory)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
     argument,
@@ -114,7 +114,7 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     binds = _Bindings(source)
     for call in source.index.of(cst.Call):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import is_test_path
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.python import call_name
 from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
 from tokenward.analysis.source import Source
@@ -43,7 +43,7 @@ _SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", 
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or is_test_path(source.path):
+    if source.index is None or reports_only_proven(source):
         return
     seen_lines: set[int] = set()
     for call in source.index.of(cst.Call):

@@ -156,7 +156,9 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
             errors.append(ScanError(
                 task.path, "holds NUL bytes (binary content in a text file): scanned as "
                 "text with each NUL read as a separator", unscanned=True))
-    source = Source(task.path, text, kind, config, decoded.encoding)
+    context = file_context_of(project_path(task.path, config.root), text[:CONTEXT_HEAD],
+                              config)
+    source = Source(task.path, text, kind, config, decoded.encoding, context)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
         if not rule.applies_to(kind) or not rule.wants(source.lowered):
@@ -213,7 +215,6 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         (hit.secret for _, hit in located))
     findings: list[Finding] = []
     stable_path = project_path(source.path, source.config.root)
-    in_file = file_context_of(stable_path, source.text[:CONTEXT_HEAD], source.config)
     seen: Counter[tuple[str, str]] = Counter()
     for rule, hit in sorted(_merge_duplicates(located), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
@@ -224,7 +225,7 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
         occurrence = seen[(rule.id, material)]
         seen[(rule.id, material)] += 1
         fp = fingerprint(stable_path, rule.id, material, occurrence)
-        context = region_context(source, in_file, span.line)
+        context = region_context(source, source.context, span.line)
         # A real provider token (its checksum or structure holds) is critical whichever
         # rule reports it: TW101 in a .py file as TW103 in a .txt (--fail-on critical);
         # one that proves itself (not a signed JWT: tests sign their own) is reported by the
