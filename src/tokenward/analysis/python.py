@@ -115,6 +115,18 @@ class ImportTable:
         return name
 
 
+def subtree(node: cst.CSTNode, limit: int = 500) -> list[cst.CSTNode]:
+    """``node`` and the nodes below it, at most ``limit`` (an argument, an operand: small
+    expressions; the limit keeps a generated giant literal from costing a walk)."""
+    out: list[cst.CSTNode] = []
+    stack = [node]
+    while stack and len(out) < limit:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
+
+
 def call_name(source: Source, call: cst.Call) -> str | None:
     """The qualified name of the called function (``random.choice``, ``jwt.encode``)."""
     return source.analysis.qualified(call.func)

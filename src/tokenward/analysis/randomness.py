@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tokenward.analysis.python import call_name, dotted_name, last_name
+from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     names_existing_items,
@@ -119,7 +119,7 @@ def predictable_hash(source: Source, call: cst.Call) -> bool:
     names: list[str] = []
     has_time = False
     for arg in inputs:
-        for node in _walk(arg.value):
+        for node in subtree(arg.value):
             if isinstance(node, cst.Name | cst.Attribute):
                 names.append(last_name(node) or "")
             if isinstance(node, cst.Call):
@@ -135,16 +135,6 @@ def predictable_hash(source: Source, call: cst.Call) -> bool:
     if any(names_keying_input(name) for name in names):
         return False
     return has_time or any(names_guessable_input(name) for name in names)
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out: list[cst.CSTNode] = []
-    stack = [node]
-    while stack and len(out) < 500:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out
 
 
 # The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not

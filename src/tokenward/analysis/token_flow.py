@@ -21,11 +21,10 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import call_name, last_name, string_value
+from tokenward.analysis.python import call_name, last_name, string_value, subtree
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     cookie_holds_token,
@@ -270,7 +269,7 @@ def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
     other = parent.right if parent.left is node else parent.left
     if isinstance(other, cst.Integer | cst.Float):
         return True
-    for part in _parts(other):
+    for part in subtree(other):
         if isinstance(part, cst.Call) and last_name(part.func) == "timedelta":
             return True
         text = (string_value(part) if isinstance(part, cst.SimpleString)
@@ -279,13 +278,3 @@ def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
             return True
     return False
 
-
-def _parts(expr: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """``expr`` and the expressions inside it (calls' arguments, subscripts, operands)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in node.children
-                     if isinstance(child, cst.BaseExpression | cst.Arg | cst.SubscriptElement
-                                   | cst.Index))
