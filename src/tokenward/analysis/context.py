@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 # Defined with the other values every output carries; judged here.
+from tokenward.analysis import structured
+from tokenward.analysis.credentials import is_local_host
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Node, Scalar
+from tokenward.analysis.vocabulary import names_address
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -107,13 +112,115 @@ def reports_only_proven(source: Source) -> bool:
 
 
 def region_context(source: Source, context: Context, line: int) -> Context:
-    """The context of one line of a file whose own context is ``context``: a docstring of
-    production Python code is documentation (examples of a key's shape, RFC sample
-    tokens, generated API docs), read by people and never run."""
-    if context is Context.PRODUCTION and source.kind is FileKind.PYTHON \
-            and line in source.fact(_docstring_lines):
+    """The context of one line of a file whose own context is ``context``.
+
+    In production code and config: a docstring of Python code is documentation (examples
+    of a key's shape, RFC sample tokens, generated API docs), read by people and never
+    run; a document of scripted HTTP requests whose every target is this machine (a
+    traffic script, a Postman or Insomnia collection against ``http://localhost:8060``)
+    is a fixture, its credentials those of a local development server; in a CI workflow,
+    the settings of a throwaway service the job starts (a service container's ``env``, a
+    step's ``env`` whose every host is local: a CI runner is discarded after the job) are
+    test settings."""
+    if context is not Context.PRODUCTION:
+        return context
+    if source.kind is FileKind.PYTHON and line in source.fact(_docstring_lines):
         return Context.DOCS
+    if source.kind in structured.STRUCTURED_KINDS:
+        if source.fact(_local_request_script):
+            return Context.FIXTURE
+        if line in source.fact(_ci_local_service_lines):
+            return Context.TEST
     return context
+
+
+def in_published_docs(source: Source, line: int) -> bool:
+    """Whether ``line`` is on a page of documentation (``.md``, ``.rst``, ``.txt`` ... in
+    the docs context) or in a docstring: text published for anyone to read, where a key
+    shown whole is an example of its shape, not a secret (a key *file* kept in a docs
+    folder is not a page, and proves itself like any other)."""
+    if region_context(source, source.context, line) is not Context.DOCS:
+        return False
+    name = PurePosixPath(source.path.replace("\\", "/")).name.lower()
+    return (_DOCS_NAME.search(name) is not None and not _NOT_DOCS.match(name)) \
+        or (source.kind is FileKind.PYTHON and line in source.fact(_docstring_lines))
+
+
+# An HTTP request's verb, as request scripts and collections spell it.
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+# scheme://[user@]host: the host of an absolute URL; a template host ({{baseUrl}},
+# ${HOST}) is unknown and names nothing.
+_URL_HOST = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?:[^@/\s]*@)?(?P<host>\[[^\]]*\]|[^:/\s?#]+)",
+                       re.IGNORECASE)
+_TEMPLATE = re.compile(r"[{}$%<>]")
+
+
+def _hosts(text: str) -> list[str]:
+    return [m.group("host") for m in _URL_HOST.finditer(text)
+            if not _TEMPLATE.search(m.group("host"))]
+
+
+def _local_request_script(source: Source) -> bool:
+    """Whether the file is a document of scripted HTTP requests (a mapping with an HTTP
+    ``method`` and a ``url``) that names at least one host and only local ones."""
+    roots = structured.documents(source) or ()
+    if not any(_is_request(m) for m in structured.mappings(*roots)):
+        return False
+    hosts = [host for node in structured.walk(*roots) if isinstance(node, Scalar)
+             for host in _hosts(node.value)]
+    return bool(hosts) and all(is_local_host(host) for host in hosts)
+
+
+def _is_request(mapping: Mapping) -> bool:
+    keys = {key.value.lower(): value for key, value in mapping.entries}
+    method = keys.get("method")
+    return isinstance(method, Scalar) and method.value.lower() in _HTTP_METHODS \
+        and any(names_address(key) for key in keys)
+
+
+def _ci_local_service_lines(source: Source) -> frozenset[int]:
+    """The lines of a CI workflow's settings for services the job itself runs: each
+    service container's ``env`` (the password the throwaway database starts with), and
+    every ``env`` mapping whose host settings name at least one host and only local ones
+    (the job's tests reaching that container on ``localhost``)."""
+    lines: set[int] = set()
+    for document in structured.documents(source) or ():
+        if not isinstance(document, Mapping) or document.get("on", "true") is None:
+            continue
+        jobs = document.get("jobs")
+        for _, job in jobs.entries if isinstance(jobs, Mapping) else ():
+            if isinstance(job, Mapping):
+                lines.update(_local_service_lines(job))
+    return frozenset(lines)
+
+
+def _local_service_lines(job: Mapping) -> Iterator[int]:
+    services = job.get("services")
+    for _, service in services.entries if isinstance(services, Mapping) else ():
+        yield from _lines_of(service.get("env") if isinstance(service, Mapping) else None)
+    for env in structured.mappings(job):
+        if _targets_only_local(env):
+            yield from _lines_of(env)
+
+
+def _targets_only_local(mapping: Mapping) -> bool:
+    hosts: list[str] = []
+    for key, value in mapping.entries:
+        if not isinstance(value, Scalar):
+            continue
+        found = _hosts(value.value)
+        if not found and names_address(key.value) and value.value \
+                and not _TEMPLATE.search(value.value) and " " not in value.value:
+            found = [value.value]
+        hosts.extend(found)
+    return bool(hosts) and all(is_local_host(host) for host in hosts)
+
+
+def _lines_of(node: Node | None) -> range:
+    if node is None:
+        return range(0)
+    span = node.span
+    return range(span.line, span.end_line + 1)
 
 
 def _docstring_lines(source: Source) -> frozenset[int]:
