@@ -17,8 +17,11 @@ _POLICY = (
 )
 _PROVEN = ("it reports only values that prove themselves real: provider tokens whose "
            "checksum or structure validates (GitHub, npm, PyPI, tokenward ...), live-mode "
-           "keys (`sk_live_`, `rk_live_` ...) and private keys whose path or name does not "
-           "mark them as made up (test, fake, example, fixture ...)")
+           "keys (`sk_live_`, `rk_live_` ...) and whole private keys whose body decodes "
+           "to a key (a DER structure, an OpenSSH key) and whose path or name does not "
+           "mark them as made up (test, fake, example, fixture ...). A key shown whole on "
+           "a documentation page (`.md`, `.rst`, `.txt` in the docs context, a docstring) "
+           "is an example: published for anyone to read, it is not a secret")
 _QUIET = "it stays quiet by default: what it finds there is hidden"
 
 

@@ -213,7 +213,8 @@ RULE = Rule(
             "whose CRC32 checksum is wrong: they are made up (test fixtures, docs).",
             "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`); Twilio account "
             "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
-            "Private-key headers with no key body after them (a parser's constant).",
+            "Private-key headers with no key body after them (a parser's constant); a "
+            "body that does not decode to a key (`s3cr3ts3cr3t...` filler) proves nothing.",
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
             "their line.",
