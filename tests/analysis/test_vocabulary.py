@@ -32,6 +32,7 @@ from tokenward.analysis.vocabulary import (
     names_address,
     names_auth_purpose,
     names_bare_token,
+    names_example,
     names_existing_items,
     names_guessable_input,
     names_harmless_token,
@@ -227,6 +228,8 @@ def test_names_of_values_that_are_not_credentials() -> None:
     assert names_address("baseUrl") and names_address("url") and names_address("db_host")
     assert not names_address("host_key") and not names_address("server_password")
     assert not names_address(None)
+    assert names_example("example") and names_example("examples")
+    assert names_example("x-example") and not names_example("example_id")
 
 
 @pytest.mark.parametrize(("name", "expected"), [

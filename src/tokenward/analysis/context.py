@@ -22,7 +22,7 @@ from tokenward.analysis import structured
 from tokenward.analysis.credentials import is_local_host
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Node, Scalar
-from tokenward.analysis.vocabulary import names_address
+from tokenward.analysis.vocabulary import names_address, names_example
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -121,16 +121,23 @@ def region_context(source: Source, context: Context, line: int) -> Context:
     is a fixture, its credentials those of a local development server; in a CI workflow,
     the settings of a throwaway service the job starts (a service container's ``env``, a
     step's ``env`` whose every host is local: a CI runner is discarded after the job) are
-    test settings."""
+    test settings; the value of an ``example``/``examples`` key or keyword (an OpenAPI or
+    JSON Schema example in a spec, a route's ``responses={...}``, pydantic's
+    ``Field(examples=...)``) is an example, shown in generated API docs."""
     if context is not Context.PRODUCTION:
         return context
-    if source.kind is FileKind.PYTHON and line in source.fact(_docstring_lines):
-        return Context.DOCS
+    if source.kind is FileKind.PYTHON:
+        if line in source.fact(_docstring_lines):
+            return Context.DOCS
+        if line in source.fact(_python_example_lines):
+            return Context.EXAMPLE
     if source.kind in structured.STRUCTURED_KINDS:
         if source.fact(_local_request_script):
             return Context.FIXTURE
         if line in source.fact(_ci_local_service_lines):
             return Context.TEST
+        if line in source.fact(_structured_example_lines):
+            return Context.EXAMPLE
     return context
 
 
@@ -223,15 +230,46 @@ def _lines_of(node: Node | None) -> range:
     return range(span.line, span.end_line + 1)
 
 
-def _docstring_lines(source: Source) -> frozenset[int]:
-    """The lines of the module's, classes' and functions' docstrings (``ast``: the C parser,
-    asked only of a file that has findings; a file it cannot parse has none)."""
-    try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+def _python_example_lines(source: Source) -> frozenset[int]:
+    """The lines of the values of ``"example": ...`` dictionary entries and ``example=``
+    keyword arguments."""
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(source.fact(_python_tree)):
+        values: list[ast.expr] = []
+        if isinstance(node, ast.Dict):
+            values = [v for k, v in zip(node.keys, node.values, strict=True)
+                      if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                      and names_example(k.value)]
+        elif isinstance(node, ast.keyword) and names_example(node.arg):
+            values = [node.value]
+        for value in values:
+            lines.update(range(value.lineno, (value.end_lineno or value.lineno) + 1))
+    return frozenset(lines)
+
+
+def _structured_example_lines(source: Source) -> frozenset[int]:
+    """The lines of the values of ``example``/``examples`` keys of a YAML or JSON file."""
+    lines: set[int] = set()
+    for mapping in structured.mappings(*(structured.documents(source) or ())):
+        for key, value in mapping.entries:
+            if names_example(key.value):
+                lines.update(_lines_of(value))
+    return frozenset(lines)
+
+
+def _python_tree(source: Source) -> ast.Module:
+    """The module as ``ast`` reads it (the C parser, asked only of a file that has
+    findings); a file it cannot parse is an empty module, with no regions."""
+    try:
+        return ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ast.Module(body=[], type_ignores=[])
+
+
+def _docstring_lines(source: Source) -> frozenset[int]:
+    """The lines of the module's, classes' and functions' docstrings."""
+    lines: set[int] = set()
+    for node in ast.walk(source.fact(_python_tree)):
         if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
                           | ast.AsyncFunctionDef) or not node.body:
             continue

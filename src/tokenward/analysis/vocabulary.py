@@ -839,6 +839,14 @@ def names_address(name: str | None) -> bool:
     return bool(words) and words[-1] in _ADDRESS_HEADS
 
 
+def names_example(key: str | None) -> bool:
+    """``example``, ``examples``, ``x-example``, ``response_example``: a key or keyword
+    whose value shows an example (OpenAPI's and JSON Schema's ``example``/``examples``,
+    pydantic's ``Field(examples=[...])``), written to be read in generated API docs."""
+    words = name_words(key or "")
+    return bool(words) and words[-1].removesuffix("s") == "example"
+
+
 # Words that say a signed value authenticates someone or something (a salt, a serializer,
 # the function that signs): ``"password-reset"``, ``confirm_email``, ``login_serializer``.
 _AUTH_PURPOSES = frozenset({
