@@ -321,17 +321,23 @@ jobs:
           DEPLOY_HOST: deploy.example.com
           DEPLOY_PASSWORD: Dp7vK2mQ9Ls4
         run: ./deploy.sh
+      - run: |
+          docker run -d --name cache \\
+            -e REDIS_PASSWORD=Rd9vK2mQ8Ls4 redis
+          curl -u admin:Ad9vK2mQ8Ls4 https://status.example.com/ping
 """
 
 
 def test_a_ci_jobs_throwaway_services_are_test_settings() -> None:
     """.github/workflows/ci.yml: the password a service container starts with (line 9)
     and one a step's env uses against localhost (line 17) belong to services the job
-    runs on a runner discarded afterwards (test); a deploy password next to a real host
-    (line 22) is production."""
+    runs on a runner discarded afterwards (test), as does the password of a container a
+    step starts with ``docker run`` (line 26, continued from line 25); a deploy password
+    next to a real host (line 22) and one sent to a real host (line 27) are production."""
     found = scan_snippet(WORKFLOW, ".github/workflows/ci.yml")
-    assert _hidden(found) == [(9, "TW102", "test"), (17, "TW102", "test")]
-    assert _shown(found) == [(22, "TW102", "production")]
+    assert _hidden(found) == [(9, "TW102", "test"), (17, "TW102", "test"),
+                              (26, "TW102", "test")]
+    assert _shown(found) == [(22, "TW102", "production"), (27, "TW103", "production")]
 
 
 def test_openapi_examples_in_a_route_and_a_spec_are_examples() -> None:

@@ -187,9 +187,10 @@ def _is_request(mapping: Mapping) -> bool:
 
 def _ci_local_service_lines(source: Source) -> frozenset[int]:
     """The lines of a CI workflow's settings for services the job itself runs: each
-    service container's ``env`` (the password the throwaway database starts with), and
-    every ``env`` mapping whose host settings name at least one host and only local ones
-    (the job's tests reaching that container on ``localhost``)."""
+    service container's ``env`` (the password the throwaway database starts with), a
+    ``docker run`` command of a step, and every ``env`` mapping whose host settings name
+    at least one host and only local ones (the job's tests reaching that container on
+    ``localhost``)."""
     lines: set[int] = set()
     for document in structured.documents(source) or ():
         if not isinstance(document, Mapping) or document.get("on", "true") is None:
@@ -197,17 +198,36 @@ def _ci_local_service_lines(source: Source) -> frozenset[int]:
         jobs = document.get("jobs")
         for _, job in jobs.entries if isinstance(jobs, Mapping) else ():
             if isinstance(job, Mapping):
-                lines.update(_local_service_lines(job))
+                lines.update(_local_service_lines(source, job))
     return frozenset(lines)
 
 
-def _local_service_lines(job: Mapping) -> Iterator[int]:
+def _local_service_lines(source: Source, job: Mapping) -> Iterator[int]:
     services = job.get("services")
     for _, service in services.entries if isinstance(services, Mapping) else ():
         yield from _lines_of(service.get("env") if isinstance(service, Mapping) else None)
-    for env in structured.mappings(job):
-        if _targets_only_local(env):
-            yield from _lines_of(env)
+    for mapping in structured.mappings(job):
+        if _targets_only_local(mapping):
+            yield from _lines_of(mapping)
+        run = mapping.get("run")
+        if isinstance(run, Scalar):
+            yield from _container_start_lines(source, _lines_of(run))
+
+
+# A command that starts a container on this machine (``docker run -e PASSWORD=...``).
+_CONTAINER_START = re.compile(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b")
+
+
+def _container_start_lines(source: Source, lines: range) -> Iterator[int]:
+    """The lines of ``docker run`` commands in a step's script, with the lines they
+    continue onto (a trailing backslash)."""
+    continued = False
+    for number in lines:
+        text = source.line(number)
+        if continued or _CONTAINER_START.search(text):
+            yield number
+        continued = (continued or _CONTAINER_START.search(text) is not None) \
+            and text.rstrip().endswith("\\")
 
 
 def _targets_only_local(mapping: Mapping) -> bool:

@@ -219,8 +219,9 @@ RULE = Rule(
             "By the context policy (see below): a document of scripted HTTP requests "
             "(a `method` and a `url`) whose every host is local (a traffic script, a "
             "Postman collection against `http://localhost:8060`) is a `fixture`; in a CI "
-            "workflow, a service container's `env` and an `env` whose every host setting "
-            "is local are `test` (the job's throwaway services).",
+            "workflow, a service container's `env`, a step's `docker run -e ...` and an "
+            "`env` whose every host setting is local are `test` (the job's throwaway "
+            "services).",
         ),
         references=(
             "https://cwe.mitre.org/data/definitions/798.html",
