@@ -230,6 +230,7 @@ def test_names_of_values_that_are_not_credentials() -> None:
     assert not names_address(None)
     assert names_example("example") and names_example("examples")
     assert names_example("x-example") and not names_example("example_id")
+    assert not names_example("registry.corp.example") and not names_example(None)
 
 
 @pytest.mark.parametrize(("name", "expected"), [

@@ -315,6 +315,7 @@ jobs:
           POSTGRES_SERVER: localhost
           LDAP_SERVER_URL: ldap://localhost:10389
           LDAP_QUERY_PASSWORD: "GoodNewsEveryone"
+          SONAR_TOKEN: Sn9vK2mQ8Ls4Wz7RqT4x
         run: pytest
       - name: Deploy
         env:
@@ -330,57 +331,14 @@ jobs:
 
 def test_a_ci_jobs_throwaway_services_are_test_settings() -> None:
     """.github/workflows/ci.yml: the password a service container starts with (line 9)
-    and one a step's env uses against localhost (line 17) belong to services the job
-    runs on a runner discarded afterwards (test), as does the password of a container a
-    step starts with ``docker run`` (line 26, continued from line 25); a deploy password
-    next to a real host (line 22) and one sent to a real host (line 27) are production."""
+    and the LDAP password of a step whose LDAP host is localhost (line 17) belong to
+    services the job runs on a runner discarded afterwards (test), as does the password
+    of a container a step starts with ``docker run`` (line 27, continued from line 26).
+    Production: the SonarQube token beside them (line 18: no local host is named for
+    it), a deploy password next to a real host (line 23), one sent to a real host
+    (line 28)."""
     found = scan_snippet(WORKFLOW, ".github/workflows/ci.yml")
     assert _hidden(found) == [(9, "TW102", "test"), (17, "TW102", "test"),
-                              (26, "TW102", "test")]
-    assert _shown(found) == [(22, "TW102", "production"), (27, "TW103", "production")]
-
-
-def test_openapi_examples_in_a_route_and_a_spec_are_examples() -> None:
-    """app/auth.py: the sample token of a route's ``responses={...: {"example": ...}}``
-    (line 6) and of pydantic's ``Field(examples=[...])`` (line 9) are shown in generated
-    API docs: example, hidden; the same value bound in code (line 10) is reported."""
-    jwt = _signed_jwt()
-    code = ("from pydantic import BaseModel, Field\n"
-            "RESPONSES = {\n"
-            "    200: {\n"
-            '        "content": {\n'
-            '            "application/json": {"example": {\n'
-            f'                "access_token": "{jwt}"}}}}}}}},\n'
-            "}\n"
-            "class Login(BaseModel):\n"
-            f'    access_token: str = Field(examples=["{jwt}"])\n'
-            f'ACCESS_TOKEN = "{jwt}"\n')
-    found = scan_snippet(code, "app/auth.py")
-    assert _hidden(found) == [(6, "TW101", "example"), (9, "TW103", "example")]
-    assert _shown(found) == [(10, "TW101", "production")]
-
-
-def test_an_example_block_of_an_openapi_spec_is_an_example() -> None:
-    """api/openapi.yaml: line 9, a session token under ``example:``, is an example
-    (hidden); line 11, a password in the spec's own server settings, is not."""
-    spec = ("paths:\n"
-            "  /session:\n"
-            "    get:\n"
-            "      responses:\n"
-            "        '200':\n"
-            "          content:\n"
-            "            application/json:\n"
-            "              example:\n"
-            "                session_token: Uf8vK2mQ9Ls4Wz7RzT\n"
-            "x-server:\n"
-            "  admin_password: Pw8vK2mQ9Ls4Wz7R\n")
-    found = scan_snippet(spec, "api/openapi.yaml")
-    assert _hidden(found) == [(9, "TW102", "example")]
-    assert _shown(found) == [(11, "TW102", "production")]
-
-
-def test_a_key_in_a_comment_of_production_code_is_reported() -> None:
-    """Comments are no region of their own: a commented-out assignment of a live key
-    (line 2) is in the history as much as code is."""
-    code = 'import stripe\n# stripe.api_key = "sk_live_Rb7Tq2Wm9Xk4Lp8Vn3Hc6Jd1"\n'
-    assert _shown(scan_snippet(code, "app/billing.py")) == [(2, "TW103", "production")]
+                              (27, "TW102", "test")]
+    assert _shown(found) == [(18, "TW102", "production"), (23, "TW102", "production"),
+                             (28, "TW103", "production")]

@@ -22,7 +22,7 @@ from tokenward.analysis import structured
 from tokenward.analysis.credentials import is_local_host
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Node, Scalar
-from tokenward.analysis.vocabulary import names_address, names_example
+from tokenward.analysis.vocabulary import name_words, names_address, names_example
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -207,8 +207,7 @@ def _local_service_lines(source: Source, job: Mapping) -> Iterator[int]:
     for _, service in services.entries if isinstance(services, Mapping) else ():
         yield from _lines_of(service.get("env") if isinstance(service, Mapping) else None)
     for mapping in structured.mappings(job):
-        if _targets_only_local(mapping):
-            yield from _lines_of(mapping)
+        yield from _local_entry_lines(mapping)
         run = mapping.get("run")
         if isinstance(run, Scalar):
             yield from _container_start_lines(source, _lines_of(run))
@@ -230,17 +229,42 @@ def _container_start_lines(source: Source, lines: range) -> Iterator[int]:
             and text.rstrip().endswith("\\")
 
 
-def _targets_only_local(mapping: Mapping) -> bool:
-    hosts: list[str] = []
+def _local_entry_lines(mapping: Mapping) -> Iterator[int]:
+    """The lines of the entries of ``mapping`` that belong to a local service: a URL to
+    a local host (its password is that service's), and every entry named for a service
+    (its first word: ``LDAP_QUERY_PASSWORD``) whose host setting (``LDAP_SERVER_URL``)
+    names only local hosts. ``SONAR_TOKEN`` beside them is for a service elsewhere."""
+    local: set[str] = set()
+    elsewhere: set[str] = set()
     for key, value in mapping.entries:
-        if not isinstance(value, Scalar):
-            continue
-        found = _hosts(value.value)
-        if not found and names_address(key.value) and value.value \
-                and not _TEMPLATE.search(value.value) and " " not in value.value:
-            found = [value.value]
-        hosts.extend(found)
-    return bool(hosts) and all(is_local_host(host) for host in hosts)
+        hosts = _hosts_of(key.value, value)
+        if hosts:
+            (local if all(is_local_host(h) for h in hosts) else elsewhere).add(
+                _service(key.value))
+    local -= elsewhere
+    for key, value in mapping.entries:
+        hosts = _hosts_of(key.value, value)
+        if (hosts and all(is_local_host(h) for h in hosts)) \
+                or (local and _service(key.value) in local):
+            yield from _lines_of(value)
+
+
+def _hosts_of(key: str, value: Node) -> list[str]:
+    """The hosts an entry names: those of the URLs in its value, or the value itself
+    under a name for an address (``POSTGRES_SERVER: localhost``)."""
+    if not isinstance(value, Scalar) or not value.value:
+        return []
+    found = _hosts(value.value)
+    if not found and names_address(key) and not _TEMPLATE.search(value.value) \
+            and " " not in value.value:
+        found = [value.value]
+    return found
+
+
+def _service(key: str) -> str:
+    """The service an entry is named for: its first word (``ldap`` of ``LDAP_BIND_DN``)."""
+    words = name_words(key)
+    return words[0] if words else key.lower()
 
 
 def _lines_of(node: Node | None) -> range:

@@ -842,9 +842,15 @@ def names_address(name: str | None) -> bool:
 def names_example(key: str | None) -> bool:
     """``example``, ``examples``, ``x-example``, ``response_example``: a key or keyword
     whose value shows an example (OpenAPI's and JSON Schema's ``example``/``examples``,
-    pydantic's ``Field(examples=[...])``), written to be read in generated API docs."""
-    words = name_words(key or "")
+    pydantic's ``Field(examples=[...])``), written to be read in generated API docs. A
+    dotted key is a host or a path (``registry.corp.example``), never that keyword."""
+    if not key or not _IDENTIFIER_KEY.fullmatch(key):
+        return False
+    words = name_words(key)
     return bool(words) and words[-1].removesuffix("s") == "example"
+
+
+_IDENTIFIER_KEY = re.compile(r"[A-Za-z_][\w\-]*")
 
 
 # Words that say a signed value authenticates someone or something (a salt, a serializer,
