@@ -214,7 +214,7 @@ RULE = Rule(
             "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`); Twilio account "
             "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
             "Private-key headers with no key body after them (a parser's constant); a "
-            "body that does not decode to a key (`s3cr3ts3cr3t...` filler) proves nothing.",
+            "body that does not decode to a key (a word repeated as filler) proves nothing.",
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
             "their line.",
