@@ -29,8 +29,10 @@ from tokenward.analysis.vocabulary import (
     mentions_credentials,
     mentions_tokens,
     name_words,
+    names_address,
     names_auth_purpose,
     names_bare_token,
+    names_example,
     names_existing_items,
     names_guessable_input,
     names_harmless_token,
@@ -222,6 +224,13 @@ def test_names_of_values_that_are_not_credentials() -> None:
     assert not names_bare_token("access_token") and not names_bare_token("tokens")
     assert has_token_word("tokens") and has_token_word("token_data")
     assert not has_token_word("secret")
+    assert names_address("POSTGRES_SERVER") and names_address("LDAP_SERVER_URL")
+    assert names_address("baseUrl") and names_address("url") and names_address("db_host")
+    assert not names_address("host_key") and not names_address("server_password")
+    assert not names_address(None)
+    assert names_example("example") and names_example("examples")
+    assert names_example("x-example") and not names_example("example_id")
+    assert not names_example("registry.corp.example") and not names_example(None)
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -334,6 +343,7 @@ _KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
 # it may stay. A list that judges names belongs in analysis/vocabulary.py, as a view.
 NOT_NAME_LISTS: dict[str, str] = {
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
+    "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,

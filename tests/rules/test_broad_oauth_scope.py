@@ -113,3 +113,29 @@ def test_a_json_scope_string_with_escapes_is_located_by_its_text() -> None:
     assert spans(scan_snippet(code, "client.json", [RULE])) == [(1, 24, 1, 29)]
     code = '{"scope": "openid admin"}\n'
     assert spans(scan_snippet(code, "client.json", [RULE])) == [(1, 19, 1, 24)]
+
+
+def test_a_client_librarys_default_scope_for_its_own_api_is_not_a_request() -> None:
+    """A generated Google Cloud transport (lines 3-7): ``AUTH_SCOPES`` is read only as
+    google-auth's ``default_scopes=``, the library's fallback when the application asks
+    for none, and a literal passed so (lines 7-8): silent. The same tuple bound at line 9 and
+    passed by the application as ``scopes=`` (line 10) is a request: reported at its
+    literal, with the message."""
+    code = (
+        "import google.auth\n"                                                   # 1
+        "class Transport:\n"                                                     # 2
+        "    AUTH_SCOPES = ('https://www.googleapis.com/auth/cloud-platform',)\n"  # 3
+        "    def __init__(self, scopes=None):\n"                                 # 4
+        "        self.credentials, _ = google.auth.default(\n"                   # 5
+        "            scopes=scopes, default_scopes=self.AUTH_SCOPES)\n"         # 6
+        "        google.auth.default(default_scopes=(\n"                         # 7
+        "            'https://www.googleapis.com/auth/cloud-platform',))\n"       # 8
+        "APP_SCOPES = ('https://www.googleapis.com/auth/cloud-platform',)\n"      # 9
+        "google.auth.default(scopes=APP_SCOPES)\n"                               # 10
+    )
+    assert [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(code, "transports/base.py", [RULE])] == [
+        (9, 15, "Over-broad scope: Google scope "
+                "'https://www.googleapis.com/auth/cloud-platform' grants full access to every "
+                "Google Cloud API in the project; use 'cloud-platform.read-only' or the scope "
+                "of the one API used (e.g. 'devstorage.read_only')")]

@@ -113,3 +113,22 @@ def test_an_nginx_directive_and_its_url_are_not_a_key_and_a_password() -> None:
             "}\n"
             "password: Vq8rT3nZp2Lm\n")
     assert fired(scan_snippet(text, "nginx.conf"), "TW102") == [5]
+
+
+def test_indented_lines_below_an_empty_ini_value_continue_it() -> None:
+    """setup.cfg: ``per-file-ignores =`` and the lines indented below it are one value (as
+    configparser reads it), so ``pkg/auth/tests/test_token.py:E501,F401`` (line 4) is a
+    path and codes, not a key holding a secret; a password alone below ``password =``
+    (line 8) is that password, at its own line and column."""
+    text = ("[flake8]\n"
+            "max-line-length = 120\n"
+            "per-file-ignores =\n"
+            "\tpkg/auth/tests/test_token.py:E501,F401\n"
+            "\tpkg/auth/secrets.py:E501\n"
+            "\n"
+            "[smtp]\n"
+            "password =\n"
+            "    Zq8vK2mQ9Ls4\n")
+    assert [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(text, "setup.cfg", [RULE])] == [
+        (9, 5, "Hard-coded password in configuration key password")]

@@ -29,9 +29,22 @@ APP = ('import requests\nrequests.get("http://api.example.org/v1", '
        'headers={"Authorization": "Bearer " + token})\n' + BOUND)
 _BODY = "Q7vX2mK9pL4rT8wB3nY6cH1jF5dS0a"
 GITHUB = f"ghp_{_BODY}{base62_checksum(_BODY)}"  # a valid checksum: proves itself real
-KEY = ("-----BEGIN RSA PRIVATE KEY-----\n"
-       "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n"
-       "-----END RSA PRIVATE KEY-----\n")
+
+
+def _pem_key() -> str:
+    """A real (EC, SEC 1) private key: its body decodes to one DER SEQUENCE."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()).decode()
+
+
+KEY = _pem_key()
+# Whole in shape (header, 64+ base64 characters, END) but no key: it decodes to noise.
+NOT_A_KEY = ("-----BEGIN PRIVATE KEY-----\n" + "s3cr3t" * 11 + "\n"
+             + "s3cr3t" * 4 + "\n-----END PRIVATE KEY-----\n")
 
 
 def _shown(findings: list[Finding]) -> list[tuple[int, str, str]]:
@@ -177,15 +190,41 @@ def test_a_docstring_of_production_code_is_docs() -> None:
 
 
 def test_a_private_key_cut_short_proves_nothing() -> None:
-    """docs/setup.md: line 1 shows a key cut short (``...``): hidden; line 3 holds a whole
-    key (header, body, END): reported even in documentation."""
-    text = ("Paste it like `-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAuyf/lNrH9ck8"
+    """docs/deploy/setup.sh: line 1 shows a key cut short (``...``): hidden; line 3 holds
+    a whole key (header, body, END): reported even in the docs folder (a script, not a
+    page)."""
+    text = ("echo '-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAuyf/lNrH9ck8"
             "DmNyo3fGgvCI1l9s+cmBY3WIz+cUDqmxiieR."
-            " -----END RSA PRIVATE KEY-----`\n"
+            " -----END RSA PRIVATE KEY-----'\n"
             "\n" + KEY)
-    found = scan_snippet(text, "docs/setup.md")
+    found = scan_snippet(text, "docs/deploy/setup.sh")
     assert _hidden(found) == [(1, "TW103", "docs")]
     assert _shown(found) == [(3, "TW103", "docs")]
+
+
+def test_a_whole_key_on_a_documentation_page_is_an_example() -> None:
+    """docs/usage.rst line 3 and README.md line 1: a real key shown whole in published
+    documentation (a doctest, a README) is an example of its shape, not a secret:
+    hidden. The same key in a module docstring of production code (line 2) too, while
+    app/keys.py line 5 binds it in code: reported."""
+    doctest = "    " + KEY.replace("\n", "\n    ").rstrip() + "\n"
+    rst = "Signing\n\n    >>> private_key = b\"\"\"" + doctest.lstrip() + "    \"\"\"\n"
+    assert _hidden(scan_snippet(rst, "docs/usage.rst")) == [(3, "TW103", "docs")]
+    assert _hidden(scan_snippet(KEY, "README.md")) == [(1, "TW103", "docs")]
+    code = ('"""Load keys.\n' + KEY + '"""\n'
+            + 'PRIVATE_KEY = """' + KEY + '"""\n')
+    docstring_end = 2 + KEY.count("\n")
+    found = scan_snippet(code, "app/keys.py")
+    assert _hidden(found) == [(2, "TW103", "docs")]
+    assert _shown(found) == [(docstring_end + 1, "TW103", "production")]
+
+
+def test_a_key_body_that_is_no_key_proves_nothing() -> None:
+    """A key file kept in the docs folder (line 1): a whole real key proves itself, a
+    body of a repeated word (``s3cr3ts3cr3t...``) decodes to no key and does not."""
+    assert _shown(scan_snippet(KEY, "docs/deploy/server.key")) == [(1, "TW103", "docs")]
+    assert _hidden(scan_snippet(NOT_A_KEY, "docs/deploy/server.key")) == [
+        (1, "TW103", "docs")]
 
 
 def _signed_jwt() -> str:
@@ -222,3 +261,84 @@ def test_lifecycle_rules_follow_the_settings_context_not_the_path_alone() -> Non
     assert [(f.line, f.rule_id, f.context.value) for f in
             scan_snippet(WEAK, "tests/e2e/tokens.py", config=moved)] == [
         (4, "TW201", "production")]
+
+
+FLOW = """{
+  "name": "Attacker logs in",
+  "staticVars": {
+    "baseUrl": "%s",
+    "attackerPassword": "Gr4cePass7&Qz"
+  },
+  "steps": [
+    {"method": "POST", "url": "{{baseUrl}}/api/auth/login?password={{attackerPassword}}"}
+  ]
+}
+"""
+
+
+@pytest.mark.parametrize(("host", "shown", "hidden"), [
+    ("http://localhost:8060", [], [(5, "TW102", "fixture")]),
+    ("http://127.0.0.1:8060", [], [(5, "TW102", "fixture")]),
+    ("https://shop.example.com", [(5, "TW102", "production")], []),
+])
+def test_a_request_script_against_this_machine_is_a_fixture(
+        host: str, shown: list[tuple[int, str, str]],
+        hidden: list[tuple[int, str, str]]) -> None:
+    """Flows/login.json: a document of scripted HTTP requests (``method`` and ``url``)
+    whose every host is local holds a local development server's credentials (line 5:
+    a fixture, hidden); the same collection against a real host is production."""
+    found = scan_snippet(FLOW % host, "Flows/login.json")
+    assert (_shown(found), _hidden(found)) == (shown, hidden)
+
+
+def test_settings_without_requests_are_not_a_fixture_for_a_local_host() -> None:
+    """config.json line 3: a password beside a local host, with no request in the
+    document (an application's own settings: its database may well run on localhost)."""
+    text = ('{\n  "db_host": "localhost",\n  "db_password": "Gr4cePass7&Qz"\n}\n')
+    assert _shown(scan_snippet(text, "config.json")) == [(3, "TW102", "production")]
+
+
+WORKFLOW = """on: push
+jobs:
+  tests:
+    runs-on: ubuntu-latest
+    services:
+      postgres:
+        image: postgres
+        env:
+          POSTGRES_PASSWORD: Pg9vK2mQ8Ls4
+      ldap:
+        image: rroemhild/test-openldap
+    steps:
+      - name: Pytest
+        env:
+          POSTGRES_SERVER: localhost
+          LDAP_SERVER_URL: ldap://localhost:10389
+          LDAP_QUERY_PASSWORD: "GoodNewsEveryone"
+          SONAR_TOKEN: Sn9vK2mQ8Ls4Wz7RqT4x
+        run: pytest
+      - name: Deploy
+        env:
+          DEPLOY_HOST: deploy.example.com
+          DEPLOY_PASSWORD: Dp7vK2mQ9Ls4
+        run: ./deploy.sh
+      - run: |
+          docker run -d --name cache \\
+            -e REDIS_PASSWORD=Rd9vK2mQ8Ls4 redis
+          curl -u admin:Ad9vK2mQ8Ls4 https://status.example.com/ping
+"""
+
+
+def test_a_ci_jobs_throwaway_services_are_test_settings() -> None:
+    """.github/workflows/ci.yml: the password a service container starts with (line 9)
+    and the LDAP password of a step whose LDAP host is localhost (line 17) belong to
+    services the job runs on a runner discarded afterwards (test), as does the password
+    of a container a step starts with ``docker run`` (line 27, continued from line 26).
+    Production: the SonarQube token beside them (line 18: no local host is named for
+    it), a deploy password next to a real host (line 23), one sent to a real host
+    (line 28)."""
+    found = scan_snippet(WORKFLOW, ".github/workflows/ci.yml")
+    assert _hidden(found) == [(9, "TW102", "test"), (17, "TW102", "test"),
+                              (27, "TW102", "test")]
+    assert _shown(found) == [(18, "TW102", "production"), (23, "TW102", "production"),
+                             (28, "TW103", "production")]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tokenward.analysis.config_text import indent_of
 from tokenward.analysis.source import FileKind, split_lines
 from tokenward.model import Span
 
@@ -325,6 +326,30 @@ def _ini(lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
     pair = _pair(match.group("key"), line, index + 1, match.end(), comment_chars="#;")
     if pair is not None:
         yield pair, 1
+    elif line.rstrip().endswith("="):
+        # ``per-file-ignores =`` and the more-indented lines below it are one multi-line
+        # value, as configparser reads it (flake8's ``path:E501`` entries, a list of
+        # paths): its lines are not pairs of their own.
+        yield from _ini_continuation(match.group("key"), lines, index)
+
+
+def _ini_continuation(key: str, lines: list[str], index: int) -> Iterator[tuple[Pair, int]]:
+    """The lines indented below ``key =`` (an empty value): one value, its lines joined
+    by a space (``password =`` then the password alone below it is that password)."""
+    indent = indent_of(lines[index])
+    end = index + 1
+    while end < len(lines) and (not lines[end].strip() or indent_of(lines[end]) > indent):
+        end += 1
+    body = [number for number in range(index + 1, end) if lines[number].strip()]
+    if not body:
+        return
+    first, last = body[0], body[-1]
+    column = indent_of(lines[first]) + 1
+    value = " ".join(lines[number].strip() for number in body)
+    end_column = len(lines[last].rstrip()) + 1
+    yield (Pair(key.strip(), value, first + 1, column,
+                end_column if first == last else len(lines[first].rstrip()) + 1,
+                None if first == last else (last + 1, end_column)), end - index)
 
 
 _READERS = {

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 # Defined with the other values every output carries; judged here.
+from tokenward.analysis import structured
+from tokenward.analysis.credentials import is_local_host
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.structured import Mapping, Node, Scalar
+from tokenward.analysis.vocabulary import name_words, names_address, names_example
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -107,24 +112,208 @@ def reports_only_proven(source: Source) -> bool:
 
 
 def region_context(source: Source, context: Context, line: int) -> Context:
-    """The context of one line of a file whose own context is ``context``: a docstring of
-    production Python code is documentation (examples of a key's shape, RFC sample
-    tokens, generated API docs), read by people and never run."""
-    if context is Context.PRODUCTION and source.kind is FileKind.PYTHON \
-            and line in source.fact(_docstring_lines):
-        return Context.DOCS
+    """The context of one line of a file whose own context is ``context``.
+
+    In production code and config: a docstring of Python code is documentation (examples
+    of a key's shape, RFC sample tokens, generated API docs), read by people and never
+    run; a document of scripted HTTP requests whose every target is this machine (a
+    traffic script, a Postman or Insomnia collection against ``http://localhost:8060``)
+    is a fixture, its credentials those of a local development server; in a CI workflow,
+    the settings of a throwaway service the job starts (a service container's ``env``, a
+    step's ``env`` whose every host is local: a CI runner is discarded after the job) are
+    test settings; the value of an ``example``/``examples`` key or keyword (an OpenAPI or
+    JSON Schema example in a spec, a route's ``responses={...}``, pydantic's
+    ``Field(examples=...)``) is an example, shown in generated API docs."""
+    if context is not Context.PRODUCTION:
+        return context
+    if source.kind is FileKind.PYTHON:
+        if line in source.fact(_docstring_lines):
+            return Context.DOCS
+        if line in source.fact(_python_example_lines):
+            return Context.EXAMPLE
+    if source.kind in structured.STRUCTURED_KINDS:
+        if source.fact(_local_request_script):
+            return Context.FIXTURE
+        if line in source.fact(_ci_local_service_lines):
+            return Context.TEST
+        if line in source.fact(_structured_example_lines):
+            return Context.EXAMPLE
     return context
 
 
-def _docstring_lines(source: Source) -> frozenset[int]:
-    """The lines of the module's, classes' and functions' docstrings (``ast``: the C parser,
-    asked only of a file that has findings; a file it cannot parse has none)."""
-    try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+def in_published_docs(source: Source, line: int) -> bool:
+    """Whether ``line`` is on a page of documentation (``.md``, ``.rst``, ``.txt`` ... in
+    the docs context) or in a docstring: text published for anyone to read, where a key
+    shown whole is an example of its shape, not a secret (a key *file* kept in a docs
+    folder is not a page, and proves itself like any other)."""
+    if region_context(source, source.context, line) is not Context.DOCS:
+        return False
+    name = PurePosixPath(source.path.replace("\\", "/")).name.lower()
+    return (_DOCS_NAME.search(name) is not None and not _NOT_DOCS.match(name)) \
+        or (source.kind is FileKind.PYTHON and line in source.fact(_docstring_lines))
+
+
+# An HTTP request's verb, as request scripts and collections spell it.
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+# scheme://[user@]host: the host of an absolute URL; a template host ({{baseUrl}},
+# ${HOST}) is unknown and names nothing.
+_URL_HOST = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?:[^@/\s]*@)?(?P<host>\[[^\]]*\]|[^:/\s?#]+)",
+                       re.IGNORECASE)
+_TEMPLATE = re.compile(r"[{}$%<>]")
+
+
+def _hosts(text: str) -> list[str]:
+    return [m.group("host") for m in _URL_HOST.finditer(text)
+            if not _TEMPLATE.search(m.group("host"))]
+
+
+def _local_request_script(source: Source) -> bool:
+    """Whether the file is a document of scripted HTTP requests (a mapping with an HTTP
+    ``method`` and a ``url``) that names at least one host and only local ones."""
+    roots = structured.documents(source) or ()
+    if not any(_is_request(m) for m in structured.mappings(*roots)):
+        return False
+    hosts = [host for node in structured.walk(*roots) if isinstance(node, Scalar)
+             for host in _hosts(node.value)]
+    return bool(hosts) and all(is_local_host(host) for host in hosts)
+
+
+def _is_request(mapping: Mapping) -> bool:
+    keys = {key.value.lower(): value for key, value in mapping.entries}
+    method = keys.get("method")
+    return isinstance(method, Scalar) and method.value.lower() in _HTTP_METHODS \
+        and any(names_address(key) for key in keys)
+
+
+def _ci_local_service_lines(source: Source) -> frozenset[int]:
+    """The lines of a CI workflow's settings for services the job itself runs: each
+    service container's ``env`` (the password the throwaway database starts with), a
+    ``docker run`` command of a step, and every ``env`` mapping whose host settings name
+    at least one host and only local ones (the job's tests reaching that container on
+    ``localhost``)."""
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for document in structured.documents(source) or ():
+        if not isinstance(document, Mapping) or document.get("on", "true") is None:
+            continue
+        jobs = document.get("jobs")
+        for _, job in jobs.entries if isinstance(jobs, Mapping) else ():
+            if isinstance(job, Mapping):
+                lines.update(_local_service_lines(source, job))
+    return frozenset(lines)
+
+
+def _local_service_lines(source: Source, job: Mapping) -> Iterator[int]:
+    services = job.get("services")
+    for _, service in services.entries if isinstance(services, Mapping) else ():
+        yield from _lines_of(service.get("env") if isinstance(service, Mapping) else None)
+    for mapping in structured.mappings(job):
+        yield from _local_entry_lines(mapping)
+        run = mapping.get("run")
+        if isinstance(run, Scalar):
+            yield from _container_start_lines(source, _lines_of(run))
+
+
+# A command that starts a container on this machine (``docker run -e PASSWORD=...``).
+_CONTAINER_START = re.compile(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b")
+
+
+def _container_start_lines(source: Source, lines: range) -> Iterator[int]:
+    """The lines of ``docker run`` commands in a step's script, with the lines they
+    continue onto (a trailing backslash)."""
+    continued = False
+    for number in lines:
+        text = source.line(number)
+        if continued or _CONTAINER_START.search(text):
+            yield number
+        continued = (continued or _CONTAINER_START.search(text) is not None) \
+            and text.rstrip().endswith("\\")
+
+
+def _local_entry_lines(mapping: Mapping) -> Iterator[int]:
+    """The lines of the entries of ``mapping`` that belong to a local service: a URL to
+    a local host (its password is that service's), and every entry named for a service
+    (its first word: ``LDAP_QUERY_PASSWORD``) whose host setting (``LDAP_SERVER_URL``)
+    names only local hosts. ``SONAR_TOKEN`` beside them is for a service elsewhere."""
+    local: set[str] = set()
+    elsewhere: set[str] = set()
+    for key, value in mapping.entries:
+        hosts = _hosts_of(key.value, value)
+        if hosts:
+            (local if all(is_local_host(h) for h in hosts) else elsewhere).add(
+                _service(key.value))
+    local -= elsewhere
+    for key, value in mapping.entries:
+        hosts = _hosts_of(key.value, value)
+        if (hosts and all(is_local_host(h) for h in hosts)) \
+                or (local and _service(key.value) in local):
+            yield from _lines_of(value)
+
+
+def _hosts_of(key: str, value: Node) -> list[str]:
+    """The hosts an entry names: those of the URLs in its value, or the value itself
+    under a name for an address (``POSTGRES_SERVER: localhost``)."""
+    if not isinstance(value, Scalar) or not value.value:
+        return []
+    found = _hosts(value.value)
+    if not found and names_address(key) and not _TEMPLATE.search(value.value) \
+            and " " not in value.value:
+        found = [value.value]
+    return found
+
+
+def _service(key: str) -> str:
+    """The service an entry is named for: its first word (``ldap`` of ``LDAP_BIND_DN``)."""
+    words = name_words(key)
+    return words[0] if words else key.lower()
+
+
+def _lines_of(node: Node | None) -> range:
+    if node is None:
+        return range(0)
+    span = node.span
+    return range(span.line, span.end_line + 1)
+
+
+def _python_example_lines(source: Source) -> frozenset[int]:
+    """The lines of the values of ``"example": ...`` dictionary entries and ``example=``
+    keyword arguments."""
+    lines: set[int] = set()
+    for node in ast.walk(source.fact(_python_tree)):
+        values: list[ast.expr] = []
+        if isinstance(node, ast.Dict):
+            values = [v for k, v in zip(node.keys, node.values, strict=True)
+                      if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                      and names_example(k.value)]
+        elif isinstance(node, ast.keyword) and names_example(node.arg):
+            values = [node.value]
+        for value in values:
+            lines.update(range(value.lineno, (value.end_lineno or value.lineno) + 1))
+    return frozenset(lines)
+
+
+def _structured_example_lines(source: Source) -> frozenset[int]:
+    """The lines of the values of ``example``/``examples`` keys of a YAML or JSON file."""
+    lines: set[int] = set()
+    for mapping in structured.mappings(*(structured.documents(source) or ())):
+        for key, value in mapping.entries:
+            if names_example(key.value):
+                lines.update(_lines_of(value))
+    return frozenset(lines)
+
+
+def _python_tree(source: Source) -> ast.Module:
+    """The module as ``ast`` reads it (the C parser, asked only of a file that has
+    findings); a file it cannot parse is an empty module, with no regions."""
+    try:
+        return ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ast.Module(body=[], type_ignores=[])
+
+
+def _docstring_lines(source: Source) -> frozenset[int]:
+    """The lines of the module's, classes' and functions' docstrings."""
+    lines: set[int] = set()
+    for node in ast.walk(source.fact(_python_tree)):
         if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
                           | ast.AsyncFunctionDef) or not node.body:
             continue

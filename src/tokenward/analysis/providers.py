@@ -241,6 +241,8 @@ def private_key_body(text: str, end: int) -> str | None:
 
 
 _KEY_LAYOUT = re.compile(r"\\n|\\r|[\"'\s+,]|Proc-Type:[^\n]*|DEK-Info:[^\n]*")
+_JOINED_PIECES = re.compile(r"[\"']\s*\+?\s*[\"']")
+_BASE64_LAYOUT = re.compile(r"\\n|\\r|[\"'\s,]")
 _WHOLE_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{64,}")
 _MAX_KEY_BODY = 16384
 
@@ -248,12 +250,43 @@ _MAX_KEY_BODY = 16384
 def is_whole_private_key(text: str, end: int) -> bool:
     """Whether the private-key header ending at ``end`` starts a whole key: an END line
     follows and everything between is key material (at least the 64 characters of the
-    smallest key, an Ed25519 one), laid out as lines, escapes or string pieces. A key
-    shown cut short in documentation (``MIIEpQ...``, ``<key body>``) proves nothing."""
+    smallest key, an Ed25519 one), laid out as lines, escapes or string pieces, that
+    decodes to a key's structure. A key shown cut short in documentation (``MIIEpQ...``,
+    ``<key body>``) or a body of filler text proves nothing."""
     stop = text.find("-----END", end, end + _MAX_KEY_BODY)
     if stop < 0:
         return False
-    return _WHOLE_KEY_BODY.fullmatch(_KEY_LAYOUT.sub("", text[end:stop])) is not None
+    if _WHOLE_KEY_BODY.fullmatch(_KEY_LAYOUT.sub("", text[end:stop])) is None:
+        return False
+    header = text[max(0, end - 60):end]
+    if "PGP" in header or "Proc-Type:" in text[end:stop]:
+        return True  # an armoured PGP block, an encrypted PEM body: no DER to check
+    # '+' is base64 here, except between the quotes of concatenated string pieces.
+    return _is_key_structure(_BASE64_LAYOUT.sub("", _JOINED_PIECES.sub("", text[end:stop])))
+
+
+_OPENSSH_MAGIC = b"openssh-key-v1\x00"
+
+
+def _is_key_structure(body: str) -> bool:
+    """Whether a key body decodes (base64) to what a key is: an OpenSSH key's magic, or
+    one DER SEQUENCE whose length is exactly the body's (PKCS#1, PKCS#8, SEC 1, DSA).
+    ``s3cr3ts3cr3t...`` in a documentation page decodes to noise and is no key."""
+    try:
+        data = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if data.startswith(_OPENSSH_MAGIC):
+        return True
+    if len(data) < 2 or data[0] != 0x30:
+        return False
+    size = data[1]
+    if size < 0x80:
+        return 2 + size == len(data)
+    count = size & 0x7F
+    if not 1 <= count <= 4 or len(data) < 2 + count:
+        return False
+    return 2 + count + int.from_bytes(data[2:2 + count], "big") == len(data)
 
 
 # --- the rows ------------------------------------------------------------------------

@@ -132,6 +132,28 @@ def call_name(source: Source, call: cst.Call) -> str | None:
     return source.analysis.qualified(call.func)
 
 
+def only_passed_as(source: Source, name: str, keyword_name: str) -> bool:
+    """Whether the module reads ``name`` (a bare name or an attribute ``x.name``) at least
+    once, and every read is the value of a ``keyword_name=`` argument."""
+    index = source.index
+    if index is None:
+        return False
+    reads = 0
+    for node in index.of(cst.Name):
+        if node.value != name:
+            continue
+        up = index.parent(node)
+        expr = up if isinstance(up, cst.Attribute) and up.attr is node else node
+        holder = index.parent(expr)
+        if isinstance(holder, cst.AssignTarget | cst.AnnAssign) and holder.target is expr:
+            continue  # where it is bound, not read
+        if not (isinstance(holder, cst.Arg) and holder.keyword is not None
+                and holder.keyword.value == keyword_name):
+            return False
+        reads += 1
+    return reads > 0
+
+
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 

@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# google-auth's parameter for the scopes a client library declares for its own API
+# (``default_scopes=self.AUTH_SCOPES`` in every generated Google Cloud client), used only
+# when the application requests none with ``scopes=``: the library's default for the one
+# service it wraps, which its callers narrow, not a request an application makes.
+LIBRARY_DEFAULT = "default_scopes"
+
 
 @dataclass(frozen=True)
 class BroadScope:

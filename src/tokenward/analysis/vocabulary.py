@@ -827,6 +827,32 @@ def function_builds_url(name: str) -> bool:
     return bool({"url", "link", "reverse", "urlencode"} & set(words))
 
 
+# The head nouns of a name for where a service is reached.
+_ADDRESS_HEADS = frozenset({"host", "hostname", "server", "url", "uri", "endpoint", "addr",
+                            "address", "href"})
+
+
+def names_address(name: str | None) -> bool:
+    """``DB_HOST``, ``LDAP_SERVER_URL``, ``baseUrl``, ``url``: a name whose value says
+    where a service is reached (a host or a URL)."""
+    words = name_words(name or "")
+    return bool(words) and words[-1] in _ADDRESS_HEADS
+
+
+def names_example(key: str | None) -> bool:
+    """``example``, ``examples``, ``x-example``, ``response_example``: a key or keyword
+    whose value shows an example (OpenAPI's and JSON Schema's ``example``/``examples``,
+    pydantic's ``Field(examples=[...])``), written to be read in generated API docs. A
+    dotted key is a host or a path (``registry.corp.example``), never that keyword."""
+    if not key or not _IDENTIFIER_KEY.fullmatch(key):
+        return False
+    words = name_words(key)
+    return bool(words) and words[-1].removesuffix("s") == "example"
+
+
+_IDENTIFIER_KEY = re.compile(r"[A-Za-z_][\w\-]*")
+
+
 # Words that say a signed value authenticates someone or something (a salt, a serializer,
 # the function that signs): ``"password-reset"``, ``confirm_email``, ``login_serializer``.
 _AUTH_PURPOSES = frozenset({

@@ -9,7 +9,10 @@ _POLICY = (
     "## Where it reports\n\n"
     "Every finding carries the context of its file (`production`, `test`, `docs`, "
     "`example`, `fixture`, `i18n`, `generated`, `vendored`, `minified`; detected from the "
-    "path, set with `[tool.tokenward.contexts]` globs). In production code and "
+    "path, set with `[tool.tokenward.contexts]` globs) or of its region in a production "
+    "file (a docstring is `docs`, an OpenAPI/JSON Schema `example` value `example`, a "
+    "script of HTTP requests to local hosts `fixture`, a CI job's throwaway service "
+    "settings `test`). In production code and "
     "configuration this rule reports everything it finds. In every other context (the "
     "`proven_only` setting) {scope}. Hidden findings are counted in the summary and listed "
     "in JSON and SARIF as suppressed (kind `context`); `--all-contexts`, or "
@@ -17,8 +20,11 @@ _POLICY = (
 )
 _PROVEN = ("it reports only values that prove themselves real: provider tokens whose "
            "checksum or structure validates (GitHub, npm, PyPI, tokenward ...), live-mode "
-           "keys (`sk_live_`, `rk_live_` ...) and private keys whose path or name does not "
-           "mark them as made up (test, fake, example, fixture ...)")
+           "keys (`sk_live_`, `rk_live_` ...) and whole private keys whose body decodes "
+           "to a key (a DER structure, an OpenSSH key) and whose path or name does not "
+           "mark them as made up (test, fake, example, fixture ...). A key shown whole on "
+           "a documentation page (`.md`, `.rst`, `.txt` in the docs context, a docstring) "
+           "is an example: published for anyone to read, it is not a secret")
 _QUIET = "it stays quiet by default: what it finds there is hidden"
 
 

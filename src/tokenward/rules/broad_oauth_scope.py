@@ -12,9 +12,10 @@ from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
     dotted_name,
     last_name,
+    only_passed_as,
     string_value,
 )
-from tokenward.analysis.scopes import BroadScope, describe, lookup, split_scopes
+from tokenward.analysis.scopes import LIBRARY_DEFAULT, BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
@@ -66,7 +67,8 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
 
     for binding in source.analysis.bindings:
         if binding.kind in _ASSIGNMENTS and binding.value is not None \
-                and names_scope_grant(binding.last):
+                and names_scope_grant(binding.last) \
+                and not only_passed_as(source, binding.last, LIBRARY_DEFAULT):
             yield from emit(binding.value)
     for call in index.of(cst.Call):
         if _is_check_call(source, call):
@@ -76,7 +78,8 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
         plain = [a for a in call.args if a.keyword is None and not a.star]
         for position, arg in enumerate(call.args):
             if arg.keyword is not None:
-                if names_scope_grant(arg.keyword.value) and callee not in _LISTING_CALLS:
+                if names_scope_grant(arg.keyword.value) and callee not in _LISTING_CALLS \
+                        and arg.keyword.value != LIBRARY_DEFAULT:
                     yield from emit(arg.value)
             elif arg.star == "" and callee in _SCOPE_POSITIONAL_CALLS:
                 yield from emit(arg.value)
@@ -332,7 +335,11 @@ RULE = Rule(
                     "whose names merely contain a broad one (`repo:status`, `public_repo`, "
                     "`read_api`, `drive.file`, `cloud-platform.read-only`); `.default` of "
                     "your own API or a data-plane resource (`api://app/.default`, "
-                    "`https://storage.azure.com/.default`); scopes built at run time.",
+                    "`https://storage.azure.com/.default`); a client library's default "
+                    "scope for the one API it wraps, read only as google-auth's "
+                    "`default_scopes=` (`AUTH_SCOPES` of a generated Google Cloud "
+                    "transport: used only when the application passes no `scopes=`); "
+                    "scopes built at run time.",
         references=("https://cwe.mitre.org/data/definitions/272.html",
                     "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/"
                     "scopes-for-oauth-apps",

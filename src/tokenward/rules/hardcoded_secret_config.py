@@ -214,6 +214,14 @@ RULE = Rule(
             "`password_min_length`, `public_key`, `key_id`).",
             "PEM blocks in YAML block scalars (`key: |`): TW103 reports private keys with "
             "their body. Other block scalars are one value, their lines joined.",
+            "Lines indented below an empty INI value (`per-file-ignores =` and its "
+            "`path.py:E501` entries): one multi-line value, as configparser reads it.",
+            "By the context policy (see below): a document of scripted HTTP requests "
+            "(a `method` and a `url`) whose every host is local (a traffic script, a "
+            "Postman collection against `http://localhost:8060`) is a `fixture`; in a CI "
+            "workflow, a service container's `env`, a step's `docker run -e ...` and an "
+            "`env` whose every host setting is local are `test` (the job's throwaway "
+            "services).",
         ),
         references=(
             "https://cwe.mitre.org/data/definitions/798.html",

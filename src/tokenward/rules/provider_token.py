@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from tokenward.analysis import secrets_adapter
+from tokenward.analysis.context import in_published_docs
 from tokenward.analysis.provider_matcher import find_tokens
 from tokenward.analysis.providers import Provider, by_key, is_whole_private_key, private_key_body
 from tokenward.analysis.source import FileKind, Source
@@ -75,8 +76,10 @@ def _detect(source: Source) -> Iterator[Hit]:
         if match.provider.key == "private-key":
             secret = private_key_body(text, match.end) or match.value
             spans = (_key_body_span(text, starts, match.end),)
+            # A key shown on a documentation page is an example: published, not secret.
             proven = is_whole_private_key(text, match.end) \
-                and not _marked_fixture(source.path, line, column)
+                and not _marked_fixture(source.path, line, column) \
+                and not in_published_docs(source, number)
         elif match.provider.with_context:
             # AccountKey=<key>: the whole setting, as detect-secrets reported it; TW102
             # reports the bare value on the same line.
@@ -210,7 +213,8 @@ RULE = Rule(
             "whose CRC32 checksum is wrong: they are made up (test fixtures, docs).",
             "Stripe publishable keys (`pk_live_`) and test keys (`sk_test_`); Twilio account "
             "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
-            "Private-key headers with no key body after them (a parser's constant).",
+            "Private-key headers with no key body after them (a parser's constant); a "
+            "body that does not decode to a key (a word repeated as filler) proves nothing.",
             "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
             "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
             "their line.",
