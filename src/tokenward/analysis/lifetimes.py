@@ -123,3 +123,33 @@ def from_now(source: Source, node: cst.BaseExpression | None) -> float | None:
             delta = source.analysis.constant(delta_side)
             return _seconds(delta, 1) if not isinstance(delta, str) else None
     return None
+
+
+# -- who issues a JWT ---------------------------------------------------------------------
+# Qualified encode functions -> (position, keyword) of the claims argument (TW301 and its
+# fix read the one table).
+JWT_ENCODERS = {
+    "jwt.encode": (0, "payload"),  # PyJWT
+    "jwt.api_jwt.encode": (0, "payload"),
+    "jose.jwt.encode": (0, "claims"),  # python-jose
+    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
+    "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
+}
+# Classes whose instances encode like authlib's module-level ``jwt``.
+_AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
+                                  "authlib.jose.jwt.JsonWebToken"})
+
+
+def jwt_encoder(source: Source, call: cst.Call) -> tuple[str, bool] | None:
+    """The JWT encoder ``call`` invokes and whether it is called by its module's name (an
+    instance such as ``jwt = JsonWebToken(["RS256"])`` takes authlib's argument order)."""
+    name = call_name(source, call)
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "encode" and isinstance(
+            func.value, cst.Name):
+        bound = source.analysis.source_binding(func.value)
+        value = bound.value if bound is not None and bound.holds_value else None
+        if isinstance(value, cst.Call) and call_name(source, value) in _AUTHLIB_JWT_CLASSES:
+            return "authlib.jose.jwt.encode", False
+    return (name, True) if name in JWT_ENCODERS else None
+
