@@ -136,12 +136,54 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         if binds.kind(func.value) != "timed":
             continue
-        max_age = keyword(call, "max_age") or positional(call, 1)
-        if max_age is None or (isinstance(max_age.value, cst.Name)
-                               and max_age.value.value == "None"):
+        if not _limits_age(call) and not _aged_elsewhere(source, call):
             yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
                       f"{func.attr.value}", detail="called without max_age",
                       code=source.code(call), fixable=False)
+
+
+def _limits_age(call: cst.Call) -> bool:
+    max_age = keyword(call, "max_age") or positional(call, 1)
+    return max_age is not None and not (isinstance(max_age.value, cst.Name)
+                                        and max_age.value.value == "None")
+
+
+def _aged_elsewhere(source: Source, call: cst.Call) -> bool:
+    """The same signer reads the same value with a ``max_age`` in the same function, in a
+    ``try`` that handles ``SignatureExpired``: the read without one only checks the
+    signature first (``unsign(v)``, then ``unsign(v, max_age=300)`` to decide what an old
+    link does)."""
+    assert source.index is not None and isinstance(call.func, cst.Attribute)
+    scope = source.analysis.function(call)
+    receiver, value = source.code(call.func.value), argument(call, 0, "s")
+    if scope is None or value is None:
+        return False
+    for other in source.index.of(cst.Call):
+        func = other.func
+        if other is call or not isinstance(func, cst.Attribute) or \
+                func.attr.value != call.func.attr.value or \
+                source.code(func.value) != receiver or \
+                source.analysis.function(other) is not scope:
+            continue
+        other_value = argument(other, 0, "s")
+        if other_value is not None and source.code(other_value.value) == source.code(
+                value.value) and _limits_age(other) and _handles_expiry(source, other):
+            return True
+    return False
+
+
+def _handles_expiry(source: Source, call: cst.Call) -> bool:
+    """The call sits in a ``try`` that catches ``SignatureExpired``: what an old token
+    does is decided there, deliberately."""
+    assert source.index is not None
+    node: cst.CSTNode | None = call
+    while node is not None and not isinstance(node, cst.FunctionDef):
+        if isinstance(node, cst.Try) and any(
+                handler.type is not None and "SignatureExpired" in source.code(handler.type)
+                for handler in node.handlers):
+            return True
+        node = source.index.parent(node)
+    return False
 
 
 def _django_auth(source: Source, call: cst.Call) -> bool:
