@@ -84,3 +84,23 @@ def test_message() -> None:
     assert [(f.line, f.span.column, f.message) for f in findings] == [
         (2, 27, 'jwt.decode() accepts expired tokens: "verify_exp": False')
     ]
+
+
+def test_authlib_instance_validated_per_function() -> None:
+    code = textwrap.dedent("""
+        from authlib.jose import JsonWebToken
+
+        verifier = JsonWebToken(["RS256"])
+
+        def checked(token, key):
+            claims = verifier.decode(token, key)
+            claims.validate()
+            return claims
+
+        def unchecked(token, key):
+            return verifier.decode(token, key)
+        """).lstrip("\n")
+    findings = scan_snippet(code, "app/sso.py", [RULE])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (11, 12, "authlib.jose.jwt.decode() accepts expired tokens: claims never validated "
+                 "(claims.validate() checks exp)")]

@@ -101,3 +101,26 @@ def test_vault_cli_in_scripts_and_workflows() -> None:
               - run: vault token create -policy=deploy -ttl=10000h
         """
     assert lines(workflow, ".github/workflows/deploy.yml") == [4]
+
+
+def _found(code: str, path: str = "app/example.py") -> list[tuple[int, int, str]]:
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE])
+    return [(f.span.line, f.span.column, f.message) for f in findings]
+
+
+def test_far_fixed_dates_and_kubectl_durations() -> None:
+    code = """
+        def provision(project):
+            project.access_tokens.create({"name": "m", "scopes": ["api"],
+                                          "expires_at": "2199-12-31"})
+        """
+    assert _found(code) == [(3, 49, "access_tokens.create() creates a token "
+                                    "expires_at=2199-12-31 (limit 30 days)")]
+    script = """
+        #!/bin/sh
+        TOKEN="$(kubectl -n ci create token deployer --duration=4320h)"
+        SHORT="$(kubectl -n ci create token reader --duration=10m)"
+        kubectl create token viewer
+        """
+    assert _found(script, "scripts/kube.sh") == [
+        (2, 10, "kubectl create token creates a token --duration=180 days (limit 30 days)")]

@@ -17,6 +17,7 @@ from tokenward.analysis.lifetimes import (
     human,
     limits,
     seconds_of,
+    until,
 )
 from tokenward.analysis.python import (
     last_name,
@@ -29,6 +30,7 @@ from tokenward.analysis.vocabulary import (
     cookie_holds_token,
     lifetime_name,
     mentions_tokens,
+    names_token,
     states_lifetime,
 )
 from tokenward.model import Category, Hit, Severity, Span
@@ -61,11 +63,13 @@ def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
 
 
 def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
-         seconds: float) -> Hit | None:
+           seconds: float, on: str | None = None) -> Hit | None:
+    """``on``: the fixed date the token expires on, said instead of a lifetime."""
     limit = limits(source.config)[kind]
     if seconds <= limit or seconds <= 0:
         return None
-    detail = (f"{human(seconds)}; limit for {KIND_LABEL[kind]}: {human(limit)}"
+    lifetime = f"until {on}" if on else human(seconds)
+    detail = (f"{lifetime}; limit for {KIND_LABEL[kind]}: {human(limit)}"
               if seconds != NEVER else f"tokens never expire ({KIND_LABEL[kind]})")
     return Hit(span=source.span(node), target=label, detail=detail, code=source.code(node),
                fixable=False)
@@ -93,7 +97,7 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
         key_text = binding.name
         element = binding.statement
         if key_text == "exp" and isinstance(element, cst.DictElement):
-            hit = _exp_claim(source, element)
+            hit = _exp_claim(source, element, element.value)
             if hit:
                 yield hit
             continue
@@ -107,11 +111,24 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
                 yield hit
 
 
-def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
-    """``{"exp": datetime.now(timezone.utc) + timedelta(days=30)}``: the claim's kind comes
-    from the surrounding names (``refresh``, ``reset`` ...), access by default."""
+def _exp_items(source: Source) -> Iterator[Hit]:
+    """``claims["exp"] = now() + timedelta(days=3650)``."""
+    for binding in source.analysis.bindings:
+        if binding.kind in _ASSIGNMENTS and binding.key == "exp" and isinstance(
+                binding.target, cst.Subscript) and binding.value is not None:
+            hit = _exp_claim(source, binding.target, binding.value)
+            if hit:
+                yield hit
+
+
+def _exp_claim(source: Source, element: cst.CSTNode, value: cst.BaseExpression) -> Hit | None:
+    """``{"exp": datetime.now(timezone.utc) + timedelta(days=30)}`` or a fixed date
+    (``datetime(2099, 1, 1)``): the claim's kind comes from the surrounding names
+    (``refresh``, ``reset`` ...), access by default."""
     assert source.index is not None
-    seconds = from_now(source, element.value)
+    seconds, on = from_now(source, value), None
+    if seconds is None:
+        seconds, on = until(source, value) or (None, None)
     if seconds is None:
         return None
     context: list[str] = []
@@ -129,7 +146,7 @@ def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
                 context.append(string_value(other.value) or "")
     key = lifetime_name("exp", "_".join(context) + "_token")
     kind = key.kind if key else "access"
-    return _hit(source, element.value, '"exp" claim', kind, seconds)
+    return _hit(source, value, '"exp" claim', kind, seconds, on)
 
 
 def _keyword_arguments(source: Source) -> Iterator[Hit]:
@@ -154,13 +171,31 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
             key = LifetimeName("session", 1)  # a cookie that holds a token: a session
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
+        if key is None and states_lifetime(word) and _makes_credential(call):
+            key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
         if key is None:
             continue
-        seconds = _judge(source, key, arg.value, word.lower() in NEVER_KEYS)
+        seconds, on = _judge(source, key, arg.value, word.lower() in NEVER_KEYS), None
+        if seconds is None:
+            seconds, on = from_now(source, arg.value), None
+        if seconds is None:
+            seconds, on = until(source, arg.value) or (None, None)
         if seconds is not None:
-            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds)
+            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds, on)
             if hit:
                 yield hit
+
+
+def _makes_credential(call: cst.Call) -> bool:
+    """``ApiKey(...)``, ``PersonalAccessToken.objects.create(...)``,
+    ``LabKey.issue(...)``: the class called or whose method is called names a
+    credential."""
+    func = call.func
+    while isinstance(func, cst.Attribute):
+        if names_token(func.attr.value) and func.attr.value[:1].isupper():
+            return True
+        func = func.value
+    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
@@ -168,6 +203,7 @@ def _detect_python(source: Source) -> Iterator[Hit]:
         return
     yield from _assignments(source)
     yield from _dict_elements(source)
+    yield from _exp_items(source)
     yield from _keyword_arguments(source)
 
 
@@ -180,8 +216,14 @@ _CONFIG_PAIR = re.compile(
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
 
 
+# Values that say "no expiry" whatever the setting (``token_ttl: never``).
+_NEVER_WORDS = frozenset({"never", "forever", "infinite", "unlimited"})
+
+
 def _never(key_name: str, text: str) -> bool:
     key, value = key_name.lower(), text.lower()
+    if value in _NEVER_WORDS:
+        return True
     if key == "token_ttl":  # knox: None means never, False is not a value it takes
         return value in {"none", "null", "~"}
     return key in NEVER_KEYS and value in {"false", "none", "null", "~"}

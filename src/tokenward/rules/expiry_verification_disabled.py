@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.lifetimes import authlib_instance_call
 from tokenward.analysis.python import call_name, keyword, string_value
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import function_reads_unverified
@@ -79,12 +80,25 @@ def _routing_claim_only(source: Source, call: cst.Call) -> bool:
     return False
 
 
+def _validated(source: Source, call: cst.Call) -> bool:
+    """authlib claims are checked where they are decoded: a ``.validate(...)`` call in
+    the same function (a registry's or the claims' own), or ``validate_exp``."""
+    assert source.index is not None
+    if "validate_exp" in source.text:
+        return True
+    scope = source.analysis.function(call)
+    return any(isinstance(other.func, cst.Attribute) and other.func.attr.value == "validate"
+               and source.analysis.function(other) is scope
+               for other in source.index.of(cst.Call))
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
-    validated = ".validate(" in source.text or "validate_exp" in source.text
     for call in source.index.of(cst.Call):
         name = call_name(source, call)
+        if authlib_instance_call(source, call, "decode"):
+            name = "authlib.jose.jwt.decode"
         if name in DECODERS:
             for node, what in _disabled_options(source, call):
                 if "verify_signature" in what and _peeks(source, call):
@@ -93,7 +107,7 @@ def _detect(source: Source) -> Iterator[Hit]:
                     continue
                 yield Hit(span=source.span(node), target=name, detail=what,
                           code=source.code(node), fixable=what == '"verify_exp": False')
-        elif name in AUTHLIB_DECODERS and not validated:
+        elif name in AUTHLIB_DECODERS and not _validated(source, call):
             yield Hit(span=source.span(call), target=name,
                       detail="claims never validated (claims.validate() checks exp)",
                       code=source.code(call), fixable=False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.lifetimes import LIMITS, human
+from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
@@ -60,9 +60,21 @@ def _missing_expiry(source: Source, call: cst.Call, data: cst.BaseExpression | N
     expires = facts.value(field)
     if field in facts.keys and not (isinstance(expires, cst.Name)
                                     and expires.value == "None"):
-        return None
+        return _far_date(source, call, expires, field, target)
     return Hit(span=source.span(call), target=target, detail=f"without {field}",
                code=source.code(call), fixable=False)
+
+
+def _far_date(source: Source, call: cst.Call, expires: cst.BaseExpression | None,
+              field: str, target: str) -> Hit | None:
+    """``"expires_at": "2099-12-31"``: an expiry in name only."""
+    fixed = until(source, expires)
+    limit = _LIMIT.value(source.config)
+    if fixed is None or fixed[0] <= limit or expires is None:
+        return None
+    return Hit(span=source.span(expires), target=target,
+               detail=f"{field}={fixed[1]} (limit {human(limit)})", code=source.code(call),
+               fixable=False)
 
 
 def _raw_post(source: Source, call: cst.Call) -> Hit | None:
@@ -140,11 +152,33 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
                     break
 
 
+_KUBECTL_TOKEN = re.compile(r"\bkubectl\b[^\n#|;&]*?\bcreate\s+token\b(?P<args>[^\n#|;&)]*)")
+_DURATION = re.compile(r"--duration[=\s]+[\"']?(?P<value>[\w.]+)")
+
+
+def _kubectl_cli(source: Source) -> Iterator[Hit]:
+    """``kubectl create token sa --duration=8760h``: a service-account token beyond the
+    limit (without ``--duration`` the API server's default, an hour, applies)."""
+    limit = _LIMIT.value(source.config)
+    for number, line in enumerate(source.lines, start=1):
+        if "kubectl" not in line:
+            continue
+        for match in _KUBECTL_TOKEN.finditer(line):
+            option = _DURATION.search(match.group("args"))
+            seconds = duration_seconds(option.group("value"), bare_unit=1) if option else None
+            if seconds is not None and seconds > limit:
+                span = Span(number, match.start() + 1, number, match.end() + 1)
+                yield Hit(span=span, target="kubectl create token",
+                          detail=f"--duration={human(seconds)} (limit {human(limit)})",
+                          code=match.group(0).strip(), fixable=False)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if reports_only_proven(source):
         return
     if source.kind is not FileKind.PYTHON:
         yield from _vault_cli(source)
+        yield from _kubectl_cli(source)
         return
     if source.index is None:
         return
@@ -190,7 +224,7 @@ RULE = Rule(
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
-              "token create", "oauth/authorizations"),
+              "token create", "oauth/authorizations", "create token"),
     bad=(
         Example(
             """
