@@ -841,6 +841,17 @@ def names_auth_purpose(text: str | None) -> bool:
     return bool(set(name_words(text or "")) & _AUTH_PURPOSES)
 
 
+# Links that only opt out (unsubscribe): meant to keep working, not credentials to expire.
+_OPT_OUT_WORDS = frozenset({"unsubscribe", "unsub", "optout", "opt_out"})
+
+
+def names_opt_out(text: str | None) -> bool:
+    """A salt or function named for opting out (``newsletter-unsubscribe``): what it signs
+    only stops mail, and is meant not to expire."""
+    words = name_words(text or "")
+    return bool(set(words) & _OPT_OUT_WORDS) or "opt_out" in "_".join(words)
+
+
 # Hash inputs that make the hash keyed or already random (not predictable), and inputs an
 # attacker can know or guess. (Not ``name`` or a bare ``id``: hashes of names and ids make
 # identifiers far more often than tokens.)

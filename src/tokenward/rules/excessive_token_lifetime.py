@@ -28,6 +28,7 @@ from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     LifetimeName,
     cookie_holds_token,
+    function_makes_token,
     lifetime_name,
     mentions_tokens,
     names_token,
@@ -171,11 +172,15 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
             key = LifetimeName("session", 1)  # a cookie that holds a token: a session
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
-        if key is None and states_lifetime(word) and _makes_credential(call):
+        issues = states_lifetime(word) and (
+            _makes_credential(call) or function_makes_token(callee))
+        if key is None and issues:
             key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
         if key is None:
             continue
-        seconds, on = _judge(source, key, arg.value, word.lower() in NEVER_KEYS), None
+        # ``expires_at=None`` given to what issues a token: a credential that never expires.
+        never = word.lower() in NEVER_KEYS or issues
+        seconds, on = _judge(source, key, arg.value, never), None
         if seconds is None:
             seconds, on = from_now(source, arg.value), None
         if seconds is None:

@@ -18,7 +18,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.vocabulary import names_auth_purpose, names_token
+from tokenward.analysis.vocabulary import names_auth_purpose, names_opt_out, names_token
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -189,6 +189,8 @@ def _handles_expiry(source: Source, call: cst.Call) -> bool:
 def _django_auth(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     salt = keyword(call, "salt")
+    if salt is not None and names_opt_out(string_value(salt.value)):
+        return False  # an unsubscribe link: meant to keep working
     if salt is not None and names_auth_purpose(string_value(salt.value)):
         return True
     value = positional(call, 0)
