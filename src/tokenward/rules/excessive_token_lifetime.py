@@ -287,12 +287,19 @@ RULE = Rule(
              "`SESSION_COOKIE_AGE`, Flask `PERMANENT_SESSION_LIFETIME`, knox `TOKEN_TTL: None`, "
              "django-oauth-toolkit and djangorestframework-jwt settings, "
              "`ACCESS_TOKEN_EXPIRE_MINUTES`-style settings (the unit is read from the name), "
-             "`max_age` of token and session cookies, and `exp` claims set to now plus a long "
-             "delta. Values are read from literals, arithmetic, `timedelta(...)`, constants "
+             "`max_age` of token and session cookies, `exp` claims (in a dict or set as "
+             "`claims[\"exp\"] = ...`) set to now plus a long delta (now also through a "
+             "same-module helper such as `_now()`; `timedelta`, dateutil `relativedelta`) or "
+             "to a fixed date ten years or more ahead (`datetime(2099, 1, 1)`), and lifetimes "
+             "given to what issues a credential: a class naming one (`ApiKey(...)`, "
+             "`PersonalAccessToken(...)`, `LabKey.issue(expires_at=...)`) or a "
+             "`create_api_token`-style function, where `expires_at=None` means never. "
+             "Values are read from literals, arithmetic, `timedelta(...)`, constants "
              "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
              "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
              "YAML, JSON, TOML, INI, .env, shell and Dockerfile lines (`7d`, `8760h`, "
-             "`3600`). The limits are the rule's options (below).",
+             "`3600`; `never`, `forever`, `infinite` mean never). The limits are the rule's "
+             "options (below).",
         why="The longer a token lives, the longer a stolen one works. A reset link valid for "
             "a week outlives the mailbox compromise that leaked it; an access token valid for "
             "a year makes revocation meaningless.",

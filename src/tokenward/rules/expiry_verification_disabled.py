@@ -126,8 +126,9 @@ RULE = Rule(
         what="Finds JWT decoding that does not check expiry: PyJWT and python-jose `decode` "
              "with `options={\"verify_exp\": False}` or `{\"verify_signature\": False}` "
              "(which turns off every check, expiry included), PyJWT 1.x `verify=False`, and "
-             "authlib/joserfc `jwt.decode` in a file that never calls `claims.validate()` "
-             "(authlib checks `exp` only there). Options are followed through local "
+             "authlib/joserfc `jwt.decode` (also on a `JsonWebToken([...])` instance of the "
+             "file) in a function that never calls `.validate()` (authlib checks `exp` only "
+             "there). Options are followed through local "
              "variables.",
         why="An expired token is a token that was meant to be dead: a leaked or revoked-by-"
             "expiry token keeps working, and with the signature unchecked anyone can forge "

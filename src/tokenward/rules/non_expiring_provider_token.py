@@ -205,7 +205,9 @@ RULE = Rule(
              "`/oauth/authorizations` POSTs without `expires_in`, and Vault token creation (hvac "
              "`client.auth.token.create()`/`create_orphan()`, `client.create_token()`, the "
              "`vault token create` command in shell scripts, Dockerfiles, workflows) with no "
-             "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit "
+             "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit; GitLab "
+             "`expires_at` fixed ten years or more ahead (`\"2099-12-31\"`); "
+             "`kubectl create token --duration` above the limit "
              "(`refresh_token_max` of `[tool.tokenward.rules.excessive-token-lifetime]`, "
              "default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "

@@ -326,7 +326,14 @@ RULE = Rule(
              "entry forever (Django `cache.set(..., timeout=None)`, flask-caching "
              "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). "
              "A write is about a token when its key (literal text or the names "
-             "in it, e.g. `f\"reset:{token}\"`) or its value names a token.",
+             "in it, e.g. `f\"reset:{token}\"`) or its value names a token. A client bound "
+             "in another module and imported under any name (`from .extensions import "
+             "store`) is judged by the key written: a Redis-style `prefix:` key whose "
+             "namespace names a purpose (`session:`, `remember:`, `magic:`) or that holds a "
+             "value just generated in the file (`code = _new_code()` from `random`, "
+             "`secrets`, `numpy.random` ..., through locals and helpers). Also tokens put in "
+             "a module-level dict in a function when nothing in the file ever removes an "
+             "entry (`del`, `pop`, `clear`).",
         why="A token kept in the store without a TTL stays valid until someone deletes it: "
             "the server-side expiry that makes a short-lived token short-lived is missing.",
         how="Pass the lifetime with the write (`ex=`/`px=`, `setex`, a cache timeout), or "
@@ -335,7 +342,10 @@ RULE = Rule(
                     "lists, rate limits); `setex`/`psetex`; writes followed by `expire` on "
                     "the same key expression in the same function; Django and flask-caching "
                     "writes that use the cache's default timeout; receivers the rule cannot "
-                    "tell are Redis; test code.",
+                    "tell are Redis (an imported client written with a key that is not "
+                    "namespaced, or whose key only names a record by id, such as a webhook "
+                    "configuration holding its secret); module dicts something purges; test "
+                    "code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://redis.io/docs/latest/commands/set/",
                     "https://docs.djangoproject.com/en/stable/topics/cache/#basic-usage"),

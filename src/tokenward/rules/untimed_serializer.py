@@ -225,8 +225,11 @@ RULE = Rule(
         not_flagged="Non-timed serializers for data that is not a credential (cache "
                     "payloads, signed preferences, unsubscribe links); `loads()` with "
                     "`max_age`, by keyword or position; Django `signing.loads()` with no sign "
-                    "of authentication in its salt, argument or function; serializers the "
-                    "rule cannot resolve; test code.",
+                    "of authentication in its salt, argument or function, or salted for "
+                    "opting out (`unsubscribe`); a read without `max_age` when the same "
+                    "signer reads the same value with `max_age` in the same function, in a "
+                    "`try` handling `SignatureExpired` (the first read checks the signature "
+                    "only); serializers the rule cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://itsdangerous.palletsprojects.com/en/stable/timed/",
                     "https://docs.djangoproject.com/en/stable/topics/signing/"),
