@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.lifetimes import authlib_instance_call
+from tokenward.analysis.lifetimes import LIMITS, authlib_instance_call, human, seconds_of
 from tokenward.analysis.python import call_name, keyword, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -92,23 +93,56 @@ def _validated(source: Source, call: cst.Call) -> bool:
                for other in source.index.of(cst.Call))
 
 
+def _leeway(source: Source, call: cst.Call) -> Iterator[tuple[cst.CSTNode, str]]:
+    """``leeway=timedelta(days=365)``: a clock-skew allowance longer than an access token
+    may live accepts expired tokens for that long."""
+    arg = keyword(call, "leeway")
+    seconds = seconds_of(source, arg.value, 1) if arg is not None else None
+    limit = LIMITS["access"].value(source.config)
+    if arg is not None and seconds is not None and seconds > limit:
+        yield arg, f"leeway={human(seconds)} (longer than an access token may live)"
+
+
+# Settings that check a JWT's expiry, in gateway and proxy configuration files.
+_VERIFY_EXPIRY_KEYS = frozenset({"verify_exp", "verify_expiry", "verify_expiration",
+                                 "validate_exp", "validate_expiry", "check_exp",
+                                 "check_expiry", "verifyexpiry", "validateexpiry"})
+
+
+def _config(source: Source) -> Iterator[Hit]:
+    """``verify_expiry: false`` in YAML, TOML, JSON, INI and .env files."""
+    for pair in pairs(source.text, source.kind):
+        key = pair.key.rpartition(".")[2].lower().replace("-", "_")
+        if key in _VERIFY_EXPIRY_KEYS and pair.value.strip("\"'").lower() in {"false", "no",
+                                                                              "off", "0"}:
+            yield Hit(span=pair.value_span, target="JWT verification",
+                      detail=f"{pair.key} is {pair.value}", code=f"{pair.key}: {pair.value}",
+                      fixable=False)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    if reports_only_proven(source):
+        return
+    if source.kind is not FileKind.PYTHON:
+        yield from _config(source)
+        return
+    if source.index is None:
         return
     for call in source.index.of(cst.Call):
         name = call_name(source, call)
         if authlib_instance_call(source, call, "decode"):
             name = "authlib.jose.jwt.decode"
         if name in DECODERS:
-            for node, what in _disabled_options(source, call):
+            for node, what in (*_disabled_options(source, call), *_leeway(source, call)):
                 if "verify_signature" in what and _peeks(source, call):
                     continue
                 if what == "verify=False" and _peeks(source, call):
                     continue
-                yield Hit(span=source.span(node), target=name, detail=what,
+                yield Hit(span=source.span(node), target=f"{name}()", detail=what,
                           code=source.code(node), fixable=what == '"verify_exp": False')
+            continue
         elif name in AUTHLIB_DECODERS and not _validated(source, call):
-            yield Hit(span=source.span(call), target=name,
+            yield Hit(span=source.span(call), target=f"{name}()",
                       detail="claims never validated (claims.validate() checks exp)",
                       code=source.code(call), fixable=False)
 
@@ -120,7 +154,7 @@ RULE = Rule(
     category=Category.MISSING_EXPIRY,
     severity=Severity.HIGH,
     cwe=(613, 347),
-    message="{target}() accepts expired tokens: {detail}",
+    message="{target} accepts expired tokens: {detail}",
     hint="Remove the option that turns verification off; tokens must be checked for expiry",
     docs=RuleDocs(
         what="Finds JWT decoding that does not check expiry: PyJWT and python-jose `decode` "
@@ -151,9 +185,10 @@ RULE = Rule(
                    "change by hand (the call may need a key and algorithms).",
     ),
     detect=_detect,
-    kinds=PYTHON,
+    kinds=PYTHON | CONFIG,
     fix="remove-verify-exp-off",
-    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
+    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc",
+              "leeway", "validate_exp", "check_exp", "verifyexp"),
     bad=(
         Example(
             """
