@@ -124,3 +124,17 @@ def test_far_fixed_dates_and_kubectl_durations() -> None:
         """
     assert _found(script, "scripts/kube.sh") == [
         (2, 10, "kubectl create token creates a token --duration=180 days (limit 30 days)")]
+
+
+def test_drf_authtoken() -> None:
+    code = """
+        from rest_framework.authtoken.models import Token
+
+        def login(request, token_model):
+            token, _ = Token.objects.get_or_create(user=request.user)
+            other, _ = token_model.objects.get_or_create(user=request.user)
+            Token.objects.filter(user=request.user).delete()
+            return token.key, other.key
+        """
+    assert _found(code) == [(4, 16, "DRF authtoken creates a token that never expires "
+                                    "(rest_framework.authtoken has no expiry)")]

@@ -93,6 +93,20 @@ def _raw_post(source: Source, call: cst.Call) -> Hit | None:
     return None
 
 
+# Django REST framework's authtoken: one key per user, valid until deleted.
+_DRF_TOKEN = "rest_framework.authtoken.models.Token.objects."
+_DRF_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def _drf_authtoken(source: Source, call: cst.Call) -> Hit | None:
+    name = call_name(source, call) or ""
+    if not name.startswith(_DRF_TOKEN) or name[len(_DRF_TOKEN):] not in _DRF_CREATES:
+        return None
+    return Hit(span=source.span(call), target="DRF authtoken",
+               detail="that never expires (rest_framework.authtoken has no expiry)",
+               code=source.code(call), fixable=False)
+
+
 def _vault(source: Source, call: cst.Call) -> Hit | None:
     func = call.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in VAULT_CREATE:
@@ -183,7 +197,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
         return
     for call in source.index.of(cst.Call):
-        hit = _gitlab(source, call) or _vault(source, call)
+        hit = _gitlab(source, call) or _vault(source, call) or _drf_authtoken(source, call)
         if hit:
             yield hit
 
@@ -207,7 +221,8 @@ RULE = Rule(
              "`vault token create` command in shell scripts, Dockerfiles, workflows) with no "
              "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit; GitLab "
              "`expires_at` fixed ten years or more ahead (`\"2099-12-31\"`); "
-             "`kubectl create token --duration` above the limit "
+             "`kubectl create token --duration` above the limit; Django REST framework "
+             "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire) "
              "(`refresh_token_max` of `[tool.tokenward.rules.excessive-token-lifetime]`, "
              "default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "
@@ -226,7 +241,7 @@ RULE = Rule(
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
-              "token create", "oauth/authorizations", "create token"),
+              "token create", "oauth/authorizations", "create token", "authtoken"),
     bad=(
         Example(
             """
