@@ -138,3 +138,22 @@ def test_drf_authtoken() -> None:
         """
     assert _found(code) == [(4, 16, "DRF authtoken creates a token that never expires "
                                     "(rest_framework.authtoken has no expiry)")]
+
+
+def test_credential_records_stored_without_expiry() -> None:
+    code = """
+        from .models import ApiKey, db
+
+        def make(user):
+            key = ApiKey(owner=user.id, key_hash="h")
+            db.session.add(key)
+            later = ApiKey(owner=user.id, key_hash="h")
+            later.expires_at = user.plan_end
+            db.session.add(later)
+            bounded = ApiKey(owner=user.id, key_hash="h", expiry=user.plan_end)
+            bounded.save()
+            draft = ApiKey(owner=user.id)
+            return draft
+        """
+    assert _found(code) == [(4, 11, "ApiKey(...) creates a token with no expiry field (it "
+                                    "stays valid until revoked)")]

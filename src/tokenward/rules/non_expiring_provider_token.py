@@ -12,6 +12,7 @@ from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
+from tokenward.analysis.vocabulary import secret_kind, states_lifetime
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
@@ -107,6 +108,44 @@ def _drf_authtoken(source: Source, call: cst.Call) -> Hit | None:
                code=source.code(call), fixable=False)
 
 
+def _credential_record(source: Source, call: cst.Call) -> Hit | None:
+    """``key = MerchantApiKey(owner=..., key_hash=...)`` then ``db.session.add(key)``: an
+    API key or token record stored with no lifetime among its fields (nor set on it
+    before it is stored). A record the code only builds is not judged."""
+    func = call.func
+    name = func.value if isinstance(func, cst.Name) else None
+    if name is None or not name[:1].isupper() or secret_kind(name) not in {"API key", "token"}:
+        return None
+    if not call.args or any(a.keyword is None for a in call.args):
+        return None  # positional or **fields: what they hold is unknown
+    if any(states_lifetime(a.keyword.value) for a in call.args if a.keyword is not None):
+        return None
+    assert source.index is not None
+    holder = source.index.parent(call)
+    if not isinstance(holder, cst.Assign) or len(holder.targets) != 1 or not isinstance(
+            holder.targets[0].target, cst.Name):
+        return None
+    binding = source.analysis.binding_of(holder.targets[0].target)
+    if binding is None:
+        return None
+    stored = False
+    for use in source.analysis.uses(binding):
+        parent = source.index.parent(use)
+        if isinstance(parent, cst.Attribute) and states_lifetime(parent.attr.value):
+            return None  # key.expires_at = ... (or read: the record has a lifetime)
+        if isinstance(parent, cst.Arg):
+            outer = source.index.parent(parent)
+            stored = stored or (isinstance(outer, cst.Call) and isinstance(
+                outer.func, cst.Attribute) and outer.func.attr.value in {"add", "add_all"})
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "save":
+            stored = True
+    if not stored:
+        return None
+    return Hit(span=source.span(call), target=f"{name}(...)",
+               detail="with no expiry field (it stays valid until revoked)",
+               code=source.code(call), fixable=False)
+
+
 def _vault(source: Source, call: cst.Call) -> Hit | None:
     func = call.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in VAULT_CREATE:
@@ -197,7 +236,8 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None:
         return
     for call in source.index.of(cst.Call):
-        hit = _gitlab(source, call) or _vault(source, call) or _drf_authtoken(source, call)
+        hit = (_gitlab(source, call) or _vault(source, call) or _drf_authtoken(source, call)
+               or _credential_record(source, call))
         if hit:
             yield hit
 
@@ -222,9 +262,11 @@ RULE = Rule(
              "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit; GitLab "
              "`expires_at` fixed ten years or more ahead (`\"2099-12-31\"`); "
              "`kubectl create token --duration` above the limit; Django REST framework "
-             "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire) "
-             "(`refresh_token_max` of `[tool.tokenward.rules.excessive-token-lifetime]`, "
-             "default 30 days).",
+             "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire); "
+             "API key and token records (`ApiKey(...)`, a class the vocabulary calls a key "
+             "or token, keyword fields only) stored (`session.add`, `.save()`) with no "
+             "lifetime field, nor one set on them before. The limit is `refresh_token_max` "
+             "of `[tool.tokenward.rules.excessive-token-lifetime]` (default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "
             "it; leaked CI and automation tokens are a common way in.",
         how="Always pass an expiry: GitLab `expires_at` a few days or weeks ahead, Vault "
@@ -241,7 +283,8 @@ RULE = Rule(
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
-              "token create", "oauth/authorizations", "create token", "authtoken"),
+              "token create", "oauth/authorizations", "create token", "authtoken",
+              "session.add", ".save()"),
     bad=(
         Example(
             """
