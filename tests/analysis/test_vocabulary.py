@@ -354,7 +354,6 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/non_expiring_provider_token.py:VAULT_CREATE": _LIBRARY,
     "rules/non_expiring_provider_token.py:_VAULT_TTL_WORDS": _OPTIONS,
     "rules/non_expiring_provider_token.py:_vault()": _OPTIONS,
-    "rules/non_expiring_provider_token.py:RULE.keywords": _MARKERS,
     "rules/short_token_entropy.py:_NONCE_KEYWORDS": _OPTIONS + " (cipher calls)",
     "rules/short_token_entropy.py:RULE.keywords": _MARKERS,
     "rules/tls_verification_disabled.py:_OFF_FLAGS": _OPTIONS,
