@@ -402,6 +402,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/expiry_verification_disabled.py:_config()": _VALUES,
     "rules/non_expiring_provider_token.py:_DRF_CREATES": _LIBRARY,
     "rules/excessive_token_lifetime.py:_NEVER_WORDS": _VALUES,
+    "rules/excessive_token_lifetime.py:_detect_config()": _VALUES,
     "rules/token_stored_without_ttl.py:_REMOVALS": _LIBRARY,
     "analysis/lifetimes.py:KIND_LABEL": _KINDS,
     "analysis/flow.py:_TIMEDELTA_UNITS": _UNITS,

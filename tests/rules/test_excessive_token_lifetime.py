@@ -223,3 +223,20 @@ def test_never_in_config() -> None:
     assert _found(code, "gateway.yaml") == [
         (3, 16, "token_ttl lets tokens live too long: tokens never expire (refresh and API "
                 "tokens)")]
+
+
+def test_switch_that_turns_expiry_off_reads_its_section() -> None:
+    code = """
+        [auth.api_tokens]
+        default_ttl_days = 14
+        allow_non_expiring = true
+
+        [uploads]
+        allow_non_expiring = true
+
+        [auth.sessions]
+        never_expire = false
+        """
+    assert _found(code, "config.toml") == [
+        (3, 22, "allow_non_expiring lets tokens live too long: tokens never expire (refresh "
+                "and API tokens)")]

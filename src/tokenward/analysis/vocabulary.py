@@ -670,6 +670,19 @@ class LifetimeName:
     unit: float
 
 
+# Words that, just before a lifetime word, turn it off (``allow_non_expiring``,
+# ``NEVER_EXPIRE``, ``disable_expiry``).
+_EXPIRY_NEGATIONS = frozenset({"non", "never", "no", "disable", "disabled", "skip", "without"})
+
+
+def switches_expiry_off(name: str) -> bool:
+    """``allow_non_expiring``, ``tokens_never_expire``, ``disable_expiry``: a switch that,
+    when true, lets tokens live forever."""
+    ws = name_words(name)
+    return any(a in _EXPIRY_NEGATIONS and b in _LIFETIME_WORDS
+               for a, b in itertools.pairwise(ws))
+
+
 def states_lifetime(name: str) -> bool:
     """``max_age``, ``expires``, ``ttl``: a name that states a lifetime."""
     return bool(set(name_words(name)) & _LIFETIME_WORDS)

@@ -33,6 +33,7 @@ from tokenward.analysis.vocabulary import (
     mentions_tokens,
     names_token,
     states_lifetime,
+    switches_expiry_off,
 )
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
@@ -217,6 +218,8 @@ _CONFIG_PAIR = re.compile(
     r"""(?:^|(?<=[\s{,(]))["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*"""
     r"""(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,#;}\]]+)"""
 )
+# A TOML/INI section header: ``[auth.api_tokens]``.
+_SECTION = re.compile(r"^\s*\[+\s*([^\]\s]+)\s*\]+\s*(?:[#;].*)?$")
 # Dockerfile ``ENV NAME value`` (the old form without "=").
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
 
@@ -238,18 +241,26 @@ def _detect_config(source: Source) -> Iterator[Hit]:
     if reports_only_proven(source):
         return
     limit_of = limits(source.config)
+    section = ""
     for number, line in enumerate(source.lines, start=1):
+        header = _SECTION.match(line)
+        if header:
+            section = header.group(1)
+            continue
         matches = list(_CONFIG_PAIR.finditer(line))
         docker = _DOCKER_ENV.match(line) if source.kind is FileKind.DOCKERFILE else None
         if docker:
             matches.append(docker)
         for match in matches:
             key_name = match.group("key").rpartition(".")[2]
-            key = lifetime_name(key_name)
+            text = match.group("value").strip("\"'")
+            switch = switches_expiry_off(key_name) and text.lower() in {"true", "yes", "on"}
+            # A switch names what it is about through its section (``[auth.api_tokens]``).
+            key = lifetime_name(key_name, section if switch else "")
             if key is None:
                 continue
-            text = match.group("value").strip("\"'")
-            seconds = NEVER if _never(key_name, text) else duration_seconds(text, key.unit)
+            seconds = NEVER if switch or _never(key_name, text) else duration_seconds(
+                text, key.unit)
             if seconds is None or seconds <= 0:
                 continue
             limit = limit_of[key.kind]
@@ -298,8 +309,9 @@ RULE = Rule(
              "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
              "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
              "YAML, JSON, TOML, INI, .env, shell and Dockerfile lines (`7d`, `8760h`, "
-             "`3600`; `never`, `forever`, `infinite` mean never). The limits are the rule's "
-             "options (below).",
+             "`3600`; `never`, `forever`, `infinite` mean never; a switch such as "
+             "`allow_non_expiring = true` turns expiry off for what its TOML/INI section "
+             "names). The limits are the rule's options (below).",
         why="The longer a token lives, the longer a stolen one works. A reset link valid for "
             "a week outlives the mailbox compromise that leaked it; an access token valid for "
             "a year makes revocation meaningless.",
