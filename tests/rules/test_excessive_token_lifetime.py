@@ -171,3 +171,72 @@ def test_constants_of_the_file_are_folded_and_a_setting_is_judged_once() -> None
         (11, 57, "set_cookie(max_age=) lets tokens live too long: 1 year; "
                  "limit for refresh and API tokens: 30 days"),
     ]
+
+
+def _found(code: str, path: str = "app/tokens.py") -> list[tuple[int, int, str]]:
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE])
+    return [(f.span.line, f.span.column, f.message) for f in findings]
+
+
+def test_exp_items_helpers_fixed_dates_and_credential_records() -> None:
+    code = """
+        from datetime import datetime, timedelta, timezone
+        from dateutil.relativedelta import relativedelta
+
+        def _utcnow():
+            return datetime.now(timezone.utc)
+
+        def badge_token(claims):
+            claims["exp"] = _utcnow() + timedelta(days=400)
+            return claims
+
+        def kiosk(claims):
+            claims["exp"] = datetime(2100, 6, 30, tzinfo=timezone.utc)
+            claims["nbf"] = datetime(2100, 6, 30, tzinfo=timezone.utc)
+            return {"sub": "kiosk", "exp": datetime(2101, 1, 1)}
+
+        def keys(owner):
+            DeployKey.create(owner, expires_at=_utcnow() + relativedelta(years=3))
+            DeployKey.create(owner, expires_at=_utcnow() + relativedelta(days=7))
+            Report.create(owner, expires_at=_utcnow() + relativedelta(years=3))
+        """
+    assert _found(code) == [
+        (8, 21, '"exp" claim lets tokens live too long: 400 days; limit for refresh and API '
+                "tokens: 30 days"),
+        (12, 21, '"exp" claim lets tokens live too long: until 2100-06-30; limit for refresh '
+                 "and API tokens: 30 days"),
+        (14, 36, '"exp" claim lets tokens live too long: until 2101-01-01; limit for refresh '
+                 "and API tokens: 30 days"),
+        (17, 40, "create(expires_at=) lets tokens live too long: 3 years; limit for refresh "
+                 "and API tokens: 30 days"),
+    ]
+
+
+def test_never_in_config() -> None:
+    code = """
+        api_keys:
+          dashboards:
+            token_ttl: never
+          probes:
+            token_ttl: 1h
+        """
+    assert _found(code, "gateway.yaml") == [
+        (3, 16, "token_ttl lets tokens live too long: tokens never expire (refresh and API "
+                "tokens)")]
+
+
+def test_switch_that_turns_expiry_off_reads_its_section() -> None:
+    code = """
+        [auth.api_tokens]
+        default_ttl_days = 14
+        allow_non_expiring = true
+
+        [uploads]
+        allow_non_expiring = true
+
+        [auth.sessions]
+        never_expire = false
+        """
+    assert _found(code, "config.toml") == [
+        (3, 22, "allow_non_expiring lets tokens live too long: tokens never expire (refresh "
+                "and API tokens)")]

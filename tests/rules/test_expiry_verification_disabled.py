@@ -84,3 +84,46 @@ def test_message() -> None:
     assert [(f.line, f.span.column, f.message) for f in findings] == [
         (2, 27, 'jwt.decode() accepts expired tokens: "verify_exp": False')
     ]
+
+
+def test_authlib_instance_validated_per_function() -> None:
+    code = textwrap.dedent("""
+        from authlib.jose import JsonWebToken
+
+        verifier = JsonWebToken(["RS256"])
+
+        def checked(token, key):
+            claims = verifier.decode(token, key)
+            claims.validate()
+            return claims
+
+        def unchecked(token, key):
+            return verifier.decode(token, key)
+        """).lstrip("\n")
+    findings = scan_snippet(code, "app/sso.py", [RULE])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (11, 12, "authlib.jose.jwt.decode() accepts expired tokens: claims never validated "
+                 "(claims.validate() checks exp)")]
+
+
+def test_long_leeway_and_config_switches() -> None:
+    code = textwrap.dedent("""
+        from datetime import timedelta
+
+        import jwt
+
+        def lenient(token, key):
+            return jwt.decode(token, key, algorithms=["HS256"], leeway=timedelta(hours=12))
+
+        def skewed(token, key):
+            return jwt.decode(token, key, algorithms=["HS256"], leeway=60)
+        """).lstrip("\n")
+    findings = scan_snippet(code, "app/tokens.py", [RULE])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (6, 57, "jwt.decode() accepts expired tokens: leeway=12 hours (longer than an access "
+                "token may live)")]
+    config = ("routes:\n  - auth:\n      verify_expiry: false\n"
+              "  - auth:\n      verify_expiry: true\n")
+    findings = scan_snippet(config, "gateway.yaml", [RULE])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (3, 22, "JWT verification accepts expired tokens: verify_expiry is false")]

@@ -133,3 +133,53 @@ def test_fixable_only_for_literal_claims() -> None:
         (9, "jwt.encode() mints a token whose claims (dict(sub=uid)) have no 'exp': it never "
             "expires"),
     ]
+
+
+def _found(code: str) -> list[tuple[int, int, str, bool]]:
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/example.py", [RULE])
+    return [(f.span.line, f.span.column, f.message, f.fixable) for f in findings
+            if f.rule_id == RULE.id]
+
+
+def test_authlib_instance_and_joserfc_take_claims_second() -> None:
+    code = """
+        import time
+        from authlib.jose import JsonWebToken
+        from joserfc import jwt as rfc
+
+        signer = JsonWebToken(["ES256"])
+
+        def tokens(user, key):
+            header = {"alg": "ES256"}
+            good = signer.encode(header, {"sub": user.id, "exp": int(time.time()) + 60}, key)
+            bad = signer.encode(header, {"sub": user.id}, key)
+            also_bad = rfc.encode(header, {"sub": user.id}, key)
+            return good, bad, also_bad
+        """
+    assert _found(code) == [
+        (10, 11, 'authlib.jose.jwt.encode() mints a token whose claims ({"sub": user.id}) have '
+                 "no 'exp': it never expires", False),
+        (11, 16, 'joserfc.jwt.encode() mints a token whose claims ({"sub": user.id}) have no '
+                 "'exp': it never expires", True),
+    ]
+
+
+def test_claims_from_a_helper() -> None:
+    code = """
+        import jwt
+
+        def _claims(uid):
+            return {"sub": uid, "iss": "me"}
+
+        def link(uid, key):
+            claims = _claims(uid)
+            claims.update({"scope": "read"})
+            return jwt.encode(claims, key)
+
+        def session(uid, key):
+            claims = _claims(uid)
+            claims["exp"] = 1700000900
+            return jwt.encode(claims, key)
+        """
+    assert _found(code) == [(9, 12, "jwt.encode() mints a token whose claims (claims) have no "
+                                    "'exp': it never expires", False)]

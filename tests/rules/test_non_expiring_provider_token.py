@@ -101,3 +101,59 @@ def test_vault_cli_in_scripts_and_workflows() -> None:
               - run: vault token create -policy=deploy -ttl=10000h
         """
     assert lines(workflow, ".github/workflows/deploy.yml") == [4]
+
+
+def _found(code: str, path: str = "app/example.py") -> list[tuple[int, int, str]]:
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), path, [RULE])
+    return [(f.span.line, f.span.column, f.message) for f in findings]
+
+
+def test_far_fixed_dates_and_kubectl_durations() -> None:
+    code = """
+        def provision(project):
+            project.access_tokens.create({"name": "m", "scopes": ["api"],
+                                          "expires_at": "2199-12-31"})
+        """
+    assert _found(code) == [(3, 49, "access_tokens.create() creates a token "
+                                    "expires_at=2199-12-31 (limit 30 days)")]
+    script = """
+        #!/bin/sh
+        TOKEN="$(kubectl -n ci create token deployer --duration=4320h)"
+        SHORT="$(kubectl -n ci create token reader --duration=10m)"
+        kubectl create token viewer
+        """
+    assert _found(script, "scripts/kube.sh") == [
+        (2, 10, "kubectl create token creates a token --duration=180 days (limit 30 days)")]
+
+
+def test_drf_authtoken() -> None:
+    code = """
+        from rest_framework.authtoken.models import Token
+
+        def login(request, token_model):
+            token, _ = Token.objects.get_or_create(user=request.user)
+            other, _ = token_model.objects.get_or_create(user=request.user)
+            Token.objects.filter(user=request.user).delete()
+            return token.key, other.key
+        """
+    assert _found(code) == [(4, 16, "DRF authtoken creates a token that never expires "
+                                    "(rest_framework.authtoken has no expiry)")]
+
+
+def test_credential_records_stored_without_expiry() -> None:
+    code = """
+        from .models import ApiKey, db
+
+        def make(user):
+            key = ApiKey(owner=user.id, key_hash="h")
+            db.session.add(key)
+            later = ApiKey(owner=user.id, key_hash="h")
+            later.expires_at = user.plan_end
+            db.session.add(later)
+            bounded = ApiKey(owner=user.id, key_hash="h", expiry=user.plan_end)
+            bounded.save()
+            draft = ApiKey(owner=user.id)
+            return draft
+        """
+    assert _found(code) == [(4, 11, "ApiKey(...) creates a token with no expiry field (it "
+                                    "stays valid until revoked)")]

@@ -87,3 +87,70 @@ def test_flask_caching_and_memcache() -> None:
             mc.set(f"profile:{user.id}", user.name)
         """
     assert lines(code) == [8, 10]
+
+
+def _found(code: str) -> list[tuple[int, int, str]]:
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/example.py", [RULE])
+    return [(f.span.line, f.span.column, f.message) for f in findings if f.rule_id == RULE.id]
+
+
+def test_client_imported_from_another_module_is_judged_by_its_keys() -> None:
+    """The client is bound elsewhere; the Redis-style key and the value in it say a token
+    record is kept forever."""
+    code = """
+        import secrets
+
+        from .kv import store, settings_cache
+        from .codes import KEY_FORMAT
+
+        LOGIN_KEY = "login-code:{}"
+
+        def _login_code():
+            return secrets.token_urlsafe(24)
+
+        def start(user):
+            code = _login_code()
+            store.set(LOGIN_KEY.format(code), user.id)
+            store.set(f"signin:{user.email}", user.id)
+            store.set(f"profile:{user.id}", user.name)
+            store.set(f"hook:{user.id}", {"secret": user.hook_secret})
+            store.set(f"login-code:{code}", user.id, ex=600)
+            settings_cache.set(f"signin:{user.id}", code)
+        """
+    msg = "set() stores a token with no expiry: Redis keeps it until deleted"
+    assert _found(code) == [(13, 5, msg), (14, 5, msg)]
+
+
+def test_module_dict_never_purged() -> None:
+    code = """
+        import secrets
+
+        PENDING: dict[str, int] = {}
+        SWEPT = {}
+        LABELS = {}
+
+        def invite(user):
+            token = secrets.token_urlsafe(32)
+            PENDING[token] = user.id
+            SWEPT[token] = user.id
+            LABELS[user.name] = user.id
+
+        def sweep(token):
+            SWEPT.pop(token, None)
+        """
+    assert _found(code) == [(9, 5, "PENDING[...] stores a token with no expiry: nothing ever "
+                                   "removes it from this module-level dict")]
+
+
+def test_flask_app_cache_bound_elsewhere() -> None:
+    code = """
+        from flask import request
+
+        from .extensions import cache
+
+        def magic(user, token):
+            cache.set(f"magic:{token}", user.id, timeout=0)
+            cache.set(f"page:{request.path}", "<html>", timeout=0)
+        """
+    assert _found(code) == [(6, 5, "cache.set() stores a token with no expiry: timeout=0 keeps "
+                                   "it forever")]

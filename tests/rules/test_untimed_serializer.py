@@ -92,3 +92,24 @@ def test_django_session_data_is_not_a_token() -> None:
                 return signing.loads(session_data, salt=self.key_salt)
         """
     assert lines(code) == []
+
+
+def test_signature_checked_first_then_age_on_the_same_value() -> None:
+    """healthchecks hc/integrations/email/views.py:97: ``signer.unsign(signed)`` checks the
+    signature, then ``signer.unsign(signed, max_age=300)`` reads the age: not a finding.
+    Another value read without a max_age still is."""
+    code = textwrap.dedent("""
+        from django.core import signing
+
+        def opt_out(request, signed, other):
+            signer = signing.TimestampSigner(salt="session-link")
+            value = signer.unsign(signed)
+            try:
+                signer.unsign(signed, max_age=300)
+            except signing.SignatureExpired:
+                pass
+            return value, signer.unsign(other)
+        """).lstrip("\n")
+    findings = scan_snippet(code, "app/views.py", [RULE])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (10, 19, "signer.unsign: called without max_age")]

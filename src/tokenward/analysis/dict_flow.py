@@ -1,7 +1,8 @@
 """Which keys does a dict have at a given call? Enough data flow for claims and request
-bodies: a dict literal, ``dict(...)``, ``{**a, "k": v}``, or a local variable bound to one
-of those and then changed with ``d["k"] = ...``, ``d.update(...)``, ``d.setdefault(...)``
-or ``d |= {...}`` before the call. Which binding a name reads is the file's analysis."""
+bodies: a dict literal, ``dict(...)``, ``{**a, "k": v}``, a same-module helper's returned
+dict, or a local variable bound to one of those and then changed with ``d["k"] = ...``,
+``d.update(...)``, ``d.setdefault(...)`` or ``d |= {...}`` before the call.
+Which binding a name reads is the file's analysis."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def resolve_dict(source: Source, expr: cst.BaseExpression | None,
             return _dict_call(source, expr, at, depth)
         if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not expr.args:
             return resolve_dict(source, func.value, at, depth + 1)
-        return None
+        return _helper_result(source, expr, depth)
     if isinstance(expr, cst.Name):
         # The binding the name reads (a parameter or a loop variable: unknown); an
         # augmented ``d |= {...}`` is a change applied below, not where ``d`` comes from.
@@ -61,6 +62,16 @@ def resolve_dict(source: Source, expr: cst.BaseExpression | None,
             return base  # a module constant: changes made elsewhere are not followed
         return _with_mutations(source, base, binding, at)
     return None
+
+
+def _helper_result(source: Source, call: cst.Call, depth: int) -> DictFacts | None:
+    """``claims = _base_claims(sub)``: the dict a same-module helper returns (its one
+    return). No literal to extend: the helper's dict is shared by its other callers."""
+    returned = source.analysis.returned(call)
+    if len(returned) != 1:
+        return None
+    inner = resolve_dict(source, returned[0], returned[0], depth + 1)
+    return DictFacts(inner.keys, inner.complete, None, inner.values) if inner else None
 
 
 def _literal(source: Source, node: cst.Dict, at: cst.CSTNode, depth: int) -> DictFacts:

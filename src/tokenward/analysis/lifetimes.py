@@ -15,6 +15,8 @@ grammar of :mod:`tokenward.store.durations`); anything else is a settings error.
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.flow import Constant, Duration
@@ -119,7 +121,117 @@ def from_now(source: Source, node: cst.BaseExpression | None) -> float | None:
         if isinstance(inner, cst.Call) and last_name(inner.func) in {"int", "float"} and \
                 inner.args:
             inner = inner.args[0].value
-        if isinstance(inner, cst.Call) and (call_name(source, inner) or "") in _NOW_CALLS:
+        if isinstance(inner, cst.Call) and _is_now(source, inner):
             delta = source.analysis.constant(delta_side)
-            return _seconds(delta, 1) if not isinstance(delta, str) else None
+            if isinstance(delta, str):
+                return None
+            return _seconds(delta, 1) if delta is not None else _relativedelta(
+                source, delta_side)
     return None
+
+
+def _is_now(source: Source, call: cst.Call, depth: int = 0) -> bool:
+    """``datetime.now(timezone.utc)``, or a same-module helper that returns it
+    (``def _now(): return datetime.now(timezone.utc)``)."""
+    if (call_name(source, call) or "") in _NOW_CALLS:
+        return True
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "timestamp" and \
+            isinstance(call.func.value, cst.Call):  # now().timestamp()
+        return _is_now(source, call.func.value, depth)
+    returned = source.analysis.returned(call) if depth < 2 else []
+    return len(returned) == 1 and isinstance(returned[0], cst.Call) and _is_now(
+        source, returned[0], depth + 1)
+
+
+_RELATIVE_UNITS = {"years": 365 * DAY, "months": 30 * DAY, "weeks": 7 * DAY, "days": DAY,
+                   "hours": HOUR, "minutes": MINUTE, "seconds": 1}
+
+
+def _relativedelta(source: Source, node: cst.BaseExpression) -> float | None:
+    """``relativedelta(years=5)`` (dateutil): a year as 365 days, a month as 30."""
+    if not isinstance(node, cst.Call) or not (call_name(source, node) or "").endswith(
+            "relativedelta") or not node.args:
+        return None
+    total = 0.0
+    for arg in node.args:
+        amount = source.analysis.integer(arg.value)
+        unit = _RELATIVE_UNITS.get(arg.keyword.value if arg.keyword else "")
+        if amount is None or unit is None:
+            return None
+        total += amount * unit
+    return total
+
+
+_DATE_CALLS = frozenset({"datetime.datetime", "datetime.date", "datetime"})
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+# A fixed date in code was picked when the code was written, which the scan cannot know:
+# only one this far ahead is an expiry in name only (``2099-12-31``), whatever the limit.
+FAR_DATE = 10 * 365 * DAY
+
+
+def until(source: Source, node: cst.BaseExpression | None,
+          today: datetime.date | None = None) -> tuple[float, str] | None:
+    """A fixed date at least :data:`FAR_DATE` ahead of ``today`` as a lifetime: the
+    seconds to ``datetime(2099, 1, 1)`` or ``"2099-12-31"``, and the date (None for
+    anything else)."""
+    if node is None:
+        return None
+    target: datetime.date | None = None
+    text = source.analysis.constant(node)
+    if isinstance(text, str):
+        match = _ISO_DATE.match(text)
+        target = _date(*(int(g) for g in match.groups())) if match else None
+    elif isinstance(node, cst.Call) and (call_name(source, node) or "") in _DATE_CALLS:
+        parts = [source.analysis.integer(a.value) for a in node.args[:3] if a.keyword is None]
+        if len(parts) == 3 and all(p is not None for p in parts):
+            target = _date(*(p for p in parts if p is not None))
+    if target is None:
+        return None
+    days = (target - (today or datetime.date.today())).days
+    return (days * DAY, target.isoformat()) if days * DAY >= FAR_DATE else None
+
+
+def _date(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+# -- who issues a JWT ---------------------------------------------------------------------
+# Qualified encode functions -> (position, keyword) of the claims argument (TW301 and its
+# fix read the one table).
+JWT_ENCODERS = {
+    "jwt.encode": (0, "payload"),  # PyJWT
+    "jwt.api_jwt.encode": (0, "payload"),
+    "jose.jwt.encode": (0, "claims"),  # python-jose
+    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
+    "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
+}
+# Classes whose instances encode like authlib's module-level ``jwt``.
+_AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
+                                  "authlib.jose.jwt.JsonWebToken"})
+
+
+def jwt_encoder(source: Source, call: cst.Call) -> tuple[str, bool] | None:
+    """The JWT encoder ``call`` invokes and whether it is called by its module's name (an
+    instance such as ``jwt = JsonWebToken(["RS256"])`` takes authlib's argument order)."""
+    name = call_name(source, call)
+    if authlib_instance_call(source, call, "encode"):
+        return "authlib.jose.jwt.encode", False
+    return (name, True) if name in JWT_ENCODERS else None
+
+
+def authlib_instance_call(source: Source, call: cst.Call, method: str) -> bool:
+    """``jwt.encode(...)``/``jwt.decode(...)`` where ``jwt = JsonWebToken(["RS256"])``
+    in this file: authlib's, whatever the name."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == method and isinstance(
+            func.value, cst.Name)):
+        return False
+    bound = source.analysis.source_binding(func.value)
+    value = bound.value if bound is not None and bound.holds_value else None
+    return isinstance(value, cst.Call) and call_name(source, value) in _AUTHLIB_JWT_CLASSES
+

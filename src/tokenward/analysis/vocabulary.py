@@ -670,6 +670,19 @@ class LifetimeName:
     unit: float
 
 
+# Words that, just before a lifetime word, turn it off (``allow_non_expiring``,
+# ``NEVER_EXPIRE``, ``disable_expiry``).
+_EXPIRY_NEGATIONS = frozenset({"non", "never", "no", "disable", "disabled", "skip", "without"})
+
+
+def switches_expiry_off(name: str) -> bool:
+    """``allow_non_expiring``, ``tokens_never_expire``, ``disable_expiry``: a switch that,
+    when true, lets tokens live forever."""
+    ws = name_words(name)
+    return any(a in _EXPIRY_NEGATIONS and b in _LIFETIME_WORDS
+               for a, b in itertools.pairwise(ws))
+
+
 def states_lifetime(name: str) -> bool:
     """``max_age``, ``expires``, ``ttl``: a name that states a lifetime."""
     return bool(set(name_words(name)) & _LIFETIME_WORDS)
@@ -865,6 +878,17 @@ _AUTH_PURPOSES = frozenset({
 def names_auth_purpose(text: str | None) -> bool:
     """A salt, serializer or function named for authenticating: what it signs is a token."""
     return bool(set(name_words(text or "")) & _AUTH_PURPOSES)
+
+
+# Links that only opt out (unsubscribe): meant to keep working, not credentials to expire.
+_OPT_OUT_WORDS = frozenset({"unsubscribe", "unsub", "optout", "opt_out"})
+
+
+def names_opt_out(text: str | None) -> bool:
+    """A salt or function named for opting out (``newsletter-unsubscribe``): what it signs
+    only stops mail, and is meant not to expire."""
+    words = name_words(text or "")
+    return bool(set(words) & _OPT_OUT_WORDS) or "opt_out" in "_".join(words)
 
 
 # Hash inputs that make the hash keyed or already random (not predictable), and inputs an

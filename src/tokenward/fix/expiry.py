@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tokenward.analysis.lifetimes import JWT_ENCODERS
 from tokenward.analysis.python import ImportTable
 from tokenward.analysis.source import NodeIndex
 from tokenward.fix.base import Edit, FindingCodemod, FixNotPossible, Plan
@@ -23,15 +24,6 @@ from tokenward.fix.imports import NeededImport
 from tokenward.model import Finding
 
 EXPIRY_MINUTES = 15
-
-# Encoder -> (position, keyword) of the claims argument.
-_ENCODERS = {
-    "jwt.encode": (0, "payload"),
-    "jwt.api_jwt.encode": (0, "payload"),
-    "jose.jwt.encode": (0, "claims"),
-    "authlib.jose.jwt.encode": (1, "payload"),
-}
-
 
 def _claims_argument(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
     for arg in call.args:
@@ -115,9 +107,9 @@ class AddExpiryClaim(FindingCodemod):
     def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
         assert isinstance(node, cst.Call) and self._imports is not None
         callee = self._imports.resolve(node.func)
-        if callee not in _ENCODERS:
+        if callee not in JWT_ENCODERS:
             raise FixNotPossible("not a JWT encode call tokenward knows")
-        arg = _claims_argument(node, *_ENCODERS[callee])
+        arg = _claims_argument(node, *JWT_ENCODERS[callee])
         if arg is None:
             raise FixNotPossible("no claims argument")
         claims = arg.value if isinstance(arg.value, cst.Dict) else self._assigned_dict(

@@ -17,6 +17,7 @@ from tokenward.analysis.lifetimes import (
     human,
     limits,
     seconds_of,
+    until,
 )
 from tokenward.analysis.python import (
     last_name,
@@ -27,9 +28,12 @@ from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     LifetimeName,
     cookie_holds_token,
+    function_makes_token,
     lifetime_name,
     mentions_tokens,
+    names_token,
     states_lifetime,
+    switches_expiry_off,
 )
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
@@ -61,11 +65,13 @@ def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
 
 
 def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
-         seconds: float) -> Hit | None:
+           seconds: float, on: str | None = None) -> Hit | None:
+    """``on``: the fixed date the token expires on, said instead of a lifetime."""
     limit = limits(source.config)[kind]
     if seconds <= limit or seconds <= 0:
         return None
-    detail = (f"{human(seconds)}; limit for {KIND_LABEL[kind]}: {human(limit)}"
+    lifetime = f"until {on}" if on else human(seconds)
+    detail = (f"{lifetime}; limit for {KIND_LABEL[kind]}: {human(limit)}"
               if seconds != NEVER else f"tokens never expire ({KIND_LABEL[kind]})")
     return Hit(span=source.span(node), target=label, detail=detail, code=source.code(node),
                fixable=False)
@@ -93,7 +99,7 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
         key_text = binding.name
         element = binding.statement
         if key_text == "exp" and isinstance(element, cst.DictElement):
-            hit = _exp_claim(source, element)
+            hit = _exp_claim(source, element, element.value)
             if hit:
                 yield hit
             continue
@@ -107,11 +113,24 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
                 yield hit
 
 
-def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
-    """``{"exp": datetime.now(timezone.utc) + timedelta(days=30)}``: the claim's kind comes
-    from the surrounding names (``refresh``, ``reset`` ...), access by default."""
+def _exp_items(source: Source) -> Iterator[Hit]:
+    """``claims["exp"] = now() + timedelta(days=3650)``."""
+    for binding in source.analysis.bindings:
+        if binding.kind in _ASSIGNMENTS and binding.key == "exp" and isinstance(
+                binding.target, cst.Subscript) and binding.value is not None:
+            hit = _exp_claim(source, binding.target, binding.value)
+            if hit:
+                yield hit
+
+
+def _exp_claim(source: Source, element: cst.CSTNode, value: cst.BaseExpression) -> Hit | None:
+    """``{"exp": datetime.now(timezone.utc) + timedelta(days=30)}`` or a fixed date
+    (``datetime(2099, 1, 1)``): the claim's kind comes from the surrounding names
+    (``refresh``, ``reset`` ...), access by default."""
     assert source.index is not None
-    seconds = from_now(source, element.value)
+    seconds, on = from_now(source, value), None
+    if seconds is None:
+        seconds, on = until(source, value) or (None, None)
     if seconds is None:
         return None
     context: list[str] = []
@@ -129,7 +148,7 @@ def _exp_claim(source: Source, element: cst.DictElement) -> Hit | None:
                 context.append(string_value(other.value) or "")
     key = lifetime_name("exp", "_".join(context) + "_token")
     kind = key.kind if key else "access"
-    return _hit(source, element.value, '"exp" claim', kind, seconds)
+    return _hit(source, value, '"exp" claim', kind, seconds, on)
 
 
 def _keyword_arguments(source: Source) -> Iterator[Hit]:
@@ -154,13 +173,35 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
             key = LifetimeName("session", 1)  # a cookie that holds a token: a session
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
+        issues = states_lifetime(word) and (
+            _makes_credential(call) or function_makes_token(callee))
+        if key is None and issues:
+            key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
         if key is None:
             continue
-        seconds = _judge(source, key, arg.value, word.lower() in NEVER_KEYS)
+        # ``expires_at=None`` given to what issues a token: a credential that never expires.
+        never = word.lower() in NEVER_KEYS or issues
+        seconds, on = _judge(source, key, arg.value, never), None
+        if seconds is None:
+            seconds, on = from_now(source, arg.value), None
+        if seconds is None:
+            seconds, on = until(source, arg.value) or (None, None)
         if seconds is not None:
-            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds)
+            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds, on)
             if hit:
                 yield hit
+
+
+def _makes_credential(call: cst.Call) -> bool:
+    """``ApiKey(...)``, ``PersonalAccessToken.objects.create(...)``,
+    ``LabKey.issue(...)``: the class called or whose method is called names a
+    credential."""
+    func = call.func
+    while isinstance(func, cst.Attribute):
+        if names_token(func.attr.value) and func.attr.value[:1].isupper():
+            return True
+        func = func.value
+    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
@@ -168,6 +209,7 @@ def _detect_python(source: Source) -> Iterator[Hit]:
         return
     yield from _assignments(source)
     yield from _dict_elements(source)
+    yield from _exp_items(source)
     yield from _keyword_arguments(source)
 
 
@@ -176,12 +218,20 @@ _CONFIG_PAIR = re.compile(
     r"""(?:^|(?<=[\s{,(]))["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*"""
     r"""(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,#;}\]]+)"""
 )
+# A TOML/INI section header: ``[auth.api_tokens]``.
+_SECTION = re.compile(r"^\s*\[+\s*([^\]\s]+)\s*\]+\s*(?:[#;].*)?$")
 # Dockerfile ``ENV NAME value`` (the old form without "=").
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
 
 
+# Values that say "no expiry" whatever the setting (``token_ttl: never``).
+_NEVER_WORDS = frozenset({"never", "forever", "infinite", "unlimited"})
+
+
 def _never(key_name: str, text: str) -> bool:
     key, value = key_name.lower(), text.lower()
+    if value in _NEVER_WORDS:
+        return True
     if key == "token_ttl":  # knox: None means never, False is not a value it takes
         return value in {"none", "null", "~"}
     return key in NEVER_KEYS and value in {"false", "none", "null", "~"}
@@ -191,18 +241,26 @@ def _detect_config(source: Source) -> Iterator[Hit]:
     if reports_only_proven(source):
         return
     limit_of = limits(source.config)
+    section = ""
     for number, line in enumerate(source.lines, start=1):
+        header = _SECTION.match(line)
+        if header:
+            section = header.group(1)
+            continue
         matches = list(_CONFIG_PAIR.finditer(line))
         docker = _DOCKER_ENV.match(line) if source.kind is FileKind.DOCKERFILE else None
         if docker:
             matches.append(docker)
         for match in matches:
             key_name = match.group("key").rpartition(".")[2]
-            key = lifetime_name(key_name)
+            text = match.group("value").strip("\"'")
+            switch = switches_expiry_off(key_name) and text.lower() in {"true", "yes", "on"}
+            # A switch names what it is about through its section (``[auth.api_tokens]``).
+            key = lifetime_name(key_name, section if switch else "")
             if key is None:
                 continue
-            text = match.group("value").strip("\"'")
-            seconds = NEVER if _never(key_name, text) else duration_seconds(text, key.unit)
+            seconds = NEVER if switch or _never(key_name, text) else duration_seconds(
+                text, key.unit)
             if seconds is None or seconds <= 0:
                 continue
             limit = limit_of[key.kind]
@@ -240,12 +298,20 @@ RULE = Rule(
              "`SESSION_COOKIE_AGE`, Flask `PERMANENT_SESSION_LIFETIME`, knox `TOKEN_TTL: None`, "
              "django-oauth-toolkit and djangorestframework-jwt settings, "
              "`ACCESS_TOKEN_EXPIRE_MINUTES`-style settings (the unit is read from the name), "
-             "`max_age` of token and session cookies, and `exp` claims set to now plus a long "
-             "delta. Values are read from literals, arithmetic, `timedelta(...)`, constants "
+             "`max_age` of token and session cookies, `exp` claims (in a dict or set as "
+             "`claims[\"exp\"] = ...`) set to now plus a long delta (now also through a "
+             "same-module helper such as `_now()`; `timedelta`, dateutil `relativedelta`) or "
+             "to a fixed date ten years or more ahead (`datetime(2099, 1, 1)`), and lifetimes "
+             "given to what issues a credential: a class naming one (`ApiKey(...)`, "
+             "`PersonalAccessToken(...)`, `LabKey.issue(expires_at=...)`) or a "
+             "`create_api_token`-style function, where `expires_at=None` means never. "
+             "Values are read from literals, arithmetic, `timedelta(...)`, constants "
              "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
              "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
              "YAML, JSON, TOML, INI, .env, shell and Dockerfile lines (`7d`, `8760h`, "
-             "`3600`). The limits are the rule's options (below).",
+             "`3600`; `never`, `forever`, `infinite` mean never; a switch such as "
+             "`allow_non_expiring = true` turns expiry off for what its TOML/INI section "
+             "names). The limits are the rule's options (below).",
         why="The longer a token lives, the longer a stolen one works. A reset link valid for "
             "a week outlives the mailbox compromise that leaked it; an access token valid for "
             "a year makes revocation meaningless.",

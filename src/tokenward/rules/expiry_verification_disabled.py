@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.lifetimes import LIMITS, authlib_instance_call, human, seconds_of
 from tokenward.analysis.python import call_name, keyword, string_value
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
-from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
+from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -79,22 +81,68 @@ def _routing_claim_only(source: Source, call: cst.Call) -> bool:
     return False
 
 
+def _validated(source: Source, call: cst.Call) -> bool:
+    """authlib claims are checked where they are decoded: a ``.validate(...)`` call in
+    the same function (a registry's or the claims' own), or ``validate_exp``."""
+    assert source.index is not None
+    if "validate_exp" in source.text:
+        return True
+    scope = source.analysis.function(call)
+    return any(isinstance(other.func, cst.Attribute) and other.func.attr.value == "validate"
+               and source.analysis.function(other) is scope
+               for other in source.index.of(cst.Call))
+
+
+def _leeway(source: Source, call: cst.Call) -> Iterator[tuple[cst.CSTNode, str]]:
+    """``leeway=timedelta(days=365)``: a clock-skew allowance longer than an access token
+    may live accepts expired tokens for that long."""
+    arg = keyword(call, "leeway")
+    seconds = seconds_of(source, arg.value, 1) if arg is not None else None
+    limit = LIMITS["access"].value(source.config)
+    if arg is not None and seconds is not None and seconds > limit:
+        yield arg, f"leeway={human(seconds)} (longer than an access token may live)"
+
+
+# Settings that check a JWT's expiry, in gateway and proxy configuration files.
+_VERIFY_EXPIRY_KEYS = frozenset({"verify_exp", "verify_expiry", "verify_expiration",
+                                 "validate_exp", "validate_expiry", "check_exp",
+                                 "check_expiry", "verifyexpiry", "validateexpiry"})
+
+
+def _config(source: Source) -> Iterator[Hit]:
+    """``verify_expiry: false`` in YAML, TOML, JSON, INI and .env files."""
+    for pair in pairs(source.text, source.kind):
+        key = pair.key.rpartition(".")[2].lower().replace("-", "_")
+        if key in _VERIFY_EXPIRY_KEYS and pair.value.strip("\"'").lower() in {"false", "no",
+                                                                              "off", "0"}:
+            yield Hit(span=pair.value_span, target="JWT verification",
+                      detail=f"{pair.key} is {pair.value}", code=f"{pair.key}: {pair.value}",
+                      fixable=False)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    if reports_only_proven(source):
         return
-    validated = ".validate(" in source.text or "validate_exp" in source.text
+    if source.kind is not FileKind.PYTHON:
+        yield from _config(source)
+        return
+    if source.index is None:
+        return
     for call in source.index.of(cst.Call):
         name = call_name(source, call)
+        if authlib_instance_call(source, call, "decode"):
+            name = "authlib.jose.jwt.decode"
         if name in DECODERS:
-            for node, what in _disabled_options(source, call):
+            for node, what in (*_disabled_options(source, call), *_leeway(source, call)):
                 if "verify_signature" in what and _peeks(source, call):
                     continue
                 if what == "verify=False" and _peeks(source, call):
                     continue
-                yield Hit(span=source.span(node), target=name, detail=what,
+                yield Hit(span=source.span(node), target=f"{name}()", detail=what,
                           code=source.code(node), fixable=what == '"verify_exp": False')
-        elif name in AUTHLIB_DECODERS and not validated:
-            yield Hit(span=source.span(call), target=name,
+            continue
+        elif name in AUTHLIB_DECODERS and not _validated(source, call):
+            yield Hit(span=source.span(call), target=f"{name}()",
                       detail="claims never validated (claims.validate() checks exp)",
                       code=source.code(call), fixable=False)
 
@@ -106,14 +154,15 @@ RULE = Rule(
     category=Category.MISSING_EXPIRY,
     severity=Severity.HIGH,
     cwe=(613, 347),
-    message="{target}() accepts expired tokens: {detail}",
+    message="{target} accepts expired tokens: {detail}",
     hint="Remove the option that turns verification off; tokens must be checked for expiry",
     docs=RuleDocs(
         what="Finds JWT decoding that does not check expiry: PyJWT and python-jose `decode` "
              "with `options={\"verify_exp\": False}` or `{\"verify_signature\": False}` "
              "(which turns off every check, expiry included), PyJWT 1.x `verify=False`, and "
-             "authlib/joserfc `jwt.decode` in a file that never calls `claims.validate()` "
-             "(authlib checks `exp` only there). Options are followed through local "
+             "authlib/joserfc `jwt.decode` (also on a `JsonWebToken([...])` instance of the "
+             "file) in a function that never calls `.validate()` (authlib checks `exp` only "
+             "there). Options are followed through local "
              "variables.",
         why="An expired token is a token that was meant to be dead: a leaked or revoked-by-"
             "expiry token keeps working, and with the signature unchecked anyone can forge "
@@ -136,9 +185,10 @@ RULE = Rule(
                    "change by hand (the call may need a key and algorithms).",
     ),
     detect=_detect,
-    kinds=PYTHON,
+    kinds=PYTHON | CONFIG,
     fix="remove-verify-exp-off",
-    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc"),
+    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc",
+              "leeway", "validate_exp", "check_exp", "verifyexp"),
     bad=(
         Example(
             """

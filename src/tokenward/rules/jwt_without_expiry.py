@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.python import argument, call_name
+from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
+from tokenward.analysis.python import argument
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
@@ -17,24 +18,16 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# Qualified encode functions -> (position, keyword) of the claims argument.
-ENCODERS = {
-    "jwt.encode": (0, "payload"),  # PyJWT
-    "jwt.api_jwt.encode": (0, "payload"),
-    "jose.jwt.encode": (0, "claims"),  # python-jose
-    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
-    "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
-}
-
 
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
     for call in source.index.of(cst.Call):
-        name = call_name(source, call)
-        if name not in ENCODERS:
+        encoder = jwt_encoder(source, call)
+        if encoder is None:
             continue
-        position, word = ENCODERS[name]
+        name, by_module = encoder
+        position, word = JWT_ENCODERS[name]
         arg = argument(call, position, word)
         if arg is None:
             continue
@@ -46,7 +39,7 @@ def _detect(source: Source) -> Iterator[Hit]:
             target=name,
             detail=source.code(arg.value) if len(source.code(arg.value)) <= 40 else "payload",
             code=source.code(call),
-            fixable=facts.literal is not None,
+            fixable=by_module and facts.literal is not None,
         )
 
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.lifetimes import LIMITS, human
+from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
+from tokenward.analysis.vocabulary import secret_kind, states_lifetime
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
@@ -60,9 +61,21 @@ def _missing_expiry(source: Source, call: cst.Call, data: cst.BaseExpression | N
     expires = facts.value(field)
     if field in facts.keys and not (isinstance(expires, cst.Name)
                                     and expires.value == "None"):
-        return None
+        return _far_date(source, call, expires, field, target)
     return Hit(span=source.span(call), target=target, detail=f"without {field}",
                code=source.code(call), fixable=False)
+
+
+def _far_date(source: Source, call: cst.Call, expires: cst.BaseExpression | None,
+              field: str, target: str) -> Hit | None:
+    """``"expires_at": "2099-12-31"``: an expiry in name only."""
+    fixed = until(source, expires)
+    limit = _LIMIT.value(source.config)
+    if fixed is None or fixed[0] <= limit or expires is None:
+        return None
+    return Hit(span=source.span(expires), target=target,
+               detail=f"{field}={fixed[1]} (limit {human(limit)})", code=source.code(call),
+               fixable=False)
 
 
 def _raw_post(source: Source, call: cst.Call) -> Hit | None:
@@ -79,6 +92,58 @@ def _raw_post(source: Source, call: cst.Call) -> Hit | None:
         path = next(p for p in _GITLAB_PATHS if p in url).strip("/")
         return _missing_expiry(source, call, data, "expires_at", f"POST {path}")
     return None
+
+
+# Django REST framework's authtoken: one key per user, valid until deleted.
+_DRF_TOKEN = "rest_framework.authtoken.models.Token.objects."
+_DRF_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def _drf_authtoken(source: Source, call: cst.Call) -> Hit | None:
+    name = call_name(source, call) or ""
+    if not name.startswith(_DRF_TOKEN) or name[len(_DRF_TOKEN):] not in _DRF_CREATES:
+        return None
+    return Hit(span=source.span(call), target="DRF authtoken",
+               detail="that never expires (rest_framework.authtoken has no expiry)",
+               code=source.code(call), fixable=False)
+
+
+def _credential_record(source: Source, call: cst.Call) -> Hit | None:
+    """``key = MerchantApiKey(owner=..., key_hash=...)`` then ``db.session.add(key)``: an
+    API key or token record stored with no lifetime among its fields (nor set on it
+    before it is stored). A record the code only builds is not judged."""
+    func = call.func
+    name = func.value if isinstance(func, cst.Name) else None
+    if name is None or not name[:1].isupper() or secret_kind(name) not in {"API key", "token"}:
+        return None
+    if not call.args or any(a.keyword is None for a in call.args):
+        return None  # positional or **fields: what they hold is unknown
+    if any(states_lifetime(a.keyword.value) for a in call.args if a.keyword is not None):
+        return None
+    assert source.index is not None
+    holder = source.index.parent(call)
+    if not isinstance(holder, cst.Assign) or len(holder.targets) != 1 or not isinstance(
+            holder.targets[0].target, cst.Name):
+        return None
+    binding = source.analysis.binding_of(holder.targets[0].target)
+    if binding is None:
+        return None
+    stored = False
+    for use in source.analysis.uses(binding):
+        parent = source.index.parent(use)
+        if isinstance(parent, cst.Attribute) and states_lifetime(parent.attr.value):
+            return None  # key.expires_at = ... (or read: the record has a lifetime)
+        if isinstance(parent, cst.Arg):
+            outer = source.index.parent(parent)
+            stored = stored or (isinstance(outer, cst.Call) and isinstance(
+                outer.func, cst.Attribute) and outer.func.attr.value in {"add", "add_all"})
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "save":
+            stored = True
+    if not stored:
+        return None
+    return Hit(span=source.span(call), target=f"{name}(...)",
+               detail="with no expiry field (it stays valid until revoked)",
+               code=source.code(call), fixable=False)
 
 
 def _vault(source: Source, call: cst.Call) -> Hit | None:
@@ -140,16 +205,39 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
                     break
 
 
+_KUBECTL_TOKEN = re.compile(r"\bkubectl\b[^\n#|;&]*?\bcreate\s+token\b(?P<args>[^\n#|;&)]*)")
+_DURATION = re.compile(r"--duration[=\s]+[\"']?(?P<value>[\w.]+)")
+
+
+def _kubectl_cli(source: Source) -> Iterator[Hit]:
+    """``kubectl create token sa --duration=8760h``: a service-account token beyond the
+    limit (without ``--duration`` the API server's default, an hour, applies)."""
+    limit = _LIMIT.value(source.config)
+    for number, line in enumerate(source.lines, start=1):
+        if "kubectl" not in line:
+            continue
+        for match in _KUBECTL_TOKEN.finditer(line):
+            option = _DURATION.search(match.group("args"))
+            seconds = duration_seconds(option.group("value"), bare_unit=1) if option else None
+            if seconds is not None and seconds > limit:
+                span = Span(number, match.start() + 1, number, match.end() + 1)
+                yield Hit(span=span, target="kubectl create token",
+                          detail=f"--duration={human(seconds)} (limit {human(limit)})",
+                          code=match.group(0).strip(), fixable=False)
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if reports_only_proven(source):
         return
     if source.kind is not FileKind.PYTHON:
         yield from _vault_cli(source)
+        yield from _kubectl_cli(source)
         return
     if source.index is None:
         return
     for call in source.index.of(cst.Call):
-        hit = _gitlab(source, call) or _vault(source, call)
+        hit = (_gitlab(source, call) or _vault(source, call) or _drf_authtoken(source, call)
+               or _credential_record(source, call))
         if hit:
             yield hit
 
@@ -171,9 +259,14 @@ RULE = Rule(
              "`/oauth/authorizations` POSTs without `expires_in`, and Vault token creation (hvac "
              "`client.auth.token.create()`/`create_orphan()`, `client.create_token()`, the "
              "`vault token create` command in shell scripts, Dockerfiles, workflows) with no "
-             "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit "
-             "(`refresh_token_max` of `[tool.tokenward.rules.excessive-token-lifetime]`, "
-             "default 30 days).",
+             "`ttl`, or with a `ttl`, `explicit_max_ttl` or `period` above the limit; GitLab "
+             "`expires_at` fixed ten years or more ahead (`\"2099-12-31\"`); "
+             "`kubectl create token --duration` above the limit; Django REST framework "
+             "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire); "
+             "API key and token records (`ApiKey(...)`, a class the vocabulary calls a key "
+             "or token, keyword fields only) stored (`session.add`, `.save()`) with no "
+             "lifetime field, nor one set on them before. The limit is `refresh_token_max` "
+             "of `[tool.tokenward.rules.excessive-token-lifetime]` (default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "
             "it; leaked CI and automation tokens are a common way in.",
         how="Always pass an expiry: GitLab `expires_at` a few days or weeks ahead, Vault "
@@ -190,7 +283,8 @@ RULE = Rule(
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
-              "token create", "oauth/authorizations"),
+              "token create", "oauth/authorizations", "create token", "authtoken",
+              "session.add", ".save()"),
     bad=(
         Example(
             """

@@ -14,8 +14,10 @@ from tokenward.analysis.python import (
     keyword,
     last_name,
     positional,
+    subtree,
 )
 from tokenward.analysis.source import Source
+from tokenward.analysis.stores import key_interpolates_generated, key_names_purpose, key_prefix
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
 from tokenward.model import Category, Hit, Severity
@@ -78,10 +80,17 @@ def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
                fixable=False)
 
 
-def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Source) -> bool:
+def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Source,
+              key: cst.BaseExpression | None) -> bool:
     dotted = dotted_name(receiver)
     if dotted in bound:
         return True
+    if key is not None and _imported_store(source, receiver) and key_prefix(source, key):
+        # A client bound in another module, written with a Redis-style key: only the key
+        # can say the record is a token, by what is interpolated in it or its purpose (a
+        # "webhook:{id}" record keeping a signing secret is configuration, not a token).
+        return _tokenish(key, text=False) or key_names_purpose(source, key) or \
+            key_interpolates_generated(source, key)
     if isinstance(receiver, cst.Call):  # redis.Redis().set(...), get_redis().set(...)
         name = call_name(source, receiver) or last_name(receiver.func) or ""
         return name.startswith(_REDIS_FACTORIES) or "redis" in name.lower()
@@ -89,11 +98,30 @@ def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Sourc
     return "redis" in last or (last in {"pipe", "pipeline"} and bool(bound))
 
 
-def _tokenish(node: cst.BaseExpression | None) -> bool:
+def _imported_store(source: Source, receiver: cst.BaseExpression) -> bool:
+    """``from .extensions import store``: a name imported from elsewhere (what it is, the
+    other module says; the key written to it says it is a key-value store), never a cache
+    (whose default timeout expires entries) nor something bound in this file."""
+    if not isinstance(receiver, cst.Name) or "cache" in receiver.value.lower():
+        return False
+    binding = source.analysis.binding_at(receiver)
+    return binding is not None and binding.kind is Kind.IMPORT
+
+
+def _token_key(source: Source, key: cst.BaseExpression) -> bool:
+    """A key that names a token record: by its names, its namespace, or a value just
+    generated in it."""
+    return _tokenish(key) or key_names_purpose(source, key) or key_interpolates_generated(
+        source, key)
+
+
+def _tokenish(node: cst.BaseExpression | None, *, text: bool = True) -> bool:
+    """The node names a token: its literal text (unless ``text`` is False) or the names in
+    it."""
     if node is None:
         return False
-    text = literal_text(node)
-    if text is not None and key_text_is_token(text):
+    literal = literal_text(node) if text else None
+    if literal is not None and key_text_is_token(literal):
         return True
     stack: list[cst.CSTNode] = [node]
     while stack:
@@ -142,14 +170,26 @@ def _redis_hits(source: Source, call: cst.Call, method: str,
         elif positional(call, 2) is not None:
             return None
     value_nodes = [a.value for a in call.args[1:]]
+    keys = [key_arg.value]
     if method == "mset" and call.args:
         value_nodes = [call.args[0].value]
-    if not (_tokenish(key_arg.value) or any(_tokenish_value(v) for v in value_nodes)):
+        keys = _mapping_keys(call.args[0].value)
+    if not (any(_token_key(source, k) for k in keys)
+            or any(_tokenish_value(v) for v in value_nodes)):
         return None
     if _expired_later(source, call, key_arg.value, expires):
         return None
     return Hit(span=source.span(call), target=f"{method}()",
                detail="Redis keeps it until deleted", code=source.code(call), fixable=False)
+
+
+def _mapping_keys(mapping: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The keys ``mset`` writes: a dict literal's or a comprehension's."""
+    if isinstance(mapping, cst.DictComp):
+        return [mapping.key]
+    if isinstance(mapping, cst.Dict):
+        return [e.key for e in mapping.elements if isinstance(e, cst.DictElement)]
+    return []
 
 
 def _tokenish_value(node: cst.BaseExpression) -> bool:
@@ -166,7 +206,9 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
     keep the entry forever; their defaults expire."""
     table = source.analysis.imports.names.values()
     django = any(n.startswith("django") for n in table)
-    flask_caching = any(n.startswith("flask_caching") for n in table)
+    # A Flask app's cache is flask-caching's even when bound in another module
+    # (``from .extensions import cache``): 0 is its "never".
+    flask_caching = any(n.startswith(("flask_caching", "flask")) for n in table) and not django
     timeout = argument(call, 2, "timeout")
     if timeout is None:
         return None
@@ -177,12 +219,67 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
         return None
     key_arg = argument(call, 0, "key")
     value_arg = argument(call, 1, "value")
-    if key_arg is None or not (_tokenish(key_arg.value) or (
+    if key_arg is None or not (_token_key(source, key_arg.value) or (
             value_arg is not None and _tokenish_value(value_arg.value))):
         return None
     return Hit(span=source.span(call), target=f"cache.{method}()",
                detail=f"timeout={source.code(value)} keeps it forever", code=source.code(call),
                fixable=False)
+
+
+# What removes entries from an in-process store (a purge, an expiry sweep, a consume).
+_REMOVALS = frozenset({"pop", "popitem", "clear", "remove", "discard"})
+
+
+def _module_stores(source: Source) -> frozenset[str]:
+    """Module-level dicts (``PENDING: dict[str, int] = {}``) that nothing in the file ever
+    removes an entry from: what is put in them stays for the process's life."""
+    assert source.index is not None
+    empty = {b.name for b in source.analysis.bindings
+             if b.kind in (Kind.ASSIGN, Kind.ANNOTATED) and isinstance(b.target, cst.Name)
+             and source.analysis.function(b.statement) is None and _empty_dict(b.value)}
+    removed = {dotted_name(target.value) for delete in source.index.of(cst.Del)
+               for target in subtree(delete.target, limit=50)
+               if isinstance(target, cst.Subscript)}
+    removed |= {dotted_name(call.func.value) for call in source.index.of(cst.Call)
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value in _REMOVALS}
+    return frozenset(empty - removed)
+
+
+def _empty_dict(value: cst.BaseExpression | None) -> bool:
+    return (isinstance(value, cst.Dict) and not value.elements) or (
+        isinstance(value, cst.Call) and last_name(value.func) in {"dict", "OrderedDict"}
+        and not value.args)
+
+
+def _in_process(source: Source) -> Iterator[Hit]:
+    """``PENDING[token] = user_id`` in a function, into a module-level dict nothing purges."""
+    stores = _module_stores(source)
+    if not stores:
+        return
+    assert source.index is not None
+    for assign in source.index.of(cst.Assign):
+        for target in assign.targets:
+            node = target.target
+            if not (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name)
+                    and node.value.value in stores and len(node.slice) == 1):
+                continue
+            index = node.slice[0].slice
+            if not isinstance(index, cst.Index) or source.analysis.function(assign) is None:
+                continue
+            if _token_key(source, index.value):
+                yield Hit(span=source.span(assign), target=f"{node.value.value}[...]",
+                          detail="nothing ever removes it from this module-level dict",
+                          code=source.code(assign), fixable=False)
+
+
+def _first_key(call: cst.Call) -> cst.BaseExpression | None:
+    """The key a write names (``mset``: the first key of its mapping)."""
+    first = argument(call, 0, "name")
+    if first is None:
+        return None
+    keys = _mapping_keys(first.value)
+    return keys[0] if keys else first.value
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -200,8 +297,8 @@ def _detect(source: Source) -> Iterator[Hit]:
             if method not in {"set", "add", "replace", "cas"}:
                 continue
             hit = _memcache_hit(source, call, method)
-        elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(func.value, bound,
-                                                                          source):
+        elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(
+                func.value, bound, source, _first_key(call)):
             hit = _redis_hits(source, call, method, expires)
         elif method in {"set", "set_many", "add"} and "cache" in (
                 last_name(func.value) or "").lower():
@@ -210,6 +307,7 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         if hit:
             yield hit
+    yield from _in_process(source)
 
 
 RULE = Rule(
@@ -228,7 +326,14 @@ RULE = Rule(
              "entry forever (Django `cache.set(..., timeout=None)`, flask-caching "
              "`timeout=0`, pymemcache/python-memcached `set` without `expire`/`time`). "
              "A write is about a token when its key (literal text or the names "
-             "in it, e.g. `f\"reset:{token}\"`) or its value names a token.",
+             "in it, e.g. `f\"reset:{token}\"`) or its value names a token. A client bound "
+             "in another module and imported under any name (`from .extensions import "
+             "store`) is judged by the key written: a Redis-style `prefix:` key whose "
+             "namespace names a purpose (`session:`, `remember:`, `magic:`) or that holds a "
+             "value just generated in the file (`code = _new_code()` from `random`, "
+             "`secrets`, `numpy.random` ..., through locals and helpers). Also tokens put in "
+             "a module-level dict in a function when nothing in the file ever removes an "
+             "entry (`del`, `pop`, `clear`).",
         why="A token kept in the store without a TTL stays valid until someone deletes it: "
             "the server-side expiry that makes a short-lived token short-lived is missing.",
         how="Pass the lifetime with the write (`ex=`/`px=`, `setex`, a cache timeout), or "
@@ -237,15 +342,20 @@ RULE = Rule(
                     "lists, rate limits); `setex`/`psetex`; writes followed by `expire` on "
                     "the same key expression in the same function; Django and flask-caching "
                     "writes that use the cache's default timeout; receivers the rule cannot "
-                    "tell are Redis; test code.",
+                    "tell are Redis (an imported client written with a key that is not "
+                    "namespaced, or whose key only names a record by id, such as a webhook "
+                    "configuration holding its secret); module dicts something purges; test "
+                    "code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://redis.io/docs/latest/commands/set/",
                     "https://docs.djangoproject.com/en/stable/topics/cache/#basic-usage"),
     ),
     detect=_detect,
     kinds=PYTHON,
+    # The writes themselves too: a client bound in another module is imported under any
+    # name (``from .extensions import store``).
     keywords=("redis", "memcache", "pylibmc", "django.core.cache", "flask_caching",
-              "memcached"),
+              "memcached", ".set(", ".hset(", ".mset(", ".setnx(", ".hmset(", "= {}", "dict()"),
     prefilter=mentions_tokens,
     bad=(
         Example(

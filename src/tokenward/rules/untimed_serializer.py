@@ -18,7 +18,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
-from tokenward.analysis.vocabulary import names_auth_purpose, names_token
+from tokenward.analysis.vocabulary import names_auth_purpose, names_opt_out, names_token
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -136,17 +136,61 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         if binds.kind(func.value) != "timed":
             continue
-        max_age = keyword(call, "max_age") or positional(call, 1)
-        if max_age is None or (isinstance(max_age.value, cst.Name)
-                               and max_age.value.value == "None"):
+        if not _limits_age(call) and not _aged_elsewhere(source, call):
             yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
                       f"{func.attr.value}", detail="called without max_age",
                       code=source.code(call), fixable=False)
 
 
+def _limits_age(call: cst.Call) -> bool:
+    max_age = keyword(call, "max_age") or positional(call, 1)
+    return max_age is not None and not (isinstance(max_age.value, cst.Name)
+                                        and max_age.value.value == "None")
+
+
+def _aged_elsewhere(source: Source, call: cst.Call) -> bool:
+    """The same signer reads the same value with a ``max_age`` in the same function, in a
+    ``try`` that handles ``SignatureExpired``: the read without one only checks the
+    signature first (``unsign(v)``, then ``unsign(v, max_age=300)`` to decide what an old
+    link does)."""
+    assert source.index is not None and isinstance(call.func, cst.Attribute)
+    scope = source.analysis.function(call)
+    receiver, value = source.code(call.func.value), argument(call, 0, "s")
+    if scope is None or value is None:
+        return False
+    for other in source.index.of(cst.Call):
+        func = other.func
+        if other is call or not isinstance(func, cst.Attribute) or \
+                func.attr.value != call.func.attr.value or \
+                source.code(func.value) != receiver or \
+                source.analysis.function(other) is not scope:
+            continue
+        other_value = argument(other, 0, "s")
+        if other_value is not None and source.code(other_value.value) == source.code(
+                value.value) and _limits_age(other) and _handles_expiry(source, other):
+            return True
+    return False
+
+
+def _handles_expiry(source: Source, call: cst.Call) -> bool:
+    """The call sits in a ``try`` that catches ``SignatureExpired``: what an old token
+    does is decided there, deliberately."""
+    assert source.index is not None
+    node: cst.CSTNode | None = call
+    while node is not None and not isinstance(node, cst.FunctionDef):
+        if isinstance(node, cst.Try) and any(
+                handler.type is not None and "SignatureExpired" in source.code(handler.type)
+                for handler in node.handlers):
+            return True
+        node = source.index.parent(node)
+    return False
+
+
 def _django_auth(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     salt = keyword(call, "salt")
+    if salt is not None and names_opt_out(string_value(salt.value)):
+        return False  # an unsubscribe link: meant to keep working
     if salt is not None and names_auth_purpose(string_value(salt.value)):
         return True
     value = positional(call, 0)
@@ -181,8 +225,11 @@ RULE = Rule(
         not_flagged="Non-timed serializers for data that is not a credential (cache "
                     "payloads, signed preferences, unsubscribe links); `loads()` with "
                     "`max_age`, by keyword or position; Django `signing.loads()` with no sign "
-                    "of authentication in its salt, argument or function; serializers the "
-                    "rule cannot resolve; test code.",
+                    "of authentication in its salt, argument or function, or salted for "
+                    "opting out (`unsubscribe`); a read without `max_age` when the same "
+                    "signer reads the same value with `max_age` in the same function, in a "
+                    "`try` handling `SignatureExpired` (the first read checks the signature "
+                    "only); serializers the rule cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://itsdangerous.palletsprojects.com/en/stable/timed/",
                     "https://docs.djangoproject.com/en/stable/topics/signing/"),
