@@ -81,3 +81,21 @@ def test_a_token_in_a_python_comment_fires() -> None:
             # old: 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
             return 1
         ''', "f.py") == [(2, 12, "GitHub personal access token in clear text")]
+
+
+@pytest.mark.parametrize(("line", "column", "message"), [
+    # curl -u with an empty user, or the password quoted on its own.
+    ('curl -u ":Qv7kZ2mX9pLw4R" https://api.internal', 11, "curl password in clear text"),
+    ("curl --user deploy:'Qv7kZ2mX9pLw4R' -X PATCH", 21, "curl password in clear text"),
+    # An Authorization header with a scheme other than Bearer/Basic/Token, or none.
+    ('curl -H "Authorization: Api-Token 7Hq2Lm9Vz3Rt7Wq4Pn6Bc1Xy8K" https://x.io', 35,
+     "curl Authorization header in clear text"),
+    ("curl --header  'Authorization:  7Hq2Lm9Vz3Rt7Wq4Pn6Bc1Xy8K'", 33,
+     "curl Authorization header in clear text"),
+    # A variable is not a credential: the scheme alone is too short to be one.
+    pytest.param('curl -H "Authorization: Bearer $TOKEN" https://x.io', 0, "",
+                 id="variable"),
+])
+def test_curl_credentials_in_scripts(line: str, column: int, message: str) -> None:
+    expected = [(1, column, message)] if message else []
+    assert _found(line, "deploy.sh") == expected
