@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import string
 import textwrap
 
 import pytest
@@ -99,3 +101,25 @@ def test_a_token_in_a_python_comment_fires() -> None:
 def test_curl_credentials_in_scripts(line: str, column: int, message: str) -> None:
     expected = [(1, column, message)] if message else []
     assert _found(line, "deploy.sh") == expected
+
+
+def _key_block(body: str) -> str:
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "\n".join(["-----BEGIN PRIVATE KEY-----", *lines, "-----END PRIVATE KEY-----"])
+
+
+def _reported(text: str, path: str) -> list[tuple[int, int, str]]:
+    """What the context policy lets through (a docs file reports only what proves itself)."""
+    return [(f.span.line, f.span.column, f.message) for f in scan_snippet(text, path, [RULE])
+            if f.rule_id == RULE.id and f.suppression is None]
+
+
+def test_a_placeholder_laid_out_as_a_key_proves_nothing_in_docs() -> None:
+    rng = random.Random(13)
+    alphabet = string.ascii_letters + string.digits + "+/"
+    made_up = "MIIE" + "".join(rng.choice(alphabet) for _ in range(136))
+    # A whole key in documentation is reported: it proves itself.
+    assert _reported("key:\n" + _key_block(made_up) + "\n", "docs/setup.rst") == [
+        (2, 1, "private key in clear text")]
+    # The same layout holding a word over and over (allauth's Apple provider docs) is not.
+    assert _reported("key:\n" + _key_block("s3cr3t" * 23) + "\n", "docs/setup.rst") == []

@@ -245,6 +245,7 @@ def private_key_body(text: str, end: int) -> str | None:
 _KEY_LAYOUT = re.compile(r"\\n|\\r|[\"'\s+,]|Proc-Type:[^\n]*|DEK-Info:[^\n]*")
 _WHOLE_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{64,}")
 _MAX_KEY_BODY = 16384
+_KEY_ALPHABET = 16  # the fewest distinct characters a real key body shows
 
 
 def is_whole_private_key(text: str, end: int) -> bool:
@@ -255,7 +256,10 @@ def is_whole_private_key(text: str, end: int) -> bool:
     stop = text.find("-----END", end, end + _MAX_KEY_BODY)
     if stop < 0:
         return False
-    return _WHOLE_KEY_BODY.fullmatch(_KEY_LAYOUT.sub("", text[end:stop])) is not None
+    body = _KEY_LAYOUT.sub("", text[end:stop])
+    # A placeholder laid out as a key (``s3cr3ts3cr3t...``) uses a handful of characters;
+    # 64 or more base64 characters of DER use about forty.
+    return _WHOLE_KEY_BODY.fullmatch(body) is not None and len(set(body)) >= _KEY_ALPHABET
 
 
 # --- the rows ------------------------------------------------------------------------
