@@ -37,6 +37,7 @@ def _found(code: str, path: str = "NOTES.md") -> list[tuple[int, int, str]]:
     ("SG.Zq8vK2mQ9Ls4Xw7RkP3nAb.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvW",
      "SendGrid API key in clear text"),
     ("twilio SK9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Twilio API key in clear text"),
+    ("SAUCE_ACCESS_KEY=4e1f0c2a-9b7d-4c3e-8a51-6f2d9e0b7c14", "Sauce Labs access key in clear text"),
     ("auth_token = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0."
      "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOp", "signed JSON Web Token in clear text"),
 ])
@@ -57,6 +58,8 @@ def test_provider_formats_fire(line: str, message: str) -> None:
     'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
     "-----BEGIN PUBLIC KEY-----",
     "-----BEGIN CERTIFICATE-----",
+    # A recipe's sauce is not Sauce Labs: the UUID next to it is an image id.
+    '<p>Spread the sauce</p><img data-id="4e1f0c2a-9b7d-4c3e-8a51-6f2d9e0b7c14">',
 ])
 def test_provider_negatives(line: str) -> None:
     assert _found(line + "\n") == []

@@ -2406,9 +2406,10 @@ FORMATS: tuple[dict[str, object], ...] = (
         provider="Sauce Labs",
         kind="access key",
         shape="{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}",
-        keywords=["sauce"],
+        # Not the bare word: recipes mention sauce next to their UUIDs.
+        keywords=["saucelabs", "sauce_labs", "sauce_access_key", "sauce_key", "sauce_username"],
         value_name="token",
-        source="Sauce Labs Docs, Basics > Accounts > User settings: the access key is a UUID, set as SAUCE_ACCESS_KEY with SAUCE_USERNAME; only next to 'sauce'",
+        source="Sauce Labs Docs, Basics > Accounts > User settings: the access key is a UUID, set as SAUCE_ACCESS_KEY with SAUCE_USERNAME; only next to those names or 'saucelabs'",
         docs="https://docs.saucelabs.com/basics/environment-variables/",
         revoke="https://app.saucelabs.com/user-settings",
     ),
