@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import string
 import textwrap
 
 import pytest
@@ -35,6 +37,7 @@ def _found(code: str, path: str = "NOTES.md") -> list[tuple[int, int, str]]:
     ("SG.Zq8vK2mQ9Ls4Xw7RkP3nAb.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvW",
      "SendGrid API key in clear text"),
     ("twilio SK9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Twilio API key in clear text"),
+    ("SAUCE_ACCESS_KEY=4e1f0c2a-9b7d-4c3e-8a51-6f2d9e0b7c14", "Sauce Labs access key in clear text"),
     ("auth_token = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0."
      "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOp", "signed JSON Web Token in clear text"),
 ])
@@ -55,6 +58,8 @@ def test_provider_formats_fire(line: str, message: str) -> None:
     'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
     "-----BEGIN PUBLIC KEY-----",
     "-----BEGIN CERTIFICATE-----",
+    # A recipe's sauce is not Sauce Labs: the UUID next to it is an image id.
+    '<p>Spread the sauce</p><img data-id="4e1f0c2a-9b7d-4c3e-8a51-6f2d9e0b7c14">',
 ])
 def test_provider_negatives(line: str) -> None:
     assert _found(line + "\n") == []
@@ -81,3 +86,55 @@ def test_a_token_in_a_python_comment_fires() -> None:
             # old: 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
             return 1
         ''', "f.py") == [(2, 12, "GitHub personal access token in clear text")]
+
+
+@pytest.mark.parametrize(("line", "column", "message"), [
+    # curl -u with an empty user, or the password quoted on its own.
+    ('curl -u ":Qv7kZ2mX9pLw4R" https://api.internal', 11, "curl password in clear text"),
+    ("curl --user deploy:'Qv7kZ2mX9pLw4R' -X PATCH", 21, "curl password in clear text"),
+    # An Authorization header with a scheme other than Bearer/Basic/Token, or none.
+    ('curl -H "Authorization: Api-Token 7Hq2Lm9Vz3Rt7Wq4Pn6Bc1Xy8K" https://x.io', 35,
+     "curl Authorization header in clear text"),
+    ("curl --header  'Authorization:  7Hq2Lm9Vz3Rt7Wq4Pn6Bc1Xy8K'", 33,
+     "curl Authorization header in clear text"),
+    # A variable is not a credential: the scheme alone is too short to be one.
+    pytest.param('curl -H "Authorization: Bearer $TOKEN" https://x.io', 0, "",
+                 id="variable"),
+])
+def test_curl_credentials_in_scripts(line: str, column: int, message: str) -> None:
+    expected = [(1, column, message)] if message else []
+    assert _found(line, "deploy.sh") == expected
+
+
+def _key_block(body: str) -> str:
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "\n".join(["-----BEGIN PRIVATE KEY-----", *lines, "-----END PRIVATE KEY-----"])
+
+
+def _reported(text: str, path: str) -> list[tuple[int, int, str]]:
+    """What the context policy lets through (a docs file reports only what proves itself)."""
+    return [(f.span.line, f.span.column, f.message) for f in scan_snippet(text, path, [RULE])
+            if f.rule_id == RULE.id and f.suppression is None]
+
+
+def test_a_placeholder_laid_out_as_a_key_proves_nothing() -> None:
+    # In docs only what proves itself is reported: a key file whose body is DER does.
+    real = "".join(_generated_key_pem().splitlines()[1:-1])
+    assert _reported("key:\n" + _key_block(real) + "\n", "docs/keys/server.pem") == [
+        (2, 1, "private key in clear text")]
+    # The same layout holding a word over and over (allauth's Apple provider docs) decodes
+    # to no key, and neither does base64 noise of a key's length.
+    rng = random.Random(13)
+    alphabet = string.ascii_letters + string.digits + "+/"
+    noise = "MIIE" + "".join(rng.choice(alphabet) for _ in range(136))
+    for body in ("s3cr3t" * 23, noise):
+        assert _reported("key:\n" + _key_block(body) + "\n", "docs/keys/server.pem") == []
+
+
+def _generated_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()

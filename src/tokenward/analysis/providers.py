@@ -55,6 +55,8 @@ CHARSETS: dict[str, str] = {
     "b32": "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
     "lb32": "abcdefghijklmnopqrstuvwxyz234567",
     "bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+    # Entra ID (Azure AD) client secrets: [A-Za-z0-9_~.-].
+    "entra": _BASE62 + "_~.-",
     # Opaque bearer values (RFC 6750's b64token).
     "b64token": _BASE62 + "-._~+/",
     # A password on a command line (no brackets, bars or quotes: they end a shell word).
