@@ -143,3 +143,26 @@ def test_lengths_from_local_constants_and_arithmetic() -> None:
         (8, 16, "otp has too little entropy: secrets.token_hex() cut to 8 characters "
                 "(32 bits); use at least 16 random bytes"),
     ]
+
+
+def test_a_short_code_stored_with_an_expiry_and_an_identifier_beside_a_secret() -> None:
+    """Line 6: twelve digits (39 bits) given an expiry on the same object: a credential.
+    Line 9: a short public prefix that is printed beside a strong key: an identifier."""
+    code = """
+        import secrets
+        from django.utils.crypto import get_random_string
+        from django.utils import timezone
+
+        def lock_box(box):
+            value = get_random_string(12, allowed_chars="0123456789")
+            box.door_ref = value
+            box.door_ref_ttl = 300
+
+        def new_api_key():
+            prefix = secrets.token_hex(4)
+            return f"pk_{prefix}_{secrets.token_urlsafe(32)}"
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/keys.py", [RULE])) == [
+        (6, 13, "door_ref (stored with an expiry) has too little entropy: "
+                "get_random_string(12) (39 bits); use at least 16 random bytes")]

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.python import call_name
-from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
+from tokenward.analysis.randomness import (
+    predictable_encoding,
+    predictable_hash,
+    secrets_fix_applies,
+    weak_source,
+)
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import (
@@ -39,7 +44,8 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
 # as "itertools.count" (``from itertools import count`` is everywhere in ORM code).
 _SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", "uuid3",
                    "uuid5", "time.time(", "from time import", "time_ns(", "timestamp(",
-                   "monotonic", "perf_counter", "itertools.count", "hashlib")
+                   "monotonic", "perf_counter", "itertools.count", "hashlib", "b64encode",
+                   "b32encode", "b16encode", "b85encode", "a85encode")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -50,6 +56,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         detail = weak_source(source, call)
         if detail is None and predictable_hash(source, call):
             detail = "a hash of guessable input"
+        if detail is None and predictable_encoding(source, call):
+            detail = "an encoding of guessable input"
         if detail is None:
             continue
         use = token_use(source, call, time_value=detail == "a timestamp")
