@@ -423,3 +423,21 @@ def test_an_identifier_is_not_followed_into_the_secret_beside_it() -> None:
             return f"{key_id}.{secrets.token_urlsafe(32)}"
         """
     assert _pins(code) == []
+
+
+def test_a_field_of_a_constructed_object_read_back_into_a_url() -> None:
+    """``Share(access_ref=...)`` is read back as ``share.access_ref`` and passed to
+    ``url_for`` as ``key=``: a URL parameter that grants access. ``label=`` is read back
+    into a plain ``title=``: nothing."""
+    code = """
+        import random
+        from flask import url_for
+
+        def share(doc):  # the link carries an access token
+            item = Share(access_ref=str(random.random()),
+                         label=str(random.random()))
+            item.save()
+            return url_for("docs.view", key=item.access_ref, title=item.label)
+        """
+    assert _pins(code) == [(5, 33, "a token in a URL or header is made from random.random(), "
+                                   "which an attacker can predict")]

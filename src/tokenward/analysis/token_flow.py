@@ -29,6 +29,7 @@ from tokenward.analysis.python import call_name, last_name, string_value, subtre
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     cookie_holds_token,
+    function_builds_url,
     function_consumes_token,
     function_makes_token,
     key_text_is_token,
@@ -164,6 +165,11 @@ class _Walker:
             word = arg.keyword.value
             if names_token(word) or self._names_field_token(call, word):
                 return f"argument {word}="
+            if function_builds_url(last_name(call.func) or "") \
+                    and text_before_marks_token(f"?{word}="):
+                return "a token in a URL or header"   # ``url_for(..., key=value)``
+            if depth < MAX_DEPTH and (found := self._field_reads(call, word, depth)):
+                return found
             if word in {"value", "data"} and self._keyed_sink(call) is not None:
                 return self._keyed_sink(call)
             return None
@@ -228,6 +234,26 @@ class _Walker:
         for target in targets:
             if isinstance(target, cst.Name):
                 found = self._later_uses(target, depth)
+                if found:
+                    return found
+        return None
+
+    def _field_reads(self, call: cst.Call, word: str, depth: int) -> str | None:
+        """``ticket = Ticket(guest_key=value)``: the value is read back as
+        ``ticket.guest_key``; follow those reads."""
+        if not (last_name(call.func) or "")[:1].isupper():
+            return None
+        assign = self.index.parent(call)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 \
+                or not isinstance(assign.targets[0].target, cst.Name):
+            return None
+        binding = self.analysis.binding_of(assign.targets[0].target)
+        if binding is None:
+            return None
+        for load in islice(self.analysis.uses(binding), MAX_USES):
+            read = self.index.parent(load)
+            if isinstance(read, cst.Attribute) and read.value is load and read.attr.value == word:
+                found = self.use(read, depth + 1)
                 if found:
                     return found
         return None
