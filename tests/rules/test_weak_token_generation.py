@@ -441,3 +441,20 @@ def test_a_field_of_a_constructed_object_read_back_into_a_url() -> None:
         """
     assert _pins(code) == [(5, 33, "a token in a URL or header is made from random.random(), "
                                    "which an attacker can predict")]
+
+
+def test_a_maker_documented_as_a_lookup_key() -> None:
+    """``new_key`` says it makes a cache key: not a token. ``new_code`` says nothing."""
+    code = """
+        import random
+
+        def new_key(n=6):
+            \"\"\"A short random cache key for the rendered page.\"\"\"
+            return "".join(random.choices("abcdef", k=n))
+
+        def new_reset_code(n=6):
+            \"\"\"The code we email; the cache key is derived from it.\"\"\"
+            return "".join(random.choices("0123456789", k=n))
+        """
+    assert _pins(code) == [(9, 20, "return value of new_reset_code() is made from "
+                                   "random.choices(), which an attacker can predict")]

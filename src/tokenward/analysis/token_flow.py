@@ -35,6 +35,7 @@ from tokenward.analysis.vocabulary import (
     key_text_is_token,
     names_existing_items,
     names_identifier,
+    names_nonce,
     names_token,
     sql_names_token,
     states_lifetime,
@@ -76,10 +77,14 @@ class _Walker:
     """Walks from a value to where it is consumed; the moves between statements (a
     variable's later reads, a function's call sites) are the file's analysis."""
 
-    def __init__(self, source: Source, *, time_value: bool = False) -> None:
+    def __init__(self, source: Source, *, time_value: bool = False,
+                 secrecy: bool = False) -> None:
         # Following a timestamp: shifted by a number it is a point in time (an expiry,
         # ``now + expires_in``), not token material any more.
         self.time_value = time_value
+        # Only uses that need secrecy: a nonce needs to be unique, which a short random
+        # value is (HTTP digest's ``cnonce``).
+        self.secrecy = secrecy
         self.source = source
         self.analysis = source.analysis
         self.index = source.analysis.index
@@ -163,7 +168,7 @@ class _Walker:
             return None
         if arg.keyword is not None:
             word = arg.keyword.value
-            if names_token(word) or self._names_field_token(call, word):
+            if self._names(word) or self._names_field_token(call, word):
                 return f"argument {word}="
             if function_builds_url(last_name(call.func) or "") \
                     and text_before_marks_token(f"?{word}="):
@@ -221,7 +226,7 @@ class _Walker:
             targets = [stmt.target]
         for target in targets:
             name = last_name(target)
-            if name and names_token(name):
+            if name and self._names(name):
                 return name
             if isinstance(target, cst.Attribute) and self._stored_with_expiry(target):
                 return f"{name} (stored with an expiry)"
@@ -257,6 +262,10 @@ class _Walker:
                 if found:
                     return found
         return None
+
+    def _names(self, name: str) -> bool:
+        """``name`` holds a token (one that must be secret, when asked for secrecy)."""
+        return names_token(name) and not (self.secrecy and names_nonce(name))
 
     @staticmethod
     def _names_field_token(call: cst.Call, word: str) -> bool:
@@ -319,7 +328,8 @@ class _Walker:
         func = self.analysis.function(ret)
         if func is None:
             return None
-        if function_makes_token(func.name.value):
+        if function_makes_token(func.name.value, func.get_docstring() or "") and not (
+                self.secrecy and names_nonce(func.name.value)):
             return f"return value of {func.name.value}()"
         if depth >= MAX_DEPTH:
             return None
@@ -352,11 +362,13 @@ def literal_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def token_use(source: Source, expr: cst.CSTNode, *, time_value: bool = False) -> str | None:
+def token_use(source: Source, expr: cst.CSTNode, *, time_value: bool = False,
+              secrecy: bool = False) -> str | None:
     """How the value of ``expr`` is used as a token in this file, or None when it is not.
     ``time_value``: ``expr`` is a timestamp, which stops being token material where it is
-    shifted by a number (``now + expires_in`` is when the token expires)."""
-    return _Walker(source, time_value=time_value).use(expr, 0)
+    shifted by a number (``now + expires_in`` is when the token expires). ``secrecy``: only
+    uses whose strength is their secrecy (not nonces, which need only be unique)."""
+    return _Walker(source, time_value=time_value, secrecy=secrecy).use(expr, 0)
 
 
 def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:

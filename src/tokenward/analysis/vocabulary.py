@@ -535,9 +535,10 @@ _NOT_MINTED_FIRST = frozenset({"request", "trace", "correlation", "span", "idemp
                                "cache", "file", "upload", "filename"})
 
 
-def function_makes_token(name: str) -> bool:
+def function_makes_token(name: str, doc: str = "") -> bool:
     """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
-    ``make_test_key`` (a maker verb and ``key``, not a lookup key)."""
+    ``make_test_key`` (a maker verb and ``key``, not a lookup key by its name or by its
+    docstring ``doc``)."""
     ws = name_words(name)
     if not ws or ws[0] in _NOT_MINTED_FIRST:
         return False
@@ -547,7 +548,7 @@ def function_makes_token(name: str) -> bool:
     if names_token("_".join(body)):
         return True
     return (len(ws) >= 2 and ws[0] in _MAKER_VERBS and ws[-1] == "key"
-            and not set(ws[1:-1]) & _LOOKUP_KEYS)
+            and not set(ws[1:-1]) & _LOOKUP_KEYS and not describes_lookup_key(doc))
 
 
 _IDENTIFIER_HEADS = frozenset({"id", "ids", "prefix", "suffix"})
@@ -558,6 +559,21 @@ def names_identifier(name: str | None) -> bool:
     by purpose (a session id is a token, not this)."""
     ws = judge(name).words
     return bool(ws) and ws[-1] in _IDENTIFIER_HEADS and not names_token(name)
+
+
+def names_nonce(name: str | None) -> bool:
+    """``cnonce``, ``_get_client_nonce``: a value (or what makes it) whose job is to be
+    unique, not secret."""
+    ws = name_words(name or "")
+    return bool(ws) and ws[-1] in ("nonce", "cnonce")
+
+
+def describes_lookup_key(text: str) -> bool:
+    """Prose that says a value is a lookup key and names no secret: ``"a 4 character
+    string to be used as a cache key"``."""
+    ws = name_words(text)
+    return any(a in _LOOKUP_KEYS and b == "key" for a, b in itertools.pairwise(ws)) \
+        and not any(names_token(w) for w in ws)
 
 
 _CONSUMER_WORDS = frozenset({"token", "password", "otp", "secret", "nonce", "csrf"})
