@@ -186,12 +186,12 @@ def test_a_nonce_needs_to_be_unique_not_long() -> None:
         def new_session_token():
             return os.urandom(8).hex()
 
-        def request_nonce():
+        def login_nonce():
             return os.urandom(6).hex()
         """
     text = textwrap.dedent(code).lstrip("\n")
     assert pinned(scan_snippet(text, "app/auth.py", [RULE])) == [
         (7, 12, "return value of new_session_token() has too little entropy: os.urandom(8) "
                 "(64 bits); use at least 16 random bytes"),
-        (10, 12, "return value of request_nonce() has too little entropy: os.urandom(6) "
+        (10, 12, "return value of login_nonce() has too little entropy: os.urandom(6) "
                  "(48 bits); use at least 16 random bytes")]
