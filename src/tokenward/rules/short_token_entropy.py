@@ -201,8 +201,11 @@ RULE = Rule(
                     "OTPs, which are short by design and must be protected by expiry and "
                     "rate limits instead; cipher nonces and IVs (a value passed to an "
                     "`encrypt`/`decrypt` call or as `nonce=`/`iv=`: AES-GCM's standard nonce "
-                    "is 12 bytes by design); lengths held in variables the rule cannot "
-                    "resolve; test code.",
+                    "is 12 bytes by design); other nonces of at least 64 bits (a nonce must "
+                    "be unique, not secret: HTTP digest's `cnonce`); short values first "
+                    "bound to an identifier's name (`key_id = uuid4().hex[:8]`, a key "
+                    "`prefix` printed beside the secret); lengths held in variables the rule "
+                    "cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/331.html",
                     "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
         fix_safety="The fix raises the length argument to 32 (bytes, or characters for "
