@@ -40,6 +40,7 @@ from tokenward.analysis.vocabulary import (
     names_keying_input,
     names_login_pair,
     names_scope_grant,
+    names_identifier,
     names_token,
     only_looks_tokenish,
     secret_kind,
@@ -81,6 +82,10 @@ def test_one_tokenizer_for_every_spelling(name: str, expected: tuple[str, ...]) 
     ("reset_code", Role.ONE_TIME, "reset code"),
     ("session_id", Role.ONE_TIME, "session id"),
     ("magic_link", Role.ONE_TIME, "magic link"),
+    ("one_time_download_code", Role.ONE_TIME, "one-time code"),
+    ("checkin_code", Role.ONE_TIME, "checkin code"),
+    ("access_code", Role.ONE_TIME, "access code"),
+    ("access_key", Role.NONE, None),
     ("csrf_token", Role.UNGUESSABLE, "CSRF token"),
     ("oauth_state", Role.UNGUESSABLE, "OAuth state"),
     ("token_url", Role.ABOUT, None),
@@ -112,6 +117,14 @@ def test_function_names() -> None:
     assert function_makes_token("generate_token") and function_makes_token("make_reset_code")
     assert function_makes_token("new_api_key") and function_makes_token("make_test_key")
     assert not function_makes_token("get_cache_key") and not function_makes_token("new_session")
+    assert function_makes_token("keygen") and not function_makes_token("oxygen")
+
+
+def test_identifier_names() -> None:
+    assert names_identifier("key_id") and names_identifier("unique_id")
+    assert names_identifier("prefix") and names_identifier("key_prefix")
+    assert not names_identifier("session_id") and not names_identifier("sid")
+    assert not names_identifier("token")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -398,6 +411,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/untimed_serializer.py:_TIMED_READS": _LIBRARY,
     "rules/untimed_serializer.py:_untimed_used_for_auth()": _LIBRARY,
     "rules/vault_root_policy.py:RULE.keywords": "Vault policy values",
+    "rules/weak_token_generation.py:_SOURCE_MARKERS": _MARKERS,
     "analysis/credentials.py:_HTTP_VERBS": _LIBRARY,
     "analysis/credentials.py:_HTTP_MODULES": _LIBRARY,
     "analysis/credentials.py:_is_client_name()":
@@ -420,10 +434,12 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/randomness.py:RANDOM_FUNCS": _LIBRARY,
     "analysis/randomness.py:_HASHES": _LIBRARY,
     "analysis/randomness.py:_PICKS": _LIBRARY,
+    "analysis/randomness.py:_ENCODINGS": _LIBRARY,
     "analysis/randomness.py:weak_source()": _LIBRARY,
     "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,
     "analysis/token_flow.py:_SQL_CALLS": _LIBRARY,
     "analysis/token_flow.py:_KEYED_SINKS": _LIBRARY,
+    "analysis/token_flow.py:_OUTPUT_CALLS": _LIBRARY,
     "analysis/values.py:REASONS": "codes of the value judgements",
     "analysis/values.py:_FAMOUS_EXAMPLES": _VALUES,
     "analysis/values.py:_SUBSTRING_MARKERS": _VALUES,

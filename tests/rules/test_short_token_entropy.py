@@ -26,10 +26,10 @@ def test_short_lengths_fire() -> None:
             user.reset_token = token_urlsafe(KEY_BYTES)
             user.session_id = os.urandom(15).hex()
             user.activation_key = get_random_string(length=20)
-            user.nonce = secrets.randbits(64)
+            user.nonce = secrets.randbits(64)   # unique, which is all a nonce must be
             return {"token": secrets.token_bytes(4 * 2)}
         """
-    assert lines(code) == [9, 10, 11, 12, 13, 14]
+    assert lines(code) == [9, 10, 11, 12, 14]
 
 
 def test_boundaries_and_defaults_are_silent() -> None:
@@ -118,11 +118,16 @@ def test_a_cipher_nonce_is_not_a_token() -> None:
         "def make_nonce():\n"
         "    nonce = secrets.token_hex(8)\n"
         "    return nonce\n"
+        "def make_token():\n"
+        "    token = secrets.token_hex(8)\n"
+        "    return token\n"
     )
     from tests.helpers import fired, scan_snippet
     from tokenward.rules import short_token_entropy
 
-    assert fired(scan_snippet(code, "crypto.py", [short_token_entropy.RULE])) == [7]
+    # Line 7: any other nonce needs only be unique, which 64 random bits are; line 10: a
+    # token of 64 bits can be guessed. (A nonce of fewer than 64 bits is reported.)
+    assert fired(scan_snippet(code, "crypto.py", [short_token_entropy.RULE])) == [10]
 
 
 def test_lengths_from_local_constants_and_arithmetic() -> None:
@@ -143,3 +148,50 @@ def test_lengths_from_local_constants_and_arithmetic() -> None:
         (8, 16, "otp has too little entropy: secrets.token_hex() cut to 8 characters "
                 "(32 bits); use at least 16 random bytes"),
     ]
+
+
+def test_a_short_code_stored_with_an_expiry_and_an_identifier_beside_a_secret() -> None:
+    """Line 6: twelve digits (39 bits) given an expiry on the same object: a credential.
+    Line 9: a short public prefix that is printed beside a strong key: an identifier."""
+    code = """
+        import secrets
+        from django.utils.crypto import get_random_string
+        from django.utils import timezone
+
+        def lock_box(box):
+            value = get_random_string(12, allowed_chars="0123456789")
+            box.door_ref = value
+            box.door_ref_ttl = 300
+
+        def new_api_key():
+            prefix = secrets.token_hex(4)
+            return f"pk_{prefix}_{secrets.token_urlsafe(32)}"
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/keys.py", [RULE])) == [
+        (6, 13, "door_ref (stored with an expiry) has too little entropy: "
+                "get_random_string(12) (39 bits); use at least 16 random bytes")]
+
+
+def test_a_nonce_needs_to_be_unique_not_long() -> None:
+    """Line 4: eight random bytes hashed into a digest-auth client nonce: unique enough, no
+    secret. Line 7: the same bytes as a session token: too short. Line 10: six bytes are
+    too few even to be unique."""
+    code = """
+        import hashlib, os
+
+        def _client_nonce(count):
+            return hashlib.sha1(str(count).encode() + os.urandom(8)).hexdigest()[:16]
+
+        def new_session_token():
+            return os.urandom(8).hex()
+
+        def login_nonce():
+            return os.urandom(6).hex()
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/auth.py", [RULE])) == [
+        (7, 12, "return value of new_session_token() has too little entropy: os.urandom(8) "
+                "(64 bits); use at least 16 random bytes"),
+        (10, 12, "return value of login_nonce() has too little entropy: os.urandom(6) "
+                 "(48 bits); use at least 16 random bytes")]

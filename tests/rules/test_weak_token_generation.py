@@ -266,3 +266,195 @@ def test_a_timestamp_shifted_by_a_lifetime_is_an_expiry_not_token_material() -> 
             "    token = str(time.time()) + salt\n"
             "    return token\n")
     assert fired(scan_snippet(code, "app/tokens.py", rules=[RULE])) == [12]
+
+
+def _pins(code: str) -> list[tuple[int, int, str]]:
+    return pinned(scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/tokens.py", [RULE]))
+
+
+def test_items_picked_by_a_random_index_are_random() -> None:
+    """``DIGITS[rng_index]`` carries the index's randomness into the token; picking a word
+    from a collection of existing items does not make one."""
+    code = """
+        import numpy as np
+
+        DIGITS = np.array(list("0123456789"))
+
+        def make_pairing_code():
+            return "".join(DIGITS[np.random.randint(0, 10, size=8)])
+
+        def make_session_token(words):
+            return words[np.random.randint(0, len(words))]
+        """
+    assert _pins(code) == [(6, 27, "return value of make_pairing_code() is made from "
+                                   "numpy.random.randint(), which an attacker can predict")]
+
+
+def test_a_cookie_named_by_a_module_constant() -> None:
+    code = """
+        import random
+
+        SESSION_COOKIE = "app_sid"
+
+        def login(response):
+            value = "%x" % random.getrandbits(64)
+            response.set_cookie(SESSION_COOKIE, value)
+        """
+    assert _pins(code) == [(6, 20, "cookie 'app_sid' is made from random.getrandbits(), "
+                                   "which an attacker can predict")]
+
+
+def test_a_keyword_of_a_class_is_named_by_the_class() -> None:
+    """``Voucher(code=...)`` is a voucher code; ``Colour(code=...)`` is not a secret."""
+    code = """
+        import random
+
+        def issue(db):
+            db.add(Voucher(code=str(random.randint(10**7, 10**8))))
+            db.add(Colour(code=str(random.randint(0, 255))))
+        """
+    assert _pins(code) == [(4, 29, "argument code= is made from random.randint(), which an "
+                                   "attacker can predict")]
+
+
+def test_a_one_time_code_and_a_checkin_code_by_name() -> None:
+    code = """
+        import itertools
+        import uuid
+
+        _seq = itertools.count()
+
+        def one_time_login_code(user):
+            return f"{user.id}{next(_seq)}"
+
+        def assign(visit):
+            visit.checkin_code = uuid.uuid1().hex
+        """
+    assert _pins(code) == [
+        (7, 24, "return value of one_time_login_code() is made from a counter, which an "
+                "attacker can predict"),
+        (10, 26, "checkin_code is made from uuid.uuid1() (predictable), which an attacker "
+                 "can predict")]
+
+
+def test_what_a_token_making_command_prints_is_the_token() -> None:
+    """A CLI command named for a password prints the password it makes; a command named
+    for something else prints nothing secret."""
+    code = """
+        import time
+        import click
+
+        def new_admin_password():
+            click.echo(f"pw-{int(time.time() * 1000):x}")
+
+        def show_clock():
+            click.echo(f"now-{int(time.time())}")
+        """
+    assert _pins(code) == [(5, 26, "output of new_admin_password() is made from a timestamp, "
+                                   "which an attacker can predict")]
+
+
+def test_a_value_stored_with_an_expiry_is_a_credential() -> None:
+    """``order.pickup_ref`` gets a ``pickup_ref_expires_at`` beside it: whoever knows the
+    value may use it until then. ``order.label`` has no expiry: not a credential."""
+    code = """
+        import random
+        from datetime import datetime, timedelta
+
+        def ready(order):  # the customer shows this token at the desk
+            order.pickup_ref = random.randint(10**5, 10**6)
+            order.pickup_ref_expires_at = datetime.now() + timedelta(days=2)
+            order.label = random.randint(0, 99)
+        """
+    assert _pins(code) == [(5, 24, "pickup_ref (stored with an expiry) is made from "
+                                   "random.randint(), which an attacker can predict")]
+
+
+def test_printf_formatting_reads_the_text_before_each_conversion() -> None:
+    """The second ``%s`` follows ``sid=``: a session id. The first follows ``Hello``."""
+    code = """
+        import random
+
+        def page(name):
+            return "Hello %s <meta content='sid=%s'>" % (
+                str(random.random()), "".join(random.sample("abcdef0123456789", 16)))
+        """
+    assert _pins(code) == [(5, 39, "a token in a URL or header is made from random.sample(), "
+                                   "which an attacker can predict")]
+
+
+def test_an_encoding_of_guessable_input_followed_through_a_local() -> None:
+    """base64 hides nothing: a cookie made of the username and the user's id is guessable.
+    Basic credentials (with a password in them) are not made here."""
+    code = """
+        import base64
+
+        def login(response, user):
+            raw = f"{user.username}:{user.id}"
+            response.set_cookie("auth", base64.b64encode(raw.encode()))
+
+        def basic(username, password):
+            return {"Authorization": base64.b64encode(f"{username}:{password}".encode())}
+        """
+    assert _pins(code) == [(5, 33, "cookie 'auth' is made from an encoding of guessable "
+                                   "input, which an attacker can predict")]
+
+
+def test_keygen_makes_a_key() -> None:
+    code = """
+        import hashlib
+        import random
+
+        def keygen(user):
+            return hashlib.sha1(str(random.random()).encode()).hexdigest()
+        """
+    assert _pins(code) == [(5, 29, "return value of keygen() is made from random.random(), "
+                                   "which an attacker can predict")]
+
+
+def test_an_identifier_is_not_followed_into_the_secret_beside_it() -> None:
+    """``key_id`` is printed beside the secret as its public half; the secret is strong."""
+    code = """
+        import random
+        import secrets
+
+        def new_api_key():
+            key_id = "%08x" % random.getrandbits(32)
+            return f"{key_id}.{secrets.token_urlsafe(32)}"
+        """
+    assert _pins(code) == []
+
+
+def test_a_field_of_a_constructed_object_read_back_into_a_url() -> None:
+    """``Share(access_ref=...)`` is read back as ``share.access_ref`` and passed to
+    ``url_for`` as ``key=``: a URL parameter that grants access. ``label=`` is read back
+    into a plain ``title=``: nothing."""
+    code = """
+        import random
+        from flask import url_for
+
+        def share(doc):  # the link carries an access token
+            item = Share(access_ref=str(random.random()),
+                         label=str(random.random()))
+            item.save()
+            return url_for("docs.view", key=item.access_ref, title=item.label)
+        """
+    assert _pins(code) == [(5, 33, "a token in a URL or header is made from random.random(), "
+                                   "which an attacker can predict")]
+
+
+def test_a_maker_documented_as_a_lookup_key() -> None:
+    """``new_key`` says it makes a cache key: not a token. ``new_code`` says nothing."""
+    code = """
+        import random
+
+        def new_key(n=6):
+            \"\"\"A short random cache key for the rendered page.\"\"\"
+            return "".join(random.choices("abcdef", k=n))
+
+        def new_reset_code(n=6):
+            \"\"\"The code we email; the cache key is derived from it.\"\"\"
+            return "".join(random.choices("0123456789", k=n))
+        """
+    assert _pins(code) == [(9, 20, "return value of new_reset_code() is made from "
+                                   "random.choices(), which an attacker can predict")]

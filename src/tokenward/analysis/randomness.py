@@ -105,6 +105,11 @@ def weak_source(source: Source, call: cst.Call) -> str | None:
     return None
 
 
+# base64 and friends: an encoding hides nothing, so an encoded guessable value is guessable.
+_ENCODINGS = frozenset({"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode",
+                        "b16encode", "b85encode", "a85encode"})
+
+
 def predictable_hash(source: Source, call: cst.Call) -> bool:
     """``hashlib.md5(user.email + str(time.time()))``: a hash of guessable input, with no
     key and no randomness in it."""
@@ -112,25 +117,48 @@ def predictable_hash(source: Source, call: cst.Call) -> bool:
     module, _, attr = name.rpartition(".")
     if module != "hashlib" or attr not in _HASHES or not call.args:
         return False
-    assert source.index is not None
     inputs = call.args[1:] if attr == "new" else call.args[:1]
-    if not inputs:
-        return False
+    return bool(inputs) and _guessable(source, [arg.value for arg in inputs])
+
+
+def predictable_encoding(source: Source, call: cst.Call) -> bool:
+    """``base64.urlsafe_b64encode(f"{account_id}:{int(time.time())}".encode())``: an
+    encoding of guessable input (user data, the time), with no key or randomness in it."""
+    name = call_name(source, call) or ""
+    module, _, attr = name.rpartition(".")
+    return module == "base64" and attr in _ENCODINGS and bool(call.args) \
+        and _guessable(source, [call.args[0].value])
+
+
+_MAX_FOLLOWED = 8  # local names followed to their values, per input
+
+
+def _guessable(source: Source, inputs: list[cst.BaseExpression]) -> bool:
+    """Whether ``inputs`` are made of guessable names or the time only; local names are
+    followed to their values (``raw = f"{user.id}:{ts}"``)."""
     names: list[str] = []
     has_time = False
-    for arg in inputs:
-        for node in subtree(arg.value):
+    pending = [(value, False) for value in inputs]
+    followed = 0
+    while pending:
+        top, through_local = pending.pop()
+        for node in subtree(top):
             if isinstance(node, cst.Name | cst.Attribute):
                 names.append(last_name(node) or "")
+                value = source.analysis.resolve(node) if isinstance(node, cst.Name) else node
+                if value is not node and followed < _MAX_FOLLOWED:
+                    followed += 1
+                    pending.append((value, True))
             if isinstance(node, cst.Call):
                 inner = call_name(source, node) or ""
                 if inner in STRONG_SOURCES or inner.startswith(("secrets.", "hmac.")):
                     return False
-                if weak_source(source, node) is not None:
-                    # The weak source itself is reported; do not report the line twice.
-                    if weak_source(source, node) == "a timestamp":
-                        has_time = True
-                        continue
+                weak = weak_source(source, node)
+                if weak == "a timestamp" and not through_local:
+                    has_time = True
+                elif weak is not None:
+                    # The weak source itself is reported (on its own line when it is
+                    # bound to a local first): not the same mistake twice.
                     return False
     if any(names_keying_input(name) for name in names):
         return False

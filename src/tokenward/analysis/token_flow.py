@@ -21,6 +21,7 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,13 @@ from tokenward.analysis.python import call_name, last_name, string_value, subtre
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     cookie_holds_token,
+    function_builds_url,
     function_consumes_token,
     function_makes_token,
     key_text_is_token,
+    names_existing_items,
+    names_identifier,
+    names_nonce,
     names_token,
     sql_names_token,
     states_lifetime,
@@ -61,16 +66,25 @@ _SQL_CALLS = frozenset({"execute", "executemany", "exec_driver_sql", "raw", "exe
 # Calls that set a cookie, cache or store entry: ``(key, value)`` positional pairs.
 _KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add", "set_many",
                           "setdefault", "put", "set_signed_cookie"})
+# Calls that show a value to the user: in a function that makes a token (a CLI command
+# ``def temp_password(): typer.echo(...)``), what it shows is the token it makes.
+_OUTPUT_CALLS = frozenset({"print", "echo", "secho", "write"})
+# printf-style conversions (``%s``, ``%032x``, ``%(name)s``); ``%%`` is a literal percent.
+_CONVERSION = re.compile(r"%(?:%|(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z])")
 
 
 class _Walker:
     """Walks from a value to where it is consumed; the moves between statements (a
     variable's later reads, a function's call sites) are the file's analysis."""
 
-    def __init__(self, source: Source, *, time_value: bool = False) -> None:
+    def __init__(self, source: Source, *, time_value: bool = False,
+                 secrecy: bool = False) -> None:
         # Following a timestamp: shifted by a number it is a point in time (an expiry,
         # ``now + expires_in``), not token material any more.
         self.time_value = time_value
+        # Only uses that need secrecy: a nonce needs to be unique, which a short random
+        # value is (HTTP digest's ``cnonce``).
+        self.secrecy = secrecy
         self.source = source
         self.analysis = source.analysis
         self.index = source.analysis.index
@@ -95,13 +109,19 @@ class _Walker:
     def _judge(self, parent: cst.CSTNode, node: cst.CSTNode, depth: int) -> str | object | None:
         if self.time_value and _shifts_in_time(parent, node):
             return None
+        if isinstance(parent, cst.BinaryOperation | cst.Element) \
+                and (text := self._printf_text_before(parent, node)) is not None:
+            return "a token in a URL or header" if text_before_marks_token(text) else _CONTINUE
         if isinstance(parent, cst.BinaryOperation | cst.UnaryOperation | cst.ConcatenatedString
                       | cst.FormattedString | cst.List | cst.Tuple | cst.Element
                       | cst.StarredElement | cst.IfExp | cst.SubscriptElement | cst.Index
                       | cst.Slice):
             return _CONTINUE
         if isinstance(parent, cst.Subscript):
-            return _CONTINUE if parent.value is node else None
+            # ``HEX[np.random.randint(0, 16, size=40)]``: items picked by a random index are
+            # random, unless the collection holds existing items (``words[randint(...)]``).
+            return _CONTINUE if parent.value is node or not names_existing_items(
+                last_name(parent.value)) else None
         if isinstance(parent, cst.FormattedStringExpression):
             return self._fstring_part(parent)
         if isinstance(parent, cst.GeneratorExp | cst.ListComp | cst.SetComp):
@@ -148,8 +168,13 @@ class _Walker:
             return None
         if arg.keyword is not None:
             word = arg.keyword.value
-            if names_token(word):
+            if self._names(word) or self._names_field_token(call, word):
                 return f"argument {word}="
+            if function_builds_url(last_name(call.func) or "") \
+                    and text_before_marks_token(f"?{word}="):
+                return "a token in a URL or header"   # ``url_for(..., key=value)``
+            if depth < MAX_DEPTH and (found := self._field_reads(call, word, depth)):
+                return found
             if word in {"value", "data"} and self._keyed_sink(call) is not None:
                 return self._keyed_sink(call)
             return None
@@ -165,6 +190,10 @@ class _Walker:
             return None
         if function_consumes_token(callee):
             return f"argument of {callee}()"
+        if callee in _OUTPUT_CALLS:
+            func = self.analysis.function(call)
+            if func is not None and function_makes_token(func.name.value):
+                return f"output of {func.name.value}()"
         qualified = call_name(self.source, call) or ""
         if qualified.startswith(("hashlib.", "base64.", "binascii.")):
             return _CONTINUE
@@ -178,6 +207,9 @@ class _Walker:
         if key_arg is None:
             return None
         text = literal_text(key_arg.value)
+        if text is None:  # ``set_cookie(COOKIE_NAME, ...)``: the constant's value
+            constant = self.analysis.constant(key_arg.value)
+            text = constant if isinstance(constant, str) else None
         callee = last_name(call.func) or ""
         if text is None:
             return None
@@ -194,8 +226,14 @@ class _Walker:
             targets = [stmt.target]
         for target in targets:
             name = last_name(target)
-            if name and names_token(name):
+            if name and self._names(name):
                 return name
+            if isinstance(target, cst.Attribute) and self._stored_with_expiry(target):
+                return f"{name} (stored with an expiry)"
+        if any(isinstance(t, cst.Name) and names_identifier(t.value) for t in targets):
+            # ``key_id = uuid4().hex[:8]``: an identifier, public by purpose, even where it
+            # is later put beside a secret (``f"{key_id}.{secret}"``).
+            return None
         if depth >= MAX_DEPTH:
             return None
         for target in targets:
@@ -204,6 +242,77 @@ class _Walker:
                 if found:
                     return found
         return None
+
+    def _field_reads(self, call: cst.Call, word: str, depth: int) -> str | None:
+        """``ticket = Ticket(guest_key=value)``: the value is read back as
+        ``ticket.guest_key``; follow those reads."""
+        if not (last_name(call.func) or "")[:1].isupper():
+            return None
+        assign = self.index.parent(call)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 \
+                or not isinstance(assign.targets[0].target, cst.Name):
+            return None
+        binding = self.analysis.binding_of(assign.targets[0].target)
+        if binding is None:
+            return None
+        for load in islice(self.analysis.uses(binding), MAX_USES):
+            read = self.index.parent(load)
+            if isinstance(read, cst.Attribute) and read.value is load and read.attr.value == word:
+                found = self.use(read, depth + 1)
+                if found:
+                    return found
+        return None
+
+    def _names(self, name: str) -> bool:
+        """``name`` holds a token (one that must be secret, when asked for secrecy)."""
+        return names_token(name) and not (self.secrecy and names_nonce(name))
+
+    @staticmethod
+    def _names_field_token(call: cst.Call, word: str) -> bool:
+        """``GiftCard(code=...)``: a keyword of a class is a field of that class, named by
+        both (``gift_card_code``)."""
+        cls = last_name(call.func) or ""
+        return cls[:1].isupper() and names_token(f"{cls}_{word}")
+
+    def _stored_with_expiry(self, target: cst.Attribute) -> bool:
+        """``rx.status_code = code`` beside ``rx.status_code_expires_at = ...`` in the same
+        function: a value given an expiry is a credential, whatever it is called."""
+        func = self.analysis.function(target)
+        owner = self.source.code(target.value)
+        stem = target.attr.value + "_"
+        if func is None:
+            return False
+        for node in subtree(func):
+            if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Attribute):
+                attr = node.target.attr.value
+                if attr.startswith(stem) and states_lifetime(attr[len(stem):]) \
+                        and self.source.code(node.target.value) == owner:
+                    return True
+        return False
+
+    def _printf_text_before(self, parent: cst.CSTNode, node: cst.CSTNode) -> str | None:
+        """The literal text before the conversion that formats ``node`` in ``"..." % x`` or
+        ``"..." % (a, x)``; None when ``node`` is not formatted by a literal that way."""
+        position, operand = 0, node
+        operation: cst.CSTNode | None = parent
+        if isinstance(parent, cst.Element):
+            tuple_node = self.index.parent(parent)
+            if not isinstance(tuple_node, cst.Tuple):
+                return None
+            position = next(i for i, e in enumerate(tuple_node.elements) if e is parent)
+            operation, operand = self.index.parent(tuple_node), tuple_node
+        elif isinstance(node, cst.Tuple):
+            return None  # judged at its element, where the position is known
+        if not isinstance(operation, cst.BinaryOperation) or operation.right is not operand \
+                or not isinstance(operation.operator, cst.Modulo):
+            return None
+        template = string_value(operation.left)
+        if template is None:
+            return None
+        conversions = [m for m in _CONVERSION.finditer(template) if m.group() != "%%"]
+        if position >= len(conversions):
+            return None
+        return template[:conversions[position].start()]
 
     def _later_uses(self, target: cst.Name, depth: int) -> str | None:
         binding = self.analysis.binding_of(target)
@@ -219,7 +328,8 @@ class _Walker:
         func = self.analysis.function(ret)
         if func is None:
             return None
-        if function_makes_token(func.name.value):
+        if function_makes_token(func.name.value, func.get_docstring() or "") and not (
+                self.secrecy and names_nonce(func.name.value)):
             return f"return value of {func.name.value}()"
         if depth >= MAX_DEPTH:
             return None
@@ -252,11 +362,13 @@ def literal_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def token_use(source: Source, expr: cst.CSTNode, *, time_value: bool = False) -> str | None:
+def token_use(source: Source, expr: cst.CSTNode, *, time_value: bool = False,
+              secrecy: bool = False) -> str | None:
     """How the value of ``expr`` is used as a token in this file, or None when it is not.
     ``time_value``: ``expr`` is a timestamp, which stops being token material where it is
-    shifted by a number (``now + expires_in`` is when the token expires)."""
-    return _Walker(source, time_value=time_value).use(expr, 0)
+    shifted by a number (``now + expires_in`` is when the token expires). ``secrecy``: only
+    uses whose strength is their secrecy (not nonces, which need only be unique)."""
+    return _Walker(source, time_value=time_value, secrecy=secrecy).use(expr, 0)
 
 
 def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:

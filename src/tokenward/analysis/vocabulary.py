@@ -174,7 +174,7 @@ _ONE_TIME_QUALIFIERS = frozenset({
     "invite", "invitation", "magic", "login", "signin", "signup", "otp", "sms", "mfa",
     "twofa", "2fa", "security", "recovery", "backup", "unlock", "onetime", "email", "auth",
     "authorization", "gift", "voucher", "redeem", "redemption", "device", "user", "pairing",
-    "approval", "registration", "enrollment", "enrolment", "mf", "card",
+    "approval", "registration", "enrollment", "enrolment", "mf", "card", "access", "checkin",
 })
 _ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits"})
 # A URL that is the emailed one-time link itself (noun phrases, not endpoints).
@@ -184,6 +184,7 @@ _ONE_TIME_URL_QUALIFIERS = frozenset({"reset", "invite", "invitation", "activati
 _SESSION_WORDS = frozenset({"session", "sess", "connect", "php"})
 # Qualified phrases that still name no secret.
 _NOT_ONE_TIME = frozenset({("email", "key"), ("login", "key"), ("user", "key"),
+                           ("access", "key"),     # AWS's access key is the public half
                            ("device", "key"), ("security", "key"), ("backup", "key"),
                            ("email", "link"), ("user", "link"), ("device", "link"),
                            ("login", "link"), ("security", "link")})
@@ -433,6 +434,8 @@ def _one_time(ws: list[str]) -> Found | None:
         return Role.ONE_TIME, "OAuth verifier"
     if head in ("url", "uri") and before in _ONE_TIME_URL_QUALIFIERS:
         return Role.ONE_TIME, "one-time link"
+    if head in _ONE_TIME_HEADS_QUALIFIED and ("one", "time") in itertools.pairwise(ws[:-1]):
+        return Role.ONE_TIME, "one-time code"     # ``one_time_download_code``
     if before in _ONE_TIME_QUALIFIERS and head in _ONE_TIME_HEADS_QUALIFIED \
             and (before, head) not in _NOT_ONE_TIME:
         return Role.ONE_TIME, f"{before} link" if head == "link" else f"{before} code"
@@ -532,17 +535,45 @@ _NOT_MINTED_FIRST = frozenset({"request", "trace", "correlation", "span", "idemp
                                "cache", "file", "upload", "filename"})
 
 
-def function_makes_token(name: str) -> bool:
+def function_makes_token(name: str, doc: str = "") -> bool:
     """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
-    ``make_test_key`` (a maker verb and ``key``, not a lookup key)."""
+    ``make_test_key`` (a maker verb and ``key``, not a lookup key by its name or by its
+    docstring ``doc``)."""
     ws = name_words(name)
     if not ws or ws[0] in _NOT_MINTED_FIRST:
         return False
+    if len(ws[-1]) > 3 and ws[-1].endswith("gen"):   # ``keygen``: generate a key
+        ws = ("gen", *ws[:-1], ws[-1][:-3])
     body = ws[1:] if ws[0] in _MAKER_VERBS and len(ws) > 1 else ws
     if names_token("_".join(body)):
         return True
     return (len(ws) >= 2 and ws[0] in _MAKER_VERBS and ws[-1] == "key"
-            and not set(ws[1:-1]) & _LOOKUP_KEYS)
+            and not set(ws[1:-1]) & _LOOKUP_KEYS and not describes_lookup_key(doc))
+
+
+_IDENTIFIER_HEADS = frozenset({"id", "ids", "prefix", "suffix"})
+
+
+def names_identifier(name: str | None) -> bool:
+    """``key_id``, ``unique_id``, ``prefix``: an identifier or a visible part of one, public
+    by purpose (a session id is a token, not this)."""
+    ws = judge(name).words
+    return bool(ws) and ws[-1] in _IDENTIFIER_HEADS and not names_token(name)
+
+
+def names_nonce(name: str | None) -> bool:
+    """``cnonce``, ``_get_client_nonce``: a value (or what makes it) whose job is to be
+    unique, not secret."""
+    ws = name_words(name or "")
+    return bool(ws) and ws[-1] in ("nonce", "cnonce")
+
+
+def describes_lookup_key(text: str) -> bool:
+    """Prose that says a value is a lookup key and names no secret: ``"a 4 character
+    string to be used as a cache key"``."""
+    ws = name_words(text)
+    return any(a in _LOOKUP_KEYS and b == "key" for a, b in itertools.pairwise(ws)) \
+        and not any(names_token(w) for w in ws)
 
 
 _CONSUMER_WORDS = frozenset({"token", "password", "otp", "secret", "nonce", "csrf"})

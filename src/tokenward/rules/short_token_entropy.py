@@ -26,6 +26,9 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 MIN_BYTES = 16
+# A value that must only be unique (a nonce) collides after about 2**(bits/2) draws: 64 bits
+# are enough for that, where a secret needs 128.
+UNIQUE_BITS = 64
 # get_random_string is judged by entropy, like the byte APIs: length x log2(alphabet). The
 # "32 characters" advice assumes hex; Django's default 62-character alphabet carries 128
 # bits in 22 characters, so get_random_string(30) is strong and get_random_string(10) is not.
@@ -51,14 +54,14 @@ _BITS_PER_CHAR = {
 }
 
 
-def _short_length(source: Source, call: cst.Call) -> str | None:
+def _short_length(source: Source, call: cst.Call) -> tuple[str, float] | None:
     name = call_name(source, call) or ""
     if name in _BYTE_APIS:
         position, word = _BYTE_APIS[name]
         arg = argument(call, position, word)
         size = None if arg is None else source.analysis.integer(arg.value)
         if size is not None and 0 < size < MIN_BYTES:
-            return f"{name}({size}) ({size * 8} bits)"
+            return f"{name}({size}) ({size * 8} bits)", size * 8
     if name in _CHAR_APIS:
         position, word = _CHAR_APIS[name]
         arg = argument(call, position, word)
@@ -68,16 +71,17 @@ def _short_length(source: Source, call: cst.Call) -> str | None:
         symbols = len(set(alphabet)) if alphabet else DJANGO_DEFAULT_ALPHABET
         bits = size * math.log2(symbols) if size is not None and symbols > 1 else None
         if size is not None and bits is not None and 0 < bits < MIN_BYTES * 8:
-            return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)"
+            return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)", bits
     if name == "secrets.randbits":
         arg = argument(call, 0, "k")
         bits = None if arg is None else source.analysis.integer(arg.value)
         if bits is not None and 0 < bits < MIN_BYTES * 8:
-            return f"secrets.randbits({bits})"
+            return f"secrets.randbits({bits})", bits
     return None
 
 
-def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | None:
+def _truncation(source: Source, call: cst.Call
+                ) -> tuple[cst.Subscript, tuple[str, float]] | None:
     """``secrets.token_hex(32)[:8]``, ``uuid.uuid4().hex[:6]``, ``str(uuid4())[:8]``."""
     assert source.index is not None
     name = call_name(source, call) or ""
@@ -90,7 +94,8 @@ def _truncation(source: Source, call: cst.Call) -> tuple[cst.Subscript, str] | N
         if isinstance(parent, cst.Subscript) and parent.value is node:
             chars = _slice_length(source, parent)
             if chars is not None and chars * bits < MIN_BYTES * 8:
-                return parent, f"{name}() cut to {chars} characters ({int(chars * bits)} bits)"
+                return parent, (f"{name}() cut to {chars} characters ({int(chars * bits)} bits)",
+                                chars * bits)
             return None
         if isinstance(parent, cst.Attribute) and parent.value is node:
             node = parent
@@ -150,17 +155,18 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
     for call in source.index.of(cst.Call):
-        detail = _short_length(source, call)
+        short = _short_length(source, call)
         node: cst.CSTNode = call
-        if detail is not None and _feeds_a_cipher(source, call):
+        if short is not None and _feeds_a_cipher(source, call):
             continue
-        if detail is None:
+        if short is None:
             cut = _truncation(source, call)
             if cut is None:
                 continue
-            node, detail = cut
+            node, short = cut
+        detail, bits = short
         use = token_use(source, node)
-        if use is None:
+        if use is None or (bits >= UNIQUE_BITS and token_use(source, node, secrecy=True) is None):
             continue
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
                   fixable=node is call and secrets_fix_applies(call_name(source, call), call))
@@ -195,8 +201,11 @@ RULE = Rule(
                     "OTPs, which are short by design and must be protected by expiry and "
                     "rate limits instead; cipher nonces and IVs (a value passed to an "
                     "`encrypt`/`decrypt` call or as `nonce=`/`iv=`: AES-GCM's standard nonce "
-                    "is 12 bytes by design); lengths held in variables the rule cannot "
-                    "resolve; test code.",
+                    "is 12 bytes by design); other nonces of at least 64 bits (a nonce must "
+                    "be unique, not secret: HTTP digest's `cnonce`); short values first "
+                    "bound to an identifier's name (`key_id = uuid4().hex[:8]`, a key "
+                    "`prefix` printed beside the secret); lengths held in variables the rule "
+                    "cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/331.html",
                     "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
         fix_safety="The fix raises the length argument to 32 (bytes, or characters for "

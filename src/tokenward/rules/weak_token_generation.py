@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.python import call_name
-from tokenward.analysis.randomness import predictable_hash, secrets_fix_applies, weak_source
+from tokenward.analysis.randomness import (
+    predictable_encoding,
+    predictable_hash,
+    secrets_fix_applies,
+    weak_source,
+)
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import (
@@ -39,7 +44,8 @@ def _in_non_token_function(source: Source, call: cst.Call) -> bool:
 # as "itertools.count" (``from itertools import count`` is everywhere in ORM code).
 _SOURCE_MARKERS = ("random.", "import random", "from random", "numpy", "uuid1", "uuid3",
                    "uuid5", "time.time(", "from time import", "time_ns(", "timestamp(",
-                   "monotonic", "perf_counter", "itertools.count", "hashlib")
+                   "monotonic", "perf_counter", "itertools.count", "hashlib", "b64encode",
+                   "b32encode", "b16encode", "b85encode", "a85encode")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -50,6 +56,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         detail = weak_source(source, call)
         if detail is None and predictable_hash(source, call):
             detail = "a hash of guessable input"
+        if detail is None and predictable_encoding(source, call):
+            detail = "an encoding of guessable input"
         if detail is None:
             continue
         use = token_use(source, call, time_value=detail == "a timestamp")
@@ -78,12 +86,19 @@ RULE = Rule(
              "or verification code that come from a non-cryptographic or guessable source: "
              "the `random` module (and `random.Random()` instances), `numpy.random`, "
              "`uuid.uuid1()`/`uuid3()`/`uuid5()`, timestamps, `itertools.count()` counters, "
-             "or a hash (md5, sha1, sha256 ...) of guessable input such as an email, a user "
-             "id or the time. \"Used as a token\" is decided from the data flow visible in "
-             "the file: the name the value is assigned to, the dict key or keyword it is "
-             "passed as, the name of the function that returns it (or how that function's "
-             "result is used), and sinks such as cookies, cache keys, `?token=` URLs and "
-             "calls like `store_token()` or `send_reset_email()`.",
+             "or a hash (md5, sha1, sha256 ...) or base64 encoding of guessable input such as "
+             "an email, a username, a user id or the time (local variables are followed to "
+             "their values). \"Used as a token\" is decided from the data flow visible in "
+             "the file, through formatting (f-strings, `%` conversions, joins, hex, base64, "
+             "slices, items picked by a random index): the name the value is assigned to, "
+             "the dict key or keyword it is passed as (a class's keyword is named by the "
+             "class too: `GiftCard(code=...)`, and followed to where the object's field is "
+             "read back), an attribute given an expiry beside it (`x.code` and "
+             "`x.code_expires_at`), the name of the function that returns it (or how that "
+             "function's result is used) or prints it, and sinks such as cookies and cache "
+             "keys (names read from module constants too), `?token=` URLs, `url_for(..., "
+             "key=...)`, text before a `%s` such as `SESSIONID=`, and calls like "
+             "`store_token()` or `send_reset_email()`.",
         why="`random` is a Mersenne Twister: 624 outputs reveal its whole state, and its "
             "seed defaults to the time. Time- and counter-based values and hashes of known "
             "data can be recomputed by anyone who knows (or guesses) the input. A "
@@ -102,8 +117,11 @@ RULE = Rule(
                     "(`tests/`, `test_*.py`, `*_test.py`, `conftest.py`), which makes test "
                     "data; values made inside a function named for an identifier or other "
                     "non-secret (`..._id`, `..._name`, `..._hash`, `..._checksum`, "
-                    "`..._filename` ...) whatever its local variables are called. Promo, "
-                    "referral and coupon codes and salts are not tokens here.",
+                    "`..._filename` ...) whatever its local variables are called; a value "
+                    "first bound to an identifier's name (`key_id`, `prefix`), which is "
+                    "public by purpose even when printed beside a secret; a function named "
+                    "only for a `key` whose docstring calls it a cache (or other lookup) key. "
+                    "Promo, referral and coupon codes and salts are not tokens here.",
         references=("https://cwe.mitre.org/data/definitions/330.html",
                     "https://cwe.mitre.org/data/definitions/338.html",
                     "https://docs.python.org/3/library/secrets.html",
