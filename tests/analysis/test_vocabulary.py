@@ -22,6 +22,7 @@ from tokenward.analysis.vocabulary import (
     function_makes_token,
     function_reads_unverified,
     function_redacts,
+    function_translates,
     has_secret_word,
     has_token_word,
     judge,
@@ -35,6 +36,7 @@ from tokenward.analysis.vocabulary import (
     names_guessable_input,
     names_harmless_token,
     names_hash,
+    names_identifier,
     names_keying_input,
     names_login_pair,
     names_scope_grant,
@@ -244,6 +246,16 @@ def test_what_functions_make_or_do() -> None:
     assert function_builds_url("url_for") and function_builds_url("build_reset_link")
     assert function_builds_url("django.urls.reverse") and function_builds_url("urlencode")
     assert not function_builds_url("link.send") and not function_builds_url("post")
+    assert function_translates("_") and function_translates("flask_babel.lazy_gettext")
+    assert not function_translates("get") and not function_translates("translate_token")
+
+
+def test_identifiers_and_stated_conditions_are_not_credentials() -> None:
+    assert names_identifier("id") and names_identifier("account_pk")
+    assert names_identifier("request_uuid")
+    assert not names_identifier("session_id") and not names_identifier("token")
+    assert judge("ACCESS_TOKEN_ALREADY_EXPIRED").role is Role.ABOUT
+    assert judge("token_expired").role is Role.ABOUT
 
 
 def test_purposes_and_inputs() -> None:

@@ -161,3 +161,60 @@ def test_a_dict_bound_far_above_the_log_call_is_judged_where_it_is_bound() -> No
             + comment * 7 +
             "    logger.info(log_data)\n")
     assert fired(scan_snippet(code, "app/main.py", rules=[RULE])) == [16]
+
+
+_LEAK = "logs are kept, shipped and read by many people, so the token leaks"
+
+
+def test_an_exception_that_keeps_the_token_as_an_attribute_has_no_token_in_its_message() -> None:
+    """requests-oauthlib oauth2_session.py:559 (``raise TokenUpdated(token)``) and
+    healthchecks signal/transport.py:96: the class's ``__init__`` stores the value on
+    ``self`` and sends a fixed message, so nothing reaches the message. Line 15 raises a
+    class whose ``__init__`` passes the token on to the base class: that one leaks."""
+    code = ("class TokenUpdated(Warning):\n"                                   # 1
+            "    def __init__(self, token):\n"                                 # 2
+            "        super().__init__()\n"                                     # 3
+            "        self.token = token\n"                                     # 4
+            "class RateLimited(Exception):\n"                                  # 5
+            "    def __init__(self, token: str, reply: bytes):\n"              # 6
+            "        super().__init__('CAPTCHA proof required')\n"             # 7
+            "        self.token = token\n"                                     # 8
+            "class Rejected(Exception):\n"                                     # 9
+            "    def __init__(self, token):\n"                                 # 10
+            "        super().__init__(f'rejected {token}')\n"                  # 11
+            "def refresh(token, result, reply):\n"                             # 12
+            "    raise TokenUpdated(token)\n"                                  # 13
+            "    raise RateLimited(result.token, reply)\n"                     # 14
+            "    raise Rejected(token)\n")                                     # 15
+    assert pinned(scan_snippet(code, "app/session.py", rules=[RULE])) == [
+        (15, 11, f"token is written to an exception message (Rejected): {_LEAK}")]
+
+
+def test_an_error_code_and_a_translated_message_under_a_token_key_are_fixed_text() -> None:
+    """fastapi-users router/oauth.py:157 (``ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED``: the
+    name states a condition) and dj-rest-auth serializers.py:300 (``{'token':
+    [_('Invalid value')]}``: a translated message under the field's name). Line 7 puts the
+    submitted token itself under the key."""
+    code = ("from django.utils.translation import gettext_lazy as _\n"         # 1
+            "from rest_framework.exceptions import ValidationError\n"          # 2
+            "from .errors import ErrorCode\n"                                  # 3
+            "def validate(attrs):\n"                                           # 4
+            "    raise HTTPException(400, detail=ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED)\n"
+            "    raise ValidationError({'token': [_('Invalid value')]})\n"     # 6
+            "    raise ValidationError({'token': [attrs['token']]})\n")        # 7
+    assert pinned(scan_snippet(code, "app/serializers.py", rules=[RULE])) == [
+        (7, 11, "'token': [attrs['token']] is written to an exception message "
+                f"(ValidationError): {_LEAK}")]
+
+
+def test_a_token_name_bound_to_an_object_id_holds_the_id() -> None:
+    """stripe _bank_account.py:512 (``token = self.id`` then ``"... %s" % token`` in an
+    error): the public object id is shown, not a secret. Line 6 shows the token itself."""
+    code = ("class BankAccount:\n"                                             # 1
+            "    def instance_url(self):\n"                                    # 2
+            "        token = self.id\n"                                        # 3
+            "        raise InvalidRequestError('no owner for %s' % token)\n"   # 4
+            "    def refresh(self, token):\n"                                  # 5
+            "        raise InvalidRequestError('no owner for %s' % token)\n")  # 6
+    assert pinned(scan_snippet(code, "stripe/_bank_account.py", rules=[RULE])) == [
+        (6, 15, f"token is written to an exception message (InvalidRequestError): {_LEAK}")]

@@ -21,10 +21,12 @@ from tokenward.analysis.vocabulary import (
     described_as_credential,
     function_builds_url,
     function_redacts,
+    function_translates,
     has_token_word,
     is_credential_key,
     mentions_credentials,
     names_bare_token,
+    names_identifier,
 )
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
@@ -79,6 +81,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if not isinstance(exc, cst.Call):
             continue
         for arg in exc.args:
+            if source.analysis.kept_as_attribute(exc, arg):
+                continue  # handed to the handler as an attribute, not in the message
             found = _sensitive(source, arg.value, text_tokens)
             if found is not None:
                 name = dotted_name(exc.func) or "exception"
@@ -146,6 +150,12 @@ def _message_parts(call: cst.Call, sink: str) -> Iterator[cst.BaseExpression]:
 
 
 def _is_constant(node: cst.BaseExpression) -> bool:
+    """Fixed text: a literal, a list of them, or a translated message (``_("Invalid")``)."""
+    if isinstance(node, cst.List | cst.Tuple):
+        return all(isinstance(e, cst.Element) and _is_constant(e.value) for e in node.elements)
+    if isinstance(node, cst.Call):
+        return function_translates(dotted_name(node.func) or "") \
+            and all(_is_constant(a.value) for a in node.args)
     return isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString) \
         or (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
 
@@ -388,7 +398,12 @@ def _attributes_read(analysis: Analysis, loads: Iterable[cst.Name]) -> bool | No
 
 
 def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
-    """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted."""
+    """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted;
+    ``token = self.id``: what is logged is an object's public id."""
+    binding = source.analysis.source_binding(node)
+    if binding is not None and isinstance(binding.value, cst.Name | cst.Attribute) \
+            and names_identifier(last_name(binding.value)):
+        return True
     value = source.analysis.resolve(node)
     if value is node:
         return False
