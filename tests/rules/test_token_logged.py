@@ -218,3 +218,30 @@ def test_a_token_name_bound_to_an_object_id_holds_the_id() -> None:
             "        raise InvalidRequestError('no owner for %s' % token)\n")  # 6
     assert pinned(scan_snippet(code, "stripe/_bank_account.py", rules=[RULE])) == [
         (6, 15, f"token is written to an exception message (InvalidRequestError): {_LEAK}")]
+
+
+def test_a_query_traced_to_stdout_writes_the_password_it_holds() -> None:
+    """vulpy bad/libuser.py:12: ``conn.set_trace_callback(print)`` makes sqlite3 print
+    every statement, so the login query built with the password prints it (line 11; the
+    setter stands far from it, and the prefilter must still let the file through). Line 14
+    runs before its function sets the callback; line 16's query holds no credential."""
+    code = ("import sqlite3\n"                                                         # 1
+            "def login(username, password):\n"                                         # 2
+            "    conn = sqlite3.connect('users.sqlite')\n"                             # 3
+            "    conn.set_trace_callback(print)\n"                                     # 4
+            + "    # the row factory gives named columns to every query of this login\n"
+            * 5 +                                                                      # 5-9
+            "    c = conn.cursor()\n"                                                  # 10
+            "    return c.execute(\"SELECT * FROM users WHERE password = '{}'\"\n"     # 11
+            "                     .format(password)).fetchone()\n"                     # 12
+            "def names(conn, password):\n"                                             # 13
+            "    conn.execute('SELECT name FROM users WHERE pw = ?', (password,))\n"   # 14
+            "    conn.set_trace_callback(print)\n"                                     # 15
+            "    conn.execute('SELECT name FROM users')\n")                            # 16
+    assert pinned(scan_snippet(code, "bad/libuser.py", rules=[RULE])) == [
+        (11, 12, "password is written to output (the connection's trace callback, print): "
+                 f"{_LEAK}")]
+    far = ("conn.set_trace_callback(print)\n"
+           + "# the row factory gives named columns to every query of this login\n" * 5
+           + "c.execute(q.format(password))\n")
+    assert RULE.wants(far.lower())

@@ -7,6 +7,7 @@ from tokenward.rules import (
     ci_write_all_permissions,
     cleartext_token_transport,
     cluster_admin_binding,
+    credential_in_query,
     excessive_token_lifetime,
     expiry_verification_disabled,
     hardcoded_secret,
@@ -47,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     tls_verification_disabled.RULE,
     token_logged.RULE,
     token_in_url.RULE,
+    credential_in_query.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

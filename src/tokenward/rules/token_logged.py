@@ -43,6 +43,8 @@ _PRINTERS = frozenset({"print", "pprint", "pprint.pprint", "warnings.warn", "sys
                        "sys.stderr.write", "click.echo", "click.secho", "typer.echo",
                        "typer.secho", "rich.print", "logging.log"})
 _CONSOLE_METHODS = frozenset({"print", "log", "write"})
+# Database calls whose statement a connection's trace callback writes out.
+_QUERY_METHODS = frozenset({"execute", "executemany", "executescript"})
 # Calls whose result carries the argument's text on: look inside them.
 _PASS_THROUGH = frozenset({"str", "repr", "format", "dict", "list", "tuple", "set", "json.dumps",
                            "pformat", "pprint.pformat", "bytes", "vars"})
@@ -106,6 +108,9 @@ def _sink(source: Source, call: cst.Call) -> str | None:
         return None
     method = func.attr.value
     receiver = func.value
+    if method in _QUERY_METHODS:
+        tracer = _query_tracer(source, call)
+        return None if tracer is None else f"output (the connection's trace callback, {tracer})"
     if method in _LOG_METHODS:
         if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
             inner = call_name(source, receiver) or ""
@@ -121,6 +126,20 @@ def _sink(source: Source, call: cst.Call) -> str | None:
         last = (last_name(receiver) or "").lower()
         if last in ("console", "stdout", "stderr"):
             return f"output ({dotted_name(func) or method})"
+    return None
+
+
+def _query_tracer(source: Source, call: cst.Call) -> str | None:
+    """``conn.set_trace_callback(print)`` in the function that runs the query (sqlite3
+    passes every statement, values included, to the callback): the printer's name."""
+    analysis = source.analysis
+    scope, order = analysis.function(call), analysis.index.order(call)
+    for setter in analysis.calls_named("set_trace_callback"):
+        tracer = setter.args[0].value if setter.args else None
+        name = dotted_name(tracer) or ""
+        if analysis.function(setter) is scope and analysis.index.order(setter) < order and (
+                name in _PRINTERS or name.rpartition(".")[2] in _LOG_METHODS):
+            return name
     return None
 
 
@@ -476,6 +495,8 @@ def _mentions_credentials(text: str) -> bool:
     that writes a message, or where a name passed to it is bound (``log_data = {...,
     "authorization": ...}`` far above ``logger.info(log_data)``). Most files write
     messages about other things and are then not parsed."""
+    if "set_trace_callback" in text and mentions_credentials(text):
+        return True  # every query the connection runs is written out, wherever it is
     bound: dict[str, list[int]] | None = None
     for match in _SINK_MARKERS.finditer(text):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
@@ -514,8 +535,12 @@ RULE = Rule(
              "(`logging.*`, `logger.*`, `log.*`, structlog/loguru, including `extra=` and "
              "structured keyword arguments), `print`/`pprint`, `sys.stdout/stderr.write`, "
              "`click.echo`, rich `console.print`, `warnings.warn`, or interpolated into "
-             "the message of a raised exception. The value is followed through f-strings, "
-             "`%`/`.format` formatting, concatenation, `str()`/`repr()`/`json.dumps()`.",
+             "the message of a raised exception, or put in a database statement run "
+             "after `conn.set_trace_callback(print)` (or a log method) in the same "
+             "function: sqlite3 writes every statement out. The value is followed through "
+             "f-strings, `%`/`.format` formatting, concatenation, `str()`/`repr()`/"
+             "`json.dumps()`. An exception whose same-module `__init__` only stores the "
+             "value on `self` (no `__str__`) hands it over and is not a message.",
         why="Logs, terminal scroll-back, CI output and error trackers are copied, retained "
             "and readable by far more people and systems than the token store; a token "
             "written there is a token leaked (CWE-532).",
@@ -538,7 +563,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
-    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
+    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry", "trace_callback"),
     prefilter=_mentions_credentials,
     bad=(
         Example(
