@@ -284,6 +284,8 @@ def test_purposes_and_inputs() -> None:
     ("value", "unexpected token: ", False),   # a parser's token
     ("value", "failed to pass ", False),
     ("token_id", "Authorization: ", False),   # the name says what it is
+    ("key", "/tmp/vulpy.apikey.", True),       # vulpy bad/libapi.py:20
+    ("key", "cache lookup for ", False),
 ])
 def test_prose_that_names_a_value(name: str, text: str, expected: bool) -> None:
     assert described_as_credential(name, text) is expected
@@ -347,6 +349,14 @@ _KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
 NOT_NAME_LISTS: dict[str, str] = {
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
+    "rules/credential_in_query.py:RULE.keywords": _MARKERS,
+    "rules/credential_in_temp_file.py:_WRITES": _LIBRARY,
+    "rules/token_logged.py:_QUERY_METHODS": _LIBRARY,
+    "analysis/web_input.py:_ROUTE_METHODS": _LIBRARY,
+    "analysis/web_input.py:_REQUESTS": "the request object's name in Flask, Django and "
+                                       "Starlette code (a framework's convention)",
+    "analysis/web_input.py:_QUERY_MAPPINGS": _LIBRARY,
+    "analysis/web_input.py:_QUERY_PARSERS": _LIBRARY,
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
     "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",

@@ -920,7 +920,7 @@ def names_login_pair(name: str | None) -> bool:
 
 # A value named only as a value or a header says nothing of what it is; so do credential
 # containers. Prose just before it may say it: ``f"bad Authorization header: {header}"``.
-_GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr",
+_GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr", "key",
                               *(_LOGIN_PAIR_WORDS - {"basic"})})
 # Credential heads that name a credential in prose as well: the short ones are ordinary
 # words there (``token`` in parsers' "unexpected token", ``pass``, ``pin``, ``auth``).

@@ -8,6 +8,7 @@ from tokenward.rules import (
     cleartext_token_transport,
     cluster_admin_binding,
     credential_in_query,
+    credential_in_temp_file,
     excessive_token_lifetime,
     expiry_verification_disabled,
     hardcoded_secret,
@@ -49,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     token_logged.RULE,
     token_in_url.RULE,
     credential_in_query.RULE,
+    credential_in_temp_file.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
