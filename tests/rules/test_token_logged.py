@@ -245,3 +245,23 @@ def test_a_query_traced_to_stdout_writes_the_password_it_holds() -> None:
            + "# the row factory gives named columns to every query of this login\n" * 5
            + "c.execute(q.format(password))\n")
     assert RULE.wants(far.lower())
+
+
+def test_the_response_of_a_login_is_the_credential_it_grants() -> None:
+    """Issue 11 item 12: ``content = r.text`` of a POST that sent the password holds the
+    session or token the login grants, printed under a neutral name (line 6). Line 8 prints
+    the response of a call that only authenticated with a header; line 10 a Slack webhook
+    URL (the URL is the credential) written to a debug log."""
+    code = ("import logging, requests\n"                                               # 1
+            "log = logging.getLogger(__name__)\n"                                      # 2
+            "def login(user, pw, api_key, settings):\n"                                # 3
+            "    r = requests.post(URL, json={'username': user, 'password': pw})\n"    # 4
+            "    content = r.text\n"                                                   # 5
+            "    print(content)\n"                                                     # 6
+            "    listing = requests.get(URL, headers={'X-Api-Key': api_key})\n"        # 7
+            "    print(listing.json())\n"                                              # 8
+            "    hook = settings.SLACK_WEBHOOK_URL\n"                                  # 9
+            "    log.debug('posting to %s', hook)\n")                                  # 10
+    assert pinned(scan_snippet(code, "client.py", rules=[RULE])) == [
+        (6, 5, f"content is written to output (print): {_LEAK}"),
+        (10, 5, f"hook is written to a log (log.debug): {_LEAK}")]

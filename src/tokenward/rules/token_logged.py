@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import has_credential_items, returned_dict
+from tokenward.analysis.credentials import (
+    has_credential_items,
+    is_credential_exchange,
+    returned_dict,
+)
 from tokenward.analysis.flow import Analysis, Kind
 from tokenward.analysis.python import (
     call_name,
@@ -356,9 +360,12 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
     # headers = {"Authorization": ...}; log.debug("sending %s", headers)
     if isinstance(value, cst.Dict):
         return has_credential_items(source, value)
-    # tokens = resp.json() at a token endpoint: the whole token response
+    # tokens = resp.json() at a token endpoint: the whole token response; content =
+    # r.text of a login that sent the password: the session or token it grants
     if has_token_word(name) and isinstance(value, cst.Call) \
             and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
+        return True
+    if is_credential_exchange(source, value):
         return True
     # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
     if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
