@@ -54,19 +54,28 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 def _shared_path(source: Source, node: cst.BaseExpression, depth: int = 0) -> str | None:
     """The shared-temp path a file object or path was opened on: ``open("/tmp/k", "w")``,
-    ``Path("/tmp/k")``, ``path.open("w")``, a ``with ... as f`` target, names bound to them."""
-    if depth > 4:
+    ``Path("/tmp") / "k"``, ``os.path.join(tempfile.gettempdir(), "k")``, ``path.open("w")``,
+    a ``with ... as f`` target, names bound to them."""
+    if depth > 6:
         return None
     value = source.analysis.resolve(node)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
+        return _shared_path(source, value.left, depth + 1)
     if not isinstance(value, cst.Call):
         text = _leading_text(value)
-        return text if text is not None and text.startswith(_SHARED_DIRS) else None
-    name = dotted_name(value.func) or ""
-    if name == "open" or name.rpartition(".")[2] in _PATH_TYPES:
+        return text if text is not None and _in_shared_dir(text) else None
+    name = source.analysis.qualified(value.func) or dotted_name(value.func) or ""
+    if name.endswith("gettempdir"):
+        return "/tmp"
+    if name in ("open", "os.path.join") or name.rpartition(".")[2] in _PATH_TYPES:
         return _shared_path(source, value.args[0].value, depth + 1) if value.args else None
     if isinstance(value.func, cst.Attribute) and value.func.attr.value == "open":
         return _shared_path(source, value.func.value, depth + 1)
     return None
+
+
+def _in_shared_dir(text: str) -> bool:
+    return text.startswith(_SHARED_DIRS) or text in (d.rstrip("/") for d in _SHARED_DIRS)
 
 
 def _leading_text(node: cst.BaseExpression) -> str | None:
@@ -130,7 +139,8 @@ def _credential_in_fstring(fstring: cst.FormattedString) -> tuple[str, str] | No
 
 def _may_touch_temp(text: str) -> bool:
     """File prefilter (lower-cased text): a shared temp directory and a credential's name."""
-    return any(d in text for d in _SHARED_DIRS) and mentions_credentials(text)
+    return ("gettempdir" in text or any(d.rstrip("/") in text for d in _SHARED_DIRS)) \
+        and mentions_credentials(text)
 
 
 _BAD, _GOOD = examples.load("credential_in_temp_file")
@@ -151,7 +161,8 @@ RULE = Rule(
         what="A credential (judged by its name: `api_key`, `token`, `password`, "
              "`creds['token']`) written with `.write()`/`.write_text()`/`.write_bytes()` to "
              "a file opened on a path under `/tmp/`, `/var/tmp/` or `/dev/shm/` (`open(...)`, "
-             "`Path(...)`, `path.open('w')`, followed through names and `with ... as`), or "
+             "`Path(...)`, `Path('/tmp') / name`, `os.path.join(tempfile.gettempdir(), ...)`, "
+             "`path.open('w')`, followed through names and `with ... as`), or "
              "put into the name of such a file (`'/tmp/app.apikey.{}'.format(key)`, "
              "`f'/tmp/{token}.json'`; a bare `key` counts when the text before it names a "
              "credential).",
@@ -171,7 +182,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("/tmp/", "/var/tmp/", "/dev/shm/"),
+    keywords=("/tmp", "/var/tmp", "/dev/shm", "gettempdir"),
     prefilter=_may_touch_temp,
     bad=_BAD,
     good=_GOOD,
