@@ -145,7 +145,7 @@ def _annotation_names(node: cst.BaseExpression) -> Iterator[str]:
 
 def _is_query_mapping(source: Source, node: cst.BaseExpression) -> bool:
     """``request.args``, ``request.GET``, ``self.request.query_params``, or a name bound to
-    ``parse_qs(...)`` / ``dict(parse_qsl(...))``."""
+    ``parse_qs(...)`` / ``dict(parse_qsl(...))`` of the incoming request's query."""
     if isinstance(node, cst.Attribute) and node.attr.value in _QUERY_MAPPINGS:
         return (last_name(node.value) or "") in _REQUESTS
     if not isinstance(node, cst.Name | cst.Attribute):
@@ -153,6 +153,24 @@ def _is_query_mapping(source: Source, node: cst.BaseExpression) -> bool:
     value = source.analysis.resolve(node)
     if isinstance(value, cst.Call) and dotted_name(value.func) == "dict" and value.args:
         value = value.args[0].value
-    return isinstance(value, cst.Call) and (
+    return isinstance(value, cst.Call) and value.args != () and (
         source.analysis.qualified(value.func) or dotted_name(value.func) or ""
-    ).endswith(_QUERY_PARSERS)
+    ).endswith(_QUERY_PARSERS) and _incoming(source, value.args[0].value)
+
+
+def _incoming(source: Source, node: cst.BaseExpression, depth: int = 0) -> bool:
+    """The request line a server handles: ``self.path`` of an ``http.server`` handler,
+    anything of ``request``, ``environ["QUERY_STRING"]``, followed through
+    ``urlparse(...).query`` and names. An outgoing URL a client builds is not one."""
+    if depth > 4:
+        return False
+    node = source.analysis.resolve(node)
+    if isinstance(node, cst.Attribute) and node.attr.value in ("query", "query_string"):
+        return _incoming(source, node.value, depth + 1)
+    if isinstance(node, cst.Call) and node.args:
+        return _incoming(source, node.args[0].value, depth + 1)  # urlparse(...)
+    if isinstance(node, cst.Subscript):
+        key = _key(node.slice[0].slice) if len(node.slice) == 1 else None
+        return key == "QUERY_STRING"
+    dotted = dotted_name(node) or ""
+    return dotted == "self.path" or dotted.split(".")[0] in _REQUESTS

@@ -43,7 +43,9 @@ RULE = Rule(
              "template (FastAPI takes those from the query string whatever the HTTP "
              "method); Flask's `request.args[...]`/`.get(...)`, Django's `request.GET`, "
              "Starlette's `request.query_params`, aiohttp's `request.query`; and a mapping "
-             "parsed from a query string in the same file (`parse_qs(urlparse(url).query)`).",
+             "parsed from the incoming request's query in the same file "
+             "(`parse_qs(urlparse(self.path).query)` in an `http.server` handler, "
+             "`parse_qs(environ['QUERY_STRING'])`).",
         why="A route that reads its credential from the query string makes every client "
             "send it in the URL, where web servers, proxies and load balancers log it, "
             "browsers keep it in history and the Referer header carries it to other "
@@ -54,8 +56,9 @@ RULE = Rule(
         not_flagged="Path parameters, parameters declared with `Body`, `Form`, `Header`, "
                     "`Cookie`, `Depends` or `Security`, parameters typed with a model, "
                     "query parameters that carry no credential (`code`, `state`, "
-                    "`page_token`, `csrf_token`, one-time links are TW602's judgement of "
-                    "names too), and request bodies (`request.form`, `request.POST`).",
+                    "`page_token`, `csrf_token`: the same judgement of names as TW602), "
+                    "request bodies (`request.form`, `request.POST`), and a URL a client "
+                    "parses before sending it (`parse_qs(urlparse(url).query)`).",
         references=("https://cwe.mitre.org/data/definitions/598.html",
                     "https://owasp.org/www-community/vulnerabilities/"
                     "Information_exposure_through_query_strings_in_url"),
