@@ -22,6 +22,7 @@ from tokenward.analysis.vocabulary import (
     function_makes_token,
     function_reads_unverified,
     function_redacts,
+    function_translates,
     has_secret_word,
     has_token_word,
     judge,
@@ -37,6 +38,7 @@ from tokenward.analysis.vocabulary import (
     names_guessable_input,
     names_harmless_token,
     names_hash,
+    names_identifier,
     names_keying_input,
     names_login_pair,
     names_scope_grant,
@@ -266,6 +268,16 @@ def test_what_functions_make_or_do() -> None:
     assert function_builds_url("url_for") and function_builds_url("build_reset_link")
     assert function_builds_url("django.urls.reverse") and function_builds_url("urlencode")
     assert not function_builds_url("link.send") and not function_builds_url("post")
+    assert function_translates("_") and function_translates("flask_babel.lazy_gettext")
+    assert not function_translates("get") and not function_translates("translate_token")
+
+
+def test_identifiers_and_stated_conditions_are_not_credentials() -> None:
+    assert names_identifier("id") and names_identifier("account_pk")
+    assert names_identifier("request_uuid")
+    assert not names_identifier("session_id") and not names_identifier("token")
+    assert judge("ACCESS_TOKEN_ALREADY_EXPIRED").role is Role.ABOUT
+    assert judge("token_expired").role is Role.ABOUT
 
 
 def test_purposes_and_inputs() -> None:
@@ -294,6 +306,8 @@ def test_purposes_and_inputs() -> None:
     ("value", "unexpected token: ", False),   # a parser's token
     ("value", "failed to pass ", False),
     ("token_id", "Authorization: ", False),   # the name says what it is
+    ("key", "/tmp/vulpy.apikey.", True),       # vulpy bad/libapi.py:20
+    ("key", "cache lookup for ", False),
 ])
 def test_prose_that_names_a_value(name: str, text: str, expected: bool) -> None:
     assert described_as_credential(name, text) is expected
@@ -358,6 +372,14 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
+    "rules/credential_in_query.py:RULE.keywords": _MARKERS,
+    "rules/credential_in_temp_file.py:_WRITES": _LIBRARY,
+    "rules/token_logged.py:_QUERY_METHODS": _LIBRARY,
+    "analysis/web_input.py:_ROUTE_METHODS": _LIBRARY,
+    "analysis/web_input.py:_REQUESTS": "the request object's name in Flask, Django and "
+                                       "Starlette code (a framework's convention)",
+    "analysis/web_input.py:_QUERY_MAPPINGS": _LIBRARY,
+    "analysis/web_input.py:_QUERY_PARSERS": _LIBRARY,
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
     "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",

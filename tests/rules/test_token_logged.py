@@ -161,3 +161,107 @@ def test_a_dict_bound_far_above_the_log_call_is_judged_where_it_is_bound() -> No
             + comment * 7 +
             "    logger.info(log_data)\n")
     assert fired(scan_snippet(code, "app/main.py", rules=[RULE])) == [16]
+
+
+_LEAK = "logs are kept, shipped and read by many people, so the token leaks"
+
+
+def test_an_exception_that_keeps_the_token_as_an_attribute_has_no_token_in_its_message() -> None:
+    """requests-oauthlib oauth2_session.py:559 (``raise TokenUpdated(token)``) and
+    healthchecks signal/transport.py:96: the class's ``__init__`` stores the value on
+    ``self`` and sends a fixed message, so nothing reaches the message. Line 15 raises a
+    class whose ``__init__`` passes the token on to the base class: that one leaks."""
+    code = ("class TokenUpdated(Warning):\n"                                   # 1
+            "    def __init__(self, token):\n"                                 # 2
+            "        super().__init__()\n"                                     # 3
+            "        self.token = token\n"                                     # 4
+            "class RateLimited(Exception):\n"                                  # 5
+            "    def __init__(self, token: str, reply: bytes):\n"              # 6
+            "        super().__init__('CAPTCHA proof required')\n"             # 7
+            "        self.token = token\n"                                     # 8
+            "class Rejected(Exception):\n"                                     # 9
+            "    def __init__(self, token):\n"                                 # 10
+            "        super().__init__(f'rejected {token}')\n"                  # 11
+            "def refresh(token, result, reply):\n"                             # 12
+            "    raise TokenUpdated(token)\n"                                  # 13
+            "    raise RateLimited(result.token, reply)\n"                     # 14
+            "    raise Rejected(token)\n")                                     # 15
+    assert pinned(scan_snippet(code, "app/session.py", rules=[RULE])) == [
+        (15, 11, f"token is written to an exception message (Rejected): {_LEAK}")]
+
+
+def test_an_error_code_and_a_translated_message_under_a_token_key_are_fixed_text() -> None:
+    """fastapi-users router/oauth.py:157 (``ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED``: the
+    name states a condition) and dj-rest-auth serializers.py:300 (``{'token':
+    [_('Invalid value')]}``: a translated message under the field's name). Line 7 puts the
+    submitted token itself under the key."""
+    code = ("from django.utils.translation import gettext_lazy as _\n"         # 1
+            "from rest_framework.exceptions import ValidationError\n"          # 2
+            "from .errors import ErrorCode\n"                                  # 3
+            "def validate(attrs):\n"                                           # 4
+            "    raise HTTPException(400, detail=ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED)\n"
+            "    raise ValidationError({'token': [_('Invalid value')]})\n"     # 6
+            "    raise ValidationError({'token': [attrs['token']]})\n")        # 7
+    assert pinned(scan_snippet(code, "app/serializers.py", rules=[RULE])) == [
+        (7, 11, "'token': [attrs['token']] is written to an exception message "
+                f"(ValidationError): {_LEAK}")]
+
+
+def test_a_token_name_bound_to_an_object_id_holds_the_id() -> None:
+    """stripe _bank_account.py:512 (``token = self.id`` then ``"... %s" % token`` in an
+    error): the public object id is shown, not a secret. Line 6 shows the token itself."""
+    code = ("class BankAccount:\n"                                             # 1
+            "    def instance_url(self):\n"                                    # 2
+            "        token = self.id\n"                                        # 3
+            "        raise InvalidRequestError('no owner for %s' % token)\n"   # 4
+            "    def refresh(self, token):\n"                                  # 5
+            "        raise InvalidRequestError('no owner for %s' % token)\n")  # 6
+    assert pinned(scan_snippet(code, "stripe/_bank_account.py", rules=[RULE])) == [
+        (6, 15, f"token is written to an exception message (InvalidRequestError): {_LEAK}")]
+
+
+def test_a_query_traced_to_stdout_writes_the_password_it_holds() -> None:
+    """vulpy bad/libuser.py:12: ``conn.set_trace_callback(print)`` makes sqlite3 print
+    every statement, so the login query built with the password prints it (line 11; the
+    setter stands far from it, and the prefilter must still let the file through). Line 14
+    runs before its function sets the callback; line 16's query holds no credential."""
+    code = ("import sqlite3\n"                                                         # 1
+            "def login(username, password):\n"                                         # 2
+            "    conn = sqlite3.connect('users.sqlite')\n"                             # 3
+            "    conn.set_trace_callback(print)\n"                                     # 4
+            + "    # the row factory gives named columns to every query of this login\n"
+            * 5 +                                                                      # 5-9
+            "    c = conn.cursor()\n"                                                  # 10
+            "    return c.execute(\"SELECT * FROM users WHERE password = '{}'\"\n"     # 11
+            "                     .format(password)).fetchone()\n"                     # 12
+            "def names(conn, password):\n"                                             # 13
+            "    conn.execute('SELECT name FROM users WHERE pw = ?', (password,))\n"   # 14
+            "    conn.set_trace_callback(print)\n"                                     # 15
+            "    conn.execute('SELECT name FROM users')\n")                            # 16
+    assert pinned(scan_snippet(code, "bad/libuser.py", rules=[RULE])) == [
+        (11, 12, "password is written to output (the connection's trace callback, print): "
+                 f"{_LEAK}")]
+    far = ("conn.set_trace_callback(print)\n"
+           + "# the row factory gives named columns to every query of this login\n" * 5
+           + "c.execute(q.format(password))\n")
+    assert RULE.wants(far.lower())
+
+
+def test_the_response_of_a_login_is_the_credential_it_grants() -> None:
+    """Issue 11 item 12: ``content = r.text`` of a POST that sent the password holds the
+    session or token the login grants, printed under a neutral name (line 6). Line 8 prints
+    the response of a call that only authenticated with a header; line 10 a Slack webhook
+    URL (the URL is the credential) written to a debug log."""
+    code = ("import logging, requests\n"                                               # 1
+            "log = logging.getLogger(__name__)\n"                                      # 2
+            "def login(user, pw, api_key, settings):\n"                                # 3
+            "    r = requests.post(URL, json={'username': user, 'password': pw})\n"    # 4
+            "    content = r.text\n"                                                   # 5
+            "    print(content)\n"                                                     # 6
+            "    listing = requests.get(URL, headers={'X-Api-Key': api_key})\n"        # 7
+            "    print(listing.json())\n"                                              # 8
+            "    hook = settings.SLACK_WEBHOOK_URL\n"                                  # 9
+            "    log.debug('posting to %s', hook)\n")                                  # 10
+    assert pinned(scan_snippet(code, "client.py", rules=[RULE])) == [
+        (6, 5, f"content is written to output (print): {_LEAK}"),
+        (10, 5, f"hook is written to a log (log.debug): {_LEAK}")]

@@ -152,7 +152,9 @@ def test_incidents_cite_a_public_source() -> None:
         "TW404": ["Tesla, 2018"], "TW405": ["CircleCI, 2023"], "TW501": ["Firesheep, 2010"],
         "TW502": ['"The most dangerous code in the world", 2012'],
         "TW601": ["Twitter, 2018", "tj-actions/changed-files, 2025"],
-        "TW602": ["Password-reset links in Referer headers, 2016"]}
+        "TW602": ["Password-reset links in Referer headers, 2016"],
+        "TW603": ["Session ids in URLs (OWASP: session fixation and exposure)"],
+        "TW604": ["Insecure temporary files (CWE-377)"]}
     for rule in RULES:
         for incident in learner_content(rule).incidents:
             assert re.fullmatch(r"https?://[^\s]+", incident.source), incident.source

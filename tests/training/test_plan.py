@@ -125,7 +125,7 @@ def big_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanOutcome, Pat
 def test_the_larger_tree_fires_every_rule(big_tree: tuple[ScanOutcome, Path]) -> None:
     outcome, _ = big_tree
     counts = Counter(f.rule_id for f in outcome.result.findings)
-    assert len(counts) == 20 and sum(counts.values()) >= 150
+    assert len(counts) == 22 and sum(counts.values()) >= 150
     assert len(outcome.scanned) >= 150
 
 
@@ -149,7 +149,7 @@ def test_lessons_all_teaches_every_rule_however_long(
     outcome, root = big_tree
     session = build(list(outcome.result.findings), root=root, outcome=outcome,
                     options=BuildOptions(all_lessons=True))
-    assert len(session.lessons) == 20 and session.more == () and session.minutes > 300
+    assert len(session.lessons) == 22 and session.more == () and session.minutes > 300
     assert any(n.startswith("The whole session takes") for n in session.trainer_notes)
 
 

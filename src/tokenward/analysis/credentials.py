@@ -290,6 +290,23 @@ def call_carries_credentials(source: Source, call: cst.Call) -> bool:
         client_is_credentialed(source, call.func.value)
 
 
+def is_credential_exchange(source: Source, node: cst.BaseExpression) -> bool:
+    """``r.json()``, ``r.text`` or ``r.content`` of an HTTP call whose body sends a password
+    or a client secret (``requests.post(url, json={"password": pw})``): a login or token
+    exchange, whose response is the session or token it grants."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value == "json" and not node.args:
+        receiver: cst.BaseExpression = node.func.value
+    elif isinstance(node, cst.Attribute) and node.attr.value in ("text", "content"):
+        receiver = node.value
+    else:
+        return False
+    call = source.analysis.resolve(receiver)
+    return isinstance(call, cst.Call) and is_http_call(source, call) and any(
+        arg.keyword is not None and arg.keyword.value in ("data", "json")
+        and has_credential_items(source, arg.value) for arg in call.args)
+
+
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 

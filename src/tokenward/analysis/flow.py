@@ -481,6 +481,27 @@ class Analysis:
             return []
         return [b.value for b in self.returns(func) if b.value is not None]
 
+    def kept_as_attribute(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """``raise TokenUpdated(token)`` where the same-module class's ``__init__`` only
+        stores the argument (``self.token = token``) and has no ``__str__``/``__repr__``:
+        the value is handed to whoever catches it, never put in the message."""
+        binding = self.binding_at(call.func) if isinstance(call.func, cst.Name) else None
+        klass = binding.target if binding is not None else None
+        if not isinstance(klass, cst.ClassDef):
+            return False
+        init = self._method(klass, "__init__")
+        if init is None or self._method(klass, "__str__") or self._method(klass, "__repr__"):
+            return False
+        param = _parameter_for(init, call, arg)
+        return param is not None and all(
+            _stored_on_self(self.index.parent(load), load)
+            for load in self.loads(init, param))
+
+    def _method(self, klass: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+        entries = self.bindings_in(klass, name)
+        target = entries[-1].target if entries else None
+        return target if isinstance(target, cst.FunctionDef) else None
+
     # --- the walker -------------------------------------------------------------------------
 
     def source_binding(self, node: cst.BaseExpression) -> Binding | None:
@@ -690,6 +711,27 @@ class Analysis:
                 return None
             total += value * _TIMEDELTA_UNITS[unit]
         return Duration(total)
+
+
+def _parameter_for(init: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> str | None:
+    """The ``__init__`` parameter a call's argument binds (``self`` skipped)."""
+    params = init.params
+    if arg.keyword is not None:
+        named = [p for p in (*params.params, *params.kwonly_params)
+                 if p.name.value == arg.keyword.value]
+        return named[0].name.value if named else None
+    if arg.star:
+        return None
+    position = [a for a in call.args if a.keyword is None].index(arg) + 1
+    positional = [*params.posonly_params, *params.params]
+    return positional[position].name.value if position < len(positional) else None
+
+
+def _stored_on_self(parent: cst.CSTNode | None, load: cst.Name) -> bool:
+    """``self.token = token``: the load is the whole value of an assignment to ``self``."""
+    return isinstance(parent, cst.Assign) and parent.value is load and all(
+        isinstance(t.target, cst.Attribute) and dotted_name(t.target.value) == "self"
+        for t in parent.targets)
 
 
 def _order_of(binding: Binding) -> int:

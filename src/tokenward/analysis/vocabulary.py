@@ -222,7 +222,7 @@ _ABOUT_HEADS = frozenset({
     "date", "time", "timestamp", "at", "on", "retries", "attempts", "num", "list", "set",
     "dict", "map", "table", "queue", "pool", "registry", "used", "uses", "hasher",
     "hashers", "serializer", "serializers", "encoder", "decoder", "request", "response",
-    "revoked", "created", "sent", "ok", "tokenizer", "budget", "meta", "metadata",
+    "revoked", "created", "sent", "expired", "ok", "tokenizer", "budget", "meta", "metadata",
     "strategy", "scheme", "schemes", "realm", "mechanism", "mechanisms", "bucket", "rate",
     "refill", "pair", "object", "obj", "instance", "client", "session", "shares",
     "threshold", "blacklist", "denylist", "allowlist", "whitelist", "through", "secure",
@@ -865,6 +865,28 @@ def function_redacts(name: str) -> bool:
     return bool(_REDACTING_WORDS & set(name_words(name)))
 
 
+# The last word of a name that holds an identifier: an object's public id, not a secret.
+_ID_WORDS = frozenset({"id", "ids", "pk", "uuid", "guid"})
+
+
+def names_identifier(name: str | None) -> bool:
+    """``self.id``, ``account_pk``, ``request_uuid``: an object's id; a session id is a
+    credential and is not one of these."""
+    words = name_words(name or "")
+    return bool(words) and words[-1] in _ID_WORDS and not carries_credential(name)
+
+
+# Callees that look a fixed message up in a translation catalogue (``_("Invalid value")``).
+_TRANSLATORS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy",
+                          "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy",
+                          "lazy_gettext", "lazy_pgettext"})
+
+
+def function_translates(name: str) -> bool:
+    """``_``, ``gettext_lazy``, ``flask_babel.lazy_gettext``: its result is fixed text."""
+    return name.rpartition(".")[2] in _TRANSLATORS
+
+
 def function_builds_url(name: str) -> bool:
     """``url_for``, ``build_reset_link``, ``reverse``, ``urlencode`` (the last dotted part)."""
     words = name_words(name.rpartition(".")[2])
@@ -979,7 +1001,7 @@ def names_login_pair(name: str | None) -> bool:
 
 # A value named only as a value or a header says nothing of what it is; so do credential
 # containers. Prose just before it may say it: ``f"bad Authorization header: {header}"``.
-_GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr",
+_GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr", "key",
                               *(_LOGIN_PAIR_WORDS - {"basic"})})
 # Credential heads that name a credential in prose as well: the short ones are ordinary
 # words there (``token`` in parsers' "unexpected token", ``pass``, ``pin``, ``auth``).

@@ -7,6 +7,8 @@ from tokenward.rules import (
     ci_write_all_permissions,
     cleartext_token_transport,
     cluster_admin_binding,
+    credential_in_query,
+    credential_in_temp_file,
     excessive_token_lifetime,
     expiry_verification_disabled,
     hardcoded_secret,
@@ -47,6 +49,8 @@ RULES: tuple[Rule, ...] = (
     tls_verification_disabled.RULE,
     token_logged.RULE,
     token_in_url.RULE,
+    credential_in_query.RULE,
+    credential_in_temp_file.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

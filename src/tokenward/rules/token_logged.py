@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import has_credential_items, returned_dict
+from tokenward.analysis.credentials import (
+    has_credential_items,
+    is_credential_exchange,
+    returned_dict,
+)
 from tokenward.analysis.flow import Analysis, Kind
 from tokenward.analysis.python import (
     call_name,
@@ -21,10 +25,12 @@ from tokenward.analysis.vocabulary import (
     described_as_credential,
     function_builds_url,
     function_redacts,
+    function_translates,
     has_token_word,
     is_credential_key,
     mentions_credentials,
     names_bare_token,
+    names_identifier,
 )
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
@@ -41,6 +47,8 @@ _PRINTERS = frozenset({"print", "pprint", "pprint.pprint", "warnings.warn", "sys
                        "sys.stderr.write", "click.echo", "click.secho", "typer.echo",
                        "typer.secho", "rich.print", "logging.log"})
 _CONSOLE_METHODS = frozenset({"print", "log", "write"})
+# Database calls whose statement a connection's trace callback writes out.
+_QUERY_METHODS = frozenset({"execute", "executemany", "executescript"})
 # Calls whose result carries the argument's text on: look inside them.
 _PASS_THROUGH = frozenset({"str", "repr", "format", "dict", "list", "tuple", "set", "json.dumps",
                            "pformat", "pprint.pformat", "bytes", "vars"})
@@ -79,6 +87,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if not isinstance(exc, cst.Call):
             continue
         for arg in exc.args:
+            if source.analysis.kept_as_attribute(exc, arg):
+                continue  # handed to the handler as an attribute, not in the message
             found = _sensitive(source, arg.value, text_tokens)
             if found is not None:
                 name = dotted_name(exc.func) or "exception"
@@ -102,6 +112,9 @@ def _sink(source: Source, call: cst.Call) -> str | None:
         return None
     method = func.attr.value
     receiver = func.value
+    if method in _QUERY_METHODS:
+        tracer = _query_tracer(source, call)
+        return None if tracer is None else f"output (the connection's trace callback, {tracer})"
     if method in _LOG_METHODS:
         if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
             inner = call_name(source, receiver) or ""
@@ -117,6 +130,20 @@ def _sink(source: Source, call: cst.Call) -> str | None:
         last = (last_name(receiver) or "").lower()
         if last in ("console", "stdout", "stderr"):
             return f"output ({dotted_name(func) or method})"
+    return None
+
+
+def _query_tracer(source: Source, call: cst.Call) -> str | None:
+    """``conn.set_trace_callback(print)`` in the function that runs the query (sqlite3
+    passes every statement, values included, to the callback): the printer's name."""
+    analysis = source.analysis
+    scope, order = analysis.function(call), analysis.index.order(call)
+    for setter in analysis.calls_named("set_trace_callback"):
+        tracer = setter.args[0].value if setter.args else None
+        name = dotted_name(tracer) or ""
+        if analysis.function(setter) is scope and analysis.index.order(setter) < order and (
+                name in _PRINTERS or name.rpartition(".")[2] in _LOG_METHODS):
+            return name
     return None
 
 
@@ -146,6 +173,12 @@ def _message_parts(call: cst.Call, sink: str) -> Iterator[cst.BaseExpression]:
 
 
 def _is_constant(node: cst.BaseExpression) -> bool:
+    """Fixed text: a literal, a list of them, or a translated message (``_("Invalid")``)."""
+    if isinstance(node, cst.List | cst.Tuple):
+        return all(isinstance(e, cst.Element) and _is_constant(e.value) for e in node.elements)
+    if isinstance(node, cst.Call):
+        return function_translates(dotted_name(node.func) or "") \
+            and all(_is_constant(a.value) for a in node.args)
     return isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString) \
         or (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
 
@@ -327,9 +360,12 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
     # headers = {"Authorization": ...}; log.debug("sending %s", headers)
     if isinstance(value, cst.Dict):
         return has_credential_items(source, value)
-    # tokens = resp.json() at a token endpoint: the whole token response
+    # tokens = resp.json() at a token endpoint: the whole token response; content =
+    # r.text of a login that sent the password: the session or token it grants
     if has_token_word(name) and isinstance(value, cst.Call) \
             and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
+        return True
+    if is_credential_exchange(source, value):
         return True
     # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
     if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
@@ -388,7 +424,12 @@ def _attributes_read(analysis: Analysis, loads: Iterable[cst.Name]) -> bool | No
 
 
 def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
-    """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted."""
+    """``token = mask(raw)`` or ``api_key = key[:4] + '...'``: what is logged is redacted;
+    ``token = self.id``: what is logged is an object's public id."""
+    binding = source.analysis.source_binding(node)
+    if binding is not None and isinstance(binding.value, cst.Name | cst.Attribute) \
+            and names_identifier(last_name(binding.value)):
+        return True
     value = source.analysis.resolve(node)
     if value is node:
         return False
@@ -461,6 +502,8 @@ def _mentions_credentials(text: str) -> bool:
     that writes a message, or where a name passed to it is bound (``log_data = {...,
     "authorization": ...}`` far above ``logger.info(log_data)``). Most files write
     messages about other things and are then not parsed."""
+    if "set_trace_callback" in text and mentions_credentials(text):
+        return True  # every query the connection runs is written out, wherever it is
     bound: dict[str, list[int]] | None = None
     for match in _SINK_MARKERS.finditer(text):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
@@ -499,8 +542,12 @@ RULE = Rule(
              "(`logging.*`, `logger.*`, `log.*`, structlog/loguru, including `extra=` and "
              "structured keyword arguments), `print`/`pprint`, `sys.stdout/stderr.write`, "
              "`click.echo`, rich `console.print`, `warnings.warn`, or interpolated into "
-             "the message of a raised exception. The value is followed through f-strings, "
-             "`%`/`.format` formatting, concatenation, `str()`/`repr()`/`json.dumps()`.",
+             "the message of a raised exception, or put in a database statement run "
+             "after `conn.set_trace_callback(print)` (or a log method) in the same "
+             "function: sqlite3 writes every statement out. The value is followed through "
+             "f-strings, `%`/`.format` formatting, concatenation, `str()`/`repr()`/"
+             "`json.dumps()`. An exception whose same-module `__init__` only stores the "
+             "value on `self` (no `__str__`) hands it over and is not a message.",
         why="Logs, terminal scroll-back, CI output and error trackers are copied, retained "
             "and readable by far more people and systems than the token store; a token "
             "written there is a token leaked (CWE-532).",
@@ -523,7 +570,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
-    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry"),
+    keywords=("log", "print", "warn", "raise", "echo", "write", "sentry", "trace_callback"),
     prefilter=_mentions_credentials,
     bad=(
         Example(

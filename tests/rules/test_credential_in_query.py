@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from tests.helpers import pinned, scan_snippet
+from tokenward.rules.credential_in_query import RULE
+
+_TAIL = ("from the URL query string: clients must put the credential in the URL, which is "
+         "logged by servers and proxies and kept in browser history")
+
+
+def test_parse_qs_counts_for_the_request_a_server_handles_not_for_an_outgoing_url() -> None:
+    """requests-oauthlib compliance_fixes/slack.py:13 parses the URL the client is about to
+    call (line 4): not a server reading its query. Line 7 parses ``self.path`` of an
+    ``http.server`` handler; line 9 the CGI ``QUERY_STRING``."""
+    code = ("from urllib.parse import parse_qs, urlparse\n"                          # 1
+            "def fix(url, headers, data):\n"                                         # 2
+            "    url_query = dict(parse_qs(urlparse(url).query))\n"                  # 3
+            "    return url_query.get('token')\n"                                    # 4
+            "class Handler:\n"                                                       # 5
+            "    def do_GET(self):\n"                                                # 6
+            "        params = parse_qs(urlparse(self.path).query)\n"                 # 7
+            "        login(params['password'])\n"                                    # 8
+            "        cgi = parse_qs(environ['QUERY_STRING'])\n"                      # 9
+            "        login(cgi.get('api_key'))\n")                                   # 10
+    assert pinned(scan_snippet(code, "server.py", rules=[RULE])) == [
+        (8, 15, f"The server takes password {_TAIL}"),
+        (10, 15, f"The server takes api_key {_TAIL}")]
+
+
+def test_radware_register_route_takes_the_password_from_the_query() -> None:
+    """radware-vulnerable-api app/routers/auth_router.py:24: a FastAPI POST route whose
+    parameters are all ``Query(...)``; only the password is a credential."""
+    code = ("from fastapi import APIRouter, Query\n"
+            "router = APIRouter()\n"
+            "@router.post('/register')\n"
+            "async def register_user(\n"
+            "    username: str = Query(...), email: str = Query(...), password: str = Query(...)\n"
+            "):\n"
+            "    return create(username, email, password)\n")
+    assert pinned(scan_snippet(code, "app/routers/auth_router.py", rules=[RULE])) == [
+        (5, 58, f"The server takes password {_TAIL}")]
