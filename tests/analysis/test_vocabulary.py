@@ -42,7 +42,6 @@ from tokenward.analysis.vocabulary import (
     names_keying_input,
     names_login_pair,
     names_scope_grant,
-    names_identifier,
     names_token,
     only_looks_tokenish,
     secret_kind,

@@ -551,14 +551,15 @@ def function_makes_token(name: str, doc: str = "") -> bool:
             and not set(ws[1:-1]) & _LOOKUP_KEYS and not describes_lookup_key(doc))
 
 
-_IDENTIFIER_HEADS = frozenset({"id", "ids", "prefix", "suffix"})
+_IDENTIFIER_HEADS = frozenset({"id", "ids", "pk", "uuid", "guid", "prefix", "suffix"})
 
 
 def names_identifier(name: str | None) -> bool:
-    """``key_id``, ``unique_id``, ``prefix``: an identifier or a visible part of one, public
-    by purpose (a session id is a token, not this)."""
-    ws = judge(name).words
-    return bool(ws) and ws[-1] in _IDENTIFIER_HEADS and not names_token(name)
+    """``key_id``, ``account_pk``, ``request_uuid``, ``key_prefix``: an object's id or a
+    visible part of one, public by purpose (a session id is a credential, not one of these)."""
+    ws = name_words(name or "")
+    return (bool(ws) and ws[-1] in _IDENTIFIER_HEADS
+            and not names_token(name) and not carries_credential(name))
 
 
 def names_nonce(name: str | None) -> bool:
@@ -866,16 +867,6 @@ def function_redacts(name: str) -> bool:
 
 
 # The last word of a name that holds an identifier: an object's public id, not a secret.
-_ID_WORDS = frozenset({"id", "ids", "pk", "uuid", "guid"})
-
-
-def names_identifier(name: str | None) -> bool:
-    """``self.id``, ``account_pk``, ``request_uuid``: an object's id; a session id is a
-    credential and is not one of these."""
-    words = name_words(name or "")
-    return bool(words) and words[-1] in _ID_WORDS and not carries_credential(name)
-
-
 # Callees that look a fixed message up in a translation catalogue (``_("Invalid value")``).
 _TRANSLATORS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy",
                           "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy",
