@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenward.analysis.providers import base62_checksum, has_valid_checksum, jwt_is_signed
-from tokenward.analysis.values import url_credentials, why_not_secret
+from tokenward.analysis.values import guessable_key, url_credentials, why_not_secret
 from tokenward.analysis.vocabulary import is_password_name, secret_kind
 
 # Real tokens from a public scanner's test vectors (valid checksums, revoked long ago).
@@ -183,3 +183,27 @@ def test_jwt_must_be_signed() -> None:
     assert jwt_is_signed(signed)
     assert not jwt_is_signed("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")
     assert not jwt_is_signed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short")
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # The vulnerable apps' keys (issue 11's flaws): short, repeated, words.
+    ("aaaaaaaa", "SECRET_KEY", "one repeated character"),
+    ("abc", "SECRET_KEY", "made of dictionary words"),
+    ("secret", "JWT_SECRET", "made of dictionary words"),
+    ("changeme", "SECRET_KEY", "made of dictionary words"),
+    ("not a secret key", "SECRET_KEY", "a phrase"),
+    ("the-flaskbb-secret-key", "SECRET_KEY", "words joined by separators"),
+    ("123456", "SECRET_KEY", "only digits"),
+    ("Kq7wLp2Z", "signing_key", "only 8 characters long"),
+    ("django-insecure-3k#x8z!q9w", "SECRET_KEY",
+     "Django's generated key, which Django itself marks insecure"),
+    # Not guessable on its face, not a key's name, or not a key at all.
+    ("Kq7wLp2Zr9xT4vB8nM3c", "SECRET_KEY", None),
+    ("qP-xR7vL-w2Zk9Tn-Ab3d", "SECRET_KEY", None),
+    ("aaaaaaaa", "DB_PASSWORD", None),
+    ("${SECRET_KEY}", "SECRET_KEY", None),
+    ("********", "SECRET_KEY", None),
+    ("", "SECRET_KEY", None),
+])
+def test_guessable_key(value: str, name: str, reason: str | None) -> None:
+    assert guessable_key(value, name) == reason

@@ -25,6 +25,7 @@ from tokenward.analysis.vocabulary import (
     is_password_name,
     name_words,
     names_hash,
+    secret_kind,
     value_spells_name,
 )
 
@@ -564,3 +565,50 @@ def has_inline_candidate(lowered: str) -> bool:
     if "--" in lowered:
         patterns.append(_LOWER_FLAG)
     return any(could_be_secret(m.group("value")) for p in patterns for m in p.finditer(lowered))
+
+
+# --- guessable keys ----------------------------------------------------------------------
+
+# Secrets that sign or encrypt (sessions, cookies, tokens, CSRF): one that can be guessed
+# lets an attacker forge them, which a leaked password alone does not.
+_KEY_KINDS = frozenset({"secret key", "secret", "signing key", "signing secret",
+                        "encryption key", "session key"})
+# Characters that mask a value rather than make one (``********``, ``xxxxxxxx``).
+_MASK_CHARACTERS = frozenset("*•xX#_?.…")
+# The shortest key that is not guessable on its face: 16 characters (about 96 bits of a
+# random base64 string; Flask and Django generate 32 bytes and more).
+_SHORTEST_KEY = 16
+_WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+
+
+def guessable_key(value: str, name: str | None) -> str | None:
+    """Why ``value``, bound to the name of a signing or encryption key (``SECRET_KEY``,
+    ``JWT_SECRET``, ``signing_key``), can be guessed: a short value, one repeated
+    character, a phrase or dictionary words, low entropy, Django's own insecure marker.
+    None when it cannot be told guessable, when the name is not a key's, or when the value
+    is a reference or a mask rather than a key (``${SECRET_KEY}``, ``********``)."""
+    if not name or secret_kind(name) not in _KEY_KINDS:
+        return None
+    value = value.strip()
+    if not value or _TEMPLATE.search(value) or set(value) <= _MASK_CHARACTERS:
+        return None
+    if value.lower().startswith("django-insecure-"):
+        return "Django's generated key, which Django itself marks insecure"
+    if len(set(value)) == 1:
+        return "one repeated character"
+    if any(c.isspace() for c in value):
+        return "a phrase"
+    if value.isdigit():
+        return "only digits"
+    segments = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
+    if segments and all(_only_filler(s.lower()) or s.lower() in _SEGMENT_MARKERS
+                        or s.isdigit() for s in segments):
+        return "made of dictionary words"
+    # Words joined by separators (``the-flaskbb-secret-key``): a phrase, however long.
+    if len(segments) >= 2 and all(_WORD_SEGMENT.fullmatch(s) for s in segments):
+        return "words joined by separators"
+    if len(value) < _SHORTEST_KEY:
+        return f"only {len(value)} characters long"
+    if shannon_entropy(value) < 3.0:
+        return "too little entropy"
+    return None
