@@ -579,6 +579,9 @@ _MASK_CHARACTERS = frozenset("*•xX#_?.…")
 # random base64 string; Flask and Django generate 32 bytes and more).
 _SHORTEST_KEY = 16
 _WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+# Keys printed in frameworks' documentation, copied into code as they are: Flask's
+# quickstart key (``b'_5#y2L"F4Q8z\n\xec]/'``, as TW101 reads bytes: latin-1).
+_PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
 
 
 def guessable_key(value: str, name: str | None) -> str | None:
@@ -594,6 +597,8 @@ def guessable_key(value: str, name: str | None) -> str | None:
         return None
     if value.lower().startswith("django-insecure-"):
         return "Django's generated key, which Django itself marks insecure"
+    if value in _PUBLISHED_KEYS:
+        return "a key published in a framework's documentation"
     if len(set(value)) == 1:
         return "one repeated character"
     if any(c.isspace() for c in value):
@@ -609,6 +614,10 @@ def guessable_key(value: str, name: str | None) -> str | None:
         return "words joined by separators"
     if len(value) < _SHORTEST_KEY:
         return f"only {len(value)} characters long"
+    # A generated key of 16+ characters (hex, base64, token_urlsafe) mixes digits or
+    # cases; letters of one case alone are words run together (``reallyhardtoguess``).
+    if value.isalpha() and (value.islower() or value.isupper()):
+        return "letters of one case only: words run together"
     if shannon_entropy(value) < 3.0:
         return "too little entropy"
     return None
