@@ -13,6 +13,7 @@ from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
+    credential_verdict,
     guessable_key,
     has_inline_candidate,
     inline_secrets,
@@ -320,7 +321,7 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
             yield Hit(span=source.span(node), secret=secret, target=target, detail=guessable,
                       secret_spans=pyutil.secret_spans(source, node, secret))
         return
-    if guessable is not None or why_not_secret(secret, name) is not None:
+    if guessable is not None or credential_verdict(secret, name) is not None:
         return
     provider = provider_of(secret)
     yield Hit(span=source.span(node), secret=secret, target=target,
@@ -422,16 +423,26 @@ def _call_hits(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
     # parser.add_argument("--db-password", default="...")
     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_argument":
         yield from _argparse_default(source, call, weak)
-    if qualified in _ENV_LOOKUPS:
-        name_arg = pyutil.positional(call, 0)
+    name_arg = pyutil.positional(call, 0)
+    env_name = pyutil.string_value(name_arg.value) if name_arg else None
+    if env_name and _reads_environment(qualified, env_name):
         default = pyutil.argument(call, 1, "default")
-        env_name = pyutil.string_value(name_arg.value) if name_arg else None
-        if default is not None and env_name and default.keyword is None:
+        if default is not None and default.keyword is None:
             value = _literal(default.value)
             kind = secret_kind(env_name)
             if value is not None and kind is not None:
                 yield from _checked(source, default.value, value, env_name, env_name, kind,
                                     weak)
+
+
+def _reads_environment(qualified: str | None, variable: str) -> bool:
+    """``os.getenv("X", ...)`` and friends, and a project's own wrapper named for the
+    environment and asked for an environment variable (healthchecks'
+    ``envsecret("SECRET_KEY", "---")``, ``get_env("API_TOKEN", ...)``)."""
+    if qualified in _ENV_LOOKUPS:
+        return True
+    callee = (qualified or "").rsplit(".", 1)[-1].lower()
+    return (callee.startswith("env") or callee.endswith("env")) and variable.isupper()
 
 
 def _passed_literal(source: Source, argument: cst.BaseExpression) -> cst.BaseExpression:
@@ -496,7 +507,8 @@ def _quoted_candidate(text: str, *, password: bool) -> bool:
     consecutive quote characters is tried, so both alignments of the quotes are covered.
     Literals split over lines are joined first: a token cut in pieces is one candidate."""
     text = _LITERAL_SEAM.sub("", text)
-    return any(len(part) >= 6 and could_be_secret(part, password=password)
+    return any(len(part) >= (4 if password else 6)
+               and could_be_secret(part, password=password)
                for part in _QUOTE.split(text)[1:-1])
 
 

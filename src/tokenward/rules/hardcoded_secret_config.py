@@ -11,6 +11,7 @@ from tokenward.analysis.providers import fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
+    credential_verdict,
     guessable_key,
     inline_secrets,
     not_flagged_doc,
@@ -176,7 +177,7 @@ def _pair_hits(pair: Pair, source: Source, weak: bool) -> Iterator[Hit]:
     guessable = guessable_key(value, pair.key)
     if weak != (guessable is not None):
         return
-    if not weak and why_not_secret(value, pair.key) is not None:
+    if not weak and credential_verdict(value, pair.key) is not None:
         return
     offset = len(pair.value) - len(value)
     provider = provider_of(value)
