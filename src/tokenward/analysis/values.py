@@ -95,6 +95,9 @@ REASONS: dict[str, str] = {
         "is not a password's (a header value or an enum member: `Suppress`)."
     ),
     "rate-limit": "Rate limits (`5/m/user`, `100/h`, `10/minute`).",
+    "boolean": (
+        "Booleans (`true`, `no`, `off`): a flag under a password name (`lock_passwd: true`)."
+    ),
     "describes-secret": (
         "Values that name a secret instead of being one: `password_field = \"password\"`, "
         "`SECRET_KEY_NAME = \"SECRET_KEY\"`, environment-variable names, header names "
@@ -212,6 +215,7 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _IDENTIFIER = re.compile(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
 _SEPARATED = re.compile(r"[_.:]")
+_BOOLEAN = re.compile(r"^(?:true|false|yes|no|on|off)$", re.IGNORECASE)
 _RATE_LIMIT = re.compile(r"^\d+/(?:\d*[smhd]|sec|second|min|minute|hour|day)(?:/\w+)?$")
 # One word of human text: a status (``Updated.``), a header value or an enum member.
 _PROSE_WORD = re.compile(r"^[A-Z][a-z]+[.!]$")
@@ -387,6 +391,8 @@ def _structure(value: str, name: str | None) -> str | None:
         return "dotted-name"
     if _RATE_LIMIT.match(value):
         return "rate-limit"
+    if _BOOLEAN.match(value):
+        return "boolean"
     if any(c.isspace() for c in value) or _PROSE_WORD.match(value):
         return "sentence"
     if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
@@ -646,6 +652,15 @@ _MASK_CHARACTERS = frozenset("*•xX#_?.…")
 # random base64 string; Flask and Django generate 32 bytes and more).
 _SHORTEST_KEY = 16
 _WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+# Words by which a value says it is not a real one (``test-secret-key-for-ci``,
+# ``your-secret-key``, ``None``): a placeholder or a test's value, not a key anyone runs
+# with. ``changeme`` and ``dev`` are not among them: those are the defaults that get
+# deployed.
+_UNREAL_MARKERS = frozenset({
+    "test", "testing", "tests", "example", "sample", "dummy", "fake", "placeholder", "your",
+    "mock", "mocked", "demo", "todo", "tbd", "fixme", "none", "null", "nil", "undefined",
+    "invalid", "unused", "redacted", "notreal", "real",
+})
 # Keys printed in frameworks' documentation, copied into code as they are: Flask's
 # quickstart key (``b'_5#y2L"F4Q8z\n\xec]/'``, as TW101 reads bytes: latin-1).
 _PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
@@ -661,6 +676,12 @@ def guessable_key(value: str, name: str | None) -> str | None:
         return None
     value = value.strip()
     if not value or _TEMPLATE.search(value) or set(value) <= _MASK_CHARACTERS:
+        return None
+    # Key material (PEM blocks, public keys) is judged by TW103 and the public-key rules.
+    if "-----BEGIN" in value or _PUBLIC_KEY.search(value):
+        return None
+    words = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
+    if _marked(words, _UNREAL_MARKERS):
         return None
     if value.lower().startswith("django-insecure-"):
         return "Django's generated key, which Django itself marks insecure"
