@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 # Defined with the other values every output carries; judged here.
@@ -107,7 +108,8 @@ def is_test_path(path: str) -> bool:
 def region_context(source: Source, context: Context, line: int) -> Context:
     """The context of one line of a file whose own context is ``context``: a docstring of
     production Python code is documentation (examples of a key's shape, RFC sample
-    tokens, generated API docs), read by people and never run."""
+    tokens, generated API docs), read by people and never run; so is an API schema's
+    example (``{"example": {...}}``, ``Field(examples=[...])``): OpenAPI shows it."""
     if context is Context.PRODUCTION and source.kind is FileKind.PYTHON \
             and line in source.fact(_docstring_lines):
         return Context.DOCS
@@ -130,4 +132,21 @@ def _docstring_lines(source: Source) -> frozenset[int]:
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
                 and isinstance(first.value.value, str):
             lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    for example in _schema_examples(tree):
+        lines.update(range(example.lineno, (example.end_lineno or example.lineno) + 1))
     return frozenset(lines)
+
+
+_EXAMPLE_KEYS = ("example", "examples")
+
+
+def _schema_examples(tree: ast.AST) -> Iterator[ast.expr]:
+    """The values of ``"example"``/``"examples"`` entries and keyword arguments: the
+    sample payloads of OpenAPI and JSON-schema declarations (FastAPI ``responses``,
+    pydantic ``Field(examples=...)``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            yield from (value for key, value in zip(node.keys, node.values, strict=True)
+                        if isinstance(key, ast.Constant) and key.value in _EXAMPLE_KEYS)
+        elif isinstance(node, ast.keyword) and node.arg in _EXAMPLE_KEYS:
+            yield node.value
