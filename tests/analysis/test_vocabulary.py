@@ -409,6 +409,8 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,
     "analysis/token_flow.py:_SQL_CALLS": _LIBRARY,
     "analysis/token_flow.py:_KEYED_SINKS": _LIBRARY,
+    "analysis/context.py:_EXAMPLE_KEYS": "OpenAPI/JSON-schema keywords whose value is a "
+        "documented sample (a region's context, not what a name holds)",
     "analysis/values.py:REASONS": "codes of the value judgements",
     "analysis/values.py:_FAMOUS_EXAMPLES": _VALUES,
     "analysis/values.py:_SUBSTRING_MARKERS": _VALUES,
