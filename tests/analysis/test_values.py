@@ -222,6 +222,13 @@ def test_guessable_key(value: str, name: str, reason: str | None) -> None:
     # flaskbb's WTF_CSRF_SECRET_KEY (configs/default.py:178): words run together.
     ("reallyhardtoguess", "WTF_CSRF_SECRET_KEY", "letters of one case only: words run together"),
     ("Kq7wLpZrxTvBnMcYt", "SECRET_KEY", None),
+    # tokenward's own code (src/tokenward/model.py:60, analysis/vocabulary.py:114,
+    # analysis/values.py:102): an enum member, a table of words, a description.
+    ("hardcoded-secret", "HARDCODED_SECRET", None),
+    ("secret", "secret", None),
+    ("Values that name a secret instead of being one: `password_field`", "describes-secret",
+     None),
+    ("hard to guess string", "SECRET_KEY", "a phrase"),
 ])
 def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
                                                       reason: str | None) -> None:
@@ -241,6 +248,8 @@ def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
     ("password", "password", "words-only"),
     ("my-super-secret-password", "password", "words-only"),
     ("pw1", "password", "too-short"),
+    # A table of names (src/tokenward/analysis/vocabulary.py:114): a credential word.
+    ("password", "passwd", "words-only"),
     ("changeme", "password", "placeholder"),
     ("Please try again later", "password", "sentence"),
     ("MyPassword", "api_token", "words-only"),

@@ -287,9 +287,16 @@ def credential_verdict(value: str, name: str | None) -> str | None:
     reason = why_not_secret(value, name)
     if (reason in SHAPE_REASONS and is_password_name(name)
             and len(value.strip()) >= _SHORTEST_PASSWORD
-            and not value_spells_name(value.strip(), name or "")):
+            and not _names_credential(value.strip(), name or "")):
         return None
     return reason
+
+
+def _names_credential(value: str, name: str) -> bool:
+    """The value is a credential's name, not one: its own name (``password = "password"``)
+    or a credential word (``"passwd": "password"`` in a table of names)."""
+    return value_spells_name(value, name) or (
+        value.isalpha() and value.islower() and secret_kind(value) is not None)
 
 
 def _vendor_example(value: str, name: str | None) -> str | None:
@@ -652,6 +659,10 @@ _MASK_CHARACTERS = frozenset("*•xX#_?.…")
 # random base64 string; Flask and Django generate 32 bytes and more).
 _SHORTEST_KEY = 16
 _WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+# A phrase typed as a key is a few words (``super secret key``, ``hard to guess string``);
+# a longer one, or one punctuated as a sentence, is a description bound to a secret's name.
+_LONGEST_PHRASE = 5
+_PROSE_MARK = re.compile(r"[.,;:!?()`\"]")
 # Words by which a value says it is not a real one (``test-secret-key-for-ci``,
 # ``your-secret-key``, ``None``): a placeholder or a test's value, not a key anyone runs
 # with. ``changeme`` and ``dev`` are not among them: those are the defaults that get
@@ -664,6 +675,10 @@ _UNREAL_MARKERS = frozenset({
 # Keys printed in frameworks' documentation, copied into code as they are: Flask's
 # quickstart key (``b'_5#y2L"F4Q8z\n\xec]/'``, as TW101 reads bytes: latin-1).
 _PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def guessable_key(value: str, name: str | None) -> str | None:
@@ -680,13 +695,19 @@ def guessable_key(value: str, name: str | None) -> str | None:
     # Key material (PEM blocks, public keys) is judged by TW103 and the public-key rules.
     if "-----BEGIN" in value or _PUBLIC_KEY.search(value):
         return None
+    if value in _PUBLISHED_KEYS:
+        return "a key published in a framework's documentation"
     words = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
-    if _marked(words, _UNREAL_MARKERS):
+    spaced = any(c.isspace() for c in value)
+    # Its own name written as a name (an enum member ``HARDCODED_SECRET =
+    # "hardcoded-secret"``, a table of words ``"secret": "secret"``), a value that says it
+    # is not real, or prose.
+    if (not spaced and _flat(value) == _flat(name)) or _marked(words, _UNREAL_MARKERS):
+        return None
+    if spaced and (len(words) > _LONGEST_PHRASE or _PROSE_MARK.search(value)):
         return None
     if value.lower().startswith("django-insecure-"):
         return "Django's generated key, which Django itself marks insecure"
-    if value in _PUBLISHED_KEYS:
-        return "a key published in a framework's documentation"
     if len(set(value)) == 1:
         return "one repeated character"
     if any(c.isspace() for c in value):
