@@ -229,6 +229,8 @@ def test_guessable_key(value: str, name: str, reason: str | None) -> None:
     ("Values that name a secret instead of being one: `password_field`", "describes-secret",
      None),
     ("hard to guess string", "SECRET_KEY", "a phrase"),
+    # flaskbb's emoji migration (201802282131_..._characters.py:703): a symbol.
+    ("\u3299", "secret", None),
 ])
 def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
                                                       reason: str | None) -> None:
@@ -269,6 +271,8 @@ def test_credential_verdict_reports_passwords_whatever_their_shape(
     ("Updated.", "Password", "sentence"),
     # Under a password name one capitalised word is a (weak) password.
     ("Sunshine", "password", None),
+    # mealie ldap_provider.py:170, crud.py:87: a sentinel marking an LDAP account.
+    ("LDAP", "password", "identifier"),
 ])
 def test_non_secret_values_under_secret_names(value: str, name: str,
                                               reason: str | None) -> None:

@@ -86,7 +86,8 @@ REASONS: dict[str, str] = {
     "identifier": (
         "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:`, "
         "optionally after `#` or `@` "
-        "(`_auth_user_id`, `admin:login`, `0001_initial`). Under a password name a single "
+        "(`_auth_user_id`, `admin:login`, `0001_initial`), and upper-case acronyms (`LDAP`, "
+        "`OIDC`: sentinels that mark how an account logs in). Under a password name a single "
         "lower-case word is still flagged (`sunshine` is a weak but real password)."
     ),
     "sentence": (
@@ -215,6 +216,8 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _IDENTIFIER = re.compile(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
 _SEPARATED = re.compile(r"[_.:]")
+# An upper-case acronym: a sentinel that marks an account (``"password": "LDAP"``).
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _BOOLEAN = re.compile(r"^(?:true|false|yes|no|on|off)$", re.IGNORECASE)
 _RATE_LIMIT = re.compile(r"^\d+/(?:\d*[smhd]|sec|second|min|minute|hour|day)(?:/\w+)?$")
 # One word of human text: a status (``Updated.``), a header value or an enum member.
@@ -402,6 +405,8 @@ def _structure(value: str, name: str | None) -> str | None:
         return "boolean"
     if any(c.isspace() for c in value) or _PROSE_WORD.match(value):
         return "sentence"
+    if _ACRONYM.match(value):
+        return "identifier"
     if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
         return "identifier"
     return None
@@ -697,6 +702,8 @@ def guessable_key(value: str, name: str | None) -> str | None:
         return None
     if value in _PUBLISHED_KEYS:
         return "a key published in a framework's documentation"
+    if not any(c.isascii() for c in value):
+        return None  # a symbol (an emoji table's ``"secret": "㊙"``), not a typed key
     words = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
     spaced = any(c.isspace() for c in value)
     # Its own name written as a name (an enum member ``HARDCODED_SECRET =
