@@ -107,6 +107,9 @@ class _Binding:
     name: str
     # For an auth tuple ("user", "pw"): the element's position decides what it is.
     element: int | None = None
+    # ``if password == "..."``: a back door for a password; for a key, a check that the
+    # default was replaced (healthchecks' ``settings.SECRET_KEY == "---"``), not a key.
+    compared: bool = False
 
 
 def _literal(node: cst.BaseExpression) -> str | None:
@@ -182,7 +185,7 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
         if isinstance(comparison, cst.Comparison) and isinstance(
                 parent.operator, cst.Equal | cst.NotEqual):
             name = pyutil.last_name(comparison.left)
-            return _Binding(name) if name else None
+            return _Binding(name, compared=True) if name else None
     if isinstance(parent, cst.Element):
         return _element_binding(source, parent)
     return None
@@ -303,7 +306,7 @@ def _value_hits(source: Source, node: cst.BaseExpression, weak: bool) -> Iterato
         return
     kind = secret_kind(binding.name.rsplit(".", 1)[-1])
     # A connection string is a secret only for the password inside it (seen above).
-    if kind is not None and kind != "connection string":
+    if kind is not None and kind != "connection string" and not (weak and binding.compared):
         yield from _checked(source, node, value, binding.name, binding.name, kind, weak)
 
 
