@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenward.analysis.providers import base62_checksum, has_valid_checksum, jwt_is_signed
-from tokenward.analysis.values import url_credentials, why_not_secret
+from tokenward.analysis.values import (
+    credential_verdict,
+    guessable_key,
+    inline_secrets,
+    url_credentials,
+    why_not_secret,
+)
 from tokenward.analysis.vocabulary import is_password_name, secret_kind
 
 # Real tokens from a public scanner's test vectors (valid checksums, revoked long ago).
@@ -89,7 +95,7 @@ def test_password_names() -> None:
     ("your-api-key-here", "api_key", "placeholder"),
     ("dummy-Zx8Qm2Lp9Rt4", "token", "placeholder"),
     ("test-Zx8Qm2Lp9Rt4", "token", "placeholder"),
-    ("my-super-secret-password", "password", "placeholder"),
+    ("my-super-secret-password", "password", "words-only"),
     ("********", "password", "redacted"),
     ("sk_live_xxxxxxxxxxxxxxxx", "api_key", "redacted"),
     ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", "key", "public-key"),
@@ -115,7 +121,7 @@ def test_password_names() -> None:
     ("_auth_user_id", "SESSION_KEY", "identifier"),
     ("admin:login", "token", "identifier"),
     ("Please try again later", "password", "sentence"),
-    ("password", "password", "placeholder"),
+    ("password", "password", "words-only"),
     ("GITHUB_TOKEN", "token_env_var", "describes-secret"),
     ("Authorization", "TOKEN_HEADER", "describes-secret"),
     ("OPENAI_API_KEY", "api_key_env", "describes-secret"),
@@ -183,3 +189,99 @@ def test_jwt_must_be_signed() -> None:
     assert jwt_is_signed(signed)
     assert not jwt_is_signed("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")
     assert not jwt_is_signed("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short")
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # The vulnerable apps' keys (issue 11's flaws): short, repeated, words.
+    ("aaaaaaaa", "SECRET_KEY", "one repeated character"),
+    ("abc", "SECRET_KEY", "made of dictionary words"),
+    ("secret", "JWT_SECRET", "made of dictionary words"),
+    ("changeme", "SECRET_KEY", "made of dictionary words"),
+    ("not a secret key", "SECRET_KEY", "a phrase"),
+    ("the-flaskbb-secret-key", "SECRET_KEY", "words joined by separators"),
+    ("123456", "SECRET_KEY", "only digits"),
+    ("Kq7wLp2Z", "signing_key", "only 8 characters long"),
+    ("django-insecure-3k#x8z!q9w", "SECRET_KEY",
+     "Django's generated key, which Django itself marks insecure"),
+    # Not guessable on its face, not a key's name, or not a key at all.
+    ("Kq7wLp2Zr9xT4vB8nM3c", "SECRET_KEY", None),
+    ("qP-xR7vL-w2Zk9Tn-Ab3d", "SECRET_KEY", None),
+    ("aaaaaaaa", "DB_PASSWORD", None),
+    ("${SECRET_KEY}", "SECRET_KEY", None),
+    ("********", "SECRET_KEY", None),
+    ("", "SECRET_KEY", None),
+])
+def test_guessable_key(value: str, name: str, reason: str | None) -> None:
+    assert guessable_key(value, name) == reason
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # Flask's quickstart key, as TW101 reads the bytes literal (latin-1).
+    (b'_5#y2L"F4Q8z\n\xec]/'.decode("latin-1"), "SECRET_KEY",
+     "a key published in a framework's documentation"),
+    # flaskbb's WTF_CSRF_SECRET_KEY (configs/default.py:178): words run together.
+    ("reallyhardtoguess", "WTF_CSRF_SECRET_KEY", "letters of one case only: words run together"),
+    ("Kq7wLpZrxTvBnMcYt", "SECRET_KEY", None),
+    # tokenward's own code (src/tokenward/model.py:60, analysis/vocabulary.py:114,
+    # analysis/values.py:102): an enum member, a table of words, a description.
+    ("hardcoded-secret", "HARDCODED_SECRET", None),
+    ("secret", "secret", None),
+    ("Values that name a secret instead of being one: `password_field`", "describes-secret",
+     None),
+    ("hard to guess string", "SECRET_KEY", "a phrase"),
+    # flaskbb's emoji migration (201802282131_..._characters.py:703): a symbol.
+    ("\u3299", "secret", None),
+])
+def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
+                                                      reason: str | None) -> None:
+    assert guessable_key(value, name) == reason
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # Seeded and default passwords in production code, whatever their shape: mealie's
+    # settings.py:190 and db_providers.py:38, dsvpwa's attacks.py:285 back door.
+    ("MyPassword", "_DEFAULT_PASSWORD", None),
+    ("mealie", "POSTGRES_PASSWORD", None),
+    ("dsvpwa", "password", None),
+    ("12345678", "password", None),
+    ("Sup3rS3cret", "password", None),
+    # Still not a password: its own name, a flag, a placeholder, a sentence, and words
+    # under a name that is not a password's.
+    ("password", "password", "words-only"),
+    ("my-super-secret-password", "password", "words-only"),
+    ("pw1", "password", "too-short"),
+    # A table of names (src/tokenward/analysis/vocabulary.py:114): a credential word.
+    ("password", "passwd", "words-only"),
+    ("changeme", "password", "placeholder"),
+    ("Please try again later", "password", "sentence"),
+    ("MyPassword", "api_token", "words-only"),
+])
+def test_credential_verdict_reports_passwords_whatever_their_shape(
+        value: str, name: str, reason: str | None) -> None:
+    assert credential_verdict(value, name) == reason
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # django-allauth allauth/account/app_settings.py:302: a rate limit under a password name.
+    ("5/m/user", "change_password", "rate-limit"),
+    ("100/h", "token", "rate-limit"),
+    # azure-identity azure/identity/_credentials/azure_pipelines.py:31: a header value.
+    ("Suppress", "X-TFS-FedAuthRedirect", "sentence"),
+    # A status text under a password key (issue 11, pattern 8).
+    ("Updated.", "Password", "sentence"),
+    # Under a password name one capitalised word is a (weak) password.
+    ("Sunshine", "password", None),
+    # mealie ldap_provider.py:170, crud.py:87: a sentinel marking an LDAP account.
+    ("LDAP", "password", "identifier"),
+])
+def test_non_secret_values_under_secret_names(value: str, name: str,
+                                              reason: str | None) -> None:
+    assert why_not_secret(value, name) == reason
+
+
+def test_a_password_in_markup_inside_a_string() -> None:
+    # dsvw.py:11: the seed users' XML, written into the code.
+    text = ('<user><username>admin</username><password>7en8aiDoh!</password></user>'
+            '<user><password>12345</password></user>')
+    found = [(s.name, s.secret, s.start) for s in inline_secrets(text)]
+    assert found == [("password", "7en8aiDoh!", 42)]

@@ -466,6 +466,9 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/values.py:_SUBSTRING_MARKERS": _VALUES,
     "analysis/values.py:_SEGMENT_MARKERS": _VALUES,
     "analysis/values.py:_FILLER_WORDS": _VALUES,
+    "analysis/values.py:_PLACEHOLDER_MARKERS": _VALUES + " (words real passwords hold too)",
+    "analysis/values.py:SHAPE_REASONS": "codes of the value judgements",
+    "analysis/values.py:_UNREAL_MARKERS": _VALUES + " (a value that says it is not real)",
     "analysis/values.py:_SEQUENCES": _VALUES + " (keyboard and alphabet runs)",
     "analysis/values.py:_INLINE_WORDS":
         "the anchors of the _INLINE_ASSIGNMENT pattern, which finds secrets written inline "

@@ -224,7 +224,7 @@ def test_without_findings_the_rules_examples_fill_the_slot(tmp_path: Path) -> No
     assert len(taught) == 3 and session.minutes <= 90
     assert all(not x.before.from_codebase and x.count == 0 for x in session.lessons)
     assert session.trainer_notes[0].startswith("No findings were present")
-    assert session.agenda[-2].title == "More mistakes to know: 19 rules"
+    assert session.agenda[-2].title == "More mistakes to know: 20 rules"
 
 
 def test_every_rule_gets_a_lesson_with_lessons_all(tmp_path: Path) -> None:

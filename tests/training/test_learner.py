@@ -145,6 +145,7 @@ def test_incidents_cite_a_public_source() -> None:
     assert cited == {
         "TW101": ["Uber, 2016"], "TW102": ["Codecov, 2021"],
         "TW103": ["Toyota, 2022", "A honeypot experiment"],
+        "TW104": ["Apache Superset, 2023"],
         "TW201": ["python-oauth2, CVE-2013-4347"], "TW202": [], "TW301": [], "TW302": [],
         "TW303": [], "TW304": ["Microsoft AI research, 2023"], "TW305": [],
         "TW306": ["Heroku and Travis CI, 2022"], "TW401": ["Microsoft AI research, 2023"],

@@ -322,3 +322,4 @@ def _docstring_lines(source: Source) -> frozenset[int]:
                 and isinstance(first.value.value, str):
             lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
     return frozenset(lines)
+

@@ -25,6 +25,7 @@ from tokenward.analysis.vocabulary import (
     is_password_name,
     name_words,
     names_hash,
+    secret_kind,
     value_spells_name,
 )
 
@@ -43,6 +44,11 @@ REASONS: dict[str, str] = {
         "test/placeholder/todo, `your-api-key-here`, and values made only of words such as "
         "`my-secret-password`. Environment lookups (`os.environ[...]`, `getenv`) are not "
         "literals and never reach the check."
+    ),
+    "words-only": (
+        "Values made only of filler words (`my-secret-password`, `SuperSecretToken`) under a "
+        "name that is not a password's; under a password name in production code they are "
+        "reported (a weak password is still a password)."
     ),
     "redacted": "Redacted or masked values: `****`, `xxxxxxxx`, `••••`, `...`.",
     "public-key": (
@@ -80,10 +86,19 @@ REASONS: dict[str, str] = {
     "identifier": (
         "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:`, "
         "optionally after `#` or `@` "
-        "(`_auth_user_id`, `admin:login`, `0001_initial`). Under a password name a single "
+        "(`_auth_user_id`, `admin:login`, `0001_initial`), and upper-case acronyms (`LDAP`, "
+        "`OIDC`: sentinels that mark how an account logs in). Under a password name a single "
         "lower-case word is still flagged (`sunshine` is a weak but real password)."
     ),
-    "sentence": "Human text: values with spaces (`Enter your password`).",
+    "sentence": (
+        "Human text: values with spaces (`Enter your password`), one capitalised word ending "
+        "a sentence (`'Password': 'Updated.'`), and one capitalised word under a name that "
+        "is not a password's (a header value or an enum member: `Suppress`)."
+    ),
+    "rate-limit": "Rate limits (`5/m/user`, `100/h`, `10/minute`).",
+    "boolean": (
+        "Booleans (`true`, `no`, `off`): a flag under a password name (`lock_passwd: true`)."
+    ),
     "describes-secret": (
         "Values that name a secret instead of being one: `password_field = \"password\"`, "
         "`SECRET_KEY_NAME = \"SECRET_KEY\"`, environment-variable names, header names "
@@ -93,7 +108,8 @@ REASONS: dict[str, str] = {
     "too-short": (
         "Values shorter than 8 characters; under a name that clearly holds a password "
         "(`password`, `passwd`, `pwd`) values from 6 characters are flagged when they mix "
-        "letters with digits or symbols (`hunter2`), since such passwords are real."
+        "letters with digits or symbols (`hunter2`), since such passwords are real, and in "
+        "production code every password of 4 characters and more is (`admin`)."
     ),
     "low-entropy": (
         "Low-entropy values (Shannon entropy under 2 bits per character, such as "
@@ -153,6 +169,8 @@ _SEGMENT_MARKERS = frozenset({
     "tbd", "fixme", "none", "null", "nil", "undefined", "invalid", "unused", "dev", "here",
     "xyz", "abc", "secret", "password", "passwd", "example",
 })
+# Words real passwords are made of too (``SuperSecret``): alone they make a value words.
+_PLACEHOLDER_MARKERS = _SEGMENT_MARKERS - {"secret", "password", "passwd"}
 # Words that on their own make a value a description or a placeholder, not a secret:
 # "my-secret-password", "super_secret_key", "defaultpassword".
 _FILLER_WORDS = frozenset({
@@ -198,6 +216,13 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _IDENTIFIER = re.compile(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
 _SEPARATED = re.compile(r"[_.:]")
+# An upper-case acronym: a sentinel that marks an account (``"password": "LDAP"``).
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_BOOLEAN = re.compile(r"^(?:true|false|yes|no|on|off)$", re.IGNORECASE)
+_RATE_LIMIT = re.compile(r"^\d+/(?:\d*[smhd]|sec|second|min|minute|hour|day)(?:/\w+)?$")
+# One word of human text: a status (``Updated.``), a header value or an enum member.
+_PROSE_WORD = re.compile(r"^[A-Z][a-z]+[.!]$")
+_CAPITALISED_WORD = re.compile(r"^[A-Z][a-z]+$")
 _DOTTED = re.compile(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
@@ -245,8 +270,36 @@ def could_be_secret(value: str, *, password: bool = True) -> bool:
     password kind, or of any other kind) could make ``value`` a secret. It may be asked
     about lower-cased text: every check it relies on is either case-blind or accepts more
     in lower case."""
-    return why_not_secret(strip_auth_scheme(value), "password" if password else "token") in (
-        None, "describes-secret", "low-entropy")
+    reason = why_not_secret(strip_auth_scheme(value), "password" if password else "token")
+    return reason in (None, "describes-secret", "low-entropy") or (
+        password and reason in SHAPE_REASONS)
+
+
+# Reasons that speak only of a value's shape. A password of such a shape is still a
+# password, a weak one: in production code it is reported (the context policy hides it in
+# tests, docs and examples, where it would be a made-up value).
+SHAPE_REASONS = frozenset({"too-short", "numeric", "low-entropy", "sequential", "words-only"})
+# Shorter than this, a "password" is a flag or a mode (``"on"``, ``"no"``), not a secret.
+_SHORTEST_PASSWORD = 4
+
+
+def credential_verdict(value: str, name: str | None) -> str | None:
+    """Why ``value``, bound to ``name`` in code or configuration, is not reported as a
+    hard-coded credential, or None when it is. :func:`why_not_secret`, except that a
+    password is reported whatever its shape (``admin``, ``MyPassword``, ``12345678``)."""
+    reason = why_not_secret(value, name)
+    if (reason in SHAPE_REASONS and is_password_name(name)
+            and len(value.strip()) >= _SHORTEST_PASSWORD
+            and not _names_credential(value.strip(), name or "")):
+        return None
+    return reason
+
+
+def _names_credential(value: str, name: str) -> bool:
+    """The value is a credential's name, not one: its own name (``password = "password"``)
+    or a credential word (``"passwd": "password"`` in a table of names)."""
+    return value_spells_name(value, name) or (
+        value.isalpha() and value.islower() and secret_kind(value) is not None)
 
 
 def _vendor_example(value: str, name: str | None) -> str | None:
@@ -265,15 +318,23 @@ def _placeholder(value: str, name: str | None) -> str | None:
     if any(marker in lowered for marker in _SUBSTRING_MARKERS):
         return "placeholder"
     segments = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
-    if any(s.lower() in _SEGMENT_MARKERS for s in segments):
+    if _marked(segments, _PLACEHOLDER_MARKERS):
         return "placeholder"
-    # camelCase words only in short segments: long random runs hold "Key" or "Foo" by chance.
-    if any(w in _SEGMENT_MARKERS for s in segments if len(s) <= 16 and not _has_digit(s)
-           for w in name_words(s)):
-        return "placeholder"
+    # Words alone (``SuperSecret``, ``my-secret-password``): a description under most
+    # names, a weak password under a password's (SHAPE_REASONS).
     if segments and all(_only_filler(s.lower()) for s in segments):
+        return "words-only"
+    if _marked(segments, _SEGMENT_MARKERS):
         return "placeholder"
     return None
+
+
+def _marked(segments: list[str], markers: frozenset[str]) -> bool:
+    """Whether a segment, or a camelCase word of a short one, is one of ``markers`` (long
+    random runs hold "Key" or "Foo" by chance)."""
+    return any(s.lower() in markers for s in segments) or any(
+        w in markers for s in segments if len(s) <= 16 and not _has_digit(s)
+        for w in name_words(s))
 
 
 def _has_digit(text: str) -> bool:
@@ -338,8 +399,14 @@ def _structure(value: str, name: str | None) -> str | None:
         return "path"
     if _DOTTED.match(value) and not value.startswith("eyJ"):
         return "dotted-name"
-    if any(c.isspace() for c in value):
+    if _RATE_LIMIT.match(value):
+        return "rate-limit"
+    if _BOOLEAN.match(value):
+        return "boolean"
+    if any(c.isspace() for c in value) or _PROSE_WORD.match(value):
         return "sentence"
+    if _ACRONYM.match(value):
+        return "identifier"
     if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
         return "identifier"
     return None
@@ -352,6 +419,15 @@ def _describes_secret(value: str, name: str | None) -> str | None:
         return "describes-secret"
     if holds_secret(value) and not any(c.isdigit() for c in value):
         return "describes-secret"
+    return None
+
+
+def _word(value: str, name: str | None) -> str | None:
+    """One capitalised word under a name that is not a password's: a header value or an
+    enum member (``"X-TFS-FedAuthRedirect": "Suppress"``). Under a password name it is a
+    weak password."""
+    if _CAPITALISED_WORD.match(value) and not is_password_name(name):
+        return "sentence"
     return None
 
 
@@ -399,7 +475,7 @@ def _next_in(seq: str, a: str, b: str) -> bool:
 
 
 _CHECKS = (_vendor_example, _regex, _placeholder, _public_material, _structure, _describes_secret,
-           _shape)
+           _word, _shape)
 
 
 # --- credentials in URLs -------------------------------------------------------------
@@ -498,6 +574,10 @@ _INLINE_FLAG = re.compile(
     r"api-key|token|secret)(?:=|[\s\"',]+)[\"']?(?P<value>[^\s\"',\]$]+)",
     re.IGNORECASE,
 )
+# Markup: ``<password>...</password>`` in seed data written into code (an XML user list).
+_INLINE_ELEMENT = re.compile(
+    r"<(?P<name>password|passwd|secret|token|api_?key)>(?P<value>[^<>\s]{1,256})</(?P=name)>",
+    re.IGNORECASE)
 _MYSQL_PASSWORD = re.compile(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,})")
 
 
@@ -523,6 +603,9 @@ def inline_secrets(text: str) -> Iterator[InlineSecret]:
     if "uthorization" in text:
         for match in _INLINE_HEADER.finditer(text):
             yield from _inline(match, "bearer")
+    if "</" in text:
+        for match in _INLINE_ELEMENT.finditer(text):
+            yield from _inline(match, match.group("name").lower())
     if "--" in text:
         for match in _INLINE_FLAG.finditer(text):
             yield from _inline(match, match.group("name").replace("-", "_"))
@@ -542,6 +625,7 @@ _INLINE_WORDS = ("password", "passwd", "secret", "token", "api_key", "api-key", 
                  "access_key", "access-key")
 # The same patterns for lower-cased text: without IGNORECASE, re's fast paths apply.
 _LOWER_FLAG = re.compile(_INLINE_FLAG.pattern)
+_LOWER_ELEMENT = re.compile(_INLINE_ELEMENT.pattern)
 _LOWER_HEADER = re.compile(
     r"authorization\s*:\s*(?:bearer|token|basic)\s+(?P<value>[a-z0-9._~+/=\-]{8,})")
 
@@ -559,8 +643,97 @@ def has_inline_candidate(lowered: str) -> bool:
                 return True
             position = lowered.find(word, position + len(word))
     patterns = [_LOWER_HEADER] if "uthorization" in lowered else []
+    if "</" in lowered:
+        patterns.append(_LOWER_ELEMENT)
     if "?" in lowered or "&" in lowered:
         patterns.append(_INLINE_QUERY_KEY)
     if "--" in lowered:
         patterns.append(_LOWER_FLAG)
     return any(could_be_secret(m.group("value")) for p in patterns for m in p.finditer(lowered))
+
+
+# --- guessable keys ----------------------------------------------------------------------
+
+# Secrets that sign or encrypt (sessions, cookies, tokens, CSRF): one that can be guessed
+# lets an attacker forge them, which a leaked password alone does not.
+_KEY_KINDS = frozenset({"secret key", "secret", "signing key", "signing secret",
+                        "encryption key", "session key"})
+# Characters that mask a value rather than make one (``********``, ``xxxxxxxx``).
+_MASK_CHARACTERS = frozenset("*•xX#_?.…")
+# The shortest key that is not guessable on its face: 16 characters (about 96 bits of a
+# random base64 string; Flask and Django generate 32 bytes and more).
+_SHORTEST_KEY = 16
+_WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+# A phrase typed as a key is a few words (``super secret key``, ``hard to guess string``);
+# a longer one, or one punctuated as a sentence, is a description bound to a secret's name.
+_LONGEST_PHRASE = 5
+_PROSE_MARK = re.compile(r"[.,;:!?()`\"]")
+# Words by which a value says it is not a real one (``test-secret-key-for-ci``,
+# ``your-secret-key``, ``None``): a placeholder or a test's value, not a key anyone runs
+# with. ``changeme`` and ``dev`` are not among them: those are the defaults that get
+# deployed.
+_UNREAL_MARKERS = frozenset({
+    "test", "testing", "tests", "example", "sample", "dummy", "fake", "placeholder", "your",
+    "mock", "mocked", "demo", "todo", "tbd", "fixme", "none", "null", "nil", "undefined",
+    "invalid", "unused", "redacted", "notreal", "real",
+})
+# Keys printed in frameworks' documentation, copied into code as they are: Flask's
+# quickstart key (``b'_5#y2L"F4Q8z\n\xec]/'``, as TW101 reads bytes: latin-1).
+_PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def guessable_key(value: str, name: str | None) -> str | None:
+    """Why ``value``, bound to the name of a signing or encryption key (``SECRET_KEY``,
+    ``JWT_SECRET``, ``signing_key``), can be guessed: a short value, one repeated
+    character, a phrase or dictionary words, low entropy, Django's own insecure marker.
+    None when it cannot be told guessable, when the name is not a key's, or when the value
+    is a reference or a mask rather than a key (``${SECRET_KEY}``, ``********``)."""
+    if not name or secret_kind(name) not in _KEY_KINDS:
+        return None
+    value = value.strip()
+    if not value or _TEMPLATE.search(value) or set(value) <= _MASK_CHARACTERS:
+        return None
+    # Key material (PEM blocks, public keys) is judged by TW103 and the public-key rules.
+    if "-----BEGIN" in value or _PUBLIC_KEY.search(value):
+        return None
+    if value in _PUBLISHED_KEYS:
+        return "a key published in a framework's documentation"
+    if not any(c.isascii() for c in value):
+        return None  # a symbol (an emoji table's ``"secret": "㊙"``), not a typed key
+    words = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
+    spaced = any(c.isspace() for c in value)
+    # Its own name written as a name (an enum member ``HARDCODED_SECRET =
+    # "hardcoded-secret"``, a table of words ``"secret": "secret"``), a value that says it
+    # is not real, or prose.
+    if (not spaced and _flat(value) == _flat(name)) or _marked(words, _UNREAL_MARKERS):
+        return None
+    if spaced and (len(words) > _LONGEST_PHRASE or _PROSE_MARK.search(value)):
+        return None
+    if value.lower().startswith("django-insecure-"):
+        return "Django's generated key, which Django itself marks insecure"
+    if len(set(value)) == 1:
+        return "one repeated character"
+    if any(c.isspace() for c in value):
+        return "a phrase"
+    if value.isdigit():
+        return "only digits"
+    segments = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
+    if segments and all(_only_filler(s.lower()) or s.lower() in _SEGMENT_MARKERS
+                        or s.isdigit() for s in segments):
+        return "made of dictionary words"
+    # Words joined by separators (``the-flaskbb-secret-key``): a phrase, however long.
+    if len(segments) >= 2 and all(_WORD_SEGMENT.fullmatch(s) for s in segments):
+        return "words joined by separators"
+    if len(value) < _SHORTEST_KEY:
+        return f"only {len(value)} characters long"
+    # A generated key of 16+ characters (hex, base64, token_urlsafe) mixes digits or
+    # cases; letters of one case alone are words run together (``reallyhardtoguess``).
+    if value.isalpha() and (value.islower() or value.isupper()):
+        return "letters of one case only: words run together"
+    if shannon_entropy(value) < 3.0:
+        return "too little entropy"
+    return None

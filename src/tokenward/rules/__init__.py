@@ -23,6 +23,7 @@ from tokenward.rules import (
     token_stored_without_ttl,
     untimed_serializer,
     vault_root_policy,
+    weak_key,
     weak_token_generation,
     wildcard_iam_policy,
 )
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     hardcoded_secret.RULE,
     hardcoded_secret_config.RULE,
     provider_token.RULE,
+    weak_key.RULE,
     weak_token_generation.RULE,
     short_token_entropy.RULE,
     jwt_without_expiry.RULE,

@@ -13,6 +13,8 @@ from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
+    credential_verdict,
+    guessable_key,
     has_inline_candidate,
     inline_secrets,
     not_flagged_doc,
@@ -79,6 +81,10 @@ _POSITIONAL: dict[str, tuple[int, str, str]] = {
     "jwt.decode": (1, "key", "JWT signing key"),
     "pydantic.SecretStr": (0, "secret", "secret"),
     "pydantic.SecretBytes": (0, "secret", "secret"),
+    "cryptography.fernet.Fernet": (0, "key", "Fernet key"),
+    **{f"itsdangerous.{cls}": (0, "secret_key", "signing key")
+       for cls in ("Serializer", "URLSafeSerializer", "TimedSerializer",
+                   "URLSafeTimedSerializer", "Signer", "TimestampSigner")},
 }
 # Calls whose ``key=`` keyword is a signing key (``key`` alone is not a secret-like name).
 _KEY_KEYWORD = frozenset({"jwt.encode", "jwt.decode"})
@@ -101,6 +107,9 @@ class _Binding:
     name: str
     # For an auth tuple ("user", "pw"): the element's position decides what it is.
     element: int | None = None
+    # ``if password == "..."``: a back door for a password; for a key, a check that the
+    # default was replaced (healthchecks' ``settings.SECRET_KEY == "---"``), not a key.
+    compared: bool = False
 
 
 def _literal(node: cst.BaseExpression) -> str | None:
@@ -176,7 +185,7 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
         if isinstance(comparison, cst.Comparison) and isinstance(
                 parent.operator, cst.Equal | cst.NotEqual):
             name = pyutil.last_name(comparison.left)
-            return _Binding(name) if name else None
+            return _Binding(name, compared=True) if name else None
     if isinstance(parent, cst.Element):
         return _element_binding(source, parent)
     return None
@@ -231,25 +240,33 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
+    return key_hits(source, weak=False)
+
+
+def key_hits(source: Source, *, weak: bool) -> Iterator[Hit]:
+    """The credential literals of ``source``: with ``weak``, only the signing and
+    encryption keys that can be guessed (TW104's findings); else every other one. One
+    search, two verdicts: a literal is reported once, by the rule that says most."""
     if source.index is None:
         # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
         # `"key": "literal"` lines as TW102 judges a config file's pairs.
-        yield from text_hits(source, FileKind.PYTHON)
+        yield from text_hits(source, FileKind.PYTHON, weak=weak)
         return
     _load_libcst()
     for node in _literal_nodes(source):
-        yield from _literal_hits(source, node)
+        yield from _literal_hits(source, node, weak)
     for call in source.index.of(cst.Call):
-        yield from _call_hits(source, call)
-    for operation in source.index.of(cst.BinaryOperation):
-        yield from _concatenated_bearer(source, operation)
+        yield from _call_hits(source, call, weak)
+    if not weak:
+        for operation in source.index.of(cst.BinaryOperation):
+            yield from _concatenated_bearer(source, operation)
 
 
-def _literal_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
+def _literal_hits(source: Source, node: cst.BaseExpression, weak: bool) -> Iterator[Hit]:
     if not isinstance(node, cst.BinaryOperation):
-        yield from _value_hits(source, node)
+        yield from _value_hits(source, node, weak)
         return
-    for hit in _value_hits(source, node):
+    for hit in _value_hits(source, node, weak):
         # ``"Bearer " + "ghp_..."``: one operand holds the whole secret, and the fix engine
         # rewrites that literal (it finds it from the span). A secret split over operands
         # is fixed by hand.
@@ -269,34 +286,45 @@ def _operands(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
             yield current
 
 
-def _value_hits(source: Source, node: cst.BaseExpression) -> Iterator[Hit]:
+def _value_hits(source: Source, node: cst.BaseExpression, weak: bool) -> Iterator[Hit]:
     value = _literal(node)
     if value is None:
-        if isinstance(node, cst.FormattedString):
+        if isinstance(node, cst.FormattedString) and not weak:
             yield from _formatted_hits(source, node)
         return
     binding = _binding(source, node)
     name = binding.name if binding else None
     found = list(_embedded_credentials(source, node, value, name))
-    yield from found
+    if not weak:
+        yield from found
     if found or binding is None:
         return
     if binding.element is not None:
         if binding.element == 1:
-            yield from _checked(source, node, value, binding.name, "password", "password")
+            yield from _checked(source, node, value, binding.name, "password", "password",
+                                weak)
         return
     kind = secret_kind(binding.name.rsplit(".", 1)[-1])
     # A connection string is a secret only for the password inside it (seen above).
-    if kind is not None and kind != "connection string":
-        yield from _checked(source, node, value, binding.name, binding.name, kind)
+    if kind is not None and kind != "connection string" and not (weak and binding.compared):
+        yield from _checked(source, node, value, binding.name, binding.name, kind, weak)
 
 
 def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_as: str,
-             kind: str) -> Iterator[Hit]:
-    """A hit when ``value`` (bound to ``judge_as``) passes the false-positive controls."""
+             kind: str, weak: bool) -> Iterator[Hit]:
+    """A hit when ``value`` (bound to ``judge_as``) passes the false-positive controls,
+    or, with ``weak``, when it is a key that can be guessed (then it is TW104's alone)."""
     secret = strip_auth_scheme(value)
     name = judge_as.rsplit(".", 1)[-1]
-    if fails_validation(secret) or why_not_secret(secret, name) is not None:
+    if fails_validation(secret):
+        return
+    guessable = guessable_key(secret, name)
+    if weak:
+        if guessable is not None:
+            yield Hit(span=source.span(node), secret=secret, target=target, detail=guessable,
+                      secret_spans=pyutil.secret_spans(source, node, secret))
+        return
+    if guessable is not None or credential_verdict(secret, name) is not None:
         return
     provider = provider_of(secret)
     yield Hit(span=source.span(node), secret=secret, target=target,
@@ -374,7 +402,7 @@ def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpressi
               secret_spans=pyutil.secret_spans(source, literal, value))
 
 
-def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
+def _call_hits(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
     """Credentials passed by position to known libraries, and env-lookup defaults."""
     qualified = pyutil.call_name(source, call)
     spec = _POSITIONAL.get(qualified or "")
@@ -383,33 +411,53 @@ def _call_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
     if spec is not None:
         index, parameter, what = spec
         arg = pyutil.positional(call, index)
-        if arg is not None:
-            value = _literal(arg.value)
-            if value is not None and not any(True for _ in _embedded_credentials(
-                    source, arg.value, value, None)):
-                yield from _checked(source, arg.value, value, parameter, _judge(parameter),
-                                    what)
+        passed = _passed_literal(source, arg.value) if arg is not None else None
+        value = _literal(passed) if passed is not None else None
+        if passed is not None and value is not None and not any(
+                True for _ in _embedded_credentials(source, passed, value, None)):
+            yield from _checked(source, passed, value, parameter, _judge(parameter), what,
+                                weak)
     if qualified in _KEY_KEYWORD:
         key = pyutil.keyword(call, "key")
         value = _literal(key.value) if key is not None else None
         if key is not None and value is not None:
             yield from _checked(source, key.value, value, "key", "signing_key",
-                                "JWT signing key")
+                                "JWT signing key", weak)
     # parser.add_argument("--db-password", default="...")
     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_argument":
-        yield from _argparse_default(source, call)
-    if qualified in _ENV_LOOKUPS:
-        name_arg = pyutil.positional(call, 0)
+        yield from _argparse_default(source, call, weak)
+    name_arg = pyutil.positional(call, 0)
+    env_name = pyutil.string_value(name_arg.value) if name_arg else None
+    if env_name and _reads_environment(qualified, env_name):
         default = pyutil.argument(call, 1, "default")
-        env_name = pyutil.string_value(name_arg.value) if name_arg else None
-        if default is not None and env_name and default.keyword is None:
+        if default is not None and default.keyword is None:
             value = _literal(default.value)
             kind = secret_kind(env_name)
             if value is not None and kind is not None:
-                yield from _checked(source, default.value, value, env_name, env_name, kind)
+                yield from _checked(source, default.value, value, env_name, env_name, kind,
+                                    weak)
 
 
-def _argparse_default(source: Source, call: cst.Call) -> Iterator[Hit]:
+def _reads_environment(qualified: str | None, variable: str) -> bool:
+    """``os.getenv("X", ...)`` and friends, and a project's own wrapper named for the
+    environment and asked for an environment variable (healthchecks'
+    ``envsecret("SECRET_KEY", "---")``, ``get_env("API_TOKEN", ...)``)."""
+    if qualified in _ENV_LOOKUPS:
+        return True
+    callee = (qualified or "").rsplit(".", 1)[-1].lower()
+    return (callee.startswith("env") or callee.endswith("env")) and variable.isupper()
+
+
+def _passed_literal(source: Source, argument: cst.BaseExpression) -> cst.BaseExpression:
+    """What a credential parameter receives: the literal a plain name was bound to
+    (``key = '...'`` then ``Fernet(key)``), found where it is written. A secret-like name
+    is reported where it is bound already."""
+    if isinstance(argument, cst.Name) and not secret_kind(argument.value):
+        return source.analysis.resolve(argument)
+    return argument
+
+
+def _argparse_default(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
     default = pyutil.keyword(call, "default")
     value = _literal(default.value) if default is not None else None
     if default is None or value is None:
@@ -421,7 +469,7 @@ def _argparse_default(source: Source, call: cst.Call) -> Iterator[Hit]:
     name = max(options, key=len).lstrip("-").replace("-", "_")
     kind = secret_kind(name)
     if kind is not None:
-        yield from _checked(source, default.value, value, name, name, kind)
+        yield from _checked(source, default.value, value, name, name, kind, weak)
 
 
 def _judge(parameter: str) -> str:
@@ -438,6 +486,8 @@ _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
           "ftp_tls(", "ldap3.connection(", "telegram.bot(")
+# Key objects made from a key that may be bound far above (``Fernet(key)``): parsed always.
+KEY_CALLS = ("fernet(", "serializer(", "signer(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")
 _BUILT_AFTER_SCHEME = re.compile(r"\{|[\"']\s*\+")
 # A URL's user-info (`scheme://user:password@`) in one linear pass; the password is what
@@ -460,7 +510,8 @@ def _quoted_candidate(text: str, *, password: bool) -> bool:
     consecutive quote characters is tried, so both alignments of the quotes are covered.
     Literals split over lines are joined first: a token cut in pieces is one candidate."""
     text = _LITERAL_SEAM.sub("", text)
-    return any(len(part) >= 6 and could_be_secret(part, password=password)
+    return any(len(part) >= (4 if password else 6)
+               and could_be_secret(part, password=password)
                for part in _QUOTE.split(text)[1:-1])
 
 
@@ -508,6 +559,8 @@ def _wants(lowered: str) -> bool:
                 return True
     if "://" in lowered and any(could_be_secret(p) for p in url_passwords(lowered)):
         return True
+    if any(call in lowered for call in KEY_CALLS):
+        return True
     for scheme in _SCHEMES:
         for position in occurrences(lowered, scheme):
             if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
@@ -530,7 +583,7 @@ RULE = Rule(
     kinds=PYTHON,
     fix="move-secret",
     keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
-              "getenv", "environ", "ftp", "connection", "client", "bot("),
+              "getenv", "environ", "ftp", "connection", "client", "bot(", *KEY_CALLS),
     prefilter=_wants,
     detect=_detect,
     docs=RuleDocs(
@@ -540,7 +593,8 @@ RULE = Rule(
             "`stripe.api_key`), class attributes, annotated and multi-target assignments, "
             "tuple unpacking, dictionary keys (nested too), default arguments, keyword "
             "arguments, comparisons (`if password == \"...\"`), and the default of an "
-            "environment lookup (`os.getenv(\"API_TOKEN\", \"...\")`);\n"
+            "environment lookup (`os.getenv(\"API_TOKEN\", \"...\")`, or a project's own "
+            "wrapper named for the environment: `envsecret(\"API_TOKEN\", \"...\")`);\n"
             "- to credential parameters of real libraries: `requests`/`httpx` "
             "`auth=(user, pw)`, `HTTPBasicAuth`, `Authorization: Bearer` headers, boto3 "
             "`aws_secret_access_key=`, PyGithub `Github(token)`/`Auth.Token`, slack_sdk "
@@ -548,7 +602,8 @@ RULE = Rule(
             "`ClientSecretCredential(tenant, client, secret)`, `connect(password=)` "
             "(psycopg2, pymysql, MySQLdb), smtplib/imaplib/ftplib `login(user, pw)`, LDAP "
             "`simple_bind_s(dn, pw)`, ldap3 `Connection(server, user, pw)`, "
-            "`jwt.encode(payload, key)`;\n"
+            "`jwt.encode(payload, key)`, `Fernet(key)` and itsdangerous serializers "
+            "(a key passed by a plain name is followed to its literal);\n"
             "- embedded in URLs and connection strings anywhere "
             "(`postgres://app:PASSWORD@db/app`, `Server=...;Password=...`);\n"
             "- bearer headers built from literals with f-strings or `+` "
@@ -564,7 +619,10 @@ RULE = Rule(
             "`dsn` ... but not when the last word describes the secret (`token_url`, "
             "`password_reset_url`, `secret_name`, `key_id`, `token_count`, "
             "`csrf_token_header`) or a word makes it public or a count (`public_key`, "
-            "`max_tokens`); `keyboard` is not `key`."
+            "`max_tokens`); `keyboard` is not `key`.\n"
+            "In production code a password is reported whatever its shape (`admin`, "
+            "`MyPassword`, `12345678`: seeded accounts and default passwords); a signing or "
+            "encryption key that can be guessed is left to TW104 `weak-key`."
         ),
         why=(
             "Code is copied, forked, pasted into tickets and kept in git history forever; a "

@@ -11,6 +11,8 @@ from tokenward.analysis.providers import fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
+    credential_verdict,
+    guessable_key,
     inline_secrets,
     not_flagged_doc,
     strip_auth_scheme,
@@ -51,18 +53,21 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.kind is FileKind.NETRC:
         yield from _netrc_hits(source)
         return
-    yield from text_hits(source, source.kind)
+    yield from text_hits(source, source.kind, weak=False)
 
 
-def text_hits(source: Source, kind: FileKind) -> Iterator[Hit]:
+def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
     """Secrets in the key/value pairs of ``source`` read as ``kind``, and in URLs, command
     lines and Authorization headers on its lines. Also TW101's fallback for Python that
-    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``)."""
+    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``).
+    With ``weak``, only the signing and encryption keys that can be guessed (TW104's)."""
     seen = _Seen()
     for pair in pairs(source.text, kind):
-        for hit in _pair_hits(pair, source):
+        for hit in _pair_hits(pair, source, weak):
             seen.first(hit.span.line, hit.secret or "")
             yield hit
+    if weak:
+        return
     # URLs with credentials and Authorization headers anywhere else (command lines, YAML
     # flow mappings, values the pair reader does not see). A long line (minified) is read
     # in bounded windows, so no regex ever runs over a whole megabyte line.
@@ -144,9 +149,9 @@ def _spelled(pair: Pair, source: Source, start: int, end: int) -> tuple[Span, ..
     return (pair.value_span,)
 
 
-def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
+def _pair_hits(pair: Pair, source: Source, weak: bool) -> Iterator[Hit]:
     creds = list(url_credentials(pair.value))
-    for cred in creds:
+    for cred in creds if not weak else ():
         column = pair.column + cred.start
         yield Hit(Span(pair.line, column, pair.line, column + len(cred.password)),
                   secret=cred.password, target=pair.key, detail="password in a URL",
@@ -156,6 +161,8 @@ def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
     found = False
     for secret, start, end in connection_string_secrets(pair.value):
         found = True
+        if weak:
+            continue
         column = pair.column + start
         yield Hit(Span(pair.line, column, pair.line, pair.column + end), secret=secret,
                   target=pair.key, detail="password in a connection string", fixable=False,
@@ -164,12 +171,19 @@ def _pair_hits(pair: Pair, source: Source) -> Iterator[Hit]:
     if found or kind is None or kind == "connection string":
         return
     value = strip_auth_scheme(pair.value)
-    if fails_validation(value) or why_not_secret(value, pair.key) is not None:
+    if fails_validation(value):
+        return
+    # A key that can be guessed is TW104's finding alone: one finding per value.
+    guessable = guessable_key(value, pair.key)
+    if weak != (guessable is not None):
+        return
+    if not weak and credential_verdict(value, pair.key) is not None:
         return
     offset = len(pair.value) - len(value)
     provider = provider_of(value)
+    detail = guessable or (provider.label if provider else kind)
     yield Hit(Span(pair.line, pair.column + offset, pair.line, pair.end_column),
-              secret=value, target=pair.key, detail=provider.label if provider else kind,
+              secret=value, target=pair.key, detail=detail,
               fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value)))
 
 

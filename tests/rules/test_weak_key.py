@@ -1,0 +1,104 @@
+"""TW104 weak-key: guessable keys in code and configuration, reported once (not by TW101 or
+TW102 as well), and the seeded passwords TW101 reports whatever their shape."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import scan_snippet
+from tokenward.rules import hardcoded_secret, hardcoded_secret_config, weak_key
+
+RULES = [hardcoded_secret.RULE, hardcoded_secret_config.RULE, weak_key.RULE]
+WEAK = ": anyone can forge the sessions and tokens it signs"
+
+
+def _scan(code: str, path: str = "app.py") -> list[tuple[int, int, str, str]]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return sorted((f.span.line, f.span.column, f.rule_id, f.message)
+                  for f in scan_snippet(text, path, RULES))
+
+
+def test_the_vulnerable_apps_keys_are_weak_keys_and_nothing_else() -> None:
+    # vulpy bad/vulpy.py:16, good/libapi.py:10, flaskbb configs/default.py:172 and :178,
+    # healthchecks hc/settings.py:68 (a project's own environment wrapper).
+    code = '''
+    import os
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config['SECRET_KEY'] = 'aaaaaaa'
+    secret = 'MYSUPERSECRETKEY'
+    SECRET_KEY = "secret key"
+    WTF_CSRF_SECRET_KEY = "reallyhardtoguess"
+    SECRET_KEY = envsecret("SECRET_KEY", "---")
+    '''
+    assert _scan(code) == [
+        (5, 28, "TW104", "Guessable key bound to SECRET_KEY (one repeated character)" + WEAK),
+        (6, 10, "TW104", "Guessable key bound to secret (made of dictionary words)" + WEAK),
+        (7, 14, "TW104", "Guessable key bound to SECRET_KEY (a phrase)" + WEAK),
+        (8, 23, "TW104", "Guessable key bound to WTF_CSRF_SECRET_KEY (letters of one case "
+                         "only: words run together)" + WEAK),
+        (9, 38, "TW104", "Guessable key bound to SECRET_KEY (one repeated character)" + WEAK),
+    ]
+
+
+def test_a_random_key_stays_tw101s_and_a_fernet_key_is_followed_from_its_name() -> None:
+    # vulpy good/libsession.py:9: the key is bound to a plain name, then passed to Fernet.
+    code = '''
+    from cryptography.fernet import Fernet
+    key = 'JHtM1wEt1I1J9N_Evjwqr3yYauXIqSxYzFnRhcf0ZG0='
+    fernet = Fernet(key)
+    SECRET_KEY = "Kq7wLp2Zr9xT4vB8nM3cYt6"
+    '''
+    assert _scan(code) == [
+        (2, 7, "TW101", "Hard-coded Fernet key bound to key"),
+        (4, 14, "TW101", "Hard-coded secret key bound to SECRET_KEY"),
+    ]
+
+
+def test_configuration_files_report_a_weak_key_once() -> None:
+    code = '''
+    SECRET_KEY=changeme
+    JWT_SECRET=Kq7wLp2Zr9xT4vB8nM3cYt6
+    '''
+    assert _scan(code, ".env") == [
+        (1, 12, "TW104", "Guessable key bound to SECRET_KEY (made of dictionary words)" + WEAK),
+        (2, 12, "TW102", "Hard-coded secret in configuration key JWT_SECRET"),
+    ]
+
+
+def test_test_values_and_key_material_are_not_weak_keys() -> None:
+    # healthchecks hc/front/templatetags/hc_extras.py:110: a check for the default.
+    code = '''
+    if settings.SECRET_KEY == "---":
+        warn()
+    SECRET_KEY = "test-secret-key-for-ci"
+    SIGNING_KEY = "your-secret-key"
+    NONE_SECRET = "None"
+    VERIFY_KEY_PEM = """-----BEGIN PUBLIC KEY-----
+    MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvTFWSFUI0fEKlSH0v0Sh
+    -----END PUBLIC KEY-----"""
+    '''
+    assert _scan(code) == []
+
+
+def test_seeded_and_default_passwords_are_reported_whatever_their_shape() -> None:
+    # mealie settings.py:190 and db_providers.py:38, dsvpwa attacks.py:285, dsvw.py:11.
+    code = '''
+    class Settings:
+        _DEFAULT_PASSWORD: str = "MyPassword"
+        POSTGRES_USER: str = "mealie"
+        POSTGRES_PASSWORD: str = "mealie"
+
+    def login(username, password):
+        return username == 'dsvpwa' and password == 'dsvpwa'
+
+    USERS = "<user><password>7en8aiDoh!</password></user>"
+    LIMITS = {"change_password": "5/m/user", "Password": "Updated.", "lock_passwd": "true"}
+    '''
+    assert _scan(code) == [
+        (2, 30, "TW101", "Hard-coded password bound to _DEFAULT_PASSWORD"),
+        (4, 30, "TW101", "Hard-coded password bound to POSTGRES_PASSWORD"),
+        (7, 49, "TW101", "Hard-coded password bound to password"),
+        (9, 9, "TW101", "Hard-coded password inside a string bound to USERS"),
+    ]
