@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.assignments import CODE_KINDS
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
@@ -231,6 +233,12 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind is not FileKind.PYTHON:
+        # Other languages: their assignments, read as text. What is only reported when it
+        # proves itself real (a minified bundle, a test) is TW103's: nothing to read.
+        if not reports_only_proven(source):
+            yield from text_hits(source, source.kind)
+        return
     if source.index is None:
         # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
         # `"key": "literal"` lines as TW102 judges a config file's pairs.
@@ -527,7 +535,7 @@ RULE = Rule(
     message="Hard-coded {detail} bound to {target}",
     hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
          "and rotate the exposed value.",
-    kinds=PYTHON,
+    kinds=PYTHON | CODE_KINDS,
     fix="move-secret",
     keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
               "getenv", "environ", "ftp", "connection", "client", "bot("),
