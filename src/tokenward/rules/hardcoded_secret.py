@@ -528,13 +528,14 @@ _BAD, _GOOD = examples.load("hardcoded_secret")
 RULE = Rule(
     id="TW101",
     name="hardcoded-secret",
-    title="Hard-coded secret in Python code",
+    title="Hard-coded secret in code",
     category=Category.HARDCODED_SECRET,
     severity=Severity.HIGH,
     cwe=(798,),
     message="Hard-coded {detail} bound to {target}",
-    hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
-         "and rotate the exposed value.",
+    hint="Load it at run time from the environment or a secret store (in Python "
+         "os.environ[\"NAME\"] or tokenward.store.get(\"NAME\")), and rotate the exposed "
+         "value.",
     kinds=PYTHON | CODE_KINDS,
     fix="move-secret",
     keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
@@ -566,6 +567,19 @@ RULE = Rule(
             "too deeply nested for the parser) is still read: its `NAME = \"literal\"`, "
             "`keyword=\"literal\"` and `\"key\": \"literal\"` lines are judged as TW102 "
             "judges configuration files.\n"
+            "Other languages' sources are read as text, by a small grammar per family "
+            "(`.js`/`.ts`/`.jsx`/`.tsx`, `.html`/`.vue`/`.svelte`, `.go`, `.java`, `.rb`, "
+            "`.php`, `.cs`): `const adminPassword = \"...\"`, `password: '...'` and "
+            "`\"token\": \"...\"` in objects, TypeScript `apiKey: string = \"...\"`, Go "
+            "`token := \"...\"` and `var key string = \"...\"`, Java/C# typed fields "
+            "(`String API_TOKEN = \"...\"`), `name == \"...\"` and Java `.equals(\"...\")`, "
+            "PHP `$db_password = '...'`, `'key' => '...'` and `define('KEY', '...')`, Ruby "
+            "`KEY = '...'`, `key: '...'` and `:key => '...'`, `put(\"key\", \"...\")`, "
+            "HTML `data-api-key=\"...\"` and `<input name=\"client_secret\" "
+            "value=\"...\">` (`type=\"password\"` names a password). Literals joined with "
+            "`+` (PHP `.`) are one value; a literal that is only part of an expression "
+            "(`\"Bearer \" + token`), a template with `${...}`/`#{...}`/PHP `$var`, comment "
+            "lines and `/* */` blocks are not read. Their findings are fixed by hand.\n"
             "Secret-like names are split into words: `token`, `secret`, `password` (`passwd`, "
             "`pwd`, `pass`), `api_key`, `access_key`, `private_key`, `client_secret`, `auth`, "
             "`credential(s)`, `bearer`, `session_key`, `signing_key`, `webhook_secret`, "
@@ -589,8 +603,9 @@ RULE = Rule(
             "Names that describe a secret instead of holding one (see above).",
             "GitHub classic and npm tokens whose checksum is wrong: made up for tests.",
             "Usernames in `auth=(user, password)` tuples.",
-            "Values read from the environment, files or a secret store: only literals are "
-            "judged. A positional credential split over several lines from the call's name "
+            "Values read from the environment, files or a secret store (`process.env.X`, "
+            "`os.Getenv`, `ENV['X']`, `getenv('X')`): only literals are judged. A "
+            "positional credential split over several lines from the call's name "
             "may be missed by the file prefilter (the keyword form is always seen).",
         ),
         references=(
