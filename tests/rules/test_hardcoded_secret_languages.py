@@ -137,6 +137,7 @@ def test_each_language_form_is_reported_at_its_literal(path: str, code: str,
     ("templates/login.html", '''
         <input type="hidden" name="client_secret" value="{{{{ client_secret }}}}">
         <input type="hidden" name="csrf_token" value="{V1}">
+        <input type="hidden" name="authenticity_token" value="{V2}">
         <!-- <div data-api-key="{V2}"></div> -->
         '''),
 ])
