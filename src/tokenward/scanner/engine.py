@@ -63,10 +63,8 @@ from tokenward.scanner.suppressions import find_suppression
 
 Progress = Callable[[int, int], None]
 
-# How much of a file the context looks at (generated-file marks, minified lines): enough
-# to hold a line longer than context.MINIFIED_LINE after a short licence comment (4 KiB,
-# less than one such line, never saw a bundle as minified).
-CONTEXT_HEAD = 16384
+# How much of a file the context looks at (generated-file marks, minified lines).
+CONTEXT_HEAD = 4096
 
 # Below this many files, worker processes cost more than they save (the pre-commit case).
 PARALLEL_THRESHOLD = 24
