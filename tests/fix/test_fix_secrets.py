@@ -162,6 +162,26 @@ def test_non_python_files_get_a_manual_hint_and_are_never_rewritten(
     assert GITHUB not in out
 
 
+def test_a_secret_in_javascript_is_reported_for_a_manual_fix(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Other languages' findings (TW101's text path) take the non-Python path: listed
+    with the hint, the file never rewritten."""
+    code = f'const adminPassword = "{KEY_B}";\n'
+    (project / "login.js").write_text(code)
+    assert main(["fix", "--write", "login.js"]) == 1
+    out = capsys.readouterr().out
+    assert (project / "login.js").read_text() == code
+    lines = out.splitlines()
+    start = lines.index("Needs a fix by hand (1):")
+    assert lines[start + 1] == ("  login.js:1:24  TW101  Hard-coded password bound to "
+                                "adminPassword")
+    assert lines[start + 2].strip().startswith("Load it at run time from the environment")
+    assert lines[start + 2].endswith("(not a Python file: move the value to a secret manager "
+                                     "or an untracked .env by hand, reference it by name, and "
+                                     "rotate it)")
+    assert KEY_B not in out
+
+
 def test_to_store_moves_secrets_into_the_vault(project: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOKENWARD_VAULT", str(project / "vault" / "vault.json"))
