@@ -153,13 +153,21 @@ def test_non_python_files_get_a_manual_hint_and_are_never_rewritten(
     assert main(["fix", "--write", "deploy.yaml"]) == 1
     out = capsys.readouterr().out
     assert (project / "deploy.yaml").read_text() == config
+    finding, hint = _the_manual_fix(out)
+    assert finding.startswith("  deploy.yaml:2:10  ")
+    assert hint.endswith(_NOT_PYTHON)
+    assert GITHUB not in out
+
+
+_NOT_PYTHON = ("(not a Python file: move the value to a secret manager or an untracked .env "
+               "by hand, reference it by name, and rotate it)")
+
+
+def _the_manual_fix(out: str) -> tuple[str, str]:
+    """The one entry under "Needs a fix by hand": its finding line and its hint line."""
     lines = out.splitlines()
     start = lines.index("Needs a fix by hand (1):")
-    assert lines[start + 1].startswith("  deploy.yaml:2:10  ")
-    assert lines[start + 2].endswith("(not a Python file: move the value to a secret manager "
-                                     "or an untracked .env by hand, reference it by name, and "
-                                     "rotate it)")
-    assert GITHUB not in out
+    return lines[start + 1], lines[start + 2]
 
 
 def test_a_secret_in_javascript_is_reported_for_a_manual_fix(
@@ -171,14 +179,10 @@ def test_a_secret_in_javascript_is_reported_for_a_manual_fix(
     assert main(["fix", "--write", "login.js"]) == 1
     out = capsys.readouterr().out
     assert (project / "login.js").read_text() == code
-    lines = out.splitlines()
-    start = lines.index("Needs a fix by hand (1):")
-    assert lines[start + 1] == ("  login.js:1:24  TW101  Hard-coded password bound to "
-                                "adminPassword")
-    assert lines[start + 2].strip().startswith("Load it at run time from the environment")
-    assert lines[start + 2].endswith("(not a Python file: move the value to a secret manager "
-                                     "or an untracked .env by hand, reference it by name, and "
-                                     "rotate it)")
+    finding, hint = _the_manual_fix(out)
+    assert finding == "  login.js:1:24  TW101  Hard-coded password bound to adminPassword"
+    assert hint.strip().startswith("Load it at run time from the environment")
+    assert hint.endswith(_NOT_PYTHON)
     assert KEY_B not in out
 
 
