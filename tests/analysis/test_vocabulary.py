@@ -368,6 +368,8 @@ _KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
 # Lists of lower-case words in rules/ and analysis/ that do not judge names, each with why
 # it may stay. A list that judges names belongs in analysis/vocabulary.py, as a view.
 NOT_NAME_LISTS: dict[str, str] = {
+    "analysis/assignments.py:_NAMING": "HTML attributes that name a form field (grammar)",
+    "analysis/assignments.py:_VALUES": "HTML attributes that hold a field's value (grammar)",
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,

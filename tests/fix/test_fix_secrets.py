@@ -146,20 +146,33 @@ def test_a_file_whose_fix_would_leave_the_secret_is_left_untouched(
     assert (project / "bot.py").read_text().endswith('os.environ["GITHUB_TOKEN"]\n')
 
 
+_NOT_PYTHON = ("(not a Python file: move the value to a secret manager or an untracked .env "
+               "by hand, reference it by name, and rotate it)")
+
+
+@pytest.mark.parametrize(("name", "template", "finding"), [
+    ("deploy.yaml", "github:\n  token: {GITHUB}\n",
+     "  deploy.yaml:2:10  TW102  Hard-coded GitHub personal access token in configuration "
+     "key token"),
+    # Other languages' findings (TW101's text path) take the same non-Python path.
+    ("login.js", 'const adminPassword = "{KEY_B}";\n',
+     "  login.js:1:24  TW101  Hard-coded password bound to adminPassword"),
+])
 def test_non_python_files_get_a_manual_hint_and_are_never_rewritten(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = f"github:\n  token: {GITHUB}\n"
-    (project / "deploy.yaml").write_text(config)
-    assert main(["fix", "--write", "deploy.yaml"]) == 1
+        project: Path, capsys: pytest.CaptureFixture[str], name: str, template: str,
+        finding: str) -> None:
+    code = template.format(GITHUB=GITHUB, KEY_B=KEY_B)
+    (project / name).write_text(code)
+    assert main(["fix", "--write", name]) == 1
     out = capsys.readouterr().out
-    assert (project / "deploy.yaml").read_text() == config
+    assert (project / name).read_text() == code
     lines = out.splitlines()
     start = lines.index("Needs a fix by hand (1):")
-    assert lines[start + 1].startswith("  deploy.yaml:2:10  ")
-    assert lines[start + 2].endswith("(not a Python file: move the value to a secret manager "
-                                     "or an untracked .env by hand, reference it by name, and "
-                                     "rotate it)")
-    assert GITHUB not in out
+    assert lines[start + 1] == finding
+    assert lines[start + 2].strip().startswith("Load it at run time" if name.endswith(".js")
+                                               else "Keep the value out of the file")
+    assert lines[start + 2].endswith(_NOT_PYTHON)
+    assert GITHUB not in out and KEY_B not in out
 
 
 def test_to_store_moves_secrets_into_the_vault(project: Path,

@@ -51,6 +51,15 @@ class FileKind(enum.Enum):
     # Terraform and Vault/Nomad policies: IAM documents and Vault policies live here.
     HCL = "hcl"
     NETRC = "netrc"
+    # Source code in other languages: read as text, its assignments by a small grammar
+    # per family (analysis/assignments.py).
+    JAVASCRIPT = "javascript"
+    HTML = "html"
+    GO = "go"
+    JAVA = "java"
+    RUBY = "ruby"
+    PHP = "php"
+    CSHARP = "csharp"
     # Any other text file (and, in a rule's kinds, "every text file").
     TEXT = "text"
 
@@ -74,6 +83,23 @@ _KIND_BY_SUFFIX = {
     ".tf": FileKind.HCL,
     ".hcl": FileKind.HCL,
     ".nomad": FileKind.HCL,
+    ".js": FileKind.JAVASCRIPT,
+    ".mjs": FileKind.JAVASCRIPT,
+    ".cjs": FileKind.JAVASCRIPT,
+    ".jsx": FileKind.JAVASCRIPT,
+    ".ts": FileKind.JAVASCRIPT,
+    ".mts": FileKind.JAVASCRIPT,
+    ".cts": FileKind.JAVASCRIPT,
+    ".tsx": FileKind.JAVASCRIPT,
+    ".html": FileKind.HTML,
+    ".htm": FileKind.HTML,
+    ".vue": FileKind.HTML,
+    ".svelte": FileKind.HTML,
+    ".go": FileKind.GO,
+    ".java": FileKind.JAVA,
+    ".rb": FileKind.RUBY,
+    ".php": FileKind.PHP,
+    ".cs": FileKind.CSHARP,
 }
 
 

@@ -189,7 +189,8 @@ _NOT_ONE_TIME = frozenset({("email", "key"), ("login", "key"), ("user", "key"),
                            ("email", "link"), ("user", "link"), ("device", "link"),
                            ("login", "link"), ("security", "link")})
 
-_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "cnonce"})
+# (``authenticity``: Rails names its CSRF form field ``authenticity_token``.)
+_UNGUESSABLE_WORDS = frozenset({"nonce", "csrf", "xsrf", "cnonce", "authenticity"})
 _STATE_QUALIFIERS = frozenset({"oauth", "csrf", "xsrf", "auth", "authorization", "login",
                                "sso", "oidc", "pkce"})
 

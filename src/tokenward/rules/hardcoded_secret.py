@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.assignments import CODE_KINDS
+from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
@@ -247,6 +249,12 @@ def key_hits(source: Source, *, weak: bool) -> Iterator[Hit]:
     """The credential literals of ``source``: with ``weak``, only the signing and
     encryption keys that can be guessed (TW104's findings); else every other one. One
     search, two verdicts: a literal is reported once, by the rule that says most."""
+    if source.kind is not FileKind.PYTHON:
+        # Other languages: their assignments, read as text. What is only reported when it
+        # proves itself real (a minified bundle, a test) is TW103's: nothing to read.
+        if not reports_only_proven(source):
+            yield from text_hits(source, source.kind, weak=weak)
+        return
     if source.index is None:
         # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
         # `"key": "literal"` lines as TW102 judges a config file's pairs.
@@ -573,14 +581,15 @@ _BAD, _GOOD = examples.load("hardcoded_secret")
 RULE = Rule(
     id="TW101",
     name="hardcoded-secret",
-    title="Hard-coded secret in Python code",
+    title="Hard-coded secret in code",
     category=Category.HARDCODED_SECRET,
     severity=Severity.HIGH,
     cwe=(798,),
     message="Hard-coded {detail} bound to {target}",
-    hint="Load it at run time: os.environ[\"NAME\"] or tokenward.store.get(\"NAME\"), "
-         "and rotate the exposed value.",
-    kinds=PYTHON,
+    hint="Load it at run time from the environment or a secret store (in Python "
+         "os.environ[\"NAME\"] or tokenward.store.get(\"NAME\")), and rotate the exposed "
+         "value.",
+    kinds=PYTHON | CODE_KINDS,
     fix="move-secret",
     keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
               "getenv", "environ", "ftp", "connection", "client", "bot(", *KEY_CALLS),
@@ -613,6 +622,19 @@ RULE = Rule(
             "too deeply nested for the parser) is still read: its `NAME = \"literal\"`, "
             "`keyword=\"literal\"` and `\"key\": \"literal\"` lines are judged as TW102 "
             "judges configuration files.\n"
+            "Other languages' sources are read as text, by a small grammar per family "
+            "(`.js`/`.ts`/`.jsx`/`.tsx`, `.html`/`.vue`/`.svelte`, `.go`, `.java`, `.rb`, "
+            "`.php`, `.cs`): `const adminPassword = \"...\"`, `password: '...'` and "
+            "`\"token\": \"...\"` in objects, TypeScript `apiKey: string = \"...\"`, Go "
+            "`token := \"...\"` and `var key string = \"...\"`, Java/C# typed fields "
+            "(`String API_TOKEN = \"...\"`), `name == \"...\"` and Java `.equals(\"...\")`, "
+            "PHP `$db_password = '...'`, `'key' => '...'` and `define('KEY', '...')`, Ruby "
+            "`KEY = '...'`, `key: '...'` and `:key => '...'`, `put(\"key\", \"...\")`, "
+            "HTML `data-api-key=\"...\"` and `<input name=\"client_secret\" "
+            "value=\"...\">` (`type=\"password\"` names a password). Literals joined with "
+            "`+` (PHP `.`) are one value; a literal that is only part of an expression "
+            "(`\"Bearer \" + token`), a template with `${...}`/`#{...}`/PHP `$var`, comment "
+            "lines and `/* */` blocks are not read. Their findings are fixed by hand.\n"
             "Secret-like names are split into words: `token`, `secret`, `password` (`passwd`, "
             "`pwd`, `pass`), `api_key`, `access_key`, `private_key`, `client_secret`, `auth`, "
             "`credential(s)`, `bearer`, `session_key`, `signing_key`, `webhook_secret`, "
@@ -639,8 +661,9 @@ RULE = Rule(
             "Names that describe a secret instead of holding one (see above).",
             "GitHub classic and npm tokens whose checksum is wrong: made up for tests.",
             "Usernames in `auth=(user, password)` tuples.",
-            "Values read from the environment, files or a secret store: only literals are "
-            "judged. A positional credential split over several lines from the call's name "
+            "Values read from the environment, files or a secret store (`process.env.X`, "
+            "`os.Getenv`, `ENV['X']`, `getenv('X')`): only literals are judged. A "
+            "positional credential split over several lines from the call's name "
             "may be missed by the file prefilter (the keyword form is always seen).",
         ),
         references=(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tokenward.analysis.assignments import CODE_KINDS, assignments, is_comment
 from tokenward.analysis.config_pairs import Pair, pairs
 from tokenward.analysis.config_text import windows
 from tokenward.analysis.providers import fails_validation, provider_of
@@ -58,11 +59,13 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
     """Secrets in the key/value pairs of ``source`` read as ``kind``, and in URLs, command
-    lines and Authorization headers on its lines. Also TW101's fallback for Python that
-    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``).
+    lines and Authorization headers on its lines. Also TW101's text path: Python that
+    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``) and
+    other languages' sources (their assignments, :mod:`tokenward.analysis.assignments`).
     With ``weak``, only the signing and encryption keys that can be guessed (TW104's)."""
     seen = _Seen()
-    for pair in pairs(source.text, kind):
+    code = kind in CODE_KINDS
+    for pair in assignments(source.text, kind) if code else pairs(source.text, kind):
         for hit in _pair_hits(pair, source, weak):
             seen.first(hit.span.line, hit.secret or "")
             yield hit
@@ -71,11 +74,15 @@ def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
     # URLs with credentials and Authorization headers anywhere else (command lines, YAML
     # flow mappings, values the pair reader does not see). A long line (minified) is read
     # in bounded windows, so no regex ever runs over a whole megabyte line.
+    # In code, comments are documentation (as Python's are to TW101), and a line's bare
+    # `name=value` binds an expression, not a literal: only URLs and headers are read.
     for number, line in enumerate(source.lines, 1):
-        comment = line.lstrip().startswith("#")
+        if code and is_comment(line, kind):
+            continue
+        bare = code or line.lstrip().startswith("#")
         for offset, text in windows(line):
             cut = offset + len(text) < len(line)
-            yield from _line_hits(number, offset, text, kind, comment, seen, cut)
+            yield from _line_hits(number, offset, text, kind, bare, seen, cut)
 
 
 class _Seen:
@@ -94,11 +101,12 @@ class _Seen:
         return True
 
 
-def _line_hits(number: int, offset: int, line: str, kind: FileKind, comment: bool,
+def _line_hits(number: int, offset: int, line: str, kind: FileKind, bare: bool,
                seen: _Seen, cut: bool) -> Iterator[Hit]:
     """Hits in ``line``: a window at column ``offset`` of line ``number``. When the window
     ``cut`` the line, a value reaching its end may be cut too: it is left to the next
-    window, which overlaps this one and holds it whole."""
+    window, which overlaps this one and holds it whole. A ``bare`` line (a comment, a
+    line of code) is not read for unquoted ``name=value`` pairs."""
     def span(start: int, end: int) -> Span:
         return Span(number, offset + start + 1, number, offset + end + 1)
 
@@ -126,8 +134,8 @@ def _line_hits(number: int, offset: int, line: str, kind: FileKind, comment: boo
             if why_not_secret(token, "bearer") is None and first(match.end("token"), token):
                 yield _raw_hit(span(match.start("token"), match.end("token")), token,
                                "Authorization", "bearer token")
-    # Command lines and URLs the pair reader does not see; comments are not code here.
-    if not comment and number not in seen.lines:
+    # Command lines and URLs the pair reader does not see.
+    if not bare and number not in seen.lines:
         for inline in inline_secrets(line):
             if first(inline.end, inline.secret):
                 yield _raw_hit(span(inline.start, inline.end), inline.secret, inline.name,
