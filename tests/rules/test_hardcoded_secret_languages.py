@@ -113,6 +113,10 @@ def test_each_language_form_is_reported_at_its_literal(path: str, code: str,
         const labels = {{ password: "Password", apiKey: t("settings.api_key") }};
         const tokenUrl = "https://example.org/oauth/{V1}";
         '''),
+    # The branches of a conditional (a Vue binding): the colon parts two values.
+    ("web/Form.vue", '''
+        <v-text-field :type="shown ? 'password' : '{V1}'" />
+        '''),
     # Comments (line and block).
     ("web/old.js", '''
         // const apiKey = "{V1}";

@@ -36,10 +36,13 @@ _ASSIGN = re.compile(_NAME + r"\s*(?::=|=(?![=>~]))" + _OPEN)
 _TYPED = re.compile(_NAME + r"\s*:\s*[\w$.\[\]<>]++\s*=(?![=>])" + _OPEN)
 # Go: var name string = "v".
 _GO_TYPED = re.compile(_NAME + r"[ \t]++\*?[\w.\[\]]++\s*=(?!=)" + _OPEN)
+# Not the branches of a conditional: in `cond ? 'password' : 'text'` the colon parts two
+# values, it binds nothing.
+_NOT_BRANCH = r"(?<!\?\s)"
 # name: "v" (an object literal, a struct literal, a keyword argument); not name:: or :=.
-_PROPERTY = re.compile(rf"(?<![\w$.?:])(?P<key>{_IDENT})\s*:(?![:=])" + _OPEN)
+_PROPERTY = re.compile(rf"(?<![\w$.?:]){_NOT_BRANCH}(?P<key>{_IDENT})\s*:(?![:=])" + _OPEN)
 # "name": "v", 'name' => 'v'.
-_KEYED = re.compile(_QUOTED_KEY + r"\s*(?::|=>)" + _OPEN)
+_KEYED = re.compile(rf"(?<!\?){_NOT_BRANCH}" + _QUOTED_KEY + r"\s*(?::|=>)" + _OPEN)
 # Ruby :name => 'v'.
 _SYMBOL = re.compile(r"(?<![\w:]):(?P<key>[A-Za-z_]\w*+)\s*=>" + _OPEN)
 # name == "v" (a credential checked against a literal).
