@@ -372,6 +372,8 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/assignments.py:_VALUES": "HTML attributes that hold a field's value (grammar)",
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
+    "analysis/assignments.py:_CHOICE_TYPES": "HTML input types whose value is a choice or a "
+        "caption (attribute values, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
     "rules/credential_in_query.py:RULE.keywords": _MARKERS,
     "rules/credential_in_temp_file.py:_WRITES": _LIBRARY,

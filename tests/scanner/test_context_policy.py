@@ -189,10 +189,10 @@ def test_a_docstring_of_production_code_is_docs() -> None:
     assert _shown(found) == [(6, "TW103", "docs"), (9, "TW103", "production")]
 
 
-def test_an_api_schemas_example_is_docs() -> None:
+def test_an_api_schemas_example_is_an_example() -> None:
     """fastapi-users fastapi_users/authentication/transport/bearer.py:39: a sample token in
     an OpenAPI response's ``example`` (line 4) and a pydantic ``Field(examples=...)``
-    (line 6) are documentation and hidden; the same value bound in code (line 7) is not."""
+    (line 6) are examples and hidden; the same value bound in code (line 7) is not."""
     text = ('def responses():\n'
             '    return {200: {"content": {"application/json": {\n'
             '        "example": {\n'
@@ -201,7 +201,7 @@ def test_an_api_schemas_example_is_docs() -> None:
             'login = Field(examples=[{"api_key": "Hq3Lz8Vm2Kp9Xr4TWq4Pn6Bc"}])\n'
             'access_token = "Zq8rT5pLm2Xv7Rt9Wq4Pn6Bc1"\n')
     found = scan_snippet(text, "app/routes.py")
-    assert _hidden(found) == [(4, "TW101", "docs"), (6, "TW101", "docs")]
+    assert _hidden(found) == [(4, "TW101", "example"), (6, "TW101", "example")]
     assert _shown(found) == [(7, "TW101", "production")]
 
 
