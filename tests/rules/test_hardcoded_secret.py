@@ -196,3 +196,25 @@ def test_a_pair_is_a_login_only_under_a_name_that_ends_in_one() -> None:
             '        "V1IssuingAuthorizationCreatedEvent"),\n'
             "}\n")
     assert fired(scan_snippet(code, "app/events.py"), "TW101") == [2]
+
+
+def test_a_value_slot_takes_the_name_of_what_it_fills() -> None:
+    """tiredful-api intro/forms.py: an OAuth client secret as a hidden form field's
+    ``attrs={'value': ...}`` (line 3) is bound to the field; ``V1EnvVar(name=, value=)``
+    (line 7) and ``{"name": ..., "value": ...}`` (line 9) to the sibling name. A slot
+    named by a harmless sibling or field (lines 5, 8) is nothing."""
+    assert _scan('''
+        class LoginForm(forms.Form):
+            client_secret = forms.CharField(widget=forms.HiddenInput(attrs={
+                'value': 'mWM7pgvjtUSAtfaK8RXLjzOaLmurBxIW'}))
+            grant_type = forms.CharField(widget=forms.HiddenInput(attrs={'value': 'password'}))
+            note = forms.CharField(initial='Zq8rT5pLm2Xv7Rt9Wq4Pn6Bc1Hq3Lz8V')
+
+        env = [client.V1EnvVar(name="API_TOKEN", value="Hq3Lz8Vm2Kp9Xr4TWq4Pn6BcZq8rT5pL"),
+               {"name": "LOG_LEVEL", "value": "Xr4TWq4Pn6BcZq8rT5pLHq3Lz8Vm2Kp9"},
+               {"name": "DB_PASSWORD", "value": "Xr4TWq4Pn6BcZq8rT5pLHq3Lz8Vm2Kp9"}]
+        ''') == [
+        (3, "client_secret", "Hard-coded client secret bound to client_secret"),
+        (7, "API_TOKEN", "Hard-coded token bound to API_TOKEN"),
+        (9, "DB_PASSWORD", "Hard-coded password bound to DB_PASSWORD"),
+    ]

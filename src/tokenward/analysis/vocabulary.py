@@ -991,6 +991,23 @@ def names_login_pair(name: str | None) -> bool:
     return bool(words) and words[-1] in _LOGIN_PAIR_WORDS
 
 
+# Slots that hold "the value" of something named elsewhere: ``{"name": "API_KEY",
+# "value": "..."}``, ``V1EnvVar(name=..., value=...)``, a form field's
+# ``attrs={"value": ...}`` or ``initial=``. The name is the sibling's, or the binding's.
+_VALUE_SLOTS = frozenset({"value", "initial"})
+_NAMING_SLOTS = ("name", "key")
+
+
+def names_value_slot(name: str | None) -> bool:
+    """``value``, ``initial``: a key or keyword that names no content of its own."""
+    return (name or "").lower() in _VALUE_SLOTS
+
+
+def naming_slots() -> tuple[str, ...]:
+    """The sibling keys (``name``, ``key``) that say what a value slot holds."""
+    return _NAMING_SLOTS
+
+
 # A value named only as a value or a header says nothing of what it is; so do credential
 # containers. Prose just before it may say it: ``f"bad Authorization header: {header}"``.
 _GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr", "key",

@@ -27,6 +27,8 @@ from tokenward.analysis.values import (
 from tokenward.analysis.vocabulary import (
     SECRET_KEYWORDS,
     names_login_pair,
+    names_value_slot,
+    naming_slots,
     occurrences,
     secret_kind,
     secret_name_ends,
@@ -176,9 +178,13 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
         name = _target_name(parent.target)
         return _Binding(name) if name else None
     if isinstance(parent, cst.Arg) and parent.keyword is not None:
+        if names_value_slot(parent.keyword.value):
+            return _slot_binding(source, parent)
         return _Binding(parent.keyword.value)
     if isinstance(parent, cst.DictElement) and parent.value is node:
         key = pyutil.string_value(parent.key) or pyutil.last_name(parent.key)
+        if names_value_slot(key):
+            return _slot_binding(source, parent)
         return _Binding(key) if key else None
     if isinstance(parent, cst.Param) and parent.default is node:
         return _Binding(parent.name.value)
@@ -190,6 +196,33 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
             return _Binding(name, compared=True) if name else None
     if isinstance(parent, cst.Element):
         return _element_binding(source, parent)
+    return None
+
+
+def _slot_binding(source: Source, slot: cst.Arg | cst.DictElement) -> _Binding | None:
+    """What a ``value``/``initial`` slot holds: the name its sibling ``name``/``key`` gives
+    (``V1EnvVar(name="API_KEY", value=...)``), else the name the whole construct is bound
+    to (``client_secret = forms.CharField(widget=HiddenInput(attrs={"value": ...}))``)."""
+    assert source.index is not None
+    container = source.index.parent(slot)
+    siblings = (container.elements if isinstance(container, cst.Dict)
+                else container.args if isinstance(container, cst.Call) else ())
+    for sibling in siblings:
+        key = (pyutil.string_value(sibling.key) if isinstance(sibling, cst.DictElement)
+               else sibling.keyword.value if isinstance(sibling, cst.Arg) and sibling.keyword
+               else None)
+        named = pyutil.string_value(sibling.value) if key in naming_slots() else None
+        if named:
+            return _Binding(named)
+    # Climb over the calls and arguments that build the construct (``widget=``, ``attrs=``
+    # name parameters, not the content) to the assignment that names it.
+    node: cst.CSTNode | None = container
+    while isinstance(node, cst.Dict | cst.Call | cst.Arg):
+        node = source.index.parent(node)
+    if isinstance(node, cst.Assign | cst.AnnAssign):
+        targets = node.targets if isinstance(node, cst.Assign) else (node,)
+        name = next((n for t in targets if (n := _target_name(t.target))), None)
+        return _Binding(name) if name else None
     return None
 
 
