@@ -187,3 +187,18 @@ def test_a_text_file_named_for_credentials_holds_pairs() -> None:
         (2, 16, "Hard-coded client secret in configuration key client-secret")]
     # A page of docs that mentions a password stays docs, and is not read as pairs.
     assert _messages("password: 9fK2mQ8vLx3RtZ7wNp4s\n", "README.txt") == []
+
+
+def test_an_xml_value_element_is_bound_to_the_name_before_it() -> None:
+    # Hadoop core-site.xml and Java property lists: <name> then <value>.
+    assert _messages('''
+        <configuration>
+          <property>
+            <name>fs.s3a.secret.key</name>
+            <value>Zq8vK2mQ9Ls4Wz7RpT3x</value>
+          </property>
+          <property><name>fs.s3a.endpoint</name><value>Yq8vK2mQ9Ls4Wz7R</value></property>
+          <value>Xq8vK2mQ9Ls4Wz7R</value>
+        </configuration>
+        ''', "etc/hadoop/core-site.xml") == [
+        (4, 12, "Hard-coded secret key in configuration key fs.s3a.secret.key")]

@@ -12,7 +12,8 @@ token wrapped over lines is still one token); private-key blocks are left to TW1
 XML (Maven ``settings.xml``, Tomcat ``tomcat-users.xml``, .NET ``app.config``, seed data)
 is read as pairs too: an element's text under its tag (``<password>v</password>``), an
 attribute under its name (``<user password="v"/>``) and a ``key``/``name`` attribute's
-value bound to its ``value`` attribute (``<add key="ApiKey" value="v"/>``); comments,
+value bound to its ``value`` attribute (``<add key="ApiKey" value="v"/>``), a
+``<value>`` element bound to the ``<name>`` element before it; comments,
 multi-line included, are skipped.
 """
 
@@ -370,7 +371,19 @@ _XML_NAMING = frozenset({"key", "name"})
 
 
 def _xml(lines: list[str]) -> Iterator[Pair]:
-    """The pairs of an XML document, line by line, skipping comments."""
+    """The pairs of an XML document, skipping comments. A ``<value>`` right after a
+    ``<name>`` (or ``<key>``) element is bound to that name, as Hadoop's and Java's
+    ``<property><name>fs.s3a.secret.key</name><value>...</value></property>`` mean it."""
+    setting: str | None = None
+    for pair in _xml_elements(lines):
+        if pair.key == "value" and setting is not None:
+            pair = Pair(setting, pair.value, pair.line, pair.column, pair.end_column)
+        setting = pair.value if pair.key.lower() in _XML_NAMING else None
+        yield pair
+
+
+def _xml_elements(lines: list[str]) -> Iterator[Pair]:
+    """The pairs of an XML document's elements and attributes, line by line."""
     in_comment = False
     for number, line in enumerate(lines, 1):
         position = 0
