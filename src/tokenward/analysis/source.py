@@ -159,8 +159,9 @@ def kind_of(path: str, head: bytes = b"") -> FileKind:
     if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
         return FileKind.INI
     suffix = PurePosixPath(lower).suffix
-    if suffix == ".txt" and names_secret_file(PurePosixPath(name).stem):
-        # client_cred.txt, passwords.txt: `name: value` lines, read as INI reads them.
+    if suffix == ".txt" and names_secret_file(PurePosixPath(name).stem) \
+            and _starts_with_pair(head):
+        # client_cred.txt, credentials.txt: `name: value` lines, read as INI reads them.
         return FileKind.INI
     if suffix in _KIND_BY_SUFFIX:
         return _KIND_BY_SUFFIX[suffix]
@@ -171,6 +172,17 @@ def kind_of(path: str, head: bytes = b"") -> FileKind:
         if any(sh in first for sh in (b"sh", b"bash", b"zsh")):
             return FileKind.SHELL
     return FileKind.TEXT
+
+
+# A `name: value` or `name=value` line.
+_PAIR_LINE = re.compile(rb"[A-Za-z_][\w.\-]*+[ \t]*[:=]")
+
+
+def _starts_with_pair(head: bytes) -> bool:
+    """Whether a file's first line (unknown: yes) binds a name: a word list of leaked
+    passwords holds one value a line, and ``password=09=09$`` on one is a value."""
+    first = next((line for line in head.splitlines() if line.strip()), b"")
+    return not first or _PAIR_LINE.match(first.strip()) is not None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

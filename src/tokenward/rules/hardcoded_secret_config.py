@@ -244,6 +244,8 @@ RULE = Rule(
             "`password_min_length`, `public_key`, `key_id`).",
             "PEM blocks in YAML block scalars (`key: |`): TW103 reports private keys with "
             "their body. Other block scalars are one value, their lines joined.",
+            "A word list named for passwords (`leaked_passwords.txt`, its first line no "
+            "`name: value`): one value a line, none of them bound to a name.",
             "Lines indented below an empty INI value (`per-file-ignores =` and its "
             "`path.py:E501` entries): one multi-line value, as configparser reads it.",
             "By the context policy (see below): a document of scripted HTTP requests "
