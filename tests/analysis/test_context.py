@@ -39,6 +39,13 @@ C = Context
     ("docs/oauth.rst", C.DOCS),
     ("docs/conf.py", C.DOCS),
     ("CHANGELOG.txt", C.DOCS),
+    ("README.txt", C.DOCS),                        # mentioning passwords keeps it docs
+    ("templates/email/password_reset.txt", C.DOCS),
+    # a text file named for the credentials it holds is no page of docs
+    ("Tiredful-API/client_cred.txt", C.PRODUCTION),
+    ("passwords.txt", C.PRODUCTION),
+    ("config/Secrets.txt", C.PRODUCTION),
+    ("docs/api_keys.txt", C.DOCS),                 # a docs folder still decides
     # examples: an example inside docs is an example
     ("examples/webhook_server.py", C.EXAMPLE),
     ("docs/examples/client.py", C.EXAMPLE),

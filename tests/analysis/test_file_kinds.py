@@ -32,6 +32,17 @@ from tokenward.rules.base import check_rule_shape
     ("bin/deploy", b"#!/usr/bin/env python3\nimport os\n", FileKind.PYTHON),
     ("bin/run", b"#!/bin/bash\nset -e\n", FileKind.SHELL),
     ("README.md", b"", FileKind.TEXT),
+    ("conf/settings.xml", b"", FileKind.XML),
+    ("App.config", b"", FileKind.XML),
+    # A text file named for the credentials it holds is read as `name: value` pairs.
+    ("Tiredful-API/client_cred.txt", b"", FileKind.INI),
+    ("secrets.txt", b"", FileKind.INI),
+    ("client_cred.txt", b"\nclient-id:ALGG\nclient-secret: mWM7\n", FileKind.INI),
+    # A word list (vulpy good/leaked_passwords.txt) holds one value a line, no names.
+    ("good/leaked_passwords.txt", b"123456\npassword\npassword=09=09$\n", FileKind.TEXT),
+    ("API_KEYS.txt", b"", FileKind.INI),
+    ("README.txt", b"", FileKind.TEXT),
+    ("templates/email/password_reset.txt", b"", FileKind.TEXT),
     ("bin/tool", b"\x7fELF", FileKind.TEXT),
 ])
 def test_kind_of(path: str, head: bytes, kind: FileKind) -> None:

@@ -42,6 +42,7 @@ from tokenward.analysis.vocabulary import (
     names_keying_input,
     names_login_pair,
     names_scope_grant,
+    names_secret_file,
     names_token,
     only_looks_tokenish,
     secret_kind,
@@ -370,6 +371,8 @@ _KINDS = "the lifetime kinds the vocabulary's lifetime_name answers with"
 NOT_NAME_LISTS: dict[str, str] = {
     "analysis/assignments.py:_NAMING": "HTML attributes that name a form field (grammar)",
     "analysis/assignments.py:_VALUES": "HTML attributes that hold a field's value (grammar)",
+    "analysis/config_pairs.py:_XML_NAMING": "XML attributes that name the setting a "
+                                           "`value` attribute holds (grammar)",
     "analysis/context.py:_FOLDERS": "folder names that place a file in a context (paths, not names)",
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "analysis/assignments.py:_CHOICE_TYPES": "HTML input types whose value is a choice or a "
@@ -536,3 +539,13 @@ def test_the_vocabulary_is_the_only_judge_of_names() -> None:
     unexplained = {key: words for key, words in found.items() if key not in NOT_NAME_LISTS}
     assert unexplained == {}, "judge names in analysis/vocabulary.py, or explain the list here"
     assert sorted(set(NOT_NAME_LISTS) - set(found)) == []   # no stale entry
+
+
+@pytest.mark.parametrize(("stem", "expected"), [
+    ("client_cred", True), ("credentials", True), ("passwords", True), ("api_keys", True),
+    ("secrets", True),          # a bare plural is its singular in a file's name
+    ("cookies", True),          # a cookie jar holds sessions
+    ("README", False), ("requirements", False), ("password_reset", False), ("keys", False),
+])
+def test_a_file_named_for_credentials(stem: str, expected: bool) -> None:
+    assert names_secret_file(stem) is expected

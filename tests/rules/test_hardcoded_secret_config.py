@@ -132,3 +132,73 @@ def test_indented_lines_below_an_empty_ini_value_continue_it() -> None:
     assert [(f.span.line, f.span.column, f.message)
             for f in scan_snippet(text, "setup.cfg", [RULE])] == [
         (9, 5, "Hard-coded password in configuration key password")]
+
+
+def _messages(code: str, path: str) -> list[tuple[int, int, str]]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return [(f.span.line, f.span.column, f.message)
+            for f in scan_snippet(text, path, [RULE]) if f.rule_id == RULE.id]
+
+
+def test_xml_elements_and_attributes_are_pairs() -> None:
+    # Maven settings.xml, Tomcat users, .NET appSettings, Spring properties, seed data.
+    assert _messages('''
+        <settings><servers><server>
+          <username>deploy</username>
+          <password>Xk9$pLm2Qw7vRt</password>
+          <password>${env.MAVEN_PASSWORD}</password>
+          <password></password>
+          <password/>
+          <password>  </password>
+        </server></servers>
+        <!-- <password>Commented9Out2x</password>
+          <apiKey>AlsoCommented9xQ4</apiKey> -->
+        <appSettings><add key="ApiKey" value="a8F3kL9qZ2mX7wP4"/></appSettings>
+        <property name="token_url" value="https://auth.example.org/token"/>
+        <user username="tomcat" password="s3cr3tT0mcatPw" roles="manager-gui"/>
+        <apiKey>Zq8vK2mQ9Ls4Wz7R</apiKey>
+        </settings>
+        ''', "conf/settings.xml") == [
+        (3, 13, "Hard-coded password in configuration key password"),
+        (11, 39, "Hard-coded API key in configuration key ApiKey"),
+        (13, 35, "Hard-coded password in configuration key password"),
+        (14, 9, "Hard-coded API key in configuration key apiKey"),
+    ]
+
+
+def test_xml_seed_data_password_dsvpwa() -> None:
+    # dsvpwa db/users.xml:7, the application's users with their passwords.
+    assert _messages('''
+        <?xml version="1.0" encoding="utf-8"?>
+        <users>
+            <user id="0">
+                <username>admin</username>
+                <lastname>Administrator</lastname>
+                <password>Y3RFgwZP$v6v#D</password>
+            </user>
+        </users>
+        ''', "db/users.xml") == [(6, 19, "Hard-coded password in configuration key password")]
+
+
+def test_a_text_file_named_for_credentials_holds_pairs() -> None:
+    # tiredful-api Tiredful-API/client_cred.txt:2
+    text = "client-id: 9fK2mQ8vLx3RtZ7wNp4sA\nclient-secret: 9fK2mQ8vLx3RtZ7wNp4s\n"
+    assert _messages(text, "Tiredful-API/client_cred.txt") == [
+        (2, 16, "Hard-coded client secret in configuration key client-secret")]
+    # A page of docs that mentions a password stays docs, and is not read as pairs.
+    assert _messages("password: 9fK2mQ8vLx3RtZ7wNp4s\n", "README.txt") == []
+
+
+def test_an_xml_value_element_is_bound_to_the_name_before_it() -> None:
+    # Hadoop core-site.xml and Java property lists: <name> then <value>.
+    assert _messages('''
+        <configuration>
+          <property>
+            <name>fs.s3a.secret.key</name>
+            <value>Zq8vK2mQ9Ls4Wz7RpT3x</value>
+          </property>
+          <property><name>fs.s3a.endpoint</name><value>Yq8vK2mQ9Ls4Wz7R</value></property>
+          <value>Xq8vK2mQ9Ls4Wz7R</value>
+        </configuration>
+        ''', "etc/hadoop/core-site.xml") == [
+        (4, 12, "Hard-coded secret key in configuration key fs.s3a.secret.key")]

@@ -9,6 +9,12 @@ are skipped, and a double-quoted value may continue over lines with a trailing b
 (.env and shell). A YAML block scalar (``key: >`` or ``key: |`` and the more-indented lines
 below) is one value, its lines joined without a separator when none holds a space (a
 token wrapped over lines is still one token); private-key blocks are left to TW103.
+XML (Maven ``settings.xml``, Tomcat ``tomcat-users.xml``, .NET ``app.config``, seed data)
+is read as pairs too: an element's text under its tag (``<password>v</password>``), an
+attribute under its name (``<user password="v"/>``) and a ``key``/``name`` attribute's
+value bound to its ``value`` attribute (``<add key="ApiKey" value="v"/>``), a
+``<value>`` element bound to the ``<name>`` element before it; comments,
+multi-line included, are skipped.
 """
 
 from __future__ import annotations
@@ -70,8 +76,11 @@ _DOCKER_PAIR = re.compile(r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]*+)=")
 
 def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
     """Every key/value pair of a config file of ``kind`` (env, shell, dockerfile, yaml,
-    json, toml, ini)."""
+    json, toml, ini, xml)."""
     lines = split_lines(text)  # the lines Source.line() and every span index
+    if kind is FileKind.XML:
+        yield from _xml(lines)
+        return
     reader = _READERS.get(kind)
     if reader is None:
         return
@@ -350,6 +359,81 @@ def _ini_continuation(key: str, lines: list[str], index: int) -> Iterator[tuple[
     yield (Pair(key.strip(), value, first + 1, column,
                 end_column if first == last else len(lines[first].rstrip()) + 1,
                 None if first == last else (last + 1, end_column)), end - index)
+
+
+# An opening (or self-closing) tag: its name and its attributes, on one line.
+_XML_TAG = re.compile(r"<(?P<tag>[A-Za-z_][\w.\-]*+(?::[A-Za-z_][\w.\-]*+)?)"
+                      r"(?P<attrs>[^<>]*+)>")
+_XML_ATTR = re.compile(r"(?<![\w.\-:])(?P<key>[A-Za-z_][\w.\-:]*+)\s*=\s*(?=[\"'])")
+# The attributes that name the setting an element's ``value`` attribute holds
+# (.NET ``<add key=...>``, Spring and Ant ``<property name=...>``).
+_XML_NAMING = frozenset({"key", "name"})
+
+
+def _xml(lines: list[str]) -> Iterator[Pair]:
+    """The pairs of an XML document, skipping comments. A ``<value>`` right after a
+    ``<name>`` (or ``<key>``) element is bound to that name, as Hadoop's and Java's
+    ``<property><name>fs.s3a.secret.key</name><value>...</value></property>`` mean it."""
+    setting: str | None = None
+    for pair in _xml_elements(lines):
+        if pair.key == "value" and setting is not None:
+            pair = Pair(setting, pair.value, pair.line, pair.column, pair.end_column)
+        setting = pair.value if pair.key.lower() in _XML_NAMING else None
+        yield pair
+
+
+def _xml_elements(lines: list[str]) -> Iterator[Pair]:
+    """The pairs of an XML document's elements and attributes, line by line."""
+    in_comment = False
+    for number, line in enumerate(lines, 1):
+        position = 0
+        while position < len(line):
+            if in_comment:
+                close = line.find("-->", position)
+                if close < 0:
+                    break
+                in_comment, position = False, close + 3
+                continue
+            opening = line.find("<!--", position)
+            end = len(line) if opening < 0 else opening
+            yield from _xml_pairs(line[:end], number, position)
+            if opening < 0:
+                break
+            in_comment, position = True, opening + 4
+
+
+def _xml_pairs(line: str, number: int, start: int) -> Iterator[Pair]:
+    """The pairs of the tags from ``start`` of ``line`` (cut before any comment)."""
+    for tag in _XML_TAG.finditer(line, start):
+        yield from _xml_attributes(line, number, tag)
+        if tag.group("attrs").endswith("/"):
+            continue
+        name = tag.group("tag")
+        close = line.find("<", tag.end())
+        if close < 0 or not line.startswith(f"</{name}", close):
+            continue
+        text = line[tag.end():close]
+        value = text.strip()
+        if value:
+            column = tag.end() + len(text) - len(text.lstrip()) + 1
+            yield Pair(name.rpartition(":")[2], value, number, column, column + len(value))
+
+
+def _xml_attributes(line: str, number: int, tag: re.Match[str]) -> Iterator[Pair]:
+    found = {match.group("key"): match
+             for match in _XML_ATTR.finditer(line, tag.start("attrs"), tag.end("attrs"))}
+    named = next((found[key] for key in found if key.lower() in _XML_NAMING), None)
+    value = found.get("value")
+    if named is not None and value is not None:
+        setting = read_value(line, named.end())[0]
+        pair = _pair(setting, line, number, value.end())
+        if pair is not None:
+            yield pair
+        return
+    for key, match in found.items():
+        pair = _pair(key.rpartition(":")[2], line, number, match.end())
+        if pair is not None:
+            yield pair
 
 
 _READERS = {

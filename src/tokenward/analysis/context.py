@@ -22,7 +22,12 @@ from tokenward.analysis import structured
 from tokenward.analysis.credentials import is_local_host
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Node, Scalar
-from tokenward.analysis.vocabulary import name_words, names_address, names_example
+from tokenward.analysis.vocabulary import (
+    name_words,
+    names_address,
+    names_example,
+    names_secret_file,
+)
 from tokenward.model import Context as Context
 
 # Folder names (lower case) that put everything below them in a context.
@@ -98,9 +103,20 @@ def _by_name(name: str, original: str) -> Context | None:
         return Context.I18N
     if _EXAMPLE_NAME.search(name):
         return Context.EXAMPLE
-    if _DOCS_NAME.search(name) and not _NOT_DOCS.match(name):
+    if _docs_page(original):
         return Context.DOCS
     return None
+
+
+def _docs_page(name: str) -> bool:
+    """Whether a file's name is that of a page of documentation. A ``.txt`` file named
+    for the credentials it holds (``client_cred.txt``, ``passwords.txt``) is a store of
+    secrets instead."""
+    lower = name.lower()
+    if _DOCS_NAME.search(lower) is None or _NOT_DOCS.match(lower):
+        return False
+    path = PurePosixPath(name)
+    return not (path.suffix.lower() == ".txt" and names_secret_file(path.stem))
 
 
 def reports_only_proven(source: Source) -> bool:
@@ -148,8 +164,8 @@ def in_published_docs(source: Source, line: int) -> bool:
     folder is not a page, and proves itself like any other)."""
     if region_context(source, source.context, line) is not Context.DOCS:
         return False
-    name = PurePosixPath(source.path.replace("\\", "/")).name.lower()
-    return (_DOCS_NAME.search(name) is not None and not _NOT_DOCS.match(name)) \
+    name = PurePosixPath(source.path.replace("\\", "/")).name
+    return _docs_page(name) \
         or (source.kind is FileKind.PYTHON and line in source.fact(_docstring_lines))
 
 

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from tokenward.analysis.vocabulary import names_secret_file
 from tokenward.model import Context, ScanError, Span
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class FileKind(enum.Enum):
     # Terraform and Vault/Nomad policies: IAM documents and Vault policies live here.
     HCL = "hcl"
     NETRC = "netrc"
+    # XML (Maven settings, Tomcat users, .NET app.config, seed data): elements and
+    # attributes read as key/value pairs (analysis/config_pairs.py).
+    XML = "xml"
     # Source code in other languages: read as text, its assignments by a small grammar
     # per family (analysis/assignments.py).
     JAVASCRIPT = "javascript"
@@ -100,6 +104,8 @@ _KIND_BY_SUFFIX = {
     ".rb": FileKind.RUBY,
     ".php": FileKind.PHP,
     ".cs": FileKind.CSHARP,
+    ".xml": FileKind.XML,
+    ".config": FileKind.XML,
 }
 
 
@@ -153,6 +159,10 @@ def kind_of(path: str, head: bytes = b"") -> FileKind:
     if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
         return FileKind.INI
     suffix = PurePosixPath(lower).suffix
+    if suffix == ".txt" and names_secret_file(PurePosixPath(name).stem) \
+            and _starts_with_pair(head):
+        # client_cred.txt, credentials.txt: `name: value` lines, read as INI reads them.
+        return FileKind.INI
     if suffix in _KIND_BY_SUFFIX:
         return _KIND_BY_SUFFIX[suffix]
     if head.startswith(b"#!"):
@@ -162,6 +172,17 @@ def kind_of(path: str, head: bytes = b"") -> FileKind:
         if any(sh in first for sh in (b"sh", b"bash", b"zsh")):
             return FileKind.SHELL
     return FileKind.TEXT
+
+
+# A `name: value` or `name=value` line.
+_PAIR_LINE = re.compile(rb"[A-Za-z_][\w.\-]*+[ \t]*[:=]")
+
+
+def _starts_with_pair(head: bytes) -> bool:
+    """Whether a file's first line (unknown: yes) binds a name: a word list of leaked
+    passwords holds one value a line, and ``password=09=09$`` on one is a value."""
+    first = next((line for line in head.splitlines() if line.strip()), b"")
+    return not first or _PAIR_LINE.match(first.strip()) is not None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

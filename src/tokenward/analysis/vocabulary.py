@@ -488,6 +488,14 @@ def secret_kind(name: str | None) -> str | None:
     return judgement.kind if judgement.role is Role.CREDENTIAL else None
 
 
+def names_secret_file(name: str) -> bool:
+    """Whether a plain text file's name (its stem: ``client_cred``, ``passwords``,
+    ``api_keys``) says it holds credentials: a store of secrets, not documentation. A
+    bare plural counts as its singular here (``secrets.txt`` holds secrets, where a
+    ``secrets`` variable is the module)."""
+    return holds_secret(name) or holds_secret(_PLURALS.get(name.lower()))
+
+
 def holds_secret(name: str | None) -> bool:
     return judge(name).role is Role.CREDENTIAL
 

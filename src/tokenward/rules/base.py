@@ -76,6 +76,9 @@ Prefilter = Callable[[str], bool]
 PYTHON = frozenset({FileKind.PYTHON})
 CONFIG = frozenset({FileKind.ENV, FileKind.YAML, FileKind.JSON, FileKind.TOML, FileKind.INI,
                     FileKind.SHELL, FileKind.DOCKERFILE})
+# Files TW102 reads as key/value pairs: configuration, and XML's elements and attributes
+# (not in CONFIG: the other rules' grammars of settings do not apply to XML).
+PAIRED = CONFIG | {FileKind.XML}
 ALL_TEXT = frozenset({FileKind.TEXT})
 
 

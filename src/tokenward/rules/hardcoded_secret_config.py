@@ -23,7 +23,7 @@ from tokenward.analysis.values import (
 from tokenward.analysis.vocabulary import SECRET_KEYWORDS, secret_kind
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
-from tokenward.rules.base import CONFIG, Rule, RuleDocs
+from tokenward.rules.base import PAIRED, Rule, RuleDocs
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
 # curl -u user:password, wget --password=...
@@ -76,10 +76,11 @@ def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
     # in bounded windows, so no regex ever runs over a whole megabyte line.
     # In code, comments are documentation (as Python's are to TW101), and a line's bare
     # `name=value` binds an expression, not a literal: only URLs and headers are read.
+    # In XML the pair reader sees every element and attribute (and skips comments).
     for number, line in enumerate(source.lines, 1):
         if code and is_comment(line, kind):
             continue
-        bare = code or line.lstrip().startswith("#")
+        bare = code or kind is FileKind.XML or line.lstrip().startswith("#")
         for offset, text in windows(line):
             cut = offset + len(text) < len(line)
             yield from _line_hits(number, offset, text, kind, bare, seen, cut)
@@ -207,13 +208,20 @@ RULE = Rule(
     message="Hard-coded {detail} in configuration key {target}",
     hint="Keep the value out of the file: reference an environment variable (${NAME}) or a "
          "secret store, and add real .env files to .gitignore.",
-    kinds=CONFIG | {FileKind.NETRC},
+    kinds=PAIRED | {FileKind.NETRC},
     keywords=(*SECRET_KEYWORDS, "://"),  # a secret-like key, or a URL with a password
     detect=_detect,
     docs=RuleDocs(
         what=(
             "A literal value under a secret-like key in `.env`, YAML, JSON, INI/cfg, TOML, "
-            "shell scripts (`export API_TOKEN=...`) and Dockerfiles (`ENV`/`ARG`), a password "
+            "shell scripts (`export API_TOKEN=...`), Dockerfiles (`ENV`/`ARG`), XML (an "
+            "element's text under its tag, `<password>...</password>` in a Maven "
+            "`settings.xml`; an attribute, `<user password=\"...\"/>` in Tomcat's users; "
+            "a `key`/`name` attribute bound to its `value`, `<add key=\"ApiKey\" "
+            "value=\"...\"/>` in a .NET `app.config`; a `<value>` after a `<name>` element, "
+            "Hadoop's `<property>`; comments skipped) and plain text "
+            "files named for the credentials they hold (`client_cred.txt`, "
+            "`passwords.txt`: their `name: value` lines, in the production context), a password "
             "inside a URL or connection string (`postgres://app:PASSWORD@db/app`), and a "
             "bearer token written into an `Authorization` header. Keys are judged as in "
             "TW101: `DB_PASSWORD`, `stripe.secret_key` and `GITHUB_TOKEN` hold secrets, "
@@ -236,6 +244,8 @@ RULE = Rule(
             "`password_min_length`, `public_key`, `key_id`).",
             "PEM blocks in YAML block scalars (`key: |`): TW103 reports private keys with "
             "their body. Other block scalars are one value, their lines joined.",
+            "A word list named for passwords (`leaked_passwords.txt`, its first line no "
+            "`name: value`): one value a line, none of them bound to a name.",
             "Lines indented below an empty INI value (`per-file-ignores =` and its "
             "`path.py:E501` entries): one multi-line value, as configparser reads it.",
             "By the context policy (see below): a document of scripted HTTP requests "

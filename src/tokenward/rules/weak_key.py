@@ -8,7 +8,7 @@ from tokenward.analysis.assignments import CODE_KINDS
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
-from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
+from tokenward.rules.base import PAIRED, PYTHON, Rule, RuleDocs
 from tokenward.rules.hardcoded_secret import KEY_CALLS, key_hits
 from tokenward.rules.hardcoded_secret_config import text_hits
 
@@ -16,7 +16,7 @@ from tokenward.rules.hardcoded_secret_config import text_hits
 def _detect(source: Source) -> Iterator[Hit]:
     # The same search as TW101 (Python and other languages' sources) and TW102
     # (configuration files), the other verdict: the literals they leave to this rule.
-    if source.kind in CONFIG:
+    if source.kind in PAIRED:
         return text_hits(source, source.kind, weak=True)
     return key_hits(source, weak=True)
 
@@ -35,7 +35,7 @@ RULE = Rule(
     hint="Generate a key (python -c \"import secrets; print(secrets.token_urlsafe(32))\"), "
          "keep it in the environment or tokenward's store, read it at start-up, and fail "
          "when it is missing; then log everyone out (the old key forged sessions too).",
-    kinds=PYTHON | CONFIG | CODE_KINDS,
+    kinds=PYTHON | PAIRED | CODE_KINDS,
     fix="move-secret",
     keywords=("secret", "_key", "key=", "key =", "jwt", *KEY_CALLS),
     detect=_detect,
@@ -50,7 +50,7 @@ RULE = Rule(
             "dictionary words (`secret`, `changeme`, `MYSUPERSECRETKEY`), words joined by "
             "separators (`the-app-secret-key`), only digits, low entropy (under 3 bits a "
             "character), or Django's own `django-insecure-` key. Configuration files are read as "
-            "TW102 reads them (`.env`, YAML, JSON, TOML, INI), other languages' sources as "
+            "TW102 reads them (`.env`, YAML, JSON, TOML, INI, XML), other languages' sources as "
             "TW101 reads them (JS/TS, HTML, Go, Java, Ruby, PHP, C#). TW101 and TW102 "
             "leave these values to this rule: one finding per value, the more severe one."
         ),
