@@ -401,6 +401,9 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/hardcoded_secret.py:RULE.keywords":
         _MARKERS + "; the name words are the vocabulary's SECRET_KEYWORDS",
     "rules/jwt_without_expiry.py:RULE.keywords": _MARKERS,
+    "rules/excessive_token_lifetime.py:RULE.keywords": _MARKERS,
+    "rules/untimed_serializer.py:RULE.keywords": _MARKERS,
+    "rules/weak_key.py:RULE.keywords": _MARKERS,
     "rules/non_expiring_provider_token.py:GITLAB_MANAGERS": _LIBRARY,
     "rules/non_expiring_provider_token.py:VAULT_CREATE": _LIBRARY,
     "rules/non_expiring_provider_token.py:_VAULT_TTL_WORDS": _OPTIONS,

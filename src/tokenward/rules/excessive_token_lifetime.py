@@ -330,8 +330,7 @@ RULE = Rule(
     kinds=PYTHON | CONFIG,
     options=tuple(LIMITS.values()),
     # "_ttl"/"ttl=" ..., not "ttl", which is in "little" and "settle".
-    keywords=("expir", "lifetime", "_ttl", "ttl_", "ttl=", "ttl:", "ttl\"", "ttl'", "ttl ",
-              "max_age", "cookie_age", "timeout", "\"exp\"", "'exp'"),
+    keywords=("expir", "lifetime", "ttl", "max_age", "cookie_age", "timeout", "\"exp\"", "'exp'"),
     prefilter=mentions_tokens,
     bad=(
         Example(

@@ -187,7 +187,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | CONFIG,
     fix="remove-verify-exp-off",
-    keywords=("verify_exp", "verify_signature", "verify=false", "authlib", "joserfc",
+    keywords=("verify_exp", "verify_signature", "verify", "authlib", "joserfc",
               "leeway", "validate_exp", "check_exp", "verifyexp"),
     bad=(
         Example(

@@ -284,7 +284,7 @@ RULE = Rule(
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations", "create token", "authtoken",
-              "session.add", ".save()"),
+              "session.add", ".save("),
     bad=(
         Example(
             """

@@ -326,7 +326,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | CONFIG,
     keywords=("verify", "cert_none", "unverified", "check_hostname", "ssl", "insecure",
-              "-k ", "no-check-certificate"),
+              "-k", "no-check-certificate"),
     prefilter=may_carry_credentials,
     bad=(
         Example(

@@ -355,7 +355,8 @@ RULE = Rule(
     # The writes themselves too: a client bound in another module is imported under any
     # name (``from .extensions import store``).
     keywords=("redis", "memcache", "pylibmc", "django.core.cache", "flask_caching",
-              "memcached", ".set(", ".hset(", ".mset(", ".setnx(", ".hmset(", "= {}", "dict()"),
+              "memcached", ".set(", ".hset(", ".mset(", ".setnx(", ".hmset(", "{}",
+              "dict("),
     prefilter=mentions_tokens,
     bad=(
         Example(

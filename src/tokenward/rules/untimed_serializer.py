@@ -236,8 +236,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
-    keywords=("itsdangerous", "django.core.signing", "from django.core import signing",
-              "signing.loads", "timestampsigner"),
+    keywords=("itsdangerous", "signing", "timestampsigner"),
     bad=(
         Example(
             """

@@ -37,7 +37,7 @@ RULE = Rule(
          "when it is missing; then log everyone out (the old key forged sessions too).",
     kinds=PYTHON | PAIRED | CODE_KINDS,
     fix="move-secret",
-    keywords=("secret", "_key", "key=", "key =", "jwt", *KEY_CALLS),
+    keywords=("secret", "_key", "jwt", *KEY_CALLS),
     detect=_detect,
     docs=RuleDocs(
         what=(
