@@ -458,3 +458,23 @@ def test_a_maker_documented_as_a_lookup_key() -> None:
         """
     assert _pins(code) == [(9, 20, "return value of new_reset_code() is made from "
                                    "random.choices(), which an attacker can predict")]
+
+
+def test_a_fallback_for_a_standard_library_import_never_runs() -> None:
+    """Issue 11, item 8: ``try: from secrets import token_hex`` / ``except ImportError:``
+    a random-based stand-in (line 5) never runs on Python 3.6+, so it makes no token; the
+    same stand-in for a third-party import (line 10) does run where that package is
+    missing."""
+    assert _pins("""
+        try:
+            from secrets import token_hex
+        except ImportError:
+            import random
+            def token_hex(n): return "%x" % random.getrandbits(n * 8)
+        try:
+            from fasttokens import make_token
+        except (ImportError, AttributeError):
+            import random
+            def make_token(n): return "%x" % random.getrandbits(n * 8)
+        """) == [(10, 38, "return value of make_token() is made from random.getrandbits(), "
+                          "which an attacker can predict")]

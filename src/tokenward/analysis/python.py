@@ -8,6 +8,7 @@ analysis (:mod:`tokenward.analysis.flow`, ``source.analysis``).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,45 @@ def subtree(node: cst.CSTNode, limit: int = 500) -> list[cst.CSTNode]:
         out.append(current)
         stack.extend(current.children)
     return out
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def in_dead_import_fallback(source: Source, node: cst.CSTNode) -> bool:
+    """Whether ``node`` is in the ``except ImportError:`` branch of a ``try`` that imports
+    only from the standard library (``try: from secrets import token_hex`` / ``except
+    ImportError: <a random-based stand-in>``): that branch never runs on a Python this
+    code can run on, so what it makes is never used."""
+    assert source.index is not None
+    child, parent = node, source.index.parent(node)
+    while parent is not None:
+        if isinstance(parent, cst.ExceptHandler) and child is parent.body \
+                and _catches_import_error(parent):
+            attempt = source.index.parent(parent)
+            if isinstance(attempt, cst.Try) and _imports_only_stdlib(attempt.body):
+                return True
+        child, parent = parent, source.index.parent(parent)
+    return False
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    names = ([e.value for e in caught.elements] if isinstance(caught, cst.Tuple)
+             else [caught] if caught is not None else [])
+    return any(last_name(n) in _IMPORT_ERRORS for n in names)
+
+
+def _imports_only_stdlib(body: cst.BaseSuite) -> bool:
+    modules: list[str] = []
+    for line in body.body if isinstance(body, cst.IndentedBlock) else ():
+        for statement in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+            if isinstance(statement, cst.ImportFrom) and statement.module is not None \
+                    and not statement.relative:
+                modules.append(dotted_name(statement.module) or "")
+            elif isinstance(statement, cst.Import):
+                modules += [dotted_name(a.name) or "" for a in statement.names]
+    return bool(modules) and all(m.split(".")[0] in sys.stdlib_module_names for m in modules)
 
 
 def call_name(source: Source, call: cst.Call) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.python import call_name
+from tokenward.analysis.python import call_name, in_dead_import_fallback
 from tokenward.analysis.randomness import (
     predictable_encoding,
     predictable_hash,
@@ -63,7 +63,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if detail is None:
             continue
         use = token_use(source, call, time_value=detail == "a timestamp")
-        if use is None or _in_non_token_function(source, call):
+        if use is None or _in_non_token_function(source, call) \
+                or in_dead_import_fallback(source, call):
             continue
         span = source.span(call)
         if span.line in seen_lines:
