@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,7 @@ from tokenward.analysis.vocabulary import (
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
-from tokenward.rules.hardcoded_secret_config import text_hits
+from tokenward.rules.hardcoded_secret_config import text_verdicts
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -281,38 +281,58 @@ def _detect(source: Source) -> Iterator[Hit]:
 def key_hits(source: Source, *, weak: bool) -> Iterator[Hit]:
     """The credential literals of ``source``: with ``weak``, only the signing and
     encryption keys that can be guessed (TW104's findings); else every other one. One
-    search, two verdicts: a literal is reported once, by the rule that says most."""
+    search per file, two verdicts: a literal is reported once, by the rule that says most."""
+    return iter(source.fact(_key_search)[weak])
+
+
+def _key_search(source: Source) -> dict[bool, tuple[Hit, ...]]:
+    """Every credential literal of ``source`` once, split by verdict (guessable or not)."""
+    found: dict[bool, list[Hit]] = {False: [], True: []}
+    for hit, weak in _verdicts(source):
+        found[weak].append(hit)
+    return {weak: tuple(hits) for weak, hits in found.items()}
+
+
+# A hit and whether it is a key that can be guessed (TW104's) rather than TW101's.
+_Verdict = tuple[Hit, bool]
+
+
+def _verdicts(source: Source) -> Iterator[_Verdict]:
     if source.kind is not FileKind.PYTHON:
         # Other languages: their assignments, read as text. What is only reported when it
         # proves itself real (a minified bundle, a test) is TW103's: nothing to read.
         if not reports_only_proven(source):
-            yield from text_hits(source, source.kind, weak=weak)
+            yield from text_verdicts(source, source.kind)
         return
     if source.index is None:
         # No tree (a syntax error, code too deep to parse): judge `NAME = "literal"` and
         # `"key": "literal"` lines as TW102 judges a config file's pairs.
-        yield from text_hits(source, FileKind.PYTHON, weak=weak)
+        yield from text_verdicts(source, FileKind.PYTHON)
         return
     _load_libcst()
     for node in _literal_nodes(source):
-        yield from _literal_hits(source, node, weak)
+        yield from _literal_hits(source, node)
     for call in source.index.of(cst.Call):
-        yield from _call_hits(source, call, weak)
-    if not weak:
-        for operation in source.index.of(cst.BinaryOperation):
-            yield from _concatenated_bearer(source, operation)
+        yield from _call_hits(source, call)
+    for operation in source.index.of(cst.BinaryOperation):
+        yield from _strong(_concatenated_bearer(source, operation))
 
 
-def _literal_hits(source: Source, node: cst.BaseExpression, weak: bool) -> Iterator[Hit]:
+def _strong(hits: Iterable[Hit]) -> Iterator[_Verdict]:
+    """Hits that are never a guessable key (URL passwords, bearer headers)."""
+    return ((hit, False) for hit in hits)
+
+
+def _literal_hits(source: Source, node: cst.BaseExpression) -> Iterator[_Verdict]:
     if not isinstance(node, cst.BinaryOperation):
-        yield from _value_hits(source, node, weak)
+        yield from _value_hits(source, node)
         return
-    for hit in _value_hits(source, node, weak):
+    for hit, weak in _value_hits(source, node):
         # ``"Bearer " + "ghp_..."``: one operand holds the whole secret, and the fix engine
         # rewrites that literal (it finds it from the span). A secret split over operands
         # is fixed by hand.
         whole = any(pyutil.string_value(o) == hit.secret for o in _operands(node))
-        yield hit if whole else replace(hit, fixable=False)
+        yield (hit if whole else replace(hit, fixable=False)), weak
 
 
 def _operands(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -327,50 +347,50 @@ def _operands(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
             yield current
 
 
-def _value_hits(source: Source, node: cst.BaseExpression, weak: bool) -> Iterator[Hit]:
+def _value_hits(source: Source, node: cst.BaseExpression) -> Iterator[_Verdict]:
     value = _literal(node)
     if value is None:
-        if isinstance(node, cst.FormattedString) and not weak:
-            yield from _formatted_hits(source, node)
+        if isinstance(node, cst.FormattedString):
+            yield from _strong(_formatted_hits(source, node))
         return
     binding = _binding(source, node)
     name = binding.name if binding else None
     found = list(_embedded_credentials(source, node, value, name))
-    if not weak:
-        yield from found
+    yield from _strong(found)
     if found or binding is None:
         return
     if binding.element is not None:
         if binding.element == 1:
-            yield from _checked(source, node, value, binding.name, "password", "password",
-                                weak)
+            yield from _checked(source, node, value, binding.name, "password", "password")
         return
     kind = secret_kind(binding.name.rsplit(".", 1)[-1])
     # A connection string is a secret only for the password inside it (seen above).
-    if kind is not None and kind != "connection string" and not (weak and binding.compared):
-        yield from _checked(source, node, value, binding.name, binding.name, kind, weak)
+    if kind is not None and kind != "connection string":
+        # A key compared with a literal checks that the default was replaced.
+        yield from _checked(source, node, value, binding.name, binding.name, kind,
+                            may_be_weak=not binding.compared)
 
 
 def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_as: str,
-             kind: str, weak: bool) -> Iterator[Hit]:
+             kind: str, *, may_be_weak: bool = True) -> Iterator[_Verdict]:
     """A hit when ``value`` (bound to ``judge_as``) passes the false-positive controls,
-    or, with ``weak``, when it is a key that can be guessed (then it is TW104's alone)."""
+    or a weak one when it is a key that can be guessed (then it is TW104's alone)."""
     secret = strip_auth_scheme(value)
     name = judge_as.rsplit(".", 1)[-1]
     if fails_validation(secret):
         return
     guessable = guessable_key(secret, name)
-    if weak:
-        if guessable is not None:
+    if guessable is not None:
+        if may_be_weak:
             yield Hit(span=source.span(node), secret=secret, target=target, detail=guessable,
-                      secret_spans=pyutil.secret_spans(source, node, secret))
+                      secret_spans=pyutil.secret_spans(source, node, secret)), True
         return
-    if guessable is not None or credential_verdict(secret, name) is not None:
+    if credential_verdict(secret, name) is not None:
         return
     provider = provider_of(secret)
     yield Hit(span=source.span(node), secret=secret, target=target,
               detail=provider.label if provider else kind,
-              secret_spans=pyutil.secret_spans(source, node, secret))
+              secret_spans=pyutil.secret_spans(source, node, secret)), False
 
 
 def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
@@ -443,7 +463,7 @@ def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpressi
               secret_spans=pyutil.secret_spans(source, literal, value))
 
 
-def _call_hits(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
+def _call_hits(source: Source, call: cst.Call) -> Iterator[_Verdict]:
     """Credentials passed by position to known libraries, and env-lookup defaults."""
     qualified = pyutil.call_name(source, call)
     spec = _POSITIONAL.get(qualified or "")
@@ -456,17 +476,16 @@ def _call_hits(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
         value = _literal(passed) if passed is not None else None
         if passed is not None and value is not None and not any(
                 True for _ in _embedded_credentials(source, passed, value, None)):
-            yield from _checked(source, passed, value, parameter, _judge(parameter), what,
-                                weak)
+            yield from _checked(source, passed, value, parameter, _judge(parameter), what)
     if qualified in _KEY_KEYWORD:
         key = pyutil.keyword(call, "key")
         value = _literal(key.value) if key is not None else None
         if key is not None and value is not None:
             yield from _checked(source, key.value, value, "key", "signing_key",
-                                "JWT signing key", weak)
+                                "JWT signing key")
     # parser.add_argument("--db-password", default="...")
     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_argument":
-        yield from _argparse_default(source, call, weak)
+        yield from _argparse_default(source, call)
     name_arg = pyutil.positional(call, 0)
     env_name = pyutil.string_value(name_arg.value) if name_arg else None
     if env_name and _reads_environment(qualified, env_name):
@@ -475,8 +494,7 @@ def _call_hits(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
             value = _literal(default.value)
             kind = secret_kind(env_name)
             if value is not None and kind is not None:
-                yield from _checked(source, default.value, value, env_name, env_name, kind,
-                                    weak)
+                yield from _checked(source, default.value, value, env_name, env_name, kind)
 
 
 def _reads_environment(qualified: str | None, variable: str) -> bool:
@@ -498,7 +516,7 @@ def _passed_literal(source: Source, argument: cst.BaseExpression) -> cst.BaseExp
     return argument
 
 
-def _argparse_default(source: Source, call: cst.Call, weak: bool) -> Iterator[Hit]:
+def _argparse_default(source: Source, call: cst.Call) -> Iterator[_Verdict]:
     default = pyutil.keyword(call, "default")
     value = _literal(default.value) if default is not None else None
     if default is None or value is None:
@@ -510,7 +528,7 @@ def _argparse_default(source: Source, call: cst.Call, weak: bool) -> Iterator[Hi
     name = max(options, key=len).lstrip("-").replace("-", "_")
     kind = secret_kind(name)
     if kind is not None:
-        yield from _checked(source, default.value, value, name, name, kind, weak)
+        yield from _checked(source, default.value, value, name, name, kind)
 
 
 def _judge(parameter: str) -> str:

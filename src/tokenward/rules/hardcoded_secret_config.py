@@ -54,23 +54,36 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.kind is FileKind.NETRC:
         yield from _netrc_hits(source)
         return
-    yield from text_hits(source, source.kind, weak=False)
+    yield from text_hits(source, weak=False)
 
 
-def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
+def text_hits(source: Source, *, weak: bool) -> Iterator[Hit]:
+    """The secrets of a configuration file: with ``weak``, only the signing and encryption
+    keys that can be guessed (TW104's); else every other one (TW102's). One search per
+    file, two verdicts."""
+    return iter(source.fact(_text_search)[weak])
+
+
+def _text_search(source: Source) -> dict[bool, tuple[Hit, ...]]:
+    found: dict[bool, list[Hit]] = {False: [], True: []}
+    for hit, weak in text_verdicts(source, source.kind):
+        found[weak].append(hit)
+    return {weak: tuple(hits) for weak, hits in found.items()}
+
+
+def text_verdicts(source: Source, kind: FileKind) -> Iterator[tuple[Hit, bool]]:
     """Secrets in the key/value pairs of ``source`` read as ``kind``, and in URLs, command
-    lines and Authorization headers on its lines. Also TW101's text path: Python that
-    does not parse (``kind`` "python": ``NAME = "literal"`` and ``"key": "literal"``) and
-    other languages' sources (their assignments, :mod:`tokenward.analysis.assignments`).
-    With ``weak``, only the signing and encryption keys that can be guessed (TW104's)."""
+    lines and Authorization headers on its lines, each with whether it is a key that can
+    be guessed (TW104's). Also TW101's text path: Python that does not parse (``kind``
+    "python": ``NAME = "literal"`` and ``"key": "literal"``) and other languages' sources
+    (their assignments, :mod:`tokenward.analysis.assignments`)."""
     seen = _Seen()
     code = kind in CODE_KINDS
     for pair in assignments(source.text, kind) if code else pairs(source.text, kind):
-        for hit in _pair_hits(pair, source, weak):
-            seen.first(hit.span.line, hit.secret or "")
-            yield hit
-    if weak:
-        return
+        for hit, weak in _pair_hits(pair, source):
+            if not weak:  # a guessable key left to TW104 does not hide a line's other hits
+                seen.first(hit.span.line, hit.secret or "")
+            yield hit, weak
     # URLs with credentials and Authorization headers anywhere else (command lines, YAML
     # flow mappings, values the pair reader does not see). A long line (minified) is read
     # in bounded windows, so no regex ever runs over a whole megabyte line.
@@ -83,7 +96,8 @@ def text_hits(source: Source, kind: FileKind, *, weak: bool) -> Iterator[Hit]:
         bare = code or kind is FileKind.XML or line.lstrip().startswith("#")
         for offset, text in windows(line):
             cut = offset + len(text) < len(line)
-            yield from _line_hits(number, offset, text, kind, bare, seen, cut)
+            yield from ((hit, False)
+                        for hit in _line_hits(number, offset, text, kind, bare, seen, cut))
 
 
 class _Seen:
@@ -158,24 +172,22 @@ def _spelled(pair: Pair, source: Source, start: int, end: int) -> tuple[Span, ..
     return (pair.value_span,)
 
 
-def _pair_hits(pair: Pair, source: Source, weak: bool) -> Iterator[Hit]:
+def _pair_hits(pair: Pair, source: Source) -> Iterator[tuple[Hit, bool]]:
     creds = list(url_credentials(pair.value))
-    for cred in creds if not weak else ():
+    for cred in creds:
         column = pair.column + cred.start
         yield Hit(Span(pair.line, column, pair.line, column + len(cred.password)),
                   secret=cred.password, target=pair.key, detail="password in a URL",
-                  fixable=False, secret_spans=_spelled(pair, source, cred.start, cred.end))
+                  fixable=False, secret_spans=_spelled(pair, source, cred.start, cred.end)), False
     if creds:
         return
     found = False
     for secret, start, end in connection_string_secrets(pair.value):
         found = True
-        if weak:
-            continue
         column = pair.column + start
         yield Hit(Span(pair.line, column, pair.line, pair.column + end), secret=secret,
                   target=pair.key, detail="password in a connection string", fixable=False,
-                  secret_spans=_spelled(pair, source, start, end))
+                  secret_spans=_spelled(pair, source, start, end)), False
     kind = secret_kind(pair.key)
     if found or kind is None or kind == "connection string":
         return
@@ -184,16 +196,15 @@ def _pair_hits(pair: Pair, source: Source, weak: bool) -> Iterator[Hit]:
         return
     # A key that can be guessed is TW104's finding alone: one finding per value.
     guessable = guessable_key(value, pair.key)
-    if weak != (guessable is not None):
-        return
-    if not weak and credential_verdict(value, pair.key) is not None:
+    if guessable is None and credential_verdict(value, pair.key) is not None:
         return
     offset = len(pair.value) - len(value)
     provider = provider_of(value)
     detail = guessable or (provider.label if provider else kind)
     yield Hit(Span(pair.line, pair.column + offset, pair.line, pair.end_column),
               secret=value, target=pair.key, detail=detail,
-              fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value)))
+              fixable=False, secret_spans=_spelled(pair, source, offset, len(pair.value))), \
+        guessable is not None
 
 
 _BAD, _GOOD = examples.load("hardcoded_secret_config")

@@ -17,7 +17,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     # The same search as TW101 (Python and other languages' sources) and TW102
     # (configuration files), the other verdict: the literals they leave to this rule.
     if source.kind in PAIRED:
-        return text_hits(source, source.kind, weak=True)
+        return text_hits(source, weak=True)
     return key_hits(source, weak=True)
 
 
