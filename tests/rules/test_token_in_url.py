@@ -51,3 +51,24 @@ def test_config_urls() -> None:
     assert lines(shell, "deploy.sh") == [1, 2]
     env = "WEBHOOK=https://hooks.example.com/x?api_key=sk_live_abcdefghijklmnop\n"
     assert lines(env, ".env") == [1]
+
+
+def test_a_key_the_provider_takes_only_in_the_query_is_not_the_callers_mistake() -> None:
+    """Issue 11, item 7: OpenWeatherMap's ``appid`` (lines 4 and 6), Last.fm's public
+    ``api_key`` (line 5) and Steam's ``key`` (line 7) go in the query by the provider's
+    design; the same parameter to another host (line 8) and a token the API would take in
+    a header (line 9) are reported."""
+    code = (
+        "import requests\n"
+        "\n"
+        "def calls(city, api_key, token):\n"
+        "    requests.get(f'https://api.openweathermap.org/data/2.5/weather?q={city}&appid={api_key}')\n"
+        "    requests.get(f'https://ws.audioscrobbler.com/2.0/?method=x&api_key={api_key}')\n"
+        "    requests.get('https://api.openweathermap.org/data/2.5/weather', params={'appid': api_key})\n"
+        "    requests.get('https://api.steampowered.com/ISteamUser/x/v2/?key=' + api_key)\n"
+        "    requests.get(f'https://api.example.com/v1/search?q={city}&api_key={api_key}')\n"
+        "    requests.get(f'https://api.openweathermap.org/me?access_token={token}')\n"
+    )
+    found = scan_snippet(code, "app/client.py", rules=[RULE])
+    assert [(f.span.line, f.target) for f in found if f.rule_id == RULE.id] == [
+        (8, "api_key"), (9, "access_token")]

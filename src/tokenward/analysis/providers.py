@@ -495,3 +495,27 @@ def fails_validation(value: str) -> bool:
     from tokenward.analysis.provider_matcher import scan
 
     return any(not m.valid and m.start == 0 and m.end == len(value) for m in scan(value))
+
+
+# --- keys a provider accepts only in the URL ------------------------------------------------
+
+# APIs whose documentation takes the key as a query parameter and offers no header: the
+# key in the URL is the provider's design, not the caller's mistake (each row names the
+# page). Last.fm's api_key is public by design (its shared secret signs requests).
+_QUERY_ONLY_KEYS: dict[str, tuple[str, str]] = {
+    "api.openweathermap.org": ("appid", "https://openweathermap.org/appid"),
+    "ws.audioscrobbler.com": ("api_key", "https://www.last.fm/api/authspec"),
+    "api.steampowered.com": ("key", "https://steamcommunity.com/dev"),
+    "partner.steam-api.com": ("key", "https://partner.steamgames.com/doc/webapi_overview"),
+}
+_URL_HOST = re.compile(r"https?://([A-Za-z0-9.\-]{1,253})(?=[/?#:]|$)")
+
+
+def key_required_in_query(url: str, param: str) -> bool:
+    """Whether ``param`` is the key the API at ``url`` accepts only as a query parameter
+    (OpenWeatherMap's ``appid``, Last.fm's ``api_key``, Steam's ``key``)."""
+    match = _URL_HOST.search(url)
+    if match is None:
+        return False
+    row = _QUERY_ONLY_KEYS.get(match.group(1).lower())
+    return row is not None and row[0] == param.lower()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.config_text import is_comment
 from tokenward.analysis.credentials import dict_items, is_http_call
+from tokenward.analysis.providers import key_required_in_query
 from tokenward.analysis.python import keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
@@ -73,6 +74,9 @@ def _fstring_hits(source: Source, fstring: cst.FormattedString) -> Iterator[Hit]
         if match is None or not isinstance(following, cst.FormattedStringExpression):
             continue
         param = match.group(1)
+        url = "".join(p.value for p in parts[:i + 1] if isinstance(p, cst.FormattedStringText))
+        if key_required_in_query(url, param):
+            continue
         if _credential_param(source, param, following.expression):
             yield Hit(span=source.span(fstring), target=param, detail="query string",
                       code=source.code(fstring))
@@ -96,7 +100,8 @@ def _template_hit(source: Source, string: cst.SimpleString) -> Hit | None:
         if match is None:
             return None
         value = _template_argument(source, string)
-    if match is None or not _credential_param(source, match.group(1), value):
+    if match is None or key_required_in_query(text, match.group(1)) \
+            or not _credential_param(source, match.group(1), value):
         return None
     node = parent if isinstance(parent, cst.BinaryOperation) else string
     return Hit(span=source.span(node), target=match.group(1), detail="query string",
@@ -152,7 +157,11 @@ def _params_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
     arg = keyword(call, "params")
     if arg is None or not is_http_call(source, call):
         return
+    url = string_value(call.args[0].value) if call.args and call.args[0].keyword is None \
+        else None
     for key, key_node, value in dict_items(source, arg.value):
+        if key_required_in_query(url or "", key):
+            continue
         if _credential_param(source, key, value):
             inline = isinstance(arg.value, cst.Dict)
             node = key_node if inline else arg
@@ -174,7 +183,7 @@ def _detect_config(source: Source) -> Iterator[Hit]:
         for match in _CONFIG_URL.finditer(line):
             param, value = match.group(1).lower(), match.group(2)
             url = match.group(0)
-            if _ONE_TIME_LINK.search(url.split("?", 1)[0]):
+            if _ONE_TIME_LINK.search(url.split("?", 1)[0]) or key_required_in_query(url, param):
                 continue
             is_variable = bool(_VARIABLE.match(value))
             carries = url_param_credential(param)
