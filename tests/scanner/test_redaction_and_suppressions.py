@@ -9,8 +9,12 @@ GH = "ghp_" + "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5Gh2Jk4"
 
 def test_redact_keeps_a_short_prefix_and_the_length() -> None:
     assert redact(GH) == "ghp_****(40 chars)"
-    assert redact("hunter22") == "hu****(8 chars)"
+    assert redact("Hq3Lz8Vm") == "Hq****(8 chars)"
     assert redact("abc") == "****(3 chars)"
+    # A value of few distinct characters shows no prefix: with TW104's reason ("one
+    # repeated character") "a****(7 chars)" would give the whole key away.
+    assert redact("aaaaaaa") == "****(7 chars)"
+    assert redact("hunter22") == "****(8 chars)"
 
 
 def test_snippet_replaces_the_secret_and_masks_other_token_shapes() -> None:
@@ -22,7 +26,7 @@ def test_snippet_replaces_the_secret_and_masks_other_token_shapes() -> None:
 
 def test_url_passwords_are_masked() -> None:
     assert mask_line('DB = "postgres://app:s3cr3tpw@db:5432/x"') == (
-        'DB = "postgres://app:s3****(8 chars)@db:5432/x"'
+        'DB = "postgres://app:****(8 chars)@db:5432/x"'
     )
 
 

@@ -405,10 +405,14 @@ def _decoded(ws: list[str]) -> Found | None:
     return None
 
 
+# A value whose job is to be unique, not secret (a name's head word).
+_NONCE_HEADS = frozenset({"nonce", "cnonce"})
+
+
 def _unguessable(ws: list[str]) -> Found | None:
     head = ws[-1]
     before = ws[-2] if len(ws) > 1 else None
-    if head in ("nonce", "cnonce"):
+    if head in _NONCE_HEADS:
         return Role.UNGUESSABLE, "nonce"
     if (head in _UNGUESSABLE_WORDS or _UNGUESSABLE_WORDS & set(ws[:-1])) \
             and head not in _ABOUT_HEADS:
@@ -573,9 +577,10 @@ def names_identifier(name: str | None) -> bool:
 
 def names_nonce(name: str | None) -> bool:
     """``cnonce``, ``_get_client_nonce``: a value (or what makes it) whose job is to be
-    unique, not secret."""
+    unique, not secret. The head word as the judgement reads it, also for a maker's name
+    (which the judgement of a value's name leaves to ``function_makes_token``)."""
     ws = name_words(name or "")
-    return bool(ws) and ws[-1] in ("nonce", "cnonce")
+    return bool(ws) and ws[-1] in _NONCE_HEADS
 
 
 def describes_lookup_key(text: str) -> bool:

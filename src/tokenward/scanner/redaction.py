@@ -1,7 +1,7 @@
 """Redaction: no secret leaves tokenward in clear, and nothing shown can drive a terminal.
 
 A redacted value keeps a short prefix (enough to recognise ``ghp_`` or ``sk_live``, never
-more than a quarter of the value) and its length.
+more than a quarter of the value; none for a repetitive value) and its length.
 
 Secrets are masked by where they are *spelled*, not by what they decode to: a literal
 written with escapes (``"Zt9\\"..."``), an implicit concatenation (``"ghp_..." "..."``) or
@@ -52,9 +52,16 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u
 # str.splitlines also breaks at form feeds and other separators, which shifts lines.
 
 
+# A prefix is shown to recognise a provider's format (``ghp_``, ``sk_live``); such tokens are
+# varied. A value of few distinct characters shows none: there the prefix would give the
+# rest away (a weak key reported as "one repeated character": ``a****(7 chars)``).
+_PREFIX_MIN_DISTINCT = 8
+
+
 def redact(value: str) -> str:
-    """``ghp_****(40 chars)``: a short prefix and the length, never the value."""
-    keep = min(4, len(value) // 4)
+    """``ghp_****(40 chars)``: a short prefix and the length, never the value; for a
+    repetitive value, ``****(7 chars)``."""
+    keep = min(4, len(value) // 4) if len(set(value)) >= _PREFIX_MIN_DISTINCT else 0
     return f"{value[:keep]}****({len(value)} chars)"
 
 
