@@ -113,3 +113,28 @@ def test_signature_checked_first_then_age_on_the_same_value() -> None:
     findings = scan_snippet(code, "app/views.py", [RULE])
     assert [(f.span.line, f.span.column, f.message) for f in findings] == [
         (10, 19, "signer.unsign: called without max_age")]
+
+
+def test_a_local_untimed_serializer_is_reported_where_it_reads_once_per_flaw() -> None:
+    code = """
+        from itsdangerous import URLSafeSerializer
+
+        def make_unlock_link(secret, user):
+            s = URLSafeSerializer(secret, salt="account-unlock")
+            return "/unlock/" + s.dumps(user.id)
+
+        def read_unlock_link(secret, value):
+            s = URLSafeSerializer(secret, salt="account-unlock")
+            return s.loads(value)
+
+        def make_invite(secret, team):
+            s = URLSafeSerializer(secret, salt="team-invite")
+            return s.dumps(team.id)
+        """
+    hits = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/example.py", [RULE])
+    # The minting local at 4 shares its salt with the read at 9: one flaw, reported where
+    # the token is accepted; the invite (salt read nowhere in this file) keeps its own.
+    assert [(f.span.line, f.span.column, f.message) for f in hits] == [
+        (9, 12, "s.loads: reads URLSafeSerializer tokens, which never expire"),
+        (12, 9, "URLSafeSerializer: its tokens never expire"),
+    ]

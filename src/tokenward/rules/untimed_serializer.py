@@ -117,13 +117,10 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
     binds = _Bindings(source)
+    yield from _untimed_hits(source)
     for call in source.index.of(cst.Call):
         name = call_name(source, call) or ""
         if name in UNTIMED:
-            if _untimed_used_for_auth(source, call):
-                yield Hit(span=source.span(call), target=name.rpartition(".")[2],
-                          detail="its tokens never expire", code=source.code(call),
-                          fixable=False)
             continue
         if name == DJANGO_LOADS:
             if keyword(call, "max_age") is None and _django_auth(source, call):
@@ -140,6 +137,72 @@ def _detect(source: Source) -> Iterator[Hit]:
             yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
                       f"{func.attr.value}", detail="called without max_age",
                       code=source.code(call), fixable=False)
+
+
+def _untimed_hits(source: Source) -> Iterator[Hit]:
+    """One finding per untimed serializer of credentials, where one edit fixes it.
+
+    A serializer bound to a local is reported at each of its reads in that function:
+    ``loads()`` is where a token is accepted forever. One built in a factory, an attribute
+    or a module-level name serves several functions: its construction is reported. A local
+    that only mints is left to the reading side when this file reads a serializer of the
+    same salt (the email-change link minted in one function and read in the next is one
+    flaw, not two)."""
+    assert source.index is not None
+    minted: list[tuple[cst.Call, str]] = []
+    read_salts: set[str | None] = set()
+    for ctor in source.index.of(cst.Call):
+        name = call_name(source, ctor) or ""
+        if name not in UNTIMED or not _untimed_used_for_auth(source, ctor):
+            continue
+        short = name.rpartition(".")[2]
+        local = _local_name(source, ctor)
+        reads = _local_reads(source, ctor, local) if local else []
+        if not local:
+            yield Hit(span=source.span(ctor), target=short, detail="its tokens never expire",
+                      code=source.code(ctor), fixable=False)
+        elif reads:
+            read_salts.add(_salt(ctor))
+            for read in reads:
+                assert isinstance(read.func, cst.Attribute)
+                yield Hit(span=source.span(read), target=f"{local}.{read.func.attr.value}",
+                          detail=f"reads {short} tokens, which never expire",
+                          code=source.code(read), fixable=False)
+        else:
+            minted.append((ctor, short))
+    for ctor, short in minted:
+        if not read_salts or (_salt(ctor) not in read_salts and None not in read_salts):
+            yield Hit(span=source.span(ctor), target=short, detail="its tokens never expire",
+                      code=source.code(ctor), fixable=False)
+
+
+def _local_name(source: Source, ctor: cst.Call) -> str | None:
+    """``s`` in ``s = URLSafeSerializer(...)`` inside a function, else None."""
+    assert source.index is not None
+    parent = source.index.parent(ctor)
+    if source.analysis.function(ctor) is None or not isinstance(parent, cst.Assign) or \
+            len(parent.targets) != 1 or not isinstance(parent.targets[0].target, cst.Name):
+        return None
+    return parent.targets[0].target.value
+
+
+def _local_reads(source: Source, ctor: cst.Call, local: str) -> list[cst.Call]:
+    """The ``local.loads(...)``/``local.unsign(...)`` calls in the function binding it."""
+    assert source.index is not None
+    scope = source.analysis.function(ctor)
+    reads = []
+    for call in source.index.of(cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _TIMED_READS and \
+                isinstance(func.value, cst.Name) and func.value.value == local and \
+                source.analysis.function(call) is scope:
+            reads.append(call)
+    return reads
+
+
+def _salt(ctor: cst.Call) -> str | None:
+    salt = argument(ctor, 1, "salt")
+    return string_value(salt.value) if salt is not None else None
 
 
 def _limits_age(call: cst.Call) -> bool:
@@ -214,7 +277,10 @@ RULE = Rule(
              "and signers (`URLSafeSerializer`, `Serializer`, `Signer`) used for "
              "authentication, password resets, confirmations or sessions (judged from the "
              "salt, the variable name, the names of the functions that build or use it, and "
-             "whether its `dumps()` result is used as a token); `loads()`/`unsign()` of "
+             "whether its `dumps()` result is used as a token), once per flaw: at its "
+             "`loads()` when it is a local of the reading function (where a token is "
+             "accepted forever), else at its construction; a local that only mints is left "
+             "to a read of the same salt in the file; `loads()`/`unsign()` of "
              "timed serializers and signers (`URLSafeTimedSerializer`, `TimedSerializer`, "
              "`TimestampSigner`) without `max_age`, also through a factory function or an "
              "attribute; and Django `signing.loads()` for such tokens without `max_age`.",
