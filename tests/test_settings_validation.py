@@ -198,12 +198,13 @@ def test_rules_read_typed_values_and_defaults() -> None:
     lifetime = get_rule("TW304")
     transport = get_rule("TW501")
     assert lifetime is not None and transport is not None
-    access, refresh, reset, session = lifetime.options
+    access, refresh, reset, invite, session = lifetime.options
     assert [o.name for o in lifetime.options] == ["access_token_max", "refresh_token_max",
-                                                  "reset_token_max", "session_max"]
+                                                  "reset_token_max", "invite_token_max",
+                                                  "session_max"]
     config = settings({"rules": {"excessive-token-lifetime": {"reset_token_max": "2h"}}})
-    assert (access.value(config), reset.value(config), session.value(config)) == (
-        3600, 7200.0, 30 * 86400)
+    assert (access.value(config), reset.value(config), invite.value(config),
+            session.value(config)) == (3600, 7200.0, 7 * 86400, 30 * 86400)
     # TW306 shares TW304's limit for long-lived API tokens: one answer, one setting.
     provider = get_rule("non-expiring-provider-token")
     assert provider is not None and provider.options == (refresh,)

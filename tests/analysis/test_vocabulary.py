@@ -182,7 +182,8 @@ def test_golden_table_roles_mostly_exact() -> None:
     ("API_TOKEN_LIFETIME_DAYS", "", LifetimeName("refresh", 86400)),
     ("max_age", "refresh_token", LifetimeName("refresh", 1)),
     ("max-age", "forum_session_cookie", LifetimeName("session", 1)),
-    ("exp", "invite_token", LifetimeName("reset", 1)),
+    ("exp", "invite_token", LifetimeName("invite", 1)),
+    ("INVITATION_MAX_AGE_HOURS", "", LifetimeName("invite", 3600)),
     ("CSRF_COOKIE_AGE", "", None),          # not a token that grants access
     ("LANGUAGE_COOKIE_AGE", "", None),      # a cookie alone is not a session
     ("CACHE_TTL", "", None),

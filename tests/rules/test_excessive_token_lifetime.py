@@ -240,3 +240,17 @@ def test_switch_that_turns_expiry_off_reads_its_section() -> None:
     assert _found(code, "config.toml") == [
         (3, 22, "allow_non_expiring lets tokens live too long: tokens never expire (refresh "
                 "and API tokens)")]
+
+
+def test_invitations_have_their_own_limit_of_days_not_a_reset_links_hours() -> None:
+    text = textwrap.dedent("""
+        PASSWORD_RESET_TIMEOUT = 60 * 60 * 48
+        TEAM_INVITE_MAX_AGE = 60 * 60 * 48
+        PARTNER_INVITATION_EXPIRY_DAYS = 30
+        """).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/settings.py", [RULE])) == [
+        (1, 26, "PASSWORD_RESET_TIMEOUT lets tokens live too long: 2 days; limit for reset "
+               "and verification links: 1 day"),
+        (3, 34, "PARTNER_INVITATION_EXPIRY_DAYS lets tokens live too long: 30 days; limit "
+               "for invitation links: 7 days"),
+    ]

@@ -6,7 +6,8 @@ Limits come from ``[tool.tokenward.rules.excessive-token-lifetime]``::
 
     access_token_max = "1h"     # access tokens, JWTs (default 1 hour)
     refresh_token_max = "30d"   # refresh tokens, API tokens (default 30 days)
-    reset_token_max = "1d"      # reset, verification, invitation links (default 1 day)
+    reset_token_max = "1d"      # reset and verification links (default 1 day)
+    invite_token_max = "7d"     # invitation links (default 7 days)
     session_max = "30d"         # sessions and session cookies (default 30 days)
 
 A value is seconds (``3600``) or a duration (``15m``, ``12h``, ``30d``, ``1h30m``: the one
@@ -33,7 +34,8 @@ else:  # imported on first use: see tokenward.lazy
 OPTIONS_RULE = "excessive-token-lifetime"
 
 KIND_LABEL = {"access": "access tokens", "refresh": "refresh and API tokens",
-              "reset": "reset and verification links", "session": "sessions"}
+              "reset": "reset and verification links", "invite": "invitation links",
+              "session": "sessions"}
 # Kind -> its limit. The refresh limit is also the one for long-lived API and provider
 # tokens (TW306 reads it too: one answer to "how long may an API token live?").
 LIMITS: dict[str, Option[float]] = {
@@ -43,7 +45,12 @@ LIMITS: dict[str, Option[float]] = {
                       "Longest lifetime of refresh tokens and long-lived API tokens (also "
                       "provider tokens: non-expiring-provider-token)."),
     "reset": Option(OPTIONS_RULE, "reset_token_max", DURATION, DAY,
-                    "Longest lifetime of password-reset, verification and invitation links."),
+                    "Longest lifetime of password-reset and verification links."),
+    # Invitations wait for a person who has not joined yet: GitHub's organisation
+    # invitations expire after 7 days (docs.github.com, "Inviting users to join your
+    # organization"); django-invitations' INVITATION_EXPIRY defaults to 3 days.
+    "invite": Option(OPTIONS_RULE, "invite_token_max", DURATION, 7 * DAY,
+                     "Longest lifetime of invitation links."),
     "session": Option(OPTIONS_RULE, "session_max", DURATION, 30 * DAY,
                       "Longest lifetime of sessions and session cookies."),
 }

@@ -688,8 +688,10 @@ _LIFETIME_WORDS = frozenset({"expires", "expire", "expiry", "expiration", "lifet
 # What the lifetime is of, tried in this order: a refresh token before the access token it
 # renews, a reset link before the token it carries. Words of the name and its context count.
 _LIFETIME_OF_RESET = frozenset({"reset", "verification", "verify", "confirm", "confirmation",
-                                "activation", "activate", "invite", "invitation", "magic",
-                                "otp", "signup"})
+                                "activation", "activate", "magic", "otp", "signup"})
+# An invitation waits for someone who has not signed up yet, so it lives for days, not the
+# hours a reset link does: its own limit.
+_LIFETIME_OF_INVITE = frozenset({"invite", "invites", "invitation", "invitations"})
 _LIFETIME_OF_ACCESS = frozenset({"access", "jwt", "bearer", "id"})
 # Not "cookie" alone: LANGUAGE_COOKIE_AGE, CSRF_COOKIE_AGE are not sessions.
 _LIFETIME_OF_SESSION = frozenset({"session", "sid", "remember"})
@@ -709,7 +711,7 @@ _NAME_UNITS: dict[str, float] = {
 
 @dataclass(frozen=True)
 class LifetimeName:
-    """What a setting's name says about a lifetime: whose (access | refresh | reset |
+    """What a setting's name says about a lifetime: whose (access | refresh | reset | invite |
     session) and the unit of a bare number (seconds per unit)."""
 
     kind: str
@@ -747,6 +749,8 @@ def lifetime_name(name: str, context: str = "") -> LifetimeName | None:
     unit = next((_NAME_UNITS[w] for w in reversed(words) if w in _NAME_UNITS), 1.0)
     if "refresh" in every:
         kind = "refresh"
+    elif every & _LIFETIME_OF_INVITE:
+        kind = "invite"
     elif every & _LIFETIME_OF_RESET:
         kind = "reset"
     elif every & _LIFETIME_OF_ACCESS and (every & _LIFETIME_OF_TOKEN or "jwt" in every
