@@ -38,7 +38,7 @@ def test_finding_has_path_line_column_and_redacted_snippet(tmp_path: Path) -> No
     result = _scan(tmp_path)
     [finding] = result.findings
     assert (finding.path, finding.span.line, finding.span.column) == ("app.py", 2, 10)
-    assert finding.snippet == "token = 'SECR****(19 chars)'"
+    assert finding.snippet == "token = '****(19 chars)'"
     assert SECRET not in repr(finding)
 
 

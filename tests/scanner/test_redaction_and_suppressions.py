@@ -7,20 +7,23 @@ from tokenward.scanner.suppressions import find_suppression
 GH = "ghp_" + "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5Gh2Jk4"
 
 
-def test_redact_keeps_a_short_prefix_and_the_length() -> None:
+def test_redact_shows_only_a_providers_documented_prefix_and_the_length() -> None:
     assert redact(GH) == "ghp_****(40 chars)"
-    assert redact("Hq3Lz8Vm") == "Hq****(8 chars)"
+    assert redact("xoxb-" + "1234567890-" * 2 + "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6") == \
+        "xoxb****(51 chars)"
+    # Not a provider's format: nothing but the length. A prefix of a guessable key
+    # ("dictionary words", "one repeated character") narrows the guess or is the key.
+    assert redact("Hq3Lz8Vm") == "****(8 chars)"
     assert redact("abc") == "****(3 chars)"
-    # A value of few distinct characters shows no prefix: with TW104's reason ("one
-    # repeated character") "a****(7 chars)" would give the whole key away.
     assert redact("aaaaaaa") == "****(7 chars)"
-    assert redact("hunter22") == "****(8 chars)"
+    assert redact("MYSUPERSECRETKEY") == "****(16 chars)"
+    assert redact("ghp_short") == "****(9 chars)"  # the prefix alone is not the format
 
 
 def test_snippet_replaces_the_secret_and_masks_other_token_shapes() -> None:
     line = f'    headers = {{"A": "{GH}", "B": "Qm9vZ2llV29vZ2llMTIzNDU2Nzg5"}}'
     assert snippet(line, GH) == (
-        'headers = {"A": "ghp_****(40 chars)", "B": "Qm9v****(28 chars)"}'
+        'headers = {"A": "ghp_****(40 chars)", "B": "****(28 chars)"}'
     )
 
 

@@ -200,7 +200,7 @@ def test_suppressed_secret_is_masked_in_lessons_site_and_scorm(
     lessons = (tmp_path / "session" / "lessons").glob("*.md")
     lesson = next(p.read_text(encoding="utf-8") for p in lessons if "db.py" in p.read_text())
     # The suppressed line is shown (it is context of the active finding), redacted.
-    assert '1   DB_PASSWORD = "Pa$****(12 chars)"  # tokenward: ignore[TW101] sandbox\n' \
+    assert '1   DB_PASSWORD = "****(12 chars)"  # tokenward: ignore[TW101] sandbox\n' \
         '2 > API_TOKEN = "ghp_****(40 chars)"\n' in lesson
     assert leaked(shown + written(tmp_path / "session"), password, token) == []
 
@@ -228,7 +228,7 @@ def test_suppressed_secret_is_masked_in_fix_context_lines(
     monkeypatch.chdir(tmp_path)
     code, shown = run(capsys, "fix", ".")
     assert code == 1
-    assert ' DB_PASSWORD = "Pa$****(12 chars)"  # tokenward: ignore[TW101] sandbox\n' in shown
+    assert ' DB_PASSWORD = "****(12 chars)"  # tokenward: ignore[TW101] sandbox\n' in shown
     assert leaked(shown, password, token) == []
 
 
@@ -309,7 +309,7 @@ def test_no_control_character_reaches_the_output(
         # Names keep their characters (JSON escapes them), snippets show them as escapes.
         strings = _strings(json.loads(shown))
         assert f"evil{_OSC52}.py" in strings
-        assert ('API_TOKEN = "ghp_****(40 chars)"  # \\x1b]52;c;Y3Vy****(24 chars)\\x07'
+        assert ('API_TOKEN = "ghp_****(40 chars)"  # \\x1b]52;c;****(24 chars)\\x07'
                 '\\x9b31m\\u202e\\x1b[2J\\x0c') in strings
     else:
         assert "\\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\x07" in shown

@@ -89,7 +89,7 @@ def test_before_shows_the_real_file_and_line_redacted(session: Session) -> None:
     assert weak.before.numbered[3] == (
         8, '    return "".join(random.choice(ALPHABET) for _ in range(32))', True)
     # The password is not token-shaped: only the scanner's own finding hides it.
-    assert password.before.lines[1] == 'db_password = "hun****(12 chars)"'
+    assert password.before.lines[1] == 'db_password = "****(12 chars)"'
 
 
 def test_the_right_way_and_spot_the_bug(session: Session) -> None:
@@ -113,7 +113,7 @@ def test_fix_diff_is_the_one_tokenward_fix_would_make(session: Session) -> None:
         "+import os\n"
         "+\n"
         " DEBUG = False\n"
-        '-db_password = "hun****(12 chars)"\n'
+        '-db_password = "****(12 chars)"\n'
         '+db_password = os.environ["DB_PASSWORD"]\n')
     # TW103 has no automatic fix.
     assert session.lessons[0].fix_diff is None
@@ -166,7 +166,7 @@ def test_questions_prefer_the_rule_then_unasked_ones() -> None:
 
 
 def test_redact_line_replaces_known_secrets_and_masks_tokens() -> None:
-    assert redact_line(f'x = "{PASSWORD}"', {PASSWORD}) == 'x = "hun****(12 chars)"'
+    assert redact_line(f'x = "{PASSWORD}"', {PASSWORD}) == 'x = "****(12 chars)"'
     assert redact_line(f'x = "{TOKEN}"', set()) == 'x = "ghp_****(40 chars)"'
     assert redact_line(f'x = "{PASSWORD}"', set()) == f'x = "{PASSWORD}"'  # why we learn
 
@@ -174,18 +174,18 @@ def test_redact_line_replaces_known_secrets_and_masks_tokens() -> None:
 def test_a_file_changed_since_the_scan_shows_only_the_snippet(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(f'pw = "{PASSWORD}"\nother = 1\n', encoding="utf-8")
     finding = Finding("TW901", "test-password", Category.HARDCODED_SECRET, Severity.HIGH,
-                      "a.py", Span(2, 7, 2, 21), "password in pw", 'pw = "hun****(12 chars)"',
+                      "a.py", Span(2, 7, 2, 21), "password in pw", 'pw = "****(12 chars)"',
                       "f" * 16, secret_hash="0" * 32)
     files = SourceFiles(tmp_path, scan_reported([finding], tmp_path, Config(), CORE_RULES))
     files.learn([finding])
     assert not files.readable(finding)
     from tokenward.training.excerpts import finding_excerpt
     excerpt = finding_excerpt(files, finding)
-    assert excerpt.lines == ('pw = "hun****(12 chars)"',)
+    assert excerpt.lines == ('pw = "****(12 chars)"',)
 
 
 def test_a_secret_left_in_a_line_hides_the_line() -> None:
-    # A value that its own redacted form still contains ("c****(5 chars)").
+    # A value that its own redacted form still contains ("****(5 chars)").
     assert redact_line('word = "chars"', {"chars"}) == HIDDEN_LINE
 
 

@@ -299,3 +299,19 @@ def _keyword_near(lowered: str, start: int, end: int, row: Provider) -> bool:
                      :start]
     after = lowered[end:max(line_end, end + row.near)]
     return any(k in before or k in after for k in row.keywords)
+
+
+def documented_prefix(value: str) -> str:
+    """The provider's documented prefix ``value`` starts with (``ghp_``, ``sk_live_``,
+    ``xoxb-``) when a catalogue format anchored there matches it, else ``""``: the part of
+    a token that is public, what a redacted value may show to say which token it was."""
+    table = compiled()
+    for start, number in table.prefilter.hits(lower_same_length(value)):
+        if start != 0:
+            continue
+        for owner in table.owners[number]:
+            row = table.rows[owner.row]
+            if row.at_start and (owner.exact is None or value.startswith(owner.exact)) \
+                    and row.pattern.match(value) is not None:
+                return value[:len(table.anchors[number])]
+    return ""

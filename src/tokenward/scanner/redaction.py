@@ -1,7 +1,8 @@
 """Redaction: no secret leaves tokenward in clear, and nothing shown can drive a terminal.
 
-A redacted value keeps a short prefix (enough to recognise ``ghp_`` or ``sk_live``, never
-more than a quarter of the value; none for a repetitive value) and its length.
+A redacted value keeps its length and, for a provider token only, the provider's
+documented prefix (enough to recognise ``ghp_`` or ``sk_l``, never more than a quarter of
+the value); anything else shows no character of itself.
 
 Secrets are masked by where they are *spelled*, not by what they decode to: a literal
 written with escapes (``"Zt9\\"..."``), an implicit concatenation (``"ghp_..." "..."``) or
@@ -52,16 +53,14 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u
 # str.splitlines also breaks at form feeds and other separators, which shifts lines.
 
 
-# A prefix is shown to recognise a provider's format (``ghp_``, ``sk_live``); such tokens are
-# varied. A value of few distinct characters shows none: there the prefix would give the
-# rest away (a weak key reported as "one repeated character": ``a****(7 chars)``).
-_PREFIX_MIN_DISTINCT = 8
-
-
 def redact(value: str) -> str:
-    """``ghp_****(40 chars)``: a short prefix and the length, never the value; for a
-    repetitive value, ``****(7 chars)``."""
-    keep = min(4, len(value) // 4) if len(set(value)) >= _PREFIX_MIN_DISTINCT else 0
+    """``ghp_****(40 chars)``: a provider's documented prefix (at most 4 characters, a
+    quarter of the value) and the length, never the value; ``****(12 chars)`` for
+    anything else. A prefix is shown only to recognise a provider's format: of a password
+    or a guessable key (``MYSUPERSECRETKEY``, ``aaaaaaa``) any piece narrows the guess."""
+    from tokenward.analysis.provider_matcher import documented_prefix
+
+    keep = min(4, len(value) // 4, len(documented_prefix(value)))
     return f"{value[:keep]}****({len(value)} chars)"
 
 
