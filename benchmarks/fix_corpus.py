@@ -39,7 +39,13 @@ import libcst as cst
 
 from tokenward.analysis.providers import base62_checksum
 from tokenward.config import Config
-from tokenward.fix.engine import FixOptions, apply_plan, open_destination, plan_fixes
+from tokenward.fix.engine import (
+    FixOptions,
+    apply_plan,
+    open_destination,
+    plan_fixes,
+    still_spelled,
+)
 from tokenward.fix.services import Destination
 from tokenward.model import ScanResult
 from tokenward.scanner.pipeline import ScanRequest, run_pipeline, scan
@@ -156,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
                  for path in rewritten}
         unparsable = [str(p.relative_to(root)) for p, text in texts.items()
                       if not _parses(text)]
-        leaked = sorted({f"{m.path} ({m.name})" for m in report.moved
-                         for text in texts.values() if m.value in text})
+        # A moved value left in its own file, or a long one anywhere (the same key pasted
+        # twice); a short one elsewhere is a word ("dev"), not evidence of this secret.
+        leaked = sorted({f"{path.relative_to(root)} ({m.name} from {m.path})"
+                         for m in report.moved for path, text in texts.items()
+                         if (path == root / m.path or len(m.value) >= 12)
+                         and still_spelled(m.spelled, text)})
         store = open_destination(destination, root)
         retrievable = sum(1 for m in report.moved if store.retrieve(m.name) == m.value)
         remaining = _fixable_python(after)
@@ -176,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(report.written)} files ({elapsed:.2f} s)")
         print(f"fixable Python findings remaining:       {len(remaining)}")
         print(f"secret literals left in rewritten files: {len(leaked)}")
+        for where in leaked:
+            print(f"  left: {where}")
         print(f"moved secrets retrievable by name:       {retrievable}/{len(report.moved)}")
         print(f"rewritten files that do not parse:       {len(unparsable)}")
         print(f"files a second fix would change:         {len(second.files)}")

@@ -6,7 +6,10 @@ computed by the test itself): no real token, and no token-shaped text in the rep
 
 from __future__ import annotations
 
+import hashlib
 import random
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -150,13 +153,24 @@ def test_a_private_key_moves_whole_to_the_store() -> None:
         f"rotate it. private key: {by_key('private-key').rotation}")
 
 
-def test_a_private_key_is_not_put_in_dotenv_and_the_note_says_why() -> None:
-    code = f'KEY = """{_private_key()}"""\n'
+def test_a_private_key_moves_to_dotenv_on_one_line_and_the_code_restores_its_breaks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _private_key()
+    code = f'KEY = """{key}"""\nimport hashlib\nprint(hashlib.sha256(KEY.encode()).hexdigest())\n'
     text, moves, problems = _fix(code)
-    assert (text, moves) == (code, [])
-    assert problems == ["a private key (a PEM block over several lines) cannot be kept in "
-                        ".env: move it with --to store, or to a key file by hand, then "
-                        "replace the key pair"]
+    assert text.splitlines()[2] == 'KEY = os.environ["PRIVATE_KEY"].replace("\\\\n", "\\n")'
+    assert (moves, problems) == ([("PRIVATE_KEY", key.replace("\n", "\\n"))], [])
+    # Written for real, then read as an app reads it: a shell sourcing .env (set -a) runs
+    # the fixed code, which must see the same key, line breaks and all.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(code, encoding="utf-8")
+    config = Config(root=str(tmp_path), cache=False)
+    apply_plan(plan_fixes(run_pipeline(ScanRequest(paths=(".",)), config), config,
+                          options=FixOptions(root=tmp_path)))
+    assert key not in (tmp_path / "app.py").read_text(encoding="utf-8")
+    ran = subprocess.run(["bash", "-c", f"set -a; . ./.env; {sys.executable} app.py"],
+                         cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == hashlib.sha256(key.encode()).hexdigest()
 
 
 def test_fix_write_stores_the_token_and_prints_the_revocation_page(

@@ -235,3 +235,22 @@ def test_interactive_answers(project: Path, answers: list[str], fixed_files: lis
         :questions]
     assert all(KEY_A not in p.diff and GITHUB not in p.diff for p in asked)
     assert sorted(f.path for f in plan.files) == fixed_files
+
+
+def test_a_short_secret_inside_a_longer_word_is_not_the_secret_left_behind() -> None:
+    from tokenward.fix.engine import fix_text
+
+    code = ('class Config:\n    SECRET_KEY = "dev"\n'
+            '    DATABASE_URI = "postgresql://localhost/shop_dev"\n')
+    fixed = fix_text(code, "settings.py")
+    # "dev" in "shop_dev" is part of a word, not the key: the key still moves.
+    assert fixed.text.splitlines()[-2:] == [
+        '    SECRET_KEY = os.environ["SECRET_KEY"]',
+        '    DATABASE_URI = "postgresql://localhost/shop_dev"']
+    assert [(m.name, m.line, m.rule_id) for m in fixed.moves] == [("SECRET_KEY", 2, "TW104")]
+    # The same short value written as its own word would still be in the file: untouched.
+    kept = code + '    LEGACY_KEY_HINT = "dev"  # tokenward: ignore[TW104] a hint\n'
+    left = fix_text(kept, "settings.py")
+    assert left.text == kept
+    assert [p.message for p in left.problems] == [
+        "left untouched: a moved secret would still be in the file"]

@@ -14,6 +14,7 @@ was scanned.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -299,7 +300,7 @@ class _FileFixer:
             compile(text, self.task.path, "exec", dont_inherit=True)
         except (cst.ParserSyntaxError, SyntaxError, ValueError):
             return "the fixed code would not parse"
-        if any(m.value in text for m in moves):
+        if any(still_spelled(m.spelled, text) for m in moves):
             return "a moved secret would still be in the file"
         return None
 
@@ -526,3 +527,17 @@ def apply_plan(plan: FixPlan, destination: SecretDestination | None = None) -> F
             seen.add(move.name)
             report.reminders.append(reminder(move.name, move.value, f"{move.path}:{move.line}"))
     return report
+
+
+# Below this length a value is also spelled inside ordinary words (a guessable key "dev" in
+# "shop_dev"): only a whole word counts as the secret left behind.
+_SHORT_SECRET = 12
+
+
+def still_spelled(value: str, text: str) -> bool:
+    """Whether a moved secret is still written in the fixed text: anywhere for a value
+    long enough to be its own evidence, as a whole word for a short one."""
+    if len(value) >= _SHORT_SECRET:
+        return value in text
+    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])")
+    return word.search(text) is not None

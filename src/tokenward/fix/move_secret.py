@@ -168,17 +168,22 @@ class MoveSecret(FindingCodemod):
         if value is None:
             raise FixNotPossible("not a plain string literal (computed)")
         # A private key's finding hashes the start of its body: the PEM block moves.
-        secret = self._private_key(value, finding.secret_hash) \
-            or find_secret(value, finding.secret_hash)
+        block = private_key_block(value, finding.secret_hash)
+        secret = block or find_secret(value, finding.secret_hash)
         if secret is None:
             raise FixNotPossible("cannot tell which part of the string is the secret")
         # The blank lines around a PEM block in a triple-quoted string are not part of it.
         whole = value.strip() == secret
-        plan, name = self._start(finding, node, secret, whole=whole, text=value)
+        one_line = block is not None and self.services.destination is Destination.ENV
+        if one_line and not whole:
+            raise FixNotPossible("a private key inside a longer string: move the PEM block "
+                                 "to a key file by hand, then replace the key pair")
+        plan, name = self._start(finding, node, secret, whole=whole, text=value,
+                                 one_line=one_line)
         leaf = node if whole else self._leaf_holding(node, secret)
         leaf_value = _static_string(leaf)
         if leaf_value is not None and leaf_value.strip() == secret:
-            replacement = self._whole(leaf, name)
+            replacement = self._whole(leaf, name, one_line=one_line)
         elif isinstance(leaf, cst.SimpleString) and leaf_value is not None:
             replacement = self._split_simple(leaf, leaf_value, secret, name)
         else:
@@ -187,25 +192,15 @@ class MoveSecret(FindingCodemod):
         return plan
 
     def _start(self, finding: Finding, node: cst.CSTNode, secret: str, *, whole: bool,
-               text: str) -> tuple[Plan, str]:
+               text: str, one_line: bool = False) -> tuple[Plan, str]:
         """The name the secret moves under, and a plan holding the move and the import."""
         assert self._lookup is not None
         name = self._name(finding, node, secret, whole=whole, text=text)
-        move = MovedSecret(name, secret, finding.path, finding.line, finding.rule_id,
-                           finding.target)
+        stored = secret.replace("\n", "\\n") if one_line else secret
+        move = MovedSecret(name, stored, finding.path, finding.line, finding.rule_id,
+                           finding.target, one_line)
         needs = [self._lookup.needs] if self._lookup.needs else []
         return Plan(moves=[move], imports=needs), name
-
-    def _private_key(self, text: str, secret_hash: str | None) -> str | None:
-        """The PEM block (BEGIN to END line) of the private key the finding names (TW103
-        hashes the start of its body), moved whole. .env holds one line per value, so a
-        key can only move to the store."""
-        block = private_key_block(text, secret_hash)
-        if block is not None and self.services.destination is Destination.ENV:
-            raise FixNotPossible("a private key (a PEM block over several lines) cannot be "
-                                 "kept in .env: move it with --to store, or to a key file "
-                                 "by hand, then replace the key pair")
-        return block
 
     def _plan_bytes(self, finding: Finding, node: cst.SimpleString) -> Plan:
         """``b"..."`` -> ``os.environ["NAME"].encode()`` (the value must be UTF-8 text)."""
@@ -310,8 +305,12 @@ class MoveSecret(FindingCodemod):
 
     # -- the replacements ------------------------------------------------------------------
 
-    def _whole(self, node: cst.CSTNode, name: str) -> cst.BaseExpression:
+    def _whole(self, node: cst.CSTNode, name: str, *,
+               one_line: bool = False) -> cst.BaseExpression:
         assert self._lookup is not None
+        if one_line:  # the PEM block's line breaks, stored as \n in .env, put back
+            return cst.parse_expression(
+                self._lookup.code(name, '"') + '.replace("\\\\n", "\\n")')
         parent = self.parent(node)
         if isinstance(parent, cst.ConcatenatedString):
             # Implicit concatenation only joins string literals: keep it one.

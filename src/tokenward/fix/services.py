@@ -27,6 +27,15 @@ class MovedSecret:
     line: int
     rule_id: str
     target: str | None = None
+    # A PEM block moved to .env: stored on one line, each line break written ``\n``
+    # (a shell and python-dotenv both read that unchanged in single quotes); the code
+    # puts the breaks back.
+    one_line: bool = False
+
+    @property
+    def spelled(self) -> str:
+        """The value as the code held it."""
+        return self.value.replace("\\n", "\n") if self.one_line else self.value
 
 
 class NameRegistry:

@@ -39,7 +39,9 @@ def _moves(moves: list[MovedSecret], label: str, verb: str) -> list[str]:
     width = max(len(f"{_p(m.path)}:{m.line}") for m in moves)
     for m in moves:
         where = f"{_p(m.path)}:{m.line}".ljust(width)
-        lines.append(f"  {where}  {m.rule_id}  -> {_p(m.name)}")
+        note = "  (a PEM block, on one line: its breaks as \\n, put back by the code)" \
+            if m.one_line else ""
+        lines.append(f"  {where}  {m.rule_id}  -> {_p(m.name)}{note}")
     return lines
 
 
