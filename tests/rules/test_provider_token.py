@@ -53,7 +53,8 @@ def test_provider_formats_fire(line: str, message: str) -> None:
     "AKIAIOSFODNN7EXAMPLE",
     "EXAMPLE_KEY = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz",
     "sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf",
+    # A signed JWT without a credential word whose payload holds no registered claim.
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhIjoxfQ.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf",
     "token: eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
     'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
     "-----BEGIN PUBLIC KEY-----",
@@ -63,6 +64,25 @@ def test_provider_formats_fire(line: str, message: str) -> None:
 ])
 def test_provider_negatives(line: str) -> None:
     assert _found(line + "\n") == []
+
+
+# {"alg":"RS256","typ":"JWT"} . {"iss":"kubernetes/serviceaccount","sub":"system:serviceaccount"}
+_BARE_JWT = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2Nv"
+             "dW50Iiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50In0.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKl")
+
+
+def test_a_jwt_whose_claims_decode_needs_no_credential_word() -> None:
+    # RFC 7519: a JOSE header with an alg and a claims set with a registered claim (iss)
+    # is a token wherever it stands: in a command line, a JSON list, a bare line.
+    assert _found(f"kubectl --server https://k8s.internal {_BARE_JWT}\n", "run.txt") == [
+        (1, 39, "signed JSON Web Token in clear text")]
+    assert _found(f'{{"signatures": ["{_BARE_JWT}"]}}\n', "deploy.json") == [
+        (1, 18, "signed JSON Web Token in clear text")]
+    # In a test or a documentation page it is a made-up one: the context policy keeps it
+    # quiet there (a JWT proves nothing about being real, whoever signed it).
+    for path in ("tests/fixtures/tokens.txt", "docs/auth.md"):
+        assert [(f.span.line, f.span.column, f.suppression and f.suppression.kind)
+                for f in scan_snippet(f"{_BARE_JWT}\n", path, [RULE])] == [(1, 1, "context")]
 
 
 def test_private_key_block_fires_on_its_header() -> None:

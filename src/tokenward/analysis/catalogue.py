@@ -19,7 +19,9 @@ placeholder and entropy checks apply), value_name (the name a match is judged un
 boundary (default true), pattern (a regex replacing the shape's own; samples still
 follow the shape), label (the name in messages, when not '<provider> <kind>'),
 with_context (report the token with its `before` context, the whole setting, as
-detect-secrets did for these formats: TW102 reports the bare value on the same line).
+detect-secrets did for these formats: TW102 reports the bare value on the same line),
+standalone (a validator under which a match counts without a keyword: a JWT whose
+payload holds a registered claim).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -2785,7 +2787,8 @@ FORMATS: tuple[dict[str, object], ...] = (
         near=0,
         validator="jwt",
         keywords=["token", "auth", "bearer", "jwt", "secret", "key", "passw", "credential", "session", "cookie", "cred"],
-        source="RFC 7519 and RFC 7515 (compact serialization): base64url header '{\"...' (eyJ), payload and signature joined by dots; reported when signed and a credential word is on its line",
+        standalone="jwt-claims",
+        source="RFC 7519 and RFC 7515 (compact serialization): base64url header '{\"...' (eyJ), payload and signature joined by dots; reported when signed and either a credential word is on its line or the payload holds a registered claim (RFC 7519 section 4.1: iss, sub, aud, exp, nbf, iat, jti)",
     ),
     dict(
         key="curl-basic",

@@ -258,10 +258,12 @@ def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
     token = match.start("token") if "token" in row.pattern.groupindex else match.start()
     value = text[token:match.end()]
     valid = _validates(row, value, text, match)
-    # A keyword makes a valid match count; a made-up one is made up anywhere.
+    # A keyword makes a valid match count (or a structure that needs none); a made-up one
+    # is made up anywhere.
     # Without keywords (a bare value), a validated format needs no context word.
     if (valid and row.keywords and (keywords or row.validator is None)
-            and not _keyword_near(lowered, token, match.end(), row)):
+            and not _keyword_near(lowered, token, match.end(), row)
+            and not row.stands_alone(value)):
         return None
     return TokenMatch(row, value, token, match.end(), valid, match.start())
 
