@@ -158,3 +158,37 @@ def _generated_key_pem() -> str:
     return ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()).decode()
+
+
+_FIREBASE_JS = '''\
+const firebaseConfig = {
+  apiKey: "AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d",
+  authDomain: "demo-app.firebaseapp.com",
+  projectId: "demo-app",
+};
+
+const maps = { key: "AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e" };
+'''
+
+
+@pytest.mark.parametrize("path", ["web/app.js", "web/index.html"])
+def test_a_firebase_web_config_api_key_is_public(path: str) -> None:
+    # firebase.google.com/docs/projects/api-keys: the apiKey of a Firebase config names
+    # the project, it guards nothing. The Maps key two lines past the config still counts.
+    assert [(f.span.line, f.span.column, f.rule_id, f.message)
+            for f in scan_snippet(_FIREBASE_JS, path) if f.suppression is None] == [
+        (7, 22, "TW103", "Google API key in clear text")]
+
+
+def test_a_firebase_api_key_in_python_or_yaml_is_public_too() -> None:
+    python = ('FIREBASE = {\n    "apiKey": "AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d",\n'
+              '    "authDomain": "demo-app.firebaseapp.com",\n}\n\n'
+              'MAPS_KEY = "AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e"\n')
+    assert [(f.span.line, f.rule_id) for f in scan_snippet(python, "app/settings.py")] == [
+        (6, "TW103")]
+    yaml = ("firebase:\n  apiKey: AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d\n"
+            "  authDomain: demo-app.firebaseapp.com\n\nmaps:\n"
+            "  apiKey: AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e\n")
+    assert [(f.span.line, f.span.column, f.rule_id, f.message)
+            for f in scan_snippet(yaml, "deploy/values.yaml")] == [
+        (6, 11, "TW102", "Hard-coded Google API key in configuration key apiKey")]

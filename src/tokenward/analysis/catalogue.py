@@ -21,7 +21,8 @@ follow the shape), label (the name in messages, when not '<provider> <kind>'),
 with_context (report the token with its `before` context, the whole setting, as
 detect-secrets did for these formats: TW102 reports the bare value on the same line),
 standalone (a validator under which a match counts without a keyword: a JWT whose
-payload holds a registered claim).
+payload holds a registered claim), public_beside (lower-case words that, near a match,
+make it an identifier the provider documents as public: not reported).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -704,7 +705,11 @@ FORMATS: tuple[dict[str, object], ...] = (
         provider="google",
         kind="API key",
         shape="AIza{b64url:35}",
-        source="Google Cloud Docs, Manage API keys: keys are 39 characters starting with AIza",
+        # Firebase documents the apiKey of a web app's config as a public identifier,
+        # not a secret (Security Rules and App Check guard the data): "API keys for
+        # Firebase services are OK to include in code or checked-in config files".
+        public_beside=["authdomain", "messagingsenderid", "firebaseapp.com", "firebaseio.com"],
+        source="Google Cloud Docs, Manage API keys: keys are 39 characters starting with AIza; https://firebase.google.com/docs/projects/api-keys: a key in a Firebase config (beside authDomain, messagingSenderId) is public",
     ),
     dict(
         key="google-oauth-client-secret",

@@ -353,6 +353,10 @@ class Provider:
     # A stricter validator under which a match counts without any of its keywords (a JWT
     # whose claims decode: its structure says what it is).
     standalone: str | None = None
+    # Lower-case words that, within ``PUBLIC_REACH`` characters of a match, make it an
+    # identifier its provider documents as public (a Firebase web config's apiKey beside
+    # its authDomain): not a secret.
+    public_beside: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -387,7 +391,7 @@ def _compile(regex: str) -> re.Pattern[str]:
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
-                   "label", "with_context", "standalone"})
+                   "label", "with_context", "standalone", "public_beside"})
 
 
 def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
@@ -443,6 +447,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         at_start=at_start,
         with_context=bool(row.get("with_context", False)),
         standalone=str(standalone) if standalone else None,
+        public_beside=tuple(str(w).lower() for w in _list(row.get("public_beside"))),
     )
 
 
@@ -513,6 +518,31 @@ def proves_itself(value: str) -> bool:
     :attr:`Provider.proves_itself`: a signed JWT validates but does not prove itself)."""
     found = provider_of(value)
     return found is not None and found.proves_itself
+
+
+# How many lines either side of a token its row's ``public_beside`` words are looked for:
+# its neighbours in one configuration object (the Firebase console writes apiKey and then
+# authDomain; a key two lines past the object's closing brace is another binding).
+PUBLIC_LINES = 1
+
+
+def is_public_beside(row: Provider, around: str) -> bool:
+    """Whether ``around`` (the lower-cased lines around a match of ``row``) holds one of the
+    words that make it an identifier its provider documents as public."""
+    return any(word in around for word in row.public_beside)
+
+
+def documented_public(value: str, lines: list[str], line: int) -> bool:
+    """Whether ``value``, written on line ``line`` (1-based) of ``lines``, is exactly a
+    token that its provider documents as public where it stands: a Firebase web config's
+    ``apiKey`` (https://firebase.google.com/docs/projects/api-keys). Asked by the rules
+    that judge a value by its name (TW101, TW102), as TW103's matcher asks it of every
+    match."""
+    found = provider_of(value)
+    if found is None or not found.public_beside:
+        return False
+    around = "\n".join(lines[max(0, line - 1 - PUBLIC_LINES):line + PUBLIC_LINES])
+    return is_public_beside(found, around.lower())
 
 
 def fails_validation(value: str) -> bool:
