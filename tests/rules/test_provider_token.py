@@ -192,3 +192,18 @@ def test_a_firebase_api_key_in_python_or_yaml_is_public_too() -> None:
     assert [(f.span.line, f.span.column, f.rule_id, f.message)
             for f in scan_snippet(yaml, "deploy/values.yaml")] == [
         (6, 11, "TW102", "Hard-coded Google API key in configuration key apiKey")]
+
+
+def test_a_sentry_org_token_keeps_its_base64_padding() -> None:
+    # sntrys_ + standard base64 of the JSON payload (padded when its length asks for it)
+    # + _ + the secret.
+    import base64
+    import json
+
+    payload = json.dumps({"iat": 1700000000.5, "url": "https://sentry.io",
+                          "region_url": "https://us.sentry.io", "org": "acmes"})
+    body = base64.b64encode(payload.encode()).decode()
+    assert body.endswith("==")
+    token = f"sntrys_{body}_k3Jd9sLq0ZxW7vB2nR5tY8uP1oM4iE6aC9gF0hJ2lKp"
+    assert _found(f"SENTRY_AUTH_TOKEN: {token}\n", "ci/sentry.txt") == [
+        (1, 20, "Sentry organization auth token in clear text")]

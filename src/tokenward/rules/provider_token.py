@@ -221,6 +221,10 @@ RULE = Rule(
             "claims (iss, sub, aud, exp, nbf, iat, jti). A signed JWT is never proof that "
             "it is real (tests sign their own): in tests, docs and examples the context "
             "policy keeps it quiet.",
+            "A Google API key in a Firebase web config (beside its authDomain or "
+            "messagingSenderId): Firebase documents it as a public identifier, not a "
+            "secret (https://firebase.google.com/docs/projects/api-keys); TW101 and TW102 "
+            "ask the same question.",
             "Tokens without a checksum bound to a name marked example, dummy, fake, sample, "
             "mock, test, placeholder, fixture or demo (`EXAMPLE_KEY = \"sk_live_...\"`).",
             "The keyword and entropy plugins of detect-secrets: TW101 and TW102 judge "
