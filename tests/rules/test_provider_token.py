@@ -207,3 +207,13 @@ def test_a_sentry_org_token_keeps_its_base64_padding() -> None:
     token = f"sntrys_{body}_k3Jd9sLq0ZxW7vB2nR5tY8uP1oM4iE6aC9gF0hJ2lKp"
     assert _found(f"SENTRY_AUTH_TOKEN: {token}\n", "ci/sentry.txt") == [
         (1, 20, "Sentry organization auth token in clear text")]
+
+
+def test_curl_with_the_api_key_as_the_user_name() -> None:
+    # Stripe's documented form: the key is the user name, the colon leaves the password
+    # empty (curl does not ask for one).
+    assert _found('curl -u "d8Qv3LmZ7kT2xW9pR4" https://api.internal/v1\n', "run.sh") == []
+    assert _found('curl -u "d8Qv3LmZ7kT2xW9pR4:" https://api.internal/v1\n', "run.sh") == [
+        (1, 10, "curl API key as the user name in clear text")]
+    # A user name alone, or a user and its password (curl-basic's), is not this.
+    assert _found("curl -u admin: https://api.internal/v1\n", "run.sh") == []

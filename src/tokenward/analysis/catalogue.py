@@ -2808,6 +2808,21 @@ FORMATS: tuple[dict[str, object], ...] = (
         source="curl man page, -u/--user <user:password>: the password written into the command line (the user name is context, not secret)",
     ),
     dict(
+        key="curl-basic-user-key",
+        provider="curl",
+        kind="API key as the user name",
+        shape="{password:12-64}",
+        before=r'''(?:-u|--user)\s*['"]?''',
+        # The key is the user name and the password is left empty: a colon, then the end
+        # of the argument.
+        pattern=r'''[A-Za-z0-9!#$%&*+,\-./;=?@^_~]{12,64}(?=:['"]?(?:\s|$))''',
+        anchors=["-u", "--user"],
+        keywords=["curl"],
+        near=300,
+        value_name="api_key",
+        source="curl man page, -u/--user <user:password>; Stripe API reference, Authentication: 'curl ... -u sk_test_...:' sends the API key as the basic-auth user name, 'the colon prevents curl from asking for a password' (https://docs.stripe.com/api/authentication)",
+    ),
+    dict(
         key="curl-authorization",
         provider="curl",
         kind="Authorization header",
