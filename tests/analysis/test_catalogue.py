@@ -43,6 +43,7 @@ CONTEXT = {
     "azure-sas": ("https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=", ""),
     "npm-legacy": ("//registry.npmjs.org/:_authToken=", ""),
     "curl-basic": ("curl -u deploy:", " https://api.internal"),
+    "curl-basic-user-key": ("curl -u ", ": https://api.internal"),
     "curl-authorization": ("curl -H 'Authorization: Bearer ", "' https://api.internal"),
     "sidekiq-url": ("source 'https://", "@enterprise.contribsys.com/'"),
     "akamai-client-secret": ("client_secret = ", ""),

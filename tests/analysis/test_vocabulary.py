@@ -415,7 +415,12 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/catalogue.py:FORMATS.keywords":
         "provider catalogue rows: the words a provider's documentation puts beside its token "
         "(data, each row sourced; a JWT's row asks for a credential word on its line)",
+    "analysis/catalogue.py:FORMATS.public_beside":
+        "provider catalogue rows: the words beside which a provider documents its token as "
+        "public (a Firebase web config's authDomain), each row sourced",
     "analysis/catalogue.py:PROVIDERS": "provider names (the catalogue's keys)",
+    "analysis/providers.py:_REGISTERED_CLAIMS":
+        "RFC 7519's registered claim names: the structure of a JWT payload, not names in code",
     "analysis/providers.py:CHARSETS": "catalogue schema: character set names",
     "analysis/providers.py:VALIDATORS": "catalogue schema: validator names",
     "analysis/providers.py:SEVERITIES": "catalogue schema: severity names",

@@ -53,7 +53,8 @@ def test_provider_formats_fire(line: str, message: str) -> None:
     "AKIAIOSFODNN7EXAMPLE",
     "EXAMPLE_KEY = sk_live_51HkT9bLqZ3xYp7vRwC2mN8dEaQz",
     "sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf",
+    # A signed JWT without a credential word whose payload holds no registered claim.
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhIjoxfQ.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf",
     "token: eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
     'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
     "-----BEGIN PUBLIC KEY-----",
@@ -63,6 +64,25 @@ def test_provider_formats_fire(line: str, message: str) -> None:
 ])
 def test_provider_negatives(line: str) -> None:
     assert _found(line + "\n") == []
+
+
+# {"alg":"RS256","typ":"JWT"} . {"iss":"kubernetes/serviceaccount","sub":"system:serviceaccount"}
+_BARE_JWT = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2Nv"
+             "dW50Iiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50In0.Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKl")
+
+
+def test_a_jwt_whose_claims_decode_needs_no_credential_word() -> None:
+    # RFC 7519: a JOSE header with an alg and a claims set with a registered claim (iss)
+    # is a token wherever it stands: in a command line, a JSON list, a bare line.
+    assert _found(f"kubectl --server https://k8s.internal {_BARE_JWT}\n", "run.txt") == [
+        (1, 39, "signed JSON Web Token in clear text")]
+    assert _found(f'{{"signatures": ["{_BARE_JWT}"]}}\n', "deploy.json") == [
+        (1, 18, "signed JSON Web Token in clear text")]
+    # In a test or a documentation page it is a made-up one: the context policy keeps it
+    # quiet there (a JWT proves nothing about being real, whoever signed it).
+    for path in ("tests/fixtures/tokens.txt", "docs/auth.md"):
+        assert [(f.span.line, f.span.column, f.suppression and f.suppression.kind)
+                for f in scan_snippet(f"{_BARE_JWT}\n", path, [RULE])] == [(1, 1, "context")]
 
 
 def test_private_key_block_fires_on_its_header() -> None:
@@ -138,3 +158,62 @@ def _generated_key_pem() -> str:
     return ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()).decode()
+
+
+_FIREBASE_JS = '''\
+const firebaseConfig = {
+  apiKey: "AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d",
+  authDomain: "demo-app.firebaseapp.com",
+  projectId: "demo-app",
+};
+
+const maps = { key: "AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e" };
+'''
+
+
+@pytest.mark.parametrize("path", ["web/app.js", "web/index.html"])
+def test_a_firebase_web_config_api_key_is_public(path: str) -> None:
+    # firebase.google.com/docs/projects/api-keys: the apiKey of a Firebase config names
+    # the project, it guards nothing. The Maps key two lines past the config still counts.
+    assert [(f.span.line, f.span.column, f.rule_id, f.message)
+            for f in scan_snippet(_FIREBASE_JS, path) if f.suppression is None] == [
+        (7, 22, "TW103", "Google API key in clear text")]
+
+
+def test_a_firebase_api_key_in_python_or_yaml_is_public_too() -> None:
+    python = ('FIREBASE = {\n    "apiKey": "AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d",\n'
+              '    "authDomain": "demo-app.firebaseapp.com",\n}\n\n'
+              'MAPS_KEY = "AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e"\n')
+    assert [(f.span.line, f.rule_id) for f in scan_snippet(python, "app/settings.py")] == [
+        (6, "TW103")]
+    yaml = ("firebase:\n  apiKey: AIzaSyB3kQ9mZ7xW2vR5tY8uP1oL4nK6jH0gF2d\n"
+            "  authDomain: demo-app.firebaseapp.com\n\nmaps:\n"
+            "  apiKey: AIzaSyC4lR0nA8yX3wS6uZ9vQ2pM5oL7kJ1hG3e\n")
+    assert [(f.span.line, f.span.column, f.rule_id, f.message)
+            for f in scan_snippet(yaml, "deploy/values.yaml")] == [
+        (6, 11, "TW102", "Hard-coded Google API key in configuration key apiKey")]
+
+
+def test_a_sentry_org_token_keeps_its_base64_padding() -> None:
+    # sntrys_ + standard base64 of the JSON payload (padded when its length asks for it)
+    # + _ + the secret.
+    import base64
+    import json
+
+    payload = json.dumps({"iat": 1700000000.5, "url": "https://sentry.io",
+                          "region_url": "https://us.sentry.io", "org": "acmes"})
+    body = base64.b64encode(payload.encode()).decode()
+    assert body.endswith("==")
+    token = f"sntrys_{body}_k3Jd9sLq0ZxW7vB2nR5tY8uP1oM4iE6aC9gF0hJ2lKp"
+    assert _found(f"SENTRY_AUTH_TOKEN: {token}\n", "ci/sentry.txt") == [
+        (1, 20, "Sentry organization auth token in clear text")]
+
+
+def test_curl_with_the_api_key_as_the_user_name() -> None:
+    # Stripe's documented form: the key is the user name, the colon leaves the password
+    # empty (curl does not ask for one).
+    assert _found('curl -u "d8Qv3LmZ7kT2xW9pR4" https://api.internal/v1\n', "run.sh") == []
+    assert _found('curl -u "d8Qv3LmZ7kT2xW9pR4:" https://api.internal/v1\n', "run.sh") == [
+        (1, 10, "curl API key as the user name in clear text")]
+    # A user name alone, or a user and its password (curl-basic's), is not this.
+    assert _found("curl -u admin: https://api.internal/v1\n", "run.sh") == []

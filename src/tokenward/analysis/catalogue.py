@@ -19,7 +19,10 @@ placeholder and entropy checks apply), value_name (the name a match is judged un
 boundary (default true), pattern (a regex replacing the shape's own; samples still
 follow the shape), label (the name in messages, when not '<provider> <kind>'),
 with_context (report the token with its `before` context, the whole setting, as
-detect-secrets did for these formats: TW102 reports the bare value on the same line).
+detect-secrets did for these formats: TW102 reports the bare value on the same line),
+standalone (a validator under which a match counts without a keyword: a JWT whose
+payload holds a registered claim), public_beside (lower-case words that, near a match,
+make it an identifier the provider documents as public: not reported).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -702,7 +705,11 @@ FORMATS: tuple[dict[str, object], ...] = (
         provider="google",
         kind="API key",
         shape="AIza{b64url:35}",
-        source="Google Cloud Docs, Manage API keys: keys are 39 characters starting with AIza",
+        # Firebase documents the apiKey of a web app's config as a public identifier,
+        # not a secret (Security Rules and App Check guard the data): "API keys for
+        # Firebase services are OK to include in code or checked-in config files".
+        public_beside=["authdomain", "messagingsenderid", "firebaseapp.com", "firebaseio.com"],
+        source="Google Cloud Docs, Manage API keys: keys are 39 characters starting with AIza; https://firebase.google.com/docs/projects/api-keys: a key in a Firebase config (beside authDomain, messagingSenderId) is public",
     ),
     dict(
         key="google-oauth-client-secret",
@@ -2063,9 +2070,9 @@ FORMATS: tuple[dict[str, object], ...] = (
         key="sentry-org",
         provider="Sentry",
         kind="organization auth token",
-        shape="sntrys_eyJ{b64:100-300}_{b64:43}",
+        shape="sntrys_eyJ{b64:100-300}{|=|==}_{b64:43}",
         validator="json-body",
-        source="Sentry Docs, Auth tokens: organization tokens start with sntrys_, a base64 JSON payload and a secret",
+        source="Sentry Docs, Auth tokens: organization tokens start with sntrys_, a base64 JSON payload (with its = padding, as standard base64 writes it) and a secret",
         docs="https://docs.sentry.io/account/auth-tokens/",
         revoke="https://sentry.io/settings/auth-tokens/",
     ),
@@ -2785,7 +2792,8 @@ FORMATS: tuple[dict[str, object], ...] = (
         near=0,
         validator="jwt",
         keywords=["token", "auth", "bearer", "jwt", "secret", "key", "passw", "credential", "session", "cookie", "cred"],
-        source="RFC 7519 and RFC 7515 (compact serialization): base64url header '{\"...' (eyJ), payload and signature joined by dots; reported when signed and a credential word is on its line",
+        standalone="jwt-claims",
+        source="RFC 7519 and RFC 7515 (compact serialization): base64url header '{\"...' (eyJ), payload and signature joined by dots; reported when signed and either a credential word is on its line or the payload holds a registered claim (RFC 7519 section 4.1: iss, sub, aud, exp, nbf, iat, jti)",
     ),
     dict(
         key="curl-basic",
@@ -2798,6 +2806,21 @@ FORMATS: tuple[dict[str, object], ...] = (
         near=300,
         value_name="password",
         source="curl man page, -u/--user <user:password>: the password written into the command line (the user name is context, not secret)",
+    ),
+    dict(
+        key="curl-basic-user-key",
+        provider="curl",
+        kind="API key as the user name",
+        shape="{password:12-64}",
+        before=r'''(?:-u|--user)\s*['"]?''',
+        # The key is the user name and the password is left empty: a colon, then the end
+        # of the argument.
+        pattern=r'''[A-Za-z0-9!#$%&*+,\-./;=?@^_~]{12,64}(?=:['"]?(?:\s|$))''',
+        anchors=["-u", "--user"],
+        keywords=["curl"],
+        near=300,
+        value_name="api_key",
+        source="curl man page, -u/--user <user:password>; Stripe API reference, Authentication: 'curl ... -u sk_test_...:' sends the API key as the basic-auth user name, 'the colon prevents curl from asking for a password' (https://docs.stripe.com/api/authentication)",
     ),
     dict(
         key="curl-authorization",

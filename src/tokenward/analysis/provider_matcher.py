@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from tokenward.analysis.providers import Provider, catalogue, private_key_body
+from tokenward.analysis.providers import (
+    PUBLIC_LINES,
+    Provider,
+    catalogue,
+    is_public_beside,
+    private_key_body,
+)
 
 # How far a keyword row looks along the keyword's line (long minified lines are clipped).
 _LINE_REACH = 400
@@ -258,11 +264,15 @@ def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
     token = match.start("token") if "token" in row.pattern.groupindex else match.start()
     value = text[token:match.end()]
     valid = _validates(row, value, text, match)
-    # A keyword makes a valid match count; a made-up one is made up anywhere.
+    # A keyword makes a valid match count (or a structure that needs none); a made-up one
+    # is made up anywhere.
     # Without keywords (a bare value), a validated format needs no context word.
     if (valid and row.keywords and (keywords or row.validator is None)
-            and not _keyword_near(lowered, token, match.end(), row)):
+            and not _keyword_near(lowered, token, match.end(), row)
+            and not row.stands_alone(value)):
         return None
+    if row.public_beside and is_public_beside(row, lines_around(lowered, token, match.end())):
+        return None  # documented as public where it stands (a Firebase web config)
     return TokenMatch(row, value, token, match.end(), valid, match.start())
 
 
@@ -286,6 +296,26 @@ def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 def _line_end(text: str, offset: int) -> int:
     end = text.find("\n", offset)
     return len(text) if end < 0 else end
+
+
+def lines_around(text: str, start: int, end: int) -> str:
+    """The lines of ``text[start:end]`` and ``PUBLIC_LINES`` lines either side (each side
+    clipped to ``_LINE_REACH`` characters): where a row's ``public_beside`` words count."""
+    low = max(0, start - _LINE_REACH)
+    first = start
+    for _ in range(PUBLIC_LINES + 1):
+        first = text.rfind("\n", low, first)
+        if first < 0:
+            first = low - 1
+            break
+    high = min(len(text), end + _LINE_REACH)
+    last = end
+    for _ in range(PUBLIC_LINES + 1):
+        last = text.find("\n", last + 1, high)
+        if last < 0:
+            last = high
+            break
+    return text[first + 1:last]
 
 
 def _keyword_near(lowered: str, start: int, end: int, row: Provider) -> bool:

@@ -181,6 +181,21 @@ def jwt_is_signed(token: str) -> bool:
     return isinstance(header, dict) and str(header.get("alg", "none")).lower() != "none"
 
 
+# RFC 7519, section 4.1: the registered claim names.
+_REGISTERED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
+
+
+def jwt_with_claims(token: str) -> bool:
+    """A signed JWT (:func:`jwt_is_signed`) whose payload decodes to a JSON object holding
+    one of RFC 7519's registered claims (``iss``, ``sub``, ``exp`` ...): a JOSE header and a
+    claims set, which no other text is by chance. Such a token is one wherever it stands,
+    with or without a credential word beside it."""
+    if not jwt_is_signed(token):
+        return False
+    claims = _json_part(token.split(".")[1])
+    return isinstance(claims, dict) and not _REGISTERED_CLAIMS.isdisjoint(claims)
+
+
 def _json_part(part: str) -> object:
     try:
         return json.loads(_b64decode(part))
@@ -223,6 +238,7 @@ VALIDATORS: dict[str, Validator] = {
     "github-crc32": has_valid_checksum,
     "tokenward-crc32": _is_issued_token,
     "jwt": jwt_is_signed,
+    "jwt-claims": jwt_with_claims,
     "pypi-macaroon": pypi_macaroon,
     "json-body": json_token,
 }
@@ -334,6 +350,13 @@ class Provider:
     at_start: bool = False
     # Reported with its ``before`` context (``AccountKey=<key>``), the whole setting.
     with_context: bool = False
+    # A stricter validator under which a match counts without any of its keywords (a JWT
+    # whose claims decode: its structure says what it is).
+    standalone: str | None = None
+    # Lower-case words that, within ``PUBLIC_REACH`` characters of a match, make it an
+    # identifier its provider documents as public (a Firebase web config's apiKey beside
+    # its authDomain): not a secret.
+    public_beside: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -347,6 +370,10 @@ class Provider:
 
     def validates(self, value: str) -> bool:
         return self.validator is None or VALIDATORS[self.validator](value)
+
+    def stands_alone(self, value: str) -> bool:
+        """Whether ``value`` counts without a keyword near it (see ``standalone``)."""
+        return self.standalone is not None and VALIDATORS[self.standalone](value)
 
     @property
     def proves_itself(self) -> bool:
@@ -364,7 +391,7 @@ def _compile(regex: str) -> re.Pattern[str]:
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
-                   "label", "with_context"})
+                   "label", "with_context", "standalone", "public_beside"})
 
 
 def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
@@ -399,8 +426,10 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
             at_start = first and not before and not explicit
     validator = row.get("validator")
     severity = str(row.get("severity", "critical"))
-    if validator is not None and validator not in VALIDATORS:
-        raise ValueError(f"catalogue row {key}: unknown validator {validator!r}")
+    standalone = row.get("standalone")
+    for name in (validator, standalone):
+        if name is not None and name not in VALIDATORS:
+            raise ValueError(f"catalogue row {key}: unknown validator {name!r}")
     if severity not in SEVERITIES or not (anchors or keywords):
         raise ValueError(f"catalogue row {key}: bad severity or nothing to anchor on")
     revoke = str(row["revoke"])
@@ -417,6 +446,8 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         label=str(row.get("label") or f"{row['provider']} {row['kind']}"),
         at_start=at_start,
         with_context=bool(row.get("with_context", False)),
+        standalone=str(standalone) if standalone else None,
+        public_beside=tuple(str(w).lower() for w in _list(row.get("public_beside"))),
     )
 
 
@@ -487,6 +518,31 @@ def proves_itself(value: str) -> bool:
     :attr:`Provider.proves_itself`: a signed JWT validates but does not prove itself)."""
     found = provider_of(value)
     return found is not None and found.proves_itself
+
+
+# How many lines either side of a token its row's ``public_beside`` words are looked for:
+# its neighbours in one configuration object (the Firebase console writes apiKey and then
+# authDomain; a key two lines past the object's closing brace is another binding).
+PUBLIC_LINES = 1
+
+
+def is_public_beside(row: Provider, around: str) -> bool:
+    """Whether ``around`` (the lower-cased lines around a match of ``row``) holds one of the
+    words that make it an identifier its provider documents as public."""
+    return any(word in around for word in row.public_beside)
+
+
+def documented_public(value: str, lines: list[str], line: int) -> bool:
+    """Whether ``value``, written on line ``line`` (1-based) of ``lines``, is exactly a
+    token that its provider documents as public where it stands: a Firebase web config's
+    ``apiKey`` (https://firebase.google.com/docs/projects/api-keys). Asked by the rules
+    that judge a value by its name (TW101, TW102), as TW103's matcher asks it of every
+    match."""
+    found = provider_of(value)
+    if found is None or not found.public_beside:
+        return False
+    around = "\n".join(lines[max(0, line - 1 - PUBLIC_LINES):line + PUBLIC_LINES])
+    return is_public_beside(found, around.lower())
 
 
 def fails_validation(value: str) -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
@@ -386,6 +386,8 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
                       secret_spans=pyutil.secret_spans(source, node, secret)), True
         return
     if credential_verdict(secret, name) is not None:
+        return
+    if documented_public(secret, source.lines, source.span(node).line):
         return
     provider = provider_of(secret)
     yield Hit(span=source.span(node), secret=secret, target=target,

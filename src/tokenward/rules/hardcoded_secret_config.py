@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tokenward.analysis.assignments import CODE_KINDS, assignments, is_comment
 from tokenward.analysis.config_pairs import Pair, pairs
 from tokenward.analysis.config_text import windows
-from tokenward.analysis.providers import fails_validation, provider_of
+from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
     connection_string_secrets,
@@ -197,6 +197,8 @@ def _pair_hits(pair: Pair, source: Source) -> Iterator[tuple[Hit, bool]]:
     # A key that can be guessed is TW104's finding alone: one finding per value.
     guessable = guessable_key(value, pair.key)
     if guessable is None and credential_verdict(value, pair.key) is not None:
+        return
+    if documented_public(value, source.lines, pair.line):
         return
     offset = len(pair.value) - len(value)
     provider = provider_of(value)

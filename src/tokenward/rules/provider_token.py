@@ -215,9 +215,16 @@ RULE = Rule(
             "SIDs (`AC...`: identifiers; the auth token next to them is TW101/TW102's job).",
             "Private-key headers with no key body after them (a parser's constant); a "
             "body that does not decode to a key (a word repeated as filler) proves nothing.",
-            "JSON Web Tokens that are unsigned (`alg: none`, empty signature) or stand "
-            "without a credential word (token, auth, bearer, jwt, key, session, cookie) on "
-            "their line.",
+            "JSON Web Tokens that are unsigned (`alg: none`, empty signature), or that "
+            "stand without a credential word (token, auth, bearer, jwt, key, session, "
+            "cookie) on their line and whose payload holds none of RFC 7519's registered "
+            "claims (iss, sub, aud, exp, nbf, iat, jti). A signed JWT is never proof that "
+            "it is real (tests sign their own): in tests, docs and examples the context "
+            "policy keeps it quiet.",
+            "A Google API key in a Firebase web config (beside its authDomain or "
+            "messagingSenderId): Firebase documents it as a public identifier, not a "
+            "secret (https://firebase.google.com/docs/projects/api-keys); TW101 and TW102 "
+            "ask the same question.",
             "Tokens without a checksum bound to a name marked example, dummy, fake, sample, "
             "mock, test, placeholder, fixture or demo (`EXAMPLE_KEY = \"sk_live_...\"`).",
             "The keyword and entropy plugins of detect-secrets: TW101 and TW102 judge "
