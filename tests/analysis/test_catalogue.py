@@ -265,3 +265,18 @@ def test_a_bad_row_is_refused_with_its_key() -> None:
         _row({"key": "v", "provider": "x", "kind": "y", "shape": "abc_{hex:3}",
               "docs": "https://a", "revoke": "https://b", "source": "c",
               "validator": "nope"}, {})
+
+
+def test_a_keyword_counts_where_a_word_starts_not_inside_another_word() -> None:
+    rng = random.Random(7)
+    body = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+                   for _ in range(40))
+    value = "00" + body  # Okta's documented shape, found only next to 'okta' or SSWS
+    found = {line: [m.provider.key for m in provider_matcher.find_tokens(line)] for line in (
+        f'okta_token = "{value}"', f'myOktaKey = "{value}"', f'hdr = "X-Okta {value}"',
+        f'rookTable = "{value}"', f'BROOKTAIL = "{value}"')}
+    assert found == {
+        f'okta_token = "{value}"': ["okta"], f'myOktaKey = "{value}"': ["okta"],
+        f'hdr = "X-Okta {value}"': ["okta"],
+        # 'okta' inside 'rookTable' and 'BROOKTAIL' is no word of its own.
+        f'rookTable = "{value}"': [], f'BROOKTAIL = "{value}"': []}

@@ -268,7 +268,7 @@ def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
     # is made up anywhere.
     # Without keywords (a bare value), a validated format needs no context word.
     if (valid and row.keywords and (keywords or row.validator is None)
-            and not _keyword_near(lowered, token, match.end(), row)
+            and not _keyword_near(text, lowered, token, match.end(), row)
             and not row.stands_alone(value)):
         return None
     if row.public_beside and is_public_beside(row, lines_around(lowered, token, match.end())):
@@ -318,17 +318,32 @@ def lines_around(text: str, start: int, end: int) -> str:
     return text[first + 1:last]
 
 
-def _keyword_near(lowered: str, start: int, end: int, row: Provider) -> bool:
+def _keyword_near(text: str, lowered: str, start: int, end: int, row: Provider) -> bool:
     """One of the row's keywords on the match's line (up to a clip) or within ``near``
-    characters of it, outside the match itself."""
+    characters of it, outside the match itself, starting a word."""
     line_start = lowered.rfind("\n", max(0, start - _LINE_REACH), start) + 1
     line_end = lowered.find("\n", end, end + _LINE_REACH)
     if line_end < 0:
         line_end = min(len(lowered), end + _LINE_REACH)
-    before = lowered[min(line_start or max(0, start - _LINE_REACH), max(0, start - row.near))
-                     :start]
-    after = lowered[end:max(line_end, end + row.near)]
-    return any(k in before or k in after for k in row.keywords)
+    low = min(line_start or max(0, start - _LINE_REACH), max(0, start - row.near))
+    high = max(line_end, end + row.near)
+    return any(_starts_word(text, at) for k in row.keywords
+               for lo, hi in ((low, start), (end, high)) for at in _finds(lowered, k, lo, hi))
+
+
+def _finds(lowered: str, keyword: str, low: int, high: int) -> Iterator[int]:
+    at = lowered.find(keyword, low, high)
+    while at >= 0:
+        yield at
+        at = lowered.find(keyword, at + 1, high)
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """A keyword counts where a word starts (``okta_token``, ``myOktaKey``, ``x-okta``),
+    not inside another word (``rookTable`` holds ``okta``)."""
+    if at == 0 or not text[at].isalpha() or not text[at - 1].isalpha():
+        return True
+    return text[at - 1].islower() and text[at].isupper()
 
 
 def documented_prefix(value: str) -> str:
