@@ -272,6 +272,31 @@ PROVIDERS: dict[str, dict[str, str]] = {
         revoke="https://developer.hashicorp.com/vault/docs/commands/token/revoke",
         rotation="Revoke it with `vault token revoke` and issue a new one.",
     ),
+    # APIs whose documentation takes the key only as a query parameter (no header): the
+    # key in the URL is the provider's design, not the caller's mistake (TW602 reads
+    # query_key at query_hosts, space-separated).
+    "openweathermap": dict(
+        name="OpenWeatherMap",
+        docs="https://openweathermap.org/appid",
+        revoke="https://home.openweathermap.org/api_keys",
+        query_key="appid",
+        query_hosts="api.openweathermap.org",
+    ),
+    "lastfm": dict(
+        name="Last.fm",
+        # Its api_key is public by design: the shared secret signs requests.
+        docs="https://www.last.fm/api/authspec",
+        revoke="https://www.last.fm/api/accounts",
+        query_key="api_key",
+        query_hosts="ws.audioscrobbler.com",
+    ),
+    "steam": dict(
+        name="Steam Web API",
+        docs="https://partner.steamgames.com/doc/webapi_overview",
+        revoke="https://steamcommunity.com/dev/apikey",
+        query_key="key",
+        query_hosts="api.steampowered.com partner.steam-api.com",
+    ),
     "curl": dict(
         name="curl",
         docs="https://curl.se/docs/manpage.html",

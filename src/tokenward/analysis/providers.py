@@ -555,15 +555,6 @@ def fails_validation(value: str) -> bool:
 
 # --- keys a provider accepts only in the URL ------------------------------------------------
 
-# APIs whose documentation takes the key as a query parameter and offers no header: the
-# key in the URL is the provider's design, not the caller's mistake (each row names the
-# page). Last.fm's api_key is public by design (its shared secret signs requests).
-_QUERY_ONLY_KEYS: dict[str, tuple[str, str]] = {
-    "api.openweathermap.org": ("appid", "https://openweathermap.org/appid"),
-    "ws.audioscrobbler.com": ("api_key", "https://www.last.fm/api/authspec"),
-    "api.steampowered.com": ("key", "https://steamcommunity.com/dev"),
-    "partner.steam-api.com": ("key", "https://partner.steamgames.com/doc/webapi_overview"),
-}
 _URL_HOST = re.compile(r"https?://([A-Za-z0-9.\-]{1,253})(?=[/?#:]|$)")
 
 
@@ -573,5 +564,14 @@ def key_required_in_query(url: str, param: str) -> bool:
     match = _URL_HOST.search(url)
     if match is None:
         return False
-    row = _QUERY_ONLY_KEYS.get(match.group(1).lower())
-    return row is not None and row[0] == param.lower()
+    return _query_only_keys().get(match.group(1).lower()) == param.lower()
+
+
+@cache
+def _query_only_keys() -> dict[str, str]:
+    """Host -> the key parameter its API takes only in the query (the catalogue's
+    ``query_key``/``query_hosts`` of a provider)."""
+    from tokenward.analysis.catalogue import PROVIDERS
+
+    return {host: facts["query_key"] for facts in PROVIDERS.values() if "query_key" in facts
+            for host in facts["query_hosts"].split()}
