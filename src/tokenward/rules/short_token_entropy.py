@@ -13,7 +13,7 @@ from tokenward.analysis.python import (
     last_name,
     string_value,
 )
-from tokenward.analysis.randomness import secrets_fix_applies
+from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
@@ -169,7 +169,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if use is None or (bits >= UNIQUE_BITS and token_use(source, node, secrecy=True) is None):
             continue
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
-                  fixable=node is call and secrets_fix_applies(call_name(source, call), call))
+                  fixable=node is call
+                  and isinstance(secrets_rewrite(source, call), Rewrite))
 
 
 RULE = Rule(

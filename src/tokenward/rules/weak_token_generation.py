@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.python import call_name, in_dead_import_fallback
+from tokenward.analysis.python import in_dead_import_fallback
 from tokenward.analysis.randomness import (
+    derived_timestamps,
     predictable_encoding,
     predictable_hash,
-    secrets_fix_applies,
     weak_source,
 )
+from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import (
@@ -50,28 +51,41 @@ _SOURCE_MARKERS = ("random.", "import random", "from random", "random as", "nump
                    "b32encode", "b16encode", "b85encode", "a85encode")
 
 
+_HASHED = "a hash of guessable input"
+_ENCODED = "an encoding of guessable input"
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
     seen_lines: set[int] = set()
+    found: list[tuple[cst.Call, str, str]] = []
     for call in source.index.of(cst.Call):
         detail = weak_source(source, call)
         if detail is None and predictable_hash(source, call):
-            detail = "a hash of guessable input"
+            detail = _HASHED
         if detail is None and predictable_encoding(source, call):
-            detail = "an encoding of guessable input"
+            detail = _ENCODED
         if detail is None:
             continue
         use = token_use(source, call, time_value=detail == "a timestamp")
         if use is None or _in_non_token_function(source, call) \
                 or in_dead_import_fallback(source, call):
             continue
+        found.append((call, detail, use))
+    # A time hashed or encoded into the token is that derivation's input, not a second
+    # mistake: reported once, where the token is made.
+    derived = {id(t) for call, detail, _ in found if detail in (_HASHED, _ENCODED)
+               for t in derived_timestamps(source, call)}
+    for call, detail, use in found:
+        if id(call) in derived:
+            continue
         span = source.span(call)
         if span.line in seen_lines:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
         yield Hit(span=span, target=use, detail=detail, code=source.code(call),
-                  fixable=secrets_fix_applies(call_name(source, call)))
+                  fixable=isinstance(secrets_rewrite(source, call), Rewrite))
 
 
 RULE = Rule(
