@@ -560,3 +560,29 @@ def test_the_key_of_a_stored_record_sent_in_a_link_is_its_credential() -> None:
         (6, 11, "the key of a stored record, sent in a link is made from numpy.random.bytes(), "
                 "which an attacker can predict"),
     ]
+
+
+def test_a_finding_is_fixable_when_the_fix_rewrites_its_whole_line() -> None:
+    """Line 6's join replaces the randint inside it; line 9 holds two uuid1 calls, one
+    finding, which one rewrite would only half fix; line 12's seeded generator and line
+    15's hash of input would change meaning (reproduced, recomputed)."""
+    code = """
+        import hashlib
+        import random
+        import uuid
+
+        def new_api_key():
+            return "".join(random.choice("abcdef") for _ in range(random.randint(30, 40)))
+
+        def new_client_secret():
+            return uuid.uuid1().hex + uuid.uuid1().hex
+
+        def invite_code(seed):
+            return "%x" % random.Random(seed).getrandbits(64)
+
+        def activation_code(user):
+            return hashlib.sha1(user.email.encode()).hexdigest()
+        """
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/tokens.py", [RULE])
+    assert [(f.span.line, f.fixable) for f in findings] == [
+        (6, True), (9, False), (12, False), (15, False)]

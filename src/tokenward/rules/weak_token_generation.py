@@ -77,6 +77,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     # mistake: reported once, where the token is made.
     derived = {id(t) for call, detail, _ in found if detail in (_HASHED, _ENCODED)
                for t in derived_timestamps(source, call)}
+    reported = [call for call, _, _ in found if id(call) not in derived]
     for call, detail, use in found:
         if id(call) in derived:
             continue
@@ -85,7 +86,19 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
         yield Hit(span=span, target=use, detail=detail, code=source.code(call),
-                  fixable=isinstance(secrets_rewrite(source, call), Rewrite))
+                  fixable=_fixable(source, call, [c for c in reported if c is not call
+                                                  and source.span(c).line == span.line]))
+
+
+def _fixable(source: Source, call: cst.Call, others: list[cst.Call]) -> bool:
+    """Whether the use-secrets fix rewrites the line's mistake whole: the rewrite of
+    ``call`` also replaces the other weak calls of its line (``"".join(choice(...) for _ in
+    range(randint(8, 12)))``); ``uuid1().hex + uuid1().hex`` would be half fixed."""
+    rewrite = secrets_rewrite(source, call)
+    if not isinstance(rewrite, Rewrite):
+        return False
+    assert source.index is not None
+    return all(rewrite.node in source.index.ancestors(other) for other in others)
 
 
 RULE = Rule(
