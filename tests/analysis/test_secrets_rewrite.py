@@ -54,29 +54,27 @@ def test_rewrites(code: str, line: int, expected: tuple[str, str]) -> None:
 @pytest.mark.parametrize(("code", "line", "expected"), [
     ("import random\nrng = random.Random(ticket.id)\ncode = rng.choice('abc')\n", 3,
      "a generator seeded with ticket.id: the same seed gives the same token, which code may "
-     "rely on to make it again; choose a secrets call by hand"),
+     "rely on to make it again"),
     ("import random\nrandom.seed(7)\ncode = random.choice('abc')\n", 3,
      "a generator seeded with 7: the same seed gives the same token, which code may rely on "
-     "to make it again; choose a secrets call by hand"),
+     "to make it again"),
     ("import hashlib\ncode = hashlib.sha1(f'{user.pk}-{user.email}'.encode()).hexdigest()\n", 2,
      "hashlib.sha1() derives the token from its input, and such a token is usually "
      "recomputed from that input to verify it: a random value would break the check; store "
-     "a random token instead, by hand"),
+     "a random token instead"),
     ("import uuid\nkey = uuid.uuid3(uuid.NAMESPACE_DNS, name).hex\n", 2,
      "uuid.uuid3() derives the token from its input, and such a token is usually recomputed "
      "from that input to verify it: a random value would break the check; store a random "
-     "token instead, by hand"),
+     "token instead"),
     ("import uuid\nsession.key = uuid.uuid1()\n", 2,
      "a UUID object: a UUID column or type may depend on it; uuid.uuid4() keeps the type "
      "(122 random bits), or store secrets.token_hex(32) as text"),
     ("import time\ntoken = f'{user.id}-{int(time.time())}'\n", 2,
-     "the time is one part of the value, and code may read the rest (or the time) back: "
-     "rewrite by hand"),
+     "the time is one part of the value, and code may read the rest (or the time) back"),
     ("import time\ntoken = int(time.time())\n", 2,
-     "a number made from the time: code may compare or count with it; choose a secrets call "
-     "by hand"),
+     "a number made from the time: code may compare or count with it"),
     ("import random\ntoken = random.random()\n", 2,
-     "no exact secrets equivalent for random.random(); rewrite by hand"),
+     "no exact secrets equivalent for random.random()"),
 ])
 def test_reasons_where_a_rewrite_would_change_meaning(code: str, line: int,
                                                      expected: str) -> None:

@@ -94,9 +94,8 @@ def secrets_rewrite(source: Source, call: cst.Call) -> Rewrite | str:
             or predictable_encoding(source, call):
         return (f"{callee}() derives the token from its input, and such a token is usually "
                 "recomputed from that input to verify it: a random value would break the "
-                "check; store a random token instead, by hand")
-    return f"no exact secrets equivalent for {callee or source.code(call.func)}(); " \
-           "rewrite by hand"
+                "check; store a random token instead")
+    return f"no exact secrets equivalent for {callee or source.code(call.func)}()"
 
 
 # -- lengths ---------------------------------------------------------------------------------
@@ -104,7 +103,7 @@ def secrets_rewrite(source: Source, call: cst.Call) -> Rewrite | str:
 
 def _lengthen(source: Source, call: cst.Call, callee: str) -> Rewrite | str:
     if custom_alphabet(callee, call):
-        return "a custom alphabet: choose the length by hand"
+        return "a custom alphabet makes the length a product decision"
     keyword = LENGTH_ARGUMENT[callee]
     for i, arg in enumerate(call.args):
         if (arg.keyword is None and not arg.star and i == 0) or \
@@ -144,7 +143,7 @@ def _generator(source: Source, call: cst.Call, callee: str | None
 
 def _seeded(seed: str) -> str:
     return (f"a generator seeded with {seed}: the same seed gives the same token, which "
-            "code may rely on to make it again; choose a secrets call by hand")
+            "code may rely on to make it again")
 
 
 def _module_seed(source: Source, module: str) -> str | None:
@@ -176,15 +175,15 @@ def _from_generator(source: Source, call: cst.Call, family: str, attr: str,
             return done(hexed, _HEX)
         bits = _sole_int(source, call)
         if bits is None:
-            return "the number of bits is not a literal: choose it by hand"
+            return "the number of bits is not a literal"
         return done(call, f"secrets.randbits({max(bits, SAFE_BITS)})")
     if attr in ("randbytes", "bytes"):
         size = _sole_int(source, call)
         if size is None:
-            return "the size is not a literal: choose it by hand"
+            return "the size is not a literal"
         return done(call, f"secrets.token_bytes({max(size, SAFE_BYTES)})")
     shown = weak_callee or f"{family} generator's {attr}"
-    return f"no exact secrets equivalent for {shown}(); rewrite by hand"
+    return f"no exact secrets equivalent for {shown}()"
 
 
 def _sole_int(source: Source, call: cst.Call) -> int | None:
@@ -340,8 +339,7 @@ def _from_time_or_count(source: Source, call: cst.Call, weak: str) -> Rewrite | 
                   | cst.SubscriptElement):
         return _part_of_value(what)
     if not text:
-        return (f"a number made from the {what}: code may compare or count with it; "
-                "choose a secrets call by hand")
+        return f"a number made from the {what}: code may compare or count with it"
     return Rewrite(node, _URLSAFE)
 
 
@@ -354,4 +352,4 @@ def _scales(op: cst.BinaryOperation, node: cst.BaseExpression) -> bool:
 
 def _part_of_value(what: str) -> str:
     return (f"the {what} is one part of the value, and code may read the rest (or the "
-            f"{what}) back: rewrite by hand")
+            f"{what}) back")

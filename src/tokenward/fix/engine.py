@@ -423,6 +423,33 @@ def _scanned_paths(outcome: ScanOutcome) -> list[str | Path]:
     return [*request.paths] or ["."]
 
 
+def _explain_manual(plan: FixPlan, outcome: ScanOutcome, unexplained: dict[str, list[int]],
+                    by_id: dict[str, Rule]) -> None:
+    """Add to the hint of a Python finding its rule's fix left alone why it did (a seeded
+    generator, a token recomputed from its input ...), when the fix kind can tell."""
+    for path, positions in unexplained.items():
+        read = outcome.files.get(path)
+        try:
+            module = cst.parse_module(decode(read.data, FileKind.PYTHON).text) if read else None
+        except cst.ParserSyntaxError:
+            module = None
+        if module is None:
+            continue
+        by_kind: dict[FixKind, list[int]] = {}
+        for position in positions:
+            kind = _kind(by_id.get(plan.manual[position].finding.rule_id))
+            if kind is not None:
+                by_kind.setdefault(kind, []).append(position)
+        for kind, chosen in by_kind.items():
+            reasons = kind.load().why_by_hand(module, [plan.manual[i].finding for i in chosen])
+            for i in chosen:
+                item = plan.manual[i]
+                reason = reasons.get(item.finding.span)
+                if reason is not None:
+                    plan.manual[i] = ManualFix(item.finding,
+                                               f"{item.hint} (not automatic: {reason})")
+
+
 def _left_alone(finding: Finding, options: FixOptions) -> bool:
     """Inline suppressions are a decision written in the code: never fixed. Baselined
     findings were accepted: fixed only when asked."""
@@ -452,6 +479,7 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
     linked: set[str] = set()  # rewriting would replace the link with a file: refused
+    unexplained: dict[str, list[int]] = {}  # Python findings a fix kind left: plan.manual
     for finding in outcome.result.findings:
         read = outcome.files.get(finding.path)
         if read is None or read.disk is None:
@@ -472,6 +500,9 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
             per_file.setdefault(finding.path, []).append(finding)
         else:
             plan.manual.append(ManualFix(finding, _manual_hint(finding, rule, python)))
+            if python and _kind(rule) is not None:
+                unexplained.setdefault(finding.path, []).append(len(plan.manual) - 1)
+    _explain_manual(plan, outcome, unexplained, by_id)
     plan.problems.extend(Problem(path, "not fixed: it is a symbolic link; fix the file it "
                                        "points to") for path in sorted(linked))
     asking = _Asking()

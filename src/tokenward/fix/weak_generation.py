@@ -13,6 +13,8 @@ reason. ``import random`` goes away when nothing uses it any more (libcst's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
@@ -22,7 +24,7 @@ from tokenward.analysis.source import NodeIndex, Source
 from tokenward.config import Config
 from tokenward.fix.base import FindingCodemod, FixNotPossible, Plan, replace_with
 from tokenward.fix.imports import NeededImport
-from tokenward.model import Finding
+from tokenward.model import Finding, Span
 
 
 class UseSecretsModule(FindingCodemod):
@@ -36,6 +38,22 @@ class UseSecretsModule(FindingCodemod):
         self._source = Source.of_module(tree, Config())
         self._imports = ImportTable.of(NodeIndex(tree))
         return super().transform_module_impl(tree)
+
+    @classmethod
+    def why_by_hand(cls, module: cst.Module, findings: Sequence[Finding]) -> dict[Span, str]:
+        """The reason :func:`secrets_rewrite` gives for each finding's call (a seeded
+        generator, a token derived from its input ...)."""
+        source = Source.of_module(module, Config())
+        assert source.index is not None
+        wanted = {f.span for f in findings}
+        reasons: dict[Span, str] = {}
+        for call in source.index.of(cst.Call):
+            span = source.span(call)
+            if span in wanted and span not in reasons:
+                answer = secrets_rewrite(source, call)
+                if isinstance(answer, str):
+                    reasons[span] = answer
+        return reasons
 
     def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
         assert isinstance(node, cst.Call) and self._source is not None
