@@ -428,26 +428,33 @@ def _explain_manual(plan: FixPlan, outcome: ScanOutcome, unexplained: dict[str, 
     """Add to the hint of a Python finding its rule's fix left alone why it did (a seeded
     generator, a token recomputed from its input ...), when the fix kind can tell."""
     for path, positions in unexplained.items():
-        read = outcome.files.get(path)
-        try:
-            module = cst.parse_module(decode(read.data, FileKind.PYTHON).text) if read else None
-        except cst.ParserSyntaxError:
-            module = None
-        if module is None:
-            continue
-        by_kind: dict[FixKind, list[int]] = {}
+        by_kind: dict[type[FindingCodemod], list[int]] = {}
         for position in positions:
             kind = _kind(by_id.get(plan.manual[position].finding.rule_id))
-            if kind is not None:
-                by_kind.setdefault(kind, []).append(position)
-        for kind, chosen in by_kind.items():
-            reasons = kind.load().why_by_hand(module, [plan.manual[i].finding for i in chosen])
+            codemod = kind.load() if kind is not None else None
+            if codemod is not None and _explains(codemod):
+                by_kind.setdefault(codemod, []).append(position)
+        read = outcome.files.get(path)
+        if not by_kind or read is None:
+            continue  # no kind here can say more than its hint: the file is not parsed
+        try:
+            module = cst.parse_module(decode(read.data, FileKind.PYTHON).text)
+        except cst.ParserSyntaxError:
+            continue
+        for codemod, chosen in by_kind.items():
+            reasons = codemod.why_by_hand(module, [plan.manual[i].finding for i in chosen])
             for i in chosen:
                 item = plan.manual[i]
                 reason = reasons.get(item.finding.span)
                 if reason is not None:
                     plan.manual[i] = ManualFix(item.finding,
                                                f"{item.hint} (not automatic: {reason})")
+
+
+def _explains(codemod: type[FindingCodemod]) -> bool:
+    """Whether the codemod says more than its rule's hint (overrides ``why_by_hand``)."""
+    return any("why_by_hand" in vars(cls) for cls in codemod.__mro__
+               if cls is not FindingCodemod)
 
 
 def _left_alone(finding: Finding, options: FixOptions) -> bool:
