@@ -439,8 +439,8 @@ def _explain_manual(plan: FixPlan, outcome: ScanOutcome, unexplained: dict[str, 
             continue  # no kind here can say more than its hint: the file is not parsed
         try:
             module = cst.parse_module(decode(read.data, FileKind.PYTHON).text)
-        except cst.ParserSyntaxError:
-            continue
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            continue  # the hint alone, as for any file the fix cannot read
         for codemod, chosen in by_kind.items():
             reasons = codemod.why_by_hand(module, [plan.manual[i].finding for i in chosen])
             for i in chosen:
