@@ -120,6 +120,18 @@ def test_function_names() -> None:
     assert function_makes_token("new_api_key") and function_makes_token("make_test_key")
     assert not function_makes_token("get_cache_key") and not function_makes_token("new_session")
     assert function_makes_token("keygen") and not function_makes_token("oxygen")
+    # A noun phrase names what the function returns; a lookup key, an operation, a flag
+    # or a public half is no secret.
+    assert function_makes_token("attachment_key") and function_makes_token("vendor_key")
+    assert not function_makes_token("object_key") and not function_makes_token("sort_key")
+    assert not function_makes_token("check_key") and not function_makes_token("is_key")
+    assert not function_makes_token("access_key") and not function_makes_token("user_key")
+
+
+def test_a_ticket_is_a_token_only_when_qualified() -> None:
+    assert names_token("login_ticket") and names_token("share_ticket")
+    assert not names_token("ticket") and not names_token("ticket_id")
+    assert mentions_tokens("def login_ticket():")
 
 
 def test_identifier_names() -> None:
@@ -470,7 +482,10 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/flow.py:_TIMEDELTA_ORDER": _UNITS,
     "analysis/randomness.py:RANDOM_FUNCS": _LIBRARY,
     "analysis/randomness.py:_HASHES": _LIBRARY,
-    "analysis/randomness.py:_PICKS": _LIBRARY,
+    "analysis/randomness.py:PICKS": _LIBRARY,
+    "analysis/secrets_rewrite.py:_TIME_METHODS": _LIBRARY,
+    "analysis/secrets_rewrite.py:_TO_TEXT": _LIBRARY,
+    "analysis/secrets_rewrite.py:_TO_NUMBER": _LIBRARY,
     "analysis/randomness.py:_ENCODINGS": _LIBRARY,
     "analysis/randomness.py:weak_source()": _LIBRARY,
     "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,

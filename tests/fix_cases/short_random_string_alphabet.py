@@ -14,7 +14,7 @@ from django.utils.crypto import get_random_string
 
 
 def activation_key():
-    activation_key = get_random_string(32)
+    activation_key = get_random_string(43)
     return activation_key
 
 

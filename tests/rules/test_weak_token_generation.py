@@ -478,3 +478,111 @@ def test_a_fallback_for_a_standard_library_import_never_runs() -> None:
             def make_token(n): return "%x" % random.getrandbits(n * 8)
         """) == [(10, 38, "return value of make_token() is made from random.getrandbits(), "
                           "which an attacker can predict")]
+
+
+def _pins(code: str) -> list[tuple[int, int, str]]:
+    return pinned(scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/tokens.py", [RULE]))
+
+
+def test_a_function_named_for_a_key_makes_that_key() -> None:
+    """A noun phrase ending in ``key`` names what the function returns (line 5, line 9);
+    a lookup key (line 13) and an operation (line 17) make no secret."""
+    code = """
+        import random
+        import uuid
+
+        def vendor_key(vendor):
+            return uuid.uuid5(uuid.NAMESPACE_URL, vendor.login).hex
+
+        def document_key(doc_id):
+            random.seed(doc_id)
+            return "%024x" % random.getrandbits(96)
+
+        def cache_key(doc_id):
+            return f"doc:{doc_id}:{random.randint(0, 9)}"
+
+        def check_key(value):
+            return value == str(uuid.uuid1())
+        """
+    assert _pins(code) == [
+        (5, 12, "return value of vendor_key() is made from uuid.uuid5() (predictable), which "
+                "an attacker can predict"),
+        (9, 22, "return value of document_key() is made from random.getrandbits(), which an "
+                "attacker can predict"),
+    ]
+
+
+def test_a_qualified_ticket_is_a_bearer_value() -> None:
+    """An ``access_ticket`` grants what a login or CAS ticket grants (line 6); a support
+    ticket's number is no secret (line 9). The encoding of the id and the time is the
+    mistake, reported where the token is made (line 6), not at the time (line 5)."""
+    code = """
+        import base64
+        import time
+
+        def access_ticket(order_id):
+            payload = f"{order_id}|{int(time.time())}"
+            return base64.b64encode(payload.encode()).decode()
+
+        def new_ticket_number(queue):
+            return f"{queue}-{int(time.time())}"
+        """
+    assert _pins(code) == [
+        (6, 12, "return value of access_ticket() is made from an encoding of guessable "
+                "input, which an attacker can predict"),
+    ]
+
+
+def test_the_key_of_a_stored_record_sent_in_a_link_is_its_credential() -> None:
+    """The value keys a record in the store and is handed out in a URL (line 6): whoever
+    has the URL reads the record. Only stored (line 11) or only linked (line 16), it is
+    an id."""
+    code = """
+        import numpy as np
+        from .auth import require_token
+        from .stores import kv
+
+        def publish(report_id):
+            ref = np.random.bytes(20).hex()
+            kv.set(f"published-report:{ref}", report_id)
+            return f"https://reports.example.com/p/{ref}"
+
+        def queue_job(report_id):
+            ref = np.random.bytes(20).hex()
+            kv.set(f"job:{ref}", report_id)
+            return ref
+
+        def job_page(report_id):
+            ref = np.random.bytes(20).hex()
+            return f"https://reports.example.com/jobs/{ref}"
+        """
+    assert _pins(code) == [
+        (6, 11, "the key of a stored record, sent in a link is made from numpy.random.bytes(), "
+                "which an attacker can predict"),
+    ]
+
+
+def test_a_finding_is_fixable_when_the_fix_rewrites_its_whole_line() -> None:
+    """Line 6's join replaces the randint inside it; line 9 holds two uuid1 calls, one
+    finding, which one rewrite would only half fix; line 12's seeded generator and line
+    15's hash of input would change meaning (reproduced, recomputed)."""
+    code = """
+        import hashlib
+        import random
+        import uuid
+
+        def new_api_key():
+            return "".join(random.choice("abcdef") for _ in range(random.randint(30, 40)))
+
+        def new_client_secret():
+            return uuid.uuid1().hex + uuid.uuid1().hex
+
+        def invite_code(seed):
+            return "%x" % random.Random(seed).getrandbits(64)
+
+        def activation_code(user):
+            return hashlib.sha1(user.email.encode()).hexdigest()
+        """
+    findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/tokens.py", [RULE])
+    assert [(f.span.line, f.fixable) for f in findings] == [
+        (6, True), (9, False), (12, False), (15, False)]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
@@ -65,11 +65,11 @@ def _counters(source: Source) -> frozenset[str]:
 
 # Functions that pick an item of a collection: from a vocabulary or a corpus, they draw an
 # existing item (an NLP token, a word) and make no new secret: ``random.choice(vocab)``.
-_PICKS = frozenset({"choice", "choices", "sample"})
+PICKS = frozenset({"choice", "choices", "sample"})
 
 
 def _picks_existing_item(call: cst.Call, attr: str) -> bool:
-    if attr not in _PICKS or not call.args:
+    if attr not in PICKS or not call.args:
         return False
     collection = call.args[0].value
     name = last_name(collection) if isinstance(
@@ -110,67 +110,79 @@ _ENCODINGS = frozenset({"b64encode", "urlsafe_b64encode", "standard_b64encode", 
                         "b16encode", "b85encode", "a85encode"})
 
 
+def _derivation_inputs(source: Source, call: cst.Call) -> list[cst.BaseExpression]:
+    """What an unkeyed hash (``hashlib.md5(x)``) or an encoding (``base64.b64encode(x)``)
+    derives its result from; nothing for other calls."""
+    name = call_name(source, call) or ""
+    module, _, attr = name.rpartition(".")
+    if module == "hashlib" and attr in _HASHES:
+        return [arg.value for arg in (call.args[1:] if attr == "new" else call.args[:1])]
+    if module == "base64" and attr in _ENCODINGS:
+        return [arg.value for arg in call.args[:1]]
+    return []
+
+
 def predictable_hash(source: Source, call: cst.Call) -> bool:
     """``hashlib.md5(user.email + str(time.time()))``: a hash of guessable input, with no
     key and no randomness in it."""
-    name = call_name(source, call) or ""
-    module, _, attr = name.rpartition(".")
-    if module != "hashlib" or attr not in _HASHES or not call.args:
-        return False
-    inputs = call.args[1:] if attr == "new" else call.args[:1]
-    return bool(inputs) and _guessable(source, [arg.value for arg in inputs])
+    return (call_name(source, call) or "").startswith("hashlib.") \
+        and _guessable(source, _derivation_inputs(source, call))[0]
 
 
 def predictable_encoding(source: Source, call: cst.Call) -> bool:
     """``base64.urlsafe_b64encode(f"{account_id}:{int(time.time())}".encode())``: an
     encoding of guessable input (user data, the time), with no key or randomness in it."""
-    name = call_name(source, call) or ""
-    module, _, attr = name.rpartition(".")
-    return module == "base64" and attr in _ENCODINGS and bool(call.args) \
-        and _guessable(source, [call.args[0].value])
+    return (call_name(source, call) or "").startswith("base64.") \
+        and _guessable(source, _derivation_inputs(source, call))[0]
+
+
+def derived_timestamps(source: Source, call: cst.Call) -> tuple[cst.Call, ...]:
+    """The timestamps a predictable hash or encoding derives from, also through locals
+    (``raw = f"{account_id}:{int(time.time())}"`` then ``b64encode(raw.encode())``): the
+    derivation is the one mistake, reported where the token is made."""
+    guessable, times = _guessable(source, _derivation_inputs(source, call))
+    return times if guessable else ()
 
 
 _MAX_FOLLOWED = 8  # local names followed to their values, per input
 
 
-def _guessable(source: Source, inputs: list[cst.BaseExpression]) -> bool:
-    """Whether ``inputs`` are made of guessable names or the time only; local names are
-    followed to their values (``raw = f"{user.id}:{ts}"``)."""
+def _guessable(source: Source, inputs: list[cst.BaseExpression]
+               ) -> tuple[bool, tuple[cst.Call, ...]]:
+    """Whether ``inputs`` are made of guessable names or the time only (and the time
+    calls among them); local names are followed to their values
+    (``raw = f"{user.id}:{ts}"``)."""
     names: list[str] = []
-    has_time = False
-    pending = [(value, False) for value in inputs]
+    times: list[cst.Call] = []
+    pending = list(inputs)
     followed = 0
     while pending:
-        top, through_local = pending.pop()
+        top = pending.pop()
         for node in subtree(top):
             if isinstance(node, cst.Name | cst.Attribute):
                 names.append(last_name(node) or "")
                 value = source.analysis.resolve(node) if isinstance(node, cst.Name) else node
                 if value is not node and followed < _MAX_FOLLOWED:
                     followed += 1
-                    pending.append((value, True))
+                    pending.append(value)
             if isinstance(node, cst.Call):
                 inner = call_name(source, node) or ""
                 if inner in STRONG_SOURCES or inner.startswith(("secrets.", "hmac.")):
-                    return False
+                    return False, ()
                 weak = weak_source(source, node)
-                if weak == "a timestamp" and not through_local:
-                    has_time = True
+                if weak == "a timestamp":
+                    times.append(node)
                 elif weak is not None:
                     # The weak source itself is reported (on its own line when it is
                     # bound to a local first): not the same mistake twice.
-                    return False
-    if any(names_keying_input(name) for name in names):
-        return False
-    return has_time or any(names_guessable_input(name) for name in names)
+                    return False, ()
+    if any(names_keying_input(name) for name in names) or not inputs:
+        return False, ()
+    return bool(times) or any(names_guessable_input(name) for name in names), tuple(times)
 
 
-# The weak calls the use-secrets fix rewrites exactly; a rule marks its other hits as not
-# fixable (``Hit(fixable=secrets_fix_applies(callee))``) so reports do not promise a fix.
-RANDOM_WITH_SECRETS_EQUIVALENT = frozenset({
-    "random.choice", "random.choices", "random.sample", "random.randint", "random.randrange",
-})
-# Calls whose length argument (first positional, or this keyword) is raised to 32.
+# Calls whose length argument (first positional, or this keyword) the use-secrets fix
+# raises (analysis.secrets_rewrite).
 LENGTH_ARGUMENT = {
     "secrets.token_hex": "nbytes",
     "secrets.token_urlsafe": "nbytes",
@@ -186,13 +198,11 @@ LENGTH_ARGUMENT = {
 _ALPHABET_ARGUMENT = {"django.utils.crypto.get_random_string": ("allowed_chars", 1)}
 
 
-def secrets_fix_applies(callee: str | None, call: Any = None) -> bool:
-    """Whether the use-secrets fix rewrites this call exactly (``call``: its libcst node)."""
-    if callee in _ALPHABET_ARGUMENT and call is not None:
-        keyword, position = _ALPHABET_ARGUMENT[callee]
-        args = list(call.args)
-        positional = [a for a in args if a.keyword is None]
-        if len(positional) > position or any(
-                a.keyword is not None and a.keyword.value == keyword for a in args):
-            return False
-    return callee in RANDOM_WITH_SECRETS_EQUIVALENT or callee in LENGTH_ARGUMENT
+def custom_alphabet(callee: str, call: cst.Call) -> bool:
+    """Whether ``call`` (of ``callee``) is given its own alphabet."""
+    if callee not in _ALPHABET_ARGUMENT:
+        return False
+    keyword, position = _ALPHABET_ARGUMENT[callee]
+    positional = [a for a in call.args if a.keyword is None]
+    return len(positional) > position or any(
+        a.keyword is not None and a.keyword.value == keyword for a in call.args)

@@ -391,6 +391,14 @@ class Source:
     # and freed with the source (never a module-level cache a later file could hit).
     _facts: dict[object, object] = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def of_module(cls, module: cst.Module, config: Config, path: str = "<fixed>") -> Source:
+        """A source over a tree already parsed (the fix's): its nodes are the tree's own, so
+        an analysis answer names nodes the caller can edit."""
+        source = cls(path, module.code, FileKind.PYTHON, config)
+        source.__dict__["module"] = module  # what the cached property would have parsed
+        return source
+
     @cached_property
     def lowered(self) -> str:
         return self.text.lower()

@@ -13,13 +13,12 @@ imported as ``store``, ``kv`` or ``r``).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, subtree
 from tokenward.analysis.randomness import STRONG_SOURCES, weak_source
 from tokenward.analysis.source import Source
-from tokenward.analysis.token_flow import literal_text
+from tokenward.analysis.token_flow import NAMESPACED_KEY, literal_text
 from tokenward.analysis.vocabulary import names_auth_purpose
 
 if TYPE_CHECKING:
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# ``reset:`` / ``team-invite:`` / ``app:session:`` at the start of a key's literal text.
-_NAMESPACE = re.compile(r"^[A-Za-z][\w\-]*(?::[\w\-]+)*:")
 _MAX_HOPS = 4
 
 
@@ -36,7 +33,7 @@ def key_prefix(source: Source, key: cst.BaseExpression) -> str | None:
     """The namespace of a Redis-style key (``"reset"`` for ``f"reset:{code}"``), read from
     the literal text before the first interpolation; None when the key is not one."""
     text = _leading_text(source, key)
-    match = _NAMESPACE.match(text) if text else None
+    match = NAMESPACED_KEY.match(text) if text else None
     return match.group(0).rstrip(":") if match else None
 
 

@@ -22,6 +22,7 @@ calls) ends the walk: not a token.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -151,15 +152,9 @@ class _Walker:
 
     def _fstring_part(self, part: cst.FormattedStringExpression) -> str | object:
         fstring = self.index.parent(part)
-        if isinstance(fstring, cst.FormattedString):
-            before = ""
-            for piece in fstring.parts:
-                if piece is part:
-                    break
-                before = before + piece.value if isinstance(
-                    piece, cst.FormattedStringText) else ""
-            if text_before_marks_token(before):
-                return "a token in a URL or header"
+        if isinstance(fstring, cst.FormattedString) \
+                and text_before_marks_token(_text_before(fstring, part)):
+            return "a token in a URL or header"
         return _CONTINUE
 
     def _argument(self, arg: cst.Arg, depth: int) -> str | object | None:
@@ -318,11 +313,32 @@ class _Walker:
         binding = self.analysis.binding_of(target)
         if binding is None:
             return None
-        for use in islice(self.analysis.uses(binding), MAX_USES):
+        uses = list(islice(self.analysis.uses(binding), MAX_USES))
+        for use in uses:
             found = self.use(use, depth + 1)
             if found:
                 return found
-        return None
+        return self._capability_link(uses)
+
+    def _capability_link(self, uses: Sequence[cst.CSTNode]) -> str | None:
+        """``kv.hset(f"archive-link:{value}", ...)`` and ``f"https://host/archive/{value}"``:
+        the value is the key of a stored record and is handed out in a URL, so whoever holds
+        the URL reaches the record. It is that record's credential, whatever it is called."""
+        keyed = linked = False
+        for use in uses:
+            part = self.index.parent(use)
+            fstring = self.index.parent(part)
+            if not isinstance(part, cst.FormattedStringExpression) or part.expression is not use \
+                    or not isinstance(fstring, cst.FormattedString):
+                continue
+            before = _text_before(fstring, part)
+            arg = self.index.parent(fstring)
+            call = self.index.parent(arg)
+            if isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and call.args[0] is arg \
+                    and last_name(call.func) in _KEYED_SINKS and NAMESPACED_KEY.fullmatch(before):
+                keyed = True
+            linked = linked or before.startswith(("https://", "http://"))
+        return "the key of a stored record, sent in a link" if keyed and linked else None
 
     def _returned(self, ret: cst.Return, depth: int) -> str | None:
         func = self.analysis.function(ret)
@@ -341,6 +357,19 @@ class _Walker:
 
 
 _CONTINUE = object()
+# ``reset:`` / ``team-invite:`` / ``app:session:``: the namespace of a Redis-style key, the
+# literal text before its first interpolation.
+NAMESPACED_KEY = re.compile(r"^[A-Za-z][\w\-]*(?::[\w\-]+)*:")
+
+
+def _text_before(fstring: cst.FormattedString, part: cst.FormattedStringExpression) -> str:
+    """The literal text of ``fstring`` between the previous hole and ``part``."""
+    before = ""
+    for piece in fstring.parts:
+        if piece is part:
+            break
+        before = before + piece.value if isinstance(piece, cst.FormattedStringText) else ""
+    return before
 
 
 def literal_text(node: cst.BaseExpression) -> str | None:

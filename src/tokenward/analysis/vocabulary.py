@@ -175,8 +175,11 @@ _ONE_TIME_QUALIFIERS = frozenset({
     "twofa", "2fa", "security", "recovery", "backup", "unlock", "onetime", "email", "auth",
     "authorization", "gift", "voucher", "redeem", "redemption", "device", "user", "pairing",
     "approval", "registration", "enrollment", "enrolment", "mf", "card", "access", "checkin",
+    "share",
 })
-_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits"})
+# (A ticket alone is a support ticket; a ``login_ticket`` or ``share_ticket`` is a bearer
+# value, as CAS and Kerberos tickets are.)
+_ONE_TIME_HEADS_QUALIFIED = frozenset({"code", "key", "link", "digits", "ticket"})
 # A URL that is the emailed one-time link itself (noun phrases, not endpoints).
 _ONE_TIME_URL_QUALIFIERS = frozenset({"reset", "invite", "invitation", "activation",
                                       "verification", "confirmation", "magic", "link",
@@ -550,8 +553,8 @@ _NOT_MINTED_FIRST = frozenset({"request", "trace", "correlation", "span", "idemp
 
 def function_makes_token(name: str, doc: str = "") -> bool:
     """``generate_token``, ``make_reset_code``, ``new_api_key``, ``random_password``,
-    ``make_test_key`` (a maker verb and ``key``, not a lookup key by its name or by its
-    docstring ``doc``)."""
+    ``make_test_key``, ``attachment_key`` (a maker verb or a noun phrase, and ``key``, not a
+    lookup key by its name or by its docstring ``doc``)."""
     ws = name_words(name)
     if not ws or ws[0] in _NOT_MINTED_FIRST:
         return False
@@ -560,8 +563,14 @@ def function_makes_token(name: str, doc: str = "") -> bool:
     body = ws[1:] if ws[0] in _MAKER_VERBS and len(ws) > 1 else ws
     if names_token("_".join(body)):
         return True
-    return (len(ws) >= 2 and ws[0] in _MAKER_VERBS and ws[-1] == "key"
-            and not set(ws[1:-1]) & _LOOKUP_KEYS and not describes_lookup_key(doc))
+    if len(ws) < 2 or ws[-1] != "key" or describes_lookup_key(doc):
+        return False
+    if ws[0] in _MAKER_VERBS:
+        return not set(ws[1:-1]) & _LOOKUP_KEYS
+    # A noun phrase names what the function returns: ``attachment_key()`` makes the key of
+    # an attachment (not an operation, a flag, a lookup key or a public half).
+    return ws[0] not in _LEADING_VERBS | _LEADING_FLAGS and not set(ws[:-1]) & _LOOKUP_KEYS \
+        and (ws[-2], "key") not in _NOT_ONE_TIME
 
 
 _IDENTIFIER_HEADS = frozenset({"id", "ids", "pk", "uuid", "guid", "prefix", "suffix"})
@@ -1062,7 +1071,8 @@ def value_spells_name(value: str, name: str) -> bool:
 # found through the head words (``_code``, ``code_``).
 _COMMON_QUALIFIERS = frozenset({"email", "access", "device", "login", "security", "backup",
                                 "claim", "approval", "registration", "signin", "signup",
-                                "authorization", "enrollment", "enrolment", "pairing", "card"})
+                                "authorization", "enrollment", "enrolment", "pairing", "card",
+                                "share"})
 
 
 def _prefilter_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -1071,7 +1081,8 @@ def _prefilter_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     between non-letters, because a bare ``pin`` is in ``mapping`` and ``pat`` in ``path``).
     The ``password`` family shares ``passw``."""
     heads = {*_CREDENTIAL_HEADS, *_UNGUESSABLE_WORDS, *_ONE_TIME_HEADS, *_SESSION_WORDS,
-             "remember", "code", "link", "key", "cookie", "sid", "verifier", *_COMPOUNDS,
+             "remember", "code", "link", "key", "ticket", "cookie", "sid", "verifier",
+             *_COMPOUNDS,
              *(w for w in _ONE_TIME_QUALIFIERS if w not in _COMMON_QUALIFIERS)}
     long_words = {("passw" if w.startswith("passw") else w) for w in heads if len(w) >= 5}
     short_words = {w for w in heads if len(w) < 5}

@@ -84,6 +84,12 @@ class FindingCodemod(VisitorBasedCodemodCommand):
     def plan(self, finding: Finding, node: cst.CSTNode) -> Plan:
         raise NotImplementedError
 
+    @classmethod
+    def why_by_hand(cls, module: cst.Module, findings: Sequence[Finding]) -> dict[Span, str]:
+        """Why findings the rule marked not fixable are left by hand, by span (shown with
+        the hint); empty when this kind cannot say more than the hint."""
+        return {}
+
     # -- helpers for subclasses ------------------------------------------------------------
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:

@@ -424,6 +424,40 @@ def _scanned_paths(outcome: ScanOutcome) -> list[str | Path]:
     return [*request.paths] or ["."]
 
 
+def _explain_manual(plan: FixPlan, outcome: ScanOutcome, unexplained: dict[str, list[int]],
+                    by_id: dict[str, Rule]) -> None:
+    """Add to the hint of a Python finding its rule's fix left alone why it did (a seeded
+    generator, a token recomputed from its input ...), when the fix kind can tell."""
+    for path, positions in unexplained.items():
+        by_kind: dict[type[FindingCodemod], list[int]] = {}
+        for position in positions:
+            kind = _kind(by_id.get(plan.manual[position].finding.rule_id))
+            codemod = kind.load() if kind is not None else None
+            if codemod is not None and _explains(codemod):
+                by_kind.setdefault(codemod, []).append(position)
+        read = outcome.files.get(path)
+        if not by_kind or read is None:
+            continue  # no kind here can say more than its hint: the file is not parsed
+        try:
+            module = cst.parse_module(decode(read.data, FileKind.PYTHON).text)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            continue  # the hint alone, as for any file the fix cannot read
+        for codemod, chosen in by_kind.items():
+            reasons = codemod.why_by_hand(module, [plan.manual[i].finding for i in chosen])
+            for i in chosen:
+                item = plan.manual[i]
+                reason = reasons.get(item.finding.span)
+                if reason is not None:
+                    plan.manual[i] = ManualFix(item.finding,
+                                               f"{item.hint} (not automatic: {reason})")
+
+
+def _explains(codemod: type[FindingCodemod]) -> bool:
+    """Whether the codemod says more than its rule's hint (overrides ``why_by_hand``)."""
+    return any("why_by_hand" in vars(cls) for cls in codemod.__mro__
+               if cls is not FindingCodemod)
+
+
 def _left_alone(finding: Finding, options: FixOptions) -> bool:
     """Inline suppressions are a decision written in the code: never fixed. Baselined
     findings were accepted: fixed only when asked."""
@@ -453,6 +487,7 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
     env_file = (root / ".env").resolve()
     per_file: dict[str, list[Finding]] = {}
     linked: set[str] = set()  # rewriting would replace the link with a file: refused
+    unexplained: dict[str, list[int]] = {}  # Python findings a fix kind left: plan.manual
     for finding in outcome.result.findings:
         read = outcome.files.get(finding.path)
         if read is None or read.disk is None:
@@ -473,6 +508,9 @@ def plan_fixes(outcome: ScanOutcome, config: Config, *,
             per_file.setdefault(finding.path, []).append(finding)
         else:
             plan.manual.append(ManualFix(finding, _manual_hint(finding, rule, python)))
+            if python and _kind(rule) is not None:
+                unexplained.setdefault(finding.path, []).append(len(plan.manual) - 1)
+    _explain_manual(plan, outcome, unexplained, by_id)
     plan.problems.extend(Problem(path, "not fixed: it is a symbolic link; fix the file it "
                                        "points to") for path in sorted(linked))
     asking = _Asking()

@@ -13,7 +13,7 @@ from tokenward.analysis.python import (
     last_name,
     string_value,
 )
-from tokenward.analysis.randomness import secrets_fix_applies
+from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
@@ -169,7 +169,8 @@ def _detect(source: Source) -> Iterator[Hit]:
         if use is None or (bits >= UNIQUE_BITS and token_use(source, node, secrecy=True) is None):
             continue
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
-                  fixable=node is call and secrets_fix_applies(call_name(source, call), call))
+                  fixable=node is call
+                  and isinstance(secrets_rewrite(source, call), Rewrite))
 
 
 RULE = Rule(
@@ -181,7 +182,7 @@ RULE = Rule(
     cwe=(330, 331),
     message="{target} has too little entropy: {detail}; use at least 16 random bytes",
     hint="Ask for at least 32 bytes: secrets.token_urlsafe(32), os.urandom(32), "
-         "get_random_string(32)",
+         "get_random_string(43)",
     docs=RuleDocs(
         what="Finds tokens, keys and codes made by a cryptographic source but with fewer "
              "than 16 bytes (128 bits): `secrets.token_hex/token_urlsafe/token_bytes(n)` and "
@@ -208,10 +209,14 @@ RULE = Rule(
                     "cannot resolve; test code.",
         references=("https://cwe.mitre.org/data/definitions/331.html",
                     "https://docs.python.org/3/library/secrets.html#how-many-bytes-should-tokens-use"),
-        fix_safety="The fix raises the length argument to 32 (bytes, or characters for "
-                   "`get_random_string`). Tokens get longer: check column sizes and any "
-                   "length validation. Truncations are left for you to change by "
-                   "hand.",
+        fix_safety="The fix raises the length argument to 32 bytes "
+                   "(`secrets.token_bytes(8).hex()` becomes `secrets.token_bytes(32).hex()`), "
+                   "or to 43 characters for `get_random_string` (256 bits of its default "
+                   "alphabet). Tokens get longer: check column sizes and any length "
+                   "validation. A custom alphabet (`get_random_string(6, \"0123456789\")`) "
+                   "makes the length a product decision, and truncations "
+                   "(`uuid4().hex[:8]`) may be sized for display: both are left for you to "
+                   "change by hand.",
     ),
     detect=_detect,
     kinds=PYTHON,

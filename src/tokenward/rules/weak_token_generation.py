@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.python import call_name, in_dead_import_fallback
+from tokenward.analysis.python import in_dead_import_fallback
 from tokenward.analysis.randomness import (
+    derived_timestamps,
     predictable_encoding,
     predictable_hash,
-    secrets_fix_applies,
     weak_source,
 )
+from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import (
@@ -50,28 +51,54 @@ _SOURCE_MARKERS = ("random.", "import random", "from random", "random as", "nump
                    "b32encode", "b16encode", "b85encode", "a85encode")
 
 
+_HASHED = "a hash of guessable input"
+_ENCODED = "an encoding of guessable input"
+
+
 def _detect(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
     seen_lines: set[int] = set()
+    found: list[tuple[cst.Call, str, str]] = []
     for call in source.index.of(cst.Call):
         detail = weak_source(source, call)
         if detail is None and predictable_hash(source, call):
-            detail = "a hash of guessable input"
+            detail = _HASHED
         if detail is None and predictable_encoding(source, call):
-            detail = "an encoding of guessable input"
+            detail = _ENCODED
         if detail is None:
             continue
         use = token_use(source, call, time_value=detail == "a timestamp")
         if use is None or _in_non_token_function(source, call) \
                 or in_dead_import_fallback(source, call):
             continue
+        found.append((call, detail, use))
+    # A time hashed or encoded into the token is that derivation's input, not a second
+    # mistake: reported once, where the token is made.
+    derived = {id(t) for call, detail, _ in found if detail in (_HASHED, _ENCODED)
+               for t in derived_timestamps(source, call)}
+    reported = [call for call, _, _ in found if id(call) not in derived]
+    for call, detail, use in found:
+        if id(call) in derived:
+            continue
         span = source.span(call)
         if span.line in seen_lines:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
         yield Hit(span=span, target=use, detail=detail, code=source.code(call),
-                  fixable=secrets_fix_applies(call_name(source, call)))
+                  fixable=_fixable(source, call, [c for c in reported if c is not call
+                                                  and source.span(c).line == span.line]))
+
+
+def _fixable(source: Source, call: cst.Call, others: list[cst.Call]) -> bool:
+    """Whether the use-secrets fix rewrites the line's mistake whole: the rewrite of
+    ``call`` also replaces the other weak calls of its line (``"".join(choice(...) for _ in
+    range(randint(8, 12)))``); ``uuid1().hex + uuid1().hex`` would be half fixed."""
+    rewrite = secrets_rewrite(source, call)
+    if not isinstance(rewrite, Rewrite):
+        return False
+    assert source.index is not None
+    return all(rewrite.node in source.index.ancestors(other) for other in others)
 
 
 RULE = Rule(
@@ -98,7 +125,11 @@ RULE = Rule(
              "class too: `GiftCard(code=...)`, and followed to where the object's field is "
              "read back), an attribute given an expiry beside it (`x.code` and "
              "`x.code_expires_at`), the name of the function that returns it (or how that "
-             "function's result is used) or prints it, and sinks such as cookies and cache "
+             "function's result is used) or prints it (a noun phrase ending in `key`, "
+             "`attachment_key()`, names the key it makes; a qualified `ticket` such as "
+             "`login_ticket` is a bearer value), a value that keys a stored record "
+             "(`kv.set(f\"share:{value}\", ...)`) and is also handed out in a URL, and "
+             "sinks such as cookies and cache "
              "keys (names read from module constants too), `?token=` URLs, `url_for(..., "
              "key=...)`, text before a `%s` such as `SESSIONID=`, and calls like "
              "`store_token()` or `send_reset_email()`.",
@@ -129,12 +160,29 @@ RULE = Rule(
                     "https://cwe.mitre.org/data/definitions/338.html",
                     "https://docs.python.org/3/library/secrets.html",
                     "https://peps.python.org/pep-0506/"),
-        fix_safety="The fix replaces the weak call by its `secrets` equivalent. A string "
-                   "built from `random.choice` becomes `secrets.token_urlsafe(32)` (43 URL-safe "
+        fix_safety="The fix replaces the weak call by its `secrets` equivalent, with at "
+                   "least 32 bytes, and adds `import secrets` once. A string built from "
+                   "`random.choice`/`choices`/`sample` (also of a `random.Random()` instance, "
+                   "also in a comprehension) becomes `secrets.token_urlsafe(32)` (43 URL-safe "
                    "characters: check column sizes and any validation of the alphabet); "
-                   "`random.randint(a, b)` becomes `secrets.randbelow(b - a + 1) + a` (same "
-                   "range); `random.choice` becomes `secrets.choice`. Other sources are left "
-                   "for you to change by hand.",
+                   "hex text (`\"%032x\" % random.getrandbits(128)`, `f\"{...:016x}\"`, "
+                   "`str(uuid.uuid1())`, `uuid.uuid1().hex`) becomes `secrets.token_hex(32)` "
+                   "(64 characters); `numpy.random.bytes(n)` and `random.randbytes(n)` become "
+                   "`secrets.token_bytes(32)`; a bare `getrandbits(k)` becomes "
+                   "`secrets.randbits(256)`; `random.randint(a, b)` becomes "
+                   "`secrets.randbelow(b - a + 1) + a` (same range: `str(randint(100000, "
+                   "999999))` stays a six-digit code); `random.choice` becomes "
+                   "`secrets.choice`; a timestamp or counter that is the whole text token "
+                   "(`str(int(time.time()))`) becomes `secrets.token_urlsafe(32)`. "
+                   "The call is left for you where a rewrite would change what the value "
+                   "means: a "
+                   "generator seeded with a value (`random.seed(x)`, `random.Random(x)`: the "
+                   "same seed gives the same token, which code may rely on to make it again); "
+                   "`uuid3`/`uuid5`, hashes and encodings of input (such a token is usually "
+                   "recomputed to verify it: an activation code `sha1(pk + email)` is checked "
+                   "by recomputing it, so a random value would break the check; store a "
+                   "random token instead); a time or count that is one part of the value (the "
+                   "rest may be read back); a number or a UUID object (its type may matter).",
     ),
     detect=_detect,
     kinds=PYTHON,
@@ -219,6 +267,17 @@ RULE = Rule(
                 Expected(8, 23, "api_key is made from a seeded generator (choices()), which an "
                                 "attacker can predict"),
             ),
+            fixed="""
+            import secrets
+            from random import Random
+
+            _rng = Random()
+
+            def new_session(response):
+                response.set_cookie("session_id", secrets.token_hex(32))
+                api_key = secrets.token_urlsafe(32)
+                return api_key
+            """,
         ),
         Example(
             """
