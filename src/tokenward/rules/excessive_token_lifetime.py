@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
+from tokenward.analysis.issuers import forwarded_lifetimes, makes_credential
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     LIMITS,
@@ -31,7 +33,6 @@ from tokenward.analysis.vocabulary import (
     function_makes_token,
     lifetime_name,
     mentions_tokens,
-    names_token,
     states_lifetime,
     switches_expiry_off,
 )
@@ -174,7 +175,7 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
         issues = states_lifetime(word) and (
-            _makes_credential(call) or function_makes_token(callee))
+            makes_credential(call) or function_makes_token(callee))
         if key is None and issues:
             key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
         if key is None:
@@ -192,18 +193,6 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
                 yield hit
 
 
-def _makes_credential(call: cst.Call) -> bool:
-    """``ApiKey(...)``, ``PersonalAccessToken.objects.create(...)``,
-    ``LabKey.issue(...)``: the class called or whose method is called names a
-    credential."""
-    func = call.func
-    while isinstance(func, cst.Attribute):
-        if names_token(func.attr.value) and func.attr.value[:1].isupper():
-            return True
-        func = func.value
-    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
-
-
 def _detect_python(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
@@ -211,6 +200,29 @@ def _detect_python(source: Source) -> Iterator[Hit]:
     yield from _dict_elements(source)
     yield from _exp_items(source)
     yield from _keyword_arguments(source)
+    yield from _forwarded(source)
+
+
+def _forwarded(source: Source) -> Iterator[Hit]:
+    """``request_token(..., seconds=TEN_YEARS)`` where ``request_token`` hands ``seconds``
+    on as ``V1TokenRequestSpec(expiration_seconds=seconds)``: judged like the keyword
+    itself, reported where the value is written (a module constant once, whatever calls
+    hand it on)."""
+    reported: set[cst.CSTNode] = set()
+    for found in forwarded_lifetimes(source):
+        if found.origin in reported:
+            continue
+        key = lifetime_name(found.keyword, found.callee) or LifetimeName("refresh", 1)
+        seconds = _judge(source, key, found.value, True)
+        if seconds is None:
+            continue
+        callee = source.code(found.call.func)
+        hit = _hit(source, found.origin, source.code(found.value), key.kind, seconds)
+        if hit:
+            reported.add(found.origin)
+            line = source.span(found.call).line
+            yield replace(hit, detail=f"{hit.detail} ({found.keyword} of {found.callee}, "
+                                      f"through {callee}() on line {line})")
 
 
 # -- config files ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.issuers import JWT, defaulted_calls
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
 from tokenward.analysis.python import argument
 from tokenward.analysis.source import Source
@@ -40,6 +41,21 @@ def _detect(source: Source) -> Iterator[Hit]:
             detail=source.code(arg.value) if len(source.code(arg.value)) <= 40 else "payload",
             code=source.code(call),
             fixable=by_module and facts.literal is not None,
+        )
+    yield from _through_issuers(source)
+
+
+def _through_issuers(source: Source) -> Iterator[Hit]:
+    """``security.create_access_token(data)``, whose ``expires_delta=None`` default leaves
+    out the ``exp`` it sets only when given (that function in this file or, found by the
+    project join, in another)."""
+    for found in defaulted_calls(source, JWT):
+        yield Hit(
+            span=source.span(found.call),
+            target=source.code(found.call.func),
+            detail=f"{found.parameter.parameter}=None by default, {found.where}",
+            code=source.code(found.call),
+            fixable=False,
         )
 
 

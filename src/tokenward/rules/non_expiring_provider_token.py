@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.issuers import RECORD, defaulted_calls
 from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
@@ -240,6 +241,13 @@ def _detect(source: Source) -> Iterator[Hit]:
                or _credential_record(source, call))
         if hit:
             yield hit
+    for found in defaulted_calls(source, RECORD):
+        # ``LabKey.issue(owner, name)`` whose ``expires_at=None`` default is stored as the
+        # key's expiry (that method in this file or, found by the project join, another).
+        yield Hit(span=source.span(found.call), target=f"{source.code(found.call.func)}()",
+                  detail=f"with {found.parameter.parameter} left at its default None, "
+                         f"stored as its expiry ({found.where}): it never expires",
+                  code=source.code(found.call), fixable=False)
 
 
 RULE = Rule(
@@ -284,7 +292,7 @@ RULE = Rule(
     options=(_LIMIT,),
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations", "create token", "authtoken",
-              "session.add", ".save("),
+              "session.add", ".save(", "objects.create"),
     bad=(
         Example(
             """

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,8 +29,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.analysis.context import file_context, region_context
+from tokenward.analysis.issuers import ImportedIssuer, Summary, summary
 from tokenward.analysis.providers import proves_itself, validated
 from tokenward.analysis.source import (
+    FileKind,
     Source,
     bom_encoding,
     decode,
@@ -37,6 +40,7 @@ from tokenward.analysis.source import (
     is_text_kind,
     kind_of,
 )
+from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.config import Config
 from tokenward.model import (
     CONTEXT_POLICY,
@@ -82,6 +86,8 @@ class FileTask:
     # The git object id of ``data`` (a blob of the index or of history): the result cache
     # keys the task by it, so a cached blob need not even be read.
     blob: str | None = None
+    # Issuers of other files this one calls (scanner/project.py's join): the second pass.
+    imported: tuple[ImportedIssuer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class FileResult:
     parsed: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     cached: bool = False  # served from the result cache
+    # What a Python file tells the others (analysis/issuers.py), for the project join.
+    summary: Summary | None = None
 
 
 def active_rules(config: Config, rules: Sequence[Rule]) -> tuple[Rule, ...]:
@@ -158,10 +166,13 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 "text with each NUL read as a separator", unscanned=True))
     context = file_context_of(project_path(task.path, config.root), text[:CONTEXT_HEAD],
                               config)
-    source = Source(task.path, text, kind, config, decoded.encoding, context)
+    source = Source(task.path, text, kind, config, decoded.encoding, context,
+                    task.imported)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
-        if not rule.applies_to(kind) or not rule.wants(source.lowered):
+        # A file the join hands facts to is scanned again by every rule: the prefilters
+        # only save time, and they look for words the facts stand in for (a few files).
+        if not rule.applies_to(kind) or not (task.imported or rule.wants(source.lowered)):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
@@ -176,13 +187,32 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
+    summary = _summary(source)
     source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
     errors = [replace(e, message=redactor.text(e.message)) for e in errors]
     parsed = "module" in source.__dict__ and source.__dict__["module"] is not None
-    return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed)
+    return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed,
+                      summary=summary)
+
+
+# A class that names a key (``LabIntegrationKey``, ``MerchantApiKey``): words the
+# lifecycle prefilter leaves out, since ``key`` alone is in every other file.
+_KEY_CLASS = re.compile(r"[a-z0-9]Key\b")
+
+
+def _summary(source: Source) -> Summary | None:
+    """The file's summary for the project join: for Python a rule parsed already, or
+    that could name a token (the lifecycle rules' prefilter, a ``...Key`` class), so a
+    file is seldom parsed for it alone."""
+    if source.kind is not FileKind.PYTHON or not (
+            "module" in source.__dict__ or mentions_tokens(source.lowered)
+            or _KEY_CLASS.search(source.text)):
+        return None
+    found = summary(source)
+    return found if found.issuers or found.calls else None
 
 
 def project_path(path: str, root: str) -> str:
@@ -409,8 +439,11 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
               jobs: int | None = None, use_cache: bool | None = None,
               progress: Progress | None = None) -> ScanResult:
     """Scan prepared file contents (from disk, or blobs from the git index)."""
+    from tokenward.scanner.project import join
+
     results = scan_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                          progress=progress)
+    results = join(tasks, results, config, active_rules(config, rules))
     return assemble(results, cache_hits=sum(1 for r in results if r.cached))
 
 
