@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import textwrap
 
-from tokenward.analysis.issuers import JWT, RECORD, LifetimeParameter, Summary, summary
+from tokenward.analysis.issuers import (
+    JWT,
+    RECORD,
+    LifetimeParameter,
+    Summary,
+    may_define_issuers,
+    outgoing,
+    summary,
+)
 from tokenward.analysis.source import FileKind, Source
 from tokenward.config import Config
 
 
-def summary_of(code: str) -> Summary:
+def source_of(code: str) -> Source:
     text = textwrap.dedent(code).lstrip("\n")
-    return summary(Source("app/security.py", text, FileKind.PYTHON, Config()))
+    return Source("app/security.py", text, FileKind.PYTHON, Config())
+
+
+def summary_of(code: str) -> Summary:
+    return summary(source_of(code))
 
 
 def test_a_jwt_whose_exp_is_set_only_when_the_lifetime_is_given() -> None:
@@ -92,8 +104,8 @@ def test_a_record_that_stores_the_lifetime_it_is_given() -> None:
     )
 
 
-def test_the_calls_it_makes_through_its_imports_and_the_json_round_trip() -> None:
-    found = summary_of("""
+def test_the_calls_it_makes_through_its_imports() -> None:
+    found = outgoing(source_of("""
         from ..core import security
         from .models import LabIntegrationKey
         from flask_jwt_extended import create_access_token
@@ -105,8 +117,16 @@ def test_the_calls_it_makes_through_its_imports_and_the_json_round_trip() -> Non
             create_access_token(identity=user.id)
             helpers.format_name(user)
             local_helper(user)
-        """)
-    assert found.calls == ("..core.security.create_access_token",
-                           ".models.LabIntegrationKey.issue",
-                           "flask_jwt_extended.create_access_token")
+        """))
+    assert found == ("..core.security.create_access_token", ".models.LabIntegrationKey.issue",
+                     "flask_jwt_extended.create_access_token")
+
+
+def test_the_text_test_before_any_parse_and_the_json_round_trip() -> None:
+    assert may_define_issuers("def f(data, expires_delta: timedelta | None = None):")
+    assert may_define_issuers("def issue(cls, owner, expires_at=None):")
+    assert not may_define_issuers("def f(data, parent=None, ttl=60):")
+    found = Summary((LifetimeParameter("LabKey.issue", "expires_at", 1, RECORD, 4),
+                     LifetimeParameter("create_token", "ttl", None, JWT, 9)))
     assert Summary.from_json(found.to_json()) == found
+    assert found.names() == {"LabKey", "create_token"}

@@ -186,24 +186,18 @@ def test_claims_from_a_helper() -> None:
 
 
 def test_a_call_that_leaves_the_issuers_lifetime_at_none() -> None:
-    code = """
-        import jwt
+    from tests.scanner.test_project import SECURITY
 
-        def create_access_token(data, expires_delta=None):
-            to_encode = data.copy()
-            if expires_delta is not None:
-                to_encode["exp"] = now() + expires_delta
-            return jwt.encode(to_encode, KEY)
+    code = SECURITY + """
+    def client_token(client):
+        return create_access_token({"sub": client.id})
 
-        def client_token(client):
-            return create_access_token({"sub": client.id})
-
-        def device_token(device, extra):
-            a = create_access_token({"sub": device.id}, timedelta(minutes=30))
-            b = create_access_token({"sub": device.id}, expires_delta=timedelta(minutes=5))
-            c = create_access_token({"sub": device.id}, **extra)
-            return a, b, c
-        """
+    def device_token(device, extra):
+        a = create_access_token({"sub": device.id}, timedelta(minutes=30))
+        b = create_access_token({"sub": device.id}, expires_delta=timedelta(minutes=5))
+        c = create_access_token({"sub": device.id}, **extra)
+        return a, b, c
+    """
     text = textwrap.dedent(code).lstrip("\n")
     assert pinned(scan_snippet(text, "app/security.py", [RULE])) == [
         (10, 12, "create_access_token() mints a token whose claims (expires_delta=None by "

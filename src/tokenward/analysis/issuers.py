@@ -9,10 +9,10 @@ on as a ``TokenRequest``'s ``expiration_seconds`` and a caller gives it ten year
 A file's :class:`Summary` is what it exports to the others (computed in the worker with
 the file's other findings, cached with it, picklable and JSON-able): the functions whose
 lifetime parameter defaults to ``None`` and means "no expiry" there
-(:class:`LifetimeParameter`), and the token-named calls it makes through its imports. The
-scanner's project join (:mod:`tokenward.scanner.project`) resolves those calls against
-the other files' summaries and scans the calling file again with what it found
-(``Source.imported``). Within one file the same facts are read directly.
+(:class:`LifetimeParameter`). The scanner's project join (:mod:`tokenward.scanner.project`)
+resolves the token-named calls of the files that spell an issuer's name
+(:func:`outgoing`) against the summaries and scans each calling file again with what it
+found (``Source.imported``). Within one file the same facts are read directly.
 
 Functions are found by name and signature, as a reviewer would: a name that makes a token
 (``create_access_token``, ``new_api_key``) or a method of a class that names a credential
@@ -25,6 +25,7 @@ of a credential record (``cls.objects.create(..., expires_at=expires_at)``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -62,24 +63,25 @@ class LifetimeParameter:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a Python file tells the others: its issuers, and the qualified names of the
-    token-named calls it makes through its imports (``..core.security.create_token``)."""
+    """What a Python file tells the others: the token issuers it defines."""
 
     issuers: tuple[LifetimeParameter, ...] = ()
-    calls: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, object]:
-        return {"issuers": [[p.function, p.parameter, p.position, p.sink, p.line]
-                            for p in self.issuers], "calls": list(self.calls)}
+    def to_json(self) -> list[list[str | int | None]]:
+        return [[p.function, p.parameter, p.position, p.sink, p.line] for p in self.issuers]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Summary:
+    def from_json(cls, data: list[list[Any]]) -> Summary:
         """The summary :meth:`to_json` wrote (a cache row; a malformed one raises
         ValueError, TypeError or KeyError, which the cache treats as a bad row)."""
-        issuers = tuple(LifetimeParameter(str(f), str(p), None if n is None else int(n),
-                                          str(s), int(line or 0))
-                        for f, p, n, s, line in data["issuers"])
-        return cls(issuers, tuple(str(c) for c in data["calls"]))
+        return cls(tuple(LifetimeParameter(str(f), str(p), None if n is None else int(n),
+                                           str(s), int(line))
+                         for f, p, n, s, line in data))
+
+    def names(self) -> set[str]:
+        """What a file that calls one of these issuers must spell: the function's name,
+        or the class whose method it is."""
+        return {p.function.partition(".")[0] for p in self.issuers}
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,35 @@ def token_named(qualified: str) -> bool:
                for part in qualified.split(".") if part)
 
 
+# ``expires_at=None`` / ``ttl: int | None = None``: what an issuer's signature has.
+_NONE_DEFAULT = re.compile(r"(?<![=!<>])=[ \t]*None\b")
+
+
+def may_define_issuers(text: str) -> bool:
+    """A cheap test before any parse: a parameter that states a lifetime defaults to
+    ``None`` somewhere in the text (the name before ``=``, its annotation cut off)."""
+    for match in _NONE_DEFAULT.finditer(text):
+        start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 200)
+        before = text[start:match.start()]
+        cut = max(before.rfind(","), before.rfind("("))
+        name = before[cut + 1:].partition(":")[0].strip()
+        if name.isidentifier() and states_lifetime(name):
+            return True
+    return False
+
+
 def summary(source: Source) -> Summary:
     """The file's summary (empty for a file that does not parse)."""
     if source.index is None:
         return Summary()
-    return Summary(own_issuers(source), _outgoing(source))
+    return Summary(own_issuers(source))
 
 
-def _outgoing(source: Source) -> tuple[str, ...]:
-    assert source.index is not None
+def outgoing(source: Source) -> tuple[str, ...]:
+    """The qualified names of the token-named calls the file makes through its imports
+    (``..core.security.create_access_token``), for the project join to resolve."""
+    if source.index is None:
+        return ()
     imports = source.analysis.imports.names
     found: set[str] = set()
     for call in source.index.of(cst.Call):

@@ -316,7 +316,13 @@ RULE = Rule(
              "to a fixed date ten years or more ahead (`datetime(2099, 1, 1)`), and lifetimes "
              "given to what issues a credential: a class naming one (`ApiKey(...)`, "
              "`PersonalAccessToken(...)`, `LabKey.issue(expires_at=...)`) or a "
-             "`create_api_token`-style function, where `expires_at=None` means never. "
+             "`create_api_token`-style function, where `expires_at=None` means never; "
+             "also a lifetime handed through a parameter of a function of the same file "
+             "that passes it on, unchanged, to such a call (`request_token(ns, sa, "
+             "seconds=TEN_YEARS)` where `request_token` gives `seconds` as a "
+             "`V1TokenRequestSpec`'s `expiration_seconds`), reported where the value is "
+             "written: the module constant (once, whatever calls hand it on), else the "
+             "argument. "
              "Values are read from literals, arithmetic, `timedelta(...)`, constants "
              "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
              "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
@@ -332,7 +338,8 @@ RULE = Rule(
         not_flagged="Lifetimes within the limits; names that are not about tokens (cache, "
                     "lock, HTTP, database and Celery timeouts, CSRF cookie age, JWT leeway); "
                     "cookies that do not hold a token or session; values the rule cannot "
-                    "compute (names from other modules, parameters); False/None for "
+                    "compute (names from other modules, parameters of functions called "
+                    "from other files or reassigned before use); False/None for "
                     "settings where it does not mean \"never\"; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html",
@@ -426,6 +433,25 @@ RULE = Rule(
                                 "never expire (access tokens)"),
                 Expected(2, 20, "SESSION_COOKIE_AGE lets tokens live too long: 1 year; limit "
                                 "for sessions: 30 days"),
+            ),
+        ),
+        Example(
+            """
+            from kubernetes import client
+
+            TEN_YEARS = 10 * 365 * 24 * 3600
+
+            def request_token(namespace, account, seconds):
+                spec = client.V1TokenRequestSpec(audiences=["api"], expiration_seconds=seconds)
+                return client.AuthenticationV1TokenRequest(spec=spec)
+
+            def monitoring_token(namespace):
+                return request_token(namespace, "prometheus", seconds=TEN_YEARS)
+            """,
+            expect=(
+                Expected(3, 13, "TEN_YEARS lets tokens live too long: 10 years; limit for "
+                                "refresh and API tokens: 30 days (expiration_seconds of "
+                                "V1TokenRequestSpec, through request_token() on line 10)"),
             ),
         ),
     ),

@@ -73,7 +73,15 @@ RULE = Rule(
              "no `exp`. The claims are followed through local variables: dict literals, "
              "`dict(...)`, `{**base, ...}`, and later `payload[\"exp\"] = ...`, "
              "`payload.update(exp=...)` or `payload.setdefault(\"exp\", ...)` before the call "
-             "(any of which makes the call fine).",
+             "(any of which makes the call fine). Also calls of the repository's own "
+             "issuer that leave its lifetime at a default under which no `exp` is set "
+             "(`def create_access_token(data, expires_delta=None)` that sets `exp` only "
+             "`if expires_delta is not None:` or `if expires_delta:`, with no `else`), "
+             "in the same file or, across files, where another file of the scan imports it "
+             "(`from ..core import security` then `security.create_access_token(data)`; "
+             "relative imports, and absolute ones by the path they end in when one "
+             "scanned file has it). The issuer is found by name (one that makes a token) "
+             "and signature (a lifetime parameter, default `None`).",
         why="A JWT without `exp` is valid forever: a leaked token (logs, browser history, a "
             "backup) grants access until the signing key is rotated, and logout or a "
             "password change cannot end it.",
@@ -84,7 +92,11 @@ RULE = Rule(
                     "returned by other functions, `**extra` from unknown sources and "
                     "`payload.update(extra)`; tokens minted by frameworks that add `exp` "
                     "themselves (flask-jwt-extended `create_access_token`, simplejwt); test "
-                    "code.",
+                    "code. Across files: issuers the scan did not read (`--staged`, "
+                    "`--diff-base` and the pre-commit hook join only the files they scan; "
+                    "a full scan joins the tree), an issuer reached through a variable, an "
+                    "instance or `*args`/`**kwargs`, and one whose default is replaced "
+                    "before use.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://datatracker.ietf.org/doc/html/rfc7519#section-4.1.4",
                     "https://pyjwt.readthedocs.io/en/stable/usage.html#expiration-time-claim-exp"),
@@ -173,6 +185,25 @@ RULE = Rule(
                                "'exp': it never expires"),
                 Expected(8, 9, 'authlib.jose.jwt.encode() mints a token whose claims ({"sub": '
                                "user.id}) have no 'exp': it never expires"),
+            ),
+        ),
+        Example(
+            """
+            import jwt
+
+            def create_access_token(data, expires_delta=None):
+                to_encode = dict(data)
+                if expires_delta is not None:
+                    to_encode["exp"] = datetime.now(timezone.utc) + expires_delta
+                return jwt.encode(to_encode, KEY, algorithm="HS256")
+
+            def client_token(client):
+                return create_access_token({"sub": client.id})
+            """,
+            expect=(
+                Expected(10, 12, "create_access_token() mints a token whose claims "
+                                 "(expires_delta=None by default, line 3) have no 'exp': it "
+                                 "never expires"),
             ),
         ),
     ),

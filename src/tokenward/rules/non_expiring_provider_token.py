@@ -273,7 +273,13 @@ RULE = Rule(
              "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire); "
              "API key and token records (`ApiKey(...)`, a class the vocabulary calls a key "
              "or token, keyword fields only) stored (`session.add`, `.save()`) with no "
-             "lifetime field, nor one set on them before. The limit is `refresh_token_max` "
+             "lifetime field, nor one set on them before; calls of the repository's own "
+             "issuer (a method of a class naming a key or token, or a function whose name "
+             "makes one) that leave its lifetime parameter at a default `None` it stores "
+             "as the record's expiry (`LabKey.issue(owner)` where `issue(cls, owner, "
+             "expires_at=None)` calls `cls.objects.create(..., expires_at=expires_at)`), "
+             "in the same file or in another file of the scan that imports it. The "
+             "limit is `refresh_token_max` "
              "of `[tool.tokenward.rules.excessive-token-lifetime]` (default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "
             "it; leaked CI and automation tokens are a common way in.",
@@ -282,7 +288,10 @@ RULE = Rule(
         not_flagged="Token data the rule cannot see completely (built elsewhere, "
                     "`**extra`); creations with an `expires_at`; Vault calls with a ttl "
                     "within the limit; other Vault `create` calls (roles, policies, "
-                    "secrets); test code.",
+                    "secrets); test code. Across files: issuers the scan did not read "
+                    "(`--staged`, `--diff-base` and the pre-commit hook join only the files "
+                    "they scan), calls through a variable or `**kwargs`, and an issuer that "
+                    "replaces the default before storing it.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://docs.gitlab.com/ee/api/user_tokens.html",
                     "https://developer.hashicorp.com/vault/docs/commands/token/create"),

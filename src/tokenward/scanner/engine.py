@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.analysis.context import file_context, region_context
-from tokenward.analysis.issuers import ImportedIssuer, Summary, summary
+from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
 from tokenward.analysis.providers import proves_itself, validated
 from tokenward.analysis.source import (
     FileKind,
@@ -40,7 +39,6 @@ from tokenward.analysis.source import (
     is_text_kind,
     kind_of,
 )
-from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.config import Config
 from tokenward.model import (
     CONTEXT_POLICY,
@@ -198,21 +196,13 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                       summary=summary)
 
 
-# A class that names a key (``LabIntegrationKey``, ``MerchantApiKey``): words the
-# lifecycle prefilter leaves out, since ``key`` alone is in every other file.
-_KEY_CLASS = re.compile(r"[a-z0-9]Key\b")
-
-
 def _summary(source: Source) -> Summary | None:
-    """The file's summary for the project join: for Python a rule parsed already, or
-    that could name a token (the lifecycle rules' prefilter, a ``...Key`` class), so a
-    file is seldom parsed for it alone."""
-    if source.kind is not FileKind.PYTHON or not (
-            "module" in source.__dict__ or mentions_tokens(source.lowered)
-            or _KEY_CLASS.search(source.text)):
+    """The file's summary for the project join: for Python whose text has a lifetime
+    parameter defaulting to None (a cheap test; most files are not parsed for it)."""
+    if source.kind is not FileKind.PYTHON or not may_define_issuers(source.text):
         return None
     found = summary(source)
-    return found if found.issuers or found.calls else None
+    return found if found.issuers else None
 
 
 def project_path(path: str, root: str) -> str:

@@ -1,18 +1,19 @@
 """The project join: facts that cross files, after the per-file pass.
 
 Each Python file's result carries its :class:`~tokenward.analysis.issuers.Summary` (the
-token issuers it defines, the token-named calls it makes through its imports), computed in
-the worker with its findings and cached with them. Here the calls are resolved against the
-other files of the same scan (``from ..core import security`` then
-``security.create_token``: relative imports from the caller's folder, absolute ones by the
-path they end in when exactly one scanned file has it), and a file that calls an issuer of
-another is scanned again with those issuers (``Source.imported``) so that its own rules
-report the calls, with every finding's usual redaction, suppression and fingerprint.
+token issuers it defines), computed in the worker with its findings and cached with them.
+Here, when the scan has issuers at all, the files whose bytes spell an issuer's name (a
+substring test) are parsed for their token-named calls, which are resolved against the
+summaries (``from ..core import security`` then ``security.create_token``: relative
+imports from the caller's package, absolute ones by the path they end in when exactly one
+scanned file has it); a file that calls an issuer of another is scanned again with those
+issuers (``Source.imported``) so that its own rules report the calls, with every
+finding's usual redaction, suppression and fingerprint.
 
-The join is a dictionary lookup per recorded call; the second pass is only for the few
-files that call such an issuer, and it is never cached: a result that depends on another
-file is rebuilt every run from the summaries, so a changed callee (a new summary, since
-its content changed) changes its callers' findings even when they come from the cache.
+Only the few files that name an issuer are parsed again, and their second pass is never
+cached: a result that depends on another file is rebuilt every run from the summaries, so
+a changed callee (a new summary, since its content changed) changes its callers' findings
+even when they come from the cache.
 Only the files of one scan are joined: ``--staged``, ``--diff-base`` and the pre-commit
 hook see the issuers of the files they scan, a full-tree scan sees them all.
 """
@@ -24,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from tokenward.analysis.issuers import ImportedIssuer, LifetimeParameter, Summary
+from tokenward.analysis.issuers import ImportedIssuer, LifetimeParameter, Summary, outgoing
+from tokenward.analysis.source import FileKind, Source, decode, kind_of
 from tokenward.config import Config
 from tokenward.rules.base import Rule
 from tokenward.scanner.engine import FileResult, FileTask, scan_file
@@ -86,15 +88,25 @@ def join(tasks: Sequence[FileTask], results: list[FileResult], config: Config,
     modules = _Modules(summaries)
     if not modules.issuers:
         return results
+    names = [name.encode() for summary in summaries.values() for name in summary.names()]
     joined = list(results)
     for index, (task, result) in enumerate(zip(tasks, results, strict=True)):
-        summary = result.summary
-        if summary is None or not summary.calls or task.data is None:
-            continue
-        imported = tuple(found for call in summary.calls
-                         if (found := modules.resolve(task.path, call)) is not None
-                         and found.path != task.path)
+        data = task.data
+        if data is None or result.skipped is not None or not any(n in data for n in names):
+            continue  # the bytes must spell an issuer's name: most files end here
+        imported = _imported(task.path, data, config, modules)
         if imported:
             again = scan_file(replace(task, imported=imported), config, rules)
             joined[index] = replace(again, cached=result.cached)
     return joined
+
+
+def _imported(path: str, data: bytes, config: Config, modules: _Modules
+              ) -> tuple[ImportedIssuer, ...]:
+    """The issuers of other files that a Python file's calls name."""
+    kind = kind_of(path, data[:200])
+    if kind is not FileKind.PYTHON:
+        return ()
+    source = Source(path, decode(data, kind).text, kind, config)
+    return tuple(found for call in outgoing(source)
+                 if (found := modules.resolve(path, call)) is not None and found.path != path)
