@@ -19,8 +19,9 @@ Functions are found by name and signature, as a reviewer would: a name that make
 (``LabIntegrationKey.issue``), a parameter that states a lifetime (``expires_delta``,
 ``expires_at``, ``ttl``) defaulting to ``None``, and a body where ``None`` means no expiry:
 every ``exp`` claim of its JWT is set only under ``if <parameter> is not None:`` (or ``if
-<parameter>:``) without an ``else``, or the parameter is handed unchanged as the lifetime
-of a credential record (``cls.objects.create(..., expires_at=expires_at)``).
+<parameter>:``) without an ``else``, on claims that are a dict literal or the caller's (a
+parameter, its ``.copy()``), or the parameter is handed unchanged as the lifetime of a
+credential record (``cls.objects.create(..., expires_at=expires_at)``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.flow import Kind
-from tokenward.analysis.lifetimes import jwt_encoder
-from tokenward.analysis.python import dotted_name, last_name
+from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
+from tokenward.analysis.python import argument, dotted_name, last_name
 from tokenward.analysis.vocabulary import function_makes_token, names_token, states_lifetime
 
 if TYPE_CHECKING:
@@ -191,8 +192,9 @@ def _exp_only_when_given(source: Source, func: cst.FunctionDef, param: str) -> b
     """The function encodes a JWT, and every ``exp`` it sets is under ``if param is not
     None:`` / ``if param:`` with no ``else``."""
     assert source.index is not None
-    if not any(_inside(source, call, func) and jwt_encoder(source, call) is not None
-               for call in source.index.of(cst.Call)):
+    encoders = [call for call in source.index.of(cst.Call)
+                if _inside(source, call, func) and jwt_encoder(source, call) is not None]
+    if not encoders or not all(_claims_known(source, func, call) for call in encoders):
         return False
     exp_nodes: list[cst.CSTNode] = [
         b.statement for b in source.analysis.bindings
@@ -204,6 +206,27 @@ def _exp_only_when_given(source: Source, func: cst.FunctionDef, param: str) -> b
                      and _inside(source, arg, func))
     return bool(exp_nodes) and all(_guarded_by(source, node, func, param)
                                    for node in exp_nodes)
+
+
+def _claims_known(source: Source, func: cst.FunctionDef, call: cst.Call) -> bool:
+    """The claims encoded are a dict literal or the caller's (a parameter, or its
+    ``.copy()``/``dict(...)``), not ones kept elsewhere that may hold an ``exp`` already
+    (``self.payload.copy()``)."""
+    encoder = jwt_encoder(source, call)
+    arg = argument(call, *JWT_ENCODERS[encoder[0]]) if encoder is not None else None
+    if arg is None:
+        return False
+    value = source.analysis.resolve(arg.value)
+    if isinstance(value, cst.Call) and value.args == () and isinstance(
+            value.func, cst.Attribute) and value.func.attr.value == "copy":
+        value = value.func.value  # data.copy()
+    elif isinstance(value, cst.Call) and last_name(value.func) == "dict" and len(
+            value.args) == 1 and value.args[0].keyword is None and not value.args[0].star:
+        value = value.args[0].value  # dict(data)
+    if isinstance(value, cst.Dict):
+        return True
+    bound = source.analysis.binding_at(value) if isinstance(value, cst.Name) else None
+    return bound is not None and bound.kind is Kind.PARAMETER and bound.scope is func
 
 
 def _guarded_by(source: Source, node: cst.CSTNode, func: cst.FunctionDef, param: str) -> bool:

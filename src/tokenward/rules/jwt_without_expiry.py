@@ -76,7 +76,8 @@ RULE = Rule(
              "(any of which makes the call fine). Also calls of the repository's own "
              "issuer that leave its lifetime at a default under which no `exp` is set "
              "(`def create_access_token(data, expires_delta=None)` that sets `exp` only "
-             "`if expires_delta is not None:` or `if expires_delta:`, with no `else`), "
+             "`if expires_delta is not None:` or `if expires_delta:`, with no `else`, on "
+             "claims that are a dict literal or the caller's), "
              "in the same file or, across files, where another file of the scan imports it "
              "(`from ..core import security` then `security.create_access_token(data)`; "
              "relative imports, and absolute ones by the path they end in when one "
@@ -109,6 +110,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     fix="add-exp-claim",
+    reads_imported=True,
     keywords=("jwt", "jose"),
     bad=(
         Example(

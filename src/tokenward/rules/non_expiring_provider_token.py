@@ -299,6 +299,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
+    reads_imported=True,
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations", "create token", "authtoken",
               "session.add", ".save(", "objects.create"),

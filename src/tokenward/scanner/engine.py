@@ -168,9 +168,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
-        # A file the join hands facts to is scanned again by every rule: the prefilters
-        # only save time, and they look for words the facts stand in for (a few files).
-        if not rule.applies_to(kind) or not (task.imported or rule.wants(source.lowered)):
+        if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
+                task.imported and rule.reads_imported)):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
