@@ -254,3 +254,52 @@ def test_invitations_have_their_own_limit_of_days_not_a_reset_links_hours() -> N
         (3, 34, "PARTNER_INVITATION_EXPIRY_DAYS lets tokens live too long: 30 days; limit "
                "for invitation links: 7 days"),
     ]
+
+
+def test_a_lifetime_handed_through_a_parameter_is_reported_where_it_is_written() -> None:
+    code = """
+        from kubernetes import client
+
+        TEN_YEARS = 10 * 365 * 24 * 3600
+        TEN_MINUTES = 600
+
+        def request_token(namespace, account, seconds, audience="api"):
+            spec = client.V1TokenRequestSpec(audiences=[audience], expiration_seconds=seconds)
+            return client.AuthenticationV1TokenRequest(spec=spec)
+
+        def dashboard(ns):
+            return request_token(ns, "dashboard", seconds=TEN_MINUTES)
+
+        def monitoring(ns):
+            return request_token(ns, "prometheus", seconds=TEN_YEARS)
+
+        def backup(ns):
+            return request_token(ns, "backup", TEN_YEARS)
+
+        def archive(ns):
+            return request_token(ns, "archive", 86400 * 90)
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "ops/k8s_tokens.py", [RULE])) == [
+        (3, 13, "TEN_YEARS lets tokens live too long: 10 years; limit for refresh and API "
+                "tokens: 30 days (expiration_seconds of V1TokenRequestSpec, through "
+                "request_token() on line 14)"),
+        (20, 41, "86400 * 90 lets tokens live too long: 90 days; limit for refresh and API "
+                 "tokens: 30 days (expiration_seconds of V1TokenRequestSpec, through "
+                 "request_token() on line 20)"),
+    ]
+
+
+def test_a_parameter_that_is_reassigned_or_not_a_lifetime_is_not_followed() -> None:
+    code = """
+        def request_token(account, seconds):
+            seconds = min(seconds, 3600)
+            return V1TokenRequestSpec(account=account, expiration_seconds=seconds)
+
+        def make_token(account, retries):
+            return ApiToken(account=account, retries=retries)
+
+        def a():
+            return request_token("x", 10 * 365 * 86400), make_token("y", 10 * 365 * 86400)
+        """
+    assert lines(code, "ops/tokens.py") == []

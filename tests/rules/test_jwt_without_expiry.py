@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
 from tokenward.rules.jwt_without_expiry import RULE
 
 
@@ -183,3 +183,23 @@ def test_claims_from_a_helper() -> None:
         """
     assert _found(code) == [(9, 12, "jwt.encode() mints a token whose claims (claims) have no "
                                     "'exp': it never expires", False)]
+
+
+def test_a_call_that_leaves_the_issuers_lifetime_at_none() -> None:
+    from tests.scanner.test_project import SECURITY
+
+    code = SECURITY + """
+    def client_token(client):
+        return create_access_token({"sub": client.id})
+
+    def device_token(device, extra):
+        a = create_access_token({"sub": device.id}, timedelta(minutes=30))
+        b = create_access_token({"sub": device.id}, expires_delta=timedelta(minutes=5))
+        c = create_access_token({"sub": device.id}, **extra)
+        return a, b, c
+    """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "app/security.py", [RULE])) == [
+        (10, 12, "create_access_token() mints a token whose claims (expires_delta=None by "
+                 "default, line 3) have no 'exp': it never expires"),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
 from tokenward.rules.non_expiring_provider_token import RULE
 
 
@@ -157,3 +157,22 @@ def test_credential_records_stored_without_expiry() -> None:
         """
     assert _found(code) == [(4, 11, "ApiKey(...) creates a token with no expiry field (it "
                                     "stays valid until revoked)")]
+
+
+def test_a_call_that_leaves_a_records_lifetime_at_none() -> None:
+    code = """
+        class PartnerApiKey(models.Model):
+            @classmethod
+            def issue(cls, partner, expires_at=None):
+                return cls.objects.create(partner=partner, expires_at=expires_at)
+
+        def onboard(partner):
+            keep = PartnerApiKey.issue(partner)
+            trial = PartnerApiKey.issue(partner, soon())
+            return keep, trial
+        """
+    text = textwrap.dedent(code).lstrip("\n")
+    assert pinned(scan_snippet(text, "partners/models.py", [RULE])) == [
+        (7, 12, "PartnerApiKey.issue() creates a token with expires_at left at its default "
+                "None, stored as its expiry (line 3): it never expires"),
+    ]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from tokenward.analysis.flow import Analysis
+    from tokenward.analysis.issuers import ImportedIssuer
     from tokenward.config import Config
 
 N = TypeVar("N")
@@ -386,6 +387,9 @@ class Source:
     # Where the file lives, decided once by the engine (settings' globs, else
     # analysis.context): the findings carry it, and the context policy reads it.
     context: Context = Context.PRODUCTION
+    # Token issuers of other files this file calls, found by the project join
+    # (scanner/project.py; analysis/issuers.py): empty in the first pass.
+    imported: tuple[ImportedIssuer, ...] = ()
     _errors: list[ScanError] = field(default_factory=list)
     # Facts an analysis helper derived about this file, keyed by the helper: computed once
     # and freed with the source (never a module-level cache a later file could hit).

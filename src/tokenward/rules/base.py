@@ -108,6 +108,9 @@ class Rule:
     fix: str | None = None
     # The options it reads: checked in the settings, shown by `tokenward explain`.
     options: tuple[Option[Any], ...] = ()
+    # Whether it reads ``Source.imported`` (other files' token issuers, from the project
+    # join): it then runs on a file the join hands issuers to, whatever its keywords say.
+    reads_imported: bool = False
 
     @property
     def fixable(self) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
+from tokenward.analysis.issuers import forwarded_lifetimes, makes_credential
 from tokenward.analysis.lifetimes import (
     KIND_LABEL,
     LIMITS,
@@ -31,7 +33,6 @@ from tokenward.analysis.vocabulary import (
     function_makes_token,
     lifetime_name,
     mentions_tokens,
-    names_token,
     states_lifetime,
     switches_expiry_off,
 )
@@ -174,7 +175,7 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
         if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
             key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
         issues = states_lifetime(word) and (
-            _makes_credential(call) or function_makes_token(callee))
+            makes_credential(call) or function_makes_token(callee))
         if key is None and issues:
             key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
         if key is None:
@@ -192,18 +193,6 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
                 yield hit
 
 
-def _makes_credential(call: cst.Call) -> bool:
-    """``ApiKey(...)``, ``PersonalAccessToken.objects.create(...)``,
-    ``LabKey.issue(...)``: the class called or whose method is called names a
-    credential."""
-    func = call.func
-    while isinstance(func, cst.Attribute):
-        if names_token(func.attr.value) and func.attr.value[:1].isupper():
-            return True
-        func = func.value
-    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
-
-
 def _detect_python(source: Source) -> Iterator[Hit]:
     if source.index is None or reports_only_proven(source):
         return
@@ -211,6 +200,29 @@ def _detect_python(source: Source) -> Iterator[Hit]:
     yield from _dict_elements(source)
     yield from _exp_items(source)
     yield from _keyword_arguments(source)
+    yield from _forwarded(source)
+
+
+def _forwarded(source: Source) -> Iterator[Hit]:
+    """``request_token(..., seconds=TEN_YEARS)`` where ``request_token`` hands ``seconds``
+    on as ``V1TokenRequestSpec(expiration_seconds=seconds)``: judged like the keyword
+    itself, reported where the value is written (a module constant once, whatever calls
+    hand it on)."""
+    reported: set[cst.CSTNode] = set()
+    for found in forwarded_lifetimes(source):
+        if found.origin in reported:
+            continue
+        key = lifetime_name(found.keyword, found.callee) or LifetimeName("refresh", 1)
+        seconds = _judge(source, key, found.value, True)
+        if seconds is None:
+            continue
+        callee = source.code(found.call.func)
+        hit = _hit(source, found.origin, source.code(found.value), key.kind, seconds)
+        if hit:
+            reported.add(found.origin)
+            line = source.span(found.call).line
+            yield replace(hit, detail=f"{hit.detail} ({found.keyword} of {found.callee}, "
+                                      f"through {callee}() on line {line})")
 
 
 # -- config files ---------------------------------------------------------------------------
@@ -304,7 +316,13 @@ RULE = Rule(
              "to a fixed date ten years or more ahead (`datetime(2099, 1, 1)`), and lifetimes "
              "given to what issues a credential: a class naming one (`ApiKey(...)`, "
              "`PersonalAccessToken(...)`, `LabKey.issue(expires_at=...)`) or a "
-             "`create_api_token`-style function, where `expires_at=None` means never. "
+             "`create_api_token`-style function, where `expires_at=None` means never; "
+             "also a lifetime handed through a parameter of a function of the same file "
+             "that passes it on, unchanged, to such a call (`request_token(ns, sa, "
+             "seconds=TEN_YEARS)` where `request_token` gives `seconds` as a "
+             "`V1TokenRequestSpec`'s `expiration_seconds`), reported where the value is "
+             "written: the module constant (once, whatever calls hand it on), else the "
+             "argument. "
              "Values are read from literals, arithmetic, `timedelta(...)`, constants "
              "of the same file (`timedelta(days=DAYS)`; a lifetime setting bound to another "
              "is judged where that one is set), `os.getenv(name, default)` defaults, and in "
@@ -320,7 +338,8 @@ RULE = Rule(
         not_flagged="Lifetimes within the limits; names that are not about tokens (cache, "
                     "lock, HTTP, database and Celery timeouts, CSRF cookie age, JWT leeway); "
                     "cookies that do not hold a token or session; values the rule cannot "
-                    "compute (names from other modules, parameters); False/None for "
+                    "compute (names from other modules, parameters of functions called "
+                    "from other files or reassigned before use); False/None for "
                     "settings where it does not mean \"never\"; test code.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html",
@@ -414,6 +433,25 @@ RULE = Rule(
                                 "never expire (access tokens)"),
                 Expected(2, 20, "SESSION_COOKIE_AGE lets tokens live too long: 1 year; limit "
                                 "for sessions: 30 days"),
+            ),
+        ),
+        Example(
+            """
+            from kubernetes import client
+
+            TEN_YEARS = 10 * 365 * 24 * 3600
+
+            def request_token(namespace, account, seconds):
+                spec = client.V1TokenRequestSpec(audiences=["api"], expiration_seconds=seconds)
+                return client.AuthenticationV1TokenRequest(spec=spec)
+
+            def monitoring_token(namespace):
+                return request_token(namespace, "prometheus", seconds=TEN_YEARS)
+            """,
+            expect=(
+                Expected(3, 13, "TEN_YEARS lets tokens live too long: 10 years; limit for "
+                                "refresh and API tokens: 30 days (expiration_seconds of "
+                                "V1TokenRequestSpec, through request_token() on line 10)"),
             ),
         ),
     ),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.issuers import JWT, defaulted_calls
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
 from tokenward.analysis.python import argument
 from tokenward.analysis.source import Source
@@ -41,6 +42,21 @@ def _detect(source: Source) -> Iterator[Hit]:
             code=source.code(call),
             fixable=by_module and facts.literal is not None,
         )
+    yield from _through_issuers(source)
+
+
+def _through_issuers(source: Source) -> Iterator[Hit]:
+    """``security.create_access_token(data)``, whose ``expires_delta=None`` default leaves
+    out the ``exp`` it sets only when given (that function in this file or, found by the
+    project join, in another)."""
+    for found in defaulted_calls(source, JWT):
+        yield Hit(
+            span=source.span(found.call),
+            target=source.code(found.call.func),
+            detail=f"{found.parameter.parameter}=None by default, {found.where}",
+            code=source.code(found.call),
+            fixable=False,
+        )
 
 
 RULE = Rule(
@@ -57,7 +73,16 @@ RULE = Rule(
              "no `exp`. The claims are followed through local variables: dict literals, "
              "`dict(...)`, `{**base, ...}`, and later `payload[\"exp\"] = ...`, "
              "`payload.update(exp=...)` or `payload.setdefault(\"exp\", ...)` before the call "
-             "(any of which makes the call fine).",
+             "(any of which makes the call fine). Also calls of the repository's own "
+             "issuer that leave its lifetime at a default under which no `exp` is set "
+             "(`def create_access_token(data, expires_delta=None)` that sets `exp` only "
+             "`if expires_delta is not None:` or `if expires_delta:`, with no `else`, on "
+             "claims that are a dict literal or the caller's), "
+             "in the same file or, across files, where another file of the scan imports it "
+             "(`from ..core import security` then `security.create_access_token(data)`; "
+             "relative imports, and absolute ones by the path they end in when one "
+             "scanned file has it). The issuer is found by name (one that makes a token) "
+             "and signature (a lifetime parameter, default `None`).",
         why="A JWT without `exp` is valid forever: a leaked token (logs, browser history, a "
             "backup) grants access until the signing key is rotated, and logout or a "
             "password change cannot end it.",
@@ -68,7 +93,11 @@ RULE = Rule(
                     "returned by other functions, `**extra` from unknown sources and "
                     "`payload.update(extra)`; tokens minted by frameworks that add `exp` "
                     "themselves (flask-jwt-extended `create_access_token`, simplejwt); test "
-                    "code.",
+                    "code. Across files: issuers the scan did not read (`--staged`, "
+                    "`--diff-base` and the pre-commit hook join only the files they scan; "
+                    "a full scan joins the tree), an issuer reached through a variable, an "
+                    "instance or `*args`/`**kwargs`, and one whose default is replaced "
+                    "before use.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://datatracker.ietf.org/doc/html/rfc7519#section-4.1.4",
                     "https://pyjwt.readthedocs.io/en/stable/usage.html#expiration-time-claim-exp"),
@@ -81,6 +110,7 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON,
     fix="add-exp-claim",
+    reads_imported=True,
     keywords=("jwt", "jose"),
     bad=(
         Example(
@@ -157,6 +187,25 @@ RULE = Rule(
                                "'exp': it never expires"),
                 Expected(8, 9, 'authlib.jose.jwt.encode() mints a token whose claims ({"sub": '
                                "user.id}) have no 'exp': it never expires"),
+            ),
+        ),
+        Example(
+            """
+            import jwt
+
+            def create_access_token(data, expires_delta=None):
+                to_encode = dict(data)
+                if expires_delta is not None:
+                    to_encode["exp"] = datetime.now(timezone.utc) + expires_delta
+                return jwt.encode(to_encode, KEY, algorithm="HS256")
+
+            def client_token(client):
+                return create_access_token({"sub": client.id})
+            """,
+            expect=(
+                Expected(10, 12, "create_access_token() mints a token whose claims "
+                                 "(expires_delta=None by default, line 3) have no 'exp': it "
+                                 "never expires"),
             ),
         ),
     ),

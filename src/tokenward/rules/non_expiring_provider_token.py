@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
+from tokenward.analysis.issuers import RECORD, defaulted_calls
 from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
@@ -240,6 +241,13 @@ def _detect(source: Source) -> Iterator[Hit]:
                or _credential_record(source, call))
         if hit:
             yield hit
+    for found in defaulted_calls(source, RECORD):
+        # ``LabKey.issue(owner, name)`` whose ``expires_at=None`` default is stored as the
+        # key's expiry (that method in this file or, found by the project join, another).
+        yield Hit(span=source.span(found.call), target=f"{source.code(found.call.func)}()",
+                  detail=f"with {found.parameter.parameter} left at its default None, "
+                         f"stored as its expiry ({found.where}): it never expires",
+                  code=source.code(found.call), fixable=False)
 
 
 RULE = Rule(
@@ -265,7 +273,13 @@ RULE = Rule(
              "`authtoken` `Token.objects.create()`/`get_or_create()` (those never expire); "
              "API key and token records (`ApiKey(...)`, a class the vocabulary calls a key "
              "or token, keyword fields only) stored (`session.add`, `.save()`) with no "
-             "lifetime field, nor one set on them before. The limit is `refresh_token_max` "
+             "lifetime field, nor one set on them before; calls of the repository's own "
+             "issuer (a method of a class naming a key or token, or a function whose name "
+             "makes one) that leave its lifetime parameter at a default `None` it stores "
+             "as the record's expiry (`LabKey.issue(owner)` where `issue(cls, owner, "
+             "expires_at=None)` calls `cls.objects.create(..., expires_at=expires_at)`), "
+             "in the same file or in another file of the scan that imports it. The "
+             "limit is `refresh_token_max` "
              "of `[tool.tokenward.rules.excessive-token-lifetime]` (default 30 days).",
         why="A provider token without an expiry is valid until someone remembers to revoke "
             "it; leaked CI and automation tokens are a common way in.",
@@ -274,7 +288,10 @@ RULE = Rule(
         not_flagged="Token data the rule cannot see completely (built elsewhere, "
                     "`**extra`); creations with an `expires_at`; Vault calls with a ttl "
                     "within the limit; other Vault `create` calls (roles, policies, "
-                    "secrets); test code.",
+                    "secrets); test code. Across files: issuers the scan did not read "
+                    "(`--staged`, `--diff-base` and the pre-commit hook join only the files "
+                    "they scan), calls through a variable or `**kwargs`, and an issuer that "
+                    "replaces the default before storing it.",
         references=("https://cwe.mitre.org/data/definitions/613.html",
                     "https://docs.gitlab.com/ee/api/user_tokens.html",
                     "https://developer.hashicorp.com/vault/docs/commands/token/create"),
@@ -282,9 +299,10 @@ RULE = Rule(
     detect=_detect,
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
     options=(_LIMIT,),
+    reads_imported=True,
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",
               "token create", "oauth/authorizations", "create token", "authtoken",
-              "session.add", ".save("),
+              "session.add", ".save(", "objects.create"),
     bad=(
         Example(
             """

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tokenward import __version__
+from tokenward.analysis.issuers import Summary
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
@@ -327,6 +328,7 @@ def _encode(result: FileResult) -> str:
         "findings": findings,
         "errors": [e.message for e in result.errors],
         "skipped": result.skipped.reason if result.skipped else None,
+        "summary": result.summary.to_json() if result.summary else None,
     })
 
 
@@ -338,4 +340,5 @@ def _decode(path: str, text: str) -> FileResult:
         tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
         tuple(ScanError(path, str(m)) for m in data["errors"]),
         skipped,
+        summary=Summary.from_json(data["summary"]) if data["summary"] else None,
     )

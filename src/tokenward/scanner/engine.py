@@ -28,8 +28,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tokenward.analysis.context import file_context, region_context
+from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
 from tokenward.analysis.providers import proves_itself, validated
 from tokenward.analysis.source import (
+    FileKind,
     Source,
     bom_encoding,
     decode,
@@ -82,6 +84,8 @@ class FileTask:
     # The git object id of ``data`` (a blob of the index or of history): the result cache
     # keys the task by it, so a cached blob need not even be read.
     blob: str | None = None
+    # Issuers of other files this one calls (scanner/project.py's join): the second pass.
+    imported: tuple[ImportedIssuer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class FileResult:
     parsed: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     cached: bool = False  # served from the result cache
+    # What a Python file tells the others (analysis/issuers.py), for the project join.
+    summary: Summary | None = None
 
 
 def active_rules(config: Config, rules: Sequence[Rule]) -> tuple[Rule, ...]:
@@ -158,10 +164,12 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 "text with each NUL read as a separator", unscanned=True))
     context = file_context_of(project_path(task.path, config.root), text[:CONTEXT_HEAD],
                               config)
-    source = Source(task.path, text, kind, config, decoded.encoding, context)
+    source = Source(task.path, text, kind, config, decoded.encoding, context,
+                    task.imported)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
-        if not rule.applies_to(kind) or not rule.wants(source.lowered):
+        if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
+                task.imported and rule.reads_imported)):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
@@ -176,13 +184,24 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
+    summary = _summary(source)
     source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
     errors = [replace(e, message=redactor.text(e.message)) for e in errors]
     parsed = "module" in source.__dict__ and source.__dict__["module"] is not None
-    return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed)
+    return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed,
+                      summary=summary)
+
+
+def _summary(source: Source) -> Summary | None:
+    """The file's summary for the project join: for Python whose text has a lifetime
+    parameter defaulting to None (a cheap test; most files are not parsed for it)."""
+    if source.kind is not FileKind.PYTHON or not may_define_issuers(source.text):
+        return None
+    found = summary(source)
+    return found if found.issuers else None
 
 
 def project_path(path: str, root: str) -> str:
@@ -409,8 +428,11 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
               jobs: int | None = None, use_cache: bool | None = None,
               progress: Progress | None = None) -> ScanResult:
     """Scan prepared file contents (from disk, or blobs from the git index)."""
+    from tokenward.scanner.project import join
+
     results = scan_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                          progress=progress)
+    results = join(tasks, results, config, active_rules(config, rules))
     return assemble(results, cache_hits=sum(1 for r in results if r.cached))
 
 

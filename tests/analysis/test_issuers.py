@@ -1,0 +1,139 @@
+"""analysis/issuers.py: a file's own token issuers, and what it tells the project join."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tokenward.analysis.issuers import (
+    JWT,
+    RECORD,
+    LifetimeParameter,
+    Summary,
+    may_define_issuers,
+    outgoing,
+    summary,
+)
+from tokenward.analysis.source import FileKind, Source
+from tokenward.config import Config
+
+
+def source_of(code: str) -> Source:
+    text = textwrap.dedent(code).lstrip("\n")
+    return Source("app/security.py", text, FileKind.PYTHON, Config())
+
+
+def summary_of(code: str) -> Summary:
+    return summary(source_of(code))
+
+
+def test_a_jwt_whose_exp_is_set_only_when_the_lifetime_is_given() -> None:
+    found = summary_of("""
+        import jwt
+
+        def create_access_token(data, expires_delta=None):
+            to_encode = data.copy()
+            if expires_delta is not None:
+                to_encode["exp"] = now() + expires_delta
+            return jwt.encode(to_encode, KEY)
+
+        def create_refresh_token(data, *, ttl=None):
+            claims = dict(data)
+            if ttl:
+                claims.update(exp=now() + ttl)
+            return jwt.encode(claims, KEY)
+        """)
+    assert found.issuers == (
+        LifetimeParameter("create_access_token", "expires_delta", 1, JWT, 3),
+        LifetimeParameter("create_refresh_token", "ttl", None, JWT, 9),
+    )
+
+
+def test_a_default_that_is_replaced_is_no_issuer() -> None:
+    # The FastAPI template: no expires_delta means 15 minutes; an ``else`` that sets exp;
+    # a name that makes no token; claims kept elsewhere, which may hold an exp already.
+    found = summary_of("""
+        import jwt
+
+        def create_access_token(data, expires_delta=None):
+            to_encode = data.copy()
+            if expires_delta:
+                expire = now() + expires_delta
+            else:
+                expire = now() + timedelta(minutes=15)
+            to_encode.update({"exp": expire})
+            return jwt.encode(to_encode, KEY)
+
+        def create_user_token(uid, expires_delta=None):
+            claims = {"sub": uid}
+            if expires_delta is not None:
+                claims["exp"] = now() + expires_delta
+            else:
+                claims["exp"] = now() + timedelta(minutes=5)
+            return jwt.encode(claims, KEY)
+
+        def sign_payload(data, expires_delta=None):
+            if expires_delta is not None:
+                data["exp"] = now() + expires_delta
+            return jwt.encode(data, KEY)
+
+        class Jwt:
+            def to_jwt(self, ttl=None):
+                payload = self.payload.copy()  # built with its own exp (twilio)
+                if ttl:
+                    payload["exp"] = int(time.time()) + ttl
+                return jwt.encode(payload, self.secret_key)
+        """)
+    assert found.issuers == ()
+
+
+def test_a_record_that_stores_the_lifetime_it_is_given() -> None:
+    found = summary_of("""
+        class LabIntegrationKey(models.Model):
+            @classmethod
+            def issue(cls, owner, name, expires_at=None):
+                return cls.objects.create(owner=owner, name=name, expires_at=expires_at)
+
+        class Reminder(models.Model):
+            @classmethod
+            def issue(cls, owner, expires_at=None):
+                return cls.objects.create(owner=owner, expires_at=expires_at)
+
+        def create_api_key(owner, expires_at=None):
+            expires_at = expires_at or now() + timedelta(days=30)
+            return ApiKey(owner=owner, expires_at=expires_at)
+
+        def new_api_key(owner, expires_at=None):
+            return ApiKey(owner=owner, expires_at=expires_at)
+        """)
+    assert found.issuers == (
+        LifetimeParameter("LabIntegrationKey.issue", "expires_at", 2, RECORD, 3),
+        LifetimeParameter("new_api_key", "expires_at", 1, RECORD, 15),
+    )
+
+
+def test_the_calls_it_makes_through_its_imports() -> None:
+    found = outgoing(source_of("""
+        from ..core import security
+        from .models import LabIntegrationKey
+        from flask_jwt_extended import create_access_token
+        import helpers
+
+        def login(user):
+            security.create_access_token({"sub": user.id})
+            LabIntegrationKey.issue(user)
+            create_access_token(identity=user.id)
+            helpers.format_name(user)
+            local_helper(user)
+        """))
+    assert found == ("..core.security.create_access_token", ".models.LabIntegrationKey.issue",
+                     "flask_jwt_extended.create_access_token")
+
+
+def test_the_text_test_before_any_parse_and_the_json_round_trip() -> None:
+    assert may_define_issuers("def f(data, expires_delta: timedelta | None = None):")
+    assert may_define_issuers("def issue(cls, owner, expires_at=None):")
+    assert not may_define_issuers("def f(data, parent=None, ttl=60):")
+    found = Summary((LifetimeParameter("LabKey.issue", "expires_at", 1, RECORD, 4),
+                     LifetimeParameter("create_token", "ttl", None, JWT, 9)))
+    assert Summary.from_json(found.to_json()) == found
+    assert found.names() == {"LabKey", "create_token"}
