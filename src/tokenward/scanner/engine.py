@@ -55,9 +55,9 @@ from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, is_excluded
 from tokenward.scanner.fingerprint import (
     fingerprint,
+    known_value_check,
     normalise_code,
     secret_material,
-    value_check,
 )
 from tokenward.scanner.suppressions import find_suppression
 
@@ -82,6 +82,12 @@ class FileTask:
     # The git object id of ``data`` (a blob of the index or of history): the result cache
     # keys the task by it, so a cached blob need not even be read.
     blob: str | None = None
+    # Only these of the run's rules (a history blob: the rules its diff could fire), so
+    # blobs that want different rules share one pool of workers; None: all of them.
+    rules: frozenset[str] | None = None
+    # Screen a Python file for a syntax error no rule's parse met (a history scan does not
+    # report an old version's syntax error, so it does not pay for the screen).
+    syntax: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
     source = Source(task.path, text, kind, config, decoded.encoding, context)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
+        if task.rules is not None and rule.id not in task.rules:
+            continue
         if not rule.applies_to(kind) or not rule.wants(source.lowered):
             continue
         try:
@@ -176,7 +184,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
-    source.report_syntax_error()
+    if task.syntax:
+        source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
@@ -249,7 +258,8 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
             suppression=suppression,
             secret_hash=secret_hash,
             target=redactor.known(hit.target) if hit.target is not None else None,
-            value_check=value_check(hit.secret, fp) if hit.secret else None,
+            value_check=known_value_check(hit.secret, secret_hash, fp)
+            if hit.secret and secret_hash else None,
             secret_spans=hit.secret_spans,
             context=context,
             validated=valid,
