@@ -589,36 +589,45 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
     topological order."""
     changes = [(c, ch) for c in commits for ch in c.changes
                if ch.suspect and ch.mode in _REGULAR_FILE_MODES and shown(ch.path) is not None]
-    # A replaced blob is scanned (again) only when it matters: with the rules the new one
-    # was scanned with, so that what both hold is seen in both. (A replaced blob scanned
-    # again may be another change's new blob: until every pair agrees.)
+    # A replaced blob is scanned (again) only when it matters: when the new blob holds
+    # something no earlier change introduced, with the rules the new one was scanned with,
+    # so that what both hold is seen in both. (Most versions of a file hold only what an
+    # earlier one brought: they are not compared. A replaced blob scanned with more rules
+    # may hold more, which the change that brought it may have introduced: until nothing
+    # more is wanted.)
     while True:
-        before: dict[str, tuple[str, frozenset[str]]] = {}
-        for _, change in changes:
-            scanned = blobs.get(change.blob)
-            if scanned.keys:
-                old_path = shown(change.renamed_from or change.path) or shown(change.path)
-                assert old_path is not None
-                for replaced in change.replaced:
-                    path, ids = before.get(replaced, (old_path, frozenset()))
-                    before[replaced] = (path, ids | scanned.rules)
-        if not blobs.scan(before):
-            break
+        first, wanted = _first_introductions(changes, blobs, shown)
+        if not blobs.scan(wanted):
+            return list(first.values())
+
+
+def _first_introductions(changes: Sequence[tuple[Commit, Change]], blobs: _Blobs,
+                         shown: _Shown) -> tuple[dict[Key, _Introduced], Wanted]:
+    """The first introductions the blobs scanned so far show, and the replaced blobs still
+    to scan (with which rules) to tell whether a change introduced what it seems to."""
     first: dict[Key, _Introduced] = {}
+    wanted: dict[str, tuple[str, frozenset[str]]] = {}
     for commit, change in changes:
-        new = blobs.get(change.blob).keys
-        if not new:
-            continue
+        scanned = blobs.get(change.blob)
+        fresh = [(where, key, finding) for key, finding in scanned.keys.items()
+                 if (where := key if key[0] == "secret" else (change.path, *key))
+                 not in first]
+        if not fresh:
+            continue  # all it holds came before: what it replaced does not matter
         held: set[Key] = set()
         for replaced in change.replaced:
-            held.update(blobs.get(replaced).keys)
-        for key, finding in new.items():
-            if key in held:
+            have = blobs.done.get((replaced, None))
+            if have is not None and scanned.rules <= have.rules:
+                held.update(have.keys)
                 continue
-            where = key if key[0] == "secret" else (change.path, *key)
-            if where not in first:
+            old_path = shown(change.renamed_from or change.path) or shown(change.path)
+            assert old_path is not None
+            path, ids = wanted.get(replaced, (old_path, frozenset()))
+            wanted[replaced] = (path, ids | scanned.rules)
+        for where, key, finding in fresh:
+            if key not in held:  # (until the blobs wanted are scanned: tentatively)
                 first[where] = _Introduced(commit, change, key, finding)
-    return list(first.values())
+    return first, wanted
 
 
 def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs: _Blobs,
