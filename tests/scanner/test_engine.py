@@ -12,9 +12,12 @@ import pytest
 
 from tests.scanner.probe_rules import EXPLODES, PY_STRING, TEXT_MARK
 from tokenward.config import Config
-from tokenward.scanner.engine import FileTask, run_tasks
-from tokenward.scanner.pipeline import scan
+from tokenward.scanner import fingerprint
+from tokenward.scanner.engine import FileTask, run_tasks, scan_file
 from tokenward.scanner.files import PathError
+from tokenward.scanner.fingerprint import known_value_check, value_check
+from tokenward.scanner.pipeline import scan
+from tokenward.scanner.redaction import secret_hash
 
 RULES = [TEXT_MARK, PY_STRING]
 SECRET = "SECRET-abcdefgh1234"
@@ -61,6 +64,33 @@ def test_syntax_error_is_reported_whatever_the_prefilter_says(tmp_path: Path) ->
         ("broken.py", "syntax error at line 1, column 7: invalid syntax; text-level checks "
                       "still ran", False)]
     assert result.findings == ()
+
+
+def test_a_task_that_names_its_rules_runs_only_those() -> None:
+    # A history blob carries the rules its diff could fire: the others do not run on it.
+    data = f"k = '{SECRET}'\nz = 'PYSECRET-x'\n".encode()
+    both = scan_file(FileTask("app.py", data), Config(), RULES)
+    only = scan_file(FileTask("app.py", data, rules=frozenset({"TW902"})), Config(), RULES)
+    assert [(f.rule_id, f.line) for f in both.findings] == [("TW901", 1), ("TW902", 2)]
+    assert [(f.rule_id, f.line) for f in only.findings] == [("TW902", 2)]
+
+
+def test_a_task_without_the_syntax_screen_reports_no_syntax_error() -> None:
+    # History does not report an old version's syntax error, so it does not look for one.
+    data = b"def f(:\n    pass\n"
+    screened = scan_file(FileTask("broken.py", data), Config(), RULES)
+    unscreened = scan_file(FileTask("broken.py", data, syntax=False), Config(), RULES)
+    assert [e.message[:25] for e in screened.errors] == ["syntax error at line 1, c"]
+    assert (unscreened.errors, unscreened.parsed) == ((), False)
+
+
+def test_a_value_check_is_remembered_by_the_keyed_hash_never_the_secret() -> None:
+    hashed = secret_hash(SECRET)
+    check = known_value_check(SECRET, hashed, "f" * 24)
+    assert check == value_check(SECRET, "f" * 24)
+    assert known_value_check(SECRET, hashed, "f" * 24) == check
+    assert ((hashed, "f" * 24), check) in fingerprint._KNOWN_CHECKS.items()
+    assert SECRET not in repr(fingerprint._KNOWN_CHECKS)
 
 
 def test_python_rule_runs_on_valid_python(tmp_path: Path) -> None:

@@ -274,6 +274,26 @@ def test_later_versions_are_not_parsed_for_a_line_an_earlier_one_added(repo: Pat
     assert result.stats["parsed"] == 2  # the version that added the line, and HEAD's
 
 
+def test_a_version_holding_only_what_came_before_is_not_compared(repo: Path) -> None:
+    # Each copy of the token passes TW101's cheap test; the version before it (an edit
+    # that does not) was never scanned. The copy's version holds only the secret an
+    # earlier commit introduced, so what it replaced is not scanned to compare.
+    text = LINE
+    write(repo, "app.py", text)
+    commit_all(repo, "token")
+    added = sha(repo)
+    for n in range(3):
+        text += f"x{n} = {n}\n"
+        write(repo, "app.py", text)
+        commit_all(repo, f"edit {n}")
+        text += f'BACKUP_TOKEN_{n} = "{TOKEN}"\n'
+        write(repo, "app.py", text)
+        commit_all(repo, f"copy {n}")
+    result = scan()
+    assert where(result.findings) == [("TW101", "app.py", 1, 16, added, True)]
+    assert result.stats["parsed"] == 4  # the first version and each copy's, no edit's
+
+
 def test_the_same_blob_in_100_commits_is_read_once(repo: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo, "app.py", LINE)

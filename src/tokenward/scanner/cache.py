@@ -180,6 +180,11 @@ class ResultCache:
         digest.update(self._salt.encode())
         where = project_path(task.path, self._root)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
+        if task.rules is not None or not task.syntax:
+            # A blob scanned with some of the rules (history) is another row than all.
+            ids = "*" if task.rules is None else ",".join(sorted(task.rules))
+            digest.update(b"rules\0" + ids.encode()
+                          + (b"\0syntax\0" if task.syntax else b"\0no-syntax\0"))
         if task.blob is not None:
             # A git object id names its content: a history re-scan need not read the blob.
             digest.update(b"git-blob\0" + task.blob.encode())

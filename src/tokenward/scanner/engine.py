@@ -57,9 +57,9 @@ from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, is_excluded
 from tokenward.scanner.fingerprint import (
     fingerprint,
+    known_value_check,
     normalise_code,
     secret_material,
-    value_check,
 )
 from tokenward.scanner.suppressions import find_suppression
 
@@ -86,6 +86,12 @@ class FileTask:
     blob: str | None = None
     # Issuers of other files this one calls (scanner/project.py's join): the second pass.
     imported: tuple[ImportedIssuer, ...] = ()
+    # Only these of the run's rules (a history blob: the rules its diff could fire), so
+    # blobs that want different rules share one pool of workers; None: all of them.
+    rules: frozenset[str] | None = None
+    # Screen a Python file for a syntax error no rule's parse met (a history scan does not
+    # report an old version's syntax error, so it does not pay for the screen).
+    syntax: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
     for rule in rules:
+        if task.rules is not None and rule.id not in task.rules:
+            continue
         if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
                 task.imported and rule.reads_imported)):
             continue
@@ -185,7 +193,8 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
                 internal=True,
             ))
     summary = _summary(source)
-    source.report_syntax_error()
+    if task.syntax:
+        source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
@@ -268,7 +277,8 @@ def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
             suppression=suppression,
             secret_hash=secret_hash,
             target=redactor.known(hit.target) if hit.target is not None else None,
-            value_check=value_check(hit.secret, fp) if hit.secret else None,
+            value_check=known_value_check(hit.secret, secret_hash, fp)
+            if hit.secret and secret_hash else None,
             secret_spans=hit.secret_spans,
             context=context,
             validated=valid,

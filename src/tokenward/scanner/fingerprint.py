@@ -70,3 +70,22 @@ def value_check(secret: str, fingerprint: str) -> str:
                             salt=fingerprint.encode("ascii"),
                             n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=4)
     return digest.hex()[: VALUE_CHECK_BITS // 4]
+
+
+# value_check by the secret's keyed hash (never the secret itself) and the fingerprint: a
+# history scan meets the same secret at the same place in many versions of a file, and each
+# check is a scrypt (~10 ms). Bounded: emptied when full.
+_KNOWN_CHECKS: dict[tuple[str, str], str] = {}
+_KNOWN_CHECKS_MAX = 4096
+
+
+def known_value_check(secret: str, secret_hash: str, fingerprint: str) -> str:
+    """:func:`value_check`, computed once per (``secret_hash``, ``fingerprint``) in a
+    process; ``secret_hash`` is :func:`redaction.secret_hash` of ``secret``."""
+    key = (secret_hash, fingerprint)
+    check = _KNOWN_CHECKS.get(key)
+    if check is None:
+        if len(_KNOWN_CHECKS) >= _KNOWN_CHECKS_MAX:
+            _KNOWN_CHECKS.clear()
+        check = _KNOWN_CHECKS[key] = value_check(secret, fingerprint)
+    return check

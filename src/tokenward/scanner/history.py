@@ -345,57 +345,52 @@ class _Blobs:
 
     def scan(self, wanted: Wanted, *, per_path: bool = False) -> int:
         """Scan each blob of ``wanted`` with at least the rules it names, unless it was
-        already (a blob asked for more rules is scanned again with them all). Blobs that
-        want the same rules are scanned together: most want only a few, and a blob no
-        rule that parses wants is not parsed. How many were scanned."""
-        groups: dict[frozenset[str], list[tuple[str, str]]] = {}
+        already (a blob asked for more rules is scanned again with them all). Each blob is
+        scanned with its own rules (most want only a few, and a blob no rule that parses
+        wants is not parsed), all of them in one pool of workers. How many were scanned."""
+        todo: list[tuple[str, str, frozenset[str]]] = []
         for blob, (path, ids) in wanted.items():
             have = self.done.get((blob, path if per_path else None))
             if have is None or not ids <= have.rules:
-                groups.setdefault(ids | (have.rules if have else frozenset()), []).append(
-                    (blob, path))
-        total = sum(len(todo) for todo in groups.values())
-        offset = 0
-        for ids, todo in sorted(groups.items(), key=lambda item: sorted(item[0])):
-            rules = [r for r in self.rules if r.id in ids]
-            progress = self._progress(offset, total)
-            tasks = [FileTask(path, blob=blob) for blob, path in todo]
-            cached = {i: r for i, r in enumerate(self._cached(tasks, rules)) if r.cached}
-            missing = [t for i, t in enumerate(tasks) if i not in cached]
-            results = dict(zip((t.blob for t in missing),
-                               self._read_and_scan(missing, rules, progress), strict=True))
-            for i, (blob, path) in enumerate(todo):
-                result = cached[i] if i in cached else results[blob]
-                self.done[(blob, path if per_path else None)] = _Scanned(
-                    path, finding_keys(result.findings), result, ids)
-            offset += len(todo)
-        return total
+                todo.append((blob, path, ids | (have.rules if have else frozenset())))
+        tasks = [FileTask(path, blob=blob, rules=ids, syntax=False) for blob, path, ids in todo]
+        cached = {i: r for i, r in enumerate(self._cached(tasks)) if r.cached}
+        missing = [t for i, t in enumerate(tasks) if i not in cached]
+        results = dict(zip((t.blob for t in missing),
+                           self._read_and_scan(missing, self._progress(len(cached),
+                                                                       len(tasks))),
+                           strict=True))
+        for i, (blob, path, ids) in enumerate(todo):
+            result = cached[i] if i in cached else results[blob]
+            self.done[(blob, path if per_path else None)] = _Scanned(
+                path, finding_keys(result.findings), result, ids)
+        return len(todo)
 
     def _progress(self, offset: int, total: int) -> Progress | None:
-        """The progress of one group of blobs as a part of all of them."""
+        """The progress of the blobs to scan (after ``offset`` served by the cache)."""
         shown = self.progress
         if shown is None:
             return None
         return lambda done, _: shown(offset + done, total)
 
-    def _cached(self, tasks: Sequence[FileTask], rules: Sequence[Rule]) -> list[FileResult]:
+    def _cached(self, tasks: Sequence[FileTask]) -> list[FileResult]:
         if not (self.config.cache if self.use_cache is None else self.use_cache):
             return [FileResult(t.path) for t in tasks]
         from tokenward.scanner.cache import ResultCache
 
-        cache = ResultCache.open(self.config, active_rules(self.config, rules))
+        cache = ResultCache.open(self.config, active_rules(self.config, self.rules))
         try:
             return [_cached(cache.get(t), t) for t in tasks]
         finally:
             cache.close()
 
-    def _scan(self, tasks: Sequence[FileTask], rules: Sequence[Rule],
-              progress: Progress | None) -> list[FileResult]:
-        return scan_tasks(tasks, self.config, rules=rules, jobs=self.jobs,
+    def _scan(self, tasks: Sequence[FileTask], progress: Progress | None
+              ) -> list[FileResult]:
+        return scan_tasks(tasks, self.config, rules=self.rules, jobs=self.jobs,
                           use_cache=self.use_cache, progress=progress)
 
-    def _read_and_scan(self, tasks: Sequence[FileTask], rules: Sequence[Rule],
-                       progress: Progress | None) -> list[FileResult]:
+    def _read_and_scan(self, tasks: Sequence[FileTask], progress: Progress | None
+                       ) -> list[FileResult]:
         """Read the blobs of ``tasks`` (one cat-file for all) and scan them in batches."""
         cap = self.config.max_file_size
         sizes = blob_sizes(self.root, [t.blob for t in tasks if t.blob])
@@ -413,10 +408,10 @@ class _Blobs:
                                      error=oversize_error(task.path, head, size, cap)))
             else:
                 to_read.append(task)
-        results = {t.blob: r for t, r in zip(ready, self._scan(ready, rules, progress),
+        results = {t.blob: r for t, r in zip(ready, self._scan(ready, progress),
                                              strict=True)}
         for batch in self._batches(to_read):
-            for task, result in zip(batch, self._scan(batch, rules, progress), strict=True):
+            for task, result in zip(batch, self._scan(batch, progress), strict=True):
                 results[task.blob] = result
                 if task.data is not None and any(f.secret_hash for f in result.findings):
                     self.kept[task.blob or ""] = task.data  # its secrets are looked at again
@@ -594,36 +589,45 @@ def _introductions(commits: Sequence[Commit], blobs: _Blobs, shown: _Shown
     topological order."""
     changes = [(c, ch) for c in commits for ch in c.changes
                if ch.suspect and ch.mode in _REGULAR_FILE_MODES and shown(ch.path) is not None]
-    # A replaced blob is scanned (again) only when it matters: with the rules the new one
-    # was scanned with, so that what both hold is seen in both. (A replaced blob scanned
-    # again may be another change's new blob: until every pair agrees.)
+    # A replaced blob is scanned (again) only when it matters: when the new blob holds
+    # something no earlier change introduced, with the rules the new one was scanned with,
+    # so that what both hold is seen in both. (Most versions of a file hold only what an
+    # earlier one brought: they are not compared. A replaced blob scanned with more rules
+    # may hold more, which the change that brought it may have introduced: until nothing
+    # more is wanted.)
     while True:
-        before: dict[str, tuple[str, frozenset[str]]] = {}
-        for _, change in changes:
-            scanned = blobs.get(change.blob)
-            if scanned.keys:
-                old_path = shown(change.renamed_from or change.path) or shown(change.path)
-                assert old_path is not None
-                for replaced in change.replaced:
-                    path, ids = before.get(replaced, (old_path, frozenset()))
-                    before[replaced] = (path, ids | scanned.rules)
-        if not blobs.scan(before):
-            break
+        first, wanted = _first_introductions(changes, blobs, shown)
+        if not blobs.scan(wanted):
+            return list(first.values())
+
+
+def _first_introductions(changes: Sequence[tuple[Commit, Change]], blobs: _Blobs,
+                         shown: _Shown) -> tuple[dict[Key, _Introduced], Wanted]:
+    """The first introductions the blobs scanned so far show, and the replaced blobs still
+    to scan (with which rules) to tell whether a change introduced what it seems to."""
     first: dict[Key, _Introduced] = {}
+    wanted: dict[str, tuple[str, frozenset[str]]] = {}
     for commit, change in changes:
-        new = blobs.get(change.blob).keys
-        if not new:
-            continue
+        scanned = blobs.get(change.blob)
+        fresh = [(where, key, finding) for key, finding in scanned.keys.items()
+                 if (where := key if key[0] == "secret" else (change.path, *key))
+                 not in first]
+        if not fresh:
+            continue  # all it holds came before: what it replaced does not matter
         held: set[Key] = set()
         for replaced in change.replaced:
-            held.update(blobs.get(replaced).keys)
-        for key, finding in new.items():
-            if key in held:
+            have = blobs.done.get((replaced, None))
+            if have is not None and scanned.rules <= have.rules:
+                held.update(have.keys)
                 continue
-            where = key if key[0] == "secret" else (change.path, *key)
-            if where not in first:
+            old_path = shown(change.renamed_from or change.path) or shown(change.path)
+            assert old_path is not None
+            path, ids = wanted.get(replaced, (old_path, frozenset()))
+            wanted[replaced] = (path, ids | scanned.rules)
+        for where, key, finding in fresh:
+            if key not in held:  # (until the blobs wanted are scanned: tentatively)
                 first[where] = _Introduced(commit, change, key, finding)
-    return list(first.values())
+    return first, wanted
 
 
 def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs: _Blobs,
