@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from tokenward.analysis.flow import Analysis
+    from tokenward.analysis.positions import Range
     from tokenward.config import Config
 
 N = TypeVar("N")
@@ -479,17 +480,16 @@ class Source:
         return cast(T, self._facts[build])
 
     @cached_property
-    def _positions(self) -> Any:
-        from libcst.metadata import MetadataWrapper, PositionProvider
+    def _positions(self) -> dict[cst.CSTNode, Range]:
+        from tokenward.analysis.positions import node_ranges
 
         assert self.module is not None
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        return wrapper.resolve(PositionProvider)
+        return node_ranges(self.module)
 
     def span(self, node: cst.CSTNode) -> Span:
         """The 1-based span of a node (columns 1-based, end exclusive)."""
-        pos = self._positions[node]
-        return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        (line, column), (end_line, end_column) = self._positions[node]
+        return Span(line, column + 1, end_line, end_column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         assert self.module is not None
