@@ -315,12 +315,22 @@ def _layout_types() -> frozenset[type[Any]]:
     })
 
 
+# Node types (and other field value types) -> whether NodeIndex indexes them; filled as
+# types are met.
+_INDEXED: dict[type[Any], bool] = {}
+
+
+def _is_indexed(kind: type[Any]) -> bool:
+    """A libcst node that is not layout."""
+    import libcst as cst
+
+    return issubclass(kind, cst.CSTNode) and kind not in _layout_types()
+
+
 class NodeIndex:
     """Every node of a tree by type, with parents: one traversal shared by all rules."""
 
     def __init__(self, module: cst.Module) -> None:
-        import libcst as cst
-
         self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
         self._parent: dict[int, Any] = {}
         # Pre-order position of every node: "comes before" without resolving positions
@@ -329,10 +339,11 @@ class NodeIndex:
         by_type = self._by_type
         parent = self._parent
         order = self._order
-        node_class = cst.CSTNode
         # Layout nodes (whitespace, newlines, commas, dots, brackets) are over half of a
-        # tree and no rule asks for them: not indexed, not descended into.
-        skipped = _layout_types()
+        # tree and no rule asks for them: not indexed, not descended into. Whether a
+        # field's value is a node to index, by its type: ``isinstance(v, cst.CSTNode)``
+        # goes through the ABC machinery, and it was asked of every field of every node.
+        indexed = _INDEXED
 
         # An explicit stack instead of a visitor: this is the hot path, and deep
         # expressions must not hit the recursion limit. Children are read from the
@@ -348,12 +359,20 @@ class NodeIndex:
             children: list[cst.CSTNode] = []
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
-                if isinstance(value, node_class):
-                    if type(value) not in skipped:
-                        children.append(value)
+                kind = type(value)
+                wanted = indexed.get(kind)
+                if wanted is None:
+                    wanted = indexed[kind] = _is_indexed(kind)
+                if wanted:
+                    children.append(value)
                 elif isinstance(value, list | tuple):
-                    children.extend(v for v in value
-                                    if isinstance(v, node_class) and type(v) not in skipped)
+                    for item in value:
+                        item_kind = type(item)
+                        wanted = indexed.get(item_kind)
+                        if wanted is None:
+                            wanted = indexed[item_kind] = _is_indexed(item_kind)
+                        if wanted:
+                            children.append(item)
             for child in reversed(children):
                 stack.append((child, node))
 
