@@ -262,6 +262,24 @@ def _declaration_problem(exc: SyntaxError) -> str:
     return f"{head}: {name}"
 
 
+def _parse(text: str) -> cst.Module:
+    """libcst's tree, parsed with the cyclic garbage collector paused: the parser makes
+    many thousands of objects that all stay alive (they are the tree), and the collector,
+    set off every few hundred allocations, walked them again and again for nothing: a
+    third of the parse time."""
+    import gc
+
+    import libcst as cst
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return cst.parse_module(text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _syntax_error(text: str) -> str:
     """Python's own description of a syntax error (clearer than the parser's)."""
     import ast
@@ -435,7 +453,7 @@ class Source:
         import libcst as cst
 
         try:
-            return cst.parse_module(self.text)
+            return _parse(self.text)
         except cst.ParserSyntaxError:
             self._problem(f"{_syntax_error(self.text)}; text-level checks still ran")
         except RecursionError:
