@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from tokenward.analysis.flow import Analysis
     from tokenward.analysis.issuers import ImportedIssuer
+    from tokenward.analysis.positions import Range
     from tokenward.config import Config
 
 N = TypeVar("N")
@@ -262,6 +263,24 @@ def _declaration_problem(exc: SyntaxError) -> str:
     return f"{head}: {name}"
 
 
+def _parse(text: str) -> cst.Module:
+    """libcst's tree, parsed with the cyclic garbage collector paused: the parser makes
+    many thousands of objects that all stay alive (they are the tree), and the collector,
+    set off every few hundred allocations, walked them again and again for nothing: a
+    third of the parse time."""
+    import gc
+
+    import libcst as cst
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return cst.parse_module(text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _syntax_error(text: str) -> str:
     """Python's own description of a syntax error (clearer than the parser's)."""
     import ast
@@ -315,12 +334,24 @@ def _layout_types() -> frozenset[type[Any]]:
     })
 
 
+class _Indexed(dict[type[Any], bool]):
+    """Type of a field's value -> whether NodeIndex indexes it (a libcst node that is not
+    layout), decided the first time the type is met."""
+
+    def __missing__(self, kind: type[Any]) -> bool:
+        import libcst as cst
+
+        wanted = self[kind] = issubclass(kind, cst.CSTNode) and kind not in _layout_types()
+        return wanted
+
+
+_INDEXED = _Indexed()
+
+
 class NodeIndex:
     """Every node of a tree by type, with parents: one traversal shared by all rules."""
 
     def __init__(self, module: cst.Module) -> None:
-        import libcst as cst
-
         self._by_type: dict[type[Any], list[Any]] = defaultdict(list)
         self._parent: dict[int, Any] = {}
         # Pre-order position of every node: "comes before" without resolving positions
@@ -329,10 +360,11 @@ class NodeIndex:
         by_type = self._by_type
         parent = self._parent
         order = self._order
-        node_class = cst.CSTNode
         # Layout nodes (whitespace, newlines, commas, dots, brackets) are over half of a
-        # tree and no rule asks for them: not indexed, not descended into.
-        skipped = _layout_types()
+        # tree and no rule asks for them: not indexed, not descended into. Whether a
+        # field's value is a node to index, by its type: ``isinstance(v, cst.CSTNode)``
+        # goes through the ABC machinery, and it was asked of every field of every node.
+        indexed = _INDEXED
 
         # An explicit stack instead of a visitor: this is the hot path, and deep
         # expressions must not hit the recursion limit. Children are read from the
@@ -348,12 +380,12 @@ class NodeIndex:
             children: list[cst.CSTNode] = []
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
-                if isinstance(value, node_class):
-                    if type(value) not in skipped:
-                        children.append(value)
+                if indexed[type(value)]:
+                    children.append(value)
                 elif isinstance(value, list | tuple):
-                    children.extend(v for v in value
-                                    if isinstance(v, node_class) and type(v) not in skipped)
+                    for item in value:  # a loop: a generator here cost a fifth more
+                        if indexed[type(item)]:
+                            children.append(item)
             for child in reversed(children):
                 stack.append((child, node))
 
@@ -433,7 +465,7 @@ class Source:
         import libcst as cst
 
         try:
-            return cst.parse_module(self.text)
+            return _parse(self.text)
         except cst.ParserSyntaxError:
             self._problem(f"{_syntax_error(self.text)}; text-level checks still ran")
         except RecursionError:
@@ -491,17 +523,16 @@ class Source:
         return cast(T, self._facts[build])
 
     @cached_property
-    def _positions(self) -> Any:
-        from libcst.metadata import MetadataWrapper, PositionProvider
+    def _positions(self) -> dict[cst.CSTNode, Range]:
+        from tokenward.analysis.positions import node_ranges
 
         assert self.module is not None
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        return wrapper.resolve(PositionProvider)
+        return node_ranges(self.module)
 
     def span(self, node: cst.CSTNode) -> Span:
         """The 1-based span of a node (columns 1-based, end exclusive)."""
-        pos = self._positions[node]
-        return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        (line, column), (end_line, end_column) = self._positions[node]
+        return Span(line, column + 1, end_line, end_column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         assert self.module is not None
