@@ -46,10 +46,10 @@ def _names(tree: ast.AST) -> Iterator[str]:
             if node.arg in slots:  # ``V1EnvVar(name="API_KEY", value=...)``
                 yield from _string(node.value)
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
+            for key, held in zip(node.keys, node.values, strict=True):
                 yield from _target_names(key)
                 if key is not None and _string_value(key) in slots:
-                    yield from _string(value)
+                    yield from _string(held)
         elif isinstance(node, ast.Call):
             # Environment lookups (``getenv("SECRET_KEY", ...)``) and argparse options
             # (``add_argument("--secret-key", default=...)``) name what they hold.

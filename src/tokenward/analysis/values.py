@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeGuard
 
 from tokenward.analysis.vocabulary import (
     holds_secret,
@@ -686,7 +687,7 @@ def _flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def names_key(name: str | None) -> bool:
+def names_key(name: str | None) -> TypeGuard[str]:
     """Whether ``name`` names a signing or encryption key: the only names
     :func:`guessable_key` can find a value bound to guessable."""
     return bool(name) and secret_kind(name) in _KEY_KINDS
