@@ -553,7 +553,7 @@ def may_bind_weak_key(source: Source) -> bool:
     to, and a call's qualified name is spelled out in its imports. False lets TW104 leave
     the libcst tree unbuilt (TW101 builds it when its own prefilter wants the file)."""
     if "module" in source.__dict__:
-        return True  # the tree is built already: the search costs less than the screen
+        return True  # built already (TW104 runs last): the search costs less than the screen
     lowered = source.lowered
     if any(all(part in lowered for part in call.lower().split("."))
            for call in _KEY_PASSING_CALLS):

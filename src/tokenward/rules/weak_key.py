@@ -41,6 +41,7 @@ RULE = Rule(
     fix="move-secret",
     keywords=("secret", "_key", "jwt", *KEY_CALLS),
     detect=_detect,
+    screens=True,
     docs=RuleDocs(
         what=(
             "A literal signing, encryption or session key (`SECRET_KEY`, "
