@@ -6,7 +6,11 @@ from __future__ import annotations
 import textwrap
 
 from tests.helpers import scan_snippet
+from tokenward.analysis.source import FileKind, Source
+from tokenward.config import Config
 from tokenward.rules import hardcoded_secret, hardcoded_secret_config, weak_key
+from tokenward.rules.base import Rule
+from tokenward.scanner.engine import FileTask, scan_file
 
 RULES = [hardcoded_secret.RULE, hardcoded_secret_config.RULE, weak_key.RULE]
 WEAK = ": anyone can forge the sessions and tokens it signs"
@@ -102,3 +106,63 @@ def test_seeded_and_default_passwords_are_reported_whatever_their_shape() -> Non
         (7, 49, "TW101", "Hard-coded password bound to password"),
         (9, 9, "TW101", "Hard-coded password inside a string bound to USERS"),
     ]
+
+
+# --- the screen that lets TW104 skip the libcst tree (issue 17) ----------------------------
+
+_SCREENED = '''
+import argparse, os
+import jwt
+from cryptography.fernet import Fernet
+
+app.config["SECRET_KEY"] = "dev"
+settings = {"flask.secret_key": "dev"}
+app = Flask(__name__, secret_key="dev")
+def sign(payload, signing_key="dev"):
+    return payload
+user, secret_key = "admin", "dev"
+fallback = os.environ.get("SECRET_KEY", "dev")
+parser.add_argument("--jwt-secret", default="dev")
+env = V1EnvVar(name="SECRET_KEY", value="dev")
+token = jwt.encode({"sub": 1}, "secret")
+box = Fernet(b"changeme")
+'''
+
+
+def test_tw104_alone_finds_every_binding_the_shared_search_finds() -> None:
+    # Scanned without TW101 the file is screened first (bound_names): every binding
+    # position the key search judges must survive the screen, finding for finding.
+    alone = _scan_with([weak_key.RULE], _SCREENED)
+    assert alone == [f for f in _scan(_SCREENED) if f[2] == "TW104"]
+    assert [(line, column) for line, column, _, _ in alone] == [
+        (5, 28), (6, 33), (7, 34), (8, 31), (10, 29), (11, 41), (12, 45), (13, 41),
+        (14, 32), (15, 14)]
+    assert alone[0][3] == "Guessable key bound to SECRET_KEY (made of dictionary words)" + WEAK
+
+
+def test_a_file_without_a_key_name_is_not_parsed_for_tw104() -> None:
+    # `cache_key`, `primary_key` and a `secret` only read: no literal can be bound to the
+    # name of a key, so TW104 needs no tree (Django's models and caches).
+    code = 'cache_key = "abc"\nfield = Field(primary_key=True)\nx = settings.SECRET_KEY\n'
+    result = scan_file(FileTask("app.py", code.encode()), Config(), [weak_key.RULE])
+    assert (result.findings, result.parsed) == ((), False)
+    assert not hardcoded_secret.may_bind_weak_key(_source(code))
+    assert hardcoded_secret.may_bind_weak_key(_source(code + 'SECRET_KEY = "abc"\n'))
+
+
+def test_the_screen_lets_through_what_it_cannot_read() -> None:
+    # Python 2 (ast rejects it): libcst or the text fallback decides, as before.
+    code = 'print "x"\nSECRET_KEY = "dev"\n'
+    assert hardcoded_secret.may_bind_weak_key(_source(code))
+    assert _scan_with([weak_key.RULE], code) == [
+        (2, 15, "TW104", "Guessable key bound to SECRET_KEY (made of dictionary words)" + WEAK)]
+
+
+def _scan_with(rules: list[Rule], code: str) -> list[tuple[int, int, str, str]]:
+    text = textwrap.dedent(code).lstrip("\n")
+    return sorted((f.span.line, f.span.column, f.rule_id, f.message)
+                  for f in scan_snippet(text, "app.py", rules))
+
+
+def _source(code: str) -> Source:
+    return Source("app.py", code, FileKind.PYTHON, Config())

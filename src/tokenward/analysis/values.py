@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeGuard
 
 from tokenward.analysis.vocabulary import (
     holds_secret,
@@ -686,13 +687,19 @@ def _flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def names_key(name: str | None) -> TypeGuard[str]:
+    """Whether ``name`` names a signing or encryption key: the only names
+    :func:`guessable_key` can find a value bound to guessable."""
+    return bool(name) and secret_kind(name) in _KEY_KINDS
+
+
 def guessable_key(value: str, name: str | None) -> str | None:
     """Why ``value``, bound to the name of a signing or encryption key (``SECRET_KEY``,
     ``JWT_SECRET``, ``signing_key``), can be guessed: a short value, one repeated
     character, a phrase or dictionary words, low entropy, Django's own insecure marker.
     None when it cannot be told guessable, when the name is not a key's, or when the value
     is a reference or a mask rather than a key (``${SECRET_KEY}``, ``********``)."""
-    if not name or secret_kind(name) not in _KEY_KINDS:
+    if not names_key(name):
         return None
     value = value.strip()
     if not value or _TEMPLATE.search(value) or set(value) <= _MASK_CHARACTERS:

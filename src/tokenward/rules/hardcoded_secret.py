@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
+from tokenward.analysis.bound_names import bound_names
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
@@ -19,6 +20,7 @@ from tokenward.analysis.values import (
     guessable_key,
     has_inline_candidate,
     inline_secrets,
+    names_key,
     not_flagged_doc,
     strip_auth_scheme,
     url_credentials,
@@ -536,6 +538,28 @@ def _argparse_default(source: Source, call: cst.Call) -> Iterator[_Verdict]:
 def _judge(parameter: str) -> str:
     """The name whose rules judge a positional credential (``key`` alone is not secret)."""
     return "signing_key" if parameter == "key" else parameter
+
+
+# Calls that pass a key by position or as ``key=`` (``Fernet(b"...")``, ``jwt.encode``).
+_KEY_PASSING_CALLS = tuple(sorted(
+    {q for q, (_, parameter, _) in _POSITIONAL.items() if names_key(_judge(parameter))}
+    | _KEY_KEYWORD))
+
+
+def may_bind_weak_key(source: Source) -> bool:
+    """Whether the key search could find a guessable key (TW104's verdict) in this Python
+    file. Such a verdict needs a literal bound to a name of a key (``names_key``) or passed
+    to a call that takes a key; :func:`bound_names` holds every name a literal can be bound
+    to, and a call's qualified name is spelled out in its imports. False lets TW104 leave
+    the libcst tree unbuilt (TW101 builds it when its own prefilter wants the file)."""
+    if "module" in source.__dict__:
+        return True  # built already (TW104 runs last): the search costs less than the screen
+    lowered = source.lowered
+    if any(all(part in lowered for part in call.lower().split("."))
+           for call in _KEY_PASSING_CALLS):
+        return True
+    names = bound_names(source.text)
+    return names is None or any(names_key(name) for name in names)
 
 
 # Credential calls that may spread their arguments over the next lines (the one-line case is

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tokenward.analysis.assignments import CODE_KINDS
-from tokenward.analysis.source import Source
+from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PAIRED, PYTHON, Rule, RuleDocs
-from tokenward.rules.hardcoded_secret import KEY_CALLS, key_hits
+from tokenward.rules.hardcoded_secret import KEY_CALLS, key_hits, may_bind_weak_key
 from tokenward.rules.hardcoded_secret_config import text_hits
 
 
@@ -18,6 +18,8 @@ def _detect(source: Source) -> Iterator[Hit]:
     # (configuration files), the other verdict: the literals they leave to this rule.
     if source.kind in PAIRED:
         return text_hits(source, weak=True)
+    if source.kind is FileKind.PYTHON and not may_bind_weak_key(source):
+        return iter(())  # no name of a key to bind a literal to: no tree needed
     return key_hits(source, weak=True)
 
 
@@ -39,6 +41,7 @@ RULE = Rule(
     fix="move-secret",
     keywords=("secret", "_key", "jwt", *KEY_CALLS),
     detect=_detect,
+    screens=True,
     docs=RuleDocs(
         what=(
             "A literal signing, encryption or session key (`SECRET_KEY`, "

@@ -173,7 +173,7 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
     source = Source(task.path, text, kind, config, decoded.encoding, context,
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
-    for rule in rules:
+    for rule in sorted(rules, key=lambda r: r.screens):  # stable: the screening ones last
         if task.rules is not None and rule.id not in task.rules:
             continue
         if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
