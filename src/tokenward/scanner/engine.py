@@ -368,8 +368,8 @@ def _span_text(source: Source, hit: Hit) -> str:
 def signature(stat: os.stat_result, before_ns: int) -> Signature | None:
     """The stat signature of a file statted just after ``before_ns``, or None when it is
     too recent to be trusted (modified or its inode changed within the racy window)."""
-    if max(stat.st_mtime_ns, stat.st_ctime_ns) >= before_ns - RACY_NS:
-        return None
+    if os.name == "nt" or max(stat.st_mtime_ns, stat.st_ctime_ns) >= before_ns - RACY_NS:
+        return None  # Windows' st_ctime is the creation time: an edit does not change it
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
