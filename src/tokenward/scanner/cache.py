@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tokenward import __version__
 from tokenward.analysis.issuers import Summary
@@ -154,6 +155,7 @@ class ResultCache:
                  limits: CacheLimits = DEFAULT_LIMITS, root: str = ".") -> None:
         self._db = db
         self._salt = salt
+        self._salted = hashlib.sha256(salt.encode())
         self._key = key
         self._limits = limits
         self._root = root
@@ -177,8 +179,7 @@ class ResultCache:
 
     def _keyed(self, task: FileTask) -> hashlib._Hash:
         """The digest of what, besides its content, decides a task's findings."""
-        digest = hashlib.sha256()
-        digest.update(self._salt.encode())
+        digest = self._salted.copy()
         where = project_path(task.path, self._root)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
         if task.rules is not None or not task.syntax:
@@ -206,7 +207,7 @@ class ResultCache:
 
     def _mac(self, row_key: str, value: str) -> str:
         message = b"cache-row\0" + row_key.encode() + b"\0" + value.encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, "sha256").hex()
 
     def _rows(self, keys: Iterable[str]) -> dict[str, str]:
         """The values of the rows with these keys, in a few queries; a row that fails its
@@ -237,11 +238,15 @@ class ResultCache:
         """index -> (row key, display path): the results found, decoded."""
         rows = self._rows(key for key, _ in keyed.values())
         found: dict[int, FileResult] = {}
+        parsed: dict[str, dict[str, Any]] = {}  # most files share a few values ("nothing")
         for index, (row_key, path) in keyed.items():
             if row_key not in rows:
                 continue
+            value = rows[row_key]
             try:
-                found[index] = _decode(path, rows[row_key])
+                if value not in parsed:
+                    parsed[value] = json.loads(value)
+                found[index] = _decode(path, parsed[value])
             except (ValueError, KeyError, TypeError):
                 self._bad.append(row_key)
         return found
@@ -374,8 +379,7 @@ def _encode(result: FileResult) -> str:
     })
 
 
-def _decode(path: str, text: str) -> FileResult:
-    data = json.loads(text)
+def _decode(path: str, data: dict[str, Any]) -> FileResult:
     skipped = SkippedFile(path, data["skipped"]) if data["skipped"] else None
     return FileResult(
         path,

@@ -232,9 +232,16 @@ def project_path(path: str, root: str) -> str:
     fingerprints are built from, so a baseline made at the root matches a scan started in
     a subfolder."""
     cwd = os.getcwd()
-    absolute = Path(os.path.normpath(os.path.join(cwd, path)))
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    base = str(_resolved(root, cwd))
+    if os.sep == "/" and not absolute.startswith("//"):
+        # Strings, not Path objects: asked once per file (the cache's every key).
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix):] if absolute.startswith(prefix) else path
     try:
-        return absolute.relative_to(_resolved(root, cwd)).as_posix()
+        return Path(absolute).relative_to(base).as_posix()
     except ValueError:
         return path
 
@@ -517,6 +524,7 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     results: dict[int, FileResult] = {}
     if cache is not None:
         results.update(cache.by_signature(tasks))
+    known = set(results)  # by their signature: nothing to write for them
     # Read what the signatures did not answer, and the answered files with findings (a fix
     # rewrites, a lesson quotes, the bytes the findings were made from): one that changed
     # since its signature is scanned again.
@@ -565,8 +573,8 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
         # A file read this run whose result came from its content: its signature now
         # names that content too.
         cache.put_signatures(task for index, task in enumerate(loaded)
-                             if results[index].cached and task.data is not None
-                             and task.signature is not None)
+                             if index not in known and results[index].cached
+                             and task.data is not None and task.signature is not None)
         cache.close()
     return loaded, [results[i] for i in range(len(loaded))]
 
