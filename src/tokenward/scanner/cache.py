@@ -386,5 +386,6 @@ def _decode(path: str, data: dict[str, Any]) -> FileResult:
         tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
         tuple(ScanError(path, str(m)) for m in data["errors"]),
         skipped,
+        cached=True,
         summary=Summary.from_json(data["summary"]) if data["summary"] else None,
     )

@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 
 from tokenward.analysis.context import file_context, region_context
 from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
@@ -385,11 +386,15 @@ def read_task(candidate: Candidate, max_size: int, *, lazy: bool = False) -> Fil
     ``lazy``: a regular file with a signature is left unread (``load`` reads it)."""
     path = candidate.path
     try:
-        if path.is_symlink() and not path.exists():
-            return FileTask(candidate.display, error="cannot read: broken or looping symbolic link")
         before = time.time_ns()
-        stat = path.stat()
-        if not path.is_file():
+        try:
+            stat = path.stat()  # one system call for the usual file: a warm scan's cost
+        except OSError:
+            if path.is_symlink() and not path.exists():
+                return FileTask(candidate.display,
+                                error="cannot read: broken or looping symbolic link")
+            raise
+        if not S_ISREG(stat.st_mode):
             return FileTask(candidate.display, skipped="not-a-file")
         if stat.st_size > max_size:
             with path.open("rb") as handle:  # enough to tell a real binary, no more
@@ -538,7 +543,6 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     if cache is not None:
         results.update(cache.get_many(
             [(i, t) for i, t in enumerate(loaded) if i not in results]))
-    results = {i: replace(r, cached=True) for i, r in results.items()}
     pending: list[Indexed] = [(i, t) for i, t in enumerate(loaded) if i not in results]
     done = len(results)
     total = len(loaded)

@@ -92,12 +92,21 @@ def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
 
 def in_training_output(path: Path, top: Path, marked: dict[str, bool] | None = None) -> bool:
     """Whether a folder between ``path`` and ``top`` (``top`` itself excluded) holds the
-    training marker. ``marked`` remembers the folders already looked at."""
+    training marker. ``marked`` remembers the folders already looked at (and the answer
+    for each folder and top: the files of one folder cost one look-up)."""
     marked = {} if marked is None else marked
     # Strings, not Path objects: asked once per file of a scan.
     above = os.path.normcase(os.path.abspath(top))
+    start = os.path.dirname(os.path.normcase(os.path.abspath(path)))
+    answer = f"{above}\0{start}"
+    found = marked.get(answer)
+    if found is None:
+        found = marked[answer] = _marker_between(start, above, marked)
+    return found
+
+
+def _marker_between(folder: str, above: str, marked: dict[str, bool]) -> bool:
     inside = above if above.endswith(os.sep) else above + os.sep
-    folder = os.path.dirname(os.path.normcase(os.path.abspath(path)))
     while folder != above and folder.startswith(inside):
         found = marked.get(folder)
         if found is None:
