@@ -95,12 +95,13 @@ def in_training_output(path: Path, top: Path, marked: dict[str, bool] | None = N
     training marker. ``marked`` remembers the folders already looked at (and the answer
     for each folder and top: the files of one folder cost one look-up)."""
     marked = {} if marked is None else marked
-    # Strings, not Path objects: asked once per file of a scan.
-    above = os.path.normcase(os.path.abspath(top))
-    start = os.path.dirname(os.path.normcase(os.path.abspath(path)))
-    answer = f"{above}\0{start}"
+    # Strings, not Path objects, and the folder as given first: asked once per file of a
+    # scan, whose files share a few thousand folders (the current folder does not change).
+    answer = f"{top}\0{os.path.dirname(path)}"
     found = marked.get(answer)
     if found is None:
+        above = os.path.normcase(os.path.abspath(top))
+        start = os.path.dirname(os.path.normcase(os.path.abspath(path)))
         found = marked[answer] = _marker_between(start, above, marked)
     return found
 
