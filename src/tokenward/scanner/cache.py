@@ -37,13 +37,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tokenward import __version__
 from tokenward.analysis.issuers import Summary
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileResult, FileTask, project_path
+from tokenward.scanner.engine import FileResult, FileTask, project_path, unread
 from tokenward.scanner.userdata import cache_dir, folder_key, local_key, private_folder
 from tokenward.trust import distrust
 
@@ -154,6 +155,7 @@ class ResultCache:
                  limits: CacheLimits = DEFAULT_LIMITS, root: str = ".") -> None:
         self._db = db
         self._salt = salt
+        self._salted = hashlib.sha256(salt.encode())
         self._key = key
         self._limits = limits
         self._root = root
@@ -175,9 +177,9 @@ class ResultCache:
             return cls(None, salt, limits=chosen)
         return cls(_open_database(folder), salt, key, chosen, config.root)
 
-    def _row_key(self, task: FileTask) -> str:
-        digest = hashlib.sha256()
-        digest.update(self._salt.encode())
+    def _keyed(self, task: FileTask) -> hashlib._Hash:
+        """The digest of what, besides its content, decides a task's findings."""
+        digest = self._salted.copy()
         where = project_path(task.path, self._root)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
         if task.rules is not None or not task.syntax:
@@ -185,6 +187,10 @@ class ResultCache:
             ids = "*" if task.rules is None else ",".join(sorted(task.rules))
             digest.update(b"rules\0" + ids.encode()
                           + (b"\0syntax\0" if task.syntax else b"\0no-syntax\0"))
+        return digest
+
+    def _row_key(self, task: FileTask) -> str:
+        digest = self._keyed(task)
         if task.blob is not None:
             # A git object id names its content: a history re-scan need not read the blob.
             digest.update(b"git-blob\0" + task.blob.encode())
@@ -192,49 +198,23 @@ class ResultCache:
             digest.update(task.data or b"")
         return digest.hexdigest()
 
+    def _signature_key(self, task: FileTask) -> str:
+        """The row that points a file's stat signature to its content's row."""
+        assert task.signature is not None
+        digest = self._keyed(task)
+        digest.update(b"stat\0" + ":".join(map(str, task.signature)).encode())
+        return digest.hexdigest()
+
     def _mac(self, row_key: str, value: str) -> str:
         message = b"cache-row\0" + row_key.encode() + b"\0" + value.encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, "sha256").hex()
 
-    def get(self, task: FileTask) -> FileResult | None:
-        if self._db is None or (task.data is None and task.blob is None):
-            return None
-        row_key = self._row_key(task)
-        try:
-            row = self._db.execute("SELECT value, mac, used FROM results WHERE key = ?",
-                                   (row_key,)).fetchone()
-        except sqlite3.Error:
-            return None
-        if row is None:
-            return None
-        value, mac, used = row
-        if not (isinstance(value, str) and isinstance(mac, str)
-                and hmac.compare_digest(mac, self._mac(row_key, value))):
-            self._bad.append(row_key)
-            return None
-        try:
-            result = _decode(task.path, value)
-        except (ValueError, KeyError, TypeError):
-            self._bad.append(row_key)
-            return None
-        if not isinstance(used, int) or used < self._now - self._limits.touch_after:
-            self._touched.append(row_key)
-        return result
-
-    def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
-        self._insert((self._row_key(task), _encode(result)) for task, result in items)
-
-    def _note_key(self, name: str) -> str:
-        note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
-        return hashlib.sha256(note).hexdigest()
-
-    def get_notes(self, names: Sequence[str]) -> dict[str, str]:
-        """Values kept by :meth:`put_notes` under these names (a history scan's commits),
-        checked like result rows; names without a good row are left out."""
+    def _rows(self, keys: Iterable[str]) -> dict[str, str]:
+        """The values of the rows with these keys, in a few queries; a row that fails its
+        MAC is dropped (and deleted at the end of the run), a row's use recorded."""
         if self._db is None:
             return {}
-        keys = {self._note_key(name): name for name in names}
-        wanted = list(keys)
+        wanted = list(dict.fromkeys(keys))
         found: dict[str, str] = {}
         try:
             for start in range(0, len(wanted), 500):
@@ -249,10 +229,72 @@ class ResultCache:
                         continue
                     if not isinstance(used, int) or used < self._now - self._limits.touch_after:
                         self._touched.append(row_key)
-                    found[keys[row_key]] = value
+                    found[row_key] = value
         except sqlite3.Error:
             return {}
         return found
+
+    def _results(self, keyed: dict[int, tuple[str, str]]) -> dict[int, FileResult]:
+        """index -> (row key, display path): the results found, decoded."""
+        rows = self._rows(key for key, _ in keyed.values())
+        found: dict[int, FileResult] = {}
+        parsed: dict[str, dict[str, Any]] = {}  # most files share a few values ("nothing")
+        for index, (row_key, path) in keyed.items():
+            if row_key not in rows:
+                continue
+            value = rows[row_key]
+            try:
+                if value not in parsed:
+                    parsed[value] = json.loads(value)
+                found[index] = _decode(path, parsed[value])
+            except (ValueError, KeyError, TypeError):
+                self._bad.append(row_key)
+        return found
+
+    def by_signature(self, tasks: Sequence[FileTask]) -> dict[int, FileResult]:
+        """index -> result of the unread tasks whose stat signature names a cached
+        result: those files need not be read nor hashed."""
+        if self._db is None:
+            return {}
+        signed = {i: self._signature_key(t) for i, t in enumerate(tasks)
+                  if unread(t) and t.signature is not None}
+        pointers = self._rows(signed.values())
+        return self._results({i: (pointers[k], tasks[i].path) for i, k in signed.items()
+                              if k in pointers})
+
+    def get_many(self, tasks: Sequence[tuple[int, FileTask]]) -> dict[int, FileResult]:
+        """index -> cached result of these tasks, by content (or blob id)."""
+        if self._db is None:
+            return {}
+        return self._results({i: (self._row_key(t), t.path) for i, t in tasks
+                              if t.data is not None or t.blob is not None})
+
+    def get(self, task: FileTask) -> FileResult | None:
+        return self.get_many([(0, task)]).get(0)
+
+    def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
+        rows: list[tuple[str, str]] = []
+        for task, result in items:
+            row_key = self._row_key(task)
+            rows.append((row_key, _encode(result)))
+            if task.signature is not None and task.blob is None:
+                rows.append((self._signature_key(task), row_key))
+        self._insert(rows)
+
+    def put_signatures(self, tasks: Iterable[FileTask]) -> None:
+        """Point these read tasks' signatures to their content's (cached) rows."""
+        self._insert((self._signature_key(t), self._row_key(t)) for t in tasks
+                     if t.signature is not None and t.blob is None)
+
+    def _note_key(self, name: str) -> str:
+        note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
+        return hashlib.sha256(note).hexdigest()
+
+    def get_notes(self, names: Sequence[str]) -> dict[str, str]:
+        """Values kept by :meth:`put_notes` under these names (a history scan's commits),
+        checked like result rows; names without a good row are left out."""
+        keys = {self._note_key(name): name for name in names}
+        return {keys[k]: value for k, value in self._rows(keys).items()}
 
     def put_notes(self, items: Iterable[tuple[str, str]]) -> None:
         self._insert((self._note_key(name), value) for name, value in items)
@@ -337,13 +379,13 @@ def _encode(result: FileResult) -> str:
     })
 
 
-def _decode(path: str, text: str) -> FileResult:
-    data = json.loads(text)
+def _decode(path: str, data: dict[str, Any]) -> FileResult:
     skipped = SkippedFile(path, data["skipped"]) if data["skipped"] else None
     return FileResult(
         path,
         tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
         tuple(ScanError(path, str(m)) for m in data["errors"]),
         skipped,
+        cached=True,
         summary=Summary.from_json(data["summary"]) if data["summary"] else None,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 
 from tokenward.analysis.context import file_context, region_context
 from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
@@ -73,6 +75,13 @@ PARALLEL_THRESHOLD = 24
 BINARY_SNIFF = 8192
 
 
+Signature = tuple[int, int, int, int]
+# A file changed this recently may change again within one tick of its file system's clock
+# (2 s on FAT) without its stat changing: git's "racy clean" rule. Such a file gets no
+# signature, so it is read and hashed every run until it is older.
+RACY_NS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class FileTask:
     """One file to scan: its display path and content (or why it has none)."""
@@ -92,6 +101,12 @@ class FileTask:
     # Screen a Python file for a syntax error no rule's parse met (a history scan does not
     # report an old version's syntax error, so it does not pay for the screen).
     syntax: bool = True
+    # Where the file is on disk, and its stat signature (size, mtime_ns, ctime_ns, inode)
+    # when it is old enough to be trusted (see ``signature``). A task with a signature and
+    # no data is unread: the result cache may answer it from the signature alone, and the
+    # scan reads it only on a miss (``load``).
+    disk: Path | None = None
+    signature: Signature | None = None
 
 
 @dataclass(frozen=True)
@@ -218,9 +233,16 @@ def project_path(path: str, root: str) -> str:
     fingerprints are built from, so a baseline made at the root matches a scan started in
     a subfolder."""
     cwd = os.getcwd()
-    absolute = Path(os.path.normpath(os.path.join(cwd, path)))
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    base = str(_resolved(root, cwd))
+    if os.sep == "/" and not absolute.startswith("//"):
+        # Strings, not Path objects: asked once per file (the cache's every key).
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix):] if absolute.startswith(prefix) else path
     try:
-        return absolute.relative_to(_resolved(root, cwd)).as_posix()
+        return Path(absolute).relative_to(base).as_posix()
     except ValueError:
         return path
 
@@ -351,25 +373,58 @@ def _span_text(source: Source, hit: Hit) -> str:
     return "\n".join(lines)
 
 
-def read_task(candidate: Candidate, max_size: int) -> FileTask:
-    """Read a file for scanning; unreadable, oversized and odd files become entries."""
+def signature(stat: os.stat_result, before_ns: int) -> Signature | None:
+    """The stat signature of a file statted just after ``before_ns``, or None when it is
+    too recent to be trusted (modified or its inode changed within the racy window)."""
+    if os.name == "nt" or max(stat.st_mtime_ns, stat.st_ctime_ns) >= before_ns - RACY_NS:
+        return None  # Windows' st_ctime is the creation time: an edit does not change it
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def read_task(candidate: Candidate, max_size: int, *, lazy: bool = False) -> FileTask:
+    """Read a file for scanning; unreadable, oversized and odd files become entries.
+    ``lazy``: a regular file with a signature is left unread (``load`` reads it)."""
     path = candidate.path
     try:
-        if path.is_symlink() and not path.exists():
-            return FileTask(candidate.display, error="cannot read: broken or looping symbolic link")
-        stat = path.stat()
-        if not path.is_file():
+        before = time.time_ns()
+        try:
+            stat = path.stat()  # one system call for the usual file: a warm scan's cost
+        except OSError:
+            if path.is_symlink() and not path.exists():
+                return FileTask(candidate.display,
+                                error="cannot read: broken or looping symbolic link")
+            raise
+        if not S_ISREG(stat.st_mode):
             return FileTask(candidate.display, skipped="not-a-file")
         if stat.st_size > max_size:
             with path.open("rb") as handle:  # enough to tell a real binary, no more
                 head = handle.read(BINARY_SNIFF)
             return FileTask(candidate.display, skipped="too-large", error=oversize_error(
                 candidate.display, head, stat.st_size, max_size))
-        return FileTask(candidate.display, data=path.read_bytes())
+        signed = signature(stat, before)
+        if lazy and signed is not None:
+            return FileTask(candidate.display, disk=path, signature=signed)
+        # Statted before reading: a change in between leaves an older signature, which
+        # the next run's stat does not match.
+        return FileTask(candidate.display, data=path.read_bytes(), disk=path, signature=signed)
     except FileNotFoundError:
         return FileTask(candidate.display, skipped="deleted")
     except OSError as exc:
         return FileTask(candidate.display, error=f"cannot read: {exc.strerror or exc}")
+
+
+def unread(task: FileTask) -> bool:
+    return task.data is None and task.disk is not None and task.error is None \
+        and task.skipped is None
+
+
+def load(task: FileTask, max_size: int) -> FileTask:
+    """An unread task read (a task with data as it is)."""
+    if not unread(task):
+        return task
+    assert task.disk is not None
+    return replace(read_task(Candidate(task.disk, task.path), max_size), rules=task.rules,
+                   syntax=task.syntax)
 
 
 def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileResult]:
@@ -438,33 +493,59 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
               jobs: int | None = None, use_cache: bool | None = None,
               progress: Progress | None = None) -> ScanResult:
     """Scan prepared file contents (from disk, or blobs from the git index)."""
+    return run_loaded(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                      progress=progress)[1]
+
+
+def run_loaded(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
+               jobs: int | None = None, use_cache: bool | None = None,
+               progress: Progress | None = None) -> tuple[list[FileTask], ScanResult]:
+    """:func:`run_tasks`, with the tasks as the scan left them: the ones it had to read
+    now hold their data (a file the cache answered from its stat alone stays unread)."""
     from tokenward.scanner.project import join
 
-    results = scan_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
-                         progress=progress)
-    results = join(tasks, results, config, active_rules(config, rules))
-    return assemble(results, cache_hits=sum(1 for r in results if r.cached))
+    loaded, results = _scan(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                            progress=progress)
+    results = join(loaded, results, config, active_rules(config, rules))
+    return loaded, assemble(results, cache_hits=sum(1 for r in results if r.cached))
 
 
 def scan_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
                jobs: int | None = None, use_cache: bool | None = None,
                progress: Progress | None = None) -> list[FileResult]:
     """Each task's result, in the order of ``tasks`` (which may name a path twice)."""
+    return _scan(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                 progress=progress)[1]
+
+
+def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
+          jobs: int | None = None, use_cache: bool | None = None,
+          progress: Progress | None = None) -> tuple[list[FileTask], list[FileResult]]:
     from tokenward.scanner.cache import ResultCache
 
     chosen = active_rules(config, rules)
     cache = ResultCache.open(config, chosen) if (config.cache if use_cache is None
                                                   else use_cache) else None
     results: dict[int, FileResult] = {}
-    pending: list[Indexed] = []
+    if cache is not None:
+        results.update(cache.by_signature(tasks))
+    known = set(results)  # by their signature: nothing to write for them
+    # Read what the signatures did not answer, and the answered files with findings (a fix
+    # rewrites, a lesson quotes, the bytes the findings were made from): one that changed
+    # since its signature is scanned again.
+    loaded = list(tasks)
     for index, task in enumerate(tasks):
-        cached = cache.get(task) if cache is not None else None
-        if cached is not None:
-            results[index] = replace(cached, cached=True)
-        else:
-            pending.append((index, task))
+        hit = results.get(index)
+        if unread(task) and (hit is None or hit.findings or hit.errors):
+            loaded[index] = load(task, config.max_file_size)
+            if hit is not None and loaded[index].signature != task.signature:
+                del results[index]
+    if cache is not None:
+        results.update(cache.get_many(
+            [(i, t) for i, t in enumerate(loaded) if i not in results]))
+    pending: list[Indexed] = [(i, t) for i, t in enumerate(loaded) if i not in results]
     done = len(results)
-    total = len(tasks)
+    total = len(loaded)
     if progress:
         progress(done, total)
     workers = jobs or config.jobs or os.cpu_count() or 1
@@ -493,8 +574,13 @@ def scan_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rul
             and task.error is None
             and not any(e.internal or e.unscanned for e in results[index].errors)
         )
+        # A file read this run whose result came from its content: its signature now
+        # names that content too.
+        cache.put_signatures(task for index, task in enumerate(loaded)
+                             if index not in known and results[index].cached
+                             and task.data is not None and task.signature is not None)
         cache.close()
-    return [results[i] for i in range(len(tasks))]
+    return loaded, [results[i] for i in range(len(loaded))]
 
 
 def assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:

@@ -45,12 +45,18 @@ class Candidate:
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """Relative to the current directory when below it, ``/``-separated."""
     cwd = cwd or Path.cwd()
-    absolute = path if path.is_absolute() else cwd / path
-    absolute = Path(os.path.normpath(absolute))
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    base = str(cwd)
+    if os.sep == "/" and os.path.isabs(base) and not absolute.startswith("//"):
+        # Strings, not Path objects: asked once per file of a scan (40,000 in a warm one).
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix):] if absolute.startswith(prefix) else absolute
     try:
-        return absolute.relative_to(cwd).as_posix()
+        return Path(absolute).relative_to(cwd).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        return Path(absolute).as_posix()
 
 
 @lru_cache(maxsize=256)
@@ -84,18 +90,31 @@ def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
     return any(_glob_regex(p).match(relative) for p in patterns if p.strip())
 
 
-def in_training_output(path: Path, top: Path, marked: dict[Path, bool] | None = None) -> bool:
+def in_training_output(path: Path, top: Path, marked: dict[str, bool] | None = None) -> bool:
     """Whether a folder between ``path`` and ``top`` (``top`` itself excluded) holds the
-    training marker. ``marked`` remembers the folders already looked at."""
+    training marker. ``marked`` remembers the folders already looked at (and the answer
+    for each folder and top: the files of one folder cost one look-up)."""
     marked = {} if marked is None else marked
-    top = Path(os.path.abspath(top))
-    folder = Path(os.path.abspath(path)).parent
-    while folder != top and top in folder.parents:
-        if folder not in marked:
-            marked[folder] = (folder / TRAINING_MARKER).is_file()
-        if marked[folder]:
+    # Strings, not Path objects, and the folder as given first: asked once per file of a
+    # scan, whose files share a few thousand folders (the current folder does not change).
+    answer = f"{top}\0{os.path.dirname(path)}"
+    found = marked.get(answer)
+    if found is None:
+        above = os.path.normcase(os.path.abspath(top))
+        start = os.path.dirname(os.path.normcase(os.path.abspath(path)))
+        found = marked[answer] = _marker_between(start, above, marked)
+    return found
+
+
+def _marker_between(folder: str, above: str, marked: dict[str, bool]) -> bool:
+    inside = above if above.endswith(os.sep) else above + os.sep
+    while folder != above and folder.startswith(inside):
+        found = marked.get(folder)
+        if found is None:
+            found = marked[folder] = os.path.isfile(os.path.join(folder, TRAINING_MARKER))
+        if found:
             return True
-        folder = folder.parent
+        folder = os.path.dirname(folder)
     return False
 
 
@@ -152,7 +171,7 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
     cwd = Path.cwd()
     root = root or cwd
     seen: dict[str, Candidate] = {}
-    marked: dict[Path, bool] = {}
+    marked: dict[str, bool] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():

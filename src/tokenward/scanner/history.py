@@ -380,7 +380,8 @@ class _Blobs:
 
         cache = ResultCache.open(self.config, active_rules(self.config, self.rules))
         try:
-            return [_cached(cache.get(t), t) for t in tasks]
+            found = cache.get_many(list(enumerate(tasks)))  # a few queries, not one per blob
+            return [_cached(found.get(i), t) for i, t in enumerate(tasks)]
         finally:
             cache.close()
 

@@ -29,7 +29,7 @@ from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import baseline as baselines
 from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
-from tokenward.scanner.engine import FileTask, Progress, read_task, run_tasks
+from tokenward.scanner.engine import FileTask, Progress, read_task, run_loaded, run_tasks
 from tokenward.scanner.files import Candidate, discover, display_path
 from tokenward.scanner.shard import Shard
 
@@ -162,7 +162,8 @@ def collect_tasks(request: ScanRequest, config: Config,
             force_exclude=request.force_exclude)
         if changed is not None:
             candidates = [c for c in candidates if c.display in changed]
-        tasks = [read_task(c, config.max_file_size) for c in candidates]
+        # Unread: the cache may know a file from its stat alone (scanner/cache.py).
+        tasks = [read_task(c, config.max_file_size, lazy=True) for c in candidates]
         disk = {c.display: c.path for c in candidates}
     # The baseline holds fingerprints (hex runs) that secret detectors would flag.
     own = {display_path(Path(config.root) / config.baseline)}
@@ -200,8 +201,8 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
                            unscanned_policy(request, config), {}, tuple(rules), request)
     changed = changed_files(request.diff_base) if request.diff_base is not None else None
     tasks, disk = collect_tasks(request, config, changed)
-    result = run_tasks(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
-                       progress=progress)
+    tasks, result = run_loaded(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
+                               progress=progress)
     if changed is not None:
         result = replace(result, findings=tuple(on_changed_lines(result.findings, changed)))
     stale: tuple[baselines.Entry, ...] = ()
@@ -228,6 +229,6 @@ def scan(paths: Sequence[str | Path], config: Config | None = None, *,
     config = config or Config()
     candidates = discover(paths, config.exclude, Path(config.root),
                           force_exclude=force_exclude)
-    tasks = [read_task(c, config.max_file_size) for c in candidates]
+    tasks = [read_task(c, config.max_file_size, lazy=True) for c in candidates]
     return run_tasks(tasks, config, rules=RULES if rules is None else rules, jobs=jobs,
                      use_cache=use_cache, progress=progress)

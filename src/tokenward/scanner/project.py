@@ -29,7 +29,7 @@ from tokenward.analysis.issuers import ImportedIssuer, LifetimeParameter, Summar
 from tokenward.analysis.source import FileKind, Source, decode, kind_of
 from tokenward.config import Config
 from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileResult, FileTask, scan_file
+from tokenward.scanner.engine import FileResult, FileTask, load, scan_file, unread
 
 Module = tuple[str, ...]
 
@@ -91,6 +91,8 @@ def join(tasks: Sequence[FileTask], results: list[FileResult], config: Config,
     names = [name.encode() for summary in summaries.values() for name in summary.names()]
     joined = list(results)
     for index, (task, result) in enumerate(zip(tasks, results, strict=True)):
+        if unread(task):  # answered by the cache from its stat: read for the test
+            task = load(task, config.max_file_size)
         data = task.data
         if data is None or result.skipped is not None or not any(n in data for n in names):
             continue  # the bytes must spell an issuer's name: most files end here

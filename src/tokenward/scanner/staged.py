@@ -70,7 +70,7 @@ def staged_tasks(paths: Sequence[str] = (), exclude: Sequence[str] = (),
     root = repo_root(cwd)
     given = [display_path(Path(p), cwd) for p in paths]
     wanted: list[tuple[str, StagedFile]] = []
-    marked: dict[Path, bool] = {}
+    marked: dict[str, bool] = {}
     for change in staged_changes(root):
         if change.status == "D" or change.mode not in _REGULAR_FILE_MODES:
             continue

@@ -1,0 +1,161 @@
+"""The result cache's stat fast path: a file whose stat signature (size, mtime_ns,
+ctime_ns, inode) names a cached result is neither read nor hashed, and every way that
+signature can lie is guarded."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.scanner.probe_rules import PY_STRING, TEXT_MARK
+from tokenward.config import Config
+from tokenward.scanner import cache as result_cache
+from tokenward.scanner import engine
+from tokenward.scanner.engine import RACY_NS
+from tokenward.scanner.pipeline import scan
+
+RULES = [TEXT_MARK, PY_STRING]
+SECRET = "SECRET-abcdefgh1234"
+OLD = time.time_ns() - 3600 * 10**9  # an hour ago: far outside the racy window
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache-home" / "tokenward"
+    monkeypatch.setenv("TOKENWARD_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scans run 10 s after the files were written: a test cannot set a file's ctime
+    back, so it moves the scanner's clock on instead (out of the racy window)."""
+    real = time.time_ns
+    monkeypatch.setattr(engine, "time", SimpleNamespace(time_ns=lambda: real() + 10**10))
+
+
+class Reads:
+    """Counts the files the scan reads whole."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real = Path.read_bytes
+
+        def counted(path: Path) -> bytes:
+            self.paths.append(path.name)
+            return real(path)
+
+        monkeypatch.setattr(Path, "read_bytes", counted)
+
+
+def _write(path: Path, text: str, mtime_ns: int = OLD) -> None:
+    path.write_text(text)
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def _scan(folder: Path):  # type: ignore[no-untyped-def]
+    return scan([folder / "a.py"], Config(), rules=RULES, use_cache=True)
+
+
+def _found(result) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    return [(f.line, f.span.column, f.message) for f in result.findings]
+
+
+def test_an_old_unchanged_file_is_served_without_being_read(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    _write(tmp_path / "a.py", "x = 1\n")
+    reads = Reads(monkeypatch)
+    first = _scan(tmp_path)
+    second = _scan(tmp_path)
+    assert (first.stats["cache_hits"], second.stats["cache_hits"]) == (0, 1)
+    assert reads.paths == ["a.py"]  # the first scan only
+
+
+def test_a_cached_file_with_findings_is_read_for_fix_and_lessons(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
+    first = _scan(tmp_path)
+    reads = Reads(monkeypatch)
+    second = _scan(tmp_path)
+    assert second.stats["cache_hits"] == 1 and _found(second) == _found(first)
+    assert [line for line, _, _ in _found(second)] == [1]
+    assert reads.paths == ["a.py"]
+
+
+def test_a_same_size_edit_with_the_mtime_put_back_is_rescanned(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    path = tmp_path / "a.py"
+    _write(path, "k = 'SECRET-abcdefgh0000'\n")
+    assert _found(_scan(tmp_path)) == _found(_scan(tmp_path))  # the signature row is there
+    # An edit in place that keeps the size, the mtime set back (git checkout, tar -x): the
+    # ctime it cannot set back changes the signature.
+    _write(path, "k = 'nothing-here-at-all!'\n")
+    third = _scan(tmp_path)
+    assert (third.stats["cache_hits"], _found(third)) == (0, [])
+
+
+def test_a_file_changed_within_the_racy_window_gets_no_signature(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.py"
+    recent = time.time_ns() - RACY_NS // 2
+    _write(path, f"k = '{SECRET}'\n", recent)
+    first = _scan(tmp_path)
+    reads = Reads(monkeypatch)
+    _write(path, "k = 'nothing-here-at'\n", recent)  # same size, same mtime
+    second = _scan(tmp_path)
+    assert len(_found(first)) == 1 and (second.stats["cache_hits"], _found(second)) == (0, [])
+    assert reads.paths == ["a.py"]
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        values = [v for (v,) in db.execute("SELECT value FROM results")]
+    assert all(v.startswith("{") for v in values)  # content rows only, no signature row
+
+
+def test_a_touched_file_is_hashed_again_hits_and_then_skips_the_read(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    path = tmp_path / "a.py"
+    _write(path, "x = 1\n")
+    _scan(tmp_path)
+    os.utime(path, ns=(OLD + 10**9, OLD + 10**9))  # touched: content the same
+    reads = Reads(monkeypatch)
+    touched = _scan(tmp_path)
+    again = _scan(tmp_path)
+    assert (touched.stats["cache_hits"], again.stats["cache_hits"]) == (1, 1)
+    assert reads.paths == ["a.py"]  # read and hashed once, then known by its new stat
+
+
+def test_a_cache_of_another_version_is_not_used(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
+    _scan(tmp_path)
+    monkeypatch.setattr(result_cache, "__version__", "0.0.0-other")
+    other = _scan(tmp_path)
+    assert other.stats["cache_hits"] == 0 and len(_found(other)) == 1
+
+
+def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path, cache_home: Path, later: None) -> None:
+    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
+    _scan(tmp_path)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        db.execute(f"PRAGMA user_version = {result_cache.SCHEMA + 1}")
+    rebuilt = _scan(tmp_path)
+    assert rebuilt.stats["cache_hits"] == 0 and len(_found(rebuilt)) == 1
+    assert _scan(tmp_path).stats["cache_hits"] == 1
+
+
+def test_a_signature_row_pointed_elsewhere_fails_its_mac(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
+    _write(tmp_path / "b.py", "x = 1\n")
+    scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        clean = next(k for k, v in db.execute("SELECT key, value FROM results")
+                     if v.startswith("{") and '"findings": []' in v)
+        # Someone who can write the database points every signature at b.py's clean row.
+        db.execute("UPDATE results SET value = ? WHERE value NOT LIKE '{%'", (clean,))
+    again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
