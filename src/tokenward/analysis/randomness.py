@@ -27,8 +27,10 @@ RANDOM_FUNCS = frozenset({
 NUMPY_RANDOM_SKIP = frozenset({"seed", "shuffle", "default_rng", "RandomState", "Generator",
                                "SeedSequence", "PCG64", "MT19937", "get_state", "set_state",
                                "BitGenerator", "Philox", "SFC64"})
-_RNG_CONSTRUCTORS = frozenset({"random.Random", "numpy.random.RandomState",
-                               "numpy.random.default_rng", "numpy.random.Generator"})
+# Generator constructors -> the module whose functions their instances mirror.
+RNG_FAMILIES = {"random.Random": "random", "numpy.random.RandomState": "numpy",
+                "numpy.random.default_rng": "numpy", "numpy.random.Generator": "numpy"}
+_RNG_CONSTRUCTORS = frozenset(RNG_FAMILIES)
 _TIME_SOURCES = frozenset({
     "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
     "time.perf_counter_ns", "datetime.datetime.now", "datetime.datetime.utcnow",

@@ -32,6 +32,7 @@ from tokenward.analysis.python import (
 from tokenward.analysis.randomness import (
     LENGTH_ARGUMENT,
     PICKS,
+    RNG_FAMILIES,
     custom_alphabet,
     predictable_encoding,
     predictable_hash,
@@ -53,8 +54,6 @@ _SAFE_LENGTH = {"django.utils.crypto.get_random_string": SAFE_CHARS}
 _URLSAFE = f"secrets.token_urlsafe({SAFE_BYTES})"
 _HEX = f"secrets.token_hex({SAFE_BYTES})"
 
-_RNG_FAMILIES = {"random.Random": "random", "numpy.random.RandomState": "numpy",
-                 "numpy.random.default_rng": "numpy", "numpy.random.Generator": "numpy"}
 # Conversions a time or a count goes through on its way to a token of text.
 _TO_TEXT = frozenset({"str", "repr", "hex", "format"})
 _TO_NUMBER = frozenset({"int", "float", "round", "abs"})
@@ -133,7 +132,7 @@ def _generator(source: Source, call: cst.Call, callee: str | None
     maker = func.value if isinstance(func.value, cst.Call) else source.analysis.resolve(func.value)
     if not isinstance(maker, cst.Call):
         return None
-    family = _RNG_FAMILIES.get(call_name(source, maker) or "")
+    family = RNG_FAMILIES.get(call_name(source, maker) or "")
     if family is None:
         return None
     if maker.args:
