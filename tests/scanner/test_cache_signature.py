@@ -5,6 +5,7 @@ signature can lie is guarded."""
 from __future__ import annotations
 
 import os
+import textwrap
 import sqlite3
 import time
 from pathlib import Path
@@ -159,3 +160,26 @@ def test_a_signature_row_pointed_elsewhere_fails_its_mac(
         db.execute("UPDATE results SET value = ? WHERE value NOT LIKE '{%'", (clean,))
     again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+
+
+def test_the_project_join_reads_no_file_its_name_rules_out_of_python(
+        tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    from tests.scanner.test_project import ROUTER, SECURITY
+    from tokenward.rules import RULES as ALL_RULES
+
+    (tmp_path / "app" / "core").mkdir(parents=True)
+    (tmp_path / "app" / "routers").mkdir(parents=True)
+    _write(tmp_path / "app" / "core" / "security.py", textwrap.dedent(SECURITY).lstrip("\n"))
+    _write(tmp_path / "app" / "routers" / "auth.py", textwrap.dedent(ROUTER).lstrip("\n"))
+    _write(tmp_path / "notes.md", "create_access_token is how the API mints its tokens\n")
+    _write(tmp_path / "data.json", '{"call": "create_access_token"}\n')
+    first = scan([tmp_path], Config(), rules=ALL_RULES, use_cache=True)
+    reads = Reads(monkeypatch)
+    second = scan([tmp_path], Config(), rules=ALL_RULES, use_cache=True)
+    assert [(Path(f.path).name, f.line, f.rule_id) for f in second.findings] == \
+        [(Path(f.path).name, f.line, f.rule_id) for f in first.findings] == \
+        [("auth.py", 6, "TW301")]
+    # An issuer exists, so the join tests the Python files' bytes for its name; the
+    # Markdown and JSON files that spell it stay unread.
+    tree = {"auth.py", "security.py", "notes.md", "data.json"}
+    assert sorted(p for p in reads.paths if p in tree) == ["auth.py", "security.py"]

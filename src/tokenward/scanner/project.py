@@ -91,7 +91,9 @@ def join(tasks: Sequence[FileTask], results: list[FileResult], config: Config,
     names = [name.encode() for summary in summaries.values() for name in summary.names()]
     joined = list(results)
     for index, (task, result) in enumerate(zip(tasks, results, strict=True)):
-        if unread(task):  # answered by the cache from its stat: read for the test
+        if unread(task):  # answered by the cache from its stat: read for the test,
+            if not _may_be_python(task.path):  # unless its name rules Python out
+                continue
             task = load(task, config.max_file_size)
         data = task.data
         if data is None or result.skipped is not None or not any(n in data for n in names):
@@ -112,3 +114,9 @@ def _imported(path: str, data: bytes, config: Config, modules: _Modules
     source = Source(path, decode(data, kind).text, kind, config)
     return tuple(found for call in outgoing(source)
                  if (found := modules.resolve(path, call)) is not None and found.path != path)
+
+
+def _may_be_python(path: str) -> bool:
+    """Python by its name, or a script without a suffix that a shebang may make Python:
+    what a warm scan must read to test (every other file's kind is its name's)."""
+    return kind_of(path) is FileKind.PYTHON or not PurePosixPath(path).suffix
