@@ -184,14 +184,30 @@ def summary(tools: list[Tool], target: float | None) -> None:
 
 
 def findings(report: Path) -> list[dict[str, object]]:
-    return list(json.loads(report.read_text())["findings"])
+    """The findings a report holds, inline- and baseline-suppressed ones included, and not
+    those the context policy hides: where only values that prove themselves are reported
+    (a test, docs ...), a rule that cannot prove one is not run, so what it would have
+    hidden there is not listed (``--all-contexts`` shows it)."""
+    return [f for f in json.loads(report.read_text())["findings"]
+            if _suppression_kind(f) != "context"]
+
+
+def _suppression_kind(finding: dict[str, object]) -> object:
+    suppression = finding.get("suppression")
+    return suppression.get("kind") if isinstance(suppression, dict) else None
+
+
+def hidden(report: Path) -> int:
+    return sum(_suppression_kind(f) == "context"
+               for f in json.loads(report.read_text())["findings"])
 
 
 def compare_findings(before: Path, after: Path) -> bool:
     old, new = findings(before), findings(after)
     same = old == new
     print(f"  findings: {len(old)} before, {len(new)} after: "
-          + ("identical" if same else "DIFFERENT"))
+          + ("identical" if same else "DIFFERENT")
+          + f" (hidden by the context policy: {hidden(before)} before, {hidden(after)} after)")
     if not same:
         gone = [f for f in old if f not in new]
         added = [f for f in new if f not in old]

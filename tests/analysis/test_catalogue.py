@@ -25,6 +25,8 @@ from tokenward.analysis.providers import (
     base62_checksum,
     catalogue,
     fails_validation,
+    may_hold_proof,
+    proof_anchors,
     provider_of,
 )
 from tokenward.analysis.secrets_adapter import PLUGINS
@@ -241,6 +243,18 @@ def test_validated_formats_name_the_secret_and_fail_when_made_up() -> None:
             found = provider_of(token)
             assert found is not None and found.key == row.key
             assert fails_validation(negatives(row)["wrong checksum"])
+
+
+def test_every_value_that_proves_itself_spells_a_proof_anchor() -> None:
+    """The engine runs the secret rules in a test or docs file only where the text spells
+    a proof anchor (``providers.may_hold_proof``): sound only if every format that proves
+    itself starts with one. The anchors of the GitHub classic, Stripe live and private-key
+    rows are named; a text without any anchor (an AWS key) holds no proof."""
+    proving = [row for row in ROWS if row.proves_itself]
+    assert {"ghp_", "sk_live_", "private key-----"} <= set(proof_anchors())
+    for row in proving:
+        assert may_hold_proof(positive(row).lower()), row.key
+    assert not may_hold_proof('key_id = "akiaz7qk2m4nb3xj5vrt"')
 
 
 def test_the_pure_python_prefilter_finds_what_aho_corasick_finds() -> None:

@@ -40,6 +40,8 @@ TEXT_MARK = Rule(
     id="TW901", name="probe-text-mark", title="probe", category=Category.HARDCODED_SECRET,
     severity=Severity.HIGH, cwe=(798,), message="marker found in {target}", hint="remove it",
     docs=DOCS, detect=_text_marks, kinds=ALL_TEXT, keywords=("secret-",),
+    # Probes of the engine's mechanics: they run in every context (``a.txt`` is docs).
+    runs_where_hidden=True,
     bad=(Example("x = 'SECRET-abcdefgh12'", expect=(Expected(1, 6, "marker found in marker"),)),),
     good=(Example("x = 1"),),
 )
@@ -47,9 +49,10 @@ PY_STRING = Rule(
     id="TW902", name="probe-python-string", title="probe", category=Category.HARDCODED_SECRET,
     severity=Severity.CRITICAL, cwe=(798,), message="python literal {target}", hint="h",
     docs=DOCS, detect=_python_strings, kinds=PYTHON, keywords=("pysecret",),
+    runs_where_hidden=True,
 )
 EXPLODES = Rule(
     id="TW903", name="probe-explodes", title="probe", category=Category.TOKEN_EXPOSURE,
     severity=Severity.LOW, cwe=(1,), message="never", hint="h", docs=DOCS,
-    detect=_explode, kinds=ALL_TEXT,
+    detect=_explode, kinds=ALL_TEXT, runs_where_hidden=True,
 )

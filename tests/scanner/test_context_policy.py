@@ -24,6 +24,8 @@ from tokenward.model import (
 from tokenward.reporters import ReportOptions, junit, sarif, text
 
 BOUND = 'API_TOKEN = "Zx8kQ2mV9pL4rT7wB3nY6cH1"\n'
+# A provider's format without a checksum (TW103 lists it in every context; unproven).
+AWS = 'key_id = "AKIAZ7QK2M4NB3XJ5VRT"\n'
 # Line 2: cleartext transport (TW5xx), line 3: a keyword-bound token (TW101).
 APP = ('import requests\nrequests.get("http://api.example.org/v1", '
        'headers={"Authorization": "Bearer " + token})\n' + BOUND)
@@ -65,12 +67,17 @@ def test_production_code_reports_everything_with_its_context() -> None:
 @pytest.mark.parametrize(("path", "context"), [
     ("tests/test_client.py", "test"), ("docs/conf.py", "docs"),
     ("examples/client.py", "example"), ("tests/fixtures/client.py", "fixture")])
-def test_elsewhere_unproven_findings_are_hidden_not_dropped(path: str, context: str) -> None:
-    found = scan_snippet(APP, path)
-    assert _shown(found) == []
-    assert _hidden(found) == [(2, "TW501", context), (3, "TW101", context)]
-    assert found[1].suppression is not None
-    assert found[1].suppression.reason == (f"{context} context: only secrets that prove "
+def test_elsewhere_only_what_can_prove_itself_is_looked_for(path: str, context: str) -> None:
+    """Where only values that prove themselves are reported, a rule that cannot prove one
+    is not run (TW501, line 2), nor a secret rule in a text that spells no start of such a
+    value (TW101, line 3); where the text does (line 4), TW101 runs and what it finds
+    unproven is hidden, counted, not dropped."""
+    assert scan_snippet(APP, path) == []
+    found = scan_snippet(APP + f'GH = "{GITHUB}"\n', path)
+    assert _shown(found) == [(4, "TW103", context)]
+    assert _hidden(found) == [(3, "TW101", context)]
+    assert found[0].suppression is not None
+    assert found[0].suppression.reason == (f"{context} context: only secrets that prove "
                                            "themselves real are reported there")
 
 
@@ -90,16 +97,16 @@ def test_the_policy_can_be_turned_off_and_contexts_set_by_globs() -> None:
     found = scan_snippet(APP, "tests/test_client.py", config=settings({"proven_only": []}))
     assert _shown(found) == [(2, "TW501", "test"), (3, "TW101", "test")]
     qa = settings({"contexts": {"test": ["qa/**"], "production": ["tests/smoke/**"]}})
-    assert _hidden(scan_snippet(APP, "qa/check.py", config=qa)) == [(2, "TW501", "test"),
-                                                                  (3, "TW101", "test")]
+    assert scan_snippet(APP, "qa/check.py", config=qa) == []
+    assert _hidden(scan_snippet(AWS, "qa/check.py", config=qa)) == [(1, "TW103", "test")]
     assert _shown(scan_snippet(APP, "tests/smoke/test_live.py", config=qa)) == [
         (2, "TW501", "production"), (3, "TW101", "production")]
 
 
 def test_the_context_is_not_part_of_the_fingerprint() -> None:
     detected = scan_snippet(BOUND, "qa/check.py")
-    overridden = scan_snippet(BOUND, "qa/check.py",
-                              config=settings({"contexts": {"test": ["qa/**"]}}))
+    overridden = scan_snippet(BOUND, "qa/check.py", config=settings(
+        {"contexts": {"test": ["qa/**"]}, "proven_only": []}))
     assert [f.context for f in detected] == [Context.PRODUCTION]
     assert [f.context for f in overridden] == [Context.TEST]
     assert [f.fingerprint for f in detected] == [f.fingerprint for f in overridden]
@@ -128,11 +135,11 @@ def test_every_output_carries_the_context() -> None:
 
 
 def test_the_summary_counts_what_the_policy_hid() -> None:
-    found = scan_snippet(APP, "tests/test_client.py")
+    found = scan_snippet(APP + AWS, "tests/test_client.py")
     result = ScanResult(tuple(found), files_scanned=1)
-    assert (len(result.active), len(result.suppressed), len(result.hidden)) == (0, 0, 2)
+    assert (len(result.active), len(result.suppressed), len(result.hidden)) == (0, 0, 1)
     assert text.summary_line(result, ReportOptions()) == (
-        "tokenward: 0 findings in 0 files (1 scanned); 2 hidden by the context policy (--all-contexts "
+        "tokenward: 0 findings in 0 files (1 scanned); 1 hidden by the context policy (--all-contexts "
         "shows them)")
 
 
@@ -147,7 +154,7 @@ def test_scan_all_contexts_and_the_context_filter(capsys: pytest.CaptureFixture[
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "app.py").write_text(BOUND)
-    (tmp_path / "tests" / "test_app.py").write_text(BOUND)
+    (tmp_path / "tests" / "test_app.py").write_text(AWS + BOUND)
     monkeypatch.chdir(tmp_path)
     code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--format", "json")
     report = json.loads(out)
@@ -157,8 +164,9 @@ def test_scan_all_contexts_and_the_context_filter(capsys: pytest.CaptureFixture[
     assert (report["summary"]["findings"], report["summary"]["hidden_by_context"]) == (1, 1)
     code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--format", "json",
                         "--all-contexts", "--context", "test")
-    assert [(f["path"], f["suppressed"]) for f in json.loads(out)["findings"]] == [
-        ("tests/test_app.py", False)]
+    # --all-contexts runs every rule there: TW101 reports line 2 too.
+    assert [(f["path"], f["line"], f["suppressed"]) for f in json.loads(out)["findings"]] == [
+        ("tests/test_app.py", 1, False), ("tests/test_app.py", 2, False)]
     code, out, _ = _run(capsys, "scan", ".", "--no-cache", "--context", "production")
     assert (code, out.splitlines()[0]) == (1, 'app.py:1:13: TW101 [high] Hard-coded token '
                                               "bound to API_TOKEN")

@@ -520,6 +520,25 @@ def proves_itself(value: str) -> bool:
     return found is not None and found.proves_itself
 
 
+@cache
+def proof_anchors() -> tuple[str, ...]:
+    """The lower-cased anchors of every format whose match proves itself real (see
+    :attr:`Provider.proves_itself`), and of the private-key row (a whole key proves itself):
+    a text that spells none of them holds no value that proves itself. A row anchored on
+    keywords (not on its value's own letters) would make that unsound: then the empty
+    anchor, which every text holds."""
+    rows = [row for row in catalogue() if row.proves_itself or row.key == "private-key"]
+    if any(row.anchors_are_keywords for row in rows):
+        return ("",)
+    return tuple(sorted({anchor.lower() for row in rows for anchor in row.anchors}))
+
+
+def may_hold_proof(lowered: str) -> bool:
+    """Whether the lower-cased ``lowered`` may hold a value that proves itself real: what a
+    rule can report where the context policy reports only that (a test, docs ...)."""
+    return any(anchor in lowered for anchor in proof_anchors())
+
+
 # How many lines either side of a token its row's ``public_beside`` words are looked for:
 # its neighbours in one configuration object (the Firebase console writes apiKey and then
 # authDomain; a key two lines past the object's closing brace is another binding).

@@ -16,7 +16,9 @@ _POLICY = (
     "configuration this rule reports everything it finds. In every other context (the "
     "`proven_only` setting) {scope}. Hidden findings are counted in the summary and listed "
     "in JSON and SARIF as suppressed (kind `context`); `--all-contexts`, or "
-    "`proven_only = []`, reports them.\n"
+    "`proven_only = []`, reports them. (In those contexts only a secret can prove itself: "
+    "a rule that cannot prove a value is not run there, nor a secret rule in a file that "
+    "spells no start of a value that proves itself; the provider pass runs everywhere.)\n"
 )
 _PROVEN = ("it reports only values that prove themselves real: provider tokens whose "
            "checksum or structure validates (GitHub, npm, PyPI, tokenward ...), live-mode "

@@ -114,6 +114,11 @@ class Rule:
     # Whether its detector screens a file before asking for its tree (TW104): it then runs
     # after the other rules, so a tree they built is used instead of screened for.
     screens: bool = False
+    # Whether it runs where the context policy reports only values that prove themselves
+    # (a test, docs ...) even in a text that spells no start of one (TW103: its one pass
+    # over the text is the evidence that decides for the other secret rules, and it lists
+    # the rest there as hidden, for ``--all-contexts`` and reviews).
+    runs_where_hidden: bool = False
 
     @property
     def fixable(self) -> bool:

@@ -182,6 +182,7 @@ RULE = Rule(
          "token store.",
     kinds=ALL_TEXT,
     fix="move-secret",
+    runs_where_hidden=True,
     detect=_detect,
     docs=RuleDocs(
         what=(

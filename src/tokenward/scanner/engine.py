@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 
-from tokenward.analysis.context import file_context, region_context
+from tokenward.analysis.context import file_context, region_context, reports_only_proven
 from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
-from tokenward.analysis.providers import proves_itself, validated
+from tokenward.analysis.providers import may_hold_proof, proves_itself, validated
 from tokenward.analysis.source import (
     FileKind,
     Source,
@@ -192,7 +192,7 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
         if task.rules is not None and rule.id not in task.rules:
             continue
         if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
-                task.imported and rule.reads_imported)):
+                task.imported and rule.reads_imported)) or not _may_report(rule, source):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
@@ -217,6 +217,18 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
     parsed = "module" in source.__dict__ and source.__dict__["module"] is not None
     return FileResult(task.path, tuple(findings), tuple(errors), parsed=parsed,
                       summary=summary)
+
+
+def _may_report(rule: Rule, source: Source) -> bool:
+    """Whether the context policy lets ``rule`` report anything in ``source``. Where only
+    what proves itself real is reported (a test, a fixture, docs ... by default), only a
+    secret can prove itself (a checksum, a live-mode prefix, a whole private key; see
+    ``_to_findings``), and only in a text that spells the start of such a value: any other
+    rule would only add hidden findings, so it is not run there (``--all-contexts`` runs
+    every rule everywhere)."""
+    if not reports_only_proven(source) or rule.runs_where_hidden:
+        return True
+    return rule.category is Category.HARDCODED_SECRET and may_hold_proof(source.lowered)
 
 
 def _summary(source: Source) -> Summary | None:
