@@ -147,11 +147,21 @@ def _seeded(seed: str) -> str:
 
 def _module_seed(source: Source, module: str) -> str | None:
     """What ``random.seed(x)`` (or ``numpy.random.seed(x)``) in the file seeds with."""
+    return source.fact(_module_seeds).get(f"{module}.seed")
+
+
+def _module_seeds(source: Source) -> dict[str, str]:
+    """The first seed of each seeding call of the file (``random.seed`` -> its argument's
+    code): one walk of the file's calls, not one per weak call (a quadratic cost on long
+    modules)."""
     assert source.index is not None
+    seeds: dict[str, str] = {}
     for call in source.index.of(cst.Call):
-        if call.args and call_name(source, call) == f"{module}.seed":
-            return source.code(call.args[0].value)
-    return None
+        if call.args:
+            name = call_name(source, call)
+            if name is not None and name.endswith(".seed") and name not in seeds:
+                seeds[name] = source.code(call.args[0].value)
+    return seeds
 
 
 def _from_generator(source: Source, call: cst.Call, family: str, attr: str,

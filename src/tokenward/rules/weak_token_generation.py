@@ -77,7 +77,10 @@ def _detect(source: Source) -> Iterator[Hit]:
     # mistake: reported once, where the token is made.
     derived = {id(t) for call, detail, _ in found if detail in (_HASHED, _ENCODED)
                for t in derived_timestamps(source, call)}
-    reported = [call for call, _, _ in found if id(call) not in derived]
+    by_line: dict[int, list[cst.Call]] = {}  # the reported calls of each line
+    for call, _, _ in found:
+        if id(call) not in derived:
+            by_line.setdefault(source.span(call).line, []).append(call)
     for call, detail, use in found:
         if id(call) in derived:
             continue
@@ -86,8 +89,8 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue  # one finding per line: f"{randint()}{randint()}" is one mistake
         seen_lines.add(span.line)
         yield Hit(span=span, target=use, detail=detail, code=source.code(call),
-                  fixable=_fixable(source, call, [c for c in reported if c is not call
-                                                  and source.span(c).line == span.line]))
+                  fixable=_fixable(source, call, [c for c in by_line[span.line]
+                                                  if c is not call]))
 
 
 def _fixable(source: Source, call: cst.Call, others: list[cst.Call]) -> bool:
