@@ -14,6 +14,7 @@ import re
 import tokenize
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
@@ -264,18 +265,26 @@ def _declaration_problem(exc: SyntaxError) -> str:
 
 
 def _parse(text: str) -> cst.Module:
-    """libcst's tree, parsed with the cyclic garbage collector paused: the parser makes
-    many thousands of objects that all stay alive (they are the tree), and the collector,
-    set off every few hundred allocations, walked them again and again for nothing: a
-    third of the parse time."""
-    import gc
-
+    """libcst's tree, parsed with the cyclic garbage collector paused (see
+    :func:`collector_paused`): a third of the parse time went to collections."""
     import libcst as cst
+
+    with collector_paused():
+        return cst.parse_module(text)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a tree or its index is built: they make
+    many thousands of objects that all stay alive, and the collector, set off every few
+    hundred allocations, walked them again and again for nothing (on a long module, more
+    often the longer it is: a cost that grew faster than the file)."""
+    import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return cst.parse_module(text)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -504,7 +513,10 @@ class Source:
     @cached_property
     def index(self) -> NodeIndex | None:
         module = self.module
-        return None if module is None else NodeIndex(module)
+        if module is None:
+            return None
+        with collector_paused():
+            return NodeIndex(module)
 
     @cached_property
     def analysis(self) -> Analysis:

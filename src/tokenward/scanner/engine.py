@@ -36,6 +36,7 @@ from tokenward.analysis.source import (
     FileKind,
     Source,
     bom_encoding,
+    collector_paused,
     decode,
     is_binary_kind,
     is_text_kind,
@@ -158,7 +159,17 @@ def _unreadable(task: FileTask) -> FileResult:
 
 
 def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResult:
-    """Scan one file's content. Never raises: problems become error entries."""
+    """Scan one file's content. Never raises: problems become error entries.
+
+    The cyclic garbage collector is paused for the file: its tree, index and analysis are
+    many thousands of objects that stay alive until the file is done (none in a cycle: they
+    are freed by reference counting), and collections set off while they were built walked
+    them again and again (on a 20,000-line module, a quarter of the CPU)."""
+    with collector_paused():
+        return _scan_file(task, config, rules)
+
+
+def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResult:
     if task.error is not None or task.skipped is not None:
         return _unreadable(task)
     data = task.data or b""
