@@ -162,9 +162,10 @@ def scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileResu
     """Scan one file's content. Never raises: problems become error entries.
 
     The cyclic garbage collector is paused for the file: its tree, index and analysis are
-    many thousands of objects that stay alive until the file is done (none in a cycle: they
-    are freed by reference counting), and collections set off while they were built walked
-    them again and again (on a 20,000-line module, a quarter of the CPU)."""
+    many thousands of objects that stay alive until the file is done, and collections set
+    off while they were built walked them again and again (on a 20,000-line module, a
+    quarter of the CPU). Garbage is still freed by reference counting meanwhile, and a
+    cycle left behind is collected once the collector resumes."""
     with collector_paused():
         return _scan_file(task, config, rules)
 
