@@ -217,3 +217,14 @@ def test_curl_with_the_api_key_as_the_user_name() -> None:
         (1, 10, "curl API key as the user name in clear text")]
     # A user name alone, or a user and its password (curl-basic's), is not this.
     assert _found("curl -u admin: https://api.internal/v1\n", "run.sh") == []
+
+
+def test_a_heroku_token_whose_base64url_body_holds_a_run_of_underscores() -> None:
+    # HRKU- + 60 base64url characters; an all-ones field in the body encodes as a short
+    # run of '_' with data on both sides: data, not a mask. A mask is reported as nothing.
+    body = "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvWxY_____w4_hKq9Lz3"
+    assert len(body) == 60
+    assert _found(f'HEROKU_API_KEY = "HRKU-{body}"\n', "deploy.txt") == [
+        (1, 19, "Heroku API key in clear text")]
+    masked = "Zq8vK2mQ9L" + "_" * 50
+    assert _found(f'HEROKU_API_KEY = "HRKU-{masked}"\n', "deploy.txt") == []
