@@ -86,6 +86,10 @@ def test_password_names() -> None:
     ("", "password", "empty"),
     ("AKIAIOSFODNN7EXAMPLE", None, "vendor-example"),
     ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key", "vendor-example"),
+    # AWS's example with its ending edited is still AWS's example.
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYZq8vK2mQ9L", "aws_secret_access_key", "vendor-example"),
+    # BotFather's token in Telegram's docs.
+    ("110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw", "bot_token", "vendor-example"),
     ("changeme", "password", "placeholder"),
     ("<your-token>", "token", "placeholder"),
     ("${DB_PASSWORD}", "password", "placeholder"),

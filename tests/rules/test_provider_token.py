@@ -228,3 +228,22 @@ def test_a_heroku_token_whose_base64url_body_holds_a_run_of_underscores() -> Non
         (1, 19, "Heroku API key in clear text")]
     masked = "Zq8vK2mQ9L" + "_" * 50
     assert _found(f'HEROKU_API_KEY = "HRKU-{masked}"\n', "deploy.txt") == []
+
+
+def test_aws_appsync_and_bedrock_short_term_keys() -> None:
+    # AppSync: da2- and 26 lower-case letters and digits (the version-2 key id).
+    rng = random.Random(13)
+    appsync = "da2-" + "".join(rng.choice(string.ascii_lowercase + string.digits)
+                               for _ in range(26))
+    assert _found(f'headers = {{"x-api-key": "{appsync}"}}\n', "client.js") == [
+        (1, 26, "AWS AppSync API key in clear text")]
+    assert _found(f'x = "{appsync}0"\n', "client.js") == []  # 27 characters: not the id
+    # Bedrock short-term: the base64 of a presigned URL for bedrock.amazonaws.com.
+    import base64
+
+    query = "&".join(f"X-Amz-{k}={''.join(rng.choice(string.ascii_letters) for _ in range(40))}"
+                     for k in ("Credential", "Date", "Security-Token", "Signature"))
+    url = f"bedrock.amazonaws.com/?Action=CallWithBearerToken&{query}&Version=1"
+    key = "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
+    assert _found(f"AWS_BEARER_TOKEN_BEDROCK={key}\n", "notes.txt") == [
+        (1, 26, "AWS Bedrock short-term API key in clear text")]

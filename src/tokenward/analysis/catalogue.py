@@ -814,6 +814,26 @@ FORMATS: tuple[dict[str, object], ...] = (
         docs="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
     ),
     dict(
+        key="aws-bedrock-short-term",
+        provider="aws",
+        kind="Bedrock short-term API key",
+        # The fixed part is the base64 of the presigned URL's host, bedrock.amazonaws.com.
+        shape="bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{b64:100-2000}{|=|==}",
+        source="Amazon Bedrock User Guide, Generate a short-term API key using a client library; AWS's aws-bedrock-token-generator (AUTH_PREFIX 'bedrock-api-key-', then the base64 of the SigV4-presigned URL 'bedrock.amazonaws.com/?Action=CallWithBearerToken&...&Version=1')",
+        docs="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-generate.html",
+        rotation="A short-term key lasts at most 12 hours; revoke the session of the IAM principal that signed it (IAM > Roles > Revoke active sessions) if it must stop sooner.",
+    ),
+    dict(
+        key="aws-appsync",
+        provider="aws",
+        kind="AppSync API key",
+        shape="da2-{lnum:26}",
+        source="AWS AppSync API Reference, ApiKey: key ids carry their version, da1 (retired 2018) or da2; the id sent as x-api-key is da2- and 26 lower-case letters and digits",
+        docs="https://docs.aws.amazon.com/appsync/latest/APIReference/API_ApiKey.html",
+        revoke="https://console.aws.amazon.com/appsync/",
+        rotation="Delete the API key in the AppSync console (Settings > API keys) and create a new one.",
+    ),
+    dict(
         key="aws-mws",
         provider="aws",
         kind="Amazon MWS auth token",

@@ -132,7 +132,9 @@ def not_flagged_doc(*extra: str) -> str:
 
 _VENDOR_EXAMPLES = (
     "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    # AWS's documented example secret key; its first 30 characters also mark the
+    # example with its ending edited (``...bPxRfiCYTESTKEY``).
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     "AKIAI44QH8DHBEXAMPLE",
     "ASIAIOSFODNN7EXAMPLE",
@@ -144,6 +146,8 @@ _VENDOR_EXAMPLES = (
     "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",  # Google Maps docs
     "AC00000000000000000000000000000000",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io example token's signature
+    # The bot token BotFather shows in Telegram's docs (core.telegram.org/bots/features).
+    "110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw",
 )
 # Passwords famous from jokes and comics: always examples.
 _FAMOUS_EXAMPLES = frozenset({"hunter2", "correcthorsebatterystaple",
