@@ -247,3 +247,15 @@ def test_aws_appsync_and_bedrock_short_term_keys() -> None:
     key = "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
     assert _found(f"AWS_BEARER_TOKEN_BEDROCK={key}\n", "notes.txt") == [
         (1, 26, "AWS Bedrock short-term API key in clear text")]
+
+
+def test_curl_credential_headers_other_than_authorization() -> None:
+    # A header named like a credential carries one; other headers carry none.
+    assert _found('curl -H "Api-Token: Rk7vQ2xLm9Tz4W" https://api.internal/v1\n',
+                  "run.sh") == [(1, 21, "curl credential header in clear text")]
+    assert _found("curl --header 'Private-Token: d9Kq3LmZ7vT2xW8p' https://git.internal\n",
+                  "run.sh") == [(1, 31, "curl credential header in clear text")]
+    assert _found('curl -H "Content-Type: application/json" https://api.internal/v1\n',
+                  "run.sh") == []
+    assert _found('curl -H "X-Request-Id: 4f9c2a7e1b3d8e6f" https://api.internal/v1\n',
+                  "run.sh") == []

@@ -22,7 +22,9 @@ with_context (report the token with its `before` context, the whole setting, as
 detect-secrets did for these formats: TW102 reports the bare value on the same line),
 standalone (a validator under which a match counts without a keyword: a JWT whose
 payload holds a registered claim), public_beside (lower-case words that, near a match,
-make it an identifier the provider documents as public: not reported).
+make it an identifier the provider documents as public: not reported), named_secret
+(``before`` captures a ``name``, a header's: a match counts only where the vocabulary
+judges that name a secret's).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -2878,5 +2880,19 @@ FORMATS: tuple[dict[str, object], ...] = (
         near=300,
         value_name="bearer",
         source="curl man page, -H/--header 'Authorization: <scheme> <credentials>' (RFC 6750 bearer values, RFC 7617 basic; RFC 9110 11.4: any scheme, or a bare credential some APIs take)",
+    ),
+    dict(
+        key="curl-credential-header",
+        provider="curl",
+        kind="credential header",
+        shape="{b64token:8-400}",
+        # Any header but Authorization (the row above), named like a credential.
+        before=r'''(?:-H|--header)\s*['"](?!(?i:authorization)\s*:)(?P<name>[A-Za-z][\w-]{0,40}):\s*''',
+        anchors=["-h '", '-h "', "--header '", '--header "'],
+        keywords=["curl"],
+        near=300,
+        named_secret=True,
+        value_name="token",
+        source="curl man page, -H/--header '<name>: <value>': APIs take keys in their own headers (X-API-Key, Api-Token, Private-Token); counted only where the vocabulary judges the header's name a credential's",
     ),
 )

@@ -357,6 +357,9 @@ class Provider:
     # identifier its provider documents as public (a Firebase web config's apiKey beside
     # its authDomain): not a secret.
     public_beside: tuple[str, ...] = ()
+    # The ``before`` context captures a ``name`` (a header's): a match counts only where
+    # the vocabulary judges that name a secret's (``Api-Token``, not ``Content-Type``).
+    named_secret: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -391,7 +394,7 @@ def _compile(regex: str) -> re.Pattern[str]:
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
-                   "label", "with_context", "standalone", "public_beside"})
+                   "label", "with_context", "standalone", "public_beside", "named_secret"})
 
 
 def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
@@ -448,6 +451,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         with_context=bool(row.get("with_context", False)),
         standalone=str(standalone) if standalone else None,
         public_beside=tuple(str(w).lower() for w in _list(row.get("public_beside"))),
+        named_secret=bool(row.get("named_secret", False)),
     )
 
 
