@@ -259,3 +259,10 @@ def test_curl_credential_headers_other_than_authorization() -> None:
                   "run.sh") == []
     assert _found('curl -H "X-Request-Id: 4f9c2a7e1b3d8e6f" https://api.internal/v1\n',
                   "run.sh") == []
+
+
+def test_a_key_shape_at_the_head_of_a_padded_base64_value_is_not_that_key() -> None:
+    # 39 characters from AIza, then '=' padding: the head of a longer base64 value.
+    key = "AIzaSyB3kQ9vLm2Xz7Rt4Wq8Pn6Bc1Dd5Ee7Ffx"
+    assert _found(f"blob: {key}==\n") == []
+    assert _found(f"maps: {key}\n") == [(1, 7, "Google API key in clear text")]

@@ -91,7 +91,10 @@ class Part:
         """Characters at this side (0: first, -1: last) that, touching the token there,
         would make it part of a longer run."""
         if self.chars:
-            return self.chars
+            # Base64 ends with its = padding: a run of a base64 alphabet followed by '='
+            # is the head of a longer base64 value, not a token of its own.
+            padded = side == -1 and _is_base64_alphabet(self.chars)
+            return self.chars + ("=" if padded else "")
         options = self.choices or (self.literal,)
         return _word_edge("".join(o[side] for o in options if o))
 
@@ -100,6 +103,10 @@ class Part:
         if self.choices:
             return max(len(c) for c in self.choices)
         return self.high if self.chars else len(self.literal)
+
+
+def _is_base64_alphabet(chars: str) -> bool:
+    return set(_BASE62) <= set(chars)
 
 
 def parse_shape(shape: str) -> tuple[Part, ...]:
