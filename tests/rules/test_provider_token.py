@@ -266,3 +266,7 @@ def test_a_key_shape_at_the_head_of_a_padded_base64_value_is_not_that_key() -> N
     key = "AIzaSyB3kQ9vLm2Xz7Rt4Wq8Pn6Bc1Dd5Ee7Ffx"
     assert _found(f"blob: {key}==\n") == []
     assert _found(f"maps: {key}\n") == [(1, 7, "Google API key in clear text")]
+    # A variable-length body may end in padding its shape does not spell: still found.
+    assert _found("curl -H 'Authorization: Bearer Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf+/GhIjKl=' "
+                  "https://api.internal\n", "run.sh") == [
+        (1, 32, "curl Authorization header in clear text")]

@@ -91,9 +91,10 @@ class Part:
         """Characters at this side (0: first, -1: last) that, touching the token there,
         would make it part of a longer run."""
         if self.chars:
-            # Base64 ends with its = padding: a run of a base64 alphabet followed by '='
-            # is the head of a longer base64 value, not a token of its own.
-            padded = side == -1 and _is_base64_alphabet(self.chars)
+            # Base64 ends with its = padding: a fixed-length run of a base64 alphabet
+            # followed by '=' is the head of a longer base64 value, not a token of its
+            # own. (A variable-length body may end in padding the shape does not spell.)
+            padded = side == -1 and self.low == self.high and _is_base64_alphabet(self.chars)
             return self.chars + ("=" if padded else "")
         options = self.choices or (self.literal,)
         return _word_edge("".join(o[side] for o in options if o))
