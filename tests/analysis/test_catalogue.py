@@ -47,6 +47,7 @@ CONTEXT = {
     "curl-basic": ("curl -u deploy:", " https://api.internal"),
     "curl-basic-user-key": ("curl -u ", ": https://api.internal"),
     "curl-authorization": ("curl -H 'Authorization: Bearer ", "' https://api.internal"),
+    "curl-credential-header": ("curl -H 'X-Api-Key: ", "' https://api.internal"),
     "sidekiq-url": ("source 'https://", "@enterprise.contribsys.com/'"),
     "akamai-client-secret": ("client_secret = ", ""),
 }

@@ -86,6 +86,10 @@ def test_password_names() -> None:
     ("", "password", "empty"),
     ("AKIAIOSFODNN7EXAMPLE", None, "vendor-example"),
     ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key", "vendor-example"),
+    # AWS's example with its ending edited is still AWS's example.
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYZq8vK2mQ9L", "aws_secret_access_key", "vendor-example"),
+    # BotFather's token in Telegram's docs.
+    ("110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw", "bot_token", "vendor-example"),
     ("changeme", "password", "placeholder"),
     ("<your-token>", "token", "placeholder"),
     ("${DB_PASSWORD}", "password", "placeholder"),
@@ -98,6 +102,13 @@ def test_password_names() -> None:
     ("my-super-secret-password", "password", "words-only"),
     ("********", "password", "redacted"),
     ("sk_live_xxxxxxxxxxxxxxxx", "api_key", "redacted"),
+    # Underscores mask a value where they blank most of it or all but its last few
+    # characters; a short run with data on both sides is base64url data (all-ones bits).
+    ("sk_live_____________________", "api_key", "redacted"),
+    ("Zq8vK2mQ9Ls4_____Xw7R", "token", "redacted"),
+    ("ghp_____Zq8vK2mQ9Ls4Xw7RpT3n", "token", "redacted"),
+    ("Zq8vK2mQ9Ls4Xw7R__________pT3nB6cY", "token", "redacted"),
+    ("Zq8vK2mQ9Ls4Xw7R_____wA3_hTkQm9pL", "token", None),
     ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", "key", "public-key"),
     ("-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0", "key", "public-key"),
     ("$2b$12$KIXQ8h3Lm2Vq9Zt7Rw4PeO1aB5cD6eF7gH8iJ9kL0mN1oP2qR3sT", "password", "password-hash"),

@@ -217,3 +217,56 @@ def test_curl_with_the_api_key_as_the_user_name() -> None:
         (1, 10, "curl API key as the user name in clear text")]
     # A user name alone, or a user and its password (curl-basic's), is not this.
     assert _found("curl -u admin: https://api.internal/v1\n", "run.sh") == []
+
+
+def test_a_heroku_token_whose_base64url_body_holds_a_run_of_underscores() -> None:
+    # HRKU- + 60 base64url characters; an all-ones field in the body encodes as a short
+    # run of '_' with data on both sides: data, not a mask. A mask is reported as nothing.
+    body = "Zq8vK2mQ9Ls4Xw7RkP3nAbCdEfGhIjKlMnOpQrStUvWxY_____w4_hKq9Lz3"
+    assert len(body) == 60
+    assert _found(f'HEROKU_API_KEY = "HRKU-{body}"\n', "deploy.txt") == [
+        (1, 19, "Heroku API key in clear text")]
+    masked = "Zq8vK2mQ9L" + "_" * 50
+    assert _found(f'HEROKU_API_KEY = "HRKU-{masked}"\n', "deploy.txt") == []
+
+
+def test_aws_appsync_and_bedrock_short_term_keys() -> None:
+    # AppSync: da2- and 26 lower-case letters and digits (the version-2 key id).
+    rng = random.Random(13)
+    appsync = "da2-" + "".join(rng.choice(string.ascii_lowercase + string.digits)
+                               for _ in range(26))
+    assert _found(f'headers = {{"x-api-key": "{appsync}"}}\n', "client.js") == [
+        (1, 26, "AWS AppSync API key in clear text")]
+    assert _found(f'x = "{appsync}0"\n', "client.js") == []  # 27 characters: not the id
+    # Bedrock short-term: the base64 of a presigned URL for bedrock.amazonaws.com.
+    import base64
+
+    query = "&".join(f"X-Amz-{k}={''.join(rng.choice(string.ascii_letters) for _ in range(40))}"
+                     for k in ("Credential", "Date", "Security-Token", "Signature"))
+    url = f"bedrock.amazonaws.com/?Action=CallWithBearerToken&{query}&Version=1"
+    key = "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
+    assert _found(f"AWS_BEARER_TOKEN_BEDROCK={key}\n", "notes.txt") == [
+        (1, 26, "AWS Bedrock short-term API key in clear text")]
+
+
+def test_curl_credential_headers_other_than_authorization() -> None:
+    # A header named like a credential carries one; other headers carry none.
+    assert _found('curl -H "Api-Token: Rk7vQ2xLm9Tz4W" https://api.internal/v1\n',
+                  "run.sh") == [(1, 21, "curl credential header in clear text")]
+    assert _found("curl --header 'Private-Token: d9Kq3LmZ7vT2xW8p' https://git.internal\n",
+                  "run.sh") == [(1, 31, "curl credential header in clear text")]
+    assert _found('curl -H "Content-Type: application/json" https://api.internal/v1\n',
+                  "run.sh") == []
+    assert _found('curl -H "X-Request-Id: 4f9c2a7e1b3d8e6f" https://api.internal/v1\n',
+                  "run.sh") == []
+
+
+def test_a_key_shape_at_the_head_of_a_padded_base64_value_is_not_that_key() -> None:
+    # 39 characters from AIza, then '=' padding: the head of a longer base64 value.
+    key = "AIzaSyB3kQ9vLm2Xz7Rt4Wq8Pn6Bc1Dd5Ee7Ffx"
+    assert _found(f"blob: {key}==\n") == []
+    assert _found(f"maps: {key}\n") == [(1, 7, "Google API key in clear text")]
+    # A variable-length body may end in padding its shape does not spell: still found.
+    assert _found("curl -H 'Authorization: Bearer Zq8vK2mQ9Ls4Xw7RkP3nAbCdEf+/GhIjKl=' "
+                  "https://api.internal\n", "run.sh") == [
+        (1, 32, "curl Authorization header in clear text")]

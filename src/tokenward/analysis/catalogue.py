@@ -22,7 +22,9 @@ with_context (report the token with its `before` context, the whole setting, as
 detect-secrets did for these formats: TW102 reports the bare value on the same line),
 standalone (a validator under which a match counts without a keyword: a JWT whose
 payload holds a registered claim), public_beside (lower-case words that, near a match,
-make it an identifier the provider documents as public: not reported).
+make it an identifier the provider documents as public: not reported), named_secret
+(``before`` captures a ``name``, a header's: a match counts only where the vocabulary
+judges that name a secret's).
 """
 
 # ruff: noqa: E501 (sources and URLs are quoted whole)
@@ -812,6 +814,26 @@ FORMATS: tuple[dict[str, object], ...] = (
         shape="ABSK{b64:100-200}{|=|==}",
         source="Amazon Bedrock User Guide, API keys: long-term keys start with ABSK (a base64 body follows)",
         docs="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
+    ),
+    dict(
+        key="aws-bedrock-short-term",
+        provider="aws",
+        kind="Bedrock short-term API key",
+        # The fixed part is the base64 of the presigned URL's host, bedrock.amazonaws.com.
+        shape="bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{b64:100-2000}{|=|==}",
+        source="Amazon Bedrock User Guide, Generate a short-term API key using a client library; AWS's aws-bedrock-token-generator (AUTH_PREFIX 'bedrock-api-key-', then the base64 of the SigV4-presigned URL 'bedrock.amazonaws.com/?Action=CallWithBearerToken&...&Version=1')",
+        docs="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-generate.html",
+        rotation="A short-term key lasts at most 12 hours; revoke the session of the IAM principal that signed it (IAM > Roles > Revoke active sessions) if it must stop sooner.",
+    ),
+    dict(
+        key="aws-appsync",
+        provider="aws",
+        kind="AppSync API key",
+        shape="da2-{lnum:26}",
+        source="AWS AppSync API Reference, ApiKey: key ids carry their version, da1 (retired 2018) or da2; the id sent as x-api-key is da2- and 26 lower-case letters and digits",
+        docs="https://docs.aws.amazon.com/appsync/latest/APIReference/API_ApiKey.html",
+        revoke="https://console.aws.amazon.com/appsync/",
+        rotation="Delete the API key in the AppSync console (Settings > API keys) and create a new one.",
     ),
     dict(
         key="aws-mws",
@@ -2858,5 +2880,19 @@ FORMATS: tuple[dict[str, object], ...] = (
         near=300,
         value_name="bearer",
         source="curl man page, -H/--header 'Authorization: <scheme> <credentials>' (RFC 6750 bearer values, RFC 7617 basic; RFC 9110 11.4: any scheme, or a bare credential some APIs take)",
+    ),
+    dict(
+        key="curl-credential-header",
+        provider="curl",
+        kind="credential header",
+        shape="{b64token:8-400}",
+        # Any header but Authorization (the row above), named like a credential.
+        before=r'''(?:-H|--header)\s*['"](?!(?i:authorization)\s*:)(?P<name>[A-Za-z][\w-]{0,40}):\s*''',
+        anchors=["-h '", '-h "', "--header '", '--header "'],
+        keywords=["curl"],
+        near=300,
+        named_secret=True,
+        value_name="token",
+        source="curl man page, -H/--header '<name>: <value>': APIs take keys in their own headers (X-API-Key, Api-Token, Private-Token); counted only where the vocabulary judges the header's name a credential's",
     ),
 )

@@ -28,6 +28,7 @@ from tokenward.analysis.providers import (
     is_public_beside,
     private_key_body,
 )
+from tokenward.analysis.vocabulary import secret_kind
 
 # How far a keyword row looks along the keyword's line (long minified lines are clipped).
 _LINE_REACH = 400
@@ -263,6 +264,8 @@ def _token(text: str, lowered: str, row: Provider, match: re.Match[str],
            keywords: bool = True) -> TokenMatch | None:
     token = match.start("token") if "token" in row.pattern.groupindex else match.start()
     value = text[token:match.end()]
+    if row.named_secret and secret_kind(match.group("name")) is None:
+        return None  # a header that carries no credential (Content-Type, Accept)
     valid = _validates(row, value, text, match)
     # A keyword makes a valid match count (or a structure that needs none); a made-up one
     # is made up anywhere.

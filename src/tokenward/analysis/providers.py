@@ -91,7 +91,11 @@ class Part:
         """Characters at this side (0: first, -1: last) that, touching the token there,
         would make it part of a longer run."""
         if self.chars:
-            return self.chars
+            # Base64 ends with its = padding: a fixed-length run of a base64 alphabet
+            # followed by '=' is the head of a longer base64 value, not a token of its
+            # own. (A variable-length body may end in padding the shape does not spell.)
+            padded = side == -1 and self.low == self.high and _is_base64_alphabet(self.chars)
+            return self.chars + ("=" if padded else "")
         options = self.choices or (self.literal,)
         return _word_edge("".join(o[side] for o in options if o))
 
@@ -100,6 +104,10 @@ class Part:
         if self.choices:
             return max(len(c) for c in self.choices)
         return self.high if self.chars else len(self.literal)
+
+
+def _is_base64_alphabet(chars: str) -> bool:
+    return set(_BASE62) <= set(chars)
 
 
 def parse_shape(shape: str) -> tuple[Part, ...]:
@@ -357,6 +365,9 @@ class Provider:
     # identifier its provider documents as public (a Firebase web config's apiKey beside
     # its authDomain): not a secret.
     public_beside: tuple[str, ...] = ()
+    # The ``before`` context captures a ``name`` (a header's): a match counts only where
+    # the vocabulary judges that name a secret's (``Api-Token``, not ``Content-Type``).
+    named_secret: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -391,7 +402,7 @@ def _compile(regex: str) -> re.Pattern[str]:
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
 _KNOWN = frozenset({*_REQUIRED, "key", "anchors", "keywords", "near", "validator", "severity",
                    "rotation", "before", "check_value", "value_name", "boundary", "pattern",
-                   "label", "with_context", "standalone", "public_beside"})
+                   "label", "with_context", "standalone", "public_beside", "named_secret"})
 
 
 def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Provider:
@@ -448,6 +459,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
         with_context=bool(row.get("with_context", False)),
         standalone=str(standalone) if standalone else None,
         public_beside=tuple(str(w).lower() for w in _list(row.get("public_beside"))),
+        named_secret=bool(row.get("named_secret", False)),
     )
 
 

@@ -132,7 +132,9 @@ def not_flagged_doc(*extra: str) -> str:
 
 _VENDOR_EXAMPLES = (
     "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    # AWS's documented example secret key; its first 30 characters also mark the
+    # example with its ending edited (``...bPxRfiCYTESTKEY``).
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     "AKIAI44QH8DHBEXAMPLE",
     "ASIAIOSFODNN7EXAMPLE",
@@ -144,6 +146,8 @@ _VENDOR_EXAMPLES = (
     "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",  # Google Maps docs
     "AC00000000000000000000000000000000",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # the jwt.io example token's signature
+    # The bot token BotFather shows in Telegram's docs (core.telegram.org/bots/features).
+    "110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw",
 )
 # Passwords famous from jokes and comics: always examples.
 _FAMOUS_EXAMPLES = frozenset({"hunter2", "correcthorsebatterystaple",
@@ -155,7 +159,15 @@ _TEMPLATE = re.compile(
     r"os\.environ|getenv|\benv\(|^env:|^vault:|^secret:|^ssm:|^arn:|"
     r"^ENC\[|\$ANSIBLE_VAULT|^!vault",
 )
-_REDACTED = re.compile(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|_{5,}|\?{3,}|…")
+_REDACTED = re.compile(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|\?{3,}|…")
+# A run of underscores blanks a value out (``sk_live_____________``, ``ghp_______abcd``),
+# except inside a base64url body (RFC 4648 section 5 spells the 6-bit value 63 ``_``: a
+# run of all-ones bits, a -1 in a binary structure, is a short run of them): a run shorter
+# than a mask, with data on both sides longer than what a mask leaves visible, is data.
+_UNDERSCORES = re.compile(r"_{5,}")
+_B64URL_BEFORE = re.compile(r"[A-Za-z0-9_-]{8}$")
+_B64URL_AFTER = re.compile(r"[A-Za-z0-9_-]{8}")
+_LONGEST_DATA_RUN = 7
 _SUBSTRING_MARKERS = (
     "example", "dummy", "placeholder", "changeme", "change_me", "change-me", "changethis",
     "change_this", "change-this", "redacted", "replaceme", "replace_me", "replace-me",
@@ -313,7 +325,7 @@ def _vendor_example(value: str, name: str | None) -> str | None:
 def _placeholder(value: str, name: str | None) -> str | None:
     if _TEMPLATE.search(value):
         return "placeholder"
-    if _REDACTED.search(value) or len(set(value)) == 1:
+    if _REDACTED.search(value) or _masked_by_underscores(value) or len(set(value)) == 1:
         return "redacted"
     lowered = value.lower()
     if any(marker in lowered for marker in _SUBSTRING_MARKERS):
@@ -328,6 +340,14 @@ def _placeholder(value: str, name: str | None) -> str | None:
     if _marked(segments, _SEGMENT_MARKERS):
         return "placeholder"
     return None
+
+
+def _masked_by_underscores(value: str) -> bool:
+    return any(
+        len(run.group()) > _LONGEST_DATA_RUN
+        or not _B64URL_BEFORE.search(value, 0, run.start())
+        or not _B64URL_AFTER.match(value, run.end())
+        for run in _UNDERSCORES.finditer(value))
 
 
 def _marked(segments: list[str], markers: frozenset[str]) -> bool:
