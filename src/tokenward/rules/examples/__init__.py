@@ -21,7 +21,7 @@ scan, like every other deliberately vulnerable example) and load into the same
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
+from pathlib import Path
 
 from tokenward.rules.base import Example, Expected
 
@@ -47,7 +47,9 @@ def _expected(entry: object) -> Expected:
 
 def load(name: str) -> Examples:
     """(bad, good) examples from ``examples/<name>.toml``."""
-    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    # Beside this module (package data, installed as files): importlib.resources would
+    # cost the pre-commit hook more to import (zipfile, tempfile) than its scan takes.
+    text = Path(__file__).with_name(f"{name}.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     return (tuple(_example(e) for e in data.get("bad", [])),
             tuple(_example(e) for e in data.get("good", [])))
