@@ -29,6 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from tokenward.lazy import lazy_regex
 from tokenward.model import Context, Severity
 from tokenward.store.durations import duration_seconds, format_duration
 from tokenward.store.settings import StoreSettings, parse_store_settings
@@ -227,7 +228,7 @@ def _rule_key(text: str) -> str:
     return text.upper() if text.upper().startswith("TW") else text.lower()
 
 
-_SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE_RE = lazy_regex(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
@@ -337,7 +338,7 @@ _SETTINGS: dict[str, Callable[[object], object]] = {
     "proven_only": _contexts,
 }
 _RULE_LISTS = ("select", "disable")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = lazy_regex(r"[A-Za-z0-9_-]+")
 
 
 def _nearest(word: str, choices: Iterable[str]) -> str | None:
