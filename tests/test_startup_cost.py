@@ -1,7 +1,8 @@
 """The pre-commit case stays cheap: a commit whose files cannot hold a finding never imports
 libcst or detect-secrets (each costs more than the hook's whole latency budget), and no
-commit imports the process pool (a few files are scanned in-process) or importlib.resources
-(the rules' examples are read beside their module)."""
+commit imports the process pool (a few files are scanned in-process), importlib.resources
+or tomllib (the rules' examples are read when first asked for, beside their module; a
+settings file is read only where there is one)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ sys.path.insert(0, sys.argv[1])
 from tokenward.hooks.precommit import main
 code = main(sys.argv[2:])
 heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
-                            "concurrent.futures.process", "importlib.resources")
+                            "concurrent.futures.process", "importlib.resources", "tomllib")
                if m in sys.modules)
 print(code, heavy)
 """

@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -475,6 +474,8 @@ def _read_toml(path: Path, *, explicit: bool = True) -> dict[str, Any] | None:
     Checked on the open file, so a file swapped after the check is never the one read. A
     file named with ``--config`` that another user controls is an error instead.
     """
+    import tomllib  # here: a run with no settings file (most commits) never needs it
+
     try:
         with path.open("rb") as handle:
             why = distrust(os.fstat(handle.fileno()), allow_root=True)
