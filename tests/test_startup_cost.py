@@ -1,5 +1,8 @@
 """The pre-commit case stays cheap: a commit whose files cannot hold a finding never imports
-libcst or detect-secrets (each costs more than the hook's whole latency budget)."""
+libcst or detect-secrets (each costs more than the hook's whole latency budget), and no
+commit imports the process pool (a few files are scanned in-process), importlib.resources
+or tomllib (the rules' examples are read when first asked for, beside their module; a
+settings file is read only where there is one)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from tokenward.hooks.precommit import main
 code = main(sys.argv[2:])
-heavy = sorted(m for m in ("libcst", "detect_secrets") if m in sys.modules)
+heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
+                            "concurrent.futures.process", "importlib.resources", "tomllib")
+               if m in sys.modules)
 print(code, heavy)
 """
 

@@ -265,16 +265,34 @@ def commit_case(tree: Path, args: argparse.Namespace, scratch: Path,
     folder.mkdir()
     for number, path in enumerate(chosen):
         shutil.copy(path, folder / f"{number}_{path.name}")
-    names = sorted(p.name for p in folder.iterdir())
     size = sum(p.stat().st_size for p in chosen) // 1024
     print(f"\ncommit: 5 median-sized files of Django ({size} KiB)")
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    tools = [Tool("tokenward hook", lambda _tree: [
-        sys.executable, "-m", "tokenward.hooks.precommit", "--no-baseline", *names], env)]
+    tools = [hook_tool("tokenward hook", SRC, scratch)]
+    if args.baseline_src is not None:
+        tools.append(hook_tool("tokenward hook (baseline)", args.baseline_src, scratch))
+    for tool in tools:  # untimed: writes the bytecode, as installing the package does
+        subprocess.run(tool.command(folder), cwd=folder, env=tool.env, capture_output=True)
     if leaks is not None:
         tools.append(gitleaks_tool(leaks, scratch / "commit-gitleaks.json"))
     alternate(folder, tools, max(args.rounds, 5))
     summary(tools, TARGETS["commit"])
+    if args.baseline_src is not None:
+        reports = [subprocess.run(tool.command(folder), cwd=folder, env=tool.env,
+                                  capture_output=True, text=True).stdout for tool in tools[:2]]
+        print(f"  hook output: {'identical' if reports[0] == reports[1] else 'DIFFERENT'}")
+
+
+def hook_tool(name: str, src: Path, scratch: Path) -> Tool:
+    """The hook as pre-commit runs it: from an installed package, whose bytecode pip wrote
+    at install time. PYTHONDONTWRITEBYTECODE (set on some machines) would make every run
+    compile tokenward's sources again, a cost no installed hook pays: the bytecode goes to
+    a folder of the scratch space instead, one per source tree."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    pycache = scratch / "pycache" / str(src).strip("/").replace("/", "_")
+    env |= {"PYTHONPATH": str(src), "PYTHONPYCACHEPREFIX": str(pycache)}
+    return Tool(name, lambda tree: [sys.executable, "-m", "tokenward.hooks.precommit",
+                                    "--no-baseline", *sorted(p.name for p in tree.iterdir())],
+                env)
 
 
 def linear_case() -> None:

@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -29,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from tokenward.lazy import lazy_regex
 from tokenward.model import Context, Severity
 from tokenward.store.durations import duration_seconds, format_duration
 from tokenward.store.settings import StoreSettings, parse_store_settings
@@ -227,7 +227,7 @@ def _rule_key(text: str) -> str:
     return text.upper() if text.upper().startswith("TW") else text.lower()
 
 
-_SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE_RE = lazy_regex(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
@@ -337,7 +337,7 @@ _SETTINGS: dict[str, Callable[[object], object]] = {
     "proven_only": _contexts,
 }
 _RULE_LISTS = ("select", "disable")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = lazy_regex(r"[A-Za-z0-9_-]+")
 
 
 def _nearest(word: str, choices: Iterable[str]) -> str | None:
@@ -474,6 +474,8 @@ def _read_toml(path: Path, *, explicit: bool = True) -> dict[str, Any] | None:
     Checked on the open file, so a file swapped after the check is never the one read. A
     file named with ``--config`` that another user controls is an error instead.
     """
+    import tomllib  # here: a run with no settings file (most commits) never needs it
+
     try:
         with path.open("rb") as handle:
             why = distrust(os.fstat(handle.fileno()), allow_root=True)

@@ -23,6 +23,7 @@ from tokenward.analysis.config_pairs import Pair, read_value
 from tokenward.analysis.config_text import windows
 from tokenward.analysis.source import FileKind, split_lines
 from tokenward.analysis.vocabulary import secret_kind
+from tokenward.lazy import lazy_regex
 
 _IDENT = r"[A-Za-z_$][\w$]*+"
 # A name, possibly dotted (``this.apiKey``, ``config.db.password``), not a word's tail.
@@ -31,29 +32,29 @@ _QUOTED_KEY = r"(?P<q>[\"'])(?P<key>[A-Za-z_$][\w$.\-]{0,99}+)(?P=q)"
 _OPEN = r"\s*(?=[\"'`])"
 
 # name = "v", name := "v" (Go); not ==, =>, =~.
-_ASSIGN = re.compile(_NAME + r"\s*(?::=|=(?![=>~]))" + _OPEN)
+_ASSIGN = lazy_regex(_NAME + r"\s*(?::=|=(?![=>~]))" + _OPEN)
 # TypeScript: name: string = "v".
-_TYPED = re.compile(_NAME + r"\s*:\s*[\w$.\[\]<>]++\s*=(?![=>])" + _OPEN)
+_TYPED = lazy_regex(_NAME + r"\s*:\s*[\w$.\[\]<>]++\s*=(?![=>])" + _OPEN)
 # Go: var name string = "v".
-_GO_TYPED = re.compile(_NAME + r"[ \t]++\*?[\w.\[\]]++\s*=(?!=)" + _OPEN)
+_GO_TYPED = lazy_regex(_NAME + r"[ \t]++\*?[\w.\[\]]++\s*=(?!=)" + _OPEN)
 # Not the branches of a conditional: in `cond ? 'password' : 'text'` the colon parts two
 # values, it binds nothing.
 _NOT_BRANCH = r"(?<!\?\s)"
 # name: "v" (an object literal, a struct literal, a keyword argument); not name:: or :=.
-_PROPERTY = re.compile(rf"(?<![\w$.?:]){_NOT_BRANCH}(?P<key>{_IDENT})\s*:(?![:=])" + _OPEN)
+_PROPERTY = lazy_regex(rf"(?<![\w$.?:]){_NOT_BRANCH}(?P<key>{_IDENT})\s*:(?![:=])" + _OPEN)
 # "name": "v", 'name' => 'v'.
-_KEYED = re.compile(rf"(?<!\?){_NOT_BRANCH}" + _QUOTED_KEY + r"\s*(?::|=>)" + _OPEN)
+_KEYED = lazy_regex(rf"(?<!\?){_NOT_BRANCH}" + _QUOTED_KEY + r"\s*(?::|=>)" + _OPEN)
 # Ruby :name => 'v'.
-_SYMBOL = re.compile(r"(?<![\w:]):(?P<key>[A-Za-z_]\w*+)\s*=>" + _OPEN)
+_SYMBOL = lazy_regex(r"(?<![\w:]):(?P<key>[A-Za-z_]\w*+)\s*=>" + _OPEN)
 # name == "v" (a credential checked against a literal).
-_COMPARE = re.compile(_NAME + r"\s*(?:===?|!==?)" + _OPEN)
+_COMPARE = lazy_regex(_NAME + r"\s*(?:===?|!==?)" + _OPEN)
 # Java name.equals("v").
-_EQUALS = re.compile(rf"(?<![\w$.])(?P<key>{_IDENT})\.equals(?:IgnoreCase)?\(" + _OPEN)
+_EQUALS = lazy_regex(rf"(?<![\w$.])(?P<key>{_IDENT})\.equals(?:IgnoreCase)?\(" + _OPEN)
 # define('NAME', 'v'), props.put("name", "v"), os.Setenv("NAME", "v").
-_CALL = re.compile(r"(?<![\w$])(?:define|put|setProperty|[Ss]etenv|putenv)\(\s*"
+_CALL = lazy_regex(r"(?<![\w$])(?:define|put|setProperty|[Ss]etenv|putenv)\(\s*"
                    + _QUOTED_KEY + r"\s*," + _OPEN)
 # HTML data-api-key="v".
-_DATA = re.compile(r"(?<![\w\-])(?P<key>data-[\w\-]{1,100}+)\s*=" + _OPEN)
+_DATA = lazy_regex(r"(?<![\w\-])(?P<key>data-[\w\-]{1,100}+)\s*=" + _OPEN)
 
 _C_LIKE = (_ASSIGN, _PROPERTY, _KEYED, _COMPARE, _CALL)
 # When two forms bind one literal, the earlier names it unless only the later names a
@@ -81,14 +82,14 @@ _BLOCKS: dict[FileKind, tuple[tuple[str, str], ...]] = {
     FileKind.HTML: (("/*", "*/"), ("<!--", "-->")),
 }
 # How a literal joins the next one: "ab" + "cd" (PHP: 'ab' . 'cd').
-_JOIN = re.compile(r"\s*\+\s*(?=[\"'`])")
-_PHP_JOIN = re.compile(r"\s*\.\s*(?=[\"'])")
+_JOIN = lazy_regex(r"\s*\+\s*(?=[\"'`])")
+_PHP_JOIN = lazy_regex(r"\s*\.\s*(?=[\"'])")
 # After a literal, the operators that make it part of a larger expression.
 # (Ruby's ``'...'.freeze`` is still the literal.)
-_OPERAND = re.compile(r"\s*(?:\+|\.(?!freeze\b)(?=\s*[$\w(]))")
+_OPERAND = lazy_regex(r"\s*(?:\+|\.(?!freeze\b)(?=\s*[$\w(]))")
 # HTML tags whose attributes bind a name to a value: <input name=... value=...>.
-_TAG = re.compile(r"<(?:input|meta|param)\b[^<>]*+>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"(?<![\w\-])(?P<name>[\w\-:]{1,100}+)\s*=\s*"
+_TAG = lazy_regex(r"<(?:input|meta|param)\b[^<>]*+>", re.IGNORECASE)
+_ATTRIBUTE = lazy_regex(r"(?<![\w\-])(?P<name>[\w\-:]{1,100}+)\s*=\s*"
                         r"(?:\"(?P<dq>[^\"]*+)\"|'(?P<sq>[^']*+)')")
 _NAMING = ("name", "id", "property")
 _VALUES = ("value", "content")

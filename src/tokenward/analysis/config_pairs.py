@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from tokenward.analysis.config_text import indent_of
 from tokenward.analysis.source import FileKind, split_lines
+from tokenward.lazy import lazy_regex
 from tokenward.model import Span
 
 
@@ -49,29 +50,29 @@ class Pair:
         return Span(self.line, self.column, end_line, end_column)
 
 
-_ENV = re.compile(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
+_ENV = lazy_regex(r"^\s*(?:export\s+|set\s+|setx?\s+)?(?P<key>[A-Za-z_][\w.\-]*)\s*=\s*")
 # Keys are read possessively and never end in a blank (a lazy key before `\s*:` was
 # quadratic on a long run of blanks); the blank before the colon goes to `\s*`.
 _YAML_KEY = (r"""(?P<q>["']?)"""
              r"""(?P<key>[^\s"'#:{}\[\],&*!|>](?:[^"':#\s]|\s+(?=[^"':#\s]))*+)"""
              r"""(?P=q)\s*:(?:\s+|$)""")
-_YAML = re.compile(r"^\s*(?:-\s+)?" + _YAML_KEY)
-_YAML_KEY_AT_START = re.compile(_YAML_KEY)
-_YAML_ITEM_ENV = re.compile(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
+_YAML = lazy_regex(r"^\s*(?:-\s+)?" + _YAML_KEY)
+_YAML_KEY_AT_START = lazy_regex(_YAML_KEY)
+_YAML_ITEM_ENV = lazy_regex(r"^\s*-\s+[\"']?(?P<key>[A-Za-z_][\w.\-]*)=")
 # A block scalar header after ``key:``: ``|`` or ``>``, chomping and indentation marks.
-_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
-_K8S_NAME = re.compile(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
-_JSON = re.compile(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
-_TOML_INLINE = re.compile(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
+_BLOCK_SCALAR = lazy_regex(r"^[|>][-+0-9]*\s*(?:#.*)?$")
+_K8S_NAME = lazy_regex(r"^\s*-\s+name:\s*[\"']?(?P<name>[A-Za-z_][\w.\-]*)[\"']?\s*$")
+_JSON = lazy_regex(r'"(?P<key>(?:[^"\\\n]|\\.){1,100})"\s*:\s*(?="|\')')
+_TOML_INLINE = lazy_regex(r"""(?:^|[{,]\s*)(?P<key>[A-Za-z_][\w.\-]*|"[^"\n]+"|'[^'\n]+')\s*=\s*""")
 # A colon that starts `://` is a URL's scheme, not the separator (`proxy_pass http://...`
 # in an nginx .conf is a directive and its address, not a key "proxy_pass http").
-_INI = re.compile(r"^\s*(?P<key>[^=:\s#;\[](?:[^=:#;\s]|\s+(?=[^=:#;\s]))*+)\s*"
+_INI = lazy_regex(r"^\s*(?P<key>[^=:\s#;\[](?:[^=:#;\s]|\s+(?=[^=:#;\s]))*+)\s*"
                   r"(?:=|:(?!//))\s*")
-_DOCKER = re.compile(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
+_DOCKER = lazy_regex(r"^\s*(?P<cmd>ENV|ARG)\s+", re.IGNORECASE)
 # Python read as text: ``NAME = "..."``, ``self.x: str = "..."``, ``keyword="..."``.
-_PY_ASSIGN = re.compile(r"""(?<![\w.])(?P<key>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+\s*)?"""
+_PY_ASSIGN = lazy_regex(r"""(?<![\w.])(?P<key>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+\s*)?"""
                         r"""(?<![=!<>])=(?!=)\s*[rRbBuU]{0,2}(?=["'])""")
-_DOCKER_PAIR = re.compile(r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]*+)=")
+_DOCKER_PAIR = lazy_regex(r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]*+)=")
 
 
 def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
@@ -362,9 +363,9 @@ def _ini_continuation(key: str, lines: list[str], index: int) -> Iterator[tuple[
 
 
 # An opening (or self-closing) tag: its name and its attributes, on one line.
-_XML_TAG = re.compile(r"<(?P<tag>[A-Za-z_][\w.\-]*+(?::[A-Za-z_][\w.\-]*+)?)"
+_XML_TAG = lazy_regex(r"<(?P<tag>[A-Za-z_][\w.\-]*+(?::[A-Za-z_][\w.\-]*+)?)"
                       r"(?P<attrs>[^<>]*+)>")
-_XML_ATTR = re.compile(r"(?<![\w.\-:])(?P<key>[A-Za-z_][\w.\-:]*+)\s*=\s*(?=[\"'])")
+_XML_ATTR = lazy_regex(r"(?<![\w.\-:])(?P<key>[A-Za-z_][\w.\-:]*+)\s*=\s*(?=[\"'])")
 # The attributes that name the setting an element's ``value`` attribute holds
 # (.NET ``<add key=...>``, Spring and Ant ``<property name=...>``).
 _XML_NAMING = frozenset({"key", "name"})

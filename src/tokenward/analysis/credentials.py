@@ -41,6 +41,7 @@ from tokenward.analysis.vocabulary import (
     mentions_credentials,
     name_words,
 )
+from tokenward.lazy import lazy_regex
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -64,9 +65,9 @@ def is_local_host(host: str, extra: Sequence[str] = ()) -> bool:
     return address.is_loopback or address.is_unspecified or address.is_link_local
 
 
-_URL = re.compile(r"http://[^\s\"'<>`]*", re.IGNORECASE)
+_URL = lazy_regex(r"http://[^\s\"'<>`]*", re.IGNORECASE)
 # A template placeholder standing for the host: the real host is unknown, so no finding.
-_PLACEHOLDER_HOST = re.compile(r"[{$%<]")
+_PLACEHOLDER_HOST = lazy_regex(r"[{$%<]")
 
 
 def cleartext_host(url: str, extra: Sequence[str] = ()) -> str | None:
@@ -248,7 +249,7 @@ def has_credential_items(source: Source, node: cst.BaseExpression | None) -> boo
     return any(is_credential_key(key) for key, _, _ in dict_items(source, node))
 
 
-_QUERY_SECRET = re.compile(
+_QUERY_SECRET = lazy_regex(
     r"[?&](?:access_token|token|auth_token|api_key|apikey|api-key|private_token|"
     r"client_secret|password|secret|refresh_token|id_token|jwt)=", re.IGNORECASE)
 
@@ -428,7 +429,7 @@ def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
     return None if first is None else first.value
 
 
-_URL_USERINFO = re.compile(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
+_URL_USERINFO = lazy_regex(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
 
 
 def may_carry_credentials(lowered: str) -> bool:

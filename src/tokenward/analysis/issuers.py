@@ -26,7 +26,6 @@ credential record (``cls.objects.create(..., expires_at=expires_at)``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from tokenward.analysis.flow import Kind
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
 from tokenward.analysis.python import argument, dotted_name, last_name
 from tokenward.analysis.vocabulary import function_makes_token, names_token, states_lifetime
+from tokenward.lazy import lazy_regex
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -102,7 +102,7 @@ def token_named(qualified: str) -> bool:
 
 
 # ``expires_at=None`` / ``ttl: int | None = None``: what an issuer's signature has.
-_NONE_DEFAULT = re.compile(r"(?<![=!<>])=[ \t]*None\b")
+_NONE_DEFAULT = lazy_regex(r"(?<![=!<>])=[ \t]*None\b")
 
 
 def may_define_issuers(text: str) -> bool:

@@ -17,13 +17,13 @@ grammar of :mod:`tokenward.store.durations`); anything else is a settings error.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.flow import Constant, Duration
 from tokenward.analysis.python import call_name, last_name
 from tokenward.analysis.source import Source
 from tokenward.config import DURATION, Config, Option
+from tokenward.lazy import lazy_regex
 from tokenward.store.durations import DAY, HOUR, MINUTE, duration_seconds
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def _relativedelta(source: Source, node: cst.BaseExpression) -> float | None:
 
 
 _DATE_CALLS = frozenset({"datetime.datetime", "datetime.date", "datetime"})
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = lazy_regex(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
 # A fixed date in code was picked when the code was written, which the scan cannot know:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 
+from tokenward.lazy import lazy_regex
+
 # Refused: deeper than this many brackets. CPython itself refuses 200 ("too many nested
 # parentheses"); a statement at the limit parses in ~0.2 s.
 MAX_DEPTH = 100
@@ -42,7 +44,7 @@ MAX_CHAIN = 400
 WEIGHT_PER_CHARACTER = 1
 WEIGHT_ALLOWANCE = 50_000
 
-_TOKENS = re.compile(
+_TOKENS = lazy_regex(
     r"""
     '''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:'''|\Z)      # strings and comments:
   | \"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)  # matched, not captured
@@ -60,7 +62,7 @@ _TOKENS = re.compile(
 )
 # An if or elif at the start of a line (strings are not skipped: a docstring listing 400
 # elif lines would be refused, a price worth the simplicity).
-_IF_LINE = re.compile(r"^([ \t]*)(if|elif)\b", re.MULTILINE)
+_IF_LINE = lazy_regex(r"^([ \t]*)(if|elif)\b", re.MULTILINE)
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 # These end an operator chain: a new element, statement or assignment target starts.

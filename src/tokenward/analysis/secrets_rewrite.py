@@ -18,7 +18,6 @@ a count that is only one part of the value (the rest may be read back).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +38,7 @@ from tokenward.analysis.randomness import (
     weak_source,
 )
 from tokenward.analysis.source import Source
+from tokenward.lazy import lazy_regex
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -59,8 +59,8 @@ _TO_TEXT = frozenset({"str", "repr", "hex", "format"})
 _TO_NUMBER = frozenset({"int", "float", "round", "abs"})
 # Methods of a time or a number: all but ``timestamp()`` give text.
 _TIME_METHODS = frozenset({"timestamp", "isoformat", "strftime", "hex"})
-_HEX_SPEC = re.compile(r"0?\d*[xX]")
-_NUMBER_SPEC = re.compile(r"[-+ 0#]*\d*(\.\d+)?[dixXfFgGs]")
+_HEX_SPEC = lazy_regex(r"0?\d*[xX]")
+_NUMBER_SPEC = lazy_regex(r"[-+ 0#]*\d*(\.\d+)?[dixXfFgGs]")
 
 
 @dataclass(frozen=True)

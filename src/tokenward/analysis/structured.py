@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from tokenward.analysis.config_pairs import read_value, yaml_key
 from tokenward.analysis.config_text import indent_of
 from tokenward.analysis.source import FileKind, split_lines
+from tokenward.lazy import lazy_regex
 from tokenward.model import ScanError, Span
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ class Positions:
 
 # A template's directives, expressions and comments ({{- if ... }}, {{ .Values.x }},
 # {% for %}, {{/* ... */}}), which may span lines.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TEMPLATE = lazy_regex(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _HOLE = "\0"
 
 
@@ -310,7 +311,7 @@ def _compose(text: str, positions: Positions, base: int = 0) -> tuple[Node, ...]
 # What a parser's message may quote and still show: punctuation it expected or found,
 # an escaped character. Anything else quoted is the file's own text (an alias or a tag
 # name), which could be a secret: the message says it without it.
-_SHOWN_QUOTE = re.compile(r"[^\w\s]{1,3}|\\[a-z]|#x[0-9a-fA-F]{1,8}")
+_SHOWN_QUOTE = lazy_regex(r"[^\w\s]{1,3}|\\[a-z]|#x[0-9a-fA-F]{1,8}")
 
 
 def _without_content(problem: str) -> str:
@@ -531,7 +532,7 @@ def _is_item(content: str) -> bool:
 # One token at a time, with the whitespace before it, by the regex engine: a loop in
 # Python over the tokens is many times faster than a descent over the characters, and has
 # no depth limit. Groups: 1 a string, 2 punctuation, 3 a number, 4 a literal, 5 a comment.
-_JSON_TOKEN = re.compile(r"""[ \t\r\n]*(?:
+_JSON_TOKEN = lazy_regex(r"""[ \t\r\n]*(?:
     ("[^"\\]*(?:\\.[^"\\]*)*")
   | ([{}\[\]:,])
   | (-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)

@@ -21,7 +21,6 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -42,6 +41,7 @@ from tokenward.analysis.vocabulary import (
     states_lifetime,
     text_before_marks_token,
 )
+from tokenward.lazy import lazy_regex
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -71,7 +71,7 @@ _KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add",
 # ``def temp_password(): typer.echo(...)``), what it shows is the token it makes.
 _OUTPUT_CALLS = frozenset({"print", "echo", "secho", "write"})
 # printf-style conversions (``%s``, ``%032x``, ``%(name)s``); ``%%`` is a literal percent.
-_CONVERSION = re.compile(r"%(?:%|(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z])")
+_CONVERSION = lazy_regex(r"%(?:%|(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z])")
 
 
 class _Walker:
@@ -359,7 +359,7 @@ class _Walker:
 _CONTINUE = object()
 # ``reset:`` / ``team-invite:`` / ``app:session:``: the namespace of a Redis-style key, the
 # literal text before its first interpolation.
-NAMESPACED_KEY = re.compile(r"^[A-Za-z][\w\-]*(?::[\w\-]+)*:")
+NAMESPACED_KEY = lazy_regex(r"^[A-Za-z][\w\-]*(?::[\w\-]+)*:")
 
 
 def _text_before(fstring: cst.FormattedString, part: cst.FormattedStringExpression) -> str:

@@ -29,6 +29,7 @@ from tokenward.analysis.vocabulary import (
     secret_kind,
     value_spells_name,
 )
+from tokenward.lazy import lazy_regex
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
@@ -153,20 +154,20 @@ _VENDOR_EXAMPLES = (
 _FAMOUS_EXAMPLES = frozenset({"hunter2", "correcthorsebatterystaple",
                               "correct horse battery staple", "Tr0ub4dor&3"})
 
-_TEMPLATE = re.compile(
+_TEMPLATE = lazy_regex(
     r"\$\{|\$\(|\{\{|\{%|%\([\w.]+\)[sdr]|^\$[A-Za-z_]\w*$|<[^<>]*[A-Za-z][^<>]*>|"
     r"(?<![A-Za-z0-9])%[sd](?![A-Za-z0-9])|\{[A-Za-z_][\w.]*\}|\{\d*\}|"
     r"os\.environ|getenv|\benv\(|^env:|^vault:|^secret:|^ssm:|^arn:|"
     r"^ENC\[|\$ANSIBLE_VAULT|^!vault",
 )
-_REDACTED = re.compile(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|\?{3,}|…")
+_REDACTED = lazy_regex(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|\?{3,}|…")
 # A run of underscores blanks a value out (``sk_live_____________``, ``ghp_______abcd``),
 # except inside a base64url body (RFC 4648 section 5 spells the 6-bit value 63 ``_``: a
 # run of all-ones bits, a -1 in a binary structure, is a short run of them): a run shorter
 # than a mask, with data on both sides longer than what a mask leaves visible, is data.
-_UNDERSCORES = re.compile(r"_{5,}")
-_B64URL_BEFORE = re.compile(r"[A-Za-z0-9_-]{8}$")
-_B64URL_AFTER = re.compile(r"[A-Za-z0-9_-]{8}")
+_UNDERSCORES = lazy_regex(r"_{5,}")
+_B64URL_BEFORE = lazy_regex(r"[A-Za-z0-9_-]{8}$")
+_B64URL_AFTER = lazy_regex(r"[A-Za-z0-9_-]{8}")
 _LONGEST_DATA_RUN = 7
 _SUBSTRING_MARKERS = (
     "example", "dummy", "placeholder", "changeme", "change_me", "change-me", "changethis",
@@ -196,51 +197,51 @@ _FILLER_WORDS = frozenset({
     "strong", "unique", "insecure", "dummy", "fake", "example", "sample", "placeholder",
     "for", "of", "to", "in", "and", "with", "only", "do", "use", "set", "new", "foo", "bar",
 })
-_PUBLIC_KEY = re.compile(
+_PUBLIC_KEY = lazy_regex(
     r"BEGIN (?:RSA |EC |DSA |SSH2 |PGP )?PUBLIC KEY|BEGIN CERTIFICATE|BEGIN X509|"
     r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-\w+|sk-ssh-ed25519@openssh\.com) AAAA"
 )
 # Also an htpasswd line (``user:$apr1$...``): a user name, then the hash.
-_PASSWORD_HASH = re.compile(
+_PASSWORD_HASH = lazy_regex(
     r"^(?:[\w.@-]{1,64}:)?(?:\$2[abxy]?\$\d\d\$|\$apr1\$|\$argon2(?:id|i|d)\$|\$[1256][ay]?\$)|"
     r"^pbkdf2_sha\d+\$|"
     r"^(?:sha1|md5|bcrypt|scrypt|bcrypt_sha256|argon2)\$|^\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA512)\}|"
     r"^\$pbkdf2-sha\d+\$|^\$scrypt\$|^\$y\$"
 )
-_SRI = re.compile(r"^sha(?:256|384|512)-[A-Za-z0-9+/]{40,}={0,2}$")
-_COMMIT_PIN = re.compile(r"@[0-9a-f]{40}(?![0-9a-zA-Z])")
-_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|"
+_SRI = lazy_regex(r"^sha(?:256|384|512)-[A-Za-z0-9+/]{40,}={0,2}$")
+_COMMIT_PIN = lazy_regex(r"@[0-9a-f]{40}(?![0-9a-zA-Z])")
+_HEX_DIGEST = lazy_regex(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|"
                          r"[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|[0-9A-F]{128})$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_PUBLIC_ID = re.compile(r"^pk_(?:live|test)_|\.apps\.googleusercontent\.com$|^pub-[0-9a-f]{32}")
-_REGEX = re.compile(
+_UUID = lazy_regex(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_PUBLIC_ID = lazy_regex(r"^pk_(?:live|test)_|\.apps\.googleusercontent\.com$|^pub-[0-9a-f]{32}")
+_REGEX = lazy_regex(
     r"\\[dwsSDWb]|\{\d+(?:,\d*)?\}|\(\?[:P<=!i]|\.[*+]\??|^\^.*\$$|\[\^"
 )
 # A character class with a range or class escape: found first, then looked into (one
 # regex for both backtracked quadratically on "[a-za-z..." with no closing bracket).
-_CHAR_CLASS = re.compile(r"\[([^\[\]]*+)\]")
-_CLASS_RANGE = re.compile(r"A-Z|a-z|0-9|\\w|\\d")
-_PATH = re.compile(
+_CHAR_CLASS = lazy_regex(r"\[([^\[\]]*+)\]")
+_CLASS_RANGE = lazy_regex(r"A-Z|a-z|0-9|\\w|\\d")
+_PATH = lazy_regex(
     r"^(?:~|\.{1,2})?/[\w.\-/ ]*$|^[A-Za-z]:\\|^\.{1,2}\\|"
     r"\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|toml|gpg|asc|der|pub)$"
 )
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
+_URL = lazy_regex(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
-_IDENTIFIER = re.compile(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
+_IDENTIFIER = lazy_regex(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
-_SEPARATED = re.compile(r"[_.:]")
+_SEPARATED = lazy_regex(r"[_.:]")
 # An upper-case acronym: a sentinel that marks an account (``"password": "LDAP"``).
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-_BOOLEAN = re.compile(r"^(?:true|false|yes|no|on|off)$", re.IGNORECASE)
-_RATE_LIMIT = re.compile(r"^\d+/(?:\d*[smhd]|sec|second|min|minute|hour|day)(?:/\w+)?$")
+_ACRONYM = lazy_regex(r"^[A-Z]{2,6}$")
+_BOOLEAN = lazy_regex(r"^(?:true|false|yes|no|on|off)$", re.IGNORECASE)
+_RATE_LIMIT = lazy_regex(r"^\d+/(?:\d*[smhd]|sec|second|min|minute|hour|day)(?:/\w+)?$")
 # One word of human text: a status (``Updated.``), a header value or an enum member.
-_PROSE_WORD = re.compile(r"^[A-Z][a-z]+[.!]$")
-_CAPITALISED_WORD = re.compile(r"^[A-Z][a-z]+$")
-_DOTTED = re.compile(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_HEADER_NAME = re.compile(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
+_PROSE_WORD = lazy_regex(r"^[A-Z][a-z]+[.!]$")
+_CAPITALISED_WORD = lazy_regex(r"^[A-Z][a-z]+$")
+_DOTTED = lazy_regex(r"^[A-Za-z_]\w{0,30}(?:\.[A-Za-z_]\w{0,30}){2,}$")
+_ENV_NAME = lazy_regex(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_HEADER_NAME = lazy_regex(r"^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
                           r"^(?:Authorization|Cookie|Bearer|Token|Basic)$")
-_AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|Bot|token|bearer|Digest)\s+(?=\S)")
+_AUTH_SCHEME = lazy_regex(r"^(?:Bearer|Token|Basic|Bot|token|bearer|Digest)\s+(?=\S)")
 _SEQUENCES = (
     "abcdefghijklmnopqrstuvwxyz",
     "0123456789",
@@ -407,7 +408,7 @@ def _regex(value: str, name: str | None) -> str | None:
 
 # A semantic version, or a range of them: three dot-separated numbers first, then the
 # pre-release and build parts semver allows. No token a provider issues has this shape.
-_VERSION = re.compile(r"(?:[\^~=<>!]=?|v)?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-]+)*"
+_VERSION = lazy_regex(r"(?:[\^~=<>!]=?|v)?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-]+)*"
                       r"(?:\s*,\s*(?:[\^~=<>!]=?)?\d+(?:\.\d+)*)*")
 
 
@@ -501,12 +502,12 @@ _CHECKS = (_vendor_example, _regex, _placeholder, _public_material, _structure, 
 
 # --- credentials in URLs -------------------------------------------------------------
 
-_URL_CREDENTIALS = re.compile(
+_URL_CREDENTIALS = lazy_regex(
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,20})://(?P<user>[^\s:/@'\"`<>{}]*):"
     r"(?P<password>[^\s/@'\"`<>]+)@(?P<host>[^\s/:'\"`<>?#]+)"
 )
 # Hosts of documentation examples (exactly these: "db.corp.example" is a real-looking host).
-_EXAMPLE_HOSTS = re.compile(r"^(?:(?:www\.)?example\.(?:com|org|net)|example|host|hostname|"
+_EXAMPLE_HOSTS = lazy_regex(r"^(?:(?:www\.)?example\.(?:com|org|net)|example|host|hostname|"
                             r"your[-_.]?host|domain\.com|server)$", re.IGNORECASE)
 
 
@@ -538,11 +539,11 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
                             match.start("password"), match.end("password"))
 
 
-_CONNECTION_SECRET = re.compile(
+_CONNECTION_SECRET = lazy_regex(
     r"(?:^|[;\s])(?:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?P<pw>[^;\s'\"]+)",
     re.IGNORECASE,
 )
-_CONNECTION_OTHER_KEY = re.compile(
+_CONNECTION_OTHER_KEY = lazy_regex(
     r"(?:^|[;\s])(?:host|server|dbname|database|user|uid|user id|data source|port|endpoint"
     r"|accountname|defaultendpointsprotocol)\s*=",
     re.IGNORECASE,
@@ -565,7 +566,7 @@ def connection_string_secrets(text: str) -> Iterator[tuple[str, int, int]]:
 # Authorization header line, a server's password flag (``--requirepass``), mysql's ``-p``.
 # Anchored on the secret word (a pattern that starts with a character class would be
 # tried at every position of every file); the rest of the name is found backwards.
-_INLINE_ASSIGNMENT = re.compile(
+_INLINE_ASSIGNMENT = lazy_regex(
     r"(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key)[A-Za-z0-9_\-]*"
     r"=(?P<value>[^\s&#'\",;\]]+)",
     re.IGNORECASE,
@@ -585,21 +586,21 @@ def _inline_name(text: str, match: re.Match[str]) -> str | None:
     return text[start : match.start("value") - 1]
 
 
-_INLINE_QUERY_KEY = re.compile(r"[?&](?P<name>key|auth|sig|signature)=(?P<value>[^\s&#'\"]+)")
-_INLINE_HEADER = re.compile(
+_INLINE_QUERY_KEY = lazy_regex(r"[?&](?P<name>key|auth|sig|signature)=(?P<value>[^\s&#'\"]+)")
+_INLINE_HEADER = lazy_regex(
     r"Authorization\s*:\s*(?:Bearer|Token|Basic)\s+(?P<value>[A-Za-z0-9._~+/=\-]{8,})",
     re.IGNORECASE,
 )
-_INLINE_FLAG = re.compile(
+_INLINE_FLAG = lazy_regex(
     r"(?:^|[\s\"'\[,])--(?P<name>requirepass|masterauth|password|passwd|db-password|"
     r"api-key|token|secret)(?:=|[\s\"',]+)[\"']?(?P<value>[^\s\"',\]$]+)",
     re.IGNORECASE,
 )
 # Markup: ``<password>...</password>`` in seed data written into code (an XML user list).
-_INLINE_ELEMENT = re.compile(
+_INLINE_ELEMENT = lazy_regex(
     r"<(?P<name>password|passwd|secret|token|api_?key)>(?P<value>[^<>\s]{1,256})</(?P=name)>",
     re.IGNORECASE)
-_MYSQL_PASSWORD = re.compile(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,})")
+_MYSQL_PASSWORD = lazy_regex(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,})")
 
 
 @dataclass(frozen=True)
@@ -645,9 +646,9 @@ def _inline(match: re.Match[str], name: str) -> Iterator[InlineSecret]:
 _INLINE_WORDS = ("password", "passwd", "secret", "token", "api_key", "api-key", "apikey",
                  "access_key", "access-key")
 # The same patterns for lower-cased text: without IGNORECASE, re's fast paths apply.
-_LOWER_FLAG = re.compile(_INLINE_FLAG.pattern)
-_LOWER_ELEMENT = re.compile(_INLINE_ELEMENT.pattern)
-_LOWER_HEADER = re.compile(
+_LOWER_FLAG = lazy_regex(_INLINE_FLAG.pattern)
+_LOWER_ELEMENT = lazy_regex(_INLINE_ELEMENT.pattern)
+_LOWER_HEADER = lazy_regex(
     r"authorization\s*:\s*(?:bearer|token|basic)\s+(?P<value>[a-z0-9._~+/=\-]{8,})")
 
 
@@ -684,11 +685,11 @@ _MASK_CHARACTERS = frozenset("*•xX#_?.…")
 # The shortest key that is not guessable on its face: 16 characters (about 96 bits of a
 # random base64 string; Flask and Django generate 32 bytes and more).
 _SHORTEST_KEY = 16
-_WORD_SEGMENT = re.compile(r"[A-Z]?[a-z]{2,12}")
+_WORD_SEGMENT = lazy_regex(r"[A-Z]?[a-z]{2,12}")
 # A phrase typed as a key is a few words (``super secret key``, ``hard to guess string``);
 # a longer one, or one punctuated as a sentence, is a description bound to a secret's name.
 _LONGEST_PHRASE = 5
-_PROSE_MARK = re.compile(r"[.,;:!?()`\"]")
+_PROSE_MARK = lazy_regex(r"[.,;:!?()`\"]")
 # Words by which a value says it is not a real one (``test-secret-key-for-ci``,
 # ``your-secret-key``, ``None``): a placeholder or a test's value, not a key anyone runs
 # with. ``changeme`` and ``dev`` are not among them: those are the defaults that get

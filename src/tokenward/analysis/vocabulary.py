@@ -57,9 +57,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tokenward.lazy import lazy_regex
+
 # --- the tokenizer ------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_WORD = lazy_regex(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 # Run-together words, spelled out: ``apikey`` is ``api key``, ``csrftoken`` is ``csrf token``.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -634,7 +636,7 @@ def key_text_is_token(text: str) -> bool:
     return any(part and names_token(part) for part in re.split(r"[:/.\s{}]+", text))
 
 
-_SQL_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SQL_WORDS = lazy_regex(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def sql_names_token(sql: str) -> bool:
@@ -646,10 +648,10 @@ def sql_names_token(sql: str) -> bool:
     return any(names_token(word) for word in _SQL_WORDS.findall(sql))
 
 
-_URL_PARAM = re.compile(r"[?&;]([A-Za-z_][\w\-]*)=$")
+_URL_PARAM = lazy_regex(r"[?&;]([A-Za-z_][\w\-]*)=$")
 _URL_PATH_WORDS = ("/reset", "/verify", "/activate", "/confirm", "/invite", "/magic", "/login/",
                    "/unsubscribe", "/token", "/password")
-_KEY_BEFORE = re.compile(r"([A-Za-z_][\w\-]*)[:=]$")
+_KEY_BEFORE = lazy_regex(r"([A-Za-z_][\w\-]*)[:=]$")
 
 
 def text_before_marks_token(text: str) -> bool:
@@ -934,7 +936,7 @@ def names_example(key: str | None) -> bool:
     return bool(words) and words[-1].removesuffix("s") == "example"
 
 
-_IDENTIFIER_KEY = re.compile(r"[A-Za-z_][\w\-]*")
+_IDENTIFIER_KEY = lazy_regex(r"[A-Za-z_][\w\-]*")
 
 
 # Words that say a signed value authenticates someone or something (a salt, a serializer,
@@ -1097,7 +1099,7 @@ def _short_word_pattern(word: str) -> str:
 
 
 PREFILTER_WORDS, PREFILTER_SHORT_WORDS = _prefilter_words()
-_SHORT_WORD = re.compile("|".join(_short_word_pattern(w) for w in PREFILTER_SHORT_WORDS))
+_SHORT_WORD = lazy_regex("|".join(_short_word_pattern(w) for w in PREFILTER_SHORT_WORDS))
 
 
 def _secret_stems() -> tuple[tuple[str, bool], ...]:
@@ -1118,7 +1120,7 @@ SECRET_KEYWORDS: tuple[str, ...] = (*(stem for stem, _ in SECRET_STEMS), "key")
 # Words that make ``key`` a secret after them (``api_key``, ``signing-key``, ``SECRET_KEY``).
 KEY_QUALIFIERS: frozenset[str] = frozenset(
     {a for (a, b) in _CREDENTIAL_PAIRS if b == "key"} | {"secret", "private"})
-_WORD_BEFORE = re.compile(r"([a-z0-9]+)[_\-.]?$")
+_WORD_BEFORE = lazy_regex(r"([a-z0-9]+)[_\-.]?$")
 
 
 def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:

@@ -11,6 +11,7 @@ analyse: the hook fails closed unless fail_on_unscanned = false), 2 usage or int
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -100,4 +101,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    # This process ends with the hook. Importing the scanner creates tens of thousands of
+    # objects that live until then (modules, rule tables, classes) and nothing to collect:
+    # the garbage collector is off while they are made, and they are frozen before it runs
+    # again, so no pass walks them (not during the import, the scan or the exit). A 5-file
+    # commit: ~143 -> ~130 ms CPU. (Not in main(): a caller's process goes on.)
+    gc.disable()
+    from tokenward.scanner import pipeline  # noqa: F401  (the bulk of what _run imports)
+
+    gc.freeze()
+    gc.enable()
     sys.exit(main())

@@ -9,7 +9,7 @@ lessons: one source of truth, three uses (Fixit).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +97,8 @@ class Rule:
     docs: RuleDocs
     detect: Detector
     kinds: frozenset[FileKind]
-    bad: tuple[Example, ...] = ()
-    good: tuple[Example, ...] = ()
+    bad: Sequence[Example] = ()
+    good: Sequence[Example] = ()
     # Lower-cased substrings: a file that contains none of them cannot fire this rule, so
     # it is neither parsed nor visited for it. Empty means "always run".
     keywords: tuple[str, ...] = ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from tokenward.analysis.scopes import LIBRARY_DEFAULT, BroadScope, describe, loo
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar, Sequence
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -159,13 +159,13 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
 # --- config files ---------------------------------------------------------------------------
 
 # `\s*(?:-\s*)?`, not `\s*-?\s*`: the latter tried every split of a long run of blanks.
-_KEY_LINE = re.compile(
+_KEY_LINE = lazy_regex(
     r"""^(\s*(?:-\s*)?)(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*(.*)$""")
-_FLAG = re.compile(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
-_ITEM = re.compile(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
-_QUOTED = re.compile(r"""["']([^"']*)["']""")
+_FLAG = lazy_regex(r"""--scopes?[= ]\s*["']?([^"'\s]+)""")
+_ITEM = lazy_regex(r"""^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$""")
+_QUOTED = lazy_regex(r"""["']([^"']*)["']""")
 # One scope of a space- or comma-separated list (brackets of an inline list left out).
-_SCOPE_TOKEN = re.compile(r"[^\s,\[\]]+")
+_SCOPE_TOKEN = lazy_regex(r"[^\s,\[\]]+")
 
 
 def _detect_config(source: Source, context: str) -> Iterator[Hit]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from tokenward.analysis.credentials import (
 from tokenward.analysis.python import call_name, keyword, positional
 from tokenward.analysis.source import FileKind, Source
 from tokenward.config import STRINGS, Option
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -103,11 +103,11 @@ def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, .
 
 # --- curl / wget in shell scripts, Dockerfiles, CI YAML -----------------------------------
 
-_COMMAND = re.compile(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
-_CREDENTIAL_HEADER = re.compile(
+_COMMAND = lazy_regex(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
+_CREDENTIAL_HEADER = lazy_regex(
     r"(?i)(?:authorization|proxy-authorization|x-api-key|api-key|x-auth-token|"
     r"x-access-token|private-token|x-vault-token|x-gitlab-token|x-api-token|cookie)\s*:")
-_CREDENTIAL_FLAG = re.compile(
+_CREDENTIAL_FLAG = lazy_regex(
     r"(?:^|\s)(?:-u|--user|--oauth2-bearer|--password|--http-password|--http-user|"
     r"-b|--cookie|-a|--auth)(?:[\s=]|$)")
 

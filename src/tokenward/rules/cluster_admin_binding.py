@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Sequence
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
 
 _BINDING_KINDS = frozenset({"ClusterRoleBinding", "RoleBinding"})
-_FLAG = re.compile(r"""--clusterrole[= ]["']?(cluster-admin)\b""")
-_JSON_REF = re.compile(r"""["']?(?:roleRef|role_ref)["']?\s*[:=]""")
-_JSON_NAME = re.compile(r"""["']?name["']?\s*[:=]\s*["'](cluster-admin)["']""")
-_PY_REF = re.compile(r"""RoleRef\s*\(""")
+_FLAG = lazy_regex(r"""--clusterrole[= ]["']?(cluster-admin)\b""")
+_JSON_REF = lazy_regex(r"""["']?(?:roleRef|role_ref)["']?\s*[:=]""")
+_JSON_NAME = lazy_regex(r"""["']?name["']?\s*[:=]\s*["'](cluster-admin)["']""")
+_PY_REF = lazy_regex(r"""RoleRef\s*\(""")
 
 
 def _detect(source: Source) -> Iterator[Hit]:

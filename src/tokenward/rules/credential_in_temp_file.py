@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from tokenward.analysis.vocabulary import (
     is_credential_key,
     mentions_credentials,
 )
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -27,7 +27,7 @@ else:  # imported on first use: see tokenward.lazy
 _SHARED_DIRS = ("/tmp/", "/var/tmp/", "/dev/shm/")
 _WRITES = frozenset({"write", "write_text", "write_bytes", "writelines"})
 _PATH_TYPES = frozenset({"Path", "PosixPath", "PurePath", "PurePosixPath"})
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_PLACEHOLDER = lazy_regex(r"\{[^{}]*\}")
 
 
 def _detect(source: Source) -> Iterator[Hit]:

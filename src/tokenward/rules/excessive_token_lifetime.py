@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -36,6 +35,7 @@ from tokenward.analysis.vocabulary import (
     states_lifetime,
     switches_expiry_off,
 )
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
@@ -226,14 +226,14 @@ def _forwarded(source: Source) -> Iterator[Hit]:
 
 
 # -- config files ---------------------------------------------------------------------------
-_CONFIG_PAIR = re.compile(
+_CONFIG_PAIR = lazy_regex(
     r"""(?:^|(?<=[\s{,(]))["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*"""
     r"""(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,#;}\]]+)"""
 )
 # A TOML/INI section header: ``[auth.api_tokens]``.
-_SECTION = re.compile(r"^\s*\[+\s*([^\]\s]+)\s*\]+\s*(?:[#;].*)?$")
+_SECTION = lazy_regex(r"^\s*\[+\s*([^\]\s]+)\s*\]+\s*(?:[#;].*)?$")
 # Dockerfile ``ENV NAME value`` (the old form without "=").
-_DOCKER_ENV = re.compile(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
+_DOCKER_ENV = lazy_regex(r"^\s*ENV\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s=]+)\s*$")
 
 
 # Values that say "no expiry" whatever the setting (``token_ttl: never``).

@@ -35,6 +35,7 @@ from tokenward.analysis.vocabulary import (
     secret_kind,
     secret_name_ends,
 )
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
@@ -105,7 +106,7 @@ _METHODS: dict[str, tuple[int, str, str]] = {
 # A literal default of an environment lookup is a hard-coded fallback secret.
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
                           "environ.get", "os.getenvb"})
-_AUTH_SCHEME = re.compile(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
+_AUTH_SCHEME = lazy_regex(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -574,18 +575,18 @@ _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
 # Key objects made from a key that may be bound far above (``Fernet(key)``): parsed always.
 KEY_CALLS = ("fernet(", "serializer(", "signer(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")
-_BUILT_AFTER_SCHEME = re.compile(r"\{|[\"']\s*\+")
+_BUILT_AFTER_SCHEME = lazy_regex(r"\{|[\"']\s*\+")
 # A URL's user-info (`scheme://user:password@`) in one linear pass; the password is what
 # follows its last colon. (`://[^\s/@'"]*:([^\s/@'"]+)@`, the regex this replaces, took
 # 32 s on a 100 KB line of `http://a:a:a:...`: it tried every colon against every end.)
-_URL_USERINFO = re.compile(r"://([^\s/@'\"]*+)@")
+_URL_USERINFO = lazy_regex(r"://([^\s/@'\"]*+)@")
 # A value after `password =`; at most 256 characters, so `pwd=pwd=pwd=...` costs a bounded
 # look per occurrence instead of a scan to the end of the run each time.
-_PASSWORD_PAIR = re.compile(r"\s*=\s*([^\s;'\"\[\](){},]{6,256}+)(?=[;\s'\"]|$)",
+_PASSWORD_PAIR = lazy_regex(r"\s*=\s*([^\s;'\"\[\](){},]{6,256}+)(?=[;\s'\"]|$)",
                             re.MULTILINE)
-_QUOTE = re.compile(r"[\"'`]")
+_QUOTE = lazy_regex(r"[\"'`]")
 # Where one literal ends and the next begins: `"ab" "cd"`, `"ab" +`, `"ab" \`, over lines.
-_LITERAL_SEAM = re.compile(r"""(["'])[\s+\\]*\1""")
+_LITERAL_SEAM = lazy_regex(r"""(["'])[\s+\\]*\1""")
 # A line that goes on: an open bracket, a backslash, an operator or an assignment.
 _CONTINUES = ("(", "[", "{", "\\", "+", "=", ",")
 

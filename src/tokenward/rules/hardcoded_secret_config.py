@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tokenward.analysis.assignments import CODE_KINDS, assignments, is_comment
@@ -21,23 +20,24 @@ from tokenward.analysis.values import (
     why_not_secret,
 )
 from tokenward.analysis.vocabulary import SECRET_KEYWORDS, secret_kind
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import PAIRED, Rule, RuleDocs
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
 # curl -u user:password, wget --password=...
-_CLI_PASSWORD = re.compile(
+_CLI_PASSWORD = lazy_regex(
     r"(?:^|\s)(?:-u|--user)\s+[\"']?[^\s:'\"$]+:(?P<pw>[^\s'\"@$]+)|"
     r"(?:^|\s)--(?:password|passwd|http-password|ftp-password)[= ][\"']?(?P<pw2>[^\s'\"$]+)"
 )
-_AUTH_HEADER = re.compile(
+_AUTH_HEADER = lazy_regex(
     r"Authorization[\"']?\s*[:=]\s*[\"']?(?:Bearer|Token|token|bearer)\s+"
     r"(?P<token>[A-Za-z0-9._~+/=\-]{8,})"
 )
 
 
-_NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(?P<pw>\S+)")
+_NETRC_PASSWORD = lazy_regex(r"(?:^|\s)password\s+(?P<pw>\S+)")
 
 
 def _netrc_hits(source: Source) -> Iterator[Hit]:

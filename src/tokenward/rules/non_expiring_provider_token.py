@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from tokenward.analysis.python import call_name, keyword, last_name, string_valu
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import secret_kind, states_lifetime
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.store.durations import duration_seconds
@@ -179,8 +179,8 @@ def _vault(source: Source, call: cst.Call) -> Hit | None:
                code=source.code(call), fixable=False)
 
 
-_VAULT_CLI = re.compile(r"\bvault\s+token\s+create\b(?P<args>[^\n#|;&]*)")
-_CLI_OPTION = re.compile(r"-{1,2}(?P<name>ttl|explicit-max-ttl|period)[=\s]+[\"']?"
+_VAULT_CLI = lazy_regex(r"\bvault\s+token\s+create\b(?P<args>[^\n#|;&]*)")
+_CLI_OPTION = lazy_regex(r"-{1,2}(?P<name>ttl|explicit-max-ttl|period)[=\s]+[\"']?"
                          r"(?P<value>[\w.]+)")
 
 
@@ -206,8 +206,8 @@ def _vault_cli(source: Source) -> Iterator[Hit]:
                     break
 
 
-_KUBECTL_TOKEN = re.compile(r"\bkubectl\b[^\n#|;&]*?\bcreate\s+token\b(?P<args>[^\n#|;&)]*)")
-_DURATION = re.compile(r"--duration[=\s]+[\"']?(?P<value>[\w.]+)")
+_KUBECTL_TOKEN = lazy_regex(r"\bkubectl\b[^\n#|;&]*?\bcreate\s+token\b(?P<args>[^\n#|;&)]*)")
+_DURATION = lazy_regex(r"--duration[=\s]+[\"']?(?P<value>[\w.]+)")
 
 
 def _kubectl_cli(source: Source) -> Iterator[Hit]:

@@ -21,6 +21,7 @@ from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import call_name, dotted_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import carries_credential
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
 from tokenward.rules.cleartext_token_transport import command_carries_credentials
@@ -218,9 +219,9 @@ def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:
 
 # --- shell and config files -----------------------------------------------------------------
 
-_INSECURE_FLAG = re.compile(r"(?:(?<=\s)|^)(-k|--insecure|--no-check-certificate|--verify=no|"
+_INSECURE_FLAG = lazy_regex(r"(?:(?<=\s)|^)(-k|--insecure|--no-check-certificate|--verify=no|"
                             r"--verify=false)(?=\s|$)")
-_COMMAND = re.compile(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
+_COMMAND = lazy_regex(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
 
 
 def _detect_commands(source: Source) -> Iterator[Hit]:
@@ -236,7 +237,7 @@ def _detect_commands(source: Source) -> Iterator[Hit]:
                       detail="command", code=match.group(0))
 
 
-_CONFIG_OFF = re.compile(
+_CONFIG_OFF = lazy_regex(
     r"""^\s*(?:-\s*)?["']?(insecure[-_]skip[-_]tls[-_]verify|tls[-_]skip[-_]verify|"""
     r"""skip[-_]tls[-_]verify|insecure[-_]skip[-_]verify|tls[-_]insecure|insecure|"""
     r"""verify[-_]?ssl|ssl[-_]?verify|tls[-_]?verify|verify[-_]certs?|verify)["']?"""
@@ -244,7 +245,7 @@ _CONFIG_OFF = re.compile(
     re.IGNORECASE)
 _SKIP_WORDS = ("skip", "insecure")
 # `\s*(?:-\s*)?`, not `\s*-?\s*` (quadratic on a long run of blanks).
-_CONFIG_KEY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*)?$""")
+_CONFIG_KEY = lazy_regex(r"""^\s*(?:-\s*)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(\S.*)?$""")
 
 
 def _file_has_credential(source: Source) -> bool:

@@ -17,6 +17,7 @@ from tokenward.analysis.vocabulary import (
     names_harmless_token,
     url_param_credential,
 )
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
@@ -27,11 +28,11 @@ else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
 # One-time links are designed to carry their token in the URL.
-_ONE_TIME_LINK = re.compile(
+_ONE_TIME_LINK = lazy_regex(
     r"reset|verif|confirm|activat|invit|unsubscribe|magic|signup|sign-up|register|"
     r"onboard|email-link|emaillink|one-time|onetime", re.IGNORECASE)
-_PARAM_AT_END = re.compile(r"[?&]([A-Za-z][\w\-]*)=$")
-_PARAM_TEMPLATE = re.compile(r"[?&]([A-Za-z][\w\-]*)=(\{[^}]*\}|%s|%\(\w+\)s)")
+_PARAM_AT_END = lazy_regex(r"[?&]([A-Za-z][\w\-]*)=$")
+_PARAM_TEMPLATE = lazy_regex(r"[?&]([A-Za-z][\w\-]*)=(\{[^}]*\}|%s|%\(\w+\)s)")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -171,9 +172,9 @@ def _params_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
 
 # --- config files, shell scripts, CI YAML ----------------------------------------------------
 
-_CONFIG_URL = re.compile(
+_CONFIG_URL = lazy_regex(
     r"""https?://[^\s"'<>`]*?[?&]([A-Za-z][\w\-]*)=([^&\s"'#<>`]+)""")
-_VARIABLE = re.compile(r"""^\$\{\{\s*[\w.]+\s*\}\}|^\$\{?\w+\}?""")
+_VARIABLE = lazy_regex(r"""^\$\{\{\s*[\w.]+\s*\}\}|^\$\{?\w+\}?""")
 
 
 def _detect_config(source: Source) -> Iterator[Hit]:
@@ -203,9 +204,9 @@ def _detect_config(source: Source) -> Iterator[Hit]:
                           code=f"{match.group(1)}=…")
 
 
-_QUERY_PARAM = re.compile(r"[?&]([a-z][\w\-]*)=")
-_PARAMS_ARGUMENT = re.compile(r"params\s*=")
-_IDENTIFIER = re.compile(r"[a-z_][\w\-]*")
+_QUERY_PARAM = lazy_regex(r"[?&]([a-z][\w\-]*)=")
+_PARAMS_ARGUMENT = lazy_regex(r"params\s*=")
+_IDENTIFIER = lazy_regex(r"[a-z_][\w\-]*")
 # Where the dict given to ``params=`` is written: inline after it, or built just before.
 _BEFORE, _AFTER = 1000, 300
 

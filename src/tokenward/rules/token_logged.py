@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ from tokenward.analysis.vocabulary import (
     names_bare_token,
     names_identifier,
 )
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -444,12 +444,12 @@ def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
 
 # --- echo/printf in shell scripts, Dockerfiles and CI YAML ----------------------------------
 
-_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\|")
-_ECHO = re.compile(r"(?:^|[\s'\"(])(echo|printf)(?=\s)")
-_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
-_SHELL_VAR = re.compile(
+_SEGMENT_SPLIT = lazy_regex(r"&&|\|\||;|\|")
+_ECHO = lazy_regex(r"(?:^|[\s'\"(])(echo|printf)(?=\s)")
+_SUBSTITUTION = lazy_regex(r"\$\([^()]*\)|`[^`]*`")
+_SHELL_VAR = lazy_regex(
     r"\$\{\{\s*(?:secrets|env|vars)\.(\w+)\s*\}\}|\$\{(\w+)(:[^}]*)?\}|\$(\w+)")
-_REDIRECT_TO_FILE = re.compile(r"(?<![0-9&])>{1,2}\s*(?!&)")
+_REDIRECT_TO_FILE = lazy_regex(r"(?<![0-9&])>{1,2}\s*(?!&)")
 
 
 def _detect_shell(source: Source) -> Iterator[Hit]:
@@ -482,7 +482,7 @@ def _detect_shell(source: Source) -> Iterator[Hit]:
 
 
 # Where a message is written: log calls, prints, warnings, raises, echo in scripts.
-_SINK_MARKERS = re.compile(
+_SINK_MARKERS = lazy_regex(
     r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg|write|print)\("
     r"|\b(?:p?print|warn|echo|printf)\b|\braise\s|capture_(?:message|exception)\(")
 # How far from a sink a credential word may stand and still be part of its message: the
@@ -491,8 +491,8 @@ _AFTER, _BEFORE = 250, 160
 
 
 # A name bound with ``=`` (not ``==``), and the names inside a sink's parentheses.
-_BOUND = re.compile(r"\b([a-z_][a-z0-9_]{2,})\s*(?::[^=\n]{0,60})?=(?!=)")
-_NAME = re.compile(r"[a-z_][a-z0-9_]{2,}")
+_BOUND = lazy_regex(r"\b([a-z_][a-z0-9_]{2,})\s*(?::[^=\n]{0,60})?=(?!=)")
+_NAME = lazy_regex(r"[a-z_][a-z0-9_]{2,}")
 # How much of a binding's right-hand side (a dict literal spelled over lines) is read.
 _BOUND_REACH = 600
 

@@ -9,23 +9,24 @@ from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
 
 # policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
-_POLICIES_ROOT = re.compile(
+_POLICIES_ROOT = lazy_regex(
     r"""(?:^|[\s,{(\-])["']?(?:token_)?polic(?:y|ies)["']?\s*[:=]\s*"""
     r"""(?:\[[^\]\n]*?|["'][^"'\n]*?[, ])?["']?(root)(?![\w.\-/])""")
-_SHELL_POLICY = re.compile(r"""-policy(?:=|\s+)["']?(root)(?![\w.\-/])""")
+_SHELL_POLICY = lazy_regex(r"""-policy(?:=|\s+)["']?(root)(?![\w.\-/])""")
 # path "*" { capabilities = [... "sudo" ...] }
-_PATH_STAR = re.compile(r"""\bpath\s+["'](\*|sys/\*|\+/\*)["']\s*\{""")
-_JSON_PATH_STAR = re.compile(r"""["'](\*)["']\s*:\s*\{\s*["']capabilities["']""")
-_ROOT_CAPS = re.compile(r"""["'](sudo|\*)["']""")
+_PATH_STAR = lazy_regex(r"""\bpath\s+["'](\*|sys/\*|\+/\*)["']\s*\{""")
+_JSON_PATH_STAR = lazy_regex(r"""["'](\*)["']\s*:\s*\{\s*["']capabilities["']""")
+_ROOT_CAPS = lazy_regex(r"""["'](sudo|\*)["']""")
 # In a structured file: the keys that name policies, a root policy among listed names, the
 # paths that cover every secret, and the capabilities that make them root.
 _POLICY_KEYS = frozenset({"policy", "policies", "token_policy", "token_policies"})
-_ROOT_NAME = re.compile(r"""(?:^|[\s,])(root)(?![\w.\-/])""")
+_ROOT_NAME = lazy_regex(r"""(?:^|[\s,])(root)(?![\w.\-/])""")
 _EVERY_PATH = frozenset({"*", "sys/*", "+/*"})
 _ROOT_CAPABILITIES = frozenset({"sudo", "*"})
 

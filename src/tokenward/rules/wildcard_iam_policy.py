@@ -9,19 +9,20 @@ from tokenward.analysis import structured
 from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
 
 _Q = r"""\\?["']"""
 # "Action": "*", 'Action': ['*'], actions = ["*:*"], \"Action\":\"*\" (JSON in a string)
-_ACTION = re.compile(
+_ACTION = lazy_regex(
     rf"""{_Q}?\b(?:Action|actions?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]{{0,400}}?)?{_Q}(\*(?::\*)?){_Q}""",
     re.IGNORECASE)
-_RESOURCE = re.compile(
+_RESOURCE = lazy_regex(
     rf"""{_Q}?\b(?:Resource|resources?)\b{_Q}?\s*[:=]\s*(?:\[[^\]]{{0,400}}?)?{_Q}\*{_Q}""",
     re.IGNORECASE)
-_DENY = re.compile(rf"""{_Q}?\beffect\b{_Q}?\s*[:=]\s*(?:{_Q})?(?:deny|DENY|Deny)\b""",
+_DENY = lazy_regex(rf"""{_Q}?\beffect\b{_Q}?\s*[:=]\s*(?:{_Q})?(?:deny|DENY|Deny)\b""",
                    re.IGNORECASE)
 _WILDCARD_ACTIONS = frozenset({"*", "*:*"})
 

@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tokenward.lazy import lazy_regex
 from tokenward.model import Finding, ScanResult, Suppression
 from tokenward.notices import TokenwardWarning
 from tokenward.safefs import FileChanged, atomic_write
@@ -130,7 +130,7 @@ def _entry(item: Mapping[str, object], where: str) -> Entry:
                             "any) in hex") from None
 
 
-_HEX = re.compile(r"[0-9a-f]{1,64}")
+_HEX = lazy_regex(r"[0-9a-f]{1,64}")
 
 
 def _preferred(a: Entry, b: Entry) -> Entry:

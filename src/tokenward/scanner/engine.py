@@ -23,11 +23,10 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
+from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import file_context, region_context, reports_only_proven
 from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
@@ -65,6 +64,9 @@ from tokenward.scanner.fingerprint import (
     secret_material,
 )
 from tokenward.scanner.suppressions import find_suppression
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Progress = Callable[[int, int], None]
 
@@ -477,6 +479,11 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
     scanned again one per call, then one process at a time, until the file that kills its
     worker is alone: that file becomes an error entry. The others go on in a fresh pool.
     """
+    # Imported here: the process pool and multiprocessing cost more to import than a
+    # commit's few files take to scan in-process, where no pool is started.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     window = 2 * workers if workers > 1 else 1
     queue = [tasks[i : i + size] for i in range(0, len(tasks), size)][::-1]
     while queue:
@@ -510,6 +517,8 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
 
 
 def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
     return any(isinstance(f.exception(), BrokenProcessPool) for f in finished)
 
 

@@ -14,13 +14,13 @@ same place, so baseline entries for secrets also carry a :func:`value_check`.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
+from tokenward.lazy import lazy_regex
 from tokenward.model import Span
 from tokenward.scanner import redaction
 
-_SPACE = re.compile(r"\s+")
+_SPACE = lazy_regex(r"\s+")
 SECRET_MASK = "<secret>"
 
 # value_check: scrypt (memory-hard, ~5-15 ms a guess) salted by the fingerprint, so every

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tokenward.analysis.source import split_lines
+from tokenward.lazy import lazy_regex
 from tokenward.model import Span
 
 SNIPPET_WIDTH = 120
@@ -31,24 +31,24 @@ SNIPPET_WIDTH = 120
 MIN_SPELLING = 4
 
 # Long runs of token characters that mix letters and digits: what a key looks like.
-_TOKENISH = re.compile(r"[A-Za-z0-9+/_\-.=~]{16,}")
+_TOKENISH = lazy_regex(r"[A-Za-z0-9+/_\-.=~]{16,}")
 # One word of a name: letters of one case (a capital first allowed), digits at the end.
-_WORD = re.compile(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)[0-9]*|[0-9]+")
+_WORD = lazy_regex(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)[0-9]*|[0-9]+")
 # Passwords in URLs: scheme://user:PASSWORD@host. Only the part after "://" is a regex,
 # and it cannot backtrack (possessive; neither class holds the character that follows
 # it); the scheme is read backwards from each "://" (see _url_passwords): a regex scheme
 # would try every letter of a long dotted run as a start, quadratic on `http://a.a.a...`.
-_AFTER_SCHEME = re.compile(r"[^:/@\s'\"]*+:(?P<pw>[^@\s'\"/]++)(?=@)")
+_AFTER_SCHEME = lazy_regex(r"[^:/@\s'\"]*+:(?P<pw>[^@\s'\"/]++)(?=@)")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Characters that act on a terminal, a log viewer or an XML parser instead of being shown:
 # C0 and C1 controls (ESC starts ANSI and OSC 52 clipboard sequences; form feed and
 # ESC make XML ill-formed), DEL, line and paragraph separators, and the bidirectional
 # overrides that make code read differently from what it is. A tab is kept.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
+_CONTROL = lazy_regex("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
                       "\u202a-\u202e\u2066-\u2069]")
 # What json.dumps(ensure_ascii=False) leaves raw of those (it escapes C0 itself).
-_JSON_RAW = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = lazy_regex("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Python's own line breaks (what libcst, the tokenizer and every rule count lines by);
 # str.splitlines also breaks at form feeds and other separators, which shifts lines.
 

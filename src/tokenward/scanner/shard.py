@@ -8,12 +8,13 @@ repository and ``tokenward merge`` can put the reports back together.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+from tokenward.lazy import lazy_regex
+
+_SHARD = lazy_regex(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 T = TypeVar("T")
 

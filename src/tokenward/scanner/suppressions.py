@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tokenward.lazy import lazy_regex
 from tokenward.model import Span, Suppression
 
-_IGNORE = re.compile(
+_IGNORE = lazy_regex(
     r"tokenward:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]*)\])?(?P<reason>[^\n]*)", re.IGNORECASE
 )
-_PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
-_PRAGMA_NEXT = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
-_COMMENT_ONLY = re.compile(r"^\s*(#|//|;|--)")
+_PRAGMA = lazy_regex(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
+_PRAGMA_NEXT = lazy_regex(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
+_COMMENT_ONLY = lazy_regex(r"^\s*(#|//|;|--)")
 
 
 def _match(line: str, rule_id: str, rule_name: str) -> Suppression | None:

@@ -20,12 +20,14 @@ scan, like every other deliberately vulnerable example) and load into the same
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
+import functools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import overload
 
 from tokenward.rules.base import Example, Expected
 
-Examples = tuple[tuple[Example, ...], tuple[Example, ...]]
+Examples = tuple[Sequence[Example], Sequence[Example]]
 
 
 def _example(entry: dict[str, object]) -> Example:
@@ -45,9 +47,60 @@ def _expected(entry: object) -> Expected:
     return Expected(int(entry["line"]), int(entry["column"]), str(entry["message"]))
 
 
-def load(name: str) -> Examples:
-    """(bad, good) examples from ``examples/<name>.toml``."""
-    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+@functools.cache
+def _read(name: str) -> dict[str, tuple[Example, ...]]:
+    import tomllib
+
+    # Beside this module (package data, installed as files): importlib.resources would
+    # cost the pre-commit hook more to import (zipfile, tempfile) than its scan takes.
+    text = Path(__file__).with_name(f"{name}.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return (tuple(_example(e) for e in data.get("bad", [])),
-            tuple(_example(e) for e in data.get("good", [])))
+    return {side: tuple(_example(e) for e in data.get(side, [])) for side in ("bad", "good")}
+
+
+class _Examples(Sequence[Example]):
+    """One side (``bad`` or ``good``) of a rule's examples file, read when first asked for.
+
+    A scan never asks (tests, docs, ``explain`` and lessons do): reading and parsing the
+    TOML files at import cost the pre-commit hook ~9 ms of its start-up (tomllib too).
+    Equal to, and hashed as, the tuple of its examples; pickled as its file's name.
+    """
+
+    __slots__ = ("_name", "_side")
+
+    def __init__(self, name: str, side: str) -> None:
+        self._name, self._side = name, side
+
+    def _loaded(self) -> tuple[Example, ...]:
+        return _read(self._name)[self._side]
+
+    @overload
+    def __getitem__(self, index: int) -> Example: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Example]: ...
+    def __getitem__(self, index: int | slice) -> Example | Sequence[Example]:
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __iter__(self) -> Iterator[Example]:
+        return iter(self._loaded())
+
+    def __eq__(self, other: object) -> bool:
+        mine = self._loaded()
+        return mine == (other._loaded() if isinstance(other, _Examples) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._loaded())
+
+    def __reduce__(self) -> tuple[type[_Examples], tuple[str, str]]:
+        return _Examples, (self._name, self._side)
+
+    def __repr__(self) -> str:
+        return f"<{self._side} examples of {self._name}>"
+
+
+def load(name: str) -> Examples:
+    """(bad, good) examples from ``examples/<name>.toml``, read when first used."""
+    return _Examples(name, "bad"), _Examples(name, "good")
