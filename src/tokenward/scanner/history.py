@@ -353,7 +353,8 @@ class _Blobs:
             have = self.done.get((blob, path if per_path else None))
             if have is None or not ids <= have.rules:
                 todo.append((blob, path, ids | (have.rules if have else frozenset())))
-        tasks = [FileTask(path, blob=blob, rules=ids, syntax=False) for blob, path, ids in todo]
+        tasks = [FileTask(path, blob=blob, rules=ids, syntax=False, summary=False)
+                 for blob, path, ids in todo]
         cached = {i: r for i, r in enumerate(self._cached(tasks)) if r.cached}
         missing = [t for i, t in enumerate(tasks) if i not in cached]
         results = dict(zip((t.blob for t in missing),
