@@ -155,10 +155,37 @@ def compiled() -> Compiled:
     return compile_catalogue(catalogue())
 
 
-def mentions_provider(lowered: str) -> bool:
-    """True when the lower-cased text holds any catalogue anchor: the cheap test that
-    decides whether a provider token could be there at all."""
-    return next(iter(compiled().prefilter.hits(lowered)), None) is not None
+def may_introduce(added: str, lowered: str | None = None) -> bool:
+    """Whether text added to a file (whole lines) can bring a catalogue match the file did
+    not have: a row's pattern matches in it (valid or not, keywords or not), it holds a
+    word that lets a value on another line count (a keyword row's anchor, a row's
+    keywords, a private key's header), or a line of a private key's body (new certificates
+    made again keep their header lines). Most diffs that spell an anchor (``sk``, ``pat``)
+    hold none of these: the file is not scanned for provider tokens."""
+    if lowered is None or len(lowered) != len(added):
+        lowered = lower_same_length(added)
+    if any(word in lowered for word in _reaching_words()) or _PEM_LINE.search(added):
+        return True
+    table = compiled()
+    regions, direct = _candidates(added, lowered, table)
+    return bool(direct) or any(table.rows[number].pattern.search(added, low, high)
+                               for number, spans in regions.items() for low, high in spans)
+
+
+# A line of a PEM body: base64 alone, most of a 64-character line (the last may be short).
+_PEM_LINE = re.compile(r"^[A-Za-z0-9+/]{40,}={0,2}\r?$", re.MULTILINE)
+
+
+@cache
+def _reaching_words() -> tuple[str, ...]:
+    """The lower-cased words that make a match of a value beside them, on its line or
+    within ``near`` characters (another line)."""
+    words: set[str] = set()
+    for row in compiled().rows:
+        if row.anchors_are_keywords or row.key == "private-key":
+            words.update(anchor.lower() for anchor in row.anchors)
+        words.update(keyword.lower() for keyword in row.keywords)
+    return tuple(sorted(words))
 
 
 def lower_same_length(text: str) -> str:

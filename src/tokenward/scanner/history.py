@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from tokenward.analysis.provider_matcher import mentions_provider
+from tokenward.analysis.provider_matcher import may_introduce
 from tokenward.analysis.providers import provider_of
 from tokenward.analysis.secrets_adapter import candidate_lines
 from tokenward.analysis.source import FileKind, decode, is_binary_kind, kind_of, split_lines
@@ -261,7 +261,8 @@ def gate_for(rules: Sequence[Rule]) -> Gate:
     """Which of ``rules`` could have a finding in the text a diff added to a file? Each
     rule that applies to the file's kind answers with its own cheap test on the
     lower-cased text; a rule without one looks for provider token formats (TW103), so the
-    provider catalogue's anchors and detect-secrets' prefilters answer for it. A file
+    provider catalogue (a token the added lines spell, or a word that makes one beside it
+    count) and detect-secrets' prefilters answer for it. A file
     without an extension may be a script (its kind is in its first line): every rule
     applies. An unknown diff (git could not make one): every rule."""
     everything = frozenset(r.id for r in rules)
@@ -281,7 +282,7 @@ def gate_for(rules: Sequence[Rule]) -> Gate:
             if rule.keywords or rule.prefilter is not None:
                 if rule.wants(lowered):
                     wanted.append(rule.id)
-            elif mentions_provider(lowered) or candidate_lines(text, lowered):
+            elif may_introduce(text, lowered) or candidate_lines(text, lowered):
                 wanted.append(rule.id)
         return frozenset(wanted)
     return gate
