@@ -158,13 +158,15 @@ def compiled() -> Compiled:
 def may_introduce(added: str, lowered: str | None = None) -> bool:
     """Whether text added to a file (whole lines) can bring a catalogue match the file did
     not have: a row's pattern matches in it (valid or not, keywords or not), it holds a
-    word that lets a value on another line count (a keyword row's anchor, a row's
-    keywords, a private key's header), or a line of a private key's body (new certificates
-    made again keep their header lines). Most diffs that spell an anchor (``sk``, ``pat``)
-    hold none of these: the file is not scanned for provider tokens."""
+    keyword row's anchor (its value may be on another line, within ``near``) or a private
+    key's header, or a line of a private key's body (a certificate made again keeps its
+    header lines). Most diffs that spell an anchor (``sk``, ``pat``) hold none of these:
+    the file is not scanned for provider tokens. (A row's extra keywords, ``auth`` or
+    ``cookie``, are not asked for: a value they would make count beside an unchanged line
+    still needs its anchor, which that line spells, not the diff.)"""
     if lowered is None or len(lowered) != len(added):
         lowered = lower_same_length(added)
-    if any(word in lowered for word in _reaching_words()) or _PEM_LINE.search(added):
+    if next(iter(_reaching().hits(lowered)), None) is not None or _PEM_LINE.search(added):
         return True
     table = compiled()
     regions, direct = _candidates(added, lowered, table)
@@ -177,15 +179,16 @@ _PEM_LINE = re.compile(r"^[A-Za-z0-9+/]{40,}={0,2}\r?$", re.MULTILINE)
 
 
 @cache
-def _reaching_words() -> tuple[str, ...]:
-    """The lower-cased words that make a match of a value beside them, on its line or
-    within ``near`` characters (another line)."""
-    words: set[str] = set()
-    for row in compiled().rows:
-        if row.anchors_are_keywords or row.key == "private-key":
-            words.update(anchor.lower() for anchor in row.anchors)
-        words.update(keyword.lower() for keyword in row.keywords)
-    return tuple(sorted(words))
+def _reaching() -> Prefilter:
+    """The lower-cased anchors that make a match of a value beside them, on another line:
+    the keyword rows' anchors (within ``near``), a private key's header (its body)."""
+    words = tuple(sorted({anchor.lower() for row in compiled().rows
+                          if row.anchors_are_keywords or row.key == "private-key"
+                          for anchor in row.anchors}))
+    try:
+        return AhoCorasick(words)
+    except ImportError:
+        return PythonAhoCorasick(words)
 
 
 def lower_same_length(text: str) -> str:
