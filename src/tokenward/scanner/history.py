@@ -266,19 +266,27 @@ def gate_for(rules: Sequence[Rule]) -> Gate:
     without an extension may be a script (its kind is in its first line): every rule
     applies. An unknown diff (git could not make one): every rule."""
     everything = frozenset(r.id for r in rules)
+    # A repository's thousands of diffs touch a few hundred paths, of a few kinds: each
+    # path's rules are chosen once.
+    by_path: dict[str, tuple[Rule, ...]] = {}
+
+    def applicable(path: str) -> tuple[Rule, ...]:
+        if path not in by_path:
+            kind = kind_of(path)
+            any_kind = kind is FileKind.TEXT and not PurePosixPath(path).suffix
+            by_path[path] = () if is_binary_kind(path) else tuple(  # never read as text
+                r for r in rules if any_kind or r.applies_to(kind))
+        return by_path[path]
 
     def gate(path: str, text: str | None) -> frozenset[str]:
         if text is None:
             return everything
-        if is_binary_kind(path):
-            return frozenset()  # never scanned as text
-        kind = kind_of(path)
-        any_kind = kind is FileKind.TEXT and not PurePosixPath(path).suffix
+        chosen = applicable(path)
+        if not chosen:
+            return frozenset()
         lowered = text.lower()
         wanted = []
-        for rule in rules:
-            if not (any_kind or rule.applies_to(kind)):
-                continue
+        for rule in chosen:
             if rule.keywords or rule.prefilter is not None:
                 if rule.wants(lowered):
                     wanted.append(rule.id)
