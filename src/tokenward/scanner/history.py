@@ -707,8 +707,14 @@ def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs:
         fired = lines.get(head, {}) if head is not None else {}
         now = frozenset(r for r in wanted if r in fired and head is not None
                         and added_here(change, r, head))
-        return replace(change, rules=(change.rules - code) | now)
-    return [replace(c, changes=tuple(kept(ch) for ch in c.changes)) for c in commits]
+        return change if now == wanted else replace(change, rules=(change.rules - code) | now)
+
+    def commit_kept(commit: Commit) -> Commit:
+        changes = tuple(kept(ch) for ch in commit.changes)
+        # Most commits keep every change (a warm re-scan: thousands): not copied.
+        same = all(a is b for a, b in zip(changes, commit.changes, strict=True))
+        return commit if same else replace(commit, changes=changes)
+    return [commit_kept(c) for c in commits]
 
 
 def _flat_texts(blobs: _Blobs, paths: Mapping[str, str]) -> dict[str, str]:
