@@ -84,6 +84,19 @@ def test_a_task_without_the_syntax_screen_reports_no_syntax_error() -> None:
     assert (unscreened.errors, unscreened.parsed) == ((), False)
 
 
+def test_a_task_without_the_summary_is_not_parsed_for_it() -> None:
+    # History has no project join: a file defining an issuer is not parsed to summarise it.
+    data = (b"import jwt\n\ndef create_access_token(data, expires_delta=None):\n"
+            b"    if expires_delta is not None:\n        data[\"exp\"] = now() + expires_delta\n"
+            b"    return jwt.encode(data, KEY)\n")
+    joined = scan_file(FileTask("auth.py", data), Config(), ())
+    alone = scan_file(FileTask("auth.py", data, syntax=False, summary=False), Config(), ())
+    assert joined.summary is not None
+    assert [(p.function, p.parameter, p.line) for p in joined.summary.issuers] == [
+        ("create_access_token", "expires_delta", 3)]
+    assert (alone.summary, alone.parsed) == (None, False)
+
+
 def test_a_value_check_is_remembered_by_the_keyed_hash_never_the_secret() -> None:
     hashed = secret_hash(SECRET)
     check = known_value_check(SECRET, hashed, "f" * 24)

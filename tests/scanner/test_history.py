@@ -477,3 +477,43 @@ def test_train_teaches_history_when_the_scan_found_leaks(repo: Path) -> None:
             "but still in the repository's history.\n") in text
     assert "git filter-repo --replace-text FILE" in text and TOKEN not in text
     assert any("still in git history" in note for note in session.trainer_notes)
+
+
+def test_a_diff_that_spells_an_anchor_and_no_token_is_not_read(repo: Path) -> None:
+    # "sk" and "pat" are anchors of token formats; nothing here could be a token.
+    write(repo, "notes.txt", "Ask the maintainers which path to take.\n")
+    commit_all(repo, "notes")
+    result = scan()
+    assert (result.findings, result.stats["blobs_read"]) == ((), 0)
+
+
+def test_a_keyword_added_beside_an_old_value_introduces_the_token(repo: Path) -> None:
+    # The value came first, alone (no finding); the commit that names the provider on the
+    # line above makes it a Heroku key: that commit introduced it.
+    write(repo, "deploy.txt", "key = 3f2b9c1e-7d4a-4e8b-9a6c-5e1d2f3a4b7c\n")
+    commit_all(repo, "a value")
+    write(repo, "deploy.txt", "# heroku\nkey = 3f2b9c1e-7d4a-4e8b-9a6c-5e1d2f3a4b7c\n")
+    commit_all(repo, "its provider")
+    assert [(w[0], w[1], w[2], w[4]) for w in where(scan().findings)] == [
+        ("TW103", "deploy.txt", 2, sha(repo))]
+
+
+def pem(seed: int) -> str:
+    """A private key whose body spells no provider anchor (made again: same header)."""
+    alphabet = "0123456789+/QWXYZ"
+    body = "".join(alphabet[(seed * 7919 + i * i * 31 + i) % len(alphabet)]
+                   for i in range(64 * 6))
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END PRIVATE KEY-----\n"
+
+
+def test_a_private_key_made_again_under_the_same_header_is_introduced_again(repo: Path
+                                                                           ) -> None:
+    # The diff of a regenerated key holds only body lines: no header, no anchor.
+    write(repo, "server.key", pem(1))
+    commit_all(repo, "a key")
+    first = sha(repo)
+    write(repo, "server.key", pem(2))
+    commit_all(repo, "the key made again")
+    assert [(w[0], w[1], w[2], w[4], w[5]) for w in where(scan().findings)] == [
+        ("TW103", "server.key", 1, first, False), ("TW103", "server.key", 1, sha(repo), True)]

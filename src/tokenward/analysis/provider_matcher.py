@@ -156,10 +156,40 @@ def compiled() -> Compiled:
     return compile_catalogue(catalogue())
 
 
-def mentions_provider(lowered: str) -> bool:
-    """True when the lower-cased text holds any catalogue anchor: the cheap test that
-    decides whether a provider token could be there at all."""
-    return next(iter(compiled().prefilter.hits(lowered)), None) is not None
+def may_introduce(added: str, lowered: str | None = None) -> bool:
+    """Whether text added to a file (whole lines) can bring a catalogue match the file did
+    not have: a row's pattern matches in it (valid or not, keywords or not), it holds a
+    keyword row's anchor (its value may be on another line, within ``near``) or a private
+    key's header, or a line of a private key's body (a certificate made again keeps its
+    header lines). Most diffs that spell an anchor (``sk``, ``pat``) hold none of these:
+    the file is not scanned for provider tokens. (A row's extra keywords, ``auth`` or
+    ``cookie``, are not asked for: a value they would make count beside an unchanged line
+    still needs its anchor, which that line spells, not the diff.)"""
+    if lowered is None or len(lowered) != len(added):
+        lowered = lower_same_length(added)
+    if next(iter(_reaching().hits(lowered)), None) is not None or _PEM_LINE.search(added):
+        return True
+    table = compiled()
+    regions, direct = _candidates(added, lowered, table)
+    return bool(direct) or any(table.rows[number].pattern.search(added, low, high)
+                               for number, spans in regions.items() for low, high in spans)
+
+
+# A line of a PEM body: base64 alone, most of a 64-character line (the last may be short).
+_PEM_LINE = re.compile(r"^[A-Za-z0-9+/]{40,}={0,2}\r?$", re.MULTILINE)
+
+
+@cache
+def _reaching() -> Prefilter:
+    """The lower-cased anchors that make a match of a value beside them, on another line:
+    the keyword rows' anchors (within ``near``), a private key's header (its body)."""
+    words = tuple(sorted({anchor.lower() for row in compiled().rows
+                          if row.anchors_are_keywords or row.key == "private-key"
+                          for anchor in row.anchors}))
+    try:
+        return AhoCorasick(words)
+    except ImportError:
+        return PythonAhoCorasick(words)
 
 
 def lower_same_length(text: str) -> str:

@@ -104,6 +104,10 @@ class FileTask:
     # Screen a Python file for a syntax error no rule's parse met (a history scan does not
     # report an old version's syntax error, so it does not pay for the screen).
     syntax: bool = True
+    # Summarise a Python file for the project join (scanner/project.py). A history scan has
+    # no join (its blobs are old versions, each scanned alone), so it does not pay for the
+    # parse the summary costs in a file with a lifetime parameter (requests' ``timeout=None``).
+    summary: bool = True
     # Where the file is on disk, and its stat signature (size, mtime_ns, ctime_ns, inode)
     # when it is old enough to be trusted (see ``signature``). A task with a signature and
     # no data is unread: the result cache may answer it from the signature alone, and the
@@ -221,7 +225,7 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
                 f"{Path(where.filename).name}:{where.lineno}); please report it",
                 internal=True,
             ))
-    summary = _summary(source)
+    summary = _summary(source) if task.summary else None
     if task.syntax:
         source.report_syntax_error()
     errors.extend(source.errors)
@@ -450,7 +454,7 @@ def load(task: FileTask, max_size: int) -> FileTask:
         return task
     assert task.disk is not None
     return replace(read_task(Candidate(task.disk, task.path), max_size), rules=task.rules,
-                   syntax=task.syntax)
+                   syntax=task.syntax, summary=task.summary)
 
 
 def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileResult]:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from tokenward.analysis.provider_matcher import mentions_provider
+from tokenward.analysis.provider_matcher import may_introduce
 from tokenward.analysis.providers import provider_of
 from tokenward.analysis.secrets_adapter import candidate_lines
 from tokenward.analysis.source import FileKind, decode, is_binary_kind, kind_of, split_lines
@@ -261,27 +261,36 @@ def gate_for(rules: Sequence[Rule]) -> Gate:
     """Which of ``rules`` could have a finding in the text a diff added to a file? Each
     rule that applies to the file's kind answers with its own cheap test on the
     lower-cased text; a rule without one looks for provider token formats (TW103), so the
-    provider catalogue's anchors and detect-secrets' prefilters answer for it. A file
+    provider catalogue (a token the added lines spell, or a word that makes one beside it
+    count) and detect-secrets' prefilters answer for it. A file
     without an extension may be a script (its kind is in its first line): every rule
     applies. An unknown diff (git could not make one): every rule."""
     everything = frozenset(r.id for r in rules)
+    # A repository's thousands of diffs touch a few hundred paths, of a few kinds: each
+    # path's rules are chosen once.
+    by_path: dict[str, tuple[Rule, ...]] = {}
+
+    def applicable(path: str) -> tuple[Rule, ...]:
+        if path not in by_path:
+            kind = kind_of(path)
+            any_kind = kind is FileKind.TEXT and not PurePosixPath(path).suffix
+            by_path[path] = () if is_binary_kind(path) else tuple(  # never read as text
+                r for r in rules if any_kind or r.applies_to(kind))
+        return by_path[path]
 
     def gate(path: str, text: str | None) -> frozenset[str]:
         if text is None:
             return everything
-        if is_binary_kind(path):
-            return frozenset()  # never scanned as text
-        kind = kind_of(path)
-        any_kind = kind is FileKind.TEXT and not PurePosixPath(path).suffix
+        chosen = applicable(path)
+        if not chosen:
+            return frozenset()
         lowered = text.lower()
         wanted = []
-        for rule in rules:
-            if not (any_kind or rule.applies_to(kind)):
-                continue
+        for rule in chosen:
             if rule.keywords or rule.prefilter is not None:
                 if rule.wants(lowered):
                     wanted.append(rule.id)
-            elif mentions_provider(lowered) or candidate_lines(text, lowered):
+            elif may_introduce(text, lowered) or candidate_lines(text, lowered):
                 wanted.append(rule.id)
         return frozenset(wanted)
     return gate
@@ -353,7 +362,8 @@ class _Blobs:
             have = self.done.get((blob, path if per_path else None))
             if have is None or not ids <= have.rules:
                 todo.append((blob, path, ids | (have.rules if have else frozenset())))
-        tasks = [FileTask(path, blob=blob, rules=ids, syntax=False) for blob, path, ids in todo]
+        tasks = [FileTask(path, blob=blob, rules=ids, syntax=False, summary=False)
+                 for blob, path, ids in todo]
         cached = {i: r for i, r in enumerate(self._cached(tasks)) if r.cached}
         missing = [t for i, t in enumerate(tasks) if i not in cached]
         results = dict(zip((t.blob for t in missing),
@@ -697,8 +707,14 @@ def _code_rules_at_head(commits: Sequence[Commit], rules: Sequence[Rule], blobs:
         fired = lines.get(head, {}) if head is not None else {}
         now = frozenset(r for r in wanted if r in fired and head is not None
                         and added_here(change, r, head))
-        return replace(change, rules=(change.rules - code) | now)
-    return [replace(c, changes=tuple(kept(ch) for ch in c.changes)) for c in commits]
+        return change if now == wanted else replace(change, rules=(change.rules - code) | now)
+
+    def commit_kept(commit: Commit) -> Commit:
+        changes = tuple(kept(ch) for ch in commit.changes)
+        # Most commits keep every change (a warm re-scan: thousands): not copied.
+        same = all(a is b for a, b in zip(changes, commit.changes, strict=True))
+        return commit if same else replace(commit, changes=changes)
+    return [commit_kept(c) for c in commits]
 
 
 def _flat_texts(blobs: _Blobs, paths: Mapping[str, str]) -> dict[str, str]:
