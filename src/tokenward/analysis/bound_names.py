@@ -10,25 +10,25 @@ would judge always has its name here.
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis.nesting import too_complex
 from tokenward.analysis.vocabulary import naming_slots
 
+if TYPE_CHECKING:
+    from tokenward.analysis.source import Source
 
-def bound_names(text: str) -> frozenset[str] | None:
-    """Every name a literal of ``text`` may be bound to, or None when the file cannot be
+
+def bound_names(source: Source) -> frozenset[str] | None:
+    """Every name a literal of ``source`` may be bound to, or None when the file cannot be
     screened so (``ast`` rejects it, or libcst would not parse it and the rules read its
-    lines as text instead)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning: not this screen's question
-            tree = ast.parse(text)
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return None
-    names = frozenset(_names(tree))
-    return names if too_complex(text) is None else None
+    lines as text instead): computed once per file, from its shared ``ast`` tree."""
+    return source.fact(_bound_names)
+
+
+def _bound_names(source: Source) -> frozenset[str] | None:
+    tree = source.syntax
+    return None if tree is None else frozenset(_names(tree))
 
 
 def _names(tree: ast.AST) -> Iterator[str]:

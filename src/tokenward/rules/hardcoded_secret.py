@@ -558,7 +558,7 @@ def may_bind_weak_key(source: Source) -> bool:
     if any(all(part in lowered for part in call.lower().split("."))
            for call in _KEY_PASSING_CALLS):
         return True
-    names = bound_names(source.text)
+    names = bound_names(source)
     return names is None or any(names_key(name) for name in names)
 
 
