@@ -1,10 +1,15 @@
 """The names a Python file's string literals can be bound to, read with Python's own parser.
 
-A screen for the rules that judge a literal by the name it is bound to (TW104): when no
-such name says "key", the libcst tree (several times the cost of ``ast``) need not be built
-for them. It is a superset of what the rules' ``_binding`` finds: every assignment target,
-keyword, dictionary key, parameter, naming slot and string argument, so a literal the rules
-would judge always has its name here.
+A screen for the rules that judge a literal by the name it is bound to (TW101, TW104):
+when no such name is a secret's, the libcst tree (several times the cost of ``ast``) need
+not be built for them. It is a superset of what the rules' ``_binding`` finds, and a name
+counts only where a literal can be bound to it: an assignment target, keyword, dictionary
+key or parameter whose value is a literal, a string addition, an f-string, a tuple or list
+(unpacked, or an auth pair) or a call or dict holding a ``value`` slot (the construct is
+named by its target); the left side of ``==``/``!=`` against such a value; a naming slot
+(``name="API_KEY"``); the variable of an environment lookup and the options of
+``add_argument`` given a literal default. ``ConfigAttribute("SECRET_KEY")`` or
+``x = settings.SECRET_KEY`` name nothing a literal is bound to.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.vocabulary import naming_slots
+from tokenward.analysis.vocabulary import names_value_slot, naming_slots
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
@@ -35,28 +40,74 @@ def _names(tree: ast.AST) -> Iterator[str]:
     slots = naming_slots()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
-            for target in node.targets:
-                yield from _target_names(target)
+            if _holds_literal(node.value):
+                for target in node.targets:
+                    yield from _target_names(target)
         elif isinstance(node, ast.AnnAssign):
-            yield from _target_names(node.target)
-        elif isinstance(node, ast.arg):
-            yield node.arg
+            if node.value is not None and _holds_literal(node.value):
+                yield from _target_names(node.target)
+        elif isinstance(node, ast.arguments):
+            yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
-            yield node.arg
             if node.arg in slots:  # ``V1EnvVar(name="API_KEY", value=...)``
                 yield from _string(node.value)
+            if _holds_literal(node.value):
+                yield node.arg
         elif isinstance(node, ast.Dict):
             for key, held in zip(node.keys, node.values, strict=True):
-                yield from _target_names(key)
                 if key is not None and _string_value(key) in slots:
                     yield from _string(held)
+                if _holds_literal(held):
+                    yield from _target_names(key)
+        elif isinstance(node, ast.Compare):
+            # ``if password == "..."``: the compared name.
+            if any(isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
+                   for op, other in zip(node.ops, node.comparators, strict=True)):
+                yield from _target_names(node.left)
         elif isinstance(node, ast.Call):
-            # Environment lookups (``getenv("SECRET_KEY", ...)``) and argparse options
-            # (``add_argument("--secret-key", default=...)``) name what they hold.
-            for argument in node.args:
-                for value in _string(argument):
-                    yield value
-                    yield value.lstrip("-").replace("-", "_")
+            yield from _call_names(node)
+
+
+def _defaulted(arguments: ast.arguments) -> Iterator[str]:
+    """The parameters whose default is a literal."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
+                   strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    yield from (arg.arg for arg, default in paired
+                if default is not None and _holds_literal(default))
+
+
+def _call_names(call: ast.Call) -> Iterator[str]:
+    """Environment lookups (``getenv("SECRET_KEY", "...")``: a literal second argument)
+    and argparse options (``add_argument("--secret-key", default="...")``) name what
+    they hold."""
+    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    if (len(plain) > 1 and _holds_literal(plain[1])) or (
+            default is not None and _holds_literal(default)):
+        for argument in plain:
+            for value in _string(argument):
+                yield value
+                yield value.lstrip("-").replace("-", "_")
+
+
+def _holds_literal(value: ast.expr) -> bool:
+    """Whether a literal the rules judge can be bound through ``value``: it is one (a
+    string, bytes, an f-string, an addition), holds one to unpack or pair (a tuple or a
+    list, at any depth), or is a construct with a ``value`` slot its target names."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str | bytes)
+    if isinstance(value, ast.BinOp):
+        return isinstance(value.op, ast.Add)
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Tuple | ast.List):
+        return any(_holds_literal(element) for element in value.elts)
+    if isinstance(value, ast.Dict | ast.Call):
+        return any(names_value_slot(node.arg) if isinstance(node, ast.keyword) else any(
+            names_value_slot(_string_value(key)) for key in node.keys)
+            for node in ast.walk(value) if isinstance(node, ast.keyword | ast.Dict))
+    return False
 
 
 def _target_names(node: ast.expr | None) -> Iterator[str]:
@@ -71,10 +122,22 @@ def _target_names(node: ast.expr | None) -> Iterator[str]:
         yield node.id
     elif isinstance(node, ast.Attribute):
         yield node.attr
+        dotted = _dotted(node)  # ``session.auth``: a pair's name is judged whole
+        if dotted is not None:
+            yield dotted
     elif isinstance(node, ast.Subscript):
         yield from _string(node.slice)
     else:
         yield from _string(node)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
 
 
 def _string(node: ast.expr | None) -> Iterator[str]:
