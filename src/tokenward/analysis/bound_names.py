@@ -15,7 +15,7 @@ named by its target); the left side of ``==``/``!=`` against such a value; a nam
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots
@@ -49,23 +49,33 @@ def _names(tree: ast.AST) -> Iterator[str]:
         elif isinstance(node, ast.arguments):
             yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
-            if node.arg in slots:  # ``V1EnvVar(name="API_KEY", value=...)``
-                yield from _string(node.value)
             if _holds_literal(node.value):
                 yield node.arg
         elif isinstance(node, ast.Dict):
+            slotted = _fills_value_slot(zip(map(_string_value, node.keys), node.values,
+                                            strict=True))
             for key, held in zip(node.keys, node.values, strict=True):
-                if key is not None and _string_value(key) in slots:
+                if slotted and key is not None and _string_value(key) in slots:
                     yield from _string(held)
                 if _holds_literal(held):
                     yield from _target_names(key)
-        elif isinstance(node, ast.Compare):
-            # ``if password == "..."``: the compared name.
-            if any(isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
-                   for op, other in zip(node.ops, node.comparators, strict=True)):
-                yield from _target_names(node.left)
         elif isinstance(node, ast.Call):
             yield from _call_names(node)
+            if _fills_value_slot((k.arg, k.value) for k in node.keywords):
+                # ``V1EnvVar(name="API_KEY", value=...)``
+                for keyword in node.keywords:
+                    if keyword.arg in slots:
+                        yield from _string(keyword.value)
+        elif isinstance(node, ast.Compare) and any(  # ``if password == "..."``
+                isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
+                for op, other in zip(node.ops, node.comparators, strict=True)):
+            yield from _target_names(node.left)
+
+
+def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
+    """Whether a ``value``/``initial`` slot of a call or dict holds a literal: only then
+    does a sibling ``name``/``key`` name it."""
+    return any(names_value_slot(key) and _holds_literal(held) for key, held in pairs)
 
 
 def _defaulted(arguments: ast.arguments) -> Iterator[str]:

@@ -661,7 +661,8 @@ def _formatted_may_hold(source: Source, node: ast.JoinedStr) -> bool:
     as the search reads them."""
     _load_libcst()
     try:
-        expression = cst.parse_expression(_segment(source, node))
+        # In brackets: the pieces of an implicit concatenation may stand on several lines.
+        expression = cst.parse_expression(f"({_segment(source, node)})")
     except Exception:  # a piece that does not parse alone: let the file through
         return True
     stack: list[cst.CSTNode] = [expression]
