@@ -164,3 +164,42 @@ def _string_value(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
         return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
     return None
+
+
+def called_names(source: Source) -> frozenset[str] | None:
+    """Every qualified name a call of ``source`` may have (``ImportTable.resolve`` over
+    ``ast``: the call's dotted name, and that name through each import that binds its
+    head), or None when ``ast`` cannot screen the file. A superset: where imports rebind a
+    name, every one of them is taken."""
+    return source.fact(_called_names)
+
+
+def _called_names(source: Source) -> frozenset[str] | None:
+    tree = source.syntax
+    if tree is None:
+        return None
+    imported: dict[str, set[str]] = {}
+    dotted: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                imported.setdefault(local, set()).add(
+                    alias.name if alias.asname else local)
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            if module and not module.endswith("."):
+                module += "."
+            for alias in node.names:
+                if alias.name != "*":
+                    imported.setdefault(alias.asname or alias.name, set()).add(
+                        f"{module}{alias.name}")
+        elif isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            if name is not None:
+                dotted.add(name)
+    found = set(dotted)
+    for name in dotted:
+        head, _, rest = name.partition(".")
+        found.update(f"{full}.{rest}" if rest else full for full in imported.get(head, ()))
+    return frozenset(found)
