@@ -489,6 +489,10 @@ class Source:
         Code too deep or too long for libcst's parser (it segfaults, or takes minutes) is
         refused before the parser sees it: see analysis/nesting.py.
         """
+        if "_python_tree" in self.__dict__:
+            # The screens' tree is not asked for once this one exists (a rule that has a
+            # tree reads it): freed before the parse, so both are never held at once.
+            self.__dict__["_python_tree"] = (None, self._python_tree[1])
         problem = self._complexity
         if problem is not None:
             self._problem(f"too deeply nested to analyse ({problem}); text-level checks ran",
