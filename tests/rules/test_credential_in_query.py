@@ -38,3 +38,20 @@ def test_radware_register_route_takes_the_password_from_the_query() -> None:
             "    return create(username, email, password)\n")
     assert pinned(scan_snippet(code, "app/routers/auth_router.py", rules=[RULE])) == [
         (5, 58, f"The server takes password {_TAIL}")]
+
+
+def test_a_file_reading_no_credential_name_is_not_parsed_for_tw603() -> None:
+    # `request` and a password are spelled (the prefilter lets the file in), but no
+    # subscript, `get` argument or FastAPI parameter is a credential's name: the ast
+    # screen leaves the libcst tree unbuilt.
+    from tokenward.config import Config
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    code = ("def view(request):\n"
+            "    page = request.GET.get('page')\n"
+            "    return render(request, 'password_reset.html', {'page': page})\n")
+    result = scan_file(FileTask("app/views.py", code.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)
+    read = code.replace("get('page')", "get('password')")
+    assert pinned(scan_snippet(read, "app/views.py", rules=[RULE])) == [
+        (2, 12, f"The server takes password {_TAIL}")]

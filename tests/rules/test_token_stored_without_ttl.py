@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from tests.helpers import fired, scan_snippet
+from tokenward.config import Config
 from tokenward.rules.token_stored_without_ttl import RULE
+from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -154,3 +156,44 @@ def test_flask_app_cache_bound_elsewhere() -> None:
         """
     assert _found(code) == [(6, 5, "cache.set() stores a token with no expiry: timeout=0 keeps "
                                    "it forever")]
+
+
+# Every write of this file fails a test the rule puts first: a TTL given (``ex=60``, a
+# third argument, a cache timeout that expires), a method that never writes (``add`` on a
+# plain name), a dict that is local, not module-level.
+_SCREENED_OUT = """
+import redis
+
+r = redis.Redis()
+
+def save(user, token):
+    seen = {}
+    seen[token] = user
+    r.set(f"reset:{token}", user.id, ex=60)
+    r.set(f"otp:{token}", user.id, 60)
+    cache.set(f"user:{user.id}", token, 300)
+    tokens.add(token)
+"""
+
+
+def test_a_file_whose_writes_cannot_fire_is_not_parsed_for_tw305() -> None:
+    result = scan_file(FileTask("app/store.py", _SCREENED_OUT.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)
+
+
+def test_the_screen_lets_each_loosened_test_through() -> None:
+    # One line added to the file above makes each branch of the screen let it through, and
+    # the rule then reports that line (line 13, column 5).
+    for added, message in (
+        ('    r.set(f"session:{token}", user.id, ex=None)',
+         "set() stores a token with no expiry: Redis keeps it until deleted"),
+        ('    r.hset("sessions", token, user.id)',
+         "hset() stores a token with no expiry: Redis keeps it until deleted"),
+    ):
+        code = _SCREENED_OUT + added + "\n"
+        result = scan_file(FileTask("app/store.py", code.encode()), Config(), [RULE])
+        assert [(f.span.line, f.span.column, f.message) for f in result.findings] == [
+            (13, 5, message)]
+        assert result.parsed
+    pending = "PENDING = {}\n" + _SCREENED_OUT + "    PENDING[token] = user.id\n"
+    assert lines(pending) == [14]

@@ -586,3 +586,17 @@ def test_a_finding_is_fixable_when_the_fix_rewrites_its_whole_line() -> None:
     findings = scan_snippet(textwrap.dedent(code).lstrip("\n"), "app/tokens.py", [RULE])
     assert [(f.span.line, f.fixable) for f in findings] == [
         (6, True), (9, False), (12, False), (15, False)]
+
+
+def test_a_file_without_a_weak_call_is_not_parsed_for_tw201() -> None:
+    # `timestamp` and a token are spelled (the prefilter lets the file in), but no call
+    # can be a weak source: the ast screen leaves the libcst tree unbuilt.
+    from tokenward.config import Config
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    code = "def reset_token(user):\n    token = user.timestamp_field\n    return token\n"
+    result = scan_file(FileTask("app/tokens.py", code.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)
+    # The same file making its token from the time (after an import): line 3 fires.
+    weak = code.replace("user.timestamp_field", "str(time.time())")
+    assert lines("import time\n" + weak) == [3]

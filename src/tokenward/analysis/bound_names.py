@@ -1,62 +1,123 @@
 """The names a Python file's string literals can be bound to, read with Python's own parser.
 
-A screen for the rules that judge a literal by the name it is bound to (TW104): when no
-such name says "key", the libcst tree (several times the cost of ``ast``) need not be built
-for them. It is a superset of what the rules' ``_binding`` finds: every assignment target,
-keyword, dictionary key, parameter, naming slot and string argument, so a literal the rules
-would judge always has its name here.
+A screen for the rules that judge a literal by the name it is bound to (TW101, TW104):
+when no such name is a secret's, the libcst tree (several times the cost of ``ast``) need
+not be built for them. It is a superset of what the rules' ``_binding`` finds, and a name
+counts only where a literal can be bound to it: an assignment target, keyword, dictionary
+key or parameter whose value is a literal, a string addition, an f-string, a tuple or list
+(unpacked, or an auth pair) or a call or dict holding a ``value`` slot (the construct is
+named by its target); the left side of ``==``/``!=`` against such a value; a naming slot
+(``name="API_KEY"``); the variable of an environment lookup and the options of
+``add_argument`` given a literal default. ``ConfigAttribute("SECRET_KEY")`` or
+``x = settings.SECRET_KEY`` name nothing a literal is bound to.
 """
 
 from __future__ import annotations
 
 import ast
-import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis.nesting import too_complex
-from tokenward.analysis.vocabulary import naming_slots
+from tokenward.analysis.vocabulary import names_value_slot, naming_slots
+
+if TYPE_CHECKING:
+    from tokenward.analysis.source import Source
 
 
-def bound_names(text: str) -> frozenset[str] | None:
-    """Every name a literal of ``text`` may be bound to, or None when the file cannot be
+def bound_names(source: Source) -> frozenset[str] | None:
+    """Every name a literal of ``source`` may be bound to, or None when the file cannot be
     screened so (``ast`` rejects it, or libcst would not parse it and the rules read its
-    lines as text instead)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning: not this screen's question
-            tree = ast.parse(text)
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return None
-    names = frozenset(_names(tree))
-    return names if too_complex(text) is None else None
+    lines as text instead): computed once per file, from its shared ``ast`` tree."""
+    return source.fact(_bound_names)
+
+
+def _bound_names(source: Source) -> frozenset[str] | None:
+    tree = source.syntax
+    return None if tree is None else frozenset(_names(tree))
 
 
 def _names(tree: ast.AST) -> Iterator[str]:
     slots = naming_slots()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
-            for target in node.targets:
-                yield from _target_names(target)
+            if _holds_literal(node.value):
+                for target in node.targets:
+                    yield from _target_names(target)
         elif isinstance(node, ast.AnnAssign):
-            yield from _target_names(node.target)
-        elif isinstance(node, ast.arg):
-            yield node.arg
+            if node.value is not None and _holds_literal(node.value):
+                yield from _target_names(node.target)
+        elif isinstance(node, ast.arguments):
+            yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
-            yield node.arg
-            if node.arg in slots:  # ``V1EnvVar(name="API_KEY", value=...)``
-                yield from _string(node.value)
+            if _holds_literal(node.value):
+                yield node.arg
         elif isinstance(node, ast.Dict):
+            slotted = _fills_value_slot(zip(map(_string_value, node.keys), node.values,
+                                            strict=True))
             for key, held in zip(node.keys, node.values, strict=True):
-                yield from _target_names(key)
-                if key is not None and _string_value(key) in slots:
+                if slotted and key is not None and _string_value(key) in slots:
                     yield from _string(held)
+                if _holds_literal(held):
+                    yield from _target_names(key)
         elif isinstance(node, ast.Call):
-            # Environment lookups (``getenv("SECRET_KEY", ...)``) and argparse options
-            # (``add_argument("--secret-key", default=...)``) name what they hold.
-            for argument in node.args:
-                for value in _string(argument):
-                    yield value
-                    yield value.lstrip("-").replace("-", "_")
+            yield from _call_names(node)
+            if _fills_value_slot((k.arg, k.value) for k in node.keywords):
+                # ``V1EnvVar(name="API_KEY", value=...)``
+                for keyword in node.keywords:
+                    if keyword.arg in slots:
+                        yield from _string(keyword.value)
+        elif isinstance(node, ast.Compare) and any(  # ``if password == "..."``
+                isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
+                for op, other in zip(node.ops, node.comparators, strict=True)):
+            yield from _target_names(node.left)
+
+
+def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
+    """Whether a ``value``/``initial`` slot of a call or dict holds a literal: only then
+    does a sibling ``name``/``key`` name it."""
+    return any(names_value_slot(key) and _holds_literal(held) for key, held in pairs)
+
+
+def _defaulted(arguments: ast.arguments) -> Iterator[str]:
+    """The parameters whose default is a literal."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
+                   strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    yield from (arg.arg for arg, default in paired
+                if default is not None and _holds_literal(default))
+
+
+def _call_names(call: ast.Call) -> Iterator[str]:
+    """Environment lookups (``getenv("SECRET_KEY", "...")``: a literal second argument)
+    and argparse options (``add_argument("--secret-key", default="...")``) name what
+    they hold."""
+    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    if (len(plain) > 1 and _holds_literal(plain[1])) or (
+            default is not None and _holds_literal(default)):
+        for argument in plain:
+            for value in _string(argument):
+                yield value
+                yield value.lstrip("-").replace("-", "_")
+
+
+def _holds_literal(value: ast.expr) -> bool:
+    """Whether a literal the rules judge can be bound through ``value``: it is one (a
+    string, bytes, an f-string, an addition), holds one to unpack or pair (a tuple or a
+    list, at any depth), or is a construct with a ``value`` slot its target names."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str | bytes)
+    if isinstance(value, ast.BinOp):
+        return isinstance(value.op, ast.Add)
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Tuple | ast.List):
+        return any(_holds_literal(element) for element in value.elts)
+    if isinstance(value, ast.Dict | ast.Call):
+        return any(names_value_slot(node.arg) if isinstance(node, ast.keyword) else any(
+            names_value_slot(_string_value(key)) for key in node.keys)
+            for node in ast.walk(value) if isinstance(node, ast.keyword | ast.Dict))
+    return False
 
 
 def _target_names(node: ast.expr | None) -> Iterator[str]:
@@ -71,10 +132,22 @@ def _target_names(node: ast.expr | None) -> Iterator[str]:
         yield node.id
     elif isinstance(node, ast.Attribute):
         yield node.attr
+        dotted = _dotted(node)  # ``session.auth``: a pair's name is judged whole
+        if dotted is not None:
+            yield dotted
     elif isinstance(node, ast.Subscript):
         yield from _string(node.slice)
     else:
         yield from _string(node)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
 
 
 def _string(node: ast.expr | None) -> Iterator[str]:
@@ -91,3 +164,42 @@ def _string_value(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
         return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
     return None
+
+
+def called_names(source: Source) -> frozenset[str] | None:
+    """Every qualified name a call of ``source`` may have (``ImportTable.resolve`` over
+    ``ast``: the call's dotted name, and that name through each import that binds its
+    head), or None when ``ast`` cannot screen the file. A superset: where imports rebind a
+    name, every one of them is taken."""
+    return source.fact(_called_names)
+
+
+def _called_names(source: Source) -> frozenset[str] | None:
+    tree = source.syntax
+    if tree is None:
+        return None
+    imported: dict[str, set[str]] = {}
+    dotted: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                imported.setdefault(local, set()).add(
+                    alias.name if alias.asname else local)
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            if module and not module.endswith("."):
+                module += "."
+            for alias in node.names:
+                if alias.name != "*":
+                    imported.setdefault(alias.asname or alias.name, set()).add(
+                        f"{module}{alias.name}")
+        elif isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            if name is not None:
+                dotted.add(name)
+    found = set(dotted)
+    for name in dotted:
+        head, _, rest = name.partition(".")
+        found.update(f"{full}.{rest}" if rest else full for full in imported.get(head, ()))
+    return frozenset(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
@@ -77,6 +78,25 @@ def _picks_existing_item(call: cst.Call, attr: str) -> bool:
     name = last_name(collection) if isinstance(
         collection, cst.Name | cst.Attribute | cst.Subscript) else None
     return names_existing_items(name)
+
+
+def may_make_weak_value(source: Source) -> bool:
+    """Whether a call of this Python file could be a predictable source for
+    :func:`weak_source`, :func:`predictable_hash` or :func:`predictable_encoding`, read
+    from its ``ast`` tree (:func:`called_names`): a ``random`` function, a
+    ``numpy.random`` one, a predictable UUID, a time, a seeded generator's or a counter's
+    constructor (their instances are only made so), a ``hashlib`` or ``base64`` call.
+    Which item a pick takes is not looked at. A file ``ast`` cannot screen goes through."""
+    names = called_names(source)
+    return names is None or any(_may_be_weak(name) for name in names)
+
+
+def _may_be_weak(name: str) -> bool:
+    module, _, attr = name.rpartition(".")
+    return (module == "random" and attr in RANDOM_FUNCS) or (
+        module == "numpy.random" and attr not in NUMPY_RANDOM_SKIP) or name in (
+        _PREDICTABLE_UUIDS | _TIME_SOURCES | _RNG_CONSTRUCTORS) or name == "itertools.count" \
+        or name.startswith(("hashlib.", "base64."))
 
 
 def weak_source(source: Source, call: cst.Call) -> str | None:

@@ -24,6 +24,7 @@ from tokenward.analysis.vocabulary import names_secret_file
 from tokenward.model import Context, ScanError, Span
 
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Callable
 
     import libcst as cst
@@ -458,15 +459,50 @@ class Source:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
     @cached_property
+    def _complexity(self) -> str | None:
+        """Why libcst must not parse this file (analysis/nesting.py), or None."""
+        from tokenward.analysis.nesting import too_complex
+
+        return too_complex(self.text)
+
+    @cached_property
+    def _python_tree(self) -> tuple[ast.Module | None, bool]:
+        """Python's own tree of the file, parsed once for every screen and for the syntax
+        check, and whether ``ast`` rejected the file as a syntax error."""
+        import ast
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarning: not the user's question here
+                return ast.parse(self.text), False
+        except SyntaxError:
+            return None, True
+        except (RecursionError, MemoryError, ValueError):
+            return None, False
+
+    @property
+    def syntax(self) -> ast.Module | None:
+        """Python's own tree (``ast``: several times cheaper than libcst's), for the rules'
+        screens: whether a rule could fire at all, before it asks for :attr:`module`. None
+        where a screen must let the file through: ``ast`` rejects it (libcst may accept a
+        syntax this Python does not know), or libcst will refuse it as too complex (that
+        refusal is reported when a rule asks for the tree, as without the screen)."""
+        tree, _ = self._python_tree
+        return None if tree is None or self._complexity is not None else tree
+
+    @cached_property
     def module(self) -> cst.Module | None:
         """The libcst tree, or None when the file does not parse (recorded as an error).
 
         Code too deep or too long for libcst's parser (it segfaults, or takes minutes) is
         refused before the parser sees it: see analysis/nesting.py.
         """
-        from tokenward.analysis.nesting import too_complex
-
-        problem = too_complex(self.text)
+        if "_python_tree" in self.__dict__:
+            # The screens' tree is not asked for once this one exists (a rule that has a
+            # tree reads it): freed before the parse, so both are never held at once.
+            self.__dict__["_python_tree"] = (None, self._python_tree[1])
+        problem = self._complexity
         if problem is not None:
             self._problem(f"too deeply nested to analyse ({problem}); text-level checks ran",
                           unscanned=True)
@@ -495,17 +531,9 @@ class Source:
         """
         if self.kind is not FileKind.PYTHON or "module" in self.__dict__:
             return
-        import ast
-        import warnings
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarning: not the user's question here
-                ast.parse(self.text)
-        except SyntaxError:
+        # Too deep for ast (not a syntax error): the rules that needed a tree said so.
+        if self._python_tree[1]:
             _ = self.module
-        except (RecursionError, MemoryError, ValueError):
-            pass  # too deep for ast: the rules that needed a tree have said so already
 
     def _problem(self, message: str, *, unscanned: bool = False) -> None:
         self._errors.append(ScanError(self.path, message, unscanned=unscanned))

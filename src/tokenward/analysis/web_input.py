@@ -13,6 +13,7 @@ Python web server takes query input in:
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -66,6 +67,41 @@ def query_inputs(source: Source) -> Iterator[QueryInput]:
             key = string_value(call.args[0].value)
             if key is not None:
                 yield QueryInput(key, call)
+
+
+def query_input_names(source: Source) -> frozenset[str] | None:
+    """Every name :func:`query_inputs` could yield for this Python file, read from its
+    ``ast`` tree (None when ``ast`` cannot screen it): the parameters of every function
+    when the file imports ``fastapi``, and every string used as a subscript or as an
+    argument of a ``get``/``getlist`` call, whatever the mapping or the route."""
+    return source.fact(_query_input_names)
+
+
+def _query_input_names(source: Source) -> frozenset[str] | None:
+    tree = source.syntax
+    if tree is None:
+        return None
+    fastapi = any(
+        alias.name.split(".")[0] == "fastapi" for node in ast.walk(tree)
+        if isinstance(node, ast.Import) for alias in node.names) or any(
+        isinstance(node, ast.ImportFrom) and node.level == 0
+        and (node.module or "").split(".")[0] == "fastapi" for node in ast.walk(tree))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if fastapi and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = node.args
+            names.update(a.arg for a in (*arguments.posonlyargs, *arguments.args,
+                                         *arguments.kwonlyargs))
+        elif isinstance(node, ast.Subscript):
+            names.update(_strings([node.slice]))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("get", "getlist"):
+            names.update(_strings([*node.args, *(k.value for k in node.keywords)]))
+    return frozenset(names)
+
+
+def _strings(nodes: list[ast.expr]) -> Iterator[str]:
+    return (n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str))
 
 
 def _key(node: cst.BaseSlice) -> str | None:

@@ -111,8 +111,9 @@ class Rule:
     # Whether it reads ``Source.imported`` (other files' token issuers, from the project
     # join): it then runs on a file the join hands issuers to, whatever its keywords say.
     reads_imported: bool = False
-    # Whether its detector screens a file before asking for its tree (TW104): it then runs
-    # after the other rules, so a tree they built is used instead of screened for.
+    # Whether its detector screens a file (on ``Source.syntax``, the shared ``ast`` tree)
+    # before asking for its libcst tree: it then runs after the other rules, so a tree
+    # they built is used instead of screened for.
     screens: bool = False
     # Whether it runs where the context policy reports only values that prove themselves
     # (a test, docs ...) even in a text that spells no start of one (TW103: its one pass

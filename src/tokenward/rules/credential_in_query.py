@@ -6,19 +6,28 @@ from collections.abc import Iterator
 
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import mentions_credentials, url_param_credential
-from tokenward.analysis.web_input import query_inputs
+from tokenward.analysis.web_input import query_input_names, query_inputs
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.kind is not FileKind.PYTHON:
+    if source.kind is not FileKind.PYTHON or not _may_read(source):
         return
     for found in query_inputs(source):
         if url_param_credential(found.name) == "always":
             yield Hit(span=source.span(found.node), target=found.name,
                       code=source.code(found.node))
+
+
+def _may_read(source: Source) -> bool:
+    """The screen (``ast``): some name ``query_inputs`` could yield is a credential's. A
+    tree already built is read instead."""
+    if "module" in source.__dict__:
+        return True
+    names = query_input_names(source)
+    return names is None or any(url_param_credential(n) == "always" for n in names)
 
 
 _BAD, _GOOD = examples.load("credential_in_query")
@@ -65,6 +74,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    screens=True,
     keywords=("fastapi", "request", "parse_qs"),
     prefilter=mentions_credentials,
     bad=_BAD,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 from collections.abc import Iterable, Iterator
@@ -12,7 +13,7 @@ from tokenward.analysis.assignments import CODE_KINDS
 from tokenward.analysis.bound_names import bound_names
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
-from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.source import FileKind, Source, split_lines
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
@@ -278,6 +279,8 @@ def _literal_nodes(source: Source) -> Iterator[cst.BaseExpression]:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
+    if source.kind is FileKind.PYTHON and not may_bind_secret(source):
+        return iter(())  # nothing a literal could be judged a secret by: no tree needed
     return key_hits(source, weak=False)
 
 
@@ -401,39 +404,50 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
 def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
                           name: str | None) -> Iterator[Hit]:
     """Passwords inside URLs and connection strings, whatever the literal is bound to."""
+    for secret, target, detail in _embedded(value):
+        yield Hit(span=source.span(node), secret=secret, target=name or target, detail=detail,
+                  secret_spans=pyutil.secret_spans(source, node, secret))
+
+
+def _embedded(value: str) -> Iterator[tuple[str, str, str]]:
+    """(secret, what it is in, detail) for each credential inside the text of a literal."""
     if "://" in value and "@" in value:
         for cred in url_credentials(value):
-            yield Hit(span=source.span(node), secret=cred.password,
-                      target=name or f"{cred.scheme} URL", detail="password in a URL",
-                      secret_spans=pyutil.secret_spans(source, node, cred.password))
+            yield cred.password, f"{cred.scheme} URL", "password in a URL"
     for secret, _, _ in connection_string_secrets(value):
-        yield Hit(span=source.span(node), secret=secret, target=name or "connection string",
-                  detail="password in a connection string",
-                  secret_spans=pyutil.secret_spans(source, node, secret))
+        yield secret, "connection string", "password in a connection string"
     for inline in inline_secrets(value):
         # A query parameter, a `--set x.password=` argument, a header line: the fix turns
         # the string into an f-string around the lookup.
-        yield Hit(span=source.span(node), secret=inline.secret, target=name or inline.name,
-                  detail=f"{inline.name} inside a string",
-                  secret_spans=pyutil.secret_spans(source, node, inline.secret))
+        yield inline.secret, inline.name, f"{inline.name} inside a string"
 
 
 def _formatted_hits(source: Source, node: cst.FormattedString) -> Iterator[Hit]:
     """f-strings: URLs with a literal password, and ``f"Bearer {CONSTANT}"``."""
-    # Expressions become "X": too short to pass for a password, harmless as a user or host.
-    static = "".join(p.value if isinstance(p, cst.FormattedStringText) else "X"
-                     for p in node.parts)
     binding = _binding(source, node)
     name = binding.name if binding else None
-    found = list(_embedded_credentials(source, node, static, name))
+    found = list(_embedded_credentials(source, node, _static(node), name))
     yield from found
     if found:
         return
+    if _bearer_formatted(node):
+        yield from _bearer_from(source, node, node.parts[1].expression,  # type: ignore[attr-defined]
+                                name)
+
+
+def _static(node: cst.FormattedString) -> str:
+    """An f-string's text, each expression read as "X": too short to pass for a password,
+    harmless as a user or host."""
+    return "".join(p.value if isinstance(p, cst.FormattedStringText) else "X"
+                   for p in node.parts)
+
+
+def _bearer_formatted(node: cst.FormattedString) -> bool:
+    """``f"Bearer {TOKEN}"``: a scheme, then one expression."""
     parts = node.parts
-    if (len(parts) == 2 and isinstance(parts[0], cst.FormattedStringText)
-            and _AUTH_SCHEME.match(parts[0].value)
-            and isinstance(parts[1], cst.FormattedStringExpression)):
-        yield from _bearer_from(source, node, parts[1].expression, name)
+    return (len(parts) == 2 and isinstance(parts[0], cst.FormattedStringText)
+            and _AUTH_SCHEME.match(parts[0].value) is not None
+            and isinstance(parts[1], cst.FormattedStringExpression))
 
 
 def _concatenated_bearer(source: Source, operation: cst.BinaryOperation) -> Iterator[Hit]:
@@ -559,8 +573,122 @@ def may_bind_weak_key(source: Source) -> bool:
     if any(all(part in lowered for part in call.lower().split("."))
            for call in _KEY_PASSING_CALLS):
         return True
-    names = bound_names(source.text)
+    names = bound_names(source)
     return names is None or any(names_key(name) for name in names)
+
+
+# Every call whose arguments the key search judges by position or keyword.
+_CREDENTIAL_CALLS = tuple(sorted({*_POSITIONAL, *_KEY_KEYWORD}))
+
+
+def may_bind_secret(source: Source) -> bool:
+    """Whether the key search (TW101's and TW104's verdicts) could find anything in this
+    Python file, read from its ``ast`` tree; each test is one of the search's own,
+    loosened:
+
+    - a literal bound to a name (:func:`bound_names`: only where a literal can be bound)
+      that ``secret_kind`` or ``names_login_pair`` judges a secret's or a login pair's;
+    - a call the search judges by position or keyword (``_CREDENTIAL_CALLS``: every part
+      of its qualified name spelled in the text, as its imports spell it; ``_METHODS``);
+    - ``"Bearer " + value`` (``_AUTH_SCHEME``);
+    - a string, bytes or string addition whose text holds an embedded credential
+      (:func:`_embedded`, the search's own three checks, on the same value);
+    - an f-string: its text is read as libcst reads it (escapes unresolved, expressions
+      as "X"), from its own source parsed alone, for :func:`_embedded` and
+      :func:`_bearer_formatted`; a piece that does not parse alone lets the file through.
+
+    A tree already built is read instead; a file ``ast`` cannot screen goes through."""
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return source.fact(_secret_screen)
+
+
+def _secret_screen(source: Source) -> bool:
+    lowered = source.lowered
+    if any(all(part in lowered for part in call.lower().split("."))
+           for call in _CREDENTIAL_CALLS):
+        return True
+    names = bound_names(source)
+    if names is None or any(secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1])
+                            or names_login_pair(n) for n in names):
+        return True
+    tree = source.syntax
+    assert tree is not None
+    # An f-string inside another (a format spec, a nested f-string) is read with the
+    # outer one's source: ``ast`` positions inside f-strings are not reliable before 3.12.
+    formatted = [node for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)]
+    inner = {id(node) for outer in formatted for node in ast.walk(outer)
+             if node is not outer and isinstance(node, ast.JoinedStr)}
+    return any(_may_hold_secret(source, node) for node in ast.walk(tree)
+               if id(node) not in inner)
+
+
+def _may_hold_secret(source: Source, node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        value = node.value
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        return isinstance(text, str) and any(True for _ in _embedded(text))
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = node.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str) and \
+                _AUTH_SCHEME.match(left.value):
+            return True
+        added = _ast_added_strings(node)
+        return added is not None and any(True for _ in _embedded(added))
+    if isinstance(node, ast.JoinedStr):
+        return _formatted_may_hold(source, node)
+    return False
+
+
+def _ast_added_strings(node: ast.BinOp) -> str | None:
+    """:func:`_added_strings` over ``ast``: the value when every operand is a string."""
+    parts: list[str] = []
+    stack: list[ast.expr] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            stack += (current.right, current.left)
+        elif isinstance(current, ast.Constant) and isinstance(current.value, str):
+            parts.append(current.value)
+        else:
+            return None
+    return "".join(parts)
+
+
+def _formatted_may_hold(source: Source, node: ast.JoinedStr) -> bool:
+    """The f-strings of ``node``'s source, parsed alone by libcst (small: an expression),
+    as the search reads them."""
+    _load_libcst()
+    try:
+        # In brackets: the pieces of an implicit concatenation may stand on several lines.
+        expression = cst.parse_expression(f"({_segment(source, node)})")
+    except Exception:  # a piece that does not parse alone: let the file through
+        return True
+    stack: list[cst.CSTNode] = [expression]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.FormattedString) and (
+                _bearer_formatted(current) or any(True for _ in _embedded(_static(current)))):
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _segment(source: Source, node: ast.expr) -> str:
+    """The source text of ``node`` (``ast`` columns count UTF-8 bytes)."""
+    lines = source.fact(_lines_with_ends)
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    end = node.end_col_offset or 0
+    if first == last:
+        return lines[first].encode()[node.col_offset:end].decode()
+    return "".join([lines[first].encode()[node.col_offset:].decode(), *lines[first + 1:last],
+                    lines[last].encode()[:end].decode()])
+
+
+def _lines_with_ends(source: Source) -> list[str]:
+    return split_lines(source.text, keepends=True)
 
 
 # Credential calls that may spread their arguments over the next lines (the one-line case is
@@ -672,6 +800,7 @@ RULE = Rule(
     keywords=(*SECRET_KEYWORDS, "://", "login", "bind", "connect", "github", "webclient",
               "getenv", "environ", "ftp", "connection", "client", "bot(", *KEY_CALLS),
     prefilter=_wants,
+    screens=True,
     detect=_detect,
     docs=RuleDocs(
         what=(

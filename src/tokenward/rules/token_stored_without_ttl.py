@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ _REDIS_FACTORIES = ("redis.", "aioredis.", "django_redis.get_redis_connection",
                     "walrus.", "coredis.")
 _MEMCACHE_FACTORIES = ("pymemcache.", "memcache.Client", "pylibmc.Client", "bmemcached.Client",
                        "aiomcache.Client")
+_MEMCACHE_WRITES = frozenset({"set", "add", "replace", "cas"})
+_CACHE_WRITES = frozenset({"set", "set_many", "add"})
+_PIPELINES = frozenset({"pipeline", "client"})
 
 
 def _receivers(source: Source, factory: Callable[[str, cst.Call], bool]) -> frozenset[str]:
@@ -59,8 +63,7 @@ def _is_memcache_factory(name: str, call: cst.Call) -> bool:
 
 def _is_redis_factory(name: str, call: cst.Call) -> bool:
     """A Redis client or pipeline: ``redis.Redis()``, ``r.pipeline()``."""
-    is_pipeline = isinstance(call.func, cst.Attribute) and call.func.attr.value in {
-        "pipeline", "client"}
+    is_pipeline = isinstance(call.func, cst.Attribute) and call.func.attr.value in _PIPELINES
     return name.startswith(_REDIS_FACTORIES) or is_pipeline
 
 
@@ -283,7 +286,7 @@ def _first_key(call: cst.Call) -> cst.BaseExpression | None:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    if reports_only_proven(source) or not _may_store(source) or source.index is None:
         return
     bound = _receivers(source, _is_redis_factory)
     memcaches = _receivers(source, _is_memcache_factory)
@@ -294,13 +297,13 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         method = func.attr.value
         if dotted_name(func.value) in memcaches:
-            if method not in {"set", "add", "replace", "cas"}:
+            if method not in _MEMCACHE_WRITES:
                 continue
             hit = _memcache_hit(source, call, method)
         elif method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and _is_redis(
                 func.value, bound, source, _first_key(call)):
             hit = _redis_hits(source, call, method, expires)
-        elif method in {"set", "set_many", "add"} and "cache" in (
+        elif method in _CACHE_WRITES and "cache" in (
                 last_name(func.value) or "").lower():
             hit = _cache_hit(source, call, method)
         else:
@@ -308,6 +311,128 @@ def _detect(source: Source) -> Iterator[Hit]:
         if hit:
             yield hit
     yield from _in_process(source)
+
+
+def _may_store(source: Source) -> bool:
+    """Whether :func:`_detect` could report in this file, read from its ``ast`` tree (the
+    libcst tree costs several times more): False only when no call and no assignment of
+    the file passes the first tests :func:`_detect` puts it to, so each test here is one
+    of the rule's own, loosened:
+
+    - a memcache write (``_MEMCACHE_WRITES``) with no time or a time of 0, where the text
+      names a memcache client module (its receiver is bound to one of
+      ``_MEMCACHE_FACTORIES``, a name spelled in the file's imports);
+    - a Redis write (``_WRITES_WITH_TTL``/``_WRITES_WITHOUT_TTL``) with a key, a ``set``
+      only with no TTL or a TTL of None, where the text names a Redis module (a factory of
+      ``_REDIS_FACTORIES``, a receiver or call named ``redis``), or the file makes a
+      pipeline or client (``_PIPELINES``), or the receiver is a plain name (it may be
+      imported);
+    - a cache write (``_CACHE_WRITES``) to a receiver named ``cache`` whose timeout is
+      None or 0;
+    - an item assigned, in a function, into a plain name that is bound to an empty dict
+      outside every function (``_in_process``: what removes entries is not looked at).
+
+    A tree already built is read instead (the screen would cost more than it saves)."""
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return source.fact(_screen)
+
+
+def _screen(source: Source) -> bool:
+    tree = source.syntax
+    assert tree is not None
+    lowered = source.lowered
+    memcache = any(f.split(".")[0].lower() in lowered for f in _MEMCACHE_FACTORIES)
+    redis = "redis" in lowered or any(f.split(".")[0] in lowered for f in _REDIS_FACTORIES)
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    redis = redis or any(isinstance(c.func, ast.Attribute) and c.func.attr in _PIPELINES
+                         for c in calls)
+    return any(_may_write(call, call.func, memcache=memcache, redis=redis) for call in calls
+               if isinstance(call.func, ast.Attribute)) or _may_keep_in_process(tree)
+
+
+def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
+    method = func.attr
+    receiver = func.value
+    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    if memcache and method in _MEMCACHE_WRITES:
+        ttl = keywords.get("expire") or keywords.get("time") or (
+            plain[2] if len(plain) > 2 else None)
+        if ttl is None or _is_int_zero(ttl):
+            return True
+    if method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and (plain or "name" in keywords) and (
+            redis or isinstance(receiver, ast.Name)):
+        ttls = [keywords[k] for k in _TTL_KEYWORDS if k in keywords]
+        if method not in _WRITES_WITH_TTL or (
+                all(_is_none(t) for t in ttls) if ttls else len(plain) <= 2):
+            return True
+    if method in _CACHE_WRITES and _names_cache(receiver):
+        timeout = keywords.get("timeout") or (plain[2] if len(plain) > 2 else None)
+        return timeout is not None and (_is_none(timeout) or _is_int_zero(timeout))
+    return False
+
+
+def _names_cache(receiver: ast.expr) -> bool:
+    """``"cache" in last_name(receiver)``, loosened: a subscript's key is not read."""
+    if isinstance(receiver, ast.Name):
+        return "cache" in receiver.id.lower()
+    if isinstance(receiver, ast.Attribute):
+        return "cache" in receiver.attr.lower()
+    return isinstance(receiver, ast.Subscript)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_int_zero(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 0
+
+
+def _may_keep_in_process(tree: ast.Module) -> bool:
+    """A plain name bound to an empty dict outside every function, assigned an item inside
+    one (``_module_stores`` and ``_in_process``, without the removals)."""
+    stores: set[str] = set()
+    items: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, in_function = stack.pop()
+        if not in_function:
+            stores.update(_empty_dict_names(node))
+        elif isinstance(node, ast.Assign):
+            items.update(t.value.id for t in node.targets if isinstance(t, ast.Subscript)
+                         and isinstance(t.value, ast.Name) and not isinstance(t.slice, ast.Slice))
+        inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    return not stores.isdisjoint(items)
+
+
+def _empty_dict_names(node: ast.AST) -> Iterator[str]:
+    """The plain names ``node`` binds to an empty dict (``x = {}``, ``x: T = dict()``,
+    ``(x := {})``), as ``_empty_dict`` judges the value."""
+    value: ast.expr | None
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+        targets, value = [node.target], node.value
+    else:
+        return
+    if value is None or not (
+            (isinstance(value, ast.Dict) and not value.keys) or (
+            isinstance(value, ast.Call) and not value.args and not value.keywords
+            and _last(value.func) in {"dict", "OrderedDict"})):
+        return
+    yield from (t.id for t in targets if isinstance(t, ast.Name))
+
+
+def _last(node: ast.expr) -> str | None:
+    """``last_name``, over ``ast``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    return node.attr if isinstance(node, ast.Attribute) else None
 
 
 RULE = Rule(
@@ -352,6 +477,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    screens=True,
     # The writes themselves too: a client bound in another module is imported under any
     # name (``from .extensions import store``).
     keywords=("redis", "memcache", "pylibmc", "django.core.cache", "flask_caching",

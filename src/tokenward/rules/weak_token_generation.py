@@ -9,6 +9,7 @@ from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.python import in_dead_import_fallback
 from tokenward.analysis.randomness import (
     derived_timestamps,
+    may_make_weak_value,
     predictable_encoding,
     predictable_hash,
     weak_source,
@@ -56,7 +57,9 @@ _ENCODED = "an encoding of guessable input"
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    # The screen first: no call that can be a weak source, no libcst tree to build.
+    if reports_only_proven(source) or not (
+            "module" in source.__dict__ or may_make_weak_value(source)) or source.index is None:
         return
     seen_lines: set[int] = set()
     found: list[tuple[cst.Call, str, str]] = []
@@ -189,6 +192,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    screens=True,
     fix="use-secrets",
     keywords=_SOURCE_MARKERS,
     prefilter=mentions_tokens,  # a weak source is not enough: tokens must be mentioned
