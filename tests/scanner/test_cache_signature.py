@@ -16,7 +16,7 @@ import pytest
 from tests.scanner.probe_rules import PY_STRING, TEXT_MARK
 from tokenward.config import Config
 from tokenward.scanner import cache as result_cache
-from tokenward.scanner import engine
+from tokenward.scanner import engine, files
 from tokenward.scanner.engine import RACY_NS
 from tokenward.scanner.pipeline import scan
 
@@ -35,9 +35,13 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def later(monkeypatch: pytest.MonkeyPatch) -> None:
     """The scans run 10 s after the files were written: a test cannot set a file's ctime
-    back, so it moves the scanner's clock on instead (out of the racy window)."""
+    back, so it moves the scanner's clock on instead (out of the racy window): the one
+    discovery reads before it stats a folder's files, and the one a file statted alone
+    (named, or read again) is read with."""
     real = time.time_ns
-    monkeypatch.setattr(engine, "time", SimpleNamespace(time_ns=lambda: real() + 10**10))
+    clock = SimpleNamespace(time_ns=lambda: real() + 10**10)
+    monkeypatch.setattr(engine, "time", clock)
+    monkeypatch.setattr(files, "time", clock)
 
 
 class Reads:

@@ -398,14 +398,17 @@ def read_task(candidate: Candidate, max_size: int, *, lazy: bool = False) -> Fil
     ``lazy``: a regular file with a signature is left unread (``load`` reads it)."""
     path = candidate.path
     try:
-        before = time.time_ns()
-        try:
-            stat = path.stat()  # one system call for the usual file: a warm scan's cost
-        except OSError:
-            if path.is_symlink() and not path.exists():
-                return FileTask(candidate.display,
-                                error="cannot read: broken or looping symbolic link")
-            raise
+        if candidate.stat is not None:  # discovery's: a warm scan's one system call
+            before, stat = candidate.statted_after_ns, candidate.stat
+        else:
+            before = time.time_ns()
+            try:
+                stat = path.stat()
+            except OSError:
+                if path.is_symlink() and not path.exists():
+                    return FileTask(candidate.display,
+                                    error="cannot read: broken or looping symbolic link")
+                raise
         if not S_ISREG(stat.st_mode):
             return FileTask(candidate.display, skipped="not-a-file")
         if stat.st_size > max_size:
