@@ -119,7 +119,8 @@ def test_a_file_changed_within_the_racy_window_gets_no_signature(
     assert reads.paths == ["a.py"]
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         values = [v for (v,) in db.execute("SELECT value FROM results")]
-    assert all(v.startswith("{") for v in values)  # content rows only, no signature row
+    # The two contents' rows (the finding, then the clean marker), no signature row.
+    assert sorted(v == "" for v in values) == [False, True]
 
 
 def test_a_touched_file_is_hashed_again_hits_and_then_skips_the_read(
@@ -154,18 +155,21 @@ def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path, cache_home: Path, 
     assert _scan(tmp_path).stats["cache_hits"] == 1
 
 
-def test_a_signature_row_pointed_elsewhere_fails_its_mac(
+def test_a_signature_row_given_a_clean_rows_value_and_mac_fails_its_mac(
         tmp_path: Path, cache_home: Path, later: None) -> None:
     _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
     _write(tmp_path / "b.py", "x = 1\n")
     scan([tmp_path], Config(), rules=RULES, use_cache=True)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        clean = next(k for k, v in db.execute("SELECT key, value FROM results")
-                     if v.startswith("{") and '"findings": []' in v)
-        # Someone who can write the database points every signature at b.py's clean row.
-        db.execute("UPDATE results SET value = ? WHERE value NOT LIKE '{%'", (clean,))
+        # b.py's rows hold the clean marker (an empty value), a.py's its finding.
+        assert sorted(v == "" for v, in db.execute("SELECT value FROM results")) == \
+            [False, False, True, True]
+        clean = db.execute("SELECT value, mac FROM results WHERE value = ''").fetchone()
+        # Someone who can write the database copies a clean row over every row.
+        db.execute("UPDATE results SET value = ?, mac = ?", clean)
     again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 1  # b.py's own row is still good
 
 
 def test_the_project_join_reads_no_file_its_name_rules_out_of_python(

@@ -6,6 +6,9 @@ and its fingerprints depend on it) and its content, or for a git blob its object
 names the content: a history re-scan looks a blob up without reading it). Never by the
 current folder: a scan started anywhere in the project uses the same rows, and display
 paths are put back on the way out, so the output is the same with or without the cache.
+A file's result is stored twice: under its content and under its stat signature, so a warm
+scan reads one row per unchanged file and checks one MAC. A result with nothing in it (most
+files) is stored as an empty value instead of its JSON.
 
 The cache belongs to its user and is never trusted blindly:
 
@@ -50,13 +53,16 @@ from tokenward.trust import distrust
 
 __all__ = ["DEFAULT_LIMITS", "CacheLimits", "ResultCache", "cache_dir"]
 
-DB_NAME = "results-v2.sqlite"
-SCHEMA = 2
-# Earlier caches: unbounded, unauthenticated, and holding the old published secret hashes.
-_RETIRED = ("results-v1.sqlite",)
+DB_NAME = "results-v3.sqlite"
+SCHEMA = 3
+# Earlier caches: v1 unbounded, unauthenticated, and holding the old published secret
+# hashes; v2 with signature rows that pointed to content rows.
+_RETIRED = ("results-v1.sqlite", "results-v2.sqlite")
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DAY = 24 * 3600
+# The value of a result with no findings, errors, skip or summary (most files).
+_CLEAN = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,8 @@ class ResultCache:
         self._now = int(time.time())
         self._bad: list[str] = []
         self._touched: list[str] = []
+        # Content row key -> value, of the rows get_many found: put_signatures copies them.
+        self._by_content: dict[str, str] = {}
 
     @classmethod
     def open(cls, config: Config, rules: Sequence[Rule], *,
@@ -199,7 +207,7 @@ class ResultCache:
         return digest.hexdigest()
 
     def _signature_key(self, task: FileTask) -> str:
-        """The row that points a file's stat signature to its content's row."""
+        """The row that holds a file's result under its stat signature."""
         assert task.signature is not None
         digest = self._keyed(task)
         digest.update(b"stat\0" + ":".join(map(str, task.signature)).encode())
@@ -234,21 +242,24 @@ class ResultCache:
             return {}
         return found
 
-    def _results(self, keyed: dict[int, tuple[str, str]]) -> dict[int, FileResult]:
-        """index -> (row key, display path): the results found, decoded."""
+    def _results(self, keyed: dict[int, tuple[str, str]],
+                 keep: dict[str, str] | None = None) -> dict[int, FileResult]:
+        """index -> (row key, display path): the results found, decoded (and the values
+        of their rows kept in ``keep``)."""
         rows = self._rows(key for key, _ in keyed.values())
         found: dict[int, FileResult] = {}
-        parsed: dict[str, dict[str, Any]] = {}  # most files share a few values ("nothing")
         for index, (row_key, path) in keyed.items():
-            if row_key not in rows:
+            value = rows.get(row_key)
+            if value is None:
                 continue
-            value = rows[row_key]
             try:
-                if value not in parsed:
-                    parsed[value] = json.loads(value)
-                found[index] = _decode(path, parsed[value])
+                found[index] = (FileResult(path, cached=True) if value == _CLEAN
+                                else _decode(path, json.loads(value)))
             except (ValueError, KeyError, TypeError):
                 self._bad.append(row_key)
+                continue
+            if keep is not None:
+                keep[row_key] = value
         return found
 
     def by_signature(self, tasks: Sequence[FileTask]) -> dict[int, FileResult]:
@@ -256,18 +267,16 @@ class ResultCache:
         result: those files need not be read nor hashed."""
         if self._db is None:
             return {}
-        signed = {i: self._signature_key(t) for i, t in enumerate(tasks)
-                  if unread(t) and t.signature is not None}
-        pointers = self._rows(signed.values())
-        return self._results({i: (pointers[k], tasks[i].path) for i, k in signed.items()
-                              if k in pointers})
+        return self._results({i: (self._signature_key(t), t.path) for i, t in enumerate(tasks)
+                              if unread(t) and t.signature is not None})
 
     def get_many(self, tasks: Sequence[tuple[int, FileTask]]) -> dict[int, FileResult]:
         """index -> cached result of these tasks, by content (or blob id)."""
         if self._db is None:
             return {}
         return self._results({i: (self._row_key(t), t.path) for i, t in tasks
-                              if t.data is not None or t.blob is not None})
+                              if t.data is not None or t.blob is not None},
+                             keep=self._by_content)
 
     def get(self, task: FileTask) -> FileResult | None:
         return self.get_many([(0, task)]).get(0)
@@ -275,16 +284,21 @@ class ResultCache:
     def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
         rows: list[tuple[str, str]] = []
         for task, result in items:
-            row_key = self._row_key(task)
-            rows.append((row_key, _encode(result)))
+            value = _encode(result)
+            rows.append((self._row_key(task), value))
             if task.signature is not None and task.blob is None:
-                rows.append((self._signature_key(task), row_key))
+                rows.append((self._signature_key(task), value))
         self._insert(rows)
 
     def put_signatures(self, tasks: Iterable[FileTask]) -> None:
-        """Point these read tasks' signatures to their content's (cached) rows."""
-        self._insert((self._signature_key(t), self._row_key(t)) for t in tasks
-                     if t.signature is not None and t.blob is None)
+        """Store under these read tasks' signatures what their content's rows hold."""
+        rows = []
+        for task in tasks:
+            if task.signature is not None and task.blob is None:
+                value = self._by_content.get(self._row_key(task))
+                if value is not None:
+                    rows.append((self._signature_key(task), value))
+        self._insert(rows)
 
     def _note_key(self, name: str) -> str:
         note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
@@ -366,6 +380,8 @@ class ResultCache:
 
 
 def _encode(result: FileResult) -> str:
+    if not (result.findings or result.errors or result.skipped or result.summary):
+        return _CLEAN
     findings = []
     for finding in result.findings:
         data = finding_to_dict(finding, local=True)
