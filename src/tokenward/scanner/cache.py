@@ -165,6 +165,7 @@ class ResultCache:
         self._key = key
         self._limits = limits
         self._root = root
+        self._cwd = os.getcwd()  # one scan, one folder: asked once, not once per file
         self._now = int(time.time())
         self._bad: list[str] = []
         self._touched: list[str] = []
@@ -188,7 +189,7 @@ class ResultCache:
     def _keyed(self, task: FileTask) -> hashlib._Hash:
         """The digest of what, besides its content, decides a task's findings."""
         digest = self._salted.copy()
-        where = project_path(task.path, self._root)
+        where = project_path(task.path, self._root, self._cwd)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
         if task.rules is not None or not task.syntax:
             # A blob scanned with some of the rules (history) is another row than all.
@@ -210,7 +211,7 @@ class ResultCache:
         """The row that holds a file's result under its stat signature."""
         assert task.signature is not None
         digest = self._keyed(task)
-        digest.update(b"stat\0" + ":".join(map(str, task.signature)).encode())
+        digest.update(b"stat\0%d:%d:%d:%d" % task.signature)
         return digest.hexdigest()
 
     def _mac(self, row_key: str, value: str) -> str:
