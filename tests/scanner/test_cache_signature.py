@@ -4,6 +4,7 @@ signature can lie is guarded."""
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 import sqlite3
@@ -161,15 +162,53 @@ def test_a_signature_row_given_a_clean_rows_value_and_mac_fails_its_mac(
     _write(tmp_path / "b.py", "x = 1\n")
     scan([tmp_path], Config(), rules=RULES, use_cache=True)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        # b.py's rows hold the clean marker (an empty value), a.py's its finding.
-        assert sorted(v == "" for v, in db.execute("SELECT value FROM results")) == \
-            [False, False, True, True]
+        # b.py's rows hold the clean marker (an empty value), a.py's its finding; the
+        # listing of the scan (a JSON list) holds both.
+        assert sorted(v == "" for v, in db.execute("SELECT value FROM results")
+                      if not v.startswith("[")) == [False, False, True, True]
         clean = db.execute("SELECT value, mac FROM results WHERE value = ''").fetchone()
         # Someone who can write the database copies a clean row over every row.
         db.execute("UPDATE results SET value = ?, mac = ?", clean)
     again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
     assert again.stats["cache_hits"] == 1  # b.py's own row is still good
+
+
+def test_the_listing_of_the_same_scan_answers_alone_for_unchanged_signatures(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
+    tree.mkdir()
+    _write(tree / "a.py", f"k = '{SECRET}'\n")
+    _write(tree / "b.py", "x = 1\n")
+    scan([tree], Config(), rules=RULES, use_cache=True)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        db.execute("DELETE FROM results WHERE value NOT LIKE '[%'")  # the listing only
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 2
+    _write(tree / "b.py", "x = 1\n", OLD + 10**9)  # another signature: not the listing's
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        db.execute("DELETE FROM results WHERE value NOT LIKE '[%'")
+    assert scan([tree], Config(), rules=RULES, use_cache=True).stats["cache_hits"] == 1
+
+
+def test_a_listing_rewritten_to_clean_fails_its_mac(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
+    tree.mkdir()
+    _write(tree / "a.py", f"k = '{SECRET}'\n")
+    _write(tree / "b.py", "x = 1\n")
+    scan([tree], Config(), rules=RULES, use_cache=True)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        key, value = db.execute("SELECT key, value FROM results WHERE value LIKE '[%'").fetchone()
+        # Someone who can write the database says a.py is clean in the listing (its MAC
+        # kept), and deletes every other row.
+        listing = [[*entry[:-1], ""] for entry in json.loads(value)]
+        db.execute("DELETE FROM results WHERE key != ?", (key,))
+        db.execute("UPDATE results SET value = ?", (json.dumps(listing),))
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 0
 
 
 def test_the_project_join_reads_no_file_its_name_rules_out_of_python(

@@ -8,7 +8,10 @@ current folder: a scan started anywhere in the project uses the same rows, and d
 paths are put back on the way out, so the output is the same with or without the cache.
 A file's result is stored twice: under its content and under its stat signature, so a warm
 scan reads one row per unchanged file and checks one MAC. A result with nothing in it (most
-files) is stored as an empty value instead of its JSON.
+files) is stored as an empty value instead of its JSON. On top of those rows, the listing of
+a scan (keyed by the current folder, the root and the exact list of files) keeps every
+file's signature and result in one row: the same scan again reads that row, checks its one
+MAC, and asks the rows only about the files whose signature changed.
 
 The cache belongs to its user and is never trusted blindly:
 
@@ -47,7 +50,7 @@ from tokenward.analysis.issuers import Summary
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileResult, FileTask, project_path, unread
+from tokenward.scanner.engine import FileResult, FileTask, Signature, project_path, unread
 from tokenward.scanner.userdata import cache_dir, folder_key, local_key, private_folder
 from tokenward.trust import distrust
 
@@ -63,6 +66,11 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DAY = 24 * 3600
 # The value of a result with no findings, errors, skip or summary (most files).
 _CLEAN = ""
+# A listing larger than this share of max_bytes is not kept (the rows still are).
+_LISTING_SHARE = 8
+
+# display path -> (stat signature, value): a scan's listing.
+Listing = dict[str, tuple[Signature, str]]
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,10 @@ class ResultCache:
         self._touched: list[str] = []
         # Content row key -> value, of the rows get_many found: put_signatures copies them.
         self._by_content: dict[str, str] = {}
+        # The listing row of this run's files, the listing it held, the one this run saw.
+        self._listing_key = ""
+        self._listing_was: Listing = {}
+        self._listing: Listing = {}
 
     @classmethod
     def open(cls, config: Config, rules: Sequence[Rule], *,
@@ -253,23 +265,62 @@ class ResultCache:
             value = rows.get(row_key)
             if value is None:
                 continue
-            try:
-                found[index] = (FileResult(path, cached=True) if value == _CLEAN
-                                else _decode(path, json.loads(value)))
-            except (ValueError, KeyError, TypeError):
+            result = _decoded(path, value)
+            if result is None:
                 self._bad.append(row_key)
                 continue
+            found[index] = result
             if keep is not None:
                 keep[row_key] = value
         return found
 
     def by_signature(self, tasks: Sequence[FileTask]) -> dict[int, FileResult]:
         """index -> result of the unread tasks whose stat signature names a cached
-        result: those files need not be read nor hashed."""
+        result: those files need not be read nor hashed. The listing of the same scan
+        answers first; the rows answer the files it does not know by that signature."""
         if self._db is None:
             return {}
-        return self._results({i: (self._signature_key(t), t.path) for i, t in enumerate(tasks)
-                              if unread(t) and t.signature is not None})
+        self._listing_key = self._listing_key_of(tasks)
+        self._listing_was = self._read_listing(self._listing_key)
+        found: dict[int, FileResult] = {}
+        keyed: dict[int, tuple[str, str]] = {}
+        for index, task in enumerate(tasks):
+            if not (unread(task) and _listed(task)):
+                continue
+            assert task.signature is not None
+            entry = self._listing_was.get(task.path)
+            if entry is not None and entry[0] == task.signature \
+                    and (result := _decoded(task.path, entry[1])) is not None:
+                found[index] = result
+                self._listing[task.path] = entry
+            else:
+                keyed[index] = (self._signature_key(task), task.path)
+        values: dict[str, str] = {}
+        for index, result in self._results(keyed, keep=values).items():
+            found[index] = result
+            task = tasks[index]
+            assert task.signature is not None
+            self._listing[task.path] = (task.signature, values[keyed[index][0]])
+        return found
+
+    def _listing_key_of(self, tasks: Sequence[FileTask]) -> str:
+        """The row of the listing of exactly these files, seen from this folder."""
+        digest = self._salted.copy()
+        digest.update(b"\0listing\0" + f"{self._cwd}\0{self._root}".encode(
+            "utf-8", "surrogateescape"))
+        digest.update("\0".join(t.path for t in tasks).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def _read_listing(self, row_key: str) -> Listing:
+        value = self._rows([row_key]).get(row_key)
+        if value is None:
+            return {}
+        try:
+            return {path: ((size, mtime, ctime, inode), result)
+                    for path, size, mtime, ctime, inode, result in json.loads(value)}
+        except (ValueError, TypeError):
+            self._bad.append(row_key)
+            return {}
 
     def get_many(self, tasks: Sequence[tuple[int, FileTask]]) -> dict[int, FileResult]:
         """index -> cached result of these tasks, by content (or blob id)."""
@@ -289,6 +340,8 @@ class ResultCache:
             rows.append((self._row_key(task), value))
             if task.signature is not None and task.blob is None:
                 rows.append((self._signature_key(task), value))
+                if _listed(task):
+                    self._listing[task.path] = (task.signature, value)
         self._insert(rows)
 
     def put_signatures(self, tasks: Iterable[FileTask]) -> None:
@@ -299,7 +352,19 @@ class ResultCache:
                 value = self._by_content.get(self._row_key(task))
                 if value is not None:
                     rows.append((self._signature_key(task), value))
+                    if _listed(task):
+                        self._listing[task.path] = (task.signature, value)
         self._insert(rows)
+
+    def _put_listing(self) -> None:
+        """Keep this run's listing when it differs from the one it found (and is not too
+        large for its share of the cache)."""
+        if not self._listing_key or self._listing == self._listing_was:
+            return
+        value = json.dumps([[path, *signature, result] for path, (signature, result)
+                            in sorted(self._listing.items())])
+        if len(value) <= self._limits.max_bytes // _LISTING_SHARE:
+            self._insert([(self._listing_key, value)])
 
     def _note_key(self, name: str) -> str:
         note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
@@ -368,6 +433,7 @@ class ResultCache:
     def close(self) -> None:
         if self._db is None:
             return
+        self._put_listing()
         try:
             with self._db:
                 self._drop_bad()
@@ -378,6 +444,22 @@ class ResultCache:
         finally:
             self._db.close()
             self._db = None
+
+
+def _listed(task: FileTask) -> bool:
+    """Whether a task's result may be kept in a listing: a file on disk, known by its
+    signature, scanned with every rule."""
+    return task.signature is not None and task.blob is None and task.rules is None \
+        and task.syntax
+
+
+def _decoded(path: str, value: str) -> FileResult | None:
+    """A listing's value as a result, None if it does not decode."""
+    try:
+        return (FileResult(path, cached=True) if value == _CLEAN
+                else _decode(path, json.loads(value)))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _encode(result: FileResult) -> str:
