@@ -24,6 +24,8 @@ from tokenward.scanner.pipeline import scan
 RULES = [TEXT_MARK, PY_STRING]
 SECRET = "SECRET-abcdefgh1234"
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: far outside the racy window
+# The listing row: a JSON object whose keys are "path NUL signature".
+LISTING = "value LIKE '{%\\u0000%'"
 
 
 @pytest.fixture
@@ -163,9 +165,9 @@ def test_a_signature_row_given_a_clean_rows_value_and_mac_fails_its_mac(
     scan([tmp_path], Config(), rules=RULES, use_cache=True)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         # b.py's rows hold the clean marker (an empty value), a.py's its finding; the
-        # listing of the scan (a JSON list) holds both.
-        assert sorted(v == "" for v, in db.execute("SELECT value FROM results")
-                      if not v.startswith("[")) == [False, False, True, True]
+        # listing of the scan holds both.
+        assert sorted(v == "" for v, in db.execute(f"SELECT value FROM results WHERE NOT {LISTING}")
+                      ) == [False, False, True, True]
         clean = db.execute("SELECT value, mac FROM results WHERE value = ''").fetchone()
         # Someone who can write the database copies a clean row over every row.
         db.execute("UPDATE results SET value = ?, mac = ?", clean)
@@ -182,13 +184,13 @@ def test_the_listing_of_the_same_scan_answers_alone_for_unchanged_signatures(
     _write(tree / "b.py", "x = 1\n")
     scan([tree], Config(), rules=RULES, use_cache=True)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        db.execute("DELETE FROM results WHERE value NOT LIKE '[%'")  # the listing only
+        db.execute(f"DELETE FROM results WHERE NOT {LISTING}")  # the listing only
     again = scan([tree], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
     assert again.stats["cache_hits"] == 2
     _write(tree / "b.py", "x = 1\n", OLD + 10**9)  # another signature: not the listing's
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        db.execute("DELETE FROM results WHERE value NOT LIKE '[%'")
+        db.execute(f"DELETE FROM results WHERE NOT {LISTING}")
     assert scan([tree], Config(), rules=RULES, use_cache=True).stats["cache_hits"] == 1
 
 
@@ -200,10 +202,10 @@ def test_a_listing_rewritten_to_clean_fails_its_mac(
     _write(tree / "b.py", "x = 1\n")
     scan([tree], Config(), rules=RULES, use_cache=True)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        key, value = db.execute("SELECT key, value FROM results WHERE value LIKE '[%'").fetchone()
+        key, value = db.execute(f"SELECT key, value FROM results WHERE {LISTING}").fetchone()
         # Someone who can write the database says a.py is clean in the listing (its MAC
         # kept), and deletes every other row.
-        listing = [[*entry[:-1], ""] for entry in json.loads(value)]
+        listing = {entry: "" for entry in json.loads(value)}
         db.execute("DELETE FROM results WHERE key != ?", (key,))
         db.execute("UPDATE results SET value = ?", (json.dumps(listing),))
     again = scan([tree], Config(), rules=RULES, use_cache=True)

@@ -50,7 +50,7 @@ from tokenward.analysis.issuers import Summary
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
-from tokenward.scanner.engine import FileResult, FileTask, Signature, project_path, unread
+from tokenward.scanner.engine import FileResult, FileTask, project_path, unread
 from tokenward.scanner.userdata import cache_dir, folder_key, local_key, private_folder
 from tokenward.trust import distrust
 
@@ -69,8 +69,9 @@ _CLEAN = ""
 # A listing larger than this share of max_bytes is not kept (the rows still are).
 _LISTING_SHARE = 8
 
-# display path -> (stat signature, value): a scan's listing.
-Listing = dict[str, tuple[Signature, str]]
+# A scan's listing: "display path NUL stat signature" -> value (a JSON object as it is
+# stored: a warm scan decodes it in one call and looks each file up by one string).
+Listing = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -288,19 +289,17 @@ class ResultCache:
             if not (unread(task) and _listed(task)):
                 continue
             assert task.signature is not None
-            entry = self._listing_was.get(task.path)
-            if entry is not None and entry[0] == task.signature \
-                    and (result := _decoded(task.path, entry[1])) is not None:
+            entry = _entry(task)
+            value = self._listing_was.get(entry)
+            if value is not None and (result := _decoded(task.path, value)) is not None:
                 found[index] = result
-                self._listing[task.path] = entry
+                self._listing[entry] = value
             else:
                 keyed[index] = (self._signature_key(task), task.path)
         values: dict[str, str] = {}
         for index, result in self._results(keyed, keep=values).items():
             found[index] = result
-            task = tasks[index]
-            assert task.signature is not None
-            self._listing[task.path] = (task.signature, values[keyed[index][0]])
+            self._listing[_entry(tasks[index])] = values[keyed[index][0]]
         return found
 
     def _listing_key_of(self, tasks: Sequence[FileTask]) -> str:
@@ -316,11 +315,13 @@ class ResultCache:
         if value is None:
             return {}
         try:
-            return {path: ((size, mtime, ctime, inode), result)
-                    for path, size, mtime, ctime, inode, result in json.loads(value)}
-        except (ValueError, TypeError):
+            listing = json.loads(value)
+        except ValueError:
+            listing = None
+        if not isinstance(listing, dict):
             self._bad.append(row_key)
             return {}
+        return listing
 
     def get_many(self, tasks: Sequence[tuple[int, FileTask]]) -> dict[int, FileResult]:
         """index -> cached result of these tasks, by content (or blob id)."""
@@ -341,7 +342,7 @@ class ResultCache:
             if task.signature is not None and task.blob is None:
                 rows.append((self._signature_key(task), value))
                 if _listed(task):
-                    self._listing[task.path] = (task.signature, value)
+                    self._listing[_entry(task)] = value
         self._insert(rows)
 
     def put_signatures(self, tasks: Iterable[FileTask]) -> None:
@@ -353,7 +354,7 @@ class ResultCache:
                 if value is not None:
                     rows.append((self._signature_key(task), value))
                     if _listed(task):
-                        self._listing[task.path] = (task.signature, value)
+                        self._listing[_entry(task)] = value
         self._insert(rows)
 
     def _put_listing(self) -> None:
@@ -361,8 +362,7 @@ class ResultCache:
         large for its share of the cache)."""
         if not self._listing_key or self._listing == self._listing_was:
             return
-        value = json.dumps([[path, *signature, result] for path, (signature, result)
-                            in sorted(self._listing.items())])
+        value = json.dumps(self._listing, sort_keys=True)
         if len(value) <= self._limits.max_bytes // _LISTING_SHARE:
             self._insert([(self._listing_key, value)])
 
@@ -451,6 +451,13 @@ def _listed(task: FileTask) -> bool:
     signature, scanned with every rule."""
     return task.signature is not None and task.blob is None and task.rules is None \
         and task.syntax
+
+
+def _entry(task: FileTask) -> str:
+    """A listed task's entry in a listing."""
+    assert task.signature is not None
+    size, mtime, ctime, inode = task.signature
+    return f"{task.path}\0{size}:{mtime}:{ctime}:{inode}"
 
 
 def _decoded(path: str, value: str) -> FileResult | None:
