@@ -158,31 +158,35 @@ def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path, cache_home: Path, 
     assert _scan(tmp_path).stats["cache_hits"] == 1
 
 
+def _finding_and_clean(tmp_path: Path) -> Path:
+    """A tree of a.py (a finding on line 1) and b.py (clean), scanned once."""
+    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
+    tree.mkdir()
+    _write(tree / "a.py", f"k = '{SECRET}'\n")
+    _write(tree / "b.py", "x = 1\n")
+    scan([tree], Config(), rules=RULES, use_cache=True)
+    return tree
+
+
 def test_a_signature_row_given_a_clean_rows_value_and_mac_fails_its_mac(
         tmp_path: Path, cache_home: Path, later: None) -> None:
-    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
-    _write(tmp_path / "b.py", "x = 1\n")
-    scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    tree = _finding_and_clean(tmp_path)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         # b.py's rows hold the clean marker (an empty value), a.py's its finding; the
         # listing of the scan holds both.
-        assert sorted(v == "" for v, in db.execute(f"SELECT value FROM results WHERE NOT {LISTING}")
-                      ) == [False, False, True, True]
+        values = db.execute(f"SELECT value FROM results WHERE NOT {LISTING}")
+        assert sorted(v == "" for v, in values) == [False, False, True, True]
         clean = db.execute("SELECT value, mac FROM results WHERE value = ''").fetchone()
         # Someone who can write the database copies a clean row over every row.
         db.execute("UPDATE results SET value = ?, mac = ?", clean)
-    again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
     assert again.stats["cache_hits"] == 1  # b.py's own row is still good
 
 
 def test_the_listing_of_the_same_scan_answers_alone_for_unchanged_signatures(
         tmp_path: Path, cache_home: Path, later: None) -> None:
-    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
-    tree.mkdir()
-    _write(tree / "a.py", f"k = '{SECRET}'\n")
-    _write(tree / "b.py", "x = 1\n")
-    scan([tree], Config(), rules=RULES, use_cache=True)
+    tree = _finding_and_clean(tmp_path)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         db.execute(f"DELETE FROM results WHERE NOT {LISTING}")  # the listing only
     again = scan([tree], Config(), rules=RULES, use_cache=True)
@@ -196,11 +200,7 @@ def test_the_listing_of_the_same_scan_answers_alone_for_unchanged_signatures(
 
 def test_a_listing_rewritten_to_clean_fails_its_mac(
         tmp_path: Path, cache_home: Path, later: None) -> None:
-    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
-    tree.mkdir()
-    _write(tree / "a.py", f"k = '{SECRET}'\n")
-    _write(tree / "b.py", "x = 1\n")
-    scan([tree], Config(), rules=RULES, use_cache=True)
+    tree = _finding_and_clean(tmp_path)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         key, value = db.execute(f"SELECT key, value FROM results WHERE {LISTING}").fetchone()
         # Someone who can write the database says a.py is clean in the listing (its MAC
