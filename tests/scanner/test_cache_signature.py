@@ -4,6 +4,7 @@ signature can lie is guarded."""
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 import sqlite3
@@ -16,13 +17,15 @@ import pytest
 from tests.scanner.probe_rules import PY_STRING, TEXT_MARK
 from tokenward.config import Config
 from tokenward.scanner import cache as result_cache
-from tokenward.scanner import engine
+from tokenward.scanner import engine, files
 from tokenward.scanner.engine import RACY_NS
 from tokenward.scanner.pipeline import scan
 
 RULES = [TEXT_MARK, PY_STRING]
 SECRET = "SECRET-abcdefgh1234"
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: far outside the racy window
+# The listing row: a JSON object whose keys are "path NUL signature".
+LISTING = "value LIKE '{%\\u0000%'"
 
 
 @pytest.fixture
@@ -35,9 +38,13 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def later(monkeypatch: pytest.MonkeyPatch) -> None:
     """The scans run 10 s after the files were written: a test cannot set a file's ctime
-    back, so it moves the scanner's clock on instead (out of the racy window)."""
+    back, so it moves the scanner's clock on instead (out of the racy window): the one
+    discovery reads before it stats a folder's files, and the one a file statted alone
+    (named, or read again) is read with."""
     real = time.time_ns
-    monkeypatch.setattr(engine, "time", SimpleNamespace(time_ns=lambda: real() + 10**10))
+    clock = SimpleNamespace(time_ns=lambda: real() + 10**10)
+    monkeypatch.setattr(engine, "time", clock)
+    monkeypatch.setattr(files, "time", clock)
 
 
 class Reads:
@@ -115,7 +122,8 @@ def test_a_file_changed_within_the_racy_window_gets_no_signature(
     assert reads.paths == ["a.py"]
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
         values = [v for (v,) in db.execute("SELECT value FROM results")]
-    assert all(v.startswith("{") for v in values)  # content rows only, no signature row
+    # The two contents' rows (the finding, then the clean marker), no signature row.
+    assert sorted(v == "" for v in values) == [False, True]
 
 
 def test_a_touched_file_is_hashed_again_hits_and_then_skips_the_read(
@@ -150,18 +158,59 @@ def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path, cache_home: Path, 
     assert _scan(tmp_path).stats["cache_hits"] == 1
 
 
-def test_a_signature_row_pointed_elsewhere_fails_its_mac(
+def _finding_and_clean(tmp_path: Path) -> Path:
+    """A tree of a.py (a finding on line 1) and b.py (clean), scanned once."""
+    tree = tmp_path / "tree"  # not the cache's folder: its files change every run
+    tree.mkdir()
+    _write(tree / "a.py", f"k = '{SECRET}'\n")
+    _write(tree / "b.py", "x = 1\n")
+    scan([tree], Config(), rules=RULES, use_cache=True)
+    return tree
+
+
+def test_a_signature_row_given_a_clean_rows_value_and_mac_fails_its_mac(
         tmp_path: Path, cache_home: Path, later: None) -> None:
-    _write(tmp_path / "a.py", f"k = '{SECRET}'\n")
-    _write(tmp_path / "b.py", "x = 1\n")
-    scan([tmp_path], Config(), rules=RULES, use_cache=True)
+    tree = _finding_and_clean(tmp_path)
     with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
-        clean = next(k for k, v in db.execute("SELECT key, value FROM results")
-                     if v.startswith("{") and '"findings": []' in v)
-        # Someone who can write the database points every signature at b.py's clean row.
-        db.execute("UPDATE results SET value = ? WHERE value NOT LIKE '{%'", (clean,))
-    again = scan([tmp_path], Config(), rules=RULES, use_cache=True)
+        # b.py's rows hold the clean marker (an empty value), a.py's its finding; the
+        # listing of the scan holds both.
+        values = db.execute(f"SELECT value FROM results WHERE NOT {LISTING}")
+        assert sorted(v == "" for v, in values) == [False, False, True, True]
+        clean = db.execute("SELECT value, mac FROM results WHERE value = ''").fetchone()
+        # Someone who can write the database copies a clean row over every row.
+        db.execute("UPDATE results SET value = ?, mac = ?", clean)
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
     assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 1  # b.py's own row is still good
+
+
+def test_the_listing_of_the_same_scan_answers_alone_for_unchanged_signatures(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    tree = _finding_and_clean(tmp_path)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        db.execute(f"DELETE FROM results WHERE NOT {LISTING}")  # the listing only
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 2
+    _write(tree / "b.py", "x = 1\n", OLD + 10**9)  # another signature: not the listing's
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        db.execute(f"DELETE FROM results WHERE NOT {LISTING}")
+    assert scan([tree], Config(), rules=RULES, use_cache=True).stats["cache_hits"] == 1
+
+
+def test_a_listing_rewritten_to_clean_fails_its_mac(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    tree = _finding_and_clean(tmp_path)
+    with sqlite3.connect(cache_home / result_cache.DB_NAME) as db:
+        key, value = db.execute(f"SELECT key, value FROM results WHERE {LISTING}").fetchone()
+        # Someone who can write the database says a.py is clean in the listing (its MAC
+        # kept), and deletes every other row.
+        listing = {entry: "" for entry in json.loads(value)}
+        db.execute("DELETE FROM results WHERE key != ?", (key,))
+        db.execute("UPDATE results SET value = ?", (json.dumps(listing),))
+    again = scan([tree], Config(), rules=RULES, use_cache=True)
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in again.findings] == [("a.py", 1)]
+    assert again.stats["cache_hits"] == 0
 
 
 def test_the_project_join_reads_no_file_its_name_rules_out_of_python(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,32 @@ def test_a_named_folder_that_git_ignores_is_walked(tmp_path: Path) -> None:
         assert "vendor/lib/a.py" not in [c.display for c in discover(["."])]
     finally:
         os.chdir(old)
+
+
+@pytest.mark.parametrize("in_git", [False, True])
+def test_discovery_stats_each_file_once_and_the_scan_reuses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool) -> None:
+    from tokenward.scanner.engine import read_task, signature
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.py").write_text("a = 1\n")
+    (tmp_path / "sub" / "b.txt").write_text("b\n")
+    (tmp_path / "sub" / "link.py").symlink_to(tmp_path / "a.py")
+    if in_git:
+        _git(tmp_path, "init", "-q")
+        _git(tmp_path, "add", ".")
+    monkeypatch.chdir(tmp_path)
+    found = discover(["."])
+    # The link inside the folder is left out; every other file carries its lstat.
+    assert [(c.display, c.stat is not None and c.stat.st_ino == os.lstat(c.path).st_ino)
+            for c in found] == [("a.py", True), ("sub/b.txt", True)]
+
+    def no_stat(*_: object, **__: object) -> None:
+        raise AssertionError("statted again")
+
+    monkeypatch.setattr(Path, "stat", no_stat)
+    later = max(os.lstat(c.path).st_ctime_ns for c in found) + 10**10
+    for candidate in found:
+        # Its discovery clock reading moved past the racy window: it gets a signature.
+        task = read_task(replace(candidate, statted_after_ns=later), 1000, lazy=True)
+        assert task.signature == signature(os.lstat(candidate.path), later) is not None

@@ -6,6 +6,12 @@ and its fingerprints depend on it) and its content, or for a git blob its object
 names the content: a history re-scan looks a blob up without reading it). Never by the
 current folder: a scan started anywhere in the project uses the same rows, and display
 paths are put back on the way out, so the output is the same with or without the cache.
+A file's result is stored twice: under its content and under its stat signature, so a warm
+scan reads one row per unchanged file and checks one MAC. A result with nothing in it (most
+files) is stored as an empty value instead of its JSON. On top of those rows, the listing of
+a scan (keyed by the current folder, the root and the exact list of files) keeps every
+file's signature and result in one row: the same scan again reads that row, checks its one
+MAC, and asks the rows only about the files whose signature changed.
 
 The cache belongs to its user and is never trusted blindly:
 
@@ -50,13 +56,22 @@ from tokenward.trust import distrust
 
 __all__ = ["DEFAULT_LIMITS", "CacheLimits", "ResultCache", "cache_dir"]
 
-DB_NAME = "results-v2.sqlite"
-SCHEMA = 2
-# Earlier caches: unbounded, unauthenticated, and holding the old published secret hashes.
-_RETIRED = ("results-v1.sqlite",)
+DB_NAME = "results-v3.sqlite"
+SCHEMA = 3
+# Earlier caches: v1 unbounded, unauthenticated, and holding the old published secret
+# hashes; v2 with signature rows that pointed to content rows.
+_RETIRED = ("results-v1.sqlite", "results-v2.sqlite")
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DAY = 24 * 3600
+# The value of a result with no findings, errors, skip or summary (most files).
+_CLEAN = ""
+# A listing larger than this share of max_bytes is not kept (the rows still are).
+_LISTING_SHARE = 8
+
+# A scan's listing: "display path NUL stat signature" -> value (a JSON object as it is
+# stored: a warm scan decodes it in one call and looks each file up by one string).
+Listing = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -159,9 +174,16 @@ class ResultCache:
         self._key = key
         self._limits = limits
         self._root = root
+        self._cwd = os.getcwd()  # one scan, one folder: asked once, not once per file
         self._now = int(time.time())
         self._bad: list[str] = []
         self._touched: list[str] = []
+        # Content row key -> value, of the rows get_many found: put_signatures copies them.
+        self._by_content: dict[str, str] = {}
+        # The listing row of this run's files, the listing it held, the one this run saw.
+        self._listing_key = ""
+        self._listing_was: Listing = {}
+        self._listing: Listing = {}
 
     @classmethod
     def open(cls, config: Config, rules: Sequence[Rule], *,
@@ -180,7 +202,7 @@ class ResultCache:
     def _keyed(self, task: FileTask) -> hashlib._Hash:
         """The digest of what, besides its content, decides a task's findings."""
         digest = self._salted.copy()
-        where = project_path(task.path, self._root)
+        where = project_path(task.path, self._root, self._cwd)
         digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
         if task.rules is not None or not task.syntax:
             # A blob scanned with some of the rules (history) is another row than all.
@@ -199,10 +221,10 @@ class ResultCache:
         return digest.hexdigest()
 
     def _signature_key(self, task: FileTask) -> str:
-        """The row that points a file's stat signature to its content's row."""
+        """The row that holds a file's result under its stat signature."""
         assert task.signature is not None
         digest = self._keyed(task)
-        digest.update(b"stat\0" + ":".join(map(str, task.signature)).encode())
+        digest.update(b"stat\0%d:%d:%d:%d" % task.signature)
         return digest.hexdigest()
 
     def _mac(self, row_key: str, value: str) -> str:
@@ -234,40 +256,80 @@ class ResultCache:
             return {}
         return found
 
-    def _results(self, keyed: dict[int, tuple[str, str]]) -> dict[int, FileResult]:
-        """index -> (row key, display path): the results found, decoded."""
+    def _results(self, keyed: dict[int, tuple[str, str]],
+                 keep: dict[str, str] | None = None) -> dict[int, FileResult]:
+        """index -> (row key, display path): the results found, decoded (and the values
+        of their rows kept in ``keep``)."""
         rows = self._rows(key for key, _ in keyed.values())
         found: dict[int, FileResult] = {}
-        parsed: dict[str, dict[str, Any]] = {}  # most files share a few values ("nothing")
         for index, (row_key, path) in keyed.items():
-            if row_key not in rows:
+            value = rows.get(row_key)
+            if value is None:
                 continue
-            value = rows[row_key]
-            try:
-                if value not in parsed:
-                    parsed[value] = json.loads(value)
-                found[index] = _decode(path, parsed[value])
-            except (ValueError, KeyError, TypeError):
+            result = _decoded(path, value)
+            if result is None:
                 self._bad.append(row_key)
+                continue
+            found[index] = result
+            if keep is not None:
+                keep[row_key] = value
         return found
 
     def by_signature(self, tasks: Sequence[FileTask]) -> dict[int, FileResult]:
         """index -> result of the unread tasks whose stat signature names a cached
-        result: those files need not be read nor hashed."""
+        result: those files need not be read nor hashed. The listing of the same scan
+        answers first; the rows answer the files it does not know by that signature."""
         if self._db is None:
             return {}
-        signed = {i: self._signature_key(t) for i, t in enumerate(tasks)
-                  if unread(t) and t.signature is not None}
-        pointers = self._rows(signed.values())
-        return self._results({i: (pointers[k], tasks[i].path) for i, k in signed.items()
-                              if k in pointers})
+        self._listing_key = self._listing_key_of(tasks)
+        self._listing_was = self._read_listing(self._listing_key)
+        found: dict[int, FileResult] = {}
+        keyed: dict[int, tuple[str, str]] = {}
+        for index, task in enumerate(tasks):
+            if not (unread(task) and _listed(task)):
+                continue
+            assert task.signature is not None
+            entry = _entry(task)
+            value = self._listing_was.get(entry)
+            if value is not None and (result := _decoded(task.path, value)) is not None:
+                found[index] = result
+                self._listing[entry] = value
+            else:
+                keyed[index] = (self._signature_key(task), task.path)
+        values: dict[str, str] = {}
+        for index, result in self._results(keyed, keep=values).items():
+            found[index] = result
+            self._listing[_entry(tasks[index])] = values[keyed[index][0]]
+        return found
+
+    def _listing_key_of(self, tasks: Sequence[FileTask]) -> str:
+        """The row of the listing of exactly these files, seen from this folder."""
+        digest = self._salted.copy()
+        digest.update(b"\0listing\0" + f"{self._cwd}\0{self._root}".encode(
+            "utf-8", "surrogateescape"))
+        digest.update("\0".join(t.path for t in tasks).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def _read_listing(self, row_key: str) -> Listing:
+        value = self._rows([row_key]).get(row_key)
+        if value is None:
+            return {}
+        try:
+            listing = json.loads(value)
+        except ValueError:
+            listing = None
+        if not isinstance(listing, dict):
+            self._bad.append(row_key)
+            return {}
+        return listing
 
     def get_many(self, tasks: Sequence[tuple[int, FileTask]]) -> dict[int, FileResult]:
         """index -> cached result of these tasks, by content (or blob id)."""
         if self._db is None:
             return {}
         return self._results({i: (self._row_key(t), t.path) for i, t in tasks
-                              if t.data is not None or t.blob is not None})
+                              if t.data is not None or t.blob is not None},
+                             keep=self._by_content)
 
     def get(self, task: FileTask) -> FileResult | None:
         return self.get_many([(0, task)]).get(0)
@@ -275,16 +337,34 @@ class ResultCache:
     def put_many(self, items: Iterable[tuple[FileTask, FileResult]]) -> None:
         rows: list[tuple[str, str]] = []
         for task, result in items:
-            row_key = self._row_key(task)
-            rows.append((row_key, _encode(result)))
+            value = _encode(result)
+            rows.append((self._row_key(task), value))
             if task.signature is not None and task.blob is None:
-                rows.append((self._signature_key(task), row_key))
+                rows.append((self._signature_key(task), value))
+                if _listed(task):
+                    self._listing[_entry(task)] = value
         self._insert(rows)
 
     def put_signatures(self, tasks: Iterable[FileTask]) -> None:
-        """Point these read tasks' signatures to their content's (cached) rows."""
-        self._insert((self._signature_key(t), self._row_key(t)) for t in tasks
-                     if t.signature is not None and t.blob is None)
+        """Store under these read tasks' signatures what their content's rows hold."""
+        rows = []
+        for task in tasks:
+            if task.signature is not None and task.blob is None:
+                value = self._by_content.get(self._row_key(task))
+                if value is not None:
+                    rows.append((self._signature_key(task), value))
+                    if _listed(task):
+                        self._listing[_entry(task)] = value
+        self._insert(rows)
+
+    def _put_listing(self) -> None:
+        """Keep this run's listing when it differs from the one it found (and is not too
+        large for its share of the cache)."""
+        if not self._listing_key or self._listing == self._listing_was:
+            return
+        value = json.dumps(self._listing, sort_keys=True)
+        if len(value) <= self._limits.max_bytes // _LISTING_SHARE:
+            self._insert([(self._listing_key, value)])
 
     def _note_key(self, name: str) -> str:
         note = f"{self._salt}\0note\0{name}".encode("utf-8", "surrogateescape")
@@ -353,6 +433,7 @@ class ResultCache:
     def close(self) -> None:
         if self._db is None:
             return
+        self._put_listing()
         try:
             with self._db:
                 self._drop_bad()
@@ -365,7 +446,32 @@ class ResultCache:
             self._db = None
 
 
+def _listed(task: FileTask) -> bool:
+    """Whether a task's result may be kept in a listing: a file on disk, known by its
+    signature, scanned with every rule."""
+    return task.signature is not None and task.blob is None and task.rules is None \
+        and task.syntax
+
+
+def _entry(task: FileTask) -> str:
+    """A listed task's entry in a listing."""
+    assert task.signature is not None
+    size, mtime, ctime, inode = task.signature
+    return f"{task.path}\0{size}:{mtime}:{ctime}:{inode}"
+
+
+def _decoded(path: str, value: str) -> FileResult | None:
+    """A listing's value as a result, None if it does not decode."""
+    try:
+        return (FileResult(path, cached=True) if value == _CLEAN
+                else _decode(path, json.loads(value)))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _encode(result: FileResult) -> str:
+    if not (result.findings or result.errors or result.skipped or result.summary):
+        return _CLEAN
     findings = []
     for finding in result.findings:
         data = finding_to_dict(finding, local=True)

@@ -258,11 +258,11 @@ def _summary(source: Source) -> Summary | None:
     return found if found.issuers else None
 
 
-def project_path(path: str, root: str) -> str:
+def project_path(path: str, root: str, cwd: str | None = None) -> str:
     """A display path made relative to the project root (the settings file's folder): what
     fingerprints are built from, so a baseline made at the root matches a scan started in
-    a subfolder."""
-    cwd = os.getcwd()
+    a subfolder. ``cwd``: the current folder, when the caller already knows it."""
+    cwd = cwd or os.getcwd()
     absolute = os.path.normpath(os.path.join(cwd, path))
     base = str(_resolved(root, cwd))
     if os.sep == "/" and not absolute.startswith("//"):
@@ -406,7 +406,8 @@ def _span_text(source: Source, hit: Hit) -> str:
 def signature(stat: os.stat_result, before_ns: int) -> Signature | None:
     """The stat signature of a file statted just after ``before_ns``, or None when it is
     too recent to be trusted (modified or its inode changed within the racy window)."""
-    if os.name == "nt" or max(stat.st_mtime_ns, stat.st_ctime_ns) >= before_ns - RACY_NS:
+    limit = before_ns - RACY_NS
+    if os.name == "nt" or stat.st_mtime_ns >= limit or stat.st_ctime_ns >= limit:
         return None  # Windows' st_ctime is the creation time: an edit does not change it
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
@@ -416,14 +417,17 @@ def read_task(candidate: Candidate, max_size: int, *, lazy: bool = False) -> Fil
     ``lazy``: a regular file with a signature is left unread (``load`` reads it)."""
     path = candidate.path
     try:
-        before = time.time_ns()
-        try:
-            stat = path.stat()  # one system call for the usual file: a warm scan's cost
-        except OSError:
-            if path.is_symlink() and not path.exists():
-                return FileTask(candidate.display,
-                                error="cannot read: broken or looping symbolic link")
-            raise
+        if candidate.stat is not None:  # discovery's: a warm scan's one system call
+            before, stat = candidate.statted_after_ns, candidate.stat
+        else:
+            before = time.time_ns()
+            try:
+                stat = path.stat()
+            except OSError:
+                if path.is_symlink() and not path.exists():
+                    return FileTask(candidate.display,
+                                    error="cannot read: broken or looping symbolic link")
+                raise
         if not S_ISREG(stat.st_mode):
             return FileTask(candidate.display, skipped="not-a-file")
         if stat.st_size > max_size:
