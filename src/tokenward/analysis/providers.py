@@ -532,23 +532,36 @@ def proves_itself(value: str) -> bool:
     return found is not None and found.proves_itself
 
 
+def _proof_rows() -> tuple[Provider, ...]:
+    """The rows whose match proves itself real (see :attr:`Provider.proves_itself`), and
+    the private-key row (a whole key proves itself)."""
+    return tuple(row for row in catalogue()
+                 if row.proves_itself or row.key == "private-key")
+
+
 @cache
 def proof_anchors() -> tuple[str, ...]:
-    """The lower-cased anchors of every format whose match proves itself real (see
-    :attr:`Provider.proves_itself`), and of the private-key row (a whole key proves itself):
-    a text that spells none of them holds no value that proves itself. A row anchored on
-    keywords (not on its value's own letters) would make that unsound: then the empty
-    anchor, which every text holds."""
-    rows = [row for row in catalogue() if row.proves_itself or row.key == "private-key"]
+    """The lower-cased anchors of every row of :func:`_proof_rows`: a text that spells none
+    of them holds no value that proves itself. A row anchored on keywords (not on its
+    value's own letters) would make that unsound: then the empty anchor, which every text
+    holds."""
+    rows = _proof_rows()
     if any(row.anchors_are_keywords for row in rows):
         return ("",)
     return tuple(sorted({anchor.lower() for row in rows for anchor in row.anchors}))
 
 
-def may_hold_proof(lowered: str) -> bool:
-    """Whether the lower-cased ``lowered`` may hold a value that proves itself real: what a
-    rule can report where the context policy reports only that (a test, docs ...)."""
-    return any(anchor in lowered for anchor in proof_anchors())
+def may_hold_proof(text: str, lowered: str) -> bool:
+    """Whether ``text`` (``lowered``: lower-cased) may hold a value that proves itself real:
+    what a rule can report where the context policy reports only that (a test, docs ...).
+    A row's anchor must be spelled and, but for a private key's header, its whole pattern
+    must match (``live_`` alone is Django's ``self.live_server_url``). A token split over
+    two literals (``"ghp_abc" "def..."``) is not seen so: a stand-in, not a leak."""
+    if proof_anchors() == ("",):
+        return True
+    return any(any(anchor.lower() in lowered for anchor in row.anchors)
+               and (row.key == "private-key" or row.pattern.search(text) is not None)
+               for row in _proof_rows())
 
 
 # How many lines either side of a token its row's ``public_beside`` words are looked for:

@@ -246,7 +246,8 @@ def _may_report(rule: Rule, source: Source) -> bool:
     every rule everywhere)."""
     if not reports_only_proven(source) or rule.runs_where_hidden:
         return True
-    return rule.category is Category.HARDCODED_SECRET and may_hold_proof(source.lowered)
+    return (rule.category is Category.HARDCODED_SECRET
+            and may_hold_proof(source.text, source.lowered))
 
 
 def _summary(source: Source) -> Summary | None:
