@@ -18,6 +18,7 @@ import pytest
 
 from tests.helpers import scan_snippet
 from tokenward.analysis import provider_matcher
+from tokenward.analysis.literals import PythonAhoCorasick
 from tokenward.analysis.providers import (
     CHARSETS,
     Part,
@@ -266,11 +267,13 @@ def test_every_value_that_proves_itself_spells_a_proof_anchor() -> None:
 def test_the_pure_python_prefilter_finds_what_aho_corasick_finds() -> None:
     automaton = provider_matcher.compile_catalogue(ROWS, "aho-corasick")
     fallback = provider_matcher.compile_catalogue(ROWS, "python")
-    assert isinstance(fallback.prefilter, provider_matcher.PythonAhoCorasick)
+    assert isinstance(fallback.prefilter, PythonAhoCorasick)
     text = "\n".join(contexts(row, positive(row))[-1][1] for row in ROWS)
     lowered = text.lower()
     assert sorted(fallback.prefilter.hits(lowered)) == sorted(
         automaton.prefilter.hits(lowered))
+    assert fallback.prefilter.spelled(lowered) == automaton.prefilter.spelled(lowered) == {
+        number for _, number in automaton.prefilter.hits(lowered)}
     assert ([(m.provider.key, m.start) for m in provider_matcher.scan(text, table=fallback)]
             == [(m.provider.key, m.start) for m in provider_matcher.scan(text, table=automaton)])
 

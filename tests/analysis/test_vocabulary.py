@@ -147,6 +147,10 @@ def test_identifier_names() -> None:
     ("self.apiKey = x", True),
     ("mapping = {}\n    pass\n", False),       # 'pin' inside a word, and the pass statement
     ("path = pattern", False),                 # 'pat' inside words
+    ("if x:\n    pass_through = 1\n", True),   # the keyword beside an underscore
+    ("pin2 = 1", True),                        # a digit is no letter
+    ("épin = 1", True),                        # nor is a letter outside ASCII
+    ("db_pwd", True),
 ])
 def test_prefilter_words_come_from_the_vocabulary(text: str, expected: bool) -> None:
     assert mentions_tokens(text.lower()) is expected

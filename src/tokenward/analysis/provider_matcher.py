@@ -15,12 +15,15 @@ A file in which no anchor occurs costs one automaton pass and nothing else.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
 
+from tokenward.analysis.literals import (
+    AhoCorasick,
+    Prefilter,
+    PythonAhoCorasick,
+)
 from tokenward.analysis.providers import (
     PUBLIC_LINES,
     Provider,
@@ -45,71 +48,6 @@ class TokenMatch:
     valid: bool = True
     # Where the match starts with its ``before`` context (``AccountKey=``).
     context_start: int = -1
-
-
-class Prefilter(Protocol):
-    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
-        """(start offset, anchor number) for every occurrence of every anchor."""
-
-
-class AhoCorasick:
-    """pyahocorasick's automaton: one C pass over the text."""
-
-    def __init__(self, anchors: tuple[str, ...]) -> None:
-        import ahocorasick
-
-        self._automaton: Any = ahocorasick.Automaton()
-        for number, anchor in enumerate(anchors):
-            self._automaton.add_word(anchor, (number, len(anchor) - 1))
-        self._automaton.make_automaton()
-
-    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
-        for end, (number, back) in self._automaton.iter(lowered):
-            yield end - back, number
-
-
-class PythonAhoCorasick:
-    """The fallback when pyahocorasick cannot be imported: the textbook automaton (goto
-    dictionaries, failure links, output lists) in pure Python. Over Django's source it is
-    about ten times slower than pyahocorasick and six times faster than one ``re``
-    alternation of look-aheads (benchmarks/providers/speed.py)."""
-
-    def __init__(self, anchors: tuple[str, ...]) -> None:
-        self._goto: list[dict[str, int]] = [{}]
-        self._out: list[list[tuple[int, int]]] = [[]]
-        for number, anchor in enumerate(anchors):
-            state = 0
-            for char in anchor:
-                nxt = self._goto[state].get(char)
-                if nxt is None:
-                    nxt = len(self._goto)
-                    self._goto.append({})
-                    self._out.append([])
-                    self._goto[state][char] = nxt
-                state = nxt
-            self._out[state].append((number, len(anchor)))
-        self._fail = [0] * len(self._goto)
-        queue = deque(self._goto[0].values())
-        while queue:
-            state = queue.popleft()
-            for char, nxt in self._goto[state].items():
-                queue.append(nxt)
-                fallback = self._fail[state]
-                while fallback and char not in self._goto[fallback]:
-                    fallback = self._fail[fallback]
-                target = self._goto[fallback].get(char, 0)
-                self._fail[nxt] = target if target != nxt else 0
-                self._out[nxt] = self._out[nxt] + self._out[self._fail[nxt]]
-
-    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
-        goto, fail, out = self._goto, self._fail, self._out
-        state = 0
-        for index, char in enumerate(lowered):
-            while state and char not in goto[state]:
-                state = fail[state]
-            state = goto[state].get(char, 0)
-            for number, length in out[state]:
-                yield index - length + 1, number
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from tokenward.model import (
     SkippedFile,
     Suppression,
 )
-from tokenward.rules.base import Rule
+from tokenward.rules.base import Rule, keyword_screen
 from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, is_excluded
 from tokenward.scanner.fingerprint import (
@@ -206,10 +206,11 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
     source = Source(task.path, text, kind, config, decoded.encoding, context,
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
+    spelled = keyword_screen(rules).spelled(source.lowered)
     for rule in sorted(rules, key=lambda r: r.screens):  # stable: the screening ones last
         if task.rules is not None and rule.id not in task.rules:
             continue
-        if not rule.applies_to(kind) or not (rule.wants(source.lowered) or (
+        if not rule.applies_to(kind) or not (rule.wants(source.lowered, spelled) or (
                 task.imported and rule.reads_imported)) or not _may_report(rule, source):
             continue
         try:

@@ -1,0 +1,68 @@
+"""The multi-literal search the prefilters share (analysis/literals.py, rules/base.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenward.analysis import literals
+from tokenward.analysis.literals import AhoCorasick, PythonAhoCorasick, spells_any
+from tokenward.rules import RULES
+from tokenward.rules.base import KeywordScreen, keyword_screen
+
+WORDS = ("secret", "token", "passw", "=")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("api_token = x", True),
+    ("my_password", True),
+    ("nothing here", False),
+    ("", False),
+])
+def test_spells_any_is_any_word_in_the_text(text: str, expected: bool) -> None:
+    assert spells_any(text, WORDS) is expected
+    assert spells_any(text, ("secret", "token", "passw")) is any(
+        w in text for w in ("secret", "token", "passw"))
+
+
+def test_an_automaton_without_words_finds_nothing() -> None:
+    assert not spells_any("anything at all", ())
+    assert AhoCorasick(()).spelled("anything") == set()
+    assert list(AhoCorasick(()).hits("anything")) == []
+
+
+def test_both_automata_agree_on_what_a_text_spells() -> None:
+    text = "the secret token: password=secretive"
+    assert AhoCorasick(WORDS).spelled(text) == PythonAhoCorasick(WORDS).spelled(text) == {
+        0, 1, 2, 3}
+    assert PythonAhoCorasick(WORDS).spells_any(text)
+    assert not PythonAhoCorasick(WORDS).spells_any("nothing")
+
+
+def test_without_pyahocorasick_spells_any_tests_each_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_: tuple[str, ...]) -> None:
+        raise ImportError("no module named ahocorasick")
+
+    monkeypatch.setattr(literals, "AhoCorasick", refuse)
+    literals._automaton.cache_clear()
+    try:
+        assert spells_any("a token here", ("secret", "token"))
+        assert not spells_any("nothing", ("secret", "token"))
+    finally:
+        literals._automaton.cache_clear()
+
+
+def test_the_keyword_screen_decides_as_each_rule_s_own_tests() -> None:
+    screen = KeywordScreen(RULES)
+    for rule in RULES:
+        for example in (*rule.bad, *rule.good):
+            lowered = example.code.lower()
+            spelled = screen.spelled(lowered)
+            assert spelled == {k for r in RULES for k in r.keywords if k in lowered}
+            assert rule.wants(lowered, spelled) is rule.wants(lowered), (rule.id, example)
+
+
+def test_the_screen_is_built_once_per_rule_sequence() -> None:
+    rules, other = list(RULES), list(RULES)
+    assert keyword_screen(rules) is keyword_screen(rules)
+    assert keyword_screen(rules) is not keyword_screen(other)
