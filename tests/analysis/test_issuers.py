@@ -137,3 +137,29 @@ def test_the_text_test_before_any_parse_and_the_json_round_trip() -> None:
                      LifetimeParameter("create_token", "ttl", None, JWT, 9)))
     assert Summary.from_json(found.to_json()) == found
     assert found.names() == {"LabKey", "create_token"}
+
+
+def test_the_screen_skips_the_parse_when_no_token_named_function_takes_a_lifetime() -> None:
+    # Django's cache backends: a lifetime defaulting to None, in nothing that makes a token.
+    source = source_of("""
+        class BaseCache:
+            def set(self, key, value, timeout=None, version=None):
+                self._cache[key] = (value, timeout)
+        """)
+    assert may_define_issuers(source.text)
+    assert summary(source) == Summary()
+    assert "module" not in source.__dict__
+
+
+def test_the_screen_lets_through_an_issuer_defined_under_an_if() -> None:
+    found = summary_of("""
+        import jwt
+
+        if jwt:
+            def create_access_token(data, expires_delta=None):
+                to_encode = dict(data)
+                if expires_delta is not None:
+                    to_encode["exp"] = now() + expires_delta
+                return jwt.encode(to_encode, KEY)
+        """)
+    assert found.issuers == (LifetimeParameter("create_access_token", "expires_delta", 1, JWT, 4),)
