@@ -133,6 +133,8 @@ def test_the_text_test_before_any_parse_and_the_json_round_trip() -> None:
     assert may_define_issuers("def f(data, expires_delta: timedelta | None = None):")
     assert may_define_issuers("def issue(cls, owner, expires_at=None):")
     assert not may_define_issuers("def f(data, parent=None, ttl=60):")
+    assert not may_define_issuers("if expires_at == None or ttl != None or ttl >= None:")
+    assert may_define_issuers("if ttl == None:\n    def f(expires_at =  None): ...")
     found = Summary((LifetimeParameter("LabKey.issue", "expires_at", 1, RECORD, 4),
                      LifetimeParameter("create_token", "ttl", None, JWT, 9)))
     assert Summary.from_json(found.to_json()) == found
