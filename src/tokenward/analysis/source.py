@@ -486,10 +486,12 @@ class Source:
         """Python's own tree (``ast``: several times cheaper than libcst's), for the rules'
         screens: whether a rule could fire at all, before it asks for :attr:`module`. None
         where a screen must let the file through: ``ast`` rejects it (libcst may accept a
-        syntax this Python does not know), or libcst will refuse it as too complex (that
-        refusal is reported when a rule asks for the tree, as without the screen)."""
-        tree, _ = self._python_tree
-        return None if tree is None or self._complexity is not None else tree
+        syntax this Python does not know). Whether libcst would refuse the file as too
+        complex is asked only when a rule that passed its screen asks for the tree (and
+        the refusal is reported then): a file every screen rejects needs no libcst tree,
+        like a file no rule wants (the token-level measure cost 5% of a cold scan of Home
+        Assistant's wheel)."""
+        return self._python_tree[0]
 
     @cached_property
     def module(self) -> cst.Module | None:

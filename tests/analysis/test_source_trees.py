@@ -1,0 +1,35 @@
+"""Source's two trees: ``syntax`` (Python's ``ast``, for the screens) and ``module``
+(libcst, for the rules), and when each is built."""
+
+from __future__ import annotations
+
+from tokenward.analysis.source import FileKind, Source
+from tokenward.config import Config
+
+# 1,000 additions in one expression: ast parses it; libcst is not handed it (analysis/
+# nesting.py refuses more than 400 operators in one chain).
+CHAIN = "total = " + " + ".join(["x"] * 1000) + "\n"
+
+
+def source_of(text: str) -> Source:
+    return Source("app/totals.py", text, FileKind.PYTHON, Config())
+
+
+def test_a_file_too_complex_for_libcst_is_still_screened_on_its_ast_tree() -> None:
+    source = source_of(CHAIN)
+    assert source.syntax is not None
+    assert "_complexity" not in source.__dict__  # not measured until a rule wants libcst's
+    assert source.errors == []
+
+
+def test_the_refusal_is_reported_when_a_rule_asks_for_the_libcst_tree() -> None:
+    source = source_of(CHAIN)
+    assert source.module is None
+    assert [e.message for e in source.errors] == [
+        "too deeply nested to analyse (an expression chains more than 400 operators); "
+        "text-level checks ran"]
+    assert source.errors[0].unscanned
+
+
+def test_a_syntax_error_gives_no_ast_tree() -> None:
+    assert source_of("def broken(:\n").syntax is None
