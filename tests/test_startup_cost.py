@@ -39,3 +39,19 @@ def test_plain_files_import_neither_libcst_nor_detect_secrets(tmp_path: Path) ->
 def test_a_candidate_file_brings_in_the_parser(tmp_path: Path) -> None:
     (tmp_path / "settings.py").write_text('API_TOKEN = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"\n')
     assert _probe(tmp_path, "settings.py") == "1 ['libcst']"
+
+
+CLI_PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tokenward.cli import main
+code = main(["scan", ".", "--no-cache"])
+print(code, "tokenward.scanner.history" in sys.modules)
+"""
+
+
+def test_a_scan_without_history_does_not_load_the_history_scanner(tmp_path: Path) -> None:
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    out = subprocess.run([sys.executable, "-c", CLI_PROBE, SRC], cwd=tmp_path,
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "0 False"

@@ -166,8 +166,6 @@ def _history_scope(history: bool, revisions: list[Path] | None, all_refs: bool,
                    since: str | None, max_count: int | None, **others: object
                    ) -> HistoryRange | None:
     """The --history options as a range of commits (None without --history)."""
-    from tokenward.scanner.history import HistoryRange
-
     if not history:
         given = [name for name, value in (("--all", all_refs), ("--since", since),
                                           ("--max-count", max_count)) if value]
@@ -177,6 +175,9 @@ def _history_scope(history: bool, revisions: list[Path] | None, all_refs: bool,
     clash = [name for name, value in others.items() if value]
     if clash:
         raise UsageProblem(f"--history and --{clash[0].replace('_', '-')} cannot be combined")
+    # Imported only here: a scan without --history does not load the history scanner.
+    from tokenward.scanner.history import HistoryRange
+
     # Typer hands the positional arguments over as paths; they are revisions here.
     return HistoryRange(tuple(str(r) for r in revisions or ()), all_refs, since, max_count)
 
