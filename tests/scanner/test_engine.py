@@ -296,3 +296,24 @@ def test_fingerprint_does_not_depend_on_where_the_scan_starts(tmp_path: Path,
     inside = scan(["."], config, rules=RULES, use_cache=False).findings[0]
     assert (at_root.path, inside.path) == ("pkg/a.txt", "a.txt")
     assert at_root.fingerprint == inside.fingerprint
+
+
+PRELOAD_PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tokenward.scanner.engine import FileTask, _preload_for_workers
+_preload_for_workers([(0, FileTask(p)) for p in sys.argv[2:]])
+print("libcst" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("paths", "loaded"), [
+    (["README.md", "app/settings.py"], "True"),   # forked workers share the parent's import
+    (["README.md", "config/.env"], "False"),      # nothing to parse: nothing imported
+])
+def test_libcst_is_imported_before_the_workers_fork_only_for_python(
+        paths: list[str], loaded: str) -> None:
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run([sys.executable, "-c", PRELOAD_PROBE, src, *paths],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == loaded

@@ -494,6 +494,7 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    _preload_for_workers(tasks)
     window = 2 * workers if workers > 1 else 1
     queue = [tasks[i : i + size] for i in range(0, len(tasks), size)][::-1]
     while queue:
@@ -524,6 +525,18 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
             yield [(index, _crashed(task))]  # it killed a worker that scanned nothing else
         elif suspects:
             yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1)
+
+
+def _preload_for_workers(tasks: list[Indexed]) -> None:
+    """Import libcst before the pool's workers are forked when Python files are among the
+    tasks: forked workers share the parent's modules, where each would otherwise import
+    it itself (0.15-0.3 s of CPU each, a tenth of a history scan of flask). Where workers
+    start afresh (spawn, forkserver) there is nothing to share."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork" and any(
+            task.path.endswith((".py", ".pyi")) for _, task in tasks):
+        import libcst  # noqa: F401
 
 
 def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
