@@ -286,10 +286,16 @@ def makes_credential(call: cst.Call) -> bool:
     credential."""
     func = call.func
     while isinstance(func, cst.Attribute):
-        if names_token(func.attr.value) and func.attr.value[:1].isupper():
+        if credential_class(func.attr.value):
             return True
         func = func.value
-    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
+    return isinstance(func, cst.Name) and credential_class(func.value)
+
+
+def credential_class(name: str) -> bool:
+    """``ApiKey``, ``PersonalAccessToken``: a class (capitalised) that names a credential
+    (asked of each name of a call's chain, over libcst's tree and over ``ast``'s)."""
+    return name[:1].isupper() and names_token(name)
 
 
 # -- call sites ---------------------------------------------------------------------------
