@@ -26,6 +26,7 @@ credential record (``cls.objects.create(..., expires_at=expires_at)``).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,44 @@ def may_define_issuers(text: str) -> bool:
         if name.isidentifier() and states_lifetime(name):
             return True
     return False
+
+
+def may_own_issuers(source: Source, sink: str) -> bool:
+    """Whether the file may define an issuer of ``sink`` (:func:`own_issuers`) or the
+    project join handed it one of another file: a screen, read from the shared ``ast``
+    tree before the libcst tree is asked for. :func:`own_issuers`' first tests, loosened:
+    a function whose name, or its class's, :func:`token_named` judges a token's, with a
+    parameter that states a lifetime and defaults to ``None``. A file ``ast`` cannot
+    screen, or whose tree is built, goes through."""
+    if any(i.parameter.sink == sink for i in source.imported):
+        return True
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return source.fact(_may_define_issuers)
+
+
+def _may_define_issuers(source: Source) -> bool:
+    tree = source.syntax
+    assert tree is not None
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, owner = stack.pop()  # owner: the innermost class around ``node``
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                token_named(node.name) or (owner and token_named(owner))) and any(
+                states_lifetime(arg.arg) for arg in _none_defaulted(node.args)):
+            return True
+        inner = node.name if isinstance(node, ast.ClassDef) else owner
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _none_defaulted(arguments: ast.arguments) -> Iterator[ast.arg]:
+    """The parameters whose default is ``None``."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
+                   strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    return (arg for arg, default in paired
+            if isinstance(default, ast.Constant) and default.value is None)
 
 
 def summary(source: Source) -> Summary:
