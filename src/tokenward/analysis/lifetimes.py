@@ -272,7 +272,7 @@ JWT_ENCODERS = {
     "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
 }
 # Classes whose instances encode like authlib's module-level ``jwt``.
-_AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
+AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
                                   "authlib.jose.jwt.JsonWebToken"})
 
 
@@ -294,5 +294,5 @@ def authlib_instance_call(source: Source, call: cst.Call, method: str) -> bool:
         return False
     bound = source.analysis.source_binding(func.value)
     value = bound.value if bound is not None and bound.holds_value else None
-    return isinstance(value, cst.Call) and call_name(source, value) in _AUTHLIB_JWT_CLASSES
+    return isinstance(value, cst.Call) and call_name(source, value) in AUTHLIB_JWT_CLASSES
 
