@@ -7,9 +7,11 @@ import textwrap
 from tokenward.analysis.issuers import (
     JWT,
     RECORD,
+    ImportedIssuer,
     LifetimeParameter,
     Summary,
     may_define_issuers,
+    may_own_issuers,
     outgoing,
     summary,
 )
@@ -165,3 +167,30 @@ def test_the_screen_lets_through_an_issuer_defined_under_an_if() -> None:
                 return jwt.encode(to_encode, KEY)
         """)
     assert found.issuers == (LifetimeParameter("create_access_token", "expires_delta", 1, JWT, 4),)
+
+
+def test_the_screen_before_the_libcst_tree_finds_each_issuer_it_may_define() -> None:
+    # own_issuers' first tests over ast: a token-named function or class, a lifetime
+    # parameter defaulting to None. The record issuer is found by the screen and by
+    # own_issuers; the others are no issuer and leave the libcst tree unbuilt.
+    issuer = """
+        class PartnerApiKey(models.Model):
+            @classmethod
+            def issue(cls, partner, expires_at=None):
+                return cls.objects.create(partner=partner, expires_at=expires_at)
+        """
+    source = source_of(issuer)
+    assert may_own_issuers(source, RECORD)
+    assert [p.function for p in summary(source).issuers] == ["PartnerApiKey.issue"]
+    for other in (issuer.replace("PartnerApiKey", "Partner"),  # no token named
+                  issuer.replace("expires_at=None", "expires_at=0"),  # not None
+                  issuer.replace("expires_at", "region")):  # no lifetime
+        source = source_of(other)
+        assert not may_own_issuers(source, RECORD)
+        assert "module" not in source.__dict__
+    # An issuer the project join found in another file goes through whatever this says.
+    handed = Source("app/views.py", "go()\n", FileKind.PYTHON, Config(), imported=(
+        ImportedIssuer("app.keys.issue", LifetimeParameter("issue", "ttl", 1, RECORD, 3),
+                       "app/keys.py"),))
+    assert may_own_issuers(handed, RECORD)
+    assert not may_own_issuers(handed, JWT)

@@ -406,9 +406,10 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
     "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",
-    "rules/excessive_token_lifetime.py:NEVER_KEYS":
+    "analysis/lifetimes.py:NEVER_KEYS":
         "settings of flask-jwt-extended and knox where False/None means never (exact names)",
-    "rules/excessive_token_lifetime.py:_FLASK_JWT_CALLS": _LIBRARY,
+    "analysis/lifetimes.py:FLASK_JWT_CALLS": _LIBRARY,
+    "analysis/lifetimes.py:COOKIE_SETTERS": _LIBRARY,
     "rules/excessive_token_lifetime.py:_exp_claim()": "JWT claim keys that name a token type",
     "rules/excessive_token_lifetime.py:_never()": _VALUES,
     "rules/expiry_verification_disabled.py:_ROUTING_CLAIMS": "JWT claim names",

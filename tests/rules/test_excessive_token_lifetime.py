@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import fired, pinned, scan_snippet, settings
 from tokenward.config import Config, ConfigError
 from tokenward.rules.excessive_token_lifetime import RULE
+from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/settings.py", config: Config | None = None) -> list[int]:
@@ -303,3 +304,54 @@ def test_a_parameter_that_is_reassigned_or_not_a_lifetime_is_not_followed() -> N
             return request_token("x", 10 * 365 * 86400), make_token("y", 10 * 365 * 86400)
         """
     assert lines(code, "ops/tokens.py") == []
+
+
+# Lifetimes that are not a token's, in a file that speaks of tokens (the prefilter lets it
+# in): a plain ``exp`` local (only a subscript's or a dict's ``"exp"`` is a claim) and a
+# cache timeout. The ast screen keeps the file from libcst.
+_SCREENED_OUT = """
+from datetime import datetime, timedelta
+
+def touch(cache, key, token, claims):
+    exp = datetime.max if token is None else datetime.now() + timedelta(days=3650)
+    cache.set(key, token, timeout=86400 * 365)
+"""
+
+
+def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
+    text = textwrap.dedent(code).lstrip("\n")
+    assert RULE.wants(text.lower())  # the rule runs: its screen decides
+    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
+    return pinned(result.findings), result.parsed
+
+
+def test_a_file_naming_no_token_lifetime_is_not_parsed_for_tw304() -> None:
+    assert _scanned(_SCREENED_OUT) == ([], False)
+
+
+@pytest.mark.parametrize(("added", "found"), [
+    ('    claims["exp"] = datetime.now() + timedelta(days=365)',
+     (6, 21, '"exp" claim lets tokens live too long: 1 year; limit for refresh and API '
+             "tokens: 30 days")),
+    ('    return {"sub": key, "exp": datetime.now() + timedelta(days=365)}',
+     (6, 32, '"exp" claim lets tokens live too long: 1 year; limit for refresh and API '
+             "tokens: 30 days")),
+    ("    PASSWORD_RESET_TIMEOUT = 86400 * 7",
+     (6, 30, "PASSWORD_RESET_TIMEOUT lets tokens live too long: 7 days; limit for reset and "
+             "verification links: 1 day")),
+    ('    SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(days=1)}',
+     (6, 44, "ACCESS_TOKEN_LIFETIME lets tokens live too long: 1 day; limit for access "
+             "tokens: 1 hour")),
+    ('    cache.set_cookie("sessionid", token, max_age=86400 * 365)',
+     (6, 50, "set_cookie(max_age=) lets tokens live too long: 1 year; limit for sessions: "
+             "30 days")),
+    ("    ApiKey.objects.create(owner=key, expires_at=None)",
+     (6, 49, "create(expires_at=) lets tokens live too long: tokens never expire (refresh "
+             "and API tokens)")),
+])
+def test_the_screen_lets_each_name_the_rule_judges_through(
+        added: str, found: tuple[int, int, str]) -> None:
+    # One line added to the file above passes one test of the screen (an assignment, a
+    # subscript's or a dict's key, a keyword given a cookie setter or a credential's
+    # class), and the rule reports it.
+    assert _scanned(_SCREENED_OUT + added + "\n") == ([found], True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
+from tokenward.config import Config
 from tokenward.rules.expiry_verification_disabled import RULE
+from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -127,3 +129,38 @@ def test_long_leeway_and_config_switches() -> None:
     findings = scan_snippet(config, "gateway.yaml", [RULE])
     assert [(f.span.line, f.span.column, f.message) for f in findings] == [
         (3, 22, "JWT verification accepts expired tokens: verify_expiry is false")]
+
+
+_SCREENED_OUT = """
+import base64
+
+def read(codec, token):
+    return codec.decode(base64.b64decode(token), verify=False)
+"""
+
+
+def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
+    text = textwrap.dedent(code).lstrip("\n")
+    assert RULE.wants(text.lower())  # the rule runs: its screen decides
+    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
+    return pinned(result.findings), result.parsed
+
+
+def test_a_file_calling_no_jwt_decoder_is_not_parsed_for_tw302() -> None:
+    # ``verify`` is spelled (the prefilter lets the file in), but no call can be a decoder
+    # the rule judges: the ast screen keeps the file from libcst.
+    assert _scanned(_SCREENED_OUT) == ([], False)
+
+
+def test_the_screen_reads_a_decoder_through_the_imports() -> None:
+    # The import makes line 4's call PyJWT's decode, and the rule reports it.
+    assert _scanned(_SCREENED_OUT + "import jwt as codec\n") == (
+        [(4, 50, "jwt.decode() accepts expired tokens: verify=False")], True)
+    # A module-level authlib instance: its class is what the screen finds called.
+    authlib = ("from authlib.jose import JsonWebToken\n"
+               "codec = JsonWebToken(['HS256'])\n")
+    module_level = _SCREENED_OUT.replace("read(codec, token)", "read(token)")
+    assert _scanned(module_level) == ([], False)
+    assert _scanned(module_level + authlib) == ([(4, 12, (
+        "authlib.jose.jwt.decode() accepts expired tokens: claims never validated "
+        "(claims.validate() checks exp)"))], True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from tests.helpers import fired, pinned, scan_snippet
+from tokenward.config import Config
 from tokenward.rules.non_expiring_provider_token import RULE
+from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -176,3 +180,51 @@ def test_a_call_that_leaves_a_records_lifetime_at_none() -> None:
         (7, 12, "PartnerApiKey.issue() creates a token with expires_at left at its default "
                 "None, stored as its expiry (line 3): it never expires"),
     ]
+
+
+# Django's template lexer and a model form: ``create_token`` on no Vault client, a
+# ``Token.objects.create`` that is no DRF authtoken (not imported from it), a ``.save(``
+# (the prefilter lets the file in). The ast screen keeps the file from libcst.
+_SCREENED_OUT = """
+class Lexer:
+    def create_token(self, text, position):
+        return Token(text, position)
+
+    def tokens(self, form, user):
+        form.save(commit=False)
+        Token.objects.create(user=user)
+        return self.create_token(form.text, 0)
+"""
+
+
+def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
+    text = textwrap.dedent(code).lstrip("\n")
+    assert RULE.wants(text.lower())  # the rule runs: its screen decides
+    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
+    return pinned(result.findings), result.parsed
+
+
+def test_a_file_creating_no_provider_token_is_not_parsed_for_tw306() -> None:
+    assert _scanned(_SCREENED_OUT) == ([], False)
+
+
+@pytest.mark.parametrize(("added", "found"), [
+    ('        user.personal_access_tokens.create({"name": "ci"})',
+     (9, 9, "personal_access_tokens.create() creates a token without expires_at")),
+    ('        client.auth.token.create(policies=["app"])',
+     (9, 9, "Vault token create creates a token without ttl (inherits the mount default, "
+            "32 days unless tuned)")),
+    ('        self.vault_client.create_token(policies=["ci"])',
+     (9, 9, "Vault token create creates a token without ttl (inherits the mount default, "
+            "32 days unless tuned)")),
+    ("        key = ApiKey(owner=user, digest=form.digest)\n        key.save()",
+     (9, 15, "ApiKey(...) creates a token with no expiry field (it stays valid until "
+             "revoked)")),
+    # The import makes line 7's call DRF's: the screen reads calls through the imports.
+    ("from rest_framework.authtoken.models import Token",
+     (7, 9, "DRF authtoken creates a token that never expires (rest_framework.authtoken "
+            "has no expiry)")),
+])
+def test_the_screen_lets_each_call_the_rule_judges_through(
+        added: str, found: tuple[int, int, str]) -> None:
+    assert _scanned(_SCREENED_OUT + added + "\n") == ([found], True)

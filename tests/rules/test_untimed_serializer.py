@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet
+from tokenward.config import Config
 from tokenward.rules.untimed_serializer import RULE
+from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -138,3 +140,35 @@ def test_a_local_untimed_serializer_is_reported_where_it_reads_once_per_flaw() -
         (9, 12, "s.loads: reads URLSafeSerializer tokens, which never expire"),
         (12, 9, "URLSafeSerializer: its tokens never expire"),
     ]
+
+
+_SCREENED_OUT = """
+from django.core import signing
+
+def preview(request):
+    value = signing.dumps({"page": request.GET["page"]})
+    return signing.Signer(salt="password-reset").sign(value)
+"""
+
+
+def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
+    text = textwrap.dedent(code).lstrip("\n")
+    assert RULE.wants(text.lower())  # the rule runs: its screen decides
+    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
+    return pinned(result.findings), result.parsed
+
+
+def test_a_file_building_no_serializer_the_rule_judges_is_not_parsed_for_tw303() -> None:
+    # ``signing`` is spelled (the prefilter lets the file in), but Django's plain Signer
+    # and dumps are not what the rule judges: the ast screen keeps the file from libcst.
+    assert _scanned(_SCREENED_OUT) == ([], False)
+
+
+def test_the_screen_lets_each_serializer_the_rule_judges_through() -> None:
+    loads = '    token = signing.loads(request.GET["token"], salt="password-reset")\n'
+    assert _scanned(_SCREENED_OUT + loads) == (
+        [(6, 13, "signing.loads: called without max_age")], True)
+    # The import makes line 5's signer itsdangerous' untimed one.
+    untimed = "from itsdangerous import Signer\nsigning = None\n"
+    assert _scanned(_SCREENED_OUT.replace("signing.Signer", "Signer") + untimed) == (
+        [(5, 12, "Signer: its tokens never expire")], True)

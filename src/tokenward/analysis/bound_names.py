@@ -203,3 +203,25 @@ def _called_names(source: Source) -> frozenset[str] | None:
         head, _, rest = name.partition(".")
         found.update(f"{full}.{rest}" if rest else full for full in imported.get(head, ()))
     return frozenset(found)
+
+
+# -- over ``ast``, as :mod:`tokenward.analysis.python` reads libcst's tree ----------------
+
+def string_of(node: ast.expr | None) -> str | None:
+    """A plain string literal's value (implicit concatenations are one constant in
+    ``ast``), as ``python.string_value`` reads it; f-strings and bytes: None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def last_of(node: ast.expr | None) -> str | None:
+    """The last part of a dotted name or a subscript's literal key, as
+    ``python.last_name`` reads it (``self.api_key``, ``config["token"]``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return string_of(node.slice)
+    return None

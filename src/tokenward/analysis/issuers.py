@@ -123,41 +123,54 @@ def may_define_issuers(text: str) -> bool:
     return False
 
 
+def may_own_issuers(source: Source, sink: str) -> bool:
+    """Whether the file may define an issuer of ``sink`` (:func:`own_issuers`) or the
+    project join handed it one of another file: a screen, read from the shared ``ast``
+    tree before the libcst tree is asked for. :func:`own_issuers`' first tests, loosened:
+    a function whose name, or its class's, :func:`token_named` judges a token's, with a
+    parameter that states a lifetime and defaults to ``None``. A file ``ast`` cannot
+    screen, or whose tree is built, goes through."""
+    return any(i.parameter.sink == sink for i in source.imported) or _may_define(source)
+
+
+def _may_define(source: Source) -> bool:
+    """The screen of the file's own issuers (the project join's summary asks it too: on
+    Django's source the text test passed 4 files, none defining an issuer, which were
+    parsed only for the summary: 0.8 s of CPU in libcst)."""
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return source.fact(_may_define_issuers)
+
+
+def _may_define_issuers(source: Source) -> bool:
+    tree = source.syntax
+    assert tree is not None
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, owner = stack.pop()  # owner: the innermost class around ``node``
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                token_named(node.name) or (owner and token_named(owner))) and any(
+                states_lifetime(arg.arg) for arg in _none_defaulted(node.args)):
+            return True
+        inner = node.name if isinstance(node, ast.ClassDef) else owner
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _none_defaulted(arguments: ast.arguments) -> Iterator[ast.arg]:
+    """The parameters whose default is ``None``."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
+                   strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    return (arg for arg, default in paired
+            if isinstance(default, ast.Constant) and default.value is None)
+
+
 def summary(source: Source) -> Summary:
     """The file's summary (empty for a file that does not parse)."""
-    if not _may_hold_issuers(source) or source.index is None:
+    if not _may_define(source) or source.index is None:
         return Summary()
     return Summary(own_issuers(source))
-
-
-def _may_hold_issuers(source: Source) -> bool:
-    """The screen (``ast``, before any libcst parse): some function has a parameter that
-    states a lifetime and defaults to ``None``, and its name, or a class's in the file,
-    is token-named (what :func:`_own_issuers` asks of a function or a method, loosened:
-    any depth, any class). On Django's source the text test passes 4 files, none of which
-    defines an issuer: 0.8 s of CPU in libcst. A tree already built is read instead."""
-    if "module" in source.__dict__:
-        return True
-    tree = source.syntax
-    if tree is None:
-        return True
-    functions = [node for node in ast.walk(tree)
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 and _has_unset_lifetime(node.args)]
-    if not functions:
-        return False
-    return any(token_named(f.name) for f in functions) or any(
-        isinstance(node, ast.ClassDef) and token_named(node.name) for node in ast.walk(tree))
-
-
-def _has_unset_lifetime(args: ast.arguments) -> bool:
-    """A parameter that states a lifetime defaults to ``None`` (``ttl=None``)."""
-    positional = [*args.posonlyargs, *args.args]
-    with_default = [*zip(positional[len(positional) - len(args.defaults):], args.defaults,
-                         strict=True),
-                    *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
-    return any(isinstance(default, ast.Constant) and default.value is None
-               and states_lifetime(arg.arg) for arg, default in with_default)
 
 
 def outgoing(source: Source) -> tuple[str, ...]:
@@ -321,10 +334,16 @@ def makes_credential(call: cst.Call) -> bool:
     credential."""
     func = call.func
     while isinstance(func, cst.Attribute):
-        if names_token(func.attr.value) and func.attr.value[:1].isupper():
+        if credential_class(func.attr.value):
             return True
         func = func.value
-    return isinstance(func, cst.Name) and func.value[:1].isupper() and names_token(func.value)
+    return isinstance(func, cst.Name) and credential_class(func.value)
+
+
+def credential_class(name: str) -> bool:
+    """``ApiKey``, ``PersonalAccessToken``: a class (capitalised) that names a credential
+    (asked of each name of a call's chain, over libcst's tree and over ``ast``'s)."""
+    return name[:1].isupper() and names_token(name)
 
 
 # -- call sites ---------------------------------------------------------------------------

@@ -17,11 +17,19 @@ grammar of :mod:`tokenward.store.durations`); anything else is a settings error.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.flow import Constant, Duration
 from tokenward.analysis.python import call_name, last_name
 from tokenward.analysis.source import Source
+from tokenward.analysis.vocabulary import (
+    LifetimeName,
+    cookie_holds_token,
+    function_makes_token,
+    lifetime_name,
+    states_lifetime,
+)
 from tokenward.config import DURATION, Config, Option
 from tokenward.lazy import lazy_regex
 from tokenward.store.durations import DAY, HOUR, MINUTE, duration_seconds
@@ -71,6 +79,52 @@ def human(seconds: float) -> str:
     if seconds >= 2 * DAY:
         return f"{seconds / DAY:.1f} days"
     return f"{seconds:g} seconds"
+
+
+# -- what a keyword argument states ------------------------------------------------------
+# Settings and arguments for which False/None means "never expires".
+NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires", "token_ttl",
+                        "expires_delta", "jwt_verify_expiration", "access_token_expires",
+                        "refresh_token_expires"})
+FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "refresh"}
+COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
+
+
+@dataclass(frozen=True)
+class KeywordLifetime:
+    """What a keyword argument's name says: whose lifetime it is, and whether False or
+    None given to it means the token never expires."""
+
+    key: LifetimeName
+    never: bool
+
+
+def keyword_lifetime(word: str, callee: str, cookie: str | None,
+                     issues: bool) -> KeywordLifetime | None:
+    """What ``callee(word=...)`` states the lifetime of, or None. ``callee`` is the last
+    name of what is called; ``cookie`` the literal name a cookie setter is given first
+    (None: not a literal); ``issues`` whether the call makes a credential
+    (``ApiKey(...)``, ``issuers.makes_credential``). The one judgement for TW304's
+    keywords, over libcst's tree and over ``ast``'s in its screen."""
+    if not states_lifetime(word):
+        return None  # every answer below is about a name that states a lifetime
+    context = callee
+    if callee in COOKIE_SETTERS:
+        if cookie is None or not cookie_holds_token(cookie):
+            return None
+        context = cookie + "_cookie"
+    key = lifetime_name(word, context)
+    if key is None and context.endswith("_cookie"):
+        key = LifetimeName("session", 1)  # a cookie that holds a token: a session
+    if key is None and callee in FLASK_JWT_CALLS and word == "expires_delta":
+        key = LifetimeName(FLASK_JWT_CALLS[callee], 1)
+    # ``expires_at=None`` given to what issues a token: a credential that never expires.
+    issuer = issues or function_makes_token(callee)
+    if key is None and issuer:
+        key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
+    if key is None:
+        return None
+    return KeywordLifetime(key, word.lower() in NEVER_KEYS or issuer)
 
 
 # -- what a Python value means ------------------------------------------------------------
@@ -218,7 +272,7 @@ JWT_ENCODERS = {
     "joserfc.jwt.encode": (1, "claims"),  # joserfc: encode(header, claims, key)
 }
 # Classes whose instances encode like authlib's module-level ``jwt``.
-_AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
+AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7519.JsonWebToken",
                                   "authlib.jose.jwt.JsonWebToken"})
 
 
@@ -240,5 +294,5 @@ def authlib_instance_call(source: Source, call: cst.Call, method: str) -> bool:
         return False
     bound = source.analysis.source_binding(func.value)
     value = bound.value if bound is not None and bound.holds_value else None
-    return isinstance(value, cst.Call) and call_name(source, value) in _AUTHLIB_JWT_CLASSES
+    return isinstance(value, cst.Call) and call_name(source, value) in AUTHLIB_JWT_CLASSES
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import last_of, string_of
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
-from tokenward.analysis.issuers import forwarded_lifetimes, makes_credential
+from tokenward.analysis.issuers import credential_class, forwarded_lifetimes, makes_credential
 from tokenward.analysis.lifetimes import (
+    COOKIE_SETTERS,
     KIND_LABEL,
     LIMITS,
     NEVER,
+    NEVER_KEYS,
     OPTIONS_RULE,
     from_now,
     human,
+    keyword_lifetime,
     limits,
     seconds_of,
     until,
@@ -28,7 +33,6 @@ from tokenward.analysis.python import (
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     LifetimeName,
-    cookie_holds_token,
     function_makes_token,
     lifetime_name,
     mentions_tokens,
@@ -45,11 +49,6 @@ if TYPE_CHECKING:
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst
 
-# Settings and arguments for which False/None means "never expires".
-NEVER_KEYS = frozenset({"jwt_access_token_expires", "jwt_refresh_token_expires", "token_ttl",
-                        "expires_delta", "jwt_verify_expiration", "access_token_expires",
-                        "refresh_token_expires"})
-_FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "refresh"}
 # Bindings that set a value (``x = v``, ``x: T = v``, ``a, b = v, w``).
 _ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
 
@@ -155,52 +154,111 @@ def _exp_claim(source: Source, element: cst.CSTNode, value: cst.BaseExpression) 
 def _keyword_arguments(source: Source) -> Iterator[Hit]:
     assert source.index is not None
     for arg in source.index.of(cst.Arg):
-        if arg.keyword is None:
+        if arg.keyword is None or not states_lifetime(arg.keyword.value):
             continue
         call = source.index.parent(arg)
         if not isinstance(call, cst.Call):
             continue
         word = arg.keyword.value
         callee = last_name(call.func) or ""
-        context = callee
-        if callee in {"set_cookie", "set_signed_cookie"}:
-            cookie = positional(call, 0)
-            cookie_name = string_value(cookie.value) if cookie is not None else None
-            if cookie_name is None or not cookie_holds_token(cookie_name):
-                continue
-            context = cookie_name + "_cookie"
-        key = lifetime_name(word, context)
-        if key is None and context.endswith("_cookie") and states_lifetime(word):
-            key = LifetimeName("session", 1)  # a cookie that holds a token: a session
-        if key is None and callee in _FLASK_JWT_CALLS and word == "expires_delta":
-            key = LifetimeName(_FLASK_JWT_CALLS[callee], 1)
-        issues = states_lifetime(word) and (
-            makes_credential(call) or function_makes_token(callee))
-        if key is None and issues:
-            key = LifetimeName("refresh", 1)  # an API key or token record: the API limit
-        if key is None:
+        cookie = positional(call, 0) if callee in COOKIE_SETTERS else None
+        stated = keyword_lifetime(word, callee, string_value(cookie.value) if cookie else None,
+                                  makes_credential(call))
+        if stated is None:
             continue
-        # ``expires_at=None`` given to what issues a token: a credential that never expires.
-        never = word.lower() in NEVER_KEYS or issues
-        seconds, on = _judge(source, key, arg.value, never), None
+        seconds, on = _judge(source, stated.key, arg.value, stated.never), None
         if seconds is None:
             seconds, on = from_now(source, arg.value), None
         if seconds is None:
             seconds, on = until(source, arg.value) or (None, None)
         if seconds is not None:
-            hit = _hit(source, arg.value, f"{callee}({word}=)", key.kind, seconds, on)
+            hit = _hit(source, arg.value, f"{callee}({word}=)", stated.key.kind, seconds, on)
             if hit:
                 yield hit
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    if reports_only_proven(source) or not _may_set_lifetime(source) or source.index is None:
         return
     yield from _assignments(source)
     yield from _dict_elements(source)
     yield from _exp_items(source)
     yield from _keyword_arguments(source)
     yield from _forwarded(source)
+
+
+def _may_set_lifetime(source: Source) -> bool:
+    """The screen (``ast``): whether some name in the file could be a lifetime the rule
+    judges, each test one of the rule's own, on names only (values are not read):
+
+    - an assignment target whose last name ``lifetime_name`` reads as a token's lifetime,
+      or the ``"exp"`` item of a subscript (``_assignments``, ``_exp_items``);
+    - a literal dict key that is ``"exp"`` or such a name (``_dict_elements``);
+    - a keyword argument ``keyword_lifetime`` reads as one, or one stating a lifetime
+      given to what makes a credential (``_keyword_arguments``; ``_forwarded``'s sinks).
+
+    A tree already built is read instead; a file ``ast`` cannot screen goes through."""
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return source.fact(_lifetime_screen)
+
+
+def _lifetime_screen(source: Source) -> bool:
+    tree = source.syntax
+    assert tree is not None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            if any(_may_name_lifetime(target) for target in node.targets):
+                return True
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+            if node.value is not None and _may_name_lifetime(node.target):
+                return True
+        elif isinstance(node, ast.Dict):
+            if any(_lifetime_key(string_of(key)) for key in node.keys):
+                return True
+        elif isinstance(node, ast.Call) and any(
+                _may_state_lifetime(node, k.arg) for k in node.keywords if k.arg is not None):
+            return True
+    return False
+
+
+def _may_name_lifetime(target: ast.expr) -> bool:
+    """An assignment target (each element of a tuple or list of them) as ``Binding.last``
+    names it: a subscript by its literal key."""
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_may_name_lifetime(element) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _may_name_lifetime(target.value)
+    if isinstance(target, ast.Subscript):
+        return _lifetime_key(string_of(target.slice))
+    name = last_of(target)
+    return name is not None and lifetime_name(name) is not None
+
+
+def _lifetime_key(key: str | None) -> bool:
+    """A literal key (a dict's, a subscript's): the ``"exp"`` claim, or a lifetime."""
+    return key is not None and (key == "exp" or lifetime_name(key) is not None)
+
+
+def _may_state_lifetime(call: ast.Call, word: str) -> bool:
+    if not states_lifetime(word):
+        return False
+    callee = last_of(call.func) or ""
+    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    cookie = string_of(plain[0]) if plain and callee in COOKIE_SETTERS else None
+    issues = _may_make_credential(call.func)
+    return keyword_lifetime(word, callee, cookie, issues) is not None or issues or \
+        function_makes_token(callee)
+
+
+def _may_make_credential(func: ast.expr) -> bool:
+    """``issuers.makes_credential`` over ``ast``: a class of the call's chain names a
+    credential."""
+    while isinstance(func, ast.Attribute):
+        if credential_class(func.attr):
+            return True
+        func = func.value
+    return isinstance(func, ast.Name) and credential_class(func.id)
 
 
 def _forwarded(source: Source) -> Iterator[Hit]:
@@ -347,6 +405,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     options=tuple(LIMITS.values()),
     # "_ttl"/"ttl=" ..., not "ttl", which is in "little" and "settle".
     keywords=("expir", "lifetime", "ttl", "max_age", "cookie_age", "timeout", "\"exp\"", "'exp'"),

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.lifetimes import LIMITS, authlib_instance_call, human, seconds_of
+from tokenward.analysis.lifetimes import (
+    AUTHLIB_JWT_CLASSES,
+    LIMITS,
+    authlib_instance_call,
+    human,
+    seconds_of,
+)
 from tokenward.analysis.python import call_name, keyword, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import function_reads_unverified
@@ -126,7 +133,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     if source.kind is not FileKind.PYTHON:
         yield from _config(source)
         return
-    if source.index is None:
+    if not _may_decode(source) or source.index is None:
         return
     for call in source.index.of(cst.Call):
         name = call_name(source, call)
@@ -145,6 +152,22 @@ def _detect(source: Source) -> Iterator[Hit]:
             yield Hit(span=source.span(call), target=f"{name}()",
                       detail="claims never validated (claims.validate() checks exp)",
                       code=source.code(call), fixable=False)
+
+
+# What a file must call for the rule to report in it: a decoder it judges, or the class of
+# an authlib instance whose ``decode`` it judges (``authlib_instance_call``).
+_SCREENED_CALLS = DECODERS | AUTHLIB_DECODERS | AUTHLIB_JWT_CLASSES
+
+
+def _may_decode(source: Source) -> bool:
+    """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``, by a qualified
+    name read through its imports (``bound_names.called_names``, a superset of what
+    ``call_name`` answers). A tree already built is read instead; a file ``ast`` cannot
+    screen goes through."""
+    if "module" in source.__dict__:
+        return True
+    called = called_names(source)
+    return called is None or not called.isdisjoint(_SCREENED_CALLS)
 
 
 RULE = Rule(
@@ -186,6 +209,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     fix="remove-verify-exp-off",
     keywords=("verify_exp", "verify_signature", "verify", "authlib", "joserfc",
               "leeway", "validate_exp", "check_exp", "verifyexp"),

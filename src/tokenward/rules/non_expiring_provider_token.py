@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import called_names, last_of
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.issuers import RECORD, defaulted_calls
+from tokenward.analysis.issuers import RECORD, defaulted_calls, may_own_issuers
 from tokenward.analysis.lifetimes import LIMITS, human, until
 from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
@@ -234,7 +236,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield from _vault_cli(source)
         yield from _kubectl_cli(source)
         return
-    if source.index is None:
+    if not _may_create(source) or source.index is None:
         return
     for call in source.index.of(cst.Call):
         hit = (_gitlab(source, call) or _vault(source, call) or _drf_authtoken(source, call)
@@ -248,6 +250,65 @@ def _detect(source: Source) -> Iterator[Hit]:
                   detail=f"with {found.parameter.parameter} left at its default None, "
                          f"stored as its expiry ({found.where}): it never expires",
                   code=source.code(found.call), fixable=False)
+
+
+def _may_create(source: Source) -> bool:
+    """The screen (``ast``): whether a call of the file could pass the first tests each
+    finder puts it to, loosened:
+
+    - ``create()`` on a GitLab manager, with an argument (``_gitlab``);
+    - a string that spells a GitLab token endpoint or Heroku's authorizations, which the
+      URL of a raw POST must hold (``_raw_post``);
+    - ``create_token()`` on anything, ``create()``/``create_orphan()`` on an ``auth.token``
+      chain (``_vault``);
+    - a call that may be DRF authtoken's ``Token.objects`` create (``_drf_authtoken``,
+      through the imports: ``bound_names.called_names``);
+    - a class naming an API key or token, called with keyword fields only, none a lifetime
+      (``_credential_record``);
+    - an issuer of this file or of another one, for ``defaulted_calls``
+      (``issuers.may_own_issuers``).
+
+    A tree already built is read instead; a file ``ast`` cannot screen goes through."""
+    if "module" in source.__dict__ or source.syntax is None:
+        return True
+    return may_own_issuers(source, RECORD) or source.fact(_provider_screen)
+
+
+def _provider_screen(source: Source) -> bool:
+    tree, called = source.syntax, called_names(source)
+    assert tree is not None and called is not None
+    if any(name.startswith(_DRF_TOKEN) and name[len(_DRF_TOKEN):] in _DRF_CREATES
+           for name in called):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _may_create_token(source, node):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and any(
+                path in node.value for path in (*_GITLAB_PATHS, "/oauth/authorizations")):
+            return True
+    return False
+
+
+def _may_create_token(source: Source, call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr == "create" and last_of(func.value) in GITLAB_MANAGERS and (
+                call.args or call.keywords):
+            return True
+        if func.attr == "create_token":
+            # ``_vault`` reads the receiver's code: here the callee's, brackets and
+            # comments included (``create_token`` spells neither word).
+            code = ast.get_source_segment(source.text, func)
+            return code is None or "client" in code.lower() or "vault" in code.lower()
+        # ``_vault``: the receiver's code ends with ``auth.token``: ``x.auth.token``,
+        # ``oauth.token`` (any other receiver's code ends with a bracket or a quote).
+        return func.attr in VAULT_CREATE and isinstance(func.value, ast.Attribute) \
+            and func.value.attr == "token" and (last_of(func.value.value) or "").endswith(
+                "auth")
+    return (isinstance(func, ast.Name) and func.id[:1].isupper()
+            and secret_kind(func.id) in {"API key", "token"} and not call.args
+            and bool(call.keywords) and all(
+                k.arg is not None and not states_lifetime(k.arg) for k in call.keywords))
 
 
 RULE = Rule(
@@ -298,6 +359,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | {FileKind.SHELL, FileKind.DOCKERFILE, FileKind.YAML},
+    screens=True,
     options=(_LIMIT,),
     reads_imported=True,
     keywords=("access_tokens", "deploy_tokens", "impersonation", "auth.token", "create_token",

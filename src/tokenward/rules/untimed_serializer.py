@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import (
@@ -114,7 +115,7 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    if reports_only_proven(source) or not _may_sign(source) or source.index is None:
         return
     binds = _Bindings(source)
     yield from _untimed_hits(source)
@@ -137,6 +138,23 @@ def _detect(source: Source) -> Iterator[Hit]:
             yield Hit(span=source.span(call), target=f"{source.code(func.value)}."
                       f"{func.attr.value}", detail="called without max_age",
                       code=source.code(call), fixable=False)
+
+
+# What a file must call for the rule to report in it: every finding starts from a
+# serializer or signer it builds (directly, or through a factory of the file whose return
+# builds one), or from Django's ``signing.loads``.
+_SCREENED_CALLS = UNTIMED | TIMED | {DJANGO_LOADS}
+
+
+def _may_sign(source: Source) -> bool:
+    """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``, by a qualified
+    name read through its imports (``bound_names.called_names``, a superset of what
+    ``call_name`` answers). A tree already built is read instead; a file ``ast`` cannot
+    screen goes through."""
+    if "module" in source.__dict__:
+        return True
+    called = called_names(source)
+    return called is None or not called.isdisjoint(_SCREENED_CALLS)
 
 
 def _untimed_hits(source: Source) -> Iterator[Hit]:
@@ -302,6 +320,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    screens=True,
     keywords=("itsdangerous", "signing", "timestampsigner"),
     bad=(
         Example(
