@@ -313,3 +313,17 @@ def test_an_fstring_read_as_written_where_ast_reads_it_decoded() -> None:
     code = ("def check(value):\n"
             "    raise ValueError(f'xsecret" + "\\t" * 16 + ": {value}')\n")
     assert lines(code, "app/check.py") == [2]
+
+
+def test_the_prefilter_finds_the_sinks_and_bindings_it_always_found() -> None:
+    # The patterns were rewritten for speed (a lookahead of first characters, possessive
+    # quantifiers): these are the matches the plain spelling makes, edge cases included.
+    from tokenward.rules.token_logged import _BOUND, _SINK_MARKERS
+
+    text = ("log.info(x)\npprint(y) ; warnings.warn(z)\nraise\tE\nx.print(t)\n"
+            "sentry_sdk.capture_exception(e)\nprinter(q) ; preprint(q) ; echo $t\n")
+    assert [m.group(0) for m in _SINK_MARKERS.finditer(text)] == [
+        ".info(", "pprint", ".warn(", "raise\t", ".print(", "capture_exception(", "echo"]
+    text = ("abc = 1\nfoo: bar = 2\nxy = 3\nlong_name  == 4\nal_pha_9: dict[str, int]=5\n"
+            "ok_1 : x\n= 6\nmax(one=1)\n")
+    assert [m.group(1) for m in _BOUND.finditer(text)] == ["abc", "foo", "al_pha_9", "one"]
