@@ -72,3 +72,31 @@ def test_a_key_the_provider_takes_only_in_the_query_is_not_the_callers_mistake()
     found = scan_snippet(code, "app/client.py", rules=[RULE])
     assert [(f.span.line, f.target) for f in found if f.rule_id == RULE.id] == [
         (8, "api_key"), (9, "access_token")]
+
+
+def test_a_file_spelling_no_credential_parameter_is_not_parsed_for_tw602() -> None:
+    # `params=` with `token` near it (the text prefilter lets the file in), but no string
+    # spells a credential's query parameter and no `params=` dict holds one: the ast
+    # screen leaves the libcst tree unbuilt.
+    from tokenward.config import Config
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    code = ("def search(session, term, page, token):\n"                                # 1
+            "    # the API token goes in a header\n"                                   # 2
+            "    url = f'https://api.example.com/search?q={term}&page={page}'\n"       # 3
+            "    return session.get(url, params={'limit': 10})\n")                     # 4
+    assert RULE.wants(code.lower())
+    result = scan_file(FileTask("app/client.py", code.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)
+    leak = code.replace("&page={page}", "&access_token={token}")
+    assert lines(leak, "app/client.py") == [3]
+
+
+def test_the_screen_reads_params_a_helper_returns() -> None:
+    # ``params=_auth()``: the dict a same-module helper returns holds the key (line 3).
+    code = ("import requests\n"                                                        # 1
+            "def _auth():\n"                                                           # 2
+            "    return {'api_key': KEY}\n"                                            # 3
+            "def fetch(url):\n"                                                        # 4
+            "    return requests.get(url, params=_auth())\n")                          # 5
+    assert lines(code, "app/client.py") == [5]

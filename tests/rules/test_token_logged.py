@@ -265,3 +265,65 @@ def test_the_response_of_a_login_is_the_credential_it_grants() -> None:
     assert pinned(scan_snippet(code, "client.py", rules=[RULE])) == [
         (6, 5, f"content is written to output (print): {_LEAK}"),
         (10, 5, f"hook is written to a log (log.debug): {_LEAK}")]
+
+
+def _scanned(code: str, path: str = "app/auth.py") -> tuple[tuple[object, ...], bool]:
+    from tokenward.config import Config
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    result = scan_file(FileTask(path, code.encode()), Config(), [RULE])
+    return result.findings, result.parsed
+
+
+def test_a_file_writing_no_credential_is_not_parsed_for_tw601() -> None:
+    # `raise` and a password are spelled side by side (the text prefilter lets the file
+    # in), but no message carries a credential: the ast screen leaves the libcst tree
+    # unbuilt.
+    code = ("import logging\n"                                                      # 1
+            "log = logging.getLogger(__name__)\n"                                   # 2
+            "def login(user, password):\n"                                          # 3
+            "    if not user.check_password(password):\n"                           # 4
+            "        raise ValueError('The password is wrong')\n"                   # 5
+            "    log.info('user %s logged in', user.username)\n")                   # 6
+    assert RULE.wants(code.lower())
+    assert _scanned(code) == ((), False)
+    leak = code.replace("'The password is wrong'", "f'wrong password {password}'")
+    assert lines(leak, "app/auth.py") == [5]
+
+
+def test_the_screen_follows_names_and_imports_as_the_rule_does() -> None:
+    # A logger made through an aliased factory (line 2), a message built two names away
+    # (lines 5-6) and a body dict named for nothing (lines 8-9): each still fires.
+    code = ("from logging import getLogger as make\n"                               # 1
+            "audit = make('audit')\n"                                               # 2
+            "def send(client, secret):\n"                                           # 3
+            "    text = 'sent ' + secret\n"                                         # 4
+            "    line = text\n"                                                     # 5
+            "    audit.warning(line)\n"                                             # 6
+            "def post(client, pw):\n"                                               # 7
+            "    body = {'password': pw}\n"                                         # 8
+            "    print(body)\n")                                                    # 9
+    assert lines(code, "app/audit.py") == [6, 9]
+
+
+def test_an_fstring_read_as_written_where_ast_reads_it_decoded() -> None:
+    # libcst's f-string text keeps the escapes as written: its last 40 characters end in
+    # "secret\t\t...", which names the generic `value`; decoded, the text is shorter and
+    # its one word is "xsecret". The screen must not judge by the decoded text there.
+    code = ("def check(value):\n"
+            "    raise ValueError(f'xsecret" + "\\t" * 16 + ": {value}')\n")
+    assert lines(code, "app/check.py") == [2]
+
+
+def test_the_prefilter_finds_the_sinks_and_bindings_it_always_found() -> None:
+    # The patterns were rewritten for speed (a lookahead of first characters, possessive
+    # quantifiers): these are the matches the plain spelling makes, edge cases included.
+    from tokenward.rules.token_logged import _BOUND, _SINK_MARKERS
+
+    text = ("log.info(x)\npprint(y) ; warnings.warn(z)\nraise\tE\nx.print(t)\n"
+            "sentry_sdk.capture_exception(e)\nprinter(q) ; preprint(q) ; echo $t\n")
+    assert [m.group(0) for m in _SINK_MARKERS.finditer(text)] == [
+        ".info(", "pprint", ".warn(", "raise\t", ".print(", "capture_exception(", "echo"]
+    text = ("abc = 1\nfoo: bar = 2\nxy = 3\nlong_name  == 4\nal_pha_9: dict[str, int]=5\n"
+            "ok_1 : x\n= 6\nmax(one=1)\n")
+    assert [m.group(1) for m in _BOUND.finditer(text)] == ["abc", "foo", "al_pha_9", "one"]

@@ -18,6 +18,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.syntax_flow import imported_names
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots
 
 if TYPE_CHECKING:
@@ -181,19 +182,9 @@ def _called_names(source: Source) -> frozenset[str] | None:
     imported: dict[str, set[str]] = {}
     dotted: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                local = alias.asname or alias.name.split(".")[0]
-                imported.setdefault(local, set()).add(
-                    alias.name if alias.asname else local)
-        elif isinstance(node, ast.ImportFrom):
-            module = "." * node.level + (node.module or "")
-            if module and not module.endswith("."):
-                module += "."
-            for alias in node.names:
-                if alias.name != "*":
-                    imported.setdefault(alias.asname or alias.name, set()).add(
-                        f"{module}{alias.name}")
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for local, full in imported_names(node):
+                imported.setdefault(local, set()).add(full)
         elif isinstance(node, ast.Call):
             name = _dotted(node.func)
             if name is not None:

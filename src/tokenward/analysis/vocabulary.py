@@ -1047,11 +1047,17 @@ _GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr", "key",
 _PROSE_CREDENTIALS = frozenset(w for w in _CREDENTIAL_HEADS if len(w) >= 6)
 
 
+def names_generic_holder(name: str) -> bool:
+    """``header``, ``value``, ``creds``: a name that says what holds a value, not what it
+    is (only the text around it can say that: :func:`described_as_credential`)."""
+    words = name_words(name)
+    return bool(words) and words[-1] in _GENERIC_HOLDERS
+
+
 def described_as_credential(name: str, text_before: str) -> bool:
     """A generically named value (``header``, ``value``, ``creds``) that the text before it
     names a credential: ``"malformed Authorization header: "``, ``"api key="``."""
-    words = name_words(name)
-    if not words or words[-1] not in _GENERIC_HOLDERS:
+    if not names_generic_holder(name):
         return False
     prose = [_PLURALS.get(w, w) for w in name_words(text_before[-40:])]
     return any(w in _PROSE_CREDENTIALS for w in prose) or any(

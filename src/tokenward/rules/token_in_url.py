@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from tokenward.analysis.credentials import dict_items, is_http_call
 from tokenward.analysis.providers import key_required_in_query
 from tokenward.analysis.python import keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.syntax_flow import syntax_flow
 from tokenward.analysis.vocabulary import (
     carries_credential,
     has_secret_word,
@@ -45,6 +47,9 @@ def _detect(source: Source) -> Iterator[Hit]:
 # --- Python -------------------------------------------------------------------------------
 
 def _detect_python(source: Source) -> Iterator[Hit]:
+    # The screen first: no query parameter a credential could fill, no libcst tree to build.
+    if not _may_put_in_query(source):
+        return
     index = source.index
     if index is None:
         return
@@ -56,6 +61,40 @@ def _detect_python(source: Source) -> Iterator[Hit]:
             yield hit
     for call in index.of(cst.Call):
         yield from _params_hits(source, call)
+
+
+# Every ``?name=`` / ``&name=`` a string spells: where the rule's patterns (``_PARAM_AT_END``,
+# ``_PARAM_TEMPLATE``) match, this matches the same name.
+_ANY_PARAM = lazy_regex(r"[?&]([A-Za-z][\w\-]*)=")
+
+
+def _may_put_in_query(source: Source) -> bool:
+    """The screen (``ast``): a string that spells a query parameter named like a credential
+    (``url_param_credential``: an f-string's text, a template, a left operand of ``+``,
+    whichever; Python's parser joins implicit concatenations, which only adds), or a
+    ``params=`` whose dict may hold such a key (``SyntaxFlow.dict_keys``). Values, one-time
+    links and providers that require a key in the query are not looked at. A tree already
+    built is read instead; a file ``ast`` cannot screen goes through."""
+    if "module" in source.__dict__:
+        return True
+    return source.fact(_screen)
+
+
+def _screen(source: Source) -> bool:
+    flow = syntax_flow(source)
+    if flow is None:
+        return True
+    for node in ast.walk(flow.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if "=" in node.value and any(url_param_credential(m.group(1).lower()) is not None
+                                         for m in _ANY_PARAM.finditer(node.value)):
+                return True
+        elif isinstance(node, ast.Call) and any(
+                k.arg == "params" and any(url_param_credential(key.lower()) is not None
+                                          for key in flow.dict_keys(k.value))
+                for k in node.keywords):
+            return True
+    return False
 
 
 def _url_text(source: Source, node: cst.CSTNode) -> str:
@@ -270,6 +309,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     keywords=("=",),
     prefilter=_may_build_query,
     bad=_BAD,

@@ -1,0 +1,195 @@
+"""Where a Python file's names may get their values, read loosely from its ``ast`` tree.
+
+For the rules' screens (``Rule.screens``): before a rule asks for the libcst tree and its
+semantic model (analysis/flow.py), it may ask here whether the file could hold what it
+looks for at all. Every answer is a superset of the model's: a name is followed to every
+value the file binds to that identifier anywhere (a name, an attribute or an item of it,
+in any scope), and a call's name is taken both as spelt and through every import that
+binds its head. A screen built on these answers lets through every file the rule could
+fire on.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tokenward.analysis.source import Source
+
+
+@dataclass(frozen=True)
+class SyntaxFlow:
+    """A file's ``ast`` tree with its imports, its bound values and its functions' returns,
+    each by identifier."""
+
+    tree: ast.Module
+    # local name -> every qualified name an import binds it to
+    imports: Mapping[str, frozenset[str]]
+    # identifier -> every value bound to a name, attribute or item with that last name
+    values: Mapping[str, tuple[ast.expr, ...]]
+    # function name -> every value a ``return`` of a function so named gives
+    returns: Mapping[str, tuple[ast.expr, ...]]
+
+    def qualified(self, node: ast.expr) -> frozenset[str]:
+        """Every qualified name of a dotted expression (``ImportTable.resolve``, loosened:
+        the name as spelt, and through each import of its head); empty when not dotted."""
+        name = dotted(node)
+        if name is None:
+            return frozenset()
+        head, _, rest = name.partition(".")
+        return frozenset({name, *(f"{full}.{rest}" if rest else full
+                                  for full in self.imports.get(head, ()))})
+
+    def reachable(self, node: ast.expr) -> Iterator[ast.expr]:
+        """Every value ``Analysis.resolve`` could end at from ``node`` (a name or an
+        attribute), and every value on the way: bindings are followed through names and
+        attributes, each identifier once."""
+        seen: set[str] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            identifier = last_identifier(current)
+            if identifier is None or identifier in seen:
+                continue
+            seen.add(identifier)
+            for value in self.values.get(identifier, ()):
+                yield value
+                if isinstance(value, ast.Name | ast.Attribute):
+                    stack.append(value)
+
+    def dict_keys(self, node: ast.expr) -> Iterator[str]:
+        """Every key ``credentials.dict_items`` could yield for ``node``: the string keys of
+        a dict literal, the keywords of ``dict(...)``, through names and through the dicts a
+        same-module function of the called name returns."""
+        for value in (node, *self.reachable(node)) if _follows(node) else (node,):
+            if isinstance(value, ast.Dict):
+                yield from dict_literal_keys(value)
+            elif isinstance(value, ast.Call):
+                if isinstance(value.func, ast.Name) and value.func.id == "dict":
+                    yield from (k.arg for k in value.keywords if k.arg is not None)
+                else:
+                    yield from self.returned_dict_keys(value)
+
+    def returned_dict_keys(self, call: ast.Call) -> Iterator[str]:
+        """The string keys of every dict literal a function named like the callee
+        returns (``credentials.returned_dict``: ``def _auth(): return {...}``)."""
+        name = last_identifier(call.func)
+        for value in self.returns.get(name or "", ()):
+            if isinstance(value, ast.Dict):
+                yield from dict_literal_keys(value)
+
+
+def syntax_flow(source: Source) -> SyntaxFlow | None:
+    """The file's :class:`SyntaxFlow`, built once, or None when ``ast`` cannot screen it
+    (``Source.syntax``)."""
+    return source.fact(_build)
+
+
+def _build(source: Source) -> SyntaxFlow | None:
+    tree = source.syntax
+    if tree is None:
+        return None
+    imports: dict[str, set[str]] = {}
+    values: dict[str, list[ast.expr]] = {}
+    returns: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for local, full in imported_names(node):
+                imports.setdefault(local, set()).add(full)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                _bind(values, target, node.value)
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+            if node.value is not None:
+                _bind(values, node.target, node.value)
+        elif isinstance(node, ast.withitem):
+            if node.optional_vars is not None:
+                _bind(values, node.optional_vars, node.context_expr)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            returned = returns.setdefault(node.name, [])
+            # Nested functions' returns too: a superset of the function's own.
+            returned.extend(n.value for n in ast.walk(node)
+                            if isinstance(n, ast.Return) and n.value is not None)
+    return SyntaxFlow(tree, {k: frozenset(v) for k, v in imports.items()},
+                      {k: tuple(v) for k, v in values.items()},
+                      {k: tuple(v) for k, v in returns.items()})
+
+
+def imported_names(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
+    """(local name, qualified name) for each name an import binds, as ``ImportTable``
+    reads them (a relative import keeps its dots)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield local, alias.name if alias.asname else local
+        return
+    module = "." * node.level + (node.module or "")
+    if module and not module.endswith("."):
+        module += "."
+    for alias in node.names:
+        if alias.name != "*":
+            yield alias.asname or alias.name, f"{module}{alias.name}"
+
+
+def _bind(values: dict[str, list[ast.expr]], target: ast.expr, value: ast.expr) -> None:
+    """Record ``value`` under the target's identifier. Unpacking (``a, b = x, y``) binds
+    each name to every element (the model pairs them; a superset); from anything but a
+    tuple or list it binds no value the model follows."""
+    if isinstance(target, ast.Tuple | ast.List):
+        if isinstance(value, ast.Tuple | ast.List):
+            for element in target.elts:
+                for held in value.elts:
+                    _bind(values, element, held.value if isinstance(held, ast.Starred)
+                          else held)
+        return
+    if isinstance(target, ast.Subscript):  # d["k"] = v: the model binds it under ``d``
+        target = target.value
+    identifier = last_identifier(target)
+    if identifier is not None:
+        values.setdefault(identifier, []).append(value)
+
+
+def _follows(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name | ast.Attribute)
+
+
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None (``python.dotted_name``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+def last_identifier(node: ast.expr) -> str | None:
+    """The identifier a name or attribute ends in (``self.api_key`` -> ``api_key``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def last_name(node: ast.expr) -> str | None:
+    """``python.last_name`` over ``ast``: the last part of a dotted name or a subscript's
+    string key (``config["token"]`` -> ``token``)."""
+    if isinstance(node, ast.Subscript):
+        return string_value(node.slice)
+    return last_identifier(node)
+
+
+def string_value(node: ast.expr | None) -> str | None:
+    """The value of a string literal (``python.string_value``; Python's parser joins an
+    implicit concatenation into one)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def dict_literal_keys(node: ast.Dict) -> Iterator[str]:
+    return (key for key in map(string_value, node.keys) if key is not None)
