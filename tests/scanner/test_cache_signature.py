@@ -234,3 +234,18 @@ def test_the_project_join_reads_no_file_its_name_rules_out_of_python(
     # Markdown and JSON files that spell it stay unread.
     tree = {"auth.py", "security.py", "notes.md", "data.json"}
     assert sorted(p for p in reads.paths if p in tree) == ["auth.py", "security.py"]
+
+
+def test_a_file_not_fully_analysed_is_served_from_the_cache_with_that_kind(
+        tmp_path: Path, cache_home: Path, later: None) -> None:
+    # Not valid UTF-8: read as Latin-1, and the gate fails on it. The same bytes say the
+    # same again, so the cache keeps it (flask's CHANGES.rst was scanned in every warm run).
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"caf\xe9 au lait\n")
+    os.utime(path, ns=(OLD, OLD))
+    first = scan([path], Config(), rules=RULES, use_cache=True)
+    second = scan([path], Config(), rules=RULES, use_cache=True)
+    assert (first.stats["cache_hits"], second.stats["cache_hits"]) == (0, 1)
+    assert [(e.message, e.unscanned) for e in second.errors] == [
+        (e.message, e.unscanned) for e in first.errors]
+    assert [e.unscanned for e in second.errors] == [True]

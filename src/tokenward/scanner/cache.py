@@ -56,11 +56,12 @@ from tokenward.trust import distrust
 
 __all__ = ["DEFAULT_LIMITS", "CacheLimits", "ResultCache", "cache_dir"]
 
-DB_NAME = "results-v3.sqlite"
-SCHEMA = 3
+DB_NAME = "results-v4.sqlite"
+SCHEMA = 4
 # Earlier caches: v1 unbounded, unauthenticated, and holding the old published secret
-# hashes; v2 with signature rows that pointed to content rows.
-_RETIRED = ("results-v1.sqlite", "results-v2.sqlite")
+# hashes; v2 with signature rows that pointed to content rows; v3 kept errors as messages
+# only (a result not fully analysed was not cached).
+_RETIRED = ("results-v1.sqlite", "results-v2.sqlite", "results-v3.sqlite")
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DAY = 24 * 3600
@@ -479,7 +480,9 @@ def _encode(result: FileResult) -> str:
         findings.append(data)
     return json.dumps({
         "findings": findings,
-        "errors": [e.message for e in result.errors],
+        # An error the gate fails on keeps its kind (a plain message is the common case).
+        "errors": [{"message": e.message, "unscanned": True} if e.unscanned else e.message
+                   for e in result.errors],
         "skipped": result.skipped.reason if result.skipped else None,
         "summary": result.summary.to_json() if result.summary else None,
     })
@@ -490,7 +493,8 @@ def _decode(path: str, data: dict[str, Any]) -> FileResult:
     return FileResult(
         path,
         tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
-        tuple(ScanError(path, str(m)) for m in data["errors"]),
+        tuple(ScanError(path, str(e["message"]), unscanned=bool(e["unscanned"]))
+              if isinstance(e, dict) else ScanError(path, str(e)) for e in data["errors"]),
         skipped,
         cached=True,
         summary=Summary.from_json(data["summary"]) if data["summary"] else None,

@@ -622,13 +622,14 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
             if progress:
                 progress(done, total)
     if cache is not None:
-        # The cache keeps error messages only: a result whose errors must keep their kind
-        # (internal, unscanned: what the gate fails on) is scanned again next time.
+        # A result that says the file was not fully analysed (undecodable text, NUL bytes,
+        # code too deep for the parser) follows from the content alone: it is kept with
+        # that kind, so the gate fails on it again without scanning it again. One with an
+        # internal error (a rule's crash, a dead worker) is scanned again next time.
         cache.put_many(
             (task, results[index]) for index, task in pending
             if (task.data is not None or task.blob is not None) and task.skipped is None
-            and task.error is None
-            and not any(e.internal or e.unscanned for e in results[index].errors)
+            and task.error is None and not any(e.internal for e in results[index].errors)
         )
         # A file read this run whose result came from its content: its signature now
         # names that content too.
