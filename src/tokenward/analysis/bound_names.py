@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.syntax_flow import imported_names
+from tokenward.analysis.syntax_flow import dotted, imported_names
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots
 
 if TYPE_CHECKING:
@@ -133,22 +134,13 @@ def _target_names(node: ast.expr | None) -> Iterator[str]:
         yield node.id
     elif isinstance(node, ast.Attribute):
         yield node.attr
-        dotted = _dotted(node)  # ``session.auth``: a pair's name is judged whole
-        if dotted is not None:
-            yield dotted
+        name = dotted(node)  # ``session.auth``: a pair's name is judged whole
+        if name is not None:
+            yield name
     elif isinstance(node, ast.Subscript):
         yield from _string(node.slice)
     else:
         yield from _string(node)
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 def _string(node: ast.expr | None) -> Iterator[str]:
@@ -175,44 +167,33 @@ def called_names(source: Source) -> frozenset[str] | None:
     return source.fact(_called_names)
 
 
+def may_call(source: Source, names: AbstractSet[str]) -> bool:
+    """The screen of a rule whose every finding starts from a call of one of ``names``
+    (qualified): the file calls one, read through its imports (:func:`called_names`, a
+    superset of what ``call_name`` answers). A tree already built is read instead; a file
+    ``ast`` cannot screen goes through."""
+    if "module" in source.__dict__:
+        return True
+    called = called_names(source)
+    return called is None or not called.isdisjoint(names)
+
+
 def _called_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:
         return None
     imported: dict[str, set[str]] = {}
-    dotted: set[str] = set()
+    called: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             for local, full in imported_names(node):
                 imported.setdefault(local, set()).add(full)
         elif isinstance(node, ast.Call):
-            name = _dotted(node.func)
+            name = dotted(node.func)
             if name is not None:
-                dotted.add(name)
-    found = set(dotted)
-    for name in dotted:
+                called.add(name)
+    found = set(called)
+    for name in called:
         head, _, rest = name.partition(".")
         found.update(f"{full}.{rest}" if rest else full for full in imported.get(head, ()))
     return frozenset(found)
-
-
-# -- over ``ast``, as :mod:`tokenward.analysis.python` reads libcst's tree ----------------
-
-def string_of(node: ast.expr | None) -> str | None:
-    """A plain string literal's value (implicit concatenations are one constant in
-    ``ast``), as ``python.string_value`` reads it; f-strings and bytes: None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def last_of(node: ast.expr | None) -> str | None:
-    """The last part of a dotted name or a subscript's literal key, as
-    ``python.last_name`` reads it (``self.api_key``, ``config["token"]``)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript):
-        return string_of(node.slice)
-    return None

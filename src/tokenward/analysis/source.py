@@ -557,6 +557,15 @@ class Source:
         assert self.module is not None and index is not None, "the file did not parse"
         return Analysis(self.module, index)
 
+    def screened(self, screen: Callable[[Source], bool]) -> bool:
+        """Whether a rule's screen (``Rule.screens``) lets the file through to its libcst
+        tree: yes when that tree is built already (the rule reads it: cheaper than the
+        screen) or ``ast`` cannot read the file (libcst may); else ``screen(self)`` over
+        the shared ``ast`` tree (:attr:`syntax`), computed once per file."""
+        if "module" in self.__dict__ or self.syntax is None:
+            return True
+        return self.fact(screen)
+
     def fact(self, build: Callable[[Source], T]) -> T:
         """``build(self)``, computed once per file: for facts a helper derives from the
         whole file (the HTTP clients that carry credentials, the seeded generators)."""

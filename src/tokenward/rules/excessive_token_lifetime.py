@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import last_of, string_of
+from tokenward.analysis import syntax_flow
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.issuers import credential_class, forwarded_lifetimes, makes_credential
@@ -198,9 +198,7 @@ def _may_set_lifetime(source: Source) -> bool:
       given to what makes a credential (``_keyword_arguments``; ``_forwarded``'s sinks).
 
     A tree already built is read instead; a file ``ast`` cannot screen goes through."""
-    if "module" in source.__dict__ or source.syntax is None:
-        return True
-    return source.fact(_lifetime_screen)
+    return source.screened(_lifetime_screen)
 
 
 def _lifetime_screen(source: Source) -> bool:
@@ -214,7 +212,7 @@ def _lifetime_screen(source: Source) -> bool:
             if node.value is not None and _may_name_lifetime(node.target):
                 return True
         elif isinstance(node, ast.Dict):
-            if any(_lifetime_key(string_of(key)) for key in node.keys):
+            if any(_lifetime_key(syntax_flow.string_value(key)) for key in node.keys):
                 return True
         elif isinstance(node, ast.Call) and any(
                 _may_state_lifetime(node, k.arg) for k in node.keywords if k.arg is not None):
@@ -230,8 +228,8 @@ def _may_name_lifetime(target: ast.expr) -> bool:
     if isinstance(target, ast.Starred):
         return _may_name_lifetime(target.value)
     if isinstance(target, ast.Subscript):
-        return _lifetime_key(string_of(target.slice))
-    name = last_of(target)
+        return _lifetime_key(syntax_flow.string_value(target.slice))
+    name = syntax_flow.last_name(target)
     return name is not None and lifetime_name(name) is not None
 
 
@@ -243,9 +241,9 @@ def _lifetime_key(key: str | None) -> bool:
 def _may_state_lifetime(call: ast.Call, word: str) -> bool:
     if not states_lifetime(word):
         return False
-    callee = last_of(call.func) or ""
+    callee = syntax_flow.last_name(call.func) or ""
     plain = [a for a in call.args if not isinstance(a, ast.Starred)]
-    cookie = string_of(plain[0]) if plain and callee in COOKIE_SETTERS else None
+    cookie = syntax_flow.string_value(plain[0]) if plain and callee in COOKIE_SETTERS else None
     issues = _may_make_credential(call.func)
     return keyword_lifetime(word, callee, cookie, issues) is not None or issues or \
         function_makes_token(callee)

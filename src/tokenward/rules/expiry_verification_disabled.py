@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import called_names
+from tokenward.analysis.bound_names import may_call
 from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
@@ -160,14 +160,8 @@ _SCREENED_CALLS = DECODERS | AUTHLIB_DECODERS | AUTHLIB_JWT_CLASSES
 
 
 def _may_decode(source: Source) -> bool:
-    """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``, by a qualified
-    name read through its imports (``bound_names.called_names``, a superset of what
-    ``call_name`` answers). A tree already built is read instead; a file ``ast`` cannot
-    screen goes through."""
-    if "module" in source.__dict__:
-        return True
-    called = called_names(source)
-    return called is None or not called.isdisjoint(_SCREENED_CALLS)
+    """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``."""
+    return may_call(source, _SCREENED_CALLS)
 
 
 RULE = Rule(

@@ -598,9 +598,7 @@ def may_bind_secret(source: Source) -> bool:
       :func:`_bearer_formatted`; a piece that does not parse alone lets the file through.
 
     A tree already built is read instead; a file ``ast`` cannot screen goes through."""
-    if "module" in source.__dict__ or source.syntax is None:
-        return True
-    return source.fact(_secret_screen)
+    return source.screened(_secret_screen)
 
 
 def _secret_screen(source: Source) -> bool:

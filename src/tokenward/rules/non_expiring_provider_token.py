@@ -6,7 +6,8 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import called_names, last_of
+from tokenward.analysis import syntax_flow
+from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.issuers import RECORD, defaulted_calls, may_own_issuers
@@ -269,9 +270,7 @@ def _may_create(source: Source) -> bool:
       (``issuers.may_own_issuers``).
 
     A tree already built is read instead; a file ``ast`` cannot screen goes through."""
-    if "module" in source.__dict__ or source.syntax is None:
-        return True
-    return may_own_issuers(source, RECORD) or source.fact(_provider_screen)
+    return source.screened(_provider_screen) or may_own_issuers(source, RECORD)
 
 
 def _provider_screen(source: Source) -> bool:
@@ -292,7 +291,7 @@ def _provider_screen(source: Source) -> bool:
 def _may_create_token(source: Source, call: ast.Call) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute):
-        if func.attr == "create" and last_of(func.value) in GITLAB_MANAGERS and (
+        if func.attr == "create" and syntax_flow.last_name(func.value) in GITLAB_MANAGERS and (
                 call.args or call.keywords):
             return True
         if func.attr == "create_token":
@@ -303,8 +302,8 @@ def _may_create_token(source: Source, call: ast.Call) -> bool:
         # ``_vault``: the receiver's code ends with ``auth.token``: ``x.auth.token``,
         # ``oauth.token`` (any other receiver's code ends with a bracket or a quote).
         return func.attr in VAULT_CREATE and isinstance(func.value, ast.Attribute) \
-            and func.value.attr == "token" and (last_of(func.value.value) or "").endswith(
-                "auth")
+            and func.value.attr == "token" \
+            and (syntax_flow.last_name(func.value.value) or "").endswith("auth")
     return (isinstance(func, ast.Name) and func.id[:1].isupper()
             and secret_kind(func.id) in {"API key", "token"} and not call.args
             and bool(call.keywords) and all(

@@ -75,9 +75,7 @@ def _may_put_in_query(source: Source) -> bool:
     ``params=`` whose dict may hold such a key (``SyntaxFlow.dict_keys``). Values, one-time
     links and providers that require a key in the query are not looked at. A tree already
     built is read instead; a file ``ast`` cannot screen goes through."""
-    if "module" in source.__dict__:
-        return True
-    return source.fact(_screen)
+    return source.screened(_screen)
 
 
 def _screen(source: Source) -> bool:

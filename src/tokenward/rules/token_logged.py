@@ -470,9 +470,7 @@ def _may_write_credential(source: Source) -> bool:
     through (names followed to every value bound to them anywhere, calls' names through
     every import, no redaction or object use looked at). A tree already built is read
     instead; a file ``ast`` cannot screen goes through."""
-    if "module" in source.__dict__:
-        return True
-    return source.fact(_screen)
+    return source.screened(_screen)
 
 
 def _screen(source: Source) -> bool:

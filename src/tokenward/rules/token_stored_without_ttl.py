@@ -333,9 +333,7 @@ def _may_store(source: Source) -> bool:
       outside every function (``_in_process``: what removes entries is not looked at).
 
     A tree already built is read instead (the screen would cost more than it saves)."""
-    if "module" in source.__dict__ or source.syntax is None:
-        return True
-    return source.fact(_screen)
+    return source.screened(_screen)
 
 
 def _screen(source: Source) -> bool:
