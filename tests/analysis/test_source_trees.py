@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from tokenward.analysis.source import FileKind, Source
 from tokenward.config import Config
 
@@ -33,3 +36,18 @@ def test_the_refusal_is_reported_when_a_rule_asks_for_the_libcst_tree() -> None:
 
 def test_a_syntax_error_gives_no_ast_tree() -> None:
     assert source_of("def broken(:\n").syntax is None
+
+
+def test_the_screens_share_one_walk_in_ast_walk_order() -> None:
+    text = (Path(__file__).resolve().parents[2] / "src/tokenward/analysis/source.py").read_text()
+    source = source_of(text)
+    assert source.syntax is not None
+    assert source.syntax_nodes == list(ast.walk(source.syntax))
+    assert source.syntax_nodes is source.syntax_nodes  # listed once
+
+
+def test_the_walk_is_freed_with_the_ast_tree_once_libcst_parses() -> None:
+    source = source_of("token = make()\n")
+    assert len(source.syntax_nodes) == 7  # Module, Assign, Name, Call, Store, Name, Load
+    assert source.module is not None
+    assert source.syntax is None and source.syntax_nodes == []

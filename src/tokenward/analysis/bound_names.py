@@ -35,12 +35,12 @@ def bound_names(source: Source) -> frozenset[str] | None:
 
 def _bound_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
-    return None if tree is None else frozenset(_names(tree))
+    return None if tree is None else frozenset(_names(source.syntax_nodes))
 
 
-def _names(tree: ast.AST) -> Iterator[str]:
+def _names(nodes: list[ast.AST]) -> Iterator[str]:
     slots = naming_slots()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign):
             if _holds_literal(node.value):
                 for target in node.targets:
@@ -184,7 +184,7 @@ def _called_names(source: Source) -> frozenset[str] | None:
         return None
     imported: dict[str, set[str]] = {}
     called: set[str] = set()
-    for node in ast.walk(tree):
+    for node in source.syntax_nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             for local, full in imported_names(node):
                 imported.setdefault(local, set()).add(full)

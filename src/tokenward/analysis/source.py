@@ -265,6 +265,21 @@ def _declaration_problem(exc: SyntaxError) -> str:
     return f"{head}: {name}"
 
 
+def _breadth_first(tree: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(tree))``, without a generator per node and per field."""
+    import ast
+
+    nodes = [tree]
+    for node in nodes:  # the list grows as it is read: breadth first
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                nodes.append(value)
+            elif isinstance(value, list):
+                nodes.extend(item for item in value if isinstance(item, ast.AST))
+    return nodes
+
+
 def _parse(text: str) -> cst.Module:
     """libcst's tree, parsed with the cyclic garbage collector paused (see
     :func:`collector_paused`): a third of the parse time went to collections."""
@@ -494,6 +509,14 @@ class Source:
         return self._python_tree[0]
 
     @cached_property
+    def syntax_nodes(self) -> list[ast.AST]:
+        """Every node of :attr:`syntax` in ``ast.walk``'s order (breadth first), listed once
+        for every screen: each walked the whole tree itself, which cost more than the
+        parse on Django's source. Empty when there is no tree (ask :attr:`syntax` first)."""
+        tree = self.syntax
+        return [] if tree is None else _breadth_first(tree)
+
+    @cached_property
     def module(self) -> cst.Module | None:
         """The libcst tree, or None when the file does not parse (recorded as an error).
 
@@ -504,6 +527,7 @@ class Source:
             # The screens' tree is not asked for once this one exists (a rule that has a
             # tree reads it): freed before the parse, so both are never held at once.
             self.__dict__["_python_tree"] = (None, self._python_tree[1])
+            self.__dict__.pop("syntax_nodes", None)
         problem = self._complexity
         if problem is not None:
             self._problem(f"too deeply nested to analyse ({problem}); text-level checks ran",

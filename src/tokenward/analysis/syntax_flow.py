@@ -95,7 +95,7 @@ def _build(source: Source) -> SyntaxFlow | None:
     imports: dict[str, set[str]] = {}
     values: dict[str, list[ast.expr]] = {}
     returns: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
+    for node in source.syntax_nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             for local, full in imported_names(node):
                 imports.setdefault(local, set()).add(full)

@@ -81,13 +81,14 @@ def _query_input_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:
         return None
+    nodes = source.syntax_nodes
     fastapi = any(
-        alias.name.split(".")[0] == "fastapi" for node in ast.walk(tree)
+        alias.name.split(".")[0] == "fastapi" for node in nodes
         if isinstance(node, ast.Import) for alias in node.names) or any(
         isinstance(node, ast.ImportFrom) and node.level == 0
-        and (node.module or "").split(".")[0] == "fastapi" for node in ast.walk(tree))
+        and (node.module or "").split(".")[0] == "fastapi" for node in nodes)
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if fastapi and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             arguments = node.args
             names.update(a.arg for a in (*arguments.posonlyargs, *arguments.args,

@@ -202,9 +202,7 @@ def _may_set_lifetime(source: Source) -> bool:
 
 
 def _lifetime_screen(source: Source) -> bool:
-    tree = source.syntax
-    assert tree is not None
-    for node in ast.walk(tree):
+    for node in source.syntax_nodes:
         if isinstance(node, ast.Assign):
             if any(_may_name_lifetime(target) for target in node.targets):
                 return True

@@ -342,7 +342,7 @@ def _screen(source: Source) -> bool:
     lowered = source.lowered
     memcache = any(f.split(".")[0].lower() in lowered for f in _MEMCACHE_FACTORIES)
     redis = "redis" in lowered or any(f.split(".")[0] in lowered for f in _REDIS_FACTORIES)
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    calls = [node for node in source.syntax_nodes if isinstance(node, ast.Call)]
     redis = redis or any(isinstance(c.func, ast.Attribute) and c.func.attr in _PIPELINES
                          for c in calls)
     return any(_may_write(call, call.func, memcache=memcache, redis=redis) for call in calls
