@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,3 +44,13 @@ def spans(findings: Sequence[Finding]) -> list[tuple[int, int, int, int]]:
 def pinned(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
     """(line, column, message) of every finding, in order: what a rule test pins."""
     return [(f.span.line, f.span.column, f.message) for f in findings]
+
+
+def through_screen(rule: Rule, code: str, path: str = "app/tokens.py"
+                   ) -> tuple[list[tuple[int, int, str]], bool]:
+    """``rule`` alone on ``code`` (dedented) whose text passes the rule's prefilter, so its
+    ``ast`` screen decides: the pinned findings, and whether libcst parsed the file."""
+    text = textwrap.dedent(code).lstrip("\n")
+    assert rule.wants(text.lower())  # the rule runs: its screen decides
+    result = scan_file(FileTask(path, text.encode()), Config(), [rule])
+    return pinned(result.findings), result.parsed

@@ -48,6 +48,7 @@ def test_the_screens_share_one_walk_in_ast_walk_order() -> None:
 
 def test_the_walk_is_freed_with_the_ast_tree_once_libcst_parses() -> None:
     source = source_of("token = make()\n")
-    assert len(source.syntax_nodes) == 7  # Module, Assign, Name, Call, Store, Name, Load
+    assert [type(node).__name__ for node in source.syntax_nodes] == [
+        "Module", "Assign", "Name", "Call", "Store", "Name", "Load"]
     assert source.module is not None
     assert source.syntax is None and source.syntax_nodes == []

@@ -6,10 +6,9 @@ import textwrap
 
 import pytest
 
-from tests.helpers import fired, pinned, scan_snippet, settings
+from tests.helpers import fired, pinned, scan_snippet, settings, through_screen
 from tokenward.config import Config, ConfigError
 from tokenward.rules.excessive_token_lifetime import RULE
-from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/settings.py", config: Config | None = None) -> list[int]:
@@ -319,10 +318,7 @@ def touch(cache, key, token, claims):
 
 
 def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
-    text = textwrap.dedent(code).lstrip("\n")
-    assert RULE.wants(text.lower())  # the rule runs: its screen decides
-    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
-    return pinned(result.findings), result.parsed
+    return through_screen(RULE, code)
 
 
 def test_a_file_naming_no_token_lifetime_is_not_parsed_for_tw304() -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, pinned, scan_snippet
-from tokenward.config import Config
+from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.rules.expiry_verification_disabled import RULE
-from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -140,10 +138,7 @@ def read(codec, token):
 
 
 def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
-    text = textwrap.dedent(code).lstrip("\n")
-    assert RULE.wants(text.lower())  # the rule runs: its screen decides
-    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
-    return pinned(result.findings), result.parsed
+    return through_screen(RULE, code)
 
 
 def test_a_file_calling_no_jwt_decoder_is_not_parsed_for_tw302() -> None:

@@ -6,10 +6,8 @@ import textwrap
 
 import pytest
 
-from tests.helpers import fired, pinned, scan_snippet
-from tokenward.config import Config
+from tests.helpers import fired, pinned, scan_snippet, through_screen
 from tokenward.rules.non_expiring_provider_token import RULE
-from tokenward.scanner.engine import FileTask, scan_file
 
 
 def lines(code: str, path: str = "app/example.py") -> list[int]:
@@ -198,10 +196,7 @@ class Lexer:
 
 
 def _scanned(code: str) -> tuple[list[tuple[int, int, str]], bool]:
-    text = textwrap.dedent(code).lstrip("\n")
-    assert RULE.wants(text.lower())  # the rule runs: its screen decides
-    result = scan_file(FileTask("app/tokens.py", text.encode()), Config(), [RULE])
-    return pinned(result.findings), result.parsed
+    return through_screen(RULE, code)
 
 
 def test_a_file_creating_no_provider_token_is_not_parsed_for_tw306() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.rules.token_in_url import RULE
 
 
@@ -78,16 +78,11 @@ def test_a_file_spelling_no_credential_parameter_is_not_parsed_for_tw602() -> No
     # `params=` with `token` near it (the text prefilter lets the file in), but no string
     # spells a credential's query parameter and no `params=` dict holds one: the ast
     # screen leaves the libcst tree unbuilt.
-    from tokenward.config import Config
-    from tokenward.scanner.engine import FileTask, scan_file
-
     code = ("def search(session, term, page, token):\n"                                # 1
             "    # the API token goes in a header\n"                                   # 2
             "    url = f'https://api.example.com/search?q={term}&page={page}'\n"       # 3
             "    return session.get(url, params={'limit': 10})\n")                     # 4
-    assert RULE.wants(code.lower())
-    result = scan_file(FileTask("app/client.py", code.encode()), Config(), [RULE])
-    assert (result.findings, result.parsed) == ((), False)
+    assert through_screen(RULE, code, "app/client.py") == ([], False)
     leak = code.replace("&page={page}", "&access_token={token}")
     assert lines(leak, "app/client.py") == [3]
 

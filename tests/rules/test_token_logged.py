@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import fired, pinned, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet, through_screen
 from tokenward.rules.token_logged import RULE
 
 
@@ -267,14 +267,6 @@ def test_the_response_of_a_login_is_the_credential_it_grants() -> None:
         (10, 5, f"hook is written to a log (log.debug): {_LEAK}")]
 
 
-def _scanned(code: str, path: str = "app/auth.py") -> tuple[tuple[object, ...], bool]:
-    from tokenward.config import Config
-    from tokenward.scanner.engine import FileTask, scan_file
-
-    result = scan_file(FileTask(path, code.encode()), Config(), [RULE])
-    return result.findings, result.parsed
-
-
 def test_a_file_writing_no_credential_is_not_parsed_for_tw601() -> None:
     # `raise` and a password are spelled side by side (the text prefilter lets the file
     # in), but no message carries a credential: the ast screen leaves the libcst tree
@@ -285,8 +277,7 @@ def test_a_file_writing_no_credential_is_not_parsed_for_tw601() -> None:
             "    if not user.check_password(password):\n"                           # 4
             "        raise ValueError('The password is wrong')\n"                   # 5
             "    log.info('user %s logged in', user.username)\n")                   # 6
-    assert RULE.wants(code.lower())
-    assert _scanned(code) == ((), False)
+    assert through_screen(RULE, code, "app/auth.py") == ([], False)
     leak = code.replace("'The password is wrong'", "f'wrong password {password}'")
     assert lines(leak, "app/auth.py") == [5]
 

@@ -274,8 +274,8 @@ def _may_create(source: Source) -> bool:
 
 
 def _provider_screen(source: Source) -> bool:
-    tree, called = source.syntax, called_names(source)
-    assert tree is not None and called is not None
+    called = called_names(source)
+    assert called is not None  # source.screened asks only where ast read the file
     if any(name.startswith(_DRF_TOKEN) and name[len(_DRF_TOKEN):] in _DRF_CREATES
            for name in called):
         return True

@@ -21,7 +21,7 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import SyntaxFlow, syntax_flow
+from tokenward.analysis.syntax_flow import SyntaxFlow, last_identifier, syntax_flow
 from tokenward.analysis.syntax_flow import last_name as ast_last_name
 from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import (
@@ -508,7 +508,7 @@ class _Messages:
         calls = [n for n in self.source.syntax_nodes if isinstance(n, ast.Call)]
         # ``_query_tracer``: a connection that writes its statements out, anywhere.
         self.tracer = any(isinstance(c.func, ast.Attribute | ast.Name)
-                          and _last_identifier(c.func) == "set_trace_callback" for c in calls)
+                          and last_identifier(c.func) == "set_trace_callback" for c in calls)
         # ``is_credential_exchange``: some call sends a credential in its body.
         self.exchange = any(k.arg in ("data", "json") and any(
             is_credential_key(key) for key in self.flow.dict_keys(k.value))
@@ -698,11 +698,6 @@ def _first_argument_string(call: ast.Call) -> str | None:
           for a in call.args),
         *(((k.lineno, k.col_offset), k.value) for k in call.keywords)]
     return ast_string_value(min(given, key=lambda pair: pair[0])[1]) if given else None
-
-
-def _last_identifier(node: ast.expr) -> str | None:
-    return node.attr if isinstance(node, ast.Attribute) else \
-        node.id if isinstance(node, ast.Name) else None
 
 
 # --- echo/printf in shell scripts, Dockerfiles and CI YAML ----------------------------------
