@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.syntax_flow import dotted, imported_names
+from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots
 
 if TYPE_CHECKING:
@@ -182,18 +182,7 @@ def _called_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:
         return None
-    imported: dict[str, set[str]] = {}
-    called: set[str] = set()
-    for node in source.syntax_nodes:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            for local, full in imported_names(node):
-                imported.setdefault(local, set()).add(full)
-        elif isinstance(node, ast.Call):
-            name = dotted(node.func)
-            if name is not None:
-                called.add(name)
-    found = set(called)
-    for name in called:
-        head, _, rest = name.partition(".")
-        found.update(f"{full}.{rest}" if rest else full for full in imported.get(head, ()))
-    return frozenset(found)
+    imports = import_table(source)
+    called = {name for node in source.syntax_nodes if isinstance(node, ast.Call)
+              for name in [dotted(node.func)] if name is not None}
+    return frozenset().union(*(qualified_names(name, imports) for name in called))

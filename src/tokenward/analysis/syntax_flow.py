@@ -37,11 +37,7 @@ class SyntaxFlow:
         """Every qualified name of a dotted expression (``ImportTable.resolve``, loosened:
         the name as spelt, and through each import of its head); empty when not dotted."""
         name = dotted(node)
-        if name is None:
-            return frozenset()
-        head, _, rest = name.partition(".")
-        return frozenset({name, *(f"{full}.{rest}" if rest else full
-                                  for full in self.imports.get(head, ()))})
+        return frozenset() if name is None else qualified_names(name, self.imports)
 
     def reachable(self, node: ast.expr) -> Iterator[ast.expr]:
         """Every value ``Analysis.resolve`` could end at from ``node`` (a name or an
@@ -92,14 +88,10 @@ def _build(source: Source) -> SyntaxFlow | None:
     tree = source.syntax
     if tree is None:
         return None
-    imports: dict[str, set[str]] = {}
     values: dict[str, list[ast.expr]] = {}
     returns: dict[str, list[ast.expr]] = {}
     for node in source.syntax_nodes:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            for local, full in imported_names(node):
-                imports.setdefault(local, set()).add(full)
-        elif isinstance(node, ast.Assign):
+        if isinstance(node, ast.Assign):
             for target in node.targets:
                 _bind(values, target, node.value)
         elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
@@ -113,9 +105,31 @@ def _build(source: Source) -> SyntaxFlow | None:
             # Nested functions' returns too: a superset of the function's own.
             returned.extend(n.value for n in ast.walk(node)
                             if isinstance(n, ast.Return) and n.value is not None)
-    return SyntaxFlow(tree, {k: frozenset(v) for k, v in imports.items()},
-                      {k: tuple(v) for k, v in values.items()},
+    return SyntaxFlow(tree, import_table(source), {k: tuple(v) for k, v in values.items()},
                       {k: tuple(v) for k, v in returns.items()})
+
+
+def import_table(source: Source) -> Mapping[str, frozenset[str]]:
+    """Local name -> every qualified name an import of the file binds it to (empty when
+    ``ast`` cannot read the file), built once per file for the screens."""
+    return source.fact(_import_table)
+
+
+def _import_table(source: Source) -> Mapping[str, frozenset[str]]:
+    imports: dict[str, set[str]] = {}
+    for node in source.syntax_nodes:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for local, full in imported_names(node):
+                imports.setdefault(local, set()).add(full)
+    return {local: frozenset(full) for local, full in imports.items()}
+
+
+def qualified_names(name: str, imports: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """``ImportTable.resolve`` over ``ast``, loosened: the dotted ``name`` as spelt, and
+    through each import that binds its head."""
+    head, _, rest = name.partition(".")
+    return frozenset({name, *(f"{full}.{rest}" if rest else full
+                              for full in imports.get(head, ()))})
 
 
 def imported_names(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
