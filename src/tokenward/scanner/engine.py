@@ -68,6 +68,8 @@ from tokenward.scanner.suppressions import find_suppression
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from tokenward.scanner.cache import ResultCache
+
 Progress = Callable[[int, int], None]
 
 # How much of a file the context looks at (generated-file marks, minified lines).
@@ -539,6 +541,30 @@ def _preload_for_workers(tasks: list[Indexed]) -> None:
         import libcst  # noqa: F401
 
 
+def _looked_up(tasks: Sequence[FileTask], cache: ResultCache | None, max_size: int
+               ) -> tuple[list[FileTask], dict[int, FileResult], set[int]]:
+    """The tasks (the ones the scan must read now read), index -> what the cache knows
+    of them, and which of those it knew by their stat signature."""
+    results: dict[int, FileResult] = {}
+    if cache is not None:
+        results.update(cache.by_signature(tasks))
+    known = set(results)  # by their signature: nothing to write for them
+    # Read what the signatures did not answer, and the answered files with findings (a fix
+    # rewrites, a lesson quotes, the bytes the findings were made from): one that changed
+    # since its signature is scanned again.
+    loaded = list(tasks)
+    for index, task in enumerate(tasks):
+        hit = results.get(index)
+        if unread(task) and (hit is None or hit.findings or hit.errors):
+            loaded[index] = load(task, max_size)
+            if hit is not None and loaded[index].signature != task.signature:
+                del results[index]
+    if cache is not None:
+        results.update(cache.get_many(
+            [(i, t) for i, t in enumerate(loaded) if i not in results]))
+    return loaded, results, known
+
+
 def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
     from concurrent.futures.process import BrokenProcessPool
 
@@ -582,23 +608,9 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     chosen = active_rules(config, rules)
     cache = ResultCache.open(config, chosen) if (config.cache if use_cache is None
                                                   else use_cache) else None
-    results: dict[int, FileResult] = {}
-    if cache is not None:
-        results.update(cache.by_signature(tasks))
-    known = set(results)  # by their signature: nothing to write for them
-    # Read what the signatures did not answer, and the answered files with findings (a fix
-    # rewrites, a lesson quotes, the bytes the findings were made from): one that changed
-    # since its signature is scanned again.
-    loaded = list(tasks)
-    for index, task in enumerate(tasks):
-        hit = results.get(index)
-        if unread(task) and (hit is None or hit.findings or hit.errors):
-            loaded[index] = load(task, config.max_file_size)
-            if hit is not None and loaded[index].signature != task.signature:
-                del results[index]
-    if cache is not None:
-        results.update(cache.get_many(
-            [(i, t) for i, t in enumerate(loaded) if i not in results]))
+    # Paused like a listing (pipeline.collect_tasks): a result per file, all kept.
+    with collector_paused():
+        loaded, results, known = _looked_up(tasks, cache, config.max_file_size)
     pending: list[Indexed] = [(i, t) for i, t in enumerate(loaded) if i not in results]
     done = len(results)
     total = len(loaded)

@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.source import collector_paused
 from tokenward.config import Config
 from tokenward.model import Context, ExitCode, Finding, ScanResult
 from tokenward.rules import RULES
@@ -150,7 +151,18 @@ def collect_tasks(request: ScanRequest, config: Config,
                   changed: Mapping[str, ChangedFile] | None = None
                   ) -> tuple[list[FileTask], dict[str, Path]]:
     """The files this run scans, with their content, and where each is on disk (staged
-    blobs are not). Raises GitError / PathError."""
+    blobs are not). Raises GitError / PathError.
+
+    The cyclic garbage collector is paused meanwhile: a listing is a few objects per file
+    that all stay alive (40,000 files in a warm scan), and the collections they set off
+    walked them again and again for nothing (a warm scan of Home Assistant: ~0.1 s)."""
+    with collector_paused():
+        return _collect_tasks(request, config, changed)
+
+
+def _collect_tasks(request: ScanRequest, config: Config,
+                   changed: Mapping[str, ChangedFile] | None
+                   ) -> tuple[list[FileTask], dict[str, Path]]:
     disk: dict[str, Path] = {}
     if request.staged:
         from tokenward.scanner.staged import staged_tasks
