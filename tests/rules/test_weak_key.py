@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import scan_snippet
+from tests.helpers import scan_snippet, through_screen
 from tokenward.analysis.source import FileKind, Source
 from tokenward.config import Config
 from tokenward.rules import hardcoded_secret, hardcoded_secret_config, weak_key
@@ -148,6 +148,34 @@ def test_a_file_without_a_key_name_is_not_parsed_for_tw104() -> None:
     assert (result.findings, result.parsed) == ((), False)
     assert not hardcoded_secret.may_bind_weak_key(_source(code))
     assert hardcoded_secret.may_bind_weak_key(_source(code + 'SECRET_KEY = "abc"\n'))
+
+
+def test_a_key_passed_by_a_plain_name_survives_the_screen() -> None:
+    # The call search follows `Fernet(material)` to the literal `material` is bound to.
+    code = """
+        from cryptography.fernet import Fernet
+        material = b"changeme"
+        box = Fernet(material)
+        """
+    assert through_screen(weak_key.RULE, code, "app.py") == (
+        [(2, 12, "Guessable key bound to key (made of dictionary words): anyone can forge "
+                 "the sessions and tokens it signs")], True)
+
+
+_NO_LITERAL_PASSED = """
+    \"\"\"Signed cookies: https://github.com/pallets/itsdangerous (Github).\"\"\"
+    from itsdangerous import URLSafeTimedSerializer
+    def serializer(app):
+        return URLSafeTimedSerializer(app.secret_key, salt="cookie-session")
+    """
+
+
+def test_a_key_call_given_no_literal_is_not_parsed() -> None:
+    # flask's sessions.py through its history: the key call is there, but what it is
+    # passed is an attribute, which the call search does not follow; the words `github`
+    # and `Github` spell `github.Github`'s parts without any such call.
+    assert through_screen(weak_key.RULE, _NO_LITERAL_PASSED, "app.py") == ([], False)
+    assert through_screen(hardcoded_secret.RULE, _NO_LITERAL_PASSED, "app.py") == ([], False)
 
 
 def test_the_screen_lets_through_what_it_cannot_read() -> None:

@@ -178,6 +178,37 @@ def may_call(source: Source, names: AbstractSet[str]) -> bool:
     return called is None or not called.isdisjoint(names)
 
 
+def literal_arguments(source: Source) -> frozenset[tuple[str, int | str]] | None:
+    """Where a call of ``source`` may be passed a literal: (qualified name, position) for
+    a positional argument, (qualified name, keyword) for a keyword one, read through its
+    imports as :func:`called_names` reads them. An argument counts when it holds a literal
+    (as a bound name's value does) or is a plain name, which may be followed to one
+    (``key = b"..."`` then ``Fernet(key)``). None when ``ast`` cannot screen the file."""
+    return source.fact(_literal_arguments)
+
+
+def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]] | None:
+    if source.syntax is None:
+        return None
+    imports = import_table(source)
+    found: set[tuple[str, int | str]] = set()
+    for node in source.syntax_nodes:
+        if not isinstance(node, ast.Call) or (name := dotted(node.func)) is None:
+            continue
+        plain = [a for a in node.args if not isinstance(a, ast.Starred)]
+        slots: list[int | str] = [i for i, a in enumerate(plain) if _may_pass_literal(a)]
+        slots += [k.arg for k in node.keywords
+                  if k.arg is not None and _may_pass_literal(k.value)]
+        if slots:
+            found.update((qualified, slot) for qualified in qualified_names(name, imports)
+                         for slot in slots)
+    return frozenset(found)
+
+
+def _may_pass_literal(value: ast.expr) -> bool:
+    return isinstance(value, ast.Name) or _holds_literal(value)
+
+
 def _called_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:

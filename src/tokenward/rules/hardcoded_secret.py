@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
-from tokenward.analysis.bound_names import bound_names
+from tokenward.analysis.bound_names import bound_names, literal_arguments
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source, split_lines
@@ -555,30 +555,36 @@ def _judge(parameter: str) -> str:
     return "signing_key" if parameter == "key" else parameter
 
 
-# Calls that pass a key by position or as ``key=`` (``Fernet(b"...")``, ``jwt.encode``).
-_KEY_PASSING_CALLS = tuple(sorted(
-    {q for q, (_, parameter, _) in _POSITIONAL.items() if names_key(_judge(parameter))}
-    | _KEY_KEYWORD))
+# The arguments the call search judges (``_call_hits``): (qualified callee, position) or
+# (qualified callee, ``"key"``), all of them, and those that take a key (``Fernet(b"...")``,
+# ``jwt.encode(payload, key="...")``).
+_CREDENTIAL_ARGUMENTS = frozenset({(q, index) for q, (index, _, _) in _POSITIONAL.items()}
+                                  | {(q, "key") for q in _KEY_KEYWORD})
+_KEY_ARGUMENTS = frozenset({(q, index) for q, (index, parameter, _) in _POSITIONAL.items()
+                            if names_key(_judge(parameter))} | {(q, "key") for q in _KEY_KEYWORD})
+
+
+def _may_pass_credential(source: Source, arguments: frozenset[tuple[str, int | str]]) -> bool:
+    """Whether a credential call may be passed a literal where the call search reads one
+    (:func:`literal_arguments`); a file ``ast`` cannot screen goes through."""
+    passed = literal_arguments(source)
+    return passed is None or not passed.isdisjoint(arguments)
 
 
 def may_bind_weak_key(source: Source) -> bool:
     """Whether the key search could find a guessable key (TW104's verdict) in this Python
     file. Such a verdict needs a literal bound to a name of a key (``names_key``) or passed
     to a call that takes a key; :func:`bound_names` holds every name a literal can be bound
-    to, and a call's qualified name is spelled out in its imports. False lets TW104 leave
-    the libcst tree unbuilt (TW101 builds it when its own prefilter wants the file)."""
+    to, and :func:`literal_arguments` every call argument a literal may be passed through
+    (``_KEY_ARGUMENTS``: ``Fernet(b"...")``, ``jwt.encode(p, key="...")``). False lets
+    TW104 leave the libcst tree unbuilt (TW101 builds it when its own prefilter wants the
+    file)."""
     if "module" in source.__dict__:
         return True  # built already (TW104 runs last): the search costs less than the screen
-    lowered = source.lowered
-    if any(all(part in lowered for part in call.lower().split("."))
-           for call in _KEY_PASSING_CALLS):
+    if _may_pass_credential(source, _KEY_ARGUMENTS):
         return True
     names = bound_names(source)
     return names is None or any(names_key(name) for name in names)
-
-
-# Every call whose arguments the key search judges by position or keyword.
-_CREDENTIAL_CALLS = tuple(sorted({*_POSITIONAL, *_KEY_KEYWORD}))
 
 
 def may_bind_secret(source: Source) -> bool:
@@ -588,8 +594,9 @@ def may_bind_secret(source: Source) -> bool:
 
     - a literal bound to a name (:func:`bound_names`: only where a literal can be bound)
       that ``secret_kind`` or ``names_login_pair`` judges a secret's or a login pair's;
-    - a call the search judges by position or keyword (``_CREDENTIAL_CALLS``: every part
-      of its qualified name spelled in the text, as its imports spell it; ``_METHODS``);
+    - a literal or a plain name passed where the call search reads a credential
+      (``_CREDENTIAL_ARGUMENTS``, through :func:`literal_arguments`), or a ``_METHODS``
+      call;
     - ``"Bearer " + value`` (``_AUTH_SCHEME``);
     - a string, bytes or string addition whose text holds an embedded credential
       (:func:`_embedded`, the search's own three checks, on the same value);
@@ -602,9 +609,7 @@ def may_bind_secret(source: Source) -> bool:
 
 
 def _secret_screen(source: Source) -> bool:
-    lowered = source.lowered
-    if any(all(part in lowered for part in call.lower().split("."))
-           for call in _CREDENTIAL_CALLS):
+    if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
         return True
     names = bound_names(source)
     if names is None or any(secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1])
