@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,17 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--version") == (0, f"tokenward {__version__}\n", "")
+
+
+def test_a_command_imports_no_pydantic(tmp_path: Path) -> None:
+    """typer 0.29 imports pydantic and builds a validator per option on every run (about
+    70 ms of each command): pyproject.toml keeps typer below it."""
+    script = ("import sys\nfrom tokenward.cli import main\n"
+              "code = main(['scan', '.', '--no-cache', '--no-progress'])\n"
+              "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert done.stdout.splitlines()[-1] == "0 []"
 
 
 def test_missing_path_is_exit_2_with_a_clear_message(capsys: pytest.CaptureFixture[str],

@@ -244,8 +244,8 @@ def test_explain_shows_the_options(capsys: pytest.CaptureFixture[str], rule: str
 # -- one exit-code set, one error style, every command -----------------------------------------
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("scan", "--fail-on", "severe"), "Invalid value for '--fail-on': Value error, 'severe' is "
-     "not one of 'low', 'medium', 'high', 'critical' (see `tokenward scan --help`)"),
+    (("scan", "--fail-on", "severe"), "Invalid value for '--fail-on': 'severe' is not one of "
+     "'low', 'medium', 'high', 'critical' (see `tokenward scan --help`)"),
     (("scan", "--config", "nope.toml"), "nope.toml: cannot read: No such file or directory"),
     (("fix", "--rule", "TW999"), '--rule: unknown rule "TW999" (see `tokenward rules`)'),
     (("fix", "--colour"), "No such option: --colour (see `tokenward fix --help`)"),

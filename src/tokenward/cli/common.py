@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click import exceptions as _click_errors  # typer's own copy of click
 from typer.core import TyperGroup
 
 from tokenward import __version__
@@ -26,11 +27,6 @@ from tokenward.cli.helptext import make_readable
 from tokenward.config import max_cli_jobs
 from tokenward.model import ExitCode
 from tokenward.notices import error_text
-
-try:  # typer >= 0.29 carries its own copy of click
-    from typer._click import exceptions as _click_errors
-except ImportError:  # pragma: no cover - older typer uses click itself
-    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,8 +43,6 @@ COMMAND_ORDER = ("scan", "fix", "baseline", "init", "merge", "rules", "explain",
                  "store", "token")
 # Long enough for any first sentence: the help formatter wraps it instead.
 _WHOLE_SENTENCE = 1000
-# click shows the help (exit 2) for a group called without a command: not an error line.
-_HELP_INSTEAD = getattr(_click_errors, "NoArgsIsHelpError", ())
 
 
 @contextmanager
@@ -58,8 +52,8 @@ def _one_error_style() -> Iterator[None]:
     try:
         yield
     except _click_errors.ClickException as exc:
-        if isinstance(exc, _HELP_INSTEAD):
-            raise
+        if isinstance(exc, _click_errors.NoArgsIsHelpError):
+            raise  # the help of a group called without a command (exit 2)
         ctx = getattr(exc, "ctx", None)
         hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         raise fail(exc.format_message().rstrip(".") + hint) from None
