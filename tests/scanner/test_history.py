@@ -315,6 +315,40 @@ def test_the_same_blob_in_100_commits_is_read_once(repo: Path,
     assert app_blobs <= set(reads)
 
 
+def test_commits_read_in_parts_by_workers_are_the_ones_read_alone(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long history is read in parts by a pool of processes (git log -p and the gate in
+    # each): the same commits, changes and gated rules, in the same topological order.
+    for n in range(12):
+        write(repo, f"mod_{n % 3}.py", f"x = {n}\n" + (LINE if n == 5 else ""))
+        if n == 8:
+            git(repo, "mv", "mod_0.py", "renamed.py")
+        commit_all(repo, f"change {n}")
+    alone, _ = history.list_commits(repo, HistoryRange(), RULES, workers=1)
+    monkeypatch.setattr(history, "_PART_MIN", 2)  # 12 commits: 6 parts of 2
+    here: list[int] = []
+    real = history._read_commits
+
+    def read_here(root: Path, ids: Sequence[str], marker: str, gate: history.Gate
+                  ) -> list[history.Commit]:
+        here.append(len(ids))  # recorded in this process only: the workers' go nowhere
+        return real(root, ids, marker, gate)
+    monkeypatch.setattr(history, "_read_commits", read_here)
+    in_parts, _ = history.list_commits(repo, HistoryRange(), RULES, workers=2)
+    assert here == []  # every part was read by a worker
+    assert _canonical(in_parts) == _canonical(alone)
+    assert [c.id for c in alone] == git(repo, "log", "--reverse", "--format=%H").split()
+    assert [ch.renamed_from for c in alone for ch in c.changes if ch.renamed_from] == [
+        "mod_0.py"]
+    assert {"TW101", "TW103"} <= {r for c in alone for ch in c.changes for r in ch.rules}
+
+
+def _canonical(commits: Sequence[history.Commit]) -> list[tuple[object, ...]]:
+    return [(c.id, c.author_date, [(ch.path, ch.mode, ch.blob, ch.replaced, ch.renamed_from,
+                                     sorted(ch.rules), ch.lfs) for ch in c.changes])
+            for c in commits]
+
+
 def test_a_rescan_reads_only_new_blobs(repo: Path, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOKENWARD_CACHE_DIR", str(tmp_path / "cache"))
