@@ -46,11 +46,11 @@ def pinned(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
     return [(f.span.line, f.span.column, f.message) for f in findings]
 
 
-def through_screen(rule: Rule, code: str, path: str = "app/tokens.py"
-                   ) -> tuple[list[tuple[int, int, str]], bool]:
+def through_screen(rule: Rule, code: str, path: str = "app/tokens.py",
+                   config: Config | None = None) -> tuple[list[tuple[int, int, str]], bool]:
     """``rule`` alone on ``code`` (dedented) whose text passes the rule's prefilter, so its
     ``ast`` screen decides: the pinned findings, and whether libcst parsed the file."""
     text = textwrap.dedent(code).lstrip("\n")
     assert rule.wants(text.lower())  # the rule runs: its screen decides
-    result = scan_file(FileTask(path, text.encode()), Config(), [rule])
+    result = scan_file(FileTask(path, text.encode()), config or Config(), [rule])
     return pinned(result.findings), result.parsed

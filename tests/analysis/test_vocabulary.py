@@ -405,7 +405,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/web_input.py:_QUERY_PARSERS": _LIBRARY,
     "rules/broad_oauth_scope.py:_SCOPE_POSITIONAL_CALLS": _LIBRARY,
     "rules/broad_oauth_scope.py:_is_http_verb_call()": _LIBRARY,
-    "rules/broad_oauth_scope.py:_broad_literals()": "Python built-ins",
+    "rules/broad_oauth_scope.py:_COLLECTORS": "Python built-ins",
     "analysis/lifetimes.py:NEVER_KEYS":
         "settings of flask-jwt-extended and knox where False/None means never (exact names)",
     "analysis/lifetimes.py:FLASK_JWT_CALLS": _LIBRARY,

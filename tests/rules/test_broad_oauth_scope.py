@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet, spans
+import pytest
+
+from tests.helpers import fired, scan_snippet, spans, through_screen
 from tokenward.rules.broad_oauth_scope import RULE
 
 
@@ -139,3 +141,38 @@ def test_a_client_librarys_default_scope_for_its_own_api_is_not_a_request() -> N
                 "'https://www.googleapis.com/auth/cloud-platform' grants full access to every "
                 "Google Cloud API in the project; use 'cloud-platform.read-only' or the scope "
                 "of the one API used (e.g. 'devstorage.read_only')")]
+
+
+# Django's static files handler: an ASGI ``scope`` (and a "*") but no scope is granted.
+_ASGI = """
+class StaticFilesHandler:
+    ALL = "*"
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.serves(scope["path"]):
+            return await self.handle(scope, receive, send)
+        return await self.application(scope, receive, send)
+"""
+
+
+def test_a_file_granting_no_broad_scope_is_not_parsed_for_tw401() -> None:
+    # "scope" is spelled (the keyword lets the file in), but no value granted as a scope
+    # holds a broad one: the ast screen leaves the libcst tree unbuilt.
+    assert through_screen(RULE, _ASGI, "app/handlers.py") == ([], False)
+
+
+@pytest.mark.parametrize(("grant", "line"), [
+    # A literal two names away (9, 10), handed to a same-file function's scope parameter.
+    ('BROAD = ["admin:org"]\nWANTED = BROAD\ndef authorize(scopes, state):\n'
+     '    return build_url(scopes, state)\ndef login():\n    return authorize(WANTED, "s")\n',
+     9),
+    ('token = oauth.fetch_token(URL, scope=" ".join(["openid", "admin:org"]))\n', 9),
+    ('body = {"scope": ("openid", "*")}\n', 9),
+    ('credential.get_token(*EXTRA, "https://management.azure.com/.default")\n', 9),
+    ('token_scopes: list[str] = ["openid", "*"]\n', 9),
+    ('if (user_scope := "admin:org"):\n    pass\n', 9),
+])
+def test_the_screen_lets_each_grant_the_rule_judges_through(grant: str, line: int) -> None:
+    # _ASGI's 7 lines, a blank line, then the grant from line 9.
+    findings, parsed = through_screen(RULE, _ASGI + "\n" + grant, "app/handlers.py")
+    assert [finding[0] for finding in findings] == [line] and parsed

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from tests.helpers import fired, pinned, scan_snippet, settings
+import pytest
+
+from tests.helpers import fired, pinned, scan_snippet, settings, through_screen
 from tokenward.config import Config
-from tokenward.rules.cleartext_token_transport import RULE
+from tokenward.rules.cleartext_token_transport import NAME, RULE
 
 
 def lines(code: str, path: str = "client.py", config: Config | None = None) -> list[int]:
@@ -112,3 +114,51 @@ def test_a_url_built_by_a_helper_of_the_same_module() -> None:
     assert pinned(scan_snippet(code, "client.py", [RULE])) == [
         (11, 5, "A credential is sent over cleartext http:// to api.example.com: anyone on "
                 "the path can read and replay it")]
+
+
+# "http://" in a comment and a scheme test, a credential sent to a local host: nothing can
+# start a URL in clear to a host that is not local.
+_WIDGETS = """
+import http.client
+import requests
+
+
+def absolute(path, password):
+    # relative paths are served from STATIC_URL, see http://example.com/static/
+    return path.startswith(("http://", "https://", "/"))
+
+
+def local(token):
+    return requests.get("http://localhost:8000/me", headers={"Authorization": token})
+"""
+
+
+def test_a_file_with_no_url_in_clear_is_not_parsed_for_tw501() -> None:
+    assert through_screen(RULE, _WIDGETS, "app/widgets.py") == ([], False)
+
+
+@pytest.mark.parametrize(("sent", "line"), [
+    # The scheme and the host in pieces (13, 14), joined at 16.
+    ("SCHEME = 'http'\nHOST = 'api.example.com'\ndef me(token):\n"
+     "    return requests.get(SCHEME + '://' + HOST + '/me', headers={'Authorization': token})\n",
+     16),
+    ("def me(token, host):\n"
+     "    return requests.get(f'http://{host}.example.com/me', auth=('u', token))\n", 14),
+    ("def me(token):\n    url = 'http://localhost.example.com/me'\n"
+     "    return requests.get(url, headers={'Authorization': token})\n", 15),
+    # No scheme at all: the host of an HTTPConnection.
+    ("def status(token):\n    connection = http.client.HTTPConnection('api.example.com')\n"
+     "    connection.request('GET', '/', headers={'Authorization': token})\n", 15),
+])
+def test_the_screen_lets_each_url_in_clear_through(sent: str, line: int) -> None:
+    # _WIDGETS's 11 lines, a blank line, then the code from line 13.
+    findings, parsed = through_screen(RULE, _WIDGETS + "\n" + sent, "app/widgets.py")
+    assert [finding[0] for finding in findings] == [line] and parsed
+
+
+def test_the_screen_judges_a_host_by_the_local_hosts_option() -> None:
+    sent = ("def me(token):\n"                                                        # 12
+            "    return requests.get('http://api.example.com/me', auth=('u', token))\n")  # 13
+    assert [f[0] for f in through_screen(RULE, _WIDGETS + sent, "app/widgets.py")[0]] == [13]
+    local = settings({"rules": {NAME: {"local_hosts": [".example.com"]}}})
+    assert through_screen(RULE, _WIDGETS + sent, "app/widgets.py", local) == ([], False)

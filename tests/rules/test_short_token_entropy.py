@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, pinned, scan_snippet
+import pytest
+
+from tests.helpers import fired, pinned, scan_snippet, through_screen
 from tokenward.rules.short_token_entropy import RULE
 
 
@@ -195,3 +197,42 @@ def test_a_nonce_needs_to_be_unique_not_long() -> None:
                 "(64 bits); use at least 16 random bytes"),
         (10, 12, "return value of login_nonce() has too little entropy: os.urandom(6) "
                  "(48 bits); use at least 16 random bytes")]
+
+
+# Django's sessions: a strong source asked for 32 characters of a named alphabet (the
+# default's 62 symbols: 190 bits), a uuid4 used whole.
+_SESSIONS = """
+import os
+import uuid
+from django.utils.crypto import get_random_string
+
+VALID_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def new_session_key():
+    return get_random_string(32, VALID_KEY_CHARS)
+
+
+def upload_path():
+    return "/vsimem/" + str(uuid.uuid4())
+"""
+
+
+def test_a_file_asking_no_source_for_too_little_is_not_parsed_for_tw202() -> None:
+    assert through_screen(RULE, _SESSIONS, "app/sessions.py") == ([], False)
+
+
+@pytest.mark.parametrize(("short", "line"), [
+    # A size the rule folds from a name (17) is let through, whatever its value.
+    ("TOKEN_BYTES = 8\ndef reset(user):\n    user.reset_token = os.urandom(TOKEN_BYTES).hex()\n",
+     17),
+    ("def reset(user):\n    user.pin_token = get_random_string(32, '01')\n", 16),
+    ("def reset(user):\n    user.pin_token = get_random_string(length=12)\n", 16),
+    ("def reset(user):\n    user.invite_token = str(uuid.uuid4())[:8]\n", 16),
+    ("from secrets import token_hex as hexed\ndef reset(user):\n"
+     "    user.reset_token = hexed(32).upper()[:8]\n", 17),
+])
+def test_the_screen_lets_each_short_token_through(short: str, line: int) -> None:
+    # _SESSIONS's 13 lines, a blank line, then the code from line 15.
+    findings, parsed = through_screen(RULE, _SESSIONS + "\n" + short, "app/sessions.py")
+    assert [finding[0] for finding in findings] == [line] and parsed

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tests.helpers import fired, scan_snippet
+import pytest
+
+from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.rules.tls_verification_disabled import RULE
 
 
@@ -92,3 +94,48 @@ def test_commands_and_config_keys() -> None:
     assert lines(kubeconfig, "kubeconfig.yaml") == [3]
     no_credential = "clusters:\n- cluster:\n    insecure-skip-tls-verify: true\n"
     assert lines(no_credential, "kubeconfig.yaml") == []
+
+
+# Django's SMTP backend: "ssl" and a password are spelled, a context is passed, but nothing
+# turns verification off.
+_SMTP = """
+import ssl
+import urllib.request
+
+
+class EmailBackend:
+    def open(self):
+        context = ssl.create_default_context()
+        self.connection.starttls(context=context)
+        self.connection.login(self.username, self.password)
+"""
+
+
+def test_a_file_turning_no_verification_off_is_not_parsed_for_tw502() -> None:
+    assert through_screen(RULE, _SMTP, "app/mail.py") == ([], False)
+
+
+@pytest.mark.parametrize(("turned_off", "line"), [
+    # The unverified factory through an aliased import (12), its context used at 15.
+    ("from ssl import _create_unverified_context as insecure\nUNCHECKED = insecure()\n", 12),
+    ("UNCHECKED = ssl.create_default_context()\nUNCHECKED.verify_mode = ssl.CERT_NONE\n", 12),
+    ("UNCHECKED = None\nssl._create_default_https_context = ssl._create_unverified_context\n",
+     12),
+])
+def test_the_screen_lets_each_unverified_context_through(turned_off: str, line: int) -> None:
+    use = ("def me(token):\n"                                                             # 13
+           "    request = urllib.request.Request(URL, headers={'Authorization': token})\n"  # 14
+           "    return urllib.request.urlopen(request, context=UNCHECKED)\n")            # 15
+    # _SMTP's 9 lines, a blank line, then the context from line 11.
+    findings, parsed = through_screen(RULE, _SMTP + "\n" + turned_off + use, "app/mail.py")
+    assert [finding[0] for finding in findings] == [line] and parsed
+
+
+@pytest.mark.parametrize(("code", "line"), [
+    ("requests.get(URL, headers={'Authorization': TOKEN}, verify=0)\n", 11),
+    ("urllib3.PoolManager(cert_reqs='CERT_NONE', headers={'Authorization': TOKEN})\n", 11),
+    ("s = requests.Session()\ns.auth = ('deploy', PASSWORD)\ns.verify = False\n", 13),
+])
+def test_the_screen_lets_each_flag_turned_off_through(code: str, line: int) -> None:
+    findings, parsed = through_screen(RULE, _SMTP + "\n" + code, "app/mail.py")
+    assert [finding[0] for finding in findings] == [line] and parsed

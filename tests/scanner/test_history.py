@@ -252,8 +252,10 @@ def test_old_versions_are_parsed_only_for_what_head_still_has(repo: Path) -> Non
     assert [(w[0], w[1], w[2], w[4]) for w in where(result.findings)] == [
         ("TW201", "tokens.py", 4, first), ("TW201", "tokens.py", 7, sha(repo))]
     assert result.stats["parsed"] == 2  # both versions of tokens.py, not gone.py
-    write(repo, "tokens.py", "import secrets\n\ndef reset_token():\n"
-                             "    return secrets.token_urlsafe(32)\n")
+    # A size given by name: TW202 parses HEAD's file to fold it (a literal 32 it reads on
+    # its ast screen).
+    write(repo, "tokens.py", "import secrets\n\nSIZE = 32\n\ndef reset_token():\n"
+                             "    return secrets.token_urlsafe(SIZE)\n")
     commit_all(repo, "fixed")
     result = scan()
     assert (result.findings, result.stats["parsed"]) == ((), 1)  # HEAD's tokens.py alone

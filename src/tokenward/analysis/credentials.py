@@ -19,6 +19,7 @@ vocabulary's answer: :func:`tokenward.analysis.vocabulary.carries_credential`):
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import re
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,7 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
+from tokenward.analysis.syntax_flow import dotted
 from tokenward.analysis.vocabulary import (
     carries_credential,
     is_credential_key,
@@ -140,6 +142,98 @@ def url_prefix(source: Source, node: cst.BaseExpression | None, depth: int = 0) 
         value = source.analysis.resolve(node, calls=True)
         return None if value is node else url_prefix(source, value, depth + 1)
     return None
+
+
+def may_hold_cleartext_url(source: Source, extra: Sequence[str] = ()) -> bool:
+    """The screen of :func:`url_prefix` and :func:`cleartext_host` over ``ast``: whether
+    some URL the file builds may start with ``http://`` and a host that is not local. A
+    URL's text starts with the text of a literal (``{}`` stands for what is unknown), so
+    some literal must start it: a whole ``http://`` URL whose host it ends (judged as
+    :func:`cleartext_host` judges it), one whose host may go on in the next piece, or a
+    start of ``http://`` itself (``"http"`` + ``"://..."``). Only the literals
+    ``url_prefix`` may start with are read (:func:`_url_pieces`)."""
+    return any(_may_start_cleartext(text, exact, extra) for text, exact in
+               source.fact(_url_pieces))
+
+
+def _may_start_cleartext(text: str, exact: bool, extra: Sequence[str]) -> bool:
+    lowered = text.lower()
+    if not lowered.startswith("http://"):
+        return bool(text) and "http://".startswith(lowered)
+    if not exact or _AUTHORITY_END.search(text, 7) is None:
+        return True  # the host may go on, or libcst reads other text
+    return cleartext_host(text, extra) is not None
+
+
+_AUTHORITY_END = lazy_regex(r"[/?#]")
+
+
+def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
+    """The text of every literal ``url_prefix`` may start a URL's text with, read from
+    ``ast``: a URL is an argument of a call (``request_url``, ``endpoint_argument``: the
+    first of a list) or a value a name, attribute or helper's call resolves to (an
+    assignment, ``with`` item or ``return``); from there ``url_prefix`` reads an
+    f-string's parts and their expressions, both sides of ``+``, the left of ``%``, the
+    first argument of ``urljoin``/``urlunsplit`` and the receiver of ``.format``. Each
+    text with whether libcst reads it so: an f-string's text part is decoded by ``ast``,
+    kept as written by libcst (escapes, doubled braces)."""
+    pieces: list[tuple[str, bool]] = []
+    seen: set[int] = set()
+    stack = list(_url_roots(source.syntax_nodes))
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            pieces.append((node.value, True))
+        elif isinstance(node, ast.JoinedStr):
+            for part in node.values:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    pieces.append((part.value, False))
+                elif isinstance(part, ast.FormattedValue):
+                    stack.append(part.value)
+        elif isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add):
+                stack.extend((node.left, node.right))
+            elif isinstance(node.op, ast.Mod):
+                stack.append(node.left)
+        elif isinstance(node, ast.Call):
+            stack.extend(_url_call_parts(node))
+        elif isinstance(node, ast.List):
+            stack.extend(node.elts)
+    return tuple(pieces)
+
+
+def _url_roots(nodes: list[ast.AST]) -> Iterator[ast.expr]:
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            yield from (arg for arg in node.args if not isinstance(arg, ast.Starred))
+            yield from (k.value for k in node.keywords if k.arg is not None)
+        elif isinstance(node, ast.Assign):
+            yield from _unpacked(node.value)
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr | ast.Return):
+            if node.value is not None:
+                yield node.value
+        elif isinstance(node, ast.withitem):
+            yield node.context_expr
+
+
+def _unpacked(value: ast.expr) -> Iterator[ast.expr]:
+    """An assigned value and, for an unpacking (``a, b = "http://x", 1``), its elements."""
+    yield value
+    if isinstance(value, ast.Tuple | ast.List):
+        for element in value.elts:
+            yield from _unpacked(element)
+
+
+def _url_call_parts(call: ast.Call) -> Iterator[ast.expr]:
+    name = dotted(call.func) or ""
+    if name.endswith(("urljoin", "urlunsplit")):
+        plain = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+        yield from plain[:1]
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "format":
+        yield call.func.value
 
 
 # --- HTTP calls ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,9 @@ from tokenward.analysis.python import (
 from tokenward.analysis.scopes import LIBRARY_DEFAULT, BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar, Sequence
+from tokenward.analysis.syntax_flow import SyntaxFlow, dotted, syntax_flow
+from tokenward.analysis.syntax_flow import last_name as ast_last_name
+from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
@@ -38,11 +42,16 @@ _SCOPE_POSITIONAL_CALLS = frozenset({"get_token", "with_scopes", "acquire_token_
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    context = source.lowered + "\n" + source.path.lower()
+    context = _context(source)
     if source.kind is FileKind.PYTHON:
         yield from _detect_python(source, context)
     else:
         yield from _detect_config(source, context)
+
+
+def _context(source: Source) -> str:
+    """What ``scopes.lookup`` reads for a provider's name: the file's text and its path."""
+    return source.lowered + "\n" + source.path.lower()
 
 
 # --- Python -------------------------------------------------------------------------------
@@ -52,6 +61,9 @@ _ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
 
 
 def _detect_python(source: Source, context: str) -> Iterator[Hit]:
+    # The screen first: no broad scope where one is granted, no libcst tree to build.
+    if not _may_grant_broad(source):
+        return
     index = source.index
     if index is None:
         return
@@ -124,6 +136,10 @@ def _local_parameters(source: Source, call: cst.Call) -> list[str]:
     return [] if func is None else [p.name.value for p in func.params.params]
 
 
+# Calls whose arguments are the scopes of the value they build.
+_COLLECTORS = frozenset({"set", "frozenset", "list", "tuple", "sorted"})
+
+
 def _broad_literals(source: Source, node: cst.BaseExpression, context: str, depth: int
                     ) -> Iterator[tuple[cst.CSTNode, str, BroadScope]]:
     """(literal node, scope value, catalogue entry) for each broad scope in a value."""
@@ -143,7 +159,7 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
         return
     if isinstance(node, cst.Call):
         name = dotted_name(node.func) or ""
-        if name in ("set", "frozenset", "list", "tuple", "sorted") or (
+        if name in _COLLECTORS or (
                 isinstance(node.func, cst.Attribute) and node.func.attr.value == "join"):
             for arg in node.args:
                 yield from _broad_literals(source, arg.value, context, depth + 1)
@@ -154,6 +170,104 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
                 bound.kind in _ASSIGNMENTS and names_scope_grant(bound.last)):
             return  # unknown, or already reported where it is assigned
         yield from _broad_literals(source, bound.value, context, depth + 1)
+
+
+# --- the screen: the rule's own tests over ``ast``, loosened ------------------------------
+
+def _may_grant_broad(source: Source) -> bool:
+    """Whether a value the detector judges may hold a broad scope (``_broad_literals``):
+    the values granted by a scope-named target, keyword or dict key, or as a positional
+    scope (:func:`_granted_values`), followed through lists, the collecting calls and
+    every value bound anywhere to a name they read (:func:`_may_hold_broad`). Its
+    exclusions (a check call's decorator, ``only_passed_as``) are not asked. On Django's
+    source the keyword "scope" sent 11 files to libcst, each for an ASGI ``scope`` or
+    a ``scope_model``. A tree already built is read instead; a file ``ast`` cannot screen
+    goes through."""
+    return source.screened(_screen)
+
+
+def _screen(source: Source) -> bool:
+    flow = syntax_flow(source)
+    if flow is None:
+        return True
+    nodes = source.syntax_nodes
+    context = _context(source)
+    scoped = _scope_functions(nodes)
+    return any(_may_hold_broad(flow, value, context) for value in _granted_values(nodes, scoped))
+
+
+def _scope_functions(nodes: list[ast.AST]) -> frozenset[str]:
+    """The functions of the file with a scope-named parameter (``_local_parameters``)."""
+    return frozenset(
+        node.name for node in nodes if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(names_scope_grant(a.arg) for a in (*node.args.posonlyargs, *node.args.args,
+                                                   *node.args.kwonlyargs)))
+
+
+def _granted_values(nodes: list[ast.AST], scoped: frozenset[str]) -> Iterator[ast.expr]:
+    """Every value ``_detect_python`` hands to ``emit``, and more: an assignment's whole
+    value when one of its targets is scope-named, every positional argument of a call of
+    a function named in ``scoped``."""
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            if any(_names_grant(target) for target in node.targets):
+                yield node.value
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+            if node.value is not None and _names_grant(node.target):
+                yield node.value
+        elif isinstance(node, ast.Call):
+            yield from _call_grants(node, scoped)
+        elif isinstance(node, ast.Dict):
+            yield from (value for key, value in zip(node.keys, node.values, strict=True)
+                        if names_scope_grant(ast_string_value(key)))
+
+
+def _names_grant(target: ast.expr) -> bool:
+    """A binding's ``last`` names a scope grant, for any target of an unpacking."""
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_names_grant(element) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _names_grant(target.value)
+    return names_scope_grant(ast_last_name(target))
+
+
+def _call_grants(call: ast.Call, scoped: frozenset[str]) -> Iterator[ast.expr]:
+    callee = ast_last_name(call.func) or ""
+    if function_checks(callee):  # ``_is_check_call``
+        return
+    for keyword in call.keywords:
+        if names_scope_grant(keyword.arg) and callee not in _LISTING_CALLS \
+                and keyword.arg != LIBRARY_DEFAULT:
+            yield keyword.value
+    if callee in _SCOPE_POSITIONAL_CALLS or (
+            isinstance(call.func, ast.Name) and call.func.id in scoped):
+        yield from (arg for arg in call.args if not isinstance(arg, ast.Starred))
+
+
+def _may_hold_broad(flow: SyntaxFlow, value: ast.expr, context: str) -> bool:
+    """``_broad_literals`` loosened: every value of a name read (not only the binding it
+    sees, however deep), so a name is followed once; a stack, not recursion."""
+    followed: set[str] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        text = ast_string_value(node)
+        if text is not None:
+            if any(lookup(part, context) is not None for part in split_scopes(text)):
+                return True
+        elif isinstance(node, ast.Starred):
+            stack.append(node.value)
+        elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+            stack.extend(node.elts)
+        elif isinstance(node, ast.Call):
+            if dotted(node.func) in _COLLECTORS or (
+                    isinstance(node.func, ast.Attribute) and node.func.attr == "join"):
+                stack.extend(node.args)
+                stack.extend(keyword.value for keyword in node.keywords)
+        elif isinstance(node, ast.Name) and node.id not in followed:
+            followed.add(node.id)
+            stack.extend(flow.values.get(node.id, ()))
+    return False
 
 
 # --- config files ---------------------------------------------------------------------------
@@ -347,6 +461,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     keywords=("scope",),
     bad=(
         Example(

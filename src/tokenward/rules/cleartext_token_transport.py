@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tokenward.analysis.bound_names import may_call
 from tokenward.analysis.config_text import is_comment, logical_lines
 from tokenward.analysis.credentials import (
     call_carries_credentials,
@@ -17,6 +18,7 @@ from tokenward.analysis.credentials import (
     is_client_factory,
     is_http_call,
     may_carry_credentials,
+    may_hold_cleartext_url,
     request_url,
     url_carries_credentials,
     url_prefix,
@@ -48,7 +50,8 @@ def _detect(source: Source) -> Iterator[Hit]:
 
 
 def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
-    if source.index is None:
+    # The screen first: no URL in clear to a host that is not local, no libcst tree.
+    if not _may_send_in_clear(source) or source.index is None:
         return
     for call in source.index.of(cst.Call):
         if is_http_call(source, call):
@@ -77,6 +80,9 @@ def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
                   code=source.code(call))
 
 
+_HTTP_CONNECTIONS = frozenset({"http.client.HTTPConnection", "httplib.HTTPConnection"})
+
+
 def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, ...]
                              ) -> Hit | None:
     """``conn = http.client.HTTPConnection("api.example.com")`` then
@@ -87,7 +93,7 @@ def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, .
     receiver = source.analysis.resolve(func.value)
     if not isinstance(receiver, cst.Call):
         return None
-    if call_name(source, receiver) not in ("http.client.HTTPConnection", "httplib.HTTPConnection"):
+    if call_name(source, receiver) not in _HTTP_CONNECTIONS:
         return None
     host_arg = positional(receiver, 0) or keyword(receiver, "host")
     host_text = url_prefix(source, host_arg.value) if host_arg is not None else None
@@ -99,6 +105,21 @@ def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, .
         return None
     return Hit(span=source.span(call), target=host, detail="http.client.HTTPConnection",
                code=source.code(call))
+
+
+def _may_send_in_clear(source: Source) -> bool:
+    """The screen (``ast``): every finding needs a URL that may start with ``http://`` and
+    a host that is not local (``credentials.may_hold_cleartext_url``), or an
+    ``HTTPConnection`` (its host is given without a scheme). Whether a credential is sent
+    is not asked. On Django's source the keyword "http://" (in comments, and in
+    ``startswith(("http://", ...))`` tests) sent 6 files to libcst. A tree already built
+    is read instead; a file ``ast`` cannot screen goes through."""
+    return source.screened(_screen)
+
+
+def _screen(source: Source) -> bool:
+    return may_call(source, _HTTP_CONNECTIONS) or may_hold_cleartext_url(
+        source, LOCAL_HOSTS.value(source.config))
 
 
 # --- curl / wget in shell scripts, Dockerfiles, CI YAML -----------------------------------
@@ -180,6 +201,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     options=(LOCAL_HOSTS,),
     keywords=("http://", "httpconnection"),
     prefilter=may_carry_credentials,

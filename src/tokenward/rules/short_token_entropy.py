@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
@@ -15,6 +16,9 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
+from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import last_name as ast_last_name
+from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.model import Category, Hit, Severity
@@ -54,29 +58,40 @@ _BITS_PER_CHAR = {
 }
 
 
+# Every API whose size argument is judged: qualified name -> (argument position, keyword).
+_SIZED_APIS = {**_BYTE_APIS, **_CHAR_APIS, "secrets.randbits": (0, "k")}
+
+
 def _short_length(source: Source, call: cst.Call) -> tuple[str, float] | None:
     name = call_name(source, call) or ""
+    if name not in _SIZED_APIS:
+        return None
+    position, word = _SIZED_APIS[name]
+    arg = argument(call, position, word)
+    size = None if arg is None else source.analysis.integer(arg.value)
+    alphabet_arg = argument(call, 1, "allowed_chars") if name in _CHAR_APIS else None
+    alphabet = string_value(alphabet_arg.value) if alphabet_arg is not None else None
+    return _too_short(name, size, alphabet)
+
+
+def _too_short(name: str, size: int | None, alphabet: str | None
+               ) -> tuple[str, float] | None:
+    """The detail and bits of a call of ``name`` (in ``_SIZED_APIS``) asking for ``size``
+    (bytes, characters of ``alphabet`` or bits) when that is too few, else None."""
+    if size is None:
+        return None
     if name in _BYTE_APIS:
-        position, word = _BYTE_APIS[name]
-        arg = argument(call, position, word)
-        size = None if arg is None else source.analysis.integer(arg.value)
-        if size is not None and 0 < size < MIN_BYTES:
+        if 0 < size < MIN_BYTES:
             return f"{name}({size}) ({size * 8} bits)", size * 8
+        return None
     if name in _CHAR_APIS:
-        position, word = _CHAR_APIS[name]
-        arg = argument(call, position, word)
-        size = None if arg is None else source.analysis.integer(arg.value)
-        alphabet_arg = argument(call, 1, "allowed_chars")
-        alphabet = string_value(alphabet_arg.value) if alphabet_arg is not None else None
         symbols = len(set(alphabet)) if alphabet else DJANGO_DEFAULT_ALPHABET
-        bits = size * math.log2(symbols) if size is not None and symbols > 1 else None
-        if size is not None and bits is not None and 0 < bits < MIN_BYTES * 8:
-            return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)", bits
-    if name == "secrets.randbits":
-        arg = argument(call, 0, "k")
-        bits = None if arg is None else source.analysis.integer(arg.value)
+        bits = size * math.log2(symbols) if symbols > 1 else None
         if bits is not None and 0 < bits < MIN_BYTES * 8:
-            return f"secrets.randbits({bits})", bits
+            return f"{name.rpartition('.')[2]}({size}) ({int(bits)} bits)", bits
+        return None
+    if 0 < size < MIN_BYTES * 8:  # secrets.randbits
+        return f"secrets.randbits({size})", size
     return None
 
 
@@ -152,7 +167,8 @@ def _feeds_a_cipher(source: Source, node: cst.CSTNode) -> bool:
 
 
 def _detect(source: Source) -> Iterator[Hit]:
-    if source.index is None or reports_only_proven(source):
+    # The screen first: no source asked for too little, no libcst tree to build.
+    if not _may_be_short(source) or source.index is None or reports_only_proven(source):
         return
     for call in source.index.of(cst.Call):
         short = _short_length(source, call)
@@ -171,6 +187,82 @@ def _detect(source: Source) -> Iterator[Hit]:
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
                   fixable=node is call
                   and isinstance(secrets_rewrite(source, call), Rewrite))
+
+
+# --- the screen: the rule's own first tests over ``ast``, loosened ------------------------
+
+def _may_be_short(source: Source) -> bool:
+    """Whether a call may ask a strong source for too little (``_short_length``: a size
+    given as a literal is judged by :func:`_too_short`, any other as maybe short) or a
+    strong token may be cut (``_truncation``: any subscript of one), every call's name read
+    through every import. Whether the value is a token is not asked. On Django's source
+    the keywords sent 7 files to libcst, most for ``get_random_string(32, chars)``. A
+    tree already built is read instead; a file ``ast`` cannot screen goes through."""
+    return source.screened(_screen)
+
+
+def _screen(source: Source) -> bool:
+    imports = import_table(source)
+    for node in source.syntax_nodes:
+        if isinstance(node, ast.Call) and _may_ask_too_little(node, imports):
+            return True
+        if isinstance(node, ast.Subscript) and _may_cut(node.value, imports):
+            return True
+    return False
+
+
+def _called(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """Every qualified name ``call_name`` may give the call."""
+    name = dotted(call.func)
+    return frozenset() if name is None else qualified_names(name, imports)
+
+
+def _may_ask_too_little(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> bool:
+    for name in _called(call, imports) & _SIZED_APIS.keys():
+        position, word = _SIZED_APIS[name]
+        given = _argument(call, position, word)
+        if given is None:
+            continue  # no size: nothing judged
+        size = given.value if isinstance(given, ast.Constant) else None
+        if not isinstance(size, int):
+            return True  # a size the rule may fold from names and arithmetic
+        alphabet = ast_string_value(_argument(call, 1, "allowed_chars")) \
+            if name in _CHAR_APIS else None
+        # A literal libcst cannot evaluate (``string_value``: None) is the default alphabet.
+        if _too_short(name, size, alphabet) or _too_short(name, size, None):
+            return True
+    return False
+
+
+def _argument(call: ast.Call, position: int, word: str) -> ast.expr | None:
+    """``python.argument`` over ``ast``: by keyword, else by position (stars skipped)."""
+    for keyword in call.keywords:
+        if keyword.arg == word:
+            return keyword.value
+    plain = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    return plain[position] if position < len(plain) else None
+
+
+def _may_cut(node: ast.expr, imports: Mapping[str, frozenset[str]]) -> bool:
+    """``_truncation`` from the subscript down: through attributes, calls and ``str(...)``
+    (up to four steps: the rule looks up through at most four parents) to a call of a
+    source in ``_BITS_PER_CHAR``."""
+    stack: list[tuple[ast.expr, int]] = [(node, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, ast.Starred):
+            stack.append((current.value, depth))
+        elif isinstance(current, ast.Call):
+            if not _called(current, imports).isdisjoint(_BITS_PER_CHAR):
+                return True
+            if depth < 4:
+                stack.append((current.func, depth + 1))
+                if ast_last_name(current.func) == "str":
+                    stack.extend((arg, depth + 1) for arg in current.args)
+                    stack.extend((k.value, depth + 1) for k in current.keywords)
+        elif isinstance(current, ast.Attribute) and depth < 4:
+            stack.append((current.value, depth + 1))
+    return False
 
 
 RULE = Rule(
@@ -220,6 +312,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON,
+    screens=True,
     fix="use-secrets",
     keywords=("token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits",
               "get_random_string", "uuid4", "get_random_bytes"),

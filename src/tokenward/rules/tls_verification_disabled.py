@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from tokenward.analysis.credentials import (
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import call_name, dotted_name, string_value
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
@@ -56,9 +59,13 @@ def _is_off(node: cst.BaseExpression) -> bool:
     return (dotted_name(node) or "").endswith("CERT_NONE")
 
 
+# What builds an SSL context that does not verify.
+_UNVERIFIED_FACTORIES = frozenset({"ssl._create_unverified_context",
+                                   "ssl._create_stdlib_context"})
+
+
 def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
-    name = call_name(source, call) or ""
-    return name in ("ssl._create_unverified_context", "ssl._create_stdlib_context")
+    return (call_name(source, call) or "") in _UNVERIFIED_FACTORIES
 
 
 def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
@@ -168,7 +175,8 @@ def _carries(source: Source, call: cst.Call) -> bool:
 
 
 def _detect_python(source: Source) -> Iterator[Hit]:
-    if source.index is None:
+    # The screen first: nothing turns verification off, no libcst tree to build.
+    if not _may_turn_off(source) or source.index is None:
         return
     contexts = _unverified_contexts(source)
     reported: set[int] = set()
@@ -215,6 +223,55 @@ def _detect_python(source: Source) -> Iterator[Hit]:
 
 def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:
     return Hit(span=source.span(node), target=target, detail="python", code=source.code(node))
+
+
+# --- the screen: the rule's own first tests over ``ast``, loosened ------------------------
+
+def _may_turn_off(source: Source) -> bool:
+    """Whether something in the file may turn verification off, as each finding starts:
+    a call given an off flag (``_off_argument``), an unverified context built
+    (``_is_unverified_factory``, by a name read through every import) or a
+    ``verify_mode`` assigned off (``_unverified_contexts``), a ``verify`` attribute
+    assigned off, or ``_create_default_https_context`` assigned. Whether a credential is
+    sent is not asked. On Django's source the keywords ("ssl", "verify") sent 10 files to
+    libcst, none turning verification off. A tree already built is read instead; a file
+    ``ast`` cannot screen goes through."""
+    return source.screened(_screen)
+
+
+def _screen(source: Source) -> bool:
+    imports = import_table(source)
+    for node in source.syntax_nodes:
+        if isinstance(node, ast.Call):
+            if any(k.arg in _OFF_FLAGS and _may_be_off(k.value) for k in node.keywords):
+                return True
+            name = dotted(node.func)
+            if name is not None and not qualified_names(name, imports).isdisjoint(
+                    _UNVERIFIED_FACTORIES):
+                return True
+        elif isinstance(node, ast.Assign) and any(
+                _turns_off(target, node.value) for target in node.targets):
+            return True
+    return False
+
+
+def _turns_off(target: ast.expr, value: ast.expr) -> bool:
+    """``ctx.verify_mode = CERT_NONE``, ``session.verify = False``,
+    ``ssl._create_default_https_context = ...``."""
+    if not isinstance(target, ast.Attribute):
+        return False
+    if target.attr in ("verify_mode", "verify"):
+        return _may_be_off(value)
+    return target.attr == "_create_default_https_context"
+
+
+def _may_be_off(node: ast.expr) -> bool:
+    """:func:`_is_off` over ``ast``, loosened: ``False``, a zero, ``"CERT_NONE"``,
+    ``"none"``, ``"NONE"`` or a name ending in ``CERT_NONE``."""
+    if isinstance(node, ast.Constant):
+        return node.value is False or (isinstance(node.value, int) and node.value == 0) \
+            or ast_string_value(node) in ("CERT_NONE", "none", "NONE")
+    return (dotted(node) or "").endswith("CERT_NONE")
 
 
 # --- shell and config files -----------------------------------------------------------------
@@ -326,6 +383,7 @@ RULE = Rule(
     ),
     detect=_detect,
     kinds=PYTHON | CONFIG,
+    screens=True,
     keywords=("verify", "cert_none", "unverified", "check_hostname", "ssl", "insecure",
               "-k", "no-check-certificate"),
     prefilter=may_carry_credentials,
