@@ -115,6 +115,14 @@ def spells_any(lowered: str, words: tuple[str, ...]) -> bool:
     return automaton.spells_any(lowered)
 
 
+def spelled(lowered: str, words: tuple[str, ...]) -> set[int]:
+    """The indices of the ``words`` that ``lowered`` holds, in one pass."""
+    automaton = _automaton(words)
+    if automaton is None:
+        return {number for number, word in enumerate(words) if word in lowered}
+    return automaton.spelled(lowered)
+
+
 @lru_cache(maxsize=64)
 def _automaton(words: tuple[str, ...]) -> Prefilter | None:
     """pyahocorasick's automaton of ``words``; None without it (the ``in`` tests are then
