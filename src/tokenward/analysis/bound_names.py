@@ -178,18 +178,25 @@ def may_call(source: Source, names: AbstractSet[str]) -> bool:
     return called is None or not called.isdisjoint(names)
 
 
-def literal_arguments(source: Source) -> frozenset[tuple[str, int | str]] | None:
-    """Where a call of ``source`` may be passed a literal: (qualified name, position) for
-    a positional argument, (qualified name, keyword) for a keyword one, read through its
-    imports as :func:`called_names` reads them. An argument counts when it holds a literal
-    (as a bound name's value does) or is a plain name, which may be followed to one
-    (``key = b"..."`` then ``Fernet(key)``). None when ``ast`` cannot screen the file."""
-    return source.fact(_literal_arguments)
-
-
-def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]] | None:
-    if source.syntax is None:
+def literal_arguments(source: Source, callees: AbstractSet[str]
+                      ) -> frozenset[tuple[str, int | str]] | None:
+    """Where a call of one of ``callees`` (qualified) may be passed a literal: (qualified
+    name, position) for a positional argument, (qualified name, keyword) for a keyword
+    one, read through its imports as :func:`called_names` reads them. An argument counts
+    when it holds a literal (as a bound name's value does) or is a plain name, which may be
+    followed to one (``key = b"..."`` then ``Fernet(key)``). None when ``ast`` cannot
+    screen the file. Every call's arguments are read only in a file that calls a callee
+    (most files call none: the distinct names they call are checked first)."""
+    called = called_names(source)
+    if called is None:
         return None
+    if called.isdisjoint(callees):
+        return frozenset()
+    return frozenset(slot for slot in source.fact(_literal_arguments) if slot[0] in callees)
+
+
+def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]]:
+    assert source.syntax is not None  # asked after called_names, which read it
     imports = import_table(source)
     found: set[tuple[str, int | str]] = set()
     for node in source.syntax_nodes:

@@ -7,6 +7,7 @@ import importlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
@@ -567,8 +568,13 @@ _KEY_ARGUMENTS = frozenset({(q, index) for q, (index, parameter, _) in _POSITION
 def _may_pass_credential(source: Source, arguments: frozenset[tuple[str, int | str]]) -> bool:
     """Whether a credential call may be passed a literal where the call search reads one
     (:func:`literal_arguments`); a file ``ast`` cannot screen goes through."""
-    passed = literal_arguments(source)
+    passed = literal_arguments(source, _callees(arguments))
     return passed is None or not passed.isdisjoint(arguments)
+
+
+@cache
+def _callees(arguments: frozenset[tuple[str, int | str]]) -> frozenset[str]:
+    return frozenset(callee for callee, _ in arguments)
 
 
 def may_bind_weak_key(source: Source) -> bool:
@@ -581,10 +587,9 @@ def may_bind_weak_key(source: Source) -> bool:
     file)."""
     if "module" in source.__dict__:
         return True  # built already (TW104 runs last): the search costs less than the screen
-    if _may_pass_credential(source, _KEY_ARGUMENTS):
-        return True
     names = bound_names(source)
-    return names is None or any(names_key(name) for name in names)
+    return names is None or any(names_key(name) for name in names) \
+        or _may_pass_credential(source, _KEY_ARGUMENTS)
 
 
 def may_bind_secret(source: Source) -> bool:
@@ -609,11 +614,11 @@ def may_bind_secret(source: Source) -> bool:
 
 
 def _secret_screen(source: Source) -> bool:
-    if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
-        return True
     names = bound_names(source)
     if names is None or any(secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1])
                             or names_login_pair(n) for n in names):
+        return True
+    if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
         return True
     tree = source.syntax
     assert tree is not None
