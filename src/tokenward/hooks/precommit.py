@@ -1,9 +1,9 @@
 """The pre-commit hook's entry point: ``python -m tokenward.hooks.precommit [FILES...]``.
 
 The same scan as ``tokenward scan`` (files, ``--staged``, baseline, ``--fail-on``) behind a
-small argparse front end. It exists for latency: the typer-based CLI builds a pydantic
-adapter per option at start-up (typer >= 0.29), which costs more than scanning the five
-files of a typical commit. A hook is ``main(argv) -> int`` (asottile's pre-commit-hooks
+small argparse front end. It exists for latency: the typer-based CLI's start-up (typer,
+its click and every command's options) costs more than scanning the five files of a
+typical commit. A hook is ``main(argv) -> int`` (asottile's pre-commit-hooks
 style); exit codes are the CLI's: 0 ok, 1 findings (or a file it could not fully
 analyse: the hook fails closed unless fail_on_unscanned = false), 2 usage or internal error.
 """
