@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import settings
 from tests.security.test_settings_and_cache import github_token
 from tokenward.cli import main
-from tokenward.config import DURATION, STRINGS, ConfigError, Option, load_config
+from tokenward.config import DURATION, STRINGS, ConfigError, Option, load_config, max_cli_jobs
 from tokenward.hooks.precommit import main as hook_main
 from tokenward.rules import RULES, get_rule
 
@@ -247,6 +247,10 @@ def test_explain_shows_the_options(capsys: pytest.CaptureFixture[str], rule: str
     (("scan", "--fail-on", "severe"), "Invalid value for '--fail-on': 'severe' is not one of "
      "'low', 'medium', 'high', 'critical' (see `tokenward scan --help`)"),
     (("scan", "--config", "nope.toml"), "nope.toml: cannot read: No such file or directory"),
+    (("scan", "--jobs", "0"), "Invalid value for '--jobs' / '-j': 0 is not in the range 1 to "
+     f"{max_cli_jobs()} (see `tokenward scan --help`)"),
+    (("scan", "--history", "--max-count", "0"),
+     "Invalid value for '--max-count': 0 is not at least 1 (see `tokenward scan --help`)"),
     (("fix", "--rule", "TW999"), '--rule: unknown rule "TW999" (see `tokenward rules`)'),
     (("fix", "--colour"), "No such option: --colour (see `tokenward fix --help`)"),
     (("baseline", "update", "--file", "nope.json"),

@@ -14,7 +14,7 @@ for its range text (``_describe_range``) and the parameter for its usage name
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from typer._click.core import Context
 from typer._click.types import FloatParamType, FloatRange, IntParamType, IntRange
@@ -29,12 +29,26 @@ class _WordedIntRange(IntRange):
     def _describe_range(self) -> str:  # ``[x>=1]`` in help, ``not in the range x>=1`` in errors
         return range_in_words(self.min, self.max)
 
+    def fail(self, message: str, param: Any = None, ctx: Any = None) -> NoReturn:
+        super().fail(_one_sided(message, self.min, self.max), param, ctx)
+
 
 class _WordedFloatRange(FloatRange):
     name = "number"
 
     def _describe_range(self) -> str:
         return range_in_words(self.min, self.max)
+
+    def fail(self, message: str, param: Any = None, ctx: Any = None) -> NoReturn:
+        super().fail(_one_sided(message, self.min, self.max), param, ctx)
+
+
+def _one_sided(message: str, low: float | None, high: float | None) -> str:
+    """click's ``0 is not in the range at least 1.`` as ``0 is not at least 1.`` (a range
+    with both ends reads right: ``9 is not in the range 1 to 8.``)."""
+    if low is None or high is None:
+        return message.replace(" is not in the range ", " is not ", 1)
+    return message
 
 
 class _ReadableArgument(TyperArgument):
