@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tokenward.analysis import literals
@@ -66,3 +68,25 @@ def test_the_screen_is_built_once_per_rule_sequence() -> None:
     rules, other = list(RULES), list(RULES)
     assert keyword_screen(rules) is keyword_screen(rules)
     assert keyword_screen(rules) is not keyword_screen(other)
+
+
+_CALL = re.compile(r"\b(?:log|logger\.info)\((?P<arg>\w*)\)|\blog_(?:a|ab)\b")
+
+
+@pytest.mark.parametrize("text", [
+    "log(x) logger.info(y)",
+    "xlog(a) log(b)log(c)",        # \b looks before where the pattern is tried
+    "logger.info(logger.info(z))",  # a start inside an earlier match is not tried
+    "log_ab log_a log_abc",
+    "",
+])
+def test_matches_from_finds_what_finditer_finds(text: str) -> None:
+    starts = ("log(", "logger.info(", "log_")
+    found = [(m.start(), m.end()) for m in literals.matches_from(_CALL, text, starts)]
+    assert found == [(m.start(), m.end()) for m in _CALL.finditer(text)]
+
+
+def test_matches_from_skips_a_start_inside_a_match() -> None:
+    # The "log(" at 12 lies inside the match that starts at 0: finditer does not try it.
+    found = list(literals.matches_from(_CALL, "logger.info(log)", ("log(", "logger.info(")))
+    assert [(m.start(), m.group(0)) for m in found] == [(0, "logger.info(log)")]

@@ -8,6 +8,7 @@ same positions, more slowly.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
@@ -113,6 +114,22 @@ def spells_any(lowered: str, words: tuple[str, ...]) -> bool:
     if automaton is None:
         return any(word in lowered for word in words)
     return automaton.spells_any(lowered)
+
+
+def matches_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...]
+                 ) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match begins with one of
+    ``starts``: the pattern is tried only where one of them is (one automaton pass), not at
+    every position of the text. The same matches, in order, none overlapping another."""
+    automaton = _automaton(starts)
+    if automaton is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in sorted({start for start, _ in automaton.hits(text)}):
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            yield match
+            end = max(match.end(), start + 1)
 
 
 def spelled(lowered: str, words: tuple[str, ...]) -> set[int]:

@@ -14,6 +14,7 @@ from tokenward.analysis.credentials import (
     returned_dict,
 )
 from tokenward.analysis.flow import Analysis, Kind
+from tokenward.analysis.literals import matches_from
 from tokenward.analysis.python import (
     call_name,
     dotted_name,
@@ -747,6 +748,12 @@ _SINK_MARKERS = lazy_regex(
     r"(?=[.pwerc])(?:"
     r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg|write|print)\("
     r"|\b(?:p?print|warn|echo|printf)\b|\braise\s|capture_(?:message|exception)\()")
+# What every match starts with (``_SINK_MARKERS`` is tried only there).
+_SINK_STARTS = (*(f".{method}(" for method in ("debug", "info", "warning", "warn", "error",
+                                                "exception", "critical", "fatal", "log",
+                                                "msg", "write", "print")),
+                "pprint", "print", "warn", "echo", "raise", "capture_message(",
+                "capture_exception(")
 # How far from a sink a credential word may stand and still be part of its message: the
 # argument list after it, or the line or two above that built the message.
 _AFTER, _BEFORE = 250, 160
@@ -770,7 +777,7 @@ def _mentions_credentials(text: str) -> bool:
     if "set_trace_callback" in text and mentions_credentials(text):
         return True  # every query the connection runs is written out, wherever it is
     bound: dict[str, list[int]] | None = None
-    for match in _SINK_MARKERS.finditer(text):
+    for match in matches_from(_SINK_MARKERS, text, _SINK_STARTS):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
         if "headers" in window or mentions_credentials(window):
             return True
