@@ -457,6 +457,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/token_logged.py:_STRING_ATTRIBUTES": _LIBRARY + " (str methods)",
     "rules/token_logged.py:_LOGGING_MODULES": _LIBRARY + " (loggers)",
     "rules/token_logged.py:_CONSOLES": _LIBRARY + " (consoles)",
+    "rules/token_logged.py:_SINK_STARTS": _LIBRARY + " (the starts of _SINK_MARKERS' matches)",
     "rules/token_logged.py:_KEYED_LOOKUPS": _LIBRARY,
     "rules/token_logged.py:_FORMATTERS": _LIBRARY + " (str methods)",
     "rules/token_logged.py:RULE.keywords": _MARKERS + " (log, print, raise, echo)",
