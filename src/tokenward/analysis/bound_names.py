@@ -19,7 +19,13 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import (
+    dotted,
+    import_table,
+    positional,
+    qualified,
+    qualified_names,
+)
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots
 
 if TYPE_CHECKING:
@@ -93,7 +99,7 @@ def _call_names(call: ast.Call) -> Iterator[str]:
     """Environment lookups (``getenv("SECRET_KEY", "...")``: a literal second argument)
     and argparse options (``add_argument("--secret-key", default="...")``) name what
     they hold."""
-    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    plain = positional(call)
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
     if (len(plain) > 1 and _holds_literal(plain[1])) or (
             default is not None and _holds_literal(default)):
@@ -200,14 +206,14 @@ def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]]:
     imports = import_table(source)
     found: set[tuple[str, int | str]] = set()
     for node in source.syntax_nodes:
-        if not isinstance(node, ast.Call) or (name := dotted(node.func)) is None:
+        if not isinstance(node, ast.Call):
             continue
-        plain = [a for a in node.args if not isinstance(a, ast.Starred)]
-        slots: list[int | str] = [i for i, a in enumerate(plain) if _may_pass_literal(a)]
+        slots: list[int | str] = [i for i, a in enumerate(positional(node))
+                                  if _may_pass_literal(a)]
         slots += [k.arg for k in node.keywords
                   if k.arg is not None and _may_pass_literal(k.value)]
         if slots:
-            found.update((qualified, slot) for qualified in qualified_names(name, imports)
+            found.update((name, slot) for name in qualified(node.func, imports)
                          for slot in slots)
     return frozenset(found)
 

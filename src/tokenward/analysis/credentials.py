@@ -37,6 +37,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.syntax_flow import dotted
+from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.vocabulary import (
     carries_credential,
     is_credential_key,
@@ -230,8 +231,7 @@ def _unpacked(value: ast.expr) -> Iterator[ast.expr]:
 def _url_call_parts(call: ast.Call) -> Iterator[ast.expr]:
     name = dotted(call.func) or ""
     if name.endswith(("urljoin", "urlunsplit")):
-        plain = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
-        yield from plain[:1]
+        yield from ast_positional(call)[:1]
     elif isinstance(call.func, ast.Attribute) and call.func.attr == "format":
         yield call.func.value
 

@@ -34,10 +34,8 @@ class SyntaxFlow:
     returns: Mapping[str, tuple[ast.expr, ...]]
 
     def qualified(self, node: ast.expr) -> frozenset[str]:
-        """Every qualified name of a dotted expression (``ImportTable.resolve``, loosened:
-        the name as spelt, and through each import of its head); empty when not dotted."""
-        name = dotted(node)
-        return frozenset() if name is None else qualified_names(name, self.imports)
+        """:func:`qualified` through this file's imports."""
+        return qualified(node, self.imports)
 
     def reachable(self, node: ast.expr) -> Iterator[ast.expr]:
         """Every value ``Analysis.resolve`` could end at from ``node`` (a name or an
@@ -168,6 +166,27 @@ def _bind(values: dict[str, list[ast.expr]], target: ast.expr, value: ast.expr) 
 
 def _follows(node: ast.expr) -> bool:
     return isinstance(node, ast.Name | ast.Attribute)
+
+
+def qualified(node: ast.expr, imports: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """Every qualified name of a dotted expression (``ImportTable.resolve``, loosened: the
+    name as spelt, and through each import of its head); empty when not dotted."""
+    name = dotted(node)
+    return frozenset() if name is None else qualified_names(name, imports)
+
+
+def positional(call: ast.Call) -> list[ast.expr]:
+    """A call's positional arguments, a ``*args`` left out (``python.positional``)."""
+    return [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+
+
+def argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    """A call's argument by keyword, else by position (``python.argument``)."""
+    for given in call.keywords:
+        if given.arg == keyword:
+            return given.value
+    plain = positional(call)
+    return plain[position] if position < len(plain) else None
 
 
 def dotted(node: ast.expr) -> str | None:

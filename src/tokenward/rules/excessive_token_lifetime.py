@@ -240,7 +240,7 @@ def _may_state_lifetime(call: ast.Call, word: str) -> bool:
     if not states_lifetime(word):
         return False
     callee = syntax_flow.last_name(call.func) or ""
-    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    plain = syntax_flow.positional(call)
     cookie = syntax_flow.string_value(plain[0]) if plain and callee in COOKIE_SETTERS else None
     issues = _may_make_credential(call.func)
     return keyword_lifetime(word, callee, cookie, issues) is not None or issues or \

@@ -16,7 +16,8 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
-from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import argument as ast_argument
+from tokenward.analysis.syntax_flow import import_table, qualified
 from tokenward.analysis.syntax_flow import last_name as ast_last_name
 from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.token_flow import token_use
@@ -211,36 +212,21 @@ def _screen(source: Source) -> bool:
     return False
 
 
-def _called(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> frozenset[str]:
-    """Every qualified name ``call_name`` may give the call."""
-    name = dotted(call.func)
-    return frozenset() if name is None else qualified_names(name, imports)
-
-
 def _may_ask_too_little(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> bool:
-    for name in _called(call, imports) & _SIZED_APIS.keys():
+    for name in qualified(call.func, imports) & _SIZED_APIS.keys():
         position, word = _SIZED_APIS[name]
-        given = _argument(call, position, word)
+        given = ast_argument(call, position, word)
         if given is None:
             continue  # no size: nothing judged
         size = given.value if isinstance(given, ast.Constant) else None
         if not isinstance(size, int):
             return True  # a size the rule may fold from names and arithmetic
-        alphabet = ast_string_value(_argument(call, 1, "allowed_chars")) \
+        alphabet = ast_string_value(ast_argument(call, 1, "allowed_chars")) \
             if name in _CHAR_APIS else None
         # A literal libcst cannot evaluate (``string_value``: None) is the default alphabet.
         if _too_short(name, size, alphabet) or _too_short(name, size, None):
             return True
     return False
-
-
-def _argument(call: ast.Call, position: int, word: str) -> ast.expr | None:
-    """``python.argument`` over ``ast``: by keyword, else by position (stars skipped)."""
-    for keyword in call.keywords:
-        if keyword.arg == word:
-            return keyword.value
-    plain = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
-    return plain[position] if position < len(plain) else None
 
 
 def _may_cut(node: ast.expr, imports: Mapping[str, frozenset[str]]) -> bool:
@@ -253,7 +239,7 @@ def _may_cut(node: ast.expr, imports: Mapping[str, frozenset[str]]) -> bool:
         if isinstance(current, ast.Starred):
             stack.append((current.value, depth))
         elif isinstance(current, ast.Call):
-            if not _called(current, imports).isdisjoint(_BITS_PER_CHAR):
+            if not qualified(current.func, imports).isdisjoint(_BITS_PER_CHAR):
                 return True
             if depth < 4:
                 stack.append((current.func, depth + 1))

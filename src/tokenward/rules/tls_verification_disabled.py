@@ -21,7 +21,7 @@ from tokenward.analysis.credentials import (
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.python import call_name, dotted_name, string_value
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import dotted, import_table, qualified
 from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import carries_credential
 from tokenward.lazy import lazy_regex
@@ -245,9 +245,7 @@ def _screen(source: Source) -> bool:
         if isinstance(node, ast.Call):
             if any(k.arg in _OFF_FLAGS and _may_be_off(k.value) for k in node.keywords):
                 return True
-            name = dotted(node.func)
-            if name is not None and not qualified_names(name, imports).isdisjoint(
-                    _UNVERIFIED_FACTORIES):
+            if not qualified(node.func, imports).isdisjoint(_UNVERIFIED_FACTORIES):
                 return True
         elif isinstance(node, ast.Assign) and any(
                 _turns_off(target, node.value) for target in node.targets):

@@ -19,6 +19,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source
 from tokenward.analysis.stores import key_interpolates_generated, key_names_purpose, key_prefix
+from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
 from tokenward.model import Category, Hit, Severity
@@ -352,7 +353,7 @@ def _screen(source: Source) -> bool:
 def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
     method = func.attr
     receiver = func.value
-    plain = [a for a in call.args if not isinstance(a, ast.Starred)]
+    plain = ast_positional(call)
     keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
     if memcache and method in _MEMCACHE_WRITES:
         ttl = keywords.get("expire") or keywords.get("time") or (
