@@ -90,3 +90,31 @@ def test_matches_from_skips_a_start_inside_a_match() -> None:
     # The "log(" at 12 lies inside the match that starts at 0: finditer does not try it.
     found = list(literals.matches_from(_CALL, "logger.info(log)", ("log(", "logger.info(")))
     assert [(m.start(), m.group(0)) for m in found] == [(0, "logger.info(log)")]
+
+
+_FLAG = re.compile(r"(?:^|[\s,])--(?:token|secret)[= ](?P<value>\w+)")
+
+
+@pytest.mark.parametrize("text", [
+    "--token abc",            # at the start of the text: the pattern's ^
+    "run --token abc,--secret=xyz",
+    "x--token abc ---token d",  # a letter before: no match; a third dash: no match
+    "",
+])
+def test_matches_from_tries_lead_characters_before_a_start(text: str) -> None:
+    found = [(m.start(), m.end()) for m in literals.matches_from(_FLAG, text, ("--",), lead=1)]
+    assert found == [(m.start(), m.end()) for m in _FLAG.finditer(text)]
+
+
+def test_matches_from_needs_no_automaton(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_: tuple[str, ...]) -> None:
+        raise ImportError("no module named ahocorasick")
+
+    monkeypatch.setattr(literals, "AhoCorasick", refuse)
+    literals._automaton.cache_clear()
+    try:
+        text = "log(a) logger.info(b) xlog(c)"
+        found = list(literals.matches_from(_CALL, text, ("log(", "logger.info(")))
+        assert [m.group(0) for m in found] == ["log(a)", "logger.info(b)"]
+    finally:
+        literals._automaton.cache_clear()

@@ -116,20 +116,34 @@ def spells_any(lowered: str, words: tuple[str, ...]) -> bool:
     return automaton.spells_any(lowered)
 
 
-def matches_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...]
-                 ) -> Iterator[re.Match[str]]:
+def matches_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...], *,
+                 lead: int = 0) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern whose every match begins with one of
-    ``starts``: the pattern is tried only where one of them is (one automaton pass), not at
-    every position of the text. The same matches, in order, none overlapping another."""
-    automaton = _automaton(starts)
-    if automaton is None:
-        yield from pattern.finditer(text)
-        return
+    ``starts``, or at most ``lead`` characters before one (``[\\s,]--token``: a ``--``
+    one in): the pattern is tried only there (one automaton pass), not at every position
+    of the text. The same matches, in order, none overlapping another."""
+    candidates = {start for found in _occurrences(text, starts)
+                  for start in range(max(found - lead, 0), found + 1)}
     end = 0
-    for start in sorted({start for start, _ in automaton.hits(text)}):
+    for start in sorted(candidates):
         if start >= end and (match := pattern.match(text, start)) is not None:
             yield match
             end = max(match.end(), start + 1)
+
+
+def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Where each of ``words`` starts in ``text``, overlaps included: ``str.find`` for one
+    word (faster than any automaton), else one automaton pass (``find`` per word without
+    pyahocorasick)."""
+    automaton = _automaton(words) if len(words) > 1 else None
+    if automaton is not None:
+        yield from (start for start, _ in automaton.hits(text))
+        return
+    for word in words:
+        position = text.find(word)
+        while position >= 0:
+            yield position
+            position = text.find(word, position + 1)
 
 
 def spelled(lowered: str, words: tuple[str, ...]) -> set[int]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeGuard
 
+from tokenward.analysis.literals import matches_from
 from tokenward.analysis.vocabulary import (
     holds_secret,
     is_password_name,
@@ -671,24 +672,10 @@ def has_inline_candidate(lowered: str) -> bool:
         patterns.append(_INLINE_QUERY_KEY)
     if any(could_be_secret(m.group("value")) for p in patterns for m in p.finditer(lowered)):
         return True
-    return any(could_be_secret(m.group("value")) for m in _flags(lowered))
-
-
-def _flags(lowered: str) -> Iterator[re.Match[str]]:
-    """``_LOWER_FLAG.finditer(lowered)``, tried only where a ``--`` is: every match holds
-    one right after its first character (or at the start of the text), and the regex,
-    which starts with a whitespace class, is slow to try at every position (Django's
-    texts: two thirds of this prefilter's time)."""
-    end = 0  # matches do not overlap: the next is looked for after the last one
-    position = lowered.find("--")
-    while position >= 0:
-        start = max(position - 1, 0)
-        if start >= end:
-            match = _LOWER_FLAG.match(lowered, start)
-            if match is not None:
-                yield match
-                end = match.end()
-        position = lowered.find("--", position + 1)
+    # Tried only beside a ``--`` (the pattern starts with a whitespace class: slow to try
+    # at every position, two thirds of this prefilter's time over Django's texts).
+    return any(could_be_secret(m.group("value"))
+               for m in matches_from(_LOWER_FLAG, lowered, ("--",), lead=1))
 
 
 # --- guessable keys ----------------------------------------------------------------------
