@@ -14,8 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tokenward.analysis.literals import AhoCorasick
-from tokenward.analysis.literals import Prefilter as Automaton
+from tokenward.analysis.literals import spelled
 from tokenward.analysis.source import FileKind
 from tokenward.config import Option
 from tokenward.model import Category, Hit, Severity
@@ -161,18 +160,11 @@ class KeywordScreen:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._words = tuple(sorted({k for rule in rules for k in rule.keywords}))
-        try:
-            self._automaton: Automaton | None = AhoCorasick(self._words)
-        except ImportError:  # the pure-Python automaton is slower than the ``in`` tests
-            self._automaton = None
 
-    def spelled(self, lowered: str) -> frozenset[str] | None:
-        """The keywords ``lowered`` holds; None without the automaton (each rule then
-        tests its own)."""
-        if self._automaton is None:
-            return None
+    def spelled(self, lowered: str) -> frozenset[str]:
+        """The keywords ``lowered`` holds (:func:`tokenward.analysis.literals.spelled`)."""
         words = self._words
-        return frozenset(words[n] for n in self._automaton.spelled(lowered))
+        return frozenset(words[n] for n in spelled(lowered, words))
 
 
 # The screen of the rules a worker was last handed (the same tuple for a batch of files).
