@@ -41,7 +41,7 @@ from tokenward.analysis.source import (
     is_text_kind,
     kind_of,
 )
-from tokenward.config import Config
+from tokenward.config import Config, cpu_count
 from tokenward.model import (
     CONTEXT_POLICY,
     Category,
@@ -541,6 +541,12 @@ def _preload_for_workers(tasks: list[Indexed]) -> None:
         import libcst  # noqa: F401
 
 
+def worker_count(jobs: int | None, config: Config) -> int:
+    """How many processes a scan uses: ``--jobs``, else the settings', else one per CPU
+    this process may run on (``config.cpu_count``: a container's share)."""
+    return jobs or config.jobs or cpu_count()
+
+
 def _looked_up(tasks: Sequence[FileTask], cache: ResultCache | None, max_size: int
                ) -> tuple[list[FileTask], dict[int, FileResult], set[int]]:
     """The tasks (the ones the scan must read now read), index -> what the cache knows
@@ -616,7 +622,7 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     total = len(loaded)
     if progress:
         progress(done, total)
-    workers = jobs or config.jobs or os.cpu_count() or 1
+    workers = worker_count(jobs, config)
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         # Largest files first, in small batches: the expensive files (the ones that get
         # parsed) spread over the workers instead of ending the run on one of them.

@@ -23,7 +23,6 @@ Pure apart from running git: no printing, no exiting.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import warnings
 from collections import Counter
@@ -55,6 +54,7 @@ from tokenward.scanner.engine import (
     active_rules,
     oversize_error,
     scan_tasks,
+    worker_count,
 )
 from tokenward.scanner.files import display_path, is_excluded
 from tokenward.scanner.git import (
@@ -515,7 +515,7 @@ def scan_history(scope: HistoryRange, config: Config, rules: Sequence[Rule], *,
     chosen = active_rules(config, rules)
     with _CommitCache(config, chosen, use_cache) as known:
         commits, fresh = list_commits(root, scope, chosen, known.get,
-                                      workers=jobs or config.jobs or os.cpu_count() or 1)
+                                      workers=worker_count(jobs, config))
         known.put(fresh)
     shown = _Shown(root, cwd, config)
     blobs = _Blobs(root, config, rules, jobs=jobs, use_cache=use_cache, progress=progress)
