@@ -66,6 +66,17 @@ def test_syntax_error_is_reported_whatever_the_prefilter_says(tmp_path: Path) ->
     assert result.findings == ()
 
 
+def test_what_only_the_compiler_refuses_is_no_syntax_error(tmp_path: Path) -> None:
+    # The quick check (the symbol table) refuses a duplicate argument and a module-level
+    # nonlocal, which parse: ast decides, and neither is reported; the bad file still is.
+    (tmp_path / "dup.py").write_text("def f(a, a):\n    return a\n")
+    (tmp_path / "nonlocal.py").write_text("nonlocal x\n")
+    (tmp_path / "broken.py").write_text("x = (\n")
+    result = _scan(tmp_path)
+    assert [(e.path, e.message[:25]) for e in result.errors] == [
+        ("broken.py", "syntax error at line 1, c")]
+
+
 def test_a_task_that_names_its_rules_runs_only_those() -> None:
     # A history blob carries the rules its diff could fire: the others do not run on it.
     data = f"k = '{SECRET}'\nz = 'PYSECRET-x'\n".encode()

@@ -319,6 +319,24 @@ def _syntax_error(text: str) -> str:
     return "syntax error (libcst cannot parse this file)"
 
 
+def _parses(text: str) -> bool:
+    """Whether Python's parser surely accepts ``text``, asked where no screen built the
+    ``ast`` tree (most files): its symbol table is built from the parser's C tree without
+    the Python objects of an ``ast`` tree (1.5 s against 2.4 s of CPU over Django's 2,823
+    files). False says only "ask ``ast``": the symbol table also refuses what the parser
+    accepts (a duplicate argument, a misplaced ``nonlocal``)."""
+    import symtable
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning: not the user's question here
+            symtable.symtable(text, "<file>", "exec")
+    except Exception:  # SyntaxError, or what ast.parse must judge (null bytes, depth)
+        return False
+    return True
+
+
 # Node classes whose dataclass fields are not declared in source order: the fields that
 # hold code before the others (decorators, ``async``, the ``x`` of ``x if c else y``).
 _SOURCE_ORDER_FIRST: dict[str, tuple[str, ...]] = {
@@ -556,6 +574,8 @@ class Source:
         newer syntax libcst accepts is no error).
         """
         if self.kind is not FileKind.PYTHON or "module" in self.__dict__:
+            return
+        if "_python_tree" not in self.__dict__ and _parses(self.text):
             return
         # Too deep for ast (not a syntax error): the rules that needed a tree said so.
         if self._python_tree[1]:
