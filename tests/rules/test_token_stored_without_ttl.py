@@ -197,3 +197,11 @@ def test_the_screen_lets_each_loosened_test_through() -> None:
         assert result.parsed
     pending = "PENDING = {}\n" + _SCREENED_OUT + "    PENDING[token] = user.id\n"
     assert lines(pending) == [14]
+
+
+def test_a_module_dict_filled_only_outside_functions_is_not_parsed_for_tw305() -> None:
+    # The screen sees PENDING bound to {} outside every function and filled only there (a
+    # table built at import), and a local ``seen`` filled in a function: no store.
+    code = "PENDING = {}\nPENDING['a'] = 1\n" + _SCREENED_OUT
+    result = scan_file(FileTask("app/store.py", code.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)

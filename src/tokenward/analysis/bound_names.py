@@ -41,7 +41,8 @@ def bound_names(source: Source) -> frozenset[str] | None:
 
 def _bound_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
-    return None if tree is None else frozenset(_names(source.syntax_nodes))
+    return None if tree is None else frozenset(_names(source.syntax_of(
+        ast.Assign, ast.AnnAssign, ast.arguments, ast.keyword, ast.Dict, ast.Call, ast.Compare)))
 
 
 def _names(nodes: list[ast.AST]) -> Iterator[str]:
@@ -205,9 +206,7 @@ def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]]:
     assert source.syntax is not None  # asked after called_names, which read it
     imports = import_table(source)
     found: set[tuple[str, int | str]] = set()
-    for node in source.syntax_nodes:
-        if not isinstance(node, ast.Call):
-            continue
+    for node in source.syntax_of(ast.Call):
         slots: list[int | str] = [i for i, a in enumerate(positional(node))
                                   if _may_pass_literal(a)]
         slots += [k.arg for k in node.keywords
@@ -227,6 +226,6 @@ def _called_names(source: Source) -> frozenset[str] | None:
     if tree is None:
         return None
     imports = import_table(source)
-    called = {name for node in source.syntax_nodes if isinstance(node, ast.Call)
+    called = {name for node in source.syntax_of(ast.Call)
               for name in [dotted(node.func)] if name is not None}
     return frozenset().union(*(qualified_names(name, imports) for name in called))

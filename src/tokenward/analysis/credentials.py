@@ -180,7 +180,8 @@ def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
     kept as written by libcst (escapes, doubled braces)."""
     pieces: list[tuple[str, bool]] = []
     seen: set[int] = set()
-    stack = list(_url_roots(source.syntax_nodes))
+    stack = list(_url_roots(source.syntax_of(ast.Call, ast.Assign, ast.AnnAssign, ast.NamedExpr,
+                                              ast.Return, ast.withitem)))
     while stack:
         node = stack.pop()
         if id(node) in seen:

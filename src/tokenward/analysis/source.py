@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from tokenward.analysis.vocabulary import names_secret_file
 from tokenward.model import Context, ScanError, Span
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from tokenward.config import Config
 
 N = TypeVar("N")
+A = TypeVar("A", bound="ast.AST")
+B = TypeVar("B", bound="ast.AST")
 T = TypeVar("T")
 
 
@@ -265,12 +267,15 @@ def _declaration_problem(exc: SyntaxError) -> str:
     return f"{head}: {name}"
 
 
-def _breadth_first(tree: ast.AST) -> list[ast.AST]:
-    """``list(ast.walk(tree))``, without a generator per node and per field."""
+def breadth_first(tree: ast.AST, *, not_into: tuple[type[ast.AST], ...] = ()) -> list[ast.AST]:
+    """``list(ast.walk(tree))``, without a generator per node and per field; a node of a
+    type in ``not_into`` is listed, and what it holds is not."""
     import ast
 
     nodes = [tree]
     for node in nodes:  # the list grows as it is read: breadth first
+        if not_into and isinstance(node, not_into):
+            continue
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):
@@ -532,7 +537,33 @@ class Source:
         for every screen: each walked the whole tree itself, which cost more than the
         parse on Django's source. Empty when there is no tree (ask :attr:`syntax` first)."""
         tree = self.syntax
-        return [] if tree is None else _breadth_first(tree)
+        return [] if tree is None else breadth_first(tree)
+
+    @cached_property
+    def _syntax_kinds(self) -> dict[type, list[int]]:
+        """Node type -> where its nodes stand in :attr:`syntax_nodes`."""
+        kinds: dict[type, list[int]] = defaultdict(list)
+        for number, node in enumerate(self.syntax_nodes):
+            kinds[type(node)].append(number)
+        return kinds
+
+    @overload
+    def syntax_of(self, kind: type[A], /) -> list[A]: ...
+
+    @overload
+    def syntax_of(self, first: type[A], second: type[B], /) -> list[A | B]: ...
+
+    @overload
+    def syntax_of(self, *kinds: type[ast.AST]) -> list[ast.AST]: ...
+
+    def syntax_of(self, *kinds: type[ast.AST]) -> list[Any]:
+        """The nodes of :attr:`syntax_nodes` of the types ``kinds`` (exactly: ``ast`` makes
+        no node of a subclass), in that list's order: what a screen asks instead of testing
+        every node of the file (each screen did, over the whole list)."""
+        nodes, where = self.syntax_nodes, self._syntax_kinds
+        numbers = where.get(kinds[0], []) if len(kinds) == 1 else sorted(
+            n for kind in kinds for n in where.get(kind, ()))
+        return [nodes[n] for n in numbers]
 
     @cached_property
     def module(self) -> cst.Module | None:
@@ -546,6 +577,7 @@ class Source:
             # tree reads it): freed before the parse, so both are never held at once.
             self.__dict__["_python_tree"] = (None, self._python_tree[1])
             self.__dict__.pop("syntax_nodes", None)
+            self.__dict__.pop("_syntax_kinds", None)
         problem = self._complexity
         if problem is not None:
             self._problem(f"too deeply nested to analyse ({problem}); text-level checks ran",

@@ -88,7 +88,8 @@ def _build(source: Source) -> SyntaxFlow | None:
         return None
     values: dict[str, list[ast.expr]] = {}
     returns: dict[str, list[ast.expr]] = {}
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.withitem,
+                                 ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 _bind(values, target, node.value)
@@ -115,10 +116,9 @@ def import_table(source: Source) -> Mapping[str, frozenset[str]]:
 
 def _import_table(source: Source) -> Mapping[str, frozenset[str]]:
     imports: dict[str, set[str]] = {}
-    for node in source.syntax_nodes:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            for local, full in imported_names(node):
-                imports.setdefault(local, set()).add(full)
+    for node in source.syntax_of(ast.Import, ast.ImportFrom):
+        for local, full in imported_names(node):
+            imports.setdefault(local, set()).add(full)
     return {local: frozenset(full) for local, full in imports.items()}
 
 

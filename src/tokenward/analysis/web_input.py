@@ -81,7 +81,8 @@ def _query_input_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:
         return None
-    nodes = source.syntax_nodes
+    nodes = source.syntax_of(ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.Subscript, ast.Call)
     fastapi = any(
         alias.name.split(".")[0] == "fastapi" for node in nodes
         if isinstance(node, ast.Import) for alias in node.names) or any(

@@ -190,10 +190,11 @@ def _screen(source: Source) -> bool:
     flow = syntax_flow(source)
     if flow is None:
         return True
-    nodes = source.syntax_nodes
     context = _context(source)
-    scoped = _scope_functions(nodes)
-    return any(_may_hold_broad(flow, value, context) for value in _granted_values(nodes, scoped))
+    scoped = _scope_functions(source.syntax_of(ast.FunctionDef, ast.AsyncFunctionDef))
+    granting = source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict)
+    return any(_may_hold_broad(flow, value, context)
+               for value in _granted_values(granting, scoped))
 
 
 def _scope_functions(nodes: list[ast.AST]) -> frozenset[str]:

@@ -202,7 +202,8 @@ def _may_set_lifetime(source: Source) -> bool:
 
 
 def _lifetime_screen(source: Source) -> bool:
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Dict,
+                                 ast.Call):
         if isinstance(node, ast.Assign):
             if any(_may_name_lifetime(target) for target in node.targets):
                 return True

@@ -624,8 +624,8 @@ def _secret_screen(source: Source) -> bool:
     assert tree is not None
     # An f-string inside another (a format spec, a nested f-string) is read with the
     # outer one's source: ``ast`` positions inside f-strings are not reliable before 3.12.
-    nodes = source.syntax_nodes
-    formatted = [node for node in nodes if isinstance(node, ast.JoinedStr)]
+    nodes = source.syntax_of(ast.Constant, ast.Call, ast.BinOp, ast.JoinedStr)
+    formatted = source.syntax_of(ast.JoinedStr)
     inner = {id(node) for outer in formatted for node in ast.walk(outer)
              if node is not outer and isinstance(node, ast.JoinedStr)}
     return any(_may_hold_secret(source, node) for node in nodes if id(node) not in inner)

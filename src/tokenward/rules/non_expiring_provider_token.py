@@ -279,7 +279,7 @@ def _provider_screen(source: Source) -> bool:
     if any(name.startswith(_DRF_TOKEN) and name[len(_DRF_TOKEN):] in _DRF_CREATES
            for name in called):
         return True
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Call, ast.Constant):
         if isinstance(node, ast.Call) and _may_create_token(source, node):
             return True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and any(

@@ -204,7 +204,7 @@ def _may_be_short(source: Source) -> bool:
 
 def _screen(source: Source) -> bool:
     imports = import_table(source)
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Call, ast.Subscript):
         if isinstance(node, ast.Call) and _may_ask_too_little(node, imports):
             return True
         if isinstance(node, ast.Subscript) and _may_cut(node.value, imports):

@@ -241,7 +241,7 @@ def _may_turn_off(source: Source) -> bool:
 
 def _screen(source: Source) -> bool:
     imports = import_table(source)
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Call, ast.Assign):
         if isinstance(node, ast.Call):
             if any(k.arg in _OFF_FLAGS and _may_be_off(k.value) for k in node.keywords):
                 return True

@@ -82,7 +82,7 @@ def _screen(source: Source) -> bool:
     flow = syntax_flow(source)
     if flow is None:
         return True
-    for node in source.syntax_nodes:
+    for node in source.syntax_of(ast.Constant, ast.Call):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if "=" in node.value and any(url_param_credential(m.group(1).lower()) is not None
                                          for m in _ANY_PARAM.finditer(node.value)):

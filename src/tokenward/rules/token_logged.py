@@ -480,7 +480,7 @@ def _screen(source: Source) -> bool:
         return True
     messages = _Messages(source, flow)
     try:
-        for node in source.syntax_nodes:
+        for node in source.syntax_of(ast.Raise, ast.Call):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
                     and messages.carries(node.exc):
                 return True
@@ -506,7 +506,7 @@ class _Messages:
     _steps: int = 0
 
     def __post_init__(self) -> None:
-        calls = [n for n in self.source.syntax_nodes if isinstance(n, ast.Call)]
+        calls = self.source.syntax_of(ast.Call)
         # ``_query_tracer``: a connection that writes its statements out, anywhere.
         self.tracer = any(isinstance(c.func, ast.Attribute | ast.Name)
                           and last_identifier(c.func) == "set_trace_callback" for c in calls)
