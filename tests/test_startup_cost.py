@@ -2,7 +2,8 @@
 libcst or detect-secrets (each costs more than the hook's whole latency budget), and no
 commit imports the process pool (a few files are scanned in-process), importlib.resources
 or tomllib (the rules' examples are read when first asked for, beside their module; a
-settings file is read only where there is one)."""
+settings file is read only where there is one), and a commit of named files runs no git, so
+it imports neither subprocess nor tempfile."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ sys.path.insert(0, sys.argv[1])
 from tokenward.hooks.precommit import main
 code = main(sys.argv[2:])
 heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
-                            "concurrent.futures.process", "importlib.resources", "tomllib")
+                            "concurrent.futures.process", "importlib.resources", "tomllib",
+                            "subprocess", "tempfile")
                if m in sys.modules)
 print(code, heavy)
 """
@@ -38,7 +40,7 @@ def test_plain_files_import_neither_libcst_nor_detect_secrets(tmp_path: Path) ->
 
 def test_a_candidate_file_brings_in_the_parser(tmp_path: Path) -> None:
     (tmp_path / "settings.py").write_text('API_TOKEN = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"\n')
-    assert _probe(tmp_path, "settings.py") == "1 ['libcst']"
+    assert _probe(tmp_path, "settings.py") == "1 ['libcst', 'subprocess']"  # libcst's own
 
 
 CLI_PROBE = """

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import stat as st
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +125,8 @@ def _marker_between(folder: str, above: str, marked: dict[str, bool]) -> bool:
 
 
 def _git_root(folder: Path) -> Path | None:
+    import subprocess  # here: a commit hook handed files lists no folder (see scanner/git.py)
+
     try:
         out = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
@@ -144,6 +145,8 @@ def _git_files(folder: Path) -> Listing | None:
     outside git."""
     if _git_root(folder) is None:
         return None
+    import subprocess
+
     out = subprocess.run(
         ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
          "--exclude-standard", "--deduplicate", "--", "."],
@@ -167,6 +170,8 @@ def _by_folder(folder: Path, names: list[str]) -> Listing:
 
 
 def _ignored_by_git(folder: Path) -> bool:
+    import subprocess
+
     out = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."],
                          capture_output=True, check=False, timeout=30)
     return out.returncode == 0
