@@ -1,12 +1,12 @@
 """Time the provider pass alone (TW103's detect) over a tree, for one checkout.
 
-    python3 benchmarks/providers/speed.py TREE [--src SRC] [--engine aho-corasick|re|python]
+    python3 benchmarks/providers/speed.py TREE [--src SRC] [--engine hyperscan|aho-corasick|re|python]
 
 Reads every text file under TREE once (excluded from the timing), then runs the
 ``provider-token`` rule's detect over each, in this process, and prints the total. With
-``--engine`` the catalogue's prefilter is forced (this checkout only): ``python`` is the
-catalogue's pure-Python fallback automaton, ``re`` one alternation of look-aheads kept here
-for the comparison only.
+``--engine`` the catalogue's prefilter is forced (this checkout only): ``hyperscan`` needs
+the ``fast`` extra, ``python`` is the catalogue's pure-Python fallback automaton, ``re`` one
+alternation of look-aheads kept here for the comparison only.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("tree", type=Path)
     parser.add_argument("--src", type=Path, default=Path(__file__).resolve().parents[2] / "src")
-    parser.add_argument("--engine", choices=("aho-corasick", "re", "python"))
+    parser.add_argument("--engine", choices=("hyperscan", "aho-corasick", "re", "python"))
     args = parser.parse_args()
     sys.path.insert(0, str(args.src))
     from tokenward.analysis.source import Source
@@ -73,7 +73,7 @@ def main() -> int:
         from tokenward.analysis.providers import catalogue
 
         table = matcher.compile_catalogue(
-            catalogue(), "python" if args.engine == "python" else "aho-corasick")
+            catalogue(), "aho-corasick" if args.engine == "re" else args.engine)
         if args.engine == "re":
             table = matcher.Compiled(table.rows, table.anchors, table.owners,
                                      Alternation(table.anchors), table.order)

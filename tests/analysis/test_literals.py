@@ -118,3 +118,47 @@ def test_matches_from_needs_no_automaton(monkeypatch: pytest.MonkeyPatch) -> Non
         assert [m.group(0) for m in found] == ["log(a)", "logger.info(b)"]
     finally:
         literals._automaton.cache_clear()
+
+
+# Words that overlap, nest and share ends; texts in ASCII, in Latin-1 and beyond it (the
+# Hyperscan engine scans Latin-1 as bytes and hands the rest to pyahocorasick).
+_OVERLAPPING = ("ab", "b", "abc", "bca", "=", "token", "ok", "é")
+_TEXTS = ("xabcab token=ok", "abcabca", "café token ab", "ключ token=abc", "", "bbbb")
+
+
+@pytest.mark.parametrize("engine", ["aho-corasick", "python", "hyperscan"])
+def test_every_engine_gives_the_same_answers_in_the_same_order(engine: str) -> None:
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")
+    words = tuple(w for w in _OVERLAPPING if w.isascii()) if engine == "hyperscan" \
+        else _OVERLAPPING
+    built = literals.automaton(words, engine)
+    for text in _TEXTS:
+        # Every occurrence, by where it ends, the longest of those ending there first.
+        expected = [(end - len(w), words.index(w)) for end in range(len(text) + 1)
+                    for w in sorted(words, key=len, reverse=True)
+                    if end >= len(w) and text[end - len(w):end] == w]
+        assert list(built.hits(text)) == expected, text
+        assert built.spelled(text) == {n for _, n in expected}, text
+        assert built.spells_any(text) is bool(expected), text
+
+
+def test_auto_moves_to_hyperscan_once_the_texts_read_pay_for_its_compile(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("hyperscan")
+    monkeypatch.setattr(literals.Automaton, "switch_after", 20)
+    ascii_words, other = literals.automaton(("ab", "b")), literals.automaton(("ab", "é"))
+    assert isinstance(ascii_words, literals.Automaton)
+    answers = [list(ascii_words.hits("xabcab token")) for _ in range(3)]  # 12, 24, 36 read
+    assert answers == [[(1, 0), (2, 1), (4, 0), (5, 1)]] * 3
+    assert isinstance(ascii_words._engine, literals.Hyperscan)
+    assert [other.spelled("café ab") for _ in range(4)] == [{0, 1}] * 4
+    assert isinstance(other._engine, AhoCorasick)  # Hyperscan takes ASCII words only
+    assert isinstance(literals.automaton(("ab", "b"), "aho-corasick"), AhoCorasick)
+
+
+def test_hyperscan_without_words_finds_nothing() -> None:
+    pytest.importorskip("hyperscan")
+    empty = literals.Hyperscan(())
+    assert (list(empty.hits("anything")), empty.spelled("anything"),
+            empty.spells_any("anything")) == ([], set(), False)

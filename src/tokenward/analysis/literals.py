@@ -1,17 +1,19 @@
-"""Many literals found in one pass over a text (Aho-Corasick).
+"""Many literals found in one pass over a text.
 
 Used where a text is searched for many fixed strings at once: the provider catalogue's
 anchors (analysis/provider_matcher.py) and the rules' keywords (rules/base.py). The
-automaton is pyahocorasick's (in C) where it can be imported; the pure-Python one finds the
-same positions, more slowly.
+automaton is Hyperscan's where the ``fast`` extra installed it (a vectorised pass), else
+pyahocorasick's (Aho-Corasick in C); the pure-Python one finds the same positions, more
+slowly. All three give the same answers in the same order (tests/analysis/test_literals.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import deque
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 
@@ -106,6 +108,82 @@ class PythonAhoCorasick:
         return next(self.hits(lowered), None) is not None
 
 
+class Hyperscan:
+    """Intel's Hyperscan (Vectorscan on ARM), where its wheel installs (the ``fast``
+    extra): the answers of :class:`AhoCorasick`, in the same order, found by a vectorised
+    pass over the bytes. ASCII anchors only (all of tokenward's are; the factory falls
+    back otherwise): a text that is not ASCII is scanned as UTF-32, four bytes a
+    character, for ``hits`` (its offsets are characters'), and as UTF-8 for the others
+    (an ASCII anchor there matches whole characters only)."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        import hyperscan
+
+        if not all(anchor and anchor.isascii() for anchor in anchors):
+            raise ValueError("Hyperscan is used for non-empty ASCII words only")
+        self._lengths = [len(anchor) for anchor in anchors]
+        self._searchable = bool(anchors)
+        self._other = AhoCorasick(anchors)  # the offsets of a text beyond Latin-1
+        if not anchors:
+            return
+        self._stop = hyperscan.ScanTerminated
+        self._patterns = [anchor.encode("ascii") for anchor in anchors]
+
+    @cached_property
+    def _every(self) -> Any:
+        """The database that reports every occurrence (compiled when first asked)."""
+        return self._database(0)
+
+    @cached_property
+    def _once(self) -> Any:
+        """The database that reports each word once."""
+        import hyperscan
+
+        return self._database(hyperscan.HS_FLAG_SINGLEMATCH)
+
+    def _database(self, flag: int) -> Any:
+        import hyperscan
+
+        database = hyperscan.Database()
+        count = len(self._patterns)
+        database.compile(expressions=self._patterns, ids=list(range(count)), elements=count,
+                         flags=[flag] * count, literal=True)
+        return database
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        if not self._searchable:
+            return iter(())
+        try:
+            data = lowered.encode("latin-1")  # a byte a character: offsets are characters'
+        except UnicodeEncodeError:
+            return self._other.hits(lowered)
+        ends: list[tuple[int, int, int]] = []
+        lengths = self._lengths
+        self._every.scan(data, match_event_handler=lambda number, _, end, __, ___:
+                         ends.append((end, -lengths[number], number)))
+        # pyahocorasick's order: by end, the longest of the words ending there first.
+        ends.sort()
+        return ((end + back, number) for end, back, number in ends)
+
+    def spelled(self, lowered: str) -> set[int]:
+        found: set[int] = set()
+        if self._searchable:
+            self._once.scan(lowered.encode("utf-8", "surrogatepass"),
+                            match_event_handler=lambda number, _, __, ___, ____: found.add(
+                                number))
+        return found
+
+    def spells_any(self, lowered: str) -> bool:
+        if not self._searchable:
+            return False
+        try:
+            self._once.scan(lowered.encode("utf-8", "surrogatepass"),
+                            match_event_handler=lambda *_: True)  # True: stop at the first
+        except self._stop:
+            return True
+        return False
+
+
 def spells_any(lowered: str, words: tuple[str, ...]) -> bool:
     """Whether ``lowered`` holds one of ``words``: ``any(w in lowered for w in words)`` in
     one pass (a text that holds none costs one pass, not one per word: over Django's
@@ -154,11 +232,59 @@ def spelled(lowered: str, words: tuple[str, ...]) -> set[int]:
     return automaton.spelled(lowered)
 
 
+class Automaton:
+    """pyahocorasick's automaton until the texts it has read make Hyperscan's compile
+    worth it (3-30 ms a database, and 10 ms to import Hyperscan), then Hyperscan's where
+    the ``fast`` extra installed it: the same answers, and a commit's few files never pay
+    for the compile."""
+
+    # Characters read before the switch: about 40 ms of pyahocorasick.
+    switch_after = 4_000_000
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self._words = words
+        self._engine: Prefilter = AhoCorasick(words)
+        self._read = 0  # -1 once switched (or Hyperscan refused)
+
+    def _for(self, text: str) -> Prefilter:
+        if self._read >= 0:
+            self._read += len(text)
+            if self._read > self.switch_after:
+                self._read = -1
+                with contextlib.suppress(Exception):  # not installed, non-ASCII, no SSSE3
+                    self._engine = Hyperscan(self._words)
+        return self._engine
+
+    def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
+        return self._for(lowered).hits(lowered)
+
+    def spelled(self, lowered: str) -> set[int]:
+        return self._for(lowered).spelled(lowered)
+
+    def spells_any(self, lowered: str) -> bool:
+        return self._for(lowered).spells_any(lowered)
+
+
+def automaton(words: tuple[str, ...], engine: str = "auto") -> Prefilter:
+    """The automaton of ``words``: ``auto``, the fastest this machine has for the texts
+    it is handed (:class:`Automaton`; the pure-Python one without pyahocorasick); or the
+    ``engine`` named: hyperscan, aho-corasick or python (ImportError when it is not
+    installed)."""
+    if engine == "python":
+        return PythonAhoCorasick(words)
+    if engine == "aho-corasick":
+        return AhoCorasick(words)
+    if engine == "hyperscan":
+        return Hyperscan(words)
+    try:
+        return Automaton(words)
+    except ImportError:
+        return PythonAhoCorasick(words)
+
+
 @lru_cache(maxsize=64)
 def _automaton(words: tuple[str, ...]) -> Prefilter | None:
-    """pyahocorasick's automaton of ``words``; None without it (the ``in`` tests are then
-    faster than the pure-Python automaton)."""
-    try:
-        return AhoCorasick(words)
-    except ImportError:
-        return None
+    """The C automaton of ``words`` (:func:`automaton`); None without one (the ``in`` tests
+    are then faster than the pure-Python automaton)."""
+    found = automaton(words)
+    return None if isinstance(found, PythonAhoCorasick) else found

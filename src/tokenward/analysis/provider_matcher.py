@@ -19,11 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from tokenward.analysis.literals import (
-    AhoCorasick,
-    Prefilter,
-    PythonAhoCorasick,
-)
+from tokenward.analysis.literals import Prefilter, automaton
 from tokenward.analysis.providers import (
     PUBLIC_LINES,
     Provider,
@@ -67,7 +63,7 @@ class Compiled:
 
 
 def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compiled:
-    """The anchors of ``rows`` in one prefilter (``engine``: auto, aho-corasick, python)."""
+    """The anchors of ``rows`` in one prefilter (``engine``: literals.automaton's)."""
     owners: dict[str, list[_Owner]] = {}
     for number, row in enumerate(rows):
         for anchor in row.anchors:
@@ -75,17 +71,8 @@ def compile_catalogue(rows: tuple[Provider, ...], engine: str = "auto") -> Compi
             exact = None if row.anchors_are_keywords or anchor == lowered else anchor
             owners.setdefault(lowered, []).append(_Owner(number, exact))
     anchors = tuple(owners)
-    prefilter: Prefilter
-    if engine == "python":
-        prefilter = PythonAhoCorasick(anchors)
-    else:
-        try:
-            prefilter = AhoCorasick(anchors)
-        except ImportError:
-            if engine != "auto":
-                raise
-            prefilter = PythonAhoCorasick(anchors)
-    return Compiled(rows, anchors, tuple(tuple(owners[a]) for a in anchors), prefilter,
+    return Compiled(rows, anchors, tuple(tuple(owners[a]) for a in anchors),
+                    automaton(anchors, engine),
                     {row.key: number for number, row in enumerate(rows)})
 
 
@@ -124,10 +111,7 @@ def _reaching() -> Prefilter:
     words = tuple(sorted({anchor.lower() for row in compiled().rows
                           if row.anchors_are_keywords or row.key == "private-key"
                           for anchor in row.anchors}))
-    try:
-        return AhoCorasick(words)
-    except ImportError:
-        return PythonAhoCorasick(words)
+    return automaton(words)
 
 
 def lower_same_length(text: str) -> str:
