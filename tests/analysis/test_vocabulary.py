@@ -583,3 +583,22 @@ def test_the_vocabulary_is_the_only_judge_of_names() -> None:
 ])
 def test_a_file_named_for_credentials(stem: str, expected: bool) -> None:
     assert names_secret_file(stem) is expected
+
+
+def test_no_secret_keyword_overlaps_itself() -> None:
+    # secret_name_ends takes every stem's occurrences from one automaton pass, which finds
+    # overlapping ones too: the same as a find loop per stem only for such words.
+    from tokenward.analysis.vocabulary import SECRET_KEYWORDS
+
+    assert len(set(SECRET_KEYWORDS)) == len(SECRET_KEYWORDS)
+    assert [w for w in SECRET_KEYWORDS if any(w[:k] == w[-k:] for k in range(1, len(w)))] == []
+
+
+def test_secret_name_ends_finds_each_stem_where_it_stands() -> None:
+    from tokenward.analysis.vocabulary import secret_name_ends
+
+    text = 'db_pwd = "x"\napi_key: y  # path and pattern\nauth_token=z\nmonkey = 1\n'
+    # db_pwd (a password word) ends at 6, api_key at 20, auth_token at 54 (auth and token
+    # both); not path, pattern or monkey.
+    assert sorted(secret_name_ends(text)) == [(6, True), (20, False), (54, False),
+                                              (54, False)]

@@ -218,10 +218,25 @@ def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
         yield from (start for start, _ in automaton.hits(text))
         return
     for word in words:
-        position = text.find(word)
-        while position >= 0:
-            yield position
-            position = text.find(word, position + 1)
+        yield from _finds(text, word)
+
+
+def occurrences(text: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, word number) of every occurrence of each of ``words`` in ``text``, in one
+    pass: the same pairs as a ``str.find`` loop per word (in another order) for words
+    that cannot overlap themselves (no prefix of a word is also its suffix)."""
+    automaton = _automaton(words)
+    if automaton is not None:
+        return automaton.hits(text)
+    return ((position, number) for number, word in enumerate(words)
+            for position in _finds(text, word))
+
+
+def _finds(text: str, word: str) -> Iterator[int]:
+    position = text.find(word)
+    while position >= 0:
+        yield position
+        position = text.find(word, position + 1)
 
 
 def spelled(lowered: str, words: tuple[str, ...]) -> set[int]:

@@ -58,6 +58,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tokenward.analysis.literals import occurrences as literal_occurrences
 from tokenward.analysis.literals import spells_any
 from tokenward.lazy import lazy_regex
 
@@ -1125,18 +1126,22 @@ _WORD_BEFORE = lazy_regex(r"([a-z0-9]+)[_\-.]?$")
 
 def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:
     """Where a name that may hold a secret ends in lower-cased text, and whether it names a
-    password: the secret rules' prefilter, generated from the tables above. Plain
-    ``str.find`` loops (much faster than a regex alternation over a whole file); a short
-    stem (``pw``, ``pat``) counts only between non-letters."""
-    for stem, password in SECRET_STEMS:
-        for position in occurrences(lowered, stem):
-            end = position + len(stem)
-            if len(stem) < 4 and not _short_head_at(lowered, position, end):
-                continue
-            yield _word_end(lowered, end), password
-    for position in occurrences(lowered, "key"):
-        if _qualified_key_at(lowered, position):
-            yield _word_end(lowered, position + 3), False
+    password: the secret rules' prefilter, generated from the tables above. Every stem's
+    occurrences in one pass (``literals.occurrences``: no stem overlaps itself, a test
+    checks; over Django's 5,539 texts 0.45 -> 0.23 s against a ``str.find`` loop per
+    stem), in no particular order; a short stem (``pw``, ``pat``) counts only between
+    non-letters."""
+    key = len(SECRET_STEMS)  # SECRET_KEYWORDS: the stems, then "key"
+    for position, number in literal_occurrences(lowered, SECRET_KEYWORDS):
+        if number == key:
+            if _qualified_key_at(lowered, position):
+                yield _word_end(lowered, position + 3), False
+            continue
+        stem, password = SECRET_STEMS[number]
+        end = position + len(stem)
+        if len(stem) < 4 and not _short_head_at(lowered, position, end):
+            continue
+        yield _word_end(lowered, end), password
 
 
 def _qualified_key_at(text: str, position: int) -> bool:
