@@ -210,7 +210,7 @@ def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
 def _url_roots(nodes: list[ast.AST]) -> Iterator[ast.expr]:
     for node in nodes:
         if isinstance(node, ast.Call):
-            yield from (arg for arg in node.args if not isinstance(arg, ast.Starred))
+            yield from ast_positional(node)
             yield from (k.value for k in node.keywords if k.arg is not None)
         elif isinstance(node, ast.Assign):
             yield from _unpacked(node.value)

@@ -112,18 +112,19 @@ class Hyperscan:
     """Intel's Hyperscan (Vectorscan on ARM), where its wheel installs (the ``fast``
     extra): the answers of :class:`AhoCorasick`, in the same order, found by a vectorised
     pass over the bytes. ASCII anchors only (all of tokenward's are; the factory falls
-    back otherwise): a text that is not ASCII is scanned as UTF-32, four bytes a
-    character, for ``hits`` (its offsets are characters'), and as UTF-8 for the others
-    (an ASCII anchor there matches whole characters only)."""
+    back otherwise). For ``hits`` a text is scanned as Latin-1, a byte a character, so
+    offsets are characters'; a text beyond Latin-1 goes to ``other`` (pyahocorasick's
+    automaton of the same anchors). For the others it is scanned as UTF-8, where an ASCII
+    anchor matches whole characters only."""
 
-    def __init__(self, anchors: tuple[str, ...]) -> None:
+    def __init__(self, anchors: tuple[str, ...], other: Prefilter | None = None) -> None:
         import hyperscan
 
         if not all(anchor and anchor.isascii() for anchor in anchors):
             raise ValueError("Hyperscan is used for non-empty ASCII words only")
         self._lengths = [len(anchor) for anchor in anchors]
         self._searchable = bool(anchors)
-        self._other = AhoCorasick(anchors)  # the offsets of a text beyond Latin-1
+        self._other = other if other is not None else AhoCorasick(anchors)
         if not anchors:
             return
         self._stop = hyperscan.ScanTerminated
@@ -200,7 +201,7 @@ def matches_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...], *
     ``starts``, or at most ``lead`` characters before one (``[\\s,]--token``: a ``--``
     one in): the pattern is tried only there (one automaton pass), not at every position
     of the text. The same matches, in order, none overlapping another."""
-    candidates = {start for found in _occurrences(text, starts)
+    candidates = {start for found, _ in occurrences(text, starts)
                   for start in range(max(found - lead, 0), found + 1)}
     end = 0
     for start in sorted(candidates):
@@ -209,23 +210,13 @@ def matches_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...], *
             end = max(match.end(), start + 1)
 
 
-def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
-    """Where each of ``words`` starts in ``text``, overlaps included: ``str.find`` for one
-    word (faster than any automaton), else one automaton pass (``find`` per word without
-    pyahocorasick)."""
-    automaton = _automaton(words) if len(words) > 1 else None
-    if automaton is not None:
-        yield from (start for start, _ in automaton.hits(text))
-        return
-    for word in words:
-        yield from _finds(text, word)
-
-
 def occurrences(text: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    """(start, word number) of every occurrence of each of ``words`` in ``text``, in one
-    pass: the same pairs as a ``str.find`` loop per word (in another order) for words
-    that cannot overlap themselves (no prefix of a word is also its suffix)."""
-    automaton = _automaton(words)
+    """(start, word number) of every occurrence of each of ``words`` in ``text``,
+    overlaps included, in one pass: ``str.find`` for one word (faster than any
+    automaton), else one automaton pass (``find`` per word without pyahocorasick). The
+    same pairs as a ``str.find`` loop per word (in another order) for words that cannot
+    overlap themselves (no prefix of a word is also its suffix)."""
+    automaton = _automaton(words) if len(words) > 1 else None
     if automaton is not None:
         return automaton.hits(text)
     return ((position, number) for number, word in enumerate(words)
@@ -267,7 +258,7 @@ class Automaton:
             if self._read > self.switch_after:
                 self._read = -1
                 with contextlib.suppress(Exception):  # not installed, non-ASCII, no SSSE3
-                    self._engine = Hyperscan(self._words)
+                    self._engine = Hyperscan(self._words, other=self._engine)
         return self._engine
 
     def hits(self, lowered: str) -> Iterator[tuple[int, int]]:

@@ -81,15 +81,14 @@ def _query_input_names(source: Source) -> frozenset[str] | None:
     tree = source.syntax
     if tree is None:
         return None
-    nodes = source.syntax_of(ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
-                             ast.Subscript, ast.Call)
     fastapi = any(
-        alias.name.split(".")[0] == "fastapi" for node in nodes
-        if isinstance(node, ast.Import) for alias in node.names) or any(
-        isinstance(node, ast.ImportFrom) and node.level == 0
-        and (node.module or "").split(".")[0] == "fastapi" for node in nodes)
+        alias.name.split(".")[0] == "fastapi" for node in source.syntax_of(ast.Import)
+        for alias in node.names) or any(
+        node.level == 0 and (node.module or "").split(".")[0] == "fastapi"
+        for node in source.syntax_of(ast.ImportFrom))
     names: set[str] = set()
-    for node in nodes:
+    for node in source.syntax_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Subscript,
+                                 ast.Call):
         if fastapi and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             arguments = node.args
             names.update(a.arg for a in (*arguments.posonlyargs, *arguments.args,

@@ -18,7 +18,7 @@ from tokenward.analysis.python import (
 from tokenward.analysis.scopes import LIBRARY_DEFAULT, BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.structured import Mapping, Scalar, Sequence
-from tokenward.analysis.syntax_flow import SyntaxFlow, dotted, syntax_flow
+from tokenward.analysis.syntax_flow import SyntaxFlow, dotted, positional, syntax_flow
 from tokenward.analysis.syntax_flow import last_name as ast_last_name
 from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
@@ -242,7 +242,7 @@ def _call_grants(call: ast.Call, scoped: frozenset[str]) -> Iterator[ast.expr]:
             yield keyword.value
     if callee in _SCOPE_POSITIONAL_CALLS or (
             isinstance(call.func, ast.Name) and call.func.id in scoped):
-        yield from (arg for arg in call.args if not isinstance(arg, ast.Starred))
+        yield from positional(call)
 
 
 def _may_hold_broad(flow: SyntaxFlow, value: ast.expr, context: str) -> bool:

@@ -620,8 +620,6 @@ def _secret_screen(source: Source) -> bool:
         return True
     if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
         return True
-    tree = source.syntax
-    assert tree is not None
     # An f-string inside another (a format spec, a nested f-string) is read with the
     # outer one's source: ``ast`` positions inside f-strings are not reliable before 3.12.
     nodes = source.syntax_of(ast.Constant, ast.Call, ast.BinOp, ast.JoinedStr)
