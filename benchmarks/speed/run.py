@@ -13,7 +13,8 @@ Cases:
   the time includes hashing every file);
 - ``commit``: 5 median-sized files of Django through the pre-commit hook entry
   (``python -m tokenward.hooks.precommit``) against ``gitleaks dir`` on a folder holding
-  the same 5 files;
+  the same 5 files, edited before each round as a commit's files are (so the hook's
+  result cache, which it keeps between rounds, does not know them);
 - ``linear``: a generated 20,000-line module against a 2,000-line one (long_file.py):
   the CPU ratio, about 10 when the per-file work is linear.
 
@@ -158,8 +159,12 @@ def detect_secrets_tool() -> Tool:
     return Tool("detect-secrets", lambda _tree: ["detect-secrets", "scan", "--all-files", "."])
 
 
-def alternate(tree: Path, tools: list[Tool], rounds: int) -> None:
+def alternate(tree: Path, tools: list[Tool], rounds: int,
+              before: Callable[[int], None] | None = None) -> None:
+    """``before(round)``, if given, runs ahead of each round (untimed)."""
     for round_ in range(rounds):
+        if before is not None:
+            before(round_)
         figures = []
         for tool in tools:
             tool.runs.append(measured(tool.command(tree), tree, tool.env))
@@ -263,10 +268,12 @@ def commit_case(tree: Path, args: argparse.Namespace, scratch: Path,
     folder = scratch / "commit"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    for number, path in enumerate(chosen):
-        shutil.copy(path, folder / f"{number}_{path.name}")
-    size = sum(p.stat().st_size for p in chosen) // 1024
-    print(f"\ncommit: 5 median-sized files of Django ({size} KiB)")
+    originals = {folder / f"{number}_{path.name}": path.read_bytes()
+                 for number, path in enumerate(chosen)}
+    for copy, data in originals.items():
+        copy.write_bytes(data)
+    size = sum(len(data) for data in originals.values()) // 1024
+    print(f"\ncommit: 5 median-sized files of Django ({size} KiB), edited before each round")
     tools = [hook_tool("tokenward hook", SRC, scratch)]
     if args.baseline_src is not None:
         tools.append(hook_tool("tokenward hook (baseline)", args.baseline_src, scratch))
@@ -274,7 +281,16 @@ def commit_case(tree: Path, args: argparse.Namespace, scratch: Path,
         subprocess.run(tool.command(folder), cwd=folder, env=tool.env, capture_output=True)
     if leaks is not None:
         tools.append(gitleaks_tool(leaks, scratch / "commit-gitleaks.json"))
-    alternate(folder, tools, max(args.rounds, 5))
+
+    def commit(round_: int) -> None:
+        # A commit names files whose content changed: their results are not in the cache
+        # (which the hook keeps, as on a developer's machine) until the hook has run once.
+        # The mark is new in every round of every run of this script.
+        mark = f"# edit {round_} {time.time_ns()}\n".encode()
+        for copy, data in originals.items():
+            copy.write_bytes(data + mark)
+
+    alternate(folder, tools, max(args.rounds, 5), before=commit)
     summary(tools, TARGETS["commit"])
     if args.baseline_src is not None:
         reports = [subprocess.run(tool.command(folder), cwd=folder, env=tool.env,
@@ -286,10 +302,13 @@ def hook_tool(name: str, src: Path, scratch: Path) -> Tool:
     """The hook as pre-commit runs it: from an installed package, whose bytecode pip wrote
     at install time. PYTHONDONTWRITEBYTECODE (set on some machines) would make every run
     compile tokenward's sources again, a cost no installed hook pays: the bytecode goes to
-    a folder of the scratch space instead, one per source tree."""
+    a folder of the scratch space instead, one per source tree. Its result cache is one per
+    source tree too, kept from round to round (a developer's machine has one)."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     pycache = scratch / "pycache" / str(src).strip("/").replace("/", "_")
-    env |= {"PYTHONPATH": str(src), "PYTHONPYCACHEPREFIX": str(pycache)}
+    cache = scratch / "hook-cache" / str(src).strip("/").replace("/", "_")
+    env |= {"PYTHONPATH": str(src), "PYTHONPYCACHEPREFIX": str(pycache),
+            "TOKENWARD_CACHE_DIR": str(cache)}
     return Tool(name, lambda tree: [sys.executable, "-m", "tokenward.hooks.precommit",
                                     "--no-baseline", *sorted(p.name for p in tree.iterdir())],
                 env)
