@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from tokenward.analysis.literals import spelled
-from tokenward.store.token_format import parse_token
 
 Validator = Callable[[str], bool]
 
@@ -135,8 +134,9 @@ def parse_shape(shape: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+@cache  # a few dozen distinct alphabets, asked for about a thousand times by the catalogue
 def _char_class(chars: str) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
+    return "[" + re.escape("".join(sorted(set(chars)))) + "]"
 
 
 def shape_regex(parts: tuple[Part, ...], *, bounded: bool = True) -> str:
@@ -240,6 +240,10 @@ def json_token(token: str) -> bool:
 
 def _is_issued_token(token: str) -> bool:
     """tokenward's own issuer format: prefix, id and CRC32 checksum must all hold."""
+    # Imported on first use: the format module brings in `secrets` (and `random`), about
+    # 2 ms of the pre-commit hook's start-up, for a check that seldom runs.
+    from tokenward.store.token_format import parse_token
+
     return parse_token(token) is not None
 
 
