@@ -3,7 +3,8 @@ libcst or detect-secrets (each costs more than the hook's whole latency budget),
 commit imports the process pool (a few files are scanned in-process), importlib.resources
 or tomllib (the rules' examples are read when first asked for, beside their module; a
 settings file is read only where there is one), and a commit of named files runs no git, so
-it imports neither subprocess nor tempfile."""
+it imports neither subprocess nor tempfile, nor tokenward's git, diff, shard or baseline
+modules when the run uses none of them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from tokenward.hooks.precommit import main
 code = main(sys.argv[2:])
 heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
                             "concurrent.futures.process", "importlib.resources", "tomllib",
-                            "subprocess", "tempfile")
+                            "subprocess", "tempfile", "tokenward.scanner.git",
+                            "tokenward.scanner.diff", "tokenward.scanner.shard",
+                            "tokenward.scanner.baseline")
                if m in sys.modules)
 print(code, heavy)
 """

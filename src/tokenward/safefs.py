@@ -22,7 +22,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import sys
 import time
@@ -124,6 +123,10 @@ def _check_expected(path: Path, expected: bytes | None) -> None:
 # -- writing ------------------------------------------------------------------------------
 
 def _temporary_name(path: Path) -> Path:
+    # Imported here: `secrets` brings in `random`, a cost every pre-commit hook run would pay
+    # at start-up (the cache imports this module) for a name only a write needs.
+    import secrets
+
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}")
 
 

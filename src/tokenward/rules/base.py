@@ -8,7 +8,6 @@ lessons: one source of truth, three uses (Fixit).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -52,11 +51,19 @@ class Example:
 
     @property
     def text(self) -> str:
-        return textwrap.dedent(self.code).lstrip("\n")
+        return _dedented(self.code)
 
     @property
     def fixed_text(self) -> str | None:
-        return None if self.fixed is None else textwrap.dedent(self.fixed).lstrip("\n")
+        return None if self.fixed is None else _dedented(self.fixed)
+
+
+def _dedented(code: str) -> str:
+    # textwrap is imported here: only the docs, tests and lessons read examples, and a
+    # scan (the pre-commit hook's start-up above all) should not pay for it.
+    import textwrap
+
+    return textwrap.dedent(code).lstrip("\n")
 
 
 @dataclass(frozen=True)

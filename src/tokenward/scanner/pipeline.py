@@ -28,14 +28,16 @@ from tokenward.config import Config
 from tokenward.model import Context, ExitCode, Finding, ScanResult
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
-from tokenward.scanner import baseline as baselines
-from tokenward.scanner.diff import ChangedFile, changed_files, on_changed_lines
 from tokenward.scanner.engine import FileTask, Progress, read_task, run_loaded, run_tasks
 from tokenward.scanner.files import Candidate, discover, display_path
-from tokenward.scanner.shard import Shard
 
 if TYPE_CHECKING:
+    # Imported where a run uses them (a baseline, --diff-base, --shard): the pre-commit
+    # hook's start-up is most of its time, and a commit without them should not pay for them.
+    from tokenward.scanner import baseline as baselines
+    from tokenward.scanner.diff import ChangedFile
     from tokenward.scanner.history import HistoryRange
+    from tokenward.scanner.shard import Shard
 
 
 @dataclass(frozen=True)
@@ -200,25 +202,35 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
     """Raises GitError, PathError or BaselineError for problems the user must fix."""
     rules = RULES if rules is None else rules
     where = baseline_path(request, config)
-    known = baselines.load(where) if where is not None else None
+    known = _load_baseline(where)
     if request.history is not None:
         from tokenward.scanner.history import scan_history
 
         result = scan_history(request.history, config, rules, jobs=jobs, use_cache=use_cache,
                               progress=progress)
         if known is not None:
-            result = baselines.apply(result, known)
+            from tokenward.scanner.baseline import apply
+
+            result = apply(result, known)
         result = in_contexts(result, request.contexts)
         return ScanOutcome(result, (), where, tuple(sorted({f.path for f in result.findings})),
                            unscanned_policy(request, config), {}, tuple(rules), request)
-    changed = changed_files(request.diff_base) if request.diff_base is not None else None
+    changed: Mapping[str, ChangedFile] | None = None
+    if request.diff_base is not None:
+        from tokenward.scanner.diff import changed_files
+
+        changed = changed_files(request.diff_base)
     tasks, disk = collect_tasks(request, config, changed)
     tasks, result = run_loaded(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                                progress=progress)
     if changed is not None:
+        from tokenward.scanner.diff import on_changed_lines
+
         result = replace(result, findings=tuple(on_changed_lines(result.findings, changed)))
     stale: tuple[baselines.Entry, ...] = ()
     if known is not None:
+        from tokenward.scanner import baseline as baselines
+
         if request.report_stale:
             scanned = [t.path for t in tasks]
             # Only a full scan may call an entry stale because its file is gone.
@@ -230,6 +242,14 @@ def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] 
     read = {t.path: ReadFile(t.data, disk.get(t.path)) for t in tasks if t.data is not None}
     return ScanOutcome(result, stale, where, tuple(t.path for t in tasks),
                        unscanned_policy(request, config), read, tuple(rules), request)
+
+
+def _load_baseline(where: Path | None) -> baselines.Baseline | None:
+    if where is None:
+        return None
+    from tokenward.scanner.baseline import load
+
+    return load(where)
 
 
 def scan(paths: Sequence[str | Path], config: Config | None = None, *,

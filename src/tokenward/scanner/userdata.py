@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import secrets
 import stat
 import warnings
 from pathlib import Path
@@ -95,6 +94,8 @@ def _read_key(path: Path) -> bytes | None:
 
 def _create_key(folder: Path) -> None:
     """Write a new key beside the cache unless one exists (then the existing one wins)."""
+    import secrets  # once per machine: every hook run would pay for importing it (and random)
+
     key = secrets.token_bytes(KEY_BYTES).hex().encode("ascii") + b"\n"
     with contextlib.suppress(FileExistsError):
         create_new(folder / KEY_FILE, key, mode=0o600)
