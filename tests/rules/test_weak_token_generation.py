@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, pinned, scan_snippet
+from tests.helpers import fired, pinned, scan_snippet, through_screen
 from tokenward.rules.weak_token_generation import RULE
 
 
@@ -600,3 +600,46 @@ def test_a_file_without_a_weak_call_is_not_parsed_for_tw201() -> None:
     # The same file making its token from the time (after an import): line 3 fires.
     weak = code.replace("user.timestamp_field", "str(time.time())")
     assert lines("import time\n" + weak) == [3]
+
+
+def test_weak_values_that_reach_no_token_leave_the_file_unparsed() -> None:
+    # Timings, a jitter, an identifier, a digest of a secret, a coin toss: the screen
+    # follows each value to where it ends and builds no libcst tree.
+    code = """
+        import hashlib
+        import random
+        import time
+        import uuid
+
+        def refresh_token_cache(entries, api_token):
+            started = time.monotonic()
+            delay = random.uniform(0.5, 1.5)
+            cache_id = uuid.uuid1().hex
+            digest = hashlib.sha256(api_token.encode()).hexdigest()
+            if random.random() > 0.5:
+                entries.clear()
+            time.sleep(delay)
+            return {"elapsed": time.monotonic() - started, "id": cache_id, "digest": digest}
+        """
+    assert through_screen(RULE, code) == ([], False)
+
+
+def test_a_weak_value_passed_through_helpers_to_a_token_is_parsed_and_fires() -> None:
+    code = """
+        import random
+        import time
+
+        def refresh(entries):
+            started = time.monotonic()
+            entries.clear()
+            return time.monotonic() - started
+
+        def _pin(size):
+            digits = [str(random.randrange(10)) for _ in range(size)]
+            return "".join(digits)
+
+        def enrol(user):
+            user.save(login_pin=_pin(6))
+        """
+    findings, parsed = through_screen(RULE, code)
+    assert parsed and [line for line, _, _ in findings] == [10]

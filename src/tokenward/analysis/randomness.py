@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
+from tokenward.analysis.syntax_flow import import_table, qualified
+from tokenward.analysis.token_flow import may_be_token_use
 from tokenward.analysis.vocabulary import (
     names_existing_items,
     names_guessable_input,
@@ -82,13 +85,33 @@ def _picks_existing_item(call: cst.Call, attr: str) -> bool:
 
 def may_make_weak_value(source: Source) -> bool:
     """Whether a call of this Python file could be a predictable source for
-    :func:`weak_source`, :func:`predictable_hash` or :func:`predictable_encoding`, read
-    from its ``ast`` tree (:func:`called_names`): a ``random`` function, a
-    ``numpy.random`` one, a predictable UUID, a time, a seeded generator's or a counter's
-    constructor (their instances are only made so), a ``hashlib`` or ``base64`` call.
-    Which item a pick takes is not looked at. A file ``ast`` cannot screen goes through."""
+    :func:`weak_source`, :func:`predictable_hash` or :func:`predictable_encoding` whose
+    value :func:`~tokenward.analysis.token_flow.token_use` may find used as a token, read
+    from its ``ast`` tree: a ``random`` function, a ``numpy.random`` one, a predictable
+    UUID, a time, a ``hashlib`` or ``base64`` call (:func:`called_names` first: most
+    files call none), each asked of :func:`may_be_token_use`. A seeded generator's or a
+    counter's methods are not told from other calls by their names: a file that makes one
+    goes through, as does a file ``ast`` cannot screen. Which item a pick takes is not
+    looked at."""
     names = called_names(source)
-    return names is None or any(_may_be_weak(name) for name in names)
+    return names is None or (any(_may_be_weak(name) for name in names)
+                             and source.fact(_weak_value_may_be_token))
+
+
+def _weak_value_may_be_token(source: Source) -> bool:
+    imports = import_table(source)
+    for call in source.syntax_of(ast.Call):
+        names = qualified(call.func, imports)
+        if not names.isdisjoint(_INSTANCE_MAKERS):
+            return True
+        if any(_may_be_weak(name) for name in names) and may_be_token_use(source, call):
+            return True
+    return False
+
+
+# Calls that make a seeded generator or a counter, whose later calls weak_source judges by
+# the instance (``rng.choice(...)``, ``next(counter)``).
+_INSTANCE_MAKERS = _RNG_CONSTRUCTORS | {"itertools.count"}
 
 
 def _may_be_weak(name: str) -> bool:

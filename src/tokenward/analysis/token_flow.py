@@ -21,10 +21,13 @@ calls) ends the walk: not a token.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tokenward.analysis import syntax_flow
 from tokenward.analysis.python import call_name, last_name, string_value, subtree
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
@@ -419,3 +422,231 @@ def _shifts_in_time(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
             return True
     return False
 
+
+
+# --- the same question, asked of the ast tree (TW201's screen) ------------------------------
+
+
+def may_be_token_use(source: Source, call: ast.Call) -> bool:
+    """Whether :func:`token_use` could find a use as a token for the value of ``call`` (a
+    node of ``source.syntax``), read from the file's ``ast`` tree before any libcst tree is
+    built. The walk is the walker's, loosened: every step up where it may go on is taken,
+    each verdict it may give is asked of the same vocabulary (or granted where it reads
+    what ``ast`` spells differently: a keyed sink's key, SQL text, an f-string holding an
+    escape), and the moves between statements follow every load of an identifier and every
+    call of a function's name anywhere in the file, at any depth. False only where the
+    walker surely finds nothing."""
+    uses = source.fact(_syntax_uses)
+    todo: list[ast.AST] = [call]
+    followed: set[tuple[str, str]] = set()
+    while todo:
+        if _climb(uses, todo.pop(), todo, followed):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _SyntaxUses:
+    """What the moves of the walk read from the ``ast`` tree: parents, the loads of each
+    identifier, the calls of each name, the attribute names stored to."""
+
+    text: str
+    parents: dict[int, ast.AST]
+    loads: dict[str, list[ast.Name]]
+    calls: dict[str, list[ast.Call]]
+    stored_attributes: frozenset[str]
+    imports: Mapping[str, frozenset[str]]
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def function_of(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The innermost function around ``node`` (``Analysis.function``)."""
+        up = self.parent(node)
+        while up is not None and not isinstance(up, ast.FunctionDef | ast.AsyncFunctionDef):
+            up = self.parent(up)
+        return up
+
+
+def _syntax_uses(source: Source) -> _SyntaxUses:
+    parents: dict[int, ast.AST] = {}
+    loads: dict[str, list[ast.Name]] = {}
+    calls: dict[str, list[ast.Call]] = {}
+    stored: set[str] = set()
+    for node in source.syntax_nodes:
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.setdefault(node.id, []).append(node)
+        elif isinstance(node, ast.Call):
+            name = syntax_flow.last_name(node.func)
+            if name:
+                calls.setdefault(name, []).append(node)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            stored.add(node.attr)
+    return _SyntaxUses(source.text, parents, loads, calls, frozenset(stored),
+                       syntax_flow.import_table(source))
+
+
+def _climb(uses: _SyntaxUses, node: ast.AST, todo: list[ast.AST],
+           followed: set[tuple[str, str]]) -> bool:
+    """From ``node`` up to where its value is consumed (``_Walker.use``)."""
+    while True:
+        parent = uses.parent(node)
+        if parent is None:
+            return False
+        if isinstance(parent, ast.stmt):
+            return _consumed_by(uses, parent, node, todo, followed)
+        verdict = _judged_in(uses, parent, node, todo, followed)
+        if verdict is not None:
+            return verdict
+        node = parent
+
+
+def _consumed_by(uses: _SyntaxUses, statement: ast.stmt, node: ast.AST,
+                 todo: list[ast.AST], followed: set[tuple[str, str]]) -> bool:
+    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign) \
+            and statement.value is node:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return _assigned(uses, targets, todo, followed)
+    if isinstance(statement, ast.Return):
+        function = uses.function_of(statement)
+        if function is None:
+            return False
+        if function_makes_token(function.name):  # (no docstring: it only ever says no)
+            return True
+        _follow(uses.calls, "call", function.name, todo, followed)
+    return False
+
+
+def _assigned(uses: _SyntaxUses, targets: Sequence[ast.expr], todo: list[ast.AST],
+              followed: set[tuple[str, str]]) -> bool:
+    """``_Walker._assignment``; a stored-with-expiry sibling anywhere in the file."""
+    for target in targets:
+        if names_token(syntax_flow.last_name(target)):
+            return True
+        if isinstance(target, ast.Attribute) and any(
+                stored.startswith(target.attr + "_")
+                and states_lifetime(stored[len(target.attr) + 1:])
+                for stored in uses.stored_attributes):
+            return True
+    if any(isinstance(t, ast.Name) and names_identifier(t.id) for t in targets):
+        return False
+    for target in targets:
+        if isinstance(target, ast.Name):
+            loads = _follow(uses.loads, "load", target.id, todo, followed)
+            if _may_link_capability(uses, loads):
+                return True
+    return False
+
+
+def _may_link_capability(uses: _SyntaxUses, loads: Sequence[ast.Name]) -> bool:
+    """``_Walker._capability_link``: a load formatted into a keyed sink's first argument,
+    and a load formatted into an f-string (which may start a link)."""
+    keyed = linked = False
+    for load in loads:
+        part = uses.parent(load)
+        if not isinstance(part, ast.FormattedValue) or part.value is not load:
+            continue
+        linked = True
+        fstring = uses.parent(part)
+        call = uses.parent(fstring) if fstring is not None else None
+        keyed = keyed or (isinstance(call, ast.Call) and bool(call.args)
+                          and call.args[0] is fstring
+                          and syntax_flow.last_name(call.func) in _KEYED_SINKS)
+    return keyed and linked
+
+
+def _follow(table: Mapping[str, list[Any]], kind: str, name: str, todo: list[ast.AST],
+            followed: set[tuple[str, str]]) -> list[Any]:
+    """Queue every node ``table`` holds under ``name``, once per name."""
+    if (kind, name) in followed:
+        return []
+    followed.add((kind, name))
+    nodes = table.get(name, [])
+    todo.extend(nodes)
+    return nodes
+
+
+def _judged_in(uses: _SyntaxUses, parent: ast.AST, node: ast.AST, todo: list[ast.AST],
+               followed: set[tuple[str, str]]) -> bool | None:
+    """``_Walker._judge`` at an expression: True, False (the walk ends), None (up)."""
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) \
+            and parent.right is node and _printf_marks_token(parent.left):
+        return True
+    if isinstance(parent, ast.FormattedValue) and parent.value is node \
+            and _fstring_marks_token(uses, parent):
+        return True
+    if isinstance(parent, ast.Dict):
+        if not any(value is node for value in parent.values):
+            return False
+        key = parent.keys[next(i for i, v in enumerate(parent.values) if v is node)]
+        return names_token(syntax_flow.string_value(key))
+    if isinstance(parent, ast.keyword):
+        call = uses.parent(parent)
+        if not isinstance(call, ast.Call):
+            return False  # a class's keyword (``metaclass=``)
+        if parent.arg is None:  # ``**kwargs``: the walker reads it as a positional one
+            return _positional_argument(uses, call)
+        return _keyword_argument(uses, call, parent.arg, todo, followed)
+    if isinstance(parent, ast.Call) and parent.func is not node:
+        return _positional_argument(uses, parent)
+    return None  # every other expression: the walker goes on, or stops
+
+
+def _keyword_argument(uses: _SyntaxUses, call: ast.Call, word: str, todo: list[ast.AST],
+                      followed: set[tuple[str, str]]) -> bool:
+    callee = syntax_flow.last_name(call.func) or ""
+    if names_token(word) or (callee[:1].isupper() and names_token(f"{callee}_{word}")):
+        return True
+    if function_builds_url(callee) and text_before_marks_token(f"?{word}="):
+        return True
+    if word in {"value", "data"}:
+        return True  # a keyed sink's value: its key is judged by the walker only
+    assign = uses.parent(call)
+    if callee[:1].isupper() and isinstance(assign, ast.Assign) and len(assign.targets) == 1 \
+            and isinstance(assign.targets[0], ast.Name):
+        _follow(uses.loads, "load", assign.targets[0].id, todo, followed)  # obj.word reads
+    return False
+
+
+def _positional_argument(uses: _SyntaxUses, call: ast.Call) -> bool | None:
+    callee = syntax_flow.last_name(call.func) or ""
+    if callee in _TRANSFORMS or not callee:
+        return None
+    if callee in _KEYED_SINKS or callee in _SQL_CALLS or function_consumes_token(callee):
+        return True
+    if callee in _OUTPUT_CALLS:
+        function = uses.function_of(call)
+        if function is not None and function_makes_token(function.name):
+            return True
+    if any(name.startswith(("hashlib.", "base64.", "binascii."))
+           for name in syntax_flow.qualified(call.func, uses.imports)):
+        return None
+    return False
+
+
+def _printf_marks_token(template: ast.expr) -> bool:
+    """The text before any conversion of a ``"..." % x`` template marks a token."""
+    text = syntax_flow.string_value(template)
+    return text is not None and any(
+        text_before_marks_token(text[:conversion.start()])
+        for conversion in _CONVERSION.finditer(text) if conversion.group() != "%%")
+
+
+def _fstring_marks_token(uses: _SyntaxUses, part: ast.FormattedValue) -> bool:
+    """The f-string's text before ``part`` marks a token; or the f-string holds an escape
+    or a doubled brace, where libcst's text (as written) and ``ast``'s may differ."""
+    fstring = uses.parent(part)
+    if not isinstance(fstring, ast.JoinedStr):
+        return False  # a hole of a format spec: the walker goes on
+    before = ""
+    for piece in fstring.values:
+        if piece is part:
+            break
+        text = syntax_flow.string_value(piece)
+        before = "" if text is None else before + text
+    if text_before_marks_token(before):
+        return True
+    written = ast.get_source_segment(uses.text, fstring)
+    return written is None or "\\" in written or "{{" in written or "}}" in written
