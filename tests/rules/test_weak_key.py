@@ -130,7 +130,7 @@ box = Fernet(b"changeme")
 
 
 def test_tw104_alone_finds_every_binding_the_shared_search_finds() -> None:
-    # Scanned without TW101 the file is screened first (bound_names): every binding
+    # Scanned without TW101 the file is screened first (bound_literals): every binding
     # position the key search judges must survive the screen, finding for finding.
     alone = _scan_with([weak_key.RULE], _SCREENED)
     assert alone == [f for f in _scan(_SCREENED) if f[2] == "TW104"]
@@ -176,6 +176,36 @@ def test_a_key_call_given_no_literal_is_not_parsed() -> None:
     # and `Github` spell `github.Github`'s parts without any such call.
     assert through_screen(weak_key.RULE, _NO_LITERAL_PASSED, "app.py") == ([], False)
     assert through_screen(hardcoded_secret.RULE, _NO_LITERAL_PASSED, "app.py") == ([], False)
+
+
+_NAMES_OF_SETTINGS = """
+    from typing import Final
+    CONF_PASSWORD = "password"
+    CONF_API_KEY: Final = "api_key"
+    DEFAULT_PASSWORD = ""
+    STORAGE_KEY = "auth_provider.homeassistant"
+    ATTR_ACCESS_TOKEN = "access_token"
+    """
+
+
+def test_secret_names_bound_to_what_the_search_rejects_are_not_parsed() -> None:
+    # Home Assistant's constants: a secret's name bound to the name of a setting, an empty
+    # default, a storage key. A plain string bound to a name alone is judged by the
+    # search's own checks in the screens, so neither rule needs a tree.
+    assert through_screen(weak_key.RULE, _NAMES_OF_SETTINGS, "const.py") == ([], False)
+    assert through_screen(hardcoded_secret.RULE, _NAMES_OF_SETTINGS, "const.py") == ([], False)
+
+
+def test_a_plain_secret_or_weak_key_among_them_is_parsed_and_reported() -> None:
+    code = _NAMES_OF_SETTINGS + """
+    API_TOKEN = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"
+    SECRET_KEY = "dev"
+    """
+    assert through_screen(hardcoded_secret.RULE, code, "const.py") == (
+        [(8, 13, "Hard-coded token bound to API_TOKEN")], True)
+    assert through_screen(weak_key.RULE, code, "const.py") == (
+        [(9, 14, "Guessable key bound to SECRET_KEY (made of dictionary words)" + WEAK)],
+        True)
 
 
 def test_the_screen_lets_through_what_it_cannot_read() -> None:

@@ -1,4 +1,5 @@
-"""The names a Python file's string literals can be bound to, read with Python's own parser.
+"""The names a Python file's string literals can be bound to (with the literal, where it
+is a plain string bound to one name), read with Python's own parser.
 
 A screen for the rules that judge a literal by the name it is bound to (TW101, TW104):
 when no such name is a secret's, the libcst tree (several times the cost of ``ast``) need
@@ -32,53 +33,70 @@ if TYPE_CHECKING:
     from tokenward.analysis.source import Source
 
 
-def bound_names(source: Source) -> frozenset[str] | None:
-    """Every name a literal of ``source`` may be bound to, or None when the file cannot be
-    screened so (``ast`` rejects it, or libcst would not parse it and the rules read its
-    lines as text instead): computed once per file, from its shared ``ast`` tree."""
-    return source.fact(_bound_names)
+Binding = tuple[str, str | None]
 
 
-def _bound_names(source: Source) -> frozenset[str] | None:
+def bound_literals(source: Source) -> frozenset[Binding] | None:
+    """Every name a literal of ``source`` may be bound to, with the literal when it is a
+    plain string bound to that name alone (``API_KEY = "..."``, ``password="..."``, a
+    dictionary value, a parameter's default; else None: a tuple, an f-string, a construct,
+    a comparison), or None when the file cannot be screened so (``ast`` rejects it, or
+    libcst would not parse it and the rules read its lines as text instead): computed once
+    per file, from its shared ``ast`` tree."""
+    return source.fact(_bound_literals)
+
+
+def _bound_literals(source: Source) -> frozenset[Binding] | None:
     tree = source.syntax
-    return None if tree is None else frozenset(_names(source.syntax_of(
+    return None if tree is None else frozenset(_bindings(source.syntax_of(
         ast.Assign, ast.AnnAssign, ast.arguments, ast.keyword, ast.Dict, ast.Call, ast.Compare)))
 
 
-def _names(nodes: list[ast.AST]) -> Iterator[str]:
+def _bindings(nodes: list[ast.AST]) -> Iterator[Binding]:
     slots = naming_slots()
     for node in nodes:
         if isinstance(node, ast.Assign):
             if _holds_literal(node.value):
                 for target in node.targets:
-                    yield from _target_names(target)
+                    yield from _named(_target_names(target), node.value)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None and _holds_literal(node.value):
-                yield from _target_names(node.target)
+                yield from _named(_target_names(node.target), node.value)
         elif isinstance(node, ast.arguments):
             yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
             if _holds_literal(node.value):
-                yield node.arg
+                yield node.arg, _plain(node.value)
         elif isinstance(node, ast.Dict):
             slotted = _fills_value_slot(zip(map(_string_value, node.keys), node.values,
                                             strict=True))
             for key, held in zip(node.keys, node.values, strict=True):
                 if slotted and key is not None and _string_value(key) in slots:
-                    yield from _string(held)
+                    yield from _named(_string(held), None)
                 if _holds_literal(held):
-                    yield from _target_names(key)
+                    yield from _named(_target_names(key), held)
         elif isinstance(node, ast.Call):
-            yield from _call_names(node)
+            yield from _named(_call_names(node), None)
             if _fills_value_slot((k.arg, k.value) for k in node.keywords):
                 # ``V1EnvVar(name="API_KEY", value=...)``
                 for keyword in node.keywords:
                     if keyword.arg in slots:
-                        yield from _string(keyword.value)
+                        yield from _named(_string(keyword.value), None)
         elif isinstance(node, ast.Compare) and any(  # ``if password == "..."``
                 isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
                 for op, other in zip(node.ops, node.comparators, strict=True)):
-            yield from _target_names(node.left)
+            yield from _named(_target_names(node.left), None)
+
+
+def _named(names: Iterable[str], value: ast.expr | None) -> Iterator[Binding]:
+    plain = _plain(value)
+    return ((name, plain) for name in names)
+
+
+def _plain(value: ast.expr | None) -> str | None:
+    """A plain string literal's value (the one kind of binding a screen judges whole)."""
+    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) \
+        else None
 
 
 def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
@@ -87,12 +105,12 @@ def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
     return any(names_value_slot(key) and _holds_literal(held) for key, held in pairs)
 
 
-def _defaulted(arguments: ast.arguments) -> Iterator[str]:
+def _defaulted(arguments: ast.arguments) -> Iterator[Binding]:
     """The parameters whose default is a literal."""
     positional = [*arguments.posonlyargs, *arguments.args]
     paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
                    strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
-    yield from (arg.arg for arg, default in paired
+    yield from ((arg.arg, _plain(default)) for arg, default in paired
                 if default is not None and _holds_literal(default))
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
-from tokenward.analysis.bound_names import bound_names, literal_arguments
+from tokenward.analysis.bound_names import bound_literals, literal_arguments
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source, split_lines
@@ -383,16 +383,13 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
     """A hit when ``value`` (bound to ``judge_as``) passes the false-positive controls,
     or a weak one when it is a key that can be guessed (then it is TW104's alone)."""
     secret = strip_auth_scheme(value)
-    name = judge_as.rsplit(".", 1)[-1]
-    if fails_validation(secret):
+    verdict = _verdict(secret, judge_as.rsplit(".", 1)[-1])
+    if verdict is None:
         return
-    guessable = guessable_key(secret, name)
-    if guessable is not None:
+    if verdict:  # a key that can be guessed
         if may_be_weak:
-            yield Hit(span=source.span(node), secret=secret, target=target, detail=guessable,
+            yield Hit(span=source.span(node), secret=secret, target=target, detail=verdict,
                       secret_spans=pyutil.secret_spans(source, node, secret)), True
-        return
-    if credential_verdict(secret, name) is not None:
         return
     if documented_public(secret, source.lines, source.span(node).line):
         return
@@ -400,6 +397,19 @@ def _checked(source: Source, node: cst.CSTNode, value: str, target: str, judge_a
     yield Hit(span=source.span(node), secret=secret, target=target,
               detail=provider.label if provider else kind,
               secret_spans=pyutil.secret_spans(source, node, secret)), False
+
+
+def _verdict(secret: str, name: str) -> str | None:
+    """What the search makes of ``secret`` bound to ``name`` (its last part): a guessable
+    key's description (TW104's), "" for a secret (TW101's, unless documented as public),
+    None for neither. Asked of the libcst tree, and by the screens of a plain string bound
+    to a name alone (:func:`_plain_binding_fires`)."""
+    if fails_validation(secret):
+        return None
+    guessable = guessable_key(secret, name)
+    if guessable is not None:
+        return guessable
+    return None if credential_verdict(secret, name) is not None else ""
 
 
 def _embedded_credentials(source: Source, node: cst.CSTNode, value: str,
@@ -577,19 +587,34 @@ def _callees(arguments: frozenset[tuple[str, int | str]]) -> frozenset[str]:
     return frozenset(callee for callee, _ in arguments)
 
 
+def _plain_binding_fires(name: str, value: str, *, weak: bool) -> bool:
+    """Whether the search may report ``value``, a plain string bound to ``name`` alone, as
+    a guessable key (``weak``, TW104's) or as a secret (TW101's): what
+    :func:`_value_hits` and :func:`_checked` ask of it (a password inside it is found by
+    the screens' own test of every string)."""
+    last = name.rsplit(".", 1)[-1]
+    kind = secret_kind(last)
+    if kind is None or kind == "connection string":
+        return False
+    verdict = _verdict(strip_auth_scheme(value), last)
+    return verdict is not None and bool(verdict) == weak
+
+
 def may_bind_weak_key(source: Source) -> bool:
     """Whether the key search could find a guessable key (TW104's verdict) in this Python
     file. Such a verdict needs a literal bound to a name of a key (``names_key``) or passed
-    to a call that takes a key; :func:`bound_names` holds every name a literal can be bound
+    to a call that takes a key (a plain string bound to a name alone: one the search would
+    judge guessable); :func:`bound_literals` holds every name a literal can be bound
     to, and :func:`literal_arguments` every call argument a literal may be passed through
     (``_KEY_ARGUMENTS``: ``Fernet(b"...")``, ``jwt.encode(p, key="...")``). False lets
     TW104 leave the libcst tree unbuilt (TW101 builds it when its own prefilter wants the
     file)."""
     if "module" in source.__dict__:
         return True  # built already (TW104 runs last): the search costs less than the screen
-    names = bound_names(source)
-    return names is None or any(names_key(name) for name in names) \
-        or _may_pass_credential(source, _KEY_ARGUMENTS)
+    bindings = bound_literals(source)
+    return bindings is None or any(
+        names_key(name) if value is None else _plain_binding_fires(name, value, weak=True)
+        for name, value in bindings) or _may_pass_credential(source, _KEY_ARGUMENTS)
 
 
 def may_bind_secret(source: Source) -> bool:
@@ -597,8 +622,10 @@ def may_bind_secret(source: Source) -> bool:
     Python file, read from its ``ast`` tree; each test is one of the search's own,
     loosened:
 
-    - a literal bound to a name (:func:`bound_names`: only where a literal can be bound)
-      that ``secret_kind`` or ``names_login_pair`` judges a secret's or a login pair's;
+    - a literal bound to a name (:func:`bound_literals`: only where a literal can be bound)
+      that ``secret_kind`` or ``names_login_pair`` judges a secret's or a login pair's; a
+      plain string bound to a name alone, only if the search would report it
+      (:func:`_plain_binding_fires`, the search's own checks on the same value and name);
     - a literal or a plain name passed where the call search reads a credential
       (``_CREDENTIAL_ARGUMENTS``, through :func:`literal_arguments`), or a ``_METHODS``
       call;
@@ -614,9 +641,11 @@ def may_bind_secret(source: Source) -> bool:
 
 
 def _secret_screen(source: Source) -> bool:
-    names = bound_names(source)
-    if names is None or any(secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1])
-                            or names_login_pair(n) for n in names):
+    bindings = bound_literals(source)
+    if bindings is None or any(
+            secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1]) or names_login_pair(n)
+            if value is None else _plain_binding_fires(n, value, weak=False)
+            for n, value in bindings):
         return True
     if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
         return True
