@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.rules.hardcoded_secret import RULE, _wants
 
 
@@ -218,3 +218,32 @@ def test_a_value_slot_takes_the_name_of_what_it_fills() -> None:
         (7, "API_TOKEN", "Hard-coded token bound to API_TOKEN"),
         (9, "DB_PASSWORD", "Hard-coded password bound to DB_PASSWORD"),
     ]
+
+
+_CALLS_THAT_BIND_NOTHING = """
+    import os
+    from typing import Final
+
+    DEFAULT_PASSWORD: Final = ""
+
+    def setup(hass, client, entry):
+        if hasattr(hass, "auth") and not entry.data.get("password", "") == "":
+            client.login()
+        return os.environ.get("HOME", "/root")
+    """
+
+
+def test_calls_the_search_reads_no_literal_of_leave_the_file_unparsed() -> None:
+    # hasattr(x, "auth") names nothing; client.login() passes no password; an empty
+    # password default is no secret: the screen asks what the search would.
+    assert through_screen(RULE, _CALLS_THAT_BIND_NOTHING, "setup.py") == ([], False)
+
+
+def test_the_calls_it_reads_still_go_through_the_screen() -> None:
+    code = _CALLS_THAT_BIND_NOTHING + """
+    TOKEN = os.environ.get("API_TOKEN", "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G")
+    server.login("admin", "Vq8rT3nZp2Lm")
+    """
+    assert through_screen(RULE, code, "setup.py") == ([
+        (11, 37, "Hard-coded token bound to API_TOKEN"),
+        (12, 23, "Hard-coded password bound to password")], True)

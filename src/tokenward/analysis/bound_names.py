@@ -16,7 +16,7 @@ named by its target); the left side of ``==``/``!=`` against such a value; a nam
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from tokenward.analysis.syntax_flow import (
     qualified,
     qualified_names,
 )
-from tokenward.analysis.vocabulary import names_value_slot, naming_slots
+from tokenward.analysis.vocabulary import names_value_slot, naming_slots, reads_environment
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
@@ -49,10 +49,12 @@ def bound_literals(source: Source) -> frozenset[Binding] | None:
 def _bound_literals(source: Source) -> frozenset[Binding] | None:
     tree = source.syntax
     return None if tree is None else frozenset(_bindings(source.syntax_of(
-        ast.Assign, ast.AnnAssign, ast.arguments, ast.keyword, ast.Dict, ast.Call, ast.Compare)))
+        ast.Assign, ast.AnnAssign, ast.arguments, ast.keyword, ast.Dict, ast.Call, ast.Compare),
+        import_table(source)))
 
 
-def _bindings(nodes: list[ast.AST]) -> Iterator[Binding]:
+def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
+              ) -> Iterator[Binding]:
     slots = naming_slots()
     for node in nodes:
         if isinstance(node, ast.Assign):
@@ -76,7 +78,7 @@ def _bindings(nodes: list[ast.AST]) -> Iterator[Binding]:
                 if _holds_literal(held):
                     yield from _named(_target_names(key), held)
         elif isinstance(node, ast.Call):
-            yield from _named(_call_names(node), None)
+            yield from _call_names(node, imports)
             if _fills_value_slot((k.arg, k.value) for k in node.keywords):
                 # ``V1EnvVar(name="API_KEY", value=...)``
                 for keyword in node.keywords:
@@ -114,18 +116,28 @@ def _defaulted(arguments: ast.arguments) -> Iterator[Binding]:
                 if default is not None and _holds_literal(default))
 
 
-def _call_names(call: ast.Call) -> Iterator[str]:
-    """Environment lookups (``getenv("SECRET_KEY", "...")``: a literal second argument)
-    and argparse options (``add_argument("--secret-key", default="...")``) name what
-    they hold."""
+def _call_names(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> Iterator[Binding]:
+    """The two calls the search reads a literal default of: argparse options
+    (``add_argument("--secret-key", default="...")``, every option named) and environment
+    lookups (``getenv("SECRET_KEY", "...")``: the variable, when
+    :func:`~tokenward.analysis.vocabulary.reads_environment` says so of any name the
+    callee may have)."""
     plain = positional(call)
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
-    if (len(plain) > 1 and _holds_literal(plain[1])) or (
-            default is not None and _holds_literal(default)):
-        for argument in plain:
-            for value in _string(argument):
-                yield value
-                yield value.lstrip("-").replace("-", "_")
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument":
+        if default is not None and _holds_literal(default):
+            for argument in plain:
+                for value in _string(argument):
+                    yield value, None
+                    yield value.lstrip("-").replace("-", "_"), None
+        return
+    variable = _string_value(plain[0]) if plain else None
+    if variable is None or len(plain) < 2 or default is not None \
+            or not _holds_literal(plain[1]):
+        return  # the search reads a default given second, by position, only
+    callees = qualified(call.func, imports) or {""}
+    if any(reads_environment(callee, variable) for callee in callees):
+        yield variable, None  # (judged by its name: the search reads it unlike a binding)
 
 
 def _holds_literal(value: ast.expr) -> bool:

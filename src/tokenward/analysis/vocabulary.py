@@ -1039,6 +1039,22 @@ def naming_slots() -> tuple[str, ...]:
     return _NAMING_SLOTS
 
 
+# Lookups of an environment variable: a literal default is a hard-coded fallback.
+_ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
+                          "environ.get", "os.getenvb"})
+
+
+def reads_environment(qualified: str | None, variable: str) -> bool:
+    """A call of ``qualified`` asked for ``variable`` reads the environment: ``os.getenv``
+    and friends, and a project's own wrapper named for the environment and asked for an
+    environment variable (healthchecks' ``envsecret("SECRET_KEY", "---")``,
+    ``get_env("API_TOKEN", ...)``)."""
+    if qualified in _ENV_LOOKUPS:
+        return True
+    callee = (qualified or "").rsplit(".", 1)[-1].lower()
+    return (callee.startswith("env") or callee.endswith("env")) and variable.isupper()
+
+
 # A value named only as a value or a header says nothing of what it is; so do credential
 # containers. Prose just before it may say it: ``f"bad Authorization header: {header}"``.
 _GENERIC_HOLDERS = frozenset({"value", "val", "raw", "header", "hdr", "key",

@@ -15,6 +15,7 @@ from tokenward.analysis.bound_names import bound_literals, literal_arguments
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source, split_lines
+from tokenward.analysis.syntax_flow import positional
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
@@ -34,6 +35,7 @@ from tokenward.analysis.vocabulary import (
     names_value_slot,
     naming_slots,
     occurrences,
+    reads_environment,
     secret_kind,
     secret_name_ends,
 )
@@ -105,9 +107,6 @@ _METHODS: dict[str, tuple[int, str, str]] = {
     "simple_bind": (1, "password", "password"),
     "bind_s": (1, "password", "password"),
 }
-# A literal default of an environment lookup is a hard-coded fallback secret.
-_ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
-                          "environ.get", "os.getenvb"})
 _AUTH_SCHEME = lazy_regex(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
 
 
@@ -518,23 +517,13 @@ def _call_hits(source: Source, call: cst.Call) -> Iterator[_Verdict]:
         yield from _argparse_default(source, call)
     name_arg = pyutil.positional(call, 0)
     env_name = pyutil.string_value(name_arg.value) if name_arg else None
-    if env_name and _reads_environment(qualified, env_name):
+    if env_name and reads_environment(qualified, env_name):
         default = pyutil.argument(call, 1, "default")
         if default is not None and default.keyword is None:
             value = _literal(default.value)
             kind = secret_kind(env_name)
             if value is not None and kind is not None:
                 yield from _checked(source, default.value, value, env_name, env_name, kind)
-
-
-def _reads_environment(qualified: str | None, variable: str) -> bool:
-    """``os.getenv("X", ...)`` and friends, and a project's own wrapper named for the
-    environment and asked for an environment variable (healthchecks'
-    ``envsecret("SECRET_KEY", "---")``, ``get_env("API_TOKEN", ...)``)."""
-    if qualified in _ENV_LOOKUPS:
-        return True
-    callee = (qualified or "").rsplit(".", 1)[-1].lower()
-    return (callee.startswith("env") or callee.endswith("env")) and variable.isupper()
 
 
 def _passed_literal(source: Source, argument: cst.BaseExpression) -> cst.BaseExpression:
@@ -664,7 +653,12 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
         text = value.decode("latin-1") if isinstance(value, bytes) else value
         return isinstance(text, str) and any(True for _ in _embedded(text))
     if isinstance(node, ast.Call):
-        return isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS
+        # ``server.login(user, password)``: the call search reads the one argument, when
+        # it is a literal or a plain name it may follow to one (``client.login()`` is not).
+        spec = _METHODS.get(node.func.attr) if isinstance(node.func, ast.Attribute) else None
+        plain = positional(node)
+        return spec is not None and spec[0] < len(plain) and isinstance(
+            plain[spec[0]], ast.Constant | ast.Name | ast.BinOp | ast.JoinedStr)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = node.left
         if isinstance(left, ast.Constant) and isinstance(left.value, str) and \
