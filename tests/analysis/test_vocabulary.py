@@ -94,6 +94,9 @@ def test_one_tokenizer_for_every_spelling(name: str, expected: tuple[str, ...]) 
     ("SECRET_KEY_NAME", Role.ABOUT, None),
     ("max_tokens", Role.ABOUT, None),
     ("password_reset_timeout", Role.ABOUT, None),
+    ("CONF_SECRET_ACCESS_KEY", Role.ABOUT, None),   # the name of a setting
+    ("ATTR_ACCESS_TOKEN", Role.ABOUT, None),        # the name of an attribute
+    ("CONFIG_PASSWORD", Role.CREDENTIAL, "password"),
     ("jwt_header", Role.DECODED, None),
     ("id_token_claims", Role.DECODED, None),
     ("dummy_api_key", Role.STAND_IN, None),

@@ -208,6 +208,18 @@ def test_a_plain_secret_or_weak_key_among_them_is_parsed_and_reported() -> None:
         True)
 
 
+def test_the_names_of_settings_are_not_keys() -> None:
+    # Home Assistant's constants name a setting or an attribute, whatever their value;
+    # SECRET_KEY beside them is a key.
+    code = """
+        CONF_SECRET = "secret"
+        CONF_ENCRYPTION_KEY: Final = "encryption_key"
+        ATTR_SECRET_KEY = "secret_key"
+        SECRET_KEY = "secret"
+        """
+    assert [f[:3] for f in _scan(code)] == [(4, 14, "TW104")]
+
+
 def test_the_screen_lets_through_what_it_cannot_read() -> None:
     # Python 2 (ast rejects it): libcst or the text fallback decides, as before.
     code = 'print "x"\nSECRET_KEY = "dev"\n'

@@ -264,12 +264,14 @@ _LEADING_VERBS = frozenset({
     "check", "validate", "parse", "update", "count", "clear", "find", "compare", "mint",
     "obtain", "exchange", "introspect",
 })
-# ... a flag, a switch or a count (``is_token_valid``, ``use_csrf``, ``max_tokens``).
+# ... a flag, a switch or a count (``is_token_valid``, ``use_csrf``, ``max_tokens``), or
+# the name of a setting or an attribute (``CONF_API_KEY = "api_key"``,
+# ``ATTR_ACCESS_TOKEN = "access_token"``: Home Assistant's and its integrations' constants).
 _LEADING_FLAGS = frozenset({
     "is", "has", "should", "use", "uses", "enable", "enabled", "allow", "require",
     "requires", "show", "hide", "no", "can", "must", "needs", "need", "want", "skip",
     "disable", "include", "exclude", "max", "min", "num", "n", "total", "len", "header",
-    "headers", "hashed", "masked", "redacted",
+    "headers", "hashed", "masked", "redacted", "conf", "attr",
 })
 # Operations on words that are also kinds of token: ``reset_token`` is a token,
 # ``reset_password`` an operation, ``next_token`` a pagination cursor.
