@@ -15,8 +15,9 @@ Cases:
   (``python -m tokenward.hooks.precommit``) against ``gitleaks dir`` on a folder holding
   the same 5 files, edited before each round as a commit's files are (so the hook's
   result cache, which it keeps between rounds, does not know them);
-- ``linear``: a generated 20,000-line module against a 2,000-line one (long_file.py):
-  the CPU ratio, about 10 when the per-file work is linear.
+- ``linear``: a generated 20,000-line module against a 2,000-line one (long_file.py; one
+  pair every rule fires on, one the screens walk and turn away): the CPU ratio, about 10
+  when the per-file work is linear.
 
 Each round runs every tool once, one after another (alternating, so each sees the same
 machine state). Per tool: median wall time, median CPU time (user + system of the process

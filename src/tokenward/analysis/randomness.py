@@ -10,7 +10,7 @@ from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
 from tokenward.analysis.syntax_flow import import_table, qualified
-from tokenward.analysis.token_flow import may_be_token_use
+from tokenward.analysis.token_flow import any_may_be_token_use
 from tokenward.analysis.vocabulary import (
     names_existing_items,
     names_guessable_input,
@@ -89,7 +89,7 @@ def may_make_weak_value(source: Source) -> bool:
     value :func:`~tokenward.analysis.token_flow.token_use` may find used as a token, read
     from its ``ast`` tree: a ``random`` function, a ``numpy.random`` one, a predictable
     UUID, a time, a ``hashlib`` or ``base64`` call (:func:`called_names` first: most
-    files call none), each asked of :func:`may_be_token_use`. A seeded generator's or a
+    files call none), each asked of :func:`any_may_be_token_use`. A seeded generator's or a
     counter's methods are not told from other calls by their names: a file that makes one
     goes through, as does a file ``ast`` cannot screen. Which item a pick takes is not
     looked at."""
@@ -100,13 +100,14 @@ def may_make_weak_value(source: Source) -> bool:
 
 def _weak_value_may_be_token(source: Source) -> bool:
     imports = import_table(source)
+    weak: list[ast.Call] = []
     for call in source.syntax_of(ast.Call):
         names = qualified(call.func, imports)
         if not names.isdisjoint(_INSTANCE_MAKERS):
             return True
-        if any(_may_be_weak(name) for name in names) and may_be_token_use(source, call):
-            return True
-    return False
+        if any(_may_be_weak(name) for name in names):
+            weak.append(call)
+    return any_may_be_token_use(source, weak)
 
 
 # Calls that make a seeded generator or a counter, whose later calls weak_source judges by

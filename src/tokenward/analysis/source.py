@@ -565,6 +565,22 @@ class Source:
             n for kind in kinds for n in where.get(kind, ()))
         return [nodes[n] for n in numbers]
 
+    def syntax_segment(self, node: ast.expr) -> str:
+        """The source text of ``node`` of :attr:`syntax` (``ast.get_source_segment``, whose
+        line split, redone on every call, made screens quadratic; ``ast`` columns count
+        UTF-8 bytes)."""
+        lines = self._lines_with_ends
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        end = node.end_col_offset or 0
+        if first == last:
+            return lines[first].encode()[node.col_offset:end].decode()
+        return "".join([lines[first].encode()[node.col_offset:].decode(), *lines[first + 1:last],
+                        lines[last].encode()[:end].decode()])
+
+    @cached_property
+    def _lines_with_ends(self) -> list[str]:
+        return split_lines(self.text, keepends=True)
+
     @cached_property
     def module(self) -> cst.Module | None:
         """The libcst tree, or None when the file does not parse (recorded as an error).

@@ -22,8 +22,8 @@ calls) ends the walk: not a token.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -436,26 +436,40 @@ def may_be_token_use(source: Source, call: ast.Call) -> bool:
     escape), and the moves between statements follow every load of an identifier and every
     call of a function's name anywhere in the file, at any depth. False only where the
     walker surely finds nothing."""
+    return any_may_be_token_use(source, [call])
+
+
+def any_may_be_token_use(source: Source, calls: Iterable[ast.Call]) -> bool:
+    """:func:`may_be_token_use` of any of ``calls``, in one walk: where an identifier's
+    loads or a function's calls lead is explored once for them all (from every call
+    again, a generated file's thousands of uses of one name made the screen quadratic)."""
     uses = source.fact(_syntax_uses)
-    todo: list[ast.AST] = [call]
     followed: set[tuple[str, str]] = set()
-    while todo:
-        if _climb(uses, todo.pop(), todo, followed):
-            return True
+    for call in calls:
+        todo: list[ast.AST] = [call]
+        while todo:
+            if _climb(uses, todo.pop(), todo, followed):
+                return True
     return False
 
 
 @dataclass(frozen=True)
 class _SyntaxUses:
     """What the moves of the walk read from the ``ast`` tree: parents, the loads of each
-    identifier, the calls of each name, the attribute names stored to."""
+    identifier, the calls of each name, and the stems of the attributes stored to with a
+    lifetime after them (``code`` of ``rx.code_expires_at``)."""
 
-    text: str
+    source: Source
     parents: dict[int, ast.AST]
     loads: dict[str, list[ast.Name]]
     calls: dict[str, list[ast.Call]]
-    stored_attributes: frozenset[str]
+    expiring_stems: frozenset[str]
     imports: Mapping[str, frozenset[str]]
+    # A dictionary value's key (None for ``**other``), by the value's id.
+    dict_keys: dict[int, ast.expr | None]
+    # What a template or an f-string's holes say, judged once each (node id -> verdict):
+    # a generated file's thousands of holes must not make the walk quadratic.
+    judged: dict[int, bool] = field(default_factory=dict)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -473,9 +487,13 @@ def _syntax_uses(source: Source) -> _SyntaxUses:
     loads: dict[str, list[ast.Name]] = {}
     calls: dict[str, list[ast.Call]] = {}
     stored: set[str] = set()
+    dict_keys: dict[int, ast.expr | None] = {}
     for node in source.syntax_nodes:
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
+        if isinstance(node, ast.Dict):
+            dict_keys.update((id(value), key) for key, value in zip(node.keys, node.values,
+                                                                    strict=True))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             loads.setdefault(node.id, []).append(node)
         elif isinstance(node, ast.Call):
@@ -484,8 +502,10 @@ def _syntax_uses(source: Source) -> _SyntaxUses:
                 calls.setdefault(name, []).append(node)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             stored.add(node.attr)
-    return _SyntaxUses(source.text, parents, loads, calls, frozenset(stored),
-                       syntax_flow.import_table(source))
+    stems = {name[:cut] for name in stored for cut, char in enumerate(name)
+             if char == "_" and states_lifetime(name[cut + 1:])}
+    return _SyntaxUses(source, parents, loads, calls, frozenset(stems),
+                       syntax_flow.import_table(source), dict_keys)
 
 
 def _climb(uses: _SyntaxUses, node: ast.AST, todo: list[ast.AST],
@@ -525,10 +545,7 @@ def _assigned(uses: _SyntaxUses, targets: Sequence[ast.expr], todo: list[ast.AST
     for target in targets:
         if names_token(syntax_flow.last_name(target)):
             return True
-        if isinstance(target, ast.Attribute) and any(
-                stored.startswith(target.attr + "_")
-                and states_lifetime(stored[len(target.attr) + 1:])
-                for stored in uses.stored_attributes):
+        if isinstance(target, ast.Attribute) and target.attr in uses.expiring_stems:
             return True
     if any(isinstance(t, ast.Name) and names_identifier(t.id) for t in targets):
         return False
@@ -572,16 +589,15 @@ def _judged_in(uses: _SyntaxUses, parent: ast.AST, node: ast.AST, todo: list[ast
                followed: set[tuple[str, str]]) -> bool | None:
     """``_Walker._judge`` at an expression: True, False (the walk ends), None (up)."""
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) \
-            and parent.right is node and _printf_marks_token(parent.left):
+            and parent.right is node and _printf_marks_token(uses, parent.left):
         return True
     if isinstance(parent, ast.FormattedValue) and parent.value is node \
             and _fstring_marks_token(uses, parent):
         return True
     if isinstance(parent, ast.Dict):
-        if not any(value is node for value in parent.values):
-            return False
-        key = parent.keys[next(i for i, v in enumerate(parent.values) if v is node)]
-        return names_token(syntax_flow.string_value(key))
+        if id(node) not in uses.dict_keys:
+            return False  # a key
+        return names_token(syntax_flow.string_value(uses.dict_keys[id(node)]))
     if isinstance(parent, ast.keyword):
         call = uses.parent(parent)
         if not isinstance(call, ast.Call):
@@ -626,12 +642,14 @@ def _positional_argument(uses: _SyntaxUses, call: ast.Call) -> bool | None:
     return False
 
 
-def _printf_marks_token(template: ast.expr) -> bool:
+def _printf_marks_token(uses: _SyntaxUses, template: ast.expr) -> bool:
     """The text before any conversion of a ``"..." % x`` template marks a token."""
-    text = syntax_flow.string_value(template)
-    return text is not None and any(
-        text_before_marks_token(text[:conversion.start()])
-        for conversion in _CONVERSION.finditer(text) if conversion.group() != "%%")
+    if id(template) not in uses.judged:
+        text = syntax_flow.string_value(template)
+        uses.judged[id(template)] = text is not None and any(
+            text_before_marks_token(text[:conversion.start()])
+            for conversion in _CONVERSION.finditer(text) if conversion.group() != "%%")
+    return uses.judged[id(template)]
 
 
 def _fstring_marks_token(uses: _SyntaxUses, part: ast.FormattedValue) -> bool:
@@ -640,13 +658,13 @@ def _fstring_marks_token(uses: _SyntaxUses, part: ast.FormattedValue) -> bool:
     fstring = uses.parent(part)
     if not isinstance(fstring, ast.JoinedStr):
         return False  # a hole of a format spec: the walker goes on
-    before = ""
-    for piece in fstring.values:
-        if piece is part:
-            break
-        text = syntax_flow.string_value(piece)
-        before = "" if text is None else before + text
-    if text_before_marks_token(before):
-        return True
-    written = ast.get_source_segment(uses.text, fstring)
-    return written is None or "\\" in written or "{{" in written or "}}" in written
+    if id(part) not in uses.judged:
+        written = uses.source.syntax_segment(fstring)
+        differs = "\\" in written or "{{" in written or "}}" in written
+        before = ""
+        for piece in fstring.values:  # every hole of this f-string, judged at once
+            text = syntax_flow.string_value(piece)
+            if text is None:
+                uses.judged[id(piece)] = differs or text_before_marks_token(before)
+            before = "" if text is None else before + text
+    return uses.judged[id(part)]

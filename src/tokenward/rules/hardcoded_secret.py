@@ -14,7 +14,7 @@ from tokenward.analysis.assignments import CODE_KINDS
 from tokenward.analysis.bound_names import bound_literals, literal_arguments
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
-from tokenward.analysis.source import FileKind, Source, split_lines
+from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.syntax_flow import positional
 from tokenward.analysis.values import (
     connection_string_secrets,
@@ -692,7 +692,7 @@ def _formatted_may_hold(source: Source, node: ast.JoinedStr) -> bool:
     _load_libcst()
     try:
         # In brackets: the pieces of an implicit concatenation may stand on several lines.
-        expression = cst.parse_expression(f"({_segment(source, node)})")
+        expression = cst.parse_expression(f"({source.syntax_segment(node)})")
     except Exception:  # a piece that does not parse alone: let the file through
         return True
     stack: list[cst.CSTNode] = [expression]
@@ -703,21 +703,6 @@ def _formatted_may_hold(source: Source, node: ast.JoinedStr) -> bool:
             return True
         stack.extend(current.children)
     return False
-
-
-def _segment(source: Source, node: ast.expr) -> str:
-    """The source text of ``node`` (``ast`` columns count UTF-8 bytes)."""
-    lines = source.fact(_lines_with_ends)
-    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-    end = node.end_col_offset or 0
-    if first == last:
-        return lines[first].encode()[node.col_offset:end].decode()
-    return "".join([lines[first].encode()[node.col_offset:].decode(), *lines[first + 1:last],
-                    lines[last].encode()[:end].decode()])
-
-
-def _lines_with_ends(source: Source) -> list[str]:
-    return split_lines(source.text, keepends=True)
 
 
 # Credential calls that may spread their arguments over the next lines (the one-line case is

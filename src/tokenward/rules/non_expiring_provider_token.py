@@ -297,8 +297,8 @@ def _may_create_token(source: Source, call: ast.Call) -> bool:
         if func.attr == "create_token":
             # ``_vault`` reads the receiver's code: here the callee's, brackets and
             # comments included (``create_token`` spells neither word).
-            code = ast.get_source_segment(source.text, func)
-            return code is None or "client" in code.lower() or "vault" in code.lower()
+            code = source.syntax_segment(func).lower()
+            return "client" in code or "vault" in code
         # ``_vault``: the receiver's code ends with ``auth.token``: ``x.auth.token``,
         # ``oauth.token`` (any other receiver's code ends with a bracket or a quote).
         return func.attr in VAULT_CREATE and isinstance(func.value, ast.Attribute) \
