@@ -26,6 +26,7 @@ from tokenward.analysis.syntax_flow import (
     positional,
     qualified,
     qualified_names,
+    string_value,
 )
 from tokenward.analysis.vocabulary import names_value_slot, naming_slots, reads_environment
 
@@ -68,7 +69,7 @@ def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
             yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
             if _holds_literal(node.value):
-                yield node.arg, _plain(node.value)
+                yield node.arg, string_value(node.value)
         elif isinstance(node, ast.Dict):
             slotted = _fills_value_slot(zip(map(_string_value, node.keys), node.values,
                                             strict=True))
@@ -91,14 +92,10 @@ def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
 
 
 def _named(names: Iterable[str], value: ast.expr | None) -> Iterator[Binding]:
-    plain = _plain(value)
+    """Each name with ``value`` when it is a plain string (the one kind of binding a screen
+    judges whole)."""
+    plain = string_value(value)
     return ((name, plain) for name in names)
-
-
-def _plain(value: ast.expr | None) -> str | None:
-    """A plain string literal's value (the one kind of binding a screen judges whole)."""
-    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) \
-        else None
 
 
 def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
@@ -112,7 +109,7 @@ def _defaulted(arguments: ast.arguments) -> Iterator[Binding]:
     positional = [*arguments.posonlyargs, *arguments.args]
     paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
                    strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
-    yield from ((arg.arg, _plain(default)) for arg, default in paired
+    yield from ((arg.arg, string_value(default)) for arg, default in paired
                 if default is not None and _holds_literal(default))
 
 

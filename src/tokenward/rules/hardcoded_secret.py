@@ -656,8 +656,10 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
         # ``server.login(user, password)``: the call search reads the one argument, when
         # it is a literal or a plain name it may follow to one (``client.login()`` is not).
         spec = _METHODS.get(node.func.attr) if isinstance(node.func, ast.Attribute) else None
+        if spec is None:
+            return False
         plain = positional(node)
-        return spec is not None and spec[0] < len(plain) and isinstance(
+        return spec[0] < len(plain) and isinstance(
             plain[spec[0]], ast.Constant | ast.Name | ast.BinOp | ast.JoinedStr)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = node.left
