@@ -47,3 +47,4 @@ def internal_error_text(error: BaseException) -> str:
     """An unexpected exception: its type only (its text may quote input), never a traceback."""
     return (f"tokenward: internal error: {type(error).__name__}; set TOKENWARD_DEBUG=1 for "
             "details and please report it\n")
+

@@ -247,17 +247,13 @@ def selected_rules(select: list[str] | None) -> list[Rule] | None:
 
 # The problems a user can fix, reported as `tokenward: error: ...` with exit 2.
 def _user_errors() -> tuple[type[Exception], ...]:
-    from tokenward.config import ConfigError
     from tokenward.hooks.init import InitError
     from tokenward.reporters.reader import ReportError
-    from tokenward.scanner.baseline import BaselineError
-    from tokenward.scanner.files import PathError
-    from tokenward.scanner.git import GitError
+    from tokenward.scanner.pipeline import scan_errors
     from tokenward.scanner.shard import ShardError
     from tokenward.training.output import OutputError
 
-    return (ConfigError, PathError, UsageProblem, GitError, BaselineError, ShardError,
-            ReportError, InitError, OutputError)
+    return (*scan_errors(), UsageProblem, ShardError, ReportError, InitError, OutputError)
 
 
 def _sarif_fixes(outcome: ScanOutcome, config: Config) -> dict[str, tuple[Replacement, ...]]:

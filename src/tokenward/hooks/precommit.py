@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     from tokenward.notices import error_text, internal_error_text
     from tokenward.reporters import ReportOptions, get_reporter
     from tokenward.rules import RULES
-    from tokenward.scanner.pipeline import ScanRequest, run_pipeline
+    from tokenward.scanner.pipeline import ScanRequest, run_pipeline, scan_errors
 
     try:
         config = load_config(explicit=args.config, rules=RULES)
@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
                                   use_baseline=not args.no_baseline, force_exclude=True,
                                   hook=True, fail_on_unscanned=args.fail_on_unscanned)
         outcome = run_pipeline(request, config)
-    except _user_errors() as exc:
+    except scan_errors() as exc:
         sys.stderr.write(error_text(str(exc)))
         return ExitCode.ERROR
     except Exception as exc:  # never a traceback, never exit 0 after an internal error
@@ -95,18 +95,6 @@ def _run(args: argparse.Namespace) -> int:
                             unscanned_choice=outcome.unscanned.choice)
     sys.stdout.write(get_reporter(args.format)(outcome.result, options))
     return outcome.exit_code(config)
-
-
-# The problems a user can fix (exit 2 with the message). A function, so that the modules
-# are imported only when one is raised (an except clause is evaluated only then): a
-# commit that uses neither git nor a baseline does not pay for importing them.
-def _user_errors() -> tuple[type[Exception], ...]:
-    from tokenward.config import ConfigError
-    from tokenward.scanner.baseline import BaselineError
-    from tokenward.scanner.files import PathError
-    from tokenward.scanner.git import GitError
-
-    return (ConfigError, PathError, GitError, BaselineError)
 
 
 if __name__ == "__main__":

@@ -196,10 +196,24 @@ def in_contexts(result: ScanResult, contexts: frozenset[Context] | None) -> Scan
     return replace(result, findings=tuple(f for f in result.findings if f.context in contexts))
 
 
+def scan_errors() -> tuple[type[Exception], ...]:
+    """What :func:`run_pipeline` raises for a problem the user can fix (settings, paths,
+    git, the baseline: ``tokenward: error: ...``, exit 2). A function, for ``except
+    scan_errors()``: an except clause is evaluated only when something is raised, so a run
+    that uses neither git nor a baseline does not import their modules (the pre-commit
+    hook's start-up)."""
+    from tokenward.config import ConfigError
+    from tokenward.scanner.baseline import BaselineError
+    from tokenward.scanner.files import PathError
+    from tokenward.scanner.git import GitError
+
+    return (ConfigError, PathError, GitError, BaselineError)
+
+
 def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
              jobs: int | None = None, use_cache: bool | None = None,
              progress: Progress | None = None) -> ScanOutcome:
-    """Raises GitError, PathError or BaselineError for problems the user must fix."""
+    """Raises :func:`scan_errors` for problems the user must fix."""
     rules = RULES if rules is None else rules
     where = baseline_path(request, config)
     known = _load_baseline(where)
