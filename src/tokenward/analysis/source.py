@@ -506,14 +506,12 @@ class Source:
     @cached_property
     def _python_tree(self) -> tuple[ast.Module | None, bool]:
         """Python's own tree of the file, parsed once for every screen and for the syntax
-        check, and whether ``ast`` rejected the file as a syntax error."""
-        import ast
-        import warnings
+        check (reading what libcst reads: ``python_syntax``), and whether ``ast``
+        rejected the file as a syntax error."""
+        from tokenward.analysis.python_syntax import parse_python
 
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarning: not the user's question here
-                return ast.parse(self.text), False
+            return parse_python(self.text), False
         except SyntaxError:
             return None, True
         except (RecursionError, MemoryError, ValueError):
