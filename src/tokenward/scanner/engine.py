@@ -465,8 +465,20 @@ def load(task: FileTask, max_size: int) -> FileTask:
                    syntax=task.syntax, summary=task.summary)
 
 
-def _worker(args: tuple[list[FileTask], Config, tuple[Rule, ...]]) -> list[FileResult]:
-    tasks, config, rules = args
+# What a worker process scans with, handed over once when the process starts
+# (:func:`_start_worker`), not with every batch of files: a 117 KB pickle of the rules and
+# settings each way per batch, and new copies of the rules in every batch.
+_WORKER_SETUP: tuple[Config, tuple[Rule, ...]] | None = None
+
+
+def _start_worker(config: Config, rules: tuple[Rule, ...]) -> None:
+    global _WORKER_SETUP
+    _WORKER_SETUP = (config, rules)
+
+
+def _worker(tasks: list[FileTask]) -> list[FileResult]:
+    assert _WORKER_SETUP is not None, "a worker of a pool made by _in_pools"
+    config, rules = _WORKER_SETUP
     return [scan_file(task, config, rules) for task in tasks]
 
 
@@ -501,14 +513,14 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
     queue = [tasks[i : i + size] for i in range(0, len(tasks), size)][::-1]
     while queue:
         suspects: list[Indexed] = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(config, rules)) as pool:
             running: dict[Future[list[FileResult]], list[Indexed]] = {}
             while (queue or running) and not suspects:
                 while queue and len(running) < window:
                     batch = queue.pop()
                     try:
-                        running[pool.submit(_worker, ([t for _, t in batch], config,
-                                                      rules))] = batch
+                        running[pool.submit(_worker, [t for _, t in batch])] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
                         break
