@@ -318,3 +318,36 @@ def test_the_prefilter_finds_the_sinks_and_bindings_it_always_found() -> None:
     text = ("abc = 1\nfoo: bar = 2\nxy = 3\nlong_name  == 4\nal_pha_9: dict[str, int]=5\n"
             "ok_1 : x\n= 6\nmax(one=1)\n")
     assert [m.group(1) for m in _BOUND.finditer(text)] == ["abc", "foo", "al_pha_9", "one"]
+
+
+def test_a_token_object_is_left_unparsed_where_the_rule_leaves_it() -> None:
+    # A template lexer's token: its attributes are read in the function that raises with
+    # it (line 3), or, for a parameter, anywhere in the file (line 5 for line 7): the ast
+    # screen sees the object as the rule does and leaves the libcst tree unbuilt.
+    code = ("class Parser:\n"                                                       # 1
+            "    def tag(self, token):\n"                                           # 2
+            "        name = token.contents.split()[0]\n"                            # 3
+            "        raise TemplateSyntaxError('bad tag %s' % token)\n"             # 4
+            "    def block(self, token):\n"                                         # 5
+            "        raise TemplateSyntaxError('bad block %s' % token)\n")          # 6
+    assert through_screen(RULE, code, "app/template.py") == ([], False)
+
+
+def test_a_token_read_only_as_a_string_or_for_its_secret_is_still_judged() -> None:
+    # String methods only (line 4), an object that holds a secret (line 6), a parameter
+    # rebound in its function (line 10, read as an object on line 12): the screen cannot
+    # tell an object, and the rule fires.
+    code = ("import logging\n"                                                      # 1
+            "log = logging.getLogger(__name__)\n"                                   # 2
+            "def send(token):\n"                                                    # 3
+            "    log.info('sending %s', token.strip())\n"                           # 4
+            "def refresh(access_token):\n"                                          # 5
+            "    check(access_token.expiry, access_token.secret)\n"                 # 6
+            "    log.info('renewed %s', access_token)\n"                            # 7
+            "def rotate(api_key):\n"                                                # 8
+            "    api_key = api_key.upper()\n"                                       # 9
+            "    log.info('rotated %s', api_key)\n"                                 # 10
+            "def parse(api_key):\n"                                                 # 11
+            "    return api_key.fields\n")                                          # 12
+    found, parsed = through_screen(RULE, code, "app/client.py")
+    assert parsed and [line for line, _, _ in found] == [4, 7, 10]

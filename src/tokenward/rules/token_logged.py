@@ -559,7 +559,9 @@ class _Messages:
         if self._steps > _SCREEN_BUDGET:
             raise _OverBudget
         if isinstance(node, ast.Name):
-            return carries_credential(node.id) or self._bound_exposes(node)
+            if carries_credential(node.id):  # ``_secret_variable``: the name is judged
+                return not self._objects().surely(node)
+            return self._bound_exposes(node)
         if isinstance(node, ast.Attribute):
             return carries_credential(node.attr) or (
                 node.attr == "headers" and ast_last_name(node.value) in ("request", "req"))
@@ -573,6 +575,9 @@ class _Messages:
             return self.exposes(node.value)
         return any(self.exposes(inner) for inner in _operands(node)) or (
             isinstance(node, ast.Dict) and _dict_exposes(node))
+
+    def _objects(self) -> _ObjectUse:
+        return self.source.fact(_object_use)
 
     def _bound_exposes(self, name: ast.Name) -> bool:
         """``_secret_variable`` past its name: every value the name may be bound to."""
@@ -651,6 +656,150 @@ class _Messages:
         end = fstring.end_lineno or fstring.lineno
         written = "\n".join(self.source.lines[fstring.lineno - 1 : end])
         return any(mark in written for mark in ("\\", "{{", "}}", "="))
+
+
+# Where a name is read with attributes, over ``ast``: ``_used_as_object`` for the screen.
+_Scoped = tuple[int, str]  # (scope number, name)
+
+
+@dataclass(frozen=True)
+class _ObjectUse:
+    """Which names ``_used_as_object`` surely calls objects, from one walk of the ``ast``
+    tree. Its scopes are the flow's (``Analysis.scope``: a function, lambda or class, or
+    the module; comprehensions belong to the function around them). A definition's
+    header (decorators, defaults, annotations, bases) belongs to it there, and is kept
+    apart here; what the screen counts is never more than the rule sees: the attributes
+    read in a scope's body (every attribute of a name counted against its whole scope);
+    a credential attribute read anywhere makes a name no object; and a parameter's type
+    is taken from the whole file only when nothing else binds the name in its function."""
+
+    scope_of: dict[int, int]  # id(a Name read in a scope's body) -> its scope
+    # (scope, name) -> whether an attribute no string has is read from it in the body (a
+    # key only when some attribute is).
+    body: dict[_Scoped, bool]
+    header: frozenset[_Scoped]  # read with an attribute in the scope's header
+    credential: frozenset[str]  # read with a credential attribute somewhere
+    objects: frozenset[str]  # read with an attribute no string has, in some body
+    parameters: frozenset[_Scoped]  # a parameter of its function, bound nowhere else there
+
+    def surely(self, node: ast.Name) -> bool:
+        """``_used_as_object`` is true of this read of a credential-named name."""
+        scope, name = self.scope_of.get(id(node)), node.id
+        if scope is None or name in self.credential:
+            return False
+        read = self.body.get((scope, name))
+        if read is not None:
+            return read
+        if (scope, name) in self.header:
+            return False  # the rule's verdict may come from there: not known here
+        return (scope, name) in self.parameters and name in self.objects
+
+
+def _object_use(source: Source) -> _ObjectUse:
+    tree = source.syntax
+    assert tree is not None, "asked by the screen, which has the tree"
+    walk = _ObjectWalk()
+    walk.scope(tree.body, (), None)
+    credential = {node.value.id for node in source.syntax_of(ast.Attribute)
+                  if isinstance(node.value, ast.Name) and carries_credential(node.attr)}
+    return _ObjectUse(
+        walk.scope_of, walk.body, frozenset(walk.header), frozenset(credential),
+        frozenset(name for (_, name), read in walk.body.items() if read),
+        frozenset((scope, name) for scope, names in walk.parameters.items()
+                  for name in names - walk.bound.get(scope, set())))
+
+
+class _ObjectWalk:
+    """One pass over a tree, scope by scope, collecting what :class:`_ObjectUse` holds."""
+
+    def __init__(self) -> None:
+        self.scope_of: dict[int, int] = {}
+        self.body: dict[_Scoped, bool] = {}
+        self.header: set[_Scoped] = set()
+        self.parameters: dict[int, set[str]] = {}
+        self.bound: dict[int, set[str]] = {}  # names bound in a scope, parameters aside
+        self._count = 0
+
+    def scope(self, body: Iterable[ast.AST], header: Iterable[ast.AST],
+              arguments: ast.arguments | None) -> None:
+        number = self._count
+        self._count += 1
+        if arguments is not None:
+            self.parameters[number] = {a.arg for a in (
+                *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                *(a for a in (arguments.vararg, arguments.kwarg) if a is not None))}
+        self._nodes(header, number, in_body=False)
+        self._nodes(body, number, in_body=True)
+
+    def _nodes(self, roots: Iterable[ast.AST], number: int, *, in_body: bool) -> None:
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._bind(number, node.name)
+                self.scope(node.body, _header(node), node.args)
+                continue
+            if isinstance(node, ast.ClassDef):
+                self._bind(number, node.name)
+                self.scope(node.body, _header(node), None)
+                continue
+            if isinstance(node, ast.Lambda):
+                self.scope((node.body,), _header(node), node.args)
+                continue
+            self._note(node, number, in_body)
+            if isinstance(node, ast.comprehension):
+                stack.extend((node.iter, *node.ifs))  # its target: bound, not read
+                self._bind_all(node.target, number)
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _note(self, node: ast.AST, number: int, in_body: bool) -> None:
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                if in_body:
+                    self.scope_of[id(node)] = number
+            else:
+                self._bind(number, node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            key = (number, node.value.id)
+            if not in_body:
+                self.header.add(key)
+            else:
+                self.body[key] = self.body.get(key, False) or \
+                    node.attr not in _STRING_ATTRIBUTES
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            self._bind(number, node.name)
+        elif isinstance(node, ast.alias):
+            self._bind(number, (node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                self._bind(number, name)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name is not None:
+            self._bind(number, node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest is not None:
+            self._bind(number, node.rest)
+
+    def _bind(self, number: int, name: str) -> None:
+        self.bound.setdefault(number, set()).add(name)
+
+    def _bind_all(self, target: ast.AST, number: int) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                self._bind(number, node.id)
+
+
+def _header(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ) -> list[ast.AST]:
+    """What a definition holds outside its body: decorators, defaults, annotations,
+    bases and keywords (its flow scope, in the rule, is the definition's own)."""
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *node.keywords]
+    parts: list[ast.AST] = [node.args]
+    if not isinstance(node, ast.Lambda):
+        parts.extend(node.decorator_list)
+        if node.returns is not None:
+            parts.append(node.returns)
+    return parts
 
 
 def _operands(node: ast.expr) -> list[ast.expr]:
