@@ -73,7 +73,8 @@ def query_input_names(source: Source) -> frozenset[str] | None:
     """Every name :func:`query_inputs` could yield for this Python file, read from its
     ``ast`` tree (None when ``ast`` cannot screen it): the parameters of every function
     when the file imports ``fastapi``, and every string used as a subscript or as an
-    argument of a ``get``/``getlist`` call, whatever the mapping or the route."""
+    argument of a ``get``/``getlist`` call of a mapping that may be a query
+    (:func:`_may_be_query_mapping`), whatever the route."""
     return source.fact(_query_input_names)
 
 
@@ -86,6 +87,7 @@ def _query_input_names(source: Source) -> frozenset[str] | None:
         for alias in node.names) or any(
         node.level == 0 and (node.module or "").split(".")[0] == "fastapi"
         for node in source.syntax_of(ast.ImportFrom))
+    parsed = any(parser in source.lowered for parser in _QUERY_PARSERS)
     names: set[str] = set()
     for node in source.syntax_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Subscript,
                                  ast.Call):
@@ -94,11 +96,24 @@ def _query_input_names(source: Source) -> frozenset[str] | None:
             names.update(a.arg for a in (*arguments.posonlyargs, *arguments.args,
                                          *arguments.kwonlyargs))
         elif isinstance(node, ast.Subscript):
-            names.update(_strings([node.slice]))
+            if _may_be_query_mapping(node.value, parsed):
+                names.update(_strings([node.slice]))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in ("get", "getlist"):
+                and node.func.attr in ("get", "getlist") \
+                and _may_be_query_mapping(node.func.value, parsed):
             names.update(_strings([*node.args, *(k.value for k in node.keywords)]))
     return frozenset(names)
+
+
+def _may_be_query_mapping(node: ast.expr, parsed: bool) -> bool:
+    """:func:`_is_query_mapping`, loosened: a query mapping's attribute (``args``,
+    ``GET``, ...) of anything, or, where the file's text spells a query parser
+    (``parsed``: every name it is called by holds ``parse_qs``), any name or attribute
+    (it may be bound to what one returned). A form's ``cleaned_data["password"]`` or a
+    header's ``META["HTTP_COOKIE"]`` is no query read."""
+    if isinstance(node, ast.Attribute) and node.attr in _QUERY_MAPPINGS:
+        return True
+    return parsed and isinstance(node, ast.Name | ast.Attribute)
 
 
 def _strings(nodes: list[ast.expr]) -> Iterator[str]:
