@@ -121,3 +121,31 @@ def test_discovery_stats_each_file_once_and_the_scan_reuses_it(
         # Its discovery clock reading moved past the racy window: it gets a signature.
         task = read_task(replace(candidate, statted_after_ns=later), 1000, lazy=True)
         assert task.signature == signature(os.lstat(candidate.path), later) is not None
+
+
+def test_the_listing_is_frozen_for_the_run_and_unfrozen_after_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run freezes its listing so the collections it made due walk none of it, and
+    # leaves nothing frozen behind for a library caller's process.
+    import gc
+
+    from tokenward.config import Config
+    from tokenward.scanner import pipeline
+
+    for number in range(3):
+        (tmp_path / f"module_{number}.py").write_text(f"value = {number}\n")
+    monkeypatch.chdir(tmp_path)
+    seen: list[int] = []
+    collect = pipeline.collect_tasks
+
+    def listed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = collect(*args, **kwargs)
+        seen.append(gc.get_freeze_count())
+        return found
+
+    monkeypatch.setattr(pipeline, "collect_tasks", listed)
+    assert gc.get_freeze_count() == 0
+    outcome = pipeline.run_pipeline(pipeline.ScanRequest(paths=(".",)), Config(),
+                                    use_cache=False)
+    assert outcome.result.files_scanned == 3
+    assert seen[0] > 0 and gc.get_freeze_count() == 0
