@@ -205,3 +205,35 @@ def test_a_module_dict_filled_only_outside_functions_is_not_parsed_for_tw305() -
     code = "PENDING = {}\nPENDING['a'] = 1\n" + _SCREENED_OUT
     result = scan_file(FileTask("app/store.py", code.encode()), Config(), [RULE])
     assert (result.findings, result.parsed) == ((), False)
+
+
+def test_a_write_whose_key_and_value_name_no_token_is_not_parsed_for_tw305() -> None:
+    # Home Assistant's shapes: a context variable set (line 7), an entity's `set` of a
+    # state pair (line 8), a module-level cache keyed by a site id (line 9). Each passes
+    # the screen's write test, but no key or value names a token, is built from one, or
+    # is bound to a built one: the libcst tree stays unbuilt.
+    code = ("from contextvars import ContextVar\n"                                 # 1
+            "current_entry = ContextVar('current_entry')\n"                        # 2
+            "SITE_CACHE = {}\n"                                                     # 3
+            "class Entity:\n"                                                       # 4
+            "    def update(self, site_id, site):\n"                               # 5
+            "        token = self.hass.data\n"                                      # 6
+            "        current_entry.set(self)\n"                                     # 7
+            "        self.set(('climate_state_is_climate_on', True))\n"             # 8
+            "        SITE_CACHE[site_id] = site\n")                                 # 9
+    result = scan_file(FileTask("app/entity.py", code.encode()), Config(), [RULE])
+    assert (result.findings, result.parsed) == ((), False)
+
+
+def test_a_key_built_elsewhere_is_still_judged_by_the_rule() -> None:
+    # The key of an `mset` mapping is a name bound to an interpolation of a generated code
+    # (lines 5-7): the screen cannot tell what the name holds, the rule reports the write.
+    code = ("import secrets\n"                                                      # 1
+            "import redis\n"                                                        # 2
+            "r = redis.Redis()\n"                                                   # 3
+            "def start(user):\n"                                                    # 4
+            "    code = secrets.token_urlsafe(24)\n"                                # 5
+            "    key = f'signin:{code}'\n"                                          # 6
+            "    r.mset({key: user.id})\n")                                         # 7
+    assert _found(code) == [
+        (7, 5, "mset() stores a token with no expiry: Redis keeps it until deleted")]

@@ -19,6 +19,7 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source, breadth_first
 from tokenward.analysis.stores import key_interpolates_generated, key_names_purpose, key_prefix
+from tokenward.analysis.syntax_flow import SyntaxFlow, syntax_flow
 from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
@@ -344,8 +345,52 @@ def _screen(source: Source) -> bool:
     calls = source.syntax_of(ast.Call)
     redis = redis or any(isinstance(c.func, ast.Attribute) and c.func.attr in _PIPELINES
                          for c in calls)
-    return any(_may_write(call, call.func, memcache=memcache, redis=redis) for call in calls
-               if isinstance(call.func, ast.Attribute)) or _may_keep_in_process(source)
+    keys = _TokenKeys(syntax_flow(source))
+    return any(_may_write(call, call.func, memcache=memcache, redis=redis) and any(
+        keys.may_hold_token(argument) for argument in (*call.args, *(
+            k.value for k in call.keywords))) for call in calls
+        if isinstance(call.func, ast.Attribute)) or _may_keep_in_process(source, keys)
+
+
+class _TokenKeys:
+    """Whether a write's argument may be what every branch of :func:`_detect` needs before
+    it reports: a key that names a token record (``_token_key``: by its names or text,
+    its namespace, a value just generated in it) or a value that is a token
+    (``_tokenish_value``), loosened. Every name and string in the argument is asked; a
+    key built by interpolation, ``+`` or a call, or a name bound to one anywhere in the
+    file, may hold a generated value or a namespace: it may."""
+
+    def __init__(self, flow: SyntaxFlow | None) -> None:
+        self._flow = flow
+
+    def may_hold_token(self, argument: ast.expr) -> bool:
+        if self._flow is None or _names_token(argument):
+            return True
+        flow = self._flow
+        # A key anywhere inside (``mset``'s dict, a tuple) is judged as the argument is.
+        return any(isinstance(inner, _BUILT) or (
+            isinstance(inner, ast.Name | ast.Attribute)
+            and any(isinstance(value, _BUILT) for value in flow.reachable(inner)))
+            for inner in ast.walk(argument))
+
+
+# Keys ``_token_key`` reads more than names from: what an interpolation, a ``+`` or a call
+# (``.format``) holds may have been generated, or say the record's namespace.
+_BUILT = (ast.JoinedStr, ast.BinOp, ast.Call)
+
+
+def _names_token(node: ast.expr) -> bool:
+    """``_tokenish`` (and ``_tokenish_value``), loosened: a name or attribute anywhere in
+    ``node`` that names a token, or a string whose text does."""
+    for inner in ast.walk(node):
+        name = inner.id if isinstance(inner, ast.Name) else (
+            inner.attr if isinstance(inner, ast.Attribute) else None)
+        if name is not None and names_token(name):
+            return True
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str) \
+                and key_text_is_token(inner.value):
+            return True
+    return False
 
 
 def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
@@ -387,9 +432,10 @@ def _is_int_zero(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 0
 
 
-def _may_keep_in_process(source: Source) -> bool:
+def _may_keep_in_process(source: Source, keys: _TokenKeys) -> bool:
     """A plain name bound to an empty dict outside every function, assigned an item inside
-    one (``_module_stores`` and ``_in_process``, without the removals).
+    one under a key that may name a token (``_module_stores`` and ``_in_process``,
+    without the removals).
 
     The bindings outside functions are found by a walk that does not enter one (most code
     is in functions); the items are every item assignment the walk did not see. Asked of
@@ -404,13 +450,15 @@ def _may_keep_in_process(source: Source) -> bool:
     if not stores:
         return False
     seen = {id(node) for node in outside if isinstance(node, ast.Assign)}
-    return not stores.isdisjoint(name for node in source.syntax_of(ast.Assign)
-                                 if id(node) not in seen for name in _item_targets(node))
+    return any(name in stores and keys.may_hold_token(key)
+               for node in source.syntax_of(ast.Assign) if id(node) not in seen
+               for name, key in _item_targets(node))
 
 
-def _item_targets(node: ast.Assign) -> Iterator[str]:
-    """The plain names ``node`` assigns an item of (``x[k] = v``; not a slice)."""
-    return (t.value.id for t in node.targets if isinstance(t, ast.Subscript)
+def _item_targets(node: ast.Assign) -> Iterator[tuple[str, ast.expr]]:
+    """The plain names ``node`` assigns an item of, with the key (``x[k] = v``; not a
+    slice)."""
+    return ((t.value.id, t.slice) for t in node.targets if isinstance(t, ast.Subscript)
             and isinstance(t.value, ast.Name) and not isinstance(t.slice, ast.Slice))
 
 
