@@ -150,7 +150,7 @@ def baseline_path(request: ScanRequest, config: Config) -> Path | None:
 
 
 def collect_tasks(request: ScanRequest, config: Config,
-                  changed: Mapping[str, ChangedFile] | None = None
+                  changed: Mapping[str, ChangedFile] | None = None, *, keep: bool = False
                   ) -> tuple[list[FileTask], dict[str, Path]]:
     """The files this run scans, with their content, and where each is on disk (staged
     blobs are not). Raises GitError / PathError.
@@ -158,9 +158,8 @@ def collect_tasks(request: ScanRequest, config: Config,
     The cyclic garbage collector is paused meanwhile: a listing is a few objects per file
     that all stay alive (40,000 files in a warm scan), and the collections they set off
     walked them again and again for nothing (a warm scan of Home Assistant: ~0.1 s).
-    Then they are frozen for the run (unfrozen by :func:`run_pipeline`), except in the
-    hook, whose few files are not worth it."""
-    with collector_paused(keep=not request.hook):
+    ``keep``: they are frozen for the run, which unfreezes them (:func:`run_pipeline`)."""
+    with collector_paused(keep=keep):
         return _collect_tasks(request, config, changed)
 
 
@@ -215,22 +214,25 @@ def scan_errors() -> tuple[type[Exception], ...]:
 def run_pipeline(request: ScanRequest, config: Config, *, rules: Sequence[Rule] | None = None,
              jobs: int | None = None, use_cache: bool | None = None,
              progress: Progress | None = None) -> ScanOutcome:
-    """Raises :func:`scan_errors` for problems the user must fix."""
-    if request.hook:  # its process froze its imports, and ends with the run
-        return _run_pipeline(request, config, rules, jobs, use_cache, progress)
+    """Raises :func:`scan_errors` for problems the user must fix.
+
+    The listing is frozen for the run (``collect_tasks(keep=True)``) and unfrozen at its
+    end, unless the process froze objects of its own before, which an unfreeze would
+    release too: the hook (its imports; it lists too few files to gain, and counting
+    what it froze would walk 31,600 objects), or a caller of this library."""
     import gc
 
-    frozen_before = gc.get_freeze_count()
+    keep = not request.hook and not gc.get_freeze_count()
     try:
-        return _run_pipeline(request, config, rules, jobs, use_cache, progress)
+        return _run_pipeline(request, config, rules, jobs, use_cache, progress, keep)
     finally:
-        if not frozen_before:  # the listing, frozen for the run (``collect_tasks``)
+        if keep:
             gc.unfreeze()
 
 
 def _run_pipeline(request: ScanRequest, config: Config, rules: Sequence[Rule] | None,
-                  jobs: int | None, use_cache: bool | None, progress: Progress | None
-                  ) -> ScanOutcome:
+                  jobs: int | None, use_cache: bool | None, progress: Progress | None,
+                  keep: bool) -> ScanOutcome:
     rules = RULES if rules is None else rules
     where = baseline_path(request, config)
     known = _load_baseline(where)
@@ -251,7 +253,7 @@ def _run_pipeline(request: ScanRequest, config: Config, rules: Sequence[Rule] | 
         from tokenward.scanner.diff import changed_files
 
         changed = changed_files(request.diff_base)
-    tasks, disk = collect_tasks(request, config, changed)
+    tasks, disk = collect_tasks(request, config, changed, keep=keep)
     tasks, result = run_loaded(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
                                progress=progress)
     if changed is not None:
