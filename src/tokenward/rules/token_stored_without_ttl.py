@@ -19,8 +19,8 @@ from tokenward.analysis.python import (
 )
 from tokenward.analysis.source import Source, breadth_first
 from tokenward.analysis.stores import key_interpolates_generated, key_names_purpose, key_prefix
-from tokenward.analysis.syntax_flow import SyntaxFlow, syntax_flow
 from tokenward.analysis.syntax_flow import positional as ast_positional
+from tokenward.analysis.syntax_flow import syntax_flow
 from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
 from tokenward.model import Category, Hit, Severity
@@ -345,7 +345,7 @@ def _screen(source: Source) -> bool:
     calls = source.syntax_of(ast.Call)
     redis = redis or any(isinstance(c.func, ast.Attribute) and c.func.attr in _PIPELINES
                          for c in calls)
-    keys = _TokenKeys(syntax_flow(source))
+    keys = _TokenKeys(source)
     return any(_may_write(call, call.func, memcache=memcache, redis=redis) and any(
         keys.may_hold_token(argument) for argument in (*call.args, *(
             k.value for k in call.keywords))) for call in calls
@@ -360,37 +360,33 @@ class _TokenKeys:
     key built by interpolation, ``+`` or a call, or a name bound to one anywhere in the
     file, may hold a generated value or a namespace: it may."""
 
-    def __init__(self, flow: SyntaxFlow | None) -> None:
-        self._flow = flow
+    def __init__(self, source: Source) -> None:
+        self._source = source
 
     def may_hold_token(self, argument: ast.expr) -> bool:
-        if self._flow is None or _names_token(argument):
-            return True
-        flow = self._flow
         # A key anywhere inside (``mset``'s dict, a tuple) is judged as the argument is.
-        return any(isinstance(inner, _BUILT) or (
-            isinstance(inner, ast.Name | ast.Attribute)
-            and any(isinstance(value, _BUILT) for value in flow.reachable(inner)))
-            for inner in ast.walk(argument))
+        return any(self._may_name_token(inner) for inner in ast.walk(argument))
+
+    def _may_name_token(self, node: ast.AST) -> bool:
+        """``_tokenish``/``_tokenish_value`` (a name, an attribute or a string that names
+        a token), or what ``_token_key`` reads more than names from: an interpolation, a
+        ``+`` or a call (``.format``), here or bound to the name (the file's flow, built
+        only for a file with a write to judge)."""
+        if isinstance(node, _BUILT):
+            return True
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str) and key_text_is_token(node.value)
+        if not isinstance(node, ast.Name | ast.Attribute):
+            return False
+        if names_token(node.id if isinstance(node, ast.Name) else node.attr):
+            return True
+        flow = syntax_flow(self._source)
+        return flow is None or any(isinstance(value, _BUILT) for value in flow.reachable(node))
 
 
 # Keys ``_token_key`` reads more than names from: what an interpolation, a ``+`` or a call
 # (``.format``) holds may have been generated, or say the record's namespace.
 _BUILT = (ast.JoinedStr, ast.BinOp, ast.Call)
-
-
-def _names_token(node: ast.expr) -> bool:
-    """``_tokenish`` (and ``_tokenish_value``), loosened: a name or attribute anywhere in
-    ``node`` that names a token, or a string whose text does."""
-    for inner in ast.walk(node):
-        name = inner.id if isinstance(inner, ast.Name) else (
-            inner.attr if isinstance(inner, ast.Attribute) else None)
-        if name is not None and names_token(name):
-            return True
-        if isinstance(inner, ast.Constant) and isinstance(inner.value, str) \
-                and key_text_is_token(inner.value):
-            return True
-    return False
 
 
 def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
