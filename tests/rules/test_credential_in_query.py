@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import pinned, scan_snippet
+from tests.helpers import pinned, scan_snippet, through_screen
 from tokenward.rules.credential_in_query import RULE
 
 _TAIL = ("from the URL query string: clients must put the credential in the URL, which is "
@@ -61,16 +61,12 @@ def test_a_credential_read_from_a_form_or_a_header_is_not_parsed_for_tw603() -> 
     # Django's auth forms and middleware name credentials as keys of a form's cleaned data
     # (line 3) and of the request's headers (lines 4-5): no query mapping, no query parser
     # in the file, so the ast screen leaves the libcst tree unbuilt.
-    from tokenward.config import Config
-    from tokenward.scanner.engine import FileTask, scan_file
-
     code = ("class SetPasswordForm:\n"                                              # 1
             "    def save(self, request):\n"                                        # 2
             "        self.user.set_password(self.cleaned_data['password1'])\n"      # 3
             "        cookie = request.META['HTTP_COOKIE']\n"                        # 4
             "        return request.headers.get('Authorization'), cookie\n")        # 5
-    result = scan_file(FileTask("auth/forms.py", code.encode()), Config(), [RULE])
-    assert (result.findings, result.parsed) == ((), False)
+    assert through_screen(RULE, code, "auth/forms.py") == ([], False)
     # A key read through a name bound to the parsed query of the request: the screen
     # cannot rule it out (line 4), the rule fires.
     read = ("from urllib.parse import parse_qs\n"                                  # 1

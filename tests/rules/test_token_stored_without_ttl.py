@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.helpers import fired, scan_snippet
+from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.config import Config
 from tokenward.rules.token_stored_without_ttl import RULE
 from tokenward.scanner.engine import FileTask, scan_file
@@ -221,8 +221,7 @@ def test_a_write_whose_key_and_value_name_no_token_is_not_parsed_for_tw305() -> 
             "        current_entry.set(self)\n"                                     # 7
             "        self.set(('climate_state_is_climate_on', True))\n"             # 8
             "        SITE_CACHE[site_id] = site\n")                                 # 9
-    result = scan_file(FileTask("app/entity.py", code.encode()), Config(), [RULE])
-    assert (result.findings, result.parsed) == ((), False)
+    assert through_screen(RULE, code, "app/entity.py") == ([], False)
 
 
 def test_a_key_built_elsewhere_is_still_judged_by_the_rule() -> None:
