@@ -29,7 +29,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from tokenward.analysis.literals import spelled
 
@@ -333,9 +333,12 @@ class Provider:
     provider: str
     kind: str
     shape: tuple[Part, ...]
-    # The row's regular expression (a ``token`` group when the row has a context before
-    # the token), compiled on first use: most files wake only a few rows.
-    regex: str
+    # What the row's regular expression is built from (see ``regex``): the row's own
+    # ``pattern`` if it has one, else its shape, with boundaries when ``bounded``; and the
+    # context regex that must precede the token.
+    explicit: str | None
+    bounded: bool
+    before: str
     # Literal substrings one of which every match contains (case-sensitive), or, for a
     # generic-looking format, the keywords that must be near it (case-insensitive).
     anchors: tuple[str, ...]
@@ -375,8 +378,17 @@ class Provider:
     named_secret: bool = False
 
     @property
+    def regex(self) -> str:
+        """The row's regular expression (a ``token`` group when the row has a context
+        before the token)."""
+        body = self.explicit or shape_regex(self.shape, bounded=self.bounded)
+        return f"(?:{self.before})(?P<token>{body})" if self.before else body
+
+    # Built and compiled on first use: a file wakes few rows, and a process (the commit
+    # hook's) that builds all 283 regexes spends more on them than on scanning 5 files.
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
-        return _compile(self.regex)
+        return re.compile(self.regex)
 
     @property
     def prefix(self) -> str:
@@ -397,11 +409,6 @@ class Provider:
         the format is a live-mode key. (A signed JWT is not: tests sign their own.)"""
         return ((self.validator is not None and self.validator != "jwt")
                 or "live" in self.prefix.lower())
-
-
-@cache
-def _compile(regex: str) -> re.Pattern[str]:
-    return re.compile(regex)
 
 
 _REQUIRED = ("provider", "kind", "shape", "docs", "revoke", "source")
@@ -425,10 +432,7 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
     except ValueError as error:
         raise ValueError(f"catalogue row {key}: {error}") from None
     explicit = row.get("pattern")
-    body = str(explicit) if explicit else shape_regex(shape,
-                                                      bounded=bool(row.get("boundary", True)))
     before = str(row.get("before", ""))
-    regex = f"(?:{before})(?P<token>{body})" if before else body
     keywords = tuple(str(k).lower() for k in _list(row.get("keywords")))
     anchors = tuple(str(a) for a in _list(row.get("anchors")))
     at_start = False
@@ -451,7 +455,8 @@ def _row(entry: dict[str, object], providers: dict[str, dict[str, str]]) -> Prov
     revoke = str(row["revoke"])
     return Provider(
         key=key, provider=str(row["provider"]), kind=str(row["kind"]), shape=shape,
-        regex=regex, anchors=anchors or keywords, anchors_are_keywords=not anchors,
+        explicit=str(explicit) if explicit else None, bounded=bool(row.get("boundary", True)),
+        before=before, anchors=anchors or keywords, anchors_are_keywords=not anchors,
         keywords=keywords, near=int(str(row.get("near", 80))),
         validator=str(validator) if validator else None, severity=severity,
         docs=str(row["docs"]), revoke=revoke,
@@ -501,7 +506,8 @@ def catalogue() -> tuple[Provider, ...]:
     """Every row of ``analysis/catalogue.py``, checked and compiled once per process."""
     from tokenward.analysis.catalogue import FORMATS, PROVIDERS
 
-    rows = tuple(_row(dict(entry), dict(PROVIDERS)) for entry in FORMATS)
+    providers = dict(PROVIDERS)
+    rows = tuple(_row(dict(entry), providers) for entry in FORMATS)
     keys = [row.key for row in rows]
     if len(set(keys)) != len(keys):
         raise ValueError("catalogue keys must be unique")
