@@ -108,4 +108,10 @@ if __name__ == "__main__":
 
     gc.freeze()
     gc.enable()
-    sys.exit(main())
+    code = main()
+    # Nothing is left to release (the report is written, the cache closed): leave without
+    # the interpreter's teardown, which frees every module, class and rule table one by
+    # one (~4 ms of a 5-file commit's ~125).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
