@@ -4,7 +4,8 @@ commit imports the process pool (a few files are scanned in-process), importlib.
 or tomllib (the rules' examples are read when first asked for, beside their module; a
 settings file is read only where there is one), and a commit of named files runs no git, so
 it imports neither subprocess nor tempfile, nor tokenward's git, diff, shard or baseline
-modules when the run uses none of them."""
+modules when the run uses none of them. The analysis a rule needs only once its prefilter
+let a file through (tokenward.lazy.lazy_module) is imported by the first such file."""
 
 from __future__ import annotations
 
@@ -25,7 +26,12 @@ heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
                             "tokenward.scanner.diff", "tokenward.scanner.shard",
                             "tokenward.scanner.baseline")
                if m in sys.modules)
-print(code, heavy)
+lazy = sorted(name for name in ("assignments", "bound_names", "config_pairs", "config_text",
+                                 "credentials", "dict_flow", "flow", "issuers", "python",
+                                 "randomness", "scopes", "secrets_rewrite", "stores",
+                                 "structured", "syntax_flow", "token_flow", "web_input")
+              if "tokenward.analysis." + name in sys.modules)
+print(code, heavy, lazy)
 """
 
 
@@ -38,12 +44,24 @@ def _probe(tmp_path: Path, *files: str) -> str:
 def test_plain_files_import_neither_libcst_nor_detect_secrets(tmp_path: Path) -> None:
     (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "README.md").write_text("# A project\n")
-    assert _probe(tmp_path, "util.py", "README.md") == "0 []"
+    assert _probe(tmp_path, "util.py", "README.md") == "0 [] ['assignments']"
 
 
 def test_a_candidate_file_brings_in_the_parser(tmp_path: Path) -> None:
     (tmp_path / "settings.py").write_text('API_TOKEN = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"\n')
-    assert _probe(tmp_path, "settings.py") == "1 ['libcst', 'subprocess']"  # libcst's own
+    # subprocess is libcst's own import; the data flow and the libcst helpers TW101 asks.
+    assert _probe(tmp_path, "settings.py") == (
+        "1 ['libcst', 'subprocess'] ['assignments', 'bound_names', 'python', 'syntax_flow']")
+
+
+def test_a_workflow_brings_in_the_structured_reader(tmp_path: Path) -> None:
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("on: push\npermissions: write-all\njobs:\n  build:\n"
+                        "    runs-on: ubuntu-latest\n    steps:\n      - run: make\n")
+    # Not the Python analysis (flow, python, syntax_flow ...): no Python file is scanned.
+    assert _probe(tmp_path, ".github/workflows/ci.yml") == (
+        "1 [] ['assignments', 'config_pairs', 'config_text', 'structured']")
 
 
 CLI_PROBE = """

@@ -10,12 +10,12 @@ from tokenward.analysis.issuers import (
     ImportedIssuer,
     LifetimeParameter,
     Summary,
-    may_define_issuers,
     may_own_issuers,
     outgoing,
     summary,
 )
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.vocabulary import may_define_issuers
 from tokenward.config import Config
 
 

@@ -18,12 +18,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from tokenward.analysis.config_pairs import Pair, read_value
-from tokenward.analysis.config_text import windows
 from tokenward.analysis.source import FileKind, split_lines
 from tokenward.analysis.vocabulary import secret_kind
 from tokenward.lazy import lazy_regex
+
+if TYPE_CHECKING:
+    from tokenward.analysis import config_pairs, config_text
+else:  # imported on first use (rules declare CODE_KINDS at import): see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    config_pairs = lazy_module("tokenward.analysis.config_pairs")
+    config_text = lazy_module("tokenward.analysis.config_text")
 
 _IDENT = r"[A-Za-z_$][\w$]*+"
 # A name, possibly dotted (``this.apiKey``, ``config.db.password``), not a word's tail.
@@ -103,7 +110,7 @@ def is_comment(line: str, kind: FileKind) -> bool:
     return line.lstrip().startswith(_LINE_COMMENTS.get(kind, ("//", "*", "/*")))
 
 
-def assignments(text: str, kind: FileKind) -> Iterator[Pair]:
+def assignments(text: str, kind: FileKind) -> Iterator[config_pairs.Pair]:
     """Every name bound to a string literal in ``text``, a source of ``kind`` (one of
     :data:`CODE_KINDS`); the pair's value is the literal's text, where it is written."""
     forms = _FORMS.get(kind, ())
@@ -121,8 +128,8 @@ def assignments(text: str, kind: FileKind) -> Iterator[Pair]:
             continue
         # A long line (minified) is read in overlapping windows: reading a literal never
         # costs more than a window, and one cut at a window's end is whole in the next.
-        found: dict[int, Pair] = {}
-        for offset, text in windows(line):
+        found: dict[int, config_pairs.Pair] = {}
+        for offset, text in config_text.windows(line):
             for pair in _line_pairs(text, number, kind, forms):
                 column = pair.column + offset
                 if column not in found or _names_better(pair, found[column]):
@@ -131,14 +138,14 @@ def assignments(text: str, kind: FileKind) -> Iterator[Pair]:
         yield from sorted(found.values(), key=lambda p: p.column)
 
 
-def _names_better(pair: Pair, other: Pair) -> bool:
+def _names_better(pair: config_pairs.Pair, other: config_pairs.Pair) -> bool:
     """Two forms bind one literal (`var token string = "..."`: `var` or `token`?): the
     name that holds a secret is the binding; else the first form's."""
     return secret_kind(pair.key) is not None and secret_kind(other.key) is None
 
 
 def _line_pairs(line: str, number: int, kind: FileKind,
-                forms: tuple[re.Pattern[str], ...]) -> Iterator[Pair]:
+                forms: tuple[re.Pattern[str], ...]) -> Iterator[config_pairs.Pair]:
     for form in forms:
         for match in form.finditer(line):
             pair = _literal(match.group("key"), line, number, match.end(), kind)
@@ -157,14 +164,15 @@ def _opened_block(line: str, blocks: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
-def _literal(key: str, line: str, number: int, start: int, kind: FileKind) -> Pair | None:
+def _literal(key: str, line: str, number: int, start: int, kind: FileKind
+             ) -> config_pairs.Pair | None:
     """The literal at ``line[start]`` bound to ``key``: joined with the literals added to
     it; None when it is only part of an expression or an interpolating template."""
     parts: list[str] = []
     join = _PHP_JOIN if kind is FileKind.PHP else _JOIN
     position = start
     while True:
-        value, _, end = read_value(line, position)
+        value, _, end = config_pairs.read_value(line, position)
         if line[end : end + 1] != line[position] or not _static(line[position], value, kind):
             return None
         parts.append(value)
@@ -175,7 +183,7 @@ def _literal(key: str, line: str, number: int, start: int, kind: FileKind) -> Pa
         position = more.end()
     if _OPERAND.match(line, after) or not "".join(parts):
         return None
-    return Pair(key, "".join(parts), number, start + 2, end + 1)
+    return config_pairs.Pair(key, "".join(parts), number, start + 2, end + 1)
 
 
 def _static(quote: str, value: str, kind: FileKind) -> bool:
@@ -189,7 +197,7 @@ def _static(quote: str, value: str, kind: FileKind) -> bool:
     return True
 
 
-def _tag_pairs(line: str, number: int) -> Iterator[Pair]:
+def _tag_pairs(line: str, number: int) -> Iterator[config_pairs.Pair]:
     """``<input name="client_secret" value="...">``: the value bound to the tag's name
     (``type="password"`` names a password too)."""
     for tag in _TAG.finditer(line):
@@ -206,7 +214,7 @@ def _tag_pairs(line: str, number: int) -> Iterator[Pair]:
         text = _text(value)
         if names and text:
             name = next((n for n in names if secret_kind(n)), names[0])
-            yield Pair(name, text, number, column, column + len(text))
+            yield config_pairs.Pair(name, text, number, column, column + len(text))
 
 
 def _text(match: re.Match[str]) -> str:

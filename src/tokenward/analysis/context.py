@@ -16,12 +16,9 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-# Defined with the other values every output carries; judged here.
-from tokenward.analysis import structured
-from tokenward.analysis.credentials import is_local_host
-from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Node, Scalar
+from tokenward.analysis.source import STRUCTURED_KINDS, FileKind, Source
 from tokenward.analysis.vocabulary import (
     name_words,
     names_address,
@@ -29,7 +26,17 @@ from tokenward.analysis.vocabulary import (
     names_secret_file,
 )
 from tokenward.lazy import lazy_regex
+
+# Defined with the other values every output carries; judged here.
 from tokenward.model import Context as Context
+
+if TYPE_CHECKING:
+    from tokenward.analysis import credentials, structured
+else:  # imported on first use (a structured file's, a host's judgement): see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    credentials = lazy_module("tokenward.analysis.credentials")
+    structured = lazy_module("tokenward.analysis.structured")
 
 # Folder names (lower case) that put everything below them in a context.
 _FOLDERS: tuple[tuple[Context, frozenset[str]], ...] = (
@@ -148,7 +155,7 @@ def region_context(source: Source, context: Context, line: int) -> Context:
             return Context.DOCS
         if line in source.fact(_python_example_lines):
             return Context.EXAMPLE
-    if source.kind in structured.STRUCTURED_KINDS:
+    if source.kind in STRUCTURED_KINDS:
         if source.fact(_local_request_script):
             return Context.FIXTURE
         if line in source.fact(_ci_local_service_lines):
@@ -190,15 +197,15 @@ def _local_request_script(source: Source) -> bool:
     roots = structured.documents(source) or ()
     if not any(_is_request(m) for m in structured.mappings(*roots)):
         return False
-    hosts = [host for node in structured.walk(*roots) if isinstance(node, Scalar)
+    hosts = [host for node in structured.walk(*roots) if isinstance(node, structured.Scalar)
              for host in _hosts(node.value)]
-    return bool(hosts) and all(is_local_host(host) for host in hosts)
+    return bool(hosts) and all(credentials.is_local_host(host) for host in hosts)
 
 
-def _is_request(mapping: Mapping) -> bool:
+def _is_request(mapping: structured.Mapping) -> bool:
     keys = {key.value.lower(): value for key, value in mapping.entries}
     method = keys.get("method")
-    return isinstance(method, Scalar) and method.value.lower() in _HTTP_METHODS \
+    return isinstance(method, structured.Scalar) and method.value.lower() in _HTTP_METHODS \
         and any(names_address(key) for key in keys)
 
 
@@ -210,23 +217,24 @@ def _ci_local_service_lines(source: Source) -> frozenset[int]:
     ``localhost``)."""
     lines: set[int] = set()
     for document in structured.documents(source) or ():
-        if not isinstance(document, Mapping) or document.get("on", "true") is None:
+        if not isinstance(document, structured.Mapping) or document.get("on", "true") is None:
             continue
         jobs = document.get("jobs")
-        for _, job in jobs.entries if isinstance(jobs, Mapping) else ():
-            if isinstance(job, Mapping):
+        for _, job in jobs.entries if isinstance(jobs, structured.Mapping) else ():
+            if isinstance(job, structured.Mapping):
                 lines.update(_local_service_lines(source, job))
     return frozenset(lines)
 
 
-def _local_service_lines(source: Source, job: Mapping) -> Iterator[int]:
+def _local_service_lines(source: Source, job: structured.Mapping) -> Iterator[int]:
     services = job.get("services")
-    for _, service in services.entries if isinstance(services, Mapping) else ():
-        yield from _lines_of(service.get("env") if isinstance(service, Mapping) else None)
+    for _, service in services.entries if isinstance(services, structured.Mapping) else ():
+        env = service.get("env") if isinstance(service, structured.Mapping) else None
+        yield from _lines_of(env)
     for mapping in structured.mappings(job):
         yield from _local_entry_lines(mapping)
         run = mapping.get("run")
-        if isinstance(run, Scalar):
+        if isinstance(run, structured.Scalar):
             yield from _container_start_lines(source, _lines_of(run))
 
 
@@ -246,7 +254,7 @@ def _container_start_lines(source: Source, lines: range) -> Iterator[int]:
             and text.rstrip().endswith("\\")
 
 
-def _local_entry_lines(mapping: Mapping) -> Iterator[int]:
+def _local_entry_lines(mapping: structured.Mapping) -> Iterator[int]:
     """The lines of the entries of ``mapping`` that belong to a local service: a URL to
     a local host (its password is that service's), and every entry named for a service
     (its first word: ``LDAP_QUERY_PASSWORD``) whose host setting (``LDAP_SERVER_URL``)
@@ -256,20 +264,20 @@ def _local_entry_lines(mapping: Mapping) -> Iterator[int]:
     for key, value in mapping.entries:
         hosts = _hosts_of(key.value, value)
         if hosts:
-            (local if all(is_local_host(h) for h in hosts) else elsewhere).add(
+            (local if all(credentials.is_local_host(h) for h in hosts) else elsewhere).add(
                 _service(key.value))
     local -= elsewhere
     for key, value in mapping.entries:
         hosts = _hosts_of(key.value, value)
-        if (hosts and all(is_local_host(h) for h in hosts)) \
+        if (hosts and all(credentials.is_local_host(h) for h in hosts)) \
                 or (local and _service(key.value) in local):
             yield from _lines_of(value)
 
 
-def _hosts_of(key: str, value: Node) -> list[str]:
+def _hosts_of(key: str, value: structured.Node) -> list[str]:
     """The hosts an entry names: those of the URLs in its value, or the value itself
     under a name for an address (``POSTGRES_SERVER: localhost``)."""
-    if not isinstance(value, Scalar) or not value.value:
+    if not isinstance(value, structured.Scalar) or not value.value:
         return []
     found = _hosts(value.value)
     if not found and names_address(key) and not _TEMPLATE.search(value.value) \
@@ -284,7 +292,7 @@ def _service(key: str) -> str:
     return words[0] if words else key.lower()
 
 
-def _lines_of(node: Node | None) -> range:
+def _lines_of(node: structured.Node | None) -> range:
     if node is None:
         return range(0)
     span = node.span

@@ -41,7 +41,6 @@ from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.vocabulary import (
     carries_credential,
     is_credential_key,
-    mentions_credentials,
     name_words,
 )
 from tokenward.lazy import lazy_regex
@@ -522,14 +521,3 @@ def endpoint_argument(call: cst.Call) -> cst.BaseExpression | None:
             return value
     first = positional(call, 0)
     return None if first is None else first.value
-
-
-_URL_USERINFO = lazy_regex(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
-
-
-def may_carry_credentials(lowered: str) -> bool:
-    """File prefilter (lower-cased text) for rules about credentials in transit: they fire
-    only where a credential's name (a header, a keyword, a variable, a webhook) or a URL's
-    user:password is."""
-    return mentions_credentials(lowered) or (
-        "://" in lowered and _URL_USERINFO.search(lowered) is not None)

@@ -71,6 +71,8 @@ class Kind(enum.Enum):
     DICT_KEY = "dict key"  # {"k": v} (name: the key's text)
 
 
+# Bindings made by an assignment statement: ``x = v``, ``x: T = v``, ``a, b = v``.
+ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
 # Kinds whose value is what the name holds afterwards: the walker follows these.
 _FOLLOWED = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED, Kind.WITH})
 # Kinds that end what a name held before (an augmented assignment builds on it).

@@ -35,7 +35,6 @@ from tokenward.analysis.flow import Kind
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
 from tokenward.analysis.python import argument, dotted_name, last_name
 from tokenward.analysis.vocabulary import function_makes_token, names_token, states_lifetime
-from tokenward.lazy import lazy_regex
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -100,27 +99,6 @@ def token_named(qualified: str) -> bool:
     that makes a token (``create_access_token``) or a class naming a credential."""
     return any(function_makes_token(part) or (part[:1].isupper() and names_token(part))
                for part in qualified.split(".") if part)
-
-
-# ``expires_at=None`` / ``ttl: int | None = None``: what an issuer's signature has.
-# (Not ``==``, ``!=``, ``<=``, ``>=``: told by the character before, outside the pattern,
-# so the search can skip to each ``=``: twenty times faster than a look-behind first.)
-_NONE_DEFAULT = lazy_regex(r"=[ \t]*None\b")
-
-
-def may_define_issuers(text: str) -> bool:
-    """A cheap test before any parse: a parameter that states a lifetime defaults to
-    ``None`` somewhere in the text (the name before ``=``, its annotation cut off)."""
-    for match in _NONE_DEFAULT.finditer(text):
-        if match.start() and text[match.start() - 1] in "=!<>":
-            continue
-        start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 200)
-        before = text[start:match.start()]
-        cut = max(before.rfind(","), before.rfind("("))
-        name = before[cut + 1:].partition(":")[0].strip()
-        if name.isidentifier() and states_lifetime(name):
-            return True
-    return False
 
 
 def may_own_issuers(source: Source, sink: str) -> bool:

@@ -20,8 +20,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.flow import Constant, Duration
-from tokenward.analysis.python import call_name, last_name
 from tokenward.analysis.source import Source
 from tokenward.analysis.vocabulary import (
     LifetimeName,
@@ -36,8 +34,13 @@ from tokenward.store.durations import DAY, HOUR, MINUTE, duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import flow, python
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    flow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
 
 OPTIONS_RULE = "excessive-token-lifetime"
 
@@ -136,20 +139,20 @@ _NOW_CALLS = frozenset({"time.time", "datetime.datetime.now", "datetime.datetime
 
 def _env_default(source: Source, node: cst.BaseExpression) -> cst.BaseExpression | None:
     """``int(os.getenv("X", "10080"))`` / ``os.environ.get("X", 60)`` -> the default."""
-    if isinstance(node, cst.Call) and last_name(node.func) in {"int", "float"} and node.args:
+    if isinstance(node, cst.Call) and python.last_name(node.func) in {"int", "float"} and node.args:
         node = node.args[0].value
     if isinstance(node, cst.Call):
-        name = call_name(source, node) or ""
+        name = python.call_name(source, node) or ""
         if name in {"os.getenv", "os.environ.get", "environ.get", "getenv"} and len(
                 node.args) >= 2:
             return node.args[1].value
     return None
 
 
-def _seconds(value: Constant | None, unit: float) -> float | None:
+def _seconds(value: flow.Constant | None, unit: float) -> float | None:
     """A folded constant as a lifetime: a duration, a number of ``unit``, or text such as
     ``"7d"``."""
-    if isinstance(value, Duration):
+    if isinstance(value, flow.Duration):
         return value.seconds
     if isinstance(value, int | float):
         return value * unit
@@ -179,7 +182,7 @@ def from_now(source: Source, node: cst.BaseExpression | None) -> float | None:
         return None
     for now_side, delta_side in ((node.left, node.right), (node.right, node.left)):
         inner = now_side
-        if isinstance(inner, cst.Call) and last_name(inner.func) in {"int", "float"} and \
+        if isinstance(inner, cst.Call) and python.last_name(inner.func) in {"int", "float"} and \
                 inner.args:
             inner = inner.args[0].value
         if isinstance(inner, cst.Call) and _is_now(source, inner):
@@ -194,7 +197,7 @@ def from_now(source: Source, node: cst.BaseExpression | None) -> float | None:
 def _is_now(source: Source, call: cst.Call, depth: int = 0) -> bool:
     """``datetime.now(timezone.utc)``, or a same-module helper that returns it
     (``def _now(): return datetime.now(timezone.utc)``)."""
-    if (call_name(source, call) or "") in _NOW_CALLS:
+    if (python.call_name(source, call) or "") in _NOW_CALLS:
         return True
     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "timestamp" and \
             isinstance(call.func.value, cst.Call):  # now().timestamp()
@@ -210,7 +213,7 @@ _RELATIVE_UNITS = {"years": 365 * DAY, "months": 30 * DAY, "weeks": 7 * DAY, "da
 
 def _relativedelta(source: Source, node: cst.BaseExpression) -> float | None:
     """``relativedelta(years=5)`` (dateutil): a year as 365 days, a month as 30."""
-    if not isinstance(node, cst.Call) or not (call_name(source, node) or "").endswith(
+    if not isinstance(node, cst.Call) or not (python.call_name(source, node) or "").endswith(
             "relativedelta") or not node.args:
         return None
     total = 0.0
@@ -244,7 +247,7 @@ def until(source: Source, node: cst.BaseExpression | None,
     if isinstance(text, str):
         match = _ISO_DATE.match(text)
         target = _date(*(int(g) for g in match.groups())) if match else None
-    elif isinstance(node, cst.Call) and (call_name(source, node) or "") in _DATE_CALLS:
+    elif isinstance(node, cst.Call) and (python.call_name(source, node) or "") in _DATE_CALLS:
         parts = [source.analysis.integer(a.value) for a in node.args[:3] if a.keyword is None]
         if len(parts) == 3 and all(p is not None for p in parts):
             target = _date(*(p for p in parts if p is not None))
@@ -279,7 +282,7 @@ AUTHLIB_JWT_CLASSES = frozenset({"authlib.jose.JsonWebToken", "authlib.jose.rfc7
 def jwt_encoder(source: Source, call: cst.Call) -> tuple[str, bool] | None:
     """The JWT encoder ``call`` invokes and whether it is called by its module's name (an
     instance such as ``jwt = JsonWebToken(["RS256"])`` takes authlib's argument order)."""
-    name = call_name(source, call)
+    name = python.call_name(source, call)
     if authlib_instance_call(source, call, "encode"):
         return "authlib.jose.jwt.encode", False
     return (name, True) if name in JWT_ENCODERS else None
@@ -294,5 +297,5 @@ def authlib_instance_call(source: Source, call: cst.Call, method: str) -> bool:
         return False
     bound = source.analysis.source_binding(func.value)
     value = bound.value if bound is not None and bound.holds_value else None
-    return isinstance(value, cst.Call) and call_name(source, value) in AUTHLIB_JWT_CLASSES
+    return isinstance(value, cst.Call) and python.call_name(source, value) in AUTHLIB_JWT_CLASSES
 

@@ -74,6 +74,9 @@ class FileKind(enum.Enum):
     TEXT = "text"
 
 
+# The kinds analysis/structured.py parses into documents.
+STRUCTURED_KINDS = frozenset({FileKind.YAML, FileKind.JSON})
+
 _KIND_BY_SUFFIX = {
     ".py": FileKind.PYTHON,
     ".pyi": FileKind.PYTHON,

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.config_pairs import read_value, yaml_key
 from tokenward.analysis.config_text import indent_of
-from tokenward.analysis.source import FileKind, split_lines
+from tokenward.analysis.source import STRUCTURED_KINDS, FileKind, split_lines
 from tokenward.lazy import lazy_regex
 from tokenward.model import ScanError, Span
 
@@ -97,8 +97,6 @@ class Sequence(_Located):
 
 
 Node = Scalar | Mapping | Sequence
-
-STRUCTURED_KINDS = frozenset({FileKind.YAML, FileKind.JSON})
 
 
 @dataclass(frozen=True)

@@ -1235,6 +1235,38 @@ def mentions_credentials(lowered: str) -> bool:
     return any(_qualified_key_at(lowered, position) for position in occurrences(lowered, "key"))
 
 
+_URL_USERINFO = lazy_regex(r"://[^\s/@:'\"]+:[^\s/@'\"]+@")
+
+
+def may_carry_credentials(lowered: str) -> bool:
+    """File prefilter (lower-cased text) for rules about credentials in transit: they fire
+    only where a credential's name (a header, a keyword, a variable, a webhook) or a URL's
+    user:password is."""
+    return mentions_credentials(lowered) or (
+        "://" in lowered and _URL_USERINFO.search(lowered) is not None)
+
+
+# ``expires_at=None`` / ``ttl: int | None = None``: what an issuer's signature has.
+# (Not ``==``, ``!=``, ``<=``, ``>=``: told by the character before, outside the pattern,
+# so the search can skip to each ``=``: twenty times faster than a look-behind first.)
+_NONE_DEFAULT = lazy_regex(r"=[ \t]*None\b")
+
+
+def may_define_issuers(text: str) -> bool:
+    """A cheap test before any parse: a parameter that states a lifetime defaults to
+    ``None`` somewhere in the text (the name before ``=``, its annotation cut off)."""
+    for match in _NONE_DEFAULT.finditer(text):
+        if match.start() and text[match.start() - 1] in "=!<>":
+            continue
+        start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 200)
+        before = text[start:match.start()]
+        cut = max(before.rfind(","), before.rfind("("))
+        name = before[cut + 1:].partition(":")[0].strip()
+        if name.isidentifier() and states_lifetime(name):
+            return True
+    return False
+
+
 _ASCII_LETTERS = frozenset(string.ascii_lowercase)
 
 

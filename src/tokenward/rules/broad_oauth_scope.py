@@ -6,21 +6,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis import structured
-from tokenward.analysis.config_text import indent_of, is_comment
-from tokenward.analysis.flow import Kind
-from tokenward.analysis.python import (
-    dotted_name,
-    last_name,
-    only_passed_as,
-    string_value,
-)
-from tokenward.analysis.scopes import LIBRARY_DEFAULT, BroadScope, describe, lookup, split_scopes
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Scalar, Sequence
-from tokenward.analysis.syntax_flow import SyntaxFlow, dotted, positional, syntax_flow
-from tokenward.analysis.syntax_flow import last_name as ast_last_name
-from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import function_checks, names_scope_grant
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
@@ -28,8 +14,18 @@ from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDo
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import config_text, python, scopes, structured, syntax_flow
+    from tokenward.analysis import flow as dataflow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    dataflow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
+    scopes = lazy_module("tokenward.analysis.scopes")
+    structured = lazy_module("tokenward.analysis.structured")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 # Calls where ``scope=`` is a search/list filter (python-gitlab ``mergerequests.list``).
 _LISTING_CALLS = frozenset({"list", "search", "filter", "get", "find", "query", "all", "iter",
@@ -56,9 +52,6 @@ def _context(source: Source) -> str:
 
 # --- Python -------------------------------------------------------------------------------
 
-# Bindings that set a value (``x = v``, ``x: T = v``, ``a, b = v, w``).
-_ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
-
 
 def _detect_python(source: Source, context: str) -> Iterator[Hit]:
     # The screen first: no broad scope where one is granted, no libcst tree to build.
@@ -75,23 +68,23 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
                 continue
             seen.add(id(node))
             yield Hit(span=source.span(node), target=scope_value,
-                      detail=describe(entry, scope_value), code=source.code(node))
+                      detail=scopes.describe(entry, scope_value), code=source.code(node))
 
     for binding in source.analysis.bindings:
-        if binding.kind in _ASSIGNMENTS and binding.value is not None \
+        if binding.kind in dataflow.ASSIGNMENTS and binding.value is not None \
                 and names_scope_grant(binding.last) \
-                and not only_passed_as(source, binding.last, LIBRARY_DEFAULT):
+                and not python.only_passed_as(source, binding.last, scopes.LIBRARY_DEFAULT):
             yield from emit(binding.value)
     for call in index.of(cst.Call):
         if _is_check_call(source, call):
             continue
-        callee = last_name(call.func) or ""
+        callee = python.last_name(call.func) or ""
         params = _local_parameters(source, call)
         plain = [a for a in call.args if a.keyword is None and not a.star]
         for position, arg in enumerate(call.args):
             if arg.keyword is not None:
                 if names_scope_grant(arg.keyword.value) and callee not in _LISTING_CALLS \
-                        and arg.keyword.value != LIBRARY_DEFAULT:
+                        and arg.keyword.value != scopes.LIBRARY_DEFAULT:
                     yield from emit(arg.value)
             elif arg.star == "" and callee in _SCOPE_POSITIONAL_CALLS:
                 yield from emit(arg.value)
@@ -100,7 +93,7 @@ def _detect_python(source: Source, context: str) -> Iterator[Hit]:
                 if where < len(params) and names_scope_grant(params[where]):
                     yield from emit(arg.value)
     for element in index.of(cst.DictElement):
-        key = string_value(element.key)
+        key = python.string_value(element.key)
         if key is not None and names_scope_grant(key) and not _in_check_call(source, element):
             yield from emit(element.value)
 
@@ -109,22 +102,22 @@ def _is_check_call(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     if isinstance(source.index.parent(call), cst.Decorator):
         return True
-    return function_checks(last_name(call.func) or "")
+    return function_checks(python.last_name(call.func) or "")
 
 
 def _in_check_call(source: Source, element: cst.DictElement) -> bool:
     assert source.index is not None
     for up in source.index.ancestors(element):
         if isinstance(up, cst.Call):
-            return _is_check_call(source, up) or ((last_name(up.func) or "") in _LISTING_CALLS \
-                and not _is_http_verb_call(up))
+            listed = (python.last_name(up.func) or "") in _LISTING_CALLS
+            return _is_check_call(source, up) or (listed and not _is_http_verb_call(up))
         if isinstance(up, cst.SimpleStatementLine | cst.FunctionDef):
             return False
     return False
 
 
 def _is_http_verb_call(call: cst.Call) -> bool:
-    name = dotted_name(call.func) or ""
+    name = python.dotted_name(call.func) or ""
     return name.split(".")[0] in ("requests", "httpx", "session", "client")
 
 
@@ -141,14 +134,14 @@ _COLLECTORS = frozenset({"set", "frozenset", "list", "tuple", "sorted"})
 
 
 def _broad_literals(source: Source, node: cst.BaseExpression, context: str, depth: int
-                    ) -> Iterator[tuple[cst.CSTNode, str, BroadScope]]:
+                    ) -> Iterator[tuple[cst.CSTNode, str, scopes.BroadScope]]:
     """(literal node, scope value, catalogue entry) for each broad scope in a value."""
     if depth > 4:
         return
-    text = string_value(node)
+    text = python.string_value(node)
     if text is not None:
-        for value in split_scopes(text):
-            entry = lookup(value, context)
+        for value in scopes.split_scopes(text):
+            entry = scopes.lookup(value, context)
             if entry is not None:
                 yield node, value, entry
                 return
@@ -158,7 +151,7 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
             yield from _broad_literals(source, element.value, context, depth + 1)
         return
     if isinstance(node, cst.Call):
-        name = dotted_name(node.func) or ""
+        name = python.dotted_name(node.func) or ""
         if name in _COLLECTORS or (
                 isinstance(node.func, cst.Attribute) and node.func.attr.value == "join"):
             for arg in node.args:
@@ -167,7 +160,7 @@ def _broad_literals(source: Source, node: cst.BaseExpression, context: str, dept
     if isinstance(node, cst.Name):
         bound = source.analysis.source_binding(node)
         if bound is None or not bound.holds_value or bound.value is None or (
-                bound.kind in _ASSIGNMENTS and names_scope_grant(bound.last)):
+                bound.kind in dataflow.ASSIGNMENTS and names_scope_grant(bound.last)):
             return  # unknown, or already reported where it is assigned
         yield from _broad_literals(source, bound.value, context, depth + 1)
 
@@ -187,7 +180,7 @@ def _may_grant_broad(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    flow = syntax_flow(source)
+    flow = syntax_flow.syntax_flow(source)
     if flow is None:
         return True
     context = _context(source)
@@ -220,7 +213,7 @@ def _granted_values(nodes: list[ast.AST], scoped: frozenset[str]) -> Iterator[as
             yield from _call_grants(node, scoped)
         elif isinstance(node, ast.Dict):
             yield from (value for key, value in zip(node.keys, node.values, strict=True)
-                        if names_scope_grant(ast_string_value(key)))
+                        if names_scope_grant(syntax_flow.string_value(key)))
 
 
 def _names_grant(target: ast.expr) -> bool:
@@ -229,39 +222,39 @@ def _names_grant(target: ast.expr) -> bool:
         return any(_names_grant(element) for element in target.elts)
     if isinstance(target, ast.Starred):
         return _names_grant(target.value)
-    return names_scope_grant(ast_last_name(target))
+    return names_scope_grant(syntax_flow.last_name(target))
 
 
 def _call_grants(call: ast.Call, scoped: frozenset[str]) -> Iterator[ast.expr]:
-    callee = ast_last_name(call.func) or ""
+    callee = syntax_flow.last_name(call.func) or ""
     if function_checks(callee):  # ``_is_check_call``
         return
     for keyword in call.keywords:
         if names_scope_grant(keyword.arg) and callee not in _LISTING_CALLS \
-                and keyword.arg != LIBRARY_DEFAULT:
+                and keyword.arg != scopes.LIBRARY_DEFAULT:
             yield keyword.value
     if callee in _SCOPE_POSITIONAL_CALLS or (
             isinstance(call.func, ast.Name) and call.func.id in scoped):
-        yield from positional(call)
+        yield from syntax_flow.positional(call)
 
 
-def _may_hold_broad(flow: SyntaxFlow, value: ast.expr, context: str) -> bool:
+def _may_hold_broad(flow: syntax_flow.SyntaxFlow, value: ast.expr, context: str) -> bool:
     """``_broad_literals`` loosened: every value of a name read (not only the binding it
     sees, however deep), so a name is followed once; a stack, not recursion."""
     followed: set[str] = set()
     stack = [value]
     while stack:
         node = stack.pop()
-        text = ast_string_value(node)
+        text = syntax_flow.string_value(node)
         if text is not None:
-            if any(lookup(part, context) is not None for part in split_scopes(text)):
+            if any(scopes.lookup(part, context) is not None for part in scopes.split_scopes(text)):
                 return True
         elif isinstance(node, ast.Starred):
             stack.append(node.value)
         elif isinstance(node, ast.List | ast.Tuple | ast.Set):
             stack.extend(node.elts)
         elif isinstance(node, ast.Call):
-            if dotted(node.func) in _COLLECTORS or (
+            if syntax_flow.dotted(node.func) in _COLLECTORS or (
                     isinstance(node.func, ast.Attribute) and node.func.attr == "join"):
                 stack.extend(node.args)
                 stack.extend(keyword.value for keyword in node.keywords)
@@ -295,7 +288,7 @@ def _detect_config(source: Source, context: str) -> Iterator[Hit]:
 def _flag_hits(source: Source, context: str) -> Iterator[Hit]:
     """``--scopes=`` on a command line (``gcloud``), in a script or a config value."""
     for number, line in enumerate(source.lines, start=1):
-        if not is_comment(line, source.kind):
+        if not config_text.is_comment(line, source.kind):
             for flag in _FLAG.finditer(line):
                 yield from _tokens_hits(number, flag.start(1), flag.group(1), context)
 
@@ -305,13 +298,13 @@ def _granted_in(source: Source, documents: tuple[structured.Node, ...], context:
     """YAML and JSON: the values of scope-named keys, and ``NAME_SCOPES=...`` items (a
     docker-compose ``environment:`` list)."""
     for node in structured.walk(*documents):
-        if isinstance(node, Mapping):
+        if isinstance(node, structured.Mapping):
             for key, value in node.entries:
                 if names_scope_grant(key.value):
                     yield from _granted(source, value, context)
-        elif isinstance(node, Sequence):
+        elif isinstance(node, structured.Sequence):
             for item in node.items:
-                if not isinstance(item, Scalar):
+                if not isinstance(item, structured.Scalar):
                     continue
                 name, equals, _ = item.value.partition("=")
                 if equals and names_scope_grant(name.strip()):
@@ -322,29 +315,30 @@ def _granted(source: Source, value: structured.Node, context: str) -> Iterator[H
     """A scope-named key's value: a scope string, a list of them, or lists nested under
     further keys (a Slack manifest's ``scopes: {bot: [...], user: [...]}``); a nested
     key's own string is a description (``scopes: {admin: "Full access"}``), not a grant."""
-    if isinstance(value, Mapping):
+    if isinstance(value, structured.Mapping):
         for _, nested in value.entries:
-            if not isinstance(nested, Scalar):
+            if not isinstance(nested, structured.Scalar):
                 yield from _granted(source, nested, context)
         return
     for scalar in structured.scalars(value):
         yield from _scalar_hits(source, scalar, 0, context)
 
 
-def _scalar_hits(source: Source, scalar: Scalar, start: int, context: str) -> Iterator[Hit]:
+def _scalar_hits(source: Source, scalar: structured.Scalar, start: int, context: str
+                 ) -> Iterator[Hit]:
     for part in _SCOPE_TOKEN.finditer(scalar.value, start):
         value = part.group(0).strip("\"'")
-        entry = lookup(value, context)
+        entry = scopes.lookup(value, context)
         if entry is not None:
             yield Hit(span=structured.locate(source, scalar, part.start(), part.end()),
-                      target=value, detail=describe(entry, value), code=value)
+                      target=value, detail=scopes.describe(entry, value), code=value)
 
 
 def _line_hits(source: Source, context: str) -> Iterator[Hit]:
     """Other config files (and JSON that does not parse): scope-named keys line by line."""
     lines = source.lines
     for number, line in enumerate(lines, start=1):
-        if is_comment(line, source.kind):
+        if config_text.is_comment(line, source.kind):
             continue
         match = _KEY_LINE.match(line)
         if match is None or not names_scope_grant(match.group(2)):
@@ -374,24 +368,25 @@ def _inline_hits(number: int, start: int, value: str, context: str) -> Iterator[
 def _tokens_hits(number: int, start: int, text: str, context: str) -> Iterator[Hit]:
     for part in _SCOPE_TOKEN.finditer(text):
         value = part.group(0).strip("\"'")
-        entry = lookup(value, context)
+        entry = scopes.lookup(value, context)
         if entry is not None:
             col = start + part.start()
             yield Hit(span=Span(number, col + 1, number, col + len(part.group(0)) + 1),
-                      target=value, detail=describe(entry, value), code=value)
+                      target=value, detail=scopes.describe(entry, value), code=value)
 
 
 def _block_hits(source: Source, number: int, context: str) -> Iterator[Hit]:
     """List items nested under a ``scopes:`` key (YAML lists, multi-line JSON arrays)."""
     lines = source.lines
-    base = indent_of(lines[number - 1])
+    base = config_text.indent_of(lines[number - 1])
     for offset in range(number, min(len(lines), number + 200)):
         line = lines[offset]
-        if not line.strip() or is_comment(line, source.kind):
+        if not line.strip() or config_text.is_comment(line, source.kind):
             continue
-        if indent_of(line) <= base and not line.lstrip().startswith(("-", "]", '"', "'")):
+        if config_text.indent_of(line) <= base \
+                and not line.lstrip().startswith(("-", "]", '"', "'")):
             break
-        if line.strip().startswith("]") or (indent_of(line) < base):
+        if line.strip().startswith("]") or (config_text.indent_of(line) < base):
             break
         item = _ITEM.match(line)
         if item is not None:
@@ -401,7 +396,7 @@ def _block_hits(source: Source, number: int, context: str) -> Iterator[Hit]:
         if source.kind is FileKind.JSON and stripped.startswith(('"', "'")) and ":" not in stripped:
             for q in _QUOTED.finditer(line):
                 yield from _tokens_hits(offset + 1, q.start(1), q.group(1), context)
-        elif indent_of(line) <= base:
+        elif config_text.indent_of(line) <= base:
             break
 
 

@@ -3,40 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis import structured
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules.base import Example, Expected, Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import structured
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    structured = lazy_module("tokenward.analysis.structured")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
     for workflow in structured.documents(source) or ():
-        if isinstance(workflow, Mapping) and _is_workflow(source.path, workflow):
+        if isinstance(workflow, structured.Mapping) and _is_workflow(source.path, workflow):
             yield from _in_workflow(source, workflow)
 
 
-def _is_workflow(path: str, document: Mapping) -> bool:
+def _is_workflow(path: str, document: structured.Mapping) -> bool:
     if "/.github/workflows/" in "/" + path or ".gitea/workflows/" in path:
         return True
     # YAML 1.1 reads a bare `on` key as true: some writers spell it that way.
     return document.get("jobs") is not None and document.get("on", "true") is not None
 
 
-def _in_workflow(source: Source, workflow: Mapping) -> Iterator[Hit]:
+def _in_workflow(source: Source, workflow: structured.Mapping) -> Iterator[Hit]:
     yield from _write_all(source, workflow.get("permissions"), "workflow")
     jobs = workflow.get("jobs")
-    if not isinstance(jobs, Mapping):
+    if not isinstance(jobs, structured.Mapping):
         return
     for _, job in jobs.entries:
-        if isinstance(job, Mapping):
+        if isinstance(job, structured.Mapping):
             yield from _write_all(source, job.get("permissions"), "job")
     granted = workflow.get("permissions")
-    if len(jobs.entries) < 2 or not isinstance(granted, Mapping):
+    if len(jobs.entries) < 2 or not isinstance(granted, structured.Mapping):
         return  # one job: workflow-level permissions are that job's permissions
     for scope, level in granted.entries:
-        if isinstance(level, Scalar) and level.value == "write":
+        if isinstance(level, structured.Scalar) and level.value == "write":
             yield Hit(span=Span(scope.span.line, scope.span.column, level.span.end_line,
                                 level.span.end_column),
                       target=f"{scope.value}: write", detail="every job of the workflow",
@@ -45,7 +51,7 @@ def _in_workflow(source: Source, workflow: Mapping) -> Iterator[Hit]:
 
 def _write_all(source: Source, permissions: structured.Node | None, level: str
                ) -> Iterator[Hit]:
-    if isinstance(permissions, Scalar) and permissions.value == "write-all":
+    if isinstance(permissions, structured.Scalar) and permissions.value == "write-all":
         yield Hit(span=permissions.span, target="write-all",
                   detail=f"every scope, for the whole {level}",
                   code=source.line(permissions.span.line).strip())

@@ -5,26 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import may_call
-from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import (
-    call_carries_credentials,
-    call_carries_credentials_shallow,
-    cleartext_host,
-    endpoint_argument,
-    has_credential_items,
-    has_credential_kwargs,
-    http_urls,
-    is_client_factory,
-    is_http_call,
-    may_carry_credentials,
-    may_hold_cleartext_url,
-    request_url,
-    url_carries_credentials,
-    url_prefix,
-)
-from tokenward.analysis.python import call_name, keyword, positional
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.vocabulary import may_carry_credentials
 from tokenward.config import STRINGS, Option
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
@@ -32,8 +14,15 @@ from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDo
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import bound_names, config_text, credentials, python
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    bound_names = lazy_module("tokenward.analysis.bound_names")
+    config_text = lazy_module("tokenward.analysis.config_text")
+    credentials = lazy_module("tokenward.analysis.credentials")
+    python = lazy_module("tokenward.analysis.python")
 
 NAME = "cleartext-token-transport"
 LOCAL_HOSTS = Option(NAME, "local_hosts", STRINGS, (),
@@ -54,26 +43,26 @@ def _detect_python(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
     if not _may_send_in_clear(source) or source.index is None:
         return
     for call in source.index.of(cst.Call):
-        if is_http_call(source, call):
-            url = request_url(source, call)
-            carries = call_carries_credentials
-        elif is_client_factory(source, call):
-            base = keyword(call, "base_url")
+        if credentials.is_http_call(source, call):
+            url = credentials.request_url(source, call)
+            carries = credentials.call_carries_credentials
+        elif credentials.is_client_factory(source, call):
+            base = python.keyword(call, "base_url")
             url = None if base is None else base.value
-            carries = call_carries_credentials_shallow
+            carries = credentials.call_carries_credentials_shallow
         elif (hit := _http_connection_request(source, call, extra)) is not None:
             yield hit
             continue
-        elif has_credential_kwargs(source, call):
+        elif credentials.has_credential_kwargs(source, call):
             # gitlab.Gitlab(url, private_token=...), Elasticsearch(url, basic_auth=...),
             # hvac.Client(url=..., token=...)
-            url = endpoint_argument(call)
-            carries = has_credential_kwargs
+            url = credentials.endpoint_argument(call)
+            carries = credentials.has_credential_kwargs
         else:
             continue
         if url is None:
             continue
-        host = cleartext_host(url_prefix(source, url) or "", extra)
+        host = credentials.cleartext_host(credentials.url_prefix(source, url) or "", extra)
         if host is None or not carries(source, call):
             continue
         yield Hit(span=source.span(call), target=host, detail="http://",
@@ -93,15 +82,16 @@ def _http_connection_request(source: Source, call: cst.Call, extra: tuple[str, .
     receiver = source.analysis.resolve(func.value)
     if not isinstance(receiver, cst.Call):
         return None
-    if call_name(source, receiver) not in _HTTP_CONNECTIONS:
+    if python.call_name(source, receiver) not in _HTTP_CONNECTIONS:
         return None
-    host_arg = positional(receiver, 0) or keyword(receiver, "host")
-    host_text = url_prefix(source, host_arg.value) if host_arg is not None else None
+    host_arg = python.positional(receiver, 0) or python.keyword(receiver, "host")
+    host_text = credentials.url_prefix(source, host_arg.value) if host_arg is not None else None
     if host_text is None:
         return None
-    host = cleartext_host("http://" + host_text, extra)
-    headers = keyword(call, "headers") or positional(call, 3)
-    if host is None or headers is None or not has_credential_items(source, headers.value):
+    host = credentials.cleartext_host("http://" + host_text, extra)
+    headers = python.keyword(call, "headers") or python.positional(call, 3)
+    if host is None or headers is None \
+            or not credentials.has_credential_items(source, headers.value):
         return None
     return Hit(span=source.span(call), target=host, detail="http.client.HTTPConnection",
                code=source.code(call))
@@ -118,7 +108,7 @@ def _may_send_in_clear(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    return may_call(source, _HTTP_CONNECTIONS) or may_hold_cleartext_url(
+    return bound_names.may_call(source, _HTTP_CONNECTIONS) or credentials.may_hold_cleartext_url(
         source, LOCAL_HOSTS.value(source.config))
 
 
@@ -138,20 +128,20 @@ def command_carries_credentials(text: str) -> bool:
 
 
 def detect_commands(source: Source, extra: tuple[str, ...]) -> Iterator[Hit]:
-    for logical in logical_lines(source):
+    for logical in config_text.logical_lines(source):
         text = logical.text
         if "http://" not in text.lower() or not _COMMAND.search(text):
             continue
-        if is_comment(text, source.kind):
+        if config_text.is_comment(text, source.kind):
             continue
-        for match in http_urls(text):
+        for match in credentials.http_urls(text):
             if match.start() < _COMMAND.search(text).start():  # type: ignore[union-attr]
                 continue
             url = match.group(0).rstrip(")];,")
-            host = cleartext_host(url, extra)
+            host = credentials.cleartext_host(url, extra)
             if host is None:
                 continue
-            if not (command_carries_credentials(text) or url_carries_credentials(url)):
+            if not (command_carries_credentials(text) or credentials.url_carries_credentials(url)):
                 continue
             yield Hit(span=logical.span(match.start(), match.start() + len(url)),
                       target=host, detail="http://", code=url)

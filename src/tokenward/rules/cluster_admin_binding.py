@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis import structured
-from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Sequence
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import config_text, structured
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    structured = lazy_module("tokenward.analysis.structured")
 
 _BINDING_KINDS = frozenset({"ClusterRoleBinding", "RoleBinding"})
 _FLAG = lazy_regex(r"""--clusterrole[= ]["']?(cluster-admin)\b""")
@@ -30,16 +36,16 @@ def _detect(source: Source) -> Iterator[Hit]:
         return
     for pattern in (_JSON_REF, _PY_REF):
         for match in pattern.finditer(text):
-            start, end = enclosing_block(text, match.end() + 1)
+            start, end = config_text.enclosing_block(text, match.end() + 1)
             if pattern is _JSON_REF:
-                start, end = match.end(), enclosing_block(text, match.end() + 2)[1]
+                start, end = match.end(), config_text.enclosing_block(text, match.end() + 2)[1]
             name = _JSON_NAME.search(text, start, end)
             if name is not None:
                 yield _hit(source, name.start(1), name.end(1), "role binding")
 
 
 def _hit(source: Source, start: int, end: int, what: str) -> Hit:
-    return Hit(span=offset_span(source.text, start, end), target="cluster-admin",
+    return Hit(span=config_text.offset_span(source.text, start, end), target="cluster-admin",
                detail=what, code="cluster-admin")
 
 
@@ -52,9 +58,9 @@ def _in_manifests(source: Source, documents: tuple[structured.Node, ...]) -> Ite
         if kind is not None and mapping.value("kind") not in _BINDING_KINDS:
             continue
         ref = mapping.get("roleRef", "role_ref")
-        refs = ref.items if isinstance(ref, Sequence) else (ref,)
+        refs = ref.items if isinstance(ref, structured.Sequence) else (ref,)
         for role in refs:
-            name = role.get("name") if isinstance(role, Mapping) else None
+            name = role.get("name") if isinstance(role, structured.Mapping) else None
             if isinstance(name, structured.Scalar) and name.value == "cluster-admin":
                 # YAML findings are fingerprinted by their line, as before parsing.
                 code = (source.line(name.span.line).strip() if source.kind is FileKind.YAML

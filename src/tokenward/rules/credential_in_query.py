@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import mentions_credentials, url_param_credential
-from tokenward.analysis.web_input import query_input_names, query_inputs
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import web_input
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    web_input = lazy_module("tokenward.analysis.web_input")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
     if source.kind is not FileKind.PYTHON or not _may_read(source):
         return
-    for found in query_inputs(source):
+    for found in web_input.query_inputs(source):
         if url_param_credential(found.name) == "always":
             yield Hit(span=source.span(found.node), target=found.name,
                       code=source.code(found.node))
@@ -26,7 +33,7 @@ def _may_read(source: Source) -> bool:
     tree already built is read instead."""
     if "module" in source.__dict__:
         return True
-    names = query_input_names(source)
+    names = web_input.query_input_names(source)
     return names is None or any(url_param_credential(n) == "always" for n in names)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.python import dotted_name, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
     carries_credential,
@@ -20,8 +19,12 @@ from tokenward.rules.base import PYTHON, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import python
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    python = lazy_module("tokenward.analysis.python")
 
 # Directories every local user can list and, with the default umask, read files in.
 _SHARED_DIRS = ("/tmp/", "/var/tmp/", "/dev/shm/")
@@ -64,7 +67,7 @@ def _shared_path(source: Source, node: cst.BaseExpression, depth: int = 0) -> st
     if not isinstance(value, cst.Call):
         text = _leading_text(value)
         return text if text is not None and _in_shared_dir(text) else None
-    name = source.analysis.qualified(value.func) or dotted_name(value.func) or ""
+    name = source.analysis.qualified(value.func) or python.dotted_name(value.func) or ""
     if name.endswith("gettempdir"):
         return "/tmp"
     if name in ("open", "os.path.join") or name.rpartition(".")[2] in _PATH_TYPES:
@@ -83,17 +86,17 @@ def _leading_text(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.FormattedString) and node.parts \
             and isinstance(node.parts[0], cst.FormattedStringText):
         return node.parts[0].value
-    return string_value(node)
+    return python.string_value(node)
 
 
 def _credential_name(node: cst.BaseExpression) -> str | None:
     """The credential a written value is, by its name (``api_key``, ``creds["token"]``)."""
     if isinstance(node, cst.Name | cst.Attribute):
-        name = last_name(node)
+        name = python.last_name(node)
         return name if carries_credential(name) else None
     if isinstance(node, cst.Subscript) and len(node.slice) == 1 \
             and isinstance(node.slice[0].slice, cst.Index):
-        key = string_value(node.slice[0].slice.value)
+        key = python.string_value(node.slice[0].slice.value)
         return key if is_credential_key(key) else None
     return None
 
@@ -110,13 +113,13 @@ def _credential_in_template(source: Source, call: cst.Call) -> tuple[str, str] |
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value == "format"):
         return None
-    template = string_value(func.value)
+    template = python.string_value(func.value)
     if template is None or not template.startswith(_SHARED_DIRS):
         return None
     positional = [a.value for a in call.args if a.keyword is None]
     holes = list(_PLACEHOLDER.finditer(template))
     for hole, value in zip(holes, positional, strict=False):
-        name = last_name(value)
+        name = python.last_name(value)
         if _interpolated(name, template[: hole.start()]):
             return name or "", template[: holes[0].start()]
     return None
@@ -131,7 +134,7 @@ def _credential_in_fstring(fstring: cst.FormattedString) -> tuple[str, str] | No
         if isinstance(part, cst.FormattedStringText):
             before += part.value
         elif isinstance(part, cst.FormattedStringExpression):
-            name = last_name(part.expression)
+            name = python.last_name(part.expression)
             if _interpolated(name, before):
                 return name or "", text
     return None

@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tokenward.analysis import syntax_flow
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.flow import Kind
-from tokenward.analysis.issuers import credential_class, forwarded_lifetimes, makes_credential
 from tokenward.analysis.lifetimes import (
     COOKIE_SETTERS,
     KIND_LABEL,
@@ -24,11 +21,6 @@ from tokenward.analysis.lifetimes import (
     limits,
     seconds_of,
     until,
-)
-from tokenward.analysis.python import (
-    last_name,
-    positional,
-    string_value,
 )
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import (
@@ -46,11 +38,16 @@ from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
-else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
 
-# Bindings that set a value (``x = v``, ``x: T = v``, ``a, b = v, w``).
-_ASSIGNMENTS = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED})
+    from tokenward.analysis import flow as dataflow
+    from tokenward.analysis import issuers, python, syntax_flow
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import cst, lazy_module
+
+    dataflow = lazy_module("tokenward.analysis.flow")
+    issuers = lazy_module("tokenward.analysis.issuers")
+    python = lazy_module("tokenward.analysis.python")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 
 def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
@@ -79,7 +76,7 @@ def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
 
 def _assignments(source: Source) -> Iterator[Hit]:
     for binding in source.analysis.bindings:
-        if binding.kind not in _ASSIGNMENTS or binding.value is None:
+        if binding.kind not in dataflow.ASSIGNMENTS or binding.value is None:
             continue
         name = binding.last
         key = lifetime_name(name) if name else None
@@ -94,7 +91,7 @@ def _assignments(source: Source) -> Iterator[Hit]:
 
 def _dict_elements(source: Source) -> Iterator[Hit]:
     for binding in source.analysis.bindings:
-        if binding.kind is not Kind.DICT_KEY or binding.value is None:
+        if binding.kind is not dataflow.Kind.DICT_KEY or binding.value is None:
             continue
         key_text = binding.name
         element = binding.statement
@@ -116,7 +113,7 @@ def _dict_elements(source: Source) -> Iterator[Hit]:
 def _exp_items(source: Source) -> Iterator[Hit]:
     """``claims["exp"] = now() + timedelta(days=3650)``."""
     for binding in source.analysis.bindings:
-        if binding.kind in _ASSIGNMENTS and binding.key == "exp" and isinstance(
+        if binding.kind in dataflow.ASSIGNMENTS and binding.key == "exp" and isinstance(
                 binding.target, cst.Subscript) and binding.value is not None:
             hit = _exp_claim(source, binding.target, binding.value)
             if hit:
@@ -140,12 +137,12 @@ def _exp_claim(source: Source, element: cst.CSTNode, value: cst.BaseExpression) 
     owner = source.index.parent(element)
     holder = source.index.parent(owner)
     if isinstance(holder, cst.Assign):
-        context.extend(last_name(t.target) or "" for t in holder.targets)
+        context.extend(python.last_name(t.target) or "" for t in holder.targets)
     if isinstance(owner, cst.Dict):
         for other in owner.elements:
-            if isinstance(other, cst.DictElement) and string_value(other.key) in {
+            if isinstance(other, cst.DictElement) and python.string_value(other.key) in {
                     "type", "typ", "token_type", "scope", "purpose", "kind"}:
-                context.append(string_value(other.value) or "")
+                context.append(python.string_value(other.value) or "")
     key = lifetime_name("exp", "_".join(context) + "_token")
     kind = key.kind if key else "access"
     return _hit(source, value, '"exp" claim', kind, seconds, on)
@@ -160,10 +157,10 @@ def _keyword_arguments(source: Source) -> Iterator[Hit]:
         if not isinstance(call, cst.Call):
             continue
         word = arg.keyword.value
-        callee = last_name(call.func) or ""
-        cookie = positional(call, 0) if callee in COOKIE_SETTERS else None
-        stated = keyword_lifetime(word, callee, string_value(cookie.value) if cookie else None,
-                                  makes_credential(call))
+        callee = python.last_name(call.func) or ""
+        cookie = python.positional(call, 0) if callee in COOKIE_SETTERS else None
+        cookie_name = python.string_value(cookie.value) if cookie else None
+        stated = keyword_lifetime(word, callee, cookie_name, issuers.makes_credential(call))
         if stated is None:
             continue
         seconds, on = _judge(source, stated.key, arg.value, stated.never), None
@@ -252,10 +249,10 @@ def _may_make_credential(func: ast.expr) -> bool:
     """``issuers.makes_credential`` over ``ast``: a class of the call's chain names a
     credential."""
     while isinstance(func, ast.Attribute):
-        if credential_class(func.attr):
+        if issuers.credential_class(func.attr):
             return True
         func = func.value
-    return isinstance(func, ast.Name) and credential_class(func.id)
+    return isinstance(func, ast.Name) and issuers.credential_class(func.id)
 
 
 def _forwarded(source: Source) -> Iterator[Hit]:
@@ -264,7 +261,7 @@ def _forwarded(source: Source) -> Iterator[Hit]:
     itself, reported where the value is written (a module constant once, whatever calls
     hand it on)."""
     reported: set[cst.CSTNode] = set()
-    for found in forwarded_lifetimes(source):
+    for found in issuers.forwarded_lifetimes(source):
         if found.origin in reported:
             continue
         key = lifetime_name(found.keyword, found.callee) or LifetimeName("refresh", 1)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import may_call
-from tokenward.analysis.config_pairs import pairs
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.dict_flow import resolve_dict
 from tokenward.analysis.lifetimes import (
     AUTHLIB_JWT_CLASSES,
     LIMITS,
@@ -16,7 +13,6 @@ from tokenward.analysis.lifetimes import (
     human,
     seconds_of,
 )
-from tokenward.analysis.python import call_name, keyword, string_value
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.vocabulary import function_reads_unverified
 from tokenward.model import Category, Hit, Severity
@@ -24,8 +20,15 @@ from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDo
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import bound_names, config_pairs, dict_flow, python
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    bound_names = lazy_module("tokenward.analysis.bound_names")
+    config_pairs = lazy_module("tokenward.analysis.config_pairs")
+    dict_flow = lazy_module("tokenward.analysis.dict_flow")
+    python = lazy_module("tokenward.analysis.python")
 
 DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
 AUTHLIB_DECODERS = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
@@ -39,13 +42,13 @@ def _is_false(node: cst.BaseExpression | None) -> bool:
 
 def _disabled_options(source: Source, call: cst.Call) -> Iterator[tuple[cst.CSTNode, str]]:
     """(node to report, what is off) for each expiry check turned off in ``call``."""
-    verify = keyword(call, "verify")
+    verify = python.keyword(call, "verify")
     if verify is not None and _is_false(verify.value):
         yield verify, "verify=False"
-    options = keyword(call, "options")
+    options = python.keyword(call, "options")
     if options is None:
         return
-    facts = resolve_dict(source, options.value, call)
+    facts = dict_flow.resolve_dict(source, options.value, call)
     if facts is None:
         return
     for key in ("verify_exp", "verify_signature"):
@@ -66,7 +69,7 @@ def _peeks(source: Source, call: cst.Call) -> bool:
     if _routing_claim_only(source, call):
         return True
     for other in source.index.of(cst.Call):
-        if other is call or call_name(source, other) not in DECODERS:
+        if other is call or python.call_name(source, other) not in DECODERS:
             continue
         if source.analysis.function(other) is func and not list(
                 _disabled_options(source, other)):
@@ -80,11 +83,11 @@ def _routing_claim_only(source: Source, call: cst.Call) -> bool:
     parent = source.index.parent(call)
     if isinstance(parent, cst.Subscript) and parent.value is call and len(parent.slice) == 1:
         index = parent.slice[0].slice
-        return isinstance(index, cst.Index) and string_value(index.value) in _ROUTING_CLAIMS
+        return isinstance(index, cst.Index) and python.string_value(index.value) in _ROUTING_CLAIMS
     if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value == "get":
         outer = source.index.parent(parent)
         return (isinstance(outer, cst.Call) and bool(outer.args)
-                and string_value(outer.args[0].value) in _ROUTING_CLAIMS)
+                and python.string_value(outer.args[0].value) in _ROUTING_CLAIMS)
     return False
 
 
@@ -103,7 +106,7 @@ def _validated(source: Source, call: cst.Call) -> bool:
 def _leeway(source: Source, call: cst.Call) -> Iterator[tuple[cst.CSTNode, str]]:
     """``leeway=timedelta(days=365)``: a clock-skew allowance longer than an access token
     may live accepts expired tokens for that long."""
-    arg = keyword(call, "leeway")
+    arg = python.keyword(call, "leeway")
     seconds = seconds_of(source, arg.value, 1) if arg is not None else None
     limit = LIMITS["access"].value(source.config)
     if arg is not None and seconds is not None and seconds > limit:
@@ -118,7 +121,7 @@ _VERIFY_EXPIRY_KEYS = frozenset({"verify_exp", "verify_expiry", "verify_expirati
 
 def _config(source: Source) -> Iterator[Hit]:
     """``verify_expiry: false`` in YAML, TOML, JSON, INI and .env files."""
-    for pair in pairs(source.text, source.kind):
+    for pair in config_pairs.pairs(source.text, source.kind):
         key = pair.key.rpartition(".")[2].lower().replace("-", "_")
         if key in _VERIFY_EXPIRY_KEYS and pair.value.strip("\"'").lower() in {"false", "no",
                                                                               "off", "0"}:
@@ -136,7 +139,7 @@ def _detect(source: Source) -> Iterator[Hit]:
     if not _may_decode(source) or source.index is None:
         return
     for call in source.index.of(cst.Call):
-        name = call_name(source, call)
+        name = python.call_name(source, call)
         if authlib_instance_call(source, call, "decode"):
             name = "authlib.jose.jwt.decode"
         if name in DECODERS:
@@ -161,7 +164,7 @@ _SCREENED_CALLS = DECODERS | AUTHLIB_DECODERS | AUTHLIB_JWT_CLASSES
 
 def _may_decode(source: Source) -> bool:
     """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``."""
-    return may_call(source, _SCREENED_CALLS)
+    return bound_names.may_call(source, _SCREENED_CALLS)
 
 
 RULE = Rule(

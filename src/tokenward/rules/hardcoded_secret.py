@@ -11,11 +11,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
-from tokenward.analysis.bound_names import bound_literals, literal_arguments
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import positional
 from tokenward.analysis.values import (
     connection_string_secrets,
     could_be_secret,
@@ -48,7 +46,13 @@ from tokenward.rules.hardcoded_secret_config import text_verdicts
 if TYPE_CHECKING:
     import libcst as cst
 
+    from tokenward.analysis import bound_names, syntax_flow
     from tokenward.analysis import python as pyutil
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    bound_names = lazy_module("tokenward.analysis.bound_names")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 
 def _load_libcst() -> None:
@@ -567,7 +571,7 @@ _KEY_ARGUMENTS = frozenset({(q, index) for q, (index, parameter, _) in _POSITION
 def _may_pass_credential(source: Source, arguments: frozenset[tuple[str, int | str]]) -> bool:
     """Whether a credential call may be passed a literal where the call search reads one
     (:func:`literal_arguments`); a file ``ast`` cannot screen goes through."""
-    passed = literal_arguments(source, _callees(arguments))
+    passed = bound_names.literal_arguments(source, _callees(arguments))
     return passed is None or not passed.isdisjoint(arguments)
 
 
@@ -600,7 +604,7 @@ def may_bind_weak_key(source: Source) -> bool:
     file)."""
     if "module" in source.__dict__:
         return True  # built already (TW104 runs last): the search costs less than the screen
-    bindings = bound_literals(source)
+    bindings = bound_names.bound_literals(source)
     return bindings is None or any(
         names_key(name) if value is None else _plain_binding_fires(name, value, weak=True)
         for name, value in bindings) or _may_pass_credential(source, _KEY_ARGUMENTS)
@@ -630,7 +634,7 @@ def may_bind_secret(source: Source) -> bool:
 
 
 def _secret_screen(source: Source) -> bool:
-    bindings = bound_literals(source)
+    bindings = bound_names.bound_literals(source)
     if bindings is None or any(
             secret_kind(n) or secret_kind(n.rsplit(".", 1)[-1]) or names_login_pair(n)
             if value is None else _plain_binding_fires(n, value, weak=False)
@@ -658,7 +662,7 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
         spec = _METHODS.get(node.func.attr) if isinstance(node.func, ast.Attribute) else None
         if spec is None:
             return False
-        plain = positional(node)
+        plain = syntax_flow.positional(node)
         return spec[0] < len(plain) and isinstance(
             plain[spec[0]], ast.Constant | ast.Name | ast.BinOp | ast.JoinedStr)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):

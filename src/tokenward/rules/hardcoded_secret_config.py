@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS, assignments, is_comment
-from tokenward.analysis.config_pairs import Pair, pairs
-from tokenward.analysis.config_text import windows
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
@@ -24,6 +23,14 @@ from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import PAIRED, Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import config_pairs, config_text
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    config_pairs = lazy_module("tokenward.analysis.config_pairs")
+    config_text = lazy_module("tokenward.analysis.config_text")
 
 # An Authorization header written out on one line (curl -H, YAML/INI header blocks).
 # curl -u user:password, wget --password=...
@@ -79,7 +86,7 @@ def text_verdicts(source: Source, kind: FileKind) -> Iterator[tuple[Hit, bool]]:
     (their assignments, :mod:`tokenward.analysis.assignments`)."""
     seen = _Seen()
     code = kind in CODE_KINDS
-    for pair in assignments(source.text, kind) if code else pairs(source.text, kind):
+    for pair in assignments(source.text, kind) if code else config_pairs.pairs(source.text, kind):
         for hit, weak in _pair_hits(pair, source):
             if not weak:  # a guessable key left to TW104 does not hide a line's other hits
                 seen.first(hit.span.line, hit.secret or "")
@@ -94,7 +101,7 @@ def text_verdicts(source: Source, kind: FileKind) -> Iterator[tuple[Hit, bool]]:
         if code and is_comment(line, kind):
             continue
         bare = code or kind is FileKind.XML or line.lstrip().startswith("#")
-        for offset, text in windows(line):
+        for offset, text in config_text.windows(line):
             cut = offset + len(text) < len(line)
             yield from ((hit, False)
                         for hit in _line_hits(number, offset, text, kind, bare, seen, cut))
@@ -163,7 +170,7 @@ def _raw_hit(span: Span, secret: str, target: str, detail: str) -> Hit:
                secret_spans=(span,))
 
 
-def _spelled(pair: Pair, source: Source, start: int, end: int) -> tuple[Span, ...]:
+def _spelled(pair: config_pairs.Pair, source: Source, start: int, end: int) -> tuple[Span, ...]:
     """Where ``pair.value[start:end]`` is written: exactly, when the file spells the value
     as is; else the whole value (escapes and continuations spell it differently)."""
     raw = source.line(pair.line)[pair.column - 1 : pair.end_column - 1]
@@ -172,7 +179,7 @@ def _spelled(pair: Pair, source: Source, start: int, end: int) -> tuple[Span, ..
     return (pair.value_span,)
 
 
-def _pair_hits(pair: Pair, source: Source) -> Iterator[tuple[Hit, bool]]:
+def _pair_hits(pair: config_pairs.Pair, source: Source) -> Iterator[tuple[Hit, bool]]:
     creds = list(url_credentials(pair.value))
     for cred in creds:
         column = pair.column + cred.start

@@ -6,18 +6,21 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.issuers import JWT, defaulted_calls
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
-from tokenward.analysis.python import argument
 from tokenward.analysis.source import Source
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import dict_flow, issuers, python
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    dict_flow = lazy_module("tokenward.analysis.dict_flow")
+    issuers = lazy_module("tokenward.analysis.issuers")
+    python = lazy_module("tokenward.analysis.python")
 
 
 def _detect(source: Source) -> Iterator[Hit]:
@@ -29,10 +32,10 @@ def _detect(source: Source) -> Iterator[Hit]:
             continue
         name, by_module = encoder
         position, word = JWT_ENCODERS[name]
-        arg = argument(call, position, word)
+        arg = python.argument(call, position, word)
         if arg is None:
             continue
-        facts = resolve_dict(source, arg.value, call)
+        facts = dict_flow.resolve_dict(source, arg.value, call)
         if facts is None or not facts.complete or "exp" in facts.keys:
             continue
         yield Hit(
@@ -49,7 +52,7 @@ def _through_issuers(source: Source) -> Iterator[Hit]:
     """``security.create_access_token(data)``, whose ``expires_delta=None`` default leaves
     out the ``exp`` it sets only when given (that function in this file or, found by the
     project join, in another)."""
-    for found in defaulted_calls(source, JWT):
+    for found in issuers.defaulted_calls(source, issuers.JWT):
         yield Hit(
             span=source.span(found.call),
             target=source.code(found.call.func),

@@ -6,15 +6,9 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis import syntax_flow
-from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.dict_flow import resolve_dict
-from tokenward.analysis.issuers import RECORD, defaulted_calls, may_own_issuers
 from tokenward.analysis.lifetimes import LIMITS, human, until
-from tokenward.analysis.python import call_name, keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import secret_kind, states_lifetime
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
@@ -23,8 +17,24 @@ from tokenward.store.durations import duration_seconds
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import (
+        bound_names,
+        dict_flow,
+        issuers,
+        python,
+        syntax_flow,
+        token_flow,
+    )
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    bound_names = lazy_module("tokenward.analysis.bound_names")
+    dict_flow = lazy_module("tokenward.analysis.dict_flow")
+    issuers = lazy_module("tokenward.analysis.issuers")
+    python = lazy_module("tokenward.analysis.python")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
+    token_flow = lazy_module("tokenward.analysis.token_flow")
 
 # python-gitlab managers whose create() makes a token.
 GITLAB_MANAGERS = frozenset({"personal_access_tokens", "access_tokens", "deploy_tokens",
@@ -45,10 +55,10 @@ def _gitlab(source: Source, call: cst.Call) -> Hit | None:
     data: cst.BaseExpression | None = None
     target = ""
     if (isinstance(func, cst.Attribute) and func.attr.value == "create"
-            and last_name(func.value) in GITLAB_MANAGERS and call.args):
+            and python.last_name(func.value) in GITLAB_MANAGERS and call.args):
         data = call.args[0].value
-        target = f"{last_name(func.value)}.create()"
-    elif (call_name(source, call) or "").rpartition(".")[2] == "post" and call.args:
+        target = f"{python.last_name(func.value)}.create()"
+    elif (python.call_name(source, call) or "").rpartition(".")[2] == "post" and call.args:
         return _raw_post(source, call)
     if data is None:
         return None
@@ -59,7 +69,7 @@ def _missing_expiry(source: Source, call: cst.Call, data: cst.BaseExpression | N
                     field: str, target: str) -> Hit | None:
     if data is None:
         return None
-    facts = resolve_dict(source, data, call)
+    facts = dict_flow.resolve_dict(source, data, call)
     if facts is None or not facts.complete:
         return None
     expires = facts.value(field)
@@ -86,9 +96,9 @@ def _raw_post(source: Source, call: cst.Call) -> Hit | None:
     """POSTs to GitLab token endpoints (``/api/v4/...``) and Heroku's
     ``/oauth/authorizations``, read from the URL's literal text and names."""
     url_node = call.args[0].value
-    url = literal_text(url_node) or ""
+    url = token_flow.literal_text(url_node) or ""
     url_code = source.code(url_node).lower()
-    body = keyword(call, "json") or keyword(call, "data")
+    body = python.keyword(call, "json") or python.keyword(call, "data")
     data = body.value if body is not None else None
     if "/oauth/authorizations" in url and "heroku" in url_code:
         return _missing_expiry(source, call, data, "expires_in", "Heroku authorization")
@@ -104,7 +114,7 @@ _DRF_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
 
 def _drf_authtoken(source: Source, call: cst.Call) -> Hit | None:
-    name = call_name(source, call) or ""
+    name = python.call_name(source, call) or ""
     if not name.startswith(_DRF_TOKEN) or name[len(_DRF_TOKEN):] not in _DRF_CREATES:
         return None
     return Hit(span=source.span(call), target="DRF authtoken",
@@ -163,11 +173,11 @@ def _vault(source: Source, call: cst.Call) -> Hit | None:
     limit = _LIMIT.value(source.config)
     found = False
     for word in ("ttl", "explicit_max_ttl", "period", "lease"):  # lease: old hvac's ttl
-        arg = keyword(call, word)
+        arg = python.keyword(call, word)
         if arg is None:
             continue
         found = True
-        text = string_value(arg.value)
+        text = python.string_value(arg.value)
         seconds = duration_seconds(text, bare_unit=1) if text is not None else None
         if seconds is None and isinstance(arg.value, cst.Integer):
             seconds = float(int(arg.value.value.replace("_", "")))
@@ -244,7 +254,7 @@ def _detect(source: Source) -> Iterator[Hit]:
                or _credential_record(source, call))
         if hit:
             yield hit
-    for found in defaulted_calls(source, RECORD):
+    for found in issuers.defaulted_calls(source, issuers.RECORD):
         # ``LabKey.issue(owner, name)`` whose ``expires_at=None`` default is stored as the
         # key's expiry (that method in this file or, found by the project join, another).
         yield Hit(span=source.span(found.call), target=f"{source.code(found.call.func)}()",
@@ -270,11 +280,11 @@ def _may_create(source: Source) -> bool:
       (``issuers.may_own_issuers``).
 
     A tree already built is read instead; a file ``ast`` cannot screen goes through."""
-    return source.screened(_provider_screen) or may_own_issuers(source, RECORD)
+    return source.screened(_provider_screen) or issuers.may_own_issuers(source, issuers.RECORD)
 
 
 def _provider_screen(source: Source) -> bool:
-    called = called_names(source)
+    called = bound_names.called_names(source)
     assert called is not None  # source.screened asks only where ast read the file
     if any(name.startswith(_DRF_TOKEN) and name[len(_DRF_TOKEN):] in _DRF_CREATES
            for name in called):

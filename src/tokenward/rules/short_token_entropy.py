@@ -8,27 +8,22 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.python import (
-    argument,
-    call_name,
-    last_name,
-    string_value,
-)
-from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
-from tokenward.analysis.syntax_flow import argument as ast_argument
-from tokenward.analysis.syntax_flow import import_table, qualified
-from tokenward.analysis.syntax_flow import last_name as ast_last_name
-from tokenward.analysis.syntax_flow import string_value as ast_string_value
-from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import mentions_tokens
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import python, secrets_rewrite, syntax_flow, token_flow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    python = lazy_module("tokenward.analysis.python")
+    secrets_rewrite = lazy_module("tokenward.analysis.secrets_rewrite")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
+    token_flow = lazy_module("tokenward.analysis.token_flow")
 
 MIN_BYTES = 16
 # A value that must only be unique (a nonce) collides after about 2**(bits/2) draws: 64 bits
@@ -64,14 +59,14 @@ _SIZED_APIS = {**_BYTE_APIS, **_CHAR_APIS, "secrets.randbits": (0, "k")}
 
 
 def _short_length(source: Source, call: cst.Call) -> tuple[str, float] | None:
-    name = call_name(source, call) or ""
+    name = python.call_name(source, call) or ""
     if name not in _SIZED_APIS:
         return None
     position, word = _SIZED_APIS[name]
-    arg = argument(call, position, word)
+    arg = python.argument(call, position, word)
     size = None if arg is None else source.analysis.integer(arg.value)
-    alphabet_arg = argument(call, 1, "allowed_chars") if name in _CHAR_APIS else None
-    alphabet = string_value(alphabet_arg.value) if alphabet_arg is not None else None
+    alphabet_arg = python.argument(call, 1, "allowed_chars") if name in _CHAR_APIS else None
+    alphabet = python.string_value(alphabet_arg.value) if alphabet_arg is not None else None
     return _too_short(name, size, alphabet)
 
 
@@ -100,7 +95,7 @@ def _truncation(source: Source, call: cst.Call
                 ) -> tuple[cst.Subscript, tuple[str, float]] | None:
     """``secrets.token_hex(32)[:8]``, ``uuid.uuid4().hex[:6]``, ``str(uuid4())[:8]``."""
     assert source.index is not None
-    name = call_name(source, call) or ""
+    name = python.call_name(source, call) or ""
     bits = _BITS_PER_CHAR.get(name)
     if bits is None:
         return None
@@ -117,7 +112,7 @@ def _truncation(source: Source, call: cst.Call
             node = parent
         elif isinstance(parent, cst.Arg):
             outer = source.index.parent(parent)
-            if not isinstance(outer, cst.Call) or last_name(outer.func) != "str":
+            if not isinstance(outer, cst.Call) or python.last_name(outer.func) != "str":
                 return None
             node = outer
         elif isinstance(parent, cst.Call) and parent.func is node:
@@ -162,7 +157,7 @@ def _feeds_a_cipher(source: Source, node: cst.CSTNode) -> bool:
         if not (isinstance(arg, cst.Arg) and arg.value is load and isinstance(call, cst.Call)):
             continue
         keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword in _NONCE_KEYWORDS or last_name(call.func) in _CIPHER_CALLS:
+        if keyword in _NONCE_KEYWORDS or python.last_name(call.func) in _CIPHER_CALLS:
             return True
     return False
 
@@ -182,12 +177,13 @@ def _detect(source: Source) -> Iterator[Hit]:
                 continue
             node, short = cut
         detail, bits = short
-        use = token_use(source, node)
-        if use is None or (bits >= UNIQUE_BITS and token_use(source, node, secrecy=True) is None):
+        use = token_flow.token_use(source, node)
+        if use is None or (bits >= UNIQUE_BITS
+                           and token_flow.token_use(source, node, secrecy=True) is None):
             continue
         yield Hit(span=source.span(node), target=use, detail=detail, code=source.code(node),
-                  fixable=node is call
-                  and isinstance(secrets_rewrite(source, call), Rewrite))
+                  fixable=node is call and isinstance(
+                      secrets_rewrite.secrets_rewrite(source, call), secrets_rewrite.Rewrite))
 
 
 # --- the screen: the rule's own first tests over ``ast``, loosened ------------------------
@@ -203,7 +199,7 @@ def _may_be_short(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    imports = import_table(source)
+    imports = syntax_flow.import_table(source)
     for node in source.syntax_of(ast.Call, ast.Subscript):
         if isinstance(node, ast.Call) and _may_ask_too_little(node, imports):
             return True
@@ -213,15 +209,15 @@ def _screen(source: Source) -> bool:
 
 
 def _may_ask_too_little(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> bool:
-    for name in qualified(call.func, imports) & _SIZED_APIS.keys():
+    for name in syntax_flow.qualified(call.func, imports) & _SIZED_APIS.keys():
         position, word = _SIZED_APIS[name]
-        given = ast_argument(call, position, word)
+        given = syntax_flow.argument(call, position, word)
         if given is None:
             continue  # no size: nothing judged
         size = given.value if isinstance(given, ast.Constant) else None
         if not isinstance(size, int):
             return True  # a size the rule may fold from names and arithmetic
-        alphabet = ast_string_value(ast_argument(call, 1, "allowed_chars")) \
+        alphabet = syntax_flow.string_value(syntax_flow.argument(call, 1, "allowed_chars")) \
             if name in _CHAR_APIS else None
         # A literal libcst cannot evaluate (``string_value``: None) is the default alphabet.
         if _too_short(name, size, alphabet) or _too_short(name, size, None):
@@ -239,11 +235,11 @@ def _may_cut(node: ast.expr, imports: Mapping[str, frozenset[str]]) -> bool:
         if isinstance(current, ast.Starred):
             stack.append((current.value, depth))
         elif isinstance(current, ast.Call):
-            if not qualified(current.func, imports).isdisjoint(_BITS_PER_CHAR):
+            if not syntax_flow.qualified(current.func, imports).isdisjoint(_BITS_PER_CHAR):
                 return True
             if depth < 4:
                 stack.append((current.func, depth + 1))
-                if ast_last_name(current.func) == "str":
+                if syntax_flow.last_name(current.func) == "str":
                     stack.extend((arg, depth + 1) for arg in current.args)
                     stack.extend((k.value, depth + 1) for k in current.keywords)
         elif isinstance(current, ast.Attribute) and depth < 4:

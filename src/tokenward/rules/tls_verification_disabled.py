@@ -7,23 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import (
-    ClientKey,
-    call_carries_credentials,
-    call_carries_credentials_shallow,
-    client_is_credentialed,
-    client_key,
-    has_credential_kwargs,
-    is_http_call,
-    may_carry_credentials,
-)
-from tokenward.analysis.flow import Kind
-from tokenward.analysis.python import call_name, dotted_name, string_value
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import dotted, import_table, qualified
-from tokenward.analysis.syntax_flow import string_value as ast_string_value
-from tokenward.analysis.vocabulary import carries_credential
+from tokenward.analysis.vocabulary import carries_credential, may_carry_credentials
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
@@ -31,8 +16,17 @@ from tokenward.rules.cleartext_token_transport import command_carries_credential
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import config_text, credentials, python, syntax_flow
+    from tokenward.analysis import flow as dataflow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    credentials = lazy_module("tokenward.analysis.credentials")
+    dataflow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 # Keyword arguments that switch verification off when given False / 0.
 _OFF_FLAGS = ("verify", "ssl", "verify_ssl", "cert_reqs", "verify_certs", "ssl_verify",
@@ -54,9 +48,9 @@ def _is_off(node: cst.BaseExpression) -> bool:
         return True
     if isinstance(node, cst.Integer) and node.value == "0":
         return True
-    if string_value(node) in ("CERT_NONE", "none", "NONE"):
+    if python.string_value(node) in ("CERT_NONE", "none", "NONE"):
         return True
-    return (dotted_name(node) or "").endswith("CERT_NONE")
+    return (python.dotted_name(node) or "").endswith("CERT_NONE")
 
 
 # What builds an SSL context that does not verify.
@@ -65,35 +59,35 @@ _UNVERIFIED_FACTORIES = frozenset({"ssl._create_unverified_context",
 
 
 def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
-    return (call_name(source, call) or "") in _UNVERIFIED_FACTORIES
+    return (python.call_name(source, call) or "") in _UNVERIFIED_FACTORIES
 
 
-def _unverified_contexts(source: Source) -> dict[ClientKey, cst.CSTNode]:
+def _unverified_contexts(source: Source) -> dict[credentials.ClientKey, cst.CSTNode]:
     """SSL contexts with verification off, and the statement that turned it off (the
     unverified factory, else ``verify_mode = CERT_NONE``). ``check_hostname = False``
     alone still verifies the chain (urllib3 and others then check names themselves)."""
     assert source.index is not None
-    found: dict[ClientKey, tuple[int, cst.CSTNode]] = {}
+    found: dict[credentials.ClientKey, tuple[int, cst.CSTNode]] = {}
 
-    def note(key: ClientKey | None, rank: int, node: cst.CSTNode) -> None:
+    def note(key: credentials.ClientKey | None, rank: int, node: cst.CSTNode) -> None:
         if key is not None and (key not in found or rank < found[key][0]):
             found[key] = (rank, node)
 
     for binding in source.analysis.bindings:
         value, t = binding.value, binding.target
-        if binding.kind is not Kind.ASSIGN or value is None:
+        if binding.kind is not dataflow.Kind.ASSIGN or value is None:
             continue
         if isinstance(value, cst.Call) and _is_unverified_factory(source, value):
-            note(client_key(source, t), 0, binding.statement)
+            note(credentials.client_key(source, t), 0, binding.statement)
         elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" \
                 and _is_off(value):
-            note(client_key(source, t.value), 1, binding.statement)
+            note(credentials.client_key(source, t.value), 1, binding.statement)
     return {key: node for key, (_, node) in found.items()}
 
 
-def _lookup(contexts: dict[ClientKey, cst.CSTNode], source: Source, node: cst.CSTNode
+def _lookup(contexts: dict[credentials.ClientKey, cst.CSTNode], source: Source, node: cst.CSTNode
             ) -> cst.CSTNode | None:
-    key = client_key(source, node)
+    key = credentials.client_key(source, node)
     if key is None:
         return None
     if key in contexts:
@@ -109,30 +103,30 @@ def _off_argument(call: cst.Call) -> cst.Arg | None:
     return None
 
 
-def _bound_key(source: Source, call: cst.Call) -> ClientKey | None:
+def _bound_key(source: Source, call: cst.Call) -> credentials.ClientKey | None:
     """The variable a constructed client/connector is bound to."""
     assert source.index is not None
     parent = source.index.parent(call)
     if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
-        return client_key(source, parent.targets[0].target)
+        return credentials.client_key(source, parent.targets[0].target)
     if isinstance(parent, cst.WithItem) and parent.asname is not None:
-        return client_key(source, parent.asname.name)
+        return credentials.client_key(source, parent.asname.name)
     return None
 
 
-def _client_used_with_credentials(source: Source, key: ClientKey | None) -> bool:
+def _client_used_with_credentials(source: Source, key: credentials.ClientKey | None) -> bool:
     if key is None:
         return False
     assert source.index is not None
     for call in source.index.of(cst.Call):
         func = call.func
-        if isinstance(func, cst.Attribute) and client_key(source, func.value) == key \
-                and call_carries_credentials(source, call):
+        if isinstance(func, cst.Attribute) and credentials.client_key(source, func.value) == key \
+                and credentials.call_carries_credentials(source, call):
             return True
     return False
 
 
-def _connector_feeds_credentials(source: Source, key: ClientKey | None) -> bool:
+def _connector_feeds_credentials(source: Source, key: credentials.ClientKey | None) -> bool:
     """``connector = TCPConnector(ssl=False)`` passed to a session that carries a token."""
     if key is None:
         return False
@@ -140,9 +134,10 @@ def _connector_feeds_credentials(source: Source, key: ClientKey | None) -> bool:
     for call in source.index.of(cst.Call):
         arg = next((a for a in call.args if a.keyword is not None
                     and a.keyword.value == "connector"), None)
-        if arg is None or client_key(source, arg.value) != key:
+        if arg is None or credentials.client_key(source, arg.value) != key:
             continue
-        if call_carries_credentials_shallow(source, call) or has_credential_kwargs(source, call):
+        if credentials.call_carries_credentials_shallow(source, call) \
+                or credentials.has_credential_kwargs(source, call):
             return True
         bound = _bound_key(source, call)
         if bound is not None and (bound in _credentialed_keys(source, call)
@@ -151,23 +146,23 @@ def _connector_feeds_credentials(source: Source, key: ClientKey | None) -> bool:
     return False
 
 
-def _credentialed_keys(source: Source, call: cst.Call) -> frozenset[ClientKey]:
+def _credentialed_keys(source: Source, call: cst.Call) -> frozenset[credentials.ClientKey]:
     parent = source.index.parent(call) if source.index is not None else None
     target: cst.CSTNode | None = None
     if isinstance(parent, cst.WithItem) and parent.asname is not None:
         target = parent.asname.name
     elif isinstance(parent, cst.Assign):
         target = parent.targets[0].target
-    if target is not None and client_is_credentialed(source, target):
-        key = client_key(source, target)
+    if target is not None and credentials.client_is_credentialed(source, target):
+        key = credentials.client_key(source, target)
         return frozenset({key}) if key is not None else frozenset()
     return frozenset()
 
 
 def _carries(source: Source, call: cst.Call) -> bool:
-    if is_http_call(source, call):
-        return call_carries_credentials(source, call)
-    if has_credential_kwargs(source, call):
+    if credentials.is_http_call(source, call):
+        return credentials.call_carries_credentials(source, call)
+    if credentials.has_credential_kwargs(source, call):
         return True
     key = _bound_key(source, call)
     return key is not None and (bool(_credentialed_keys(source, call))
@@ -182,12 +177,13 @@ def _detect_python(source: Source) -> Iterator[Hit]:
     reported: set[int] = set()
     any_credentials = False
     for call in source.index.of(cst.Call):
-        name = call_name(source, call) or ""
+        name = python.call_name(source, call) or ""
         off = _off_argument(call)
         context_args = [a for a in call.args if a.keyword is not None
                         and a.keyword.value in _CONTEXT_ARGS and not _is_off(a.value)]
         if off is None and not context_args:
-            if is_http_call(source, call) and call_carries_credentials(source, call):
+            if credentials.is_http_call(source, call) \
+                    and credentials.call_carries_credentials(source, call):
                 any_credentials = True
             continue
         carries = _carries(source, call)
@@ -209,10 +205,10 @@ def _detect_python(source: Source) -> Iterator[Hit]:
                 yield _hit(source, node, source.code(node).strip())
     for binding in source.analysis.bindings:
         t, assigned = binding.target, binding.value
-        if binding.kind is not Kind.ASSIGN or assigned is None:
+        if binding.kind is not dataflow.Kind.ASSIGN or assigned is None:
             continue
         if (isinstance(t, cst.Attribute) and t.attr.value == "verify"
-                and _is_off(assigned) and client_is_credentialed(source, t.value)):
+                and _is_off(assigned) and credentials.client_is_credentialed(source, t.value)):
             yield _hit(source, binding.statement, source.code(t) + " = False")
         if (any_credentials and isinstance(t, cst.Attribute)
                 and t.attr.value == "_create_default_https_context"
@@ -240,12 +236,12 @@ def _may_turn_off(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    imports = import_table(source)
+    imports = syntax_flow.import_table(source)
     for node in source.syntax_of(ast.Call, ast.Assign):
         if isinstance(node, ast.Call):
             if any(k.arg in _OFF_FLAGS and _may_be_off(k.value) for k in node.keywords):
                 return True
-            if not qualified(node.func, imports).isdisjoint(_UNVERIFIED_FACTORIES):
+            if not syntax_flow.qualified(node.func, imports).isdisjoint(_UNVERIFIED_FACTORIES):
                 return True
         elif isinstance(node, ast.Assign) and any(
                 _turns_off(target, node.value) for target in node.targets):
@@ -268,8 +264,8 @@ def _may_be_off(node: ast.expr) -> bool:
     ``"none"``, ``"NONE"`` or a name ending in ``CERT_NONE``."""
     if isinstance(node, ast.Constant):
         return node.value is False or (isinstance(node.value, int) and node.value == 0) \
-            or ast_string_value(node) in ("CERT_NONE", "none", "NONE")
-    return (dotted(node) or "").endswith("CERT_NONE")
+            or syntax_flow.string_value(node) in ("CERT_NONE", "none", "NONE")
+    return (syntax_flow.dotted(node) or "").endswith("CERT_NONE")
 
 
 # --- shell and config files -----------------------------------------------------------------
@@ -280,9 +276,9 @@ _COMMAND = lazy_regex(r"(?<![\w.-])(curl|wget|http|https|xh)(?=\s)")
 
 
 def _detect_commands(source: Source) -> Iterator[Hit]:
-    for logical in logical_lines(source):
+    for logical in config_text.logical_lines(source):
         text = logical.text
-        if is_comment(text, source.kind):
+        if config_text.is_comment(text, source.kind):
             continue
         command = _COMMAND.search(text)
         if command is None or not command_carries_credentials(text):
@@ -317,7 +313,7 @@ def _detect_config_keys(source: Source) -> Iterator[Hit]:
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(source.lines, start=1):
         match = _CONFIG_OFF.match(line)
-        if match is None or is_comment(line, source.kind):
+        if match is None or config_text.is_comment(line, source.kind):
             continue
         key, value = match.group(1).lower(), match.group(2).lower()
         skip_style = any(w in key for w in _SKIP_WORDS)

@@ -7,12 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.config_text import is_comment
-from tokenward.analysis.credentials import dict_items, is_http_call
 from tokenward.analysis.providers import key_required_in_query
-from tokenward.analysis.python import keyword, last_name, string_value
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import syntax_flow
 from tokenward.analysis.vocabulary import (
     carries_credential,
     has_secret_word,
@@ -26,8 +22,15 @@ from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import config_text, credentials, python, syntax_flow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    credentials = lazy_module("tokenward.analysis.credentials")
+    python = lazy_module("tokenward.analysis.python")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 # One-time links are designed to carry their token in the URL.
 _ONE_TIME_LINK = lazy_regex(
@@ -79,7 +82,7 @@ def _may_put_in_query(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    flow = syntax_flow(source)
+    flow = syntax_flow.syntax_flow(source)
     if flow is None:
         return True
     for node in source.syntax_of(ast.Constant, ast.Call):
@@ -123,7 +126,7 @@ def _fstring_hits(source: Source, fstring: cst.FormattedString) -> Iterator[Hit]
 
 def _template_hit(source: Source, string: cst.SimpleString) -> Hit | None:
     """A query template filled in later: by ``.format``, ``%`` or ``+``."""
-    text = string_value(string)
+    text = python.string_value(string)
     if text is None or "=" not in text or _ONE_TIME_LINK.search(text.split("?", 1)[0]):
         return None
     assert source.index is not None
@@ -166,9 +169,9 @@ def _template_argument(source: Source, string: cst.SimpleString) -> cst.BaseExpr
 
 
 def _credential_param(source: Source, param: str, value: cst.BaseExpression | None) -> bool:
-    if value is not None and string_value(value) is not None:
+    if value is not None and python.string_value(value) is not None:
         return False  # a literal: a hard-coded value is TW1xx's business
-    if names_harmless_token(last_name(value) if value is not None else None):
+    if names_harmless_token(python.last_name(value) if value is not None else None):
         return False
     carries = url_param_credential(param.lower())
     if carries == "if_secret" and value is not None:
@@ -177,14 +180,14 @@ def _credential_param(source: Source, param: str, value: cst.BaseExpression | No
 
 
 def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
-    name = last_name(value) or ""
+    name = python.last_name(value) or ""
     if carries_credential(name) or url_param_credential(name.lower()) is not None:
         return True
     resolved = source.analysis.resolve(value)
     if isinstance(resolved, cst.Subscript | cst.Call):
-        key = last_name(resolved) if isinstance(resolved, cst.Subscript) else None
+        key = python.last_name(resolved) if isinstance(resolved, cst.Subscript) else None
         if isinstance(resolved, cst.Call) and resolved.args:
-            key = string_value(resolved.args[0].value)
+            key = python.string_value(resolved.args[0].value)
         return has_secret_word(key)
     return False
 
@@ -192,12 +195,12 @@ def _secretish_value(source: Source, value: cst.BaseExpression) -> bool:
 def _params_hits(source: Source, call: cst.Call) -> Iterator[Hit]:
     """``requests.get(url, params={"api_key": key})``: params always go into the URL,
     whatever the method."""
-    arg = keyword(call, "params")
-    if arg is None or not is_http_call(source, call):
+    arg = python.keyword(call, "params")
+    if arg is None or not credentials.is_http_call(source, call):
         return
-    url = string_value(call.args[0].value) if call.args and call.args[0].keyword is None \
+    url = python.string_value(call.args[0].value) if call.args and call.args[0].keyword is None \
         else None
-    for key, key_node, value in dict_items(source, arg.value):
+    for key, key_node, value in credentials.dict_items(source, arg.value):
         if key_required_in_query(url or "", key):
             continue
         if _credential_param(source, key, value):
@@ -216,7 +219,7 @@ _VARIABLE = lazy_regex(r"""^\$\{\{\s*[\w.]+\s*\}\}|^\$\{?\w+\}?""")
 
 def _detect_config(source: Source) -> Iterator[Hit]:
     for number, line in enumerate(source.lines, start=1):
-        if "://" not in line or is_comment(line, source.kind):
+        if "://" not in line or config_text.is_comment(line, source.kind):
             continue
         for match in _CONFIG_URL.finditer(line):
             param, value = match.group(1).lower(), match.group(2)

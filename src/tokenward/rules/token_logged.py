@@ -7,24 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.config_text import is_comment, logical_lines
-from tokenward.analysis.credentials import (
-    has_credential_items,
-    is_credential_exchange,
-    returned_dict,
-)
-from tokenward.analysis.flow import Analysis, Kind
 from tokenward.analysis.literals import matches_from
-from tokenward.analysis.python import (
-    call_name,
-    dotted_name,
-    last_name,
-    string_value,
-)
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.syntax_flow import SyntaxFlow, last_identifier, syntax_flow
-from tokenward.analysis.syntax_flow import last_name as ast_last_name
-from tokenward.analysis.syntax_flow import string_value as ast_string_value
 from tokenward.analysis.vocabulary import (
     carries_credential,
     described_as_credential,
@@ -44,8 +28,17 @@ from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import config_text, credentials, python, syntax_flow
+    from tokenward.analysis import flow as dataflow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    credentials = lazy_module("tokenward.analysis.credentials")
+    dataflow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
                           "critical", "fatal", "log", "msg", "trace", "success"})
@@ -107,7 +100,7 @@ def _detect(source: Source) -> Iterator[Hit]:
                 continue  # handed to the handler as an attribute, not in the message
             found = _sensitive(source, arg.value, text_tokens)
             if found is not None:
-                name = dotted_name(exc.func) or "exception"
+                name = python.dotted_name(exc.func) or "exception"
                 yield Hit(span=source.span(exc), target=_describe(source, found),
                           detail=f"an exception message ({name})", code=source.code(exc))
                 break
@@ -120,9 +113,9 @@ def _uses_text_library(source: Source) -> bool:
 
 def _sink(source: Source, call: cst.Call) -> str | None:
     """What the call writes to, or None when it is not a log/print/warn call."""
-    name = call_name(source, call) or ""
+    name = python.call_name(source, call) or ""
     if name in _PRINTERS:
-        return f"output ({dotted_name(call.func)})"
+        return f"output ({python.dotted_name(call.func)})"
     func = call.func
     if not isinstance(func, cst.Attribute):
         return None
@@ -133,19 +126,19 @@ def _sink(source: Source, call: cst.Call) -> str | None:
         return None if tracer is None else f"output (the connection's trace callback, {tracer})"
     if method in _LOG_METHODS:
         if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
-            inner = call_name(source, receiver) or ""
+            inner = python.call_name(source, receiver) or ""
             if "log" in inner.lower():
                 return f"a log ({method})"
             return None
         full = source.analysis.qualified(receiver) or ""
-        last = (last_name(receiver) or "").lower()
+        last = (python.last_name(receiver) or "").lower()
         if "log" in last or full.startswith(_LOGGING_MODULES) \
                 or _assigned_logger(source, receiver):
-            return f"a log ({dotted_name(func) or method})"
+            return f"a log ({python.dotted_name(func) or method})"
     if method in _CONSOLE_METHODS:
-        last = (last_name(receiver) or "").lower()
+        last = (python.last_name(receiver) or "").lower()
         if last in _CONSOLES:
-            return f"output ({dotted_name(func) or method})"
+            return f"output ({python.dotted_name(func) or method})"
     return None
 
 
@@ -156,7 +149,7 @@ def _query_tracer(source: Source, call: cst.Call) -> str | None:
     scope, order = analysis.function(call), analysis.index.order(call)
     for setter in analysis.calls_named("set_trace_callback"):
         tracer = setter.args[0].value if setter.args else None
-        name = dotted_name(tracer) or ""
+        name = python.dotted_name(tracer) or ""
         if analysis.function(setter) is scope and analysis.index.order(setter) < order and (
                 name in _PRINTERS or name.rpartition(".")[2] in _LOG_METHODS):
             return name
@@ -170,7 +163,7 @@ def _assigned_logger(source: Source, receiver: cst.BaseExpression) -> bool:
     value = source.analysis.resolve(receiver)
     if not isinstance(value, cst.Call):
         return False
-    name = (call_name(source, value) or "").lower()
+    name = (python.call_name(source, value) or "").lower()
     return "getlogger" in name or "get_logger" in name or name.endswith("logger")
 
 
@@ -193,7 +186,7 @@ def _is_constant(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.List | cst.Tuple):
         return all(isinstance(e, cst.Element) and _is_constant(e.value) for e in node.elements)
     if isinstance(node, cst.Call):
-        return function_translates(dotted_name(node.func) or "") \
+        return function_translates(python.dotted_name(node.func) or "") \
             and all(_is_constant(a.value) for a in node.args)
     return isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString) \
         or (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
@@ -221,7 +214,7 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
         return node if _secret_variable(source, node, text_tokens, depth) else None
     if isinstance(node, cst.Attribute):
         name = node.attr.value
-        if name == "headers" and (last_name(node.value) or "") in ("request", "req"):
+        if name == "headers" and (python.last_name(node.value) or "") in ("request", "req"):
             return node
         if carries_credential(name) and not (text_tokens and names_bare_token(name)):
             return node
@@ -229,9 +222,9 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
     if isinstance(node, cst.Subscript):
         if _is_short_slice(node):
             return None
-        key = last_name(node)
+        key = python.last_name(node)
         if key is not None and isinstance(node.slice[0].slice, cst.Index) and \
-                string_value(node.slice[0].slice.value) is not None:
+                python.string_value(node.slice[0].slice.value) is not None:
             return node if is_credential_key(key) else None
         return None
     if isinstance(node, cst.Call):
@@ -265,7 +258,7 @@ def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
         for item in node.elements:
             if not isinstance(item, cst.DictElement):
                 continue
-            key = string_value(item.key)
+            key = python.string_value(item.key)
             if is_credential_key(key) and not _is_constant(item.value) \
                     and not _is_harmless(item.value):
                 return item
@@ -287,12 +280,12 @@ def _is_harmless(node: cst.BaseExpression) -> bool:
     """A value that shows nothing of the secret: a comparison, a slice, a length..."""
     return isinstance(node, cst.Comparison | cst.UnaryOperation) or (
         isinstance(node, cst.Subscript) and _is_short_slice(node)) or (
-        isinstance(node, cst.Call) and dotted_name(node.func) not in (None, "str", "repr")
+        isinstance(node, cst.Call) and python.dotted_name(node.func) not in (None, "str", "repr")
         and not _is_pass_call(node))
 
 
 def _is_pass_call(call: cst.Call) -> bool:
-    name = dotted_name(call.func) or ""
+    name = python.dotted_name(call.func) or ""
     if name in _PASS_THROUGH:
         return True
     return isinstance(call.func, cst.Attribute) and call.func.attr.value in _PASS_METHODS
@@ -302,12 +295,12 @@ def _sensitive_call(source: Source, call: cst.Call,
                     recurse: Callable[[cst.BaseExpression], cst.CSTNode | None]
                     ) -> cst.CSTNode | None:
     func = call.func
-    name = call_name(source, call) or ""
+    name = python.call_name(source, call) or ""
     if isinstance(func, cst.Attribute):
         method = func.attr.value
         # headers.get("Authorization"), os.getenv("API_TOKEN"), data.pop("access_token")
         if method in _KEYED_LOOKUPS and call.args:
-            key = string_value(call.args[0].value)
+            key = python.string_value(call.args[0].value)
             if key is not None:
                 return call if is_credential_key(key) else None
         if method == "get_secret_value":
@@ -323,10 +316,10 @@ def _sensitive_call(source: Source, call: cst.Call,
                         return found
             return None
     if name in _ENVIRONMENT_LOOKUPS and call.args:
-        key = string_value(call.args[0].value)
+        key = python.string_value(call.args[0].value)
         return call if key is not None and is_credential_key(key) else None
-    if isinstance(func, cst.Name) and returned_dict(source, call) is not None \
-            and has_credential_items(source, call):
+    if isinstance(func, cst.Name) and credentials.returned_dict(source, call) is not None \
+            and credentials.has_credential_items(source, call):
         return call  # _headers() returning {"Authorization": ...}
     if function_builds_url(name):
         for arg in call.args:
@@ -375,13 +368,13 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
         return False
     # headers = {"Authorization": ...}; log.debug("sending %s", headers)
     if isinstance(value, cst.Dict):
-        return has_credential_items(source, value)
+        return credentials.has_credential_items(source, value)
     # tokens = resp.json() at a token endpoint: the whole token response; content =
     # r.text of a login that sent the password: the session or token it grants
     if has_token_word(name) and isinstance(value, cst.Call) \
             and isinstance(value.func, cst.Attribute) and value.func.attr.value == "json":
         return True
-    if is_credential_exchange(source, value):
+    if credentials.is_credential_exchange(source, value):
         return True
     # url = f"...?token={token}"; link = url_for(..., token=token); access = str(t.access_token)
     if isinstance(value, cst.FormattedString | cst.BinaryOperation | cst.Call | cst.Subscript
@@ -418,12 +411,12 @@ def _used_as_object(source: Source, node: cst.Name) -> bool:
     verdict = _attributes_read(analysis, analysis.loads(analysis.scope(node), node.value))
     if verdict is None:
         bound = analysis.binding_at(node)
-        if bound is not None and bound.kind is Kind.PARAMETER:
+        if bound is not None and bound.kind is dataflow.Kind.PARAMETER:
             verdict = _attributes_read(analysis, analysis.loads_named(node.value))
     return bool(verdict)
 
 
-def _attributes_read(analysis: Analysis, loads: Iterable[cst.Name]) -> bool | None:
+def _attributes_read(analysis: dataflow.Analysis, loads: Iterable[cst.Name]) -> bool | None:
     """True when an attribute no string has is read from these names (an object); False
     when a credential attribute is, or only string methods are; None when no attribute
     is read at all."""
@@ -444,13 +437,13 @@ def _bound_to_harmless(source: Source, node: cst.Name) -> bool:
     ``token = self.id``: what is logged is an object's public id."""
     binding = source.analysis.source_binding(node)
     if binding is not None and isinstance(binding.value, cst.Name | cst.Attribute) \
-            and names_identifier(last_name(binding.value)):
+            and names_identifier(python.last_name(binding.value)):
         return True
     value = source.analysis.resolve(node)
     if value is node:
         return False
     if isinstance(value, cst.Call):
-        return function_redacts(last_name(value.func) or "")
+        return function_redacts(python.last_name(value.func) or "")
     if isinstance(value, cst.Subscript):
         return _is_short_slice(value)
     if isinstance(value, cst.BinaryOperation) and isinstance(value.left, cst.Subscript):
@@ -475,7 +468,7 @@ def _may_write_credential(source: Source) -> bool:
 
 
 def _screen(source: Source) -> bool:
-    flow = syntax_flow(source)
+    flow = syntax_flow.syntax_flow(source)
     if flow is None:
         return True
     messages = _Messages(source, flow)
@@ -501,15 +494,16 @@ class _Messages:
     """The loosened ``_sink`` and ``_sensitive`` over one file's :class:`SyntaxFlow`."""
 
     source: Source
-    flow: SyntaxFlow
+    flow: syntax_flow.SyntaxFlow
     _following: set[str] = field(default_factory=set)
     _steps: int = 0
 
     def __post_init__(self) -> None:
         calls = self.source.syntax_of(ast.Call)
         # ``_query_tracer``: a connection that writes its statements out, anywhere.
-        self.tracer = any(isinstance(c.func, ast.Attribute | ast.Name)
-                          and last_identifier(c.func) == "set_trace_callback" for c in calls)
+        self.tracer = any(
+            isinstance(c.func, ast.Attribute | ast.Name)
+            and syntax_flow.last_identifier(c.func) == "set_trace_callback" for c in calls)
         # ``is_credential_exchange``: some call sends a credential in its body.
         self.exchange = any(k.arg in ("data", "json") and any(
             is_credential_key(key) for key in self.flow.dict_keys(k.value))
@@ -527,12 +521,12 @@ class _Messages:
         if method in _LOG_METHODS and self._may_be_logger(receiver):
             return True
         return method in _CONSOLE_METHODS \
-            and (ast_last_name(receiver) or "").lower() in _CONSOLES
+            and (syntax_flow.last_name(receiver) or "").lower() in _CONSOLES
 
     def _may_be_logger(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Call):
             return any("log" in n.lower() for n in self.flow.qualified(receiver.func))
-        if "log" in (ast_last_name(receiver) or "").lower() or any(
+        if "log" in (syntax_flow.last_name(receiver) or "").lower() or any(
                 n.startswith(_LOGGING_MODULES)
                 for n in self.flow.qualified(receiver)):
             return True
@@ -564,9 +558,9 @@ class _Messages:
             return self._bound_exposes(node)
         if isinstance(node, ast.Attribute):
             return carries_credential(node.attr) or (
-                node.attr == "headers" and ast_last_name(node.value) in ("request", "req"))
+                node.attr == "headers" and syntax_flow.last_name(node.value) in ("request", "req"))
         if isinstance(node, ast.Subscript):
-            return is_credential_key(ast_string_value(node.slice))
+            return is_credential_key(syntax_flow.string_value(node.slice))
         if isinstance(node, ast.Call):
             return self._call_exposes(node)
         if isinstance(node, ast.JoinedStr):
@@ -820,7 +814,7 @@ def _operands(node: ast.expr) -> list[ast.expr]:
 
 def _dict_exposes(node: ast.Dict) -> bool:
     """A credential key whose value is not fixed text (redactions are not looked at)."""
-    return any(key is not None and is_credential_key(ast_string_value(key))
+    return any(key is not None and is_credential_key(syntax_flow.string_value(key))
                and not _may_be_constant(value) for key, value in zip(node.keys, node.values,
                                                                      strict=True))
 
@@ -847,7 +841,7 @@ def _first_argument_string(call: ast.Call) -> str | None:
         *(((a.lineno, a.col_offset), a.value if isinstance(a, ast.Starred) else a)
           for a in call.args),
         *(((k.lineno, k.col_offset), k.value) for k in call.keywords)]
-    return ast_string_value(min(given, key=lambda pair: pair[0])[1]) if given else None
+    return syntax_flow.string_value(min(given, key=lambda pair: pair[0])[1]) if given else None
 
 
 # --- echo/printf in shell scripts, Dockerfiles and CI YAML ----------------------------------
@@ -861,11 +855,11 @@ _REDIRECT_TO_FILE = lazy_regex(r"(?<![0-9&])>{1,2}\s*(?!&)")
 
 
 def _detect_shell(source: Source) -> Iterator[Hit]:
-    for logical in logical_lines(source):
+    for logical in config_text.logical_lines(source):
         text = logical.text
         if "echo" not in text and "printf" not in text:
             continue
-        if is_comment(text, source.kind) or "::add-mask::" in text:
+        if config_text.is_comment(text, source.kind) or "::add-mask::" in text:
             continue
         position = 0
         pieces = _SEGMENT_SPLIT.split(text)

@@ -7,29 +7,25 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.flow import Kind
-from tokenward.analysis.python import (
-    argument,
-    call_name,
-    dotted_name,
-    keyword,
-    last_name,
-    positional,
-    subtree,
-)
 from tokenward.analysis.source import Source, breadth_first
-from tokenward.analysis.stores import key_interpolates_generated, key_names_purpose, key_prefix
-from tokenward.analysis.syntax_flow import positional as ast_positional
-from tokenward.analysis.syntax_flow import syntax_flow
-from tokenward.analysis.token_flow import literal_text
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import flow as dataflow
+    from tokenward.analysis import python, syntax_flow, token_flow
+    from tokenward.analysis import stores as store_facts
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    dataflow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
+    store_facts = lazy_module("tokenward.analysis.stores")
+    syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
+    token_flow = lazy_module("tokenward.analysis.token_flow")
 
 # Redis writes that can carry a TTL argument, and those that never can (they need EXPIRE).
 _TTL_KEYWORDS = ("ex", "px", "exat", "pxat", "keepttl")
@@ -52,7 +48,7 @@ def _receivers(source: Source, factory: Callable[[str, cst.Call], bool]) -> froz
     found: set[str] = set()
     for binding in source.analysis.bindings:
         value = binding.value
-        if binding.kind is Kind.ASSIGN and isinstance(value, cst.Call) and isinstance(
+        if binding.kind is dataflow.Kind.ASSIGN and isinstance(value, cst.Call) and isinstance(
                 binding.target, cst.Name | cst.Attribute) and factory(
                 source.analysis.qualified(value.func) or "", value):
             found.add(binding.name)
@@ -72,11 +68,12 @@ def _is_redis_factory(name: str, call: cst.Call) -> bool:
 def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
     """pymemcache ``set(key, value, expire=0)`` and python-memcached ``set(key, value,
     time=0)``: 0, the default, means never."""
-    ttl = keyword(call, "expire") or keyword(call, "time") or positional(call, 2)
+    ttl = (python.keyword(call, "expire") or python.keyword(call, "time")
+           or python.positional(call, 2))
     if ttl is not None and not (isinstance(ttl.value, cst.Integer) and ttl.value.value == "0"):
         return None
-    key_arg = argument(call, 0, "key")
-    value_arg = argument(call, 1, "value")
+    key_arg = python.argument(call, 0, "key")
+    value_arg = python.argument(call, 1, "value")
     if key_arg is None or not (_tokenish(key_arg.value) or (
             value_arg is not None and _tokenish_value(value_arg.value))):
         return None
@@ -87,19 +84,20 @@ def _memcache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
 
 def _is_redis(receiver: cst.BaseExpression, bound: frozenset[str], source: Source,
               key: cst.BaseExpression | None) -> bool:
-    dotted = dotted_name(receiver)
+    dotted = python.dotted_name(receiver)
     if dotted in bound:
         return True
-    if key is not None and _imported_store(source, receiver) and key_prefix(source, key):
+    if key is not None and _imported_store(source, receiver) \
+            and store_facts.key_prefix(source, key):
         # A client bound in another module, written with a Redis-style key: only the key
         # can say the record is a token, by what is interpolated in it or its purpose (a
         # "webhook:{id}" record keeping a signing secret is configuration, not a token).
-        return _tokenish(key, text=False) or key_names_purpose(source, key) or \
-            key_interpolates_generated(source, key)
+        return _tokenish(key, text=False) or store_facts.key_names_purpose(source, key) or \
+            store_facts.key_interpolates_generated(source, key)
     if isinstance(receiver, cst.Call):  # redis.Redis().set(...), get_redis().set(...)
-        name = call_name(source, receiver) or last_name(receiver.func) or ""
+        name = python.call_name(source, receiver) or python.last_name(receiver.func) or ""
         return name.startswith(_REDIS_FACTORIES) or "redis" in name.lower()
-    last = (last_name(receiver) or "").lower()
+    last = (python.last_name(receiver) or "").lower()
     return "redis" in last or (last in {"pipe", "pipeline"} and bool(bound))
 
 
@@ -110,14 +108,14 @@ def _imported_store(source: Source, receiver: cst.BaseExpression) -> bool:
     if not isinstance(receiver, cst.Name) or "cache" in receiver.value.lower():
         return False
     binding = source.analysis.binding_at(receiver)
-    return binding is not None and binding.kind is Kind.IMPORT
+    return binding is not None and binding.kind is dataflow.Kind.IMPORT
 
 
 def _token_key(source: Source, key: cst.BaseExpression) -> bool:
     """A key that names a token record: by its names, its namespace, or a value just
     generated in it."""
-    return _tokenish(key) or key_names_purpose(source, key) or key_interpolates_generated(
-        source, key)
+    return (_tokenish(key) or store_facts.key_names_purpose(source, key)
+            or store_facts.key_interpolates_generated(source, key))
 
 
 def _tokenish(node: cst.BaseExpression | None, *, text: bool = True) -> bool:
@@ -125,14 +123,14 @@ def _tokenish(node: cst.BaseExpression | None, *, text: bool = True) -> bool:
     it."""
     if node is None:
         return False
-    literal = literal_text(node) if text else None
+    literal = token_flow.literal_text(node) if text else None
     if literal is not None and key_text_is_token(literal):
         return True
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, cst.Name | cst.Attribute):
-            name = last_name(current)
+            name = python.last_name(current)
             if name and names_token(name):
                 return True
             if isinstance(current, cst.Attribute):
@@ -164,15 +162,15 @@ def _expired_later(source: Source, call: cst.Call, key: cst.BaseExpression,
 
 def _redis_hits(source: Source, call: cst.Call, method: str,
                 expires: list[cst.Call]) -> Hit | None:
-    key_arg = argument(call, 0, "name")
+    key_arg = python.argument(call, 0, "name")
     if key_arg is None:
         return None
     if method in _WRITES_WITH_TTL:
-        ttls = [arg for arg in (keyword(call, k) for k in _TTL_KEYWORDS) if arg is not None]
+        ttls = [arg for arg in (python.keyword(call, k) for k in _TTL_KEYWORDS) if arg is not None]
         if ttls:
             if not all(isinstance(t.value, cst.Name) and t.value.value == "None" for t in ttls):
                 return None
-        elif positional(call, 2) is not None:
+        elif python.positional(call, 2) is not None:
             return None
     value_nodes = [a.value for a in call.args[1:]]
     keys = [key_arg.value]
@@ -199,7 +197,7 @@ def _mapping_keys(mapping: cst.BaseExpression) -> list[cst.BaseExpression]:
 
 def _tokenish_value(node: cst.BaseExpression) -> bool:
     """A value that is a token: ``token``, ``user.api_key``, ``{"refresh_token": ...}``."""
-    name = last_name(node)
+    name = python.last_name(node)
     if name is not None and names_token(name):
         return True
     return isinstance(node, cst.Dict) and any(
@@ -214,7 +212,7 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
     # A Flask app's cache is flask-caching's even when bound in another module
     # (``from .extensions import cache``): 0 is its "never".
     flask_caching = any(n.startswith(("flask_caching", "flask")) for n in table) and not django
-    timeout = argument(call, 2, "timeout")
+    timeout = python.argument(call, 2, "timeout")
     if timeout is None:
         return None
     value = timeout.value
@@ -222,8 +220,8 @@ def _cache_hit(source: Source, call: cst.Call, method: str) -> Hit | None:
         flask_caching and isinstance(value, cst.Integer) and value.value == "0")
     if not forever:
         return None
-    key_arg = argument(call, 0, "key")
-    value_arg = argument(call, 1, "value")
+    key_arg = python.argument(call, 0, "key")
+    value_arg = python.argument(call, 1, "value")
     if key_arg is None or not (_token_key(source, key_arg.value) or (
             value_arg is not None and _tokenish_value(value_arg.value))):
         return None
@@ -241,19 +239,20 @@ def _module_stores(source: Source) -> frozenset[str]:
     removes an entry from: what is put in them stays for the process's life."""
     assert source.index is not None
     empty = {b.name for b in source.analysis.bindings
-             if b.kind in (Kind.ASSIGN, Kind.ANNOTATED) and isinstance(b.target, cst.Name)
+             if b.kind in (dataflow.Kind.ASSIGN, dataflow.Kind.ANNOTATED)
+             and isinstance(b.target, cst.Name)
              and source.analysis.function(b.statement) is None and _empty_dict(b.value)}
-    removed = {dotted_name(target.value) for delete in source.index.of(cst.Del)
-               for target in subtree(delete.target, limit=50)
+    removed = {python.dotted_name(target.value) for delete in source.index.of(cst.Del)
+               for target in python.subtree(delete.target, limit=50)
                if isinstance(target, cst.Subscript)}
-    removed |= {dotted_name(call.func.value) for call in source.index.of(cst.Call)
+    removed |= {python.dotted_name(call.func.value) for call in source.index.of(cst.Call)
                 if isinstance(call.func, cst.Attribute) and call.func.attr.value in _REMOVALS}
     return frozenset(empty - removed)
 
 
 def _empty_dict(value: cst.BaseExpression | None) -> bool:
     return (isinstance(value, cst.Dict) and not value.elements) or (
-        isinstance(value, cst.Call) and last_name(value.func) in {"dict", "OrderedDict"}
+        isinstance(value, cst.Call) and python.last_name(value.func) in {"dict", "OrderedDict"}
         and not value.args)
 
 
@@ -280,7 +279,7 @@ def _in_process(source: Source) -> Iterator[Hit]:
 
 def _first_key(call: cst.Call) -> cst.BaseExpression | None:
     """The key a write names (``mset``: the first key of its mapping)."""
-    first = argument(call, 0, "name")
+    first = python.argument(call, 0, "name")
     if first is None:
         return None
     keys = _mapping_keys(first.value)
@@ -298,7 +297,7 @@ def _detect(source: Source) -> Iterator[Hit]:
         if not isinstance(func, cst.Attribute):
             continue
         method = func.attr.value
-        if dotted_name(func.value) in memcaches:
+        if python.dotted_name(func.value) in memcaches:
             if method not in _MEMCACHE_WRITES:
                 continue
             hit = _memcache_hit(source, call, method)
@@ -306,7 +305,7 @@ def _detect(source: Source) -> Iterator[Hit]:
                 func.value, bound, source, _first_key(call)):
             hit = _redis_hits(source, call, method, expires)
         elif method in _CACHE_WRITES and "cache" in (
-                last_name(func.value) or "").lower():
+                python.last_name(func.value) or "").lower():
             hit = _cache_hit(source, call, method)
         else:
             continue
@@ -380,7 +379,7 @@ class _TokenKeys:
             return False
         if names_token(node.id if isinstance(node, ast.Name) else node.attr):
             return True
-        flow = syntax_flow(self._source)
+        flow = syntax_flow.syntax_flow(self._source)
         return flow is None or any(isinstance(value, _BUILT) for value in flow.reachable(node))
 
 
@@ -392,7 +391,7 @@ _BUILT = (ast.JoinedStr, ast.BinOp, ast.Call)
 def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
     method = func.attr
     receiver = func.value
-    plain = ast_positional(call)
+    plain = syntax_flow.positional(call)
     keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
     if memcache and method in _MEMCACHE_WRITES:
         ttl = keywords.get("expire") or keywords.get("time") or (

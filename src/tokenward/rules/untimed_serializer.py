@@ -5,28 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.bound_names import may_call
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.flow import Kind
-from tokenward.analysis.python import (
-    argument,
-    call_name,
-    dotted_name,
-    keyword,
-    last_name,
-    positional,
-    string_value,
-)
 from tokenward.analysis.source import Source
-from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import names_auth_purpose, names_opt_out, names_token
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import bound_names, python, token_flow
+    from tokenward.analysis import flow as dataflow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    bound_names = lazy_module("tokenward.analysis.bound_names")
+    dataflow = lazy_module("tokenward.analysis.flow")
+    python = lazy_module("tokenward.analysis.python")
+    token_flow = lazy_module("tokenward.analysis.token_flow")
 
 UNTIMED = frozenset({
     "itsdangerous.URLSafeSerializer", "itsdangerous.Serializer", "itsdangerous.Signer",
@@ -43,7 +39,6 @@ _TIMED_READS = frozenset({"loads", "unsign", "loads_unsafe"})
 DJANGO_LOADS = "django.core.signing.loads"
 
 
-_ASSIGNED = frozenset({Kind.ASSIGN, Kind.ANNOTATED})
 
 
 class _Bindings:
@@ -55,39 +50,40 @@ class _Bindings:
         self.factories: dict[str, str] = {}  # function name -> kind
         bindings = source.analysis.bindings
         for ret in bindings:
-            kind = self.kind(ret.value) if ret.kind is Kind.RETURN else None
+            kind = self.kind(ret.value) if ret.kind is dataflow.Kind.RETURN else None
             if kind:
                 self.factories[ret.name] = kind
         for assign in bindings:
-            kind = self.kind(assign.value) if assign.kind in _ASSIGNED else None
+            assigned = assign.kind in (dataflow.Kind.ASSIGN, dataflow.Kind.ANNOTATED)
+            kind = self.kind(assign.value) if assigned else None
             if kind and isinstance(assign.target, cst.Name | cst.Attribute):
                 self.kind_of[assign.name] = kind
 
     def kind(self, node: cst.BaseExpression | None) -> str | None:
         if isinstance(node, cst.Call):
-            name = call_name(self.source, node) or ""
+            name = python.call_name(self.source, node) or ""
             if name in TIMED:
                 return "timed"
             if name in UNTIMED:
                 return "untimed"
-            callee = last_name(node.func) or ""
+            callee = python.last_name(node.func) or ""
             if callee in self.factories and isinstance(node.func, cst.Name | cst.Attribute):
                 return self.factories[callee]
             return None
-        dotted = dotted_name(node) if node is not None else None
+        dotted = python.dotted_name(node) if node is not None else None
         return self.kind_of.get(dotted) if dotted else None
 
 
 def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
     assert source.index is not None
-    salt = argument(ctor, 1, "salt")
-    if salt is not None and names_auth_purpose(string_value(salt.value)):
+    salt = python.argument(ctor, 1, "salt")
+    if salt is not None and names_auth_purpose(python.string_value(salt.value)):
         return True
     parent = source.index.parent(ctor)
     names: set[str] = set()
     if isinstance(parent, cst.Assign):
         for target in parent.targets:
-            name = dotted_name(target.target)
+            name = python.dotted_name(target.target)
             if name:
                 names.add(name)
     func = source.analysis.function(ctor)
@@ -101,15 +97,15 @@ def _untimed_used_for_auth(source: Source, ctor: cst.Call) -> bool:
                 "dumps", "loads", "sign", "unsign"}:
             continue
         receiver = method.value
-        if receiver is not ctor and dotted_name(receiver) not in names:
+        if receiver is not ctor and python.dotted_name(receiver) not in names:
             continue
         where = source.analysis.function(call)
         if where is not None and names_auth_purpose(where.name.value):
             return True
-        if method.attr.value in {"dumps", "sign"} and token_use(source, call):
+        if method.attr.value in {"dumps", "sign"} and token_flow.token_use(source, call):
             return True
-        salt = keyword(call, "salt")
-        if salt is not None and names_auth_purpose(string_value(salt.value)):
+        salt = python.keyword(call, "salt")
+        if salt is not None and names_auth_purpose(python.string_value(salt.value)):
             return True
     return False
 
@@ -120,11 +116,11 @@ def _detect(source: Source) -> Iterator[Hit]:
     binds = _Bindings(source)
     yield from _untimed_hits(source)
     for call in source.index.of(cst.Call):
-        name = call_name(source, call) or ""
+        name = python.call_name(source, call) or ""
         if name in UNTIMED:
             continue
         if name == DJANGO_LOADS:
-            if keyword(call, "max_age") is None and _django_auth(source, call):
+            if python.keyword(call, "max_age") is None and _django_auth(source, call):
                 yield Hit(span=source.span(call), target="signing.loads",
                           detail="called without max_age", code=source.code(call),
                           fixable=False)
@@ -148,7 +144,7 @@ _SCREENED_CALLS = UNTIMED | TIMED | {DJANGO_LOADS}
 
 def _may_sign(source: Source) -> bool:
     """The screen (``ast``): the file calls one of ``_SCREENED_CALLS``."""
-    return may_call(source, _SCREENED_CALLS)
+    return bound_names.may_call(source, _SCREENED_CALLS)
 
 
 def _untimed_hits(source: Source) -> Iterator[Hit]:
@@ -164,7 +160,7 @@ def _untimed_hits(source: Source) -> Iterator[Hit]:
     minted: list[tuple[cst.Call, str]] = []
     read_salts: set[str | None] = set()
     for ctor in source.index.of(cst.Call):
-        name = call_name(source, ctor) or ""
+        name = python.call_name(source, ctor) or ""
         if name not in UNTIMED or not _untimed_used_for_auth(source, ctor):
             continue
         short = name.rpartition(".")[2]
@@ -213,12 +209,12 @@ def _local_reads(source: Source, ctor: cst.Call, local: str) -> list[cst.Call]:
 
 
 def _salt(ctor: cst.Call) -> str | None:
-    salt = argument(ctor, 1, "salt")
-    return string_value(salt.value) if salt is not None else None
+    salt = python.argument(ctor, 1, "salt")
+    return python.string_value(salt.value) if salt is not None else None
 
 
 def _limits_age(call: cst.Call) -> bool:
-    max_age = keyword(call, "max_age") or positional(call, 1)
+    max_age = python.keyword(call, "max_age") or python.positional(call, 1)
     return max_age is not None and not (isinstance(max_age.value, cst.Name)
                                         and max_age.value.value == "None")
 
@@ -230,7 +226,7 @@ def _aged_elsewhere(source: Source, call: cst.Call) -> bool:
     link does)."""
     assert source.index is not None and isinstance(call.func, cst.Attribute)
     scope = source.analysis.function(call)
-    receiver, value = source.code(call.func.value), argument(call, 0, "s")
+    receiver, value = source.code(call.func.value), python.argument(call, 0, "s")
     if scope is None or value is None:
         return False
     for other in source.index.of(cst.Call):
@@ -240,7 +236,7 @@ def _aged_elsewhere(source: Source, call: cst.Call) -> bool:
                 source.code(func.value) != receiver or \
                 source.analysis.function(other) is not scope:
             continue
-        other_value = argument(other, 0, "s")
+        other_value = python.argument(other, 0, "s")
         if other_value is not None and source.code(other_value.value) == source.code(
                 value.value) and _limits_age(other) and _handles_expiry(source, other):
             return True
@@ -263,13 +259,13 @@ def _handles_expiry(source: Source, call: cst.Call) -> bool:
 
 def _django_auth(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
-    salt = keyword(call, "salt")
-    if salt is not None and names_opt_out(string_value(salt.value)):
+    salt = python.keyword(call, "salt")
+    if salt is not None and names_opt_out(python.string_value(salt.value)):
         return False  # an unsubscribe link: meant to keep working
-    if salt is not None and names_auth_purpose(string_value(salt.value)):
+    if salt is not None and names_auth_purpose(python.string_value(salt.value)):
         return True
-    value = positional(call, 0)
-    if value is not None and names_token(last_name(value.value) or ""):
+    value = python.positional(call, 0)
+    if value is not None and names_token(python.last_name(value.value) or ""):
         return True
     func = source.analysis.function(call)
     return func is not None and names_auth_purpose(func.name.value)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis import structured
-from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules import examples
 from tokenward.rules.base import CONFIG, PYTHON, Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import config_text, structured
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    structured = lazy_module("tokenward.analysis.structured")
 
 # policies=["root"], "policies" = ["root"], token_policies: root, -policy=root
 _POLICIES_ROOT = lazy_regex(
@@ -53,15 +59,15 @@ def _in_text(source: Source) -> Iterator[Hit]:
             if _is_comparison(text, match.start(1)):
                 continue
             seen.add(match.start(1))
-            yield Hit(span=offset_span(text, match.start(1), match.end(1)),
+            yield Hit(span=config_text.offset_span(text, match.start(1), match.end(1)),
                       target="root policy", detail="root", code=match.group(0).strip())
     for pattern in (_PATH_STAR, _JSON_PATH_STAR):
         for match in pattern.finditer(text):
             if _commented(text, match.start()):
                 continue
-            start, end = enclosing_block(text, match.end())
+            start, end = config_text.enclosing_block(text, match.end())
             if _ROOT_CAPS.search(text, start, end):
-                yield Hit(span=offset_span(text, match.start(1), match.end(1)),
+                yield Hit(span=config_text.offset_span(text, match.start(1), match.end(1)),
                           target=f'path "{match.group(1)}" with sudo', detail="path",
                           code=match.group(0))
 
@@ -70,13 +76,13 @@ def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Ite
     """YAML and JSON: policy keys naming root, policies with sudo on every path, and
     command lines held in values (a CI step that runs ``vault token create``)."""
     for node in structured.walk(*documents):
-        if isinstance(node, Mapping):
+        if isinstance(node, structured.Mapping):
             for key, value in node.entries:
                 if key.value in _POLICY_KEYS:
                     yield from _root_policies(source, value)
-                elif key.value == "path" and isinstance(value, Mapping):
+                elif key.value == "path" and isinstance(value, structured.Mapping):
                     yield from _root_paths(source, value)
-        elif isinstance(node, Scalar):
+        elif isinstance(node, structured.Scalar):
             for pattern in (_POLICIES_ROOT, _SHELL_POLICY):
                 for match in pattern.finditer(node.value):
                     yield Hit(span=structured.locate(source, node, match.start(1), match.end(1)),
@@ -92,9 +98,9 @@ def _root_policies(source: Source, value: structured.Node) -> Iterator[Hit]:
                                            _POLICIES_ROOT, "root policy"))
 
 
-def _root_paths(source: Source, paths: Mapping) -> Iterator[Hit]:
+def _root_paths(source: Source, paths: structured.Mapping) -> Iterator[Hit]:
     for path, rules in paths.entries:
-        if path.value not in _EVERY_PATH or not isinstance(rules, Mapping):
+        if path.value not in _EVERY_PATH or not isinstance(rules, structured.Mapping):
             continue
         capabilities = structured.scalars(rules.get("capabilities"))
         if any(c.value in _ROOT_CAPABILITIES for c in capabilities):

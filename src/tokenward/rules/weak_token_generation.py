@@ -6,17 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import reports_only_proven
-from tokenward.analysis.python import in_dead_import_fallback
-from tokenward.analysis.randomness import (
-    derived_timestamps,
-    may_make_weak_value,
-    predictable_encoding,
-    predictable_hash,
-    weak_source,
-)
-from tokenward.analysis.secrets_rewrite import Rewrite, secrets_rewrite
 from tokenward.analysis.source import Source
-from tokenward.analysis.token_flow import token_use
 from tokenward.analysis.vocabulary import (
     function_makes_non_secret,
     function_makes_token,
@@ -27,8 +17,15 @@ from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from tokenward.analysis import python, randomness, secrets_rewrite, token_flow
 else:  # imported on first use: see tokenward.lazy
-    from tokenward.lazy import cst
+    from tokenward.lazy import cst, lazy_module
+
+    python = lazy_module("tokenward.analysis.python")
+    randomness = lazy_module("tokenward.analysis.randomness")
+    secrets_rewrite = lazy_module("tokenward.analysis.secrets_rewrite")
+    token_flow = lazy_module("tokenward.analysis.token_flow")
 
 
 def _in_non_token_function(source: Source, call: cst.Call) -> bool:
@@ -59,27 +56,28 @@ _ENCODED = "an encoding of guessable input"
 def _detect(source: Source) -> Iterator[Hit]:
     # The screen first: no call that can be a weak source, no libcst tree to build.
     if reports_only_proven(source) or not (
-            "module" in source.__dict__ or may_make_weak_value(source)) or source.index is None:
+            "module" in source.__dict__ or randomness.may_make_weak_value(source)) \
+            or source.index is None:
         return
     seen_lines: set[int] = set()
     found: list[tuple[cst.Call, str, str]] = []
     for call in source.index.of(cst.Call):
-        detail = weak_source(source, call)
-        if detail is None and predictable_hash(source, call):
+        detail = randomness.weak_source(source, call)
+        if detail is None and randomness.predictable_hash(source, call):
             detail = _HASHED
-        if detail is None and predictable_encoding(source, call):
+        if detail is None and randomness.predictable_encoding(source, call):
             detail = _ENCODED
         if detail is None:
             continue
-        use = token_use(source, call, time_value=detail == "a timestamp")
+        use = token_flow.token_use(source, call, time_value=detail == "a timestamp")
         if use is None or _in_non_token_function(source, call) \
-                or in_dead_import_fallback(source, call):
+                or python.in_dead_import_fallback(source, call):
             continue
         found.append((call, detail, use))
     # A time hashed or encoded into the token is that derivation's input, not a second
     # mistake: reported once, where the token is made.
     derived = {id(t) for call, detail, _ in found if detail in (_HASHED, _ENCODED)
-               for t in derived_timestamps(source, call)}
+               for t in randomness.derived_timestamps(source, call)}
     by_line: dict[int, list[cst.Call]] = {}  # the reported calls of each line
     for call, _, _ in found:
         if id(call) not in derived:
@@ -100,8 +98,8 @@ def _fixable(source: Source, call: cst.Call, others: list[cst.Call]) -> bool:
     """Whether the use-secrets fix rewrites the line's mistake whole: the rewrite of
     ``call`` also replaces the other weak calls of its line (``"".join(choice(...) for _ in
     range(randint(8, 12)))``); ``uuid1().hex + uuid1().hex`` would be half fixed."""
-    rewrite = secrets_rewrite(source, call)
-    if not isinstance(rewrite, Rewrite):
+    rewrite = secrets_rewrite.secrets_rewrite(source, call)
+    if not isinstance(rewrite, secrets_rewrite.Rewrite):
         return False
     assert source.index is not None
     return all(rewrite.node in source.index.ancestors(other) for other in others)

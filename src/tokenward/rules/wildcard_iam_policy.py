@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tokenward.analysis import structured
-from tokenward.analysis.config_text import enclosing_block, offset_span
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.structured import Mapping, Scalar
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity, Span
 from tokenward.rules import examples
 from tokenward.rules.base import Rule, RuleDocs
+
+if TYPE_CHECKING:
+    from tokenward.analysis import config_text, structured
+else:  # imported on first use: see tokenward.lazy
+    from tokenward.lazy import lazy_module
+
+    config_text = lazy_module("tokenward.analysis.config_text")
+    structured = lazy_module("tokenward.analysis.structured")
 
 _Q = r"""\\?["']"""
 # "Action": "*", 'Action': ['*'], actions = ["*:*"], \"Action\":\"*\" (JSON in a string)
@@ -42,12 +48,12 @@ def _in_text(text: str, start: int, end: int) -> Iterator[Hit]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         if text[line_start:match.start()].lstrip().startswith(("#", "//")):
             continue
-        block_start, block_end = enclosing_block(text, match.start())
+        block_start, block_end = config_text.enclosing_block(text, match.start())
         block = text[block_start:block_end]
         if not _RESOURCE.search(block) or _DENY.search(block):
             continue
-        yield Hit(span=offset_span(text, match.start(), match.end()), target=match.group(1),
-                  detail="", code=" ".join(block.split())[:200])
+        yield Hit(span=config_text.offset_span(text, match.start(), match.end()),
+                  target=match.group(1), detail="", code=" ".join(block.split())[:200])
 
 
 def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Iterator[Hit]:
@@ -57,11 +63,11 @@ def _in_documents(source: Source, documents: tuple[structured.Node, ...]) -> Ite
             yield hit
     # A policy document held in a string (Terraform JSON's "policy": "{\"Statement\": ...}").
     for node in structured.walk(*documents):
-        if isinstance(node, Scalar) and _ACTION.search(node.value):
+        if isinstance(node, structured.Scalar) and _ACTION.search(node.value):
             yield from _in_text(source.text, node.start, node.end)
 
 
-def _statement_hit(source: Source, statement: Mapping) -> Hit | None:
+def _statement_hit(source: Source, statement: structured.Mapping) -> Hit | None:
     """A statement allowing a wildcard action on the wildcard resource."""
     action = statement.entry("Action", "action", "actions")
     if action is None:

@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 from tokenward import __version__
-from tokenward.analysis.issuers import Summary
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
 from tokenward.rules.base import Rule
@@ -490,6 +489,11 @@ def _encode(result: FileResult) -> str:
 
 def _decode(path: str, data: dict[str, Any]) -> FileResult:
     skipped = SkippedFile(path, data["skipped"]) if data["skipped"] else None
+    summary = None
+    if data["summary"]:  # a file that defines token issuers (few): their module, now
+        from tokenward.analysis.issuers import Summary
+
+        summary = Summary.from_json(data["summary"])
     return FileResult(
         path,
         tuple(replace(finding_from_dict(f, local=True), path=path) for f in data["findings"]),
@@ -497,5 +501,5 @@ def _decode(path: str, data: dict[str, Any]) -> FileResult:
               if isinstance(e, dict) else ScanError(path, str(e)) for e in data["errors"]),
         skipped,
         cached=True,
-        summary=Summary.from_json(data["summary"]) if data["summary"] else None,
+        summary=summary,
     )

@@ -29,7 +29,6 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.context import file_context, region_context, reports_only_proven
-from tokenward.analysis.issuers import ImportedIssuer, Summary, may_define_issuers, summary
 from tokenward.analysis.providers import may_hold_proof, proves_itself, validated
 from tokenward.analysis.source import (
     FileKind,
@@ -41,6 +40,7 @@ from tokenward.analysis.source import (
     is_text_kind,
     kind_of,
 )
+from tokenward.analysis.vocabulary import may_define_issuers
 from tokenward.config import Config, cpu_count
 from tokenward.model import (
     CONTEXT_POLICY,
@@ -68,6 +68,7 @@ from tokenward.scanner.suppressions import find_suppression
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from tokenward.analysis.issuers import ImportedIssuer, Summary
     from tokenward.scanner.cache import ResultCache
 
 Progress = Callable[[int, int], None]
@@ -258,6 +259,10 @@ def _summary(source: Source) -> Summary | None:
     parameter defaulting to None (a cheap test; most files are not parsed for it)."""
     if source.kind is not FileKind.PYTHON or not may_define_issuers(source.text):
         return None
+    # Imported here: the issuers' analysis (and the libcst helpers it needs) is loaded by
+    # the first file that may define one, not by every process (a commit's hook).
+    from tokenward.analysis.issuers import summary
+
     found = summary(source)
     return found if found.issuers else None
 

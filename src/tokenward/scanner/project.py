@@ -24,12 +24,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from tokenward.analysis.issuers import ImportedIssuer, LifetimeParameter, Summary, outgoing
 from tokenward.analysis.source import FileKind, Source, decode, kind_of
 from tokenward.config import Config
 from tokenward.rules.base import Rule
 from tokenward.scanner.engine import FileResult, FileTask, load, scan_file, unread
+
+if TYPE_CHECKING:
+    from tokenward.analysis.issuers import ImportedIssuer, LifetimeParameter, Summary
 
 Module = tuple[str, ...]
 
@@ -58,6 +61,9 @@ class _Modules:
 
     def resolve(self, caller: str, qualified: str) -> ImportedIssuer | None:
         """The issuer a caller's qualified call name means, if one was scanned."""
+        # The issuers' module is imported where a scan found issuers, not by every scan.
+        from tokenward.analysis.issuers import ImportedIssuer
+
         dots = len(qualified) - len(qualified.lstrip("."))
         names = tuple(qualified[dots:].split("."))
         for split in range(len(names) - 1, 0, -1):
@@ -108,6 +114,8 @@ def join(tasks: Sequence[FileTask], results: list[FileResult], config: Config,
 def _imported(path: str, data: bytes, config: Config, modules: _Modules
               ) -> tuple[ImportedIssuer, ...]:
     """The issuers of other files that a Python file's calls name."""
+    from tokenward.analysis.issuers import outgoing
+
     kind = kind_of(path, data[:200])
     if kind is not FileKind.PYTHON:
         return ()
