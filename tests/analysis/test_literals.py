@@ -8,6 +8,7 @@ import pytest
 
 from tokenward.analysis import literals
 from tokenward.analysis.literals import AhoCorasick, PythonAhoCorasick, spells_any
+from tokenward.analysis.source import FileKind
 from tokenward.rules import RULES
 from tokenward.rules.base import KeywordScreen, keyword_screen
 
@@ -68,6 +69,18 @@ def test_the_screen_is_built_once_per_rule_sequence() -> None:
     rules, other = list(RULES), list(RULES)
     assert keyword_screen(rules) is keyword_screen(rules)
     assert keyword_screen(rules) is not keyword_screen(other)
+
+
+def test_the_screen_runs_a_kind_s_rules_in_declared_order_the_screening_ones_last() -> None:
+    screen = KeywordScreen(RULES)
+    python = screen.for_kind(FileKind.PYTHON)
+    assert python is screen.for_kind(FileKind.PYTHON)  # chosen once
+    applying = [rule for rule in RULES if rule.applies_to(FileKind.PYTHON)]
+    assert python == (*[r for r in applying if not r.screens], *[r for r in applying if r.screens])
+    assert python[-1].screens and not python[0].screens
+    yaml_ids = {rule.id for rule in screen.for_kind(FileKind.YAML)}
+    assert "TW402" in yaml_ids and "TW201" not in yaml_ids  # CI permissions; randomness
+    assert "TW402" not in {rule.id for rule in python}
 
 
 _CALL = re.compile(r"\b(?:log|logger\.info)\((?P<arg>\w*)\)|\blog_(?:a|ab)\b")

@@ -166,12 +166,24 @@ class KeywordScreen:
     way, most of it spent by keywords a file does not hold (each is a full pass)."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self._words = tuple(sorted({k for rule in rules for k in rule.keywords}))
+        self._rules = tuple(rules)
+        self._words = tuple(sorted({k for rule in self._rules for k in rule.keywords}))
+        self._by_kind: dict[FileKind, tuple[Rule, ...]] = {}
 
     def spelled(self, lowered: str) -> frozenset[str]:
         """The keywords ``lowered`` holds (:func:`tokenward.analysis.literals.spelled`)."""
         words = self._words
         return frozenset(words[n] for n in spelled(lowered, words))
+
+    def for_kind(self, kind: FileKind) -> tuple[Rule, ...]:
+        """The rules that apply to a file of ``kind``, in the order a file runs them: the
+        ones that screen (``Rule.screens``) last. Chosen once per kind, not per file."""
+        chosen = self._by_kind.get(kind)
+        if chosen is None:
+            chosen = self._by_kind[kind] = tuple(sorted(
+                (rule for rule in self._rules if rule.applies_to(kind)),
+                key=lambda rule: rule.screens))  # stable: the declared order otherwise
+        return chosen
 
 
 # The screen of the rules a worker was last handed (the same tuple for a batch of files).

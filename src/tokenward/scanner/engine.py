@@ -209,11 +209,12 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
     source = Source(task.path, text, kind, config, decoded.encoding, context,
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
-    spelled = keyword_screen(rules).spelled(source.lowered)
-    for rule in sorted(rules, key=lambda r: r.screens):  # stable: the screening ones last
+    screen = keyword_screen(rules)
+    spelled = screen.spelled(source.lowered)
+    for rule in screen.for_kind(kind):
         if task.rules is not None and rule.id not in task.rules:
             continue
-        if not rule.applies_to(kind) or not (rule.wants(source.lowered, spelled) or (
+        if not (rule.wants(source.lowered, spelled) or (
                 task.imported and rule.reads_imported)) or not _may_report(rule, source):
             continue
         try:
