@@ -4,9 +4,14 @@ TW102 as well), and the seeded passwords TW101 reports whatever their shape."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from tests.helpers import scan_snippet, through_screen
+from tokenward.analysis import vocabulary
 from tokenward.analysis.source import FileKind, Source
+from tokenward.analysis.values import names_key
 from tokenward.config import Config
 from tokenward.rules import hardcoded_secret, hardcoded_secret_config, weak_key
 from tokenward.rules.base import Rule
@@ -14,6 +19,7 @@ from tokenward.scanner.engine import FileTask, scan_file
 
 RULES = [hardcoded_secret.RULE, hardcoded_secret_config.RULE, weak_key.RULE]
 WEAK = ": anyone can forge the sessions and tokens it signs"
+_GOLDEN = Path(__file__).parents[1] / "analysis" / "data" / "vocabulary_golden.tsv"
 
 
 def _scan(code: str, path: str = "app.py") -> list[tuple[int, int, str, str]]:
@@ -148,6 +154,49 @@ def test_a_file_without_a_key_name_is_not_parsed_for_tw104() -> None:
     assert (result.findings, result.parsed) == ((), False)
     assert not hardcoded_secret.may_bind_weak_key(_source(code))
     assert hardcoded_secret.may_bind_weak_key(_source(code + 'SECRET_KEY = "abc"\n'))
+
+
+def test_the_text_test_knows_every_name_of_a_key_and_every_call_that_takes_one() -> None:
+    # The screen's text test judges the names around `key` and `secret`, and lets through
+    # a file spelling a key call's module or class: so every name of a key the vocabulary
+    # knows holds one of those words, and every key call one of the markers.
+    names = [*vocabulary._CREDENTIAL_HEADS, *vocabulary._COMPOUNDS,
+             *("_".join(pair) for pair in vocabulary._CREDENTIAL_PAIRS),
+             *(row.split("\t", 1)[0] for row in _GOLDEN.read_text().splitlines()[1:])]
+    keys = [name for name in names if names_key(name)]
+    assert len(keys) > 60
+    assert [n for n in keys if "key" not in n.lower() and "secret" not in n.lower()] == []
+    callees = hardcoded_secret._callees(hardcoded_secret._KEY_ARGUMENTS)
+    assert "jwt.encode" in callees
+    assert [c for c in callees
+            if not any(m in c.lower() for m in hardcoded_secret._KEY_CALL_MARKERS)] == []
+
+
+def test_a_file_naming_no_key_is_not_even_read_by_ast() -> None:
+    # Home Assistant's entities: `_key` (one of TW104's keywords) in names of settings and
+    # lookups, no name of a key: the screen's text test answers before any tree is parsed.
+    source = _source('_attr_translation_key = "mode"\nunique_key = "abc"\n')
+    assert not hardcoded_secret.may_bind_weak_key(source)
+    assert "_python_tree" not in source.__dict__
+
+
+@pytest.mark.parametrize(("code", "line"), [
+    ('HMAC_KEY = "changeme"\n', 2),
+    ('class A:\n    def f(self):\n        self.hmac_key = "changeme"\n', 4),
+    ('conf = {"signing-key": "changeme"}\n', 2),
+    ('appSigningKey = "changeme"\n', 2),
+    ('opts = {"hmac signing key": "changeme"}\n', 2),
+    ('def f(cipher_key="changeme"): pass\n', 2),
+    ('V1EnvVar(name="ENCRYPTION_KEY", value="changeme")\n', 2),
+    ('from cryptography import fernet as f\nbox = f.Fernet(b"changeme")\n', 3),
+    ('import jwt as j\nj.encode({}, "changeme")\n', 3),
+])
+def test_a_key_written_any_way_passes_the_text_test(code: str, line: int) -> None:
+    # Beside a `translation_key` (TW104's keyword `_key`): the key's name as an attribute,
+    # a dashed or spaced setting, in camelCase, a parameter, a slot's value; a key call
+    # through an aliased import.
+    findings, parsed = through_screen(weak_key.RULE, 'translation_key = "x"\n' + code, "app.py")
+    assert ([f[0] for f in findings], parsed) == ([line], True)
 
 
 def test_a_key_passed_by_a_plain_name_survives_the_screen() -> None:
