@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from tests.helpers import fired, scan_snippet, through_screen
+from tokenward.analysis.source import FileKind, Source
 from tokenward.config import Config
-from tokenward.rules.token_stored_without_ttl import RULE
+from tokenward.rules.token_stored_without_ttl import RULE, _may_store
 from tokenward.scanner.engine import FileTask, scan_file
 
 
@@ -236,3 +239,32 @@ def test_a_key_built_elsewhere_is_still_judged_by_the_rule() -> None:
             "    r.mset({key: user.id})\n")                                         # 7
     assert _found(code) == [
         (7, 5, "mset() stores a token with no expiry: Redis keeps it until deleted")]
+
+
+def test_a_file_spelling_no_write_and_no_item_is_not_read_by_ast() -> None:
+    # Home Assistant's platforms: a `{}` and a token's name (the rule's keywords), but no
+    # write method called and no item assigned: the text test answers before any tree.
+    code = "ATTRS = {}\ndef attrs(token):\n    return ATTRS.get(token, {})\n"
+    source = Source("app/sensor.py", code, FileKind.PYTHON, Config())
+    assert RULE.wants(source.lowered)
+    assert not _may_store(source)
+    assert "_python_tree" not in source.__dict__
+
+
+_WRITER = "import redis\nr = redis.Redis()\ndef save(user, token):\n"
+_FILLER = "import secrets\ndef invite(user):\n    token = secrets.token_urlsafe(32)\n"
+
+
+@pytest.mark.parametrize(("code", "line"), [
+    (_WRITER + '    (r.set)(f"session:{token}", user.id)\n', 4),
+    (_WRITER + '    r.\\\n        set(f"session:{token}", user.id)\n', 4),
+    (_WRITER + '    r.hset(  # the sessions\n        "sessions", token, user.id)\n', 4),
+    ("PENDING = (  # filled by invite\n    {})\n" + _FILLER + "    (PENDING[token]) = 1\n", 6),
+    ("PENDING = collections.OrderedDict()\n" + _FILLER + "    PENDING[token] = 1\n", 5),
+])
+def test_writes_and_items_spelled_as_python_allows_pass_the_text_test(code: str,
+                                                                      line: int) -> None:
+    # Parentheses, a continued line and comments between a write's parts; an empty dict
+    # bound inside parentheses or made by a dotted call, its item assigned in parentheses.
+    findings, parsed = through_screen(RULE, code, "app/store.py")
+    assert ([f[0] for f in findings], parsed) == ([line], True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.context import reports_only_proven
 from tokenward.analysis.source import Source, breadth_first
 from tokenward.analysis.vocabulary import key_text_is_token, mentions_tokens, names_token
+from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
@@ -40,6 +41,15 @@ _MEMCACHE_FACTORIES = ("pymemcache.", "memcache.Client", "pylibmc.Client", "bmem
                        "aiomcache.Client")
 _MEMCACHE_WRITES = frozenset({"set", "add", "replace", "cas"})
 _CACHE_WRITES = frozenset({"set", "set_many", "add"})
+# The text of a call of one of them, of an empty dict (a literal bound, ``dict()`` or
+# ``OrderedDict()`` anywhere), of an item assigned; lower case, with what Python allows
+# between the parts: spaces, comments, parentheses, continued lines.
+_GAP = r"(?:[\s\\]|#[^\n]*+)*+"  # possessive: a comment runs to its line's end
+_WRITE_CALL = lazy_regex(r"\." + _GAP + "(?:" + "|".join(sorted(
+    _MEMCACHE_WRITES | _CACHE_WRITES | _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL))
+    + r")(?:[\s)\\]|#[^\n]*+)*+\(")
+_EMPTY_DICT = lazy_regex(rf"=(?:[\s\\(]|#[^\n]*+)*+\{{{_GAP}\}}|dict[\s)\]'\"\\]*+\({_GAP}\)")
+_ITEM_ASSIGNED = lazy_regex(r"\](?:[\s)\\]|#[^\n]*+)*+=(?!=)")
 _PIPELINES = frozenset({"pipeline", "client"})
 
 
@@ -333,8 +343,23 @@ def _may_store(source: Source) -> bool:
     - an item assigned, in a function, into a plain name that is bound to an empty dict
       outside every function (``_in_process``: what removes entries is not looked at).
 
-    A tree already built is read instead (the screen would cost more than it saves)."""
+    A tree already built is read instead (the screen would cost more than it saves).
+    Before the ``ast`` tree is parsed, the text must spell one of those writes or an item
+    assigned beside an empty dict (:func:`_may_store_text`)."""
+    if "module" not in source.__dict__ and not _may_store_text(source.lowered):
+        return False
     return source.screened(_screen)
+
+
+def _may_store_text(lowered: str) -> bool:
+    """What :func:`_screen` (and :func:`_detect`) look for, as the text spells it: a call
+    of a write method (``.set(``, with the spaces, parentheses and line continuations
+    Python allows between), or a name bound to an empty dict (``= {}``, ``= dict()``)
+    and an item assigned (``x[k] =``). The keywords let through every file with a
+    ``{}`` and a token's name: 2,136 Python files of Home Assistant's wheel, 751 of which
+    spell neither."""
+    return _WRITE_CALL.search(lowered) is not None or (
+        _EMPTY_DICT.search(lowered) is not None and _ITEM_ASSIGNED.search(lowered) is not None)
 
 
 def _screen(source: Source) -> bool:
