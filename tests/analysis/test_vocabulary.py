@@ -397,7 +397,6 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "analysis/assignments.py:_CHOICE_TYPES": "HTML input types whose value is a choice or a "
         "caption (attribute values, not names)",
-    "rules/hardcoded_secret.py:_KEY_CALL_MARKERS": _MARKERS,
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
     "rules/credential_in_query.py:RULE.keywords": _MARKERS,
     "rules/credential_in_temp_file.py:_WRITES": _LIBRARY,

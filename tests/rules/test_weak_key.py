@@ -156,20 +156,14 @@ def test_a_file_without_a_key_name_is_not_parsed_for_tw104() -> None:
     assert hardcoded_secret.may_bind_weak_key(_source(code + 'SECRET_KEY = "abc"\n'))
 
 
-def test_the_text_test_knows_every_name_of_a_key_and_every_call_that_takes_one() -> None:
-    # The screen's text test judges the names around `key` and `secret`, and lets through
-    # a file spelling a key call's module or class: so every name of a key the vocabulary
-    # knows holds one of those words, and every key call one of the markers.
+def test_every_name_of_a_key_the_vocabulary_knows_holds_key_or_secret() -> None:
+    # The screen's text test judges only the names written around `key` and `secret`.
     names = [*vocabulary._CREDENTIAL_HEADS, *vocabulary._COMPOUNDS,
              *("_".join(pair) for pair in vocabulary._CREDENTIAL_PAIRS),
              *(row.split("\t", 1)[0] for row in _GOLDEN.read_text().splitlines()[1:])]
     keys = [name for name in names if names_key(name)]
     assert len(keys) > 60
     assert [n for n in keys if "key" not in n.lower() and "secret" not in n.lower()] == []
-    callees = hardcoded_secret._callees(hardcoded_secret._KEY_ARGUMENTS)
-    assert "jwt.encode" in callees
-    assert [c for c in callees
-            if not any(m in c.lower() for m in hardcoded_secret._KEY_CALL_MARKERS)] == []
 
 
 def test_a_file_naming_no_key_is_not_even_read_by_ast() -> None:
@@ -190,6 +184,8 @@ def test_a_file_naming_no_key_is_not_even_read_by_ast() -> None:
     ('V1EnvVar(name="ENCRYPTION_KEY", value="changeme")\n', 2),
     ('from cryptography import fernet as f\nbox = f.Fernet(b"changeme")\n', 3),
     ('import jwt as j\nj.encode({}, "changeme")\n', 3),
+    ('from pydantic import SecretStr as S\nx = S("changeme")\n', 3),
+    ('token = itsdangerous.Signer("changeme")\n', 2),
 ])
 def test_a_key_written_any_way_passes_the_text_test(code: str, line: int) -> None:
     # Beside a `translation_key` (TW104's keyword `_key`): the key's name as an attribute,

@@ -1162,6 +1162,27 @@ def secret_name_ends(lowered: str) -> Iterator[tuple[int, bool]]:
         yield _word_end(lowered, end), password
 
 
+def names_written_at(text: str, lowered: str, word: str) -> Iterator[str]:
+    """Every name ``word`` (lower case; ``lowered`` is ``text`` lower-cased, the same
+    length) may be part of in ``text``, as written, for a view to judge: the word around
+    it (``signingKeyValue``), then with up to three more words before it joined by the
+    separators of dotted names and settings (``app.signing_key``, ``"signing-key"``,
+    ``"hmac signing key"``)."""
+    for position in occurrences(lowered, word):
+        end = position + len(word)
+        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            end += 1
+        start = position
+        for _ in range(4):
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                start -= 1
+            yield text[start:end]
+            if start < 2 or text[start - 1] not in "-. " or not (
+                    text[start - 2].isalnum() or text[start - 2] == "_"):
+                break
+            start -= 1
+
+
 def _qualified_key_at(text: str, position: int) -> bool:
     """The ``key`` at ``position`` follows a word that makes it a secret (``api_key``)."""
     before = _WORD_BEFORE.search(text, max(0, position - 24), position)

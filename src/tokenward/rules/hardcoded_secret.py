@@ -31,6 +31,7 @@ from tokenward.analysis.vocabulary import (
     SECRET_KEYWORDS,
     names_login_pair,
     names_value_slot,
+    names_written_at,
     naming_slots,
     occurrences,
     reads_environment,
@@ -612,46 +613,31 @@ def may_bind_weak_key(source: Source) -> bool:
         for name, value in bindings) or _may_pass_credential(source, _KEY_ARGUMENTS)
 
 
-# The modules and classes of the calls that take a key (_KEY_ARGUMENTS: Fernet,
-# itsdangerous's serializers and signers, PyJWT, pydantic's SecretStr): a file that may
-# pass one a literal spells one of them, where it imports the call or calls it.
-_KEY_CALL_MARKERS = ("fernet", "itsdangerous", "serializer", "signer", "jwt", "pydantic")
-
-
 def _may_name_key(source: Source) -> bool:
     """The screen's text test, before the ``ast`` tree it reads is parsed: TW104 needs a
     literal bound to a name of a key (``names_key``: ``signing_key``, ``JWT_SECRET``) or
     passed to a call that takes one. Such a name is written in the file, and every name
     of a key holds ``key`` or ``secret`` (a test checks the vocabulary's tables): each
-    name written around one is judged as the screen would judge it
-    (:func:`_names_at`). In Home Assistant's wheel, 1,678 of the 1,847 Python files
-    TW104's keywords let through hold no such name (their ``_key`` is a
-    ``translation_key``, a ``unique_key``): their trees were parsed for nothing."""
+    name written around one (``vocabulary.names_written_at``) is judged as the screen
+    would judge it. In Home Assistant's wheel, 1,679 of the 1,847 Python files TW104's
+    keywords let through hold no such name (their ``_key`` is a ``translation_key``, a
+    ``unique_key``): their trees were parsed for nothing."""
     lowered = source.lowered
-    if len(lowered) != len(source.text) or any(m in lowered for m in _KEY_CALL_MARKERS):
+    if len(lowered) != len(source.text) or any(
+            module in lowered for module in _key_call_modules()):
         return True  # (lower-casing moved the offsets: the names cannot be read back)
     return any(names_key(name) for word in ("key", "secret")
-               for name in _names_at(source.text, lowered, word))
+               for name in names_written_at(source.text, lowered, word))
 
 
-def _names_at(text: str, lowered: str, word: str) -> Iterator[str]:
-    """Every name ``word`` (lower case) in ``text`` may be part of, as written: the word
-    around it (``signingKeyValue``), then with up to three more words before it joined by
-    the separators of dotted names and settings (``app.signing_key``, ``"signing-key"``,
-    ``"hmac signing key"``)."""
-    for position in occurrences(lowered, word):
-        end = position + len(word)
-        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-            end += 1
-        start = position
-        for _ in range(4):
-            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                start -= 1
-            yield text[start:end]
-            if start < 2 or text[start - 1] not in "-. " or not (
-                    text[start - 2].isalnum() or text[start - 2] == "_"):
-                break
-            start -= 1
+@cache
+def _key_call_modules() -> tuple[str, ...]:
+    """The top-level modules of the calls that take a key (``cryptography``,
+    ``itsdangerous``, ``jwt``, ``pydantic``): a call resolves to one only through an
+    import of its module or a dotted name from it, so a file that may pass one a literal
+    spells the module."""
+    return tuple(sorted({callee.split(".")[0].lower()
+                         for callee in _callees(_KEY_ARGUMENTS)}))
 
 
 def may_bind_secret(source: Source) -> bool:
