@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import pytest
 
-from tokenward.analysis.source import FileKind, kind_of
+from tokenward.analysis.source import FileKind, kind_of, name_of, suffix_of
 from tokenward.rules import RULES
 from tokenward.rules.base import check_rule_shape
 
@@ -47,6 +48,16 @@ from tokenward.rules.base import check_rule_shape
 ])
 def test_kind_of(path: str, head: bytes, kind: FileKind) -> None:
     assert kind_of(path, head) is kind
+
+
+@pytest.mark.parametrize("path", [
+    "app/settings.py", "settings.py", ".env", "a/.env", "a/.env.local", "archive.tar.gz",
+    "a/b.", "a/..b", "a/...", "a//b.py", "a/b.py/", "noext", "a.b/c", "dir.d/.hidden.yml",
+    "..", "a/..", "x.PY", "weird name .txt", "a/b\\c.ini",
+])
+def test_names_and_suffixes_read_as_pathlib_reads_them(path: str) -> None:
+    assert (name_of(path), suffix_of(path)) == (PurePosixPath(path).name,
+                                                PurePosixPath(path).suffix)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.source import STRUCTURED_KINDS, FileKind, Source
+from tokenward.analysis.source import STRUCTURED_KINDS, FileKind, Source, breadth_first
 from tokenward.analysis.vocabulary import (
     name_words,
     names_address,
@@ -306,7 +306,7 @@ def _python_example_lines(source: Source) -> frozenset[int]:
     """The lines of the values of ``"example": ...`` dictionary entries and ``example=``
     keyword arguments."""
     lines: set[int] = set()
-    for node in ast.walk(source.fact(_python_tree)):
+    for node in source.fact(_python_nodes):
         values: list[ast.expr] = []
         if isinstance(node, ast.Dict):
             values = [v for k, v in zip(node.keys, node.values, strict=True)
@@ -338,10 +338,15 @@ def _python_tree(source: Source) -> ast.Module:
         return ast.Module(body=[], type_ignores=[])
 
 
+def _python_nodes(source: Source) -> list[ast.AST]:
+    """Every node of :func:`_python_tree`, listed once for both questions asked of it."""
+    return breadth_first(source.fact(_python_tree))
+
+
 def _docstring_lines(source: Source) -> frozenset[int]:
     """The lines of the module's, classes' and functions' docstrings."""
     lines: set[int] = set()
-    for node in ast.walk(source.fact(_python_tree)):
+    for node in source.fact(_python_nodes):
         if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
                           | ast.AsyncFunctionDef) or not node.body:
             continue

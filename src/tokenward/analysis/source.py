@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from tokenward.analysis.vocabulary import names_secret_file
@@ -147,17 +146,31 @@ _BINARY_SUFFIXES = frozenset({
 def is_text_kind(path: str, kind: FileKind) -> bool:
     """True when the file's name says it holds text (a kind tokenward reads, or a known
     text extension)."""
-    return kind is not FileKind.TEXT or PurePosixPath(path.lower()).suffix in _TEXT_SUFFIXES
+    return kind is not FileKind.TEXT or suffix_of(path.lower()) in _TEXT_SUFFIXES
 
 
 def is_binary_kind(path: str) -> bool:
     """True when the file's name says it is never text (an image, an archive, ...)."""
-    return PurePosixPath(path.lower()).suffix in _BINARY_SUFFIXES
+    return suffix_of(path.lower()) in _BINARY_SUFFIXES
+
+
+def name_of(path: str) -> str:
+    """``PurePosixPath(path).name`` of a ``/``-separated file path, with string methods:
+    asked of every file (a history scan: of every blob), where building the path object
+    cost more than the rest of the question."""
+    return path.rstrip("/").rpartition("/")[2]
+
+
+def suffix_of(path: str) -> str:
+    """``PurePosixPath(path).suffix`` of a ``/``-separated file path (``.env``: none)."""
+    name = name_of(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def kind_of(path: str, head: bytes = b"") -> FileKind:
     """The file kind, from the name (and a shebang for extension-less scripts)."""
-    name = PurePosixPath(path).name
+    name = name_of(path)
     lower = name.lower()
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return FileKind.ENV
@@ -167,8 +180,8 @@ def kind_of(path: str, head: bytes = b"") -> FileKind:
         return FileKind.NETRC
     if lower in (".pypirc", ".npmrc", ".gitconfig", ".boto"):
         return FileKind.INI
-    suffix = PurePosixPath(lower).suffix
-    if suffix == ".txt" and names_secret_file(PurePosixPath(name).stem) \
+    suffix = suffix_of(lower)
+    if suffix == ".txt" and names_secret_file(name[:len(name) - len(suffix)]) \
             and _starts_with_pair(head):
         # client_cred.txt, credentials.txt: `name: value` lines, read as INI reads them.
         return FileKind.INI
@@ -271,21 +284,51 @@ def _declaration_problem(exc: SyntaxError) -> str:
 
 
 def breadth_first(tree: ast.AST, *, not_into: tuple[type[ast.AST], ...] = ()) -> list[ast.AST]:
-    """``list(ast.walk(tree))``, without a generator per node and per field; a node of a
-    type in ``not_into`` is listed, and what it holds is not."""
+    """``list(ast.walk(tree))`` without the singletons a node names its context or operator
+    with (``Load``, ``Add``, ``Eq`` ...: a third of a tree's nodes, and no screen asks for
+    them: it reads ``node.ctx``, ``node.op``), and without a generator per node and per
+    field; a node of a type in ``not_into`` is listed, and what it holds is not."""
     import ast
 
     nodes = [tree]
+    known, node_class = _SYNTAX_CHILDREN, ast.AST
     for node in nodes:  # the list grows as it is read: breadth first
         if not_into and isinstance(node, not_into):
             continue
-        for name in node._fields:
+        kind = type(node)
+        fields = known.get(kind)
+        if fields is None:
+            fields = _syntax_child_fields(kind)
+        for name, holds_others in fields:
             value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
+            if value.__class__ is list:
+                nodes.extend(value if not holds_others
+                             else [item for item in value if isinstance(item, node_class)])
+            elif isinstance(value, node_class):
                 nodes.append(value)
-            elif isinstance(value, list):
-                nodes.extend(item for item in value if isinstance(item, ast.AST))
     return nodes
+
+
+# Fields that never hold a node to list: names, numbers, flags, and the singletons.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "module", "level",
+                           "kind", "type_comment", "is_async", "conversion", "simple", "tag"})
+# The list fields that may hold something else than nodes (a ``None`` key of ``{**d}``, a
+# ``None`` default of a keyword-only argument, the identifiers of ``global``), which are
+# left out; every other list field of the grammar holds only nodes.
+_MIXED_LISTS = frozenset({("Dict", "keys"), ("arguments", "kw_defaults"), ("Global", "names"),
+                          ("Nonlocal", "names"), ("MatchClass", "kwd_attrs")})
+
+
+_SYNTAX_CHILDREN: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _syntax_child_fields(kind: type) -> tuple[tuple[str, bool], ...]:
+    """The fields of an ``ast`` node type that may hold nodes to list, each with whether
+    it is a list that may also hold something else (remembered per type)."""
+    fields = _SYNTAX_CHILDREN[kind] = tuple(
+        (name, (kind.__name__, name) in _MIXED_LISTS)
+        for name in getattr(kind, "_fields", ()) if name not in _NOT_CHILDREN)
+    return fields
 
 
 def _parse(text: str) -> cst.Module:
