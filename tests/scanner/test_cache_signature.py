@@ -52,13 +52,18 @@ class Reads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        real = Path.read_bytes
+        real, real_file = Path.read_bytes, engine.read_file
 
         def counted(path: Path) -> bytes:
             self.paths.append(path.name)
             return real(path)
 
+        def counted_file(path: Path, max_size: int) -> tuple[os.stat_result, bytes] | None:
+            self.paths.append(path.name)
+            return real_file(path, max_size)
+
         monkeypatch.setattr(Path, "read_bytes", counted)
+        monkeypatch.setattr(engine, "read_file", counted_file)
 
 
 def _write(path: Path, text: str, mtime_ns: int = OLD) -> None:

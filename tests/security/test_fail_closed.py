@@ -24,6 +24,7 @@ from tests.hooks.conftest import commit_all, git, init_repo
 from tests.security.failclosed_helpers import fake_github_token, fake_password
 from tokenward.cli import main as cli_main
 from tokenward.hooks import precommit
+from tokenward.scanner import engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = fake_github_token()
@@ -145,7 +146,13 @@ def test_an_unreadable_file_fails_the_hook(repo: Path, capsys: pytest.CaptureFix
             raise PermissionError(13, "Permission denied")
         return original(self)
 
+    original_file = engine.read_file
+
+    def refuse_file(path: Path, max_size: int) -> tuple[os.stat_result, bytes] | None:
+        return None if path.name == "secret.py" else original_file(path, max_size)
+
     monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(engine, "read_file", refuse_file)
     code, output = run_hook(capsys, files)
     assert code == 1, output
     assert "secret.py: error: cannot read: Permission denied" in output

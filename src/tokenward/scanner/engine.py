@@ -18,6 +18,7 @@ worker process that dies costs the file it was scanning, never the run.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import time
 import traceback
@@ -463,12 +464,50 @@ def unread(task: FileTask) -> bool:
 
 
 def load(task: FileTask, max_size: int) -> FileTask:
-    """An unread task read (a task with data as it is)."""
+    """An unread task read (a task with data as it is). A file that is gone, unreadable,
+    not a regular file or too large now is read as a listing reads it, which says why."""
     if not unread(task):
         return task
     assert task.disk is not None
+    before = time.time_ns()
+    read = read_file(task.disk, max_size)
+    if read is not None:
+        stat, data = read
+        return replace(task, data=data, signature=signature(stat, before))
     return replace(read_task(Candidate(task.disk, task.path), max_size), rules=task.rules,
                    syntax=task.syntax, summary=task.summary)
+
+
+# Windows opens files in text mode unless told otherwise (newlines would be translated).
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def read_file(path: Path, max_size: int) -> tuple[os.stat_result, bytes] | None:
+    """A regular file's stat and bytes, read through one descriptor (a scan reads every
+    file: half the system calls and buffering of a stat of the path and ``read_bytes``);
+    None when it cannot be opened, is not a regular file or is larger than ``max_size``.
+    Opened non-blocking: a file replaced by a FIFO since it was listed must not hang."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _O_BINARY)
+    except OSError:
+        return None
+    try:
+        stat = os.fstat(handle)
+        if not S_ISREG(stat.st_mode) or stat.st_size > max_size:
+            return None
+        # The stat's size in one read, one byte more to see that the file grew; the rest
+        # of a file that grew (or a read that came back short) after it.
+        data = os.read(handle, stat.st_size + 1)
+        if len(data) != stat.st_size:
+            chunks = [data]
+            while more := os.read(handle, 1 << 20):
+                chunks.append(more)
+            data = b"".join(chunks)
+        return stat, data
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 # What a worker process scans with, handed over once when the process starts
@@ -498,11 +537,12 @@ def _crashed(task: FileTask) -> FileResult:
 Indexed = tuple[int, FileTask]
 
 
-def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
+def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
               size: int) -> Iterator[list[tuple[int, FileResult]]]:
     """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
     results, with the index of their task, as it ends. (Indices, not paths: the blobs of
-    a history scan are many versions of one path.)
+    a history scan are many versions of one path.) ``tasks`` is consumed as calls are
+    made: the next batch is read while the workers scan the ones before it.
 
     Few calls are in flight at a time, so when a worker dies (a segfault in native code,
     the out-of-memory killer) the files it may have been scanning are known. They are
@@ -514,37 +554,49 @@ def _in_pools(tasks: list[Indexed], config: Config, rules: tuple[Rule, ...], wor
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    _preload_for_workers(tasks)
     window = 2 * workers if workers > 1 else 1
-    queue = [tasks[i : i + size] for i in range(0, len(tasks), size)][::-1]
-    while queue:
+    batches = _batched(tasks, size)
+    batch = next(batches, None)
+    while batch is not None:
         suspects: list[Indexed] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                  initargs=(config, rules)) as pool:
             running: dict[Future[list[FileResult]], list[Indexed]] = {}
-            while (queue or running) and not suspects:
-                while queue and len(running) < window:
-                    batch = queue.pop()
+            while (batch is not None or running) and not suspects:
+                while batch is not None and len(running) < window:
                     try:
                         running[pool.submit(_worker, [t for _, t in batch])] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
+                    batch = next(batches, None)
+                    if suspects:
                         break
                 finished = (wait(running, return_when=FIRST_COMPLETED).done
                             if running and not suspects else set())
                 # Once the pool is broken every call still running fails with it.
                 broken = suspects or _broken(finished)
                 for future in list(running) if broken else finished:
-                    batch = running.pop(future)
+                    done = running.pop(future)
                     try:
-                        yield list(zip((i for i, _ in batch), future.result(), strict=True))
+                        yield list(zip((i for i, _ in done), future.result(), strict=True))
                     except BrokenProcessPool:
-                        suspects.extend(batch)
+                        suspects.extend(done)
         if len(suspects) == 1 and window == 1:
             index, task = suspects[0]
             yield [(index, _crashed(task))]  # it killed a worker that scanned nothing else
         elif suspects:
             yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1)
+
+
+def _batched(tasks: Iterable[Indexed], size: int) -> Iterator[list[Indexed]]:
+    batch: list[Indexed] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _preload_for_workers(tasks: list[Indexed]) -> None:
@@ -567,26 +619,51 @@ def worker_count(jobs: int | None, config: Config) -> int:
 
 def _looked_up(tasks: Sequence[FileTask], cache: ResultCache | None, max_size: int
                ) -> tuple[list[FileTask], dict[int, FileResult], set[int]]:
-    """The tasks (the ones the scan must read now read), index -> what the cache knows
-    of them, and which of those it knew by their stat signature."""
-    results: dict[int, FileResult] = {}
-    if cache is not None:
-        results.update(cache.by_signature(tasks))
+    """The tasks (the answered ones with findings now read), index -> what the cache knows
+    of them by their stat signature, and which of them it knew so. The other files are
+    read, and looked up by content, as the scan reaches them (:func:`_unanswered`)."""
+    results = cache.by_signature(tasks) if cache is not None else {}
     known = set(results)  # by their signature: nothing to write for them
-    # Read what the signatures did not answer, and the answered files with findings (a fix
-    # rewrites, a lesson quotes, the bytes the findings were made from): one that changed
-    # since its signature is scanned again.
+    # Read the answered files with findings (a fix rewrites, a lesson quotes, the bytes
+    # the findings were made from): one that changed since its signature is scanned again.
     loaded = list(tasks)
-    for index, task in enumerate(tasks):
-        hit = results.get(index)
-        if unread(task) and (hit is None or hit.findings or hit.errors):
+    for index, hit in list(results.items()):
+        task = tasks[index]
+        if unread(task) and (hit.findings or hit.errors):
             loaded[index] = load(task, max_size)
-            if hit is not None and loaded[index].signature != task.signature:
+            if loaded[index].signature != task.signature:
                 del results[index]
-    if cache is not None:
-        results.update(cache.get_many(
-            [(i, t) for i, t in enumerate(loaded) if i not in results]))
     return loaded, results, known
+
+
+# How many files are read (and looked up by content) at a time, as the scan reaches them.
+_READ_CHUNK = 128
+
+
+def _unanswered(pending: Sequence[Indexed], loaded: list[FileTask],
+                results: dict[int, FileResult], cache: ResultCache | None, max_size: int
+                ) -> Iterator[Indexed]:
+    """The ``pending`` tasks read (each put in ``loaded``), in their order, except those
+    the cache knows by content (put in ``results``). Read as the scan asks for them: the
+    workers scan the first files while the main process reads the others (reading all of
+    Home Assistant's wheel first kept one core idle for a second)."""
+    for start in range(0, len(pending), _READ_CHUNK):
+        # Paused: every task read lives as long as the run (see collector_paused).
+        with collector_paused():
+            chunk = [(i, load(t, max_size)) for i, t in pending[start:start + _READ_CHUNK]]
+            for index, task in chunk:
+                loaded[index] = task
+            hits = cache.get_many(chunk) if cache is not None else {}
+            results.update(hits)
+        yield from (item for item in chunk if item[0] not in hits)
+
+
+def _size_of(item: Indexed) -> int:
+    """A task's size: its data's, or the stat's of a file not read yet."""
+    task = item[1]
+    if task.data is not None:
+        return len(task.data)
+    return task.signature[0] if task.signature is not None else 0
 
 
 def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
@@ -636,35 +713,38 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     with collector_paused():
         loaded, results, known = _looked_up(tasks, cache, config.max_file_size)
     pending: list[Indexed] = [(i, t) for i, t in enumerate(loaded) if i not in results]
-    done = len(results)
     total = len(loaded)
     if progress:
-        progress(done, total)
+        progress(len(results), total)
     workers = worker_count(jobs, config)
-    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        # Largest files first, in small batches: the expensive files (the ones that get
-        # parsed) spread over the workers instead of ending the run on one of them.
-        by_size = sorted(pending, key=lambda it: len(it[1].data or b""), reverse=True)
+    if workers > 1:
+        # Largest first, in small batches: the expensive files (the ones that get parsed)
+        # spread over the workers instead of ending the run on one of them.
+        pending.sort(key=_size_of, reverse=True)
+    stream = _unanswered(pending, loaded, results, cache, config.max_file_size)
+    first = list(itertools.islice(stream, PARALLEL_THRESHOLD))
+    if workers > 1 and len(first) >= PARALLEL_THRESHOLD:
+        _preload_for_workers(pending)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
-        for batch in _in_pools(by_size, config, chosen, workers, size):
+        for batch in _in_pools(itertools.chain(first, stream), config, chosen, workers,
+                               size):
             results.update(batch)
-            done += len(batch)
             if progress:
-                progress(done, total)
+                progress(len(results), total)
     else:
-        for index, task in pending:
+        for index, task in itertools.chain(first, stream):
             results[index] = scan_file(task, config, chosen)
-            done += 1
             if progress:
-                progress(done, total)
+                progress(len(results), total)
     if cache is not None:
         # A result that says the file was not fully analysed (undecodable text, NUL bytes,
         # code too deep for the parser) follows from the content alone: it is kept with
         # that kind, so the gate fails on it again without scanning it again. One with an
         # internal error (a rule's crash, a dead worker) is scanned again next time.
         cache.put_many(
-            (task, results[index]) for index, task in pending
-            if (task.data is not None or task.blob is not None) and task.skipped is None
+            (task, results[index]) for index, task in ((i, loaded[i]) for i, _ in pending)
+            if not results[index].cached
+            and (task.data is not None or task.blob is not None) and task.skipped is None
             and task.error is None and not any(e.internal for e in results[index].errors)
         )
         # A file read this run whose result came from its content: its signature now
