@@ -156,6 +156,26 @@ def test_the_screen_lets_each_url_in_clear_through(sent: str, line: int) -> None
     assert [finding[0] for finding in findings] == [line] and parsed
 
 
+def test_a_url_in_clear_given_to_a_call_that_sends_nothing_is_not_parsed_for_tw501() -> None:
+    device = ("def device_info(token):\n"
+              "    return DeviceInfo(configuration_url='http://router.example.com/',\n"
+              "                      name=token)\n")
+    assert through_screen(RULE, _WIDGETS + device, "app/widgets.py") == ([], False)
+
+
+@pytest.mark.parametrize(("sent", "line"), [
+    # An HTTP function imported under another name.
+    ("from requests import post as send\ndef me(token):\n"
+     "    return send('http://api.example.com/me', headers={'Authorization': token})\n", 14),
+    # A client given a credential by keyword, its URL by position.
+    ("import gitlab\ndef client(token):\n"
+     "    return gitlab.Gitlab('http://git.example.com', private_token=token)\n", 14),
+])
+def test_the_screen_lets_through_every_call_a_url_is_sent_with(sent: str, line: int) -> None:
+    findings, parsed = through_screen(RULE, _WIDGETS + sent, "app/widgets.py")
+    assert [finding[0] for finding in findings] == [line] and parsed
+
+
 def test_the_screen_judges_a_host_by_the_local_hosts_option() -> None:
     sent = ("def me(token):\n"                                                        # 12
             "    return requests.get('http://api.example.com/me', auth=('u', token))\n")  # 13

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import ipaddress
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -36,7 +36,7 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.syntax_flow import dotted
+from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
 from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.vocabulary import (
     carries_credential,
@@ -179,8 +179,9 @@ def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
     kept as written by libcst (escapes, doubled braces)."""
     pieces: list[tuple[str, bool]] = []
     seen: set[int] = set()
+    imports = import_table(source)
     stack = list(_url_roots(source.syntax_of(ast.Call, ast.Assign, ast.AnnAssign, ast.NamedExpr,
-                                              ast.Return, ast.withitem)))
+                                              ast.Return, ast.withitem), imports))
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -206,9 +207,12 @@ def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
-def _url_roots(nodes: list[ast.AST]) -> Iterator[ast.expr]:
+def _url_roots(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
+               ) -> Iterator[ast.expr]:
     for node in nodes:
         if isinstance(node, ast.Call):
+            if not _may_take_url(node, imports):
+                continue  # DeviceInfo(configuration_url="http://..."): no request
             yield from ast_positional(node)
             yield from (k.value for k in node.keywords if k.arg is not None)
         elif isinstance(node, ast.Assign):
@@ -218,6 +222,29 @@ def _url_roots(nodes: list[ast.AST]) -> Iterator[ast.expr]:
                 yield node.value
         elif isinstance(node, ast.withitem):
             yield node.context_expr
+
+
+def _may_take_url(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a call may be one a URL is read from (:func:`is_http_call`,
+    :func:`is_client_factory`, :func:`has_credential_kwargs`), over ``ast``: loosened, a
+    method named for an HTTP verb on any receiver, any ``headers=``, and each qualified
+    name its imports may give it (``syntax_flow.qualified_names``)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _HTTP_VERBS:
+        return True
+    if any(k.arg == "headers" or carries_credential(k.arg) for k in call.keywords
+           if k.arg is not None):
+        return True
+    spelt = dotted(func)
+    return spelt is not None and any(_names_http_call(name)
+                                     for name in qualified_names(spelt, imports))
+
+
+def _names_http_call(name: str) -> bool:
+    """A qualified callee :func:`is_http_call` or :func:`is_client_factory` accepts."""
+    head, _, verb = name.rpartition(".")
+    return name in _URLLIB_CALLS or name in _CLIENT_FACTORIES or (
+        head in _HTTP_MODULES and verb in _HTTP_VERBS)
 
 
 def _unpacked(value: ast.expr) -> Iterator[ast.expr]:
@@ -242,6 +269,8 @@ _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "optio
                          "request", "stream", "send", "fetch", "urlopen", "open", "ws_connect"})
 _HTTP_MODULES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request", "treq",
                  "grequests", "niquests")
+_URLLIB_CALLS = frozenset({"urllib.request.Request", "urllib.request.urlopen", "urllib2.urlopen",
+                           "urllib2.Request"})
 _CLIENT_FACTORIES = ("requests.Session", "requests.session", "httpx.Client",
                      "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
                      "requests.sessions.Session")
@@ -284,8 +313,7 @@ def is_http_call(source: Source, call: cst.Call) -> bool:
     ``urllib.request.urlopen(...)``, ``urllib.request.Request(...)`` and friends."""
     name = call_name(source, call) or ""
     head, _, verb = name.rpartition(".")
-    if name in ("urllib.request.Request", "urllib.request.urlopen", "urllib2.urlopen",
-                "urllib2.Request"):
+    if name in _URLLIB_CALLS:
         return True
     if head in _HTTP_MODULES and verb in _HTTP_VERBS:
         return True
