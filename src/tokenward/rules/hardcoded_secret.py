@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tokenward.analysis.assignments import CODE_KINDS
 from tokenward.analysis.context import reports_only_proven
+from tokenward.analysis.literals import occurrences as literal_occurrences
 from tokenward.analysis.providers import documented_public, fails_validation, provider_of
 from tokenward.analysis.source import FileKind, Source
 from tokenward.analysis.values import (
@@ -33,7 +34,6 @@ from tokenward.analysis.vocabulary import (
     names_value_slot,
     names_written_at,
     naming_slots,
-    occurrences,
     reads_environment,
     secret_kind,
     secret_name_ends,
@@ -794,8 +794,9 @@ def _wants(lowered: str) -> bool:
 
     Words of the password kind are judged with a password's leniency (6 characters, single
     words), the others as tokens (so ``auth=("user", "pw")`` with a password shorter than
-    8 characters is seen only when a password word is on the line). Plain ``str.find``
-    loops: much faster than a regex alternation over the whole file.
+    8 characters is seen only when a password word is on the line). Literal searches
+    (``str.find``, one automaton pass for many words): much faster than a regex
+    alternation over the whole file.
     """
     if has_inline_candidate(lowered):
         return True
@@ -816,20 +817,24 @@ def _wants(lowered: str) -> bool:
     if any(_quoted_candidate(lowered[after:end][:300], password=password)
            for (end, password), after in earliest.items()):
         return True
-    for call in _CALLS:
-        for position in occurrences(lowered, call):
-            after = position + len(call)
-            if _quoted_candidate(lowered[after : after + 300], password=True):
-                return True
     if "://" in lowered and any(could_be_secret(p) for p in url_passwords(lowered)):
         return True
-    if any(call in lowered for call in KEY_CALLS):
-        return True
-    for scheme in _SCHEMES:
-        for position in occurrences(lowered, scheme):
-            if _BUILT_AFTER_SCHEME.match(lowered, position + len(scheme)):
+    # The credential calls, the key calls and the schemes in one pass over the text (a
+    # str.find loop per word read Home Assistant's Python files 34 times each: a third of
+    # this prefilter's time).
+    for position, number in literal_occurrences(lowered, _AFTER_WORDS):
+        after = position + len(_AFTER_WORDS[number])
+        if number < len(_CALLS):
+            if _quoted_candidate(lowered[after : after + 300], password=True):
                 return True
+        elif number < len(_CALLS) + len(KEY_CALLS) or _BUILT_AFTER_SCHEME.match(lowered,
+                                                                                after):
+            return True
     return False
+
+
+# What _wants looks after: a credential call's literal, a key call, a scheme's built value.
+_AFTER_WORDS = (*_CALLS, *KEY_CALLS, *_SCHEMES)
 
 
 _BAD, _GOOD = examples.load("hardcoded_secret")
