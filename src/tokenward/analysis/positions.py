@@ -20,6 +20,8 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata.position_provider import NEWLINE_RE
 
 if TYPE_CHECKING:
+    import ast
+
     import libcst as cst
 
 # (line, column): lines 1-based, columns 0-based, as libcst counts them.
@@ -103,3 +105,47 @@ def node_ranges(module: cst.Module) -> dict[cst.CSTNode, Range]:
     state = _RangeState(module)
     module._codegen(state)
     return state.ranges
+
+
+def statement_ranges(module: cst.Module, statement: cst.BaseStatement, first_line: int
+                     ) -> tuple[dict[cst.CSTNode, Range], str]:
+    """The ranges of the nodes of one statement of ``module``'s body whose code starts on
+    line ``first_line`` (at its first column), as :func:`node_ranges` gives them, and the
+    statement's code (its caller checks that the file holds it there)."""
+    state = _RangeState(module)
+    state.line = first_line
+    statement._codegen(state)
+    return state.ranges, "".join(state.tokens)
+
+
+def first_token_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
+    """For each statement of ``module``'s body, the line its first token is on, read from
+    Python's own tree of the same text (a line of ``;``-joined statements is one libcst
+    statement and several ``ast`` ones; a decorated definition starts at its first
+    decorator). None when the two trees do not list the same statements."""
+    import libcst as cst
+
+    lines: list[int] = []
+    position = 0
+    for statement in module.body:
+        if position >= len(tree.body):
+            return None
+        node = tree.body[position]
+        if isinstance(statement, cst.SimpleStatementLine):
+            position += len(statement.body)
+            lines.append(node.lineno)
+            continue
+        position += 1
+        decorators = getattr(node, "decorator_list", [])
+        lines.append(min([node.lineno, *(d.lineno for d in decorators)]))
+    return lines if position == len(tree.body) else None
+
+
+def lines_before_first_token(statement: cst.BaseStatement) -> int:
+    """How many whole lines (blank lines, comments) a statement's code holds before its
+    first token: its leading lines, and a decorated definition's first decorator's."""
+    count = len(getattr(statement, "leading_lines", ()))
+    decorators = getattr(statement, "decorators", ())
+    if decorators:
+        count += len(decorators[0].leading_lines)
+    return count

@@ -331,6 +331,10 @@ def _syntax_child_fields(kind: type) -> tuple[tuple[str, bool], ...]:
     return fields
 
 
+# Past this many top-level statements with a finding, a file's ranges come from its whole code.
+_MOST_STATEMENTS = 32
+
+
 def _parse(text: str) -> cst.Module:
     """libcst's tree, parsed with the cyclic garbage collector paused (see
     :func:`collector_paused`): a third of the parse time went to collections."""
@@ -725,8 +729,87 @@ class Source:
 
     def span(self, node: cst.CSTNode) -> Span:
         """The 1-based span of a node (columns 1-based, end exclusive)."""
-        (line, column), (end_line, end_column) = self._positions[node]
+        (line, column), (end_line, end_column) = self._range(node)
         return Span(line, column + 1, end_line, end_column + 1)
+
+    def _range(self, node: cst.CSTNode) -> Range:
+        """A node's range: from the code of its top-level statement alone where that can
+        be placed in the file (a file with a finding has it in a few statements, and
+        the whole file's code generation cost more than its parse), else from the whole
+        file's (:attr:`_positions`)."""
+        if "_positions" not in self.__dict__:
+            found = self._statement_range(node)
+            if found is not None:
+                return found
+        return self._positions[node]
+
+    def _statement_range(self, node: cst.CSTNode) -> Range | None:
+        statement = self._top_statement(node)
+        if statement is None:
+            return None
+        known = self._statement_positions
+        if statement not in known:
+            if len(known) >= _MOST_STATEMENTS:
+                return None  # findings all over the file: its whole code at once
+            known[statement] = self._positions_in(statement)
+        ranges = known[statement]
+        return None if ranges is None else ranges.get(node)
+
+    def _top_statement(self, node: cst.CSTNode) -> cst.BaseStatement | None:
+        """The statement of the module's body that holds ``node`` (None for the module)."""
+        index = self.index
+        if index is None:
+            return None
+        while (up := index.parent(node)) is not None:
+            if up is self.module:
+                return cast("cst.BaseStatement", node)
+            node = up
+        return None
+
+    def _positions_in(self, statement: cst.BaseStatement) -> dict[cst.CSTNode, Range] | None:
+        """The ranges of one top-level statement's nodes, its first line read from
+        Python's own tree; None when the file does not hold the statement's code there
+        (the trees disagree, ``ast`` cannot read the file, the last line has no line
+        break): the whole file's code is generated instead."""
+        from tokenward.analysis.positions import lines_before_first_token, statement_ranges
+
+        lines, numbers = self._statement_lines
+        if lines is None or id(statement) not in numbers:
+            return None
+        first = lines[numbers[id(statement)]] - lines_before_first_token(statement)
+        if not 0 < first <= len(self._line_offsets):
+            return None
+        assert self.module is not None
+        ranges, code = statement_ranges(self.module, statement, first)
+        return ranges if self.text.startswith(code, self._line_offsets[first - 1]) else None
+
+    @cached_property
+    def _statement_positions(self) -> dict[cst.CSTNode, dict[cst.CSTNode, Range] | None]:
+        return {}
+
+    @cached_property
+    def _statement_lines(self) -> tuple[list[int] | None, dict[int, int]]:
+        """The first token's line of each statement of the module's body, and each
+        statement's place in it."""
+        from tokenward.analysis.positions import first_token_lines
+        from tokenward.analysis.python_syntax import parse_python
+
+        assert self.module is not None
+        numbers = {id(statement): n for n, statement in enumerate(self.module.body)}
+        try:
+            tree = parse_python(self.text)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            return None, numbers
+        return first_token_lines(self.module, tree), numbers
+
+    @cached_property
+    def _line_offsets(self) -> list[int]:
+        """Where each line starts in :attr:`text` (lines as libcst counts them)."""
+        offsets, total = [], 0
+        for line in self._lines_with_ends:
+            offsets.append(total)
+            total += len(line)
+        return offsets
 
     def code(self, node: cst.CSTNode) -> str:
         assert self.module is not None
