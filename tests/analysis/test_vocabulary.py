@@ -599,6 +599,19 @@ def test_no_secret_keyword_overlaps_itself() -> None:
     assert [w for w in SECRET_KEYWORDS if any(w[:k] == w[-k:] for k in range(1, len(w)))] == []
 
 
+@pytest.mark.parametrize("words", ["values._INLINE_WORDS", "hardcoded_secret._AFTER_WORDS"])
+def test_no_word_a_prefilter_finds_in_one_pass_overlaps_itself(words: str) -> None:
+    # has_inline_candidate and TW101's prefilter take their words' occurrences from one
+    # automaton pass: the same as their former find loops only for such words.
+    from tokenward.analysis import values
+    from tokenward.rules import hardcoded_secret
+
+    module, name = words.split(".")
+    found = getattr({"values": values, "hardcoded_secret": hardcoded_secret}[module], name)
+    assert len(set(found)) == len(found)
+    assert [w for w in found if any(w[:k] == w[-k:] for k in range(1, len(w)))] == []
+
+
 def test_secret_name_ends_finds_each_stem_where_it_stands() -> None:
     from tokenward.analysis.vocabulary import secret_name_ends
 
