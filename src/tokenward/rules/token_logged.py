@@ -920,6 +920,9 @@ def _mentions_credentials(text: str) -> bool:
     if "set_trace_callback" in text and mentions_credentials(text):
         return True  # every query the connection runs is written out, wherever it is
     bound: dict[str, list[int]] | None = None
+    # Name -> whether a value bound to it mentions a credential: asked once per name (a
+    # message bound once is passed to many log calls).
+    judged: dict[str, bool] = {}
     for match in matches_from(_SINK_MARKERS, text, _SINK_STARTS):
         window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
         if "headers" in window or mentions_credentials(window):
@@ -930,11 +933,16 @@ def _mentions_credentials(text: str) -> bool:
                 bound.setdefault(found.group(1), []).append(found.end())
         passed = text[match.end() : match.end() + _AFTER].split(")", 1)[0]
         for name in set(_NAME.findall(passed)):
-            for end in bound.get(name, ())[:8]:
-                value = text[end : end + _BOUND_REACH]
-                if "headers" in value or mentions_credentials(value):
-                    return True
+            if name not in judged:
+                judged[name] = any(_mentions_credential(text[end : end + _BOUND_REACH])
+                                   for end in bound.get(name, ())[:8])
+            if judged[name]:
+                return True
     return False
+
+
+def _mentions_credential(text: str) -> bool:
+    return "headers" in text or mentions_credentials(text)
 
 
 RULE = Rule(
