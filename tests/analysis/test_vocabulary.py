@@ -397,6 +397,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/context.py:_HTTP_METHODS": "HTTP verbs (values of a request's method, not names)",
     "analysis/source.py:_NOT_CHILDREN": "fields of Python's ast node types (grammar)",
     "analysis/source.py:_MIXED_LISTS": "fields of Python's ast node types (grammar)",
+    "analysis/issuers.py:_BLOCKS": "fields of Python's ast node types (grammar)",
     "analysis/assignments.py:_CHOICE_TYPES": "HTML input types whose value is a choice or a "
         "caption (attribute values, not names)",
     "rules/broad_oauth_scope.py:_LISTING_CALLS": _LIBRARY,
