@@ -134,9 +134,12 @@ def test_matches_from_needs_no_automaton(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 # Words that overlap, nest and share ends; texts in ASCII, in Latin-1 and beyond it (the
-# Hyperscan engine scans Latin-1 as bytes and hands the rest to pyahocorasick).
+# Hyperscan engine scans Latin-1 as bytes, the rest as UTF-8 whose offsets it counts in
+# characters: two-, three- and four-byte characters, and a lone surrogate as a file
+# decoded with surrogateescape holds one).
 _OVERLAPPING = ("ab", "b", "abc", "bca", "=", "token", "ok", "é")
-_TEXTS = ("xabcab token=ok", "abcabca", "café token ab", "ключ token=abc", "", "bbbb")
+_TEXTS = ("xabcab token=ok", "abcabca", "café token ab", "ключ token=abc", "", "bbbb",
+          "ab 鍵 ab 😀 token=ab\udcff okab")
 
 
 @pytest.mark.parametrize("engine", ["aho-corasick", "python", "hyperscan"])

@@ -113,18 +113,17 @@ class Hyperscan:
     extra): the answers of :class:`AhoCorasick`, in the same order, found by a vectorised
     pass over the bytes. ASCII anchors only (all of tokenward's are; the factory falls
     back otherwise). For ``hits`` a text is scanned as Latin-1, a byte a character, so
-    offsets are characters'; a text beyond Latin-1 goes to ``other`` (pyahocorasick's
-    automaton of the same anchors). For the others it is scanned as UTF-8, where an ASCII
-    anchor matches whole characters only."""
+    offsets are characters'; a text beyond Latin-1 as UTF-8, its byte offsets then
+    counted in characters. Everything is scanned as UTF-8, where an ASCII anchor matches
+    whole characters only."""
 
-    def __init__(self, anchors: tuple[str, ...], other: Prefilter | None = None) -> None:
+    def __init__(self, anchors: tuple[str, ...]) -> None:
         import hyperscan
 
         if not all(anchor and anchor.isascii() for anchor in anchors):
             raise ValueError("Hyperscan is used for non-empty ASCII words only")
         self._lengths = [len(anchor) for anchor in anchors]
         self._searchable = bool(anchors)
-        self._other = other if other is not None else AhoCorasick(anchors)
         if not anchors:
             return
         self._stop = hyperscan.ScanTerminated
@@ -156,15 +155,20 @@ class Hyperscan:
             return iter(())
         try:
             data = lowered.encode("latin-1")  # a byte a character: offsets are characters'
+            wide = False
         except UnicodeEncodeError:
-            return self._other.hits(lowered)
+            data, wide = lowered.encode("utf-8", "surrogatepass"), True
         ends: list[tuple[int, int, int]] = []
         lengths = self._lengths
         self._every.scan(data, match_event_handler=lambda number, _, end, __, ___:
                          ends.append((end, -lengths[number], number)))
-        # pyahocorasick's order: by end, the longest of the words ending there first.
+        # pyahocorasick's order: by end, the longest of the words ending there first (the
+        # order of byte offsets is that of characters).
         ends.sort()
-        return ((end + back, number) for end, back, number in ends)
+        if not wide:
+            return ((end + back, number) for end, back, number in ends)
+        characters = _characters_at(data, sorted({end + back for end, back, _ in ends}))
+        return ((characters[end + back], number) for end, back, number in ends)
 
     def spelled(self, lowered: str) -> set[int]:
         found: set[int] = set()
@@ -183,6 +187,19 @@ class Hyperscan:
         except self._stop:
             return True
         return False
+
+
+def _characters_at(data: bytes, offsets: list[int]) -> dict[int, int]:
+    """UTF-8 byte offset -> character offset, for ``offsets`` (ascending, each at a
+    character's first byte): the text between two is decoded once (a text beyond Latin-1
+    was handed to pyahocorasick instead: five times slower than this)."""
+    found: dict[int, int] = {}
+    byte = character = 0
+    for offset in offsets:
+        character += len(data[byte:offset].decode("utf-8", "surrogatepass"))
+        byte = offset
+        found[offset] = character
+    return found
 
 
 def spells_any(lowered: str, words: tuple[str, ...]) -> bool:
@@ -258,7 +275,7 @@ class Automaton:
             if self._read > self.switch_after:
                 self._read = -1
                 with contextlib.suppress(Exception):  # not installed, non-ASCII, no SSSE3
-                    self._engine = Hyperscan(self._words, other=self._engine)
+                    self._engine = Hyperscan(self._words)
         return self._engine
 
     def hits(self, lowered: str) -> Iterator[tuple[int, int]]:
