@@ -329,18 +329,12 @@ def _structured_example_lines(source: Source) -> frozenset[int]:
     return frozenset(lines)
 
 
-def _python_tree(source: Source) -> ast.Module:
-    """The module as ``ast`` reads it (the C parser, asked only of a file that has
-    findings); a file it cannot parse is an empty module, with no regions."""
-    try:
-        return ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ast.Module(body=[], type_ignores=[])
-
-
 def _python_nodes(source: Source) -> list[ast.AST]:
-    """Every node of :func:`_python_tree`, listed once for both questions asked of it."""
-    return breadth_first(source.fact(_python_tree))
+    """Every node of the file as ``ast`` reads it (``Source.whole_syntax``: asked only of
+    a file that has findings), listed once for both questions asked of it; none for a
+    file it cannot read, which has no regions."""
+    tree = source.whole_syntax
+    return [] if tree is None else breadth_first(tree)
 
 
 def _docstring_lines(source: Source) -> frozenset[int]:

@@ -792,15 +792,26 @@ class Source:
         """The first token's line of each statement of the module's body, and each
         statement's place in it."""
         from tokenward.analysis.positions import first_token_lines
-        from tokenward.analysis.python_syntax import parse_python
 
         assert self.module is not None
         numbers = {id(statement): n for n, statement in enumerate(self.module.body)}
+        tree = self.whole_syntax
+        return (None if tree is None else first_token_lines(self.module, tree)), numbers
+
+    @cached_property
+    def whole_syntax(self) -> ast.Module | None:
+        """Python's own tree of the file for what is asked once the rules are done (a
+        finding's place, its context's regions): the screens' tree when it is still held,
+        else read again once (it is freed when libcst parses). None when ``ast`` cannot
+        read the file."""
+        if self.syntax is not None:
+            return self.syntax
+        from tokenward.analysis.python_syntax import parse_python
+
         try:
-            tree = parse_python(self.text)
+            return parse_python(self.text)
         except (SyntaxError, RecursionError, MemoryError, ValueError):
-            return None, numbers
-        return first_token_lines(self.module, tree), numbers
+            return None
 
     @cached_property
     def _line_offsets(self) -> list[int]:
