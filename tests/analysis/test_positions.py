@@ -98,5 +98,16 @@ def test_span_reads_one_statement_and_the_last_line_without_break_the_whole_file
     assert source.index is not None
     second, last = source.module.body[1], source.module.body[2]
     assert source.span(second).line == 2 and "_positions" not in source.__dict__
-    assert source.span(last) == source.span(last)  # the file's whole ranges: same answer
+    # The last statement's generated code ends with a line break the file lacks: its
+    # range comes from the whole file's ranges.
+    assert source._positions_in(last) is None
     assert source.span(last).line == 3 and "_positions" in source.__dict__
+
+
+def test_past_the_most_statements_spans_come_from_the_whole_file() -> None:
+    code = "".join(f"x{n} = f({n})\n" for n in range(40))
+    source = _source(code)
+    assert source.index is not None
+    spans = [source.span(statement).line for statement in source.module.body]
+    assert spans == list(range(1, 41))
+    assert len(source._statement_positions) == 32 and "_positions" in source.__dict__

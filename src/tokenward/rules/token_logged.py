@@ -924,8 +924,7 @@ def _mentions_credentials(text: str) -> bool:
     # message bound once is passed to many log calls).
     judged: dict[str, bool] = {}
     for match in matches_from(_SINK_MARKERS, text, _SINK_STARTS):
-        window = text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]
-        if "headers" in window or mentions_credentials(window):
+        if _mentions_credential(text[max(0, match.start() - _BEFORE) : match.end() + _AFTER]):
             return True
         if bound is None:
             bound = {}
@@ -942,6 +941,7 @@ def _mentions_credentials(text: str) -> bool:
 
 
 def _mentions_credential(text: str) -> bool:
+    """A credential's name, or ``headers``, in a piece of the text."""
     return "headers" in text or mentions_credentials(text)
 
 
