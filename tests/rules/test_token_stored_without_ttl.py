@@ -227,6 +227,34 @@ def test_a_write_whose_key_and_value_name_no_token_is_not_parsed_for_tw305() -> 
     assert through_screen(RULE, code, "app/entity.py") == ([], False)
 
 
+def test_a_write_on_a_receiver_no_client_can_be_is_not_parsed_for_tw305() -> None:
+    # Home Assistant's template helper and Django's cache backend: a context variable bound
+    # in the file (line 6) and ``self`` (line 9) are written with keys built by calls, in a
+    # text that names memcache (line 1). Neither receiver is imported nor assigned a
+    # memcache client: the libcst tree stays unbuilt.
+    code = ("# Backends for memcache subclass this.\n"                                 # 1
+            "from contextvars import ContextVar\n"                                     # 2
+            "_render_info = ContextVar('_render_info', default=None)\n"                # 3
+            "def render(template, token):\n"                                           # 4
+            "    render_info = RenderInfo(template, token)\n"                          # 5
+            "    _render_info.set(render_info)\n"                                      # 6
+            "class BaseCache:\n"                                                       # 7
+            "    def incr(self, key, token):\n"                                        # 8
+            "        self.set(self.make_key(key), token)\n")                           # 9
+    assert through_screen(RULE, code, "app/template.py") == ([], False)
+    # A write on a client the file binds (line 13) or imports, under a name bound to a
+    # namespaced key (line 16), is judged, and reported.
+    clients = code + ("import pymemcache\n"                                             # 10
+                      "mc = pymemcache.Client(('localhost', 11211))\n"                  # 11
+                      "def keep(key, token):\n"                                        # 12
+                      "    mc.set(key, token)\n"                                       # 13
+                      "from .kv import store\n"                                        # 14
+                      "def start(user):\n"                                             # 15
+                      "    key = f'signin:{user.email}'\n"                             # 16
+                      "    store.set(key, user.id)\n")                                 # 17
+    assert lines(clients, "app/template.py") == [13, 17]
+
+
 def test_a_key_built_elsewhere_is_still_judged_by_the_rule() -> None:
     # The key of an `mset` mapping is a name bound to an interpolation of a generated code
     # (lines 5-7): the screen cannot tell what the name holds, the rule reports the write.

@@ -330,14 +330,13 @@ def _may_store(source: Source) -> bool:
     the file passes the first tests :func:`_detect` puts it to, so each test here is one
     of the rule's own, loosened:
 
-    - a memcache write (``_MEMCACHE_WRITES``) with no time or a time of 0, where the text
-      names a memcache client module (its receiver is bound to one of
-      ``_MEMCACHE_FACTORIES``, a name spelled in the file's imports);
+    - a memcache write (``_MEMCACHE_WRITES``) with no time or a time of 0 on a receiver
+      the file assigns a call of one of ``_MEMCACHE_FACTORIES`` (:class:`_Clients`);
     - a Redis write (``_WRITES_WITH_TTL``/``_WRITES_WITHOUT_TTL``) with a key, a ``set``
       only with no TTL or a TTL of None, where the text names a Redis module (a factory of
       ``_REDIS_FACTORIES``, a receiver or call named ``redis``), or the file makes a
-      pipeline or client (``_PIPELINES``), or the receiver is a plain name (it may be
-      imported);
+      pipeline or client (``_PIPELINES``), or on a plain name an import binds, with a key
+      that may be namespaced (:class:`_Clients`);
     - a cache write (``_CACHE_WRITES``) to a receiver named ``cache`` whose timeout is
       None or 0;
     - an item assigned, in a function, into a plain name that is bound to an empty dict
@@ -369,11 +368,77 @@ def _screen(source: Source) -> bool:
     calls = source.syntax_of(ast.Call)
     redis = redis or any(isinstance(c.func, ast.Attribute) and c.func.attr in _PIPELINES
                          for c in calls)
+    clients = _Clients(source, memcache=memcache, redis=redis)
     keys = _TokenKeys(source)
-    return any(_may_write(call, call.func, memcache=memcache, redis=redis) and any(
+    return any(_may_write(call, call.func, clients) and any(
         keys.may_hold_token(argument) for argument in (*call.args, *(
             k.value for k in call.keywords))) for call in calls
         if isinstance(call.func, ast.Attribute)) or _may_keep_in_process(source, keys)
+
+
+class _Clients:
+    """Which receivers a write of :func:`_detect` may be made on, over ``ast``, loosened:
+
+    - a memcache client: a name or attribute assigned a call of one of
+      ``_MEMCACHE_FACTORIES`` in the file (``_receivers``), where the text names one;
+    - a Redis client: any receiver where the text names Redis, a factory or a pipeline
+      (``_is_redis``: only then can a receiver be bound to a factory, or named or called
+      ``redis``); elsewhere only a plain name an import binds, not named for a cache, with
+      a key that may have a namespace (``_imported_store`` and ``stores.key_prefix``). A
+      ``ContextVar``'s or a ``self``'s ``.set(value)`` is neither."""
+
+    def __init__(self, source: Source, *, memcache: bool, redis: bool) -> None:
+        self._source = source
+        self.redis = redis
+        self._memcache = memcache
+
+    def memcache(self, receiver: ast.expr) -> bool:
+        return self._memcache and syntax_flow.dotted(receiver) in self._source.fact(
+            _memcache_receivers)
+
+    def imported_store(self, call: ast.Call, receiver: ast.expr) -> bool:
+        if not isinstance(receiver, ast.Name) or "cache" in receiver.id.lower() \
+                or receiver.id not in syntax_flow.import_table(self._source):
+            return False
+        first = syntax_flow.argument(call, 0, "name")
+        return first is not None and _may_be_namespaced(self._source, first)
+
+
+def _memcache_receivers(source: Source) -> frozenset[str]:
+    """``_receivers(source, _is_memcache_factory)`` over ``ast``: dotted names assigned a
+    call whose name may be a memcache client factory's."""
+    imports = syntax_flow.import_table(source)
+    found: set[str] = set()
+    for node in source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr):
+        targets: list[ast.expr]
+        value: ast.expr | None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if isinstance(value, ast.Call) and any(
+                name.startswith(_MEMCACHE_FACTORIES)
+                for name in syntax_flow.qualified(value.func, imports)):
+            found.update(name for name in map(syntax_flow.dotted, targets) if name is not None)
+    return frozenset(found)
+
+
+# Keys ``stores.key_prefix`` may read a namespace from: the text before an interpolation,
+# the left of a ``+``, a ``.format`` template; ``mset``'s mapping holds its first key.
+_PREFIXED = (ast.JoinedStr, ast.BinOp, ast.Call, ast.Dict, ast.DictComp)
+
+
+def _may_be_namespaced(source: Source, key: ast.expr) -> bool:
+    """Whether ``key`` (or a value a name of it is bound to) may be read as a namespaced
+    key: what ``_leading_text`` reads, loosened."""
+    if isinstance(key, _PREFIXED):
+        return True
+    if not isinstance(key, ast.Name):
+        return False
+    flow = syntax_flow.syntax_flow(source)
+    return flow is None or any(isinstance(value, _PREFIXED) for value in flow.reachable(key))
 
 
 class _TokenKeys:
@@ -413,18 +478,18 @@ class _TokenKeys:
 _BUILT = (ast.JoinedStr, ast.BinOp, ast.Call)
 
 
-def _may_write(call: ast.Call, func: ast.Attribute, *, memcache: bool, redis: bool) -> bool:
+def _may_write(call: ast.Call, func: ast.Attribute, clients: _Clients) -> bool:
     method = func.attr
     receiver = func.value
     plain = syntax_flow.positional(call)
     keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    if memcache and method in _MEMCACHE_WRITES:
+    if method in _MEMCACHE_WRITES and clients.memcache(receiver):
         ttl = keywords.get("expire") or keywords.get("time") or (
             plain[2] if len(plain) > 2 else None)
         if ttl is None or _is_int_zero(ttl):
             return True
     if method in _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL and (plain or "name" in keywords) and (
-            redis or isinstance(receiver, ast.Name)):
+            clients.redis or clients.imported_store(call, receiver)):
         ttls = [keywords[k] for k in _TTL_KEYWORDS if k in keywords]
         if method not in _WRITES_WITH_TTL or (
                 all(_is_none(t) for t in ttls) if ttls else len(plain) <= 2):
