@@ -624,6 +624,28 @@ def test_weak_values_that_reach_no_token_leave_the_file_unparsed() -> None:
     assert through_screen(RULE, code) == ([], False)
 
 
+def test_a_counter_only_looped_over_leaves_the_file_unparsed() -> None:
+    # Home Assistant's script helper: `itertools.count(1)` numbers a loop's iterations
+    # (line 5). No name keeps the counter nor calls it, so no `next(counter)` can make a
+    # token: the libcst tree stays unbuilt.
+    code = ("import itertools\n"                                                   # 1
+            "import random\n"                                                      # 2
+            "def repeat(action, token):\n"                                         # 3
+            "    wait = random.uniform(0.5, 1.5)\n"                                # 4
+            "    for iteration in itertools.count(1):\n"                           # 5
+            "        action(token, iteration, wait)\n")                            # 6
+    assert through_screen(RULE, code) == ([], False)
+    # A counter kept under a name (line 7, read at line 9) and a generator called on the
+    # spot (line 10) make tokens: both are judged, and reported.
+    kept = code + ("_seq = itertools.count()\n"                                    # 7
+                   "def next_token():\n"                                           # 8
+                   "    reset_token = next(_seq)\n"                                # 9
+                   "    api_token = random.Random(7).getrandbits(64)\n"           # 10
+                   "    return reset_token, api_token\n")                          # 11
+    findings, parsed = through_screen(RULE, kept)
+    assert parsed and [line for line, _, _ in findings] == [9, 10]
+
+
 def test_a_weak_value_passed_through_helpers_to_a_token_is_parsed_and_fires() -> None:
     code = """
         import random

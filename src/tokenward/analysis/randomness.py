@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.bound_names import called_names
 from tokenward.analysis.python import call_name, dotted_name, last_name, subtree
 from tokenward.analysis.source import Source
-from tokenward.analysis.syntax_flow import import_table, qualified
+from tokenward.analysis.syntax_flow import import_table, qualified, syntax_flow
 from tokenward.analysis.token_flow import any_may_be_token_use
 from tokenward.analysis.vocabulary import (
     names_existing_items,
@@ -90,9 +90,9 @@ def may_make_weak_value(source: Source) -> bool:
     from its ``ast`` tree: a ``random`` function, a ``numpy.random`` one, a predictable
     UUID, a time, a ``hashlib`` or ``base64`` call (:func:`called_names` first: most
     files call none), each asked of :func:`any_may_be_token_use`. A seeded generator's or a
-    counter's methods are not told from other calls by their names: a file that makes one
-    goes through, as does a file ``ast`` cannot screen. Which item a pick takes is not
-    looked at."""
+    counter's methods are not told from other calls by their names: a file that keeps one
+    (:func:`_keeps_instance`) goes through, as does a file ``ast`` cannot screen. Which
+    item a pick takes is not looked at."""
     names = called_names(source)
     return names is None or (any(_may_be_weak(name) for name in names)
                              and source.fact(_weak_value_may_be_token))
@@ -101,18 +101,35 @@ def may_make_weak_value(source: Source) -> bool:
 def _weak_value_may_be_token(source: Source) -> bool:
     imports = import_table(source)
     weak: list[ast.Call] = []
+    makers: list[ast.Call] = []
     for call in source.syntax_of(ast.Call):
         names = qualified(call.func, imports)
         if not names.isdisjoint(_INSTANCE_MAKERS):
-            return True
-        if any(_may_be_weak(name) for name in names):
+            makers.append(call)
+        if any(_may_be_weak(name) for name in names - _INSTANCE_MAKERS):
             weak.append(call)
-    return any_may_be_token_use(source, weak)
+    return (bool(makers) and _keeps_instance(source, makers)) or any_may_be_token_use(
+        source, weak)
 
 
 # Calls that make a seeded generator or a counter, whose later calls weak_source judges by
-# the instance (``rng.choice(...)``, ``next(counter)``).
+# the instance (``rng.choice(...)``, ``next(counter)``); the call itself makes no value.
 _INSTANCE_MAKERS = _RNG_CONSTRUCTORS | {"itertools.count"}
+
+
+def _keeps_instance(source: Source, makers: list[ast.Call]) -> bool:
+    """Whether one of ``makers`` is a value bound to a name (what ``bound_by_call`` lists
+    for :func:`_rng_instances` and :func:`_counters`: an assignment, an unpacking, a
+    ``with`` item; the file's ``SyntaxFlow`` values, a superset) or the receiver of a
+    method call (``random.Random(42).choice(...)``). ``for n in itertools.count(1):``
+    keeps none: its numbers are read as a loop's, never as a counter's."""
+    flow = syntax_flow(source)
+    if flow is None:
+        return True
+    held = {id(value) for values in flow.values.values() for value in values}
+    held.update(id(call.func.value) for call in source.syntax_of(ast.Call)
+                if isinstance(call.func, ast.Attribute))
+    return any(id(maker) in held for maker in makers)
 
 
 def _may_be_weak(name: str) -> bool:
