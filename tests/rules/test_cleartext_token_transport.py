@@ -163,6 +163,30 @@ def test_a_url_in_clear_given_to_a_call_that_sends_nothing_is_not_parsed_for_tw5
     assert through_screen(RULE, _WIDGETS + device, "app/widgets.py") == ([], False)
 
 
+def test_a_url_in_clear_never_handed_to_a_request_is_not_parsed_for_tw501() -> None:
+    # Home Assistant's integrations: a device's page built from its host (line 13), kept
+    # on the entry and shown in its device info; no request is made to it.
+    shown = ("def setup(entry, host, token):\n"                                     # 12
+             "    url = f'http://{host}/admin'\n"                                   # 13
+             "    entry.configuration_url = url\n"                                  # 14
+             "    return DeviceInfo(configuration_url=url, name=token)\n")          # 15
+    assert through_screen(RULE, _WIDGETS + shown, "app/widgets.py") == ([], False)
+
+
+def test_a_url_in_clear_followed_through_attributes_and_names_to_a_request() -> None:
+    # The base URL kept on the client (line 14) reaches the request through a local
+    # (line 17): the screen follows both, the rule reports the request (line 18).
+    sent = ("class Client:\n"                                                       # 12
+            "    def __init__(self, token):\n"                                      # 13
+            "        self.base = 'http://hub.example.com:8123'\n"                   # 14
+            "        self.token = token\n"                                          # 15
+            "    def states(self):\n"                                               # 16
+            "        url = self.base + '/api/states'\n"                             # 17
+            "        return requests.get(url, headers={'Authorization': self.token})\n")
+    findings, parsed = through_screen(RULE, _WIDGETS + sent, "app/widgets.py")
+    assert [finding[0] for finding in findings] == [18] and parsed
+
+
 @pytest.mark.parametrize(("sent", "line"), [
     # An HTTP function imported under another name.
     ("from requests import post as send\ndef me(token):\n"

@@ -36,7 +36,13 @@ from tokenward.analysis.python import (
     string_value,
 )
 from tokenward.analysis.source import Source
-from tokenward.analysis.syntax_flow import dotted, import_table, qualified_names
+from tokenward.analysis.syntax_flow import (
+    dotted,
+    import_table,
+    last_identifier,
+    qualified_names,
+    syntax_flow,
+)
 from tokenward.analysis.syntax_flow import positional as ast_positional
 from tokenward.analysis.vocabulary import (
     carries_credential,
@@ -170,18 +176,21 @@ _AUTHORITY_END = lazy_regex(r"[/?#]")
 
 def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
     """The text of every literal ``url_prefix`` may start a URL's text with, read from
-    ``ast``: a URL is an argument of a call (``request_url``, ``endpoint_argument``: the
-    first of a list) or a value a name, attribute or helper's call resolves to (an
-    assignment, ``with`` item or ``return``); from there ``url_prefix`` reads an
+    ``ast``: a URL is an argument of a call a request may be (``request_url``,
+    ``endpoint_argument``: the first of a list); from there ``url_prefix`` reads an
     f-string's parts and their expressions, both sides of ``+``, the left of ``%``, the
-    first argument of ``urljoin``/``urlunsplit`` and the receiver of ``.format``. Each
-    text with whether libcst reads it so: an f-string's text part is decoded by ``ast``,
-    kept as written by libcst (escapes, doubled braces)."""
+    first argument of ``urljoin``/``urlunsplit`` and the receiver of ``.format``, and
+    follows what ``Analysis.resolve`` follows: a name or attribute to the values bound to
+    it (an assignment, ``with`` item), a helper's call to what a function so named returns
+    (the file's ``SyntaxFlow``, by identifier: a superset). A URL assigned but never handed
+    to such a call is not read. Each text with whether libcst reads it so: an f-string's
+    text part is decoded by ``ast``, kept as written by libcst (escapes, doubled braces)."""
     pieces: list[tuple[str, bool]] = []
     seen: set[int] = set()
     imports = import_table(source)
-    stack = list(_url_roots(source.syntax_of(ast.Call, ast.Assign, ast.AnnAssign, ast.NamedExpr,
-                                              ast.Return, ast.withitem), imports))
+    flow = syntax_flow(source)
+    assert flow is not None  # a screen runs only where ast has a tree
+    stack = list(_url_roots(source.syntax_of(ast.Call), imports))
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -202,26 +211,21 @@ def _url_pieces(source: Source) -> tuple[tuple[str, bool], ...]:
                 stack.append(node.left)
         elif isinstance(node, ast.Call):
             stack.extend(_url_call_parts(node))
+            stack.extend(flow.returns.get(last_identifier(node.func) or "", ()))
+        elif isinstance(node, ast.Name | ast.Attribute):
+            stack.extend(flow.reachable(node))
         elif isinstance(node, ast.List):
             stack.extend(node.elts)
     return tuple(pieces)
 
 
-def _url_roots(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
+def _url_roots(calls: list[ast.Call], imports: Mapping[str, frozenset[str]]
                ) -> Iterator[ast.expr]:
-    for node in nodes:
-        if isinstance(node, ast.Call):
-            if not _may_take_url(node, imports):
-                continue  # DeviceInfo(configuration_url="http://..."): no request
-            yield from ast_positional(node)
-            yield from (k.value for k in node.keywords if k.arg is not None)
-        elif isinstance(node, ast.Assign):
-            yield from _unpacked(node.value)
-        elif isinstance(node, ast.AnnAssign | ast.NamedExpr | ast.Return):
-            if node.value is not None:
-                yield node.value
-        elif isinstance(node, ast.withitem):
-            yield node.context_expr
+    for call in calls:
+        if not _may_take_url(call, imports):
+            continue  # DeviceInfo(configuration_url="http://..."): no request
+        yield from ast_positional(call)
+        yield from (k.value for k in call.keywords if k.arg is not None)
 
 
 def _may_take_url(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> bool:
@@ -245,14 +249,6 @@ def _names_http_call(name: str) -> bool:
     head, _, verb = name.rpartition(".")
     return name in _URLLIB_CALLS or name in _CLIENT_FACTORIES or (
         head in _HTTP_MODULES and verb in _HTTP_VERBS)
-
-
-def _unpacked(value: ast.expr) -> Iterator[ast.expr]:
-    """An assigned value and, for an unpacking (``a, b = "http://x", 1``), its elements."""
-    yield value
-    if isinstance(value, ast.Tuple | ast.List):
-        for element in value.elts:
-            yield from _unpacked(element)
 
 
 def _url_call_parts(call: ast.Call) -> Iterator[ast.expr]:
