@@ -6,6 +6,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import libcst as cst
+import pytest
+
+import tokenward
 from tokenward.analysis.source import FileKind, Source, breadth_first
 from tokenward.config import Config
 
@@ -91,3 +95,15 @@ def test_the_walk_is_freed_with_the_ast_tree_once_libcst_parses() -> None:
         "Module", "Assign", "Name", "Call", "Name"]
     assert source.module is not None
     assert source.syntax is None and source.syntax_nodes == []
+
+
+def test_the_rules_tree_is_parsed_without_checking_nodes_and_equals_libcsts() -> None:
+    # libcst's check of each node (`_validate`) is paused while its parser builds the
+    # rules' tree: the same tree as libcst's own parse, for every module of tokenward;
+    # nodes built afterwards (a fix's) are checked again.
+    for path in sorted(Path(tokenward.__file__).parent.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        module = source_of(text).module
+        assert module is not None and module.deep_equals(cst.parse_module(text)), path
+    with pytest.raises(cst.CSTValidationError, match="empty name"):
+        cst.Name("")

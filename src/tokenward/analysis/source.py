@@ -337,11 +337,36 @@ _MOST_STATEMENTS = 32
 
 def _parse(text: str) -> cst.Module:
     """libcst's tree, parsed with the cyclic garbage collector paused (see
-    :func:`collector_paused`): a third of the parse time went to collections."""
+    :func:`collector_paused`): a third of the parse time went to collections; and
+    without checking each node the parser makes (:func:`_nodes_unchecked`)."""
     import libcst as cst
 
-    with collector_paused():
+    with collector_paused(), _nodes_unchecked():
         return cst.parse_module(text)
+
+
+@contextmanager
+def _nodes_unchecked() -> Iterator[None]:
+    """libcst checks every node it constructs (``CSTNode.__post_init__`` calls
+    ``_validate``: parentheses balanced, required spaces present). For the nodes its own
+    parser makes from text that parsed, the checks are true by construction, and they
+    cost a tenth of the parse (libcst's own comment there calls them a cost to move out
+    of parsing). Paused for the parse only: nodes built later (a fix's) are checked."""
+    from libcst import CSTNode
+
+    checked = CSTNode.__dict__.get("__post_init__")
+    if checked is None:  # another libcst: nothing to pause
+        yield
+        return
+    CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CSTNode.__post_init__ = checked  # type: ignore[method-assign]
+
+
+def _unchecked(self: object) -> None:
+    return None
 
 
 @contextmanager
