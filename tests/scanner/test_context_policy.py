@@ -366,3 +366,28 @@ def test_a_ci_jobs_throwaway_services_are_test_settings() -> None:
                               (27, "TW102", "test")]
     assert _shown(found) == [(18, "TW102", "production"), (23, "TW102", "production"),
                              (28, "TW103", "production")]
+
+
+# A module that does not parse (line 2), with a token bound to a credential's name (line 1).
+BROKEN = 'API_TOKEN = "Zx8kQ2mV9pL4rT7wB3nY6cH1"\ndef broken(:\n'
+SYNTAX_ERROR = "syntax error at line 2, column 12: invalid syntax; text-level checks still ran"
+
+
+def _errors(path: str, text: str, config: Config | None = None) -> list[str]:
+    from tokenward.rules import RULES
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    result = scan_file(FileTask(path, text.encode()), config or Config(), RULES)
+    return [error.message for error in result.errors]
+
+
+def test_code_where_only_proofs_are_looked_for_is_not_checked_for_syntax() -> None:
+    """In a test only a secret's proof is looked for: its code is not analysed, so it is
+    not checked either (Django's deliberately broken test module is no error). The same
+    module is reported in production code, with the policy off, and where a rule parses
+    it (a token that may prove itself, line 3, sends TW101 to the tree)."""
+    assert _errors("tests/test_broken.py", BROKEN) == []
+    assert _errors("app/broken.py", BROKEN) == [SYNTAX_ERROR]
+    assert _errors("tests/test_broken.py", BROKEN, settings({"proven_only": []})) == [
+        SYNTAX_ERROR]
+    assert _errors("tests/test_broken.py", BROKEN + f'GH = "{GITHUB}"\n') == [SYNTAX_ERROR]

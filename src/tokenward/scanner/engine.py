@@ -232,7 +232,10 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
                 internal=True,
             ))
     summary = _summary(source) if task.summary else None
-    if task.syntax:
+    if task.syntax and not reports_only_proven(source):
+        # Where only secrets that prove themselves are reported (tests, docs, examples ...
+        # by default) code is not analysed, so it is not checked either: a rule that
+        # needed the file's tree there reported its syntax error when it parsed it.
         source.report_syntax_error()
     errors.extend(source.errors)
     findings, redactor = _to_findings(source, hits)
