@@ -391,3 +391,24 @@ def test_code_where_only_proofs_are_looked_for_is_not_checked_for_syntax() -> No
     assert _errors("tests/test_broken.py", BROKEN, settings({"proven_only": []})) == [
         SYNTAX_ERROR]
     assert _errors("tests/test_broken.py", BROKEN + f'GH = "{GITHUB}"\n') == [SYNTAX_ERROR]
+
+
+def test_a_rule_the_policy_keeps_quiet_is_not_asked_its_prefilter() -> None:
+    # TW6xx-like: a rule that cannot prove a value. In a test its prefilter is not run (on
+    # Django's test modules the prefilters of such rules cost more than the rest); in
+    # production code it is.
+    from dataclasses import replace
+
+    from tests.scanner.probe_rules import EXPLODES
+    from tokenward.scanner.engine import FileTask, scan_file
+
+    asked: list[str] = []
+
+    def prefilter(lowered: str) -> bool:
+        asked.append(lowered)
+        return False
+
+    quiet = replace(EXPLODES, id="TW904", runs_where_hidden=False, prefilter=prefilter)
+    for path in ("tests/test_a.py", "app/a.py"):
+        assert scan_file(FileTask(path, b"X = 1\n"), Config(), [quiet]).findings == ()
+    assert asked == ["x = 1\n"]

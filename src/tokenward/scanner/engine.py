@@ -215,8 +215,8 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
     for rule in screen.for_kind(kind):
         if task.rules is not None and rule.id not in task.rules:
             continue
-        if not (rule.wants(source.lowered, spelled) or (
-                task.imported and rule.reads_imported)) or not _may_report(rule, source):
+        if not _may_report(rule, source) or not (rule.wants(source.lowered, spelled) or (
+                task.imported and rule.reads_imported)):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
@@ -252,11 +252,15 @@ def _may_report(rule: Rule, source: Source) -> bool:
     secret can prove itself (a checksum, a live-mode prefix, a whole private key; see
     ``_to_findings``), and only in a text that spells the start of such a value: any other
     rule would only add hidden findings, so it is not run there (``--all-contexts`` runs
-    every rule everywhere)."""
+    every rule everywhere). Asked before a rule's prefilter, which is not run either; the
+    proof is looked for once per file."""
     if not reports_only_proven(source) or rule.runs_where_hidden:
         return True
-    return (rule.category is Category.HARDCODED_SECRET
-            and may_hold_proof(source.text, source.lowered))
+    return rule.category is Category.HARDCODED_SECRET and source.fact(_holds_proof)
+
+
+def _holds_proof(source: Source) -> bool:
+    return may_hold_proof(source.text, source.lowered)
 
 
 def _summary(source: Source) -> Summary | None:
