@@ -149,3 +149,20 @@ def test_the_listing_is_frozen_for_the_run_and_unfrozen_after_it(
                                     use_cache=False)
     assert outcome.result.files_scanned == 3
     assert seen[0] > 0 and gc.get_freeze_count() == 0
+
+
+def test_a_walk_leaves_out_training_output_below_the_named_folder(tmp_path: Path) -> None:
+    # Sessions `tokenward train` wrote (the marker file), at any depth, with all below
+    # them: left out. A folder named like the marker is no marker; a folder named on the
+    # command line is scanned even when it is a session (its own marker does not count).
+    from tokenward.scanner.files import TRAINING_MARKER
+
+    for folder in ("app", "docs/training/exercises/01", "deep/a/session/b",
+                   f"odd/{TRAINING_MARKER}"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "x.py").write_text("a = 1\n")
+    (tmp_path / "docs/training" / TRAINING_MARKER).write_text("{}")
+    (tmp_path / "deep/a/session" / TRAINING_MARKER).write_text("{}")
+    assert _names(tmp_path) == ["app/x.py", f"odd/{TRAINING_MARKER}/x.py"]
+    assert _names(tmp_path / "docs/training") == [TRAINING_MARKER, "exercises/01/x.py"]
+    assert _names(tmp_path / "deep/a") == []
