@@ -205,8 +205,8 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
             errors.append(ScanError(
                 task.path, "holds NUL bytes (binary content in a text file): scanned as "
                 "text with each NUL read as a separator", unscanned=True))
-    context = file_context_of(project_path(task.path, config.root), text[:CONTEXT_HEAD],
-                              config)
+    stable_path = project_path(task.path, config.root)
+    context = file_context_of(stable_path, text[:CONTEXT_HEAD], config)
     source = Source(task.path, text, kind, config, decoded.encoding, context,
                     task.imported)
     hits: list[tuple[Rule, Hit]] = []
@@ -238,7 +238,7 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
         # needed the file's tree there reported its syntax error when it parsed it.
         source.report_syntax_error()
     errors.extend(source.errors)
-    findings, redactor = _to_findings(source, hits)
+    findings, redactor = _to_findings(source, hits, stable_path)
     # An error can quote the file (a declared encoding, a rule's detail): redacted too.
     errors = [replace(e, message=redactor.text(e.message)) for e in errors]
     parsed = "module" in source.__dict__ and source.__dict__["module"] is not None
@@ -302,17 +302,17 @@ def _resolved(root: str, cwd: str) -> Path:
     return Path(root).resolve()
 
 
-def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]]
+def _to_findings(source: Source, hits: Iterable[tuple[Rule, Hit]], stable_path: str
                  ) -> tuple[list[Finding], redaction.Redactor]:
     """The file's findings, and the redactor that masks every secret any hit saw (a
-    duplicate dropped below, a suppressed finding: its secret is masked all the same)."""
+    duplicate dropped below, a suppressed finding: its secret is masked all the same).
+    ``stable_path``: the file's path in the project (:func:`project_path`)."""
     located = [(rule, _with_secret_spans(source, hit)) for rule, hit in hits]
     redactor = redaction.Redactor.of(
         source.lines if located else (),  # most files have no hit: not even split
         (s for _, hit in located for s in hit.secret_spans),
         (hit.secret for _, hit in located))
     findings: list[Finding] = []
-    stable_path = project_path(source.path, source.config.root)
     seen: Counter[tuple[str, str]] = Counter()
     for rule, hit in sorted(_merge_duplicates(located), key=lambda rh: (rh[1].span, rh[0].id)):
         secret_hash = redaction.secret_hash(hit.secret) if hit.secret else None
