@@ -13,11 +13,13 @@ imported as ``store``, ``kv`` or ``r``).
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import call_name, subtree
 from tokenward.analysis.randomness import STRONG_SOURCES, weak_source
 from tokenward.analysis.source import Source
+from tokenward.analysis.syntax_flow import syntax_flow
 from tokenward.analysis.token_flow import NAMESPACED_KEY, literal_text
 from tokenward.analysis.vocabulary import names_auth_purpose
 
@@ -35,6 +37,23 @@ def key_prefix(source: Source, key: cst.BaseExpression) -> str | None:
     text = _leading_text(source, key)
     match = NAMESPACED_KEY.match(text) if text else None
     return match.group(0).rstrip(":") if match else None
+
+
+# Keys ``key_prefix`` may read a namespace from: the text before an interpolation, the
+# left of a ``+``, a ``.format`` template; ``mset``'s mapping holds its first key.
+_PREFIXED = (ast.JoinedStr, ast.BinOp, ast.Call, ast.Dict, ast.DictComp)
+
+
+def may_be_namespaced(source: Source, key: ast.expr) -> bool:
+    """:func:`key_prefix` over ``ast``, loosened (a screen's question): whether ``key``, or a
+    value bound anywhere to a name in it (``SyntaxFlow.reachable``), is something
+    ``_leading_text`` may read a namespace from."""
+    if isinstance(key, _PREFIXED):
+        return True
+    if not isinstance(key, ast.Name):
+        return False
+    flow = syntax_flow(source)
+    return flow is None or any(isinstance(value, _PREFIXED) for value in flow.reachable(key))
 
 
 def _leading_text(source: Source, key: cst.BaseExpression) -> str | None:

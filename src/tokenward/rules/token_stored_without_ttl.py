@@ -379,7 +379,7 @@ def _screen(source: Source) -> bool:
 class _Clients:
     """Which receivers a write of :func:`_detect` may be made on, over ``ast``, loosened:
 
-    - a memcache client: a name or attribute assigned a call of one of
+    - a memcache client: a name or attribute bound to a call of one of
       ``_MEMCACHE_FACTORIES`` in the file (``_receivers``), where the text names one;
     - a Redis client: any receiver where the text names Redis, a factory or a pipeline
       (``_is_redis``: only then can a receiver be bound to a factory, or named or called
@@ -393,52 +393,25 @@ class _Clients:
         self._memcache = memcache
 
     def memcache(self, receiver: ast.expr) -> bool:
-        return self._memcache and syntax_flow.dotted(receiver) in self._source.fact(
-            _memcache_receivers)
+        """``_receivers(source, _is_memcache_factory)``, loosened: a value bound to the
+        receiver's identifier anywhere in the file (``SyntaxFlow.values``) is a call whose
+        name may be a memcache client factory's."""
+        if not self._memcache:
+            return False
+        flow = syntax_flow.syntax_flow(self._source)
+        if flow is None:
+            return True
+        bound = flow.values.get(syntax_flow.last_identifier(receiver) or "", ())
+        return any(isinstance(value, ast.Call) and any(
+            name.startswith(_MEMCACHE_FACTORIES) for name in flow.qualified(value.func))
+            for value in bound)
 
     def imported_store(self, call: ast.Call, receiver: ast.expr) -> bool:
         if not isinstance(receiver, ast.Name) or "cache" in receiver.id.lower() \
                 or receiver.id not in syntax_flow.import_table(self._source):
             return False
         first = syntax_flow.argument(call, 0, "name")
-        return first is not None and _may_be_namespaced(self._source, first)
-
-
-def _memcache_receivers(source: Source) -> frozenset[str]:
-    """``_receivers(source, _is_memcache_factory)`` over ``ast``: dotted names assigned a
-    call whose name may be a memcache client factory's."""
-    imports = syntax_flow.import_table(source)
-    found: set[str] = set()
-    for node in source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr):
-        targets: list[ast.expr]
-        value: ast.expr | None
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
-            targets, value = [node.target], node.value
-        else:
-            continue
-        if isinstance(value, ast.Call) and any(
-                name.startswith(_MEMCACHE_FACTORIES)
-                for name in syntax_flow.qualified(value.func, imports)):
-            found.update(name for name in map(syntax_flow.dotted, targets) if name is not None)
-    return frozenset(found)
-
-
-# Keys ``stores.key_prefix`` may read a namespace from: the text before an interpolation,
-# the left of a ``+``, a ``.format`` template; ``mset``'s mapping holds its first key.
-_PREFIXED = (ast.JoinedStr, ast.BinOp, ast.Call, ast.Dict, ast.DictComp)
-
-
-def _may_be_namespaced(source: Source, key: ast.expr) -> bool:
-    """Whether ``key`` (or a value a name of it is bound to) may be read as a namespaced
-    key: what ``_leading_text`` reads, loosened."""
-    if isinstance(key, _PREFIXED):
-        return True
-    if not isinstance(key, ast.Name):
-        return False
-    flow = syntax_flow.syntax_flow(source)
-    return flow is None or any(isinstance(value, _PREFIXED) for value in flow.reachable(key))
+        return first is not None and store_facts.may_be_namespaced(self._source, first)
 
 
 class _TokenKeys:

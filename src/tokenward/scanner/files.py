@@ -212,10 +212,11 @@ def _walk(folder: Path, *, prune: bool = False) -> Listing:
                     except OSError:
                         files.append((entry.name, None))  # the scan reports it
                     # Any case (a file system may ignore it): the look-up below decides.
-                    marker = marker or entry.name.lower() == _MARKER_LOWER
+                    if prune and not marker:
+                        marker = entry.name.lower() == _MARKER_LOWER
         except OSError:
             continue  # an unreadable folder: os.walk skipped it too
-        if prune and marker and current is not folder \
+        if marker and current is not folder \
                 and os.path.isfile(os.path.join(current, TRAINING_MARKER)):
             continue
         stack.extend(folders)
