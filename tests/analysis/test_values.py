@@ -249,6 +249,59 @@ def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
 
 
 @pytest.mark.parametrize(("value", "name", "reason"), [
+    # Home Assistant 2024.3.3 (benchmarks/realworld, labelled FP): constants that spell the
+    # last words of their names (auth/mfa_modules/totp.py:30, esphome/config_flow.py:40,
+    # http/auth.py:34 namespaced), form labels (opower/strings.json:14, sia/strings.json:9,
+    # starline/strings.json:9), a catalogue reference, a mask (meraki/device_tracker.py:94),
+    # a file name (util/yaml/const.py:2).
+    ("ota_secret", "STORAGE_OTA_SECRET", None),
+    ("requires_encryption_key", "ERROR_REQUIRES_ENCRYPTION_KEY", None),
+    ("http.auth.sign_secret", "DATA_SIGN_SECRET", None),
+    ("TOTP Secret", "totp_secret", None),
+    ("Encryption key", "encryption_key", None),
+    ("Secret", "app_secret", None),
+    ("[%key:component::sia::config::step::user::data::encryption_key%]", "encryption_key",
+     None),
+    ("hidden", "secret", None),
+    ("secrets.yaml", "SECRET_YAML", None),
+    # A lookup key, not an encryption key: ``data`` alone does not make one.
+    ("batteryLevel", "data_key", None),
+    ("status", "DATA_KEY", None),
+    # Still keys: a lower-case phrase of the name's words, a secret word alone, a suffix
+    # that is only the key's own word.
+    ("secret key", "SECRET_KEY", "a phrase"),
+    ("secret", "JWT_SECRET", "made of dictionary words"),
+    ("key", "SECRET_KEY", "made of dictionary words"),
+    ("mysecretdatakey", "plaintext_data_key", "only 15 characters long"),
+])
+def test_a_key_is_not_its_own_name_label_mask_or_file(value: str, name: str,
+                                                      reason: str | None) -> None:
+    assert guessable_key(value, name) == reason
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
+    # Growatt's inverter fields under ``api_key=`` (growatt_server/sensor_types/mix.py,
+    # Home Assistant 2024.3.3): camelCase names of an API response's fields.
+    ("eBatChargeToday", "api_key", "identifier"),
+    ("iChargePV1", "api_key", "identifier"),
+    ("bdc1DischargePower", "api_key", "identifier"),
+    # Random base62 does not split into word-like humps; a password keeps its shape.
+    ("aB3dE5fG7hJ9kL1m", "api_key", None),
+    ("xQzvBtRkWpLmHnJc", "api_key", None),
+    # plex/strings.json:20: a label's note, read without the scheme word ``Token``.
+    ("(optional)", "token", "sentence"),
+])
+def test_camel_case_field_names_and_notes_are_not_secrets(value: str, name: str,
+                                                         reason: str | None) -> None:
+    assert why_not_secret(value, name) == reason
+
+
+def test_a_camel_case_password_is_still_a_password() -> None:
+    assert why_not_secret("eBatChargeToday", "password") is None
+    assert credential_verdict("SuperSecretPass1", "password") is None
+
+
+@pytest.mark.parametrize(("value", "name", "reason"), [
     # Seeded and default passwords in production code, whatever their shape: mealie's
     # settings.py:190 and db_providers.py:38, dsvpwa's attacks.py:285 back door.
     ("MyPassword", "_DEFAULT_PASSWORD", None),

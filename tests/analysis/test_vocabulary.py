@@ -41,11 +41,13 @@ from tokenward.analysis.vocabulary import (
     names_identifier,
     names_keying_input,
     names_login_pair,
+    names_pin,
     names_scope_grant,
     names_secret_file,
     names_token,
     only_looks_tokenish,
     secret_kind,
+    speaks_of_board_pins,
     states_lifetime,
     url_param_credential,
     value_spells_name,
@@ -516,6 +518,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/values.py:_PLACEHOLDER_MARKERS": _VALUES + " (words real passwords hold too)",
     "analysis/values.py:SHAPE_REASONS": "codes of the value judgements",
     "analysis/values.py:_UNREAL_MARKERS": _VALUES + " (a value that says it is not real)",
+    "analysis/values.py:_MASK_WORDS": _VALUES + " (a whole value that says a key was masked)",
     "analysis/values.py:_SEQUENCES": _VALUES + " (keyboard and alphabet runs)",
     "analysis/values.py:_INLINE_WORDS":
         "the anchors of the _INLINE_ASSIGNMENT pattern, which finds secrets written inline "
@@ -621,3 +624,28 @@ def test_secret_name_ends_finds_each_stem_where_it_stands() -> None:
     # both); not path, pattern or monkey.
     assert sorted(secret_name_ends(text)) == [(6, True), (20, False), (54, False),
                                               (54, False)]
+
+
+@pytest.mark.parametrize(("name", "role", "kind"), [
+    # Home Assistant's entity descriptions and ``hass.data`` keys (82 findings, none
+    # a key): ``data`` alone names what a lookup key indexes.
+    ("data_key", Role.NONE, None),
+    ("DATA_KEY_OS", Role.NONE, None),
+    # Envelope encryption names its data key with its state.
+    ("plaintext_data_key", Role.CREDENTIAL, "encryption key"),
+    ("EncryptedDataKey", Role.CREDENTIAL, "encryption key"),
+    # google_assistant/trait.py: challenge types, not PINs.
+    ("CHALLENGE_PIN_NEEDED", Role.ABOUT, None),
+    ("ERROR_REQUIRES_ENCRYPTION_KEY", Role.ABOUT, None),
+])
+def test_data_keys_and_needed_credentials(name: str, role: Role, kind: str | None) -> None:
+    judgement = judge(name)
+    assert (judgement.role, judgement.kind) == (role, kind)
+
+
+def test_a_pin_reads_as_a_board_pin_where_the_file_drives_pins() -> None:
+    assert names_pin("self_pin") and names_pin("_firmata_pin") and not names_pin("pinned")
+    assert speaks_of_board_pins("await api.set_pin_mode_digital_output(pin)")
+    assert speaks_of_board_pins('"""representation of an arest switch. based on digital i/o."""')
+    assert speaks_of_board_pins("import rpi.gpio as gpio")
+    assert not speaks_of_board_pins("def unlock(card, pin):\n    return card.verify(pin)")

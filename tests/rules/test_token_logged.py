@@ -351,3 +351,19 @@ def test_a_token_read_only_as_a_string_or_for_its_secret_is_still_judged() -> No
             "    return api_key.fields\n")                                          # 12
     found, parsed = through_screen(RULE, code, "app/client.py")
     assert parsed and [line for line, _, _ in found] == [4, 7, 10]
+
+
+def test_a_pin_of_a_board_is_a_pin_number_and_a_pin_elsewhere_a_pin() -> None:
+    """Home Assistant's Firmata integration (firmata/pin.py:83) logs the board pin it
+    drives: the file speaks of pin modes, so ``self._pin`` is a pin number (no finding).
+    The same log line in a file that drives no board (line 6) logs a PIN."""
+    board = ("import logging\n"
+             "_LOGGER = logging.getLogger(__name__)\n"
+             "class Pin:\n"
+             "    async def turn_on(self):\n"
+             "        await self.api.set_pin_mode_digital_output(self._pin)\n"
+             "        _LOGGER.debug('Turning digital output on pin %s on', self._pin)\n")
+    assert lines(board, "firmata/pin.py") == []
+    card = board.replace("        await self.api.set_pin_mode_digital_output(self._pin)\n",
+                         "        await self.api.unlock(self._pin)\n")
+    assert lines(card, "cards/pin.py") == [6]

@@ -28,6 +28,7 @@ from tokenward.analysis.vocabulary import (
     is_password_name,
     name_words,
     names_hash,
+    only_looks_tokenish,
     secret_kind,
     value_spells_name,
 )
@@ -160,7 +161,9 @@ _TEMPLATE = lazy_regex(
     r"\$\{|\$\(|\{\{|\{%|%\([\w.]+\)[sdr]|^\$[A-Za-z_]\w*$|<[^<>]*[A-Za-z][^<>]*>|"
     r"(?<![A-Za-z0-9])%[sd](?![A-Za-z0-9])|\{[A-Za-z_][\w.]*\}|\{\d*\}|"
     r"os\.environ|getenv|\benv\(|^env:|^vault:|^secret:|^ssm:|^arn:|"
-    r"^ENC\[|\$ANSIBLE_VAULT|^!vault",
+    r"^ENC\[|\$ANSIBLE_VAULT|^!vault|"
+    # A reference to another string of a UI catalogue (``[%key:common::config::api_key%]``).
+    r"\[%key:",
 )
 _REDACTED = lazy_regex(r"\*{3,}|•{3,}|x{4,}|X{4,}|\.{3,}|#{4,}|\?{3,}|…")
 # A run of underscores blanks a value out (``sk_live_____________``, ``ghp_______abcd``),
@@ -231,6 +234,15 @@ _URL = lazy_regex(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
 _IDENTIFIER = lazy_regex(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
+# A camelCase name: a field of an API's data (``batteryLevel``, ``eBatChargeToday``,
+# ``iChargePV1``). Words have vowels: a random base62 string seldom puts lower-case letters
+# after every capital, and seldom a vowel in each such hump (``_camel_identifier``).
+_CAMEL_IDENTIFIER = lazy_regex(r"^[a-z][a-z0-9]*(?:[A-Z][a-z]+[0-9]*|[A-Z]{2,3}[0-9]*)+$")
+_CAMEL_HUMP = lazy_regex(r"[A-Z][a-z]+")
+_VOWELS = frozenset("aeiouyAEIOUY")
+_LONGEST_CAMEL_NAME = 40
+# A note in parentheses (``Token (optional)``, read without its scheme word): UI text.
+_ANNOTATION = lazy_regex(r"^\([A-Za-z][\w\s\-]*\)$")
 _SEPARATED = lazy_regex(r"[_.:]")
 # An upper-case acronym: a sentinel that marks an account (``"password": "LDAP"``).
 _ACRONYM = lazy_regex(r"^[A-Z]{2,6}$")
@@ -427,13 +439,20 @@ def _structure(value: str, name: str | None) -> str | None:
         return "rate-limit"
     if _BOOLEAN.match(value):
         return "boolean"
-    if any(c.isspace() for c in value) or _PROSE_WORD.match(value):
+    if any(c.isspace() for c in value) or _PROSE_WORD.match(value) or _ANNOTATION.match(value):
         return "sentence"
     if _ACRONYM.match(value):
         return "identifier"
     if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
         return "identifier"
+    if _camel_identifier(value) and not is_password_name(name):
+        return "identifier"  # (``SuperSecret1`` under a password's name is a weak password)
     return None
+
+
+def _camel_identifier(value: str) -> bool:
+    return (len(value) <= _LONGEST_CAMEL_NAME and _CAMEL_IDENTIFIER.match(value) is not None
+            and all(_VOWELS.intersection(hump) for hump in _CAMEL_HUMP.findall(value)))
 
 
 def _describes_secret(value: str, name: str | None) -> str | None:
@@ -702,6 +721,9 @@ _UNREAL_MARKERS = frozenset({
     "mock", "mocked", "demo", "todo", "tbd", "fixme", "none", "null", "nil", "undefined",
     "invalid", "unused", "redacted", "notreal", "real",
 })
+# A whole value that says a key was blanked out here (``data["secret"] = "hidden"``).
+_MASK_WORDS = frozenset({"hidden", "redacted", "masked", "censored", "omitted", "removed",
+                         "obfuscated"})
 # Keys printed in frameworks' documentation, copied into code as they are: Flask's
 # quickstart key (``b'_5#y2L"F4Q8z\n\xec]/'``, as TW101 reads bytes: latin-1).
 _PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
@@ -709,6 +731,28 @@ _PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
 
 def _flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _echoes_name(value: str, name: str, spaced: bool) -> bool:
+    """The value is the name it is bound to, not a key: a constant or an enum member that
+    spells its name (``HARDCODED_SECRET = "hardcoded-secret"``), or the last words of it
+    after the prefix that groups such constants (``STORAGE_OTA_SECRET = "ota_secret"``,
+    ``DATA_SIGN_SECRET = "http.auth.sign_secret"``), or a form's label for the field
+    (``"totp_secret": "TOTP Secret"``). Typed in lower case, the name's words as a phrase
+    are a key (``SECRET_KEY = "secret key"``), and so is a secret word alone
+    (``JWT_SECRET = "secret"``)."""
+    if not spaced and _flat(value) == _flat(name):
+        return True
+    label = value[:1].isupper() and (spaced or value[1:].islower())
+    if spaced and not label:
+        return False
+    last = value if spaced or label else value.rsplit(".", 1)[-1]
+    said = name_words(last) if not spaced else tuple(w.lower() for w in last.split())
+    named = name_words(name)
+    if not said or len(said) > len(named) or named[-len(said):] != said:
+        return False
+    return label or len(said) > 1 or not (holds_secret(said[0])
+                                          or only_looks_tokenish(said[0]))
 
 
 def names_key(name: str | None) -> TypeGuard[str]:
@@ -737,10 +781,10 @@ def guessable_key(value: str, name: str | None) -> str | None:
         return None  # a symbol (an emoji table's ``"secret": "㊙"``), not a typed key
     words = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
     spaced = any(c.isspace() for c in value)
-    # Its own name written as a name (an enum member ``HARDCODED_SECRET =
-    # "hardcoded-secret"``, a table of words ``"secret": "secret"``), a value that says it
-    # is not real, or prose.
-    if (not spaced and _flat(value) == _flat(name)) or _marked(words, _UNREAL_MARKERS):
+    # Its own name written as a name or a label, a value that says it is not real or
+    # stands where a key was masked, a path to a key, or prose.
+    if _echoes_name(value, name, spaced) or _marked(words, _UNREAL_MARKERS) \
+            or value.lower() in _MASK_WORDS or _PATH.search(value) or _URL.match(value):
         return None
     if spaced and (len(words) > _LONGEST_PHRASE or _PROSE_MARK.search(value)):
         return None

@@ -145,7 +145,7 @@ _CREDENTIAL_PAIRS: dict[tuple[str, str], str] = {
     **{(q, "key"): "access key" for q in ("account", "storage", "sas", "shared")},
     **{(q, "key"): "signing key" for q in ("signing", "sign", "hmac", "jwt", "jws", "mac")},
     **{(q, "key"): "encryption key" for q in ("encryption", "encrypt", "crypto", "aes",
-                                              "cipher", "fernet", "master", "data",
+                                              "cipher", "fernet", "master",
                                               "wrapped", "encrypted", "decryption")},
     **{(q, "key"): "private key" for q in ("private", "priv", "ssh", "deploy", "rsa", "ec",
                                            "ecdsa", "dsa", "ed", "ca", "gpg", "pgp",
@@ -165,6 +165,10 @@ _CREDENTIAL_PAIRS: dict[tuple[str, str], str] = {
     ("token", "response"): "token", ("token", "json"): "token",
     ("erlang", "cookie"): "Erlang cookie",
 }
+# A ``data_key`` alone is the key a value is looked up by in some data (``data[data_key]``,
+# an entity description's ``data_key="batteryLevel"``: 82 findings in Home Assistant, none
+# a key); envelope encryption's data key (KMS) is named with its state.
+_ENVELOPE_WORDS = frozenset({"plaintext", "encrypted", "wrapped", "kms", "envelope"})
 # Incoming-webhook URLs are credentials: whoever has the URL can post. A callback named by
 # an event or phase (``pre_webhook_url``, ``status_webhook_url``) is only an address.
 _WEBHOOK_CALLBACKS = frozenset({"pre", "post", "status", "callback", "event", "events",
@@ -240,7 +244,7 @@ _ABOUT_HEADS = frozenset({
 })
 # Words anywhere that make the name a message or an error about a secret.
 _ERROR_WORDS = frozenset({"invalid", "incorrect", "wrong", "bad", "missing", "mismatch", "too",
-                          "malformed", "unknown", "required"})
+                          "malformed", "unknown", "required", "requires", "needed"})
 # Words anywhere that make the name a switch about a secret (``CSRF_USE_SESSIONS``).
 _SWITCH_WORDS = frozenset({"use", "uses", "exempt", "protect", "protected", "enabled",
                            "disabled", "enforce", "enforced"})
@@ -401,6 +405,8 @@ def _paired(ws: list[str]) -> Found | None:
         return Role.ONE_TIME, "session id"   # Django's session key is the session id
     if pair in _CREDENTIAL_PAIRS:
         return Role.CREDENTIAL, _CREDENTIAL_PAIRS[pair]
+    if pair == ("data", "key") and _ENVELOPE_WORDS & set(ws[:-2]):
+        return Role.CREDENTIAL, "encryption key"  # ``plaintext_data_key`` (KMS)
     return None
 
 
@@ -856,6 +862,24 @@ def has_secret_word(name: str | None) -> bool:
 def names_bare_token(name: str | None) -> bool:
     """The name is ``token`` and nothing else: in NLP and lexer code, a word."""
     return name_words(name or "") == ("token",)
+
+
+def names_pin(name: str | None) -> bool:
+    """``pin``, ``self._pin``, ``pin_code``: a PIN, or, in code that drives a board, one of
+    its pins (:func:`speaks_of_board_pins`)."""
+    judgement = judge(name)
+    return judgement.role is Role.CREDENTIAL and judgement.kind == "PIN"
+
+
+# What code that drives a board's pins says (GPIO, Arduino over Firmata or aREST, a
+# Raspberry Pi): there a ``pin`` is a pin number, not a PIN.
+_BOARD_PIN_TEXT = lazy_regex(r"gpio|\bpwm|pin_?mode|(?:digital|analog)(?:_?pin|_?read|_?write|"
+                             r" i/o|_?input|_?output)|pull_?(?:up|down)\b")
+
+
+def speaks_of_board_pins(lowered: str) -> bool:
+    """Whether a file's lower-cased text speaks of a board's pins."""
+    return _BOARD_PIN_TEXT.search(lowered) is not None
 
 
 def has_token_word(name: str | None) -> bool:

@@ -21,6 +21,8 @@ from tokenward.analysis.vocabulary import (
     names_bare_token,
     names_generic_holder,
     names_identifier,
+    names_pin,
+    speaks_of_board_pins,
 )
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
@@ -80,13 +82,13 @@ def _detect(source: Source) -> Iterator[Hit]:
     # The screen first: no message that could carry a credential, no libcst tree to build.
     if not _may_write_credential(source) or source.index is None:
         return
-    text_tokens = _uses_text_library(source)
+    plain = _plain_names(source)
     for call in source.index.of(cst.Call):
         sink = _sink(source, call)
         if sink is None:
             continue
         for node in _message_parts(call, sink):
-            found = _sensitive(source, node, text_tokens)
+            found = _sensitive(source, node, plain)
             if found is not None:
                 yield Hit(span=source.span(call), target=_describe(source, found),
                           detail=sink, code=source.code(call))
@@ -98,12 +100,21 @@ def _detect(source: Source) -> Iterator[Hit]:
         for arg in exc.args:
             if source.analysis.kept_as_attribute(exc, arg):
                 continue  # handed to the handler as an attribute, not in the message
-            found = _sensitive(source, arg.value, text_tokens)
+            found = _sensitive(source, arg.value, plain)
             if found is not None:
                 name = python.dotted_name(exc.func) or "exception"
                 yield Hit(span=source.span(exc), target=_describe(source, found),
                           detail=f"an exception message ({name})", code=source.code(exc))
                 break
+
+
+def _plain_names(source: Source) -> Callable[[str], bool]:
+    """Which credential names this file uses for something else: a bare ``token`` in
+    text-processing code (a word), a ``pin`` in code that drives a board's pins (a pin
+    number: 15 findings in Home Assistant's Firmata and aREST integrations)."""
+    words = _uses_text_library(source)
+    pins = speaks_of_board_pins(source.lowered)
+    return lambda name: (words and names_bare_token(name)) or (pins and names_pin(name))
 
 
 def _uses_text_library(source: Source) -> bool:
@@ -201,22 +212,22 @@ def _describe(source: Source, node: cst.CSTNode) -> str:
     return code if len(code) <= 40 else code[:37] + "..."
 
 
-def _sensitive(source: Source, node: cst.BaseExpression, text_tokens: bool,
+def _sensitive(source: Source, node: cst.BaseExpression, plain: Callable[[str], bool],
                depth: int = 0) -> cst.CSTNode | None:
     """The first sub-expression that puts a credential's text into the message."""
     if depth > 12:
         return None
 
     def recurse(inner: cst.BaseExpression) -> cst.CSTNode | None:
-        return _sensitive(source, inner, text_tokens, depth + 1)
+        return _sensitive(source, inner, plain, depth + 1)
 
     if isinstance(node, cst.Name):
-        return node if _secret_variable(source, node, text_tokens, depth) else None
+        return node if _secret_variable(source, node, plain, depth) else None
     if isinstance(node, cst.Attribute):
         name = node.attr.value
         if name == "headers" and (python.last_name(node.value) or "") in ("request", "req"):
             return node
-        if carries_credential(name) and not (text_tokens and names_bare_token(name)):
+        if carries_credential(name) and not (plain(name)):
             return node
         return None
     if isinstance(node, cst.Subscript):
@@ -356,10 +367,11 @@ def _int(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
-def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: int) -> bool:
+def _secret_variable(source: Source, node: cst.Name, plain: Callable[[str], bool],
+                     depth: int) -> bool:
     name = node.value
     if carries_credential(name):
-        if text_tokens and names_bare_token(name):
+        if plain(name):
             return False
         return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
                     or _used_as_object(source, node))
@@ -381,7 +393,7 @@ def _secret_variable(source: Source, node: cst.Name, text_tokens: bool, depth: i
                   | cst.Attribute):
         # names followed through assignments count against the same depth budget, so
         # ``msg = f"{msg}!"`` cannot loop
-        return _sensitive(source, value, text_tokens, depth + 4) is not None
+        return _sensitive(source, value, plain, depth + 4) is not None
     return False
 
 
