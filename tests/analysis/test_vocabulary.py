@@ -637,6 +637,9 @@ def test_secret_name_ends_finds_each_stem_where_it_stands() -> None:
     # google_assistant/trait.py: challenge types, not PINs.
     ("CHALLENGE_PIN_NEEDED", Role.ABOUT, None),
     ("ERROR_REQUIRES_ENCRYPTION_KEY", Role.ABOUT, None),
+    # yolink/entity.py:72: an exception; util/yaml/const.py:2: the file of secrets.
+    ("yl_auth_err", Role.ABOUT, None),
+    ("SECRET_YAML", Role.ABOUT, None),
 ])
 def test_data_keys_and_needed_credentials(name: str, role: Role, kind: str | None) -> None:
     judgement = judge(name)

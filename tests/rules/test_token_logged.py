@@ -367,3 +367,39 @@ def test_a_pin_of_a_board_is_a_pin_number_and_a_pin_elsewhere_a_pin() -> None:
     card = board.replace("        await self.api.set_pin_mode_digital_output(self._pin)\n",
                          "        await self.api.unlock(self._pin)\n")
     assert lines(card, "cards/pin.py") == [6]
+
+
+def test_a_webhook_url_built_of_public_parts_holds_no_secret() -> None:
+    """Home Assistant's Telegram bot (telegram_bot/webhooks.py:72) and Reolink
+    (reolink/host.py:499-519) log webhook URLs made of the instance's base URL and a fixed
+    path or a device's id: no finding. Point (point/__init__.py:124) makes its URL from a
+    random id (line 15), and a class that binds its URL once from a random id (line 25)
+    logs a secret wherever else it binds it: both are reported."""
+    code = ("import logging\n"                                                      # 1
+            "from homeassistant.components import webhook\n"                        # 2
+            "from .const import DOMAIN\n"                                           # 3
+            "_LOGGER = logging.getLogger(__name__)\n"                               # 4
+            "TELEGRAM_WEBHOOK_URL = '/api/telegram_webhooks'\n"                     # 5
+            "class Bot:\n"                                                          # 6
+            "    def __init__(self, base_url):\n"                                   # 7
+            "        self.base_url = base_url\n"                                    # 8
+            "        self.webhook_url = f'{self.base_url}{TELEGRAM_WEBHOOK_URL}'\n"  # 9
+            "    def register(self):\n"                                             # 10
+            "        _LOGGER.debug('Registering webhook URL: %s', self.webhook_url)\n"  # 11
+            "def setup(hass):\n"                                                    # 12
+            "    webhook_id = webhook.async_generate_id()\n"                        # 13
+            "    webhook_url = webhook.async_generate_url(hass, webhook_id)\n"      # 14
+            "    _LOGGER.info('Webhook URL: %s', webhook_url)\n"                    # 15
+            "class Camera:\n"                                                       # 16
+            "    def register(self):\n"                                             # 17
+            "        self.webhook_id = f\"{DOMAIN}_{self.unique_id.replace(':', '')}\"\n"  # 18
+            "        path = webhook.async_generate_path(self.webhook_id)\n"         # 19
+            "        self._webhook_url = f'{self._base_url}{path}'\n"               # 20
+            "        _LOGGER.debug('Registered %s', self._webhook_url)\n"           # 21
+            "class Mixed:\n"                                                        # 22
+            "    def start(self):\n"                                                # 23
+            "        self._webhook_url = f'{self._base_url}/hook'\n"                # 24
+            "        _LOGGER.debug('Using %s', self._webhook_url)\n"                # 25
+            "    def rotate(self):\n"                                               # 26
+            "        self._webhook_url = create_cloudhook()\n")                       # 27
+    assert lines(code, "components/bot.py") == [15, 25]

@@ -462,6 +462,13 @@ class Analysis:
         in_class = [b for b in self.bindings_in(klass, attr) if b.kind in _FOLLOWED]
         return in_class[0] if in_class else None
 
+    def attribute_bindings(self, node: cst.Attribute) -> list[Binding]:
+        """Every binding of the ``self``/``cls`` attribute ``node`` reads, in its class."""
+        if not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
+            return []
+        klass = self._class_of(node)
+        return [] if klass is None else list(self._attributes.get((klass, node.attr.value), []))
+
     def definition(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
         """The same-module function a callee names: ``helper`` or ``self.helper``."""
         binding: Binding | None = None

@@ -224,6 +224,8 @@ _ABOUT_HEADS = frozenset({
     "generator", "factory", "maker", "helper", "context", "ctx", "prompt", "message",
     "messages", "msg", "error", "errors", "text", "location", "cache", "source", "attr",
     "attribute", "column", "col", "index", "idx", "pos", "chars", "characters", "alphabet",
+    # an exception about a credential (``yl_auth_err``), a file of them (``SECRET_YAML``)
+    "err", "exc", "exception", "exceptions", "yaml", "yml", "toml", "ini", "cfg",
     "charset", "bits", "entropy", "strength", "rotation", "rotated", "ref", "reference",
     "arn", "key", "scope", "scopes", "method", "methods", "algorithm", "algorithms", "alg",
     "algo", "lookup", "getter", "setter", "callback", "fn", "func", "function", "model",
@@ -940,6 +942,31 @@ def function_builds_url(name: str) -> bool:
     """``url_for``, ``build_reset_link``, ``reverse``, ``urlencode`` (the last dotted part)."""
     words = name_words(name.rpartition(".")[2])
     return bool({"url", "link", "reverse", "urlencode"} & set(words))
+
+
+# What a callee does to its arguments when it only puts them into a form: a path, a URL,
+# a formatted or joined string (``async_generate_path``, ``format_mac``, ``os.path.join``).
+_FORMATTING_WORDS = frozenset({"path", "format", "join", "replace", "lower", "upper", "strip",
+                               "lstrip", "rstrip", "quote", "str"})
+
+
+def function_formats(name: str) -> bool:
+    """``webhook.async_generate_path``, ``format_mac``, ``str.replace``, ``url_for``: what it
+    returns is its arguments in another form (public when they are)."""
+    words = name_words(name.rpartition(".")[2])
+    return function_builds_url(name) or bool(_FORMATTING_WORDS & set(words))
+
+
+# Words of what a credential is an id of: a ``webhook_id`` or a ``session_id`` is the
+# secret part of what it names.
+_SECRET_ID_WORDS = frozenset({*_TOKENISH, "webhook", "hook", "session", "auth", "access",
+                              "refresh", "client", "api"})
+
+
+def names_public_identifier(name: str | None) -> bool:
+    """``unique_id``, ``entry_id``, ``serial_prefix``: an object's id, public by purpose,
+    not the id of something a caller must keep secret (``webhook_id``, ``session_id``)."""
+    return names_identifier(name) and not _SECRET_ID_WORDS & set(name_words(name or ""))
 
 
 # The head nouns of a name for where a service is reached.

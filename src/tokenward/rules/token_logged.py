@@ -31,13 +31,14 @@ from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 if TYPE_CHECKING:
     import libcst as cst
 
-    from tokenward.analysis import config_text, credentials, python, syntax_flow
+    from tokenward.analysis import config_text, credentials, public_parts, python, syntax_flow
     from tokenward.analysis import flow as dataflow
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import cst, lazy_module
 
     config_text = lazy_module("tokenward.analysis.config_text")
     credentials = lazy_module("tokenward.analysis.credentials")
+    public_parts = lazy_module("tokenward.analysis.public_parts")
     dataflow = lazy_module("tokenward.analysis.flow")
     python = lazy_module("tokenward.analysis.python")
     syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
@@ -227,7 +228,8 @@ def _sensitive(source: Source, node: cst.BaseExpression, plain: Callable[[str], 
         name = node.attr.value
         if name == "headers" and (python.last_name(node.value) or "") in ("request", "req"):
             return node
-        if carries_credential(name) and not (plain(name)):
+        if carries_credential(name) and not plain(name) \
+                and not public_parts.made_of_public_parts(source, node):
             return node
         return None
     if isinstance(node, cst.Subscript):
@@ -374,7 +376,8 @@ def _secret_variable(source: Source, node: cst.Name, plain: Callable[[str], bool
         if plain(name):
             return False
         return not (_loop_variable(source, node) or _bound_to_harmless(source, node)
-                    or _used_as_object(source, node))
+                    or _used_as_object(source, node)
+                    or public_parts.made_of_public_parts(source, node))
     value = source.analysis.resolve(node)
     if value is node:
         return False
@@ -998,8 +1001,12 @@ RULE = Rule(
                     "`key_id`); attributes of a token object other than the secret "
                     "(`token.user`, `token.expires_at`); `for token in ...` loop variables "
                     "and bare `token` names in files that use NLP/lexer libraries (nltk, "
-                    "spaCy, tokenize, tiktoken ...); string literals (a hard-coded value is "
-                    "TW1xx's business); logging the *response* headers.",
+                    "spaCy, tokenize, tiktoken ...), and `pin` names in files that drive a "
+                    "board's pins (GPIO, pin modes, digital I/O: a pin number); a value the "
+                    "file builds only of public parts, whatever its name (a webhook URL made "
+                    "of the base URL and a fixed path, or of a device's MAC address); string "
+                    "literals (a hard-coded value is TW1xx's business); logging the "
+                    "*response* headers.",
         references=("https://cwe.mitre.org/data/definitions/532.html",
                     "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"),
     ),
