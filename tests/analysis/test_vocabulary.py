@@ -519,6 +519,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/values.py:SHAPE_REASONS": "codes of the value judgements",
     "analysis/values.py:_UNREAL_MARKERS": _VALUES + " (a value that says it is not real)",
     "analysis/values.py:_MASK_WORDS": _VALUES + " (a whole value that says a key was masked)",
+    "analysis/values.py:_CHANGE_ME": _VALUES + " (a default that says to replace it)",
     "analysis/values.py:_SEQUENCES": _VALUES + " (keyboard and alphabet runs)",
     "analysis/values.py:_INLINE_WORDS":
         "the anchors of the _INLINE_ASSIGNMENT pattern, which finds secrets written inline "

@@ -75,3 +75,20 @@ def test_a_credential_read_from_a_form_or_a_header_is_not_parsed_for_tw603() -> 
             "    return query['password1']\n")                                     # 4
     assert pinned(scan_snippet(read, "auth/views.py", rules=[RULE])) == [
         (4, 12, f"The server takes password1 {_TAIL}")]
+
+
+def test_a_query_value_only_ever_named_as_a_cookie_is_a_marker_not_a_credential() -> None:
+    """Superset's export endpoints (charts/api.py:814) read ``token`` from the query only to
+    name the cookie that tells the browser the download finished (line 3): no finding.
+    Line 7 reads one that is also handed to a check (line 9): reported."""
+    code = ("from flask import request\n"                                            # 1
+            "def export(response):\n"                                                # 2
+            "    if token := request.args.get('token'):\n"                           # 3
+            "        response.set_cookie(token, 'done', max_age=600)\n"              # 4
+            "    return response\n"                                                  # 5
+            "def login(response):\n"                                                 # 6
+            "    token = request.args.get('token')\n"                                # 7
+            "    response.set_cookie(key=token, value='done')\n"                     # 8
+            "    return check(token)\n")                                             # 9
+    assert pinned(scan_snippet(code, "app/api.py", rules=[RULE])) == [
+        (7, 13, f"The server takes token {_TAIL}")]

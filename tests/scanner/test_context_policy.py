@@ -412,3 +412,19 @@ def test_a_rule_the_policy_keeps_quiet_is_not_asked_its_prefilter() -> None:
     for path in ("tests/test_a.py", "app/a.py"):
         assert scan_file(FileTask(path, b"X = 1\n"), Config(), [quiet]).findings == ()
     assert asked == ["x = 1\n"]
+
+
+def test_a_bundle_whose_long_line_follows_a_licence_comment_is_minified() -> None:
+    """Superset's webpack chunks (static/assets/*.chunk.js) start with an 83-character
+    licence comment; line 2 is 400,000 characters of minified code. The context reads far
+    enough to see it: the password-like assignment inside (a render pass's name) is
+    hidden as minified code, not reported as production."""
+    bundle = ("/*! For license information please see the .LICENSE.txt file */\n"
+              + "var a=1;" * 700 + 'password="Zx8kQ2mV9pL4rT7w";' + "var b=2;" * 700 + "\n")
+    assert _shown(scan_snippet(bundle, "static/assets/41e7e14e31aa731ea8d5.chunk.js")) == []
+    # A token that proves itself is still reported there, with the context it was seen in.
+    proven = bundle.replace("var b=2;", f'gh="{GITHUB}";', 1)
+    assert _shown(scan_snippet(proven, "static/assets/41e7e14e31aa731ea8d5.chunk.js")) \
+        == [(2, "TW103", "minified")]
+    short = bundle.replace("var a=1;" * 700, "").replace("var b=2;" * 700, "")
+    assert _shown(scan_snippet(short, "static/assets/app.js")) == [(2, "TW101", "production")]

@@ -707,7 +707,7 @@ _MASK_CHARACTERS = frozenset("*•xX#_?.…")
 # The shortest key that is not guessable on its face: 16 characters (about 96 bits of a
 # random base64 string; Flask and Django generate 32 bytes and more).
 _SHORTEST_KEY = 16
-_WORD_SEGMENT = lazy_regex(r"[A-Z]?[a-z]{2,12}")
+_WORD_SEGMENT = lazy_regex(r"[A-Z]?[a-z]{1,12}|[A-Z]{1,12}")
 # A phrase typed as a key is a few words (``super secret key``, ``hard to guess string``);
 # a longer one, or one punctuated as a sentence, is a description bound to a secret's name.
 _LONGEST_PHRASE = 5
@@ -721,6 +721,8 @@ _UNREAL_MARKERS = frozenset({
     "mock", "mocked", "demo", "todo", "tbd", "fixme", "none", "null", "nil", "undefined",
     "invalid", "unused", "redacted", "notreal", "real",
 })
+# What a default says when it must be replaced (flattened: ``change-me``, ``CHANGE_ME``).
+_CHANGE_ME = ("changeme", "changethis", "replaceme")
 # A whole value that says a key was blanked out here (``data["secret"] = "hidden"``).
 _MASK_WORDS = frozenset({"hidden", "redacted", "masked", "censored", "omitted", "removed",
                          "obfuscated"})
@@ -731,6 +733,13 @@ _PUBLISHED_KEYS = frozenset({'_5#y2L"F4Q8z\n\xec]/'})
 
 def _flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _asks_to_be_changed(value: str) -> bool:
+    """``test-guest-secret-change-me`` (Superset's default guest-token key, config.py:1714):
+    a default that says to replace it ships when nobody does, whatever else it says."""
+    flat = _flat(value)
+    return any(marker in flat for marker in _CHANGE_ME)
 
 
 def _echoes_name(value: str, name: str, spaced: bool) -> bool:
@@ -783,7 +792,8 @@ def guessable_key(value: str, name: str | None) -> str | None:
     spaced = any(c.isspace() for c in value)
     # Its own name written as a name or a label, a value that says it is not real or
     # stands where a key was masked, a path to a key, or prose.
-    if _echoes_name(value, name, spaced) or _marked(words, _UNREAL_MARKERS) \
+    unreal = _marked(words, _UNREAL_MARKERS) and not _asks_to_be_changed(value)
+    if _echoes_name(value, name, spaced) or unreal \
             or value.lower() in _MASK_WORDS or _PATH.search(value) or _URL.match(value):
         return None
     if spaced and (len(words) > _LONGEST_PHRASE or _PROSE_MARK.search(value)):

@@ -944,6 +944,11 @@ def function_builds_url(name: str) -> bool:
     return bool({"url", "link", "reverse", "urlencode"} & set(words))
 
 
+def names_cookie_setter(name: str) -> bool:
+    """``response.set_cookie``, ``delete_cookie``: its first argument names a cookie."""
+    return name_words(name.rpartition(".")[2]) in (("set", "cookie"), ("delete", "cookie"))
+
+
 # What a callee does to its arguments when it only puts them into a form: a path, a URL,
 # a formatted or joined string (``async_generate_path``, ``format_mac``, ``os.path.join``).
 _FORMATTING_WORDS = frozenset({"path", "format", "join", "replace", "lower", "upper", "strip",

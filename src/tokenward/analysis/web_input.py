@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import dotted_name, last_name, string_value
+from tokenward.analysis.vocabulary import names_cookie_setter
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -58,15 +59,45 @@ def query_inputs(source: Source) -> Iterator[QueryInput]:
             yield from _route_parameters(source, definition)
     for subscript in index.of(cst.Subscript):
         key = _key(subscript.slice[0].slice) if len(subscript.slice) == 1 else None
-        if key is not None and _is_query_mapping(source, subscript.value):
+        if key is not None and _is_query_mapping(source, subscript.value) \
+                and not _names_a_cookie(source, subscript):
             yield QueryInput(key, subscript)
     for call in index.of(cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("get", "getlist") \
-                and call.args and _is_query_mapping(source, func.value):
+                and call.args and _is_query_mapping(source, func.value) \
+                and not _names_a_cookie(source, call):
             key = string_value(call.args[0].value)
             if key is not None:
                 yield QueryInput(key, call)
+
+
+def _names_a_cookie(source: Source, read: cst.CSTNode) -> bool:
+    """``if token := request.args.get("token"): response.set_cookie(token, "done")``
+    (Superset's export endpoints): the value is bound to a name that is only ever the
+    name of a cookie the response sets, a client's marker, not a credential."""
+    parent = source.index.parent(read) if source.index is not None else None
+    target = parent.target if isinstance(parent, cst.NamedExpr) and parent.value is read \
+        else None
+    if isinstance(parent, cst.Assign) and parent.value is read and len(parent.targets) == 1:
+        target = parent.targets[0].target
+    binding = source.analysis.binding_of(target) if isinstance(target, cst.Name) else None
+    uses = list(source.analysis.uses(binding)) if binding is not None else []
+    return bool(uses) and all(_cookie_name_argument(source, use) for use in uses)
+
+
+def _cookie_name_argument(source: Source, name: cst.Name) -> bool:
+    """``set_cookie(name, ...)`` or ``set_cookie(key=name, ...)``."""
+    index = source.index
+    arg = index.parent(name) if index is not None else None
+    if index is None or not isinstance(arg, cst.Arg):
+        return False
+    call = index.parent(arg)
+    if not isinstance(call, cst.Call) or not names_cookie_setter(last_name(call.func) or ""):
+        return False
+    if arg.keyword is not None:
+        return arg.keyword.value == "key"
+    return call.args[0] is arg
 
 
 def query_input_names(source: Source) -> frozenset[str] | None:

@@ -29,7 +29,12 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
 
-from tokenward.analysis.context import file_context, region_context, reports_only_proven
+from tokenward.analysis.context import (
+    CONTEXT_HEAD,
+    file_context,
+    region_context,
+    reports_only_proven,
+)
 from tokenward.analysis.providers import may_hold_proof, proves_itself, validated
 from tokenward.analysis.source import (
     FileKind,
@@ -74,8 +79,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
-# How much of a file the context looks at (generated-file marks, minified lines).
-CONTEXT_HEAD = 4096
 
 # Below this many files, worker processes cost more than they save (the pre-commit case).
 PARALLEL_THRESHOLD = 24
