@@ -421,6 +421,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/excessive_token_lifetime.py:_exp_claim()": "JWT claim keys that name a token type",
     "rules/excessive_token_lifetime.py:_never()": _VALUES,
     "rules/expiry_verification_disabled.py:_ROUTING_CLAIMS": "JWT claim names",
+    "rules/expiry_verification_disabled.py:_PEEKED_CLAIMS": "JWT claim names",
     "rules/expiry_verification_disabled.py:RULE.keywords": _MARKERS,
     "rules/hardcoded_secret.py:_METHODS": _LIBRARY,
     "rules/hardcoded_secret.py:_POSITIONAL": _OPTIONS + " (credential parameters by position)",

@@ -159,3 +159,21 @@ def test_the_screen_reads_a_decoder_through_the_imports() -> None:
     assert _scanned(module_level + authlib) == ([(4, 12, (
         "authlib.jose.jwt.decode() accepts expired tokens: claims never validated "
         "(claims.validate() checks exp)"))], True)
+
+
+def test_a_client_reading_its_own_tokens_expiry_unverified_trusts_nothing() -> None:
+    """twilio auth_strategy/token_auth_strategy.py:40 decodes the token it was given only to
+    read ``exp`` (line 3, no finding); line 8 keeps the unverified claims for a user: the
+    expiry of what it trusts is never checked."""
+    code = """
+        def is_token_expired(token):
+            decoded = jwt.decode(token, options={"verify_signature": False})
+            exp = decoded.get("exp")
+            return exp is None or exp < time.time()
+
+        def current_user(token):
+            claims = jwt.decode(token, options={"verify_signature": False})
+            exp = claims["exp"]
+            return claims["sub"]
+    """
+    assert lines("import jwt, time\n" + textwrap.dedent(code).lstrip("\n")) == [8]

@@ -139,3 +139,17 @@ def test_the_screen_lets_each_unverified_context_through(turned_off: str, line: 
 def test_the_screen_lets_each_flag_turned_off_through(code: str, line: int) -> None:
     findings, parsed = through_screen(RULE, _SMTP + "\n" + code, "app/mail.py")
     assert [finding[0] for finding in findings] == [line] and parsed
+
+
+def test_verification_off_only_for_a_plain_http_url_verifies_nothing() -> None:
+    """Home Assistant's ISY994 (isy994/__init__.py:75-79) turns verification off in the
+    branch taken for an ``http://`` host (line 5): no certificate to verify there. The
+    HTTPS branch (line 7) turns it off for a request that carries the token."""
+    code = ("import requests\n"                                                        # 1
+            "from .const import SCHEME_HTTP\n"                                         # 2
+            "def fetch(host, url, t):\n"                                               # 3
+            "    if host.scheme == SCHEME_HTTP:\n"                                     # 4
+            "        return requests.get(url, headers={'Authorization': t}, verify=False)\n"  # 5
+            "    else:\n"                                                              # 6
+            "        return requests.get(url, headers={'Authorization': t}, verify=False)\n")  # 7
+    assert lines(code) == [7]

@@ -374,7 +374,9 @@ def test_a_webhook_url_built_of_public_parts_holds_no_secret() -> None:
     (reolink/host.py:499-519) log webhook URLs made of the instance's base URL and a fixed
     path or a device's id: no finding. Point (point/__init__.py:124) makes its URL from a
     random id (line 15), and a class that binds its URL once from a random id (line 25)
-    logs a secret wherever else it binds it: both are reported."""
+    logs a secret wherever else it binds it: both are reported. An instance of a class of
+    the file is judged by that class's bindings (Telegram's ``pushbot.webhook_url``, line
+    30, public; line 31, not)."""
     code = ("import logging\n"                                                      # 1
             "from homeassistant.components import webhook\n"                        # 2
             "from .const import DOMAIN\n"                                           # 3
@@ -401,5 +403,9 @@ def test_a_webhook_url_built_of_public_parts_holds_no_secret() -> None:
             "        self._webhook_url = f'{self._base_url}/hook'\n"                # 24
             "        _LOGGER.debug('Using %s', self._webhook_url)\n"                # 25
             "    def rotate(self):\n"                                               # 26
-            "        self._webhook_url = create_cloudhook()\n")                       # 27
-    assert lines(code, "components/bot.py") == [15, 25]
+            "        self._webhook_url = create_cloudhook()\n"                        # 27
+            "def start(base_url):\n"                                                # 28
+            "    bot, mixed = Bot(base_url), Mixed()\n"                              # 29
+            "    _LOGGER.error('Invalid webhook %s', bot.webhook_url)\n"             # 30
+            "    _LOGGER.error('Invalid webhook %s', mixed._webhook_url)\n")         # 31
+    assert lines(code, "components/bot.py") == [15, 25, 31]

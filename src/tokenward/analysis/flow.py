@@ -463,11 +463,22 @@ class Analysis:
         return in_class[0] if in_class else None
 
     def attribute_bindings(self, node: cst.Attribute) -> list[Binding]:
-        """Every binding of the ``self``/``cls`` attribute ``node`` reads, in its class."""
-        if not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
-            return []
-        klass = self._class_of(node)
+        """Every binding of the attribute ``node`` reads, in the class that binds it:
+        ``self.x``/``cls.x`` in the class it is written in, ``bot.x`` where ``bot =
+        Bot(...)`` makes an instance of a class of this file."""
+        klass = self._owner_class(node.value)
         return [] if klass is None else list(self._attributes.get((klass, node.attr.value), []))
+
+    def _owner_class(self, value: cst.BaseExpression) -> cst.ClassDef | None:
+        if isinstance(value, cst.Name) and value.value in ("self", "cls"):
+            return self._class_of(value)
+        made = self.resolve(value)
+        if isinstance(made, cst.Call) and isinstance(made.func, cst.Name):
+            binding = self.binding_at(made.func)
+            if binding is not None and binding.kind is Kind.DEFINITION \
+                    and isinstance(binding.target, cst.ClassDef):
+                return binding.target
+        return None
 
     def definition(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
         """The same-module function a callee names: ``helper`` or ``self.helper``."""

@@ -944,6 +944,12 @@ def function_builds_url(name: str) -> bool:
     return bool({"url", "link", "reverse", "urlencode"} & set(words))
 
 
+def names_plain_http(name: str | None) -> bool:
+    """``SCHEME_HTTP``, ``HTTP``: a constant naming the plain-HTTP scheme (not HTTPS)."""
+    words = name_words(name or "")
+    return bool(words) and words[-1] == "http" and set(words) <= {"scheme", "http", "url"}
+
+
 def names_cookie_setter(name: str) -> bool:
     """``response.set_cookie``, ``delete_cookie``: its first argument names a cookie."""
     return name_words(name.rpartition(".")[2]) in (("set", "cookie"), ("delete", "cookie"))

@@ -34,6 +34,10 @@ DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
 AUTHLIB_DECODERS = frozenset({"authlib.jose.jwt.decode", "joserfc.jwt.decode"})
 # Claims read from an unverified decode to pick the key or route the token.
 _ROUTING_CLAIMS = frozenset({"iss", "kid", "alg", "aud", "tid", "typ"})
+# Claims a client reads from a token it was just given, to learn when to refresh it
+# (twilio's is_token_expired, Home Assistant's Flick login): reading them unverified trusts
+# nothing.
+_PEEKED_CLAIMS = _ROUTING_CLAIMS | {"exp", "iat", "nbf"}
 
 
 def _is_false(node: cst.BaseExpression | None) -> bool:
@@ -78,16 +82,32 @@ def _peeks(source: Source, call: cst.Call) -> bool:
 
 
 def _routing_claim_only(source: Source, call: cst.Call) -> bool:
-    """``jwt.decode(t, options={"verify_signature": False})["iss"]`` / ``.get("kid")``."""
+    """``jwt.decode(t, options={"verify_signature": False})["iss"]`` / ``.get("kid")``, or
+    the decoded claims bound to a name that is only ever read for such a claim or for the
+    token's own lifetime (``decoded = jwt.decode(...)``; ``exp = decoded.get("exp")``)."""
     assert source.index is not None
+    if _reads_claim(source, call, _ROUTING_CLAIMS):
+        return True
     parent = source.index.parent(call)
-    if isinstance(parent, cst.Subscript) and parent.value is call and len(parent.slice) == 1:
+    if not (isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)):
+        return False
+    binding = source.analysis.binding_of(parent.targets[0].target)
+    uses = list(source.analysis.uses(binding)) if binding is not None else []
+    return bool(uses) and all(_reads_claim(source, use, _PEEKED_CLAIMS) for use in uses)
+
+
+def _reads_claim(source: Source, claims: cst.BaseExpression, names: frozenset[str]) -> bool:
+    """``claims["iss"]`` or ``claims.get("iss")``, for a claim of ``names``."""
+    assert source.index is not None
+    parent = source.index.parent(claims)
+    if isinstance(parent, cst.Subscript) and parent.value is claims and len(parent.slice) == 1:
         index = parent.slice[0].slice
-        return isinstance(index, cst.Index) and python.string_value(index.value) in _ROUTING_CLAIMS
-    if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value == "get":
+        return isinstance(index, cst.Index) and python.string_value(index.value) in names
+    if isinstance(parent, cst.Attribute) and parent.value is claims and parent.attr.value == "get":
         outer = source.index.parent(parent)
         return (isinstance(outer, cst.Call) and bool(outer.args)
-                and python.string_value(outer.args[0].value) in _ROUTING_CLAIMS)
+                and python.string_value(outer.args[0].value) in names)
     return False
 
 

@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.source import FileKind, Source
-from tokenward.analysis.vocabulary import carries_credential, may_carry_credentials
+from tokenward.analysis.vocabulary import (
+    carries_credential,
+    may_carry_credentials,
+    names_plain_http,
+)
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
 from tokenward.rules.base import CONFIG, PYTHON, Example, Expected, Rule, RuleDocs
@@ -190,7 +194,8 @@ def _detect_python(source: Source) -> Iterator[Hit]:
         any_credentials = any_credentials or carries
         if off is not None and (carries or (
                 name.endswith("TCPConnector")
-                and _connector_feeds_credentials(source, _bound_key(source, call)))):
+                and _connector_feeds_credentials(source, _bound_key(source, call)))) \
+                and not _in_plain_http_branch(source, call):
             yield _hit(source, call, source.code(off).strip().rstrip(","))
         if not carries:
             continue
@@ -215,6 +220,32 @@ def _detect_python(source: Source) -> Iterator[Hit]:
                 and (source.analysis.qualified(assigned) or "").endswith(
                     "_create_unverified_context")):
             yield _hit(source, binding.statement, "ssl._create_default_https_context")
+
+
+def _in_plain_http_branch(source: Source, call: cst.Call) -> bool:
+    """``if host.scheme == SCHEME_HTTP: session = create(verify_ssl=False)`` (Home
+    Assistant's ISY994): the branch only runs for a plain-HTTP URL, where there is no
+    certificate to verify (sending credentials there is TW501's business)."""
+    assert source.index is not None
+    child: cst.CSTNode = call
+    for up in source.index.ancestors(call):
+        if isinstance(up, cst.If) and child is up.body and _tests_plain_http(up.test):
+            return True
+        if isinstance(up, cst.FunctionDef):
+            return False
+        child = up
+    return False
+
+
+def _tests_plain_http(test: cst.BaseExpression) -> bool:
+    """``url.scheme == "http"`` (either side, a literal or a constant named for it)."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)):
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    return any(python.last_name(side) == "scheme" for side in sides) and any(
+        python.string_value(side) == "http" or names_plain_http(python.last_name(side))
+        for side in sides)
 
 
 def _hit(source: Source, node: cst.CSTNode, target: str) -> Hit:
