@@ -409,3 +409,17 @@ def test_a_webhook_url_built_of_public_parts_holds_no_secret() -> None:
             "    _LOGGER.error('Invalid webhook %s', bot.webhook_url)\n"             # 30
             "    _LOGGER.error('Invalid webhook %s', mixed._webhook_url)\n")         # 31
     assert lines(code, "components/bot.py") == [15, 25, 31]
+
+
+def test_a_credential_name_bound_to_a_serial_number_holds_the_serial_number() -> None:
+    """Home Assistant's SharkIQ (sharkiq/update_coordinator.py:55) calls a vacuum's serial
+    number its ``dsn`` (line 5: no finding); a ``dsn`` read from the settings (line 7) is a
+    data source name, with its password: reported."""
+    code = ("import logging\n"                                                        # 1
+            "LOGGER = logging.getLogger(__name__)\n"                                  # 2
+            "def update(vacuum, settings):\n"                                         # 3
+            "    dsn = vacuum.serial_number\n"                                        # 4
+            "    LOGGER.debug('Updating device DSN %s', dsn)\n"                       # 5
+            "    dsn = settings.DATABASE_DSN\n"                                       # 6
+            "    LOGGER.debug('Connecting to %s', dsn)\n")                            # 7
+    assert lines(code, "components/vacuum.py") == [7]

@@ -588,14 +588,16 @@ def function_makes_token(name: str, doc: str = "") -> bool:
         and (ws[-2], "key") not in _NOT_ONE_TIME
 
 
-_IDENTIFIER_HEADS = frozenset({"id", "ids", "pk", "uuid", "guid", "prefix", "suffix"})
+_IDENTIFIER_HEADS = frozenset({"id", "ids", "pk", "uuid", "guid", "prefix", "suffix",
+                               "serial"})
 
 
 def names_identifier(name: str | None) -> bool:
-    """``key_id``, ``account_pk``, ``request_uuid``, ``key_prefix``: an object's id or a
-    visible part of one, public by purpose (a session id is a credential, not one of these)."""
+    """``key_id``, ``account_pk``, ``request_uuid``, ``key_prefix``, ``serial_number``: an
+    object's id or a visible part of one, public by purpose (a session id is a credential,
+    not one of these)."""
     ws = name_words(name or "")
-    return (bool(ws) and ws[-1] in _IDENTIFIER_HEADS
+    return (bool(ws) and (ws[-1] in _IDENTIFIER_HEADS or ws[-2:] == ("serial", "number"))
             and not names_token(name) and not carries_credential(name))
 
 
