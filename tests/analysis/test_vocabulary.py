@@ -422,6 +422,10 @@ NOT_NAME_LISTS: dict[str, str] = {
     "rules/excessive_token_lifetime.py:_never()": _VALUES,
     "rules/expiry_verification_disabled.py:_ROUTING_CLAIMS": "JWT claim names",
     "rules/expiry_verification_disabled.py:_PEEKED_CLAIMS": "JWT claim names",
+    "rules/tls_verification_disabled.py:_STDLIB_CLIENT_MODULES":
+        "the standard library's mail and file-transfer modules",
+    "rules/tls_verification_disabled.py:_STARTTLS_METHODS": "STARTTLS method names",
+    "rules/tls_verification_disabled.py:_CONTEXT_KEYWORDS": "keyword names of an ssl context",
     "rules/expiry_verification_disabled.py:RULE.keywords": _MARKERS,
     "rules/hardcoded_secret.py:_METHODS": _LIBRARY,
     "rules/hardcoded_secret.py:_POSITIONAL": _OPTIONS + " (credential parameters by position)",

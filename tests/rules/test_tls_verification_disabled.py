@@ -153,3 +153,31 @@ def test_verification_off_only_for_a_plain_http_url_verifies_nothing() -> None:
             "    else:\n"                                                              # 6
             "        return requests.get(url, headers={'Authorization': t}, verify=False)\n")  # 7
     assert lines(code) == [7]
+
+
+def test_stdlib_mail_clients_given_no_context_verify_nothing() -> None:
+    """smtplib, imaplib, poplib and ftplib wrap TLS in ``ssl._create_stdlib_context()``
+    when given no context: no certificate check. mealie's email sender (line 5, and the
+    STARTTLS of line 9) logs in over such a connection; Superset's send_mime_email makes
+    its context None unless a setting asks (line 12). Line 15 passes a default context, and
+    line 19 logs in nowhere: no finding."""
+    code = ("import smtplib, ssl, imaplib\n"                                          # 1
+            "from email.message import Message\n"                                    # 2
+            "def send(host, user, password, msg):\n"                                 # 3
+            "    if ssl_on:\n"                                                       # 4
+            "        with smtplib.SMTP_SSL(host, 465) as s:\n"                        # 5
+            "            s.login(user, password)\n"                                  # 6
+            "    else:\n"                                                            # 7
+            "        with smtplib.SMTP(host, 587) as s:\n"                           # 8
+            "            s.starttls()\n"                                             # 9
+            "            s.login(user, password)\n"                                  # 10
+            "def send_mime(config, user, password):\n"                               # 11
+            "    ctx = ssl.create_default_context() if config['AUTH'] else None\n"   # 12
+            "    smtplib.SMTP_SSL(config['HOST'], context=ctx).login(user, password)\n"  # 13
+            "def read(host, user, password):\n"                                      # 14
+            "    m = imaplib.IMAP4_SSL(host, ssl_context=ssl.create_default_context())\n"  # 15
+            "    m.login(user, password)\n"                                          # 16
+            "    return m\n"                                                         # 17
+            "def probe(host):\n"                                                     # 18
+            "    return smtplib.SMTP_SSL(host).noop()\n")                            # 19
+    assert lines(code, "services/mail.py") == [5, 9, 12]

@@ -60,6 +60,14 @@ def _is_off(node: cst.BaseExpression) -> bool:
 # What builds an SSL context that does not verify.
 _UNVERIFIED_FACTORIES = frozenset({"ssl._create_unverified_context",
                                    "ssl._create_stdlib_context"})
+# The standard library's mail and file-transfer clients wrap TLS in
+# ssl._create_stdlib_context() when they are given no context: neither the certificate nor
+# the host name is checked (http.client verifies since Python 3.4.3; these do not).
+_STDLIB_TLS_CLIENTS = frozenset({"smtplib.SMTP_SSL", "imaplib.IMAP4_SSL", "poplib.POP3_SSL",
+                                 "ftplib.FTP_TLS"})
+_STDLIB_CLIENT_MODULES = frozenset({"smtplib", "imaplib", "poplib", "ftplib"})
+_STARTTLS_METHODS = frozenset({"starttls", "stls"})
+_CONTEXT_KEYWORDS = frozenset({"context", "ssl_context"})
 
 
 def _is_unverified_factory(source: Source, call: cst.Call) -> bool:
@@ -220,6 +228,53 @@ def _detect_python(source: Source) -> Iterator[Hit]:
                 and (source.analysis.qualified(assigned) or "").endswith(
                     "_create_unverified_context")):
             yield _hit(source, binding.statement, "ssl._create_default_https_context")
+    yield from _stdlib_unverified(source)
+
+
+def _stdlib_unverified(source: Source) -> Iterator[Hit]:
+    """``smtplib.SMTP_SSL(host)`` or ``smtp.starttls()`` with no context, or with one that
+    may be None (``ctx = create_default_context() if verify else None``), in a function
+    that logs in over it: the password goes to whoever answers."""
+    assert source.index is not None
+    imported = {q.split(".")[0] for q in source.analysis.imports.names.values()}
+    if imported.isdisjoint(_STDLIB_CLIENT_MODULES):
+        return
+    for call in source.index.of(cst.Call):
+        func = call.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else None
+        name = python.call_name(source, call) or ""
+        if name not in _STDLIB_TLS_CLIENTS and method not in _STARTTLS_METHODS:
+            continue
+        unverified = _missing_context(source, call)
+        if unverified is not None and _logs_in(source, call):
+            label = name.rpartition(".")[2] if name in _STDLIB_TLS_CLIENTS else method
+            yield _hit(source, unverified, f"{label}() without a verifying ssl context")
+
+
+def _missing_context(source: Source, call: cst.Call) -> cst.CSTNode | None:
+    """Where the call's TLS goes unverified: the call (no context, or ``None``), or the
+    expression that makes its context None on some path; None when it is given one."""
+    arg = next((a for a in call.args if a.keyword is not None
+                and a.keyword.value in _CONTEXT_KEYWORDS), None)
+    if arg is None:
+        return call
+    value = source.analysis.resolve(arg.value)
+    if _is_none(value):
+        return call
+    if isinstance(value, cst.IfExp) and (_is_none(value.body) or _is_none(value.orelse)):
+        return value
+    return None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _logs_in(source: Source, call: cst.Call) -> bool:
+    """A ``login`` call in the same function: the client sends a password over it."""
+    scope = source.analysis.function(call)
+    return any(source.analysis.function(other) is scope
+               for other in source.analysis.calls_named("login"))
 
 
 def _in_plain_http_branch(source: Source, call: cst.Call) -> bool:
@@ -272,12 +327,32 @@ def _screen(source: Source) -> bool:
         if isinstance(node, ast.Call):
             if any(k.arg in _OFF_FLAGS and _may_be_off(k.value) for k in node.keywords):
                 return True
-            if not syntax_flow.qualified(node.func, imports).isdisjoint(_UNVERIFIED_FACTORIES):
+            qualified = syntax_flow.qualified(node.func, imports)
+            if not qualified.isdisjoint(_UNVERIFIED_FACTORIES):
+                return True
+            if (not qualified.isdisjoint(_STDLIB_TLS_CLIENTS) or (
+                    isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _STARTTLS_METHODS)) and _may_lack_context(
+                    source, node):
                 return True
         elif isinstance(node, ast.Assign) and any(
                 _turns_off(target, node.value) for target in node.targets):
             return True
     return False
+
+
+def _may_lack_context(source: Source, call: ast.Call) -> bool:
+    """:func:`_missing_context` over ``ast``, loosened: no context keyword, ``None``, or a
+    name one of whose values may be None (Django's backend passes a context it made:
+    through)."""
+    given = next((k.value for k in call.keywords if k.arg in _CONTEXT_KEYWORDS), None)
+    if given is None:
+        return True
+    flow = syntax_flow.syntax_flow(source)
+    values = [given, *(flow.reachable(given) if flow is not None else ())]
+    return flow is None or any(
+        (isinstance(v, ast.Constant) and v.value is None) or isinstance(v, ast.IfExp)
+        for v in values)
 
 
 def _turns_off(target: ast.expr, value: ast.expr) -> bool:
@@ -380,7 +455,11 @@ RULE = Rule(
              "(reported where verification is turned off), `session.verify = False` on a "
              "session whose headers or auth carry a credential, and "
              "`ssl._create_default_https_context = ssl._create_unverified_context` in a "
-             "file that sends credentials. In shell "
+             "file that sends credentials; and the standard library's mail and file-transfer "
+             "clients (`smtplib.SMTP_SSL`, `starttls()`, `imaplib.IMAP4_SSL`, "
+             "`poplib.POP3_SSL`, `ftplib.FTP_TLS`) given no context, or one that may be "
+             "None, in a function that logs in over them: without a context they check no "
+             "certificate (`ssl._create_stdlib_context()`). In shell "
              "scripts, Dockerfiles and CI YAML: `curl -k/--insecure`, `wget "
              "--no-check-certificate`, `http --verify=no` on a command that sends a "
              "credential header or `-u user:pass`. In config files: "
@@ -410,7 +489,7 @@ RULE = Rule(
     kinds=PYTHON | CONFIG,
     screens=True,
     keywords=("verify", "cert_none", "unverified", "check_hostname", "ssl", "insecure",
-              "-k", "no-check-certificate"),
+              "-k", "no-check-certificate", "starttls", "stls", "ftp_tls"),
     prefilter=may_carry_credentials,
     bad=(
         Example(
