@@ -665,3 +665,19 @@ def test_a_weak_value_passed_through_helpers_to_a_token_is_parsed_and_fires() ->
         """
     findings, parsed = through_screen(RULE, code)
     assert parsed and [line for line, _, _ in findings] == [10]
+
+
+def test_a_name_based_uuid_is_as_predictable_as_its_name() -> None:
+    """``uuid3``/``uuid5`` hash a namespace and a name: a vendor's login makes a guessable
+    key (line 4); Superset's metastore cache derives its key from the key it is given
+    (extensions/metastore_cache.py:72, line 7): nothing guessable, no finding."""
+    code = """
+        import uuid
+
+        def vendor_key(vendor):
+            return uuid.uuid5(uuid.NAMESPACE_URL, vendor.login).hex
+
+        def get_key(namespace, key):
+            return uuid.uuid3(namespace, key)
+        """
+    assert [pin[0] for pin in _pins(code)] == [4]

@@ -42,6 +42,10 @@ _TIME_SOURCES = frozenset({
     "django.utils.timezone.now", "timezone.now", "arrow.now", "arrow.utcnow", "pendulum.now",
 })
 _PREDICTABLE_UUIDS = frozenset({"uuid.uuid1", "uuid.uuid3", "uuid.uuid5"})
+# A hash (MD5, SHA-1) of a namespace and a name: as predictable as the name, like any
+# unkeyed hash. Superset derives its cache and lock keys from the key it is given
+# (extensions/metastore_cache.py:72, distributed_lock/utils.py:45): no token there.
+_NAME_BASED_UUIDS = frozenset({"uuid.uuid3", "uuid.uuid5"})
 STRONG_SOURCES = frozenset({
     "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "secrets.choice",
     "secrets.randbelow", "secrets.randbits", "os.urandom", "uuid.uuid4",
@@ -152,7 +156,8 @@ def weak_source(source: Source, call: cst.Call) -> str | None:
             return f"random.{attr}()"
         if module == "numpy.random" and attr not in NUMPY_RANDOM_SKIP:
             return f"numpy.random.{attr}()"
-        if name in _PREDICTABLE_UUIDS:
+        if name in _PREDICTABLE_UUIDS and (name not in _NAME_BASED_UUIDS or _guessable(
+                source, [arg.value for arg in call.args[1:2]])[0]):
             return f"{name}() (predictable)"
         if name in _TIME_SOURCES:
             return "a timestamp"
