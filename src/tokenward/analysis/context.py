@@ -57,9 +57,11 @@ _FOLDERS: tuple[tuple[Context, frozenset[str]], ...] = (
                                  "cookbook", "snippets"})),
     (Context.DOCS, frozenset({"docs", "doc", "documentation", "man", "wiki"})),
 )
+# ``tests.py``: the test module Django's startapp creates in every app.
 _TEST_NAME = lazy_regex(
-    r"^(?:test_.+\.py|.+_test\.py|conftest\.py|.+_tests?\.go|.+\.(?:test|spec)\.[cm]?[jt]sx?|"
-    r".+(?:Test|Tests|IT)\.(?:java|kt|cs)|.+_spec\.rb|.+Test\.php)$")
+    r"^(?:test_.+\.py|.+_test\.py|tests?\.py|conftest\.py|.+_tests?\.go|"
+    r".+\.(?:test|spec)\.[cm]?[jt]sx?|.+(?:Test|Tests|IT)\.(?:java|kt|cs)|.+_spec\.rb|"
+    r".+Test\.php)$")
 _FIXTURE_NAME = lazy_regex(r"\.har$|\.cassette\.ya?ml$|^cassette.*\.ya?ml$|\.vcr\.ya?ml$")
 _I18N_NAME = lazy_regex(r"\.(?:po|pot|xlf|xliff|strings|resx|arb)$")
 _EXAMPLE_NAME = lazy_regex(r"\.(?:example|sample|dist|template|tmpl|tpl)$|"
