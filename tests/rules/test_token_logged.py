@@ -423,3 +423,18 @@ def test_a_credential_name_bound_to_a_serial_number_holds_the_serial_number() ->
             "    dsn = settings.DATABASE_DSN\n"                                       # 6
             "    LOGGER.debug('Connecting to %s', dsn)\n")                            # 7
     assert lines(code, "components/vacuum.py") == [7]
+
+
+def test_an_attribute_extended_with_a_token_is_not_public() -> None:
+    """``self.webhook_url`` starts as the base URL and a fixed path (line 6) but is then
+    extended with the token (line 7): logging it (line 9) logs the token."""
+    code = ("import logging\n"                                                      # 1
+            "_LOGGER = logging.getLogger(__name__)\n"                               # 2
+            "HOOK_PATH = '/api/hook'\n"                                             # 3
+            "class Bot:\n"                                                          # 4
+            "    def __init__(self, base_url, token):\n"                            # 5
+            "        self.webhook_url = f'{base_url}{HOOK_PATH}'\n"                 # 6
+            "        self.webhook_url += f'?token={token}'\n"                       # 7
+            "    def register(self):\n"                                             # 8
+            "        _LOGGER.debug('Registering %s', self.webhook_url)\n")          # 9
+    assert lines(code, "components/bot.py") == [9]

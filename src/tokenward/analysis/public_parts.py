@@ -58,11 +58,13 @@ def _public_name(source: Source, node: cst.Name | cst.Attribute, budget: list[in
     if not top and not credential and names_address(name):
         return True  # ``base_url``: where the service is, whatever built it
     if isinstance(node, cst.Attribute):
-        # Every value the class binds to it: one random value among them is enough.
+        # Every value the class binds to it: one random value among them is enough, and a
+        # binding that is not a whole value (``self.url += token``) is not known public.
         bound = source.analysis.attribute_bindings(node)
         values = [b.value for b in bound if b.holds_value and b.value is not None]
-        if bound and len(values) == len(bound):
-            return all(_public(source, value, budget) for value in values)
+        if bound:
+            return len(values) == len(bound) and all(
+                _public(source, value, budget) for value in values)
     value = source.analysis.resolve(node)
     if value is not node:
         return _public(source, value, budget)
