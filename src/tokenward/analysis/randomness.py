@@ -157,7 +157,7 @@ def weak_source(source: Source, call: cst.Call) -> str | None:
         if module == "numpy.random" and attr not in NUMPY_RANDOM_SKIP:
             return f"numpy.random.{attr}()"
         if name in _PREDICTABLE_UUIDS and (name not in _NAME_BASED_UUIDS or _guessable(
-                source, [arg.value for arg in call.args[1:2]])[0]):
+                source, _derivation_inputs(source, call))[0]):
             return f"{name}() (predictable)"
         if name in _TIME_SOURCES:
             return "a timestamp"
@@ -179,9 +179,12 @@ _ENCODINGS = frozenset({"b64encode", "urlsafe_b64encode", "standard_b64encode", 
 
 
 def _derivation_inputs(source: Source, call: cst.Call) -> list[cst.BaseExpression]:
-    """What an unkeyed hash (``hashlib.md5(x)``) or an encoding (``base64.b64encode(x)``)
-    derives its result from; nothing for other calls."""
+    """What an unkeyed hash (``hashlib.md5(x)``, a name-based UUID's name:
+    ``uuid.uuid5(namespace, x)``) or an encoding (``base64.b64encode(x)``) derives its
+    result from; nothing for other calls."""
     name = call_name(source, call) or ""
+    if name in _NAME_BASED_UUIDS:
+        return [arg.value for arg in call.args[1:2]]
     module, _, attr = name.rpartition(".")
     if module == "hashlib" and attr in _HASHES:
         return [arg.value for arg in (call.args[1:] if attr == "new" else call.args[:1])]
