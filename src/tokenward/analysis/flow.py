@@ -639,6 +639,19 @@ class Analysis:
                 return
             yield name
 
+    def uses_of_value(self, value: cst.CSTNode) -> list[cst.Name]:
+        """The loads that read the plain name ``value`` is bound to (``x = value``, ``(x :=
+        value)``), in source order; none when it is bound to no single name."""
+        parent = self.index.parent(value)
+        target: cst.CSTNode | None = None
+        if isinstance(parent, cst.NamedExpr) and parent.value is value:
+            target = parent.target
+        elif isinstance(parent, cst.Assign) and parent.value is value \
+                and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        binding = self.binding_of(target) if isinstance(target, cst.Name) else None
+        return list(self.uses(binding)) if binding is not None else []
+
     def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The block (module or indented body) a statement sits in."""
         for up in self.index.ancestors(node):

@@ -76,13 +76,7 @@ def _names_a_cookie(source: Source, read: cst.CSTNode) -> bool:
     """``if token := request.args.get("token"): response.set_cookie(token, "done")``
     (Superset's export endpoints): the value is bound to a name that is only ever the
     name of a cookie the response sets, a client's marker, not a credential."""
-    parent = source.index.parent(read) if source.index is not None else None
-    target = parent.target if isinstance(parent, cst.NamedExpr) and parent.value is read \
-        else None
-    if isinstance(parent, cst.Assign) and parent.value is read and len(parent.targets) == 1:
-        target = parent.targets[0].target
-    binding = source.analysis.binding_of(target) if isinstance(target, cst.Name) else None
-    uses = list(source.analysis.uses(binding)) if binding is not None else []
+    uses = source.analysis.uses_of_value(read)
     return bool(uses) and all(_cookie_name_argument(source, use) for use in uses)
 
 

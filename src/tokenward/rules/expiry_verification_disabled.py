@@ -88,12 +88,7 @@ def _routing_claim_only(source: Source, call: cst.Call) -> bool:
     assert source.index is not None
     if _reads_claim(source, call, _ROUTING_CLAIMS):
         return True
-    parent = source.index.parent(call)
-    if not (isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1
-            and isinstance(parent.targets[0].target, cst.Name)):
-        return False
-    binding = source.analysis.binding_of(parent.targets[0].target)
-    uses = list(source.analysis.uses(binding)) if binding is not None else []
+    uses = source.analysis.uses_of_value(call)
     return bool(uses) and all(_reads_claim(source, use, _PEEKED_CLAIMS) for use in uses)
 
 
