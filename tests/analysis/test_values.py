@@ -275,8 +275,8 @@ def test_guessable_key_knows_published_keys_and_words(value: str, name: str,
     ("mysecretdatakey", "plaintext_data_key", "only 15 characters long"),
     # A default that says to change it ships when nobody does, "test" in it or not
     # (Superset's config.py:1714); upper-case words are words too.
-    ("test-guest-secret-change-me", "GUEST_TOKEN_JWT_SECRET", "words joined by separators"),
-    ("CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET", "SECRET_KEY", "words joined by separators"),
+    ("test-guest-key-change-me", "GUEST_TOKEN_JWT_SECRET", "words joined by separators"),
+    ("CHANGE_ME_TO_A_COMPLEX_RANDOM_VALUE", "SECRET_KEY", "words joined by separators"),
     ("test-secret", "SECRET_KEY", None),
 ])
 def test_a_key_is_not_its_own_name_label_mask_or_file(value: str, name: str,

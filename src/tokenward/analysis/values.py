@@ -28,8 +28,8 @@ from tokenward.analysis.vocabulary import (
     is_password_name,
     name_words,
     names_hash,
-    only_looks_tokenish,
     secret_kind,
+    value_names_itself,
     value_spells_name,
 )
 from tokenward.lazy import lazy_regex
@@ -736,32 +736,11 @@ def _flat(text: str) -> str:
 
 
 def _asks_to_be_changed(value: str) -> bool:
-    """``test-guest-secret-change-me`` (Superset's default guest-token key, config.py:1714):
-    a default that says to replace it ships when nobody does, whatever else it says."""
+    """``test-guest-key-change-me`` (the shape of Superset's default guest-token key,
+    config.py:1714): a default that says to replace it ships when nobody does, whatever
+    else it says."""
     flat = _flat(value)
     return any(marker in flat for marker in _CHANGE_ME)
-
-
-def _echoes_name(value: str, name: str, spaced: bool) -> bool:
-    """The value is the name it is bound to, not a key: a constant or an enum member that
-    spells its name (``HARDCODED_SECRET = "hardcoded-secret"``), or the last words of it
-    after the prefix that groups such constants (``STORAGE_OTA_SECRET = "ota_secret"``,
-    ``DATA_SIGN_SECRET = "http.auth.sign_secret"``), or a form's label for the field
-    (``"totp_secret": "TOTP Secret"``). Typed in lower case, the name's words as a phrase
-    are a key (``SECRET_KEY = "secret key"``), and so is a secret word alone
-    (``JWT_SECRET = "secret"``)."""
-    if not spaced and _flat(value) == _flat(name):
-        return True
-    label = value[:1].isupper() and (spaced or value[1:].islower())
-    if spaced and not label:
-        return False
-    last = value if spaced or label else value.rsplit(".", 1)[-1]
-    said = name_words(last) if not spaced else tuple(w.lower() for w in last.split())
-    named = name_words(name)
-    if not said or len(said) > len(named) or named[-len(said):] != said:
-        return False
-    return label or len(said) > 1 or not (holds_secret(said[0])
-                                          or only_looks_tokenish(said[0]))
 
 
 def names_key(name: str | None) -> TypeGuard[str]:
@@ -793,7 +772,7 @@ def guessable_key(value: str, name: str | None) -> str | None:
     # Its own name written as a name or a label, a value that says it is not real or
     # stands where a key was masked, a path to a key, or prose.
     unreal = _marked(words, _UNREAL_MARKERS) and not _asks_to_be_changed(value)
-    if _echoes_name(value, name, spaced) or unreal \
+    if value_names_itself(value, name) or unreal \
             or value.lower() in _MASK_WORDS or _PATH.search(value) or _URL.match(value):
         return None
     if spaced and (len(words) > _LONGEST_PHRASE or _PROSE_MARK.search(value)):

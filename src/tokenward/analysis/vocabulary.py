@@ -1158,6 +1158,31 @@ def value_spells_name(value: str, name: str) -> bool:
     return (bool(words) and flat == words[-1]) or (len(flat) >= 4 and flat in name_flat)
 
 
+def value_names_itself(value: str, name: str) -> bool:
+    """The value is the name it is bound to, not a key (:func:`value_spells_name`'s narrow
+    sibling, for a key's value, where a secret word alone is a guessable key): a constant
+    or an enum member that spells its name (``HARDCODED_SECRET = "hardcoded-secret"``), or
+    the last words of it after the prefix that groups such constants
+    (``STORAGE_OTA_SECRET = "ota_secret"``, ``DATA_SIGN_SECRET = "http.auth.sign_secret"``),
+    or a form's label for the field (``"totp_secret": "TOTP Secret"``). Typed in lower
+    case, the name's words as a phrase are a key (``SECRET_KEY = "secret key"``), and so is
+    a secret word alone (``JWT_SECRET = "secret"``)."""
+    spaced = any(c.isspace() for c in value)
+    if not spaced and re.sub(r"[^a-z0-9]", "", value.lower()) == re.sub(
+            r"[^a-z0-9]", "", name.lower()):
+        return True
+    label = value[:1].isupper() and (spaced or value[1:].islower())
+    if spaced and not label:
+        return False
+    last = value if spaced or label else value.rsplit(".", 1)[-1]
+    said = name_words(last) if not spaced else tuple(w.lower() for w in last.split())
+    named = name_words(name)
+    if not said or len(said) > len(named) or named[-len(said):] != said:
+        return False
+    return label or len(said) > 1 or not (holds_secret(said[0])
+                                          or only_looks_tokenish(said[0]))
+
+
 # --- prefilter words, generated from the tables ------------------------------------------
 
 # Qualifiers too common in ordinary code to narrow anything down: their codes are still
