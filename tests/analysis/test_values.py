@@ -290,9 +290,16 @@ def test_a_key_is_not_its_own_name_label_mask_or_file(value: str, name: str,
     ("eBatChargeToday", "api_key", "identifier"),
     ("iChargePV1", "api_key", "identifier"),
     ("bdc1DischargePower", "api_key", "identifier"),
+    # mix.py:216, the same table in lower case: a word numbered at its end.
+    ("echarge1", "api_key", "identifier"),
+    ("pv_energy12", "api_key", "identifier"),
     # Random base62 does not split into word-like humps; a password keeps its shape.
     ("aB3dE5fG7hJ9kL1m", "api_key", None),
     ("xQzvBtRkWpLmHnJc", "api_key", None),
+    # Digits inside the run, three digits at the end, no vowel: not a numbered word.
+    ("sk3x9fq2qzt", "api_key", None),
+    ("kwhrtkqst123", "api_key", None),
+    ("xqzvbtrkwplmhnjc7", "api_key", None),
     # plex/strings.json:20: a label's note, read without the scheme word ``Token``.
     ("(optional)", "token", "sentence"),
 ])
@@ -303,6 +310,7 @@ def test_camel_case_field_names_and_notes_are_not_secrets(value: str, name: str,
 
 def test_a_camel_case_password_is_still_a_password() -> None:
     assert why_not_secret("eBatChargeToday", "password") is None
+    assert credential_verdict("echarge1", "password") is None
     assert credential_verdict("SuperSecretPass1", "password") is None
 
 

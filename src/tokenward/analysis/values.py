@@ -91,7 +91,9 @@ REASONS: dict[str, str] = {
     "identifier": (
         "Identifiers: lower-case words (and whole numbers) joined by `_`, `.`, `-` or `:`, "
         "optionally after `#` or `@` "
-        "(`_auth_user_id`, `admin:login`, `0001_initial`), and upper-case acronyms (`LDAP`, "
+        "(`_auth_user_id`, `admin:login`, `0001_initial`), under a name that is not a "
+        "password's also camelCase field names (`batteryLevel`) and words numbered at "
+        "their end (`echarge1`), and upper-case acronyms (`LDAP`, "
         "`OIDC`: sentinels that mark how an account logs in). Under a password name a single "
         "lower-case word is still flagged (`sunshine` is a weak but real password)."
     ),
@@ -234,6 +236,10 @@ _URL = lazy_regex(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # Lower-case words (and whole numbers) joined by separators: 0001_initial, admin:login.
 _IDENTIFIER = lazy_regex(r"^[#@]?_*[a-z]+(?:[_.:\-]+(?:[a-z]+|[0-9]+))*_*$"
                          r"|^[0-9]+(?:[_.:\-]+[a-z]+)+$")
+# Lower-case words numbered at their end: a field of an API's data (``echarge1``, ``ppv2``),
+# as ``iChargePV1`` is in camelCase. Two digits at most, after words with a vowel: a random
+# string seldom keeps its digits to its last two characters.
+_NUMBERED_WORDS = lazy_regex(r"^(?=[a-z_.\-]*[aeiouy])[a-z]+(?:[_.\-][a-z]+)*[0-9]{1,2}$")
 # A camelCase name: a field of an API's data (``batteryLevel``, ``eBatChargeToday``,
 # ``iChargePV1``). Words have vowels: a random base62 string seldom puts lower-case letters
 # after every capital, and seldom a vowel in each such hump (``_camel_identifier``).
@@ -445,7 +451,7 @@ def _structure(value: str, name: str | None) -> str | None:
         return "identifier"
     if _IDENTIFIER.match(value) and (not is_password_name(name) or _SEPARATED.search(value)):
         return "identifier"
-    if _camel_identifier(value) and not is_password_name(name):
+    if (_camel_identifier(value) or _NUMBERED_WORDS.match(value)) and not is_password_name(name):
         return "identifier"  # (``SuperSecret1`` under a password's name is a weak password)
     return None
 
