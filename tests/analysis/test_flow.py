@@ -374,3 +374,52 @@ def test_the_analysis_is_built_once_per_source() -> None:
 
     assert source.fact(fact) == source.fact(fact) == 5
     assert calls == [1]
+
+
+def test_a_cell_of_a_table_a_loop_walks_is_bound_to_the_variable_at_its_place() -> None:
+    source = _source("""
+        users = [("admin", "pw-one"), ("tim", "pw-two")]
+        pairs = [("a", "b")]
+        for name, password in users:
+            print(name)
+        for (left, right) in [("x", "y")]:
+            pass
+        for name, *rest in users:
+            pass
+        for item in users:
+            pass
+    """)
+    cells = [n for n in source.index.of(cst.SimpleString)]
+
+    def taken(text: str) -> list[str]:
+        cell = next(c for c in cells if c.value == text)
+        return [b.name for b in source.analysis.row_bindings(cell)]
+
+    # Through the name the table is bound to; a starred or plain target takes no cell.
+    assert taken('"pw-one"') == ["password"] and taken('"admin"') == ["name"]
+    assert taken('"y"') == ["right"]           # a table written in the loop's head
+    assert taken('"b"') == []                  # a table no loop walks
+    assert all(b.kind is Kind.LOOP for c in cells
+               for b in source.analysis.row_bindings(c))
+
+
+def test_a_secret_named_argument_is_no_literal_the_call_search_could_follow() -> None:
+    from tokenward.analysis.bound_names import literal_arguments
+
+    source = _source("""
+        from django.contrib.auth.hashers import make_password
+        def set_password(self, raw_password):
+            self.password = make_password(raw_password)
+        def seed(pw_plain):
+            return make_password(seed_value), make_password("literal")
+    """)
+    hasher = "django.contrib.auth.hashers.make_password"
+    # ``raw_password`` is reported where it is bound, if ever; ``seed_value`` may be
+    # followed to a literal; ``"literal"`` is one.
+    assert literal_arguments(source, {hasher}) == {(hasher, 0)}
+    only_secret_named = _source("""
+        from django.contrib.auth.hashers import make_password
+        def set_password(self, raw_password):
+            self.password = make_password(raw_password)
+    """)
+    assert literal_arguments(only_secret_named, {hasher}) == frozenset()

@@ -512,7 +512,7 @@ NOT_NAME_LISTS: dict[str, str] = {
     "analysis/randomness.py:_ENCODINGS": _LIBRARY,
     "analysis/randomness.py:weak_source()": _LIBRARY,
     "analysis/token_flow.py:_TRANSFORMS": _LIBRARY,
-    "analysis/token_flow.py:_SQL_CALLS": _LIBRARY,
+    "analysis/sql.py:STATEMENT_RUNNERS": _LIBRARY,
     "analysis/token_flow.py:_KEYED_SINKS": _LIBRARY,
     "analysis/token_flow.py:_OUTPUT_CALLS": _LIBRARY,
     "analysis/values.py:REASONS": "codes of the value judgements",

@@ -247,3 +247,73 @@ def test_the_calls_it_reads_still_go_through_the_screen() -> None:
     assert through_screen(RULE, code, "setup.py") == ([
         (11, 37, "Hard-coded token bound to API_TOKEN"),
         (12, 23, "Hard-coded password bound to password")], True)
+
+
+# vulpy's bad/db_init.py (seeded accounts, put in the ``password`` column by a loop) and
+# bad/db.py (hashed before they are stored), with values of the same shape.
+SEEDED = '''
+import sqlite3
+from passlib.hash import pbkdf2_sha256
+
+def db_init_users():
+    users = [
+        ('admin', 'Qv8SuperTx'),
+        ('elliot', '918273645'),
+        ('tim', '56473829')
+    ]
+    conn = sqlite3.connect('db_users.sqlite')
+    c = conn.cursor()
+    for u,p in users:
+        c.execute("INSERT INTO users (username, password, failures) VALUES ('%s', '%s', '%d')" %(u, p, 0))
+    c.execute("INSERT INTO users (username, password) VALUES (?, ?)", ("root", "Wz4Toor9Lk"))
+    c.execute("INSERT INTO posts (username, text) VALUES (?, ?)", ("admin", "Zq8Hello2Lm"))
+
+def db_init():
+    hashed = [('admin', pbkdf2_sha256.encrypt('732915')), ('tim', pbkdf2_sha256.hash('Vq7Kz2x'))]
+'''
+
+
+def test_a_password_put_in_a_password_column_or_hashed_is_written_in_the_code() -> None:
+    # The rows a loop puts in the password column (6-8), a password given to an INSERT
+    # directly (14), two hashed (18); not the text of a post (15).
+    assert _scan(SEEDED, "db_init.py") == [
+        (6, "password", "Hard-coded password bound to password"),
+        (7, "password", "Hard-coded password bound to password"),
+        (8, "password", "Hard-coded password bound to password"),
+        (14, "password", "Hard-coded password bound to password"),
+        (18, "password", "Hard-coded password bound to password"),
+        (18, "password", "Hard-coded password bound to password"),
+    ]
+
+
+def test_seeded_accounts_go_through_the_prefilter_and_the_screen() -> None:
+    seeded = SEEDED.split("\ndef db_init():")[0]
+    assert _wants(textwrap.dedent(seeded).lower())
+    found, parsed = through_screen(RULE, seeded, "db_init.py")
+    assert [line for line, _, _ in found] == [6, 7, 8, 14] and parsed
+
+
+ROWS = '''
+import requests
+from django.contrib.auth.hashers import make_password
+
+ACCOUNTS = (("ops", "Kq9Lm2Vx7Tz"), ("ci", "Rt4Wq8Zn3Lp"))
+LABELS = [("ops", "Operations team"), ("ci", "Build robot")]
+
+def seed(User, conn):
+    for name, secret in ACCOUNTS:
+        User.objects.create(username=name, password=make_password(secret))
+    for name, label in LABELS:
+        User.objects.create(username=name, first_name=label)
+    for name, pw in [("svc", "Mx5Qz8Lv2Kr")]:
+        requests.get("https://api.example.com", auth=(name, pw))
+    for user, password in [("bot", "Hn6Vq3Zx9Lt")]:
+        conn.connect(user)
+'''
+
+
+def test_a_row_a_loop_hands_to_a_credential_is_one_and_other_rows_are_not() -> None:
+    # ACCOUNTS's cells reach make_password (line 4: a password, though the loop calls
+    # them ``secret``); LABELS's reach a first name (none); the loops over a literal table
+    # bind ``pw`` and ``password`` themselves (lines 12 and 14).
+    assert _lines(ROWS, "seed.py") == [4, 4, 12, 14]

@@ -28,7 +28,12 @@ from tokenward.analysis.syntax_flow import (
     qualified_names,
     string_value,
 )
-from tokenward.analysis.vocabulary import names_value_slot, naming_slots, reads_environment
+from tokenward.analysis.vocabulary import (
+    names_value_slot,
+    naming_slots,
+    reads_environment,
+    secret_kind,
+)
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
@@ -245,7 +250,12 @@ def _literal_arguments(source: Source) -> frozenset[tuple[str, int | str]]:
 
 
 def _may_pass_literal(value: ast.expr) -> bool:
-    return isinstance(value, ast.Name) or _holds_literal(value)
+    """A literal, or a plain name the call search may follow to one: not a name of a
+    secret, which the search reports where it is bound (``make_password(raw_password)``
+    in Django's own user model passes nothing it could read)."""
+    if isinstance(value, ast.Name):
+        return not secret_kind(value.id)
+    return _holds_literal(value)
 
 
 def _called_names(source: Source) -> frozenset[str] | None:

@@ -652,6 +652,33 @@ class Analysis:
         binding = self.binding_of(target) if isinstance(target, cst.Name) else None
         return list(self.uses(binding)) if binding is not None else []
 
+    def row_bindings(self, value: cst.CSTNode) -> list[Binding]:
+        """The loop variables that take ``value``: a cell of a row (a tuple or list literal)
+        of a table (a list, tuple or set literal of rows) that ``for a, b in table:`` walks,
+        written there or bound to a name; the target at the cell's position in each such
+        loop (``users = [("admin", "s3cr3t")]`` then ``for user, pw in users:``: ``pw``)."""
+        cell = self.index.parent(value)
+        row = self.index.parent(cell) if isinstance(cell, cst.Element) else None
+        if not isinstance(row, cst.Tuple | cst.List):
+            return []
+        position = next(i for i, e in enumerate(row.elements) if e is cell)
+        entry = self.index.parent(row)
+        table = self.index.parent(entry) if isinstance(entry, cst.Element) else None
+        if not isinstance(table, cst.List | cst.Tuple | cst.Set):
+            return []
+        found: list[Binding] = []
+        for loop in self.index.of(cst.For):
+            target = loop.target
+            if not isinstance(target, cst.Tuple | cst.List) or position >= len(
+                    target.elements) or any(isinstance(e, cst.StarredElement)
+                                            for e in target.elements):
+                continue
+            taken = target.elements[position].value
+            binding = self.binding_of(taken) if isinstance(taken, cst.Name) else None
+            if binding is not None and self.resolve(loop.iter) is table:
+                found.append(binding)
+        return found
+
     def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The block (module or indented body) a statement sits in."""
         for up in self.index.ancestors(node):

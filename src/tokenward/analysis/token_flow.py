@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from tokenward.analysis import syntax_flow
 from tokenward.analysis.python import call_name, last_name, string_value, subtree
 from tokenward.analysis.source import Source
+from tokenward.analysis.sql import STATEMENT_RUNNERS
 from tokenward.analysis.vocabulary import (
     cookie_holds_token,
     function_builds_url,
@@ -66,7 +67,6 @@ _TRANSFORMS = frozenset({
     "map", "repr", "abs", "round", "UUID", "f", "__str__", "base_encode", "int_to_base36",
     "b36encode", "base36", "base62", "encode_base62",
 })
-_SQL_CALLS = frozenset({"execute", "executemany", "exec_driver_sql", "raw", "execute_sql"})
 # Calls that set a cookie, cache or store entry: ``(key, value)`` positional pairs.
 _KEYED_SINKS = frozenset({"set_cookie", "set", "setex", "psetex", "hset", "add", "set_many",
                           "setdefault", "put", "set_signed_cookie"})
@@ -181,7 +181,7 @@ class _Walker:
             return _CONTINUE
         if callee in _KEYED_SINKS:
             return self._keyed_sink(call)
-        if callee in _SQL_CALLS and call.args and call.args[0] is not arg:
+        if callee in STATEMENT_RUNNERS and call.args and call.args[0] is not arg:
             sql = literal_text(call.args[0].value)
             if sql is not None and sql_names_token(sql):
                 return "a token column in SQL"
@@ -630,7 +630,7 @@ def _positional_argument(uses: _SyntaxUses, call: ast.Call) -> bool | None:
     callee = syntax_flow.last_name(call.func) or ""
     if callee in _TRANSFORMS or not callee:
         return None
-    if callee in _KEYED_SINKS or callee in _SQL_CALLS or function_consumes_token(callee):
+    if callee in _KEYED_SINKS or callee in STATEMENT_RUNNERS or function_consumes_token(callee):
         return True
     if callee in _OUTPUT_CALLS:
         function = uses.function_of(call)

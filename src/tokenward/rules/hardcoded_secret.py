@@ -30,10 +30,12 @@ from tokenward.analysis.values import (
 )
 from tokenward.analysis.vocabulary import (
     SECRET_KEYWORDS,
+    mentions_credentials,
     names_login_pair,
     names_value_slot,
     names_written_at,
     naming_slots,
+    occurrences,
     reads_environment,
     secret_kind,
     secret_name_ends,
@@ -47,12 +49,13 @@ from tokenward.rules.hardcoded_secret_config import text_verdicts
 if TYPE_CHECKING:
     import libcst as cst
 
-    from tokenward.analysis import bound_names, syntax_flow
+    from tokenward.analysis import bound_names, sql, syntax_flow
     from tokenward.analysis import python as pyutil
 else:  # imported on first use: see tokenward.lazy
     from tokenward.lazy import lazy_module
 
     bound_names = lazy_module("tokenward.analysis.bound_names")
+    sql = lazy_module("tokenward.analysis.sql")
     syntax_flow = lazy_module("tokenward.analysis.syntax_flow")
 
 
@@ -101,6 +104,16 @@ _POSITIONAL: dict[str, tuple[int, str, str]] = {
     **{f"itsdangerous.{cls}": (0, "secret_key", "signing key")
        for cls in ("Serializer", "URLSafeSerializer", "TimedSerializer",
                    "URLSafeTimedSerializer", "Signer", "TimestampSigner")},
+    # A password hashed in the code is a password written in it: a seeded account's
+    # (``make_password("admin123")``, vulpy's ``pbkdf2_sha256.encrypt('123456')``).
+    "django.contrib.auth.hashers.make_password": (0, "password", "password"),
+    "werkzeug.security.generate_password_hash": (0, "password", "password"),
+    "bcrypt.hashpw": (0, "password", "password"),
+    **{f"passlib.hash.{scheme}.{method}": (0, "password", "password")
+       for scheme in ("pbkdf2_sha1", "pbkdf2_sha256", "pbkdf2_sha512", "bcrypt",
+                      "bcrypt_sha256", "argon2", "scrypt", "sha256_crypt", "sha512_crypt",
+                      "md5_crypt", "django_pbkdf2_sha256")
+       for method in ("hash", "encrypt")},
 }
 # Calls whose ``key=`` keyword is a signing key (``key`` alone is not a secret-like name).
 _KEY_KEYWORD = frozenset({"jwt.encode", "jwt.decode"})
@@ -111,6 +124,9 @@ _METHODS: dict[str, tuple[int, str, str]] = {
     "simple_bind_s": (1, "password", "password"),
     "simple_bind": (1, "password", "password"),
     "bind_s": (1, "password", "password"),
+    # Django's ``user.set_password(...)``, Flask-Bcrypt's ``bcrypt.generate_password_hash``.
+    "set_password": (0, "password", "password"),
+    "generate_password_hash": (0, "password", "password"),
 }
 _AUTH_SCHEME = lazy_regex(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
 
@@ -190,6 +206,8 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
         if names_value_slot(parent.keyword.value):
             return _slot_binding(source, parent)
         return _Binding(parent.keyword.value)
+    if isinstance(parent, cst.Arg):
+        return _credential_binding(sql.inserted_column(source, node))
     if isinstance(parent, cst.DictElement) and parent.value is node:
         key = pyutil.string_value(parent.key) or pyutil.last_name(parent.key)
         if names_value_slot(key):
@@ -204,8 +222,48 @@ def _binding(source: Source, node: cst.CSTNode) -> _Binding | None:
             name = pyutil.last_name(comparison.left)
             return _Binding(name, compared=True) if name else None
     if isinstance(parent, cst.Element):
-        return _element_binding(source, parent)
+        found = _element_binding(source, parent)
+        return found if found is not None else _handed_on(source, node)
     return None
+
+
+def _credential_binding(name: str | None) -> _Binding | None:
+    """A binding to ``name`` when it names a credential (a column, a parameter)."""
+    return _Binding(name) if name is not None and secret_kind(name) else None
+
+
+def _handed_on(source: Source, node: cst.CSTNode) -> _Binding | None:
+    """Where a value that is bound to no name of its own is put: the credential column of
+    an ``INSERT`` it is given to, or, for a cell of a table of rows a loop walks, what the
+    loop hands its variable to (vulpy's seeded accounts: ``for u, p in users:`` and
+    ``p`` put in the ``password`` column)."""
+    column = _credential_binding(sql.inserted_column(source, node))
+    if column is not None:
+        return column
+    variables = source.analysis.row_bindings(node)
+    for variable in variables:
+        for use in source.analysis.uses(variable):
+            handed = _credential_binding(_handed_to(source, use))
+            if handed is not None:
+                return handed
+    # Else the loop's own name for it: ``for user, password in accounts:``.
+    return next((_Binding(v.name) for v in variables if secret_kind(v.name)), None)
+
+
+def _handed_to(source: Source, use: cst.Name) -> str | None:
+    """The credential a read of a variable is handed to: a keyword argument's name, an
+    ``INSERT``'s column, a known credential parameter (``make_password(p)``)."""
+    assert source.index is not None
+    parent = source.index.parent(use)
+    if isinstance(parent, cst.Arg) and parent.keyword is not None:
+        return parent.keyword.value
+    if isinstance(parent, cst.Arg) and parent.keyword is None and not parent.star:
+        call = source.index.parent(parent)
+        if isinstance(call, cst.Call):
+            spec = _call_spec(source, call)
+            if spec is not None and pyutil.positional(call, spec[0]) is parent:
+                return spec[1]
+    return sql.inserted_column(source, use)
 
 
 def _slot_binding(source: Source, slot: cst.Arg | cst.DictElement) -> _Binding | None:
@@ -497,12 +555,18 @@ def _bearer_from(source: Source, node: cst.CSTNode, expression: cst.BaseExpressi
               secret_spans=pyutil.secret_spans(source, literal, value))
 
 
+def _call_spec(source: Source, call: cst.Call) -> tuple[int, str, str] | None:
+    """The credential a known library's call takes by position: (index, parameter, what)."""
+    spec = _POSITIONAL.get(pyutil.call_name(source, call) or "")
+    if spec is None and isinstance(call.func, cst.Attribute):
+        spec = _METHODS.get(call.func.attr.value)
+    return spec
+
+
 def _call_hits(source: Source, call: cst.Call) -> Iterator[_Verdict]:
     """Credentials passed by position to known libraries, and env-lookup defaults."""
     qualified = pyutil.call_name(source, call)
-    spec = _POSITIONAL.get(qualified or "")
-    if spec is None and isinstance(call.func, cst.Attribute):
-        spec = _METHODS.get(call.func.attr.value)
+    spec = _call_spec(source, call)
     if spec is not None:
         index, parameter, what = spec
         arg = pyutil.positional(call, index)
@@ -670,7 +734,7 @@ def _secret_screen(source: Source) -> bool:
             if value is None else _plain_binding_fires(n, value, weak=False)
             for n, value in bindings):
         return True
-    if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS):
+    if _may_pass_credential(source, _CREDENTIAL_ARGUMENTS) or _may_hand_on_row(source):
         return True
     # An f-string inside another (a format spec, a nested f-string) is read with the
     # outer one's source: ``ast`` positions inside f-strings are not reliable before 3.12.
@@ -681,11 +745,45 @@ def _secret_screen(source: Source) -> bool:
     return any(_may_hold_secret(source, node) for node in nodes if id(node) not in inner)
 
 
+def _may_hand_on_row(source: Source) -> bool:
+    """Whether a loop that unpacks rows (``for u, p in users:``) names one of its variables
+    as a credential, or hands one to a credential keyword or to a call the call search
+    reads (what :func:`_handed_on` follows; an ``INSERT`` with a credential column lets the
+    file through on its own)."""
+    for loop in source.syntax_of(ast.For):
+        if not isinstance(loop.target, ast.Tuple | ast.List):
+            continue
+        names = {e.id for e in loop.target.elts if isinstance(e, ast.Name)}
+        if any(secret_kind(name) for name in names):
+            return True
+        for node in ast.walk(loop):
+            if isinstance(node, ast.keyword) and isinstance(node.value, ast.Name) \
+                    and node.value.id in names and secret_kind(node.arg):
+                return True
+            if isinstance(node, ast.Call) and any(
+                    isinstance(a, ast.Name) and a.id in names for a in node.args) \
+                    and _may_read_credential(node):
+                return True
+    return False
+
+
+def _may_read_credential(call: ast.Call) -> bool:
+    """A call the call search may read a credential from, by its callee's last name."""
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else (
+        func.id if isinstance(func, ast.Name) else None)
+    return last is not None and (last in _METHODS or last in _POSITIONAL_LAST_NAMES)
+
+
+_POSITIONAL_LAST_NAMES = frozenset(q.rpartition(".")[2] for q in _POSITIONAL)
+
+
 def _may_hold_secret(source: Source, node: ast.AST) -> bool:
     if isinstance(node, ast.Constant):
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        return isinstance(text, str) and any(True for _ in _embedded(text))
+        return isinstance(text, str) and (any(True for _ in _embedded(text))
+                                          or sql.inserts_credential(text))
     if isinstance(node, ast.Call):
         # ``server.login(user, password)``: the call search reads the one argument, when
         # it is a literal or a plain name it may follow to one (``client.login()`` is not).
@@ -749,7 +847,8 @@ _CALLS = ("secretstr(", "add_argument(", "httpbasicauth(", "httpdigestauth(",
           "stripeclient(", "sendgridapiclient(", "simple_bind_s(", "simple_bind(", "bind_s(",
           ".login(",
           "jwt.encode(", "jwt.decode(", "mysqldb.connect(", "pymysql.connect(", "ftp(",
-          "ftp_tls(", "ldap3.connection(", "telegram.bot(")
+          "ftp_tls(", "ldap3.connection(", "telegram.bot(", "make_password(",
+          "generate_password_hash(", "hashpw(", "set_password(", ".hash(", ".encrypt(")
 # Key objects made from a key that may be bound far above (``Fernet(key)``): parsed always.
 KEY_CALLS = ("fernet(", "serializer(", "signer(")
 _SCHEMES = ("bearer ", "token ", "basic ", "bot ")
@@ -819,6 +918,8 @@ def _wants(lowered: str) -> bool:
         return True
     if "://" in lowered and any(could_be_secret(p) for p in url_passwords(lowered)):
         return True
+    if _may_insert_credential(lowered) or _may_hand_on_row_text(lowered):
+        return True
     # The credential calls, the key calls and the schemes in one pass over the text (a
     # str.find loop per word read Home Assistant's Python files 34 times each: a third of
     # this prefilter's time).
@@ -831,6 +932,36 @@ def _wants(lowered: str) -> bool:
                                                                                 after):
             return True
     return False
+
+
+def _may_insert_credential(lowered: str) -> bool:
+    """An ``INSERT`` whose column list names a credential (the values given to it are
+    judged by their column)."""
+    for position in occurrences(lowered, "insert"):
+        columns = lowered[position : position + 400].split("values", 1)[0]
+        if "into" in columns and mentions_credentials(columns):
+            return True
+    return False
+
+
+def _may_hand_on_row_text(lowered: str) -> bool:
+    """A loop that unpacks rows with a credential's name or a credential call in the lines
+    after it, in a file with a row whose first cell is a string: where a literal may reach
+    a credential through a loop variable (what ``_may_hand_on_row`` asks of the tree)."""
+    # ``str.find`` for the keyword, the pattern only where it stands: a regex search over
+    # the whole text cost more than the rest of this prefilter.
+    loops = [start for start in occurrences(lowered, "for ")
+             if _ROW_LOOP.match(lowered, start) is not None]
+    return any(mentions_credentials(body) or any(call in body for call in _CALLS)
+               for body in (lowered[start : start + _LOOP_REACH] for start in loops)) \
+        and _STRING_ROW.search(lowered) is not None
+
+
+# A loop that unpacks rows, and a row of a table whose first cell is a string.
+_ROW_LOOP = lazy_regex(r"(?<![\w.])for \s*+\(?[a-z_]\w*+\s*+,")
+_STRING_ROW = lazy_regex(r"[\[(,]\s*+\(\s*+[bru]?[\"'][^\"'\n]{0,120}+[\"']\s*+,")
+# How far after a loop's head its variables are looked for being handed on.
+_LOOP_REACH = 600
 
 
 # What _wants looks after: a credential call's literal, a key call, a scheme's built value.
@@ -874,7 +1005,17 @@ RULE = Rule(
             "(psycopg2, pymysql, MySQLdb), smtplib/imaplib/ftplib `login(user, pw)`, LDAP "
             "`simple_bind_s(dn, pw)`, ldap3 `Connection(server, user, pw)`, "
             "`jwt.encode(payload, key)`, `Fernet(key)` and itsdangerous serializers "
-            "(a key passed by a plain name is followed to its literal);\n"
+            "(a key passed by a plain name is followed to its literal), and a password "
+            "hashed in the code: Django's `make_password`, Werkzeug's "
+            "`generate_password_hash`, `bcrypt.hashpw`, passlib's `pbkdf2_sha256.hash` "
+            "(and its other schemes), `user.set_password(...)`;\n"
+            "- to a credential column of an SQL `INSERT` written in the file, by `%` "
+            "formatting, `.format` or the parameters of `execute`/`executemany` "
+            "(`VALUES (?, ?)`, `('%s', '%s')`);\n"
+            "- as a cell of a table of rows that a loop unpacks (`users = [(\"admin\", "
+            "\"...\")]` then `for u, p in users:`) and hands to any of the above, or binds "
+            "to a secret-like name itself (`for user, password in accounts:`): seeded "
+            "accounts;\n"
             "- embedded in URLs and connection strings anywhere "
             "(`postgres://app:PASSWORD@db/app`, `Server=...;Password=...`);\n"
             "- bearer headers built from literals with f-strings or `+` "
