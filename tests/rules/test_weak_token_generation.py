@@ -681,3 +681,46 @@ def test_a_name_based_uuid_is_as_predictable_as_its_name() -> None:
             return uuid.uuid3(namespace, key)
         """
     assert [pin[0] for pin in _pins(code)] == [4]
+
+
+def test_a_guessable_value_signed_into_a_token_is_no_weak_token() -> None:
+    # Libcloud's common/google.py:629: a service account's JWT assertion, its claims (the
+    # time in them) then its RSA signature; the same claims with no signature still fire.
+    code = """
+        import base64, json, time
+
+        def signed(self, key):
+            claims = {"iss": self.user_id, "exp": int(time.time()) + 3600}
+            claim_set_enc = base64.urlsafe_b64encode(json.dumps(claims).encode())
+            message = b".".join((b"e30", claim_set_enc))
+            signature = key.sign(data=message)
+            signature = base64.urlsafe_b64encode(signature)
+            jwt = b".".join((message, signature))
+            return {"assertion": jwt}
+
+        def unsigned(self):
+            claims = {"iss": self.user_id, "exp": int(time.time()) + 3600}
+            claim_set_enc = base64.urlsafe_b64encode(json.dumps(claims).encode())
+            jwt = b".".join((b"e30", claim_set_enc, b""))
+            return {"assertion": jwt}
+        """
+    assert lines(code) == [14]
+
+
+def test_a_sigv4_credential_scope_is_public() -> None:
+    # Libcloud's storage/drivers/s3.py:1296: the access key id and the date, not a token.
+    code = """
+        from datetime import datetime
+        from hashlib import sha1
+
+        def presign(self, ex_expiry):
+            now = datetime.utcnow()
+            credparts = (self.key, now.strftime("%Y%m%d"), self.region, "s3", "aws4_request")
+            params_to_sign = {
+                "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                "X-Amz-Credential": "/".join(credparts),
+                "X-Amz-Date": now.strftime("%Y%m%dT%H%M%SZ"),
+            }
+            return params_to_sign
+        """
+    assert lines(code) == []

@@ -237,8 +237,7 @@ def _guessable(source: Source, inputs: list[cst.BaseExpression]
                     followed += 1
                     pending.append(value)
             if isinstance(node, cst.Call):
-                inner = call_name(source, node) or ""
-                if inner in STRONG_SOURCES or inner.startswith(("secrets.", "hmac.")):
+                if _unpredictable_call(source, node):
                     return False, ()
                 weak = weak_source(source, node)
                 if weak == "a timestamp":
@@ -250,6 +249,33 @@ def _guessable(source: Source, inputs: list[cst.BaseExpression]
     if any(names_keying_input(name) for name in names) or not inputs:
         return False, ()
     return bool(times) or any(names_guessable_input(name) for name in names), tuple(times)
+
+
+def _unpredictable_call(source: Source, call: cst.Call) -> bool:
+    """A CSPRNG's value, an HMAC or a signature (``private_key.sign(...)``,
+    ``signer.sign(...)``): what no one without the key or the generator's state can
+    predict, whatever it is made from."""
+    name = call_name(source, call) or ""
+    return name in STRONG_SOURCES or name.startswith(("secrets.", "hmac.")) or (
+        isinstance(call.func, cst.Attribute) and call.func.attr.value == "sign")
+
+
+def holds_unpredictable_part(source: Source, node: cst.CSTNode) -> bool:
+    """Whether ``node`` holds an unpredictable part (:func:`_unpredictable_call`), also
+    through locals (``sig = b64encode(key.sign(message))``): a guessable value combined
+    with it (a JWT's claims, then its signature) cannot be guessed any more."""
+    pending = [node]
+    followed = 0
+    while pending:
+        for inner in subtree(pending.pop()):
+            if isinstance(inner, cst.Call) and _unpredictable_call(source, inner):
+                return True
+            if isinstance(inner, cst.Name) and followed < _MAX_FOLLOWED:
+                value = source.analysis.resolve(inner)
+                if value is not inner:
+                    followed += 1
+                    pending.append(value)
+    return False
 
 
 # Calls whose length argument (first positional, or this keyword) the use-secrets fix

@@ -113,6 +113,8 @@ class _Walker:
     def _judge(self, parent: cst.CSTNode, node: cst.CSTNode, depth: int) -> str | object | None:
         if self.time_value and _shifts_in_time(parent, node):
             return None
+        if self._combined_with_secret(parent, node):
+            return None
         if isinstance(parent, cst.BinaryOperation | cst.Element) \
                 and (text := self._printf_text_before(parent, node)) is not None:
             return "a token in a URL or header" if text_before_marks_token(text) else _CONTINUE
@@ -152,6 +154,26 @@ class _Walker:
         if isinstance(parent, cst.Return):
             return self._returned(parent, depth)
         return None
+
+    def _combined_with_secret(self, parent: cst.CSTNode, node: cst.CSTNode) -> bool:
+        """Whether the value is combined (joined, added, formatted) with an unpredictable
+        part: a JWT's claims then its signature (Libcloud's service-account assertion) is
+        no guessable token, whatever the claims are made of."""
+        # Here, not at the top: randomness reads this module's token uses.
+        from tokenward.analysis.randomness import holds_unpredictable_part
+
+        if isinstance(parent, cst.Element):
+            container = self.index.parent(parent)
+            others = [e.value for e in getattr(container, "elements", ()) if e is not parent]
+        elif isinstance(parent, cst.BinaryOperation):
+            others = [parent.right if parent.left is node else parent.left]
+        elif isinstance(parent, cst.FormattedStringExpression):
+            fstring = self.index.parent(parent)
+            others = [p.expression for p in getattr(fstring, "parts", ())
+                      if isinstance(p, cst.FormattedStringExpression) and p is not parent]
+        else:
+            return False
+        return any(holds_unpredictable_part(self.source, other) for other in others)
 
     def _fstring_part(self, part: cst.FormattedStringExpression) -> str | object:
         fstring = self.index.parent(part)

@@ -288,7 +288,9 @@ _STAND_IN_WORDS = frozenset({"test", "testing", "mock", "mocked", "fake", "dummy
                              "examples", "sample", "placeholder", "stub", "fixture", "bogus",
                              "demo"})
 _PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "verifying", "site"})
-_PUBLIC_PAIRS = frozenset({("host", "key"), ("site", "key")})
+# (AWS Signature V4's ``X-Amz-Credential`` is the credential's scope: the access key id,
+# the date, the region and the service, all public; its signature is ``X-Amz-Signature``.)
+_PUBLIC_PAIRS = frozenset({("host", "key"), ("site", "key"), ("amz", "credential")})
 
 # Words judged as they are: never split into a prefix and a secret word.
 _KNOWN = frozenset({*_CREDENTIAL_HEADS, *_ABOUT_HEADS, "bypass", "compass", "surpass",
