@@ -92,3 +92,30 @@ def test_a_query_value_only_ever_named_as_a_cookie_is_a_marker_not_a_credential(
             "    return check(token)\n")                                             # 9
     assert pinned(scan_snippet(code, "app/api.py", rules=[RULE])) == [
         (7, 13, f"The server takes token {_TAIL}")]
+
+
+def test_a_query_value_read_only_to_refuse_the_request_is_not_taken() -> None:
+    """django-allauth's OIDC validator (request_validator.py:479) reads ``access_token``
+    from the query only to return False when a client sent it there (line 4), and a
+    route raises on one (line 8): no finding. Line 11 reads one that is refused when
+    empty but then looked up (line 14), line 16 one whose branch goes on: reported."""
+    code = ("from django.core.exceptions import PermissionDenied\n"                   # 1
+            "def validate_bearer_token(self, token, request):\n"                      # 2
+            "    # Tokens in query parameters leak to logs: refused.\n"               # 3
+            "    if request.GET.get('access_token') == token:\n"                      # 4
+            "        return False\n"                                                  # 5
+            "    return lookup(token)\n"                                              # 6
+            "def view(request):\n"                                                    # 7
+            "    if request.GET.get('token'): raise PermissionDenied()\n"             # 8
+            "    return None\n"                                                       # 9
+            "def resume(request):\n"                                                  # 10
+            "    token = request.GET.get('token')\n"                                  # 11
+            "    if not token:\n"                                                     # 12
+            "        return None\n"                                                   # 13
+            "    return lookup(token)\n"                                              # 14
+            "def audit(request):\n"                                                   # 15
+            "    if request.GET.get('token'):\n"                                      # 16
+            "        audit_log('token in query')\n")                                  # 17
+    assert pinned(scan_snippet(code, "app/views.py", rules=[RULE])) == [
+        (11, 13, f"The server takes token {_TAIL}"),
+        (16, 8, f"The server takes token {_TAIL}")]

@@ -60,13 +60,13 @@ def query_inputs(source: Source) -> Iterator[QueryInput]:
     for subscript in index.of(cst.Subscript):
         key = _key(subscript.slice[0].slice) if len(subscript.slice) == 1 else None
         if key is not None and _is_query_mapping(source, subscript.value) \
-                and not _names_a_cookie(source, subscript):
+                and not _names_a_cookie(source, subscript) and not _only_refused(source, subscript):
             yield QueryInput(key, subscript)
     for call in index.of(cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("get", "getlist") \
                 and call.args and _is_query_mapping(source, func.value) \
-                and not _names_a_cookie(source, call):
+                and not _names_a_cookie(source, call) and not _only_refused(source, call):
             key = string_value(call.args[0].value)
             if key is not None:
                 yield QueryInput(key, call)
@@ -78,6 +78,36 @@ def _names_a_cookie(source: Source, read: cst.CSTNode) -> bool:
     name of a cookie the response sets, a client's marker, not a credential."""
     uses = source.analysis.uses_of_value(read)
     return bool(uses) and all(_cookie_name_argument(source, use) for use in uses)
+
+
+def _only_refused(source: Source, read: cst.CSTNode) -> bool:
+    """``if request.GET.get("access_token") == token: return False`` (django-allauth's
+    OIDC validator): the value is read only by the test of a branch that refuses the
+    request, itself or through the name it is bound to: the server turns a credential in
+    the query away, it does not take one there."""
+    reads: list[cst.CSTNode] = list(source.analysis.uses_of_value(read)) or [read]
+    return all(_tests_a_refusal(source, node) for node in reads)
+
+
+def _tests_a_refusal(source: Source, node: cst.CSTNode) -> bool:
+    """Whether ``node`` is (part of) the test of an ``if`` whose body starts by refusing:
+    ``return``, ``return False``/``None``, or ``raise``."""
+    index = source.index
+    assert index is not None
+    test: cst.CSTNode = node
+    parent = index.parent(test)
+    while isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.BooleanOperation
+                     | cst.UnaryOperation):
+        test, parent = parent, index.parent(parent)
+    if not isinstance(parent, cst.If) or parent.test is not test:
+        return False
+    first = parent.body.body[0] if parent.body.body else None
+    statement = first.body[0] if isinstance(first, cst.SimpleStatementLine) else first
+    if isinstance(statement, cst.Raise):
+        return True
+    return isinstance(statement, cst.Return) and (
+        statement.value is None or (isinstance(statement.value, cst.Name)
+                                    and statement.value.value in ("False", "None")))
 
 
 def _cookie_name_argument(source: Source, name: cst.Name) -> bool:

@@ -73,8 +73,12 @@ RULE = Rule(
                     "`Cookie`, `Depends` or `Security`, parameters typed with a model, "
                     "query parameters that carry no credential (`code`, `state`, "
                     "`page_token`, `csrf_token`: the same judgement of names as TW602), "
-                    "request bodies (`request.form`, `request.POST`), and a URL a client "
-                    "parses before sending it (`parse_qs(urlparse(url).query)`).",
+                    "request bodies (`request.form`, `request.POST`), a URL a client "
+                    "parses before sending it (`parse_qs(urlparse(url).query)`), a query "
+                    "value only ever named as a cookie's name (a download marker), and one "
+                    "read only by the test of a branch that refuses the request (`if "
+                    "request.GET.get(\"access_token\"): return False`, or `raise`): the "
+                    "server turns such a credential away.",
         references=("https://cwe.mitre.org/data/definitions/598.html",
                     "https://owasp.org/www-community/vulnerabilities/"
                     "Information_exposure_through_query_strings_in_url"),
