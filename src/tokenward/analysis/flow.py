@@ -661,23 +661,35 @@ class Analysis:
         row = self.index.parent(cell) if isinstance(cell, cst.Element) else None
         if not isinstance(row, cst.Tuple | cst.List):
             return []
-        position = next(i for i, e in enumerate(row.elements) if e is cell)
         entry = self.index.parent(row)
         table = self.index.parent(entry) if isinstance(entry, cst.Element) else None
-        if not isinstance(table, cst.List | cst.Tuple | cst.Set):
+        loops = self._walked_tables.get(table) if table is not None else None
+        if not loops:
             return []
+        position = next(i for i, e in enumerate(row.elements) if e is cell)
         found: list[Binding] = []
-        for loop in self.index.of(cst.For):
-            target = loop.target
-            if not isinstance(target, cst.Tuple | cst.List) or position >= len(
-                    target.elements) or any(isinstance(e, cst.StarredElement)
-                                            for e in target.elements):
-                continue
-            taken = target.elements[position].value
+        for target in loops:
+            taken = target.elements[position].value if position < len(target.elements) \
+                else None
             binding = self.binding_of(taken) if isinstance(taken, cst.Name) else None
-            if binding is not None and self.resolve(loop.iter) is table:
+            if binding is not None:
                 found.append(binding)
         return found
+
+    @cached_property
+    def _walked_tables(self) -> dict[cst.CSTNode, list[cst.Tuple | cst.List]]:
+        """Table literal -> the unpacking targets of the loops that walk it (asked for every
+        cell of every table: each loop's iterable is resolved once)."""
+        walked: dict[cst.CSTNode, list[cst.Tuple | cst.List]] = defaultdict(list)
+        for loop in self.index.of(cst.For):
+            target = loop.target
+            if not isinstance(target, cst.Tuple | cst.List) or any(
+                    isinstance(e, cst.StarredElement) for e in target.elements):
+                continue
+            table = self.resolve(loop.iter)
+            if isinstance(table, cst.List | cst.Tuple | cst.Set):
+                walked[table].append(target)
+        return dict(walked)
 
     def _block(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The block (module or indented body) a statement sits in."""

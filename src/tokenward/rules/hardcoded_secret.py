@@ -241,13 +241,22 @@ def _handed_on(source: Source, node: cst.CSTNode) -> _Binding | None:
     if column is not None:
         return column
     variables = source.analysis.row_bindings(node)
+    # Each variable is asked once per file, not once per cell of its column.
+    handed_by = source.fact(_handed_by_variable)
     for variable in variables:
-        for use in source.analysis.uses(variable):
-            handed = _credential_binding(_handed_to(source, use))
-            if handed is not None:
-                return handed
+        if variable not in handed_by:
+            handed_by[variable] = next((found for use in source.analysis.uses(variable)
+                                        if (found := _credential_binding(
+                                            _handed_to(source, use))) is not None), None)
+        if handed_by[variable] is not None:
+            return handed_by[variable]
     # Else the loop's own name for it: ``for user, password in accounts:``.
     return next((_Binding(v.name) for v in variables if secret_kind(v.name)), None)
+
+
+def _handed_by_variable(source: Source) -> dict[object, _Binding | None]:
+    """A loop variable -> the credential it is handed to, filled as cells are judged."""
+    return {}
 
 
 def _handed_to(source: Source, use: cst.Name) -> str | None:
