@@ -115,7 +115,15 @@ def test_a_query_value_read_only_to_refuse_the_request_is_not_taken() -> None:
             "    return lookup(token)\n"                                              # 14
             "def audit(request):\n"                                                   # 15
             "    if request.GET.get('token'):\n"                                      # 16
-            "        audit_log('token in query')\n")                                  # 17
+            "        audit_log('token in query')\n"                                   # 17
+            "def check(request):\n"                                                   # 18
+            "    if request.GET.get('api_key') != API_KEY:\n"                         # 19
+            "        return False\n"                                                  # 20
+            "    if not request.GET.get('token'):\n"                                  # 21
+            "        return None\n")                                                  # 22
+    # Lines 19 and 21 refuse every request but one that brings the credential: taken.
     assert pinned(scan_snippet(code, "app/views.py", rules=[RULE])) == [
         (11, 13, f"The server takes token {_TAIL}"),
-        (16, 8, f"The server takes token {_TAIL}")]
+        (16, 8, f"The server takes token {_TAIL}"),
+        (19, 8, f"The server takes api_key {_TAIL}"),
+        (21, 12, f"The server takes token {_TAIL}")]

@@ -90,14 +90,21 @@ def _only_refused(source: Source, read: cst.CSTNode) -> bool:
 
 
 def _tests_a_refusal(source: Source, node: cst.CSTNode) -> bool:
-    """Whether ``node`` is (part of) the test of an ``if`` whose body starts by refusing:
-    ``return``, ``return False``/``None``, or ``raise``."""
+    """Whether ``node`` is (part of) the test of an ``if`` that holds when the value is
+    there (the value itself, ``== x``, ``is not None``, joined by ``and``/``or``) and
+    whose body starts by refusing: ``return``, ``return False``/``None``, or ``raise``.
+    A test that holds when the value is missing or differs (``not``, ``!=``, ``is None``)
+    refuses all but the right credential: it takes one from the query."""
     index = source.index
     assert index is not None
     test: cst.CSTNode = node
     parent = index.parent(test)
     while isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.BooleanOperation
                      | cst.UnaryOperation):
+        if isinstance(parent, cst.UnaryOperation) or (
+                isinstance(parent, cst.Comparison) and not all(
+                    isinstance(c.operator, cst.Equal | cst.IsNot) for c in parent.comparisons)):
+            return False
         test, parent = parent, index.parent(parent)
     if not isinstance(parent, cst.If) or parent.test is not test:
         return False

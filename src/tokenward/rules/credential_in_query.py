@@ -76,9 +76,11 @@ RULE = Rule(
                     "request bodies (`request.form`, `request.POST`), a URL a client "
                     "parses before sending it (`parse_qs(urlparse(url).query)`), a query "
                     "value only ever named as a cookie's name (a download marker), and one "
-                    "read only by the test of a branch that refuses the request (`if "
-                    "request.GET.get(\"access_token\"): return False`, or `raise`): the "
-                    "server turns such a credential away.",
+                    "read only by the test of a branch that refuses the request when the "
+                    "value is there (`if request.GET.get(\"access_token\"): return False`, "
+                    "or `raise`): the server turns such a credential away. A branch that "
+                    "refuses when the value is missing or differs (`if not ...`, `!= "
+                    "API_KEY`) takes the credential from the query: still reported.",
         references=("https://cwe.mitre.org/data/definitions/598.html",
                     "https://owasp.org/www-community/vulnerabilities/"
                     "Information_exposure_through_query_strings_in_url"),
