@@ -130,6 +130,12 @@ def run_plugins(work: dict[str, list[tuple[int, str]]]) -> list[PluginMatch]:
     return results
 
 
+def load_detect_secrets() -> None:
+    """Import detect-secrets now: a full scan's worker, while the files are still being
+    listed (its first candidate line then waits for no import)."""
+    import detect_secrets.settings  # noqa: F401
+
+
 _INSTANCES: dict[str, Any] = {}
 
 

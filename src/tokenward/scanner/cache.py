@@ -149,6 +149,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+def may_answer() -> bool:
+    """Whether this user has a result cache a scan could be answered from (one stat): a
+    fresh machine's, or a CI container's, first scan has none."""
+    return (cache_dir() / DB_NAME).exists()
+
+
 def _open_database(folder: Path) -> sqlite3.Connection | None:
     """The cache database in ``folder``, rebuilt once if it is corrupt, from another schema
     or not this user's; None if even a new one cannot be had."""
