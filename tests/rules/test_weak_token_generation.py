@@ -707,6 +707,23 @@ def test_a_guessable_value_signed_into_a_token_is_no_weak_token() -> None:
     assert lines(code) == [14]
 
 
+def test_a_weak_value_beside_a_strong_one_is_weak_unless_both_make_one_value() -> None:
+    # A tuple of two codes is two values: the first, picked out, is still guessable
+    # (line 5); joined with a random part it is not (line 9).
+    code = """
+        import random
+        import secrets
+
+        def pair(user):
+            codes = (str(random.getrandbits(32)), secrets.token_hex(16))
+            user.reset_code = codes[0]
+
+        def joined(user):
+            user.reset_code = "-".join((str(random.getrandbits(32)), secrets.token_hex(16)))
+        """
+    assert lines(code) == [5]
+
+
 def test_a_sigv4_credential_scope_is_public() -> None:
     # Libcloud's storage/drivers/s3.py:1296: the access key id and the date, not a token.
     code = """

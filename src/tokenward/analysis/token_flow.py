@@ -163,9 +163,14 @@ class _Walker:
         from tokenward.analysis.randomness import holds_unpredictable_part
 
         if isinstance(parent, cst.Element):
+            # Only the parts of one value: a sequence joined or %-formatted, not a tuple
+            # of separate values (``codes = (weak, strong)`` then ``codes[0]``).
             container = self.index.parent(parent)
+            if not self._joined(container):
+                return False
             others = [e.value for e in getattr(container, "elements", ()) if e is not parent]
-        elif isinstance(parent, cst.BinaryOperation):
+        elif isinstance(parent, cst.BinaryOperation) \
+                and isinstance(parent.operator, cst.Add | cst.Modulo):
             others = [parent.right if parent.left is node else parent.left]
         elif isinstance(parent, cst.FormattedStringExpression):
             fstring = self.index.parent(parent)
@@ -174,6 +179,15 @@ class _Walker:
         else:
             return False
         return any(holds_unpredictable_part(self.source, other) for other in others)
+
+    def _joined(self, container: cst.CSTNode | None) -> bool:
+        """Whether a list or tuple literal is made one value: ``sep.join((a, b))``,
+        ``"%s.%s" % (a, b)``."""
+        holder = self.index.parent(container) if container is not None else None
+        if isinstance(holder, cst.BinaryOperation):
+            return isinstance(holder.operator, cst.Modulo) and holder.right is container
+        call = self.index.parent(holder) if isinstance(holder, cst.Arg) else None
+        return isinstance(call, cst.Call) and last_name(call.func) == "join"
 
     def _fstring_part(self, part: cst.FormattedStringExpression) -> str | object:
         fstring = self.index.parent(part)
