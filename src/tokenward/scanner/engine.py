@@ -531,10 +531,26 @@ def _start_worker(config: Config, rules: tuple[Rule, ...]) -> None:
     _WORKER_SETUP = (config, rules)
 
 
-def _worker(tasks: list[FileTask]) -> list[FileResult]:
+# A file's result, and the task as it was read where the scan read it (None: as handed).
+Scanned = tuple[FileResult, FileTask | None]
+
+
+def _worker(tasks: list[FileTask], keep: bool) -> list[Scanned]:
     assert _WORKER_SETUP is not None, "a worker of a pool made by _in_pools"
     config, rules = _WORKER_SETUP
-    return [scan_file(task, config, rules) for task in tasks]
+    return [_scanned(task, config, rules, keep=keep) for task in tasks]
+
+
+def _scanned(task: FileTask, config: Config, rules: Sequence[Rule], *, keep: bool) -> Scanned:
+    """Read an unread task (a scan without a result cache hands its workers files unread:
+    the parent's reading and pickling of every file's bytes to them was a tenth of the CPU
+    of Home Assistant's wheel) and scan it. The bytes read go back with findings (``fix``
+    rewrites, lessons quote, the bytes the findings were made from), or always with
+    ``keep`` (in the scan's own process, where nothing is pickled; a scan of named files,
+    whose caller may show any of them)."""
+    read = load(task, config.max_file_size)
+    result = scan_file(read, config, rules)
+    return result, read if read is not task and (keep or result.findings) else None
 
 
 def _crashed(task: FileTask) -> FileResult:
@@ -548,12 +564,13 @@ Indexed = tuple[int, FileTask]
 
 
 def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
-              size: int, started: ProcessPoolExecutor | None = None
-              ) -> Iterator[list[tuple[int, FileResult]]]:
+              size: int, started: ProcessPoolExecutor | None = None, *, keep: bool = True
+              ) -> Iterator[list[tuple[int, Scanned]]]:
     """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
-    results, with the index of their task, as it ends. (Indices, not paths: the blobs of
-    a history scan are many versions of one path.) ``tasks`` is consumed as calls are
-    made: the next batch is read while the workers scan the ones before it.
+    results (with the task as read: :func:`_scanned`, ``keep``), with the index of their
+    task, as it ends. (Indices, not paths: the blobs of a history scan are many versions of
+    one path.) ``tasks`` is consumed as calls are made: the next batch is read while the
+    workers scan the ones before it.
 
     Few calls are in flight at a time, so when a worker dies (a segfault in native code,
     the out-of-memory killer) the files it may have been scanning are known. They are
@@ -575,11 +592,11 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
         with started or ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                             initargs=(config, rules)) as pool:
             started = None  # a later round (after a crash) starts a fresh pool
-            running: dict[Future[list[FileResult]], list[Indexed]] = {}
+            running: dict[Future[list[Scanned]], list[Indexed]] = {}
             while (batch is not None or running) and not suspects:
                 while batch is not None and len(running) < window:
                     try:
-                        running[pool.submit(_worker, [t for _, t in batch])] = batch
+                        running[pool.submit(_worker, [t for _, t in batch], keep)] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
                     batch = next(batches, None)
@@ -597,9 +614,10 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
                         suspects.extend(done)
         if len(suspects) == 1 and window == 1:
             index, task = suspects[0]
-            yield [(index, _crashed(task))]  # it killed a worker that scanned nothing else
+            yield [(index, (_crashed(task), None))]  # it killed a worker that scanned nothing else
         elif suspects:
-            yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1)
+            yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1,
+                                 keep=keep)
 
 
 def _batched(tasks: Iterable[Indexed], size: int) -> Iterator[list[Indexed]]:
@@ -712,7 +730,11 @@ def _unanswered(pending: Sequence[Indexed], loaded: list[FileTask],
     """The ``pending`` tasks read (each put in ``loaded``), in their order, except those
     the cache knows by content (put in ``results``). Read as the scan asks for them: the
     workers scan the first files while the main process reads the others (reading all of
-    Home Assistant's wheel first kept one core idle for a second)."""
+    Home Assistant's wheel first kept one core idle for a second). Without a cache there
+    is nothing to look up: the tasks stay unread, for whoever scans them to read."""
+    if cache is None:
+        yield from pending
+        return
     for start in range(0, len(pending), _READ_CHUNK):
         # Paused: every task read lives as long as the run (see collector_paused).
         with collector_paused():
@@ -732,7 +754,7 @@ def _size_of(item: Indexed) -> int:
     return task.signature[0] if task.signature is not None else 0
 
 
-def _broken(finished: Iterable[Future[list[FileResult]]]) -> bool:
+def _broken(finished: Iterable[Future[list[Scanned]]]) -> bool:
     from concurrent.futures.process import BrokenProcessPool
 
     return any(isinstance(f.exception(), BrokenProcessPool) for f in finished)
@@ -748,13 +770,16 @@ def run_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule
 
 def run_loaded(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
                jobs: int | None = None, use_cache: bool | None = None,
-               progress: Progress | None = None) -> tuple[list[FileTask], ScanResult]:
+               progress: Progress | None = None, keep_read: bool = True
+               ) -> tuple[list[FileTask], ScanResult]:
     """:func:`run_tasks`, with the tasks as the scan left them: the ones it had to read
-    now hold their data (a file the cache answered from its stat alone stays unread)."""
+    now hold their data (a file the cache answered from its stat alone stays unread).
+    Without ``keep_read``, so does a file a worker read and found nothing in: its bytes
+    are not sent back (a full scan's callers use only the files with findings)."""
     from tokenward.scanner.project import join
 
     loaded, results = _scan(tasks, config, rules=rules, jobs=jobs, use_cache=use_cache,
-                            progress=progress)
+                            progress=progress, keep_read=keep_read)
     results = join(loaded, results, config, active_rules(config, rules))
     return loaded, assemble(results, cache_hits=sum(1 for r in results if r.cached))
 
@@ -769,7 +794,8 @@ def scan_tasks(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rul
 
 def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
           jobs: int | None = None, use_cache: bool | None = None,
-          progress: Progress | None = None) -> tuple[list[FileTask], list[FileResult]]:
+          progress: Progress | None = None, keep_read: bool = True
+          ) -> tuple[list[FileTask], list[FileResult]]:
     from tokenward.scanner.cache import ResultCache
 
     chosen = active_rules(config, rules)
@@ -795,14 +821,14 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
             _preload_for_workers(pending)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
         for batch in _in_pools(itertools.chain(first, stream), config, chosen, workers,
-                               size, started):
-            results.update(batch)
+                               size, started, keep=keep_read):
+            _take(batch, loaded, results)
             if progress:
                 progress(len(results), total)
     else:
         stop_started_workers()
         for index, task in itertools.chain(first, stream):
-            results[index] = scan_file(task, config, chosen)
+            _take([(index, _scanned(task, config, chosen, keep=True))], loaded, results)
             if progress:
                 progress(len(results), total)
     if cache is not None:
@@ -823,6 +849,15 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
                              and task.data is not None and task.signature is not None)
         cache.close()
     return loaded, [results[i] for i in range(len(loaded))]
+
+
+def _take(batch: Iterable[tuple[int, Scanned]], loaded: list[FileTask],
+          results: dict[int, FileResult]) -> None:
+    """Each result in ``results``, and the task as its scan read it in ``loaded``."""
+    for index, (result, read) in batch:
+        results[index] = result
+        if read is not None:
+            loaded[index] = read
 
 
 def assemble(results: Sequence[FileResult], *, cache_hits: int) -> ScanResult:

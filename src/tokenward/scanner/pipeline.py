@@ -273,12 +273,14 @@ def _run_pipeline(request: ScanRequest, config: Config, rules: Sequence[Rule] | 
         from tokenward.scanner.diff import changed_files
 
         changed = changed_files(request.diff_base)
-    if _lists_folders(request) and not _may_be_answered(config, use_cache):
+    full = _lists_folders(request)
+    if full and not _may_be_answered(config, use_cache):
         engine.start_workers(config, rules, jobs)
     try:
         tasks, disk = collect_tasks(request, config, changed, keep=keep)
         tasks, result = run_loaded(tasks, config, rules=rules, jobs=jobs,
-                                   use_cache=use_cache, progress=progress)
+                                   use_cache=use_cache, progress=progress,
+                                   keep_read=not full)
     finally:
         engine.stop_started_workers()  # when the scan did not take them
     if changed is not None:

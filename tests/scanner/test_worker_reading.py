@@ -1,0 +1,84 @@
+"""Without a result cache, the workers read their files themselves (engine._scanned): the
+parent no longer reads and pickles every file's bytes to them. What the scan's callers get
+back: the bytes of every file with findings (``fix`` rewrites them, lessons quote them);
+the others' only where the caller named the files (a lesson's scan of a report)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.scanner.probe_rules import TEXT_MARK
+from tokenward.config import Config
+from tokenward.scanner import engine, files, pipeline
+from tokenward.scanner.files import Candidate
+
+SECRET = "SECRET-Zq8vK2mQ9L"
+
+
+@pytest.fixture()
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """40 files (over the parallel threshold), the first 5 with a marker. The scans run
+    10 s after the files were written, as if the files were old: a file changed within the
+    last two seconds is read as it is listed (engine.signature), an old one is left unread
+    for whoever scans it."""
+    assert engine.PARALLEL_THRESHOLD < 40
+    real = time.time_ns
+    clock = SimpleNamespace(time_ns=lambda: real() + 10**10)
+    monkeypatch.setattr(engine, "time", clock)
+    monkeypatch.setattr(files, "time", clock)
+    for number in range(40):
+        body = f"a\n{SECRET}{number}\n" if number < 5 else f"plain {number}\n"
+        (tmp_path / f"f{number:02d}.txt").write_text(body)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _scan(request: pipeline.ScanRequest, jobs: int) -> pipeline.ScanOutcome:
+    return pipeline.run_pipeline(request, Config(), rules=[TEXT_MARK], jobs=jobs,
+                                 use_cache=False)
+
+
+def test_a_full_scan_gets_back_the_bytes_of_the_files_with_findings_only(tree: Path) -> None:
+    outcome = _scan(pipeline.ScanRequest(paths=(".",)), jobs=2)
+    assert sorted({f.path for f in outcome.result.findings}) == [
+        f"f{n:02d}.txt" for n in range(5)]
+    assert sorted(outcome.files) == [f"f{n:02d}.txt" for n in range(5)]
+    assert outcome.files["f03.txt"].data == f"a\n{SECRET}3\n".encode()
+    assert outcome.files["f03.txt"].disk == Path("f03.txt")
+    assert len(outcome.scanned) == 40
+
+
+def test_a_scan_in_one_process_keeps_every_file_it_read(tree: Path) -> None:
+    outcome = _scan(pipeline.ScanRequest(paths=(".",)), jobs=1)
+    assert len(outcome.files) == 40
+    assert outcome.files["f20.txt"].data == b"plain 20\n"
+
+
+def test_a_scan_of_named_files_gets_back_every_file_its_workers_read(tree: Path) -> None:
+    named = tuple(Candidate(tree / f"f{n:02d}.txt", f"f{n:02d}.txt") for n in range(40))
+    outcome = _scan(pipeline.ScanRequest(files=named), jobs=2)
+    assert len(outcome.files) == 40
+    assert outcome.files["f20.txt"].data == b"plain 20\n"
+    assert len(outcome.result.findings) == 5
+
+
+def test_a_file_gone_before_its_worker_reads_it_is_reported_as_a_listing_would(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = pipeline.collect_tasks
+
+    def then_deleted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tasks = listed(*args, **kwargs)
+        (tree / "f01.txt").unlink()
+        (tree / "f02.txt").write_text(f"now\n\n{SECRET}x\n")
+        return tasks
+
+    monkeypatch.setattr(pipeline, "collect_tasks", then_deleted)
+    outcome = _scan(pipeline.ScanRequest(paths=(".",)), jobs=2)
+    by_path = {f.path: f.line for f in outcome.result.findings}
+    assert "f01.txt" not in by_path and "f01.txt" not in outcome.files
+    assert by_path["f02.txt"] == 3                          # the bytes the worker read
+    assert outcome.files["f02.txt"].data == f"now\n\n{SECRET}x\n".encode()
