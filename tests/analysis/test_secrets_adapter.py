@@ -92,3 +92,25 @@ def test_transient_settings_leave_global_settings_untouched() -> None:
     before = get_settings().json()
     scan_text('k = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"\n')
     assert get_settings().json() == before
+
+
+def test_dotted_names_and_colon_values_are_no_candidates_without_the_plugins_lead() -> None:
+    text = textwrap.dedent('''
+        from django.contrib.auth.hashers import check_password_abcdefghijklmnopqrstuvwxyz
+        x = settings.AUTHEN.TICATION_BACKENDS_ARE_READ_FROM_HERE_ONLY
+        label: verbose_name_of_the_field_shown_in_the_admin_page_x
+        short = "12345:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+    ''')
+    assert candidate_lines(text) == {}
+    assert scan_text(text) == []
+
+
+def test_a_token_right_after_a_dotted_name_without_the_lead_is_still_a_candidate() -> None:
+    # The dots of ``a.bcdefg.`` and the colon of ``ab:`` have no lead; the search goes on
+    # from the next character, to the token's own.
+    text = ('x = a.bcdefg.MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs\n'
+            'y = 1\nz = ab:123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1\n')
+    assert candidate_lines(text) == {"DiscordBotTokenDetector": [1],
+                                     "TelegramBotTokenDetector": [3]}
+    assert [(m.secret_type, m.line) for m in scan_text(text)] == [
+        ("Discord Bot Token", 1), ("Telegram Bot Token", 3)]

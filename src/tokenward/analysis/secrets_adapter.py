@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,14 +48,28 @@ class PluginSpec:
     prefilter: re.Pattern[str]
     anchors: tuple[str, ...] = ()  # case-sensitive literals; empty: always run the prefilter
     lowered_anchors: tuple[str, ...] = ()  # literals looked for in the lower-cased text
+    # What the plugin's match has just before the part ``prefilter`` matches: the
+    # characters there must all match it (``lead`` of them; 0: no test). The prefilter
+    # starts with a literal, which the regex engine finds at C speed; a pattern that
+    # started with the lead's character class would be tried at every position.
+    lead: re.Pattern[str] | None = None
+    lead_length: int = 0
 
 
+# Each a loosened form of the plugin's own pattern (``\w`` and ``\d`` hold every
+# character of ``[a-zA-Z\d_]``): a line the plugin matches is a candidate. The leads keep
+# dotted names (``django.contrib.auth.hashers``) and ``key: value`` lines from being
+# candidates: without them a tenth of Django's files were, and detect-secrets was
+# imported in every scan's every worker.
 PLUGINS: tuple[PluginSpec, ...] = (
-    # Starts with a literal: the regex engine skips to each "." at C speed.
+    # [MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}
     PluginSpec("discord", "DiscordBotTokenDetector", "discord",
-               re.compile(r"\.[\w-]{6}\.[\w-]{27}")),
+               re.compile(r"\.[\w-]{6}\.[\w-]{27}"), lead=re.compile(r"[\w-]{23}"),
+               lead_length=23),
+    # \d{8,10}:[0-9A-Za-z_-]{35}
     PluginSpec("telegram_token", "TelegramBotTokenDetector", "telegram",
-               re.compile(r":[\w-]{35}"), anchors=(":",)),
+               re.compile(r":[\w-]{35}"), anchors=(":",), lead=re.compile(r"\d{8}"),
+               lead_length=8),
 )
 
 
@@ -83,15 +98,32 @@ def candidate_lines(text: str, lowered: str | None = None) -> dict[str, list[int
             if not hit:
                 continue
         numbers = found.get(spec.name, [])
-        for match in spec.prefilter.finditer(text):
+        for start in _led_matches(spec, text):
             if starts is None:
                 starts = _line_starts(text)
-            number = bisect.bisect_right(starts, match.start())
+            number = bisect.bisect_right(starts, start)
             if not numbers or numbers[-1] != number:
                 numbers.append(number)
         if numbers:
             found[spec.name] = sorted(set(numbers))
     return found
+
+
+def _led_matches(spec: PluginSpec, text: str) -> Iterator[int]:
+    """Where ``spec.prefilter`` matches ``text`` after its lead. Searched again one
+    character on from a match without its lead: the plugin's match may start inside it,
+    where a search from its end would not look."""
+    lead, length = spec.lead, spec.lead_length
+    position = 0
+    while (match := spec.prefilter.search(text, position)) is not None:
+        start = match.start()
+        if lead is not None and (start < length
+                                 or lead.fullmatch(text, start - length, start) is None):
+            position = start + 1
+            continue
+        yield start
+        # A plugin match this one overlaps is on the same line (none holds a line break).
+        position = match.end()
 
 
 def _line_starts(text: str) -> list[int]:
@@ -128,12 +160,6 @@ def run_plugins(work: dict[str, list[tuple[int, str]]]) -> list[PluginMatch]:
                                                max(column, 1), row))
     results.sort(key=lambda m: (m.line, m.column, m.secret_type))
     return results
-
-
-def load_detect_secrets() -> None:
-    """Import detect-secrets now: a full scan's worker, while the files are still being
-    listed (its first candidate line then waits for no import)."""
-    import detect_secrets.settings  # noqa: F401
 
 
 _INSTANCES: dict[str, Any] = {}

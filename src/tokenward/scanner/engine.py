@@ -675,12 +675,10 @@ def _take_started(config: Config, rules: tuple[Rule, ...], workers: int
 
 
 def _warm_up() -> None:
-    """What every worker of a full scan imports (a worker's first file no longer waits)."""
+    """What every worker of a full scan imports (a worker's first file no longer waits).
+    Not detect-secrets: few scans have a line its plugins could match (none of Django's
+    files), and a worker imports it at the first (``secrets_adapter.run_plugins``)."""
     import libcst  # noqa: F401
-
-    from tokenward.analysis.secrets_adapter import load_detect_secrets
-
-    load_detect_secrets()
 
 
 def _preload_for_workers(tasks: list[Indexed]) -> None:
