@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from tests.helpers import fired, scan_snippet, through_screen
 from tokenward.rules.hardcoded_secret import RULE, _wants
 
@@ -317,3 +319,50 @@ def test_a_row_a_loop_hands_to_a_credential_is_one_and_other_rows_are_not() -> N
     # them ``secret``); LABELS's reach a first name (none); the loops over a literal table
     # bind ``pw`` and ``password`` themselves (lines 12 and 14).
     assert _lines(ROWS, "seed.py") == [4, 4, 12, 14]
+
+
+# What the search binds nothing through: a loop over a call's rows (the text has a table
+# and a loop naming a token: its prefilter lets it through), a secret's name compared
+# with a word, an addition with no string, a secret-named or never-assigned name handed
+# to ``set_password``.
+_SCREENED_OUT = '''
+import sqlparse
+from django.conf import settings
+
+PREFIX = settings.PREFIX
+KINDS = [("name", "kind")]
+
+def lex(template, tokenize):
+    for token, position in tokenize(template):
+        if token == "COLLATE":
+            return position
+    options = {"secret_key": PREFIX + make_key()}
+    return options
+
+def reset(user, raw_password, form):
+    user.set_password(raw_password)
+    user.set_password(form.cleaned_data)
+    p1 = form.ask()
+    user.set_password(p1)
+'''
+
+
+def test_what_the_search_binds_nothing_through_leaves_the_file_unparsed() -> None:
+    assert through_screen(RULE, _SCREENED_OUT, "app/lexer.py") == ([], False)
+
+
+@pytest.mark.parametrize(("extra", "line"), [
+    # A literal table a loop walks, by name: its cells are the loop's variables.
+    ('ROWS = [("admin", "Kq9Lm2Vx7TzW")]\nfor user, password in ROWS:\n    print(user)\n',
+     19),
+    # A secret's name compared with a secret.
+    ('def check(token):\n    return token == "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab6Cd0Ef5G"\n', 20),
+    # An addition of strings: one literal split over lines.
+    ('API_TOKEN = "Zx8Kq2Lm9Np4" + "Rs7Tv1Wy3Ab6Cd0Ef5G"\n', 19),
+    # A plain name assigned a literal, handed to set_password.
+    ('def seed(user):\n    initial = "Kq9Lm2Vx7TzW"\n    user.set_password(initial)\n', 20),
+])
+def test_what_the_search_binds_a_literal_through_still_reaches_it(extra: str,
+                                                                   line: int) -> None:
+    found, parsed = through_screen(RULE, _SCREENED_OUT + extra, "app/lexer.py")
+    assert parsed and [f[0] for f in found] == [line]

@@ -64,16 +64,16 @@ def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
     slots = naming_slots()
     for node in nodes:
         if isinstance(node, ast.Assign):
-            if _holds_literal(node.value):
+            if holds_literal(node.value):
                 for target in node.targets:
                     yield from _named(_target_names(target), node.value)
         elif isinstance(node, ast.AnnAssign):
-            if node.value is not None and _holds_literal(node.value):
+            if node.value is not None and holds_literal(node.value):
                 yield from _named(_target_names(node.target), node.value)
         elif isinstance(node, ast.arguments):
             yield from _defaulted(node)
         elif isinstance(node, ast.keyword) and node.arg is not None:
-            if _holds_literal(node.value):
+            if holds_literal(node.value):
                 yield node.arg, string_value(node.value)
         elif isinstance(node, ast.Dict):
             slotted = _fills_value_slot(zip(map(_string_value, node.keys), node.values,
@@ -81,7 +81,7 @@ def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
             for key, held in zip(node.keys, node.values, strict=True):
                 if slotted and key is not None and _string_value(key) in slots:
                     yield from _named(_string(held), None)
-                if _holds_literal(held):
+                if holds_literal(held):
                     yield from _named(_target_names(key), held)
         elif isinstance(node, ast.Call):
             yield from _call_names(node, imports)
@@ -90,10 +90,18 @@ def _bindings(nodes: list[ast.AST], imports: Mapping[str, frozenset[str]]
                 for keyword in node.keywords:
                     if keyword.arg in slots:
                         yield from _named(_string(keyword.value), None)
-        elif isinstance(node, ast.Compare) and any(  # ``if password == "..."``
-                isinstance(op, ast.Eq | ast.NotEq) and _holds_literal(other)
-                for op, other in zip(node.ops, node.comparators, strict=True)):
-            yield from _named(_target_names(node.left), None)
+        elif isinstance(node, ast.Compare):  # ``if password == "..."``
+            yield from _compared(node)
+
+
+def _compared(node: ast.Compare) -> Iterator[Binding]:
+    """The name a comparison checks against a literal, with each plain string it is
+    compared with: the search judges that string as if bound to the name (a word such as
+    ``token == "COLLATE"`` is no secret)."""
+    names = list(_target_names(node.left))
+    for op, other in zip(node.ops, node.comparators, strict=True):
+        if isinstance(op, ast.Eq | ast.NotEq) and holds_literal(other):
+            yield from ((name, string_value(other)) for name in names)
 
 
 def _named(names: Iterable[str], value: ast.expr | None) -> Iterator[Binding]:
@@ -106,7 +114,7 @@ def _named(names: Iterable[str], value: ast.expr | None) -> Iterator[Binding]:
 def _fills_value_slot(pairs: Iterable[tuple[str | None, ast.expr]]) -> bool:
     """Whether a ``value``/``initial`` slot of a call or dict holds a literal: only then
     does a sibling ``name``/``key`` name it."""
-    return any(names_value_slot(key) and _holds_literal(held) for key, held in pairs)
+    return any(names_value_slot(key) and holds_literal(held) for key, held in pairs)
 
 
 def _defaulted(arguments: ast.arguments) -> Iterator[Binding]:
@@ -115,7 +123,7 @@ def _defaulted(arguments: ast.arguments) -> Iterator[Binding]:
     paired = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults,
                    strict=True), *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
     yield from ((arg.arg, string_value(default)) for arg, default in paired
-                if default is not None and _holds_literal(default))
+                if default is not None and holds_literal(default))
 
 
 def _call_names(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> Iterator[Binding]:
@@ -127,7 +135,7 @@ def _call_names(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> Iterat
     plain = positional(call)
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
     if isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument":
-        if default is not None and _holds_literal(default):
+        if default is not None and holds_literal(default):
             for argument in plain:
                 for value in _string(argument):
                     yield value, None
@@ -135,30 +143,46 @@ def _call_names(call: ast.Call, imports: Mapping[str, frozenset[str]]) -> Iterat
         return
     variable = _string_value(plain[0]) if plain else None
     if variable is None or len(plain) < 2 or default is not None \
-            or not _holds_literal(plain[1]):
+            or not holds_literal(plain[1]):
         return  # the search reads a default given second, by position, only
     callees = qualified(call.func, imports) or {""}
     if any(reads_environment(callee, variable) for callee in callees):
         yield variable, None  # (judged by its name: the search reads it unlike a binding)
 
 
-def _holds_literal(value: ast.expr) -> bool:
+def holds_literal(value: ast.expr) -> bool:
     """Whether a literal the rules judge can be bound through ``value``: it is one (a
-    string, bytes, an f-string, an addition), holds one to unpack or pair (a tuple or a
+    string, bytes, an f-string, an addition of them), holds one to unpack or pair (a tuple or a
     list, at any depth), or is a construct with a ``value`` slot its target names."""
     if isinstance(value, ast.Constant):
         return isinstance(value.value, str | bytes)
     if isinstance(value, ast.BinOp):
-        return isinstance(value.op, ast.Add)
+        # The search binds an addition to its target only when it is all strings (one
+        # literal split over lines): ``PREFIX + make_key()`` binds nothing.
+        return _all_strings(value)
     if isinstance(value, ast.JoinedStr):
         return True
     if isinstance(value, ast.Tuple | ast.List):
-        return any(_holds_literal(element) for element in value.elts)
+        return any(holds_literal(element) for element in value.elts)
     if isinstance(value, ast.Dict | ast.Call):
         return any(names_value_slot(node.arg) if isinstance(node, ast.keyword) else any(
             names_value_slot(_string_value(key)) for key in node.keys)
             for node in ast.walk(value) if isinstance(node, ast.keyword | ast.Dict))
     return False
+
+
+def _all_strings(addition: ast.BinOp) -> bool:
+    """Whether every operand of an addition chain is a string (or bytes) literal or an
+    f-string. Iterative: a long chain must not recurse."""
+    stack: list[ast.expr] = [addition]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            stack += (current.left, current.right)
+        elif not (isinstance(current, ast.JoinedStr) or (
+                isinstance(current, ast.Constant) and isinstance(current.value, str | bytes))):
+            return False
+    return True
 
 
 def _target_names(node: ast.expr | None) -> Iterator[str]:
@@ -255,7 +279,7 @@ def _may_pass_literal(value: ast.expr) -> bool:
     in Django's own user model passes nothing it could read)."""
     if isinstance(value, ast.Name):
         return not secret_kind(value.id)
-    return _holds_literal(value)
+    return holds_literal(value)
 
 
 def _called_names(source: Source) -> frozenset[str] | None:

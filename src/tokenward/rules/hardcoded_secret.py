@@ -760,7 +760,8 @@ def _may_hand_on_row(source: Source) -> bool:
     reads (what :func:`_handed_on` follows; an ``INSERT`` with a credential column lets the
     file through on its own)."""
     for loop in source.syntax_of(ast.For):
-        if not isinstance(loop.target, ast.Tuple | ast.List):
+        if not isinstance(loop.target, ast.Tuple | ast.List) or not _may_walk_table(
+                source, loop.iter):
             continue
         names = {e.id for e in loop.target.elts if isinstance(e, ast.Name)}
         if any(secret_kind(name) for name in names):
@@ -774,6 +775,22 @@ def _may_hand_on_row(source: Source) -> bool:
                     and _may_read_credential(node):
                 return True
     return False
+
+
+def _may_walk_table(source: Source, walked: ast.expr) -> bool:
+    """Whether a loop's iterable may be a table literal, as the data flow resolves it
+    (``flow.Analysis.row_bindings``: the literal itself, or a name or ``self`` attribute
+    bound to one, directly or through other names): not a call's result."""
+    if isinstance(walked, ast.List | ast.Tuple | ast.Set):
+        return True
+    return isinstance(walked, ast.Name | ast.Attribute) and source.fact(_has_table)
+
+
+def _has_table(source: Source) -> bool:
+    """A list, tuple or set literal of rows (tuple or list literals) in the file."""
+    tables = [*source.syntax_of(ast.List, ast.Tuple), *source.syntax_of(ast.Set)]
+    return any(isinstance(element, ast.Tuple | ast.List)
+               for table in tables for element in table.elts)
 
 
 def _may_read_credential(call: ast.Call) -> bool:
@@ -800,8 +817,14 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
         if spec is None:
             return False
         plain = syntax_flow.positional(node)
-        return spec[0] < len(plain) and isinstance(
-            plain[spec[0]], ast.Constant | ast.Name | ast.BinOp | ast.JoinedStr)
+        if spec[0] >= len(plain):
+            return False
+        passed = plain[spec[0]]
+        if isinstance(passed, ast.Name):
+            # What ``_passed_literal`` follows: a name without a secret's (one with is
+            # reported where it is bound), to a literal it is assigned.
+            return not secret_kind(passed.id) and passed.id in source.fact(_assigned_names)
+        return isinstance(passed, ast.Constant | ast.BinOp | ast.JoinedStr)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = node.left
         if isinstance(left, ast.Constant) and isinstance(left.value, str) and \
@@ -812,6 +835,21 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return _formatted_may_hold(source, node)
     return False
+
+
+def _assigned_names(source: Source) -> frozenset[str]:
+    """The names the data flow may follow to a literal (``flow.Analysis.resolve``): the
+    targets of assignments of a value that holds one (``bound_names.holds_literal``) or of
+    another name or attribute to follow on, every name of an unpacking target included."""
+    names: set[str] = set()
+    for node in source.syntax_of(ast.Assign, ast.AnnAssign):
+        value = node.value
+        if value is None or not (isinstance(value, ast.Name | ast.Attribute)
+                                 or bound_names.holds_literal(value)):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return frozenset(names)
 
 
 def _ast_added_strings(node: ast.BinOp) -> str | None:
