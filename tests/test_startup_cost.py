@@ -2,7 +2,8 @@
 libcst or detect-secrets (each costs more than the hook's whole latency budget), and no
 commit imports the process pool (a few files are scanned in-process), importlib.resources
 or tomllib (the rules' examples are read when first asked for, beside their module; a
-settings file is read only where there is one), and a commit of named files runs no git, so
+settings file is read only where there is one), nor shutil (argparse's terminal width) or
+difflib (a setting's "did you mean"), and a commit of named files runs no git, so
 it imports neither subprocess nor tempfile, nor tokenward's git, diff, shard or baseline
 modules when the run uses none of them. The analysis a rule needs only once its prefilter
 let a file through (tokenward.lazy.lazy_module) is imported by the first such file."""
@@ -24,7 +25,7 @@ heavy = sorted(m for m in ("libcst", "detect_secrets", "multiprocessing",
                             "concurrent.futures.process", "importlib.resources", "tomllib",
                             "subprocess", "tempfile", "tokenward.scanner.git",
                             "tokenward.scanner.diff", "tokenward.scanner.shard",
-                            "tokenward.scanner.baseline")
+                            "tokenward.scanner.baseline", "shutil", "difflib")
                if m in sys.modules)
 lazy = sorted(name for name in ("assignments", "bound_names", "config_pairs", "config_text",
                                  "credentials", "dict_flow", "flow", "issuers", "python",

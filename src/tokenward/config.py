@@ -15,7 +15,6 @@ this module sits below the rules, so the declarations are passed in, never impor
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -341,6 +340,8 @@ _BARE_KEY = lazy_regex(r"[A-Za-z0-9_-]+")
 
 
 def _nearest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib  # only for a mistake: not every run's import
+
     found = difflib.get_close_matches(word, list(choices), n=1)
     return found[0] if found else None
 
