@@ -166,3 +166,24 @@ def test_a_walk_leaves_out_training_output_below_the_named_folder(tmp_path: Path
     assert _names(tmp_path) == ["app/x.py", f"odd/{TRAINING_MARKER}/x.py"]
     assert _names(tmp_path / "docs/training") == [TRAINING_MARKER, "exercises/01/x.py"]
     assert _names(tmp_path / "deep/a") == []
+
+
+def test_an_exclude_is_matched_against_the_path_from_the_root_wherever_the_scan_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    (project / "pkg" / "generated").mkdir(parents=True)
+    (project / "pkg" / "generated" / "api.py").write_text("x = 1\n")
+    (project / "pkg" / "models.py").write_text("x = 1\n")
+    (project / "pkgs").mkdir()
+    (project / "pkgs" / "generated.py").write_text("x = 1\n")
+    # The scan starts below the root, through a link to it: the root is compared resolved.
+    (tmp_path / "link").symlink_to(project)
+    monkeypatch.chdir(tmp_path / "link" / "pkg")
+    patterns = ["pkg/generated/**", "pkgs/*"]
+    assert [c.display for c in discover(["."], patterns, project)] == ["models.py"]
+    monkeypatch.chdir(tmp_path)
+    assert [c.display for c in discover(["project"], patterns, project)] == [
+        "project/pkg/models.py"]
+    # Outside the root, a path is matched as it is shown.
+    assert [c.display for c in discover(["project"], patterns, tmp_path / "elsewhere")] == [
+        "project/pkg/generated/api.py", "project/pkg/models.py", "project/pkgs/generated.py"]

@@ -237,20 +237,23 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
     """
     cwd = Path.cwd()
     root = root or cwd
+    # Resolved once, not for every file a listing keeps (a walk of the file system each:
+    # a second of a listing of Home Assistant's wheel with an exclude pattern).
+    base = str(root.resolve())
     seen: dict[str, Candidate] = {}
     marked: dict[str, bool] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             raise PathError(f"{raw}: no such file or directory")
-        patterns = exclude if force_exclude else _patterns_below(path, exclude, cwd, root)
+        patterns = exclude if force_exclude else _patterns_below(path, exclude, cwd, base)
         # A training folder below a named folder is skipped; the hook skips it even for
         # the files it names (up to the root), so generated exercises never block a commit.
         top = root if force_exclude else path
         if not path.is_dir() or path.is_symlink():
             if force_exclude and in_training_output(path, top, marked):
                 continue
-            _add(seen, Candidate(path, display_path(path, cwd)), patterns, root)
+            _add(seen, Candidate(path, display_path(path, cwd)), patterns, base)
             continue
         # Before any stat of the listing: a signature must not trust a file changed
         # within the racy window of its stat (engine.signature).
@@ -276,7 +279,7 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
                 if info is not None and st.S_ISLNK(info.st_mode):
                     continue  # never follow links found inside a folder
                 display = name if shown == "." else f"{shown.rstrip('/')}/{name}"
-                _add(seen, Candidate(file, display, info, before), patterns, root)
+                _add(seen, Candidate(file, display, info, before), patterns, base)
     return [seen[k] for k in sorted(seen)]
 
 
@@ -289,26 +292,34 @@ def _child_maker(folder: Path) -> Callable[[str], Path]:
 
 
 def _add(seen: dict[str, Candidate], candidate: Candidate, patterns: Sequence[str],
-         root: Path) -> None:
+         base: str) -> None:
     """Keep ``candidate`` unless its display path is known or a pattern excludes it."""
     display = candidate.display
     if display in seen:
         return
     if patterns and (is_excluded(display, patterns)
-                     or is_excluded(_relative_to(candidate.path, root), patterns)):
+                     or is_excluded(_relative_to(candidate.path, base), patterns)):
         return
     seen[display] = candidate
 
 
 def _patterns_below(path: Path, exclude: Sequence[str], cwd: Path,
-                    root: Path) -> list[str]:
+                    base: str) -> list[str]:
     """The patterns that do not cover the named path itself."""
-    named = (display_path(path, cwd), _relative_to(path, root))
+    named = (display_path(path, cwd), _relative_to(path, base))
     return [p for p in exclude if not any(is_excluded(n, [p]) for n in named)]
 
 
-def _relative_to(path: Path, root: Path) -> str:
+def _relative_to(path: Path, base: str) -> str:
+    """``path`` relative to ``base`` (the resolved project root), ``/``-separated; as it is
+    when it is not below it. Strings where the platform allows (as ``display_path``)."""
+    absolute = os.path.abspath(path)
+    if os.sep == "/" and not absolute.startswith("//"):
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix):] if absolute.startswith(prefix) else path.as_posix()
     try:
-        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
+        return Path(absolute).relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
