@@ -351,3 +351,29 @@ def test_the_screen_lets_each_name_the_rule_judges_through(
     # subscript's or a dict's key, a keyword given a cookie setter or a credential's
     # class), and the rule reports it.
     assert _scanned(_SCREENED_OUT + added + "\n") == ([found], True)
+
+
+# Numbers within their limit: a timeout of seconds, a session age of a day, a keyword a
+# cookie setter is given. Nothing to report; the screen reads the numbers.
+_WITHIN = """
+API_TIMEOUT = 120
+SESSION_COOKIE_AGE: int = 86400
+PASSWORD_RESET_TIMEOUT = 0
+
+def login(response, token):
+    response.set_cookie("sessionid", token, max_age=3600)
+"""
+
+
+def test_numbers_within_their_limit_leave_the_file_unparsed() -> None:
+    assert through_screen(RULE, _WITHIN) == ([], False)
+
+
+def test_a_number_beyond_its_limit_or_a_tighter_configured_one_goes_through() -> None:
+    beyond = _WITHIN + "ACCESS_TOKEN_EXPIRE_MINUTES = 90\n"
+    assert through_screen(RULE, beyond) == ([(7, 31, (
+        "ACCESS_TOKEN_EXPIRE_MINUTES lets tokens live too long: 90 minutes; limit for "
+        "access tokens: 1 hour"))], True)
+    tight = settings({"rules": {"excessive-token-lifetime": {"session_max": "30m"}}})
+    found, parsed = through_screen(RULE, _WITHIN, config=tight)
+    assert parsed and [f[:2] for f in found] == [(2, 27), (6, 53)]

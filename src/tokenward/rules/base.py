@@ -168,20 +168,27 @@ class KeywordScreen:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._rules = tuple(rules)
         self._words = tuple(sorted({k for rule in self._rules for k in rule.keywords}))
-        self._by_kind: dict[FileKind, tuple[Rule, ...]] = {}
+        self._by_kind: dict[tuple[FileKind, bool], tuple[Rule, ...]] = {}
 
     def spelled(self, lowered: str) -> frozenset[str]:
         """The keywords ``lowered`` holds (:func:`tokenward.analysis.literals.spelled`)."""
         words = self._words
         return frozenset(words[n] for n in spelled(lowered, words))
 
-    def for_kind(self, kind: FileKind) -> tuple[Rule, ...]:
+    def for_kind(self, kind: FileKind, *, proven_only: bool = False) -> tuple[Rule, ...]:
         """The rules that apply to a file of ``kind``, in the order a file runs them: the
-        ones that screen (``Rule.screens``) last. Chosen once per kind, not per file."""
-        chosen = self._by_kind.get(kind)
+        ones that screen (``Rule.screens``) last. With ``proven_only`` (where the context
+        policy reports only secrets that prove themselves real), only the rules that may
+        report there: the secret rules (if the file spells a proof: the engine asks) and
+        those that run where their findings are hidden. Chosen once per kind, not per
+        file (asked of every rule for every file, the question cost Home Assistant's
+        wheel more than a tenth of a second)."""
+        chosen = self._by_kind.get((kind, proven_only))
         if chosen is None:
-            chosen = self._by_kind[kind] = tuple(sorted(
-                (rule for rule in self._rules if rule.applies_to(kind)),
+            chosen = self._by_kind[kind, proven_only] = tuple(sorted(
+                (rule for rule in self._rules if rule.applies_to(kind) and (
+                    not proven_only or rule.runs_where_hidden
+                    or rule.category is Category.HARDCODED_SECRET)),
                 key=lambda rule: rule.screens))  # stable: the declared order otherwise
         return chosen
 

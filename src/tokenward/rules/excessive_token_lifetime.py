@@ -202,16 +202,19 @@ def _lifetime_screen(source: Source) -> bool:
     for node in source.syntax_of(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Dict,
                                  ast.Call):
         if isinstance(node, ast.Assign):
-            if any(_may_name_lifetime(target) for target in node.targets):
+            if any(_may_name_lifetime(target) and not _within_limit(source, target, node.value)
+                   for target in node.targets):
                 return True
         elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
-            if node.value is not None and _may_name_lifetime(node.target):
+            if node.value is not None and _may_name_lifetime(node.target) and not \
+                    _within_limit(source, node.target, node.value):
                 return True
         elif isinstance(node, ast.Dict):
             if any(_lifetime_key(syntax_flow.string_value(key)) for key in node.keys):
                 return True
         elif isinstance(node, ast.Call) and any(
-                _may_state_lifetime(node, k.arg) for k in node.keywords if k.arg is not None):
+                _may_state_lifetime(source, node, k.arg, k.value) for k in node.keywords
+                if k.arg is not None):
             return True
     return False
 
@@ -229,20 +232,45 @@ def _may_name_lifetime(target: ast.expr) -> bool:
     return name is not None and lifetime_name(name) is not None
 
 
+def _within_limit(source: Source, target: ast.expr, value: ast.expr) -> bool:
+    """A number bound to a lifetime's name that :func:`_assignments` judges within its
+    limit (``API_TIMEOUT = 120``)."""
+    if not isinstance(target, ast.Name | ast.Attribute):
+        return False
+    name = syntax_flow.last_name(target)
+    key = lifetime_name(name) if name else None
+    return key is not None and _number_within(source, key, value)
+
+
+def _number_within(source: Source, key: LifetimeName, value: ast.expr) -> bool:
+    """A number literal that, in ``key``'s unit, is at most the configured limit of its
+    kind (or not above zero): what the rule reports nothing for. A name, a call or an
+    operation may hold anything: not read here."""
+    if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or not isinstance(
+            value.value, int | float):
+        return False
+    seconds = value.value * key.unit
+    return seconds <= 0 or seconds <= limits(source.config)[key.kind]
+
+
 def _lifetime_key(key: str | None) -> bool:
     """A literal key (a dict's, a subscript's): the ``"exp"`` claim, or a lifetime."""
     return key is not None and (key == "exp" or lifetime_name(key) is not None)
 
 
-def _may_state_lifetime(call: ast.Call, word: str) -> bool:
+def _may_state_lifetime(source: Source, call: ast.Call, word: str, value: ast.expr) -> bool:
+    """A keyword :func:`_keyword_arguments` reads as a lifetime and may judge too long, or
+    one given to what makes a credential (``_forwarded`` judges it by where it goes)."""
     if not states_lifetime(word):
         return False
     callee = syntax_flow.last_name(call.func) or ""
     plain = syntax_flow.positional(call)
     cookie = syntax_flow.string_value(plain[0]) if plain and callee in COOKIE_SETTERS else None
     issues = _may_make_credential(call.func)
-    return keyword_lifetime(word, callee, cookie, issues) is not None or issues or \
-        function_makes_token(callee)
+    if issues or function_makes_token(callee):
+        return True
+    stated = keyword_lifetime(word, callee, cookie, issues)
+    return stated is not None and not _number_within(source, stated.key, value)
 
 
 def _may_make_credential(func: ast.expr) -> bool:

@@ -215,11 +215,13 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
     hits: list[tuple[Rule, Hit]] = []
     screen = keyword_screen(rules)
     spelled = screen.spelled(source.lowered)
-    for rule in screen.for_kind(kind):
+    proven_only = reports_only_proven(source)
+    for rule in screen.for_kind(kind, proven_only=proven_only):
         if task.rules is not None and rule.id not in task.rules:
             continue
-        if not _may_report(rule, source) or not (rule.wants(source.lowered, spelled) or (
-                task.imported and rule.reads_imported)):
+        if proven_only and not _proof_may_report(rule, source):
+            continue
+        if not (rule.wants(source.lowered, spelled) or (task.imported and rule.reads_imported)):
             continue
         try:
             hits.extend((rule, hit) for hit in rule.detect(source))
@@ -249,17 +251,15 @@ def _scan_file(task: FileTask, config: Config, rules: Sequence[Rule]) -> FileRes
                       summary=summary)
 
 
-def _may_report(rule: Rule, source: Source) -> bool:
-    """Whether the context policy lets ``rule`` report anything in ``source``. Where only
-    what proves itself real is reported (a test, a fixture, docs ... by default), only a
-    secret can prove itself (a checksum, a live-mode prefix, a whole private key; see
-    ``_to_findings``), and only in a text that spells the start of such a value: any other
-    rule would only add hidden findings, so it is not run there (``--all-contexts`` runs
-    every rule everywhere). Asked before a rule's prefilter, which is not run either; the
-    proof is looked for once per file."""
-    if not reports_only_proven(source) or rule.runs_where_hidden:
-        return True
-    return rule.category is Category.HARDCODED_SECRET and source.fact(_holds_proof)
+def _proof_may_report(rule: Rule, source: Source) -> bool:
+    """Whether ``rule`` may report anything where only what proves itself real is reported
+    (a test, a fixture, docs ... by default; ``KeywordScreen.for_kind`` chose the rules that
+    may). Only a secret can prove itself (a checksum, a live-mode prefix, a whole private
+    key; see ``_to_findings``), and only in a text that spells the start of such a value:
+    any other rule would only add hidden findings, so it is not run there
+    (``--all-contexts`` runs every rule everywhere). Asked before a rule's prefilter, which
+    is not run either; the proof is looked for once per file."""
+    return rule.runs_where_hidden or source.fact(_holds_proof)
 
 
 def _holds_proof(source: Source) -> bool:
