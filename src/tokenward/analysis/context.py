@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -99,24 +100,34 @@ def file_context(path: str, head: str = "") -> Context:
     # path objects cost two thirds of this function's time.
     pieces = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
     original = pieces[-1] if pieces else ""
-    name = original.lower()
     folders = {part.lower() for part in pieces[:-1]}
     for context, names in _FOLDERS[:1]:
         if not names.isdisjoint(folders):
             return context
+    generated, minified, bundle, by_name = _named(original)
     first_lines = head[:_MARK_HEAD].splitlines()[:5]
-    if _GENERATED_NAME.search(name) or _GENERATED_MARK.search("\n".join(first_lines)):
+    if generated or _GENERATED_MARK.search("\n".join(first_lines)):
         return Context.GENERATED
-    if _MINIFIED_NAME.search(name) or (_BUNDLE_NAME.search(name) and any(
+    if minified or (bundle and any(
             len(line) > MINIFIED_LINE for line in head.split("\n", 3)[:3])):
         return Context.MINIFIED
-    by_name = _by_name(name, original)
     by_folder = next((c for c, names in _FOLDERS[1:] if not names.isdisjoint(folders)), None)
     for context in (Context.FIXTURE, Context.TEST, Context.I18N, Context.EXAMPLE,
                     Context.DOCS):
         if context in (by_name, by_folder):
             return context
     return Context.PRODUCTION
+
+
+@lru_cache(maxsize=4096)
+def _named(original: str) -> tuple[bool, bool, bool, Context | None]:
+    """What a file's name alone says: generated, minified, a script or style sheet (a
+    bundle, if its lines are long), and its context by name. Remembered per name: a tree
+    repeats its names (Home Assistant's wheel: 36,487 files, 752 names; eight searches
+    each were half of this module's time there)."""
+    name = original.lower()
+    return (_GENERATED_NAME.search(name) is not None, _MINIFIED_NAME.search(name) is not None,
+            _BUNDLE_NAME.search(name) is not None, _by_name(name, original))
 
 
 def _by_name(name: str, original: str) -> Context | None:
