@@ -279,6 +279,17 @@ def test_a_file_spelling_no_write_and_no_item_is_not_read_by_ast() -> None:
     assert "_python_tree" not in source.__dict__
 
 
+def test_an_item_assigned_into_no_name_bound_to_an_empty_dict_is_not_read_by_ast() -> None:
+    # Home Assistant's integrations: a local dict, and items assigned into other names
+    # (an attribute's dict, a result): no name is both, so no tree is parsed.
+    code = ("def setup(self, token):\n    data = {}\n    self._data[token] = data\n"
+            "    result = dict(token=token)\n    result['token'] = token\n")
+    source = Source("app/sensor.py", code, FileKind.PYTHON, Config())
+    assert RULE.wants(source.lowered)
+    assert not _may_store(source)
+    assert "_python_tree" not in source.__dict__
+
+
 _WRITER = "import redis\nr = redis.Redis()\ndef save(user, token):\n"
 _FILLER = "import secrets\ndef invite(user):\n    token = secrets.token_urlsafe(32)\n"
 
@@ -289,6 +300,8 @@ _FILLER = "import secrets\ndef invite(user):\n    token = secrets.token_urlsafe(
     (_WRITER + '    r.hset(  # the sessions\n        "sessions", token, user.id)\n', 4),
     ("PENDING = (  # filled by invite\n    {})\n" + _FILLER + "    (PENDING[token]) = 1\n", 6),
     ("PENDING = collections.OrderedDict()\n" + _FILLER + "    PENDING[token] = 1\n", 5),
+    ("PENDING = SEEN = {}\n" + _FILLER + "    SEEN[token] = 1\n", 5),
+    ("PENDING: dict[str, int] = dict()\n" + _FILLER + "    PENDING [token] = 1\n", 5),
 ])
 def test_writes_and_items_spelled_as_python_allows_pass_the_text_test(code: str,
                                                                       line: int) -> None:

@@ -48,8 +48,18 @@ _GAP = r"(?:[\s\\]|#[^\n]*+)*+"  # possessive: a comment runs to its line's end
 _WRITE_CALL = lazy_regex(r"\." + _GAP + "(?:" + "|".join(sorted(
     _MEMCACHE_WRITES | _CACHE_WRITES | _WRITES_WITH_TTL | _WRITES_WITHOUT_TTL))
     + r")(?:[\s)\\]|#[^\n]*+)*+\(")
-_EMPTY_DICT = lazy_regex(rf"=(?:[\s\\(]|#[^\n]*+)*+\{{{_GAP}\}}|dict[\s)\]'\"\\]*+\({_GAP}\)")
 _ITEM_ASSIGNED = lazy_regex(r"\](?:[\s)\\]|#[^\n]*+)*+=(?!=)")
+# Targets bound to an empty dict, as ``_empty_dict_names`` reads the value: ``{}``, or
+# ``dict()``/``OrderedDict()`` called with nothing, maybe in parentheses; an annotation
+# or a walrus between; a chain of targets (``a = self.b = {}``). Group 1: the targets, of
+# which :data:`_TARGET` finds the plain names.
+_CHAINED = rf"[a-z_][\w.]*+(?:\[[^\]\n]*+\])*+{_GAP}(?::[^=\n]*+)?=(?!=)"
+_EMPTY_STORE = lazy_regex(
+    rf"(?<![\w.])((?:{_CHAINED}(?:[\s\\(]|#[^\n]*+)*+)++)"
+    rf"(?:\{{{_GAP}\}}|(?:[a-z_]\w*+\.)*+(?:ordered)?dict{_GAP}\({_GAP}\))")
+_TARGET = lazy_regex(rf"(?<![\w.])([a-z_]\w*+){_GAP}(?::[^=\n]*+)?=")
+# What may stand between a subscripted name and its ``[``: ``(store)[key] = ...``.
+_SUBSCRIPT_AFTER = lazy_regex(r"(?:[\s)\\]|#[^\n]*+)*+\[")
 _PIPELINES = frozenset({"pipeline", "client"})
 
 
@@ -353,12 +363,37 @@ def _may_store(source: Source) -> bool:
 def _may_store_text(lowered: str) -> bool:
     """What :func:`_screen` (and :func:`_detect`) look for, as the text spells it: a call
     of a write method (``.set(``, with the spaces, parentheses and line continuations
-    Python allows between), or a name bound to an empty dict (``= {}``, ``= dict()``)
-    and an item assigned (``x[k] =``). The keywords let through every file with a
-    ``{}`` and a token's name: 2,136 Python files of Home Assistant's wheel, 751 of which
-    spell neither."""
-    return _WRITE_CALL.search(lowered) is not None or (
-        _EMPTY_DICT.search(lowered) is not None and _ITEM_ASSIGNED.search(lowered) is not None)
+    Python allows between), or an item assigned (``x[k] =``) into a plain name that is
+    bound to an empty dict somewhere (:func:`_may_keep_in_process_text`). The keywords
+    let through every file with a ``{}`` and a token's name: 2,136 Python files of Home
+    Assistant's wheel, 751 of which spell neither."""
+    return _WRITE_CALL.search(lowered) is not None or _may_keep_in_process_text(lowered)
+
+
+def _may_keep_in_process_text(lowered: str) -> bool:
+    """:func:`_may_keep_in_process` as the text spells it, loosened: an item assigned
+    somewhere, and a name bound to an empty dict (anywhere, not only outside functions)
+    that is subscripted somewhere. An empty dict and an item assignment alone let 1,051
+    of Home Assistant's modules through to an ``ast`` tree, most for a local ``data = {}``
+    filled as ``self._data[k] = v`` or ``result["x"] = ...`` of another name."""
+    if _ITEM_ASSIGNED.search(lowered) is None:
+        return False
+    names = {name for match in _EMPTY_STORE.finditer(lowered)
+             for name in _TARGET.findall(match.group(1))}
+    return any(_subscripted(lowered, name) for name in names)
+
+
+def _subscripted(lowered: str, name: str) -> bool:
+    """Whether the plain name ``name`` (not an attribute) is followed by ``[`` somewhere."""
+    start = 0
+    while (at := lowered.find(name, start)) >= 0:
+        start = at + 1
+        before = lowered[at - 1] if at else " "
+        if before.isalnum() or before in "_.":
+            continue
+        if _SUBSCRIPT_AFTER.match(lowered, at + len(name)):
+            return True
+    return False
 
 
 def _screen(source: Source) -> bool:
