@@ -5,6 +5,7 @@ the others' only where the caller named the files (a lesson's scan of a report).
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -82,3 +83,57 @@ def test_a_file_gone_before_its_worker_reads_it_is_reported_as_a_listing_would(
     assert "f01.txt" not in by_path and "f01.txt" not in outcome.files
     assert by_path["f02.txt"] == 3                          # the bytes the worker read
     assert outcome.files["f02.txt"].data == f"now\n\n{SECRET}x\n".encode()
+
+
+@pytest.fixture()
+def cache_home(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("TOKENWARD_CACHE_DIR", str(folder))
+    return folder
+
+
+def _cached_scan() -> pipeline.ScanOutcome:
+    return pipeline.run_pipeline(pipeline.ScanRequest(paths=(".",)), Config(),
+                                 rules=[TEXT_MARK], jobs=2, use_cache=True)
+
+
+def _pinned(outcome: pipeline.ScanOutcome) -> list[tuple[str, int]]:
+    return [(f.path, f.line) for f in outcome.result.findings]
+
+
+def test_a_new_cache_is_filled_from_what_the_workers_read(
+        tree: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A first scan (a CI container's): nothing to look up, so the parent reads nothing;
+    # the workers send back each file's digest, which keys the results kept.
+    read_by_parent: list[str] = []
+    load = engine.load
+
+    def counted(task: engine.FileTask, max_size: int) -> engine.FileTask:
+        if engine.unread(task):
+            read_by_parent.append(task.path)
+        return load(task, max_size)
+
+    monkeypatch.setattr(engine, "load", counted)  # the parent's; the workers are forked
+    first = _cached_scan()
+    assert read_by_parent == [] and first.result.stats["cache_hits"] == 0
+    assert _pinned(first) == [(f"f{n:02d}.txt", 2) for n in range(5)]
+    assert sorted(first.files) == [f"f{n:02d}.txt" for n in range(5)]
+    # The next scan answers every file from the cache, with the same findings.
+    second = _cached_scan()
+    assert second.result.stats["cache_hits"] == 40 and _pinned(second) == _pinned(first)
+
+
+def test_a_result_keyed_by_a_workers_digest_is_found_by_the_content_read_later(
+        tree: Path, cache_home: Path) -> None:
+    _cached_scan()
+    # Written again with the same bytes: a new signature, so the next scan reads these
+    # files in the parent and looks them up by their content.
+    for number in (3, 20):
+        path = tree / f"f{number:02d}.txt"
+        data = path.read_bytes()
+        path.write_bytes(data)
+        os.utime(path, ns=(time.time_ns() - 5 * 10**9, time.time_ns() - 5 * 10**9))
+    again = _cached_scan()
+    assert again.result.stats["cache_hits"] == 40
+    assert _pinned(again) == [(f"f{n:02d}.txt", 2) for n in range(5)]

@@ -41,7 +41,7 @@ import stat
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -223,8 +223,24 @@ class ResultCache:
             # A git object id names its content: a history re-scan need not read the blob.
             digest.update(b"git-blob\0" + task.blob.encode())
         else:
-            digest.update(task.data or b"")
+            # The content by its own digest: a worker that read the file sends back that
+            # digest, not the bytes (engine._scanned).
+            content = task.digest if task.digest is not None else hashlib.sha256(
+                task.data or b"").digest()
+            digest.update(b"sha256\0" + content)
         return digest.hexdigest()
+
+    @cached_property
+    def fresh(self) -> bool:
+        """Whether the cache can answer nothing at all: no database, or one without a row
+        (a fresh machine's, a CI container's first scan). Such a scan's workers read the
+        files (the parent need not look any up by content) and send back their digests."""
+        if self._db is None:
+            return True
+        try:
+            return self._db.execute("SELECT 1 FROM results LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            return False
 
     def _signature_key(self, task: FileTask) -> str:
         """The row that holds a file's result under its stat signature."""

@@ -18,6 +18,7 @@ worker process that dies costs the file it was scanning, never the run.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import os
 import time
@@ -121,6 +122,9 @@ class FileTask:
     # scan reads it only on a miss (``load``).
     disk: Path | None = None
     signature: Signature | None = None
+    # The SHA-256 of the bytes a worker read, when it sent back the task without them (a
+    # scan whose new result cache can answer nothing): the cache keys the result by it.
+    digest: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -535,22 +539,31 @@ def _start_worker(config: Config, rules: tuple[Rule, ...]) -> None:
 Scanned = tuple[FileResult, FileTask | None]
 
 
-def _worker(tasks: list[FileTask], keep: bool) -> list[Scanned]:
+def _worker(tasks: list[FileTask], keep: bool, cached: bool) -> list[Scanned]:
     assert _WORKER_SETUP is not None, "a worker of a pool made by _in_pools"
     config, rules = _WORKER_SETUP
-    return [_scanned(task, config, rules, keep=keep) for task in tasks]
+    return [_scanned(task, config, rules, keep=keep, cached=cached) for task in tasks]
 
 
-def _scanned(task: FileTask, config: Config, rules: Sequence[Rule], *, keep: bool) -> Scanned:
-    """Read an unread task (a scan without a result cache hands its workers files unread:
-    the parent's reading and pickling of every file's bytes to them was a tenth of the CPU
-    of Home Assistant's wheel) and scan it. The bytes read go back with findings (``fix``
-    rewrites, lessons quote, the bytes the findings were made from), or always with
-    ``keep`` (in the scan's own process, where nothing is pickled; a scan of named files,
-    whose caller may show any of them)."""
+def _scanned(task: FileTask, config: Config, rules: Sequence[Rule], *, keep: bool,
+             cached: bool = False) -> Scanned:
+    """Read an unread task (a scan no result cache can answer hands its workers files
+    unread: the parent's reading and pickling of every file's bytes to them was a tenth
+    of the CPU of Home Assistant's wheel) and scan it. The bytes read go back with
+    findings (``fix`` rewrites, lessons quote, the bytes the findings were made from), or
+    always with ``keep`` (in the scan's own process, where nothing is pickled; a scan of
+    named files, whose caller may show any of them). With ``cached`` (a new result cache
+    keeps the results) the task read always goes back, with its stat signature and the
+    digest of its bytes in place of them."""
     read = load(task, config.max_file_size)
     result = scan_file(read, config, rules)
-    return result, read if read is not task and (keep or result.findings) else None
+    if read is task:
+        return result, None
+    if keep or result.findings:
+        return result, read
+    if cached and read.data is not None:
+        return result, replace(read, data=None, digest=hashlib.sha256(read.data).digest())
+    return result, None
 
 
 def _crashed(task: FileTask) -> FileResult:
@@ -564,13 +577,13 @@ Indexed = tuple[int, FileTask]
 
 
 def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
-              size: int, started: ProcessPoolExecutor | None = None, *, keep: bool = True
-              ) -> Iterator[list[tuple[int, Scanned]]]:
+              size: int, started: ProcessPoolExecutor | None = None, *, keep: bool = True,
+              cached: bool = False) -> Iterator[list[tuple[int, Scanned]]]:
     """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
-    results (with the task as read: :func:`_scanned`, ``keep``), with the index of their
-    task, as it ends. (Indices, not paths: the blobs of a history scan are many versions of
-    one path.) ``tasks`` is consumed as calls are made: the next batch is read while the
-    workers scan the ones before it.
+    results (with the task as read: :func:`_scanned`, ``keep``, ``cached``), with the
+    index of their task, as it ends. (Indices, not paths: the blobs of a history scan are
+    many versions of one path.) ``tasks`` is consumed as calls are made: the next batch is
+    read while the workers scan the ones before it.
 
     Few calls are in flight at a time, so when a worker dies (a segfault in native code,
     the out-of-memory killer) the files it may have been scanning are known. They are
@@ -596,7 +609,8 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
             while (batch is not None or running) and not suspects:
                 while batch is not None and len(running) < window:
                     try:
-                        running[pool.submit(_worker, [t for _, t in batch], keep)] = batch
+                        running[pool.submit(_worker, [t for _, t in batch], keep,
+                                            cached)] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
                     batch = next(batches, None)
@@ -617,7 +631,7 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
             yield [(index, (_crashed(task), None))]  # it killed a worker that scanned nothing else
         elif suspects:
             yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1,
-                                 keep=keep)
+                                 keep=keep, cached=cached)
 
 
 def _batched(tasks: Iterable[Indexed], size: int) -> Iterator[list[Indexed]]:
@@ -811,7 +825,11 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
         # Largest first, in small batches: the expensive files (the ones that get parsed)
         # spread over the workers instead of ending the run on one of them.
         pending.sort(key=_size_of, reverse=True)
-    stream = _unanswered(pending, loaded, results, cache, config.max_file_size)
+    # A cache that holds nothing yet is not asked by content: the files stay unread for
+    # the workers, whose digests key the results it keeps.
+    fresh = cache is not None and cache.fresh
+    stream = _unanswered(pending, loaded, results, None if fresh else cache,
+                         config.max_file_size)
     first = list(itertools.islice(stream, PARALLEL_THRESHOLD))
     if workers > 1 and len(first) >= PARALLEL_THRESHOLD:
         started = _take_started(config, chosen, workers)
@@ -819,7 +837,7 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
             _preload_for_workers(pending)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
         for batch in _in_pools(itertools.chain(first, stream), config, chosen, workers,
-                               size, started, keep=keep_read):
+                               size, started, keep=keep_read, cached=fresh):
             _take(batch, loaded, results)
             if progress:
                 progress(len(results), total)
@@ -837,7 +855,8 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
         cache.put_many(
             (task, results[index]) for index, task in ((i, loaded[i]) for i, _ in pending)
             if not results[index].cached
-            and (task.data is not None or task.blob is not None) and task.skipped is None
+            and (task.data is not None or task.blob is not None or task.digest is not None)
+            and task.skipped is None
             and task.error is None and not any(e.internal for e in results[index].errors)
         )
         # A file read this run whose result came from its content: its signature now
