@@ -137,3 +137,28 @@ def test_a_result_keyed_by_a_workers_digest_is_found_by_the_content_read_later(
     again = _cached_scan()
     assert again.result.stats["cache_hits"] == 40
     assert _pinned(again) == [(f"f{n:02d}.txt", 2) for n in range(5)]
+
+
+def test_a_fresh_cache_makes_no_signature_key_and_each_path_is_placed_once(
+        tree: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tokenward.scanner import cache as result_cache
+
+    signature_keys: list[str] = []
+    placed: list[str] = []
+    make_key, place = result_cache.ResultCache._signature_key, result_cache.project_path
+
+    def counted_key(self, task):  # type: ignore[no-untyped-def]
+        signature_keys.append(task.path)
+        return make_key(self, task)
+
+    def counted_place(path, *args):  # type: ignore[no-untyped-def]
+        placed.append(path)
+        return place(path, *args)
+
+    monkeypatch.setattr(result_cache.ResultCache, "_signature_key", counted_key)
+    monkeypatch.setattr(result_cache, "project_path", counted_place)
+    _cached_scan()
+    # Nothing to look up: signature keys only for the rows written, one per file; each
+    # path made relative to the root once though three keys name it.
+    assert sorted(signature_keys) == [f"f{n:02d}.txt" for n in range(40)]
+    assert sorted(placed) == [f"f{n:02d}.txt" for n in range(40)]

@@ -181,6 +181,7 @@ class ResultCache:
         self._limits = limits
         self._root = root
         self._cwd = os.getcwd()  # one scan, one folder: asked once, not once per file
+        self._wheres: dict[str, bytes] = {}
         self._now = int(time.time())
         self._bad: list[str] = []
         self._touched: list[str] = []
@@ -208,14 +209,24 @@ class ResultCache:
     def _keyed(self, task: FileTask) -> hashlib._Hash:
         """The digest of what, besides its content, decides a task's findings."""
         digest = self._salted.copy()
-        where = project_path(task.path, self._root, self._cwd)
-        digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(self._where(task.path))
         if task.rules is not None or not task.syntax:
             # A blob scanned with some of the rules (history) is another row than all.
             ids = "*" if task.rules is None else ",".join(sorted(task.rules))
             digest.update(b"rules\0" + ids.encode()
                           + (b"\0syntax\0" if task.syntax else b"\0no-syntax\0"))
         return digest
+
+    def _where(self, path: str) -> bytes:
+        """A path's part of its keys, made once per path: a file's content, signature and
+        listing are each keyed by it (three ``project_path`` calls a file, a tenth of a
+        first cached scan of Django's source in the parent)."""
+        where = self._wheres.get(path)
+        if where is None:
+            shown = project_path(path, self._root, self._cwd)
+            where = self._wheres[path] = (
+                b"\0" + shown.encode("utf-8", "surrogateescape") + b"\0")
+        return where
 
     def _row_key(self, task: FileTask) -> str:
         digest = self._keyed(task)
@@ -304,6 +315,8 @@ class ResultCache:
         if self._db is None:
             return {}
         self._listing_key = self._listing_key_of(tasks)
+        if self.fresh:
+            return {}  # no row to find: not one signature key made for nothing
         self._listing_was = self._read_listing(self._listing_key)
         found: dict[int, FileResult] = {}
         keyed: dict[int, tuple[str, str]] = {}
