@@ -63,7 +63,7 @@ from tokenward.model import (
 )
 from tokenward.rules.base import Rule, keyword_screen
 from tokenward.scanner import redaction
-from tokenward.scanner.files import Candidate, is_excluded
+from tokenward.scanner.files import Candidate, is_excluded, path_below
 from tokenward.scanner.fingerprint import (
     fingerprint,
     known_value_check,
@@ -288,18 +288,8 @@ def project_path(path: str, root: str, cwd: str | None = None) -> str:
     fingerprints are built from, so a baseline made at the root matches a scan started in
     a subfolder. ``cwd``: the current folder, when the caller already knows it."""
     cwd = cwd or os.getcwd()
-    absolute = os.path.normpath(os.path.join(cwd, path))
-    base = str(_resolved(root, cwd))
-    if os.sep == "/" and not absolute.startswith("//"):
-        # Strings, not Path objects: asked once per file (the cache's every key).
-        if absolute == base:
-            return "."
-        prefix = base if base.endswith("/") else base + "/"
-        return absolute[len(prefix):] if absolute.startswith(prefix) else path
-    try:
-        return Path(absolute).relative_to(base).as_posix()
-    except ValueError:
-        return path
+    below = path_below(os.path.normpath(os.path.join(cwd, path)), str(_resolved(root, cwd)))
+    return below if below is not None else path
 
 
 @functools.lru_cache(maxsize=16)

@@ -52,17 +52,24 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
     """Relative to the current directory when below it, ``/``-separated."""
     cwd = cwd or Path.cwd()
     absolute = os.path.normpath(os.path.join(cwd, path))
-    base = str(cwd)
+    below = path_below(absolute, str(cwd))
+    return below if below is not None else Path(absolute).as_posix()
+
+
+def path_below(absolute: str, base: str) -> str | None:
+    """``absolute`` (a normalised path) relative to the folder ``base``, ``/``-separated
+    (``.`` for ``base`` itself), or None when it is not below it. Strings where the
+    platform allows, not Path objects: asked for every file of a scan (40,000 in a warm
+    one), for its display path, its path from the project root and its cache keys."""
     if os.sep == "/" and os.path.isabs(base) and not absolute.startswith("//"):
-        # Strings, not Path objects: asked once per file of a scan (40,000 in a warm one).
         if absolute == base:
             return "."
         prefix = base if base.endswith("/") else base + "/"
-        return absolute[len(prefix):] if absolute.startswith(prefix) else absolute
+        return absolute[len(prefix):] if absolute.startswith(prefix) else None
     try:
-        return Path(absolute).relative_to(cwd).as_posix()
+        return Path(absolute).relative_to(base).as_posix()
     except ValueError:
-        return Path(absolute).as_posix()
+        return None
 
 
 @lru_cache(maxsize=256)
@@ -312,14 +319,6 @@ def _patterns_below(path: Path, exclude: Sequence[str], cwd: Path,
 
 def _relative_to(path: Path, base: str) -> str:
     """``path`` relative to ``base`` (the resolved project root), ``/``-separated; as it is
-    when it is not below it. Strings where the platform allows (as ``display_path``)."""
-    absolute = os.path.abspath(path)
-    if os.sep == "/" and not absolute.startswith("//"):
-        if absolute == base:
-            return "."
-        prefix = base if base.endswith("/") else base + "/"
-        return absolute[len(prefix):] if absolute.startswith(prefix) else path.as_posix()
-    try:
-        return Path(absolute).relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
+    when it is not below it."""
+    below = path_below(os.path.abspath(path), base)
+    return below if below is not None else path.as_posix()
