@@ -64,9 +64,9 @@ def _judge(source: Source, key: LifetimeName, value: cst.BaseExpression,
 def _hit(source: Source, node: cst.CSTNode, label: str, kind: str,
            seconds: float, on: str | None = None) -> Hit | None:
     """``on``: the fixed date the token expires on, said instead of a lifetime."""
-    limit = limits(source.config)[kind]
-    if seconds <= limit or seconds <= 0:
+    if _within(source, kind, seconds):
         return None
+    limit = limits(source.config)[kind]
     lifetime = f"until {on}" if on else human(seconds)
     detail = (f"{lifetime}; limit for {KIND_LABEL[kind]}: {human(limit)}"
               if seconds != NEVER else f"tokens never expire ({KIND_LABEL[kind]})")
@@ -249,8 +249,13 @@ def _number_within(source: Source, key: LifetimeName, value: ast.expr) -> bool:
     if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or not isinstance(
             value.value, int | float):
         return False
-    seconds = value.value * key.unit
-    return seconds <= 0 or seconds <= limits(source.config)[key.kind]
+    return _within(source, key.kind, value.value * key.unit)
+
+
+def _within(source: Source, kind: str, seconds: float) -> bool:
+    """A lifetime the rule does not report: not above zero, or at most the configured
+    limit of its kind (:func:`_hit`, and the screen's :func:`_number_within`)."""
+    return seconds <= 0 or seconds <= limits(source.config)[kind]
 
 
 def _lifetime_key(key: str | None) -> bool:
