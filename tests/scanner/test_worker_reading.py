@@ -64,7 +64,8 @@ def test_a_scan_of_named_files_gets_back_every_file_its_workers_read(tree: Path)
     outcome = _scan(pipeline.ScanRequest(files=named), jobs=2)
     assert len(outcome.files) == 40
     assert outcome.files["f20.txt"].data == b"plain 20\n"
-    assert len(outcome.result.findings) == 5
+    assert [(f.path, f.line) for f in outcome.result.findings] == [
+        (f"f{n:02d}.txt", 2) for n in range(5)]
 
 
 def test_a_file_gone_before_its_worker_reads_it_is_reported_as_a_listing_would(
