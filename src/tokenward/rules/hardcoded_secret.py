@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -779,18 +779,20 @@ def _may_hand_on_row(source: Source) -> bool:
 
 def _may_walk_table(source: Source, walked: ast.expr) -> bool:
     """Whether a loop's iterable may be a table literal, as the data flow resolves it
-    (``flow.Analysis.row_bindings``: the literal itself, or a name or ``self`` attribute
-    bound to one, directly or through other names): not a call's result."""
+    (``flow.Analysis.row_bindings``): the literal itself, or a name or attribute that may
+    reach one (``SyntaxFlow.reachable``); not a call's result."""
     if isinstance(walked, ast.List | ast.Tuple | ast.Set):
         return True
-    return isinstance(walked, ast.Name | ast.Attribute) and source.fact(_has_table)
+    return isinstance(walked, ast.Name | ast.Attribute) and _may_reach(
+        source, walked, lambda value: isinstance(value, ast.List | ast.Tuple | ast.Set))
 
 
-def _has_table(source: Source) -> bool:
-    """A list, tuple or set literal of rows (tuple or list literals) in the file."""
-    tables = [*source.syntax_of(ast.List, ast.Tuple), *source.syntax_of(ast.Set)]
-    return any(isinstance(element, ast.Tuple | ast.List)
-               for table in tables for element in table.elts)
+def _may_reach(source: Source, node: ast.Name | ast.Attribute,
+               wanted: Callable[[ast.expr], bool]) -> bool:
+    """Whether a value ``Analysis.resolve`` may end at from ``node`` is ``wanted`` (a file
+    ``ast`` cannot screen: yes)."""
+    flow = syntax_flow.syntax_flow(source)
+    return flow is None or any(wanted(value) for value in flow.reachable(node))
 
 
 def _may_read_credential(call: ast.Call) -> bool:
@@ -823,7 +825,8 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
         if isinstance(passed, ast.Name):
             # What ``_passed_literal`` follows: a name without a secret's (one with is
             # reported where it is bound), to a literal it is assigned.
-            return not secret_kind(passed.id) and passed.id in source.fact(_assigned_names)
+            return not secret_kind(passed.id) and _may_reach(source, passed,
+                                                             bound_names.holds_literal)
         return isinstance(passed, ast.Constant | ast.BinOp | ast.JoinedStr)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = node.left
@@ -835,21 +838,6 @@ def _may_hold_secret(source: Source, node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return _formatted_may_hold(source, node)
     return False
-
-
-def _assigned_names(source: Source) -> frozenset[str]:
-    """The names the data flow may follow to a literal (``flow.Analysis.resolve``): the
-    targets of assignments of a value that holds one (``bound_names.holds_literal``) or of
-    another name or attribute to follow on, every name of an unpacking target included."""
-    names: set[str] = set()
-    for node in source.syntax_of(ast.Assign, ast.AnnAssign):
-        value = node.value
-        if value is None or not (isinstance(value, ast.Name | ast.Attribute)
-                                 or bound_names.holds_literal(value)):
-            continue
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return frozenset(names)
 
 
 def _ast_added_strings(node: ast.BinOp) -> str | None:
