@@ -139,14 +139,30 @@ def describe(tree: Path) -> str:
     return f"{tree} ({len(files)} files, {python} Python, {size:.0f} MB)"
 
 
-def tokenward_tool(name: str, src: Path, report: Path, *, cache: Path | None) -> Tool:
-    env = {**os.environ, "PYTHONPATH": str(src), "NO_COLOR": "1"}
+def tokenward_tool(name: str, src: Path, report: Path, scratch: Path, *,
+                   cache: Path | None) -> Tool:
+    env = installed_env(src, scratch) | {"NO_COLOR": "1"}
     options = ["--no-cache"] if cache is None else []
     if cache is not None:
         env["TOKENWARD_CACHE_DIR"] = str(cache)
     return Tool(name, lambda _tree: [sys.executable, "-m", "tokenward", "scan", ".",
                                      *options, "--format", "json", "--output", str(report),
                                      "--no-progress"], env)
+
+
+def installed_env(src: Path, scratch: Path) -> dict[str, str]:
+    """The environment that runs tokenward from ``src`` as an installed package runs: with
+    the bytecode of every module written ahead (pip compiles a package at install time).
+    PYTHONDONTWRITEBYTECODE (set on some machines) would make every run compile
+    tokenward's sources again (on Django's source, 0.17 s of the main process's CPU and
+    more in the workers), a cost no installed copy pays: the bytecode goes to a folder of
+    the scratch space instead, one per source tree, compiled before the first round."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    pycache = scratch / "pycache" / str(src).strip("/").replace("/", "_")
+    env |= {"PYTHONPATH": str(src), "PYTHONPYCACHEPREFIX": str(pycache)}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return env
 
 
 def gitleaks_tool(binary: Path, report: Path) -> Tool:
@@ -227,11 +243,11 @@ def full_scan(label: str, tree: Path, args: argparse.Namespace, scratch: Path,
               leaks: Path | None) -> bool:
     print(f"\n{label}: {describe(tree)}")
     after = scratch / f"{label}-after.json"
-    tools = [tokenward_tool("tokenward", SRC, after, cache=None)]
+    tools = [tokenward_tool("tokenward", SRC, after, scratch, cache=None)]
     before = scratch / f"{label}-before.json"
     if args.baseline_src is not None:
         tools.append(tokenward_tool("tokenward (baseline)", args.baseline_src, before,
-                                    cache=None))
+                                    scratch, cache=None))
     if leaks is not None:
         tools.append(gitleaks_tool(leaks, scratch / f"{label}-gitleaks.json"))
     if args.detect_secrets:
@@ -251,7 +267,7 @@ def full_scan(label: str, tree: Path, args: argparse.Namespace, scratch: Path,
 def warm_scan(tree: Path, scratch: Path, label: str) -> None:
     cache = scratch / f"cache-{label}"
     shutil.rmtree(cache, ignore_errors=True)
-    tool = tokenward_tool("tokenward (warm)", SRC, scratch / f"{label}-warm.json",
+    tool = tokenward_tool("tokenward (warm)", SRC, scratch / f"{label}-warm.json", scratch,
                           cache=cache)
     measured(tool.command(tree), tree, tool.env)  # fills the cache
     alternate(tree, [tool], 3)
@@ -278,7 +294,7 @@ def commit_case(tree: Path, args: argparse.Namespace, scratch: Path,
     tools = [hook_tool("tokenward hook", SRC, scratch)]
     if args.baseline_src is not None:
         tools.append(hook_tool("tokenward hook (baseline)", args.baseline_src, scratch))
-    for tool in tools:  # untimed: writes the bytecode, as installing the package does
+    for tool in tools:  # untimed: the first run of a hook on a machine
         subprocess.run(tool.command(folder), cwd=folder, env=tool.env, capture_output=True)
     if leaks is not None:
         tools.append(gitleaks_tool(leaks, scratch / "commit-gitleaks.json"))
@@ -300,16 +316,11 @@ def commit_case(tree: Path, args: argparse.Namespace, scratch: Path,
 
 
 def hook_tool(name: str, src: Path, scratch: Path) -> Tool:
-    """The hook as pre-commit runs it: from an installed package, whose bytecode pip wrote
-    at install time. PYTHONDONTWRITEBYTECODE (set on some machines) would make every run
-    compile tokenward's sources again, a cost no installed hook pays: the bytecode goes to
-    a folder of the scratch space instead, one per source tree. Its result cache is one per
-    source tree too, kept from round to round (a developer's machine has one)."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    pycache = scratch / "pycache" / str(src).strip("/").replace("/", "_")
+    """The hook as pre-commit runs it: from an installed package (:func:`installed_env`).
+    Its result cache is one per source tree, kept from round to round (a developer's
+    machine has one)."""
     cache = scratch / "hook-cache" / str(src).strip("/").replace("/", "_")
-    env |= {"PYTHONPATH": str(src), "PYTHONPYCACHEPREFIX": str(pycache),
-            "TOKENWARD_CACHE_DIR": str(cache)}
+    env = installed_env(src, scratch) | {"TOKENWARD_CACHE_DIR": str(cache)}
     return Tool(name, lambda tree: [sys.executable, "-m", "tokenward.hooks.precommit",
                                     "--no-baseline", *sorted(p.name for p in tree.iterdir())],
                 env)
