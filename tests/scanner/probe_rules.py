@@ -56,3 +56,18 @@ EXPLODES = Rule(
     severity=Severity.LOW, cwe=(1,), message="never", hint="h", docs=DOCS,
     detect=_explode, kinds=ALL_TEXT, runs_where_hidden=True,
 )
+
+
+def _automaton_switch(source: Source) -> Iterator[Hit]:
+    from tokenward.analysis.literals import Automaton
+
+    yield Hit(Span(1, 1, 1, 2), target="automaton", detail=f"{Automaton.switch_after}")
+
+
+# Reports, on every file, the characters an automaton of the process that scanned it reads
+# before it switches to Hyperscan (literals.will_read).
+AUTOMATON_SWITCH = Rule(
+    id="TW904", name="probe-automaton-switch", title="probe", category=Category.TOKEN_EXPOSURE,
+    severity=Severity.LOW, cwe=(1,), message="switch after {detail}", hint="h", docs=DOCS,
+    detect=_automaton_switch, kinds=ALL_TEXT, runs_where_hidden=True,
+)

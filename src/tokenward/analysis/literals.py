@@ -288,6 +288,17 @@ class Automaton:
         return self._for(lowered).spells_any(lowered)
 
 
+def will_read(characters: int) -> None:
+    """Say that this process is about to read about ``characters`` of text: where that is
+    more than an automaton reads before it switches, every automaton switches to
+    Hyperscan at its next text instead of after its first 4M characters. (A worker of a
+    full scan of Django's source read each automaton's first 4 MB with pyahocorasick: a
+    keyword-dense text costs far more there than its length says, and the two workers
+    spent 0.5 s of CPU on it.)"""
+    if characters > Automaton.switch_after:
+        Automaton.switch_after = 0
+
+
 def automaton(words: tuple[str, ...], engine: str = "auto") -> Prefilter:
     """The automaton of ``words``: ``auto``, the fastest this machine has for the texts
     it is handed (:class:`Automaton`; the pure-Python one without pyahocorasick); or the

@@ -36,6 +36,7 @@ from tokenward.analysis.context import (
     region_context,
     reports_only_proven,
 )
+from tokenward.analysis.literals import will_read
 from tokenward.analysis.providers import may_hold_proof, proves_itself, validated
 from tokenward.analysis.source import (
     FileKind,
@@ -529,9 +530,12 @@ def _start_worker(config: Config, rules: tuple[Rule, ...]) -> None:
 Scanned = tuple[FileResult, FileTask | None]
 
 
-def _worker(tasks: list[FileTask], keep: bool, cached: bool) -> list[Scanned]:
+def _worker(tasks: list[FileTask], keep: bool, cached: bool, reads: int) -> list[Scanned]:
+    """Scan ``tasks`` in a worker that reads about ``reads`` characters in the whole run
+    (:func:`~tokenward.analysis.literals.will_read`)."""
     assert _WORKER_SETUP is not None, "a worker of a pool made by _in_pools"
     config, rules = _WORKER_SETUP
+    will_read(reads)
     return [_scanned(task, config, rules, keep=keep, cached=cached) for task in tasks]
 
 
@@ -568,10 +572,11 @@ Indexed = tuple[int, FileTask]
 
 def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...], workers: int,
               size: int, started: ProcessPoolExecutor | None = None, *, keep: bool = True,
-              cached: bool = False) -> Iterator[list[tuple[int, Scanned]]]:
+              cached: bool = False, reads: int = 0) -> Iterator[list[tuple[int, Scanned]]]:
     """Scan ``tasks`` in worker processes, ``size`` files per call, yielding each call's
     results (with the task as read: :func:`_scanned`, ``keep``, ``cached``), with the
-    index of their task, as it ends. (Indices, not paths: the blobs of a history scan are
+    index of their task, as it ends. ``reads``: about how many characters each worker
+    reads (:func:`_worker`). (Indices, not paths: the blobs of a history scan are
     many versions of one path.) ``tasks`` is consumed as calls are made: the next batch is
     read while the workers scan the ones before it.
 
@@ -600,7 +605,7 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
                 while batch is not None and len(running) < window:
                     try:
                         running[pool.submit(_worker, [t for _, t in batch], keep,
-                                            cached)] = batch
+                                            cached, reads)] = batch
                     except BrokenProcessPool:  # it broke between two calls: a suspect too
                         suspects.extend(batch)
                     batch = next(batches, None)
@@ -621,7 +626,7 @@ def _in_pools(tasks: Iterable[Indexed], config: Config, rules: tuple[Rule, ...],
             yield [(index, (_crashed(task), None))]  # it killed a worker that scanned nothing else
         elif suspects:
             yield from _in_pools(suspects, config, rules, workers if size > 1 else 1, 1,
-                                 keep=keep, cached=cached)
+                                 keep=keep, cached=cached, reads=reads)
 
 
 def _batched(tasks: Iterable[Indexed], size: int) -> Iterator[list[Indexed]]:
@@ -818,6 +823,8 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
     # A cache that holds nothing yet is not asked by content: the files stay unread for
     # the workers, whose digests key the results it keeps.
     fresh = cache is not None and cache.fresh
+    # What the scan reads, by the files' sizes: how the automata are chosen (will_read).
+    reads = sum(_size_of(item) for item in pending)
     stream = _unanswered(pending, loaded, results, None if fresh else cache,
                          config.max_file_size)
     first = list(itertools.islice(stream, PARALLEL_THRESHOLD))
@@ -827,12 +834,14 @@ def _scan(tasks: Sequence[FileTask], config: Config, *, rules: Sequence[Rule],
             _preload_for_workers(pending)
         size = max(4, min(32, len(pending) // (workers * 16) or 1))
         for batch in _in_pools(itertools.chain(first, stream), config, chosen, workers,
-                               size, started, keep=keep_read, cached=fresh):
+                               size, started, keep=keep_read, cached=fresh,
+                               reads=reads // workers):
             _take(batch, loaded, results)
             if progress:
                 progress(len(results), total)
     else:
         stop_started_workers()
+        will_read(reads)
         for index, task in itertools.chain(first, stream):
             _take([(index, _scanned(task, config, chosen, keep=True))], loaded, results)
             if progress:
