@@ -25,7 +25,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
@@ -62,6 +62,7 @@ from tokenward.model import (
     SkippedFile,
     Suppression,
 )
+from tokenward.records import record
 from tokenward.rules.base import Rule, keyword_screen
 from tokenward.scanner import redaction
 from tokenward.scanner.files import Candidate, is_excluded, path_below
@@ -94,7 +95,7 @@ Signature = tuple[int, int, int, int]
 RACY_NS = 2_000_000_000
 
 
-@dataclass(frozen=True)
+@record
 class FileTask:
     """One file to scan: its display path and content (or why it has none)."""
 
@@ -128,8 +129,10 @@ class FileTask:
     digest: bytes | None = None
 
 
-@dataclass(frozen=True)
+@record
 class FileResult:
+    """What the scan of one file found, and how it was scanned."""
+
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()

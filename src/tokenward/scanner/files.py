@@ -16,9 +16,11 @@ import re
 import stat as st
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
+
+from tokenward.records import record
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env.d", "node_modules", "__pycache__",
@@ -35,7 +37,7 @@ class PathError(ValueError):
     """A path given by the user that does not exist."""
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """A file to scan: where it is on disk, and how it is shown."""
 
