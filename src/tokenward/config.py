@@ -519,6 +519,8 @@ def search_folders(start: Path) -> tuple[Path, ...]:
 
 @dataclass(frozen=True)
 class SettingsFile:
+    """A settings file found, its tokenward table, and the key prefix its messages name."""
+
     path: Path
     section: object
     prefix: tuple[str, ...]

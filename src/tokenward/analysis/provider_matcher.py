@@ -36,6 +36,8 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 @dataclass(frozen=True)
 class TokenMatch:
+    """A provider's token found in a text: its row, value and offsets."""
+
     provider: Provider
     value: str
     start: int
@@ -48,6 +50,8 @@ class TokenMatch:
 
 @dataclass(frozen=True)
 class _Owner:
+    """A catalogue row that owns an anchor."""
+
     row: int
     # The anchor as the row spells it, when the original text must match it exactly.
     exact: str | None
@@ -55,6 +59,8 @@ class _Owner:
 
 @dataclass(frozen=True)
 class Compiled:
+    """The catalogue compiled: its rows, their anchors and the automaton over them."""
+
     rows: tuple[Provider, ...]
     anchors: tuple[str, ...]  # lower-cased, unique
     owners: tuple[tuple[_Owner, ...], ...]  # per anchor

@@ -228,6 +228,8 @@ def split_lines(text: str, *, keepends: bool = False) -> list[str]:
 
 @dataclass(frozen=True)
 class Decoded:
+    """A file's text, the encoding it was read in, and why it did not decode cleanly."""
+
     text: str
     encoding: str
     error: str | None = None  # set when the bytes were not valid in the expected encoding

@@ -632,6 +632,8 @@ _MYSQL_PASSWORD = lazy_regex(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,
 
 @dataclass(frozen=True)
 class InlineSecret:
+    """A secret written inside a longer string: its name, value and offsets there."""
+
     name: str
     secret: str
     start: int

@@ -27,6 +27,8 @@ class StaleEntry:
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How a report is written: colour, the gate's threshold, extras for SARIF."""
+
     color: bool = False
     fail_on: Severity = Severity.LOW
     tool_version: str = ""

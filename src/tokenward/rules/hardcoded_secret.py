@@ -133,6 +133,8 @@ _AUTH_SCHEME = lazy_regex(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class _Binding:
+    """The name a literal is bound to, and how it is bound there."""
+
     name: str
     # For an auth tuple ("user", "pw"): the element's position decides what it is.
     element: int | None = None

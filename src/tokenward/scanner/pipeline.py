@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ScanRequest:
+    """What a run scans and how it gates: paths or staged files, baseline, diff, shard."""
+
     paths: tuple[str, ...] = ()
     staged: bool = False
     diff_base: str | None = None
@@ -104,6 +106,8 @@ class ReadFile:
 
 @dataclass(frozen=True)
 class ScanOutcome:
+    """A run's result, with what its reports and the fix need from the run."""
+
     result: ScanResult
     stale: tuple[baselines.Entry, ...] = ()
     baseline_path: Path | None = None
