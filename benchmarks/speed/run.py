@@ -23,7 +23,8 @@ Each round runs every tool once, one after another (alternating, so each sees th
 machine state). Per tool: median wall time, median CPU time (user + system of the process
 and its workers: on a shared machine the comparable figure), CPU / wall (how well the
 cores are used; target >= 1.8 on 2 cores), peak memory (the largest resident set of any
-one process), and the ratio of medians to gitleaks. With ``--baseline-src`` (another
+one process, as GNU time reports it where installed: see ``measured``), and the ratio of
+medians to gitleaks. With ``--baseline-src`` (another
 checkout's ``src/``, e.g. ``git archive <commit> src | tar -x -C /tmp/base``) that
 tokenward runs too, and the findings of both are compared: they must be identical.
 
@@ -83,19 +84,40 @@ class Tool:
 
 
 def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Wall time, CPU time and peak memory of one process and the workers it waited for."""
+    """Wall time, CPU time and peak memory of one process and the workers it waited for.
+
+    The peak comes from GNU time, which starts the command, where it is installed: a
+    process keeps the largest resident set it had before its exec too, and a child forked
+    from this script starts with the script's (after Home Assistant's rounds, 38 MB
+    reported for a hook that uses 24 MB). Without it the peak may include the script's."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        timed = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if GNU_TIME else cmd
+        proc = subprocess.Popen(timed, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        lines = peak.read().split()
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
     if code not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed ({code}): {err.decode(errors='replace')[-600:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    peak_kb = int(lines[-1]) if GNU_TIME and lines and lines[-1].isdigit() else usage.ru_maxrss
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
+
+
+def _gnu_time() -> str | None:
+    """GNU time's path, when it is installed (``time -f``; BSD's has no ``-f``)."""
+    found = shutil.which("time", path="/usr/bin:/bin:/usr/local/bin")
+    if found is None:
+        return None
+    probe = subprocess.run([found, "-f", "%M", "true"], capture_output=True, text=True)
+    return found if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
 
 
 def download(scratch: Path, spec: str, suffix: str, *options: str) -> Path:
