@@ -26,7 +26,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"analysis"}),
     frozenset({"config"}),
     frozenset({"trust"}),
-    frozenset({"model", "lazy", "records", "safefs", "store", "notices"}),
+    frozenset({"model", "lazy", "safefs", "store", "notices"}),
+    frozenset({"records"}),
 )
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}
 # The store installs and imports without the scanner: of ours it imports only the

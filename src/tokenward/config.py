@@ -29,6 +29,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from tokenward.lazy import lazy_regex
 from tokenward.model import Context, Severity
+from tokenward.records import record
 from tokenward.store.durations import duration_seconds, format_duration
 from tokenward.store.settings import StoreSettings, parse_store_settings
 from tokenward.trust import TrustWarning, distrust
@@ -71,7 +72,7 @@ class Invalid(ValueError):
 
 # -- rule options -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class OptionType(Generic[T]):
     """The values an option takes: a name for docs, what errors say was expected, the
     parser (raises :class:`Invalid`) and how a value is written in TOML (for docs)."""
@@ -82,7 +83,7 @@ class OptionType(Generic[T]):
     toml: Callable[[T], str]
 
 
-@dataclass(frozen=True)
+@record
 class Option(Generic[T]):
     """One rule option, ``[tool.tokenward.rules.<rule>] <name> = value``, declared by a
     rule; a rule reads its typed value with :meth:`value`, never the raw table.
@@ -171,7 +172,7 @@ class DeclaredRule(Protocol):
 
 # -- the settings -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Everything that changes what a scan reports. Frozen and hashable into a digest."""
 
@@ -517,7 +518,7 @@ def search_folders(start: Path) -> tuple[Path, ...]:
     return (start,)
 
 
-@dataclass(frozen=True)
+@record
 class SettingsFile:
     """A settings file found, its tokenward table, and the key prefix its messages name."""
 

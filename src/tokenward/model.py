@@ -7,7 +7,9 @@ used as dictionary keys.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from tokenward.records import record
 
 
 class Severity(enum.Enum):
@@ -80,7 +82,7 @@ class Context(enum.Enum):
     MINIFIED = "minified"
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Span:
     """A region of a file. Lines and columns are 1-based; the end column is exclusive."""
 
@@ -90,7 +92,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
+@record
 class Hit:
     """What a rule's ``detect`` yields: where, and (never shown) what.
 
@@ -126,7 +128,7 @@ class Hit:
 CONTEXT_POLICY = "context"
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     """Why a finding does not count: an inline comment or a baseline entry."""
 
@@ -134,7 +136,7 @@ class Suppression:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Provenance:
     """Where a finding of a history scan (``scan --history``) came from: the first commit,
     in topological order, whose diff added it, with the path and line at that commit."""
@@ -150,7 +152,7 @@ class Provenance:
     blob: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One reported problem. Contains no secret in clear: ``snippet`` is redacted."""
 
@@ -196,7 +198,7 @@ class Finding:
         return (self.path, self.span.line, self.span.column, self.rule_id)
 
 
-@dataclass(frozen=True)
+@record
 class ScanError:
     """A file that could not be read, decoded or parsed. The run goes on without stopping."""
 
@@ -210,7 +212,7 @@ class ScanError:
     unscanned: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class SkippedFile:
     """A file deliberately not scanned (binary, too large), counted in the summary."""
 
@@ -218,7 +220,7 @@ class SkippedFile:
     reason: str  # "binary" | "too-large"
 
 
-@dataclass(frozen=True)
+@record
 class HistoryScope:
     """What a history scan covered: SARIF's ``versionControlProvenance`` and the summary."""
 
@@ -230,7 +232,7 @@ class HistoryScope:
     shallow: bool  # a shallow clone: commits before its boundary were not there to scan
 
 
-@dataclass(frozen=True)
+@record
 class ScanResult:
     """The engine's whole answer: a pure function of (files, config)."""
 

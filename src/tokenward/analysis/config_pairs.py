@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from tokenward.analysis.config_text import indent_of
 from tokenward.analysis.source import FileKind, split_lines
 from tokenward.lazy import lazy_regex
 from tokenward.model import Span
+from tokenward.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Pair:
     """``key`` bound to ``value``; the value starts at ``column`` (1-based) of ``line``."""
 

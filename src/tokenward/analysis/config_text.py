@@ -5,13 +5,13 @@ by :mod:`tokenward.analysis.structured`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from tokenward.analysis.source import FileKind, Source
 from tokenward.model import Span
+from tokenward.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Logical:
     """One logical command line: physical lines joined at trailing backslashes."""
 

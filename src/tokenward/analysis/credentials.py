@@ -23,7 +23,6 @@ import ast
 import ipaddress
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -50,6 +49,7 @@ from tokenward.analysis.vocabulary import (
     name_words,
 )
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -430,7 +430,7 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-@dataclass(frozen=True)
+@record
 class ClientKey:
     """Where a client variable lives: a plain name is local to its function (``function``
     None: the module), an attribute (``self.session``) belongs to the whole file."""

@@ -6,12 +6,12 @@ Which binding a name reads is the file's analysis."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.flow import Binding, Kind
 from tokenward.analysis.python import string_value
 from tokenward.analysis.source import Source
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -21,7 +21,7 @@ else:  # imported on first use: see tokenward.lazy
 MAX_DEPTH = 4
 
 
-@dataclass(frozen=True)
+@record
 class DictFacts:
     """The keys known to be in a dict. ``complete`` is False when some keys are unknown
     (``**other`` from an unresolved source, ``d.update(extra)``): then a missing key is

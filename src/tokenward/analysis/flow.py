@@ -36,11 +36,11 @@ import bisect
 import enum
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
 from tokenward.analysis.python import ImportTable, dotted_name, int_value, string_value
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -79,7 +79,7 @@ _FOLLOWED = frozenset({Kind.ASSIGN, Kind.ANNOTATED, Kind.UNPACKED, Kind.WITH})
 _REBINDS = frozenset(Kind) - {Kind.AUGMENTED, Kind.RETURN, Kind.DICT_KEY}
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Binding:
     """One place where a value is bound to a name (or a dict key, or a function's result).
 
@@ -113,7 +113,7 @@ class Binding:
         return self.name.rpartition(".")[2]
 
 
-@dataclass(frozen=True)
+@record
 class Duration:
     """A folded ``timedelta(...)``, in seconds."""
 

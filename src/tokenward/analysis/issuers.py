@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.flow import Kind
 from tokenward.analysis.lifetimes import JWT_ENCODERS, jwt_encoder
 from tokenward.analysis.python import argument, dotted_name, last_name
 from tokenward.analysis.vocabulary import function_makes_token, names_token, states_lifetime
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -47,7 +47,7 @@ JWT = "jwt"  # an 'exp' claim set only when the parameter is given (TW301)
 RECORD = "record"  # stored as a credential record's expiry (TW306)
 
 
-@dataclass(frozen=True)
+@record
 class LifetimeParameter:
     """A function of this file whose lifetime ``parameter`` defaults to ``None``, meaning
     the token it issues never expires. ``function`` is its name in the module
@@ -62,7 +62,7 @@ class LifetimeParameter:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Summary:
     """What a Python file tells the others: the token issuers it defines."""
 
@@ -85,7 +85,7 @@ class Summary:
         return {p.function.partition(".")[0] for p in self.issuers}
 
 
-@dataclass(frozen=True)
+@record
 class ImportedIssuer:
     """An issuer of another file, under the qualified name a calling file uses for it."""
 
@@ -330,7 +330,7 @@ def credential_class(name: str) -> bool:
 
 # -- call sites ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class DefaultedCall:
     """A call that leaves an issuer's lifetime parameter at its no-expiry default; ``where``
     is the definition (``app/core/security.py:25``, or ``line 25`` in the same file)."""
@@ -392,7 +392,7 @@ def given(call: cst.Call, parameter: LifetimeParameter) -> bool:
 
 # -- lifetimes handed through a parameter (one file) --------------------------------------
 
-@dataclass(frozen=True)
+@record
 class ForwardedLifetime:
     """``request_token(ns, sa, seconds=TEN_YEARS)`` where ``request_token`` passes
     ``seconds`` on as ``V1TokenRequestSpec(expiration_seconds=seconds)``: ``value`` is what

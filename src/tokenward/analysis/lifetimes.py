@@ -17,7 +17,6 @@ grammar of :mod:`tokenward.store.durations`); anything else is a settings error.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.source import Source
@@ -30,6 +29,7 @@ from tokenward.analysis.vocabulary import (
 )
 from tokenward.config import DURATION, Config, Option
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 from tokenward.store.durations import DAY, HOUR, MINUTE, duration_seconds
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ FLASK_JWT_CALLS = {"create_access_token": "access", "create_refresh_token": "ref
 COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
 
 
-@dataclass(frozen=True)
+@record
 class KeywordLifetime:
     """What a keyword argument's name says: whose lifetime it is, and whether False or
     None given to it means the token never expires."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 
 from tokenward.analysis.literals import Prefilter, automaton
@@ -28,13 +27,14 @@ from tokenward.analysis.providers import (
     private_key_body,
 )
 from tokenward.analysis.vocabulary import secret_kind
+from tokenward.records import record
 
 # How far a keyword row looks along the keyword's line (long minified lines are clipped).
 _LINE_REACH = 400
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-@dataclass(frozen=True)
+@record
 class TokenMatch:
     """A provider's token found in a text: its row, value and offsets."""
 
@@ -48,7 +48,7 @@ class TokenMatch:
     context_start: int = -1
 
 
-@dataclass(frozen=True)
+@record
 class _Owner:
     """A catalogue row that owns an anchor."""
 
@@ -57,7 +57,7 @@ class _Owner:
     exact: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Compiled:
     """The catalogue compiled: its rows, their anchors and the automaton over them."""
 

@@ -28,10 +28,10 @@ import json
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, cached_property
 
 from tokenward.analysis.literals import spelled
+from tokenward.records import record
 
 Validator = Callable[[str], bool]
 
@@ -69,7 +69,7 @@ _HOLE = re.compile(r"\{([^{}]*)\}")
 _COUNT = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
-@dataclass(frozen=True)
+@record
 class Part:
     """One piece of a shape: a literal (``chars`` empty), a charset run, or a choice."""
 
@@ -325,7 +325,7 @@ def _is_key_structure(body: str) -> bool:
 SEVERITIES = ("critical", "high", "medium", "low")
 
 
-@dataclass(frozen=True)
+@record
 class Provider:
     """One row of the catalogue: a provider's token format, compiled."""
 

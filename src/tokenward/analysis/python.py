@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.source import NodeIndex, Source
 from tokenward.model import Span
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -71,7 +71,7 @@ def int_value(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class ImportTable:
     """Local name -> qualified name, from every import in the file. A relative import
     keeps its dots (``from .utils import random`` -> ``.utils.random``): it is not the
@@ -220,7 +220,7 @@ def literal_pieces(node: cst.CSTNode) -> list[cst.SimpleString | cst.FormattedSt
     return []
 
 
-@dataclass(frozen=True)
+@record
 class _Piece:
     raw: str  # the source text between the quotes
     value: str  # what it evaluates to (escapes decoded)

@@ -9,7 +9,8 @@ words: ``api`` is GitLab's full-access scope but an ordinary audience name elsew
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from tokenward.records import record
 
 # google-auth's parameter for the scopes a client library declares for its own API
 # (``default_scopes=self.AUTH_SCOPES`` in every generated Google Cloud client), used only
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 LIBRARY_DEFAULT = "default_scopes"
 
 
-@dataclass(frozen=True)
+@record
 class BroadScope:
     provider: str
     scope: str  # exact (case-insensitive) value, or a regex when ``pattern`` is set

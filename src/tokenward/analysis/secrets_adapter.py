@@ -31,11 +31,12 @@ import bisect
 import importlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from tokenward.records import record
 
-@dataclass(frozen=True)
+
+@record
 class PluginSpec:
     """A detect-secrets plugin and the cheap test for the lines it could fire on. A plugin
     may have several specs (one regex each: a regex that starts with a literal is searched
@@ -73,7 +74,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class PluginMatch:
     """One value a detect-secrets plugin reported. Lines and columns are 1-based."""
 

@@ -18,7 +18,6 @@ a count that is only one part of the value (the rest may be read back).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import (
@@ -39,6 +38,7 @@ from tokenward.analysis.randomness import (
 )
 from tokenward.analysis.source import Source
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -63,7 +63,7 @@ _HEX_SPEC = lazy_regex(r"0?\d*[xX]")
 _NUMBER_SPEC = lazy_regex(r"[-+ 0#]*\d*(\.\d+)?[dixXfFgGs]")
 
 
-@dataclass(frozen=True)
+@record
 class Rewrite:
     """Put ``code`` in place of ``node``; ``weak_callee`` is the weak call it removes (its
     import may go when nothing else uses it)."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from tokenward.analysis.vocabulary import names_secret_file
 from tokenward.model import Context, ScanError, Span
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import ast
@@ -226,7 +227,7 @@ def split_lines(text: str, *, keepends: bool = False) -> list[str]:
 
 
 
-@dataclass(frozen=True)
+@record
 class Decoded:
     """A file's text, the encoding it was read in, and why it did not decode cleanly."""
 

@@ -39,6 +39,7 @@ from tokenward.analysis.config_text import indent_of
 from tokenward.analysis.source import STRUCTURED_KINDS, FileKind, split_lines
 from tokenward.lazy import lazy_regex
 from tokenward.model import ScanError, Span
+from tokenward.records import record
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
@@ -57,7 +58,7 @@ class _Located:
         return self.where.span(self.start, self.end)
 
 
-@dataclass(frozen=True)
+@record
 class Scalar(_Located):
     """A key or a value as the parser read it. A quoted value is located inside its quotes."""
 
@@ -67,7 +68,7 @@ class Scalar(_Located):
     where: Positions = field(repr=False, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Mapping(_Located):
     entries: tuple[tuple[Scalar, Node], ...]
     start: int
@@ -88,7 +89,7 @@ class Mapping(_Located):
         return node.value if isinstance(node, Scalar) else None
 
 
-@dataclass(frozen=True)
+@record
 class Sequence(_Located):
     items: tuple[Node, ...]
     start: int
@@ -99,7 +100,7 @@ class Sequence(_Located):
 Node = Scalar | Mapping | Sequence
 
 
-@dataclass(frozen=True)
+@record
 class Structured:
     """The documents of a file. ``problem``: why the parser could not read it (then a YAML
     file's documents come from the line reader, a JSON file has none)."""
@@ -432,7 +433,7 @@ class _LineReader:
                 positions.offset(end_number or number, end_column), positions)
 
 
-@dataclass(frozen=True)
+@record
 class _Line:
     number: int
     column: int  # 1-based column where the content starts

@@ -14,14 +14,15 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from tokenward.records import record
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
 
 
-@dataclass(frozen=True)
+@record
 class SyntaxFlow:
     """A file's ``ast`` tree with its imports, its bound values and its functions' returns,
     each by identifier."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ from tokenward.analysis.vocabulary import (
     text_before_marks_token,
 )
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -489,7 +490,7 @@ def any_may_be_token_use(source: Source, calls: Iterable[ast.Call]) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record
 class _SyntaxUses:
     """What the moves of the walk read from the ``ast`` tree: parents, the loads of each
     identifier, the calls of each name, and the stems of the attributes stored to with a

@@ -17,7 +17,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeGuard
 
@@ -33,6 +32,7 @@ from tokenward.analysis.vocabulary import (
     value_spells_name,
 )
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 # code -> what is not flagged, and why (rendered into every secret rule's docs).
 REASONS: dict[str, str] = {
@@ -538,7 +538,7 @@ _EXAMPLE_HOSTS = lazy_regex(r"^(?:(?:www\.)?example\.(?:com|org|net)|example|hos
                             r"your[-_.]?host|domain\.com|server)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class UrlCredential:
     """A password inside a URL: ``start``/``end`` are offsets of the password in the text."""
 
@@ -630,7 +630,7 @@ _INLINE_ELEMENT = lazy_regex(
 _MYSQL_PASSWORD = lazy_regex(r"(?:^|[\s\"'\[,])-p[\"']?(?P<value>[^\s\"',\]$]{6,})")
 
 
-@dataclass(frozen=True)
+@record
 class InlineSecret:
     """A secret written inside a longer string: its name, value and offsets there."""
 

@@ -55,12 +55,12 @@ import keyword
 import re
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from tokenward.analysis.literals import occurrences as literal_occurrences
 from tokenward.analysis.literals import spells_any
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 # --- the tokenizer ------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class Role(enum.Enum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
+@record
 class Judgement:
     """What one name says: its words, its role and (for secrets) what it is called."""
 
@@ -737,7 +737,7 @@ _NAME_UNITS: dict[str, float] = {
     "days": 86400, "day": 86400, "weeks": 604800, "week": 604800}
 
 
-@dataclass(frozen=True)
+@record
 class LifetimeName:
     """What a setting's name says about a lifetime: whose (access | refresh | reset | invite |
     session) and the unit of a bare number (seconds per unit)."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tokenward.analysis.python import dotted_name, last_name, string_value
 from tokenward.analysis.vocabulary import names_cookie_setter
+from tokenward.records import record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -40,7 +40,7 @@ _QUERY_MAPPINGS = frozenset({"args", "GET", "query_params", "query"})
 _QUERY_PARSERS = ("parse_qs", "parse_qsl")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class QueryInput:
     """A value a server takes from the query string: its parameter name and the node that
     reads it (a route's ``Param``, or the subscript/``.get`` call on the query mapping)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tokenward.fix.services import MovedSecret
+from tokenward.records import record
 from tokenward.safefs import FileChanged, atomic_write, remove_stale_temporaries
 
 
@@ -150,7 +151,7 @@ def _gitignore_mentions_env(gitignore: Path) -> bool:
     return any(line.strip() in _ENV_IGNORES for line in lines)
 
 
-@dataclass(frozen=True)
+@record
 class WriteBoundary:
     """The folder ``.env``, ``.env.example`` and ``.gitignore`` must stay in: the repository,
     or the current folder outside git (``what`` names which, for messages)."""

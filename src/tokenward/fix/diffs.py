@@ -10,10 +10,10 @@ redacted again before it reaches a lesson.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from tokenward.config import Config
+from tokenward.records import record
 from tokenward.scanner.pipeline import ScanOutcome
 
 
@@ -74,7 +74,7 @@ def planned_diffs(outcome: ScanOutcome, config: Config,
     return diffs
 
 
-@dataclass(frozen=True)
+@record
 class Replacement:
     """Lines ``start_line`` to ``end_line - 1`` (1-based; equal for a pure insertion before
     ``start_line``) replaced by ``text``: a SARIF ``replacement`` in whole lines."""

@@ -41,6 +41,7 @@ from tokenward.fix.services import Destination, FixServices, MovedSecret, NameRe
 from tokenward.fix.style import CodeStyle
 from tokenward.fix.writer import redact_diff, unified_diff
 from tokenward.model import Finding, ScanError
+from tokenward.records import record
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.safefs import FileChanged, atomic_write, remove_stale_temporaries
@@ -59,7 +60,7 @@ class Answer(Enum):
     QUIT = "q"
 
 
-@dataclass(frozen=True)
+@record
 class Proposal:
     """One change offered to the user in interactive mode."""
 
@@ -73,7 +74,7 @@ class Proposal:
 Decide = Callable[[Proposal], Answer]
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """A finding or a file that was not fixed, and why (never contains a secret)."""
 
@@ -86,7 +87,7 @@ class Problem:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@record
 class ManualFix:
     """A finding the engine does not rewrite: what to do by hand."""
 
@@ -94,7 +95,7 @@ class ManualFix:
     hint: str
 
 
-@dataclass(frozen=True)
+@record
 class FileFix:
     """The planned new content of one file."""
 
@@ -154,7 +155,7 @@ class FixReport:
     reminders: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class FixOptions:
     destination: Destination = Destination.ENV
     root: Path | None = None
@@ -381,7 +382,7 @@ class _FileFixer:
         return answer in (Answer.YES, Answer.ALL)
 
 
-@dataclass(frozen=True)
+@record
 class TextFix:
     """The fix of one in-memory file (tests, lessons): new text, moves, what failed."""
 

@@ -12,7 +12,6 @@ built any other way have no automatic fix.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -22,6 +21,7 @@ from tokenward.analysis.source import NodeIndex
 from tokenward.fix.base import Edit, FindingCodemod, FixNotPossible, Plan
 from tokenward.fix.imports import NeededImport
 from tokenward.model import Finding
+from tokenward.records import record
 
 EXPIRY_MINUTES = 15
 
@@ -76,7 +76,7 @@ def without(items: Sequence[cst.CSTNode], index: int) -> list[cst.CSTNode]:
     return kept
 
 
-@dataclass(frozen=True)
+@record
 class _Clock:
     """How this module spells ``datetime.now(timezone.utc) + timedelta(minutes=15)``."""
 

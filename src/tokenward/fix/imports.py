@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 
 import libcst as cst
 
 from tokenward.analysis.python import dotted_name
 from tokenward.fix.style import CodeStyle
+from tokenward.records import record
 
 
-@dataclass(frozen=True)
+@record
 class NeededImport:
     module: str
     obj: str | None = None

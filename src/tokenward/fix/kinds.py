@@ -8,14 +8,15 @@ tool cannot judge (a scope, a lifetime): it is shown as a suggested diff and nev
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from tokenward.records import record
 
 if TYPE_CHECKING:
     from tokenward.fix.base import FindingCodemod
 
 
-@dataclass(frozen=True)
+@record
 class FixKind:
     name: str
     description: str

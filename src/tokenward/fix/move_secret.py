@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -30,6 +29,7 @@ from tokenward.fix.imports import NeededImport
 from tokenward.fix.rotation import provider
 from tokenward.fix.services import Destination, MovedSecret
 from tokenward.model import Finding
+from tokenward.records import record
 from tokenward.scanner import redaction
 
 # Where a secret may sit inside a longer string: split on what separates words in headers,
@@ -39,7 +39,7 @@ _PAIR_SEPARATORS = re.compile(r"[\s;&,]+")
 _MAX_CANDIDATES = 64
 
 
-@dataclass(frozen=True)
+@record
 class _Lookup:
     """How this file reaches the lookup: the callable or mapping, and an import if needed."""
 

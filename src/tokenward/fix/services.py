@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from tokenward.fix.style import CodeStyle
+from tokenward.records import record
 
 
 class Destination(Enum):
@@ -17,7 +18,7 @@ class Destination(Enum):
     STORE = "store"
 
 
-@dataclass(frozen=True)
+@record
 class MovedSecret:
     """A secret taken out of the code. ``value`` never appears in any output."""
 

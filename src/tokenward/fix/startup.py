@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import libcst as cst
 
 from tokenward.fix.imports import NeededImport, add_imports, import_block_end
 from tokenward.fix.style import CodeStyle
+from tokenward.records import record
 from tokenward.safefs import FileChanged, atomic_write
 
 DJANGO_ENTRIES = ("manage.py", "wsgi.py", "asgi.py")
@@ -35,7 +35,7 @@ _FLASK = re.compile(r"^\s*(from\s+flask\s+import|import\s+flask)\b", re.MULTILIN
 _LOADER = NeededImport("dotenv", "load_dotenv")
 
 
-@dataclass(frozen=True)
+@record
 class Startup:
     """What the project shows about its start: the files that load ``.env`` already,
     whether it is a Flask app, and where it starts."""

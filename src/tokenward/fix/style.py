@@ -10,9 +10,10 @@ first-party modules are the ``.py`` files and packages in the project root and i
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tokenward.records import record
 
 DEFAULT_LINE_LENGTH = 88
 
@@ -48,7 +49,7 @@ def _modules(folder: Path) -> set[str]:
         and (p / "__init__.py").is_file()}
 
 
-@dataclass(frozen=True)
+@record
 class CodeStyle:
     line_length: int = DEFAULT_LINE_LENGTH
     first_party: frozenset[str] = frozenset()

@@ -27,12 +27,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from tokenward import __version__
+from tokenward.records import record
 from tokenward.safefs import atomic_write
 
 CONFIG_NAME = ".pre-commit-config.yaml"
@@ -81,7 +81,7 @@ def _scalar(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True)
+@record
 class HookSource:
     """Where pre-commit gets tokenward: ``repo: local`` (the installed ``tokenward-hook``)
     or a repository at a revision. ``why`` says how it was chosen, for the summary."""
@@ -199,7 +199,7 @@ def _is_content(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-@dataclass(frozen=True)
+@record
 class _Items:
     """The block list under ``repos:``: each item's first and last content line."""
 
@@ -346,7 +346,7 @@ def _check(after: str, expected: dict[str, Any]) -> None:
         raise InitError("the edit would not give the expected configuration")
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     path: Path
     what: str  # a short phrase for the summary

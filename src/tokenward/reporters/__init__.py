@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from tokenward.model import ScanResult, Severity
+from tokenward.records import record
 
 if TYPE_CHECKING:
     from tokenward.fix.diffs import Replacement
 
 
-@dataclass(frozen=True)
+@record
 class StaleEntry:
     """A baseline entry whose finding no longer exists (``scan --report-stale``)."""
 
@@ -25,7 +26,7 @@ class StaleEntry:
     path: str
 
 
-@dataclass(frozen=True)
+@record
 class ReportOptions:
     """How a report is written: colour, the gate's threshold, extras for SARIF."""
 

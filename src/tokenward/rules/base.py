@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tokenward.analysis.literals import spelled
 from tokenward.analysis.source import FileKind
 from tokenward.config import Option
 from tokenward.model import Category, Hit, Severity
+from tokenward.records import record
 
 if TYPE_CHECKING:
     from tokenward.analysis.source import Source
 
 
-@dataclass(frozen=True)
+@record
 class Expected:
     """One finding a bad example must produce: where it starts (1-based) and its message."""
 
@@ -31,7 +31,7 @@ class Expected:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     """A snippet of code for a rule. ``path`` decides the file kind (``.py``, ``.env`` ...).
 
@@ -66,7 +66,7 @@ def _dedented(code: str) -> str:
     return textwrap.dedent(code).lstrip("\n")
 
 
-@dataclass(frozen=True)
+@record
 class RuleDocs:
     """Documentation under fixed headings (ruff's style), shared by CLI, SARIF and lessons."""
 
@@ -91,7 +91,7 @@ PAIRED = CONFIG | {FileKind.XML}
 ALL_TEXT = frozenset({FileKind.TEXT})
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule. ``message`` is a template over ``{target}`` and ``{detail}``; never a value."""
 

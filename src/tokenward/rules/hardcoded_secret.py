@@ -6,7 +6,7 @@ import ast
 import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from tokenward.analysis.vocabulary import (
 )
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
+from tokenward.records import record
 from tokenward.rules import examples
 from tokenward.rules.base import PYTHON, Rule, RuleDocs
 from tokenward.rules.hardcoded_secret_config import text_verdicts
@@ -131,7 +132,7 @@ _METHODS: dict[str, tuple[int, str, str]] = {
 _AUTH_SCHEME = lazy_regex(r"^\s*(Bearer|Token|Basic|Bot)\s+$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class _Binding:
     """The name a literal is bound to, and how it is bound there."""
 

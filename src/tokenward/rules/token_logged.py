@@ -26,6 +26,7 @@ from tokenward.analysis.vocabulary import (
 )
 from tokenward.lazy import lazy_regex
 from tokenward.model import Category, Hit, Severity
+from tokenward.records import record
 from tokenward.rules.base import PYTHON, Example, Expected, Rule, RuleDocs
 
 if TYPE_CHECKING:
@@ -671,7 +672,7 @@ class _Messages:
 _Scoped = tuple[int, str]  # (scope number, name)
 
 
-@dataclass(frozen=True)
+@record
 class _ObjectUse:
     """Which names ``_used_as_object`` surely calls objects, from one walk of the ``ast``
     tree. Its scopes are the flow's (``Analysis.scope``: a function, lambda or class, or

@@ -36,12 +36,13 @@ import enum
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from tokenward.lazy import lazy_regex
 from tokenward.model import Finding, ScanResult, Suppression
 from tokenward.notices import TokenwardWarning
+from tokenward.records import record
 from tokenward.safefs import FileChanged, atomic_write
 
 FORMAT_VERSION = 2
@@ -66,7 +67,7 @@ class Audit(enum.Enum):
     PROBLEM = "problem"  # a person looked: a true problem, still to fix
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     fingerprint: str
     rule_id: str
@@ -141,7 +142,7 @@ def _preferred(a: Entry, b: Entry) -> Entry:
     return max(a, b, key=rank)
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     entries: Mapping[str, Entry]
     # The format the file was read in; rewriting an older one by hand (audit) keeps it,
@@ -258,7 +259,7 @@ def stale_entries(baseline: Baseline, findings: Iterable[Finding],
             and (e.path in scanned or (exists and not Path(e.path).exists()))]
 
 
-@dataclass(frozen=True)
+@record
 class Update:
     baseline: Baseline
     added: tuple[Entry, ...]

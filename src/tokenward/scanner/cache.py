@@ -40,7 +40,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from typing import Any
 from tokenward import __version__
 from tokenward.config import Config
 from tokenward.model import ScanError, SkippedFile, finding_from_dict, finding_to_dict
+from tokenward.records import record
 from tokenward.rules.base import Rule
 from tokenward.scanner.engine import FileResult, FileTask, project_path, unread
 from tokenward.scanner.userdata import cache_dir, folder_key, local_key, private_folder
@@ -74,7 +75,7 @@ _LISTING_SHARE = 8
 Listing = dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class CacheLimits:
     max_bytes: int = 64 * 1024 * 1024
     max_age: int = 30 * _DAY  # seconds since a row was last used

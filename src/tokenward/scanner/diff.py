@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from tokenward.model import Finding
+from tokenward.records import record
 from tokenward.scanner.git import GitError, display, repo_root, run_git, split_z
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -24,7 +25,7 @@ _ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r
             '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True)
+@record
 class ChangedFile:
     """Lines added or changed in one file (1-based); ``whole`` for a new file."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from tokenward.records import record
 from tokenward.scanner.files import display_path
 
 # subprocess, tempfile (shutil, lzma ...), threading and urllib.parse are imported where
@@ -94,7 +94,7 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class TreeEntry:
     mode: str
     blob: str
@@ -104,8 +104,8 @@ class TreeEntry:
 def tree_entries(root: Path, commit: str) -> list[TreeEntry]:
     """Every file of a commit's tree (``git ls-tree -r``), submodules and links included."""
     entries = []
-    for record in split_z(run_git(["ls-tree", "-r", "-z", "--full-tree", commit], root)):
-        meta, _, path = record.partition("\t")
+    for line in split_z(run_git(["ls-tree", "-r", "-z", "--full-tree", commit], root)):
+        meta, _, path = line.partition("\t")
         mode, _kind, blob = meta.split(" ")
         entries.append(TreeEntry(mode, blob, path))
     return entries
@@ -132,7 +132,7 @@ def remote_url(root: Path) -> str | None:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-@dataclass(frozen=True)
+@record
 class Blob:
     """One object read by :func:`read_blobs`: its content, or why there is none."""
 

@@ -27,7 +27,7 @@ import secrets
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from tokenward.analysis.provider_matcher import may_introduce
@@ -45,6 +45,7 @@ from tokenward.model import (
     SkippedFile,
 )
 from tokenward.notices import TokenwardWarning
+from tokenward.records import record
 from tokenward.rules.base import KeywordScreen, Rule
 from tokenward.scanner.engine import (
     BINARY_SNIFF,
@@ -87,7 +88,7 @@ class HistoryWarning(TokenwardWarning):
     """Something about the repository the user should know (a shallow clone)."""
 
 
-@dataclass(frozen=True)
+@record
 class HistoryRange:
     """Which commits: revisions and ranges in git log's syntax (none: every ref)."""
 
@@ -108,7 +109,7 @@ class HistoryRange:
         return [*args, "--end-of-options", *self.revisions, "--"]
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """A file a commit's diff added or changed (a deletion has nothing to scan)."""
 
@@ -129,7 +130,7 @@ class Change:
         return bool(self.rules)
 
 
-@dataclass(frozen=True)
+@record
 class Commit:
     id: str
     author_date: str
@@ -354,7 +355,7 @@ def finding_keys(findings: Iterable[Finding]) -> dict[Key, Finding]:
     return keys
 
 
-@dataclass(frozen=True)
+@record
 class _Scanned:
     """A blob's scan: its findings by key, its errors and whether it was skipped."""
 
@@ -492,7 +493,7 @@ def _cached(result: FileResult | None, task: FileTask) -> FileResult:
 # --- the scan ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Introduced:
     commit: Commit
     change: Change

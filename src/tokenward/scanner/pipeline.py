@@ -18,7 +18,7 @@ Pure apart from reading files and running git: no printing, no exiting.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from tokenward.analysis.source import collector_paused
 from tokenward.config import Config
 from tokenward.model import Context, ExitCode, Finding, ScanResult
+from tokenward.records import record
 from tokenward.rules import RULES
 from tokenward.rules.base import Rule
 from tokenward.scanner import engine
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from tokenward.scanner.shard import Shard
 
 
-@dataclass(frozen=True)
+@record
 class ScanRequest:
     """What a run scans and how it gates: paths or staged files, baseline, diff, shard."""
 
@@ -74,7 +75,7 @@ class ScanRequest:
                 or self.history is not None)
 
 
-@dataclass(frozen=True)
+@record
 class UnscannedPolicy:
     """Whether files that were not fully analysed fail the run, and who decided that it
     does not (the summary names that choice)."""
@@ -95,7 +96,7 @@ def unscanned_policy(request: ScanRequest, config: Config) -> UnscannedPolicy:
     return UnscannedPolicy(request.gating)
 
 
-@dataclass(frozen=True)
+@record
 class ReadFile:
     """A file as the run read it: the bytes it scanned, and where the file is on disk
     (None for a staged blob: it has no file of its own)."""
@@ -104,7 +105,7 @@ class ReadFile:
     disk: Path | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ScanOutcome:
     """A run's result, with what its reports and the fix need from the run."""
 

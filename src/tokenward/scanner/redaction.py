@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tokenward.analysis.source import split_lines
 from tokenward.lazy import lazy_regex
 from tokenward.model import Span
+from tokenward.records import record
 
 SNIPPET_WIDTH = 120
 # Spellings shorter than this are not searched for in other text: too short to reveal
@@ -181,7 +182,7 @@ def span_ranges(lines: Sequence[str], span: Span) -> Iterator[tuple[int, int, in
             yield number, start, end
 
 
-@dataclass(frozen=True)
+@record
 class Redactor:
     """One file's lines, and any text derived from them, shown with every secret masked.
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from tokenward.lazy import lazy_regex
+from tokenward.records import record
 
 _SHARD = lazy_regex(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -23,7 +23,7 @@ class ShardError(ValueError):
     """A ``--shard`` value that is not K/N with 1 <= K <= N."""
 
 
-@dataclass(frozen=True)
+@record
 class Shard:
     index: int  # 1-based, as written on the command line
     count: int

@@ -11,9 +11,9 @@ content to scan. Unstaged edits are never read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from tokenward.records import record
 from tokenward.scanner.engine import FileTask
 from tokenward.scanner.files import display_path, in_training_output, is_excluded
 from tokenward.scanner.git import EMPTY_TREE, display, read_blobs, repo_root, resolves, run_git
@@ -21,7 +21,7 @@ from tokenward.scanner.git import EMPTY_TREE, display, read_blobs, repo_root, re
 _REGULAR_FILE_MODES = ("100644", "100755")
 
 
-@dataclass(frozen=True)
+@record
 class StagedFile:
     """One staged change: its repository path, status letter and staged blob."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from tokenward.analysis.source import FileKind, decode, kind_of
 from tokenward.config import Config
 from tokenward.model import Finding, Span
+from tokenward.records import record
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.engine import BINARY_SNIFF, FileTask, scan_file
 from tokenward.scanner.files import Candidate
@@ -82,7 +83,7 @@ def scan_reported(findings: Iterable[Finding], root: Path, config: Config,
     return run_pipeline(request, config, rules=_union(rules, RULES))
 
 
-@dataclass(frozen=True)
+@record
 class FileView:
     """One file as read for a lesson: its redactor, and whether the report still fits it."""
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tokenward.analysis.source import FileKind, kind_of
 from tokenward.config import Config
 from tokenward.model import Category, Finding
+from tokenward.records import record
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.engine import FileTask, scan_file
 from tokenward.training.excerpts import example_secrets, scan_text
@@ -121,7 +121,7 @@ def manifest(exercises: Sequence[Exercise]) -> str:
     return json.dumps({"format": MANIFEST_FORMAT, "exercises": entries}, indent=2) + "\n"
 
 
-@dataclass(frozen=True)
+@record
 class Grade:
     slug: str
     file: str

@@ -35,10 +35,10 @@ from __future__ import annotations
 import functools
 import textwrap
 import tomllib
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from tokenward.records import record
 from tokenward.rules.base import Rule
 
 LEARN_PACKAGE = "tokenward.rules"
@@ -50,7 +50,7 @@ class LearnerContentError(ValueError):
     """A learner file that does not have the expected shape (a bug in the shipped data)."""
 
 
-@dataclass(frozen=True)
+@record
 class Incident:
     """A public incident or finding that shows the mistake, with where to read about it."""
 
@@ -59,7 +59,7 @@ class Incident:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class CodeSample:
     """The right way, for the frameworks named (``python`` fits any Python code)."""
 
@@ -68,7 +68,7 @@ class CodeSample:
     code: str
 
 
-@dataclass(frozen=True)
+@record
 class SpotTheBug:
     path: str
     code: str
@@ -76,7 +76,7 @@ class SpotTheBug:
     answer: str
 
 
-@dataclass(frozen=True)
+@record
 class LearnerContent:
     rule_id: str
     mistake: str

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from tokenward.model import Category, Finding, Severity
+from tokenward.records import record
 from tokenward.rules.base import Example, Rule
 from tokenward.scanner.redaction import printable
 from tokenward.training import plan
@@ -45,7 +45,7 @@ TITLE = "Token hygiene: lessons from our own code"
 MAX_SAMPLES = 2
 
 
-@dataclass(frozen=True)
+@record
 class BuildOptions:
     title: str = TITLE
     timestamp: str | None = None
@@ -58,7 +58,7 @@ class BuildOptions:
     previous_name: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class _Material:
     """What a lesson on one rule is made of, before it has a place in the session."""
 

@@ -6,14 +6,13 @@ builders are the only place that reads code, and they redact every line they kee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tokenward.model import Category, Finding, Severity
+from tokenward.records import record
 from tokenward.training.learner import Incident
 from tokenward.training.plan import Progress, Timing
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """One answer to a question, with the feedback shown when it is picked."""
 
@@ -22,7 +21,7 @@ class Choice:
     feedback: str
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     id: str
     prompt: str
@@ -39,7 +38,7 @@ class Question:
         return self.choices[self.answer_index]
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """Where a rule fired in this codebase: one file, its lines, and how many findings
     (two findings on one line are two)."""
@@ -49,7 +48,7 @@ class Place:
     count: int
 
 
-@dataclass(frozen=True)
+@record
 class CodeExcerpt:
     """Redacted lines of code around a finding (or a rule's example, when none)."""
 
@@ -72,7 +71,7 @@ class CodeExcerpt:
         return "\n".join(self.lines)
 
 
-@dataclass(frozen=True)
+@record
 class Exercise:
     """A small file with the lesson's mistake, and the reference fix."""
 
@@ -84,7 +83,7 @@ class Exercise:
     source: str  # "rule example" or "team code"
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     """The right way, for one framework the team uses."""
 
@@ -92,7 +91,7 @@ class Sample:
     code: CodeExcerpt
 
 
-@dataclass(frozen=True)
+@record
 class Spot:
     """Spot the bug: a snippet, redacted, the line with the mistake and why."""
 
@@ -101,7 +100,7 @@ class Spot:
     answer: str
 
 
-@dataclass(frozen=True)
+@record
 class Lesson:
     number: int
     slug: str
@@ -142,7 +141,7 @@ class Lesson:
         return len(self.places)
 
 
-@dataclass(frozen=True)
+@record
 class MoreEntry:
     """A rule named in "more from your code": no lesson of its own in this slot."""
 
@@ -161,7 +160,7 @@ class MoreEntry:
         return len(self.places)
 
 
-@dataclass(frozen=True)
+@record
 class AgendaItem:
     title: str
     minutes: int
@@ -173,7 +172,7 @@ class AgendaItem:
         return self.start + self.minutes
 
 
-@dataclass(frozen=True)
+@record
 class CategoryCount:
     category: Category
     by_severity: tuple[tuple[Severity, int], ...]
@@ -183,7 +182,7 @@ class CategoryCount:
         return sum(n for _, n in self.by_severity)
 
 
-@dataclass(frozen=True)
+@record
 class Session:
     title: str
     lessons: tuple[Lesson, ...]

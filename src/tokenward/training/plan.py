@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tokenward.model import Finding, Severity
+from tokenward.records import record
 
 SEVERITY_WEIGHT = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 4, Severity.CRITICAL: 8}
 MIN_SLOT, MAX_SLOT, DEFAULT_SLOT = 30, 480, 90
@@ -27,7 +27,7 @@ MORE_BASE_MINUTES, MORE_MAX_MINUTES = 2, 8  # an overview, then a minute a rule
 LONG_SESSION_MINUTES = 120  # beyond two hours, attention drops: suggest two parts
 
 
-@dataclass(frozen=True)
+@record
 class Timing:
     """What a lesson's minutes are made of."""
 
@@ -75,7 +75,7 @@ def more_minutes(rules: int) -> int:
     return 0 if rules == 0 else min(MORE_MAX_MINUTES, MORE_BASE_MINUTES + rules)
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """A rule that may get a lesson: its id, the lesson's minutes, and whether it must
     go to "more from your code" anyway (``demoted``: no new finding since last time)."""
@@ -85,7 +85,7 @@ class Candidate:
     demoted: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Fit:
     taught: tuple[str, ...]
     more: tuple[str, ...]
@@ -121,7 +121,7 @@ def fit(candidates: Sequence[Candidate], slot: int | None) -> Fit:
     return Fit(tuple(c.rule_id for c in taught), more, welcome, wrap_up, minutes)
 
 
-@dataclass(frozen=True)
+@record
 class RuleProgress:
     rule_id: str
     title: str
@@ -131,7 +131,7 @@ class RuleProgress:
     new: int
 
 
-@dataclass(frozen=True)
+@record
 class Progress:
     """What changed since a previous session's findings (matched by fingerprint)."""
 
