@@ -7,6 +7,7 @@ install instead of printing a traceback (exit 2).
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.util import find_spec
 
@@ -36,7 +37,7 @@ def main() -> int:
         return _refuse(missing)
     from tokenward.cli import main as run
 
-    return run()
+    return _leave(run())
 
 
 def hook() -> int:
@@ -46,7 +47,26 @@ def hook() -> int:
         return _refuse(missing)
     from tokenward.hooks.precommit import main as run
 
-    return run()
+    return _leave(run())
+
+
+def _leave(code: int) -> int:
+    """End the process with ``code`` once its output is written, without the interpreter's
+    teardown, which frees every object one by one (a warm re-scan of Home Assistant's
+    wheel: 0.05 s of its 0.85 s, for the listing and results of 36,487 files). These are
+    whole processes (the console scripts, ``python -m tokenward``); Python callers call
+    ``tokenward.cli.main``, which returns. Returns ``code`` (and the interpreter exits as
+    usual) while worker processes of an unused pool still wind down: its exit joins them,
+    or an output could not be flushed: the interpreter reports that as before."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None and multiprocessing.active_children():
+        return code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return code
+    os._exit(code)
 
 
 if __name__ == "__main__":
