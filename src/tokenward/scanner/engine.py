@@ -301,15 +301,18 @@ def project_path(path: str, root: str, cwd: str | None = None) -> str:
         if above is None:
             return path
         return name if above == "." else f"{above}/{name}"
-    below = path_below(os.path.normpath(os.path.join(cwd, path)), str(_resolved(root, cwd)))
+    below = _below_root(path, root, cwd)
     return below if below is not None else path
 
 
-@functools.lru_cache(maxsize=4096)
-def _project_folder(folder: str, root: str, cwd: str) -> str | None:
-    """A folder's path from the project root (``.`` for the root), or None when it is not
-    below it."""
-    return path_below(os.path.normpath(os.path.join(cwd, folder)), str(_resolved(root, cwd)))
+def _below_root(path: str, root: str, cwd: str) -> str | None:
+    """``path`` (from ``cwd``) relative to the project root (``.`` for the root itself), or
+    None when it is not below it."""
+    return path_below(os.path.normpath(os.path.join(cwd, path)), str(_resolved(root, cwd)))
+
+
+# A folder's answer, asked for each of its files.
+_project_folder = functools.lru_cache(maxsize=4096)(_below_root)
 
 
 @functools.lru_cache(maxsize=16)

@@ -288,11 +288,7 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
                         info = None  # gone or unreadable: the scan reports it
                 if info is not None and st.S_ISLNK(info.st_mode):
                     continue  # never follow links found inside a folder
-                display = prefix + name
-                if patterns:
-                    _add(seen, Candidate(file, display, info, before), patterns, base)
-                elif display not in seen:  # _add without patterns (a warm scan's 36,487)
-                    seen[display] = Candidate(file, display, info, before)
+                _add(seen, Candidate(file, prefix + name, info, before), patterns, base)
     return [seen[k] for k in sorted(seen)]
 
 
