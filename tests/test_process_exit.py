@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 
@@ -37,12 +39,22 @@ def _group_gone(pgid: int) -> bool:
     return False
 
 
-def test_a_report_piped_out_is_whole_and_the_exit_code_the_gates() -> None:
-    # The README's first command, its report as JSON through a pipe.
+def test_a_report_piped_out_is_whole_and_the_exit_code_the_gates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The README's first command, its report as JSON through a pipe, against the same
+    # report written by tokenward.cli.main in this process (which returns).
+    from tokenward.cli import main
+
     code, out, _ = _run("scan", "examples/vulnerable_app", "--no-cache", "--format", "json",
                         cwd=ROOT)
-    assert code == 1
-    assert len(json.loads(out)["findings"]) == 25
+    monkeypatch.chdir(ROOT)
+    written = tmp_path / "report.json"
+    assert main(["scan", "examples/vulnerable_app", "--no-cache", "--format", "json",
+                 "--output", str(written), "--no-progress"]) == code == 1
+    piped = [(f["path"], f["line"], f["rule_id"]) for f in json.loads(out)["findings"]]
+    assert piped == [(f["path"], f["line"], f["rule_id"])
+                     for f in json.loads(written.read_text())["findings"]]
+    assert piped[-1] == ("examples/vulnerable_app/settings.env", 3, "TW102")
 
 
 def test_workers_started_and_left_unused_do_not_outlive_the_command(tmp_path: Path) -> None:

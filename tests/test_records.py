@@ -27,10 +27,10 @@ def test_mypy_rejects_an_assignment_to_a_field_of_each(tmp_path: Path) -> None:
     out, _, status = api.run(["--no-incremental", "--follow-imports=silent",
                               str(tmp_path / "assigns.py")])
     assert status == 1
-    assert [line.split(": error: ")[1] for line in out.splitlines() if ": error: " in line] == [
-        'Property "path" defined in "FileTask" is read-only  [misc]',
-        'Property "cached" defined in "FileResult" is read-only  [misc]',
-        'Property "display" defined in "Candidate" is read-only  [misc]',
+    assert [line.split("assigns.py:")[1] for line in out.splitlines() if ": error: " in line] == [
+        '4: error: Property "path" defined in "FileTask" is read-only  [misc]',
+        '5: error: Property "cached" defined in "FileResult" is read-only  [misc]',
+        '6: error: Property "display" defined in "Candidate" is read-only  [misc]',
     ]
 
 
